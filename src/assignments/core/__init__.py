@@ -1,0 +1,1 @@
+"""Shared core: tables in and out, validation, the solver runner, calendar, plotting."""

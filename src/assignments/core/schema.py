@@ -1,0 +1,268 @@
+"""Validated records: pydantic base, lenient cell types, and located error messages.
+
+Single-field rules live in the record models (field validators); cross-record rules (unknown
+references, duplicates) are checked by each model's ``data.py`` with :class:`RecordIndex`,
+which remembers where every record came from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Generic, TypeVar
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
+
+from assignments.core.errors import InputError, Issue, Location
+from assignments.core.io import Row, Table
+
+__all__ = [
+    "Day",
+    "RecordIndex",
+    "Schema",
+    "TextList",
+    "YesNo",
+    "check_refs",
+    "explain_error",
+    "id_text",
+    "parse_table",
+    "parse_yes_no",
+    "raise_if",
+    "split_list",
+]
+
+_TRUE = {"1", "true", "yes", "y", "是", "对", "√", "✓", "✔", "t", "x"}
+_FALSE = {"0", "false", "no", "n", "否", "不", "×", "✗", "f", "", "-"}
+
+
+def parse_yes_no(v: Any) -> Any:
+    if v is None:
+        return False
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, int | float) and v in (0, 1):
+        return bool(v)
+    text = unicodedata.normalize("NFKC", str(v)).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValueError(f"expected yes/no (是/否), got '{v}'")
+
+
+_DATE_PATTERNS = (
+    re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
+)
+
+
+def _day(v: Any) -> Any:
+    if isinstance(v, dt.datetime):
+        return v.date()
+    if isinstance(v, dt.date):
+        return v
+    if isinstance(v, int | float) and not isinstance(v, bool) and 20000 < v < 80000:
+        return dt.date(1899, 12, 30) + dt.timedelta(days=int(v))  # Excel serial number
+    text = unicodedata.normalize("NFKC", str(v)).strip()
+    text = text.split(" ")[0].split("T")[0]
+    for pat in _DATE_PATTERNS:
+        m = pat.match(text)
+        if m:
+            y, mo, d = (int(g) for g in m.groups())
+            try:
+                return dt.date(y, mo, d)
+            except ValueError:
+                break
+    raise ValueError(f"expected a date like 2027-01-04, got '{v}'")
+
+
+def split_list(v: Any) -> Any:
+    if v is None:
+        return []
+    if isinstance(v, list | tuple):
+        return [str(x).strip() for x in v if str(x).strip()]
+    parts = re.split(r"[,，;；、/|]", str(v))
+    return [p.strip() for p in parts if p.strip()]
+
+
+YesNo = Annotated[bool, BeforeValidator(parse_yes_no)]
+"""A yes/no cell: 是/否, Y/N, true/false, 1/0, √; empty means no."""
+
+Day = Annotated[dt.date, BeforeValidator(_day)]
+"""A date cell: an Excel date, 2027-01-04, 2027/1/4 or 2027年1月4日."""
+
+TextList = Annotated[list[str], BeforeValidator(split_list)]
+"""A list in one cell, separated by 、 , ; or /."""
+
+
+class Schema(BaseModel):
+    """Base of every input record: strips text, ignores unknown fields."""
+
+    model_config = ConfigDict(str_strip_whitespace=True, extra="ignore", validate_assignment=False)
+
+
+M = TypeVar("M", bound=BaseModel)
+
+_NUMERIC_LIKE = re.compile(r"^[\s+\-.,0-9eE%]+$")
+
+
+def explain_error(err: dict[str, Any]) -> str:
+    typ = err.get("type", "")
+    got = err.get("input")
+    shown = f"'{got}'" if got is not None else "nothing"
+    if typ == "missing":
+        return "a value is required here"
+    if typ in ("int_parsing", "int_from_float", "int_type"):
+        return f"expected a whole number, got {shown}"
+    if typ in ("float_parsing", "float_type", "decimal_parsing"):
+        return f"expected a number, got {shown}"
+    if typ in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        ctx = err.get("ctx", {})
+        bound = next(iter(ctx.values()), "")
+        op = {
+            "greater_than_equal": "at least",
+            "greater_than": "more than",
+            "less_than_equal": "at most",
+            "less_than": "less than",
+        }[typ]
+        return f"must be {op} {bound}, got {shown}"
+    if typ in ("literal_error", "enum"):
+        ctx = err.get("ctx", {})
+        return f"expected one of {ctx.get('expected', '')}, got {shown}"
+    if typ in ("string_type",):
+        return f"expected text, got {shown}"
+    msg = str(err.get("msg", "invalid value"))
+    return msg.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+
+
+@dataclass
+class RecordIndex(Generic[M]):
+    """Records of one sheet with their locations, for cross-record checks."""
+
+    table: Table | None
+    label: str  # e.g. "staff"
+    records: list[M] = field(default_factory=list)
+    rows: list[Row | None] = field(default_factory=list)
+
+    def loc(self, i: int, key: str | None = None, rid: str | None = None) -> Location:
+        """Location of record ``i`` (and column ``key``)."""
+        record = f"{self.label} '{rid}'" if rid is not None else None
+        if self.table is None:
+            return Location(record=record)
+        return self.table.loc(self.rows[i], key, record)
+
+    def __iter__(self):
+        return iter(self.records)
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+
+def parse_table(
+    table: Table | None,
+    model: type[M],
+    *,
+    label: str,
+    id_key: str | None = None,
+    issues: list[Issue],
+    warnings: list[Issue] | None = None,
+) -> RecordIndex[M]:
+    """Validate every row of ``table`` with ``model``; collect located issues.
+
+    Parameters
+    ----------
+    table
+        The sheet (``None`` when an optional sheet is absent: returns an empty index).
+    model
+        The pydantic record model; its field names are the column keys.
+    label
+        How a record is called in messages (``"staff"``).
+    id_key
+        The id column, quoted in messages and checked for duplicates.
+    issues, warnings
+        Lists that receive problems (errors) and notices (e.g. full-width digits converted).
+    """
+    index: RecordIndex[M] = RecordIndex(table, label)
+    if table is None:
+        return index
+    warnings = warnings if warnings is not None else []
+    warnings.extend(table.warnings)
+    seen: dict[str, int] = {}
+    for row in table.rows:
+        values = dict(row.values)
+        for k, v in list(values.items()):
+            if isinstance(v, str):
+                n = unicodedata.normalize("NFKC", v)
+                if n != v and _NUMERIC_LIKE.match(n):
+                    warnings.append(
+                        Issue(table.loc(row, k), f"full-width digits '{v}' read as '{n.strip()}'")
+                    )
+                    values[k] = n.strip()
+        rid = None if id_key is None else values.get(id_key)
+        rid_s = None if rid is None else _id_text(rid)
+        try:
+            rec = model.model_validate(values)
+        except ValidationError as exc:
+            for err in exc.errors():
+                key = str(err["loc"][0]) if err.get("loc") else None
+                issues.append(Issue(table.loc(row, key, _rec(label, rid_s)), explain_error(dict(err))))
+            continue
+        if id_key is not None and rid_s is not None:
+            if rid_s in seen:
+                issues.append(
+                    Issue(
+                        table.loc(row, id_key, _rec(label, rid_s)),
+                        f"duplicate {label} id '{rid_s}' (first used in row {seen[rid_s]})",
+                    )
+                )
+                continue
+            seen[rid_s] = row.number
+        index.records.append(rec)
+        index.rows.append(row)
+    return index
+
+
+def _id_text(v: Any) -> str:
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return unicodedata.normalize("NFKC", str(v)).strip()
+
+
+def _rec(label: str, rid: str | None) -> str | None:
+    return f"{label} '{rid}'" if rid is not None else None
+
+
+def id_text(v: Any) -> str:
+    """An id as text: ``12.0`` -> ``"12"``, full-width digits normalised."""
+    return _id_text(v)
+
+
+def check_refs(
+    index: RecordIndex[Any],
+    key: str,
+    known: Iterable[str] | Callable[[str], bool],
+    *,
+    what: str,
+    id_of: Callable[[Any], str],
+    issues: list[Issue],
+    optional: bool = False,
+) -> None:
+    """Check that field ``key`` of every record names a known ``what``; issues are located."""
+    ok = known if callable(known) else set(known).__contains__
+    for i, rec in enumerate(index.records):
+        value = getattr(rec, key)
+        if value is None and optional:
+            continue
+        if not ok(value):
+            issues.append(
+                Issue(index.loc(i, key, id_of(rec)), f"unknown {what} '{value}'")
+            )
+
+
+def raise_if(issues: list[Issue]) -> None:
+    """Raise :class:`InputError` with all issues, if any."""
+    if issues:
+        raise InputError(issues)

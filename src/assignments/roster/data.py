@@ -1,0 +1,719 @@
+"""Rotation roster input: entities of DOMAIN §R, the workbook format, and cross-record checks.
+
+No solver types here. :func:`read_roster` turns a workbook (or CSV folder / JSON / YAML) into a
+validated :class:`RosterData`; every problem of the file is reported at once, located.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from enum import Enum
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from assignments.core.calendar import HolidayOverride, Quarter, WorkCalendar
+from assignments.core.errors import InputError, Issue, Location
+from assignments.core.io import ColumnSpec, SheetSpec, read_tables
+from assignments.core.schema import (
+    Day,
+    RecordIndex,
+    Schema,
+    TextList,
+    YesNo,
+    explain_error,
+    id_text,
+    parse_table,
+    parse_yes_no,
+    split_list,
+)
+
+__all__ = [
+    "SHEETS",
+    "Center",
+    "DeferralDecision",
+    "DeferralRequest",
+    "Department",
+    "Policy",
+    "RosterData",
+    "Staff",
+    "Title",
+    "TitleRule",
+    "Unavailability",
+    "read_roster",
+]
+
+
+class Title(str, Enum):
+    """Professional title (职称)."""
+
+    JUNIOR = "初级"
+    INTERMEDIATE = "中级"
+    ASSOCIATE = "副高"
+    SENIOR = "正高"
+
+    @property
+    def en(self) -> str:
+        return _TITLE_EN[self]
+
+
+_TITLE_EN = {
+    Title.JUNIOR: "junior",
+    Title.INTERMEDIATE: "intermediate",
+    Title.ASSOCIATE: "associate senior",
+    Title.SENIOR: "senior",
+}
+_TITLE_ALIASES = {
+    "初级": Title.JUNIOR, "junior": Title.JUNIOR, "住院医师": Title.JUNIOR, "医师": Title.JUNIOR,
+    "护师": Title.JUNIOR, "初级职称": Title.JUNIOR,
+    "中级": Title.INTERMEDIATE, "intermediate": Title.INTERMEDIATE, "主治医师": Title.INTERMEDIATE,
+    "主管护师": Title.INTERMEDIATE, "中级职称": Title.INTERMEDIATE,
+    "副高": Title.ASSOCIATE, "associate": Title.ASSOCIATE, "associatesenior": Title.ASSOCIATE,
+    "副主任医师": Title.ASSOCIATE, "副主任护师": Title.ASSOCIATE, "副高级": Title.ASSOCIATE,
+    "正高": Title.SENIOR, "senior": Title.SENIOR, "主任医师": Title.SENIOR,
+    "主任护师": Title.SENIOR, "正高级": Title.SENIOR,
+}
+
+
+def parse_title(v: Any) -> Title:
+    """A title from Chinese or English text (初级/中级/副高/正高, 主治医师, intermediate, ...)."""
+    if isinstance(v, Title):
+        return v
+    key = unicodedata.normalize("NFKC", str(v)).strip().lower().replace(" ", "").replace("-", "")
+    if key in _TITLE_ALIASES:
+        return _TITLE_ALIASES[key]
+    raise ValueError(f"unknown title '{v}'; expected 初级, 中级, 副高 or 正高 (junior, "
+                     "intermediate, associate, senior)")
+
+
+class DeferralDecision(str, Enum):
+    """The office's decision on a deferral request (后延申请)."""
+
+    NEXT = "next"  # 自动后延: swap turns with the following department
+    LAST = "last"  # 调至最后一批: move to the end of the current cycle
+    AUTO = "auto"  # the solver proposes next or last, and says so
+
+
+_DECISION_ALIASES = {
+    "next": DeferralDecision.NEXT, "自动后延": DeferralDecision.NEXT, "后延": DeferralDecision.NEXT,
+    "下一批": DeferralDecision.NEXT,
+    "last": DeferralDecision.LAST, "调至最后一批": DeferralDecision.LAST,
+    "最后一批": DeferralDecision.LAST, "最后": DeferralDecision.LAST,
+    "auto": DeferralDecision.AUTO, "自动": DeferralDecision.AUTO, "由系统决定": DeferralDecision.AUTO,
+    "待定": DeferralDecision.AUTO,
+}
+
+
+def _quarter(v: Any) -> Quarter | None:
+    if v is None or v == "":
+        return None
+    return Quarter.parse(v)
+
+
+# ------------------------------------------------------------------ records (one row each)
+
+
+class Center(Schema):
+    """A township health center (受援卫生院)."""
+
+    id: str
+    name: str | None = None
+    seats: int = Field(3, ge=1, le=100)
+    specialties: TextList = Field(default_factory=list)
+    min_intermediate: int | None = Field(None, ge=0)
+
+    _id = field_validator("id", mode="before")(lambda v: id_text(v) if v is not None else v)
+
+    @field_validator("seats", mode="before")
+    @classmethod
+    def _default_seats(cls, v: Any) -> Any:
+        return 3 if v is None else v
+
+    @property
+    def label(self) -> str:
+        return self.name or self.id
+
+    def specialty_weights(self) -> dict[str, int]:
+        """Requested specialties with weights: ``儿科:2、中医`` -> {儿科: 2, 中医: 1}."""
+        out: dict[str, int] = {}
+        for item in self.specialties:
+            name, _, w = item.replace("：", ":").partition(":")
+            out[name.strip()] = int(w) if w.strip() else 1
+        return out
+
+    @field_validator("specialties")
+    @classmethod
+    def _weights_are_numbers(cls, v: list[str]) -> list[str]:
+        for item in v:
+            _, sep, w = item.replace("：", ":").partition(":")
+            if sep:
+                if not w.strip().isdigit():
+                    raise ValueError(
+                        f"specialty '{item}': the weight after ':' must be a whole number ≥ 0"
+                    )
+        return v
+
+
+class Department(Schema):
+    """A department (科室) with its place in the published dispatch order (下乡排序)."""
+
+    id: str
+    name: str | None = None
+    order: int = Field(ge=1)
+    turn_size: int | None = Field(None, ge=1)
+    specialty: str | None = None
+
+    _id = field_validator("id", mode="before")(lambda v: id_text(v) if v is not None else v)
+
+    @property
+    def label(self) -> str:
+        return self.name or self.id
+
+
+class Staff(Schema):
+    """A staff member who may be sent."""
+
+    id: str
+    name: str | None = None
+    department: str
+    title: Title
+    specialty: str | None = None
+    promotion_candidate: YesNo = False
+    promotion_deadline: Quarter | None = None
+    times_served: int = Field(0, ge=0)
+    last_served: Quarter | None = None
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    _id = field_validator("id", "department", mode="before")(
+        lambda v: id_text(v) if v is not None else v
+    )
+    _title = field_validator("title", mode="before")(lambda v: parse_title(v) if v else v)
+    _q = field_validator("promotion_deadline", "last_served", mode="before")(_quarter)
+
+    @field_validator("times_served", mode="before")
+    @classmethod
+    def _zero(cls, v: Any) -> Any:
+        return 0 if v is None else v
+
+    @property
+    def label(self) -> str:
+        return self.name or self.id
+
+
+class Unavailability(Schema):
+    """A period in which a person cannot serve (进修, 休假, 产假, ...)."""
+
+    staff: str
+    start: Day
+    end: Day
+    reason: str | None = None
+
+    _id = field_validator("staff", mode="before")(lambda v: id_text(v) if v is not None else v)
+
+
+class DeferralRequest(Schema):
+    """A department's request to defer its turn (后延申请) and the office's decision."""
+
+    department: str
+    quarter: Quarter
+    decision: DeferralDecision = DeferralDecision.AUTO
+    reason: str | None = None
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    _id = field_validator("department", mode="before")(
+        lambda v: id_text(v) if v is not None else v
+    )
+    _q = field_validator("quarter", mode="before")(_quarter)
+
+    @field_validator("decision", mode="before")
+    @classmethod
+    def _decision(cls, v: Any) -> Any:
+        if v is None:
+            return DeferralDecision.AUTO
+        key = unicodedata.normalize("NFKC", str(v)).strip().lower()
+        if key in _DECISION_ALIASES:
+            return _DECISION_ALIASES[key]
+        raise ValueError(
+            f"unknown decision '{v}'; expected next (自动后延), last (调至最后一批) or auto (自动)"
+        )
+
+
+class HolidayRow(Schema):
+    """A row of the optional 节假日 sheet."""
+
+    day: Day
+    kind: str
+    name: str | None = None
+
+    @field_validator("kind")
+    @classmethod
+    def _kind(cls, v: str) -> str:
+        key = unicodedata.normalize("NFKC", v).strip().lower()
+        if key in {"休", "假", "holiday", "off", "休息", "节假日", "放假"}:
+            return "holiday"
+        if key in {"班", "work", "workday", "working", "上班", "补班", "工作日"}:
+            return "workday"
+        raise ValueError(f"expected 休 (holiday) or 班 (workday), got '{v}'")
+
+
+class TitleRule(BaseModel):
+    """At least ``minimum`` of a center's seats per quarter hold one of ``titles``.
+
+    ``minimum`` = ``None`` means "a majority of the center's seats".
+    """
+
+    titles: tuple[Title, ...] = (Title.INTERMEDIATE,)
+    minimum: int | None = None
+
+    def required(self, seats: int) -> int:
+        """Seats of these titles needed at a center with ``seats`` seats."""
+        return seats // 2 + 1 if self.minimum is None else min(self.minimum, seats)
+
+
+ObjectiveName = Literal["promotion", "departures", "mix", "fairness", "changes"]
+DEFAULT_ORDER: tuple[ObjectiveName, ...] = ("promotion", "departures", "mix", "fairness", "changes")
+
+
+class Policy(BaseModel):
+    """Programme parameters (the 方案 sheet); every figure of DOMAIN §R is a default here."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    first_quarter: Quarter
+    quarters: int = Field(12, ge=1, le=80)
+    subsidy_days_per_month: int = Field(22, ge=0)
+    subsidy_per_day: int = Field(20, ge=0)
+    subsidy_months: int = Field(3, ge=0)
+    reward_per_person: int = Field(1000, ge=0)
+    refusal_fine: int = Field(2000, ge=0)
+    recall_fine_per_day: int = Field(40, ge=0)
+    title_rule: TitleRule = TitleRule()
+    title_mix_hard: bool = True
+    title_weight: int = Field(10, ge=0)
+    objective_mode: Literal["lexicographic", "weighted"] = "lexicographic"
+    objective_order: tuple[ObjectiveName, ...] = DEFAULT_ORDER
+    weights: dict[str, int] = Field(
+        default_factory=lambda: {
+            "promotion": 1000, "departures": 100, "mix": 10, "fairness": 1, "changes": 1,
+        }
+    )
+    strict_calendar: bool = False
+
+    _q = field_validator("first_quarter", mode="before")(_quarter)
+
+    @property
+    def subsidy_per_rotation(self) -> int:
+        """22 days × 20 yuan × 3 months = 1,320 yuan by default."""
+        return self.subsidy_days_per_month * self.subsidy_per_day * self.subsidy_months
+
+
+# ------------------------------------------------------------------ sheets
+
+C = ColumnSpec
+SHEETS: tuple[SheetSpec, ...] = (
+    SheetSpec("policy", "方案", "programme", (
+        C("parameter", "参数", "parameter", note="parameter name (Chinese or English)",
+          example="起始季度"),
+        C("value", "值", "value", required=False, note="its value", example="2027Q1"),
+        C("note", "说明", "note", required=False, note="free text, ignored"),
+    ), note="programme parameters, one per row"),
+    SheetSpec("centers", "卫生院", "centers", (
+        C("id", "编号", "id", note="center id", example="WSY1"),
+        C("name", "名称", "name", required=False, example="石桥镇卫生院"),
+        C("seats", "名额", "seats", required=False, note="seats per quarter (default 3)",
+          example=3),
+        C("specialties", "特色", "specialties", required=False,
+          note="requested specialties, 、-separated, optional weight after ':'",
+          example="儿科:2、中医"),
+        C("min_intermediate", "中级最少", "min_intermediate", required=False,
+          note="override: at least this many intermediate-title seats"),
+    ), aliases=("center", "health centers", "受援卫生院")),
+    SheetSpec("departments", "科室", "departments", (
+        C("id", "编号", "id", note="department id (or its name)", example="D01"),
+        C("name", "名称", "name", required=False, example="心内科"),
+        C("order", "顺序", "order", note="position in the published order (1 = first)",
+          example=1, aliases=("下乡排序", "排序")),
+        C("turn_size", "每批人数", "turn_size", required=False,
+          note="people sent when its turn comes (default: all seats of one quarter)",
+          example=3),
+        C("specialty", "专业", "specialty", required=False,
+          note="default specialty of its staff", example="心血管"),
+    ), aliases=("department",)),
+    SheetSpec("staff", "人员", "staff", (
+        C("id", "工号", "id", note="staff id", example="S001", aliases=("编号",)),
+        C("name", "姓名", "name", required=False, example="张伟"),
+        C("department", "科室", "department", note="department id or name", example="D01"),
+        C("title", "职称", "title", note="初级/中级/副高/正高", example="中级"),
+        C("specialty", "专业", "specialty", required=False,
+          note="overrides the department's specialty"),
+        C("promotion_candidate", "晋升候选", "promotion_candidate", required=False,
+          note="是/否: needs rural service for promotion", example="否"),
+        C("promotion_deadline", "晋升期限", "promotion_deadline", required=False,
+          note="quarter by which a candidate must have served (e.g. 2028Q2)"),
+        C("times_served", "下乡次数", "times_served", required=False,
+          note="rotations served before this programme", example=0),
+        C("last_served", "上次下乡", "last_served", required=False,
+          note="quarter of the last rotation before this programme"),
+    ), aliases=("people", "人员名单")),
+    SheetSpec("unavailability", "不可用", "unavailability", (
+        C("staff", "工号", "staff", note="staff id", example="S001", aliases=("staff_id",)),
+        C("start", "开始", "start", note="first day unavailable", example="2027-03-01",
+          aliases=("开始日期",)),
+        C("end", "结束", "end", note="last day unavailable", example="2027-08-31",
+          aliases=("结束日期",)),
+        C("reason", "原因", "reason", required=False, example="进修"),
+    ), required=False, aliases=("leave", "leaves", "请假")),
+    SheetSpec("deferrals", "后延申请", "deferrals", (
+        C("department", "科室", "department", note="department id or name", example="D03"),
+        C("quarter", "季度", "quarter", note="the quarter of the turn to defer",
+          example="2027Q3"),
+        C("decision", "决定", "decision", required=False,
+          note="next (自动后延) / last (调至最后一批) / auto (自动)", example="next"),
+        C("reason", "原因", "reason", required=False, example="两人进修"),
+    ), required=False, aliases=("deferral requests", "后延")),
+    SheetSpec("holidays", "节假日", "holidays", (
+        C("day", "日期", "date", note="a date", example="2027-10-01"),
+        C("kind", "类型", "kind", note="休 (holiday) or 班 (make-up workday)", example="休"),
+        C("name", "名称", "name", required=False, example="国庆节"),
+    ), required=False, aliases=("holiday",)),
+)
+SHEET = {s.key: s for s in SHEETS}
+
+_POLICY_KEYS = {
+    "first_quarter": ("起始季度", "开始季度", "first quarter", "start quarter"),
+    "quarters": ("季度数", "number of quarters", "quarters"),
+    "subsidy_days_per_month": ("每月补助天数", "每月天数", "subsidy days per month"),
+    "subsidy_per_day": ("每天补助", "每日补助", "subsidy per day"),
+    "subsidy_months": ("补助月数", "subsidy months"),
+    "reward_per_person": ("科室奖励", "每人科室奖励", "reward per person"),
+    "refusal_fine": ("拒派罚款", "拒不派遣罚款", "refusal fine"),
+    "recall_fine_per_day": ("调回罚款", "擅自调回罚款", "recall fine per day"),
+    "title_minimum": ("中级最少", "中级职称最少", "title minimum", "min intermediate"),
+    "title_titles": ("职称要求", "title rule titles", "title titles"),
+    "title_mix_hard": ("职称为硬约束", "职称硬约束", "title mix hard"),
+    "title_weight": ("职称权重", "title weight"),
+    "objective_mode": ("目标模式", "objective mode"),
+    "objective_order": ("目标顺序", "objective order"),
+    "strict_calendar": ("严格日历", "strict calendar"),
+    "weight_promotion": ("晋升权重", "weight promotion"),
+    "weight_departures": ("顺序权重", "weight departures"),
+    "weight_mix": ("搭配权重", "weight mix"),
+    "weight_fairness": ("公平权重", "weight fairness"),
+}
+_OBJECTIVE_ALIASES = {
+    "promotion": "promotion", "晋升": "promotion", "departures": "departures", "顺序": "departures",
+    "mix": "mix", "搭配": "mix", "职称与特色": "mix", "fairness": "fairness", "公平": "fairness",
+    "changes": "changes", "变更": "changes",
+}
+
+
+# ------------------------------------------------------------------ the validated whole
+
+
+@dataclass
+class RosterData:
+    """A validated roster problem.
+
+    Attributes
+    ----------
+    policy
+        Programme parameters.
+    centers, departments, staff, unavailability, deferrals
+        Records in input order; departments sorted by their published order.
+    calendar
+        Working-day calendar (library + 节假日 sheet).
+    source
+        Path of the input, for messages.
+    warnings
+        Notices found while reading (unknown columns ignored, full-width digits converted, ...).
+    """
+
+    policy: Policy
+    centers: list[Center]
+    departments: list[Department]
+    staff: list[Staff]
+    unavailability: list[Unavailability] = field(default_factory=list)
+    deferrals: list[DeferralRequest] = field(default_factory=list)
+    calendar: WorkCalendar = field(default_factory=WorkCalendar)
+    source: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    locations: dict[tuple[str, str], Location] = field(default_factory=dict)
+
+    # ---- derived helpers (pure Python; used by the model and the checker alike)
+    @property
+    def quarters(self) -> list[Quarter]:
+        """The programme's quarters in order."""
+        q0 = self.policy.first_quarter
+        return [q0 + i for i in range(self.policy.quarters)]
+
+    @property
+    def seats_per_quarter(self) -> int:
+        """Seats of all centers in one quarter."""
+        return sum(c.seats for c in self.centers)
+
+    def turn_size(self, d: Department) -> int:
+        """People ``d`` sends when its turn comes (default: all seats of one quarter)."""
+        return d.turn_size if d.turn_size is not None else self.seats_per_quarter
+
+    def department_of(self, staff: Staff) -> Department:
+        return self._dept_by_id[staff.department]
+
+    @property
+    def _dept_by_id(self) -> dict[str, Department]:
+        return {d.id: d for d in self.departments}
+
+    def specialty(self, s: Staff) -> str | None:
+        """A person's specialty: their own, else their department's, else its name."""
+        if s.specialty:
+            return s.specialty
+        d = self._dept_by_id[s.department]
+        return d.specialty or d.label
+
+    def periods(self) -> list[tuple[date, date]]:
+        """(handover day, last day) of every quarter."""
+        return [self.calendar.quarter_period(q) for q in self.quarters]
+
+    def available(self) -> dict[str, list[bool]]:
+        """staff id -> per quarter: no unavailable day overlaps the quarter (rule 2)."""
+        periods = self.periods()
+        out = {s.id: [True] * len(periods) for s in self.staff}
+        for u in self.unavailability:
+            for i, (a, b) in enumerate(periods):
+                if u.start <= b and a <= u.end:
+                    out[u.staff][i] = False
+        return out
+
+    def blocking_leave(self, staff_id: str, qi: int) -> Unavailability | None:
+        """The first unavailability of a person overlapping quarter ``qi``."""
+        a, b = self.periods()[qi]
+        return next(
+            (u for u in self.unavailability if u.staff == staff_id and u.start <= b and a <= u.end),
+            None,
+        )
+
+    def where(self, kind: str, rid: str) -> str:
+        """'county.xlsx, sheet 人员, row 12' for a record, or '' when unknown."""
+        loc = self.locations.get((kind, rid))
+        return str(Location(loc.file, loc.sheet, loc.row)) if loc else ""
+
+
+def _policy(issues: list[Issue], tables: dict[str, Any]) -> Policy | None:
+    raw: dict[str, Any] = {}
+    weights: dict[str, int] = {}
+    title_kw: dict[str, Any] = {}
+    table = tables.get("policy")
+    lookup = {}
+    for key, names in _POLICY_KEYS.items():
+        for n in (key, *names):
+            lookup[unicodedata.normalize("NFKC", n).strip().lower().replace(" ", "")] = key
+    if table is None:
+        return None
+    for row in table.rows:
+        name = row.values.get("parameter")
+        value = row.values.get("value")
+        if name is None:
+            continue
+        norm = unicodedata.normalize("NFKC", str(name)).strip().lower().replace(" ", "")
+        key = lookup.get(norm)
+        if key is None:
+            issues.append(Issue(table.loc(row, "parameter"), f"unknown parameter '{name}'; known: "
+                                + ", ".join(v[0] for v in _POLICY_KEYS.values())))
+            continue
+        if value is None:
+            continue
+        loc = table.loc(row, "value", f"parameter '{name}'")
+        try:
+            if key.startswith("weight_"):
+                weights[key.removeprefix("weight_")] = _int(value)
+            elif key == "title_minimum":
+                text = str(value).strip()
+                title_kw["minimum"] = None if text in ("过半", "majority", "多数") else _int(value)
+            elif key == "title_titles":
+                title_kw["titles"] = tuple(
+                    parse_title(t) for t in split_list(value)
+                )
+            elif key == "objective_order":
+                parts = split_list(value)
+                order = []
+                for p in parts:
+                    k = _OBJECTIVE_ALIASES.get(p.strip().lower())
+                    if k is None:
+                        raise ValueError(f"unknown objective '{p}'; expected "
+                                         "晋升/顺序/搭配/公平/变更 (promotion, departures, mix, "
+                                         "fairness, changes)")
+                    order.append(k)
+                raw[key] = tuple(order)
+            elif key == "objective_mode":
+                text = str(value).strip().lower()
+                raw[key] = {"字典序": "lexicographic", "分层": "lexicographic",
+                            "加权": "weighted"}.get(text, text)
+            elif key in ("title_mix_hard", "strict_calendar"):
+                raw[key] = parse_yes_no(value)
+            else:
+                raw[key] = value
+        except ValueError as exc:
+            issues.append(Issue(loc, str(exc)))
+    if title_kw:
+        raw["title_rule"] = TitleRule(**title_kw)
+    if weights:
+        raw["weights"] = {**Policy.model_fields["weights"].default_factory(), **weights}  # type: ignore[misc]
+    if "first_quarter" not in raw:
+        issues.append(Issue(Location(table.file, table.sheet, None, "值 (value)"),
+                            "parameter 起始季度 (first quarter) is required, e.g. 2027Q1"))
+        return None
+    from pydantic import ValidationError
+
+    try:
+        return Policy.model_validate(raw)
+    except ValidationError as exc:
+        for err in exc.errors():
+            key = str(err["loc"][0])
+            row = next((r for r in table.rows if lookup.get(unicodedata.normalize(
+                "NFKC", str(r.values.get("parameter"))).strip().lower().replace(" ", "")) == key),
+                None)
+            issues.append(
+                Issue(table.loc(row, "value", f"parameter '{key}'"), explain_error(dict(err)))
+            )
+        return None
+
+
+def _int(value: Any) -> int:
+    f = float(unicodedata.normalize("NFKC", str(value)))
+    if not math.isfinite(f) or f != int(f):
+        raise ValueError(f"expected a whole number, got '{value}'")
+    return int(f)
+
+
+def read_roster(path: str | Path, *, strict_calendar: bool | None = None) -> RosterData:
+    """Read and validate a roster workbook (or CSV folder / JSON / YAML).
+
+    Raises
+    ------
+    InputError
+        With every problem of the file, each naming file, sheet, row, column and record.
+    """
+    tables = read_tables(path, SHEETS)
+    issues: list[Issue] = []
+    notices: list[Issue] = []
+    policy = _policy(issues, tables)
+    centers = parse_table(tables.get("centers"), Center, label="center", id_key="id",
+                          issues=issues, warnings=notices)
+    depts = parse_table(tables.get("departments"), Department, label="department", id_key="id",
+                        issues=issues, warnings=notices)
+    staff = parse_table(tables.get("staff"), Staff, label="staff", id_key="id", issues=issues,
+                        warnings=notices)
+    unav = parse_table(tables.get("unavailability"), Unavailability, label="staff",
+                       issues=issues, warnings=notices)
+    defer = parse_table(tables.get("deferrals"), DeferralRequest, label="department",
+                        issues=issues, warnings=notices)
+    hol = parse_table(tables.get("holidays"), HolidayRow, label="date", issues=issues,
+                      warnings=notices)
+
+    # ---- cross-record rules
+    if not centers.records and "centers" in tables:
+        issues.append(Issue(Location(str(path), tables["centers"].sheet), "no health centers"))
+    if not depts.records and "departments" in tables:
+        issues.append(Issue(Location(str(path), tables["departments"].sheet), "no departments"))
+    dept_ids = {d.id for d in depts}
+    by_name = {}
+    for d in depts:
+        if d.name:
+            by_name.setdefault(d.name, d.id)
+    orders: dict[int, str] = {}
+    for i, d in enumerate(depts.records):
+        if d.order in orders:
+            issues.append(Issue(depts.loc(i, "order", d.id),
+                                f"order {d.order} is also used by department '{orders[d.order]}'"))
+        orders.setdefault(d.order, d.id)
+
+    def resolve_dept(index: RecordIndex[Any], i: int, rec: Any, rid: str | None) -> None:
+        ref = rec.department
+        if ref in dept_ids:
+            return
+        if ref in by_name:
+            rec.department = by_name[ref]
+            return
+        issues.append(Issue(index.loc(i, "department", rid), f"unknown department '{ref}'"))
+
+    for i, s in enumerate(staff.records):
+        resolve_dept(staff, i, s, s.id)
+        if s.promotion_deadline is not None and not s.promotion_candidate:
+            notices.append(Issue(staff.loc(i, "promotion_deadline", s.id),
+                                 "a promotion deadline is given but 晋升候选 is not 是; "
+                                 "the person is treated as a promotion candidate"))
+            s.promotion_candidate = True
+    staff_ids = {s.id for s in staff}
+    for i, u in enumerate(unav.records):
+        if u.staff not in staff_ids:
+            issues.append(Issue(unav.loc(i, "staff", u.staff), f"unknown staff '{u.staff}'"))
+        if u.end < u.start:
+            issues.append(Issue(unav.loc(i, "end", u.staff),
+                                f"end date {u.end} is before start date {u.start}"))
+    for i, r in enumerate(defer.records):
+        resolve_dept(defer, i, r, r.department)
+    if policy is not None:
+        last = policy.first_quarter + (policy.quarters - 1)
+        for i, s in enumerate(staff.records):
+            dl = s.promotion_deadline
+            if dl is not None and dl < policy.first_quarter:
+                issues.append(Issue(staff.loc(i, "promotion_deadline", s.id),
+                                    f"deadline {dl} is before the programme starts "
+                                    f"({policy.first_quarter})"))
+        for i, r in enumerate(defer.records):
+            if not policy.first_quarter <= r.quarter <= last:
+                issues.append(Issue(defer.loc(i, "quarter", r.department),
+                                    f"quarter {r.quarter} is outside the programme "
+                                    f"{policy.first_quarter}–{last}"))
+        for i, c in enumerate(centers.records):
+            need = policy.title_rule.required(c.seats) if c.min_intermediate is None else (
+                c.min_intermediate)
+            if c.min_intermediate is not None and c.min_intermediate > c.seats:
+                issues.append(Issue(centers.loc(i, "min_intermediate", c.id),
+                                    f"{need} intermediate seats asked for, but the center has "
+                                    f"only {c.seats} seats"))
+    for i, d in enumerate(depts.records):
+        # every department needs staff
+        if not any(s.department == d.id for s in staff):
+            notices.append(Issue(depts.loc(i, "id", d.id),
+                                 "the department has no staff in the 人员 sheet"))
+
+    overrides: list[HolidayOverride] = []
+    for h in hol:
+        overrides.append(HolidayOverride(h.day, h.kind == "workday", h.name or ""))
+    if issues:
+        raise InputError(issues)
+    assert policy is not None
+    strict = policy.strict_calendar if strict_calendar is None else strict_calendar
+    try:
+        calendar = WorkCalendar(overrides, strict=strict)
+    except ValueError as exc:
+        raise InputError(Issue(Location(str(path), "节假日 (holidays)"), str(exc))) from None
+
+    locations: dict[tuple[str, str], Location] = {}
+    for kind, index in (("staff", staff), ("department", depts), ("center", centers)):
+        for i, rec in enumerate(index.records):
+            locations[(kind, rec.id)] = index.loc(i)
+    data = RosterData(
+        policy=policy,
+        centers=list(centers),
+        departments=sorted(depts, key=lambda d: d.order),
+        staff=list(staff),
+        unavailability=list(unav),
+        deferrals=list(defer),
+        calendar=calendar,
+        source=str(path),
+        warnings=[str(n) for n in notices],
+        locations=locations,
+    )
+    # strict calendar: touch every handover now so an unknown year fails before solving
+    try:
+        data.periods()
+    except ValueError as exc:
+        raise InputError(Issue(Location(str(path), "方案 (programme)"), str(exc))) from None
+    return data

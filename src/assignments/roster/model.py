@@ -1,0 +1,367 @@
+"""The roster as a CP-SAT model: named constraint families and objective levels.
+
+The only module of ``roster`` that imports ``ortools``. Decisions:
+
+* ``served[p, q]``: person ``p`` serves quarter ``q`` (created only where rule 2, the turn
+  schedule and rule 6 allow it);
+* ``z[q, c, k]``: how many people of class ``k`` (title × requested specialty) go to center
+  ``c`` in quarter ``q`` — people of one class are interchangeable for the centers, so the
+  center choice is aggregated (this keeps the city and regional instances small);
+* ``give[d, q]`` / ``credit[t, q]``: the seat ledger of rule 6 (a pulled-forward candidate
+  takes a seat from the department whose turn it is and is credited to their own next turn).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+from assignments.roster.data import RosterData, Title
+from assignments.roster.schedule import Schedule, Service, Turn, classify, previous_turn
+from assignments.roster.solution import ranks
+
+__all__ = ["FAMILIES", "RosterModel", "build_model"]
+
+LinearExpr = Any
+
+
+@dataclass(frozen=True)
+class Family:
+    """A named constraint family: label quoted by reports, hard/soft, one-line description."""
+
+    label: str
+    hard: bool
+    doc: str
+
+
+FAMILIES: dict[str, Family] = {
+    "seats": Family("R1 seats", True, "every center receives exactly its seats each quarter"),
+    "availability": Family("R2 whole quarter", True,
+                           "nobody serves a quarter that overlaps their unavailable days"),
+    "order": Family("R4 published order", True,
+                    "each department fills its turn's seats, less seats given to or credited "
+                    "for pulled-forward promotion candidates"),
+    "pull": Family("R6 promotion", True,
+                   "a pulled-forward candidate takes a seat of the department whose turn it is "
+                   "and counts towards their own department's next turn"),
+    "deadline": Family("R6 promotion deadline", True, "a candidate serves by their deadline"),
+    "once": Family("R7 once per cycle", True, "a person serves at most once per cycle"),
+    "consecutive": Family("R7 consecutive", True, "never two consecutive quarters"),
+    "title": Family("R8 title mix", True, "enough seats of the required titles at each center"),
+}
+
+
+@dataclass
+class RosterModel:
+    """A built CP-SAT model with handles to read the roster back."""
+
+    data: RosterData
+    schedule: Schedule
+    model: cp_model.CpModel
+    served: dict[tuple[str, int], cp_model.IntVar]
+    service: dict[tuple[str, int], Service]
+    z: dict[tuple[int, str, tuple[Title, str | None]], cp_model.IntVar]
+    klass: dict[str, tuple[Title, str | None]]
+    give: dict[tuple[str, int], cp_model.IntVar]
+    credit: dict[tuple[int, int], cp_model.IntVar]  # (turn index, quarter) -> seats credited
+    swap: dict[tuple[str, int], cp_model.IntVar]  # (giving department, quarter) -> seats filled
+    turns: list[Turn]
+    levels: dict[str, LinearExpr]
+    level_ub: dict[str, int]
+    literals: list[tuple[cp_model.IntVar, str, tuple[Any, ...]]] = field(default_factory=list)
+    variables: list[cp_model.IntVar] = field(default_factory=list)  # for hints between stages
+
+
+def build_model(
+    data: RosterData,
+    schedule: Schedule,
+    *,
+    explain: bool = False,
+) -> RosterModel:
+    """Build the CP-SAT model of ``data`` under one turn ``schedule``.
+
+    Parameters
+    ----------
+    data
+        The validated problem.
+    schedule
+        The published order after deferrals (one of :func:`schedule.alternatives`).
+    explain
+        Put an enforcement literal on every hard-rule instance (families of :data:`FAMILIES`)
+        so that an infeasible model can name the rules and records that conflict.
+    """
+    m = cp_model.CpModel()
+    H = data.policy.quarters
+    first = data.policy.first_quarter
+    avail = data.available()
+    rank = ranks(data)
+    literals: list[tuple[cp_model.IntVar, str, tuple[Any, ...]]] = []
+    all_vars: list[cp_model.IntVar] = []
+
+    def lit(family: str, key: tuple[Any, ...]) -> list[cp_model.IntVar]:
+        if not explain:
+            return []
+        b = m.NewBoolVar(f"{family}{key}")
+        literals.append((b, family, key))
+        return [b]
+
+    def enforce(ct: cp_model.Constraint, family: str, key: tuple[Any, ...]) -> None:
+        lits = lit(family, key)
+        if lits:
+            ct.OnlyEnforceIf(lits)
+
+    requested: set[str] = {s for c in data.centers for s in c.specialty_weights()}
+    klass: dict[str, tuple[Title, str | None]] = {}
+    for s in data.staff:
+        spec = data.specialty(s)
+        klass[s.id] = (s.title, spec if spec in requested else None)
+
+    # ---- served[p, q]: rule 2 (availability), rule 4 turns, rule 6 pull-forward and seat swap
+    served: dict[tuple[str, int], cp_model.IntVar] = {}
+    service: dict[tuple[str, int], Service] = {}
+
+    def allowed(s: Any, q: int) -> bool:
+        if explain:
+            return True
+        if not avail[s.id][q]:
+            return False
+        return not (q == 0 and s.last_served is not None and s.last_served == first - 1)
+
+    def add(s: Any, q: int, svc: Service) -> None:
+        v = m.NewBoolVar(f"x[{s.id},{q}]")
+        served[(s.id, q)] = v
+        service[(s.id, q)] = svc
+        all_vars.append(v)
+
+    for s in data.staff:
+        for q in range(H):
+            svc = classify(schedule, s.department, q, s.promotion_candidate)
+            if svc is not None and allowed(s, q):
+                add(s, q, svc)
+    # seat swap (rule 6): a department that gives a seat to a pulled-forward candidate fills the
+    # seat the candidate's department does not need at its turn
+    pull_quarters = sorted({q for (_sid, q), svc in service.items() if svc.kind == "pulled"})
+    credited_turns = {id(svc.turn): svc.turn for svc in service.values() if svc.kind == "pulled"}
+    credit_quarters = sorted({q for t in credited_turns.values() if t for q in t.seats})
+    givers = {(t.dept, q) for q in pull_quarters for t in schedule.turns_in(q)}
+    swap_pairs = sorted({(d, q2) for d, q in givers for q2 in credit_quarters if q2 > q})
+    members_of: dict[str, list[Any]] = defaultdict(list)
+    for s in data.staff:
+        members_of[s.department].append(s)
+    for d, q2 in swap_pairs:
+        prev = previous_turn(schedule, d, q2)
+        if prev is None:
+            continue
+        for s in members_of[d]:
+            if (s.id, q2) not in served and allowed(s, q2):
+                add(s, q2, Service("swap", prev))
+    if explain:
+        for s in data.staff:
+            blocked = [q for q in range(H) if (s.id, q) in served and not avail[s.id][q]]
+            if blocked:
+                lits = lit("availability", (s.id,))
+                for q in blocked:
+                    m.Add(served[(s.id, q)] == 0).OnlyEnforceIf(lits)
+            if s.last_served is not None and s.last_served == first - 1 and (s.id, 0) in served:
+                m.Add(served[(s.id, 0)] == 0).OnlyEnforceIf(lit("consecutive", (s.id, -1)))
+
+    by_q: dict[int, list[str]] = defaultdict(list)
+    for sid, q in served:
+        by_q[q].append(sid)
+    staff_of = {s.id: s for s in data.staff}
+
+    # ---- R1 seats and the center choice by class
+    z: dict[tuple[int, str, tuple[Title, str | None]], cp_model.IntVar] = {}
+    title_short: list[LinearExpr] = []
+    spec_miss: list[LinearExpr] = []
+    rule_titles = set(data.policy.title_rule.titles)
+    for q in range(H):
+        members: dict[tuple[Title, str | None], list[cp_model.IntVar]] = defaultdict(list)
+        for sid in by_q[q]:
+            members[klass[sid]].append(served[(sid, q)])
+        for c in data.centers:
+            for k, vs in members.items():
+                z[(q, c.id, k)] = m.NewIntVar(0, min(c.seats, len(vs)), f"z[{q},{c.id},{k}]")
+                all_vars.append(z[(q, c.id, k)])
+            enforce(m.Add(sum(z[(q, c.id, k)] for k in members) == c.seats), "seats", (c.id, q))
+            # R8 title mix
+            need = c.min_intermediate if c.min_intermediate is not None else (
+                data.policy.title_rule.required(c.seats))
+            need = min(need, c.seats)
+            have = sum(z[(q, c.id, k)] for k in members if k[0] in rule_titles)
+            if data.policy.title_mix_hard:
+                enforce(m.Add(have >= need), "title", (c.id, q))
+            elif data.policy.title_weight:
+                short = m.NewIntVar(0, need, f"short[{c.id},{q}]")
+                m.Add(have + short >= need)
+                title_short.append(short)
+            # requested specialties
+            for spec, w in c.specialty_weights().items():
+                ks = [k for k in members if k[1] == spec]
+                if not ks:
+                    spec_miss.append(w)
+                    continue
+                cov = m.NewBoolVar(f"cov[{c.id},{q},{spec}]")
+                m.Add(sum(z[(q, c.id, k)] for k in ks) >= cov)
+                spec_miss.append(w * (1 - cov))
+        for k, vs in members.items():
+            m.Add(sum(z[(q, c.id, k)] for c in data.centers) == sum(vs))
+
+    # ---- R4 + R6: the seat ledger of each department and quarter
+    turns = schedule.turns
+    turn_index = {id(t): i for i, t in enumerate(turns)}
+    give: dict[tuple[str, int], cp_model.IntVar] = {}
+    credit: dict[tuple[int, int], cp_model.IntVar] = {}
+    swap: dict[tuple[str, int], cp_model.IntVar] = {}
+    pulled_into: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+    credited_to: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+    own: dict[tuple[str, int], list[cp_model.IntVar]] = defaultdict(list)  # turn or swap
+    for (sid, q), svc in service.items():
+        v = served[(sid, q)]
+        if svc.kind == "pulled":
+            pulled_into[q].append(v)
+            assert svc.turn is not None
+            credited_to[turn_index[id(svc.turn)]].append(v)
+        else:
+            own[(staff_of[sid].department, q)].append(v)
+    for q in pull_quarters:
+        gs = []
+        for t in schedule.turns_in(q):
+            if (t.dept, q) not in give:
+                give[(t.dept, q)] = m.NewIntVar(0, schedule.demand(t.dept, q),
+                                                f"give[{t.dept},{q}]")
+                all_vars.append(give[(t.dept, q)])
+                gs.append(give[(t.dept, q)])
+        enforce(m.Add(sum(gs) == sum(pulled_into[q])), "pull", ("quarter", q))
+    beyond_total: list[Any] = []
+    for ti, vs in credited_to.items():
+        t = turns[ti]
+        parts = []
+        for q, n in t.seats.items():
+            credit[(ti, q)] = m.NewIntVar(0, n, f"credit[{t.dept},{t.cycle},{q}]")
+            all_vars.append(credit[(ti, q)])
+            parts.append(credit[(ti, q)])
+        beyond = m.NewIntVar(0, t.beyond, f"beyond[{t.dept},{t.cycle}]") if t.beyond else 0
+        beyond_total.append(beyond)
+        enforce(m.Add(sum(parts) + beyond == sum(vs)), "pull", ("turn", t.dept, t.cycle))
+    credit_at: dict[tuple[str, int], list[cp_model.IntVar]] = defaultdict(list)
+    credit_in_q: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+    for (ti, q), v in credit.items():
+        credit_at[(turns[ti].dept, q)].append(v)
+        credit_in_q[q].append(v)
+    for d, q2 in swap_pairs:
+        n = sum(1 for s in members_of[d] if (s.id, q2) in served)
+        swap[(d, q2)] = m.NewIntVar(0, n, f"swap[{d},{q2}]")
+        all_vars.append(swap[(d, q2)])
+    swap_in_q: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+    for (d, q2), v in swap.items():
+        swap_in_q[q2].append(v)
+    for q2 in credit_quarters:  # every credited seat is filled by a department that gave one
+        enforce(m.Add(sum(swap_in_q[q2]) == sum(credit_in_q[q2])), "pull", ("swap", q2))
+    giver_depts = sorted({d for d, _q in givers})
+    swap_beyond: list[Any] = []
+    for d in giver_depts:
+        gives = {q: give[(d, q)] for q in pull_quarters if (d, q) in give}
+        swaps = {q2: swap[(d, q2)] for q2 in credit_quarters if (d, q2) in swap}
+        for r in credit_quarters:  # a seat is filled only after it was given
+            lhs = [v for q2, v in swaps.items() if q2 <= r]
+            if lhs:
+                m.Add(sum(lhs) <= sum(v for q, v in gives.items() if q < r))
+        later = m.NewIntVar(0, data.seats_per_quarter * H, f"swap_beyond[{d}]")
+        swap_beyond.append(later)
+        m.Add(sum(swaps.values()) + later == sum(gives.values()))
+    if giver_depts or beyond_total:
+        m.Add(sum(swap_beyond) == sum(beyond_total))
+    keys = {(t.dept, q) for t in turns for q in t.seats} | set(own)
+    for d, q in sorted(keys):
+        need = schedule.demand(d, q)
+        g = give.get((d, q), 0)
+        enforce(
+            m.Add(sum(own[(d, q)]) == need - g - sum(credit_at[(d, q)]) + swap.get((d, q), 0)),
+            "order", (d, q),
+        )
+
+    # ---- R6 deadlines
+    for s in data.staff:
+        if s.promotion_deadline is None:
+            continue
+        dl = s.promotion_deadline - first
+        if dl >= H:
+            continue
+        enforce(
+            m.Add(sum(served[(s.id, q)] for q in range(dl + 1) if (s.id, q) in served) >= 1),
+            "deadline", (s.id,),
+        )
+
+    # ---- R7 once per cycle, never consecutive quarters
+    by_cycle: dict[tuple[str, int], list[cp_model.IntVar]] = defaultdict(list)
+    for (sid, q), svc in service.items():
+        by_cycle[(sid, svc.cycle)].append(served[(sid, q)])
+    for (sid, c), vs in by_cycle.items():
+        if len(vs) > 1:
+            enforce(m.Add(sum(vs) <= 1), "once", (sid, c))
+    for sid, q in list(served):
+        if (sid, q + 1) in served:
+            enforce(m.Add(served[(sid, q)] + served[(sid, q + 1)] <= 1), "consecutive", (sid, q))
+
+    # ---- objective levels
+    levels: dict[str, LinearExpr] = {}
+    ub: dict[str, int] = {}
+    promo_terms: list[LinearExpr] = []
+    n_cand = 0
+    for s in data.staff:
+        if not s.promotion_candidate:
+            continue
+        n_cand += 1
+        # u[q] = 1 iff the candidate has served at or before q; cost = H - sum(u)
+        us = []
+        for q in range(H):
+            before = [served[(s.id, r)] for r in range(q + 1) if (s.id, r) in served]
+            if not before:
+                continue
+            u = m.NewBoolVar(f"u[{s.id},{q}]")
+            m.Add(u <= sum(before))
+            us.append(u)
+        promo_terms.append(H - sum(us))
+    levels["promotion"] = sum(promo_terms)
+    ub["promotion"] = H * n_cand
+    base = _baseline(data)
+    dev_terms = []
+    for d in data.departments:
+        for q in range(H):
+            b = base.demand(d.id, q)
+            if b == 0:
+                continue
+            sent = [served[(sid, q)] for sid in by_q[q] if staff_of[sid].department == d.id]
+            dev = m.NewIntVar(0, b, f"dev[{d.id},{q}]")
+            m.Add(dev >= b - sum(sent))
+            dev_terms.append(dev)
+    levels["departures"] = sum(dev_terms)
+    ub["departures"] = data.seats_per_quarter * H
+    levels["mix"] = data.policy.title_weight * sum(title_short) + sum(spec_miss)
+    ub["mix"] = data.policy.title_weight * data.seats_per_quarter * H + H * sum(
+        w for c in data.centers for w in c.specialty_weights().values())
+    levels["fairness"] = sum(rank[sid] * v for (sid, _q), v in served.items())
+    ub["fairness"] = H * sum(
+        max((rank[s.id] for s in data.staff if s.department == d.id), default=0)
+        for d in data.departments
+    ) + data.seats_per_quarter * H * max(rank.values(), default=0)
+    levels["changes"] = 0
+    ub["changes"] = 0
+
+    rm = RosterModel(
+        data=data, schedule=schedule, model=m, served=served, service=service, z=z,
+        klass=klass, give=give, credit=credit, swap=swap, turns=turns, levels=levels, level_ub=ub,
+        literals=literals, variables=all_vars,
+    )
+    return rm
+
+
+def _baseline(data: RosterData) -> Schedule:
+    from assignments.roster.schedule import baseline
+
+    return baseline(data)
+

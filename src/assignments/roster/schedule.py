@@ -1,0 +1,300 @@
+"""The published order as seats over quarters (DOMAIN §R rules 4 and 5), in plain Python.
+
+List the departments in published order, each repeated as many times as its turn size; cut
+that list into consecutive groups of "seats per quarter": group *k* is quarter *k*'s baseline.
+When the list is used up a new cycle starts from the top (and the deferral ledger resets).
+A deferral moves a department's block inside its cycle: ``next`` swaps it with the following
+department's block, ``last`` moves it to the end of the cycle.
+
+Both the model and the independent checker use this module: it *defines* the published order.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from assignments.roster.data import DeferralDecision, DeferralRequest, RosterData
+
+__all__ = ["Block", "Schedule", "ScheduleError", "Turn", "alternatives", "build_schedule"]
+
+MAX_AUTO_ALTERNATIVES = 64
+
+
+class ScheduleError(ValueError):
+    """A deferral that cannot be applied (explained in the user's terms)."""
+
+
+@dataclass(frozen=True)
+class Block:
+    """One department's turn in one cycle, before it is cut into quarters."""
+
+    dept: str
+    cycle: int
+    size: int
+
+
+@dataclass
+class Turn:
+    """A department's turn: how many seats it fills in which quarters.
+
+    Attributes
+    ----------
+    seats
+        quarter index -> seats of this turn in that quarter (inside the horizon only).
+    beyond
+        Seats of the turn that fall after the last quarter of the programme.
+    deferred
+        The deferral applied to this turn, if any.
+    """
+
+    dept: str
+    cycle: int
+    position: int
+    size: int
+    seats: dict[int, int] = field(default_factory=dict)
+    beyond: int = 0
+    deferred: DeferralDecision | None = None
+
+    @property
+    def first(self) -> int | None:
+        return min(self.seats) if self.seats else None
+
+    @property
+    def last(self) -> int | None:
+        return max(self.seats) if self.seats else None
+
+
+@dataclass
+class Schedule:
+    """Turns of every department after the deferrals, cut into quarters."""
+
+    turns: list[Turn]
+    seats: list[int]
+    choices: dict[tuple[str, int], DeferralDecision]  # (dept, cycle) -> applied decision
+    auto: dict[tuple[str, int], DeferralDecision] = field(default_factory=dict)
+    applied: list[tuple[str, int]] = field(default_factory=list)  # per request: (dept, cycle)
+
+    def demand(self, dept: str, q: int) -> int:
+        """Seats of ``dept``'s turns in quarter ``q``."""
+        return sum(t.seats.get(q, 0) for t in self.turns if t.dept == dept)
+
+    def turns_in(self, q: int) -> list[Turn]:
+        return [t for t in self.turns if t.seats.get(q, 0) > 0]
+
+    def turn_at(self, dept: str, q: int) -> Turn | None:
+        """The turn of ``dept`` that has seats in quarter ``q``."""
+        return next((t for t in self.turns if t.dept == dept and t.seats.get(q, 0) > 0), None)
+
+    def next_turn(self, dept: str, q: int) -> Turn | None:
+        """The first turn of ``dept`` starting after quarter ``q`` (may lie beyond the horizon)."""
+        best = None
+        for t in self.turns:
+            if t.dept != dept:
+                continue
+            start = t.first if t.first is not None else len(self.seats)
+            if start > q and (best is None or (best.cycle, best.position) > (t.cycle, t.position)):
+                best = t
+        return best
+
+    def baseline_equal(self, other: Schedule) -> bool:
+        return all(a.seats == b.seats for a, b in zip(self.turns, other.turns, strict=True))
+
+
+def _cycles_needed(sizes: Sequence[int], seats: Sequence[int]) -> int:
+    per_cycle = sum(sizes)
+    total = sum(seats)
+    return max(1, -(-total // per_cycle)) + 1  # one more cycle: turns beyond the horizon
+
+
+def build_schedule(
+    order: Sequence[tuple[str, int]],
+    seats: Sequence[int],
+    deferrals: Sequence[tuple[str, int, DeferralDecision]] = (),
+) -> Schedule:
+    """Cut the published order into quarters, applying deferrals in order of their quarter.
+
+    Parameters
+    ----------
+    order
+        ``(department id, turn size)`` in published order.
+    seats
+        Seats to fill in each quarter of the programme.
+    deferrals
+        ``(department id, quarter index, next|last)``; the quarter names the turn to defer.
+
+    Raises
+    ------
+    ScheduleError
+        When a deferral names a quarter where the department has no turn, a second deferral
+        in the same cycle, or ``next`` for the last department of a cycle.
+    """
+    sizes = [s for _, s in order]
+    n_cycles = _cycles_needed(sizes, seats)
+    cycles: list[list[Block]] = [
+        [Block(d, c, s) for d, s in order] for c in range(n_cycles)
+    ]
+    choices: dict[tuple[str, int], DeferralDecision] = {}
+    applied: list[tuple[str, int]] = [("", -1)] * len(deferrals)
+    for k in sorted(range(len(deferrals)), key=lambda k: deferrals[k][1]):
+        dept, q, decision = deferrals[k]
+        turns = _cut(cycles, seats, choices)
+        turn = next((t for t in turns if t.dept == dept and t.seats.get(q, 0) > 0), None)
+        if turn is None:
+            mine = [t for t in turns if t.dept == dept and t.seats]
+            where = ", ".join(f"cycle {t.cycle + 1}: quarter {t.first + 1}"  # type: ignore[operator]
+                              for t in mine) or "none inside the programme"
+            raise ScheduleError(
+                f"department '{dept}' has no turn in quarter {q + 1} of the programme, so there "
+                f"is nothing to defer (its turns: {where})"
+            )
+        c = turn.cycle
+        if (dept, c) in choices:
+            raise ScheduleError(
+                f"department '{dept}' already deferred in cycle {c + 1}; only one deferral per "
+                "department per cycle is allowed (在所有科室轮转完成前每个科室只可申请后延一次)"
+            )
+        blocks = cycles[c]
+        i = next(k for k, b in enumerate(blocks) if b.dept == dept)
+        if decision is DeferralDecision.NEXT:
+            if i == len(blocks) - 1:
+                raise ScheduleError(
+                    f"department '{dept}' is the last of cycle {c + 1}; 'next' (自动后延) has no "
+                    "following department in the cycle to swap with"
+                )
+            blocks[i], blocks[i + 1] = blocks[i + 1], blocks[i]
+        elif decision is DeferralDecision.LAST:
+            if i == len(blocks) - 1:
+                raise ScheduleError(
+                    f"department '{dept}' is already the last of cycle {c + 1}; 'last' "
+                    "(调至最后一批) changes nothing"
+                )
+            blocks.append(blocks.pop(i))
+        else:  # pragma: no cover - AUTO is resolved by alternatives()
+            raise ScheduleError("an 'auto' deferral must be resolved before building")
+        choices[(dept, c)] = decision
+        applied[k] = (dept, c)
+    return Schedule(_cut(cycles, seats, choices), list(seats), choices, applied=applied)
+
+
+def _cut(
+    cycles: list[list[Block]], seats: Sequence[int], choices: dict[tuple[str, int], DeferralDecision]
+) -> list[Turn]:
+    bounds = list(itertools.accumulate(seats, initial=0))  # quarter q = [bounds[q], bounds[q+1])
+    horizon = bounds[-1]
+    turns: list[Turn] = []
+    slot = 0
+    for cycle in cycles:
+        for pos, b in enumerate(cycle):
+            t = Turn(b.dept, b.cycle, pos, b.size, deferred=choices.get((b.dept, b.cycle)))
+            start, end = slot, slot + b.size
+            for q in range(len(seats)):
+                lo, hi = max(start, bounds[q]), min(end, bounds[q + 1])
+                if hi > lo:
+                    t.seats[q] = hi - lo
+            t.beyond = max(0, end - max(start, horizon))
+            turns.append(t)
+            slot = end
+    return turns
+
+
+def data_order(data: RosterData) -> list[tuple[str, int]]:
+    """``(department id, turn size)`` in published order."""
+    return [(d.id, data.turn_size(d)) for d in data.departments]
+
+
+def baseline(data: RosterData) -> Schedule:
+    """The published order without any deferral."""
+    return build_schedule(data_order(data), [data.seats_per_quarter] * data.policy.quarters)
+
+
+def _qi(data: RosterData, r: DeferralRequest) -> int:
+    return r.quarter - data.policy.first_quarter  # type: ignore[return-value]
+
+
+def alternatives(data: RosterData) -> list[Schedule]:
+    """Every schedule the office's decisions allow: ``auto`` requests try ``next`` and ``last``.
+
+    Raises
+    ------
+    ScheduleError
+        When no combination of the requests can be applied (the first reason is given), or
+        there are too many ``auto`` requests to try them all.
+    """
+    order = data_order(data)
+    seats = [data.seats_per_quarter] * data.policy.quarters
+    autos = [r for r in data.deferrals if r.decision is DeferralDecision.AUTO]
+    if 2 ** len(autos) > MAX_AUTO_ALTERNATIVES:
+        raise ScheduleError(
+            f"{len(autos)} deferral requests are marked 'auto'; at most "
+            f"{MAX_AUTO_ALTERNATIVES.bit_length() - 1} can be left to the solver — decide the "
+            "others (next or last)"
+        )
+    out: list[Schedule] = []
+    first_error: ScheduleError | None = None
+    for combo in itertools.product((DeferralDecision.NEXT, DeferralDecision.LAST),
+                                   repeat=len(autos)):
+        chosen = dict(zip((id(r) for r in autos), combo, strict=True))
+        requests = [
+            (r.department, _qi(data, r), chosen.get(id(r), r.decision)) for r in data.deferrals
+        ]
+        try:
+            s = build_schedule(order, seats, requests)
+        except ScheduleError as exc:
+            first_error = first_error or exc
+            continue
+        for k, r in enumerate(data.deferrals):
+            if r.decision is DeferralDecision.AUTO:
+                s.auto[s.applied[k]] = chosen[id(r)]
+        out.append(s)
+    if not out:
+        assert first_error is not None
+        raise first_error
+    return out
+
+
+@dataclass(frozen=True)
+class Service:
+    """How a person of ``dept`` would serve in quarter ``q`` under a schedule.
+
+    ``kind`` is ``"turn"`` (their department's turn has seats in ``q``) or ``"pulled"`` (a
+    promotion candidate pulled forward, credited to ``turn``, the department's next turn).
+    """
+
+    kind: str
+    turn: Turn | None
+
+    @property
+    def cycle(self) -> int:
+        """The cycle the service counts in (rule 7): that of the credited turn."""
+        assert self.turn is not None
+        return self.turn.cycle
+
+
+def classify(schedule: Schedule, dept: str, q: int, candidate: bool) -> Service | None:
+    """How a person of ``dept`` may serve in quarter ``q`` in their department's own turn, or
+    pulled forward as a promotion candidate; ``None`` when neither applies."""
+    turn = schedule.turn_at(dept, q)
+    if turn is not None:
+        return Service("turn", turn)
+    if not candidate:
+        return None
+    nxt = schedule.next_turn(dept, q)
+    return Service("pulled", nxt) if nxt is not None else None
+
+
+def previous_turn(schedule: Schedule, dept: str, q: int) -> Turn | None:
+    """The last turn of ``dept`` that starts before quarter ``q``.
+
+    A department that gave a seat of its turn to a pulled-forward candidate fills it later, at
+    the candidate's department's turn (the seat swap of rule 6); that service counts in the
+    cycle of the turn that gave the seat.
+    """
+    best = None
+    for t in schedule.turns:
+        if t.dept == dept and t.first is not None and t.first < q and (
+            best is None or (t.cycle, t.position) > (best.cycle, best.position)
+        ):
+            best = t
+    return best

@@ -1,0 +1,376 @@
+"""A roster solution and its independent checker (no solver imports here).
+
+:func:`check` lists every violated hard rule of DOMAIN §R; :func:`objective_levels` recomputes
+the objective levels from the roster alone. Every result of :func:`assignments.roster.solve`
+passes both before it is returned, and the tests assert it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from assignments.roster.data import DeferralDecision, RosterData, Staff, Title
+from assignments.roster.schedule import (
+    Schedule,
+    build_schedule,
+    classify,
+    data_order,
+    previous_turn,
+)
+
+__all__ = [
+    "Assignment",
+    "RosterSolution",
+    "Violation",
+    "check",
+    "objective_levels",
+    "ranks",
+    "schedule_of",
+]
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """One person at one center for one whole quarter.
+
+    Attributes
+    ----------
+    staff, center
+        Ids.
+    quarter
+        Quarter index (0 = the programme's first quarter).
+    start, end
+        Handover day and the day before the next handover.
+    kind
+        ``"turn"``: in the department's own turn; ``"pulled"``: a promotion candidate pulled
+        forward (rule 6); ``"swap"``: filling, at a candidate's department's turn, the seat
+        this department gave to a pulled-forward candidate earlier (the seat swap of rule 6).
+    seat_from
+        For a pulled-forward candidate: the department whose turn gave up the seat.
+    credit_quarter
+        For a pulled-forward candidate: the quarter of their own department's turn that sends
+        one person fewer (``None`` when that turn lies beyond the programme).
+    """
+
+    staff: str
+    quarter: int
+    center: str
+    start: date
+    end: date
+    kind: str = "turn"
+    seat_from: str | None = None
+    credit_quarter: int | None = None
+
+    @property
+    def pulled_forward(self) -> bool:
+        return self.kind == "pulled"
+
+
+@dataclass
+class RosterSolution:
+    """The roster: assignments plus the deferrals applied (``auto`` ones resolved)."""
+
+    assignments: list[Assignment]
+    deferrals: list[tuple[str, int, DeferralDecision]] = field(default_factory=list)
+
+    def by_quarter(self) -> dict[int, list[Assignment]]:
+        out: dict[int, list[Assignment]] = defaultdict(list)
+        for a in self.assignments:
+            out[a.quarter].append(a)
+        return out
+
+
+@dataclass(frozen=True)
+class Violation:
+    """A broken hard rule: its label and what exactly is wrong."""
+
+    rule: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"[{self.rule}] {self.message}"
+
+
+def schedule_of(data: RosterData, sol: RosterSolution) -> Schedule:
+    """The turn schedule implied by the solution's deferrals."""
+    return build_schedule(
+        data_order(data), [data.seats_per_quarter] * data.policy.quarters, sol.deferrals
+    )
+
+
+def ranks(data: RosterData) -> dict[str, int]:
+    """Fairness rank inside each department: 0 = should go first.
+
+    People who have served least go first, then those who served longest ago (never before
+    counts as longest ago), then by staff id.
+    """
+    out: dict[str, int] = {}
+    by_dept: dict[str, list[Staff]] = defaultdict(list)
+    for s in data.staff:
+        by_dept[s.department].append(s)
+    for members in by_dept.values():
+        members.sort(
+            key=lambda s: (
+                s.times_served,
+                (s.last_served.year, s.last_served.q) if s.last_served else (0, 0),
+                s.id,
+            )
+        )
+        for r, s in enumerate(members):
+            out[s.id] = r
+    return out
+
+
+def _title_need(data: RosterData, center_id: str) -> int:
+    c = next(c for c in data.centers if c.id == center_id)
+    if c.min_intermediate is not None:
+        return min(c.min_intermediate, c.seats)
+    return data.policy.title_rule.required(c.seats)
+
+
+def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
+    """Every violated hard rule of DOMAIN §R (an empty list for a valid roster)."""
+    v: list[Violation] = []
+    H = data.policy.quarters
+    staff = {s.id: s for s in data.staff}
+    centers = {c.id: c for c in data.centers}
+    periods = data.periods()
+
+    # the deferrals must be those the office asked for ('auto' may be resolved either way)
+    asked = Counter((r.department, r.quarter - data.policy.first_quarter) for r in data.deferrals)
+    given = Counter((d, q) for d, q, _ in sol.deferrals)
+    if asked != given:
+        v.append(Violation("R5 deferral", f"deferrals applied {sorted(given)} differ from the "
+                           f"requests {sorted(asked)}"))
+    for r in data.deferrals:
+        if r.decision is not DeferralDecision.AUTO:
+            qi = r.quarter - data.policy.first_quarter
+            if (r.department, qi, r.decision) not in sol.deferrals:
+                v.append(Violation("R5 deferral", f"request of '{r.department}' for {r.quarter} "
+                                   f"was decided '{r.decision.value}' but not applied so"))
+    try:
+        sched = schedule_of(data, sol)
+    except ValueError as exc:
+        return [*v, Violation("R5 deferral", str(exc))]
+
+    seen_cell: set[tuple[str, int]] = set()
+    for a in sol.assignments:
+        if a.staff not in staff:
+            v.append(Violation("data", f"unknown staff '{a.staff}'"))
+            continue
+        if a.center not in centers:
+            v.append(Violation("data", f"unknown center '{a.center}'"))
+        if not 0 <= a.quarter < H:
+            v.append(Violation("data", f"{a.staff}: quarter index {a.quarter} outside programme"))
+            continue
+        # R2: one whole quarter, at one center, with no unavailable day
+        if (a.staff, a.quarter) in seen_cell:
+            v.append(Violation("R2 whole quarter",
+                               f"{a.staff} is assigned twice in quarter {a.quarter + 1}"))
+        seen_cell.add((a.staff, a.quarter))
+        lo, hi = periods[a.quarter]
+        for u in data.unavailability:
+            if u.staff == a.staff and u.start <= hi and lo <= u.end:
+                v.append(Violation("R2 whole quarter",
+                                   f"{a.staff} serves {lo}–{hi} but is unavailable "
+                                   f"{u.start}–{u.end} ({u.reason or 'no reason given'})"))
+                break
+        # R3: handover on the calendar's day
+        if (a.start, a.end) != (lo, hi):
+            v.append(Violation("R3 handover",
+                               f"{a.staff} in quarter {a.quarter + 1} runs {a.start}–{a.end}, the "
+                               f"calendar says {lo}–{hi}"))
+
+    # R1: exact seats
+    count = Counter((a.center, a.quarter) for a in sol.assignments)
+    for c in data.centers:
+        for q in range(H):
+            if count[(c.id, q)] != c.seats:
+                v.append(Violation("R1 seats", f"center '{c.id}' has {count[(c.id, q)]} people in "
+                                   f"quarter {q + 1}, needs {c.seats}"))
+
+    # R4/R6: every service is in the department's turn, a pulled-forward candidate, or a seat
+    # swap; the seat ledger of each department and quarter balances
+    own: Counter[tuple[str, int]] = Counter()
+    swaps: Counter[tuple[str, int]] = Counter()
+    give: Counter[tuple[str, int]] = Counter()
+    credit: Counter[tuple[str, int]] = Counter()
+    beyond = 0
+    cycles_served: dict[str, list[int]] = defaultdict(list)
+    for a in sol.assignments:
+        s = staff.get(a.staff)
+        if s is None or not 0 <= a.quarter < H:
+            continue
+        svc = classify(sched, s.department, a.quarter, s.promotion_candidate)
+        if a.kind == "swap":
+            prev = svc.turn if svc is not None and svc.kind == "turn" else previous_turn(
+                sched, s.department, a.quarter)
+            if prev is None:
+                v.append(Violation("R6 promotion", f"{a.staff} fills a swapped seat in quarter "
+                                   f"{a.quarter + 1}, but the department had no turn before"))
+                continue
+            cycles_served[a.staff].append(prev.cycle)
+            own[(s.department, a.quarter)] += 1
+            swaps[(s.department, a.quarter)] += 1
+            continue
+        if svc is None:
+            v.append(Violation("R4 published order",
+                               f"{a.staff} ({s.department}) serves in quarter {a.quarter + 1}, "
+                               "outside the department's turn, and is not a promotion candidate"))
+            continue
+        cycles_served[a.staff].append(svc.cycle)
+        if svc.kind == "turn":
+            own[(s.department, a.quarter)] += 1
+            if a.kind != "turn":
+                v.append(Violation("R6 promotion", f"{a.staff} is marked '{a.kind}' but serves "
+                                   "in the department's own turn"))
+            continue
+        if a.kind != "pulled":
+            v.append(Violation("R6 promotion", f"{a.staff} serves before the department's turn "
+                               "but is not marked as pulled forward"))
+        turns_here = {t.dept for t in sched.turns_in(a.quarter)}
+        if a.seat_from not in turns_here:
+            v.append(Violation("R6 promotion", f"{a.staff}: seat given by '{a.seat_from}', "
+                               f"which has no turn in quarter {a.quarter + 1}"))
+        else:
+            give[(a.seat_from, a.quarter)] += 1
+        t = svc.turn
+        assert t is not None
+        if a.credit_quarter is None:
+            beyond += 1
+            if t.beyond == 0:
+                v.append(Violation("R6 promotion", f"{a.staff}: credited beyond the programme, "
+                                   "but the department's next turn is inside it"))
+        elif a.credit_quarter not in t.seats:
+            v.append(Violation("R6 promotion", f"{a.staff}: credited to quarter "
+                               f"{a.credit_quarter + 1}, not a quarter of the department's next "
+                               "turn"))
+        else:
+            credit[(s.department, a.credit_quarter)] += 1
+    for d in data.departments:
+        for q in range(H):
+            need = sched.demand(d.id, q)
+            key = (d.id, q)
+            if own[key] != need - give[key] - credit[key] + swaps[key]:
+                v.append(Violation(
+                    "R4 published order",
+                    f"department '{d.id}' sends {own[key]} in quarter {q + 1}; its turn has "
+                    f"{need} seats, {give[key]} given to pulled-forward candidates, "
+                    f"{credit[key]} credited to its own candidates served earlier, {swaps[key]} "
+                    "swapped seats filled",
+                ))
+        given = swapped = 0
+        for q in range(H):
+            if swapped + swaps[(d.id, q)] > given:
+                v.append(Violation("R6 promotion", f"department '{d.id}' fills a swapped seat "
+                                   f"in quarter {q + 1} before giving one"))
+            given += give[(d.id, q)]
+            swapped += swaps[(d.id, q)]
+        if swapped > given:
+            v.append(Violation("R6 promotion", f"department '{d.id}' fills {swapped} swapped "
+                               f"seats but gave only {given}"))
+    for q in range(H):
+        filled = sum(n for (d, qq), n in swaps.items() if qq == q)
+        credited = sum(n for (d, qq), n in credit.items() if qq == q)
+        if filled != credited:
+            v.append(Violation("R6 promotion", f"quarter {q + 1}: {credited} seats credited to "
+                               f"pulled-forward candidates, {filled} filled by seat swaps"))
+    if sum(give.values()) - sum(swaps.values()) != beyond:
+        v.append(Violation("R6 promotion", "seats given to candidates and seats swapped back do "
+                           "not balance"))
+    first = data.policy.first_quarter
+    for s in data.staff:
+        if s.promotion_deadline is None:
+            continue
+        dl = s.promotion_deadline - first
+        if dl < H and not any(a.staff == s.id and a.quarter <= dl for a in sol.assignments):
+            v.append(Violation("R6 promotion", f"candidate {s.id} has not served by the deadline "
+                               f"{s.promotion_deadline}"))
+
+    # R7: once per cycle, never consecutive quarters (also across the programme start)
+    served_q: dict[str, list[int]] = defaultdict(list)
+    for a in sol.assignments:
+        served_q[a.staff].append(a.quarter)
+    for sid, cyc in cycles_served.items():
+        for c, n in Counter(cyc).items():
+            if n > 1:
+                v.append(Violation("R7 once per cycle", f"{sid} serves {n} times in cycle {c + 1}"))
+    for sid, qs in served_q.items():
+        qs = sorted(qs)
+        for a_, b_ in zip(qs, qs[1:], strict=False):
+            if b_ == a_ + 1:
+                v.append(Violation("R7 once per cycle", f"{sid} serves in consecutive quarters "
+                                   f"{a_ + 1} and {b_ + 1}"))
+        s = staff.get(sid)
+        if s and s.last_served is not None and s.last_served == first - 1 and 0 in qs:
+            v.append(Violation("R7 once per cycle", f"{sid} served in {s.last_served} and again "
+                               "in the first quarter"))
+
+    # R8: title mix (hard only when configured so)
+    if data.policy.title_mix_hard:
+        for (cid, q), n in sorted(_title_counts(data, sol).items()):
+            need = _title_need(data, cid)
+            if n < need:
+                v.append(Violation("R8 title mix", f"center '{cid}' quarter {q + 1}: {n} of the "
+                                   f"required titles, needs {need}"))
+    return v
+
+
+def _title_counts(data: RosterData, sol: RosterSolution) -> dict[tuple[str, int], int]:
+    titles: set[Title] = set(data.policy.title_rule.titles)
+    staff = {s.id: s for s in data.staff}
+    out = {(c.id, q): 0 for c in data.centers for q in range(data.policy.quarters)}
+    for a in sol.assignments:
+        s = staff.get(a.staff)
+        if s is not None and s.title in titles and (a.center, a.quarter) in out:
+            out[(a.center, a.quarter)] += 1
+    return out
+
+
+def objective_levels(data: RosterData, sol: RosterSolution) -> dict[str, int]:
+    """Recompute every objective level from the roster (smaller is better).
+
+    * ``promotion``: sum over candidates of the quarter index they serve in (the programme
+      length when they do not serve) — served early, served at all;
+    * ``departures``: seats moved away from the published baseline order (deferrals and
+      pulled-forward candidates);
+    * ``mix``: ``title_weight`` × missing required-title seats + weights of requested
+      specialties not present at a center in a quarter;
+    * ``fairness``: sum of the fairness ranks of the people sent (0 = should go first);
+    * ``changes``: assignments differing from a published roster (0 without one).
+    """
+    H = data.policy.quarters
+    staff = {s.id: s for s in data.staff}
+    served: dict[str, list[int]] = defaultdict(list)
+    for a in sol.assignments:
+        served[a.staff].append(a.quarter)
+    promotion = 0
+    for s in data.staff:
+        if s.promotion_candidate:
+            promotion += min(served[s.id]) if served[s.id] else H
+    base = build_schedule(data_order(data), [data.seats_per_quarter] * H)
+    sent = Counter((staff[a.staff].department, a.quarter) for a in sol.assignments
+                   if a.staff in staff)
+    departures = 0
+    for d in data.departments:
+        for q in range(H):
+            departures += max(0, base.demand(d.id, q) - sent[(d.id, q)])
+    mix = 0
+    if data.policy.title_weight:
+        for (cid, _q), n in _title_counts(data, sol).items():
+            mix += data.policy.title_weight * max(0, _title_need(data, cid) - n)
+    present: dict[tuple[str, int], set[str | None]] = defaultdict(set)
+    for a in sol.assignments:
+        if a.staff in staff:
+            present[(a.center, a.quarter)].add(data.specialty(staff[a.staff]))
+    for c in data.centers:
+        for spec, w in c.specialty_weights().items():
+            for q in range(H):
+                if spec not in present[(c.id, q)]:
+                    mix += w
+    rank = ranks(data)
+    fairness = sum(rank[a.staff] for a in sol.assignments if a.staff in rank)
+    return {"promotion": promotion, "departures": departures, "mix": mix,
+            "fairness": fairness, "changes": 0}

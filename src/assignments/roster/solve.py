@@ -1,0 +1,307 @@
+"""``solve``: the roster's entry point — schedule alternatives, lexicographic stages, checking."""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from typing import Any
+
+from assignments.core.errors import InputError, Issue, Location
+from assignments.core.solver import Result, SolveParams, SolveStatus, load_preset, run_cpsat
+from assignments.roster.data import DEFAULT_ORDER, DeferralDecision, RosterData
+from assignments.roster.explain import explain_infeasible, explain_soft
+from assignments.roster.model import RosterModel, build_model
+from assignments.roster.schedule import Schedule, ScheduleError, alternatives
+from assignments.roster.solution import Assignment, RosterSolution, check, objective_levels, ranks
+
+__all__ = ["SolutionCheckError", "lexicographic_weights", "solve"]
+
+
+class SolutionCheckError(RuntimeError):
+    """The independent checker rejected a solver result: a bug, never a user error."""
+
+
+def lexicographic_weights(order: list[str], ub: dict[str, int]) -> dict[str, int]:
+    """Weights that make a weighted sum order solutions exactly like the lexicographic order."""
+    w: dict[str, int] = {}
+    acc = 1
+    for name in reversed(order):
+        w[name] = acc
+        acc *= ub[name] + 1
+    return w
+
+
+def _stages(data: RosterData, rm: RosterModel) -> list[str]:
+    order = list(data.policy.objective_order) + [
+        x for x in DEFAULT_ORDER if x not in data.policy.objective_order
+    ]
+    return [name for name in order if not isinstance(rm.levels[name], int)]
+
+
+def _solve_schedule(
+    data: RosterData, schedule: Schedule, params: SolveParams
+) -> tuple[SolveStatus, RosterModel, dict[str, Any] | None, dict[str, int], dict[str, float]]:
+    """Solve one schedule alternative; returns status, model, values, level values, bounds."""
+    rm = build_model(data, schedule)
+    m = rm.model
+    stages = _stages(data, rm)
+    deadline = time.perf_counter() + params.time_limit
+    level_values: dict[str, int] = {}
+    level_bounds: dict[str, float] = {}
+    values: dict[str, Any] | None = None
+    status = SolveStatus.OPTIMAL
+    hint: dict[Any, int] | None = None
+
+    def extract(solver: Any) -> dict[str, Any]:
+        return {
+            "served": {k: solver.Value(v) for k, v in rm.served.items()},
+            "z": {k: solver.Value(v) for k, v in rm.z.items()},
+            "give": {k: solver.Value(v) for k, v in rm.give.items()},
+            "credit": {k: solver.Value(v) for k, v in rm.credit.items()},
+            "swap": {k: solver.Value(v) for k, v in rm.swap.items()},
+            "levels": {n: int(solver.Value(e)) for n, e in rm.levels.items()
+                       if not isinstance(e, int)},
+            "hint": {v: solver.Value(v) for v in rm.variables},
+        }
+
+    if data.policy.objective_mode == "weighted" and stages:
+        w = data.policy.weights
+        m.Minimize(sum(w.get(n, 1) * rm.levels[n] for n in stages))
+        run = run_cpsat(m, params, extract, label="roster")
+        if run.values is None:
+            return run.status, rm, None, {}, {}
+        values = run.values
+        level_values = dict(values["levels"])
+        level_bounds = {"weighted": run.bound if run.bound is not None else float("nan")}
+        return run.status, rm, values, level_values, level_bounds
+
+    if not stages:  # nothing to optimise: feasibility only
+        run = run_cpsat(m, params, extract, label="roster")
+        return run.status, rm, run.values, {}, {}
+    for i, name in enumerate(stages):
+        remaining = max(0.05, deadline - time.perf_counter())
+        stage_params = params.with_time(remaining / (len(stages) - i))
+        m.Minimize(rm.levels[name])
+        run = run_cpsat(m, stage_params, extract, label=f"roster:{name}", hint=hint)
+        if run.values is None:
+            if i == 0:
+                return run.status, rm, None, {}, {}
+            break  # keep the previous stage's solution
+        values = run.values
+        level_values[name] = int(run.objective or 0)
+        level_bounds[name] = run.bound if run.bound is not None else float("nan")
+        if run.status is not SolveStatus.OPTIMAL:
+            status = SolveStatus.FEASIBLE
+        m.Add(rm.levels[name] <= level_values[name])
+        hint = values["hint"]
+    assert values is not None
+    for name in stages:  # levels not reached by a stage keep the last solution's value
+        level_values.setdefault(name, values["levels"][name])
+    return status, rm, values, level_values, level_bounds
+
+
+def _roster(rm: RosterModel, values: dict[str, Any]) -> RosterSolution:
+    data = rm.data
+    rank = ranks(data)
+    periods = data.periods()
+    by_q: dict[int, list[str]] = defaultdict(list)
+    for (sid, q), v in values["served"].items():
+        if v:
+            by_q[q].append(sid)
+    assignments: list[Assignment] = []
+    staff = {s.id: s for s in data.staff}
+    # rule-6 ledger: which department gave the seat, which quarter of the own turn is credited
+    seat_from: dict[tuple[str, int], str] = {}
+    credit_q: dict[tuple[str, int], int | None] = {}
+    pulled_by_turn: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    turn_index = {id(t): i for i, t in enumerate(rm.turns)}
+    for q, sids in sorted(by_q.items()):
+        pulled = sorted((s for s in sids if rm.service[(s, q)].kind == "pulled"),
+                        key=lambda s: (rank[s], s))
+        givers = [d for (d, qq), n in sorted(values["give"].items()) if qq == q
+                  for _ in range(n)]
+        for sid, d in zip(pulled, givers, strict=True):
+            seat_from[(sid, q)] = d
+            t = rm.service[(sid, q)].turn
+            pulled_by_turn[turn_index[id(t)]].append((q, sid))
+    for ti, items in pulled_by_turn.items():
+        slots = [qq for (tj, qq), n in sorted(values["credit"].items()) if tj == ti
+                 for _ in range(n)]
+        for k, (q, sid) in enumerate(sorted(items)):
+            credit_q[(sid, q)] = slots[k] if k < len(slots) else None
+    # seats swapped back: the giving department's people filling a credited seat
+    swap_people: set[tuple[str, int]] = set()
+    for (d, q), n in values["swap"].items():
+        if not n:
+            continue
+        mine = sorted((s for s in by_q[q] if staff[s].department == d
+                       and rm.service[(s, q)].kind != "pulled"), key=lambda s: (-rank[s], s))
+        swap_people.update((s, q) for s in mine[:n])
+    for q, sids in sorted(by_q.items()):
+        by_class: dict[Any, list[str]] = defaultdict(list)
+        for sid in sorted(sids, key=lambda s: (rank[s], s)):
+            by_class[rm.klass[sid]].append(sid)
+        start, end = periods[q]
+        for c in data.centers:
+            for k, people in sorted(by_class.items(), key=lambda kv: str(kv[0])):
+                n = values["z"].get((q, c.id, k), 0)
+                for sid in people[:n]:
+                    kind = rm.service[(sid, q)].kind
+                    if (sid, q) in swap_people:
+                        kind = "swap"
+                    pulled = kind == "pulled"
+                    assignments.append(Assignment(
+                        staff=sid, quarter=q, center=c.id, start=start, end=end, kind=kind,
+                        seat_from=seat_from.get((sid, q)) if pulled else None,
+                        credit_quarter=credit_q.get((sid, q)) if pulled else None,
+                    ))
+                del people[:n]
+        assert all(not p for p in by_class.values()), "class counts do not add up"
+    deferrals = []
+    first = data.policy.first_quarter
+    for k, r in enumerate(data.deferrals):
+        dept_cycle = rm.schedule.applied[k]
+        decision = rm.schedule.choices[dept_cycle]
+        deferrals.append((r.department, r.quarter - first, decision))
+    return RosterSolution(assignments=assignments, deferrals=deferrals)
+
+
+def _better(a: tuple[int, ...], b: tuple[int, ...] | None) -> bool:
+    return b is None or a < b
+
+
+def solve(
+    data: RosterData,
+    *,
+    time_limit: float = 30.0,
+    seed: int = 0,
+    num_workers: int = 2,
+    deterministic: bool = False,
+    progress: bool = False,
+    log: bool = False,
+    preset: str | None = None,
+    explain: bool = True,
+    **cp_sat_params: Any,
+) -> Result[RosterSolution]:
+    """Solve a roster problem: the best roster under every rule of DOMAIN §R, checked.
+
+    Parameters
+    ----------
+    data
+        A validated problem (:func:`read_roster`).
+    time_limit, seed, num_workers, deterministic, progress, log
+        Solver settings (see :class:`SolveParams`); the time limit covers every stage and
+        every deferral alternative.
+    preset
+        Name of a CP-SAT parameter preset in ``configs/`` (e.g. ``"default"``).
+    explain
+        When no roster exists, search for the smallest set of rules and records that conflict.
+    cp_sat_params
+        Further CP-SAT parameters.
+
+    Returns
+    -------
+    Result
+        Status, objective (the lexicographic levels folded into one number), bound, gap,
+        runtime, the :class:`RosterSolution`, named levels, explanations and warnings.
+    """
+    extra = {**(load_preset(preset) if preset else {}), **cp_sat_params}
+    params = SolveParams(time_limit, seed, num_workers, deterministic, progress, log, extra)
+    t0 = time.perf_counter()
+    warnings = [*data.calendar.warnings, *data.warnings]
+    try:
+        alts = alternatives(data)
+    except ScheduleError as exc:
+        issue = Issue(Location(data.source, "后延申请 (deferrals)"), str(exc))
+        raise InputError(issue) from None
+    best: tuple[Any, ...] | None = None
+    best_key: tuple[int, ...] | None = None
+    statuses = []
+    for alt in alts:
+        share = params.with_time(max(0.1, (time_limit - (time.perf_counter() - t0))
+                                     / max(1, len(alts) - len(statuses))))
+        status, rm, values, lv, lb = _solve_schedule(data, alt, share)
+        statuses.append(status)
+        if values is None:
+            continue
+        stages = _stages(data, rm)
+        if data.policy.objective_mode == "weighted":
+            key = (sum(data.policy.weights.get(n, 1) * lv[n] for n in stages),)
+        else:
+            key = tuple(lv[n] for n in stages)
+        if _better(key, best_key):
+            best_key, best = key, (status, rm, values, lv, lb)
+    runtime = time.perf_counter() - t0
+    stats: dict[str, Any] = {
+        "seed": seed, "workers": num_workers, "deterministic": deterministic,
+        "time_limit": time_limit, "alternatives": len(alts),
+        "calendar": data.calendar.source(),
+        "calendar_library_version": data.calendar.library_version,
+        "estimated_years": data.calendar.estimated_years,
+        "objective_mode": data.policy.objective_mode,
+    }
+    if best is None:
+        status = (SolveStatus.INFEASIBLE if all(s is SolveStatus.INFEASIBLE for s in statuses)
+                  else SolveStatus.UNKNOWN)
+        lines: list[str] = []
+        if status is SolveStatus.INFEASIBLE and explain:
+            for alt in alts:
+                if len(alts) > 1:
+                    lines.append("With deferrals " + ", ".join(
+                        f"{d} → {dec.value}" for (d, _c), dec in alt.auto.items()) + ":")
+                lines += explain_infeasible(data, alt, params)
+        elif status is SolveStatus.UNKNOWN:
+            lines.append(f"No roster was found within {time_limit:g} s, and none was proven "
+                         "impossible; try a longer --time-limit.")
+        return Result(status, runtime=time.perf_counter() - t0, explanation=lines,
+                      warnings=warnings, stats=stats)
+
+    status, rm, values, lv, lb = best
+    sol = _roster(rm, values)
+    violations = check(data, sol)
+    if violations:
+        raise SolutionCheckError("the checker rejected the solver's roster:\n"
+                                 + "\n".join(map(str, violations[:20])))
+    recomputed = objective_levels(data, sol)
+    stages = _stages(data, rm)
+    for n in stages:
+        if recomputed[n] != lv[n]:
+            raise SolutionCheckError(f"objective level '{n}': solver {lv[n]}, checker "
+                                     f"{recomputed[n]}")
+    if data.policy.objective_mode == "weighted":
+        w = {n: data.policy.weights.get(n, 1) for n in stages}
+        objective = float(sum(w[n] * recomputed[n] for n in stages))
+        bound = float(lb.get("weighted", objective))
+    else:
+        w = lexicographic_weights(stages, rm.level_ub)
+        objective = float(sum(w[n] * recomputed[n] for n in stages))
+        bound_total = 0.0
+        for n in stages:
+            b = lb.get(n, float("nan"))
+            if b != b or b < recomputed[n] - 1e-9:  # first level not proven optimal
+                bound_total += w[n] * (b if b == b else 0.0)
+                break
+            bound_total += w[n] * recomputed[n]
+        bound = bound_total
+    gap = 0.0 if status is SolveStatus.OPTIMAL else (
+        abs(objective - bound) / max(1.0, abs(objective)))
+    stats.update({
+        "levels": {n: recomputed[n] for n in stages},
+        "level_bounds": {n: lb[n] for n in lb},
+        "weights": w,
+        "deferrals_applied": [
+            {"department": d, "quarter": str(data.policy.first_quarter + q),
+             "decision": dec.value,
+             "chosen_by_solver": any(r.decision is DeferralDecision.AUTO and r.department == d
+                                     for r in data.deferrals)}
+            for d, q, dec in sol.deferrals
+        ],
+    })
+    result: Result[RosterSolution] = Result(
+        status=status, objective=objective, bound=bound, gap=gap,
+        runtime=time.perf_counter() - t0, solution=sol,
+        objectives={n: float(recomputed[n]) for n in stages},
+        warnings=warnings, stats=stats,
+    )
+    result.explanation = explain_soft(data, sol, rm.schedule)
+    return result
