@@ -370,7 +370,7 @@ SHEETS: tuple[SheetSpec, ...] = (
         C("reason", "原因", "reason", required=False, example="进修"),
     ), required=False, aliases=("leave", "leaves", "请假")),
     SheetSpec("deferrals", "后延申请", "deferrals", (
-        C("department", "科室", "department", note="department id or name", example="D03"),
+        C("department", "科室", "department", note="department id or name", example="D01"),
         C("quarter", "季度", "quarter", note="the quarter of the turn to defer",
           example="2027Q3"),
         C("decision", "决定", "decision", required=False,
