@@ -469,8 +469,8 @@ def write_input_workbook(
             if with_notes and c.note:
                 req = "required / 必填" if c.required else "optional / 选填"
                 cell.comment = Comment(f"{c.note} ({req})", "assignments")
-            width = max(_display_width(c.header), *(
-                _display_width(str(r.get(c.key, ""))) for r in rows[:200])) + 2
+            width = max([_display_width(c.header)]
+                        + [_display_width(str(r.get(c.key, ""))) for r in rows[:200]]) + 2
             ws.column_dimensions[get_column_letter(j)].width = min(width, 60)
         for i, r in enumerate(rows, start=2):
             for j, c in enumerate(cols, start=1):

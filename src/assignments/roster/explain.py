@@ -30,6 +30,11 @@ def _is_infeasible(rm: Any, subset: list[Any], params: SolveParams) -> tuple[boo
     return run.status is SolveStatus.INFEASIBLE, run.sufficient_assumptions
 
 
+# deletion tries these families first, so the conflict kept speaks of turns and people
+_DROP_FIRST = ["seats", "pull", "consecutive", "once", "title", "deadline", "order",
+               "availability"]
+
+
 def find_conflict(
     data: RosterData, schedule: Schedule, params: SolveParams, budget: float | None = None
 ) -> tuple[list[tuple[str, tuple[Any, ...]]], bool, bool]:
@@ -53,6 +58,7 @@ def find_conflict(
     if not infeasible:
         return [], False, False
     core = [by_index[i] for i in core_idx if i in by_index] or list(rm.literals)
+    core.sort(key=lambda c: _DROP_FIRST.index(c[1]))
     minimal = True
     i = 0
     while i < len(core):
@@ -130,9 +136,17 @@ def explain_infeasible(data: RosterData, schedule: Schedule, params: SolveParams
             cc = centers[c]
             need = cc.min_intermediate if cc.min_intermediate is not None else (
                 data.policy.title_rule.required(cc.seats))
+            rule = set(data.policy.title_rule.titles)
             titles = "/".join(t.value for t in data.policy.title_rule.titles)
+            parts = []
+            for t in schedule.turns_in(q):
+                ok = [s.label for s in data.staff if s.department == t.dept
+                      and s.title in rule and avail[s.id][q]]
+                parts.append(f"{depts[t.dept].label} {len(ok)}"
+                             + (f" ({'、'.join(ok[:5])})" if ok else ""))
             lines.append(f"- [R8 title mix] {cc.label} needs at least {need} {titles} of its "
-                         f"{cc.seats} seats in {_q(data, q)}")
+                         f"{cc.seats} seats in {_q(data, q)}; available {titles} in the "
+                         f"department(s) whose turn it is: {'; '.join(parts) or 'none'}")
         elif family == "deadline":
             (sid,) = key
             s = staff[sid]
@@ -159,13 +173,23 @@ def explain_infeasible(data: RosterData, schedule: Schedule, params: SolveParams
                 lines.append(f"- [R6 promotion] candidates pulled forward count towards "
                              f"{depts[key[1]].label}'s turn in cycle {key[2] + 1}")
     for d, sids in unavailable.items():
+        turns = [t for t in schedule.turns if t.dept == d and t.seats]
+        hint = ""
+        for t in turns:
+            if (d, t.cycle) in schedule.choices:
+                hint = f"; {depts[d].label} has already deferred in cycle {t.cycle + 1}"
+                break
+        else:
+            if turns:
+                hint = (f"; {depts[d].label} has not deferred in cycle {turns[0].cycle + 1}: a "
+                        "deferral request (后延申请, next or last) could move its turn")
         names = []
         for sid in sids[:8]:
             s = staff[sid]
             u = next((u for u in data.unavailability if u.staff == sid), None)
             names.append(f"{s.label}" + (f" ({u.reason or '—'} {u.start}–{u.end})" if u else ""))
         lines.append(f"- [R2 whole quarter] unavailable in {depts[d].label}: "
-                     + "; ".join(names) + (" …" if len(sids) > 8 else ""))
+                     + "; ".join(names) + (" …" if len(sids) > 8 else "") + hint)
     return lines
 
 

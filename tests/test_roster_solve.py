@@ -1,0 +1,173 @@
+"""Solving: explanations when infeasible, soft-rule notes, determinism, modes, the baseline."""
+
+from __future__ import annotations
+
+import copy
+import importlib.util
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assignments.core.io import write_input_workbook
+from assignments.core.solver import SolveParams, SolveStatus
+from assignments.roster import check, objective_levels, read_roster, solve
+from assignments.roster.data import SHEETS
+from assignments.roster.explain import find_conflict
+from assignments.roster.greedy import greedy_roster
+from assignments.roster.schedule import alternatives
+from assignments.roster.solve import lexicographic_weights
+
+ROOT = Path(__file__).resolve().parents[1]
+_spec = importlib.util.spec_from_file_location("tiny", ROOT / "scripts" / "make_tiny_roster.py")
+assert _spec and _spec.loader
+_mod = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_mod)
+TINY: dict[str, list[dict[str, Any]]] = _mod.TINY
+
+
+def _data(tmp_path: Path, edit=None, name: str = "x.xlsx"):
+    rec = copy.deepcopy(TINY)
+    if edit:
+        edit(rec)
+    path = tmp_path / name
+    write_input_workbook(path, SHEETS, rec)
+    return read_roster(path)
+
+
+def _assert_valid(data, result) -> None:
+    assert result.status.has_solution
+    assert check(data, result.solution) == []
+    levels = objective_levels(data, result.solution)
+    for k, v in result.objectives.items():
+        assert levels[k] == v
+
+
+def test_infeasible_names_department_and_leave(tmp_path: Path) -> None:
+    """Without its deferral, 普外科 cannot fill 2027Q2: the explanation names it and 陈静's leave."""
+    data = _data(tmp_path, lambda r: r.update(deferrals=[]))
+    r = solve(data, time_limit=10)
+    assert r.status is SolveStatus.INFEASIBLE
+    text = "\n".join(r.explanation)
+    assert "confirms it" in text  # the conflict was re-solved alone and proven infeasible
+    assert "普外科" in text and "陈静" in text and "2027Q2" in text
+    assert "has not deferred in cycle 1" in text
+
+
+def test_infeasible_after_deferral_says_already_deferred(tmp_path: Path) -> None:
+    """A second leave in the deferred turn: the explanation says the deferral was used."""
+    data = _data(tmp_path, lambda r: r["unavailability"].append(
+        {"staff": "S04", "start": "2027-07-01", "end": "2027-09-30", "reason": "休假"}))
+    r = solve(data, time_limit=10)
+    assert r.status is SolveStatus.INFEASIBLE
+    text = "\n".join(r.explanation)
+    assert "already deferred in cycle 1" in text and "刘洋" in text
+
+
+def test_conflict_set_is_infeasible_and_minimal(tmp_path: Path) -> None:
+    """The conflict found is minimal: dropping any member makes the rest feasible."""
+    data = _data(tmp_path, lambda r: r.update(deferrals=[]))
+    sched = alternatives(data)[0]
+    conflict, minimal, verified = find_conflict(data, sched, SolveParams(time_limit=5))
+    assert conflict and minimal and verified
+    from assignments.core.solver import run_cpsat
+    from assignments.roster.model import build_model
+
+    rm = build_model(data, sched, explain=True)
+    lits = {(f, k): lit for lit, f, k in rm.literals}
+    for drop in conflict:
+        keep = [lits[c] for c in conflict if c != drop]
+        run = run_cpsat(rm.model, SolveParams(time_limit=5), lambda s: None, assumptions=keep)
+        assert run.status is not SolveStatus.INFEASIBLE
+
+
+def test_deterministic_same_output(tmp_path: Path) -> None:
+    """Same input, seed and deterministic mode give the same roster."""
+    data = read_roster(ROOT / "instances" / "roster" / "tiny.xlsx")
+    a = solve(data, time_limit=5, seed=3, deterministic=True)
+    b = solve(data, time_limit=5, seed=3, deterministic=True)
+    assert a.solution is not None and b.solution is not None
+    assert a.solution.assignments == b.solution.assignments
+    assert a.objective == b.objective
+
+
+def test_soft_title_mix_is_reported(tmp_path: Path) -> None:
+    """With a soft title rule the tiny roster without deferral exists and says what it missed."""
+    def edit(r: dict[str, list[dict[str, Any]]]) -> None:
+        r["deferrals"] = []
+        r["policy"].append({"parameter": "职称为硬约束", "value": "否"})
+    data = _data(tmp_path, edit)
+    r = solve(data, time_limit=10)
+    _assert_valid(data, r)
+    assert r.objectives["mix"] > 0
+    assert any("[R8 title mix]" in e for e in r.explanation)
+
+
+def test_auto_deferral_is_chosen_and_reported(tmp_path: Path) -> None:
+    """An 'auto' request: the solver tries next and last and reports its choice."""
+    data = _data(tmp_path, lambda r: r["deferrals"][0].update(decision="auto"))
+    r = solve(data, time_limit=10)
+    _assert_valid(data, r)
+    assert r.stats["alternatives"] == 2
+    assert any("solver chose" in e for e in r.explanation)
+
+
+def test_weighted_mode(tmp_path: Path) -> None:
+    """Weighted mode solves one weighted sum and still passes the checker."""
+    data = _data(tmp_path, lambda r: r["policy"].append(
+        {"parameter": "目标模式", "value": "加权"}))
+    r = solve(data, time_limit=10)
+    _assert_valid(data, r)
+    w = data.policy.weights
+    assert r.objective == sum(w[k] * v for k, v in r.objectives.items())
+
+
+def test_objective_order_changes_result(tmp_path: Path) -> None:
+    """Putting departures before promotion keeps 孙强 in 骨科's own turn (no pull-forward)."""
+    data = _data(tmp_path, lambda r: r["staff"][-1].update(promotion_deadline=None))
+    data.policy.objective_order = ("departures", "promotion", "mix", "fairness", "changes")
+    r = solve(data, time_limit=10)
+    _assert_valid(data, r)
+    assert not any(a.kind == "pulled" for a in r.solution.assignments)
+    assert r.objectives["departures"] == 6  # only the deferral's swap of two full turns
+
+
+def test_lexicographic_weights_order() -> None:
+    """Folding levels with these weights preserves the lexicographic order."""
+    w = lexicographic_weights(["a", "b", "c"], {"a": 5, "b": 9, "c": 3})
+    assert w == {"c": 1, "b": 4, "a": 40}
+    # (1, 0, 0) beats every (0, b, c) with b <= 9, c <= 3
+    assert w["a"] > 9 * w["b"] + 3 * w["c"]
+
+
+def test_greedy_baseline_breaks_rules_the_model_keeps() -> None:
+    """The greedy baseline ignores the deferral and leave: the checker catches it."""
+    data = read_roster(ROOT / "instances" / "roster" / "tiny.xlsx")
+    broken = {v.rule for v in check(data, greedy_roster(data))}
+    assert "R5 deferral" in broken
+    assert "R2 whole quarter" in broken or "R8 title mix" in broken
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_outputs_written_atomically(tmp_path: Path, lang: str) -> None:
+    """write_outputs writes every file, and a failure leaves the folder absent."""
+    from assignments.roster.report import write_outputs
+
+    data = read_roster(ROOT / "instances" / "roster" / "tiny.xlsx")
+    r = solve(data, time_limit=5)
+    files = write_outputs(data, r, tmp_path / "ok", lang=lang)
+    assert all(p.exists() for p in files)
+
+    class Boom(RuntimeError):
+        pass
+
+    import assignments.roster.report as rep
+
+    orig = rep.write_csv_folder
+    rep.write_csv_folder = lambda *a, **k: (_ for _ in ()).throw(Boom())  # type: ignore[assignment]
+    try:
+        with pytest.raises(Boom):
+            write_outputs(data, r, tmp_path / "bad", lang=lang)
+    finally:
+        rep.write_csv_folder = orig
+    assert not (tmp_path / "bad").exists()
