@@ -146,6 +146,7 @@ class RecordIndex(Generic[M]):
     label: str  # e.g. "staff"
     records: list[M] = field(default_factory=list)
     rows: list[Row | None] = field(default_factory=list)
+    rejected: set[str] = field(default_factory=set)  # ids of rows that failed validation
 
     def loc(self, i: int, key: str | None = None, rid: str | None = None) -> Location:
         """Location of record ``i`` (and column ``key``)."""
@@ -167,6 +168,7 @@ def parse_table(
     *,
     label: str,
     id_key: str | None = None,
+    record_key: str | None = None,
     issues: list[Issue],
     warnings: list[Issue] | None = None,
 ) -> RecordIndex[M]:
@@ -182,6 +184,9 @@ def parse_table(
         How a record is called in messages (``"staff"``).
     id_key
         The id column, quoted in messages and checked for duplicates.
+    record_key
+        Without an id column: the column that names the record in messages (e.g. the staff
+        id of a leave row).
     issues, warnings
         Lists that receive problems (errors) and notices (e.g. full-width digits converted).
     """
@@ -201,7 +206,8 @@ def parse_table(
                         Issue(table.loc(row, k), f"full-width digits '{v}' read as '{n.strip()}'")
                     )
                     values[k] = n.strip()
-        rid = None if id_key is None else values.get(id_key)
+        name_key = id_key if id_key is not None else record_key
+        rid = None if name_key is None else values.get(name_key)
         rid_s = None if rid is None else _id_text(rid)
         try:
             rec = model.model_validate(values)
@@ -209,6 +215,8 @@ def parse_table(
             for err in exc.errors():
                 key = str(err["loc"][0]) if err.get("loc") else None
                 issues.append(Issue(table.loc(row, key, _rec(label, rid_s)), explain_error(dict(err))))
+            if id_key is not None and rid_s is not None:
+                index.rejected.add(rid_s)
             continue
         if id_key is not None and rid_s is not None:
             if rid_s in seen:

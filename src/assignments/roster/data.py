@@ -236,6 +236,8 @@ class DeferralRequest(Schema):
     def _decision(cls, v: Any) -> Any:
         if v is None:
             return DeferralDecision.AUTO
+        if isinstance(v, DeferralDecision):
+            return v
         key = unicodedata.normalize("NFKC", str(v)).strip().lower()
         if key in _DECISION_ALIASES:
             return _DECISION_ALIASES[key]
@@ -577,8 +579,9 @@ def _policy(issues: list[Issue], tables: dict[str, Any]) -> Policy | None:
             row = next((r for r in table.rows if lookup.get(unicodedata.normalize(
                 "NFKC", str(r.values.get("parameter"))).strip().lower().replace(" ", "")) == key),
                 None)
+            name = row.values.get("parameter") if row is not None else key  # the user's name
             issues.append(
-                Issue(table.loc(row, "value", f"parameter '{key}'"), explain_error(dict(err)))
+                Issue(table.loc(row, "value", f"parameter '{name}'"), explain_error(dict(err)))
             )
         return None
 
@@ -609,16 +612,16 @@ def read_roster(path: str | Path, *, strict_calendar: bool | None = None) -> Ros
     staff = parse_table(tables.get("staff"), Staff, label="staff", id_key="id", issues=issues,
                         warnings=notices)
     unav = parse_table(tables.get("unavailability"), Unavailability, label="staff",
-                       issues=issues, warnings=notices)
+                       record_key="staff", issues=issues, warnings=notices)
     defer = parse_table(tables.get("deferrals"), DeferralRequest, label="department",
-                        issues=issues, warnings=notices)
+                        record_key="department", issues=issues, warnings=notices)
     hol = parse_table(tables.get("holidays"), HolidayRow, label="date", issues=issues,
                       warnings=notices)
 
     # ---- cross-record rules
-    if not centers.records and "centers" in tables:
+    if "centers" in tables and not tables["centers"].rows:
         issues.append(Issue(Location(str(path), tables["centers"].sheet), "no health centers"))
-    if not depts.records and "departments" in tables:
+    if "departments" in tables and not tables["departments"].rows:
         issues.append(Issue(Location(str(path), tables["departments"].sheet), "no departments"))
     dept_ids = {d.id for d in depts}
     by_name = {}
@@ -634,7 +637,7 @@ def read_roster(path: str | Path, *, strict_calendar: bool | None = None) -> Ros
 
     def resolve_dept(index: RecordIndex[Any], i: int, rec: Any, rid: str | None) -> None:
         ref = rec.department
-        if ref in dept_ids:
+        if ref in dept_ids or ref in depts.rejected:  # an invalid row is reported already
             return
         if ref in by_name:
             rec.department = by_name[ref]
@@ -650,7 +653,7 @@ def read_roster(path: str | Path, *, strict_calendar: bool | None = None) -> Ros
             s.promotion_candidate = True
     staff_ids = {s.id for s in staff}
     for i, u in enumerate(unav.records):
-        if u.staff not in staff_ids:
+        if u.staff not in staff_ids and u.staff not in staff.rejected:
             issues.append(Issue(unav.loc(i, "staff", u.staff), f"unknown staff '{u.staff}'"))
         if u.end < u.start:
             issues.append(Issue(unav.loc(i, "end", u.staff),

@@ -68,6 +68,7 @@ class RosterModel:
     give: dict[tuple[str, int], cp_model.IntVar]
     credit: dict[tuple[int, int], cp_model.IntVar]  # (turn index, quarter) -> seats credited
     swap: dict[tuple[str, int], cp_model.IntVar]  # (giving department, quarter) -> seats filled
+    split: dict[tuple[str, int], tuple[cp_model.IntVar, cp_model.IntVar, Service]]
     turns: list[Turn]
     levels: dict[str, LinearExpr]
     level_ub: dict[str, int]
@@ -151,13 +152,24 @@ def build_model(
     members_of: dict[str, list[Any]] = defaultdict(list)
     for s in data.staff:
         members_of[s.department].append(s)
+    # a candidate who could be pulled forward in q2 may instead fill a swapped seat there:
+    # served = pulled + swap, two options counted in their own cycles
+    split: dict[tuple[str, int], tuple[cp_model.IntVar, cp_model.IntVar, Service]] = {}
     for d, q2 in swap_pairs:
         prev = previous_turn(schedule, d, q2)
         if prev is None:
             continue
         for s in members_of[d]:
-            if (s.id, q2) not in served and allowed(s, q2):
-                add(s, q2, Service("swap", prev))
+            key = (s.id, q2)
+            if key not in served:
+                if allowed(s, q2):
+                    add(s, q2, Service("swap", prev))
+            elif service[key].kind == "pulled" and key not in split:
+                a = m.NewBoolVar(f"pull[{s.id},{q2}]")
+                b = m.NewBoolVar(f"swapc[{s.id},{q2}]")
+                m.Add(served[key] == a + b)
+                split[key] = (a, b, Service("swap", prev))
+                all_vars += [a, b]
     if explain:
         for s in data.staff:
             blocked = [q for q in range(H) if (s.id, q) in served and not avail[s.id][q]]
@@ -221,6 +233,9 @@ def build_model(
     own: dict[tuple[str, int], list[cp_model.IntVar]] = defaultdict(list)  # turn or swap
     for (sid, q), svc in service.items():
         v = served[(sid, q)]
+        if (sid, q) in split:
+            v, w, _ = split[(sid, q)]
+            own[(staff_of[sid].department, q)].append(w)
         if svc.kind == "pulled":
             pulled_into[q].append(v)
             assert svc.turn is not None
@@ -299,7 +314,12 @@ def build_model(
     # ---- R7 once per cycle, never consecutive quarters
     by_cycle: dict[tuple[str, int], list[cp_model.IntVar]] = defaultdict(list)
     for (sid, q), svc in service.items():
-        by_cycle[(sid, svc.cycle)].append(served[(sid, q)])
+        if (sid, q) in split:
+            a, b, alt = split[(sid, q)]
+            by_cycle[(sid, svc.cycle)].append(a)
+            by_cycle[(sid, alt.cycle)].append(b)
+        else:
+            by_cycle[(sid, svc.cycle)].append(served[(sid, q)])
     for (sid, c), vs in by_cycle.items():
         if len(vs) > 1:
             enforce(m.Add(sum(vs) <= 1), "once", (sid, c))
@@ -354,7 +374,7 @@ def build_model(
 
     rm = RosterModel(
         data=data, schedule=schedule, model=m, served=served, service=service, z=z,
-        klass=klass, give=give, credit=credit, swap=swap, turns=turns, levels=levels, level_ub=ub,
+        klass=klass, give=give, credit=credit, swap=swap, split=split, turns=turns, levels=levels, level_ub=ub,
         literals=literals, variables=all_vars,
     )
     return rm

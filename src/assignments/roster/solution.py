@@ -198,6 +198,7 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
     give: Counter[tuple[str, int]] = Counter()
     credit: Counter[tuple[str, int]] = Counter()
     beyond = 0
+    turn_credit: Counter[tuple[int, int | None]] = Counter()
     cycles_served: dict[str, list[int]] = defaultdict(list)
     for a in sol.assignments:
         s = staff.get(a.staff)
@@ -238,6 +239,12 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
             give[(a.seat_from, a.quarter)] += 1
         t = svc.turn
         assert t is not None
+        turn_credit[(id(t), a.credit_quarter)] += 1
+        if turn_credit[(id(t), a.credit_quarter)] > (
+            t.beyond if a.credit_quarter is None else t.seats.get(a.credit_quarter, 0)
+        ):
+            v.append(Violation("R6 promotion", f"{a.staff}: more candidates credited to "
+                               f"'{t.dept}''s turn in cycle {t.cycle + 1} than it has seats there"))
         if a.credit_quarter is None:
             beyond += 1
             if t.beyond == 0:

@@ -59,6 +59,7 @@ def _solve_schedule(
             "give": {k: solver.Value(v) for k, v in rm.give.items()},
             "credit": {k: solver.Value(v) for k, v in rm.credit.items()},
             "swap": {k: solver.Value(v) for k, v in rm.swap.items()},
+            "split": {k: solver.Value(b) for k, (_a, b, _s) in rm.split.items()},
             "levels": {n: int(solver.Value(e)) for n, e in rm.levels.items()
                        if not isinstance(e, int)},
             "hint": {v: solver.Value(v) for v in rm.variables},
@@ -88,7 +89,7 @@ def _solve_schedule(
                 return run.status, rm, None, {}, {}
             break  # keep the previous stage's solution
         values = run.values
-        level_values[name] = int(run.objective or 0)
+        level_values[name] = round(run.objective or 0)
         level_bounds[name] = run.bound if run.bound is not None else float("nan")
         if run.status is not SolveStatus.OPTIMAL:
             status = SolveStatus.FEASIBLE
@@ -116,7 +117,7 @@ def _roster(rm: RosterModel, values: dict[str, Any]) -> RosterSolution:
     pulled_by_turn: dict[int, list[tuple[int, str]]] = defaultdict(list)
     turn_index = {id(t): i for i, t in enumerate(rm.turns)}
     for q, sids in sorted(by_q.items()):
-        pulled = sorted((s for s in sids if rm.service[(s, q)].kind == "pulled"),
+        pulled = sorted((s for s in sids if _kind(rm, values, s, q) == "pulled"),
                         key=lambda s: (rank[s], s))
         givers = [d for (d, qq), n in sorted(values["give"].items()) if qq == q
                   for _ in range(n)]
@@ -132,11 +133,11 @@ def _roster(rm: RosterModel, values: dict[str, Any]) -> RosterSolution:
     # seats swapped back: the giving department's people filling a credited seat
     swap_people: set[tuple[str, int]] = set()
     for (d, q), n in values["swap"].items():
-        if not n:
-            continue
-        mine = sorted((s for s in by_q[q] if staff[s].department == d
-                       and rm.service[(s, q)].kind != "pulled"), key=lambda s: (-rank[s], s))
-        swap_people.update((s, q) for s in mine[:n])
+        mine = [s for s in by_q[q] if staff[s].department == d]
+        already = [s for s in mine if _kind(rm, values, s, q) == "swap"]
+        turn = sorted((s for s in mine if _kind(rm, values, s, q) == "turn"),
+                      key=lambda s: (-rank[s], s))
+        swap_people.update((s, q) for s in already + turn[: max(0, n - len(already))])
     for q, sids in sorted(by_q.items()):
         by_class: dict[Any, list[str]] = defaultdict(list)
         for sid in sorted(sids, key=lambda s: (rank[s], s)):
@@ -146,7 +147,7 @@ def _roster(rm: RosterModel, values: dict[str, Any]) -> RosterSolution:
             for k, people in sorted(by_class.items(), key=lambda kv: str(kv[0])):
                 n = values["z"].get((q, c.id, k), 0)
                 for sid in people[:n]:
-                    kind = rm.service[(sid, q)].kind
+                    kind = _kind(rm, values, sid, q)
                     if (sid, q) in swap_people:
                         kind = "swap"
                     pulled = kind == "pulled"
@@ -164,6 +165,12 @@ def _roster(rm: RosterModel, values: dict[str, Any]) -> RosterSolution:
         decision = rm.schedule.choices[dept_cycle]
         deferrals.append((r.department, r.quarter - first, decision))
     return RosterSolution(assignments=assignments, deferrals=deferrals)
+
+
+def _kind(rm: RosterModel, values: dict[str, Any], sid: str, q: int) -> str:
+    if values["split"].get((sid, q)):
+        return "swap"
+    return rm.service[(sid, q)].kind
 
 
 def _better(a: tuple[int, ...], b: tuple[int, ...] | None) -> bool:

@@ -1,0 +1,474 @@
+"""An independent mixed-integer formulation of the rotation roster, solved by HiGHS.
+
+This module exists to cross-check the CP-SAT model (:mod:`assignments.roster.model`): it is
+written from the rules of DOMAIN §R and the checker (:func:`solution.check`,
+:func:`solution.objective_levels`), not from the CP-SAT model, and it formulates them
+differently:
+
+* ``x[p, q, c]``: person ``p`` serves quarter ``q`` at center ``c`` (explicit center choice, no
+  aggregation by class);
+* every service has an explicit *mode* per person — ``turn`` (the department's own turn),
+  ``pulled`` (a promotion candidate pulled forward, rule 6) or ``swap`` (filling, at a
+  candidate's department's turn, a seat the department gave earlier) — and a pulled-forward
+  candidate chooses, per person, the department whose seat they take (``give``) and the
+  quarter of their own department's next turn they are credited to (``credit``, or beyond the
+  programme);
+* the promotion level picks each candidate's first quarter with "first service" binaries.
+
+Where the checker is the reference, this model follows it — notably a promotion candidate
+may fill a swapped seat like anyone of their department (``candidate_swaps``). One rule is
+stricter than the checker: a turn absorbs at most its own seats of credited candidates.
+
+Only :mod:`assignments.roster.schedule` (which *defines* the published order) and
+:func:`solution.ranks` are shared with the CP-SAT model. The solver is HiGHS through
+``ortools.math_opt``; lexicographic levels are solved in stages, each level fixed at its
+optimum before the next.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from ortools.math_opt.python import mathopt
+
+from assignments.roster.data import DEFAULT_ORDER, RosterData
+from assignments.roster.schedule import Schedule, alternatives, baseline, classify, previous_turn
+from assignments.roster.solution import Assignment, RosterSolution, ranks
+
+__all__ = ["MipResult", "build_mip", "solve_mip"]
+
+LEVELS: tuple[str, ...] = DEFAULT_ORDER
+
+
+@dataclass
+class MipResult:
+    """Outcome of :func:`solve_mip`.
+
+    Attributes
+    ----------
+    status
+        ``"optimal"``, ``"feasible"`` (a solution, optimality not proven), ``"infeasible"`` or
+        ``"unknown"`` (no solution, none proven impossible).
+    levels
+        Objective level name -> value of the best roster (every level of DEFAULT_ORDER).
+    runtime
+        Wall-clock seconds.
+    objective
+        Weighted sum (weighted mode) or the levels folded lexicographically, for information.
+    solution
+        The roster read back from the MIP (assignments with their kind, seat giver and
+        credited quarter), so it can be checked by :func:`solution.check`.
+    alternatives
+        Number of deferral alternatives solved.
+    """
+
+    status: str
+    levels: dict[str, int] = field(default_factory=dict)
+    runtime: float = 0.0
+    objective: float | None = None
+    solution: RosterSolution | None = None
+    alternatives: int = 0
+
+
+@dataclass
+class _Mip:
+    """One built MIP (one schedule alternative) with handles to read the roster back."""
+
+    data: RosterData
+    schedule: Schedule
+    model: mathopt.Model
+    x: dict[tuple[str, int, str], mathopt.Variable]
+    mode: dict[tuple[str, int, str], mathopt.Variable]  # (person, quarter, turn|swap|pulled)
+    give: dict[tuple[str, int, str], mathopt.Variable]  # (person, quarter, giving department)
+    credit: dict[tuple[str, int, int | None], mathopt.Variable]  # None: beyond the programme
+    levels: dict[str, Any]
+
+
+def _sum(terms: list[Any]) -> Any:
+    return mathopt.fast_sum(terms) if terms else 0.0
+
+
+def _le(m: mathopt.Model, lhs: Any, rhs: Any) -> None:
+    """``lhs <= rhs`` (either side may be a constant)."""
+    m.add_linear_constraint(ub=0.0, expr=lhs - rhs)
+
+
+def _eq(m: mathopt.Model, lhs: Any, rhs: Any) -> None:
+    """``lhs == rhs`` (either side may be a constant; a false constant one is infeasible)."""
+    m.add_linear_constraint(lb=0.0, ub=0.0, expr=lhs - rhs)
+
+
+def build_mip(data: RosterData, schedule: Schedule, *, candidate_swaps: bool = True) -> _Mip:
+    """The MIP of ``data`` under one turn ``schedule`` (one of :func:`schedule.alternatives`).
+
+    ``candidate_swaps=False`` forbids a promotion candidate to fill a swapped seat in a quarter
+    without their department's turn (the checker allows it; see :func:`solve_mip`).
+    """
+    m = mathopt.Model(name="roster")
+    H = data.policy.quarters
+    first = data.policy.first_quarter
+    avail = data.available()
+    rank = ranks(data)
+    any_candidate = any(s.promotion_candidate for s in data.staff)
+
+    x: dict[tuple[str, int, str], mathopt.Variable] = {}
+    mode: dict[tuple[str, int, str], mathopt.Variable] = {}
+    cycle_of: dict[tuple[str, int, str], int] = {}
+    give: dict[tuple[str, int, str], mathopt.Variable] = {}
+    credit: dict[tuple[str, int, int | None], mathopt.Variable] = {}
+    credit_turn: dict[tuple[str, int, int | None], int] = {}  # -> index of the credited turn
+    turn_index = {id(t): i for i, t in enumerate(schedule.turns)}
+
+    served: dict[tuple[str, int], Any] = {}
+    for s in data.staff:
+        d = s.department
+        for q in range(H):
+            if not avail[s.id][q]:
+                continue  # rule 2
+            if q == 0 and s.last_served is not None and s.last_served == first - 1:
+                continue  # rule 7 across the programme start
+            modes: dict[str, int] = {}
+            own_turn = schedule.turn_at(d, q)
+            svc = classify(schedule, d, q, s.promotion_candidate)
+            if own_turn is not None:
+                modes["turn"] = own_turn.cycle
+                if any_candidate:
+                    modes["swap"] = own_turn.cycle
+            else:
+                if svc is not None and svc.kind == "pulled":
+                    modes["pulled"] = svc.cycle
+                prev = previous_turn(schedule, d, q)
+                if any_candidate and prev is not None and (
+                    candidate_swaps or not s.promotion_candidate
+                ):
+                    modes["swap"] = prev.cycle
+            if not modes:
+                continue
+            xs = []
+            for c in data.centers:
+                v = m.add_binary_variable(name=f"x[{s.id},{q},{c.id}]")
+                x[(s.id, q, c.id)] = v
+                xs.append(v)
+            served[(s.id, q)] = _sum(xs)
+            m.add_linear_constraint(served[(s.id, q)] <= 1)  # rule 2: one center, whole quarter
+            mvars = []
+            for kind, cyc in modes.items():
+                mv = m.add_binary_variable(name=f"mode[{s.id},{q},{kind}]")
+                mode[(s.id, q, kind)] = mv
+                cycle_of[(s.id, q, kind)] = cyc
+                mvars.append(mv)
+            m.add_linear_constraint(_sum(mvars) == served[(s.id, q)])
+            if "pulled" in modes:
+                pv = mode[(s.id, q, "pulled")]
+                # the seat comes from a department whose turn it is
+                gs = []
+                for e in sorted({t.dept for t in schedule.turns_in(q)}):
+                    g = m.add_binary_variable(name=f"give[{s.id},{q},{e}]")
+                    give[(s.id, q, e)] = g
+                    gs.append(g)
+                _eq(m, _sum(gs), pv)
+                # ... and is credited to a quarter of the own department's next turn
+                assert svc is not None and svc.turn is not None
+                t = svc.turn
+                ti = turn_index[id(t)]
+                cs = []
+                slots: list[int | None] = [*sorted(t.seats), *([None] if t.beyond > 0 else [])]
+                for k in slots:
+                    cv = m.add_binary_variable(name=f"credit[{s.id},{q},{k}]")
+                    credit[(s.id, q, k)] = cv
+                    credit_turn[(s.id, q, k)] = ti
+                    cs.append(cv)
+                m.add_linear_constraint(_sum(cs) == pv)
+
+    staff_of = {s.id: s for s in data.staff}
+
+    # ---- rule 1: exact seats; rule 8: title mix; requested specialties
+    titles = set(data.policy.title_rule.titles)
+    title_short: list[Any] = []
+    spec_miss: list[Any] = []
+    spec_const = 0
+    for c in data.centers:
+        need = c.min_intermediate if c.min_intermediate is not None else (
+            data.policy.title_rule.required(c.seats))
+        need = min(need, c.seats)
+        weights = c.specialty_weights()
+        for q in range(H):
+            here = [(sid, v) for (sid, qq, cid), v in x.items() if qq == q and cid == c.id]
+            _eq(m, _sum([v for _, v in here]), c.seats)
+            have = _sum([v for sid, v in here if staff_of[sid].title in titles])
+            if data.policy.title_mix_hard:
+                _le(m, need, have)
+            elif data.policy.title_weight and need > 0:
+                short = m.add_integer_variable(lb=0.0, ub=float(need), name=f"short[{c.id},{q}]")
+                m.add_linear_constraint(have + short >= need)
+                title_short.append(short)
+            for spec, w in weights.items():
+                if w == 0:
+                    continue
+                who = [v for sid, v in here if data.specialty(staff_of[sid]) == spec]
+                if not who:
+                    spec_const += w
+                    continue
+                cov = m.add_binary_variable(name=f"cov[{c.id},{q},{spec}]")
+                m.add_linear_constraint(cov <= _sum(who))
+                spec_miss.append(w * (1 - cov))
+
+    # ---- rules 4 and 6: the seat ledger
+    turn_mode: dict[tuple[str, int], list[Any]] = defaultdict(list)
+    swap_mode: dict[tuple[str, int], list[Any]] = defaultdict(list)
+    for (sid, q, kind), v in mode.items():
+        if kind == "turn":
+            turn_mode[(staff_of[sid].department, q)].append(v)
+        elif kind == "swap":
+            swap_mode[(staff_of[sid].department, q)].append(v)
+    gives: dict[tuple[str, int], list[Any]] = defaultdict(list)
+    for (_sid, q, e), v in give.items():
+        gives[(e, q)].append(v)
+    credits: dict[tuple[str, int], list[Any]] = defaultdict(list)
+    credits_by_turn: dict[tuple[int, int | None], list[Any]] = defaultdict(list)
+    beyond_all: list[Any] = []
+    for ckey, v in credit.items():
+        sid, _q, k = ckey
+        credits_by_turn[(credit_turn[ckey], k)].append(v)
+        if k is None:
+            beyond_all.append(v)
+        else:
+            credits[(staff_of[sid].department, k)].append(v)
+    dept_ids = [dep.id for dep in data.departments]
+    for did in dept_ids:
+        for q in range(H):
+            dq = (did, q)
+            # people in the own turn = turn seats - seats given away - seats credited to the
+            # department's candidates served earlier (swap fillers are counted on top)
+            _eq(m, _sum(turn_mode[dq]),
+                schedule.demand(did, q) - _sum(gives[dq]) - _sum(credits[dq]))
+            # a swapped seat is filled only after the department gave one
+            _le(m, _sum([v for r in range(q + 1) for v in swap_mode[(did, r)]]),
+                _sum([v for r in range(q) for v in gives[(did, r)]]))
+    for q in range(H):  # every credited seat is filled by a seat swap in its quarter
+        _eq(m, _sum([v for did in dept_ids for v in swap_mode[(did, q)]]),
+            _sum([v for did in dept_ids for v in credits[(did, q)]]))
+    # seats given and not swapped back = candidates credited beyond the programme
+    _eq(m, _sum(list(give.values())) - _sum([v for vs in swap_mode.values() for v in vs]),
+        _sum(beyond_all))
+    # a turn absorbs at most its own seats: no more candidates credited to a quarter of it (or
+    # beyond the programme) than the turn has seats there. check() bounds the credits only per
+    # department and quarter, and not at all beyond the programme; the rule (and CP-SAT) does.
+    for (ti, k), vs in credits_by_turn.items():
+        t = schedule.turns[ti]
+        cap = t.beyond if k is None else t.seats[k]
+        m.add_linear_constraint(_sum(vs) <= cap)
+
+    # ---- rule 6 deadlines
+    for s in data.staff:
+        if s.promotion_deadline is None:
+            continue
+        dl = s.promotion_deadline - first
+        if dl >= H:
+            continue
+        _le(m, 1, _sum([served[(s.id, q)] for q in range(dl + 1) if (s.id, q) in served]))
+
+    # ---- rule 7: once per cycle, never two consecutive quarters
+    per_cycle: dict[tuple[str, int], list[Any]] = defaultdict(list)
+    for mkey, v in mode.items():
+        per_cycle[(mkey[0], cycle_of[mkey])].append(v)
+    for vs in per_cycle.values():
+        if len(vs) > 1:
+            m.add_linear_constraint(_sum(vs) <= 1)
+    for (sid, q), e in served.items():
+        if (sid, q + 1) in served:
+            m.add_linear_constraint(e + served[(sid, q + 1)] <= 1)
+
+    # ---- objective levels
+    levels: dict[str, Any] = {}
+    promo: list[Any] = []
+    for s in data.staff:
+        if not s.promotion_candidate:
+            continue
+        firsts = []
+        for q in range(H):
+            if (s.id, q) in served:
+                f = m.add_binary_variable(name=f"first[{s.id},{q}]")
+                m.add_linear_constraint(f <= served[(s.id, q)])
+                firsts.append((q, f))
+        if firsts:
+            m.add_linear_constraint(_sum([f for _, f in firsts]) <= 1)
+        promo.append(H + _sum([(q - H) * f for q, f in firsts]))
+    levels["promotion"] = _sum(promo)
+    base = baseline(data)
+    dev = []
+    for did in dept_ids:
+        members = [s.id for s in data.staff if s.department == did]
+        for q in range(H):
+            b = base.demand(did, q)
+            if b == 0:
+                continue
+            v = m.add_integer_variable(lb=0.0, ub=float(b), name=f"dev[{did},{q}]")
+            m.add_linear_constraint(
+                v + _sum([served[(sid, q)] for sid in members if (sid, q) in served]) >= b
+            )
+            dev.append(v)
+    levels["departures"] = _sum(dev)
+    levels["mix"] = data.policy.title_weight * _sum(title_short) + _sum(spec_miss) + spec_const
+    levels["fairness"] = _sum([rank[sid] * v for (sid, _q, _c), v in x.items() if rank[sid]])
+    levels["changes"] = 0.0
+    return _Mip(data, schedule, m, x, mode, give, credit, levels)
+
+
+def _stage_order(data: RosterData) -> list[str]:
+    order = list(data.policy.objective_order)
+    return order + [n for n in LEVELS if n not in order]
+
+
+_REASONS = mathopt.TerminationReason
+
+
+def _run(mip: _Mip, objective: Any, seconds: float) -> tuple[str, mathopt.SolveResult | None]:
+    mip.model.minimize(objective)
+    params = mathopt.SolveParameters(
+        time_limit=timedelta(seconds=max(0.05, seconds)),
+        relative_gap_tolerance=0.0,
+        absolute_gap_tolerance=0.1,  # every objective takes whole values
+    )
+    res = mathopt.solve(mip.model, mathopt.SolverType.HIGHS, params=params)
+    reason = res.termination.reason
+    if reason == _REASONS.OPTIMAL:
+        return "optimal", res
+    if reason in (_REASONS.INFEASIBLE, _REASONS.INFEASIBLE_OR_UNBOUNDED):
+        return "infeasible", None
+    if res.has_primal_feasible_solution():
+        return "feasible", res
+    return "unknown", None
+
+
+def _value(res: mathopt.SolveResult, expr: Any) -> int:
+    if isinstance(expr, int | float):
+        return round(expr)
+    return round(mathopt.evaluate_expression(expr, res.variable_values()))
+
+
+def _solve_one(
+    data: RosterData, schedule: Schedule, seconds: float, candidate_swaps: bool
+) -> tuple[str, dict[str, int], _Mip, mathopt.SolveResult | None]:
+    mip = build_mip(data, schedule, candidate_swaps=candidate_swaps)
+    deadline = time.perf_counter() + seconds
+    if data.policy.objective_mode == "weighted":
+        w = data.policy.weights
+        status, res = _run(mip, _sum([w.get(n, 1) * mip.levels[n] for n in LEVELS]), seconds)
+        if res is None:
+            return status, {}, mip, None
+        return status, {n: _value(res, mip.levels[n]) for n in LEVELS}, mip, res
+    stages = [n for n in _stage_order(data) if n != "changes"]
+    status = "optimal"
+    last: mathopt.SolveResult | None = None
+    for i, name in enumerate(stages):
+        left = max(0.05, deadline - time.perf_counter()) / (len(stages) - i)
+        st, res = _run(mip, mip.levels[name], left)
+        if res is None:
+            if last is None:
+                return st, {}, mip, None
+            status = "feasible"
+            break
+        last = res
+        if st != "optimal":
+            status = "feasible"
+        value = _value(res, mip.levels[name])
+        # every level is an integer combination of integer variables: "< value + 1" is exact
+        _le(mip.model, mip.levels[name], value + 0.5)
+    assert last is not None
+    return status, {n: _value(last, mip.levels[n]) for n in LEVELS}, mip, last
+
+
+def _roster(mip: _Mip, res: mathopt.SolveResult) -> RosterSolution:
+    data = mip.data
+    vals = res.variable_values()
+    periods = data.periods()
+    out: list[Assignment] = []
+    for (sid, q, cid), v in sorted(mip.x.items()):
+        if vals[v] < 0.5:
+            continue
+        kind = next(k for k in ("turn", "swap", "pulled")
+                    if (sid, q, k) in mip.mode and vals[mip.mode[(sid, q, k)]] > 0.5)
+        seat_from = credit_q = None
+        if kind == "pulled":
+            seat_from = next(e for (p, qq, e), g in mip.give.items()
+                             if p == sid and qq == q and vals[g] > 0.5)
+            credit_q = next(k for (p, qq, k), c in mip.credit.items()
+                            if p == sid and qq == q and vals[c] > 0.5)
+        start, end = periods[q]
+        out.append(Assignment(staff=sid, quarter=q, center=cid, start=start, end=end, kind=kind,
+                              seat_from=seat_from, credit_quarter=credit_q))
+    first = data.policy.first_quarter
+    deferrals = [
+        (r.department, r.quarter - first, mip.schedule.choices[mip.schedule.applied[k]])
+        for k, r in enumerate(data.deferrals)
+    ]
+    return RosterSolution(assignments=out, deferrals=deferrals)
+
+
+def solve_mip(
+    data: RosterData,
+    *,
+    time_limit: float = 60.0,
+    solver: str = "highs",
+    candidate_swaps: bool = True,
+) -> MipResult:
+    """Solve ``data`` with the independent MIP; the best roster over every deferral alternative.
+
+    Parameters
+    ----------
+    data
+        A validated problem.
+    time_limit
+        Seconds for every alternative and stage together.
+    solver
+        ``"highs"`` (the MIP solver bundled with ortools' math_opt).
+    candidate_swaps
+        Whether a promotion candidate may fill a swapped seat (rule 6 seat swap) in a quarter
+        without their department's turn. The checker (:func:`solution.check`) allows it, so
+        ``True`` is the reference reading; ``False`` reproduces a narrower reading, to isolate
+        disagreements with another model.
+
+    Raises
+    ------
+    schedule.ScheduleError
+        When the deferral requests cannot be applied.
+    """
+    if solver.lower() != "highs":
+        raise ValueError(f"solver '{solver}' is not supported; use 'highs'")
+    t0 = time.perf_counter()
+    alts = alternatives(data)
+    order = [n for n in _stage_order(data) if n != "changes"]
+    best: tuple[tuple[int, ...], str, dict[str, int], RosterSolution] | None = None
+    statuses: list[str] = []
+    for i, alt in enumerate(alts):
+        share = max(0.1, (time_limit - (time.perf_counter() - t0)) / (len(alts) - i))
+        status, levels, mip, res = _solve_one(data, alt, share, candidate_swaps)
+        statuses.append(status)
+        if res is None:
+            continue
+        if data.policy.objective_mode == "weighted":
+            key: tuple[int, ...] = (
+                sum(data.policy.weights.get(n, 1) * levels[n] for n in LEVELS),)
+        else:
+            key = tuple(levels[n] for n in order)
+        if best is None or key < best[0]:
+            best = (key, status, levels, _roster(mip, res))
+    runtime = time.perf_counter() - t0
+    if best is None:
+        status = "infeasible" if all(s == "infeasible" for s in statuses) else "unknown"
+        return MipResult(status, runtime=runtime, alternatives=len(alts))
+    key, _status, levels, sol = best
+    final = "optimal" if all(s in ("optimal", "infeasible") for s in statuses) else "feasible"
+    if data.policy.objective_mode == "weighted":
+        objective = float(key[0])
+    else:
+        objective = 0.0
+        for v in key:  # fold for information only: a mixed radix large enough for these levels
+            objective = objective * 1_000_000 + v
+    return MipResult(final, levels=levels, runtime=runtime, objective=objective, solution=sol,
+                     alternatives=len(alts))

@@ -1,0 +1,408 @@
+"""Hard rules R1–R8: the checker accepts the solved tiny roster and catches each broken rule."""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from roster_fixtures import TINY_XLSX, Records, read_records, write_records
+
+from assignments.core.calendar import Quarter
+from assignments.core.solver import Result, SolveStatus
+from assignments.roster.data import DeferralDecision, RosterData, read_roster
+from assignments.roster.solution import (
+    Assignment,
+    RosterSolution,
+    check,
+    objective_levels,
+)
+from assignments.roster.solve import solve
+
+RULES = [
+    "R1 seats",
+    "R2 whole quarter",
+    "R3 handover",
+    "R4 published order",
+    "R5 deferral",
+    "R6 promotion",
+    "R7 once per cycle",
+    "R8 title mix",
+]
+
+
+@dataclasses.dataclass
+class Solved:
+    data: RosterData
+    result: Result[RosterSolution]
+
+    @property
+    def sol(self) -> RosterSolution:
+        assert self.result.solution is not None
+        return self.result.solution
+
+
+@pytest.fixture(scope="module")
+def tiny() -> Solved:
+    """The tiny instance and its solved roster."""
+    data = read_roster(TINY_XLSX)
+    return Solved(data, solve(data, time_limit=20, seed=0))
+
+
+def labels(data: RosterData, sol: RosterSolution) -> set[str]:
+    return {v.rule for v in check(data, sol)}
+
+
+def messages(data: RosterData, sol: RosterSolution, rule: str) -> str:
+    return "\n".join(v.message for v in check(data, sol) if v.rule == rule)
+
+
+def find(sol: RosterSolution, staff: str) -> list[Assignment]:
+    return [a for a in sol.assignments if a.staff == staff]
+
+
+def edit(sol: RosterSolution, target: Assignment, **changes: Any) -> RosterSolution:
+    """The roster with one assignment changed (``dataclasses.replace``)."""
+    return dataclasses.replace(sol, assignments=[
+        dataclasses.replace(a, **changes) if a is target else a for a in sol.assignments
+    ])
+
+
+def without(sol: RosterSolution, target: Assignment) -> RosterSolution:
+    return dataclasses.replace(sol, assignments=[a for a in sol.assignments if a is not target])
+
+
+def with_extra(sol: RosterSolution, extra: Assignment) -> RosterSolution:
+    return dataclasses.replace(sol, assignments=[*sol.assignments, extra])
+
+
+# ------------------------------------------------------------------ the valid tiny roster
+
+
+def test_tiny_roster_is_valid(tiny: Solved) -> None:
+    """The solved tiny roster breaks no rule and its levels match the solver's."""
+    assert tiny.result.status.has_solution
+    assert check(tiny.data, tiny.sol) == []
+    levels = objective_levels(tiny.data, tiny.sol)
+    assert tiny.result.objectives
+    assert {k: levels[k] for k in tiny.result.objectives} == tiny.result.objectives
+
+
+def test_tiny_roster_matches_the_hand_check(tiny: Solved) -> None:
+    """Q1 D1 + pulled candidate S12, Q2 D3 (D2 deferred next), Q3 D2, Q4 D4 + D1's swap seat."""
+    by_q = {q: sorted(a.staff for a in v) for q, v in tiny.sol.by_quarter().items()}
+    assert by_q == {0: ["S01", "S02", "S12"], 1: ["S07", "S08", "S09"],
+                    2: ["S04", "S05", "S06"], 3: ["S03", "S10", "S11"]}
+    (s12,) = find(tiny.sol, "S12")
+    assert (s12.kind, s12.seat_from, s12.credit_quarter) == ("pulled", "D1", 3)
+    assert tiny.sol.deferrals == [("D2", 1, DeferralDecision.NEXT)]
+
+
+@pytest.mark.parametrize("rule", RULES)
+def test_rule_holds_on_tiny_roster(tiny: Solved, rule: str) -> None:
+    """The solved tiny roster satisfies the rule."""
+    assert rule not in labels(tiny.data, tiny.sol)
+
+
+# ------------------------------------------------------------------ broken rosters
+
+
+def test_r1_missing_person_is_caught(tiny: Solved) -> None:
+    """Dropping one assignment leaves a seat empty: R1."""
+    broken = without(tiny.sol, find(tiny.sol, "S07")[0])
+    assert "R1 seats" in labels(tiny.data, broken)
+    assert "has 2 people in quarter 2, needs 3" in messages(tiny.data, broken, "R1 seats")
+
+
+def test_r1_extra_person_is_caught(tiny: Solved) -> None:
+    """A fourth person at a 3-seat center: R1."""
+    a = find(tiny.sol, "S04")[0]
+    broken = with_extra(tiny.sol, dataclasses.replace(a, staff="S01", quarter=3,
+                                                      start=find(tiny.sol, "S10")[0].start,
+                                                      end=find(tiny.sol, "S10")[0].end))
+    assert "R1 seats" in labels(tiny.data, broken)
+
+
+def test_r2_serving_during_leave_is_caught(tiny: Solved) -> None:
+    """陈静 (S05) on 进修 2027-04-01..06-30 cannot serve 2027Q2: R2."""
+    a = find(tiny.sol, "S07")[0]
+    assert a.quarter == 1
+    broken = edit(tiny.sol, a, staff="S05")
+    assert "R2 whole quarter" in labels(tiny.data, broken)
+    assert "unavailable 2027-04-01–2027-06-30 (进修)" in messages(tiny.data, broken,
+                                                                  "R2 whole quarter")
+
+
+def test_r2_leave_touching_the_handover_week_is_caught(tiny: Solved) -> None:
+    """A leave overlapping only the last day of a quarter (before the next handover) counts."""
+    data = tiny.data
+    a = find(tiny.sol, "S01")[0]
+    assert a.quarter == 0 and a.end == date(2027, 4, 5)
+    leave = data.unavailability[0].model_copy(
+        update={"staff": "S01", "start": a.end, "end": a.end + timedelta(days=3)})
+    other = dataclasses.replace(data, unavailability=[*data.unavailability, leave])
+    assert "R2 whole quarter" in labels(other, tiny.sol)
+    later = leave.model_copy(update={"start": a.end + timedelta(days=1)})
+    assert "R2 whole quarter" not in labels(
+        dataclasses.replace(data, unavailability=[*data.unavailability, later]), tiny.sol)
+
+
+def test_r2_two_places_in_one_quarter_is_caught(tiny: Solved) -> None:
+    """One person twice in the same quarter: R2."""
+    a = find(tiny.sol, "S01")[0]
+    b = next(x for x in tiny.sol.assignments if x.quarter == a.quarter and x.staff == "S02")
+    broken = edit(tiny.sol, b, staff="S01")
+    assert "assigned twice in quarter 1" in messages(tiny.data, broken, "R2 whole quarter")
+
+
+def test_r3_wrong_handover_day_is_caught(tiny: Solved) -> None:
+    """A rotation starting a day after the calendar's handover day: R3."""
+    a = find(tiny.sol, "S10")[0]
+    broken = edit(tiny.sol, a, start=a.start + timedelta(days=1))
+    assert labels(tiny.data, broken) == {"R3 handover"}
+
+
+def test_r3_wrong_end_day_is_caught(tiny: Solved) -> None:
+    """A rotation ending on the quarter's last calendar day instead of before the handover: R3."""
+    a = find(tiny.sol, "S01")[0]
+    broken = edit(tiny.sol, a, end=date(2027, 3, 31))
+    assert labels(tiny.data, broken) == {"R3 handover"}
+
+
+def test_r4_person_without_a_turn_is_caught(tiny: Solved) -> None:
+    """吴刚 (S10, 骨科) in 儿科's turn instead of 赵敏: R4."""
+    a = find(tiny.sol, "S07")[0]
+    broken = edit(tiny.sol, a, staff="S10")
+    assert "R4 published order" in labels(tiny.data, broken)
+    assert "outside the department's turn" in messages(tiny.data, broken, "R4 published order")
+
+
+def test_r4_turn_order_is_the_published_one(tmp_path: Path) -> None:
+    """Without deferrals, D1's turn is quarter 1: a D2 person there is out of order (R4)."""
+    data = read_records(tmp_path, lambda r: r.update(deferrals=[], unavailability=[]))
+    result = solve(data, time_limit=10)
+    assert result.status.has_solution and check(data, result.solution) == []
+    sol = result.solution
+    assert sol is not None
+    depts = {s.id: s.department for s in data.staff}
+    firsts = [sorted({depts[a.staff] for a in v if a.kind == "turn"})
+              for _, v in sorted(sol.by_quarter().items())]
+    assert firsts[:3] == [["D1"], ["D2"], ["D3"]]
+    a = next(a for a in sol.assignments if a.quarter == 1)
+    broken = edit(sol, a, staff="S07")  # 儿科 in 普外科's quarter
+    assert "R4 published order" in labels(data, broken)
+
+
+def test_r5_missing_deferral_is_caught(tiny: Solved) -> None:
+    """A roster that ignores 普外科's deferral request: R5."""
+    broken = dataclasses.replace(tiny.sol, deferrals=[])
+    assert "R5 deferral" in labels(tiny.data, broken)
+
+
+def test_r5_wrong_decision_is_caught(tiny: Solved) -> None:
+    """The office decided 'next'; applying 'last' instead: R5."""
+    broken = dataclasses.replace(tiny.sol, deferrals=[("D2", 1, DeferralDecision.LAST)])
+    assert "decided 'next' but not applied so" in messages(tiny.data, broken, "R5 deferral")
+
+
+def test_r5_extra_deferral_is_caught(tiny: Solved) -> None:
+    """A deferral nobody asked for (a second one for D3 in cycle 1): R5."""
+    broken = dataclasses.replace(
+        tiny.sol, deferrals=[*tiny.sol.deferrals, ("D3", 1, DeferralDecision.NEXT)])
+    assert "R5 deferral" in labels(tiny.data, broken)
+
+
+def test_r5_auto_may_go_either_way(tmp_path: Path) -> None:
+    """An 'auto' request holds when resolved as next or last, and fails when not applied."""
+    data = read_records(tmp_path, lambda r: r["deferrals"][0].update(decision="auto"))
+    result = solve(data, time_limit=10)
+    assert result.status.has_solution
+    sol = result.solution
+    assert sol is not None and check(data, sol) == []
+    assert "R5 deferral" in labels(data, dataclasses.replace(sol, deferrals=[]))
+
+
+def test_r6_pulled_forward_mark_removed_is_caught(tiny: Solved) -> None:
+    """孙强 (S12) serves before 骨科's turn but is not marked pulled forward: R6."""
+    (a,) = find(tiny.sol, "S12")
+    broken = edit(tiny.sol, a, kind="turn", seat_from=None, credit_quarter=None)
+    assert "not marked as pulled forward" in messages(tiny.data, broken, "R6 promotion")
+
+
+def test_r6_seat_from_a_department_without_a_turn_is_caught(tiny: Solved) -> None:
+    """A pulled-forward seat given by 儿科, which has no turn in quarter 1: R6."""
+    (a,) = find(tiny.sol, "S12")
+    broken = edit(tiny.sol, a, seat_from="D3")
+    assert "which has no turn in quarter 1" in messages(tiny.data, broken, "R6 promotion")
+
+
+def test_r6_deadline_missed_is_caught(tiny: Solved) -> None:
+    """孙强 (deadline 2027Q2) served only in 2027Q4: R6."""
+    (a,) = find(tiny.sol, "S12")
+    s10 = find(tiny.sol, "S10")[0]
+    moved = edit(tiny.sol, a, quarter=3, start=s10.start, end=s10.end, kind="turn",
+                 seat_from=None, credit_quarter=None)
+    assert "has not served by the deadline 2027Q2" in messages(tiny.data, moved, "R6 promotion")
+
+
+def test_r6_candidate_without_deadline_may_wait(tmp_path: Path) -> None:
+    """Without a deadline the candidate need not be pulled forward: no R6 when not served early."""
+    def no_deadline(r: Records) -> None:
+        r["staff"][-1].pop("promotion_deadline")
+
+    data = read_records(tmp_path, no_deadline)
+    result = solve(data, time_limit=10)
+    assert result.status.has_solution and result.solution is not None
+    assert check(data, result.solution) == []
+
+
+def test_r7_twice_in_one_cycle_is_caught(tiny: Solved) -> None:
+    """孙强, pulled forward for 骨科's turn, serving in that turn again: R7."""
+    a = find(tiny.sol, "S10")[0]
+    broken = edit(tiny.sol, a, staff="S12")
+    assert "S12 serves 2 times in cycle 1" in messages(tiny.data, broken, "R7 once per cycle")
+
+
+def test_r7_consecutive_quarters_is_caught(tiny: Solved) -> None:
+    """张伟 (S01) in quarter 1 and again in quarter 2: R7."""
+    a = find(tiny.sol, "S07")[0]
+    broken = edit(tiny.sol, a, staff="S01")
+    assert "S01 serves in consecutive quarters 1 and 2" in messages(
+        tiny.data, broken, "R7 once per cycle")
+
+
+def test_r7_across_the_programme_start_is_caught(tmp_path: Path, tiny: Solved) -> None:
+    """Someone who served in 2026Q4 may not serve in 2027Q1: R7 (then no roster exists)."""
+    def served_before(r: Records) -> None:
+        r["staff"][0].update(times_served=1, last_served="2026Q4")
+
+    data = read_records(tmp_path, served_before)
+    assert "S01 served in 2026Q4 and again" in messages(data, tiny.sol, "R7 once per cycle")
+    # without 张伟, 心内科 has one 中级 left for 2027Q1: the solver says so instead
+    result = solve(data, time_limit=10)
+    assert result.status is SolveStatus.INFEASIBLE
+    text = "\n".join(result.explanation)
+    assert "张伟 served in 2026Q4" in text and "R8 title mix" in text
+
+
+def test_r8_too_few_intermediates_is_caught(tiny: Solved) -> None:
+    """Swapping 王芳 (中级, Q1) with 李娜 (副高, Q4) leaves Q1 one intermediate short: R8 only."""
+    a = next(a for a in find(tiny.sol, "S02") if a.quarter == 0)
+    b = next(b for b in find(tiny.sol, "S03") if b.quarter == 3)
+    swapped = edit(edit(tiny.sol, a, staff="S03"), b, staff="S02")
+    assert labels(tiny.data, swapped) == {"R8 title mix"}
+    assert "quarter 1: 1 of the required titles, needs 2" in messages(
+        tiny.data, swapped, "R8 title mix")
+
+
+def test_r8_soft_when_configured(tmp_path: Path, tiny: Solved) -> None:
+    """With 职称为硬约束 = 否 the same roster breaks no hard rule."""
+    data = read_records(tmp_path, lambda r: r["policy"].append(
+        {"parameter": "职称为硬约束", "value": "否"}))
+    a = next(a for a in find(tiny.sol, "S02") if a.quarter == 0)
+    b = next(b for b in find(tiny.sol, "S03") if b.quarter == 3)
+    swapped = edit(edit(tiny.sol, a, staff="S03"), b, staff="S02")
+    assert check(data, swapped) == []
+    assert objective_levels(data, swapped)["mix"] > objective_levels(data, tiny.sol)["mix"]
+
+
+def test_r8_minimum_per_center(tmp_path: Path, tiny: Solved) -> None:
+    """中级最少 = 3 at the center: the tiny roster (2 intermediates with S12) breaks R8."""
+    data = read_records(tmp_path, lambda r: r["centers"][0].update(min_intermediate=3))
+    assert "R8 title mix" in labels(data, tiny.sol)
+
+
+# ------------------------------------------------------------------ handover days
+
+
+def test_handover_days_come_from_the_calendar(tiny: Solved) -> None:
+    """2027Q1 starts Monday 2027-01-04; every rotation runs handover to day before the next."""
+    periods = tiny.data.periods()
+    assert periods[0][0] == date(2027, 1, 4)
+    for (_, end), (nxt, _) in itertools.pairwise(periods):
+        assert end == nxt - timedelta(days=1)
+    for a in tiny.sol.assignments:
+        assert (a.start, a.end) == periods[a.quarter]
+    assert {a.start for a in tiny.sol.assignments if a.quarter == 0} == {date(2027, 1, 4)}
+
+
+def test_holiday_override_moves_the_handover(tmp_path: Path, tiny: Solved) -> None:
+    """A 节假日 row making 2027-01-04 a holiday moves Q1's handover to 2027-01-05."""
+    data = read_records(tmp_path, lambda r: r.update(
+        holidays=[{"day": "2027-01-04", "kind": "休", "name": "调休"}]))
+    assert data.periods()[0][0] == date(2027, 1, 5)
+    result = solve(data, time_limit=10)
+    assert result.status.has_solution and result.solution is not None
+    assert check(data, result.solution) == []
+    assert {a.start for a in result.solution.assignments if a.quarter == 0} == {date(2027, 1, 5)}
+    # the roster built on the library calendar now hands over on the wrong day
+    assert "R3 handover" in labels(data, tiny.sol)
+
+
+# ------------------------------------------------------------------ generated instances
+
+TITLES = ["中级"] * 8 + ["初级", "副高"]
+
+
+@st.composite
+def roster_records(draw: st.DrawFn) -> Records:
+    """Small random valid roster records (mostly, not always, solvable)."""
+    seats = draw(st.integers(2, 3))
+    n_dept = draw(st.integers(2, 4))
+    n_q = draw(st.integers(3, 5))
+    first = draw(st.sampled_from(["2026Q1", "2026Q3", "2027Q1", "2027Q2"]))
+    order = draw(st.permutations(list(range(1, n_dept + 1))))
+    depts = [{"id": f"D{i + 1}", "name": f"科{i + 1}", "order": order[i]} for i in range(n_dept)]
+    # usually enough people for every department's turn; the rest are spread at random
+    n_staff = draw(st.integers(max(4, min(12, n_dept * seats) - 2), 12))
+    dept_of = [k % n_dept for k in range(min(n_staff, n_dept * seats))]
+    dept_of += [draw(st.integers(0, n_dept - 1)) for _ in range(n_staff - len(dept_of))]
+    staff: list[dict[str, Any]] = []
+    for k, d in enumerate(dept_of):
+        s: dict[str, Any] = {"id": f"S{k + 1:02d}", "department": f"D{d + 1}",
+                             "title": draw(st.sampled_from(TITLES))}
+        if draw(st.integers(0, 9)) == 0:  # occasional promotion candidate
+            s["promotion_candidate"] = True
+            if draw(st.booleans()):
+                s["promotion_deadline"] = str(Quarter.parse(first) + draw(st.integers(1, 2)))
+        staff.append(s)
+    start = date(int(first[:4]), 3 * int(first[-1]) - 2, 1)
+    leaves = []
+    for _ in range(draw(st.integers(0, 3))):
+        k = draw(st.integers(0, n_staff - 1))
+        begin = start + timedelta(days=draw(st.integers(0, 90 * n_q)))
+        leaves.append({"staff": staff[k]["id"], "start": begin.isoformat(),
+                       "end": (begin + timedelta(days=draw(st.integers(1, 120)))).isoformat(),
+                       "reason": "休假"})
+    rec: Records = {
+        "policy": [{"parameter": "起始季度", "value": first},
+                   {"parameter": "季度数", "value": n_q}],
+        "centers": [{"id": "C1", "seats": seats}],
+        "departments": depts,
+        "staff": staff,
+    }
+    if leaves:
+        rec["unavailability"] = leaves
+    return rec
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(rec=roster_records())
+def test_generated_instances_have_no_violations(tmp_path: Path, rec: Records) -> None:
+    """Random small instances: a roster found breaks no rule; none found is explained."""
+    data = read_roster(write_records(tmp_path, rec, "gen.xlsx"))
+    result = solve(data, time_limit=5)
+    if result.status.has_solution:
+        assert result.solution is not None
+        assert check(data, result.solution) == []
+        levels = objective_levels(data, result.solution)
+        assert {k: levels[k] for k in result.objectives} == result.objectives
+    else:
+        assert result.explanation, result.status
+
