@@ -16,10 +16,11 @@ from enum import Enum
 from importlib import resources
 from typing import Any, Generic, TypeVar
 
-from ortools.sat.python import cp_model
+from ortools.sat.python import cp_model, cp_model_helper
 
 __all__ = [
     "CpRun",
+    "HighsLinear",
     "Result",
     "SolveParams",
     "SolveStatus",
@@ -282,3 +283,104 @@ def run_cpsat(
             "wall_time": solver.WallTime(),
         },
     )
+
+
+class _LinearValues:
+    """Reads variable and expression values from a MathOpt solution, like ``CpSolver.Value``."""
+
+    def __init__(self, values: list[float]) -> None:
+        self.values = [round(v) for v in values]
+
+    def Value(self, expr: Any) -> int:  # noqa: N802 - mirrors CpSolver.Value
+        if isinstance(expr, int):
+            return expr
+        if isinstance(expr, cp_model.IntVar):
+            return self.values[expr.index]
+        flat = cp_model_helper.FlatIntExpr(expr)
+        total = sum(c * self.values[v.index] for v, c in zip(flat.vars, flat.coeffs, strict=True))
+        return int(total + flat.offset)
+
+
+class HighsLinear:
+    """Solve a *linear* CP-SAT model with HiGHS through MathOpt (the second engine).
+
+    The CP-SAT model stays the single place where a model's constraints are written; this class
+    copies its variables and linear constraints into a MathOpt model, incrementally, so that the
+    stages of a lexicographic solve only add their new constraint and objective. Models with
+    enforcement literals or non-linear constraints are refused (use CP-SAT for those).
+    """
+
+    def __init__(self, model: cp_model.CpModel) -> None:
+        from ortools.math_opt.python import mathopt
+
+        self._mathopt = mathopt
+        self.model = model
+        self.lp = mathopt.Model(name="assignments")
+        self.x: list[Any] = []
+        self.synced = 0
+
+    def _sync(self) -> None:
+        proto = self.model.Proto()
+        for v in list(proto.variables)[len(self.x):]:
+            dom = list(v.domain)
+            self.x.append(self.lp.add_variable(lb=dom[0], ub=dom[-1], is_integer=True))
+        constraints = list(proto.constraints)
+        big = 2**62
+        for c in constraints[self.synced:]:
+            if len(c.enforcement_literal) or not c.has_linear():
+                raise ValueError("HiGHS engine: the model has a non-linear or enforced constraint")
+            lin = c.linear
+            dom = list(lin.domain)
+            lo = dom[0] if dom[0] > -big else -math.inf
+            hi = dom[-1] if dom[-1] < big else math.inf
+            con = self.lp.add_linear_constraint(lb=lo, ub=hi)
+            for i, coef in zip(lin.vars, lin.coeffs, strict=True):
+                con.set_coefficient(self.x[i], coef)
+        self.synced = len(constraints)
+
+    def solve(self, objective: Any, params: SolveParams, extract: Callable[[Any], T]) -> CpRun[T]:
+        """Minimise ``objective`` (a CP-SAT linear expression) under the model's constraints."""
+        from datetime import timedelta
+
+        mathopt = self._mathopt
+        self._sync()
+        self.lp.objective.clear()
+        self.lp.objective.is_maximize = False
+        flat = None if isinstance(objective, int) else cp_model_helper.FlatIntExpr(objective)
+        self.lp.objective.offset = objective if flat is None else flat.offset
+        terms = [] if flat is None else list(zip(flat.vars, flat.coeffs, strict=True))
+        for v, c in terms:
+            self.lp.objective.set_linear_coefficient(
+                self.x[v.index], self.lp.objective.get_linear_coefficient(self.x[v.index]) + c)
+        sp = mathopt.SolveParameters(
+            time_limit=timedelta(seconds=max(0.1, params.time_limit)),
+            random_seed=params.seed,
+            relative_gap_tolerance=0.0,
+            absolute_gap_tolerance=0.5,  # objectives are integers: a gap below 1 is optimal
+            enable_output=params.log,
+        )
+        start = time.perf_counter()
+        r = mathopt.solve(self.lp, mathopt.SolverType.HIGHS, params=sp)
+        runtime = time.perf_counter() - start
+        reason = r.termination.reason
+        has = r.has_primal_feasible_solution()
+        if reason == mathopt.TerminationReason.OPTIMAL:
+            status = SolveStatus.OPTIMAL
+        elif reason in (mathopt.TerminationReason.INFEASIBLE,):
+            status = SolveStatus.INFEASIBLE
+        elif has:
+            status = SolveStatus.FEASIBLE
+        else:
+            status = SolveStatus.UNKNOWN
+        values = None
+        objective_value = bound = None
+        if has:
+            sol = r.variable_values()
+            reader = _LinearValues([sol[x] for x in self.x])
+            values = extract(reader)
+            objective_value = float(reader.Value(objective))
+            bound = r.termination.objective_bounds.dual_bound
+            bound = objective_value if status is SolveStatus.OPTIMAL else float(
+                math.ceil(bound - 1e-6))
+        return CpRun(status, objective_value, bound, runtime, values,
+                     stats={"engine": "highs"})

@@ -169,6 +169,10 @@ def explain_infeasible(data: RosterData, schedule: Schedule, params: SolveParams
             if what == "quarter":
                 lines.append(f"- [R6 promotion] pulled-forward candidates in {_q(data, key[1])} "
                              "need seats given up by the departments whose turn it is")
+            elif what == "swap":
+                lines.append(f"- [R6 promotion] in {_q(data, key[1])} the seats credited to "
+                             "pulled-forward candidates must be filled by the departments that "
+                             "gave them their seats (seat swap)")
             else:
                 lines.append(f"- [R6 promotion] candidates pulled forward count towards "
                              f"{depts[key[1]].label}'s turn in cycle {key[2] + 1}")

@@ -25,6 +25,8 @@ from assignments.roster.solution import ranks
 
 __all__ = ["FAMILIES", "RosterModel", "build_model"]
 
+SYMMETRY = False
+
 LinearExpr = Any
 
 
@@ -74,6 +76,7 @@ class RosterModel:
     level_ub: dict[str, int]
     literals: list[tuple[cp_model.IntVar, str, tuple[Any, ...]]] = field(default_factory=list)
     variables: list[cp_model.IntVar] = field(default_factory=list)  # for hints between stages
+    engine: str = "cpsat"
 
 
 def build_model(
@@ -326,6 +329,23 @@ def build_model(
     for sid, q in list(served):
         if (sid, q + 1) in served:
             enforce(m.Add(served[(sid, q)] + served[(sid, q + 1)] <= 1), "consecutive", (sid, q))
+
+    # ---- symmetry breaking (not a rule): interchangeable colleagues — same department, title,
+    # requested specialty, availability, no promotion flag, same past rotations — are ranked by
+    # id only, so whoever is first in line serves at least as often (swapping two such people's
+    # whole schedules changes nothing but the fairness level, which this order never worsens)
+    if not explain and SYMMETRY:
+        groups: dict[tuple[Any, ...], list[Any]] = defaultdict(list)
+        for s in data.staff:
+            if s.promotion_candidate:
+                continue
+            quarters = tuple(q for q in range(H) if (s.id, q) in served)
+            groups[(s.department, klass[s.id], quarters, s.times_served, s.last_served)].append(s)
+        for members in groups.values():
+            members.sort(key=lambda s: rank[s.id])
+            qs = [q for q in range(H) if (members[0].id, q) in served]
+            for a, b in zip(members, members[1:], strict=False):
+                m.Add(sum(served[(a.id, q)] for q in qs) >= sum(served[(b.id, q)] for q in qs))
 
     # ---- objective levels
     levels: dict[str, LinearExpr] = {}

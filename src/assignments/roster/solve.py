@@ -7,7 +7,14 @@ from collections import defaultdict
 from typing import Any
 
 from assignments.core.errors import InputError, Issue, Location
-from assignments.core.solver import Result, SolveParams, SolveStatus, load_preset, run_cpsat
+from assignments.core.solver import (
+    HighsLinear,
+    Result,
+    SolveParams,
+    SolveStatus,
+    load_preset,
+    run_cpsat,
+)
 from assignments.roster.data import DEFAULT_ORDER, DeferralDecision, RosterData
 from assignments.roster.explain import explain_infeasible, explain_soft
 from assignments.roster.model import RosterModel, build_model
@@ -38,12 +45,30 @@ def _stages(data: RosterData, rm: RosterModel) -> list[str]:
     return [name for name in order if not isinstance(rm.levels[name], int)]
 
 
+AUTO_HIGHS_VARIABLES = 5000
+"""``engine="auto"`` hands models with more decision variables than this to HiGHS."""
+
+
 def _solve_schedule(
-    data: RosterData, schedule: Schedule, params: SolveParams
+    data: RosterData,
+    schedule: Schedule,
+    params: SolveParams,
+    engine: str = "auto",
+    incumbent: tuple[int, ...] | None = None,
 ) -> tuple[SolveStatus, RosterModel, dict[str, Any] | None, dict[str, int], dict[str, float]]:
-    """Solve one schedule alternative; returns status, model, values, level values, bounds."""
+    """Solve one schedule alternative; returns status, model, values, level values, bounds.
+
+    With an ``incumbent`` (the best level vector of another alternative, lexicographic mode),
+    the stages stop as soon as a proven bound shows this alternative cannot beat it; the
+    returned values are then ``None`` and the status :attr:`SolveStatus.INFEASIBLE` is not
+    claimed (``UNKNOWN`` is returned with ``"pruned"`` in the bounds).
+    """
     rm = build_model(data, schedule)
     m = rm.model
+    if engine == "auto":
+        engine = "highs" if len(rm.variables) > AUTO_HIGHS_VARIABLES else "cpsat"
+    backend = HighsLinear(m) if engine == "highs" else None
+    rm.engine = engine
     stages = _stages(data, rm)
     deadline = time.perf_counter() + params.time_limit
     level_values: dict[str, int] = {}
@@ -62,13 +87,21 @@ def _solve_schedule(
             "split": {k: solver.Value(b) for k, (_a, b, _s) in rm.split.items()},
             "levels": {n: int(solver.Value(e)) for n, e in rm.levels.items()
                        if not isinstance(e, int)},
-            "hint": {v: solver.Value(v) for v in rm.variables},
+            "hint": {v: solver.Value(v) for v in rm.variables} if backend is None else None,
         }
+
+    def run_stage(expr: Any, p: SolveParams, label: str, hint: dict[Any, int] | None = None):
+        if backend is not None:
+            return backend.solve(expr, p, extract)
+        if isinstance(expr, int):
+            m.ClearObjective()
+        else:
+            m.Minimize(expr)
+        return run_cpsat(m, p, extract, label=label, hint=hint)
 
     if data.policy.objective_mode == "weighted" and stages:
         w = data.policy.weights
-        m.Minimize(sum(w.get(n, 1) * rm.levels[n] for n in stages))
-        run = run_cpsat(m, params, extract, label="roster")
+        run = run_stage(sum(w.get(n, 1) * rm.levels[n] for n in stages), params, "roster")
         if run.values is None:
             return run.status, rm, None, {}, {}
         values = run.values
@@ -77,13 +110,13 @@ def _solve_schedule(
         return run.status, rm, values, level_values, level_bounds
 
     if not stages:  # nothing to optimise: feasibility only
-        run = run_cpsat(m, params, extract, label="roster")
+        run = run_stage(0, params, "roster")
         return run.status, rm, run.values, {}, {}
+    still_tied = True
     for i, name in enumerate(stages):
         remaining = max(0.05, deadline - time.perf_counter())
         stage_params = params.with_time(remaining / (len(stages) - i))
-        m.Minimize(rm.levels[name])
-        run = run_cpsat(m, stage_params, extract, label=f"roster:{name}", hint=hint)
+        run = run_stage(rm.levels[name], stage_params, f"roster:{name}", hint)
         if run.values is None:
             if i == 0:
                 return run.status, rm, None, {}, {}
@@ -93,11 +126,17 @@ def _solve_schedule(
         level_bounds[name] = run.bound if run.bound is not None else float("nan")
         if run.status is not SolveStatus.OPTIMAL:
             status = SolveStatus.FEASIBLE
+        if incumbent is not None and i < len(incumbent) and still_tied:
+            bound = level_bounds[name]
+            if bound == bound and bound > incumbent[i]:  # cannot beat the incumbent
+                return SolveStatus.UNKNOWN, rm, None, {}, {"pruned": 1.0}
+            if level_values[name] < incumbent[i]:
+                still_tied = False
         m.Add(rm.levels[name] <= level_values[name])
         hint = values["hint"]
     assert values is not None
-    for name in stages:  # levels not reached by a stage keep the last solution's value
-        level_values.setdefault(name, values["levels"][name])
+    # the final solution's own levels: a later stage may improve an earlier unproven level
+    level_values = {name: values["levels"][name] for name in stages}
     return status, rm, values, level_values, level_bounds
 
 
@@ -188,6 +227,7 @@ def solve(
     log: bool = False,
     preset: str | None = None,
     explain: bool = True,
+    engine: str = "auto",
     **cp_sat_params: Any,
 ) -> Result[RosterSolution]:
     """Solve a roster problem: the best roster under every rule of DOMAIN §R, checked.
@@ -203,6 +243,11 @@ def solve(
         Name of a CP-SAT parameter preset in ``configs/`` (e.g. ``"default"``).
     explain
         When no roster exists, search for the smallest set of rules and records that conflict.
+    engine
+        ``"cpsat"``, ``"highs"`` (the same model through MathOpt's HiGHS; the roster model is
+        linear) or ``"auto"``: CP-SAT up to ``AUTO_HIGHS_VARIABLES`` decision variables, HiGHS
+        above (measured faster there, see the README's benchmark section). Explanations of
+        infeasibility always use CP-SAT (they need assumptions).
     cp_sat_params
         Further CP-SAT parameters.
 
@@ -224,13 +269,27 @@ def solve(
     best: tuple[Any, ...] | None = None
     best_key: tuple[int, ...] | None = None
     statuses = []
+    engines_used: set[str] = set()
+    pruned = 0
+    unproven = False  # an alternative whose optimum is not known could still be better
+    if engine not in ("auto", "cpsat", "highs"):
+        raise ValueError(f"unknown engine '{engine}'; use auto, cpsat or highs")
     for alt in alts:
         share = params.with_time(max(0.1, (time_limit - (time.perf_counter() - t0))
                                      / max(1, len(alts) - len(statuses))))
-        status, rm, values, lv, lb = _solve_schedule(data, alt, share)
+        lexi = data.policy.objective_mode != "weighted"
+        status, rm, values, lv, lb = _solve_schedule(
+            data, alt, share, engine, best_key if lexi else None)
+        engines_used.add(rm.engine)
         statuses.append(status)
         if values is None:
+            if "pruned" in lb:
+                pruned += 1
+            elif status is not SolveStatus.INFEASIBLE:
+                unproven = True
             continue
+        if status is not SolveStatus.OPTIMAL:
+            unproven = True
         stages = _stages(data, rm)
         if data.policy.objective_mode == "weighted":
             key = (sum(data.policy.weights.get(n, 1) * lv[n] for n in stages),)
@@ -246,6 +305,8 @@ def solve(
         "calendar_library_version": data.calendar.library_version,
         "estimated_years": data.calendar.estimated_years,
         "objective_mode": data.policy.objective_mode,
+        "engine": ",".join(sorted(engines_used)),
+        "alternatives_pruned": pruned,
     }
     if best is None:
         status = (SolveStatus.INFEASIBLE if all(s is SolveStatus.INFEASIBLE for s in statuses)
@@ -264,6 +325,8 @@ def solve(
                       warnings=warnings, stats=stats)
 
     status, rm, values, lv, lb = best
+    if unproven and status is SolveStatus.OPTIMAL:
+        status = SolveStatus.FEASIBLE
     sol = _roster(rm, values)
     violations = check(data, sol)
     if violations:
