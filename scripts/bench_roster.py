@@ -48,24 +48,33 @@ def one(name: str, method: str, time_limit: float, workers: int) -> dict[str, ob
     from assignments.roster import check, objective_levels, read_roster
 
     data = read_roster(_path(name))
-    size = f"{len(data.departments)}d/{len(data.staff)}s/{len(data.centers)}c/" \
-           f"{data.policy.quarters}q"
+    size = (
+        f"{len(data.departments)}d/{len(data.staff)}s/{len(data.centers)}c/{data.policy.quarters}q"
+    )
     t0 = time.perf_counter()
     row: dict[str, object] = {"instance": name, "size": size, "method": method}
     if method == "cpsat":
         from assignments.roster import solve
 
         r = solve(data, time_limit=time_limit, num_workers=workers, seed=0, explain=False)
-        row.update(status=r.status.value, levels=r.stats.get("levels"), objective=r.objective,
-                   bound=r.bound, gap=r.gap)
+        row.update(
+            status=r.status.value,
+            levels=r.stats.get("levels"),
+            objective=r.objective,
+            bound=r.bound,
+            gap=r.gap,
+        )
     elif method == "greedy":
         from assignments.roster.greedy import greedy_roster
 
         sol = greedy_roster(data)
         broken = check(data, sol)
         rules = sorted({v.rule for v in broken})
-        row.update(status=f"{len(broken)} violations", levels=objective_levels(data, sol),
-                   broken_rules=rules)
+        row.update(
+            status=f"{len(broken)} violations",
+            levels=objective_levels(data, sol),
+            broken_rules=rules,
+        )
     elif method == "highs":
         from assignments.roster.mip import solve_mip
 
@@ -90,16 +99,28 @@ def main() -> None:
         print(json.dumps(one(args.one[0], args.one[1], limit, args.workers), ensure_ascii=False))
         return
     methods = ["cpsat", "greedy"] + ([] if args.no_highs else ["highs"])
-    header = (f"{'instance':9} {'size':22} {'method':7} {'status':16} {'objective':>14} "
-              f"{'bound':>14} {'gap':>7} {'time s':>8} {'peak MB':>8}  levels")
+    header = (
+        f"{'instance':9} {'size':22} {'method':7} {'status':16} {'objective':>14} "
+        f"{'bound':>14} {'gap':>7} {'time s':>8} {'peak MB':>8}  levels"
+    )
     print(header)
     print("-" * len(header))
     for name in args.only:
         _path(name)  # generate once, outside the timed runs
         for method in methods:
-            cmd = [sys.executable, __file__, "--one", name, method, "--time-limit",
-                   str(args.time_limit), "--highs-limit", str(args.highs_limit), "--workers",
-                   str(args.workers)]
+            cmd = [
+                sys.executable,
+                __file__,
+                "--one",
+                name,
+                method,
+                "--time-limit",
+                str(args.time_limit),
+                "--highs-limit",
+                str(args.highs_limit),
+                "--workers",
+                str(args.workers),
+            ]
             p = subprocess.run(cmd, capture_output=True, text=True)
             if p.returncode != 0:
                 print(f"{name:9} {'':22} {method:7} failed: {p.stderr.strip().splitlines()[-1:]}")
@@ -109,9 +130,12 @@ def main() -> None:
             obj = "" if r.get("objective") is None else f"{r['objective']:.0f}"
             bnd = "" if r.get("bound") is None else f"{r['bound']:.0f}"
             extra = f" broken: {', '.join(r['broken_rules'])}" if r.get("broken_rules") else ""
-            print(f"{r['instance']:9} {r['size']:22} {r['method']:7} {r['status']:16} {obj:>14} "
-                  f"{bnd:>14} {gap:>7} {r['time']:>8} {r['peak_mb']:>8}  {r.get('levels')}"
-                  f"{extra}", flush=True)
+            print(
+                f"{r['instance']:9} {r['size']:22} {r['method']:7} {r['status']:16} {obj:>14} "
+                f"{bnd:>14} {gap:>7} {r['time']:>8} {r['peak_mb']:>8}  {r.get('levels')}"
+                f"{extra}",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

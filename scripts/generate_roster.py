@@ -45,46 +45,163 @@ Records = dict[str, list[dict[str, Any]]]
 SEATS_PER_CENTER = 3
 
 PRESETS: dict[str, dict[str, Any]] = {
-    "county": {"departments": 25, "staff": 300, "centers": 2, "quarters": 12,
-               "first_quarter": "2027Q1"},
-    "city": {"departments": 60, "staff": 2000, "centers": 10, "quarters": 12,
-             "first_quarter": "2027Q1"},
-    "regional": {"departments": 200, "staff": 10_000, "centers": 50, "quarters": 20,
-                 "first_quarter": "2027Q1"},
+    "county": {
+        "departments": 25,
+        "staff": 300,
+        "centers": 2,
+        "quarters": 12,
+        "first_quarter": "2027Q1",
+    },
+    "city": {
+        "departments": 60,
+        "staff": 2000,
+        "centers": 10,
+        "quarters": 12,
+        "first_quarter": "2027Q1",
+    },
+    "regional": {
+        "departments": 200,
+        "staff": 10_000,
+        "centers": 50,
+        "quarters": 20,
+        "first_quarter": "2027Q1",
+    },
 }
 
 # (department name, specialty of its staff), most common first: a hospital with n departments
 # has the first n (more departments than names: wards 一病区, 二病区, ... of the same names)
 DEPARTMENTS: tuple[tuple[str, str], ...] = (
-    ("心内科", "心血管"), ("呼吸内科", "呼吸"), ("消化内科", "消化"), ("神经内科", "神经"),
-    ("肾内科", "肾病"), ("内分泌科", "内分泌"), ("普外科", "普外"), ("骨科", "骨科"),
-    ("泌尿外科", "泌尿"), ("神经外科", "神经外科"), ("胸外科", "胸外"), ("妇产科", "妇产"),
-    ("儿科", "儿科"), ("眼科", "眼科"), ("耳鼻喉科", "耳鼻喉"), ("口腔科", "口腔"),
-    ("皮肤科", "皮肤"), ("中医科", "中医"), ("康复医学科", "康复"), ("急诊科", "急诊"),
-    ("重症医学科", "重症"), ("麻醉科", "麻醉"), ("影像科", "影像"), ("检验科", "检验"),
-    ("感染科", "感染"), ("老年病科", "老年病"), ("全科医学科", "全科"), ("肿瘤科", "肿瘤"),
-    ("血液内科", "血液"), ("风湿免疫科", "风湿免疫"), ("肝胆外科", "肝胆"),
-    ("甲状腺乳腺外科", "甲乳"), ("血管外科", "血管外科"), ("烧伤整形科", "烧伤整形"),
-    ("新生儿科", "新生儿"), ("小儿外科", "小儿外科"), ("疼痛科", "疼痛"), ("精神心理科", "心理"),
-    ("超声医学科", "超声"), ("病理科", "病理"), ("核医学科", "核医学"), ("营养科", "营养"),
-    ("针灸推拿科", "针灸推拿"), ("药剂科", "药学"), ("介入血管科", "介入"),
+    ("心内科", "心血管"),
+    ("呼吸内科", "呼吸"),
+    ("消化内科", "消化"),
+    ("神经内科", "神经"),
+    ("肾内科", "肾病"),
+    ("内分泌科", "内分泌"),
+    ("普外科", "普外"),
+    ("骨科", "骨科"),
+    ("泌尿外科", "泌尿"),
+    ("神经外科", "神经外科"),
+    ("胸外科", "胸外"),
+    ("妇产科", "妇产"),
+    ("儿科", "儿科"),
+    ("眼科", "眼科"),
+    ("耳鼻喉科", "耳鼻喉"),
+    ("口腔科", "口腔"),
+    ("皮肤科", "皮肤"),
+    ("中医科", "中医"),
+    ("康复医学科", "康复"),
+    ("急诊科", "急诊"),
+    ("重症医学科", "重症"),
+    ("麻醉科", "麻醉"),
+    ("影像科", "影像"),
+    ("检验科", "检验"),
+    ("感染科", "感染"),
+    ("老年病科", "老年病"),
+    ("全科医学科", "全科"),
+    ("肿瘤科", "肿瘤"),
+    ("血液内科", "血液"),
+    ("风湿免疫科", "风湿免疫"),
+    ("肝胆外科", "肝胆"),
+    ("甲状腺乳腺外科", "甲乳"),
+    ("血管外科", "血管外科"),
+    ("烧伤整形科", "烧伤整形"),
+    ("新生儿科", "新生儿"),
+    ("小儿外科", "小儿外科"),
+    ("疼痛科", "疼痛"),
+    ("精神心理科", "心理"),
+    ("超声医学科", "超声"),
+    ("病理科", "病理"),
+    ("核医学科", "核医学"),
+    ("营养科", "营养"),
+    ("针灸推拿科", "针灸推拿"),
+    ("药剂科", "药学"),
+    ("介入血管科", "介入"),
 )
 # what township health centers ask for most (their 特色), among the departments' specialties
 CENTER_NEEDS: tuple[tuple[str, int], ...] = (
-    ("儿科", 10), ("中医", 10), ("康复", 9), ("全科", 8), ("妇产", 7), ("老年病", 6),
-    ("急诊", 5), ("心血管", 5), ("骨科", 4), ("口腔", 3), ("眼科", 3), ("内分泌", 3),
-    ("针灸推拿", 3), ("呼吸", 2), ("消化", 2), ("皮肤", 1), ("耳鼻喉", 1), ("影像", 1),
+    ("儿科", 10),
+    ("中医", 10),
+    ("康复", 9),
+    ("全科", 8),
+    ("妇产", 7),
+    ("老年病", 6),
+    ("急诊", 5),
+    ("心血管", 5),
+    ("骨科", 4),
+    ("口腔", 3),
+    ("眼科", 3),
+    ("内分泌", 3),
+    ("针灸推拿", 3),
+    ("呼吸", 2),
+    ("消化", 2),
+    ("皮肤", 1),
+    ("耳鼻喉", 1),
+    ("影像", 1),
 )
 # specialties some staff hold beyond their department's (全科转岗, 西学中, 康复培训)
 EXTRA_SPECIALTIES: tuple[str, ...] = ("全科", "中医", "康复")
 
 TOWNS: tuple[str, ...] = (
-    "石桥", "龙泉", "白沙", "青山", "黄土", "新华", "太平", "长安", "永安", "三河", "马鞍",
-    "清水", "东坝", "西河", "南岭", "北山", "桃源", "柳林", "金竹", "双河", "大坪", "高桥",
-    "凤凰", "莲花", "平安", "安乐", "水口", "古城", "河口", "杨柳", "梅岭", "竹园", "松林",
-    "枫树", "沙坪", "天星", "红岩", "新田", "五里", "官渡", "铁佛", "龙潭", "草坝", "鹤林",
-    "花桥", "瓦屋", "石门", "白马", "青龙", "兴隆", "仁和", "复兴", "永丰", "观音", "碧水",
-    "金山", "土桥", "板桥", "大河", "小溪",
+    "石桥",
+    "龙泉",
+    "白沙",
+    "青山",
+    "黄土",
+    "新华",
+    "太平",
+    "长安",
+    "永安",
+    "三河",
+    "马鞍",
+    "清水",
+    "东坝",
+    "西河",
+    "南岭",
+    "北山",
+    "桃源",
+    "柳林",
+    "金竹",
+    "双河",
+    "大坪",
+    "高桥",
+    "凤凰",
+    "莲花",
+    "平安",
+    "安乐",
+    "水口",
+    "古城",
+    "河口",
+    "杨柳",
+    "梅岭",
+    "竹园",
+    "松林",
+    "枫树",
+    "沙坪",
+    "天星",
+    "红岩",
+    "新田",
+    "五里",
+    "官渡",
+    "铁佛",
+    "龙潭",
+    "草坝",
+    "鹤林",
+    "花桥",
+    "瓦屋",
+    "石门",
+    "白马",
+    "青龙",
+    "兴隆",
+    "仁和",
+    "复兴",
+    "永丰",
+    "观音",
+    "碧水",
+    "金山",
+    "土桥",
+    "板桥",
+    "大河",
+    "小溪",
 )
 TOWN_CHARS_1 = "石龙白青黄新太长永三清东西南北桃柳金双大高凤莲平安水古河杨梅竹松"
 TOWN_CHARS_2 = "桥泉沙山坝河岭林园坪口城湾溪塘冲铺店庙寺屯堡营村"
@@ -105,8 +222,14 @@ TITLE_SHARES = (("中级", 0.45), ("初级", 0.25), ("副高", 0.20), ("正高",
 
 LEAVE_REASONS = (("进修", 35), ("休假", 30), ("病假", 20), ("产假", 15))
 DEFERRAL_REASONS = (
-    "两人外出进修", "科室人员不足", "承担等级医院评审任务", "新院区搬迁", "科室主任外出进修",
-    "承担重大公共卫生任务", "两人休产假", "新开展手术项目，骨干需留院",
+    "两人外出进修",
+    "科室人员不足",
+    "承担等级医院评审任务",
+    "新院区搬迁",
+    "科室主任外出进修",
+    "承担重大公共卫生任务",
+    "两人休产假",
+    "新开展手术项目，骨干需留院",
 )
 
 _NUMERALS = "零一二三四五六七八九"
@@ -201,7 +324,7 @@ def _titles(rng: random.Random, dept_sizes: list[int], int_floor: list[int]) -> 
     out = []
     k = 0
     for size, floor in zip(dept_sizes, int_floor, strict=True):
-        titles = ["中级"] * floor + pool[k:k + size - floor]
+        titles = ["中级"] * floor + pool[k : k + size - floor]
         k += size - floor
         rng.shuffle(titles)
         out.append(titles)
@@ -230,7 +353,11 @@ def _leave(rng: random.Random, lo: date, hi: date) -> tuple[date, date, str]:
 
 
 def _deferrals(
-    rng: random.Random, order: list[tuple[str, int]], seats: int, quarters: int, q0: Quarter,
+    rng: random.Random,
+    order: list[tuple[str, int]],
+    seats: int,
+    quarters: int,
+    q0: Quarter,
     n: int,
 ) -> list[dict[str, Any]]:
     """``n`` deferral requests that apply (every auto combination), each at a quarter of a turn."""
@@ -239,8 +366,11 @@ def _deferrals(
     seat_list = [seats] * quarters
     base = build_schedule(order, seat_list)
     last_of_cycle = order[-1][0]
-    eligible = [t for t in base.turns if t.cycle == 0 and t.first is not None and t.first >= 1
-                and t.dept != last_of_cycle]
+    eligible = [
+        t
+        for t in base.turns
+        if t.cycle == 0 and t.first is not None and t.first >= 1 and t.dept != last_of_cycle
+    ]
     if len(eligible) < n:
         eligible = [t for t in base.turns if t.first is not None and t.dept != last_of_cycle]
     for _attempt in range(200):
@@ -259,13 +389,21 @@ def _deferrals(
             requests.append((t.dept, q, kind))
         if _applies(order, seat_list, requests):
             requests.sort(key=lambda r: (r[1], r[0]))
-            return [{"department": d, "quarter": str(q0 + q), "decision": kind,
-                     "reason": rng.choice(DEFERRAL_REASONS)} for d, q, kind in requests]
+            return [
+                {
+                    "department": d,
+                    "quarter": str(q0 + q),
+                    "decision": kind,
+                    "reason": rng.choice(DEFERRAL_REASONS),
+                }
+                for d, q, kind in requests
+            ]
     raise ValueError(f"could not place {n} deferral requests that apply; ask for fewer")
 
 
-def _applies(order: list[tuple[str, int]], seats: list[int],
-             requests: list[tuple[str, int, str]]) -> bool:
+def _applies(
+    order: list[tuple[str, int]], seats: list[int], requests: list[tuple[str, int, str]]
+) -> bool:
     autos = [i for i, (_d, _q, k) in enumerate(requests) if k == "auto"]
     for mask in range(2 ** len(autos)):
         chosen = {i: ("next" if mask >> j & 1 else "last") for j, i in enumerate(autos)}
@@ -319,8 +457,12 @@ def generate(
         When a size is not positive, or ``staff`` is too few to give every department its
         turn size + 3 people.
     """
-    for name, v in (("departments", departments), ("staff", staff), ("centers", centers),
-                    ("quarters", quarters)):
+    for name, v in (
+        ("departments", departments),
+        ("staff", staff),
+        ("centers", centers),
+        ("quarters", quarters),
+    ):
         if v < 1:
             raise ValueError(f"{name} must be at least 1, got {v}")
     if not 0 <= candidates <= 1 or not 0 <= leave_rate <= 1:
@@ -338,8 +480,12 @@ def generate(
     r.shuffle(order)
     dept_rows = []
     for i, did in enumerate(ids):
-        row: dict[str, Any] = {"id": did, "name": named[i][0], "order": order[i],
-                               "turn_size": sizes[i]}
+        row: dict[str, Any] = {
+            "id": did,
+            "name": named[i][0],
+            "order": order[i],
+            "turn_size": sizes[i],
+        }
         if specialties:
             row["specialty"] = named[i][1]
         dept_rows.append(row)
@@ -363,8 +509,12 @@ def generate(
     dept_of: list[int] = []
     for i, did in enumerate(ids):
         for t in titles[i]:
-            row = {"id": f"S{len(staff_rows) + 1:0{swidth}d}", "name": _person_name(rn),
-                   "department": did, "title": t}
+            row = {
+                "id": f"S{len(staff_rows) + 1:0{swidth}d}",
+                "name": _person_name(rn),
+                "department": did,
+                "title": t,
+            }
             if specialties and rs.random() < 0.04:
                 extra = rs.choice(EXTRA_SPECIALTIES)
                 if extra != named[i][1]:
@@ -380,8 +530,9 @@ def generate(
         by_title.setdefault(row["title"], []).append(k)
     n_junior = min(len(by_title.get("初级", [])), round(n_cand * 0.3))
     n_inter = min(len(by_title.get("中级", [])), n_cand - n_junior)
-    chosen = sorted(rc.sample(by_title.get("中级", []), n_inter)
-                    + rc.sample(by_title.get("初级", []), n_junior))
+    chosen = sorted(
+        rc.sample(by_title.get("中级", []), n_inter) + rc.sample(by_title.get("初级", []), n_junior)
+    )
     deadline: dict[int, int] = {}
     for k in chosen:
         staff_rows[k]["promotion_candidate"] = True
@@ -418,10 +569,10 @@ def generate(
             i = dept_of[k]
             is_int = staff_rows[k]["title"] == "中级"
             ok = all(avail_all[i][q] - 1 >= sizes[i] + 2 for q in new) and (
-                not is_int or all(avail_int[i][q] - 1 >= sizes[i] + 1 for q in new))
+                not is_int or all(avail_int[i][q] - 1 >= sizes[i] + 1 for q in new)
+            )
             if k in deadline:
-                free = [q for q in range(deadline[k] + 1)
-                        if q not in blocked.get(k, set()) | qs]
+                free = [q for q in range(deadline[k] + 1) if q not in blocked.get(k, set()) | qs]
                 ok = ok and len(free) >= 2
             if not ok:
                 continue
@@ -430,8 +581,9 @@ def generate(
                 if is_int:
                     avail_int[i][q] -= 1
             blocked.setdefault(k, set()).update(qs)
-            leave_rows.append({"staff": staff_rows[k]["id"], "start": start, "end": end,
-                               "reason": reason})
+            leave_rows.append(
+                {"staff": staff_rows[k]["id"], "start": start, "end": end, "reason": reason}
+            )
 
     # ---- health centers with their requested specialties
     rt = _rng(seed, "centers")
@@ -447,8 +599,11 @@ def generate(
     for c in range(centers):
         town = towns[c % len(towns)] + ("" if c < len(towns) else _zh_number(c // len(towns)))
         kind = "乡" if rt.random() < 0.2 else "镇"
-        row = {"id": f"WSY{c + 1:0{cwidth}d}", "name": f"{town}{kind}卫生院",
-               "seats": SEATS_PER_CENTER}
+        row = {
+            "id": f"WSY{c + 1:0{cwidth}d}",
+            "name": f"{town}{kind}卫生院",
+            "seats": SEATS_PER_CENTER,
+        }
         if specialties and needs:
             k = rt.choices((0, 1, 2, 3), (15, 40, 35, 10))[0]
             picked: list[str] = []
@@ -458,13 +613,18 @@ def generate(
                     picked.append(s)
             if picked:
                 row["specialties"] = "、".join(
-                    f"{s}:2" if rt.random() < 0.15 else s for s in picked)
+                    f"{s}:2" if rt.random() < 0.15 else s for s in picked
+                )
         center_rows.append(row)
 
     # ---- deferral requests
     published = sorted(range(departments), key=lambda i: order[i])
     defer_rows = _deferrals(
-        _rng(seed, "deferrals"), [(ids[i], sizes[i]) for i in published], seats, quarters, q0,
+        _rng(seed, "deferrals"),
+        [(ids[i], sizes[i]) for i in published],
+        seats,
+        quarters,
+        q0,
         deferrals,
     )
 
@@ -492,8 +652,9 @@ def write(path: str | Path, records: Records) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("out", type=Path, help="workbook to write (.xlsx)")
     ap.add_argument("--preset", choices=sorted(PRESETS), help="county, city or regional")
     ap.add_argument("--departments", type=int)
@@ -502,13 +663,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quarters", type=int)
     ap.add_argument("--first-quarter")
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--candidates", type=float, default=0.04,
-                    help="share of staff who are promotion candidates (default 0.04)")
-    ap.add_argument("--leave-rate", type=float, default=0.08,
-                    help="share of staff with a leave (default 0.08)")
+    ap.add_argument(
+        "--candidates",
+        type=float,
+        default=0.04,
+        help="share of staff who are promotion candidates (default 0.04)",
+    )
+    ap.add_argument(
+        "--leave-rate", type=float, default=0.08, help="share of staff with a leave (default 0.08)"
+    )
     ap.add_argument("--deferrals", type=int, default=2, help="deferral requests (default 2)")
-    ap.add_argument("--no-specialties", action="store_true",
-                    help="no department specialties and no requested specialties")
+    ap.add_argument(
+        "--no-specialties",
+        action="store_true",
+        help="no department specialties and no requested specialties",
+    )
     a = ap.parse_args(argv)
     sizes: dict[str, Any] = dict(PRESETS[a.preset]) if a.preset else {"first_quarter": "2027Q1"}
     for key in ("departments", "staff", "centers", "quarters", "first_quarter"):
@@ -518,16 +687,23 @@ def main(argv: list[str] | None = None) -> int:
     if missing:
         ap.error("give --preset or --" + ", --".join(missing))
     try:
-        records = generate(**sizes, seed=a.seed, candidates=a.candidates,
-                           leave_rate=a.leave_rate, deferrals=a.deferrals,
-                           specialties=not a.no_specialties)
+        records = generate(
+            **sizes,
+            seed=a.seed,
+            candidates=a.candidates,
+            leave_rate=a.leave_rate,
+            deferrals=a.deferrals,
+            specialties=not a.no_specialties,
+        )
     except ValueError as exc:
         ap.error(str(exc))
     out = write(a.out, records)
-    print(f"{out}: {len(records['departments'])} departments, {len(records['staff'])} staff, "
-          f"{len(records['centers'])} centers, {sizes['quarters']} quarters, "
-          f"{len(records.get('unavailability', []))} leaves, "
-          f"{len(records.get('deferrals', []))} deferral requests")
+    print(
+        f"{out}: {len(records['departments'])} departments, {len(records['staff'])} staff, "
+        f"{len(records['centers'])} centers, {sizes['quarters']} quarters, "
+        f"{len(records.get('unavailability', []))} leaves, "
+        f"{len(records.get('deferrals', []))} deferral requests"
+    )
     return 0
 
 

@@ -32,8 +32,14 @@ TINY = {
         {"id": "S09", "name": "周杰", "department": "D3", "title": "初级"},
         {"id": "S10", "name": "吴刚", "department": "D4", "title": "中级"},
         {"id": "S11", "name": "徐丽", "department": "D4", "title": "中级"},
-        {"id": "S12", "name": "孙强", "department": "D4", "title": "初级",
-         "promotion_candidate": True, "promotion_deadline": "2027Q2"},
+        {
+            "id": "S12",
+            "name": "孙强",
+            "department": "D4",
+            "title": "初级",
+            "promotion_candidate": True,
+            "promotion_deadline": "2027Q2",
+        },
     ],
     "unavailability": [
         {"staff": "S05", "start": "2027-04-01", "end": "2027-06-30", "reason": "进修"},

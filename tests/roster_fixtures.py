@@ -102,8 +102,14 @@ def summary(data: RosterData) -> dict[str, Any]:
         "centers": [(c.id, c.name, c.seats) for c in data.centers],
         "departments": [(d.id, d.name, d.order) for d in data.departments],
         "staff": [
-            (s.id, s.name, s.department, s.title.value, s.promotion_candidate,
-             str(s.promotion_deadline) if s.promotion_deadline else None)
+            (
+                s.id,
+                s.name,
+                s.department,
+                s.title.value,
+                s.promotion_candidate,
+                str(s.promotion_deadline) if s.promotion_deadline else None,
+            )
             for s in data.staff
         ],
         "unavailability": [(u.staff, u.start, u.end, u.reason) for u in data.unavailability],

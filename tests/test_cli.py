@@ -13,8 +13,13 @@ TINY = ROOT / "instances" / "roster" / "tiny.xlsx"
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "assignments.cli", *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "assignments.cli", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_validate_ok() -> None:
@@ -52,8 +57,22 @@ def test_missing_file_message(tmp_path: Path) -> None:
 def test_solve_english(tmp_path: Path) -> None:
     """--lang en writes English sheet names and headers; seed and workers are recorded."""
     out = tmp_path / "en"
-    p = run("roster", "solve", str(TINY), "--out", str(out), "--lang", "en", "--seed", "7",
-            "--workers", "1", "--time-limit", "20", "--deterministic")
+    p = run(
+        "roster",
+        "solve",
+        str(TINY),
+        "--out",
+        str(out),
+        "--lang",
+        "en",
+        "--seed",
+        "7",
+        "--workers",
+        "1",
+        "--time-limit",
+        "20",
+        "--deterministic",
+    )
     assert p.returncode == 0, p.stderr
     sheets = pd.read_excel(out / "roster.xlsx", sheet_name=None)
     assert list(sheets) == ["roster", "departments", "money", "money_summary", "notes"]

@@ -1,4 +1,4 @@
-"""The seeded roster generator (scripts/generate_roster.py): determinism, sizes, readable, solvable."""
+"""The seeded roster generator (scripts/generate_roster.py): deterministic, sized, solvable."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ from assignments.core.solver import SolveStatus
 from assignments.roster import check, read_roster, solve
 
 ROOT = Path(__file__).resolve().parents[1]
-_spec = importlib.util.spec_from_file_location("generate_roster",
-                                               ROOT / "scripts" / "generate_roster.py")
+_spec = importlib.util.spec_from_file_location(
+    "generate_roster", ROOT / "scripts" / "generate_roster.py"
+)
 assert _spec and _spec.loader
 gen = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(gen)
@@ -47,8 +48,7 @@ def test_sizes_match_arguments(size: dict[str, int]) -> None:
     assert len(rec["deferrals"]) == 2
     assert len({s["id"] for s in rec["staff"]}) == size["staff"]
     assert len({d["name"] for d in rec["departments"]}) == size["departments"]
-    assert sorted(d["order"] for d in rec["departments"]) == list(
-        range(1, size["departments"] + 1))
+    assert sorted(d["order"] for d in rec["departments"]) == list(range(1, size["departments"] + 1))
 
 
 @pytest.mark.parametrize("size", SIZES)

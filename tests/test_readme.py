@@ -53,7 +53,11 @@ def test_readme_example_roster(tmp_path: Path) -> None:
         "2027Q4": {"李娜", "吴刚", "徐丽"},
     }
     starts = roster.groupby("季度")["交接日"].first().to_dict()
-    assert starts == {"2027Q1": "2027-01-04", "2027Q2": "2027-04-06",
-                      "2027Q3": "2027-07-05", "2027Q4": "2027-10-08"}
+    assert starts == {
+        "2027Q1": "2027-01-04",
+        "2027Q2": "2027-04-06",
+        "2027Q3": "2027-07-05",
+        "2027Q4": "2027-10-08",
+    }
     assert (out / "roster_gantt.png").stat().st_size > 10_000
     assert "2027" in proc.stdout and "optimal" in proc.stdout

@@ -51,15 +51,21 @@ def random_instance(seed: int, candidates: tuple[int, ...] = (0, 0, 1, 1, 1, 2))
     starts = [Quarter(2025, 1) + i for i in range(LAST_EXACT - Quarter(2025, 1) - (H - 1) + 1)]
     first = rng.choice(starts)
     n_centers = rng.randint(1, 2)
-    centers = [Center(id=f"C{i + 1}", seats=rng.randint(1, 3 if n_centers == 1 else 2))
-               for i in range(n_centers)]
+    centers = [
+        Center(id=f"C{i + 1}", seats=rng.randint(1, 3 if n_centers == 1 else 2))
+        for i in range(n_centers)
+    ]
     seats = sum(c.seats for c in centers)
     n_staff = rng.randint(4, 14)
     # departments big enough to fill their turns most of the time
     n_dept = rng.randint(2, max(2, min(5, n_staff // (seats + 1))))
     depts = [
-        Department(id=f"D{i + 1}", order=i + 1, specialty=SPECIALTIES[i],
-                   turn_size=rng.randint(1, seats) if rng.random() < 0.2 else None)
+        Department(
+            id=f"D{i + 1}",
+            order=i + 1,
+            specialty=SPECIALTIES[i],
+            turn_size=rng.randint(1, seats) if rng.random() < 0.2 else None,
+        )
         for i in range(n_dept)
     ]
     owner = [depts[i % n_dept].id for i in range(n_staff)]
@@ -70,19 +76,27 @@ def random_instance(seed: int, candidates: tuple[int, ...] = (0, 0, 1, 1, 1, 2))
         last = None
         if rng.random() < 0.3:
             last = first - rng.randint(1, 6)
-        staff.append(Staff(
-            id=f"S{i + 1:02d}", department=d, title=rng.choice(titles),
-            specialty=rng.choice(SPECIALTIES) if rng.random() < 0.15 else None,
-            times_served=rng.randint(0, 2) if last else 0, last_served=last,
-        ))
+        staff.append(
+            Staff(
+                id=f"S{i + 1:02d}",
+                department=d,
+                title=rng.choice(titles),
+                specialty=rng.choice(SPECIALTIES) if rng.random() < 0.15 else None,
+                times_served=rng.randint(0, 2) if last else 0,
+                last_served=last,
+            )
+        )
     n_cand = min(rng.choice(candidates), n_staff)
     for s in rng.sample(staff, n_cand):
         s.promotion_candidate = True
         if rng.random() < 0.5:
             s.promotion_deadline = first + rng.randint(0, H - 1)
     data = RosterData(
-        policy=Policy(first_quarter=first, quarters=H), centers=centers, departments=depts,
-        staff=staff, calendar=WorkCalendar(),
+        policy=Policy(first_quarter=first, quarters=H),
+        centers=centers,
+        departments=depts,
+        staff=staff,
+        calendar=WorkCalendar(),
     )
     periods = data.periods()
     leaves = []
@@ -90,8 +104,9 @@ def random_instance(seed: int, candidates: tuple[int, ...] = (0, 0, 1, 1, 1, 2))
         s = rng.choice(staff)
         a, _b = periods[rng.randrange(H)]
         start = a + timedelta(days=rng.randint(-20, 80))
-        leaves.append(Unavailability(staff=s.id, start=start,
-                                     end=start + timedelta(days=rng.randint(1, 40))))
+        leaves.append(
+            Unavailability(staff=s.id, start=start, end=start + timedelta(days=rng.randint(1, 40)))
+        )
     data.unavailability = leaves
     # policy variants
     pol = data.policy
@@ -124,7 +139,6 @@ def random_instance(seed: int, candidates: tuple[int, ...] = (0, 0, 1, 1, 1, 2))
         except ScheduleError:
             data.deferrals = []
     return data
-
 
 
 # ------------------------------------------------------------------ known disagreements
@@ -223,11 +237,17 @@ def _candidate_swap_instance() -> RosterData:
         staff=[
             Staff(id="B", department="D1", title=Title.INTERMEDIATE, promotion_candidate=True),
             Staff(id="C", department="D2", title=Title.INTERMEDIATE),
-            Staff(id="P", department="D3", title=Title.INTERMEDIATE, promotion_candidate=True,
-                  promotion_deadline=Quarter(2025, 1)),
+            Staff(
+                id="P",
+                department="D3",
+                title=Title.INTERMEDIATE,
+                promotion_candidate=True,
+                promotion_deadline=Quarter(2025, 1),
+            ),
         ],
-        unavailability=[Unavailability(staff="B", start=dt.date(2025, 5, 1),
-                                       end=dt.date(2025, 5, 10))],
+        unavailability=[
+            Unavailability(staff="B", start=dt.date(2025, 5, 1), end=dt.date(2025, 5, 10))
+        ],
         calendar=WorkCalendar(),
     )
 
@@ -240,8 +260,7 @@ def test_mip_candidate_swap_reading() -> None:
     assert check(data, mip.solution) == []
     got = sorted((a.staff, a.quarter, a.kind) for a in mip.solution.assignments)
     assert got == [("B", 2, "swap"), ("C", 1, "turn"), ("P", 0, "pulled")]
-    assert mip.levels == {"promotion": 2, "departures": 2, "mix": 0, "fairness": 0,
-                          "changes": 0}
+    assert mip.levels == {"promotion": 2, "departures": 2, "mix": 0, "fairness": 0, "changes": 0}
     assert solve_mip(data, candidate_swaps=False).status == "infeasible"
 
 

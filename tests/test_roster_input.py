@@ -80,105 +80,253 @@ def _drop_column(sheets: dict[str, list[list[Any]]], sheet: str, header: str) ->
 # 人员 columns: A 工号, B 姓名, C 科室, D 职称, E 晋升候选, F 晋升期限.
 CASES: list[tuple[str, Build, list[str]]] = [
     # required sheet 人员 (staff) is absent
-    ("missing-sheet", edited(lambda r: r.pop("staff")),
-     ["bad.xlsx", "sheet 人员", "missing sheet 人员 (staff)"]),
+    (
+        "missing-sheet",
+        edited(lambda r: r.pop("staff")),
+        ["bad.xlsx", "sheet 人员", "missing sheet 人员 (staff)"],
+    ),
     # required column 职称 (title) is absent from 人员
-    ("missing-column", raw(lambda s: _drop_column(s, "人员", "职称")),
-     ["bad.xlsx", "sheet 人员", "row 1", "column 职称 (title)", "missing column"]),
+    (
+        "missing-column",
+        raw(lambda s: _drop_column(s, "人员", "职称")),
+        ["bad.xlsx", "sheet 人员", "row 1", "column 职称 (title)", "missing column"],
+    ),
     # a staff member's department is not in 科室
-    ("unknown-department", edited(lambda r: _staff(r, "S03").update(department="D9")),
-     ["bad.xlsx", "sheet 人员", "row 4", "column C", "staff 'S03'", "unknown department 'D9'"]),
+    (
+        "unknown-department",
+        edited(lambda r: _staff(r, "S03").update(department="D9")),
+        ["bad.xlsx", "sheet 人员", "row 4", "column C", "staff 'S03'", "unknown department 'D9'"],
+    ),
     # staff ids must be unique
-    ("duplicate-staff-id", edited(lambda r: _staff(r, "S04").update(id="S03")),
-     ["bad.xlsx", "sheet 人员", "row 5", "column A", "staff 'S03'",
-      "duplicate staff id 'S03'", "first used in row 4"]),
+    (
+        "duplicate-staff-id",
+        edited(lambda r: _staff(r, "S04").update(id="S03")),
+        [
+            "bad.xlsx",
+            "sheet 人员",
+            "row 5",
+            "column A",
+            "staff 'S03'",
+            "duplicate staff id 'S03'",
+            "first used in row 4",
+        ],
+    ),
     # title must be 初级/中级/副高/正高
-    ("unknown-title", edited(lambda r: _staff(r, "S03").update(title="教授")),
-     ["bad.xlsx", "sheet 人员", "row 4", "column D", "staff 'S03'", "unknown title '教授'"]),
+    (
+        "unknown-title",
+        edited(lambda r: _staff(r, "S03").update(title="教授")),
+        ["bad.xlsx", "sheet 人员", "row 4", "column D", "staff 'S03'", "unknown title '教授'"],
+    ),
     # an unavailable period ends before it starts
-    ("end-before-start", edited(lambda r: r["unavailability"][0].update(end="2027-03-01")),
-     ["bad.xlsx", "sheet 不可用", "row 2", "column C", "staff 'S05'",
-      "end date 2027-03-01 is before start date 2027-04-01"]),
+    (
+        "end-before-start",
+        edited(lambda r: r["unavailability"][0].update(end="2027-03-01")),
+        [
+            "bad.xlsx",
+            "sheet 不可用",
+            "row 2",
+            "column C",
+            "staff 'S05'",
+            "end date 2027-03-01 is before start date 2027-04-01",
+        ],
+    ),
     # seats must be at least 1
-    ("negative-seats", edited(lambda r: r["centers"][0].update(seats=-1)),
-     ["bad.xlsx", "sheet 卫生院", "row 2", "column C", "center 'WSY1'", "must be at least 1"]),
+    (
+        "negative-seats",
+        edited(lambda r: r["centers"][0].update(seats=-1)),
+        ["bad.xlsx", "sheet 卫生院", "row 2", "column C", "center 'WSY1'", "must be at least 1"],
+    ),
     # a deferral names a department that does not exist
-    ("deferral-unknown-department",
-     edited(lambda r: r["deferrals"][0].update(department="D9")),
-     ["bad.xlsx", "sheet 后延申请", "row 2", "column A", "department 'D9'",
-      "unknown department 'D9'"]),
+    (
+        "deferral-unknown-department",
+        edited(lambda r: r["deferrals"][0].update(department="D9")),
+        [
+            "bad.xlsx",
+            "sheet 后延申请",
+            "row 2",
+            "column A",
+            "department 'D9'",
+            "unknown department 'D9'",
+        ],
+    ),
     # text in a number column
-    ("seats-text", edited(lambda r: r["centers"][0].update(seats="三")),
-     ["bad.xlsx", "sheet 卫生院", "row 2", "column C", "center 'WSY1'",
-      "expected a whole number, got '三'"]),
+    (
+        "seats-text",
+        edited(lambda r: r["centers"][0].update(seats="三")),
+        [
+            "bad.xlsx",
+            "sheet 卫生院",
+            "row 2",
+            "column C",
+            "center 'WSY1'",
+            "expected a whole number, got '三'",
+        ],
+    ),
     # a date that does not exist
-    ("unparseable-date", edited(lambda r: r["unavailability"][0].update(start="2027-13-45")),
-     ["bad.xlsx", "sheet 不可用", "row 2", "column B", "staff 'S05'",
-      "expected a date like 2027-01-04, got '2027-13-45'"]),
+    (
+        "unparseable-date",
+        edited(lambda r: r["unavailability"][0].update(start="2027-13-45")),
+        [
+            "bad.xlsx",
+            "sheet 不可用",
+            "row 2",
+            "column B",
+            "staff 'S05'",
+            "expected a date like 2027-01-04, got '2027-13-45'",
+        ],
+    ),
     # a quarter that does not exist
-    ("unparseable-quarter", edited(lambda r: r["deferrals"][0].update(quarter="2027Q5")),
-     ["bad.xlsx", "sheet 后延申请", "row 2", "column B", "department 'D2'",
-      "Cannot parse quarter '2027Q5'"]),
+    (
+        "unparseable-quarter",
+        edited(lambda r: r["deferrals"][0].update(quarter="2027Q5")),
+        [
+            "bad.xlsx",
+            "sheet 后延申请",
+            "row 2",
+            "column B",
+            "department 'D2'",
+            "Cannot parse quarter '2027Q5'",
+        ],
+    ),
     # a deferral decision must be next / last / auto
-    ("unknown-decision", edited(lambda r: r["deferrals"][0].update(decision="maybe")),
-     ["bad.xlsx", "sheet 后延申请", "row 2", "column C", "department 'D2'",
-      "unknown decision 'maybe'"]),
+    (
+        "unknown-decision",
+        edited(lambda r: r["deferrals"][0].update(decision="maybe")),
+        [
+            "bad.xlsx",
+            "sheet 后延申请",
+            "row 2",
+            "column C",
+            "department 'D2'",
+            "unknown decision 'maybe'",
+        ],
+    ),
     # two departments share a place in the published order
-    ("duplicate-order", edited(lambda r: r["departments"][2].update(order=2)),
-     ["bad.xlsx", "sheet 科室", "row 4", "column C", "department 'D3'",
-      "order 2 is also used by department 'D2'"]),
+    (
+        "duplicate-order",
+        edited(lambda r: r["departments"][2].update(order=2)),
+        [
+            "bad.xlsx",
+            "sheet 科室",
+            "row 4",
+            "column C",
+            "department 'D3'",
+            "order 2 is also used by department 'D2'",
+        ],
+    ),
     # a leave for a staff id not in 人员
-    ("unknown-staff-in-leave", edited(lambda r: r["unavailability"][0].update(staff="S99")),
-     ["bad.xlsx", "sheet 不可用", "row 2", "column A", "staff 'S99'", "unknown staff 'S99'"]),
+    (
+        "unknown-staff-in-leave",
+        edited(lambda r: r["unavailability"][0].update(staff="S99")),
+        ["bad.xlsx", "sheet 不可用", "row 2", "column A", "staff 'S99'", "unknown staff 'S99'"],
+    ),
     # an empty file is not a workbook
-    ("empty-file", file_bytes("empty.xlsx", b""),
-     ["empty.xlsx", "the file is empty (0 bytes)"]),
+    ("empty-file", file_bytes("empty.xlsx", b""), ["empty.xlsx", "the file is empty (0 bytes)"]),
     # a text file renamed to .xlsx
-    ("not-a-workbook", file_bytes("notes.xlsx", "张伟,心内科\n".encode()),
-     ["notes.xlsx", "not a readable Excel .xlsx workbook"]),
+    (
+        "not-a-workbook",
+        file_bytes("notes.xlsx", "张伟,心内科\n".encode()),
+        ["notes.xlsx", "not a readable Excel .xlsx workbook"],
+    ),
     # only workbooks, CSV folders, JSON and YAML are read
-    ("unsupported-suffix", file_bytes("roster.txt", b"S01,D1\n"),
-     ["roster.txt", "unsupported file type '.txt'"]),
+    (
+        "unsupported-suffix",
+        file_bytes("roster.txt", b"S01,D1\n"),
+        ["roster.txt", "unsupported file type '.txt'"],
+    ),
     # the programme needs its first quarter
-    ("missing-first-quarter", edited(lambda r: r["policy"].pop(0)),
-     ["bad.xlsx", "sheet 方案", "column 值 (value)",
-      "parameter 起始季度 (first quarter) is required"]),
+    (
+        "missing-first-quarter",
+        edited(lambda r: r["policy"].pop(0)),
+        [
+            "bad.xlsx",
+            "sheet 方案",
+            "column 值 (value)",
+            "parameter 起始季度 (first quarter) is required",
+        ],
+    ),
     # a promotion deadline before the programme starts
-    ("deadline-before-start",
-     edited(lambda r: _staff(r, "S12").update(promotion_deadline="2026Q4")),
-     ["bad.xlsx", "sheet 人员", "row 13", "column F", "staff 'S12'",
-      "deadline 2026Q4 is before the programme starts (2027Q1)"]),
+    (
+        "deadline-before-start",
+        edited(lambda r: _staff(r, "S12").update(promotion_deadline="2026Q4")),
+        [
+            "bad.xlsx",
+            "sheet 人员",
+            "row 13",
+            "column F",
+            "staff 'S12'",
+            "deadline 2026Q4 is before the programme starts (2027Q1)",
+        ],
+    ),
     # a deferral for a quarter after the programme ends
-    ("deferral-outside-programme", edited(lambda r: r["deferrals"][0].update(quarter="2029Q1")),
-     ["bad.xlsx", "sheet 后延申请", "row 2", "column B", "department 'D2'",
-      "quarter 2029Q1 is outside the programme 2027Q1–2027Q4"]),
+    (
+        "deferral-outside-programme",
+        edited(lambda r: r["deferrals"][0].update(quarter="2029Q1")),
+        [
+            "bad.xlsx",
+            "sheet 后延申请",
+            "row 2",
+            "column B",
+            "department 'D2'",
+            "quarter 2029Q1 is outside the programme 2027Q1–2027Q4",
+        ],
+    ),
     # the published order starts at 1
-    ("order-zero", edited(lambda r: r["departments"][0].update(order=0)),
-     ["bad.xlsx", "sheet 科室", "row 2", "column C", "department 'D1'", "must be at least 1"]),
+    (
+        "order-zero",
+        edited(lambda r: r["departments"][0].update(order=0)),
+        ["bad.xlsx", "sheet 科室", "row 2", "column C", "department 'D1'", "must be at least 1"],
+    ),
     # number of quarters written in Chinese numerals
-    ("quarters-text", edited(lambda r: r["policy"][1].update(value="四")),
-     ["bad.xlsx", "sheet 方案", "row 3", "column B", "parameter '季度数'",
-      "expected a whole number, got '四'"]),
+    (
+        "quarters-text",
+        edited(lambda r: r["policy"][1].update(value="四")),
+        [
+            "bad.xlsx",
+            "sheet 方案",
+            "row 3",
+            "column B",
+            "parameter '季度数'",
+            "expected a whole number, got '四'",
+        ],
+    ),
     # 晋升候选 must be yes/no
-    ("candidate-not-yes-no",
-     edited(lambda r: _staff(r, "S12").update(promotion_candidate="也许")),
-     ["bad.xlsx", "sheet 人员", "row 13", "column E", "staff 'S12'", "expected yes/no"]),
+    (
+        "candidate-not-yes-no",
+        edited(lambda r: _staff(r, "S12").update(promotion_candidate="也许")),
+        ["bad.xlsx", "sheet 人员", "row 13", "column E", "staff 'S12'", "expected yes/no"],
+    ),
     # a holiday row must be 休 or 班
-    ("holiday-kind",
-     edited(lambda r: r.update(holidays=[{"day": "2027-01-04", "kind": "放风"}])),
-     ["bad.xlsx", "sheet 节假日", "row 2", "column B", "expected 休 (holiday) or 班 (workday)"]),
+    (
+        "holiday-kind",
+        edited(lambda r: r.update(holidays=[{"day": "2027-01-04", "kind": "放风"}])),
+        ["bad.xlsx", "sheet 节假日", "row 2", "column B", "expected 休 (holiday) or 班 (workday)"],
+    ),
     # an intermediate minimum larger than the center's seats
-    ("min-intermediate-above-seats",
-     edited(lambda r: r["centers"][0].update(min_intermediate=5)),
-     ["bad.xlsx", "sheet 卫生院", "row 2", "column D", "center 'WSY1'",
-      "5 intermediate seats asked for, but the center has only 3 seats"]),
+    (
+        "min-intermediate-above-seats",
+        edited(lambda r: r["centers"][0].update(min_intermediate=5)),
+        [
+            "bad.xlsx",
+            "sheet 卫生院",
+            "row 2",
+            "column D",
+            "center 'WSY1'",
+            "5 intermediate seats asked for, but the center has only 3 seats",
+        ],
+    ),
     # an unknown programme parameter
-    ("unknown-parameter",
-     edited(lambda r: r["policy"].append({"parameter": "颜色", "value": "红"})),
-     ["bad.xlsx", "sheet 方案", "row 4", "column A", "unknown parameter '颜色'"]),
+    (
+        "unknown-parameter",
+        edited(lambda r: r["policy"].append({"parameter": "颜色", "value": "红"})),
+        ["bad.xlsx", "sheet 方案", "row 4", "column A", "unknown parameter '颜色'"],
+    ),
     # the same column twice in one sheet
-    ("duplicate-column", raw(lambda s: [row.append(row[3]) for row in s["人员"]]),
-     ["bad.xlsx", "sheet 人员", "row 1", "column G (职称)", "appears twice"]),
+    (
+        "duplicate-column",
+        raw(lambda s: [row.append(row[3]) for row in s["人员"]]),
+        ["bad.xlsx", "sheet 人员", "row 1", "column G (职称)", "appears twice"],
+    ),
 ]
 
 

@@ -68,9 +68,12 @@ def find(sol: RosterSolution, staff: str) -> list[Assignment]:
 
 def edit(sol: RosterSolution, target: Assignment, **changes: Any) -> RosterSolution:
     """The roster with one assignment changed (``dataclasses.replace``)."""
-    return dataclasses.replace(sol, assignments=[
-        dataclasses.replace(a, **changes) if a is target else a for a in sol.assignments
-    ])
+    return dataclasses.replace(
+        sol,
+        assignments=[
+            dataclasses.replace(a, **changes) if a is target else a for a in sol.assignments
+        ],
+    )
 
 
 def without(sol: RosterSolution, target: Assignment) -> RosterSolution:
@@ -96,8 +99,12 @@ def test_tiny_roster_is_valid(tiny: Solved) -> None:
 def test_tiny_roster_matches_the_hand_check(tiny: Solved) -> None:
     """Q1 D1 + pulled candidate S12, Q2 D3 (D2 deferred next), Q3 D2, Q4 D4 + D1's swap seat."""
     by_q = {q: sorted(a.staff for a in v) for q, v in tiny.sol.by_quarter().items()}
-    assert by_q == {0: ["S01", "S02", "S12"], 1: ["S07", "S08", "S09"],
-                    2: ["S04", "S05", "S06"], 3: ["S03", "S10", "S11"]}
+    assert by_q == {
+        0: ["S01", "S02", "S12"],
+        1: ["S07", "S08", "S09"],
+        2: ["S04", "S05", "S06"],
+        3: ["S03", "S10", "S11"],
+    }
     (s12,) = find(tiny.sol, "S12")
     assert (s12.kind, s12.seat_from, s12.credit_quarter) == ("pulled", "D1", 3)
     assert tiny.sol.deferrals == [("D2", 1, DeferralDecision.NEXT)]
@@ -122,9 +129,16 @@ def test_r1_missing_person_is_caught(tiny: Solved) -> None:
 def test_r1_extra_person_is_caught(tiny: Solved) -> None:
     """A fourth person at a 3-seat center: R1."""
     a = find(tiny.sol, "S04")[0]
-    broken = with_extra(tiny.sol, dataclasses.replace(a, staff="S01", quarter=3,
-                                                      start=find(tiny.sol, "S10")[0].start,
-                                                      end=find(tiny.sol, "S10")[0].end))
+    broken = with_extra(
+        tiny.sol,
+        dataclasses.replace(
+            a,
+            staff="S01",
+            quarter=3,
+            start=find(tiny.sol, "S10")[0].start,
+            end=find(tiny.sol, "S10")[0].end,
+        ),
+    )
     assert "R1 seats" in labels(tiny.data, broken)
 
 
@@ -134,8 +148,9 @@ def test_r2_serving_during_leave_is_caught(tiny: Solved) -> None:
     assert a.quarter == 1
     broken = edit(tiny.sol, a, staff="S05")
     assert "R2 whole quarter" in labels(tiny.data, broken)
-    assert "unavailable 2027-04-01–2027-06-30 (进修)" in messages(tiny.data, broken,
-                                                                  "R2 whole quarter")
+    assert "unavailable 2027-04-01–2027-06-30 (进修)" in messages(
+        tiny.data, broken, "R2 whole quarter"
+    )
 
 
 def test_r2_leave_touching_the_handover_week_is_caught(tiny: Solved) -> None:
@@ -144,12 +159,14 @@ def test_r2_leave_touching_the_handover_week_is_caught(tiny: Solved) -> None:
     a = find(tiny.sol, "S01")[0]
     assert a.quarter == 0 and a.end == date(2027, 4, 5)
     leave = data.unavailability[0].model_copy(
-        update={"staff": "S01", "start": a.end, "end": a.end + timedelta(days=3)})
+        update={"staff": "S01", "start": a.end, "end": a.end + timedelta(days=3)}
+    )
     other = dataclasses.replace(data, unavailability=[*data.unavailability, leave])
     assert "R2 whole quarter" in labels(other, tiny.sol)
     later = leave.model_copy(update={"start": a.end + timedelta(days=1)})
     assert "R2 whole quarter" not in labels(
-        dataclasses.replace(data, unavailability=[*data.unavailability, later]), tiny.sol)
+        dataclasses.replace(data, unavailability=[*data.unavailability, later]), tiny.sol
+    )
 
 
 def test_r2_two_places_in_one_quarter_is_caught(tiny: Solved) -> None:
@@ -190,8 +207,10 @@ def test_r4_turn_order_is_the_published_one(tmp_path: Path) -> None:
     sol = result.solution
     assert sol is not None
     depts = {s.id: s.department for s in data.staff}
-    firsts = [sorted({depts[a.staff] for a in v if a.kind == "turn"})
-              for _, v in sorted(sol.by_quarter().items())]
+    firsts = [
+        sorted({depts[a.staff] for a in v if a.kind == "turn"})
+        for _, v in sorted(sol.by_quarter().items())
+    ]
     assert firsts[:3] == [["D1"], ["D2"], ["D3"]]
     a = next(a for a in sol.assignments if a.quarter == 1)
     broken = edit(sol, a, staff="S07")  # 儿科 in 普外科's quarter
@@ -213,7 +232,8 @@ def test_r5_wrong_decision_is_caught(tiny: Solved) -> None:
 def test_r5_extra_deferral_is_caught(tiny: Solved) -> None:
     """A deferral nobody asked for (a second one for D3 in cycle 1): R5."""
     broken = dataclasses.replace(
-        tiny.sol, deferrals=[*tiny.sol.deferrals, ("D3", 1, DeferralDecision.NEXT)])
+        tiny.sol, deferrals=[*tiny.sol.deferrals, ("D3", 1, DeferralDecision.NEXT)]
+    )
     assert "R5 deferral" in labels(tiny.data, broken)
 
 
@@ -245,13 +265,22 @@ def test_r6_deadline_missed_is_caught(tiny: Solved) -> None:
     """孙强 (deadline 2027Q2) served only in 2027Q4: R6."""
     (a,) = find(tiny.sol, "S12")
     s10 = find(tiny.sol, "S10")[0]
-    moved = edit(tiny.sol, a, quarter=3, start=s10.start, end=s10.end, kind="turn",
-                 seat_from=None, credit_quarter=None)
+    moved = edit(
+        tiny.sol,
+        a,
+        quarter=3,
+        start=s10.start,
+        end=s10.end,
+        kind="turn",
+        seat_from=None,
+        credit_quarter=None,
+    )
     assert "has not served by the deadline 2027Q2" in messages(tiny.data, moved, "R6 promotion")
 
 
 def test_r6_candidate_without_deadline_may_wait(tmp_path: Path) -> None:
     """Without a deadline the candidate need not be pulled forward: no R6 when not served early."""
+
     def no_deadline(r: Records) -> None:
         r["staff"][-1].pop("promotion_deadline")
 
@@ -273,11 +302,13 @@ def test_r7_consecutive_quarters_is_caught(tiny: Solved) -> None:
     a = find(tiny.sol, "S07")[0]
     broken = edit(tiny.sol, a, staff="S01")
     assert "S01 serves in consecutive quarters 1 and 2" in messages(
-        tiny.data, broken, "R7 once per cycle")
+        tiny.data, broken, "R7 once per cycle"
+    )
 
 
 def test_r7_across_the_programme_start_is_caught(tmp_path: Path, tiny: Solved) -> None:
     """Someone who served in 2026Q4 may not serve in 2027Q1: R7 (then no roster exists)."""
+
     def served_before(r: Records) -> None:
         r["staff"][0].update(times_served=1, last_served="2026Q4")
 
@@ -297,13 +328,15 @@ def test_r8_too_few_intermediates_is_caught(tiny: Solved) -> None:
     swapped = edit(edit(tiny.sol, a, staff="S03"), b, staff="S02")
     assert labels(tiny.data, swapped) == {"R8 title mix"}
     assert "quarter 1: 1 of the required titles, needs 2" in messages(
-        tiny.data, swapped, "R8 title mix")
+        tiny.data, swapped, "R8 title mix"
+    )
 
 
 def test_r8_soft_when_configured(tmp_path: Path, tiny: Solved) -> None:
     """With 职称为硬约束 = 否 the same roster breaks no hard rule."""
-    data = read_records(tmp_path, lambda r: r["policy"].append(
-        {"parameter": "职称为硬约束", "value": "否"}))
+    data = read_records(
+        tmp_path, lambda r: r["policy"].append({"parameter": "职称为硬约束", "value": "否"})
+    )
     a = next(a for a in find(tiny.sol, "S02") if a.quarter == 0)
     b = next(b for b in find(tiny.sol, "S03") if b.quarter == 3)
     swapped = edit(edit(tiny.sol, a, staff="S03"), b, staff="S02")
@@ -333,8 +366,9 @@ def test_handover_days_come_from_the_calendar(tiny: Solved) -> None:
 
 def test_holiday_override_moves_the_handover(tmp_path: Path, tiny: Solved) -> None:
     """A 节假日 row making 2027-01-04 a holiday moves Q1's handover to 2027-01-05."""
-    data = read_records(tmp_path, lambda r: r.update(
-        holidays=[{"day": "2027-01-04", "kind": "休", "name": "调休"}]))
+    data = read_records(
+        tmp_path, lambda r: r.update(holidays=[{"day": "2027-01-04", "kind": "休", "name": "调休"}])
+    )
     assert data.periods()[0][0] == date(2027, 1, 5)
     result = solve(data, time_limit=10)
     assert result.status.has_solution and result.solution is not None
@@ -364,8 +398,11 @@ def roster_records(draw: st.DrawFn) -> Records:
     dept_of += [draw(st.integers(0, n_dept - 1)) for _ in range(n_staff - len(dept_of))]
     staff: list[dict[str, Any]] = []
     for k, d in enumerate(dept_of):
-        s: dict[str, Any] = {"id": f"S{k + 1:02d}", "department": f"D{d + 1}",
-                             "title": draw(st.sampled_from(TITLES))}
+        s: dict[str, Any] = {
+            "id": f"S{k + 1:02d}",
+            "department": f"D{d + 1}",
+            "title": draw(st.sampled_from(TITLES)),
+        }
         if draw(st.integers(0, 9)) == 0:  # occasional promotion candidate
             s["promotion_candidate"] = True
             if draw(st.booleans()):
@@ -376,12 +413,19 @@ def roster_records(draw: st.DrawFn) -> Records:
     for _ in range(draw(st.integers(0, 3))):
         k = draw(st.integers(0, n_staff - 1))
         begin = start + timedelta(days=draw(st.integers(0, 90 * n_q)))
-        leaves.append({"staff": staff[k]["id"], "start": begin.isoformat(),
-                       "end": (begin + timedelta(days=draw(st.integers(1, 120)))).isoformat(),
-                       "reason": "休假"})
+        leaves.append(
+            {
+                "staff": staff[k]["id"],
+                "start": begin.isoformat(),
+                "end": (begin + timedelta(days=draw(st.integers(1, 120)))).isoformat(),
+                "reason": "休假",
+            }
+        )
     rec: Records = {
-        "policy": [{"parameter": "起始季度", "value": first},
-                   {"parameter": "季度数", "value": n_q}],
+        "policy": [
+            {"parameter": "起始季度", "value": first},
+            {"parameter": "季度数", "value": n_q},
+        ],
         "centers": [{"id": "C1", "seats": seats}],
         "departments": depts,
         "staff": staff,
@@ -391,8 +435,11 @@ def roster_records(draw: st.DrawFn) -> Records:
     return rec
 
 
-@settings(max_examples=25, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(rec=roster_records())
 def test_generated_instances_have_no_violations(tmp_path: Path, rec: Records) -> None:
     """Random small instances: a roster found breaks no rule; none found is explained."""
@@ -410,13 +457,16 @@ def test_generated_instances_have_no_violations(tmp_path: Path, rec: Records) ->
 # 科1 (S01, S03, S04) and 科2 (S02 only), all candidates, 2 seats, 3 quarters: no roster; the
 # conflict CP-SAT finds (it varies between runs) may contain the seat-swap balance of rule 6.
 SWAP_CONFLICT: Records = {
-    "policy": [{"parameter": "起始季度", "value": "2026Q1"},
-               {"parameter": "季度数", "value": 3}],
+    "policy": [{"parameter": "起始季度", "value": "2026Q1"}, {"parameter": "季度数", "value": 3}],
     "centers": [{"id": "C1", "seats": 2}],
-    "departments": [{"id": "D1", "name": "科1", "order": 1},
-                    {"id": "D2", "name": "科2", "order": 2}],
-    "staff": [{"id": sid, "department": d, "title": "中级", "promotion_candidate": True}
-              for sid, d in (("S01", "D1"), ("S02", "D2"), ("S03", "D1"), ("S04", "D1"))],
+    "departments": [
+        {"id": "D1", "name": "科1", "order": 1},
+        {"id": "D2", "name": "科2", "order": 2},
+    ],
+    "staff": [
+        {"id": sid, "department": d, "title": "中级", "promotion_candidate": True}
+        for sid, d in (("S01", "D1"), ("S02", "D2"), ("S03", "D1"), ("S04", "D1"))
+    ],
 }
 
 
@@ -430,7 +480,8 @@ def test_infeasible_with_seat_swap_is_explained(
     data = read_roster(write_records(tmp_path, SWAP_CONFLICT, "swap.xlsx"))
     assert solve(data, time_limit=5, explain=False).status is SolveStatus.INFEASIBLE
     # pin the conflict CP-SAT may return, so the formatting is tested deterministically
-    monkeypatch.setattr(explain, "find_conflict",
-                        lambda *a, **k: ([("pull", ("swap", 2))], True, True))
+    monkeypatch.setattr(
+        explain, "find_conflict", lambda *a, **k: ([("pull", ("swap", 2))], True, True)
+    )
     lines = explain.explain_infeasible(data, alternatives(data)[0], SolveParams(time_limit=5))
     assert len(lines) == 2 and "2026Q3" in lines[1]

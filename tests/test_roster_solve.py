@@ -44,7 +44,7 @@ def _assert_valid(data, result) -> None:
 
 
 def test_infeasible_names_department_and_leave(tmp_path: Path) -> None:
-    """Without its deferral, 普外科 cannot fill 2027Q2: the explanation names it and 陈静's leave."""
+    """Without its deferral, 普外科 cannot fill 2027Q2: the explanation names 陈静's leave."""
     data = _data(tmp_path, lambda r: r.update(deferrals=[]))
     r = solve(data, time_limit=10)
     assert r.status is SolveStatus.INFEASIBLE
@@ -56,8 +56,12 @@ def test_infeasible_names_department_and_leave(tmp_path: Path) -> None:
 
 def test_infeasible_after_deferral_says_already_deferred(tmp_path: Path) -> None:
     """A second leave in the deferred turn: the explanation says the deferral was used."""
-    data = _data(tmp_path, lambda r: r["unavailability"].append(
-        {"staff": "S04", "start": "2027-07-01", "end": "2027-09-30", "reason": "休假"}))
+    data = _data(
+        tmp_path,
+        lambda r: r["unavailability"].append(
+            {"staff": "S04", "start": "2027-07-01", "end": "2027-09-30", "reason": "休假"}
+        ),
+    )
     r = solve(data, time_limit=10)
     assert r.status is SolveStatus.INFEASIBLE
     text = "\n".join(r.explanation)
@@ -93,9 +97,11 @@ def test_deterministic_same_output(tmp_path: Path) -> None:
 
 def test_soft_title_mix_is_reported(tmp_path: Path) -> None:
     """With a soft title rule the tiny roster without deferral exists and says what it missed."""
+
     def edit(r: dict[str, list[dict[str, Any]]]) -> None:
         r["deferrals"] = []
         r["policy"].append({"parameter": "职称为硬约束", "value": "否"})
+
     data = _data(tmp_path, edit)
     r = solve(data, time_limit=10)
     _assert_valid(data, r)
@@ -114,8 +120,7 @@ def test_auto_deferral_is_chosen_and_reported(tmp_path: Path) -> None:
 
 def test_weighted_mode(tmp_path: Path) -> None:
     """Weighted mode solves one weighted sum and still passes the checker."""
-    data = _data(tmp_path, lambda r: r["policy"].append(
-        {"parameter": "目标模式", "value": "加权"}))
+    data = _data(tmp_path, lambda r: r["policy"].append({"parameter": "目标模式", "value": "加权"}))
     r = solve(data, time_limit=10)
     _assert_valid(data, r)
     w = data.policy.weights

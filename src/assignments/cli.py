@@ -16,8 +16,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-roster_app = typer.Typer(help="R — quarterly rotation roster of support staff (轮转排班).",
-                         no_args_is_help=True)
+roster_app = typer.Typer(
+    help="R — quarterly rotation roster of support staff (轮转排班).", no_args_is_help=True
+)
 app.add_typer(roster_app, name="roster")
 
 Lang = Annotated[str, typer.Option("--lang", help="Output language: zh or en.")]
@@ -36,20 +37,35 @@ def _check_lang(lang: str) -> str:
 
 @roster_app.command("solve")
 def roster_solve(
-    workbook: Annotated[Path, typer.Argument(help="Input workbook (.xlsx), CSV folder, .json or .yaml.")],
+    workbook: Annotated[
+        Path, typer.Argument(help="Input workbook (.xlsx), CSV folder, .json or .yaml.")
+    ],
     out: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("out"),
-    time_limit: Annotated[float, typer.Option("--time-limit", help="Seconds (whole solve).")] = 60.0,
+    time_limit: Annotated[
+        float, typer.Option("--time-limit", help="Seconds (whole solve).")
+    ] = 60.0,
     seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
     workers: Annotated[int, typer.Option("--workers", help="CP-SAT workers (cores).")] = 2,
-    deterministic: Annotated[bool, typer.Option("--deterministic",
-                                                help="Same answer for the same input and seed, "
-                                                     "even when the time limit is hit.")] = False,
+    deterministic: Annotated[
+        bool,
+        typer.Option(
+            "--deterministic",
+            help="Same answer for the same input and seed, even when the time limit is hit.",
+        ),
+    ] = False,
     lang: Lang = "zh",
-    preset: Annotated[str | None, typer.Option("--preset", help="CP-SAT preset in configs/.")] = None,
-    strict_calendar: Annotated[bool, typer.Option(
-        "--strict-calendar", help="Fail when a year is unknown to the holiday calendar.")] = False,
-    progress: Annotated[bool, typer.Option("--progress/--quiet",
-                                           help="Print improving solutions to stderr.")] = True,
+    preset: Annotated[
+        str | None, typer.Option("--preset", help="CP-SAT preset in configs/.")
+    ] = None,
+    strict_calendar: Annotated[
+        bool,
+        typer.Option(
+            "--strict-calendar", help="Fail when a year is unknown to the holiday calendar."
+        ),
+    ] = False,
+    progress: Annotated[
+        bool, typer.Option("--progress/--quiet", help="Print improving solutions to stderr.")
+    ] = True,
 ) -> None:
     """Solve a roster workbook; write roster.xlsx, csv/, result.json and roster_gantt.png."""
     from assignments.roster import read_roster, solve
@@ -58,9 +74,15 @@ def roster_solve(
     _check_lang(lang)
     try:
         data = read_roster(workbook, strict_calendar=strict_calendar or None)
-        result = solve(data, time_limit=time_limit, seed=seed, num_workers=workers,
-                       deterministic=deterministic, preset=preset,
-                       progress=progress and time_limit >= 10)
+        result = solve(
+            data,
+            time_limit=time_limit,
+            seed=seed,
+            num_workers=workers,
+            deterministic=deterministic,
+            preset=preset,
+            progress=progress and time_limit >= 10,
+        )
         written = write_outputs(data, result, out, lang=lang)
     except (InputError, UserError, ValueError) as exc:
         _fail(str(exc))
@@ -74,7 +96,9 @@ def roster_solve(
 
 @roster_app.command("validate")
 def roster_validate(
-    workbook: Annotated[Path, typer.Argument(help="Input workbook (.xlsx), CSV folder, .json or .yaml.")],
+    workbook: Annotated[
+        Path, typer.Argument(help="Input workbook (.xlsx), CSV folder, .json or .yaml.")
+    ],
     strict_calendar: Annotated[bool, typer.Option("--strict-calendar")] = False,
 ) -> None:
     """Check a roster workbook without solving: every problem, located."""
@@ -90,10 +114,12 @@ def roster_validate(
     except ScheduleError as exc:
         _fail(f"{workbook.name}, sheet 后延申请 (deferrals): {exc}", 1)
         return
-    typer.echo(f"{workbook.name}: OK — {len(data.departments)} departments, {len(data.staff)} "
-               f"staff, {len(data.centers)} centers ({data.seats_per_quarter} seats a quarter), "
-               f"{data.policy.quarters} quarters from {data.policy.first_quarter}, "
-               f"{len(data.deferrals)} deferral requests ({len(alts)} schedule alternatives)")
+    typer.echo(
+        f"{workbook.name}: OK — {len(data.departments)} departments, {len(data.staff)} "
+        f"staff, {len(data.centers)} centers ({data.seats_per_quarter} seats a quarter), "
+        f"{data.policy.quarters} quarters from {data.policy.first_quarter}, "
+        f"{len(data.deferrals)} deferral requests ({len(alts)} schedule alternatives)"
+    )
     for q, (a, b) in zip(data.quarters, data.periods(), strict=True):
         typer.echo(f"  {q}: handover {a} (last day {b})")
     for w in [*data.calendar.warnings, *data.warnings]:
@@ -110,14 +136,16 @@ def roster_template(
 
     if out.suffix.lower() != ".xlsx":
         _fail(f"{out}: the template is an Excel workbook; use a name ending in .xlsx")
-    records = {s.key: [{c.key: c.example for c in s.columns if c.example is not None}]
-               for s in SHEETS}
+    records = {
+        s.key: [{c.key: c.example for c in s.columns if c.example is not None}] for s in SHEETS
+    }
     records["departments"] = [
         {"id": "D01", "name": "心内科", "order": 1, "turn_size": 3, "specialty": "心血管"},
         {"id": "D02", "name": "普外科", "order": 2, "turn_size": 3},
     ]
-    records["deferrals"] = [{"department": "D01", "quarter": "2027Q1", "decision": "next",
-                             "reason": "两人进修"}]
+    records["deferrals"] = [
+        {"department": "D01", "quarter": "2027Q1", "decision": "next", "reason": "两人进修"}
+    ]
     records["policy"] = [
         {"parameter": "起始季度", "value": "2027Q1", "note": "first quarter (e.g. 2027Q1)"},
         {"parameter": "季度数", "value": 12, "note": "number of quarters (default 12)"},

@@ -321,7 +321,9 @@ def _to_table(path: Path, name: str, rows: list[list[Any]], spec: SheetSpec):
     table = Table(spec=spec, file=str(path), sheet=sheet_label)
     issues: list[Issue] = []
     # header: first non-empty row
-    header_idx = next((i for i, r in enumerate(rows) if any(_clean(v) is not None for v in r)), None)
+    header_idx = next(
+        (i for i, r in enumerate(rows) if any(_clean(v) is not None for v in r)), None
+    )
     if header_idx is None:
         if any(c.required for c in spec.columns) and spec.required:
             issues.append(Issue(table.loc(1), f"sheet {spec.label()} is empty (no header row)"))
@@ -460,8 +462,7 @@ def write_input_workbook(
         if rows is None:
             continue
         ws = wb.create_sheet(spec.title)
-        cols = [c for c in spec.columns if c.required or any(c.key in r for r in rows)
-                or not rows]
+        cols = [c for c in spec.columns if c.required or any(c.key in r for r in rows) or not rows]
         for j, c in enumerate(cols, start=1):
             cell = ws.cell(row=1, column=j, value=c.header)
             cell.font = Font(bold=True)
@@ -469,8 +470,13 @@ def write_input_workbook(
             if with_notes and c.note:
                 req = "required / 必填" if c.required else "optional / 选填"
                 cell.comment = Comment(f"{c.note} ({req})", "assignments")
-            width = max([_display_width(c.header)]
-                        + [_display_width(str(r.get(c.key, ""))) for r in rows[:200]]) + 2
+            width = (
+                max(
+                    [_display_width(c.header)]
+                    + [_display_width(str(r.get(c.key, ""))) for r in rows[:200]]
+                )
+                + 2
+            )
             ws.column_dimensions[get_column_letter(j)].width = min(width, 60)
         for i, r in enumerate(rows, start=2):
             for j, c in enumerate(cols, start=1):

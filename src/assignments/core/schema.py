@@ -214,7 +214,9 @@ def parse_table(
         except ValidationError as exc:
             for err in exc.errors():
                 key = str(err["loc"][0]) if err.get("loc") else None
-                issues.append(Issue(table.loc(row, key, _rec(label, rid_s)), explain_error(dict(err))))
+                issues.append(
+                    Issue(table.loc(row, key, _rec(label, rid_s)), explain_error(dict(err)))
+                )
             if id_key is not None and rid_s is not None:
                 index.rejected.add(rid_s)
             continue
@@ -265,9 +267,7 @@ def check_refs(
         if value is None and optional:
             continue
         if not ok(value):
-            issues.append(
-                Issue(index.loc(i, key, id_of(rec)), f"unknown {what} '{value}'")
-            )
+            issues.append(Issue(index.loc(i, key, id_of(rec)), f"unknown {what} '{value}'"))
 
 
 def raise_if(issues: list[Issue]) -> None:

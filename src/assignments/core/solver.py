@@ -80,7 +80,12 @@ class SolveParams:
     def with_time(self, time_limit: float) -> SolveParams:
         """A copy with another time limit."""
         return SolveParams(
-            time_limit, self.seed, self.workers, self.deterministic, self.progress, self.log,
+            time_limit,
+            self.seed,
+            self.workers,
+            self.deterministic,
+            self.progress,
+            self.log,
             dict(self.extra),
         )
 
@@ -194,8 +199,8 @@ class _Progress(cp_model.CpSolverSolutionCallback):
         if now - self.last >= 1.0:
             self.last = now
             print(
-                f"[{self.label}] {now:6.1f}s  objective {self.ObjectiveValue():,.0f}  "
-                f"bound {self.BestObjectiveBound():,.0f}",
+                f"[{self.label}] {now:6.1f}s  objective {self.objective_value:,.0f}  "
+                f"bound {self.best_objective_bound:,.0f}",
                 file=sys.stderr,
                 flush=True,
             )
@@ -246,30 +251,32 @@ def run_cpsat(
         Literals assumed true (used to find conflicting rules when infeasible).
     """
     if hint:
-        model.ClearHints()
+        model.clear_hints()
         for var, value in hint.items():
-            model.AddHint(var, value)
-    model.ClearAssumptions()
+            model.add_hint(var, value)
+    model.clear_assumptions()
     if assumptions:
-        model.AddAssumptions(assumptions)
+        model.add_assumptions(assumptions)
     solver = cp_model.CpSolver()
     _parameters(solver, params)
     if assumptions:
         solver.parameters.num_workers = 1  # assumptions core needs a single worker
     start = time.perf_counter()
     cb = _Progress(label) if params.progress else None
-    code = solver.Solve(model, cb)
+    code = solver.solve(model, cb)
     runtime = time.perf_counter() - start
     status = _STATUS.get(code, SolveStatus.UNKNOWN)
     values = extract(solver) if status.has_solution else None
-    has_objective = model.HasObjective()
-    objective = solver.ObjectiveValue() if status.has_solution and has_objective else None
-    bound = solver.BestObjectiveBound() if has_objective and status.has_solution else None
+    has_objective = model.has_objective()
+    objective = solver.objective_value if status.has_solution and has_objective else None
+    bound = solver.best_objective_bound if has_objective and status.has_solution else None
     if status is SolveStatus.OPTIMAL and objective is not None:
         bound = objective
-    core = list(solver.SufficientAssumptionsForInfeasibility()) if (
-        assumptions and status is SolveStatus.INFEASIBLE
-    ) else []
+    core = (
+        list(solver.sufficient_assumptions_for_infeasibility())
+        if (assumptions and status is SolveStatus.INFEASIBLE)
+        else []
+    )
     return CpRun(
         status=status,
         objective=objective,
@@ -278,9 +285,9 @@ def run_cpsat(
         values=values,
         sufficient_assumptions=core,
         stats={
-            "branches": solver.NumBranches(),
-            "conflicts": solver.NumConflicts(),
-            "wall_time": solver.WallTime(),
+            "branches": solver.num_branches,
+            "conflicts": solver.num_conflicts,
+            "wall_time": solver.wall_time,
         },
     )
 
@@ -291,7 +298,7 @@ class _LinearValues:
     def __init__(self, values: list[float]) -> None:
         self.values = [round(v) for v in values]
 
-    def Value(self, expr: Any) -> int:  # noqa: N802 - mirrors CpSolver.Value
+    def value(self, expr: Any) -> int:
         if isinstance(expr, int):
             return expr
         if isinstance(expr, cp_model.IntVar):
@@ -320,13 +327,13 @@ class HighsLinear:
         self.synced = 0
 
     def _sync(self) -> None:
-        proto = self.model.Proto()
-        for v in list(proto.variables)[len(self.x):]:
+        proto = self.model.proto
+        for v in list(proto.variables)[len(self.x) :]:
             dom = list(v.domain)
             self.x.append(self.lp.add_variable(lb=dom[0], ub=dom[-1], is_integer=True))
         constraints = list(proto.constraints)
         big = 2**62
-        for c in constraints[self.synced:]:
+        for c in constraints[self.synced :]:
             if len(c.enforcement_literal) or not c.has_linear():
                 raise ValueError("HiGHS engine: the model has a non-linear or enforced constraint")
             lin = c.linear
@@ -351,7 +358,8 @@ class HighsLinear:
         terms = [] if flat is None else list(zip(flat.vars, flat.coeffs, strict=True))
         for v, c in terms:
             self.lp.objective.set_linear_coefficient(
-                self.x[v.index], self.lp.objective.get_linear_coefficient(self.x[v.index]) + c)
+                self.x[v.index], self.lp.objective.get_linear_coefficient(self.x[v.index]) + c
+            )
         sp = mathopt.SolveParameters(
             time_limit=timedelta(seconds=max(0.1, params.time_limit)),
             random_seed=params.seed,
@@ -378,9 +386,9 @@ class HighsLinear:
             sol = r.variable_values()
             reader = _LinearValues([sol[x] for x in self.x])
             values = extract(reader)
-            objective_value = float(reader.Value(objective))
+            objective_value = float(reader.value(objective))
             bound = r.termination.objective_bounds.dual_bound
-            bound = objective_value if status is SolveStatus.OPTIMAL else float(
-                math.ceil(bound - 1e-6))
-        return CpRun(status, objective_value, bound, runtime, values,
-                     stats={"engine": "highs"})
+            bound = (
+                objective_value if status is SolveStatus.OPTIMAL else float(math.ceil(bound - 1e-6))
+            )
+        return CpRun(status, objective_value, bound, runtime, values, stats={"engine": "highs"})

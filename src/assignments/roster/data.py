@@ -68,14 +68,28 @@ _TITLE_EN = {
     Title.SENIOR: "senior",
 }
 _TITLE_ALIASES = {
-    "初级": Title.JUNIOR, "junior": Title.JUNIOR, "住院医师": Title.JUNIOR, "医师": Title.JUNIOR,
-    "护师": Title.JUNIOR, "初级职称": Title.JUNIOR,
-    "中级": Title.INTERMEDIATE, "intermediate": Title.INTERMEDIATE, "主治医师": Title.INTERMEDIATE,
-    "主管护师": Title.INTERMEDIATE, "中级职称": Title.INTERMEDIATE,
-    "副高": Title.ASSOCIATE, "associate": Title.ASSOCIATE, "associatesenior": Title.ASSOCIATE,
-    "副主任医师": Title.ASSOCIATE, "副主任护师": Title.ASSOCIATE, "副高级": Title.ASSOCIATE,
-    "正高": Title.SENIOR, "senior": Title.SENIOR, "主任医师": Title.SENIOR,
-    "主任护师": Title.SENIOR, "正高级": Title.SENIOR,
+    "初级": Title.JUNIOR,
+    "junior": Title.JUNIOR,
+    "住院医师": Title.JUNIOR,
+    "医师": Title.JUNIOR,
+    "护师": Title.JUNIOR,
+    "初级职称": Title.JUNIOR,
+    "中级": Title.INTERMEDIATE,
+    "intermediate": Title.INTERMEDIATE,
+    "主治医师": Title.INTERMEDIATE,
+    "主管护师": Title.INTERMEDIATE,
+    "中级职称": Title.INTERMEDIATE,
+    "副高": Title.ASSOCIATE,
+    "associate": Title.ASSOCIATE,
+    "associatesenior": Title.ASSOCIATE,
+    "副主任医师": Title.ASSOCIATE,
+    "副主任护师": Title.ASSOCIATE,
+    "副高级": Title.ASSOCIATE,
+    "正高": Title.SENIOR,
+    "senior": Title.SENIOR,
+    "主任医师": Title.SENIOR,
+    "主任护师": Title.SENIOR,
+    "正高级": Title.SENIOR,
 }
 
 
@@ -86,8 +100,10 @@ def parse_title(v: Any) -> Title:
     key = unicodedata.normalize("NFKC", str(v)).strip().lower().replace(" ", "").replace("-", "")
     if key in _TITLE_ALIASES:
         return _TITLE_ALIASES[key]
-    raise ValueError(f"unknown title '{v}'; expected 初级, 中级, 副高 or 正高 (junior, "
-                     "intermediate, associate, senior)")
+    raise ValueError(
+        f"unknown title '{v}'; expected 初级, 中级, 副高 or 正高 (junior, "
+        "intermediate, associate, senior)"
+    )
 
 
 class DeferralDecision(str, Enum):
@@ -99,11 +115,17 @@ class DeferralDecision(str, Enum):
 
 
 _DECISION_ALIASES = {
-    "next": DeferralDecision.NEXT, "自动后延": DeferralDecision.NEXT, "后延": DeferralDecision.NEXT,
+    "next": DeferralDecision.NEXT,
+    "自动后延": DeferralDecision.NEXT,
+    "后延": DeferralDecision.NEXT,
     "下一批": DeferralDecision.NEXT,
-    "last": DeferralDecision.LAST, "调至最后一批": DeferralDecision.LAST,
-    "最后一批": DeferralDecision.LAST, "最后": DeferralDecision.LAST,
-    "auto": DeferralDecision.AUTO, "自动": DeferralDecision.AUTO, "由系统决定": DeferralDecision.AUTO,
+    "last": DeferralDecision.LAST,
+    "调至最后一批": DeferralDecision.LAST,
+    "最后一批": DeferralDecision.LAST,
+    "最后": DeferralDecision.LAST,
+    "auto": DeferralDecision.AUTO,
+    "自动": DeferralDecision.AUTO,
+    "由系统决定": DeferralDecision.AUTO,
     "待定": DeferralDecision.AUTO,
 }
 
@@ -150,11 +172,10 @@ class Center(Schema):
     def _weights_are_numbers(cls, v: list[str]) -> list[str]:
         for item in v:
             _, sep, w = item.replace("：", ":").partition(":")
-            if sep:
-                if not w.strip().isdigit():
-                    raise ValueError(
-                        f"specialty '{item}': the weight after ':' must be a whole number ≥ 0"
-                    )
+            if sep and not w.strip().isdigit():
+                raise ValueError(
+                    f"specialty '{item}': the weight after ':' must be a whole number ≥ 0"
+                )
         return v
 
 
@@ -226,9 +247,7 @@ class DeferralRequest(Schema):
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
-    _id = field_validator("department", mode="before")(
-        lambda v: id_text(v) if v is not None else v
-    )
+    _id = field_validator("department", mode="before")(lambda v: id_text(v) if v is not None else v)
     _q = field_validator("quarter", mode="before")(_quarter)
 
     @field_validator("decision", mode="before")
@@ -279,6 +298,9 @@ class TitleRule(BaseModel):
 
 
 ObjectiveName = Literal["promotion", "departures", "mix", "fairness", "changes"]
+DEFAULT_WEIGHTS: dict[str, int] = {
+    "promotion": 1000, "departures": 100, "mix": 10, "fairness": 1, "changes": 1,
+}
 DEFAULT_ORDER: tuple[ObjectiveName, ...] = ("promotion", "departures", "mix", "fairness", "changes")
 
 
@@ -302,7 +324,11 @@ class Policy(BaseModel):
     objective_order: tuple[ObjectiveName, ...] = DEFAULT_ORDER
     weights: dict[str, int] = Field(
         default_factory=lambda: {
-            "promotion": 1000, "departures": 100, "mix": 10, "fairness": 1, "changes": 1,
+            "promotion": 1000,
+            "departures": 100,
+            "mix": 10,
+            "fairness": 1,
+            "changes": 1,
         }
     )
     strict_calendar: bool = False
@@ -319,71 +345,204 @@ class Policy(BaseModel):
 
 C = ColumnSpec
 SHEETS: tuple[SheetSpec, ...] = (
-    SheetSpec("policy", "方案", "programme", (
-        C("parameter", "参数", "parameter", note="parameter name (Chinese or English)",
-          example="起始季度"),
-        C("value", "值", "value", required=False, note="its value", example="2027Q1"),
-        C("note", "说明", "note", required=False, note="free text, ignored"),
-    ), note="programme parameters, one per row"),
-    SheetSpec("centers", "卫生院", "centers", (
-        C("id", "编号", "id", note="center id", example="WSY1"),
-        C("name", "名称", "name", required=False, example="石桥镇卫生院"),
-        C("seats", "名额", "seats", required=False, note="seats per quarter (default 3)",
-          example=3),
-        C("specialties", "特色", "specialties", required=False,
-          note="requested specialties, 、-separated, optional weight after ':'",
-          example="儿科:2、中医"),
-        C("min_intermediate", "中级最少", "min_intermediate", required=False,
-          note="override: at least this many intermediate-title seats"),
-    ), aliases=("center", "health centers", "受援卫生院")),
-    SheetSpec("departments", "科室", "departments", (
-        C("id", "编号", "id", note="department id (or its name)", example="D01"),
-        C("name", "名称", "name", required=False, example="心内科"),
-        C("order", "顺序", "order", note="position in the published order (1 = first)",
-          example=1, aliases=("下乡排序", "排序")),
-        C("turn_size", "每批人数", "turn_size", required=False,
-          note="people sent when its turn comes (default: all seats of one quarter)",
-          example=3),
-        C("specialty", "专业", "specialty", required=False,
-          note="default specialty of its staff", example="心血管"),
-    ), aliases=("department",)),
-    SheetSpec("staff", "人员", "staff", (
-        C("id", "工号", "id", note="staff id", example="S001", aliases=("编号",)),
-        C("name", "姓名", "name", required=False, example="张伟"),
-        C("department", "科室", "department", note="department id or name", example="D01"),
-        C("title", "职称", "title", note="初级/中级/副高/正高", example="中级"),
-        C("specialty", "专业", "specialty", required=False,
-          note="overrides the department's specialty"),
-        C("promotion_candidate", "晋升候选", "promotion_candidate", required=False,
-          note="是/否: needs rural service for promotion", example="否"),
-        C("promotion_deadline", "晋升期限", "promotion_deadline", required=False,
-          note="quarter by which a candidate must have served (e.g. 2028Q2)"),
-        C("times_served", "下乡次数", "times_served", required=False,
-          note="rotations served before this programme", example=0),
-        C("last_served", "上次下乡", "last_served", required=False,
-          note="quarter of the last rotation before this programme"),
-    ), aliases=("people", "人员名单")),
-    SheetSpec("unavailability", "不可用", "unavailability", (
-        C("staff", "工号", "staff", note="staff id", example="S001", aliases=("staff_id",)),
-        C("start", "开始", "start", note="first day unavailable", example="2027-03-01",
-          aliases=("开始日期",)),
-        C("end", "结束", "end", note="last day unavailable", example="2027-08-31",
-          aliases=("结束日期",)),
-        C("reason", "原因", "reason", required=False, example="进修"),
-    ), required=False, aliases=("leave", "leaves", "请假")),
-    SheetSpec("deferrals", "后延申请", "deferrals", (
-        C("department", "科室", "department", note="department id or name", example="D01"),
-        C("quarter", "季度", "quarter", note="the quarter of the turn to defer",
-          example="2027Q3"),
-        C("decision", "决定", "decision", required=False,
-          note="next (自动后延) / last (调至最后一批) / auto (自动)", example="next"),
-        C("reason", "原因", "reason", required=False, example="两人进修"),
-    ), required=False, aliases=("deferral requests", "后延")),
-    SheetSpec("holidays", "节假日", "holidays", (
-        C("day", "日期", "date", note="a date", example="2027-10-01"),
-        C("kind", "类型", "kind", note="休 (holiday) or 班 (make-up workday)", example="休"),
-        C("name", "名称", "name", required=False, example="国庆节"),
-    ), required=False, aliases=("holiday",)),
+    SheetSpec(
+        "policy",
+        "方案",
+        "programme",
+        (
+            C(
+                "parameter",
+                "参数",
+                "parameter",
+                note="parameter name (Chinese or English)",
+                example="起始季度",
+            ),
+            C("value", "值", "value", required=False, note="its value", example="2027Q1"),
+            C("note", "说明", "note", required=False, note="free text, ignored"),
+        ),
+        note="programme parameters, one per row",
+    ),
+    SheetSpec(
+        "centers",
+        "卫生院",
+        "centers",
+        (
+            C("id", "编号", "id", note="center id", example="WSY1"),
+            C("name", "名称", "name", required=False, example="石桥镇卫生院"),
+            C(
+                "seats",
+                "名额",
+                "seats",
+                required=False,
+                note="seats per quarter (default 3)",
+                example=3,
+            ),
+            C(
+                "specialties",
+                "特色",
+                "specialties",
+                required=False,
+                note="requested specialties, 、-separated, optional weight after ':'",
+                example="儿科:2、中医",
+            ),
+            C(
+                "min_intermediate",
+                "中级最少",
+                "min_intermediate",
+                required=False,
+                note="override: at least this many intermediate-title seats",
+            ),
+        ),
+        aliases=("center", "health centers", "受援卫生院"),
+    ),
+    SheetSpec(
+        "departments",
+        "科室",
+        "departments",
+        (
+            C("id", "编号", "id", note="department id (or its name)", example="D01"),
+            C("name", "名称", "name", required=False, example="心内科"),
+            C(
+                "order",
+                "顺序",
+                "order",
+                note="position in the published order (1 = first)",
+                example=1,
+                aliases=("下乡排序", "排序"),
+            ),
+            C(
+                "turn_size",
+                "每批人数",
+                "turn_size",
+                required=False,
+                note="people sent when its turn comes (default: all seats of one quarter)",
+                example=3,
+            ),
+            C(
+                "specialty",
+                "专业",
+                "specialty",
+                required=False,
+                note="default specialty of its staff",
+                example="心血管",
+            ),
+        ),
+        aliases=("department",),
+    ),
+    SheetSpec(
+        "staff",
+        "人员",
+        "staff",
+        (
+            C("id", "工号", "id", note="staff id", example="S001", aliases=("编号",)),
+            C("name", "姓名", "name", required=False, example="张伟"),
+            C("department", "科室", "department", note="department id or name", example="D01"),
+            C("title", "职称", "title", note="初级/中级/副高/正高", example="中级"),
+            C(
+                "specialty",
+                "专业",
+                "specialty",
+                required=False,
+                note="overrides the department's specialty",
+            ),
+            C(
+                "promotion_candidate",
+                "晋升候选",
+                "promotion_candidate",
+                required=False,
+                note="是/否: needs rural service for promotion",
+                example="否",
+            ),
+            C(
+                "promotion_deadline",
+                "晋升期限",
+                "promotion_deadline",
+                required=False,
+                note="quarter by which a candidate must have served (e.g. 2028Q2)",
+            ),
+            C(
+                "times_served",
+                "下乡次数",
+                "times_served",
+                required=False,
+                note="rotations served before this programme",
+                example=0,
+            ),
+            C(
+                "last_served",
+                "上次下乡",
+                "last_served",
+                required=False,
+                note="quarter of the last rotation before this programme",
+            ),
+        ),
+        aliases=("people", "人员名单"),
+    ),
+    SheetSpec(
+        "unavailability",
+        "不可用",
+        "unavailability",
+        (
+            C("staff", "工号", "staff", note="staff id", example="S001", aliases=("staff_id",)),
+            C(
+                "start",
+                "开始",
+                "start",
+                note="first day unavailable",
+                example="2027-03-01",
+                aliases=("开始日期",),
+            ),
+            C(
+                "end",
+                "结束",
+                "end",
+                note="last day unavailable",
+                example="2027-08-31",
+                aliases=("结束日期",),
+            ),
+            C("reason", "原因", "reason", required=False, example="进修"),
+        ),
+        required=False,
+        aliases=("leave", "leaves", "请假"),
+    ),
+    SheetSpec(
+        "deferrals",
+        "后延申请",
+        "deferrals",
+        (
+            C("department", "科室", "department", note="department id or name", example="D01"),
+            C(
+                "quarter",
+                "季度",
+                "quarter",
+                note="the quarter of the turn to defer",
+                example="2027Q3",
+            ),
+            C(
+                "decision",
+                "决定",
+                "decision",
+                required=False,
+                note="next (自动后延) / last (调至最后一批) / auto (自动)",
+                example="next",
+            ),
+            C("reason", "原因", "reason", required=False, example="两人进修"),
+        ),
+        required=False,
+        aliases=("deferral requests", "后延"),
+    ),
+    SheetSpec(
+        "holidays",
+        "节假日",
+        "holidays",
+        (
+            C("day", "日期", "date", note="a date", example="2027-10-01"),
+            C("kind", "类型", "kind", note="休 (holiday) or 班 (make-up workday)", example="休"),
+            C("name", "名称", "name", required=False, example="国庆节"),
+        ),
+        required=False,
+        aliases=("holiday",),
+    ),
 )
 SHEET = {s.key: s for s in SHEETS}
 
@@ -409,9 +568,17 @@ _POLICY_KEYS = {
     "weight_fairness": ("公平权重", "weight fairness"),
 }
 _OBJECTIVE_ALIASES = {
-    "promotion": "promotion", "晋升": "promotion", "departures": "departures", "顺序": "departures",
-    "mix": "mix", "搭配": "mix", "职称与特色": "mix", "fairness": "fairness", "公平": "fairness",
-    "changes": "changes", "变更": "changes",
+    "promotion": "promotion",
+    "晋升": "promotion",
+    "departures": "departures",
+    "顺序": "departures",
+    "mix": "mix",
+    "搭配": "mix",
+    "职称与特色": "mix",
+    "fairness": "fairness",
+    "公平": "fairness",
+    "changes": "changes",
+    "变更": "changes",
 }
 
 
@@ -524,8 +691,13 @@ def _policy(issues: list[Issue], tables: dict[str, Any]) -> Policy | None:
         norm = unicodedata.normalize("NFKC", str(name)).strip().lower().replace(" ", "")
         key = lookup.get(norm)
         if key is None:
-            issues.append(Issue(table.loc(row, "parameter"), f"unknown parameter '{name}'; known: "
-                                + ", ".join(v[0] for v in _POLICY_KEYS.values())))
+            issues.append(
+                Issue(
+                    table.loc(row, "parameter"),
+                    f"unknown parameter '{name}'; known: "
+                    + ", ".join(v[0] for v in _POLICY_KEYS.values()),
+                )
+            )
             continue
         if value is None:
             continue
@@ -537,24 +709,27 @@ def _policy(issues: list[Issue], tables: dict[str, Any]) -> Policy | None:
                 text = str(value).strip()
                 title_kw["minimum"] = None if text in ("过半", "majority", "多数") else _int(value)
             elif key == "title_titles":
-                title_kw["titles"] = tuple(
-                    parse_title(t) for t in split_list(value)
-                )
+                title_kw["titles"] = tuple(parse_title(t) for t in split_list(value))
             elif key == "objective_order":
                 parts = split_list(value)
                 order = []
                 for p in parts:
                     k = _OBJECTIVE_ALIASES.get(p.strip().lower())
                     if k is None:
-                        raise ValueError(f"unknown objective '{p}'; expected "
-                                         "晋升/顺序/搭配/公平/变更 (promotion, departures, mix, "
-                                         "fairness, changes)")
+                        raise ValueError(
+                            f"unknown objective '{p}'; expected "
+                            "晋升/顺序/搭配/公平/变更 (promotion, departures, mix, "
+                            "fairness, changes)"
+                        )
                     order.append(k)
                 raw[key] = tuple(order)
             elif key == "objective_mode":
                 text = str(value).strip().lower()
-                raw[key] = {"字典序": "lexicographic", "分层": "lexicographic",
-                            "加权": "weighted"}.get(text, text)
+                raw[key] = {
+                    "字典序": "lexicographic",
+                    "分层": "lexicographic",
+                    "加权": "weighted",
+                }.get(text, text)
             elif key in ("title_mix_hard", "strict_calendar"):
                 raw[key] = parse_yes_no(value)
             else:
@@ -564,10 +739,14 @@ def _policy(issues: list[Issue], tables: dict[str, Any]) -> Policy | None:
     if title_kw:
         raw["title_rule"] = TitleRule(**title_kw)
     if weights:
-        raw["weights"] = {**Policy.model_fields["weights"].default_factory(), **weights}  # type: ignore[misc]
+        raw["weights"] = {**DEFAULT_WEIGHTS, **weights}
     if "first_quarter" not in raw:
-        issues.append(Issue(Location(table.file, table.sheet, None, "值 (value)"),
-                            "parameter 起始季度 (first quarter) is required, e.g. 2027Q1"))
+        issues.append(
+            Issue(
+                Location(table.file, table.sheet, None, "值 (value)"),
+                "parameter 起始季度 (first quarter) is required, e.g. 2027Q1",
+            )
+        )
         return None
     from pydantic import ValidationError
 
@@ -576,9 +755,20 @@ def _policy(issues: list[Issue], tables: dict[str, Any]) -> Policy | None:
     except ValidationError as exc:
         for err in exc.errors():
             key = str(err["loc"][0])
-            row = next((r for r in table.rows if lookup.get(unicodedata.normalize(
-                "NFKC", str(r.values.get("parameter"))).strip().lower().replace(" ", "")) == key),
-                None)
+            row = next(
+                (
+                    r
+                    for r in table.rows
+                    if lookup.get(
+                        unicodedata.normalize("NFKC", str(r.values.get("parameter")))
+                        .strip()
+                        .lower()
+                        .replace(" ", "")
+                    )
+                    == key
+                ),
+                None,
+            )
             name = row.values.get("parameter") if row is not None else key  # the user's name
             issues.append(
                 Issue(table.loc(row, "value", f"parameter '{name}'"), explain_error(dict(err)))
@@ -605,18 +795,39 @@ def read_roster(path: str | Path, *, strict_calendar: bool | None = None) -> Ros
     issues: list[Issue] = []
     notices: list[Issue] = []
     policy = _policy(issues, tables)
-    centers = parse_table(tables.get("centers"), Center, label="center", id_key="id",
-                          issues=issues, warnings=notices)
-    depts = parse_table(tables.get("departments"), Department, label="department", id_key="id",
-                        issues=issues, warnings=notices)
-    staff = parse_table(tables.get("staff"), Staff, label="staff", id_key="id", issues=issues,
-                        warnings=notices)
-    unav = parse_table(tables.get("unavailability"), Unavailability, label="staff",
-                       record_key="staff", issues=issues, warnings=notices)
-    defer = parse_table(tables.get("deferrals"), DeferralRequest, label="department",
-                        record_key="department", issues=issues, warnings=notices)
-    hol = parse_table(tables.get("holidays"), HolidayRow, label="date", issues=issues,
-                      warnings=notices)
+    centers = parse_table(
+        tables.get("centers"), Center, label="center", id_key="id", issues=issues, warnings=notices
+    )
+    depts = parse_table(
+        tables.get("departments"),
+        Department,
+        label="department",
+        id_key="id",
+        issues=issues,
+        warnings=notices,
+    )
+    staff = parse_table(
+        tables.get("staff"), Staff, label="staff", id_key="id", issues=issues, warnings=notices
+    )
+    unav = parse_table(
+        tables.get("unavailability"),
+        Unavailability,
+        label="staff",
+        record_key="staff",
+        issues=issues,
+        warnings=notices,
+    )
+    defer = parse_table(
+        tables.get("deferrals"),
+        DeferralRequest,
+        label="department",
+        record_key="department",
+        issues=issues,
+        warnings=notices,
+    )
+    hol = parse_table(
+        tables.get("holidays"), HolidayRow, label="date", issues=issues, warnings=notices
+    )
 
     # ---- cross-record rules
     if "centers" in tables and not tables["centers"].rows:
@@ -624,15 +835,19 @@ def read_roster(path: str | Path, *, strict_calendar: bool | None = None) -> Ros
     if "departments" in tables and not tables["departments"].rows:
         issues.append(Issue(Location(str(path), tables["departments"].sheet), "no departments"))
     dept_ids = {d.id for d in depts}
-    by_name = {}
+    by_name: dict[str, str] = {}
     for d in depts:
         if d.name:
             by_name.setdefault(d.name, d.id)
     orders: dict[int, str] = {}
     for i, d in enumerate(depts.records):
         if d.order in orders:
-            issues.append(Issue(depts.loc(i, "order", d.id),
-                                f"order {d.order} is also used by department '{orders[d.order]}'"))
+            issues.append(
+                Issue(
+                    depts.loc(i, "order", d.id),
+                    f"order {d.order} is also used by department '{orders[d.order]}'",
+                )
+            )
         orders.setdefault(d.order, d.id)
 
     def resolve_dept(index: RecordIndex[Any], i: int, rec: Any, rid: str | None) -> None:
@@ -647,17 +862,24 @@ def read_roster(path: str | Path, *, strict_calendar: bool | None = None) -> Ros
     for i, s in enumerate(staff.records):
         resolve_dept(staff, i, s, s.id)
         if s.promotion_deadline is not None and not s.promotion_candidate:
-            notices.append(Issue(staff.loc(i, "promotion_deadline", s.id),
-                                 "a promotion deadline is given but 晋升候选 is not 是; "
-                                 "the person is treated as a promotion candidate"))
+            notices.append(
+                Issue(
+                    staff.loc(i, "promotion_deadline", s.id),
+                    "a promotion deadline is given but 晋升候选 is not 是; "
+                    "the person is treated as a promotion candidate",
+                )
+            )
             s.promotion_candidate = True
     staff_ids = {s.id for s in staff}
     for i, u in enumerate(unav.records):
         if u.staff not in staff_ids and u.staff not in staff.rejected:
             issues.append(Issue(unav.loc(i, "staff", u.staff), f"unknown staff '{u.staff}'"))
         if u.end < u.start:
-            issues.append(Issue(unav.loc(i, "end", u.staff),
-                                f"end date {u.end} is before start date {u.start}"))
+            issues.append(
+                Issue(
+                    unav.loc(i, "end", u.staff), f"end date {u.end} is before start date {u.start}"
+                )
+            )
     for i, r in enumerate(defer.records):
         resolve_dept(defer, i, r, r.department)
     if policy is not None:
@@ -665,26 +887,41 @@ def read_roster(path: str | Path, *, strict_calendar: bool | None = None) -> Ros
         for i, s in enumerate(staff.records):
             dl = s.promotion_deadline
             if dl is not None and dl < policy.first_quarter:
-                issues.append(Issue(staff.loc(i, "promotion_deadline", s.id),
-                                    f"deadline {dl} is before the programme starts "
-                                    f"({policy.first_quarter})"))
+                issues.append(
+                    Issue(
+                        staff.loc(i, "promotion_deadline", s.id),
+                        f"deadline {dl} is before the programme starts ({policy.first_quarter})",
+                    )
+                )
         for i, r in enumerate(defer.records):
             if not policy.first_quarter <= r.quarter <= last:
-                issues.append(Issue(defer.loc(i, "quarter", r.department),
-                                    f"quarter {r.quarter} is outside the programme "
-                                    f"{policy.first_quarter}–{last}"))
+                issues.append(
+                    Issue(
+                        defer.loc(i, "quarter", r.department),
+                        f"quarter {r.quarter} is outside the programme "
+                        f"{policy.first_quarter}–{last}",
+                    )
+                )
         for i, c in enumerate(centers.records):
-            need = policy.title_rule.required(c.seats) if c.min_intermediate is None else (
-                c.min_intermediate)
+            need = (
+                policy.title_rule.required(c.seats)
+                if c.min_intermediate is None
+                else (c.min_intermediate)
+            )
             if c.min_intermediate is not None and c.min_intermediate > c.seats:
-                issues.append(Issue(centers.loc(i, "min_intermediate", c.id),
-                                    f"{need} intermediate seats asked for, but the center has "
-                                    f"only {c.seats} seats"))
+                issues.append(
+                    Issue(
+                        centers.loc(i, "min_intermediate", c.id),
+                        f"{need} intermediate seats asked for, but the center has "
+                        f"only {c.seats} seats",
+                    )
+                )
     for i, d in enumerate(depts.records):
         # every department needs staff
         if not any(s.department == d.id for s in staff):
-            notices.append(Issue(depts.loc(i, "id", d.id),
-                                 "the department has no staff in the 人员 sheet"))
+            notices.append(
+                Issue(depts.loc(i, "id", d.id), "the department has no staff in the 人员 sheet")
+            )
 
     overrides: list[HolidayOverride] = []
     for h in hol:
@@ -699,7 +936,9 @@ def read_roster(path: str | Path, *, strict_calendar: bool | None = None) -> Ros
         raise InputError(Issue(Location(str(path), "节假日 (holidays)"), str(exc))) from None
 
     locations: dict[tuple[str, str], Location] = {}
-    for kind, index in (("staff", staff), ("department", depts), ("center", centers)):
+    indexes: tuple[tuple[str, RecordIndex[Any]], ...] = (
+        ("staff", staff), ("department", depts), ("center", centers))
+    for kind, index in indexes:
         for i, rec in enumerate(index.records):
             locations[(kind, rec.id)] = index.loc(i)
     data = RosterData(

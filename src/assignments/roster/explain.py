@@ -25,14 +25,18 @@ def _q(data: RosterData, q: int) -> str:
 
 
 def _is_infeasible(rm: Any, subset: list[Any], params: SolveParams) -> tuple[bool, list[int]]:
-    run = run_cpsat(rm.model, params, lambda s: None, label="explain",
-                    assumptions=[lit for lit, _f, _k in subset])
+    run = run_cpsat(
+        rm.model,
+        params,
+        lambda s: None,
+        label="explain",
+        assumptions=[lit for lit, _f, _k in subset],
+    )
     return run.status is SolveStatus.INFEASIBLE, run.sufficient_assumptions
 
 
 # deletion tries these families first, so the conflict kept speaks of turns and people
-_DROP_FIRST = ["seats", "pull", "consecutive", "once", "title", "deadline", "order",
-               "availability"]
+_DROP_FIRST = ["seats", "pull", "consecutive", "once", "title", "deadline", "order", "availability"]
 
 
 def find_conflict(
@@ -51,9 +55,13 @@ def find_conflict(
     rm = build_model(data, schedule, explain=True)
     budget = budget if budget is not None else max(10.0, params.time_limit)
     deadline = time.perf_counter() + budget
-    step = SolveParams(time_limit=max(1.0, budget / 4), seed=params.seed, workers=1,
-                       deterministic=params.deterministic)
-    by_index = {lit.Index(): (lit, f, k) for lit, f, k in rm.literals}
+    step = SolveParams(
+        time_limit=max(1.0, budget / 4),
+        seed=params.seed,
+        workers=1,
+        deterministic=params.deterministic,
+    )
+    by_index = {lit.index: (lit, f, k) for lit, f, k in rm.literals}
     infeasible, core_idx = _is_infeasible(rm, rm.literals, step)
     if not infeasible:
         return [], False, False
@@ -65,7 +73,7 @@ def find_conflict(
         if time.perf_counter() > deadline:
             minimal = False
             break
-        trial = core[:i] + core[i + 1:]
+        trial = core[:i] + core[i + 1 :]
         step.time_limit = max(0.5, min(step.time_limit, deadline - time.perf_counter()))
         still, smaller = _is_infeasible(rm, trial, step)
         if still:
@@ -83,17 +91,23 @@ def explain_infeasible(data: RosterData, schedule: Schedule, params: SolveParams
     """Lines that say why no roster exists under ``schedule``, in the office's terms."""
     conflict, minimal, verified = find_conflict(data, schedule, params)
     if not conflict:
-        return ["No roster exists, but no conflicting set of rules could be isolated within "
-                "the time limit."]
+        return [
+            "No roster exists, but no conflicting set of rules could be isolated within "
+            "the time limit."
+        ]
     staff = {s.id: s for s in data.staff}
     depts = {d.id: d for d in data.departments}
     centers = {c.id: c for c in data.centers}
     avail = data.available()
-    head = ("No roster exists. These rules and records conflict"
-            + ("" if minimal else " (the set may not be the smallest)")
-            + ("; re-solving them alone confirms it:" if verified else
-               " (re-solving them alone did not finish, so this is CP-SAT's unverified "
-               "finding):"))
+    head = (
+        "No roster exists. These rules and records conflict"
+        + ("" if minimal else " (the set may not be the smallest)")
+        + (
+            "; re-solving them alone confirms it:"
+            if verified
+            else " (re-solving them alone did not finish, so this is CP-SAT's unverified finding):"
+        )
+    )
     lines = [head]
     unavailable: dict[str, list[str]] = defaultdict(list)
     for family, key in conflict:
@@ -111,13 +125,17 @@ def explain_infeasible(data: RosterData, schedule: Schedule, params: SolveParams
             turn = schedule.turn_at(d, q)
             cycle = turn.cycle if turn else None
             deferred = cycle is not None and (d, cycle) in schedule.choices
-            msg = (f"- [R4 published order] {dept.label} has {len(ok)} available staff in "
-                   f"{_q(data, q)}, its turn needs {need}")
+            msg = (
+                f"- [R4 published order] {dept.label} has {len(ok)} available staff in "
+                f"{_q(data, q)}, its turn needs {need}"
+            )
             if deferred:
                 msg += f"; it has already deferred in cycle {cycle + 1}"  # type: ignore[operator]
             elif cycle is not None:
-                msg += (f"; it has not deferred in cycle {cycle + 1}: a deferral request "
-                        "(后延申请, next or last) would move its turn")
+                msg += (
+                    f"; it has not deferred in cycle {cycle + 1}: a deferral request "
+                    "(后延申请, next or last) would move its turn"
+                )
             away = [s for s in members if not avail[s.id][q]]
             if away:
                 reasons = []
@@ -129,53 +147,77 @@ def explain_infeasible(data: RosterData, schedule: Schedule, params: SolveParams
             lines.append(msg)
         elif family == "seats":
             c, q = key
-            lines.append(f"- [R1 seats] {centers[c].label} needs exactly {centers[c].seats} "
-                         f"people in {_q(data, q)}")
+            lines.append(
+                f"- [R1 seats] {centers[c].label} needs exactly {centers[c].seats} "
+                f"people in {_q(data, q)}"
+            )
         elif family == "title":
             c, q = key
             cc = centers[c]
-            need = cc.min_intermediate if cc.min_intermediate is not None else (
-                data.policy.title_rule.required(cc.seats))
+            need = (
+                cc.min_intermediate
+                if cc.min_intermediate is not None
+                else (data.policy.title_rule.required(cc.seats))
+            )
             rule = set(data.policy.title_rule.titles)
             titles = "/".join(t.value for t in data.policy.title_rule.titles)
             parts = []
             for t in schedule.turns_in(q):
-                ok = [s.label for s in data.staff if s.department == t.dept
-                      and s.title in rule and avail[s.id][q]]
-                parts.append(f"{depts[t.dept].label} {len(ok)}"
-                             + (f" ({'、'.join(ok[:5])})" if ok else ""))
-            lines.append(f"- [R8 title mix] {cc.label} needs at least {need} {titles} of its "
-                         f"{cc.seats} seats in {_q(data, q)}; available {titles} in the "
-                         f"department(s) whose turn it is: {'; '.join(parts) or 'none'}")
+                ok = [
+                    s.label
+                    for s in data.staff
+                    if s.department == t.dept and s.title in rule and avail[s.id][q]
+                ]
+                parts.append(
+                    f"{depts[t.dept].label} {len(ok)}" + (f" ({'、'.join(ok[:5])})" if ok else "")
+                )
+            lines.append(
+                f"- [R8 title mix] {cc.label} needs at least {need} {titles} of its "
+                f"{cc.seats} seats in {_q(data, q)}; available {titles} in the "
+                f"department(s) whose turn it is: {'; '.join(parts) or 'none'}"
+            )
         elif family == "deadline":
             (sid,) = key
             s = staff[sid]
-            lines.append(f"- [R6 promotion deadline] {s.label} ({depts[s.department].label}) "
-                         f"must serve by {s.promotion_deadline}")
+            lines.append(
+                f"- [R6 promotion deadline] {s.label} ({depts[s.department].label}) "
+                f"must serve by {s.promotion_deadline}"
+            )
         elif family == "once":
             sid, c = key
-            lines.append(f"- [R7 once per cycle] {staff[sid].label} serves at most once in "
-                         f"cycle {c + 1}")
+            lines.append(
+                f"- [R7 once per cycle] {staff[sid].label} serves at most once in cycle {c + 1}"
+            )
         elif family == "consecutive":
             sid, q = key
             if q < 0:
-                lines.append(f"- [R7 consecutive] {staff[sid].label} served in "
-                             f"{staff[sid].last_served}, so not in {_q(data, 0)}")
+                lines.append(
+                    f"- [R7 consecutive] {staff[sid].label} served in "
+                    f"{staff[sid].last_served}, so not in {_q(data, 0)}"
+                )
             else:
-                lines.append(f"- [R7 consecutive] {staff[sid].label} cannot serve both "
-                             f"{_q(data, q)} and {_q(data, q + 1)}")
+                lines.append(
+                    f"- [R7 consecutive] {staff[sid].label} cannot serve both "
+                    f"{_q(data, q)} and {_q(data, q + 1)}"
+                )
         elif family == "pull":
             what = key[0]
             if what == "quarter":
-                lines.append(f"- [R6 promotion] pulled-forward candidates in {_q(data, key[1])} "
-                             "need seats given up by the departments whose turn it is")
+                lines.append(
+                    f"- [R6 promotion] pulled-forward candidates in {_q(data, key[1])} "
+                    "need seats given up by the departments whose turn it is"
+                )
             elif what == "swap":
-                lines.append(f"- [R6 promotion] in {_q(data, key[1])} the seats credited to "
-                             "pulled-forward candidates must be filled by the departments that "
-                             "gave them their seats (seat swap)")
+                lines.append(
+                    f"- [R6 promotion] in {_q(data, key[1])} the seats credited to "
+                    "pulled-forward candidates must be filled by the departments that "
+                    "gave them their seats (seat swap)"
+                )
             else:
-                lines.append(f"- [R6 promotion] candidates pulled forward count towards "
-                             f"{depts[key[1]].label}'s turn in cycle {key[2] + 1}")
+                lines.append(
+                    f"- [R6 promotion] candidates pulled forward count towards "
+                    f"{depts[key[1]].label}'s turn in cycle {key[2] + 1}"
+                )
     for d, sids in unavailable.items():
         turns = [t for t in schedule.turns if t.dept == d and t.seats]
         hint = ""
@@ -185,15 +227,21 @@ def explain_infeasible(data: RosterData, schedule: Schedule, params: SolveParams
                 break
         else:
             if turns:
-                hint = (f"; {depts[d].label} has not deferred in cycle {turns[0].cycle + 1}: a "
-                        "deferral request (后延申请, next or last) could move its turn")
+                hint = (
+                    f"; {depts[d].label} has not deferred in cycle {turns[0].cycle + 1}: a "
+                    "deferral request (后延申请, next or last) could move its turn"
+                )
         names = []
         for sid in sids[:8]:
             s = staff[sid]
             u = next((u for u in data.unavailability if u.staff == sid), None)
             names.append(f"{s.label}" + (f" ({u.reason or '—'} {u.start}–{u.end})" if u else ""))
-        lines.append(f"- [R2 whole quarter] unavailable in {depts[d].label}: "
-                     + "; ".join(names) + (" …" if len(sids) > 8 else "") + hint)
+        lines.append(
+            f"- [R2 whole quarter] unavailable in {depts[d].label}: "
+            + "; ".join(names)
+            + (" …" if len(sids) > 8 else "")
+            + hint
+        )
     return lines
 
 
@@ -209,19 +257,25 @@ def explain_soft(data: RosterData, sol: RosterSolution, schedule: Schedule) -> l
         served[a.staff].append(a.quarter)
     # deferrals chosen by the solver
     for (d, c), dec in schedule.auto.items():
-        lines.append(f"[R5 deferral] {depts[d].label}'s 'auto' request in cycle {c + 1}: the "
-                     f"solver chose '{dec.value}' "
-                     f"({'自动后延' if dec.value == 'next' else '调至最后一批'})")
+        lines.append(
+            f"[R5 deferral] {depts[d].label}'s 'auto' request in cycle {c + 1}: the "
+            f"solver chose '{dec.value}' "
+            f"({'自动后延' if dec.value == 'next' else '调至最后一批'})"
+        )
     # promotion candidates
     for s in data.staff:
         if not s.promotion_candidate:
             continue
         if not served[s.id]:
             ok = [q for q in range(H) if avail[s.id][q]]
-            why = "unavailable in every quarter" if not ok else (
-                "every quarter they could serve was needed for higher-priority rules")
-            lines.append(f"[R6 promotion] candidate {s.label} is not sent within the programme: "
-                         f"{why}")
+            why = (
+                "unavailable in every quarter"
+                if not ok
+                else ("every quarter they could serve was needed for higher-priority rules")
+            )
+            lines.append(
+                f"[R6 promotion] candidate {s.label} is not sent within the programme: {why}"
+            )
         elif min(served[s.id]) > 0:
             q = min(served[s.id])
             blocked = [r for r in range(q) if not avail[s.id][r]]
@@ -229,37 +283,50 @@ def explain_soft(data: RosterData, sol: RosterSolution, schedule: Schedule) -> l
                 why = "unavailable before"
             else:
                 why = "earlier quarters were taken by other rules (title mix, other candidates)"
-            lines.append(f"[R6 promotion] candidate {s.label} serves in {_q(data, q)}, not "
-                         f"earlier: {why}")
+            lines.append(
+                f"[R6 promotion] candidate {s.label} serves in {_q(data, q)}, not earlier: {why}"
+            )
     # pulled forward seats
     for a in sol.assignments:
         if a.pulled_forward:
             s = staff[a.staff]
-            credit = (_q(data, a.credit_quarter) if a.credit_quarter is not None
-                      else "a turn after the programme")
-            lines.append(f"[R6 promotion] {s.label} ({depts[s.department].label}) pulled forward "
-                         f"into {_q(data, a.quarter)}: {depts[a.seat_from].label if a.seat_from else '?'}"
-                         f" sends one fewer then; {depts[s.department].label} sends one fewer "
-                         f"in {credit}")
+            credit = (
+                _q(data, a.credit_quarter)
+                if a.credit_quarter is not None
+                else "a turn after the programme"
+            )
+            lines.append(
+                f"[R6 promotion] {s.label} ({depts[s.department].label}) pulled forward "
+                f"into {_q(data, a.quarter)}: {depts[a.seat_from].label if a.seat_from else '?'}"
+                f" sends one fewer then; {depts[s.department].label} sends one fewer "
+                f"in {credit}"
+            )
     # title mix (soft) and specialties
     titles = set(data.policy.title_rule.titles)
     by_cell: dict[tuple[str, int], list[str]] = defaultdict(list)
     for a in sol.assignments:
         by_cell[(a.center, a.quarter)].append(a.staff)
     for c in data.centers:
-        need = c.min_intermediate if c.min_intermediate is not None else (
-            data.policy.title_rule.required(c.seats))
+        need = (
+            c.min_intermediate
+            if c.min_intermediate is not None
+            else (data.policy.title_rule.required(c.seats))
+        )
         for q in range(H):
             people = by_cell[(c.id, q)]
             have = sum(1 for p in people if staff[p].title in titles)
             if have < need:
-                lines.append(f"[R8 title mix] {c.label} {_q(data, q)}: {have} of {need} required "
-                             f"{'/'.join(t.value for t in titles)} seats: the departments whose "
-                             "turn it is have too few available")
+                lines.append(
+                    f"[R8 title mix] {c.label} {_q(data, q)}: {have} of {need} required "
+                    f"{'/'.join(t.value for t in titles)} seats: the departments whose "
+                    "turn it is have too few available"
+                )
             for spec in c.specialty_weights():
                 if not any(data.specialty(staff[p]) == spec for p in people):
-                    lines.append(f"[specialty] {c.label} {_q(data, q)}: asks for {spec}; none of "
-                                 "the people whose turn it is has it")
+                    lines.append(
+                        f"[specialty] {c.label} {_q(data, q)}: asks for {spec}; none of "
+                        "the people whose turn it is has it"
+                    )
     # fairness: someone ranked ahead stayed home while a colleague went
     rank = ranks(data)
     for q in range(H):
@@ -269,8 +336,14 @@ def explain_soft(data: RosterData, sol: RosterSolution, schedule: Schedule) -> l
                 sent_by_dept[staff[a.staff].department].append(a.staff)
         for d, sent in sent_by_dept.items():
             worst = max(rank[p] for p in sent)
-            skipped = [s for s in data.staff if s.department == d and rank[s.id] < worst
-                       and s.id not in sent and not served[s.id]]
+            skipped = [
+                s
+                for s in data.staff
+                if s.department == d
+                and rank[s.id] < worst
+                and s.id not in sent
+                and not served[s.id]
+            ]
             for s in skipped[:3]:
                 if not avail[s.id][q]:
                     why = "unavailable"
@@ -280,11 +353,16 @@ def explain_soft(data: RosterData, sol: RosterSolution, schedule: Schedule) -> l
                     why = "the title mix needed an intermediate-title colleague"
                 else:
                     why = "a higher-priority rule needed someone else"
-                lines.append(f"[fairness] {s.label} ({depts[d].label}) was ahead in line for "
-                             f"{_q(data, q)} but stayed: {why}")
+                lines.append(
+                    f"[fairness] {s.label} ({depts[d].label}) was ahead in line for "
+                    f"{_q(data, q)} but stayed: {why}"
+                )
     base = baseline(data)
-    if any(base.demand(d.id, q) != schedule.demand(d.id, q)
-           for d in data.departments for q in range(H)):
-        lines.append("[R4 published order] the turns differ from the published order because of "
-                     "the deferral requests (see 科室汇总)")
+    if any(
+        base.demand(d.id, q) != schedule.demand(d.id, q) for d in data.departments for q in range(H)
+    ):
+        lines.append(
+            "[R4 published order] the turns differ from the published order because of "
+            "the deferral requests (see 科室汇总)"
+        )
     return lines

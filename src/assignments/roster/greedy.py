@@ -46,8 +46,9 @@ def greedy_roster(data: RosterData) -> RosterSolution:
         chosen.sort(key=lambda p: (title[p] is not Title.INTERMEDIATE, rank[p], p))
         slots = [c.id for c in data.centers for _ in range(c.seats)]
         # round-robin over centers so intermediates spread
-        order = sorted(range(len(slots)), key=lambda i: (
-            sum(1 for j in range(i) if slots[j] == slots[i]), i))
+        order = sorted(
+            range(len(slots)), key=lambda i: (sum(1 for j in range(i) if slots[j] == slots[i]), i)
+        )
         start, end = periods[q]
         for i, p in zip(order, chosen, strict=False):
             assignments.append(Assignment(p, q, slots[i], start, end))

@@ -142,8 +142,10 @@ def build_mip(data: RosterData, schedule: Schedule, *, candidate_swaps: bool = T
                 if svc is not None and svc.kind == "pulled":
                     modes["pulled"] = svc.cycle
                 prev = previous_turn(schedule, d, q)
-                if any_candidate and prev is not None and (
-                    candidate_swaps or not s.promotion_candidate
+                if (
+                    any_candidate
+                    and prev is not None
+                    and (candidate_swaps or not s.promotion_candidate)
                 ):
                     modes["swap"] = prev.cycle
             if not modes:
@@ -192,8 +194,11 @@ def build_mip(data: RosterData, schedule: Schedule, *, candidate_swaps: bool = T
     spec_miss: list[Any] = []
     spec_const = 0
     for c in data.centers:
-        need = c.min_intermediate if c.min_intermediate is not None else (
-            data.policy.title_rule.required(c.seats))
+        need = (
+            c.min_intermediate
+            if c.min_intermediate is not None
+            else (data.policy.title_rule.required(c.seats))
+        )
         need = min(need, c.seats)
         weights = c.specialty_weights()
         for q in range(H):
@@ -244,17 +249,29 @@ def build_mip(data: RosterData, schedule: Schedule, *, candidate_swaps: bool = T
             dq = (did, q)
             # people in the own turn = turn seats - seats given away - seats credited to the
             # department's candidates served earlier (swap fillers are counted on top)
-            _eq(m, _sum(turn_mode[dq]),
-                schedule.demand(did, q) - _sum(gives[dq]) - _sum(credits[dq]))
+            _eq(
+                m,
+                _sum(turn_mode[dq]),
+                schedule.demand(did, q) - _sum(gives[dq]) - _sum(credits[dq]),
+            )
             # a swapped seat is filled only after the department gave one
-            _le(m, _sum([v for r in range(q + 1) for v in swap_mode[(did, r)]]),
-                _sum([v for r in range(q) for v in gives[(did, r)]]))
+            _le(
+                m,
+                _sum([v for r in range(q + 1) for v in swap_mode[(did, r)]]),
+                _sum([v for r in range(q) for v in gives[(did, r)]]),
+            )
     for q in range(H):  # every credited seat is filled by a seat swap in its quarter
-        _eq(m, _sum([v for did in dept_ids for v in swap_mode[(did, q)]]),
-            _sum([v for did in dept_ids for v in credits[(did, q)]]))
+        _eq(
+            m,
+            _sum([v for did in dept_ids for v in swap_mode[(did, q)]]),
+            _sum([v for did in dept_ids for v in credits[(did, q)]]),
+        )
     # seats given and not swapped back = candidates credited beyond the programme
-    _eq(m, _sum(list(give.values())) - _sum([v for vs in swap_mode.values() for v in vs]),
-        _sum(beyond_all))
+    _eq(
+        m,
+        _sum(list(give.values())) - _sum([v for vs in swap_mode.values() for v in vs]),
+        _sum(beyond_all),
+    )
     # a turn absorbs at most its own seats: no more candidates credited to a quarter of it (or
     # beyond the programme) than the turn has seats there. check() bounds the credits only per
     # department and quarter, and not at all beyond the programme; the rule (and CP-SAT) does.
@@ -391,17 +408,32 @@ def _roster(mip: _Mip, res: mathopt.SolveResult) -> RosterSolution:
     for (sid, q, cid), v in sorted(mip.x.items()):
         if vals[v] < 0.5:
             continue
-        kind = next(k for k in ("turn", "swap", "pulled")
-                    if (sid, q, k) in mip.mode and vals[mip.mode[(sid, q, k)]] > 0.5)
+        kind = next(
+            k
+            for k in ("turn", "swap", "pulled")
+            if (sid, q, k) in mip.mode and vals[mip.mode[(sid, q, k)]] > 0.5
+        )
         seat_from = credit_q = None
         if kind == "pulled":
-            seat_from = next(e for (p, qq, e), g in mip.give.items()
-                             if p == sid and qq == q and vals[g] > 0.5)
-            credit_q = next(k for (p, qq, k), c in mip.credit.items()
-                            if p == sid and qq == q and vals[c] > 0.5)
+            seat_from = next(
+                e for (p, qq, e), g in mip.give.items() if p == sid and qq == q and vals[g] > 0.5
+            )
+            credit_q = next(
+                k for (p, qq, k), c in mip.credit.items() if p == sid and qq == q and vals[c] > 0.5
+            )
         start, end = periods[q]
-        out.append(Assignment(staff=sid, quarter=q, center=cid, start=start, end=end, kind=kind,
-                              seat_from=seat_from, credit_quarter=credit_q))
+        out.append(
+            Assignment(
+                staff=sid,
+                quarter=q,
+                center=cid,
+                start=start,
+                end=end,
+                kind=kind,
+                seat_from=seat_from,
+                credit_quarter=credit_q,
+            )
+        )
     first = data.policy.first_quarter
     deferrals = [
         (r.department, r.quarter - first, mip.schedule.choices[mip.schedule.applied[k]])
@@ -452,8 +484,7 @@ def solve_mip(
         if res is None:
             continue
         if data.policy.objective_mode == "weighted":
-            key: tuple[int, ...] = (
-                sum(data.policy.weights.get(n, 1) * levels[n] for n in LEVELS),)
+            key: tuple[int, ...] = (sum(data.policy.weights.get(n, 1) * levels[n] for n in LEVELS),)
         else:
             key = tuple(levels[n] for n in order)
         if best is None or key < best[0]:
@@ -470,5 +501,11 @@ def solve_mip(
         objective = 0.0
         for v in key:  # fold for information only: a mixed radix large enough for these levels
             objective = objective * 1_000_000 + v
-    return MipResult(final, levels=levels, runtime=runtime, objective=objective, solution=sol,
-                     alternatives=len(alts))
+    return MipResult(
+        final,
+        levels=levels,
+        runtime=runtime,
+        objective=objective,
+        solution=sol,
+        alternatives=len(alts),
+    )

@@ -25,8 +25,6 @@ from assignments.roster.solution import ranks
 
 __all__ = ["FAMILIES", "RosterModel", "build_model"]
 
-SYMMETRY = False
-
 LinearExpr = Any
 
 
@@ -41,14 +39,21 @@ class Family:
 
 FAMILIES: dict[str, Family] = {
     "seats": Family("R1 seats", True, "every center receives exactly its seats each quarter"),
-    "availability": Family("R2 whole quarter", True,
-                           "nobody serves a quarter that overlaps their unavailable days"),
-    "order": Family("R4 published order", True,
-                    "each department fills its turn's seats, less seats given to or credited "
-                    "for pulled-forward promotion candidates"),
-    "pull": Family("R6 promotion", True,
-                   "a pulled-forward candidate takes a seat of the department whose turn it is "
-                   "and counts towards their own department's next turn"),
+    "availability": Family(
+        "R2 whole quarter", True, "nobody serves a quarter that overlaps their unavailable days"
+    ),
+    "order": Family(
+        "R4 published order",
+        True,
+        "each department fills its turn's seats, less seats given to or credited "
+        "for pulled-forward promotion candidates",
+    ),
+    "pull": Family(
+        "R6 promotion",
+        True,
+        "a pulled-forward candidate takes a seat of the department whose turn it is "
+        "and counts towards their own department's next turn",
+    ),
     "deadline": Family("R6 promotion deadline", True, "a candidate serves by their deadline"),
     "once": Family("R7 once per cycle", True, "a person serves at most once per cycle"),
     "consecutive": Family("R7 consecutive", True, "never two consecutive quarters"),
@@ -108,14 +113,14 @@ def build_model(
     def lit(family: str, key: tuple[Any, ...]) -> list[cp_model.IntVar]:
         if not explain:
             return []
-        b = m.NewBoolVar(f"{family}{key}")
+        b = m.new_bool_var(f"{family}{key}")
         literals.append((b, family, key))
         return [b]
 
     def enforce(ct: cp_model.Constraint, family: str, key: tuple[Any, ...]) -> None:
         lits = lit(family, key)
         if lits:
-            ct.OnlyEnforceIf(lits)
+            ct.only_enforce_if(lits)
 
     requested: set[str] = {s for c in data.centers for s in c.specialty_weights()}
     klass: dict[str, tuple[Title, str | None]] = {}
@@ -135,7 +140,7 @@ def build_model(
         return not (q == 0 and s.last_served is not None and s.last_served == first - 1)
 
     def add(s: Any, q: int, svc: Service) -> None:
-        v = m.NewBoolVar(f"x[{s.id},{q}]")
+        v = m.new_bool_var(f"x[{s.id},{q}]")
         served[(s.id, q)] = v
         service[(s.id, q)] = svc
         all_vars.append(v)
@@ -168,9 +173,9 @@ def build_model(
                 if allowed(s, q2):
                     add(s, q2, Service("swap", prev))
             elif service[key].kind == "pulled" and key not in split:
-                a = m.NewBoolVar(f"pull[{s.id},{q2}]")
-                b = m.NewBoolVar(f"swapc[{s.id},{q2}]")
-                m.Add(served[key] == a + b)
+                a = m.new_bool_var(f"pull[{s.id},{q2}]")
+                b = m.new_bool_var(f"swapc[{s.id},{q2}]")
+                m.add(served[key] == a + b)
                 split[key] = (a, b, Service("swap", prev))
                 all_vars += [a, b]
     if explain:
@@ -179,9 +184,9 @@ def build_model(
             if blocked:
                 lits = lit("availability", (s.id,))
                 for q in blocked:
-                    m.Add(served[(s.id, q)] == 0).OnlyEnforceIf(lits)
+                    m.add(served[(s.id, q)] == 0).only_enforce_if(lits)
             if s.last_served is not None and s.last_served == first - 1 and (s.id, 0) in served:
-                m.Add(served[(s.id, 0)] == 0).OnlyEnforceIf(lit("consecutive", (s.id, -1)))
+                m.add(served[(s.id, 0)] == 0).only_enforce_if(lit("consecutive", (s.id, -1)))
 
     by_q: dict[int, list[str]] = defaultdict(list)
     for sid, q in served:
@@ -199,19 +204,22 @@ def build_model(
             members[klass[sid]].append(served[(sid, q)])
         for c in data.centers:
             for k, vs in members.items():
-                z[(q, c.id, k)] = m.NewIntVar(0, min(c.seats, len(vs)), f"z[{q},{c.id},{k}]")
+                z[(q, c.id, k)] = m.new_int_var(0, min(c.seats, len(vs)), f"z[{q},{c.id},{k}]")
                 all_vars.append(z[(q, c.id, k)])
-            enforce(m.Add(sum(z[(q, c.id, k)] for k in members) == c.seats), "seats", (c.id, q))
+            enforce(m.add(sum(z[(q, c.id, k)] for k in members) == c.seats), "seats", (c.id, q))
             # R8 title mix
-            need = c.min_intermediate if c.min_intermediate is not None else (
-                data.policy.title_rule.required(c.seats))
+            need = (
+                c.min_intermediate
+                if c.min_intermediate is not None
+                else (data.policy.title_rule.required(c.seats))
+            )
             need = min(need, c.seats)
             have = sum(z[(q, c.id, k)] for k in members if k[0] in rule_titles)
             if data.policy.title_mix_hard:
-                enforce(m.Add(have >= need), "title", (c.id, q))
+                enforce(m.add(have >= need), "title", (c.id, q))
             elif data.policy.title_weight:
-                short = m.NewIntVar(0, need, f"short[{c.id},{q}]")
-                m.Add(have + short >= need)
+                short = m.new_int_var(0, need, f"short[{c.id},{q}]")
+                m.add(have + short >= need)
                 title_short.append(short)
             # requested specialties
             for spec, w in c.specialty_weights().items():
@@ -219,11 +227,11 @@ def build_model(
                 if not ks:
                     spec_miss.append(w)
                     continue
-                cov = m.NewBoolVar(f"cov[{c.id},{q},{spec}]")
-                m.Add(sum(z[(q, c.id, k)] for k in ks) >= cov)
+                cov = m.new_bool_var(f"cov[{c.id},{q},{spec}]")
+                m.add(sum(z[(q, c.id, k)] for k in ks) >= cov)
                 spec_miss.append(w * (1 - cov))
         for k, vs in members.items():
-            m.Add(sum(z[(q, c.id, k)] for c in data.centers) == sum(vs))
+            m.add(sum(z[(q, c.id, k)] for c in data.centers) == sum(vs))
 
     # ---- R4 + R6: the seat ledger of each department and quarter
     turns = schedule.turns
@@ -249,22 +257,23 @@ def build_model(
         gs = []
         for t in schedule.turns_in(q):
             if (t.dept, q) not in give:
-                give[(t.dept, q)] = m.NewIntVar(0, schedule.demand(t.dept, q),
-                                                f"give[{t.dept},{q}]")
+                give[(t.dept, q)] = m.new_int_var(
+                    0, schedule.demand(t.dept, q), f"give[{t.dept},{q}]"
+                )
                 all_vars.append(give[(t.dept, q)])
                 gs.append(give[(t.dept, q)])
-        enforce(m.Add(sum(gs) == sum(pulled_into[q])), "pull", ("quarter", q))
+        enforce(m.add(sum(gs) == sum(pulled_into[q])), "pull", ("quarter", q))
     beyond_total: list[Any] = []
     for ti, vs in credited_to.items():
         t = turns[ti]
         parts = []
         for q, n in t.seats.items():
-            credit[(ti, q)] = m.NewIntVar(0, n, f"credit[{t.dept},{t.cycle},{q}]")
+            credit[(ti, q)] = m.new_int_var(0, n, f"credit[{t.dept},{t.cycle},{q}]")
             all_vars.append(credit[(ti, q)])
             parts.append(credit[(ti, q)])
-        beyond = m.NewIntVar(0, t.beyond, f"beyond[{t.dept},{t.cycle}]") if t.beyond else 0
+        beyond = m.new_int_var(0, t.beyond, f"beyond[{t.dept},{t.cycle}]") if t.beyond else 0
         beyond_total.append(beyond)
-        enforce(m.Add(sum(parts) + beyond == sum(vs)), "pull", ("turn", t.dept, t.cycle))
+        enforce(m.add(sum(parts) + beyond == sum(vs)), "pull", ("turn", t.dept, t.cycle))
     credit_at: dict[tuple[str, int], list[cp_model.IntVar]] = defaultdict(list)
     credit_in_q: dict[int, list[cp_model.IntVar]] = defaultdict(list)
     for (ti, q), v in credit.items():
@@ -272,13 +281,13 @@ def build_model(
         credit_in_q[q].append(v)
     for d, q2 in swap_pairs:
         n = sum(1 for s in members_of[d] if (s.id, q2) in served)
-        swap[(d, q2)] = m.NewIntVar(0, n, f"swap[{d},{q2}]")
+        swap[(d, q2)] = m.new_int_var(0, n, f"swap[{d},{q2}]")
         all_vars.append(swap[(d, q2)])
     swap_in_q: dict[int, list[cp_model.IntVar]] = defaultdict(list)
-    for (d, q2), v in swap.items():
+    for (_d, q2), v in swap.items():
         swap_in_q[q2].append(v)
     for q2 in credit_quarters:  # every credited seat is filled by a department that gave one
-        enforce(m.Add(sum(swap_in_q[q2]) == sum(credit_in_q[q2])), "pull", ("swap", q2))
+        enforce(m.add(sum(swap_in_q[q2]) == sum(credit_in_q[q2])), "pull", ("swap", q2))
     giver_depts = sorted({d for d, _q in givers})
     swap_beyond: list[Any] = []
     for d in giver_depts:
@@ -287,19 +296,20 @@ def build_model(
         for r in credit_quarters:  # a seat is filled only after it was given
             lhs = [v for q2, v in swaps.items() if q2 <= r]
             if lhs:
-                m.Add(sum(lhs) <= sum(v for q, v in gives.items() if q < r))
-        later = m.NewIntVar(0, data.seats_per_quarter * H, f"swap_beyond[{d}]")
+                m.add(sum(lhs) <= sum(v for q, v in gives.items() if q < r))
+        later = m.new_int_var(0, data.seats_per_quarter * H, f"swap_beyond[{d}]")
         swap_beyond.append(later)
-        m.Add(sum(swaps.values()) + later == sum(gives.values()))
+        m.add(sum(swaps.values()) + later == sum(gives.values()))
     if giver_depts or beyond_total:
-        m.Add(sum(swap_beyond) == sum(beyond_total))
+        m.add(sum(swap_beyond) == sum(beyond_total))
     keys = {(t.dept, q) for t in turns for q in t.seats} | set(own)
     for d, q in sorted(keys):
         need = schedule.demand(d, q)
         g = give.get((d, q), 0)
         enforce(
-            m.Add(sum(own[(d, q)]) == need - g - sum(credit_at[(d, q)]) + swap.get((d, q), 0)),
-            "order", (d, q),
+            m.add(sum(own[(d, q)]) == need - g - sum(credit_at[(d, q)]) + swap.get((d, q), 0)),
+            "order",
+            (d, q),
         )
 
     # ---- R6 deadlines
@@ -310,8 +320,9 @@ def build_model(
         if dl >= H:
             continue
         enforce(
-            m.Add(sum(served[(s.id, q)] for q in range(dl + 1) if (s.id, q) in served) >= 1),
-            "deadline", (s.id,),
+            m.add(sum(served[(s.id, q)] for q in range(dl + 1) if (s.id, q) in served) >= 1),
+            "deadline",
+            (s.id,),
         )
 
     # ---- R7 once per cycle, never consecutive quarters
@@ -325,27 +336,10 @@ def build_model(
             by_cycle[(sid, svc.cycle)].append(served[(sid, q)])
     for (sid, c), vs in by_cycle.items():
         if len(vs) > 1:
-            enforce(m.Add(sum(vs) <= 1), "once", (sid, c))
+            enforce(m.add(sum(vs) <= 1), "once", (sid, c))
     for sid, q in list(served):
         if (sid, q + 1) in served:
-            enforce(m.Add(served[(sid, q)] + served[(sid, q + 1)] <= 1), "consecutive", (sid, q))
-
-    # ---- symmetry breaking (not a rule): interchangeable colleagues — same department, title,
-    # requested specialty, availability, no promotion flag, same past rotations — are ranked by
-    # id only, so whoever is first in line serves at least as often (swapping two such people's
-    # whole schedules changes nothing but the fairness level, which this order never worsens)
-    if not explain and SYMMETRY:
-        groups: dict[tuple[Any, ...], list[Any]] = defaultdict(list)
-        for s in data.staff:
-            if s.promotion_candidate:
-                continue
-            quarters = tuple(q for q in range(H) if (s.id, q) in served)
-            groups[(s.department, klass[s.id], quarters, s.times_served, s.last_served)].append(s)
-        for members in groups.values():
-            members.sort(key=lambda s: rank[s.id])
-            qs = [q for q in range(H) if (members[0].id, q) in served]
-            for a, b in zip(members, members[1:], strict=False):
-                m.Add(sum(served[(a.id, q)] for q in qs) >= sum(served[(b.id, q)] for q in qs))
+            enforce(m.add(served[(sid, q)] + served[(sid, q + 1)] <= 1), "consecutive", (sid, q))
 
     # ---- objective levels
     levels: dict[str, LinearExpr] = {}
@@ -362,8 +356,8 @@ def build_model(
             before = [served[(s.id, r)] for r in range(q + 1) if (s.id, r) in served]
             if not before:
                 continue
-            u = m.NewBoolVar(f"u[{s.id},{q}]")
-            m.Add(u <= sum(before))
+            u = m.new_bool_var(f"u[{s.id},{q}]")
+            m.add(u <= sum(before))
             us.append(u)
         promo_terms.append(H - sum(us))
     levels["promotion"] = sum(promo_terms)
@@ -376,14 +370,15 @@ def build_model(
             if b == 0:
                 continue
             sent = [served[(sid, q)] for sid in by_q[q] if staff_of[sid].department == d.id]
-            dev = m.NewIntVar(0, b, f"dev[{d.id},{q}]")
-            m.Add(dev >= b - sum(sent))
+            dev = m.new_int_var(0, b, f"dev[{d.id},{q}]")
+            m.add(dev >= b - sum(sent))
             dev_terms.append(dev)
     levels["departures"] = sum(dev_terms)
     ub["departures"] = data.seats_per_quarter * H
     levels["mix"] = data.policy.title_weight * sum(title_short) + sum(spec_miss)
     ub["mix"] = data.policy.title_weight * data.seats_per_quarter * H + H * sum(
-        w for c in data.centers for w in c.specialty_weights().values())
+        w for c in data.centers for w in c.specialty_weights().values()
+    )
     levels["fairness"] = sum(rank[sid] * v for (sid, _q), v in served.items())
     ub["fairness"] = H * sum(
         max((rank[s.id] for s in data.staff if s.department == d.id), default=0)
@@ -393,9 +388,22 @@ def build_model(
     ub["changes"] = 0
 
     rm = RosterModel(
-        data=data, schedule=schedule, model=m, served=served, service=service, z=z,
-        klass=klass, give=give, credit=credit, swap=swap, split=split, turns=turns, levels=levels, level_ub=ub,
-        literals=literals, variables=all_vars,
+        data=data,
+        schedule=schedule,
+        model=m,
+        served=served,
+        service=service,
+        z=z,
+        klass=klass,
+        give=give,
+        credit=credit,
+        swap=swap,
+        split=split,
+        turns=turns,
+        levels=levels,
+        level_ub=ub,
+        literals=literals,
+        variables=all_vars,
     )
     return rm
 
@@ -404,4 +412,3 @@ def _baseline(data: RosterData) -> Schedule:
     from assignments.roster.schedule import baseline
 
     return baseline(data)
-

@@ -21,22 +21,45 @@ _KIND = {
     "en": {"turn": "own turn", "pulled": "promotion, pulled forward", "swap": "seat swap"},
 }
 _SHEETS = {
-    "zh": {"roster": "排班", "departments": "科室汇总", "money": "费用", "money_summary": "费用汇总",
-           "notes": "说明"},
-    "en": {"roster": "roster", "departments": "departments", "money": "money",
-           "money_summary": "money_summary", "notes": "notes"},
+    "zh": {
+        "roster": "排班",
+        "departments": "科室汇总",
+        "money": "费用",
+        "money_summary": "费用汇总",
+        "notes": "说明",
+    },
+    "en": {
+        "roster": "roster",
+        "departments": "departments",
+        "money": "money",
+        "money_summary": "money_summary",
+        "notes": "notes",
+    },
 }
 _COLS = {
-    "quarter": ("季度", "quarter"), "start": ("交接日", "handover day"),
-    "end": ("结束日", "last day"), "center": ("卫生院", "health center"),
-    "staff": ("工号", "staff id"), "name": ("姓名", "name"), "department": ("科室", "department"),
-    "title": ("职称", "title"), "specialty": ("专业", "specialty"), "kind": ("类型", "kind"),
-    "note": ("备注", "note"), "order": ("顺序", "order"), "turns": ("轮次", "turns"),
-    "sent": ("派出人数", "people sent"), "deferrals": ("后延", "deferrals"),
+    "quarter": ("季度", "quarter"),
+    "start": ("交接日", "handover day"),
+    "end": ("结束日", "last day"),
+    "center": ("卫生院", "health center"),
+    "staff": ("工号", "staff id"),
+    "name": ("姓名", "name"),
+    "department": ("科室", "department"),
+    "title": ("职称", "title"),
+    "specialty": ("专业", "specialty"),
+    "kind": ("类型", "kind"),
+    "note": ("备注", "note"),
+    "order": ("顺序", "order"),
+    "turns": ("轮次", "turns"),
+    "sent": ("派出人数", "people sent"),
+    "deferrals": ("后延", "deferrals"),
     "pulled": ("提前晋升人员", "candidates pulled forward"),
-    "reward": ("科室奖励(元)", "department reward (yuan)"), "year": ("年度", "year"),
-    "subsidy": ("下乡补助(元)", "rural subsidy (yuan)"), "total": ("合计(元)", "total (yuan)"),
-    "people": ("人次", "rotations"), "type": ("类别", "type"), "text": ("内容", "text"),
+    "reward": ("科室奖励(元)", "department reward (yuan)"),
+    "year": ("年度", "year"),
+    "subsidy": ("下乡补助(元)", "rural subsidy (yuan)"),
+    "total": ("合计(元)", "total (yuan)"),
+    "people": ("人次", "rotations"),
+    "type": ("类别", "type"),
+    "text": ("内容", "text"),
 }
 
 
@@ -50,7 +73,9 @@ def _turns_text(data: RosterData, sched: Schedule, dept: str) -> str:
     for t in sched.turns:
         if t.dept != dept or not t.seats:
             continue
-        where = ", ".join(f"{data.policy.first_quarter + q}×{n}" for q, n in sorted(t.seats.items()))
+        where = ", ".join(
+            f"{data.policy.first_quarter + q}×{n}" for q, n in sorted(t.seats.items())
+        )
         parts.append(f"C{t.cycle + 1}: {where}" + (" …" if t.beyond else ""))
     return "; ".join(parts)
 
@@ -70,52 +95,68 @@ def roster_tables(
         s = staff[a.staff]
         note = ""
         if a.kind == "pulled":
-            credit = (str(first + a.credit_quarter) if a.credit_quarter is not None
-                      else ("programme end" if lang == "en" else "方案期后"))
+            credit = (
+                str(first + a.credit_quarter)
+                if a.credit_quarter is not None
+                else ("programme end" if lang == "en" else "方案期后")
+            )
             seat = depts[a.seat_from].label if a.seat_from else "?"
-            note = (f"seat from {seat}; counts for {depts[s.department].label} in {credit}"
-                    if lang == "en" else
-                    f"占用{seat}席位；计入{depts[s.department].label} {credit} 轮次")
+            note = (
+                f"seat from {seat}; counts for {depts[s.department].label} in {credit}"
+                if lang == "en"
+                else f"占用{seat}席位；计入{depts[s.department].label} {credit} 轮次"
+            )
         elif a.kind == "swap":
-            note = ("fills the seat its department gave to a promotion candidate" if lang == "en"
-                    else "补回本科室让给晋升人员的席位")
-        rows.append({
-            _h("quarter", lang): str(first + a.quarter),
-            _h("start", lang): a.start.isoformat(),
-            _h("end", lang): a.end.isoformat(),
-            _h("center", lang): centers[a.center].label,
-            _h("staff", lang): a.staff,
-            _h("name", lang): s.label,
-            _h("department", lang): depts[s.department].label,
-            _h("title", lang): s.title.value if lang == "zh" else s.title.en,
-            _h("specialty", lang): data.specialty(s) or "",
-            _h("kind", lang): kinds[a.kind],
-            _h("note", lang): note,
-        })
+            note = (
+                "fills the seat its department gave to a promotion candidate"
+                if lang == "en"
+                else "补回本科室让给晋升人员的席位"
+            )
+        rows.append(
+            {
+                _h("quarter", lang): str(first + a.quarter),
+                _h("start", lang): a.start.isoformat(),
+                _h("end", lang): a.end.isoformat(),
+                _h("center", lang): centers[a.center].label,
+                _h("staff", lang): a.staff,
+                _h("name", lang): s.label,
+                _h("department", lang): depts[s.department].label,
+                _h("title", lang): s.title.value if lang == "zh" else s.title.en,
+                _h("specialty", lang): data.specialty(s) or "",
+                _h("kind", lang): kinds[a.kind],
+                _h("note", lang): note,
+            }
+        )
     roster = pd.DataFrame(rows)
 
     sent = Counter(staff[a.staff].department for a in sol.assignments)
     pulled: dict[str, list[str]] = defaultdict(list)
     for a in sol.assignments:
         if a.kind == "pulled":
-            pulled[staff[a.staff].department].append(f"{staff[a.staff].label} ({first + a.quarter})")
+            pulled[staff[a.staff].department].append(
+                f"{staff[a.staff].label} ({first + a.quarter})"
+            )
     deferred: dict[str, list[str]] = defaultdict(list)
     for (d, c), dec in sched.choices.items():
-        label = {"next": "自动后延" if lang == "zh" else "next",
-                 "last": "调至最后一批" if lang == "zh" else "last"}[dec.value]
+        label = {
+            "next": "自动后延" if lang == "zh" else "next",
+            "last": "调至最后一批" if lang == "zh" else "last",
+        }[dec.value]
         auto = (" (solver)" if lang == "en" else "（系统选择）") if (d, c) in sched.auto else ""
         deferred[d].append(f"C{c + 1}: {label}{auto}")
     dept_rows = []
     for d in data.departments:
-        dept_rows.append({
-            _h("order", lang): d.order,
-            _h("department", lang): d.label,
-            _h("turns", lang): _turns_text(data, sched, d.id),
-            _h("sent", lang): sent[d.id],
-            _h("deferrals", lang): "; ".join(deferred[d.id]),
-            _h("pulled", lang): "; ".join(pulled[d.id]),
-            _h("reward", lang): sent[d.id] * data.policy.reward_per_person,
-        })
+        dept_rows.append(
+            {
+                _h("order", lang): d.order,
+                _h("department", lang): d.label,
+                _h("turns", lang): _turns_text(data, sched, d.id),
+                _h("sent", lang): sent[d.id],
+                _h("deferrals", lang): "; ".join(deferred[d.id]),
+                _h("pulled", lang): "; ".join(pulled[d.id]),
+                _h("reward", lang): sent[d.id] * data.policy.reward_per_person,
+            }
+        )
     departments = pd.DataFrame(dept_rows)
 
     per_rotation = data.policy.subsidy_per_rotation
@@ -123,29 +164,33 @@ def roster_tables(
     for a in sorted(sol.assignments, key=lambda a: (a.quarter, a.staff)):
         s = staff[a.staff]
         q = first + a.quarter
-        money_rows.append({
-            _h("year", lang): q.year,
-            _h("quarter", lang): str(q),
-            _h("staff", lang): a.staff,
-            _h("name", lang): s.label,
-            _h("department", lang): depts[s.department].label,
-            _h("subsidy", lang): per_rotation,
-            _h("reward", lang): data.policy.reward_per_person,
-            _h("total", lang): per_rotation + data.policy.reward_per_person,
-        })
+        money_rows.append(
+            {
+                _h("year", lang): q.year,
+                _h("quarter", lang): str(q),
+                _h("staff", lang): a.staff,
+                _h("name", lang): s.label,
+                _h("department", lang): depts[s.department].label,
+                _h("subsidy", lang): per_rotation,
+                _h("reward", lang): data.policy.reward_per_person,
+                _h("total", lang): per_rotation + data.policy.reward_per_person,
+            }
+        )
     money = pd.DataFrame(money_rows)
     if not money.empty:
         summary = (
             money.groupby([_h("department", lang), _h("year", lang)], sort=True)
-            .agg(**{
-                _h("people", lang): (_h("staff", lang), "count"),
-                _h("subsidy", lang): (_h("subsidy", lang), "sum"),
-                _h("reward", lang): (_h("reward", lang), "sum"),
-                _h("total", lang): (_h("total", lang), "sum"),
-            })
+            .agg(
+                **{
+                    _h("people", lang): (_h("staff", lang), "count"),
+                    _h("subsidy", lang): (_h("subsidy", lang), "sum"),
+                    _h("reward", lang): (_h("reward", lang), "sum"),
+                    _h("total", lang): (_h("total", lang), "sum"),
+                }
+            )
             .reset_index()
         )
-        total_row = {c: "" for c in summary.columns}
+        total_row: dict[str, object] = {c: "" for c in summary.columns}
         total_row[_h("department", lang)] = "合计" if lang == "zh" else "total"
         for c in (_h("people", lang), _h("subsidy", lang), _h("reward", lang), _h("total", lang)):
             total_row[c] = int(summary[c].sum())
@@ -156,12 +201,19 @@ def roster_tables(
     notes = []
     if result is not None:
         for w in result.warnings:
-            notes.append({_h("type", lang): "警告" if lang == "zh" else "warning", _h("text", lang): w})
+            notes.append(
+                {_h("type", lang): "警告" if lang == "zh" else "warning", _h("text", lang): w}
+            )
         for e in result.explanation:
-            notes.append({_h("type", lang): "说明" if lang == "zh" else "explanation",
-                          _h("text", lang): e})
-    notes.append({_h("type", lang): "日历" if lang == "zh" else "calendar",
-                  _h("text", lang): data.calendar.source()})
+            notes.append(
+                {_h("type", lang): "说明" if lang == "zh" else "explanation", _h("text", lang): e}
+            )
+    notes.append(
+        {
+            _h("type", lang): "日历" if lang == "zh" else "calendar",
+            _h("text", lang): data.calendar.source(),
+        }
+    )
     sheets = _SHEETS[lang]
     return {
         sheets["roster"]: roster,
@@ -184,12 +236,21 @@ def result_json(data: RosterData, result: Result[RosterSolution]) -> dict[str, A
     }
     if result.solution is not None:
         out["assignments"] = [
-            {"staff": a.staff, "quarter": str(first + a.quarter), "center": a.center,
-             "start": a.start.isoformat(), "end": a.end.isoformat(), "kind": a.kind,
-             "seat_from": a.seat_from,
-             "credit_quarter": None if a.credit_quarter is None else str(first + a.credit_quarter)}
-            for a in sorted(result.solution.assignments, key=lambda a: (a.quarter, a.center,
-                                                                         a.staff))
+            {
+                "staff": a.staff,
+                "quarter": str(first + a.quarter),
+                "center": a.center,
+                "start": a.start.isoformat(),
+                "end": a.end.isoformat(),
+                "kind": a.kind,
+                "seat_from": a.seat_from,
+                "credit_quarter": None
+                if a.credit_quarter is None
+                else str(first + a.credit_quarter),
+            }
+            for a in sorted(
+                result.solution.assignments, key=lambda a: (a.quarter, a.center, a.staff)
+            )
         ]
     return out
 
@@ -200,12 +261,18 @@ def gantt_rows(data: RosterData, sol: RosterSolution) -> pd.DataFrame:
     depts = {d.id: d for d in data.departments}
     centers = {c.id: c for c in data.centers}
     first = data.policy.first_quarter
-    return pd.DataFrame([
-        {"quarter": str(first + a.quarter), "center": centers[a.center].label,
-         "department": depts[staff[a.staff].department].label, "staff": staff[a.staff].label,
-         "candidate": staff[a.staff].promotion_candidate}
-        for a in sol.assignments
-    ])
+    return pd.DataFrame(
+        [
+            {
+                "quarter": str(first + a.quarter),
+                "center": centers[a.center].label,
+                "department": depts[staff[a.staff].department].label,
+                "staff": staff[a.staff].label,
+                "candidate": staff[a.staff].promotion_candidate,
+            }
+            for a in sol.assignments
+        ]
+    )
 
 
 def write_outputs(
@@ -225,37 +292,50 @@ def write_outputs(
             write_csv_folder(stage / "csv", tables)
             rows = gantt_rows(data, result.solution)
             n_q = rows["quarter"].nunique()
-            fig, ax = new_axes(figsize=(max(8.0, 1.6 * n_q + 3), max(4.0, 1.0 * len(data.centers)
-                                                                      + 2)))
+            fig, ax = new_axes(
+                figsize=(max(8.0, 1.6 * n_q + 3), max(4.0, 1.0 * len(data.centers) + 2))
+            )
             plot_roster_gantt(rows, ax=ax, lang=lang)
             save_figure(fig, stage / "roster_gantt.png")
             written += [Path(out_dir) / n for n in ("roster.xlsx", "csv", "roster_gantt.png")]
         else:
-            notes = pd.DataFrame({
-                _h("type", lang): ["说明" if lang == "zh" else "explanation"] * len(
-                    result.explanation) + ["警告" if lang == "zh" else "warning"] * len(
-                    result.warnings),
-                _h("text", lang): [*result.explanation, *result.warnings],
-            })
+            notes = pd.DataFrame(
+                {
+                    _h("type", lang): ["说明" if lang == "zh" else "explanation"]
+                    * len(result.explanation)
+                    + ["警告" if lang == "zh" else "warning"] * len(result.warnings),
+                    _h("text", lang): [*result.explanation, *result.warnings],
+                }
+            )
             write_excel(stage / "roster.xlsx", {_SHEETS[lang]["notes"]: notes})
             written.append(Path(out_dir) / "roster.xlsx")
     return written
 
 
-def summary_lines(data: RosterData, result: Result[RosterSolution], *, lang: str = "zh",
-                  max_rows: int = 40) -> list[str]:
+def summary_lines(
+    data: RosterData, result: Result[RosterSolution], *, lang: str = "zh", max_rows: int = 40
+) -> list[str]:
     """A printed summary: status, figures, the roster (short), explanations, warnings."""
     zh = lang == "zh"
     lines = []
     s = result.summary()
     gap = "—" if result.gap is None else f"{100 * result.gap:.2f}%"
-    lines.append(("状态" if zh else "Status") + f": {result.status.value}   "
-                 + ("目标" if zh else "objective") + f": {result.objective}   "
-                 + ("下界" if zh else "bound") + f": {result.bound}   gap: {gap}   "
-                 + ("用时" if zh else "time") + f": {s['runtime']:.2f}s")
+    lines.append(
+        ("状态" if zh else "Status")
+        + f": {result.status.value}   "
+        + ("目标" if zh else "objective")
+        + f": {result.objective}   "
+        + ("下界" if zh else "bound")
+        + f": {result.bound}   gap: {gap}   "
+        + ("用时" if zh else "time")
+        + f": {s['runtime']:.2f}s"
+    )
     if result.objectives:
-        lines.append(("分层目标" if zh else "Levels") + ": " + ", ".join(
-            f"{k}={v:g}" for k, v in result.objectives.items()))
+        lines.append(
+            ("分层目标" if zh else "Levels")
+            + ": "
+            + ", ".join(f"{k}={v:g}" for k, v in result.objectives.items())
+        )
     sol = result.solution
     if sol is not None:
         staff = {x.id: x for x in data.staff}
@@ -267,19 +347,26 @@ def summary_lines(data: RosterData, result: Result[RosterSolution], *, lang: str
             mark = {"pulled": "★", "swap": "↺"}.get(a.kind, "")
             by_q[a.quarter].append(
                 f"{centers[a.center].label}:{staff[a.staff].label}{mark}"
-                f"({depts[staff[a.staff].department].label})")
+                f"({depts[staff[a.staff].department].label})"
+            )
         for q in sorted(by_q)[:max_rows]:
             start = next(a.start for a in sol.assignments if a.quarter == q)
             people = by_q[q]
-            shown = "、".join(people[:12]) + (f" … (+{len(people) - 12})" if len(people) > 12
-                                              else "")
+            shown = "、".join(people[:12]) + (
+                f" … (+{len(people) - 12})" if len(people) > 12 else ""
+            )
             lines.append(f"  {first + q} [{start}] {shown}")
         sent = len(sol.assignments)
-        lines.append(("下乡人次" if zh else "Rotations") + f": {sent}   "
-                     + ("补助合计" if zh else "subsidies") + f": "
-                     f"{sent * data.policy.subsidy_per_rotation:,} 元   "
-                     + ("科室奖励合计" if zh else "department rewards") + f": "
-                     f"{sent * data.policy.reward_per_person:,} 元")
+        lines.append(
+            ("下乡人次" if zh else "Rotations")
+            + f": {sent}   "
+            + ("补助合计" if zh else "subsidies")
+            + f": "
+            f"{sent * data.policy.subsidy_per_rotation:,} 元   "
+            + ("科室奖励合计" if zh else "department rewards")
+            + f": "
+            f"{sent * data.policy.reward_per_person:,} 元"
+        )
     for e in result.explanation[:30]:
         lines.append(e)
     if len(result.explanation) > 30:

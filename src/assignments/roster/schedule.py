@@ -132,9 +132,7 @@ def build_schedule(
     """
     sizes = [s for _, s in order]
     n_cycles = _cycles_needed(sizes, seats)
-    cycles: list[list[Block]] = [
-        [Block(d, c, s) for d, s in order] for c in range(n_cycles)
-    ]
+    cycles: list[list[Block]] = [[Block(d, c, s) for d, s in order] for c in range(n_cycles)]
     choices: dict[tuple[str, int], DeferralDecision] = {}
     applied: list[tuple[str, int]] = [("", -1)] * len(deferrals)
     for k in sorted(range(len(deferrals)), key=lambda k: deferrals[k][1]):
@@ -143,8 +141,13 @@ def build_schedule(
         turn = next((t for t in turns if t.dept == dept and t.seats.get(q, 0) > 0), None)
         if turn is None:
             mine = [t for t in turns if t.dept == dept and t.seats]
-            where = ", ".join(f"cycle {t.cycle + 1}: quarter {t.first + 1}"  # type: ignore[operator]
-                              for t in mine) or "none inside the programme"
+            where = (
+                ", ".join(
+                    f"cycle {t.cycle + 1}: quarter {t.first + 1}"  # type: ignore[operator]
+                    for t in mine
+                )
+                or "none inside the programme"
+            )
             raise ScheduleError(
                 f"department '{dept}' has no turn in quarter {q + 1} of the programme, so there "
                 f"is nothing to defer (its turns: {where})"
@@ -179,7 +182,9 @@ def build_schedule(
 
 
 def _cut(
-    cycles: list[list[Block]], seats: Sequence[int], choices: dict[tuple[str, int], DeferralDecision]
+    cycles: list[list[Block]],
+    seats: Sequence[int],
+    choices: dict[tuple[str, int], DeferralDecision],
 ) -> list[Turn]:
     bounds = list(itertools.accumulate(seats, initial=0))  # quarter q = [bounds[q], bounds[q+1])
     horizon = bounds[-1]
@@ -233,8 +238,9 @@ def alternatives(data: RosterData) -> list[Schedule]:
         )
     out: list[Schedule] = []
     first_error: ScheduleError | None = None
-    for combo in itertools.product((DeferralDecision.NEXT, DeferralDecision.LAST),
-                                   repeat=len(autos)):
+    for combo in itertools.product(
+        (DeferralDecision.NEXT, DeferralDecision.LAST), repeat=len(autos)
+    ):
         chosen = dict(zip((id(r) for r in autos), combo, strict=True))
         requests = [
             (r.department, _qi(data, r), chosen.get(id(r), r.decision)) for r in data.deferrals
@@ -293,8 +299,11 @@ def previous_turn(schedule: Schedule, dept: str, q: int) -> Turn | None:
     """
     best = None
     for t in schedule.turns:
-        if t.dept == dept and t.first is not None and t.first < q and (
-            best is None or (t.cycle, t.position) > (best.cycle, best.position)
+        if (
+            t.dept == dept
+            and t.first is not None
+            and t.first < q
+            and (best is None or (t.cycle, t.position) > (best.cycle, best.position))
         ):
             best = t
     return best

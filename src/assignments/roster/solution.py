@@ -7,6 +7,7 @@ passes both before it is returned, and the tests assert it.
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -142,14 +143,23 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
     asked = Counter((r.department, r.quarter - data.policy.first_quarter) for r in data.deferrals)
     given = Counter((d, q) for d, q, _ in sol.deferrals)
     if asked != given:
-        v.append(Violation("R5 deferral", f"deferrals applied {sorted(given)} differ from the "
-                           f"requests {sorted(asked)}"))
+        v.append(
+            Violation(
+                "R5 deferral",
+                f"deferrals applied {sorted(given)} differ from the requests {sorted(asked)}",
+            )
+        )
     for r in data.deferrals:
         if r.decision is not DeferralDecision.AUTO:
             qi = r.quarter - data.policy.first_quarter
             if (r.department, qi, r.decision) not in sol.deferrals:
-                v.append(Violation("R5 deferral", f"request of '{r.department}' for {r.quarter} "
-                                   f"was decided '{r.decision.value}' but not applied so"))
+                v.append(
+                    Violation(
+                        "R5 deferral",
+                        f"request of '{r.department}' for {r.quarter} "
+                        f"was decided '{r.decision.value}' but not applied so",
+                    )
+                )
     try:
         sched = schedule_of(data, sol)
     except ValueError as exc:
@@ -167,29 +177,45 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
             continue
         # R2: one whole quarter, at one center, with no unavailable day
         if (a.staff, a.quarter) in seen_cell:
-            v.append(Violation("R2 whole quarter",
-                               f"{a.staff} is assigned twice in quarter {a.quarter + 1}"))
+            v.append(
+                Violation(
+                    "R2 whole quarter", f"{a.staff} is assigned twice in quarter {a.quarter + 1}"
+                )
+            )
         seen_cell.add((a.staff, a.quarter))
         lo, hi = periods[a.quarter]
         for u in data.unavailability:
             if u.staff == a.staff and u.start <= hi and lo <= u.end:
-                v.append(Violation("R2 whole quarter",
-                                   f"{a.staff} serves {lo}–{hi} but is unavailable "
-                                   f"{u.start}–{u.end} ({u.reason or 'no reason given'})"))
+                v.append(
+                    Violation(
+                        "R2 whole quarter",
+                        f"{a.staff} serves {lo}–{hi} but is unavailable "
+                        f"{u.start}–{u.end} ({u.reason or 'no reason given'})",
+                    )
+                )
                 break
         # R3: handover on the calendar's day
         if (a.start, a.end) != (lo, hi):
-            v.append(Violation("R3 handover",
-                               f"{a.staff} in quarter {a.quarter + 1} runs {a.start}–{a.end}, the "
-                               f"calendar says {lo}–{hi}"))
+            v.append(
+                Violation(
+                    "R3 handover",
+                    f"{a.staff} in quarter {a.quarter + 1} runs {a.start}–{a.end}, the "
+                    f"calendar says {lo}–{hi}",
+                )
+            )
 
     # R1: exact seats
     count = Counter((a.center, a.quarter) for a in sol.assignments)
     for c in data.centers:
         for q in range(H):
             if count[(c.id, q)] != c.seats:
-                v.append(Violation("R1 seats", f"center '{c.id}' has {count[(c.id, q)]} people in "
-                                   f"quarter {q + 1}, needs {c.seats}"))
+                v.append(
+                    Violation(
+                        "R1 seats",
+                        f"center '{c.id}' has {count[(c.id, q)]} people in "
+                        f"quarter {q + 1}, needs {c.seats}",
+                    )
+                )
 
     # R4/R6: every service is in the department's turn, a pulled-forward candidate, or a seat
     # swap; the seat ledger of each department and quarter balances
@@ -206,35 +232,61 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
             continue
         svc = classify(sched, s.department, a.quarter, s.promotion_candidate)
         if a.kind == "swap":
-            prev = svc.turn if svc is not None and svc.kind == "turn" else previous_turn(
-                sched, s.department, a.quarter)
+            prev = (
+                svc.turn
+                if svc is not None and svc.kind == "turn"
+                else previous_turn(sched, s.department, a.quarter)
+            )
             if prev is None:
-                v.append(Violation("R6 promotion", f"{a.staff} fills a swapped seat in quarter "
-                                   f"{a.quarter + 1}, but the department had no turn before"))
+                v.append(
+                    Violation(
+                        "R6 promotion",
+                        f"{a.staff} fills a swapped seat in quarter "
+                        f"{a.quarter + 1}, but the department had no turn before",
+                    )
+                )
                 continue
             cycles_served[a.staff].append(prev.cycle)
             own[(s.department, a.quarter)] += 1
             swaps[(s.department, a.quarter)] += 1
             continue
         if svc is None:
-            v.append(Violation("R4 published order",
-                               f"{a.staff} ({s.department}) serves in quarter {a.quarter + 1}, "
-                               "outside the department's turn, and is not a promotion candidate"))
+            v.append(
+                Violation(
+                    "R4 published order",
+                    f"{a.staff} ({s.department}) serves in quarter {a.quarter + 1}, "
+                    "outside the department's turn, and is not a promotion candidate",
+                )
+            )
             continue
         cycles_served[a.staff].append(svc.cycle)
         if svc.kind == "turn":
             own[(s.department, a.quarter)] += 1
             if a.kind != "turn":
-                v.append(Violation("R6 promotion", f"{a.staff} is marked '{a.kind}' but serves "
-                                   "in the department's own turn"))
+                v.append(
+                    Violation(
+                        "R6 promotion",
+                        f"{a.staff} is marked '{a.kind}' but serves in the department's own turn",
+                    )
+                )
             continue
         if a.kind != "pulled":
-            v.append(Violation("R6 promotion", f"{a.staff} serves before the department's turn "
-                               "but is not marked as pulled forward"))
+            v.append(
+                Violation(
+                    "R6 promotion",
+                    f"{a.staff} serves before the department's turn "
+                    "but is not marked as pulled forward",
+                )
+            )
         turns_here = {t.dept for t in sched.turns_in(a.quarter)}
         if a.seat_from not in turns_here:
-            v.append(Violation("R6 promotion", f"{a.staff}: seat given by '{a.seat_from}', "
-                               f"which has no turn in quarter {a.quarter + 1}"))
+            v.append(
+                Violation(
+                    "R6 promotion",
+                    f"{a.staff}: seat given by '{a.seat_from}', "
+                    f"which has no turn in quarter {a.quarter + 1}",
+                )
+            )
         else:
             give[(a.seat_from, a.quarter)] += 1
         t = svc.turn
@@ -243,17 +295,32 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
         if turn_credit[(id(t), a.credit_quarter)] > (
             t.beyond if a.credit_quarter is None else t.seats.get(a.credit_quarter, 0)
         ):
-            v.append(Violation("R6 promotion", f"{a.staff}: more candidates credited to "
-                               f"'{t.dept}''s turn in cycle {t.cycle + 1} than it has seats there"))
+            v.append(
+                Violation(
+                    "R6 promotion",
+                    f"{a.staff}: more candidates credited to "
+                    f"'{t.dept}''s turn in cycle {t.cycle + 1} than it has seats there",
+                )
+            )
         if a.credit_quarter is None:
             beyond += 1
             if t.beyond == 0:
-                v.append(Violation("R6 promotion", f"{a.staff}: credited beyond the programme, "
-                                   "but the department's next turn is inside it"))
+                v.append(
+                    Violation(
+                        "R6 promotion",
+                        f"{a.staff}: credited beyond the programme, "
+                        "but the department's next turn is inside it",
+                    )
+                )
         elif a.credit_quarter not in t.seats:
-            v.append(Violation("R6 promotion", f"{a.staff}: credited to quarter "
-                               f"{a.credit_quarter + 1}, not a quarter of the department's next "
-                               "turn"))
+            v.append(
+                Violation(
+                    "R6 promotion",
+                    f"{a.staff}: credited to quarter "
+                    f"{a.credit_quarter + 1}, not a quarter of the department's next "
+                    "turn",
+                )
+            )
         else:
             credit[(s.department, a.credit_quarter)] += 1
     for d in data.departments:
@@ -261,40 +328,64 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
             need = sched.demand(d.id, q)
             key = (d.id, q)
             if own[key] != need - give[key] - credit[key] + swaps[key]:
-                v.append(Violation(
-                    "R4 published order",
-                    f"department '{d.id}' sends {own[key]} in quarter {q + 1}; its turn has "
-                    f"{need} seats, {give[key]} given to pulled-forward candidates, "
-                    f"{credit[key]} credited to its own candidates served earlier, {swaps[key]} "
-                    "swapped seats filled",
-                ))
+                v.append(
+                    Violation(
+                        "R4 published order",
+                        f"department '{d.id}' sends {own[key]} in quarter {q + 1}; its turn has "
+                        f"{need} seats, {give[key]} given to pulled-forward candidates, "
+                        f"{credit[key]} credited to its own candidates served earlier, "
+                        f"{swaps[key]} "
+                        "swapped seats filled",
+                    )
+                )
         given = swapped = 0
         for q in range(H):
             if swapped + swaps[(d.id, q)] > given:
-                v.append(Violation("R6 promotion", f"department '{d.id}' fills a swapped seat "
-                                   f"in quarter {q + 1} before giving one"))
+                v.append(
+                    Violation(
+                        "R6 promotion",
+                        f"department '{d.id}' fills a swapped seat "
+                        f"in quarter {q + 1} before giving one",
+                    )
+                )
             given += give[(d.id, q)]
             swapped += swaps[(d.id, q)]
         if swapped > given:
-            v.append(Violation("R6 promotion", f"department '{d.id}' fills {swapped} swapped "
-                               f"seats but gave only {given}"))
+            v.append(
+                Violation(
+                    "R6 promotion",
+                    f"department '{d.id}' fills {swapped} swapped seats but gave only {given}",
+                )
+            )
     for q in range(H):
         filled = sum(n for (d, qq), n in swaps.items() if qq == q)
         credited = sum(n for (d, qq), n in credit.items() if qq == q)
         if filled != credited:
-            v.append(Violation("R6 promotion", f"quarter {q + 1}: {credited} seats credited to "
-                               f"pulled-forward candidates, {filled} filled by seat swaps"))
+            v.append(
+                Violation(
+                    "R6 promotion",
+                    f"quarter {q + 1}: {credited} seats credited to "
+                    f"pulled-forward candidates, {filled} filled by seat swaps",
+                )
+            )
     if sum(give.values()) - sum(swaps.values()) != beyond:
-        v.append(Violation("R6 promotion", "seats given to candidates and seats swapped back do "
-                           "not balance"))
+        v.append(
+            Violation(
+                "R6 promotion", "seats given to candidates and seats swapped back do not balance"
+            )
+        )
     first = data.policy.first_quarter
     for s in data.staff:
         if s.promotion_deadline is None:
             continue
         dl = s.promotion_deadline - first
         if dl < H and not any(a.staff == s.id and a.quarter <= dl for a in sol.assignments):
-            v.append(Violation("R6 promotion", f"candidate {s.id} has not served by the deadline "
-                               f"{s.promotion_deadline}"))
+            v.append(
+                Violation(
+                    "R6 promotion",
+                    f"candidate {s.id} has not served by the deadline {s.promotion_deadline}",
+                )
+            )
 
     # R7: once per cycle, never consecutive quarters (also across the programme start)
     served_q: dict[str, list[int]] = defaultdict(list)
@@ -306,22 +397,34 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
                 v.append(Violation("R7 once per cycle", f"{sid} serves {n} times in cycle {c + 1}"))
     for sid, qs in served_q.items():
         qs = sorted(qs)
-        for a_, b_ in zip(qs, qs[1:], strict=False):
+        for a_, b_ in itertools.pairwise(qs):
             if b_ == a_ + 1:
-                v.append(Violation("R7 once per cycle", f"{sid} serves in consecutive quarters "
-                                   f"{a_ + 1} and {b_ + 1}"))
+                v.append(
+                    Violation(
+                        "R7 once per cycle",
+                        f"{sid} serves in consecutive quarters {a_ + 1} and {b_ + 1}",
+                    )
+                )
         s = staff.get(sid)
         if s and s.last_served is not None and s.last_served == first - 1 and 0 in qs:
-            v.append(Violation("R7 once per cycle", f"{sid} served in {s.last_served} and again "
-                               "in the first quarter"))
+            v.append(
+                Violation(
+                    "R7 once per cycle",
+                    f"{sid} served in {s.last_served} and again in the first quarter",
+                )
+            )
 
     # R8: title mix (hard only when configured so)
     if data.policy.title_mix_hard:
         for (cid, q), n in sorted(_title_counts(data, sol).items()):
             need = _title_need(data, cid)
             if n < need:
-                v.append(Violation("R8 title mix", f"center '{cid}' quarter {q + 1}: {n} of the "
-                                   f"required titles, needs {need}"))
+                v.append(
+                    Violation(
+                        "R8 title mix",
+                        f"center '{cid}' quarter {q + 1}: {n} of the required titles, needs {need}",
+                    )
+                )
     return v
 
 
@@ -358,8 +461,9 @@ def objective_levels(data: RosterData, sol: RosterSolution) -> dict[str, int]:
         if s.promotion_candidate:
             promotion += min(served[s.id]) if served[s.id] else H
     base = build_schedule(data_order(data), [data.seats_per_quarter] * H)
-    sent = Counter((staff[a.staff].department, a.quarter) for a in sol.assignments
-                   if a.staff in staff)
+    sent = Counter(
+        (staff[a.staff].department, a.quarter) for a in sol.assignments if a.staff in staff
+    )
     departures = 0
     for d in data.departments:
         for q in range(H):
@@ -379,5 +483,10 @@ def objective_levels(data: RosterData, sol: RosterSolution) -> dict[str, int]:
                     mix += w
     rank = ranks(data)
     fairness = sum(rank[a.staff] for a in sol.assignments if a.staff in rank)
-    return {"promotion": promotion, "departures": departures, "mix": mix,
-            "fairness": fairness, "changes": 0}
+    return {
+        "promotion": promotion,
+        "departures": departures,
+        "mix": mix,
+        "fairness": fairness,
+        "changes": 0,
+    }

@@ -79,24 +79,25 @@ def _solve_schedule(
 
     def extract(solver: Any) -> dict[str, Any]:
         return {
-            "served": {k: solver.Value(v) for k, v in rm.served.items()},
-            "z": {k: solver.Value(v) for k, v in rm.z.items()},
-            "give": {k: solver.Value(v) for k, v in rm.give.items()},
-            "credit": {k: solver.Value(v) for k, v in rm.credit.items()},
-            "swap": {k: solver.Value(v) for k, v in rm.swap.items()},
-            "split": {k: solver.Value(b) for k, (_a, b, _s) in rm.split.items()},
-            "levels": {n: int(solver.Value(e)) for n, e in rm.levels.items()
-                       if not isinstance(e, int)},
-            "hint": {v: solver.Value(v) for v in rm.variables} if backend is None else None,
+            "served": {k: solver.value(v) for k, v in rm.served.items()},
+            "z": {k: solver.value(v) for k, v in rm.z.items()},
+            "give": {k: solver.value(v) for k, v in rm.give.items()},
+            "credit": {k: solver.value(v) for k, v in rm.credit.items()},
+            "swap": {k: solver.value(v) for k, v in rm.swap.items()},
+            "split": {k: solver.value(b) for k, (_a, b, _s) in rm.split.items()},
+            "levels": {
+                n: int(solver.value(e)) for n, e in rm.levels.items() if not isinstance(e, int)
+            },
+            "hint": {v: solver.value(v) for v in rm.variables} if backend is None else None,
         }
 
     def run_stage(expr: Any, p: SolveParams, label: str, hint: dict[Any, int] | None = None):
         if backend is not None:
             return backend.solve(expr, p, extract)
         if isinstance(expr, int):
-            m.ClearObjective()
+            m.clear_objective()
         else:
-            m.Minimize(expr)
+            m.minimize(expr)
         return run_cpsat(m, p, extract, label=label, hint=hint)
 
     if data.policy.objective_mode == "weighted" and stages:
@@ -132,7 +133,7 @@ def _solve_schedule(
                 return SolveStatus.UNKNOWN, rm, None, {}, {"pruned": 1.0}
             if level_values[name] < incumbent[i]:
                 still_tied = False
-        m.Add(rm.levels[name] <= level_values[name])
+        m.add(rm.levels[name] <= level_values[name])
         hint = values["hint"]
     assert values is not None
     # the final solution's own levels: a later stage may improve an earlier unproven level
@@ -156,17 +157,18 @@ def _roster(rm: RosterModel, values: dict[str, Any]) -> RosterSolution:
     pulled_by_turn: dict[int, list[tuple[int, str]]] = defaultdict(list)
     turn_index = {id(t): i for i, t in enumerate(rm.turns)}
     for q, sids in sorted(by_q.items()):
-        pulled = sorted((s for s in sids if _kind(rm, values, s, q) == "pulled"),
-                        key=lambda s: (rank[s], s))
-        givers = [d for (d, qq), n in sorted(values["give"].items()) if qq == q
-                  for _ in range(n)]
+        pulled = sorted(
+            (s for s in sids if _kind(rm, values, s, q) == "pulled"), key=lambda s: (rank[s], s)
+        )
+        givers = [d for (d, qq), n in sorted(values["give"].items()) if qq == q for _ in range(n)]
         for sid, d in zip(pulled, givers, strict=True):
             seat_from[(sid, q)] = d
             t = rm.service[(sid, q)].turn
             pulled_by_turn[turn_index[id(t)]].append((q, sid))
     for ti, items in pulled_by_turn.items():
-        slots = [qq for (tj, qq), n in sorted(values["credit"].items()) if tj == ti
-                 for _ in range(n)]
+        slots = [
+            qq for (tj, qq), n in sorted(values["credit"].items()) if tj == ti for _ in range(n)
+        ]
         for k, (q, sid) in enumerate(sorted(items)):
             credit_q[(sid, q)] = slots[k] if k < len(slots) else None
     # seats swapped back: the giving department's people filling a credited seat
@@ -174,8 +176,9 @@ def _roster(rm: RosterModel, values: dict[str, Any]) -> RosterSolution:
     for (d, q), n in values["swap"].items():
         mine = [s for s in by_q[q] if staff[s].department == d]
         already = [s for s in mine if _kind(rm, values, s, q) == "swap"]
-        turn = sorted((s for s in mine if _kind(rm, values, s, q) == "turn"),
-                      key=lambda s: (-rank[s], s))
+        turn = sorted(
+            (s for s in mine if _kind(rm, values, s, q) == "turn"), key=lambda s: (-rank[s], s)
+        )
         swap_people.update((s, q) for s in already + turn[: max(0, n - len(already))])
     for q, sids in sorted(by_q.items()):
         by_class: dict[Any, list[str]] = defaultdict(list)
@@ -190,11 +193,18 @@ def _roster(rm: RosterModel, values: dict[str, Any]) -> RosterSolution:
                     if (sid, q) in swap_people:
                         kind = "swap"
                     pulled = kind == "pulled"
-                    assignments.append(Assignment(
-                        staff=sid, quarter=q, center=c.id, start=start, end=end, kind=kind,
-                        seat_from=seat_from.get((sid, q)) if pulled else None,
-                        credit_quarter=credit_q.get((sid, q)) if pulled else None,
-                    ))
+                    assignments.append(
+                        Assignment(
+                            staff=sid,
+                            quarter=q,
+                            center=c.id,
+                            start=start,
+                            end=end,
+                            kind=kind,
+                            seat_from=seat_from.get((sid, q)) if pulled else None,
+                            credit_quarter=credit_q.get((sid, q)) if pulled else None,
+                        )
+                    )
                 del people[:n]
         assert all(not p for p in by_class.values()), "class counts do not add up"
     deferrals = []
@@ -268,18 +278,20 @@ def solve(
         raise InputError(issue) from None
     best: tuple[Any, ...] | None = None
     best_key: tuple[int, ...] | None = None
-    statuses = []
+    statuses: list[SolveStatus] = []
     engines_used: set[str] = set()
     pruned = 0
     unproven = False  # an alternative whose optimum is not known could still be better
     if engine not in ("auto", "cpsat", "highs"):
         raise ValueError(f"unknown engine '{engine}'; use auto, cpsat or highs")
     for alt in alts:
-        share = params.with_time(max(0.1, (time_limit - (time.perf_counter() - t0))
-                                     / max(1, len(alts) - len(statuses))))
+        share = params.with_time(
+            max(0.1, (time_limit - (time.perf_counter() - t0)) / max(1, len(alts) - len(statuses)))
+        )
         lexi = data.policy.objective_mode != "weighted"
         status, rm, values, lv, lb = _solve_schedule(
-            data, alt, share, engine, best_key if lexi else None)
+            data, alt, share, engine, best_key if lexi else None
+        )
         engines_used.add(rm.engine)
         statuses.append(status)
         if values is None:
@@ -297,10 +309,12 @@ def solve(
             key = tuple(lv[n] for n in stages)
         if _better(key, best_key):
             best_key, best = key, (status, rm, values, lv, lb)
-    runtime = time.perf_counter() - t0
     stats: dict[str, Any] = {
-        "seed": seed, "workers": num_workers, "deterministic": deterministic,
-        "time_limit": time_limit, "alternatives": len(alts),
+        "seed": seed,
+        "workers": num_workers,
+        "deterministic": deterministic,
+        "time_limit": time_limit,
+        "alternatives": len(alts),
         "calendar": data.calendar.source(),
         "calendar_library_version": data.calendar.library_version,
         "estimated_years": data.calendar.estimated_years,
@@ -309,20 +323,33 @@ def solve(
         "alternatives_pruned": pruned,
     }
     if best is None:
-        status = (SolveStatus.INFEASIBLE if all(s is SolveStatus.INFEASIBLE for s in statuses)
-                  else SolveStatus.UNKNOWN)
+        status = (
+            SolveStatus.INFEASIBLE
+            if all(s is SolveStatus.INFEASIBLE for s in statuses)
+            else SolveStatus.UNKNOWN
+        )
         lines: list[str] = []
         if status is SolveStatus.INFEASIBLE and explain:
             for alt in alts:
                 if len(alts) > 1:
-                    lines.append("With deferrals " + ", ".join(
-                        f"{d} → {dec.value}" for (d, _c), dec in alt.auto.items()) + ":")
+                    lines.append(
+                        "With deferrals "
+                        + ", ".join(f"{d} → {dec.value}" for (d, _c), dec in alt.auto.items())
+                        + ":"
+                    )
                 lines += explain_infeasible(data, alt, params)
         elif status is SolveStatus.UNKNOWN:
-            lines.append(f"No roster was found within {time_limit:g} s, and none was proven "
-                         "impossible; try a longer --time-limit.")
-        return Result(status, runtime=time.perf_counter() - t0, explanation=lines,
-                      warnings=warnings, stats=stats)
+            lines.append(
+                f"No roster was found within {time_limit:g} s, and none was proven "
+                "impossible; try a longer --time-limit."
+            )
+        return Result(
+            status,
+            runtime=time.perf_counter() - t0,
+            explanation=lines,
+            warnings=warnings,
+            stats=stats,
+        )
 
     status, rm, values, lv, lb = best
     if unproven and status is SolveStatus.OPTIMAL:
@@ -330,14 +357,16 @@ def solve(
     sol = _roster(rm, values)
     violations = check(data, sol)
     if violations:
-        raise SolutionCheckError("the checker rejected the solver's roster:\n"
-                                 + "\n".join(map(str, violations[:20])))
+        raise SolutionCheckError(
+            "the checker rejected the solver's roster:\n" + "\n".join(map(str, violations[:20]))
+        )
     recomputed = objective_levels(data, sol)
     stages = _stages(data, rm)
     for n in stages:
         if recomputed[n] != lv[n]:
-            raise SolutionCheckError(f"objective level '{n}': solver {lv[n]}, checker "
-                                     f"{recomputed[n]}")
+            raise SolutionCheckError(
+                f"objective level '{n}': solver {lv[n]}, checker {recomputed[n]}"
+            )
     if data.policy.objective_mode == "weighted":
         w = {n: data.policy.weights.get(n, 1) for n in stages}
         objective = float(sum(w[n] * recomputed[n] for n in stages))
@@ -353,25 +382,40 @@ def solve(
                 break
             bound_total += w[n] * recomputed[n]
         bound = bound_total
-    gap = 0.0 if status is SolveStatus.OPTIMAL else (
-        abs(objective - bound) / max(1.0, abs(objective)))
-    stats.update({
-        "levels": {n: recomputed[n] for n in stages},
-        "level_bounds": {n: lb[n] for n in lb},
-        "weights": w,
-        "deferrals_applied": [
-            {"department": d, "quarter": str(data.policy.first_quarter + q),
-             "decision": dec.value,
-             "chosen_by_solver": any(r.decision is DeferralDecision.AUTO and r.department == d
-                                     for r in data.deferrals)}
-            for d, q, dec in sol.deferrals
-        ],
-    })
+    gap = (
+        0.0
+        if status is SolveStatus.OPTIMAL
+        else (abs(objective - bound) / max(1.0, abs(objective)))
+    )
+    stats.update(
+        {
+            "levels": {n: recomputed[n] for n in stages},
+            "level_bounds": {n: lb[n] for n in lb},
+            "weights": w,
+            "deferrals_applied": [
+                {
+                    "department": d,
+                    "quarter": str(data.policy.first_quarter + q),
+                    "decision": dec.value,
+                    "chosen_by_solver": any(
+                        r.decision is DeferralDecision.AUTO and r.department == d
+                        for r in data.deferrals
+                    ),
+                }
+                for d, q, dec in sol.deferrals
+            ],
+        }
+    )
     result: Result[RosterSolution] = Result(
-        status=status, objective=objective, bound=bound, gap=gap,
-        runtime=time.perf_counter() - t0, solution=sol,
+        status=status,
+        objective=objective,
+        bound=bound,
+        gap=gap,
+        runtime=time.perf_counter() - t0,
+        solution=sol,
         objectives={n: float(recomputed[n]) for n in stages},
-        warnings=warnings, stats=stats,
+        warnings=warnings,
+        stats=stats,
     )
     result.explanation = explain_soft(data, sol, rm.schedule)
     return result
