@@ -296,6 +296,13 @@ def write_outputs(
                 figsize=(max(8.0, 1.6 * n_q + 3), max(4.0, 1.0 * len(data.centers) + 2))
             )
             plot_roster_gantt(rows, ax=ax, lang=lang)
+            if data.calendar.estimated_years:
+                years = "、".join(map(str, data.calendar.estimated_years))
+                fig.text(0.01, 0.005, (f"注意：{years} 年节假日为估算（日历库未收录），请核对交接日"
+                                       if lang == "zh" else
+                                       f"Note: holidays of {years} are estimated (not in the "
+                                       "calendar library); check the handover days"),
+                         fontsize=8, color="darkred", ha="left", va="bottom")
             save_figure(fig, stage / "roster_gantt.png")
             written += [Path(out_dir) / n for n in ("roster.xlsx", "csv", "roster_gantt.png")]
         else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from collections import defaultdict
 from typing import Any
@@ -93,7 +94,11 @@ def _solve_schedule(
 
     def run_stage(expr: Any, p: SolveParams, label: str, hint: dict[Any, int] | None = None):
         if backend is not None:
-            return backend.solve(expr, p, extract)
+            run = backend.solve(expr, p, extract)
+            if p.progress:
+                print(f"[{label}] highs {run.status.value} objective {run.objective} bound "
+                      f"{run.bound} ({run.runtime:.1f}s)", file=sys.stderr, flush=True)
+            return run
         if isinstance(expr, int):
             m.clear_objective()
         else:
