@@ -166,6 +166,10 @@ def build_mip(data: RosterData, schedule: Schedule, *, candidate_swaps: bool = T
             m.add_linear_constraint(_sum(mvars) == served[(s.id, q)])
             if "pulled" in modes:
                 pv = mode[(s.id, q, "pulled")]
+                # pulled forward only for the first service of the programme
+                earlier = [served[(s.id, r)] for r in range(q) if (s.id, r) in served]
+                if earlier:
+                    m.add_linear_constraint(pv + _sum(earlier) <= 1)
                 # the seat comes from a department whose turn it is
                 gs = []
                 for e in sorted({t.dept for t in schedule.turns_in(q)}):

@@ -302,6 +302,16 @@ def build_model(
         m.add(sum(swaps.values()) + later == sum(gives.values()))
     if giver_depts or beyond_total:
         m.add(sum(swap_beyond) == sum(beyond_total))
+    for key, v in swap.items():  # a swapped seat is filled by a real person of the department
+        m.add(v <= sum(own[key]))
+    # a candidate is pulled forward only for their first rural service of the programme
+    for (sid, q), svc in service.items():
+        if svc.kind != "pulled":
+            continue
+        pv = split[(sid, q)][0] if (sid, q) in split else served[(sid, q)]
+        before = [served[(sid, r)] for r in range(q) if (sid, r) in served]
+        if before:
+            m.add(pv + sum(before) <= 1)
     keys = {(t.dept, q) for t in turns for q in t.seats} | set(own)
     for d, q in sorted(keys):
         need = schedule.demand(d, q)

@@ -278,6 +278,9 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
                     "but is not marked as pulled forward",
                 )
             )
+        elif any(b.staff == a.staff and b.quarter < a.quarter for b in sol.assignments):
+            v.append(Violation("R6 promotion", f"{a.staff} is pulled forward in quarter "
+                               f"{a.quarter + 1} but already served earlier in the programme"))
         turns_here = {t.dept for t in sched.turns_in(a.quarter)}
         if a.seat_from not in turns_here:
             v.append(
