@@ -4,7 +4,7 @@ Prints one row per instance and method: instance, size, status, objective, bound
 peak memory and the objective levels. Methods:
 
 * ``auto``   — what the CLI runs: the roster model through CP-SAT for small models, the same
-  model through HiGHS (MathOpt) above 5,000 decision variables;
+  model through HiGHS (MathOpt) above 1,000 decision variables;
 * ``cpsat``  — the same model through CP-SAT only (2 workers);
 * ``greedy`` — "next in the published order" filled by hand, with the rules it breaks;
 * ``mip``    — the independent person × quarter × center MIP of ``roster/mip.py`` via HiGHS.

@@ -270,3 +270,17 @@ def test_cpsat_candidate_swap() -> None:
     cp = solve(data, time_limit=10, num_workers=2, explain=False)
     assert cp.status is SolveStatus.OPTIMAL
     assert _reference(data, cp) == solve_mip(data).levels
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_highs_engine_agrees_with_mip(seed: int) -> None:
+    """The roster model through the HiGHS engine reaches the independent MIP's levels too."""
+    data, _cp, mip = _solved("default", seed)
+    hi = solve(data, time_limit=20, num_workers=2, explain=False, engine="highs")
+    assert hi.stats["engine"] == "highs"
+    if mip.status == "infeasible":
+        assert hi.status is SolveStatus.INFEASIBLE
+        return
+    assert hi.status is SolveStatus.OPTIMAL and hi.solution is not None
+    assert check(data, hi.solution) == []
+    assert _same(data, _reference(data, hi), mip.levels)

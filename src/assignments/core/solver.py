@@ -334,6 +334,13 @@ class HighsLinear:
         constraints = list(proto.constraints)
         big = 2**62
         for c in constraints[self.synced :]:
+            if not len(c.enforcement_literal) and c.has_bool_or() and not len(c.bool_or.literals):
+                self.lp.add_linear_constraint(lb=1.0, ub=1.0)  # a constant "false": 0 == 1
+                continue
+            if not len(c.enforcement_literal) and c.has_bool_and() and not len(
+                c.bool_and.literals
+            ):
+                continue  # a constant "true"
             if len(c.enforcement_literal) or not c.has_linear():
                 raise ValueError("HiGHS engine: the model has a non-linear or enforced constraint")
             lin = c.linear

@@ -46,7 +46,7 @@ def _stages(data: RosterData, rm: RosterModel) -> list[str]:
     return [name for name in order if not isinstance(rm.levels[name], int)]
 
 
-AUTO_HIGHS_VARIABLES = 5000
+AUTO_HIGHS_VARIABLES = 1000
 """``engine="auto"`` hands models with more decision variables than this to HiGHS."""
 
 
