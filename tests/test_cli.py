@@ -75,7 +75,8 @@ def test_solve_english(tmp_path: Path) -> None:
     )
     assert p.returncode == 0, p.stderr
     sheets = pd.read_excel(out / "roster.xlsx", sheet_name=None)
-    assert list(sheets) == ["roster", "departments", "money", "money_summary", "notes"]
+    assert list(sheets) == ["roster", "departments", "money", "money_summary",
+                            "money_by_quarter", "notes"]
     roster = sheets["roster"]
     assert {"quarter", "handover day", "health center", "name"} <= set(roster.columns)
     assert '"seed": 7' in (out / "result.json").read_text(encoding="utf-8")

@@ -176,3 +176,20 @@ def test_outputs_written_atomically(tmp_path: Path, lang: str) -> None:
     finally:
         rep.write_csv_folder = orig
     assert not (tmp_path / "bad").exists()
+
+
+def test_money_totals_reconcile() -> None:
+    """Money per rotation, per department-year and per quarter add up to the same totals."""
+    from assignments.roster.report import roster_tables
+
+    data = read_roster(ROOT / "instances" / "roster" / "tiny.xlsx")
+    r = solve(data, time_limit=5)
+    assert r.solution is not None
+    t = roster_tables(data, r.solution, r)
+    per_rotation = t["费用"]["合计(元)"].sum()
+    summary = t["费用汇总"]
+    assert summary.iloc[-1]["合计(元)"] == per_rotation  # the totals row
+    assert summary.iloc[:-1]["合计(元)"].sum() == per_rotation
+    assert t["费用-季度"]["合计(元)"].sum() == per_rotation
+    assert per_rotation == 12 * (22 * 20 * 3 + 1000)  # 12 rotations: subsidy 1,320 + reward
+    assert t["科室汇总"]["科室奖励(元)"].sum() == 12 * 1000

@@ -63,6 +63,11 @@ def roster_solve(
             "--strict-calendar", help="Fail when a year is unknown to the holiday calendar."
         ),
     ] = False,
+    engine: Annotated[
+        str,
+        typer.Option("--engine", help="auto (CP-SAT for small models, HiGHS above 1,000 "
+                                      "variables), cpsat or highs."),
+    ] = "auto",
     progress: Annotated[
         bool, typer.Option("--progress/--quiet", help="Print improving solutions to stderr.")
     ] = True,
@@ -80,6 +85,7 @@ def roster_solve(
             seed=seed,
             num_workers=workers,
             deterministic=deterministic,
+            engine=engine,
             preset=preset,
             progress=progress and time_limit >= 10,
         )

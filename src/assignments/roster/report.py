@@ -26,6 +26,7 @@ _SHEETS = {
         "departments": "科室汇总",
         "money": "费用",
         "money_summary": "费用汇总",
+        "money_quarter": "费用-季度",
         "notes": "说明",
     },
     "en": {
@@ -33,6 +34,7 @@ _SHEETS = {
         "departments": "departments",
         "money": "money",
         "money_summary": "money_summary",
+        "money_quarter": "money_by_quarter",
         "notes": "notes",
     },
 }
@@ -195,8 +197,18 @@ def roster_tables(
         for c in (_h("people", lang), _h("subsidy", lang), _h("reward", lang), _h("total", lang)):
             total_row[c] = int(summary[c].sum())
         summary = pd.concat([summary, pd.DataFrame([total_row])], ignore_index=True)
+        by_quarter = (
+            money.groupby([_h("year", lang), _h("quarter", lang)], sort=True)
+            .agg(**{
+                _h("people", lang): (_h("staff", lang), "count"),
+                _h("subsidy", lang): (_h("subsidy", lang), "sum"),
+                _h("reward", lang): (_h("reward", lang), "sum"),
+                _h("total", lang): (_h("total", lang), "sum"),
+            })
+            .reset_index()
+        )
     else:
-        summary = pd.DataFrame()
+        summary = by_quarter = pd.DataFrame()
 
     notes = []
     if result is not None:
@@ -220,6 +232,7 @@ def roster_tables(
         sheets["departments"]: departments,
         sheets["money"]: money,
         sheets["money_summary"]: summary,
+        sheets["money_quarter"]: by_quarter,
         sheets["notes"]: pd.DataFrame(notes),
     }
 
