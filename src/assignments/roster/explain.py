@@ -282,7 +282,8 @@ def explain_soft(data: RosterData, sol: RosterSolution, schedule: Schedule) -> l
             if len(blocked) == q:
                 why = "unavailable before"
             else:
-                why = "earlier quarters were taken by other rules (title mix, other candidates)"
+                why = ("no earlier seat without breaking a hard rule (seats, title mix, the seat "
+                       "swap the giving department must fill) or moving an earlier candidate")
             lines.append(
                 f"[R6 promotion] candidate {s.label} serves in {_q(data, q)}, not earlier: {why}"
             )
