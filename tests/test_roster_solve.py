@@ -193,3 +193,18 @@ def test_money_totals_reconcile() -> None:
     assert t["费用-季度"]["合计(元)"].sum() == per_rotation
     assert per_rotation == 12 * (22 * 20 * 3 + 1000)  # 12 rotations: subsidy 1,320 + reward
     assert t["科室汇总"]["科室奖励(元)"].sum() == 12 * 1000
+
+
+def test_short_department_is_named(tmp_path: Path) -> None:
+    """A department with fewer staff than its turn: the explanation names it and the counts."""
+
+    def edit(r: dict[str, list[dict[str, Any]]]) -> None:
+        r["staff"] = [s for s in r["staff"] if s["id"] != "S09"]  # 儿科 keeps 2 people
+        r["deferrals"] = []
+        r["unavailability"] = []
+        r["staff"][-1]["promotion_candidate"] = False
+        r["staff"][-1].pop("promotion_deadline")
+
+    r = solve(_data(tmp_path, edit), time_limit=5)
+    assert r.status is SolveStatus.INFEASIBLE
+    assert "儿科 2 available for 3 seats" in "\n".join(r.explanation)

@@ -147,9 +147,13 @@ def explain_infeasible(data: RosterData, schedule: Schedule, params: SolveParams
             lines.append(msg)
         elif family == "seats":
             c, q = key
+            parts = []
+            for t in schedule.turns_in(q):
+                ok = sum(1 for s in data.staff if s.department == t.dept and avail[s.id][q])
+                parts.append(f"{depts[t.dept].label} {ok} available for {t.seats[q]} seats")
             lines.append(
                 f"- [R1 seats] {centers[c].label} needs exactly {centers[c].seats} "
-                f"people in {_q(data, q)}"
+                f"people in {_q(data, q)}; whose turn it is: {'; '.join(parts) or 'nobody'}"
             )
         elif family == "title":
             c, q = key
