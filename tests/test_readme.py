@@ -61,3 +61,14 @@ def test_readme_example_roster(tmp_path: Path) -> None:
     }
     assert (out / "roster_gantt.png").stat().st_size > 10_000
     assert "2027" in proc.stdout and "optimal" in proc.stdout
+
+
+def test_readme_documents_every_column() -> None:
+    """The README's input format reference lists every sheet and column, in both languages."""
+    from assignments.roster.data import SHEETS
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    for sheet in SHEETS:
+        assert f"#### {sheet.zh} ({sheet.en})" in text
+        for c in sheet.columns:
+            assert f"| {c.zh} | {c.en} |" in text, (sheet.key, c.key)
