@@ -325,6 +325,7 @@ class HighsLinear:
         self.lp = mathopt.Model(name="assignments")
         self.x: list[Any] = []
         self.synced = 0
+        self.last: dict[Any, float] | None = None
 
     def _sync(self) -> None:
         proto = self.model.proto
@@ -375,7 +376,12 @@ class HighsLinear:
             enable_output=params.log,
         )
         start = time.perf_counter()
-        r = mathopt.solve(self.lp, mathopt.SolverType.HIGHS, params=sp)
+        model_params = None
+        if self.last is not None:  # the previous stage's solution stays feasible: a MIP start
+            model_params = mathopt.ModelSolveParameters(
+                solution_hints=[mathopt.SolutionHint(variable_values=self.last)])
+        r = mathopt.solve(self.lp, mathopt.SolverType.HIGHS, params=sp,
+                          model_params=model_params)
         runtime = time.perf_counter() - start
         reason = r.termination.reason
         has = r.has_primal_feasible_solution()
@@ -392,6 +398,7 @@ class HighsLinear:
         if has:
             sol = r.variable_values()
             reader = _LinearValues([sol[x] for x in self.x])
+            self.last = {x: float(v) for x, v in zip(self.x, reader.values, strict=True)}
             values = extract(reader)
             objective_value = float(reader.value(objective))
             bound = r.termination.objective_bounds.dual_bound
