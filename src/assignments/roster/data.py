@@ -6,6 +6,7 @@ validated :class:`RosterData`; every problem of the file is reported at once, lo
 
 from __future__ import annotations
 
+import functools
 import math
 import unicodedata
 from dataclasses import dataclass, field
@@ -633,7 +634,7 @@ class RosterData:
     def department_of(self, staff: Staff) -> Department:
         return self._dept_by_id[staff.department]
 
-    @property
+    @functools.cached_property
     def _dept_by_id(self) -> dict[str, Department]:
         return {d.id: d for d in self.departments}
 
