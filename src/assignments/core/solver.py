@@ -327,30 +327,76 @@ class HighsLinear:
         self.synced = 0
         self.last: dict[Any, float] | None = None
 
+    @staticmethod
+    def _row(c: Any) -> tuple[float, float, list[int], list[int]] | None:
+        """A CP-SAT constraint as (lb, ub, vars, coeffs); ``None`` for a constant "true"."""
+        if not len(c.enforcement_literal) and c.has_bool_or() and not len(c.bool_or.literals):
+            return 1.0, 1.0, [], []  # a constant "false": 0 == 1
+        if not len(c.enforcement_literal) and c.has_bool_and() and not len(c.bool_and.literals):
+            return None
+        if len(c.enforcement_literal) or not c.has_linear():
+            raise ValueError("HiGHS engine: the model has a non-linear or enforced constraint")
+        lin = c.linear
+        dom = list(lin.domain)
+        big = 2**62
+        lo = dom[0] if dom[0] > -big else -math.inf
+        hi = dom[-1] if dom[-1] < big else math.inf
+        return lo, hi, list(lin.vars), list(lin.coeffs)
+
     def _sync(self) -> None:
         proto = self.model.proto
+        constraints = list(proto.constraints)
+        if not self.x:  # first call: the whole model in one ModelProto (no per-term calls)
+            self._build(proto, constraints)
+            return
         for v in list(proto.variables)[len(self.x) :]:
             dom = list(v.domain)
             self.x.append(self.lp.add_variable(lb=dom[0], ub=dom[-1], is_integer=True))
-        constraints = list(proto.constraints)
-        big = 2**62
         for c in constraints[self.synced :]:
-            if not len(c.enforcement_literal) and c.has_bool_or() and not len(c.bool_or.literals):
-                self.lp.add_linear_constraint(lb=1.0, ub=1.0)  # a constant "false": 0 == 1
+            row = self._row(c)
+            if row is None:
                 continue
-            if not len(c.enforcement_literal) and c.has_bool_and() and not len(
-                c.bool_and.literals
-            ):
-                continue  # a constant "true"
-            if len(c.enforcement_literal) or not c.has_linear():
-                raise ValueError("HiGHS engine: the model has a non-linear or enforced constraint")
-            lin = c.linear
-            dom = list(lin.domain)
-            lo = dom[0] if dom[0] > -big else -math.inf
-            hi = dom[-1] if dom[-1] < big else math.inf
+            lo, hi, vs, cs = row
             con = self.lp.add_linear_constraint(lb=lo, ub=hi)
-            for i, coef in zip(lin.vars, lin.coeffs, strict=True):
+            for i, coef in zip(vs, cs, strict=True):
                 con.set_coefficient(self.x[i], coef)
+        self.synced = len(constraints)
+
+    def _build(self, proto: Any, constraints: list[Any]) -> None:
+        from ortools.math_opt import model_pb2
+
+        mp = model_pb2.ModelProto(name="assignments")
+        variables = list(proto.variables)
+        mp.variables.ids.extend(range(len(variables)))
+        mp.variables.lower_bounds.extend(float(v.domain[0]) for v in variables)
+        mp.variables.upper_bounds.extend(float(v.domain[len(v.domain) - 1]) for v in variables)
+        mp.variables.integers.extend([True] * len(variables))
+        rows: list[int] = []
+        cols: list[int] = []
+        coefs: list[float] = []
+        k = 0
+        for c in constraints:
+            row = self._row(c)
+            if row is None:
+                continue
+            lo, hi, vs, cs = row
+            mp.linear_constraints.ids.append(k)
+            mp.linear_constraints.lower_bounds.append(lo)
+            mp.linear_constraints.upper_bounds.append(hi)
+            merged: dict[int, float] = {}
+            for i, coef in zip(vs, cs, strict=True):
+                merged[i] = merged.get(i, 0.0) + coef
+            for i in sorted(merged):
+                if merged[i]:
+                    rows.append(k)
+                    cols.append(i)
+                    coefs.append(merged[i])
+            k += 1
+        mp.linear_constraint_matrix.row_ids.extend(rows)
+        mp.linear_constraint_matrix.column_ids.extend(cols)
+        mp.linear_constraint_matrix.coefficients.extend(coefs)
+        self.lp = self._mathopt.Model.from_model_proto(mp)
+        self.x = [self.lp.get_variable(i) for i in range(len(variables))]
         self.synced = len(constraints)
 
     def solve(self, objective: Any, params: SolveParams, extract: Callable[[Any], T]) -> CpRun[T]:
