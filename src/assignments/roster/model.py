@@ -19,7 +19,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from assignments.roster.data import RosterData, Title
+from assignments.roster.data import RosterData
 from assignments.roster.schedule import Schedule, Service, Turn, classify, previous_turn
 from assignments.roster.solution import ranks
 
@@ -70,8 +70,8 @@ class RosterModel:
     model: cp_model.CpModel
     served: dict[tuple[str, int], cp_model.IntVar]
     service: dict[tuple[str, int], Service]
-    z: dict[tuple[int, str, tuple[Title, str | None]], cp_model.IntVar]
-    klass: dict[str, tuple[Title, str | None]]
+    z: dict[tuple[int, str, tuple[bool, str | None]], cp_model.IntVar]
+    klass: dict[str, tuple[bool, str | None]]  # (holds a rule title, requested specialty)
     give: dict[tuple[str, int], cp_model.IntVar]
     credit: dict[tuple[int, int], cp_model.IntVar]  # (turn index, quarter) -> seats credited
     swap: dict[tuple[str, int], cp_model.IntVar]  # (giving department, quarter) -> seats filled
@@ -123,10 +123,13 @@ def build_model(
             ct.only_enforce_if(lits)
 
     requested: set[str] = {s for c in data.centers for s in c.specialty_weights()}
-    klass: dict[str, tuple[Title, str | None]] = {}
+    # people are interchangeable for the centers when they agree on what the centers look at:
+    # whether their title counts for the title rule, and a specialty some center asks for
+    rule_titles = set(data.policy.title_rule.titles)
+    klass: dict[str, tuple[bool, str | None]] = {}
     for s in data.staff:
         spec = data.specialty(s)
-        klass[s.id] = (s.title, spec if spec in requested else None)
+        klass[s.id] = (s.title in rule_titles, spec if spec in requested else None)
 
     # ---- served[p, q]: rule 2 (availability), rule 4 turns, rule 6 pull-forward and seat swap
     served: dict[tuple[str, int], cp_model.IntVar] = {}
@@ -194,12 +197,11 @@ def build_model(
     staff_of = {s.id: s for s in data.staff}
 
     # ---- R1 seats and the center choice by class
-    z: dict[tuple[int, str, tuple[Title, str | None]], cp_model.IntVar] = {}
+    z: dict[tuple[int, str, tuple[bool, str | None]], cp_model.IntVar] = {}
     title_short: list[LinearExpr] = []
     spec_miss: list[LinearExpr] = []
-    rule_titles = set(data.policy.title_rule.titles)
     for q in range(H):
-        members: dict[tuple[Title, str | None], list[cp_model.IntVar]] = defaultdict(list)
+        members: dict[tuple[bool, str | None], list[cp_model.IntVar]] = defaultdict(list)
         for sid in by_q[q]:
             members[klass[sid]].append(served[(sid, q)])
         for c in data.centers:
@@ -214,7 +216,7 @@ def build_model(
                 else (data.policy.title_rule.required(c.seats))
             )
             need = min(need, c.seats)
-            have = sum(z[(q, c.id, k)] for k in members if k[0] in rule_titles)
+            have = sum(z[(q, c.id, k)] for k in members if k[0])
             if data.policy.title_mix_hard:
                 enforce(m.add(have >= need), "title", (c.id, q))
             elif data.policy.title_weight:
