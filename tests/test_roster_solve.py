@@ -208,3 +208,12 @@ def test_short_department_is_named(tmp_path: Path) -> None:
     r = solve(_data(tmp_path, edit), time_limit=5)
     assert r.status is SolveStatus.INFEASIBLE
     assert "儿科 2 available for 3 seats" in "\n".join(r.explanation)
+
+
+def test_highs_engine_time_limit_keeps_a_valid_roster() -> None:
+    """A HiGHS run cut by its time limit still returns a checked roster (no crash on the bound)."""
+    data = read_roster(ROOT / "instances" / "roster" / "county_hospital.xlsx")
+    r = solve(data, time_limit=0.5, engine="highs", explain=False)
+    assert r.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE, SolveStatus.UNKNOWN)
+    if r.solution is not None:
+        assert check(data, r.solution) == []

@@ -447,8 +447,11 @@ class HighsLinear:
             self.last = {x: float(v) for x, v in zip(self.x, reader.values, strict=True)}
             values = extract(reader)
             objective_value = float(reader.value(objective))
-            bound = r.termination.objective_bounds.dual_bound
-            bound = (
-                objective_value if status is SolveStatus.OPTIMAL else float(math.ceil(bound - 1e-6))
-            )
+            dual = r.termination.objective_bounds.dual_bound
+            if status is SolveStatus.OPTIMAL:
+                bound = objective_value
+            elif math.isfinite(dual):  # integer objective: round the bound up
+                bound = float(math.ceil(dual - 1e-6))
+            else:
+                bound = None
         return CpRun(status, objective_value, bound, runtime, values, stats={"engine": "highs"})
