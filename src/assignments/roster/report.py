@@ -332,6 +332,14 @@ def write_outputs(
     return written
 
 
+_LEVEL = {
+    "zh": {"promotion": "晋升", "departures": "顺序偏离", "mix": "职称与特色", "fairness": "公平",
+           "changes": "变更"},
+    "en": {"promotion": "promotion", "departures": "departures", "mix": "mix",
+           "fairness": "fairness", "changes": "changes"},
+}
+
+
 def summary_lines(
     data: RosterData, result: Result[RosterSolution], *, lang: str = "zh", max_rows: int = 40
 ) -> list[str]:
@@ -340,21 +348,21 @@ def summary_lines(
     lines = []
     s = result.summary()
     gap = "—" if result.gap is None else f"{100 * result.gap:.2f}%"
-    lines.append(
-        ("状态" if zh else "Status")
-        + f": {result.status.value}   "
-        + ("目标" if zh else "objective")
-        + f": {result.objective}   "
-        + ("下界" if zh else "bound")
-        + f": {result.bound}   gap: {gap}   "
-        + ("用时" if zh else "time")
-        + f": {s['runtime']:.2f}s"
-    )
+    where = s.get("gap_level")
+    head = ("状态" if zh else "Status") + f": {result.status.value}   gap: {gap}"
+    if where:
+        head += f" ({_LEVEL[lang][where]})"
+    if data.policy.objective_mode == "weighted" and result.objective is not None:
+        head += ("   目标" if zh else "   objective") + f": {result.objective:,.0f}   " + (
+            "下界" if zh else "bound") + f": {result.bound:,.0f}"
+    head += ("   用时" if zh else "   time") + f": {s['runtime']:.2f}s   " + (
+        "引擎" if zh else "engine") + f": {s.get('engine', '')}"
+    lines.append(head)
     if result.objectives:
         lines.append(
-            ("分层目标" if zh else "Levels")
+            ("分层目标（越小越好）" if zh else "Objective levels (smaller is better)")
             + ": "
-            + ", ".join(f"{k}={v:g}" for k, v in result.objectives.items())
+            + ", ".join(f"{_LEVEL[lang].get(k, k)} {v:g}" for k, v in result.objectives.items())
         )
     sol = result.solution
     if sol is not None:
