@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from assignments.core.errors import InputError, Issue, Location
@@ -50,21 +52,45 @@ AUTO_HIGHS_VARIABLES = 1000
 """``engine="auto"`` hands models with more decision variables than this to HiGHS."""
 
 
+class _Race:
+    """Proven level prefixes of deferral alternatives solved at the same time (lexicographic).
+
+    An alternative whose proven prefix is beaten by another's, compared on their common length,
+    cannot be the best one and stops.
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.prefixes: dict[int, tuple[int, ...]] = {}
+
+    def beaten(self, index: int, prefix: tuple[int, ...]) -> bool:
+        with self.lock:
+            self.prefixes[index] = prefix
+            return any(
+                other[: min(len(other), len(prefix))] < prefix[: min(len(other), len(prefix))]
+                for j, other in self.prefixes.items()
+                if j != index
+            )
+
+
 def _solve_schedule(
     data: RosterData,
     schedule: Schedule,
     params: SolveParams,
     engine: str = "auto",
     incumbent: tuple[int, ...] | None = None,
+    race: tuple[_Race, int] | None = None,
+    rm: RosterModel | None = None,
 ) -> tuple[SolveStatus, RosterModel, dict[str, Any] | None, dict[str, int], dict[str, float]]:
     """Solve one schedule alternative; returns status, model, values, level values, bounds.
 
     With an ``incumbent`` (the best level vector of another alternative, lexicographic mode),
     the stages stop as soon as a proven bound shows this alternative cannot beat it; the
     returned values are then ``None`` and the status :attr:`SolveStatus.INFEASIBLE` is not
-    claimed (``UNKNOWN`` is returned with ``"pruned"`` in the bounds).
+    claimed (``UNKNOWN`` is returned with ``"pruned"`` in the bounds). ``race`` does the same
+    against alternatives solved in other threads.
     """
-    rm = build_model(data, schedule)
+    rm = rm if rm is not None else build_model(data, schedule)
     m = rm.model
     if engine == "auto":
         engine = "highs" if len(rm.variables) > AUTO_HIGHS_VARIABLES else "cpsat"
@@ -119,6 +145,7 @@ def _solve_schedule(
         run = run_stage(0, params, "roster")
         return run.status, rm, run.values, {}, {}
     still_tied = True
+    proven: tuple[int, ...] = ()
     for i, name in enumerate(stages):
         remaining = max(0.05, deadline - time.perf_counter())
         # earlier stages get more: they are the hardest, later ones start from a hint
@@ -140,6 +167,10 @@ def _solve_schedule(
                 return SolveStatus.UNKNOWN, rm, None, {}, {"pruned": 1.0}
             if level_values[name] < incumbent[i]:
                 still_tied = False
+        if race is not None and run.status is SolveStatus.OPTIMAL and len(proven) == i:
+            proven += (level_values[name],)
+            if race[0].beaten(race[1], proven):
+                return SolveStatus.UNKNOWN, rm, None, {}, {"pruned": 1.0}
         m.add(rm.levels[name] <= level_values[name])
         hint = values["hint"]
     assert values is not None
@@ -229,6 +260,29 @@ def _kind(rm: RosterModel, values: dict[str, Any], sid: str, q: int) -> str:
     return rm.service[(sid, q)].kind
 
 
+def _parallel(
+    data: RosterData, alts: list[Schedule], params: SolveParams, engine: str, t0: float
+) -> list[Any] | None:
+    """Solve deferral alternatives in threads when they all go to HiGHS (it releases the GIL and
+    runs one thread a solve); ``None`` when they should run one after the other (CP-SAT uses
+    every worker itself, or a single worker was asked for)."""
+    if params.workers < 2 or engine == "cpsat":
+        return None
+    models = [build_model(data, alt) for alt in alts]
+    if engine == "auto" and any(len(m.variables) <= AUTO_HIGHS_VARIABLES for m in models):
+        return None
+    threads = min(params.workers, len(alts))
+    remaining = max(0.1, params.time_limit - (time.perf_counter() - t0))
+    share = params.with_time(remaining * threads / len(alts))
+    race = _Race()
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        futures = [
+            pool.submit(_solve_schedule, data, alt, share, "highs", None, (race, k), models[k])
+            for k, alt in enumerate(alts)
+        ]
+        return [f.result() for f in futures]
+
+
 def _better(a: tuple[int, ...], b: tuple[int, ...] | None) -> bool:
     return b is None or a < b
 
@@ -291,14 +345,18 @@ def solve(
     unproven = False  # an alternative whose optimum is not known could still be better
     if engine not in ("auto", "cpsat", "highs"):
         raise ValueError(f"unknown engine '{engine}'; use auto, cpsat or highs")
-    for alt in alts:
-        share = params.with_time(
-            max(0.1, (time_limit - (time.perf_counter() - t0)) / max(1, len(alts) - len(statuses)))
-        )
-        lexi = data.policy.objective_mode != "weighted"
-        status, rm, values, lv, lb = _solve_schedule(
-            data, alt, share, engine, best_key if lexi else None
-        )
+    lexi = data.policy.objective_mode != "weighted"
+    outcomes = _parallel(data, alts, params, engine, t0) if lexi and len(alts) > 1 else None
+    for k, alt in enumerate(alts):
+        if outcomes is not None:
+            status, rm, values, lv, lb = outcomes[k]
+        else:
+            share = params.with_time(max(
+                0.1, (time_limit - (time.perf_counter() - t0)) / max(1, len(alts) - len(statuses))
+            ))
+            status, rm, values, lv, lb = _solve_schedule(
+                data, alt, share, engine, best_key if lexi else None
+            )
         engines_used.add(rm.engine)
         statuses.append(status)
         if values is None:
