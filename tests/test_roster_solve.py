@@ -217,3 +217,14 @@ def test_highs_engine_time_limit_keeps_a_valid_roster() -> None:
     assert r.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE, SolveStatus.UNKNOWN)
     if r.solution is not None:
         assert check(data, r.solution) == []
+
+
+def test_parallel_alternatives_match_sequential() -> None:
+    """Deferral alternatives raced in threads (HiGHS) give the levels of solving them in turn."""
+    data = read_roster(ROOT / "instances" / "roster" / "county_hospital.xlsx")
+    assert len(alternatives(data)) == 2  # one 'auto' request
+    par = solve(data, time_limit=60, engine="highs", num_workers=2, explain=False)
+    seq = solve(data, time_limit=60, engine="highs", num_workers=1, explain=False)
+    assert par.status is SolveStatus.OPTIMAL and seq.status is SolveStatus.OPTIMAL
+    assert par.objectives == seq.objectives
+    assert par.solution is not None and check(data, par.solution) == []
