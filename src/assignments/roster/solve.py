@@ -148,8 +148,9 @@ def _solve_schedule(
     proven: tuple[int, ...] = ()
     for i, name in enumerate(stages):
         remaining = max(0.05, deadline - time.perf_counter())
-        # earlier stages get more: they are the hardest, later ones start from a hint
-        share = 1.0 if i == len(stages) - 1 else 0.5
+        # the first stage gets most (it is the hardest and yields the first roster), later ones
+        # start from the previous solution
+        share = 1.0 if i == len(stages) - 1 else (0.8 if i == 0 else 0.5)
         stage_params = params.with_time(remaining * share)
         run = run_stage(rm.levels[name], stage_params, f"roster:{name}", hint)
         if run.values is None:
