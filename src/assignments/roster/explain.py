@@ -286,8 +286,10 @@ def explain_soft(data: RosterData, sol: RosterSolution, schedule: Schedule) -> l
             if len(blocked) == q:
                 why = "unavailable before"
             else:
-                why = ("no earlier seat without breaking a hard rule (seats, title mix, the seat "
-                       "swap the giving department must fill) or moving an earlier candidate")
+                why = (
+                    "no earlier seat without breaking a hard rule (seats, title mix, the seat "
+                    "swap the giving department must fill) or moving an earlier candidate"
+                )
             lines.append(
                 f"[R6 promotion] candidate {s.label} serves in {_q(data, q)}, not earlier: {why}"
             )
@@ -334,34 +336,30 @@ def explain_soft(data: RosterData, sol: RosterSolution, schedule: Schedule) -> l
                     )
     # fairness: someone ranked ahead stayed home while a colleague went
     rank = ranks(data)
-    for q in range(H):
-        sent_by_dept: dict[str, list[str]] = defaultdict(list)
-        for a in sol.assignments:
-            if a.quarter == q:
-                sent_by_dept[staff[a.staff].department].append(a.staff)
-        for d, sent in sent_by_dept.items():
-            worst = max(rank[p] for p in sent)
-            skipped = [
-                s
-                for s in data.staff
-                if s.department == d
-                and rank[s.id] < worst
-                and s.id not in sent
-                and not served[s.id]
-            ]
-            for s in skipped[:3]:
-                if not avail[s.id][q]:
-                    why = "unavailable"
-                elif (q > 0 and q - 1 in served[s.id]) or (q + 1 in served[s.id]):
-                    why = "serves in an adjacent quarter"
-                elif s.title is not Title.INTERMEDIATE and Title.INTERMEDIATE in titles:
-                    why = "the title mix needed an intermediate-title colleague"
-                else:
-                    why = "a higher-priority rule needed someone else"
-                lines.append(
-                    f"[fairness] {s.label} ({depts[d].label}) was ahead in line for "
-                    f"{_q(data, q)} but stayed: {why}"
-                )
+    members: dict[str, list[Any]] = defaultdict(list)
+    for s in data.staff:
+        members[s.department].append(s)
+    sent_in: dict[tuple[int, str], list[str]] = defaultdict(list)
+    for a in sol.assignments:
+        sent_in[(a.quarter, staff[a.staff].department)].append(a.staff)
+    for (q, d), sent in sorted(sent_in.items()):
+        worst = max(rank[p] for p in sent)
+        skipped = [
+            s for s in members[d] if rank[s.id] < worst and s.id not in sent and not served[s.id]
+        ]
+        for s in skipped[:3]:
+            if not avail[s.id][q]:
+                why = "unavailable"
+            elif (q > 0 and q - 1 in served[s.id]) or (q + 1 in served[s.id]):
+                why = "serves in an adjacent quarter"
+            elif s.title is not Title.INTERMEDIATE and Title.INTERMEDIATE in titles:
+                why = "the title mix needed an intermediate-title colleague"
+            else:
+                why = "a higher-priority rule needed someone else"
+            lines.append(
+                f"[fairness] {s.label} ({depts[d].label}) was ahead in line for "
+                f"{_q(data, q)} but stayed: {why}"
+            )
     base = baseline(data)
     if any(
         base.demand(d.id, q) != schedule.demand(d.id, q) for d in data.departments for q in range(H)

@@ -225,6 +225,9 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
     credit: Counter[tuple[str, int]] = Counter()
     beyond = 0
     turn_credit: Counter[tuple[int, int | None]] = Counter()
+    first_service: dict[str, int] = {}
+    for a in sol.assignments:
+        first_service[a.staff] = min(a.quarter, first_service.get(a.staff, a.quarter))
     cycles_served: dict[str, list[int]] = defaultdict(list)
     for a in sol.assignments:
         s = staff.get(a.staff)
@@ -278,9 +281,14 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
                     "but is not marked as pulled forward",
                 )
             )
-        elif any(b.staff == a.staff and b.quarter < a.quarter for b in sol.assignments):
-            v.append(Violation("R6 promotion", f"{a.staff} is pulled forward in quarter "
-                               f"{a.quarter + 1} but already served earlier in the programme"))
+        elif first_service[a.staff] < a.quarter:
+            v.append(
+                Violation(
+                    "R6 promotion",
+                    f"{a.staff} is pulled forward in quarter "
+                    f"{a.quarter + 1} but already served earlier in the programme",
+                )
+            )
         turns_here = {t.dept for t in sched.turns_in(a.quarter)}
         if a.seat_from not in turns_here:
             v.append(
