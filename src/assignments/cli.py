@@ -8,7 +8,12 @@ from typing import Annotated
 
 import typer
 
+from assignments.cli_common import Lang, check_lang, fail
 from assignments.core.errors import InputError, UserError
+from assignments.funding.cli import app as funding_app
+from assignments.mentoring.cli import app as mentoring_app
+from assignments.roster.cli_ops import register as register_roster_ops
+from assignments.roster.cli_replan import register as register_roster_replan
 
 app = typer.Typer(
     help="Constraint optimisation for rural-support planning (对口支援 / 结对帮扶 / 精准扶贫).",
@@ -20,19 +25,11 @@ roster_app = typer.Typer(
     help="R — quarterly rotation roster of support staff (轮转排班).", no_args_is_help=True
 )
 app.add_typer(roster_app, name="roster")
+app.add_typer(mentoring_app, name="mentoring")
+app.add_typer(funding_app, name="funding")
 
-Lang = Annotated[str, typer.Option("--lang", help="Output language: zh or en.")]
-
-
-def _fail(message: str, code: int = 2) -> None:
-    typer.echo(message, err=True)
-    raise typer.Exit(code)
-
-
-def _check_lang(lang: str) -> str:
-    if lang not in ("zh", "en"):
-        _fail(f"--lang must be zh or en, got '{lang}'")
-    return lang
+_fail = fail
+_check_lang = check_lang
 
 
 @roster_app.command("solve")
@@ -158,6 +155,10 @@ def roster_template(
     ]
     write_input_workbook(out, SHEETS, records)
     typer.echo(f"Written: {out}")
+
+
+register_roster_ops(roster_app)
+register_roster_replan(roster_app)
 
 
 def main() -> None:

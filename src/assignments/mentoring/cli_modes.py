@@ -1,0 +1,9 @@
+"""Generic, stable-matching, school-pairing and placement commands (being written)."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to ``app``."""
