@@ -40,6 +40,8 @@ __all__ = [
     "DeferralRequest",
     "Department",
     "Policy",
+    "RedispatchTerm",
+    "ReplanTerms",
     "RosterData",
     "Staff",
     "Title",
@@ -333,6 +335,17 @@ class Policy(BaseModel):
         }
     )
     strict_calendar: bool = False
+    # ---- operations during the programme (duties, assessment, re-planning; DOMAIN §R 四, 三(四))
+    teaching_interval_days: int = Field(14, ge=1)
+    teaching_min_sessions: int = Field(4, ge=0)
+    teaching_min_gap_days: int = Field(7, ge=0)
+    rounds_interval_days: int = Field(7, ge=1)
+    rounds_min: int = Field(8, ge=0)
+    attendance_min_percent: float = Field(80.0, ge=0, le=100)
+    deduction_months: tuple[int, int, int] = (1, 2, 2)
+    redispatch_fine: int = Field(500, ge=0)
+    leave_written_days: int = Field(3, ge=1)
+    announce_quarters: int = Field(1, ge=0)
 
     _q = field_validator("first_quarter", mode="before")(_quarter)
 
@@ -340,6 +353,11 @@ class Policy(BaseModel):
     def subsidy_per_rotation(self) -> int:
         """22 days × 20 yuan × 3 months = 1,320 yuan by default."""
         return self.subsidy_days_per_month * self.subsidy_per_day * self.subsidy_months
+
+    @property
+    def subsidy_per_month(self) -> int:
+        """One month of the rural subsidy (22 days × 20 yuan = 440 yuan by default)."""
+        return self.subsidy_days_per_month * self.subsidy_per_day
 
 
 # ------------------------------------------------------------------ sheets
@@ -567,6 +585,17 @@ _POLICY_KEYS = {
     "weight_departures": ("顺序权重", "weight departures"),
     "weight_mix": ("搭配权重", "weight mix"),
     "weight_fairness": ("公平权重", "weight fairness"),
+    "weight_changes": ("变更权重", "weight changes"),
+    "teaching_interval_days": ("授课间隔天数", "teaching interval days"),
+    "teaching_min_sessions": ("授课最少次数", "teaching minimum sessions"),
+    "teaching_min_gap_days": ("授课最小间隔天数", "teaching minimum gap days"),
+    "rounds_interval_days": ("查房间隔天数", "rounds interval days"),
+    "rounds_min": ("查房最少次数", "rounds minimum"),
+    "attendance_min_percent": ("考勤最低比例", "attendance minimum percent"),
+    "deduction_months": ("扣除补助月数", "deduction months"),
+    "redispatch_fine": ("重新下乡罚款", "re-dispatch fine"),
+    "leave_written_days": ("书面请假天数", "written leave days"),
+    "announce_quarters": ("公布季度数", "announce quarters"),
 }
 _OBJECTIVE_ALIASES = {
     "promotion": "promotion",
@@ -581,6 +610,51 @@ _OBJECTIVE_ALIASES = {
     "changes": "changes",
     "变更": "changes",
 }
+
+
+# ------------------------------------------------------------------ re-planning terms
+
+
+@dataclass(frozen=True)
+class RedispatchTerm:
+    """A person who must serve once more (re-dispatch after failing every assessment item).
+
+    Attributes
+    ----------
+    staff
+        Staff id.
+    earliest, deadline
+        Quarter indices: the first and the last quarter the new service may take.
+    source
+        The event that asked for it (its id), for reports.
+    """
+
+    staff: str
+    earliest: int
+    deadline: int
+    source: str = ""
+
+
+@dataclass
+class ReplanTerms:
+    """What re-planning adds to a problem (see :mod:`assignments.roster.replan`).
+
+    Attributes
+    ----------
+    published
+        The published roster: (staff id, quarter index) -> center id.
+    frozen
+        Quarters ``0 .. frozen - 1`` are kept exactly as published (started or announced).
+    minimize_changes
+        Whether the ``changes`` objective level counts differences from ``published``.
+    redispatch
+        People who must serve again (rule R10).
+    """
+
+    published: dict[tuple[str, int], str]
+    frozen: int = 0
+    minimize_changes: bool = True
+    redispatch: list[RedispatchTerm] = field(default_factory=list)
 
 
 # ------------------------------------------------------------------ the validated whole
@@ -614,8 +688,27 @@ class RosterData:
     source: str | None = None
     warnings: list[str] = field(default_factory=list)
     locations: dict[tuple[str, str], Location] = field(default_factory=dict)
+    seat_changes: list[tuple[str, int, int]] = field(default_factory=list)
+    replan: ReplanTerms | None = None
 
     # ---- derived helpers (pure Python; used by the model and the checker alike)
+    def center_seats(self, center_id: str, q: int) -> int:
+        """Seats of a center in quarter index ``q`` (its 名额, or a later seat change)."""
+        seats = next(c.seats for c in self.centers if c.id == center_id)
+        for cid, start, n in sorted(self.seat_changes, key=lambda x: x[1]):
+            if cid == center_id and start <= q:
+                seats = n
+        return seats
+
+    def quarter_seats(self) -> list[int]:
+        """Seats of all centers in each quarter of the programme."""
+        if not self.seat_changes:
+            return [self.seats_per_quarter] * self.policy.quarters
+        return [
+            sum(self.center_seats(c.id, q) for c in self.centers)
+            for q in range(self.policy.quarters)
+        ]
+
     @property
     def quarters(self) -> list[Quarter]:
         """The programme's quarters in order."""
@@ -733,6 +826,16 @@ def _policy(issues: list[Issue], tables: dict[str, Any]) -> Policy | None:
                 }.get(text, text)
             elif key in ("title_mix_hard", "strict_calendar"):
                 raw[key] = parse_yes_no(value)
+            elif key == "deduction_months":
+                parts = [_int(p) for p in split_list(value)]
+                if len(parts) != 3 or min(parts) < 0:
+                    raise ValueError(
+                        f"expected three whole months for 1, 2 and 3 failed items, e.g. "
+                        f"'1、2、2', got '{value}'"
+                    )
+                raw[key] = tuple(parts)
+            elif key == "attendance_min_percent":
+                raw[key] = float(unicodedata.normalize("NFKC", str(value)).strip().rstrip("%"))
             else:
                 raw[key] = value
         except ValueError as exc:

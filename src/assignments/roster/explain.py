@@ -36,7 +36,18 @@ def _is_infeasible(rm: Any, subset: list[Any], params: SolveParams) -> tuple[boo
 
 
 # deletion tries these families first, so the conflict kept speaks of turns and people
-_DROP_FIRST = ["seats", "pull", "consecutive", "once", "title", "deadline", "order", "availability"]
+_DROP_FIRST = [
+    "seats",
+    "pull",
+    "consecutive",
+    "once",
+    "title",
+    "deadline",
+    "redispatch",
+    "frozen",
+    "order",
+    "availability",
+]
 
 
 def find_conflict(
@@ -152,16 +163,18 @@ def explain_infeasible(data: RosterData, schedule: Schedule, params: SolveParams
                 ok = sum(1 for s in data.staff if s.department == t.dept and avail[s.id][q])
                 parts.append(f"{depts[t.dept].label} {ok} available for {t.seats[q]} seats")
             lines.append(
-                f"- [R1 seats] {centers[c].label} needs exactly {centers[c].seats} "
+                f"- [R1 seats] {centers[c].label} needs exactly {data.center_seats(c, q)} "
                 f"people in {_q(data, q)}; whose turn it is: {'; '.join(parts) or 'nobody'}"
             )
         elif family == "title":
             c, q = key
             cc = centers[c]
-            need = (
+            seats = data.center_seats(c, q)
+            need = min(
+                seats,
                 cc.min_intermediate
                 if cc.min_intermediate is not None
-                else (data.policy.title_rule.required(cc.seats))
+                else (data.policy.title_rule.required(seats)),
             )
             rule = set(data.policy.title_rule.titles)
             titles = "/".join(t.value for t in data.policy.title_rule.titles)
@@ -177,7 +190,7 @@ def explain_infeasible(data: RosterData, schedule: Schedule, params: SolveParams
                 )
             lines.append(
                 f"- [R8 title mix] {cc.label} needs at least {need} {titles} of its "
-                f"{cc.seats} seats in {_q(data, q)}; available {titles} in the "
+                f"{seats} seats in {_q(data, q)}; available {titles} in the "
                 f"department(s) whose turn it is: {'; '.join(parts) or 'none'}"
             )
         elif family == "deadline":
@@ -203,6 +216,37 @@ def explain_infeasible(data: RosterData, schedule: Schedule, params: SolveParams
                 lines.append(
                     f"- [R7 consecutive] {staff[sid].label} cannot serve both "
                     f"{_q(data, q)} and {_q(data, q + 1)}"
+                )
+        elif family == "frozen":
+            (q,) = key
+            assert data.replan is not None
+            names = [
+                f"{staff[sid].label}@{centers[cid].label}" if sid in staff else sid
+                for (sid, qq), cid in sorted(data.replan.published.items())
+                if qq == q
+            ]
+            lines.append(
+                f"- [R9 frozen quarters] {_q(data, q)} has started or is announced, so it stays "
+                f"as published ({'、'.join(names[:12])}{' …' if len(names) > 12 else ''}); "
+                "re-plan with a shorter announce horizon (--horizon) if it may still change"
+            )
+        elif family == "redispatch":
+            if key[0] == "quarter":
+                lines.append(
+                    f"- [R10 re-dispatch] the re-dispatched people of {_q(data, key[1])} need "
+                    "seats given up by the departments whose turn it is"
+                )
+            else:
+                (sid,) = key
+                assert data.replan is not None
+                t = next(t for t in data.replan.redispatch if t.staff == sid)
+                s = staff[sid]
+                last = min(t.deadline, data.policy.quarters - 1)
+                ok = [_q(data, q) for q in range(max(0, t.earliest), last + 1) if avail[sid][q]]
+                lines.append(
+                    f"- [R10 re-dispatch] {s.label} ({depts[s.department].label}) must serve "
+                    f"again between {_q(data, t.earliest)} and {_q(data, last)} "
+                    f"({t.source or 'assessment'}); available then: {'、'.join(ok) or 'never'}"
                 )
         elif family == "pull":
             what = key[0]
@@ -293,6 +337,15 @@ def explain_soft(data: RosterData, sol: RosterSolution, schedule: Schedule) -> l
             lines.append(
                 f"[R6 promotion] candidate {s.label} serves in {_q(data, q)}, not earlier: {why}"
             )
+    # re-dispatched people (re-planning)
+    for a in sol.assignments:
+        if a.kind == "redo":
+            s = staff[a.staff]
+            giver = depts[a.seat_from].label if a.seat_from else "?"
+            lines.append(
+                f"[R10 re-dispatch] {s.label} ({depts[s.department].label}) serves again in "
+                f"{_q(data, a.quarter)}, in a seat of {giver}'s turn ({giver} sends one fewer)"
+            )
     # pulled forward seats
     for a in sol.assignments:
         if a.pulled_forward:
@@ -314,12 +367,14 @@ def explain_soft(data: RosterData, sol: RosterSolution, schedule: Schedule) -> l
     for a in sol.assignments:
         by_cell[(a.center, a.quarter)].append(a.staff)
     for c in data.centers:
-        need = (
-            c.min_intermediate
-            if c.min_intermediate is not None
-            else (data.policy.title_rule.required(c.seats))
-        )
         for q in range(H):
+            seats = data.center_seats(c.id, q)
+            need = min(
+                seats,
+                c.min_intermediate
+                if c.min_intermediate is not None
+                else (data.policy.title_rule.required(seats)),
+            )
             people = by_cell[(c.id, q)]
             have = sum(1 for p in people if staff[p].title in titles)
             if have < need:

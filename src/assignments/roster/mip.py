@@ -86,6 +86,7 @@ class _Mip:
     give: dict[tuple[str, int, str], mathopt.Variable]  # (person, quarter, giving department)
     credit: dict[tuple[str, int, int | None], mathopt.Variable]  # None: beyond the programme
     levels: dict[str, Any]
+    redo_give: dict[tuple[str, int, str], mathopt.Variable] = field(default_factory=dict)
 
 
 def _sum(terms: list[Any]) -> Any:
@@ -122,6 +123,12 @@ def build_mip(data: RosterData, schedule: Schedule, *, candidate_swaps: bool = T
     credit: dict[tuple[str, int, int | None], mathopt.Variable] = {}
     credit_turn: dict[tuple[str, int, int | None], int] = {}  # -> index of the credited turn
     turn_index = {id(t): i for i, t in enumerate(schedule.turns)}
+    replan = data.replan
+    # R10 (re-planning): quarters in which a re-dispatched person may take a seat of another turn
+    redo_window: dict[str, set[int]] = defaultdict(set)
+    for term in replan.redispatch if replan else []:
+        redo_window[term.staff].update(range(max(0, term.earliest), min(term.deadline, H - 1) + 1))
+    redo_give: dict[tuple[str, int, str], mathopt.Variable] = {}
 
     served: dict[tuple[str, int], Any] = {}
     for s in data.staff:
@@ -148,6 +155,8 @@ def build_mip(data: RosterData, schedule: Schedule, *, candidate_swaps: bool = T
                     and (candidate_swaps or not s.promotion_candidate)
                 ):
                     modes["swap"] = prev.cycle
+                if q in redo_window[s.id] and schedule.turns_in(q):
+                    modes["redo"] = -1  # outside the cycles of rule 7
             if not modes:
                 continue
             xs = []
@@ -189,6 +198,13 @@ def build_mip(data: RosterData, schedule: Schedule, *, candidate_swaps: bool = T
                     credit_turn[(s.id, q, k)] = ti
                     cs.append(cv)
                 m.add_linear_constraint(_sum(cs) == pv)
+            if "redo" in modes:  # the seat comes from a department whose turn it is
+                rs = []
+                for e in sorted({t.dept for t in schedule.turns_in(q)}):
+                    g = m.add_binary_variable(name=f"redo_give[{s.id},{q},{e}]")
+                    redo_give[(s.id, q, e)] = g
+                    rs.append(g)
+                _eq(m, _sum(rs), mode[(s.id, q, "redo")])
 
     staff_of = {s.id: s for s in data.staff}
 
@@ -198,16 +214,17 @@ def build_mip(data: RosterData, schedule: Schedule, *, candidate_swaps: bool = T
     spec_miss: list[Any] = []
     spec_const = 0
     for c in data.centers:
-        need = (
-            c.min_intermediate
-            if c.min_intermediate is not None
-            else (data.policy.title_rule.required(c.seats))
-        )
-        need = min(need, c.seats)
         weights = c.specialty_weights()
         for q in range(H):
+            seats = data.center_seats(c.id, q)
+            need = (
+                c.min_intermediate
+                if c.min_intermediate is not None
+                else (data.policy.title_rule.required(seats))
+            )
+            need = min(need, seats)
             here = [(sid, v) for (sid, qq, cid), v in x.items() if qq == q and cid == c.id]
-            _eq(m, _sum([v for _, v in here]), c.seats)
+            _eq(m, _sum([v for _, v in here]), seats)
             have = _sum([v for sid, v in here if staff_of[sid].title in titles])
             if data.policy.title_mix_hard:
                 _le(m, need, have)
@@ -237,6 +254,9 @@ def build_mip(data: RosterData, schedule: Schedule, *, candidate_swaps: bool = T
     gives: dict[tuple[str, int], list[Any]] = defaultdict(list)
     for (_sid, q, e), v in give.items():
         gives[(e, q)].append(v)
+    redo_gives: dict[tuple[str, int], list[Any]] = defaultdict(list)
+    for (_sid, q, e), v in redo_give.items():
+        redo_gives[(e, q)].append(v)
     credits: dict[tuple[str, int], list[Any]] = defaultdict(list)
     credits_by_turn: dict[tuple[int, int | None], list[Any]] = defaultdict(list)
     beyond_all: list[Any] = []
@@ -256,7 +276,10 @@ def build_mip(data: RosterData, schedule: Schedule, *, candidate_swaps: bool = T
             _eq(
                 m,
                 _sum(turn_mode[dq]),
-                schedule.demand(did, q) - _sum(gives[dq]) - _sum(credits[dq]),
+                schedule.demand(did, q)
+                - _sum(gives[dq])
+                - _sum(credits[dq])
+                - _sum(redo_gives[dq]),
             )
             # a swapped seat is filled only after the department gave one
             _le(
@@ -293,9 +316,24 @@ def build_mip(data: RosterData, schedule: Schedule, *, candidate_swaps: bool = T
             continue
         _le(m, 1, _sum([served[(s.id, q)] for q in range(dl + 1) if (s.id, q) in served]))
 
+    # ---- rule 10 (re-planning): a re-dispatched person serves once more inside the window
+    for term in replan.redispatch if replan else []:
+        window = range(max(0, term.earliest), min(term.deadline, H - 1) + 1)
+        _le(m, 1, _sum([served[(term.staff, q)] for q in window if (term.staff, q) in served]))
+    # ---- rule 9 (re-planning): frozen quarters exactly as published
+    if replan is not None:
+        for (sid, q), cid in replan.published.items():
+            if q < replan.frozen and (sid, q, cid) not in x:
+                _eq(m, 0, 1)  # the rules no longer allow a frozen assignment: infeasible
+        for (sid, q, cid), v in x.items():
+            if q < replan.frozen:
+                _eq(m, v, 1 if replan.published.get((sid, q)) == cid else 0)
+
     # ---- rule 7: once per cycle, never two consecutive quarters
     per_cycle: dict[tuple[str, int], list[Any]] = defaultdict(list)
     for mkey, v in mode.items():
+        if mkey[2] == "redo":
+            continue
         per_cycle[(mkey[0], cycle_of[mkey])].append(v)
     for vs in per_cycle.values():
         if len(vs) > 1:
@@ -319,6 +357,18 @@ def build_mip(data: RosterData, schedule: Schedule, *, candidate_swaps: bool = T
         if firsts:
             m.add_linear_constraint(_sum([f for _, f in firsts]) <= 1)
         promo.append(H + _sum([(q - H) * f for q, f in firsts]))
+    for term in replan.redispatch if replan else []:  # re-dispatched as early as possible
+        lo, hi = max(0, term.earliest), min(term.deadline, H - 1)
+        span = hi - lo + 1
+        firsts = []
+        for q in range(lo, hi + 1):
+            if (term.staff, q) in served:
+                f = m.add_binary_variable(name=f"first_redo[{term.staff},{q}]")
+                m.add_linear_constraint(f <= served[(term.staff, q)])
+                firsts.append((q, f))
+        if firsts:
+            m.add_linear_constraint(_sum([f for _, f in firsts]) <= 1)
+        promo.append(span + _sum([(q - lo - span) * f for q, f in firsts]))
     levels["promotion"] = _sum(promo)
     base = baseline(data)
     dev = []
@@ -337,12 +387,26 @@ def build_mip(data: RosterData, schedule: Schedule, *, candidate_swaps: bool = T
     levels["mix"] = data.policy.title_weight * _sum(title_short) + _sum(spec_miss) + spec_const
     levels["fairness"] = _sum([rank[sid] * v for (sid, _q, _c), v in x.items() if rank[sid]])
     levels["changes"] = 0.0
-    return _Mip(data, schedule, m, x, mode, give, credit, levels)
+    if replan is not None and replan.minimize_changes:
+        # outside the frozen quarters: a published (person, quarter, center) not kept counts 1
+        # (removed or moved), a person serving a quarter they were not published in counts 1
+        changes: list[Any] = []
+        for (sid, q), cid in replan.published.items():
+            if replan.frozen <= q < H:
+                changes.append(1 - x[(sid, q, cid)] if (sid, q, cid) in x else 1.0)
+        for (sid, q), e in served.items():
+            if q >= replan.frozen and (sid, q) not in replan.published:
+                changes.append(e)
+        levels["changes"] = _sum(changes)
+    return _Mip(data, schedule, m, x, mode, give, credit, levels, redo_give)
 
 
 def _stage_order(data: RosterData) -> list[str]:
-    order = list(data.policy.objective_order)
-    return order + [n for n in LEVELS if n not in order]
+    order: list[str] = list(data.policy.objective_order)
+    order += [n for n in LEVELS if n not in order]
+    if data.replan is None or not data.replan.minimize_changes:
+        order = [n for n in order if n != "changes"]
+    return order
 
 
 _REASONS = mathopt.TerminationReason
@@ -383,7 +447,7 @@ def _solve_one(
         if res is None:
             return status, {}, mip, None
         return status, {n: _value(res, mip.levels[n]) for n in LEVELS}, mip, res
-    stages = [n for n in _stage_order(data) if n != "changes"]
+    stages = _stage_order(data)
     status = "optimal"
     last: mathopt.SolveResult | None = None
     for i, name in enumerate(stages):
@@ -414,10 +478,16 @@ def _roster(mip: _Mip, res: mathopt.SolveResult) -> RosterSolution:
             continue
         kind = next(
             k
-            for k in ("turn", "swap", "pulled")
+            for k in ("turn", "swap", "pulled", "redo")
             if (sid, q, k) in mip.mode and vals[mip.mode[(sid, q, k)]] > 0.5
         )
         seat_from = credit_q = None
+        if kind == "redo":
+            seat_from = next(
+                e
+                for (p, qq, e), g in mip.redo_give.items()
+                if p == sid and qq == q and vals[g] > 0.5
+            )
         if kind == "pulled":
             seat_from = next(
                 e for (p, qq, e), g in mip.give.items() if p == sid and qq == q and vals[g] > 0.5
@@ -478,7 +548,7 @@ def solve_mip(
         raise ValueError(f"solver '{solver}' is not supported; use 'highs'")
     t0 = time.perf_counter()
     alts = alternatives(data)
-    order = [n for n in _stage_order(data) if n != "changes"]
+    order = _stage_order(data)
     best: tuple[tuple[int, ...], str, dict[str, int], RosterSolution] | None = None
     statuses: list[str] = []
     for i, alt in enumerate(alts):

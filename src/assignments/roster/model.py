@@ -58,6 +58,17 @@ FAMILIES: dict[str, Family] = {
     "once": Family("R7 once per cycle", True, "a person serves at most once per cycle"),
     "consecutive": Family("R7 consecutive", True, "never two consecutive quarters"),
     "title": Family("R8 title mix", True, "enough seats of the required titles at each center"),
+    "frozen": Family(
+        "R9 frozen quarters",
+        True,
+        "re-planning keeps the quarters already started or announced exactly as published",
+    ),
+    "redispatch": Family(
+        "R10 re-dispatch",
+        True,
+        "a person re-dispatched after the assessment serves once more, in a seat given by the "
+        "department whose turn it is when their own department has no turn",
+    ),
 }
 
 
@@ -82,6 +93,8 @@ class RosterModel:
     literals: list[tuple[cp_model.IntVar, str, tuple[Any, ...]]] = field(default_factory=list)
     variables: list[cp_model.IntVar] = field(default_factory=list)  # for hints between stages
     engine: str = "cpsat"
+    redo: dict[tuple[str, int], cp_model.IntVar] = field(default_factory=dict)  # R10 extra seat
+    redo_give: dict[tuple[str, int], cp_model.IntVar] = field(default_factory=dict)
 
 
 def build_model(
@@ -196,6 +209,29 @@ def build_model(
         by_q[q].append(sid)
     staff_of = {s.id: s for s in data.staff}
 
+    # ---- R10 re-dispatch (re-planning): in a quarter without their department's turn, a
+    # re-dispatched person takes a seat given by a department whose turn it is (not swapped back)
+    replan = data.replan
+    redo: dict[tuple[str, int], cp_model.IntVar] = {}
+    for term in replan.redispatch if replan else []:
+        s = staff_of[term.staff]
+        for q in range(max(0, term.earliest), min(term.deadline, H - 1) + 1):
+            if (s.id, q) in redo or schedule.turn_at(s.department, q) is not None:
+                continue
+            if not avail[s.id][q] or not allowed(s, q) or not schedule.turns_in(q):
+                continue
+            redo[(s.id, q)] = m.new_bool_var(f"redo[{s.id},{q}]")
+            all_vars.append(redo[(s.id, q)])
+            if (s.id, q) in served:
+                m.add(served[(s.id, q)] + redo[(s.id, q)] <= 1)
+    redo_in_q: dict[int, list[tuple[str, cp_model.IntVar]]] = defaultdict(list)
+    for (sid, q), v in redo.items():
+        redo_in_q[q].append((sid, v))
+
+    def occupied(sid: str, q: int) -> list[cp_model.IntVar]:
+        """The variables saying that ``sid`` serves quarter ``q`` (any kind of service)."""
+        return [v for v in (served.get((sid, q)), redo.get((sid, q))) if v is not None]
+
     # ---- R1 seats and the center choice by class
     z: dict[tuple[int, str, tuple[bool, str | None]], cp_model.IntVar] = {}
     title_short: list[LinearExpr] = []
@@ -204,18 +240,21 @@ def build_model(
         members: dict[tuple[bool, str | None], list[cp_model.IntVar]] = defaultdict(list)
         for sid in by_q[q]:
             members[klass[sid]].append(served[(sid, q)])
+        for sid, v in redo_in_q[q]:
+            members[klass[sid]].append(v)
         for c in data.centers:
+            seats = data.center_seats(c.id, q)
             for k, vs in members.items():
-                z[(q, c.id, k)] = m.new_int_var(0, min(c.seats, len(vs)), f"z[{q},{c.id},{k}]")
+                z[(q, c.id, k)] = m.new_int_var(0, min(seats, len(vs)), f"z[{q},{c.id},{k}]")
                 all_vars.append(z[(q, c.id, k)])
-            enforce(m.add(sum(z[(q, c.id, k)] for k in members) == c.seats), "seats", (c.id, q))
+            enforce(m.add(sum(z[(q, c.id, k)] for k in members) == seats), "seats", (c.id, q))
             # R8 title mix
             need = (
                 c.min_intermediate
                 if c.min_intermediate is not None
-                else (data.policy.title_rule.required(c.seats))
+                else (data.policy.title_rule.required(seats))
             )
-            need = min(need, c.seats)
+            need = min(need, seats)
             have = sum(z[(q, c.id, k)] for k in members if k[0])
             if data.policy.title_mix_hard:
                 enforce(m.add(have >= need), "title", (c.id, q))
@@ -311,15 +350,35 @@ def build_model(
         if svc.kind != "pulled":
             continue
         pv = split[(sid, q)][0] if (sid, q) in split else served[(sid, q)]
-        before = [served[(sid, r)] for r in range(q) if (sid, r) in served]
+        before = [v for r in range(q) for v in occupied(sid, r)]
         if before:
             m.add(pv + sum(before) <= 1)
+    redo_give: dict[tuple[str, int], cp_model.IntVar] = {}
+    for q, items in sorted(redo_in_q.items()):  # R10: who gives the re-dispatched their seat
+        if not items:
+            continue
+        gs = []
+        for t in schedule.turns_in(q):
+            if (t.dept, q) not in redo_give:
+                redo_give[(t.dept, q)] = m.new_int_var(
+                    0, schedule.demand(t.dept, q), f"redo_give[{t.dept},{q}]"
+                )
+                all_vars.append(redo_give[(t.dept, q)])
+                gs.append(redo_give[(t.dept, q)])
+        enforce(m.add(sum(gs) == sum(v for _sid, v in items)), "redispatch", ("quarter", q))
     keys = {(t.dept, q) for t in turns for q in t.seats} | set(own)
     for d, q in sorted(keys):
         need = schedule.demand(d, q)
         g = give.get((d, q), 0)
         enforce(
-            m.add(sum(own[(d, q)]) == need - g - sum(credit_at[(d, q)]) + swap.get((d, q), 0)),
+            m.add(
+                sum(own[(d, q)])
+                == need
+                - g
+                - sum(credit_at[(d, q)])
+                + swap.get((d, q), 0)
+                - redo_give.get((d, q), 0)
+            ),
             "order",
             (d, q),
         )
@@ -332,9 +391,17 @@ def build_model(
         if dl >= H:
             continue
         enforce(
-            m.add(sum(served[(s.id, q)] for q in range(dl + 1) if (s.id, q) in served) >= 1),
+            m.add(sum(v for q in range(dl + 1) for v in occupied(s.id, q)) >= 1),
             "deadline",
             (s.id,),
+        )
+
+    # ---- R10: every re-dispatched person serves once more inside their window
+    for term in replan.redispatch if replan else []:
+        window = range(max(0, term.earliest), min(term.deadline, H - 1) + 1)
+        vs = [v for q in window for v in occupied(term.staff, q)]
+        enforce(
+            m.add(sum(vs) >= 1) if vs else m.add_bool_or([]), "redispatch", (term.staff,)
         )
 
     # ---- R7 once per cycle, never consecutive quarters
@@ -352,6 +419,33 @@ def build_model(
     for sid, q in list(served):
         if (sid, q + 1) in served:
             enforce(m.add(served[(sid, q)] + served[(sid, q + 1)] <= 1), "consecutive", (sid, q))
+    for sid, q in sorted({(sid, q + dq) for sid, q in redo for dq in (-1, 0)}):
+        pair = occupied(sid, q) + occupied(sid, q + 1)
+        if len(pair) > 1 and ((sid, q) in redo or (sid, q + 1) in redo):
+            enforce(m.add(sum(pair) <= 1), "consecutive", (sid, q))
+
+    # ---- R9 frozen quarters (re-planning): kept exactly as published
+    if replan is not None and replan.frozen > 0:
+        for q in range(min(replan.frozen, H)):
+            lits = lit("frozen", (q,))
+            pub_here = {sid for (sid, qq) in replan.published if qq == q}
+            for sid in by_q[q]:
+                ct = m.add(served[(sid, q)] == int(sid in pub_here))
+                if lits:
+                    ct.only_enforce_if(lits)
+            counts: dict[tuple[str, tuple[bool, str | None]], int] = defaultdict(int)
+            for sid in pub_here:
+                if (sid, q) not in served:  # the rules no longer allow it: a conflict
+                    ct = m.add_bool_or([])
+                    if lits:
+                        ct.only_enforce_if(lits)
+                    continue
+                counts[(replan.published[(sid, q)], klass[sid])] += 1
+            for (cid, k), n in counts.items():
+                if (q, cid, k) in z:
+                    ct = m.add(z[(q, cid, k)] == n)
+                    if lits:
+                        ct.only_enforce_if(lits)
 
     # ---- objective levels
     levels: dict[str, LinearExpr] = {}
@@ -372,8 +466,20 @@ def build_model(
             m.add(u <= sum(before))
             us.append(u)
         promo_terms.append(H - sum(us))
+    redo_span = 0
+    for term in replan.redispatch if replan else []:  # R10: re-dispatched as early as possible
+        window = list(range(max(0, term.earliest), min(term.deadline, H - 1) + 1))
+        redo_span += len(window)
+        us = []
+        for q in window:
+            before = [v for r in window if r <= q for v in occupied(term.staff, r)]
+            if before:
+                u = m.new_bool_var(f"u_redo[{term.staff},{q}]")
+                m.add(u <= sum(before))
+                us.append(u)
+        promo_terms.append(len(window) - sum(us))
     levels["promotion"] = sum(promo_terms)
-    ub["promotion"] = H * n_cand
+    ub["promotion"] = H * n_cand + redo_span
     base = _baseline(data)
     dev_terms = []
     for d in data.departments:
@@ -382,6 +488,7 @@ def build_model(
             if b == 0:
                 continue
             sent = [served[(sid, q)] for sid in by_q[q] if staff_of[sid].department == d.id]
+            sent += [v for sid, v in redo_in_q[q] if staff_of[sid].department == d.id]
             dev = m.new_int_var(0, b, f"dev[{d.id},{q}]")
             m.add(dev >= b - sum(sent))
             dev_terms.append(dev)
@@ -391,13 +498,17 @@ def build_model(
     ub["mix"] = data.policy.title_weight * data.seats_per_quarter * H + H * sum(
         w for c in data.centers for w in c.specialty_weights().values()
     )
-    levels["fairness"] = sum(rank[sid] * v for (sid, _q), v in served.items())
+    levels["fairness"] = sum(rank[sid] * v for (sid, _q), v in served.items()) + sum(
+        rank[sid] * v for (sid, _q), v in redo.items()
+    )
     ub["fairness"] = H * sum(
         max((rank[s.id] for s in data.staff if s.department == d.id), default=0)
         for d in data.departments
     ) + data.seats_per_quarter * H * max(rank.values(), default=0)
     levels["changes"] = 0
     ub["changes"] = 0
+    if replan is not None and replan.minimize_changes:
+        levels["changes"], ub["changes"] = _changes(data, m, served, redo, z, klass, occupied)
 
     rm = RosterModel(
         data=data,
@@ -416,8 +527,50 @@ def build_model(
         level_ub=ub,
         literals=literals,
         variables=all_vars,
+        redo=redo,
+        redo_give=redo_give,
     )
     return rm
+
+
+def _changes(
+    data: RosterData,
+    m: cp_model.CpModel,
+    served: dict[tuple[str, int], cp_model.IntVar],
+    redo: dict[tuple[str, int], cp_model.IntVar],
+    z: dict[tuple[int, str, tuple[bool, str | None]], cp_model.IntVar],
+    klass: dict[str, tuple[bool, str | None]],
+    occupied: Any,
+) -> tuple[LinearExpr, int]:
+    """Level 5, changes to the published roster outside the frozen quarters: people removed
+    from a quarter, people added to one, and people kept in a quarter but moved to another
+    center (counted from the class counts ``z``; the placement of names keeps everyone else at
+    their published center). Returns the expression and an upper bound."""
+    assert data.replan is not None
+    pub = data.replan.published
+    frozen = data.replan.frozen
+    H = data.policy.quarters
+    terms: list[LinearExpr] = []
+    kept: dict[tuple[int, str, tuple[bool, str | None]], list[cp_model.IntVar]] = defaultdict(list)
+    n_pub = 0
+    for (sid, q), cid in sorted(pub.items()):
+        if not frozen <= q < H:
+            continue
+        n_pub += 1
+        occ = occupied(sid, q)
+        terms.append(1 - sum(occ))  # removed (1 when the person can no longer serve then)
+        kept[(q, cid, klass[sid])] += occ
+    for key in sorted({*served, *redo}):
+        if key[1] >= frozen and key not in pub:
+            terms.append(sum(occupied(*key)))  # added
+    for (q, cid, k), occ in sorted(kept.items()):
+        if not occ:
+            continue
+        moved = m.new_int_var(0, len(occ), f"moved[{q},{cid},{k}]")
+        m.add(moved >= sum(occ) - z.get((q, cid, k), 0))
+        terms.append(moved)
+    open_seats = sum(data.quarter_seats()[frozen:])
+    return sum(terms), 2 * n_pub + open_seats
 
 
 def _baseline(data: RosterData) -> Schedule:

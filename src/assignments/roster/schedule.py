@@ -211,7 +211,7 @@ def data_order(data: RosterData) -> list[tuple[str, int]]:
 
 def baseline(data: RosterData) -> Schedule:
     """The published order without any deferral."""
-    return build_schedule(data_order(data), [data.seats_per_quarter] * data.policy.quarters)
+    return build_schedule(data_order(data), data.quarter_seats())
 
 
 def _qi(data: RosterData, r: DeferralRequest) -> int:
@@ -228,7 +228,7 @@ def alternatives(data: RosterData) -> list[Schedule]:
         there are too many ``auto`` requests to try them all.
     """
     order = data_order(data)
-    seats = [data.seats_per_quarter] * data.policy.quarters
+    seats = data.quarter_seats()
     autos = [r for r in data.deferrals if r.decision is DeferralDecision.AUTO]
     if 2 ** len(autos) > MAX_AUTO_ALTERNATIVES:
         raise ScheduleError(

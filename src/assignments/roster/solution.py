@@ -25,6 +25,7 @@ __all__ = [
     "Assignment",
     "RosterSolution",
     "Violation",
+    "changed_cells",
     "check",
     "objective_levels",
     "ranks",
@@ -47,9 +48,12 @@ class Assignment:
     kind
         ``"turn"``: in the department's own turn; ``"pulled"``: a promotion candidate pulled
         forward (rule 6); ``"swap"``: filling, at a candidate's department's turn, the seat
-        this department gave to a pulled-forward candidate earlier (the seat swap of rule 6).
+        this department gave to a pulled-forward candidate earlier (the seat swap of rule 6);
+        ``"redo"``: a re-dispatched person (rule 10, re-planning) in a seat given by the
+        department whose turn it is.
     seat_from
-        For a pulled-forward candidate: the department whose turn gave up the seat.
+        For a pulled-forward candidate or a re-dispatched person: the department whose turn
+        gave up the seat.
     credit_quarter
         For a pulled-forward candidate: the quarter of their own department's turn that sends
         one person fewer (``None`` when that turn lies beyond the programme).
@@ -97,7 +101,7 @@ class Violation:
 def schedule_of(data: RosterData, sol: RosterSolution) -> Schedule:
     """The turn schedule implied by the solution's deferrals."""
     return build_schedule(
-        data_order(data), [data.seats_per_quarter] * data.policy.quarters, sol.deferrals
+        data_order(data), data.quarter_seats(), sol.deferrals
     )
 
 
@@ -124,11 +128,12 @@ def ranks(data: RosterData) -> dict[str, int]:
     return out
 
 
-def _title_need(data: RosterData, center_id: str) -> int:
+def _title_need(data: RosterData, center_id: str, q: int) -> int:
     c = next(c for c in data.centers if c.id == center_id)
+    seats = data.center_seats(center_id, q)
     if c.min_intermediate is not None:
-        return min(c.min_intermediate, c.seats)
-    return data.policy.title_rule.required(c.seats)
+        return min(c.min_intermediate, seats)
+    return min(data.policy.title_rule.required(seats), seats)
 
 
 def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
@@ -208,12 +213,12 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
     count = Counter((a.center, a.quarter) for a in sol.assignments)
     for c in data.centers:
         for q in range(H):
-            if count[(c.id, q)] != c.seats:
+            if count[(c.id, q)] != data.center_seats(c.id, q):
                 v.append(
                     Violation(
                         "R1 seats",
                         f"center '{c.id}' has {count[(c.id, q)]} people in "
-                        f"quarter {q + 1}, needs {c.seats}",
+                        f"quarter {q + 1}, needs {data.center_seats(c.id, q)}",
                     )
                 )
 
@@ -223,6 +228,8 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
     swaps: Counter[tuple[str, int]] = Counter()
     give: Counter[tuple[str, int]] = Counter()
     credit: Counter[tuple[str, int]] = Counter()
+    redo_give: Counter[tuple[str, int]] = Counter()
+    terms = data.replan.redispatch if data.replan is not None else []
     beyond = 0
     turn_credit: Counter[tuple[int, int | None]] = Counter()
     first_service: dict[str, int] = {}
@@ -234,6 +241,34 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
         if s is None or not 0 <= a.quarter < H:
             continue
         svc = classify(sched, s.department, a.quarter, s.promotion_candidate)
+        if a.kind == "redo":  # R10: an extra seat, outside the cycles of rule 7
+            if not any(t.staff == a.staff and t.earliest <= a.quarter <= t.deadline for t in terms):
+                v.append(
+                    Violation(
+                        "R10 re-dispatch",
+                        f"{a.staff} takes a re-dispatch seat in quarter {a.quarter + 1} but is "
+                        "not re-dispatched for that quarter",
+                    )
+                )
+            if sched.turn_at(s.department, a.quarter) is not None:
+                v.append(
+                    Violation(
+                        "R10 re-dispatch",
+                        f"{a.staff} takes a re-dispatch seat in quarter {a.quarter + 1}, where "
+                        "the department has its own turn",
+                    )
+                )
+            if a.seat_from not in {t.dept for t in sched.turns_in(a.quarter)}:
+                v.append(
+                    Violation(
+                        "R10 re-dispatch",
+                        f"{a.staff}: re-dispatch seat given by '{a.seat_from}', which has no "
+                        f"turn in quarter {a.quarter + 1}",
+                    )
+                )
+            else:
+                redo_give[(a.seat_from, a.quarter)] += 1
+            continue
         if a.kind == "swap":
             prev = (
                 svc.turn
@@ -338,7 +373,7 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
         for q in range(H):
             need = sched.demand(d.id, q)
             key = (d.id, q)
-            if own[key] != need - give[key] - credit[key] + swaps[key]:
+            if own[key] != need - give[key] - credit[key] + swaps[key] - redo_give[key]:
                 v.append(
                     Violation(
                         "R4 published order",
@@ -346,7 +381,12 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
                         f"{need} seats, {give[key]} given to pulled-forward candidates, "
                         f"{credit[key]} credited to its own candidates served earlier, "
                         f"{swaps[key]} "
-                        "swapped seats filled",
+                        "swapped seats filled"
+                        + (
+                            f", {redo_give[key]} given to re-dispatched people"
+                            if redo_give[key]
+                            else ""
+                        ),
                     )
                 )
         given = swapped = 0
@@ -398,6 +438,39 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
                 )
             )
 
+    # R10: every re-dispatched person serves once more inside their window
+    for t in terms:
+        if not any(
+            a.staff == t.staff and t.earliest <= a.quarter <= t.deadline for a in sol.assignments
+        ):
+            v.append(
+                Violation(
+                    "R10 re-dispatch",
+                    f"{t.staff} is re-dispatched ({t.source or 'assessment'}) but does not serve "
+                    f"between quarters {t.earliest + 1} and {t.deadline + 1}",
+                )
+            )
+    # R9: frozen quarters exactly as published
+    if data.replan is not None:
+        pub = data.replan.published
+        for q in range(min(data.replan.frozen, H)):
+            want = {(sid, cid) for (sid, qq), cid in pub.items() if qq == q}
+            got = {(a.staff, a.center) for a in sol.assignments if a.quarter == q}
+            for sid, cid in sorted(want - got):
+                v.append(
+                    Violation(
+                        "R9 frozen quarters",
+                        f"{sid} at '{cid}' in frozen quarter {q + 1} is missing",
+                    )
+                )
+            for sid, cid in sorted(got - want):
+                v.append(
+                    Violation(
+                        "R9 frozen quarters",
+                        f"{sid} at '{cid}' in frozen quarter {q + 1} was not published",
+                    )
+                )
+
     # R7: once per cycle, never consecutive quarters (also across the programme start)
     served_q: dict[str, list[int]] = defaultdict(list)
     for a in sol.assignments:
@@ -428,7 +501,7 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
     # R8: title mix (hard only when configured so)
     if data.policy.title_mix_hard:
         for (cid, q), n in sorted(_title_counts(data, sol).items()):
-            need = _title_need(data, cid)
+            need = _title_need(data, cid, q)
             if n < need:
                 v.append(
                     Violation(
@@ -460,7 +533,12 @@ def objective_levels(data: RosterData, sol: RosterSolution) -> dict[str, int]:
     * ``mix``: ``title_weight`` × missing required-title seats + weights of requested
       specialties not present at a center in a quarter;
     * ``fairness``: sum of the fairness ranks of the people sent (0 = should go first);
-    * ``changes``: assignments differing from a published roster (0 without one).
+    * ``changes``: when re-planning, outside the frozen quarters, people removed from a
+      quarter, people added to one, and people kept in a quarter at another center (0 without
+      a published roster).
+
+    Re-dispatched people (rule 10) add to ``promotion`` the number of quarters between the
+    start of their window and their first service in it.
     """
     H = data.policy.quarters
     staff = {s.id: s for s in data.staff}
@@ -471,7 +549,11 @@ def objective_levels(data: RosterData, sol: RosterSolution) -> dict[str, int]:
     for s in data.staff:
         if s.promotion_candidate:
             promotion += min(served[s.id]) if served[s.id] else H
-    base = build_schedule(data_order(data), [data.seats_per_quarter] * H)
+    for t in data.replan.redispatch if data.replan is not None else []:
+        lo, hi = max(0, t.earliest), min(t.deadline, H - 1)
+        inside = [q for q in served[t.staff] if lo <= q <= hi]
+        promotion += (min(inside) - lo) if inside else max(0, hi - lo + 1)
+    base = build_schedule(data_order(data), data.quarter_seats())
     sent = Counter(
         (staff[a.staff].department, a.quarter) for a in sol.assignments if a.staff in staff
     )
@@ -481,8 +563,8 @@ def objective_levels(data: RosterData, sol: RosterSolution) -> dict[str, int]:
             departures += max(0, base.demand(d.id, q) - sent[(d.id, q)])
     mix = 0
     if data.policy.title_weight:
-        for (cid, _q), n in _title_counts(data, sol).items():
-            mix += data.policy.title_weight * max(0, _title_need(data, cid) - n)
+        for (cid, q), n in _title_counts(data, sol).items():
+            mix += data.policy.title_weight * max(0, _title_need(data, cid, q) - n)
     present: dict[tuple[str, int], set[str | None]] = defaultdict(set)
     for a in sol.assignments:
         if a.staff in staff:
@@ -499,5 +581,30 @@ def objective_levels(data: RosterData, sol: RosterSolution) -> dict[str, int]:
         "departures": departures,
         "mix": mix,
         "fairness": fairness,
-        "changes": 0,
+        "changes": len(changed_cells(data, sol)),
     }
+
+
+def changed_cells(
+    data: RosterData, sol: RosterSolution
+) -> list[tuple[str, int, str | None, str | None]]:
+    """Differences from the published roster outside the frozen quarters (re-planning).
+
+    Returns
+    -------
+    list of (staff, quarter index, published center, new center)
+        ``None`` as the published center: added; as the new center: removed; both set and
+        different: moved to another center. Empty without a published roster.
+    """
+    if data.replan is None:
+        return []
+    H = data.policy.quarters
+    frozen = data.replan.frozen
+    pub = {k: c for k, c in data.replan.published.items() if frozen <= k[1] < H}
+    new = {(a.staff, a.quarter): a.center for a in sol.assignments if frozen <= a.quarter < H}
+    out: list[tuple[str, int, str | None, str | None]] = []
+    for key in sorted(set(pub) | set(new), key=lambda k: (k[1], k[0])):
+        before, after = pub.get(key), new.get(key)
+        if before != after:
+            out.append((key[0], key[1], before, after))
+    return out

@@ -112,6 +112,8 @@ def _solve_schedule(
             "credit": {k: solver.value(v) for k, v in rm.credit.items()},
             "swap": {k: solver.value(v) for k, v in rm.swap.items()},
             "split": {k: solver.value(b) for k, (_a, b, _s) in rm.split.items()},
+            "redo": {k: solver.value(v) for k, v in rm.redo.items()},
+            "redo_give": {k: solver.value(v) for k, v in rm.redo_give.items()},
             "levels": {
                 n: int(solver.value(e)) for n, e in rm.levels.items() if not isinstance(e, int)
             },
@@ -188,6 +190,11 @@ def _roster(rm: RosterModel, values: dict[str, Any]) -> RosterSolution:
     for (sid, q), v in values["served"].items():
         if v:
             by_q[q].append(sid)
+    redo_people: dict[int, list[str]] = defaultdict(list)  # R10 re-dispatch seats
+    for (sid, q), v in values.get("redo", {}).items():
+        if v:
+            by_q[q].append(sid)
+            redo_people[q].append(sid)
     assignments: list[Assignment] = []
     staff = {s.id: s for s in data.staff}
     # rule-6 ledger: which department gave the seat, which quarter of the own turn is credited
@@ -204,6 +211,12 @@ def _roster(rm: RosterModel, values: dict[str, Any]) -> RosterSolution:
             seat_from[(sid, q)] = d
             t = rm.service[(sid, q)].turn
             pulled_by_turn[turn_index[id(t)]].append((q, sid))
+        redo_givers = [
+            d for (d, qq), n in sorted(values.get("redo_give", {}).items()) if qq == q
+            for _ in range(n)
+        ]
+        for sid, d in zip(sorted(redo_people[q]), redo_givers, strict=True):
+            seat_from[(sid, q)] = d
     for ti, items in pulled_by_turn.items():
         slots = [
             qq for (tj, qq), n in sorted(values["credit"].items()) if tj == ti for _ in range(n)
@@ -219,33 +232,31 @@ def _roster(rm: RosterModel, values: dict[str, Any]) -> RosterSolution:
             (s for s in mine if _kind(rm, values, s, q) == "turn"), key=lambda s: (-rank[s], s)
         )
         swap_people.update((s, q) for s in already + turn[: max(0, n - len(already))])
+    published = data.replan.published if data.replan is not None else {}
     for q, sids in sorted(by_q.items()):
         by_class: dict[Any, list[str]] = defaultdict(list)
         for sid in sorted(sids, key=lambda s: (rank[s], s)):
             by_class[rm.klass[sid]].append(sid)
         start, end = periods[q]
+        placed = _place(data, q, by_class, values["z"], published)
         for c in data.centers:
-            for k, people in sorted(by_class.items(), key=lambda kv: str(kv[0])):
-                n = values["z"].get((q, c.id, k), 0)
-                for sid in people[:n]:
-                    kind = _kind(rm, values, sid, q)
-                    if (sid, q) in swap_people:
-                        kind = "swap"
-                    pulled = kind == "pulled"
-                    assignments.append(
-                        Assignment(
-                            staff=sid,
-                            quarter=q,
-                            center=c.id,
-                            start=start,
-                            end=end,
-                            kind=kind,
-                            seat_from=seat_from.get((sid, q)) if pulled else None,
-                            credit_quarter=credit_q.get((sid, q)) if pulled else None,
-                        )
+            for sid in placed[c.id]:
+                kind = _kind(rm, values, sid, q)
+                if (sid, q) in swap_people:
+                    kind = "swap"
+                ledger = kind in ("pulled", "redo")
+                assignments.append(
+                    Assignment(
+                        staff=sid,
+                        quarter=q,
+                        center=c.id,
+                        start=start,
+                        end=end,
+                        kind=kind,
+                        seat_from=seat_from.get((sid, q)) if ledger else None,
+                        credit_quarter=credit_q.get((sid, q)) if kind == "pulled" else None,
                     )
-                del people[:n]
-        assert all(not p for p in by_class.values()), "class counts do not add up"
+                )
     deferrals = []
     first = data.policy.first_quarter
     for k, r in enumerate(data.deferrals):
@@ -255,7 +266,39 @@ def _roster(rm: RosterModel, values: dict[str, Any]) -> RosterSolution:
     return RosterSolution(assignments=assignments, deferrals=deferrals)
 
 
+def _place(
+    data: RosterData,
+    q: int,
+    by_class: dict[Any, list[str]],
+    z: dict[tuple[int, str, Any], int],
+    published: dict[tuple[str, int], str],
+) -> dict[str, list[str]]:
+    """Names onto centers from the class counts ``z`` of quarter ``q``.
+
+    People of a class are interchangeable for the centers; they are placed in rank order, and
+    when re-planning, first at the center where the published roster has them, so that exactly
+    the moves counted by the ``changes`` level happen.
+    """
+    out: dict[str, list[str]] = {c.id: [] for c in data.centers}
+    for k, people in sorted(by_class.items(), key=lambda kv: str(kv[0])):
+        left = list(people)
+        room = {c.id: z.get((q, c.id, k), 0) for c in data.centers}
+        if published:
+            for c in data.centers:
+                stay = [p for p in left if published.get((p, q)) == c.id][: room[c.id]]
+                out[c.id] += stay
+                room[c.id] -= len(stay)
+                left = [p for p in left if p not in stay]
+        for c in data.centers:
+            out[c.id] += left[: room[c.id]]
+            left = left[room[c.id] :]
+        assert not left, "class counts do not add up"
+    return out
+
+
 def _kind(rm: RosterModel, values: dict[str, Any], sid: str, q: int) -> str:
+    if values.get("redo", {}).get((sid, q)):
+        return "redo"
     if values["split"].get((sid, q)):
         return "swap"
     return rm.service[(sid, q)].kind
