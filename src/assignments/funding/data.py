@@ -1,0 +1,1386 @@
+"""Fund allocation input: entities of DOMAIN §F, the workbook format, and cross-record checks.
+
+No solver types here. :func:`read_funding` turns a workbook (or CSV folder / JSON / YAML) into a
+validated :class:`FundingData`; every problem of the file is reported at once, located.
+:func:`problem` turns the data into the integer :class:`Problem` that the model, the checker, the
+independent MIP and the greedy baseline all read: money in whole *units* (a power of ten of
+yuan, chosen so that totals stay far below CP-SAT's 32-bit activity limits, see or-tools#5293),
+each project's spending per period, eligible sources, coverage targets.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
+
+from assignments.core.calendar import Quarter
+from assignments.core.errors import InputError, Issue, Location
+from assignments.core.io import ColumnSpec, SheetSpec, Table, read_tables
+from assignments.core.schema import (
+    RecordIndex,
+    Schema,
+    TextList,
+    YesNo,
+    explain_error,
+    id_text,
+    parse_table,
+    parse_yes_no,
+    split_list,
+)
+
+__all__ = [
+    "MONEY_LIMIT",
+    "RULES",
+    "SHEETS",
+    "Application",
+    "FundingData",
+    "Policy",
+    "Problem",
+    "Project",
+    "ShareRow",
+    "Source",
+    "Target",
+    "TargetRow",
+    "Village",
+    "parse_money",
+    "problem",
+    "read_funding",
+]
+
+MONEY_LIMIT = 1_000_000
+"""Largest money total, in model units, that :func:`problem` accepts before coarsening the unit.
+
+With percentages kept to denominators of at most 1,000, every linear constraint of the model then
+has an activity below 10^9 (< 2^31 ≈ 2.1 × 10^9): far from the 32-bit accumulation that
+or-tools#5293 shows can silently corrupt CP-SAT's presolve.
+"""
+
+RULES: dict[str, str] = {
+    "eligibility": "F1 类别限制: a source pays only for the categories it may fund",
+    "industry_share": "F2 产业占比: ≥ 55% of central linkage funds used go to industry projects",
+    "labour": "F3 以工代赈: infrastructure projects pay ≥ 20% of their cost as local labour wages",
+    "poor_village_industry": "F4 全覆盖: every poor village gets at least one industry project",
+    "special_hardship": "F4 特困村: every special-hardship village receives a set amount",
+    "cost_sharing": "F5 成本分担: some categories are paid by fixed ratios of sources",
+    "milestones": "F6 支出进度: cumulative spending reaches 50% / 75% / 95% by June / Sept / Dec",
+}
+"""The switchable rules of DOMAIN §F (budgets, rule 1, are always on)."""
+
+_RULE_NAMES: dict[str, str] = {
+    "eligibility": "eligibility",
+    "类别限制": "eligibility",
+    "industryshare": "industry_share",
+    "产业占比规则": "industry_share",
+    "产业占比": "industry_share",
+    "labour": "labour",
+    "labor": "labour",
+    "以工代赈": "labour",
+    "以工代赈规则": "labour",
+    "poorvillageindustry": "poor_village_industry",
+    "贫困村产业覆盖": "poor_village_industry",
+    "全覆盖": "poor_village_industry",
+    "specialhardship": "special_hardship",
+    "特困村资金": "special_hardship",
+    "costsharing": "cost_sharing",
+    "成本分担": "cost_sharing",
+    "milestones": "milestones",
+    "支出进度": "milestones",
+    "支出进度规则": "milestones",
+}
+
+
+def rule_name(text: str) -> str:
+    """A rule's key from its Chinese or English name (``产业占比`` -> ``industry_share``)."""
+    key = re.sub(r"[\s_\-]+", "", unicodedata.normalize("NFKC", str(text)).strip().lower())
+    if key in _RULE_NAMES:
+        return _RULE_NAMES[key]
+    raise ValueError(
+        f"unknown rule '{text}'; known: "
+        + ", ".join(f"{k} ({v.split(':')[0].split(' ', 1)[1]})" for k, v in RULES.items())
+    )
+
+
+# ------------------------------------------------------------------ cell parsers
+
+_WAN = re.compile(r"^([+-]?[\d.,]+)\s*(万元|万|w)$", re.I)
+_INPUT_UNIT: ContextVar[int] = ContextVar("funding_input_unit", default=1)
+
+
+def parse_money(v: Any) -> Any:
+    """A money cell in yuan: ``1200000``, ``1,200,000`` or ``120万`` (= 1,200,000).
+
+    Plain numbers are multiplied by the file's 金额单位 (money unit) while a file is read; an
+    amount written with 万 is always ten-thousands of yuan.
+    """
+    if v is None:
+        return v
+    if isinstance(v, int | float) and not isinstance(v, bool):
+        return float(v) * _INPUT_UNIT.get()
+    text = unicodedata.normalize("NFKC", str(v)).strip().replace("元", "").strip()
+    m = _WAN.match(text)
+    if m:
+        try:
+            return float(m.group(1).replace(",", "")) * 10_000
+        except ValueError:
+            raise ValueError(f"expected an amount of money, got '{v}'") from None
+    text = text.replace(",", "").replace(" ", "")
+    try:
+        return float(text) * _INPUT_UNIT.get()
+    except ValueError:
+        raise ValueError(f"expected an amount of money, got '{v}'") from None
+
+
+
+
+def _percent(v: Any) -> Any:
+    if v is None or (isinstance(v, int | float) and not isinstance(v, bool)):
+        return v
+    text = unicodedata.normalize("NFKC", str(v)).strip().rstrip("%").strip()
+    try:
+        return float(text)
+    except ValueError:
+        raise ValueError(f"expected a percentage like 20 or 20%, got '{v}'") from None
+
+
+def _number_list(v: Any) -> Any:
+    if v is None or v == "":
+        return []
+    if isinstance(v, int | float) and not isinstance(v, bool):
+        return [float(v)]
+    out = []
+    for part in split_list(v):
+        text = unicodedata.normalize("NFKC", part).strip().rstrip("%")
+        try:
+            out.append(float(text))
+        except ValueError:
+            raise ValueError(f"expected numbers separated by 、 or commas, got '{v}'") from None
+    return out
+
+
+def _opt_id(v: Any) -> Any:
+    return id_text(v) if v is not None else v
+
+
+_KINDS = {
+    "central": "central",
+    "中央": "central",
+    "中央衔接": "central",
+    "中央财政衔接资金": "central",
+    "中央衔接资金": "central",
+    "province": "province",
+    "省级": "province",
+    "省": "province",
+    "自治区": "province",
+    "city": "city",
+    "市级": "city",
+    "市": "city",
+    "county": "county",
+    "县级": "county",
+    "县": "county",
+    "统筹整合": "county",
+    "统筹整合涉农资金": "county",
+    "eastwest": "east_west",
+    "east_west": "east_west",
+    "东西部协作": "east_west",
+    "donation": "donation",
+    "社会捐赠": "donation",
+    "捐赠": "donation",
+    "other": "other",
+    "其他": "other",
+}
+KIND_ZH = {
+    "central": "中央衔接",
+    "province": "省级",
+    "city": "市级",
+    "county": "县级整合",
+    "east_west": "东西部协作",
+    "donation": "社会捐赠",
+    "other": "其他",
+}
+
+
+def _kind(v: Any) -> Any:
+    if v is None or v == "":
+        return "other"
+    key = unicodedata.normalize("NFKC", str(v)).strip().lower().replace(" ", "").replace("-", "")
+    if key in _KINDS:
+        return _KINDS[key]
+    raise ValueError(
+        f"unknown source kind '{v}'; expected 中央衔接, 省级, 市级, 县级, 东西部协作, "
+        "社会捐赠 or 其他"
+    )
+
+
+# ------------------------------------------------------------------ records (one row each)
+
+
+class Source(Schema):
+    """A funding source (资金来源) with its amount for the plan and the categories it may fund."""
+
+    id: str
+    name: str | None = None
+    kind: str = "other"
+    amount: float = Field(ge=0)
+    tranches: list[float] = Field(default_factory=list)
+    categories: TextList = Field(default_factory=list)
+
+    _id = field_validator("id", mode="before")(_opt_id)
+    _money = field_validator("amount", mode="before")(parse_money)
+    _kind = field_validator("kind", mode="before")(_kind)
+    _tr = field_validator("tranches", mode="before")(_number_list)
+
+    @field_validator("tranches")
+    @classmethod
+    def _tranches_sum(cls, v: list[float]) -> list[float]:
+        if v and (any(x < 0 for x in v) or abs(sum(v) - 100) > 0.01):
+            raise ValueError(f"the tranches must be percentages ≥ 0 adding up to 100, got {v}")
+        return v
+
+    @property
+    def label(self) -> str:
+        return self.name or self.id
+
+    def may_fund(self, category: str) -> bool:
+        """Whether the source may pay for ``category`` (an empty list means every category)."""
+        return not self.categories or category in self.categories
+
+
+class Project(Schema):
+    """A project of the project library (项目库)."""
+
+    id: str
+    name: str | None = None
+    category: str
+    villages: TextList = Field(default_factory=list)
+    township: str | None = None
+    cost: float = Field(gt=0)
+    min_funding: float | None = Field(default=None, ge=0)
+    partial: YesNo = False
+    households: int = Field(default=0, ge=0)
+    people: int = Field(default=0, ge=0)
+    poor_households: int = Field(default=0, ge=0)
+    poor_people: int = Field(default=0, ge=0)
+    labour_share: float = Field(default=0.0, ge=0, le=100)
+    start: str | None = None
+    curve: list[float] = Field(default_factory=list)
+    priority: float = Field(default=0.0, ge=0)
+    requires: TextList = Field(default_factory=list)
+    excludes: TextList = Field(default_factory=list)
+    committed: YesNo = False
+    excluded: YesNo = False
+    value_override: int | None = Field(default=None, ge=0)  # MKP / Pabulib: the benefit
+    period_costs: list[float] | None = None  # MKP: spending per period given directly
+
+    _id = field_validator("id", mode="before")(_opt_id)
+    _money = field_validator("cost", "min_funding", mode="before")(parse_money)
+    _pct = field_validator("labour_share", mode="before")(_percent)
+    _curve = field_validator("curve", mode="before")(_number_list)
+    _zero = field_validator(
+        "households", "people", "poor_households", "poor_people", "priority", mode="before"
+    )(lambda v: 0 if v is None else v)
+
+    @field_validator("start", mode="before")
+    @classmethod
+    def _start(cls, v: Any) -> Any:
+        if v is None or v == "":
+            return None
+        return str(Quarter.parse(v))
+
+    @field_validator("curve")
+    @classmethod
+    def _curve_sum(cls, v: list[float]) -> list[float]:
+        if v and (any(x < 0 for x in v) or abs(sum(v) - 100) > 0.01):
+            raise ValueError(
+                f"the spending curve must be percentages ≥ 0 adding up to 100, got {v}"
+            )
+        return v
+
+    @property
+    def label(self) -> str:
+        return self.name or self.id
+
+
+class Village(Schema):
+    """A village (村): poor village (贫困村), special-hardship village (特困村), its population."""
+
+    id: str
+    name: str | None = None
+    township: str | None = None
+    poor: YesNo = False
+    special_hardship: YesNo = False
+    households: int = Field(default=0, ge=0)
+    poor_households: int = Field(default=0, ge=0)
+    population: int = Field(default=0, ge=0)
+    poor_population: int = Field(default=0, ge=0)
+
+    _id = field_validator("id", mode="before")(_opt_id)
+    _zero = field_validator(
+        "households", "poor_households", "population", "poor_population", mode="before"
+    )(lambda v: 0 if v is None else v)
+
+    @property
+    def label(self) -> str:
+        return self.name or self.id
+
+
+class ShareRow(Schema):
+    """One row of a cost-sharing group (成本分担): a source and its share of the cost."""
+
+    group: str
+    categories: TextList = Field(default_factory=list)
+    source: str
+    share: int = Field(ge=1, le=1000)
+
+    _id = field_validator("group", "source", mode="before")(_opt_id)
+
+
+TargetKind = Literal[
+    "village_industry", "village_amount", "poor_household_share", "poor_people", "category_amount"
+]
+_TARGET_KINDS: dict[str, TargetKind] = {
+    "villageindustry": "village_industry",
+    "村产业项目": "village_industry",
+    "产业项目": "village_industry",
+    "villageamount": "village_amount",
+    "村资金": "village_amount",
+    "村最低资金": "village_amount",
+    "poorhouseholdshare": "poor_household_share",
+    "贫困户受益比例": "poor_household_share",
+    "poorpeople": "poor_people",
+    "贫困人口受益": "poor_people",
+    "categoryamount": "category_amount",
+    "类别资金": "category_amount",
+}
+
+
+class TargetRow(Schema):
+    """A declared coverage target (覆盖目标) beyond the built-in rules of F4."""
+
+    id: str
+    kind: TargetKind
+    value: float = Field(gt=0)
+    village: str | None = None
+    category: str | None = None
+    note: str | None = None
+
+    _id = field_validator("id", "village", mode="before")(_opt_id)
+    @field_validator("value", mode="before")
+    @classmethod
+    def _value(cls, v: Any, info: ValidationInfo) -> Any:
+        if info.data.get("kind") in ("village_amount", "category_amount"):
+            return parse_money(v)
+        return _percent(v)
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _kind(cls, v: Any) -> Any:
+        if v is None:
+            return v
+        key = re.sub(r"[\s_\-]+", "", unicodedata.normalize("NFKC", str(v)).strip().lower())
+        if key in _TARGET_KINDS:
+            return _TARGET_KINDS[key]
+        raise ValueError(
+            f"unknown target kind '{v}'; expected 村产业项目, 村资金, 贫困户受益比例, "
+            "贫困人口受益 or 类别资金 (village_industry, village_amount, poor_household_share, "
+            "poor_people, category_amount)"
+        )
+
+
+class Application(Schema):
+    """A household's application for the per-mu planting subsidy (到户奖补, seed 003 篇一)."""
+
+    id: str
+    name: str | None = None
+    village: str | None = None
+    members: int = Field(ge=1, le=50)
+    poor: YesNo = True
+    area: float = Field(ge=0, le=10_000)
+    contiguous: float | None = Field(default=None, ge=0)
+    income: float | None = Field(default=None, ge=0)
+    verified: YesNo = True
+
+    _id = field_validator("id", "village", mode="before")(_opt_id)
+
+    @field_validator("verified", mode="before")
+    @classmethod
+    def _verified(cls, v: Any) -> Any:
+        return True if v is None or v == "" else v
+
+    @field_validator("poor", mode="before")
+    @classmethod
+    def _poor(cls, v: Any) -> Any:
+        return True if v is None or v == "" else v
+
+    @property
+    def label(self) -> str:
+        return self.name or self.id
+
+
+ObjectiveName = Literal["coverage", "priority", "cost", "benefit"]
+Rationing = Literal["poorest", "pro_rata", "optimal"]
+
+
+class Policy(BaseModel):
+    """Plan parameters (the 方案 sheet); every figure of DOMAIN §F is a default here.
+
+    Money fields are in yuan (the file's 金额单位 already applied).
+    """
+
+    model_config = ConfigDict(frozen=False)
+
+    first_period: str = "2027Q1"
+    periods: int = Field(default=4, ge=1, le=40)
+    period_labels: list[str] | None = None  # MKP / Pabulib: periods that are not quarters
+    carry_over: bool = True
+    input_unit: int = 1
+    model_unit: int | None = None  # None: chosen automatically
+    rules: dict[str, bool] = Field(default_factory=lambda: dict.fromkeys(RULES, True))
+    industry_share: float = Field(default=55.0, ge=0, le=100)
+    industry_category: str = "产业"
+    labour_share: float = Field(default=20.0, ge=0, le=100)
+    labour_category: str = "基础设施"
+    labour_scope: Literal["project", "portfolio"] = "project"
+    special_hardship_amount: float = Field(default=10_000_000.0, ge=0)
+    milestones: list[tuple[int, float]] = Field(
+        default_factory=lambda: [(6, 50.0), (9, 75.0), (12, 95.0)]
+    )  # (month, percent) by the end of that month
+    objective: ObjectiveName = "coverage"
+    weight_people: int = Field(default=1, ge=0, le=1000)
+    weight_poor_people: int = Field(default=2, ge=0, le=1000)
+    weight_households: int = Field(default=0, ge=0, le=1000)
+    weight_poor_households: int = Field(default=0, ge=0, le=1000)
+    idle_level: bool = True  # third level: least idle money (off for MKP benchmarks)
+    subsidy_rate: float = Field(default=1000.0, ge=0)  # yuan per mu
+    subsidy_min_area: float = Field(default=1.0, ge=0)  # mu, contiguous (redacted in the seed)
+    subsidy_cap_per_member: float = Field(default=3000.0, ge=0)
+    subsidy_budget: float = Field(default=4_000_000.0, ge=0)
+    rationing: Rationing = "poorest"
+
+    def on(self, rule: str) -> bool:
+        """Whether a switchable rule is on."""
+        return self.rules.get(rule, True)
+
+    @field_validator("first_period", mode="before")
+    @classmethod
+    def _q(cls, v: Any) -> Any:
+        return str(Quarter.parse(v)) if v is not None else v
+
+
+# ------------------------------------------------------------------ sheets
+
+C = ColumnSpec
+SHEETS: tuple[SheetSpec, ...] = (
+    SheetSpec(
+        "policy",
+        "方案",
+        "plan",
+        (
+            C("parameter", "参数", "parameter", note="parameter name (Chinese or English)",
+              example="起始季度"),
+            C("value", "值", "value", required=False, note="its value", example="2027Q1"),
+            C("note", "说明", "note", required=False, note="free text, ignored"),
+        ),
+        required=False,
+        note="plan parameters and rule switches, one per row (all optional)",
+        aliases=("programme", "parameters", "policy"),
+    ),
+    SheetSpec(
+        "sources",
+        "资金来源",
+        "sources",
+        (
+            C("id", "编号", "id", note="source id", example="S1"),
+            C("name", "名称", "name", required=False, example="中央财政衔接资金"),
+            C("kind", "类型", "kind", required=False,
+              note="中央衔接/省级/市级/县级/东西部协作/社会捐赠/其他 (rule F2 reads 中央衔接)",
+              example="中央衔接"),
+            C("amount", "金额", "amount", note="money available for the plan (in 金额单位)",
+              example=30_000_000),
+            C("tranches", "分期到位", "tranches", required=False,
+              note="percent arriving in each period, e.g. 40、30、30 (default: all at the start)",
+              example="50、50"),
+            C("categories", "可用类别", "categories", required=False,
+              note="categories it may pay for, 、-separated (empty: any)",
+              example="产业、基础设施"),
+        ),
+        aliases=("资金", "funds", "funding sources"),
+    ),
+    SheetSpec(
+        "projects",
+        "项目库",
+        "projects",
+        (
+            C("id", "编号", "id", note="project id", example="P001"),
+            C("name", "名称", "name", required=False, example="滑皮金桔种植基地"),
+            C("category", "类别", "category", note="产业/基础设施/教育/医疗/住房/就业/人居环境/…",
+              example="产业"),
+            C("villages", "村", "villages", required=False,
+              note="village ids or names, 、-separated", example="V01"),
+            C("township", "乡镇", "township", required=False, example="大将镇"),
+            C("cost", "总投资", "cost", note="full cost (in 金额单位)", example=2_000_000,
+              aliases=("投资", "费用", "full cost")),
+            C("min_funding", "最低资金", "min_funding", required=False,
+              note="minimum viable funding of a partial project (default: any amount)"),
+            C("partial", "可部分资助", "partial", required=False,
+              note="是: may be funded partly (in 1% steps); 否: whole or nothing", example="否"),
+            C("households", "受益户数", "households", required=False, example=120),
+            C("people", "受益人口", "people", required=False, example=450),
+            C("poor_households", "受益贫困户", "poor_households", required=False, example=40),
+            C("poor_people", "受益贫困人口", "poor_people", required=False, example=150),
+            C("labour_share", "劳务报酬比例", "labour_share", required=False,
+              note="percent of the cost paid as local labour wages (以工代赈)", example=0),
+            C("start", "开始季度", "start", required=False,
+              note="quarter spending starts (default: the first period)", example="2027Q1"),
+            C("curve", "支出进度", "curve", required=False,
+              note="percent spent in each quarter from the start, e.g. 40、30、30 "
+                   "(default: all in the start quarter)", example="40、30、30"),
+            C("priority", "优先级", "priority", required=False,
+              note="priority score (objective 优先级)", example=5),
+            C("requires", "依赖项目", "requires", required=False,
+              note="projects that must be funded for this one to be funded"),
+            C("excludes", "互斥项目", "excludes", required=False,
+              note="projects that cannot be funded together with this one"),
+            C("committed", "已承诺", "committed", required=False,
+              note="是: must be funded (whole, or at least its minimum)", example="否"),
+            C("excluded", "不予安排", "excluded", required=False,
+              note="是: must not be funded", example="否"),
+        ),
+        aliases=("项目", "project library"),
+    ),
+    SheetSpec(
+        "villages",
+        "村",
+        "villages",
+        (
+            C("id", "编号", "id", note="village id", example="V01"),
+            C("name", "名称", "name", required=False, example="大坡村"),
+            C("township", "乡镇", "township", required=False, example="大将镇"),
+            C("poor", "贫困村", "poor", required=False, note="是/否", example="是"),
+            C("special_hardship", "特困村", "special_hardship", required=False, note="是/否",
+              example="否"),
+            C("households", "户数", "households", required=False, example=420),
+            C("poor_households", "贫困户数", "poor_households", required=False, example=95),
+            C("population", "人口", "population", required=False, example=1600),
+            C("poor_population", "贫困人口", "poor_population", required=False, example=350),
+        ),
+        required=False,
+        aliases=("villages", "村庄"),
+    ),
+    SheetSpec(
+        "sharing",
+        "成本分担",
+        "cost sharing",
+        (
+            C("group", "分担组", "group", note="group id (one row per source)", example="G1"),
+            C("categories", "类别", "categories", required=False,
+              note="categories paid by this group (on any row of the group)", example="教育"),
+            C("source", "资金来源", "source", note="source id", example="S2"),
+            C("share", "比例", "share", note="the source's share, e.g. 6 (for 6:4)", example=6),
+        ),
+        required=False,
+        aliases=("cost-sharing", "分担"),
+    ),
+    SheetSpec(
+        "targets",
+        "覆盖目标",
+        "targets",
+        (
+            C("id", "编号", "id", note="target id", example="T1"),
+            C("kind", "类型", "kind",
+              note="村产业项目/村资金/贫困户受益比例/贫困人口受益/类别资金",
+              example="贫困户受益比例"),
+            C("value", "目标值", "value",
+              note="count, amount (金额单位), percent or people, by kind", example=60),
+            C("village", "村", "village", required=False, note="for village targets"),
+            C("category", "类别", "category", required=False,
+              note="for 村产业项目 (default 产业) and 类别资金"),
+            C("note", "说明", "note", required=False),
+        ),
+        required=False,
+        aliases=("coverage targets", "目标"),
+    ),
+    SheetSpec(
+        "applications",
+        "到户申请",
+        "applications",
+        (
+            C("id", "户编号", "id", note="household id", example="H0001", aliases=("编号",)),
+            C("name", "户主", "name", required=False, example="韦家福"),
+            C("village", "村", "village", required=False, example="V01"),
+            C("members", "家庭人口", "members", note="household members", example=4),
+            C("poor", "建档立卡", "poor", required=False, note="是/否 (default 是)",
+              example="是"),
+            C("area", "申报面积", "area", note="mu planted", example=3.5),
+            C("contiguous", "连片面积", "contiguous", required=False,
+              note="largest naturally contiguous plot, mu (default: the whole area)"),
+            C("income", "人均纯收入", "income", required=False,
+              note="yuan per person (rationing 贫困优先: lowest first)", example=3200),
+            C("verified", "验收合格", "verified", required=False, note="是/否 (default 是)"),
+        ),
+        required=False,
+        aliases=("household applications", "奖补申请"),
+    ),
+)
+SHEET = {s.key: s for s in SHEETS}
+
+# policy parameter -> names accepted in the 方案 sheet
+_POLICY_KEYS: dict[str, tuple[str, ...]] = {
+    "first_period": ("起始季度", "开始季度", "first quarter", "first period"),
+    "periods": ("期数", "季度数", "periods", "number of quarters"),
+    "carry_over": ("结转", "资金结转", "carry over"),
+    "input_unit": ("金额单位", "money unit"),
+    "model_unit": ("计算单位", "model unit"),
+    "industry_share": ("产业占比", "industry share"),
+    "industry_category": ("产业类别", "industry category"),
+    "labour_share": ("劳务报酬比例", "以工代赈比例", "labour share"),
+    "labour_category": ("以工代赈类别", "labour category"),
+    "labour_scope": ("以工代赈口径", "labour scope"),
+    "special_hardship_amount": ("特困村最低资金", "special hardship amount"),
+    "milestones": ("支出进度节点", "milestones"),
+    "objective": ("目标", "objective"),
+    "weight_people": ("人口权重", "weight people"),
+    "weight_poor_people": ("贫困人口权重", "weight poor people"),
+    "weight_households": ("户数权重", "weight households"),
+    "weight_poor_households": ("贫困户权重", "weight poor households"),
+    "subsidy_rate": ("奖补标准", "每亩奖补", "subsidy rate"),
+    "subsidy_min_area": ("最小连片面积", "最低面积", "subsidy min area"),
+    "subsidy_cap_per_member": ("人均上限", "人均奖补上限", "subsidy cap per member"),
+    "subsidy_budget": ("奖补预算", "奖补资金", "subsidy budget"),
+    "rationing": ("配给规则", "rationing"),
+    **{f"rule:{k}": (f"规则:{k}",) for k in RULES},
+}
+_MONEY_PARAMS = {"special_hardship_amount", "subsidy_budget"}
+_OBJECTIVES = {
+    "coverage": "coverage", "覆盖优先": "coverage", "受益优先": "coverage", "覆盖": "coverage",
+    "priority": "priority", "优先级": "priority",
+    "cost": "cost", "最小成本": "cost", "成本": "cost",
+    "benefit": "benefit", "受益": "benefit",
+}
+_RATIONING = {
+    "poorest": "poorest", "贫困优先": "poorest", "最贫困优先": "poorest",
+    "prorata": "pro_rata", "pro_rata": "pro_rata", "按比例": "pro_rata", "比例": "pro_rata",
+    "optimal": "optimal", "受益最优": "optimal", "最优": "optimal",
+}
+_UNITS = {"元": 1, "yuan": 1, "1": 1, "百元": 100, "100": 100, "千元": 1000, "1000": 1000,
+          "万元": 10_000, "万": 10_000, "10000": 10_000, "十万元": 100_000, "百万元": 1_000_000}
+
+
+def _norm(text: Any) -> str:
+    return re.sub(r"[\s_\-:：]+", "", unicodedata.normalize("NFKC", str(text)).strip().lower())
+
+
+def parse_milestones(v: Any) -> list[tuple[int, float]]:
+    """``6月:50、9月:75、12月:95`` -> [(6, 50.0), (9, 75.0), (12, 95.0)] (month, percent)."""
+    out: list[tuple[int, float]] = []
+    for part in split_list(v):
+        text = unicodedata.normalize("NFKC", part).replace("：", ":").replace("%", "")
+        m = re.match(r"^\s*(\d{1,2})\s*月?\s*(?:底|末)?\s*[:=]\s*([\d.]+)\s*$", text)
+        if not m:
+            raise ValueError(
+                f"milestone '{part}' not understood; write e.g. 6月:50、9月:75、12月:95"
+            )
+        month, pct = int(m.group(1)), float(m.group(2))
+        if not 1 <= month <= 12 or not 0 <= pct <= 100:
+            raise ValueError(f"milestone '{part}': month 1–12 and percent 0–100 expected")
+        out.append((month, pct))
+    return out
+
+
+def _parse_policy(issues: list[Issue], table: Table | None) -> Policy | None:
+    raw: dict[str, Any] = {}
+    rules = dict.fromkeys(RULES, True)
+    lookup: dict[str, str] = {}
+    for key, names in _POLICY_KEYS.items():
+        for n in (key, *names):
+            lookup[_norm(n)] = key
+    for r, zh in ((k, v.split(":")[0].split(" ", 1)[1]) for k, v in RULES.items()):
+        lookup[_norm(zh)] = f"rule:{r}"
+        lookup[_norm(r)] = f"rule:{r}"
+    lookup[_norm("特困村资金规则")] = "rule:special_hardship"
+    if table is None:
+        return Policy()
+    rows_of: dict[str, Any] = {}
+    for row in table.rows:
+        name = row.values.get("parameter")
+        value = row.values.get("value")
+        if name is None:
+            continue
+        key = lookup.get(_norm(name))
+        if key is None:
+            issues.append(Issue(table.loc(row, "parameter"),
+                                f"unknown parameter '{name}'; known: "
+                                + ", ".join(v[0] for v in _POLICY_KEYS.values())))
+            continue
+        rows_of[key] = row
+        if value is None:
+            continue
+        loc = table.loc(row, "value", f"parameter '{name}'")
+        try:
+            if key.startswith("rule:"):
+                rules[key[5:]] = _on_off(value)
+            elif key == "carry_over":
+                raw[key] = _on_off(value)
+            elif key in ("input_unit", "model_unit"):
+                text = _norm(value)
+                if key == "model_unit" and text in ("auto", "自动"):
+                    continue
+                if text.endswith(".0"):
+                    text = text[:-2]
+                if text not in _UNITS:
+                    raise ValueError(
+                        f"unknown money unit '{value}'; expected 元, 百元, 千元 or 万元")
+                raw[key] = _UNITS[text]
+            elif key == "milestones":
+                raw[key] = parse_milestones(value)
+            elif key == "objective":
+                k = _OBJECTIVES.get(_norm(value))
+                if k is None:
+                    raise ValueError(
+                        f"unknown objective '{value}'; expected 覆盖优先, 优先级 or 最小成本 "
+                        "(coverage, priority, cost)"
+                    )
+                raw[key] = k
+            elif key == "rationing":
+                k = _RATIONING.get(_norm(value))
+                if k is None:
+                    raise ValueError(
+                        f"unknown rationing rule '{value}'; expected 贫困优先, 按比例 or 受益最优 "
+                        "(poorest, pro_rata, optimal)"
+                    )
+                raw[key] = k
+            elif key == "labour_scope":
+                text = _norm(value)
+                raw[key] = {"项目": "project", "project": "project", "总体": "portfolio",
+                            "portfolio": "portfolio"}.get(text, text)
+            elif key in ("industry_share", "labour_share"):
+                raw[key] = _percent(value)
+            elif key in _MONEY_PARAMS:
+                raw[key] = parse_money(value)
+            else:
+                raw[key] = value
+        except ValueError as exc:
+            issues.append(Issue(loc, str(exc)))
+    raw["rules"] = rules
+    try:
+        policy = Policy.model_validate(raw)
+    except ValidationError as exc:
+        for err in exc.errors():
+            key = str(err["loc"][0])
+            row = rows_of.get(key)
+            name = row.values.get("parameter") if row is not None else key
+            issues.append(Issue(table.loc(row, "value", f"parameter '{name}'"),
+                                explain_error(dict(err))))
+        return None
+    return policy
+
+
+def _input_unit(table: Table | None) -> int:
+    """The file's 金额单位 (money unit), looked up before anything else is parsed."""
+    if table is None:
+        return 1
+    names = {_norm(n) for n in ("input_unit", *_POLICY_KEYS["input_unit"])}
+    for row in table.rows:
+        if _norm(row.values.get("parameter")) in names and row.values.get("value") is not None:
+            text = _norm(row.values["value"]).removesuffix(".0")
+            return _UNITS.get(text, 1)  # an unknown unit is reported by _parse_policy
+    return 1
+
+
+def _on_off(value: Any) -> bool:
+    text = _norm(value)
+    if text in ("开", "启用", "on", "开启"):
+        return True
+    if text in ("关", "停用", "off", "关闭"):
+        return False
+    return bool(parse_yes_no(value))
+
+
+# ------------------------------------------------------------------ the validated whole
+
+
+class FundingData(BaseModel):
+    """A validated fund-allocation problem.
+
+    Scenarios are derived from it with ``model_copy(update=...)``; nothing is cached on it, so a
+    derived copy never carries stale figures (:func:`problem` recomputes the integer view).
+
+    Attributes
+    ----------
+    policy
+        Plan parameters and rule switches (money in yuan).
+    sources, projects, villages, sharing, targets, applications
+        Records in input order (money in yuan).
+    source
+        Path of the input, for messages.
+    warnings
+        Notices found while reading.
+    locations
+        ``(kind, id) -> Location`` of every record, for messages.
+    name
+        A short name (scenario name, MKP instance).
+    """
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    policy: Policy = Field(default_factory=Policy)
+    sources: list[Source]
+    projects: list[Project]
+    villages: list[Village] = Field(default_factory=list)
+    sharing: list[ShareRow] = Field(default_factory=list)
+    targets: list[TargetRow] = Field(default_factory=list)
+    applications: list[Application] = Field(default_factory=list)
+    source: str | None = None
+    warnings: list[str] = Field(default_factory=list)
+    locations: dict[tuple[str, str], Location] = Field(default_factory=dict)
+    name: str = "base"
+
+    @property
+    def periods(self) -> list[str]:
+        """Labels of the plan's periods (quarters, or MKP constraints)."""
+        if self.policy.period_labels is not None:
+            return list(self.policy.period_labels)
+        q0 = Quarter.parse(self.policy.first_period)
+        return [str(q0 + i) for i in range(self.policy.periods)]
+
+    def where(self, kind: str, rid: str) -> str:
+        """``county.xlsx, sheet 项目库, row 12`` for a record, or ``''`` when unknown."""
+        loc = self.locations.get((kind, rid))
+        return str(Location(loc.file, loc.sheet, loc.row)) if loc else ""
+
+    def project(self, pid: str) -> Project:
+        """The project with id ``pid``."""
+        return next(p for p in self.projects if p.id == pid)
+
+
+def read_funding(path: str | Path) -> FundingData:
+    """Read and validate a fund-allocation workbook (or CSV folder / JSON / YAML).
+
+    Raises
+    ------
+    InputError
+        With every problem of the file, each naming file, sheet, row, column and record.
+    """
+    tables = read_tables(path, SHEETS)
+    issues: list[Issue] = []
+    notices: list[Issue] = []
+    token = _INPUT_UNIT.set(_input_unit(tables.get("policy")))
+    try:
+        policy = _parse_policy(issues, tables.get("policy"))
+        src = parse_table(tables.get("sources"), Source, label="source", id_key="id",
+                          issues=issues, warnings=notices)
+        prj = parse_table(tables.get("projects"), Project, label="project", id_key="id",
+                          issues=issues, warnings=notices)
+        vil = parse_table(tables.get("villages"), Village, label="village", id_key="id",
+                          issues=issues, warnings=notices)
+        shr = parse_table(tables.get("sharing"), ShareRow, label="group", record_key="group",
+                          issues=issues, warnings=notices)
+        tgt = parse_table(tables.get("targets"), TargetRow, label="target", id_key="id",
+                          issues=issues, warnings=notices)
+        app = parse_table(tables.get("applications"), Application, label="household",
+                          id_key="id", issues=issues, warnings=notices)
+    finally:
+        _INPUT_UNIT.reset(token)
+    if "sources" in tables and not tables["sources"].rows:
+        issues.append(Issue(Location(str(path), tables["sources"].sheet), "no funding sources"))
+    if "projects" in tables and not tables["projects"].rows:
+        issues.append(Issue(Location(str(path), tables["projects"].sheet), "no projects"))
+    if policy is not None:
+        _cross_checks(issues, notices, policy, src, prj, vil, shr, tgt, app)
+    if issues:
+        raise InputError(issues)
+    assert policy is not None
+    locations: dict[tuple[str, str], Location] = {}
+    indexes: tuple[tuple[str, RecordIndex[Any]], ...] = (
+        ("source", src), ("project", prj), ("village", vil), ("target", tgt),
+        ("household", app))
+    for kind, index in indexes:
+        for i, rec in enumerate(index.records):
+            locations[(kind, rec.id)] = index.loc(i)
+    for i, row in enumerate(shr.records):
+        locations.setdefault(("group", row.group), shr.loc(i))
+    data = FundingData(
+        policy=policy,
+        sources=list(src),
+        projects=list(prj),
+        villages=list(vil),
+        sharing=list(shr),
+        targets=list(tgt),
+        applications=list(app),
+        source=str(path),
+        warnings=[str(n) for n in notices],
+        locations=locations,
+        name=Path(path).stem,
+    )
+    try:
+        problem(data)  # unit choice and curve checks: fail here, located, not in the solver
+    except ValueError as exc:
+        raise InputError(Issue(Location(str(path)), str(exc))) from None
+    return data
+
+
+def _cross_checks(
+    issues: list[Issue], notices: list[Issue], policy: Policy,
+    src: RecordIndex[Source], prj: RecordIndex[Project], vil: RecordIndex[Village],
+    shr: RecordIndex[ShareRow], tgt: RecordIndex[TargetRow], app: RecordIndex[Application],
+) -> None:
+    source_ids = {s.id for s in src} | src.rejected
+    project_ids = {p.id for p in prj} | prj.rejected
+    village_ids = {v.id for v in vil} | vil.rejected
+    village_by_name = {v.name: v.id for v in vil if v.name}
+    categories = {p.category for p in prj}
+    periods = _period_labels(policy)
+    for i, s in enumerate(src.records):
+        if s.tranches and len(s.tranches) > len(periods):
+            issues.append(Issue(src.loc(i, "tranches", s.id),
+                                f"{len(s.tranches)} tranches given, the plan has "
+                                f"{len(periods)} periods"))
+        for c in s.categories:
+            if c not in categories:
+                notices.append(Issue(src.loc(i, "categories", s.id),
+                                     f"no project has category '{c}'"))
+    for i, p in enumerate(prj.records):
+        fixed = []
+        for v in p.villages:
+            if v in village_ids:
+                fixed.append(v)
+            elif v in village_by_name:
+                fixed.append(village_by_name[v])
+            elif vil.table is not None:
+                issues.append(Issue(prj.loc(i, "villages", p.id), f"unknown village '{v}'"))
+        if vil.table is not None:
+            p.villages = fixed
+        for key in ("requires", "excludes"):
+            for ref in getattr(p, key):
+                if ref not in project_ids:
+                    issues.append(Issue(prj.loc(i, key, p.id), f"unknown project '{ref}'"))
+                elif ref == p.id:
+                    issues.append(Issue(prj.loc(i, key, p.id), "a project cannot name itself"))
+        if p.min_funding is not None and p.min_funding > p.cost + 1e-9:
+            issues.append(Issue(prj.loc(i, "min_funding", p.id),
+                                f"minimum funding {p.min_funding:,.0f} is above the full cost "
+                                f"{p.cost:,.0f}"))
+        if p.min_funding is not None and not p.partial:
+            notices.append(Issue(prj.loc(i, "min_funding", p.id),
+                                 "a minimum is given for a project funded whole or not at all; "
+                                 "it is ignored"))
+        if p.committed and p.excluded:
+            issues.append(Issue(prj.loc(i, "excluded", p.id),
+                                "a project cannot be both 已承诺 (committed) and 不予安排 "
+                                "(excluded)"))
+        if p.start is not None and p.start not in periods:
+            issues.append(Issue(prj.loc(i, "start", p.id),
+                                f"start quarter {p.start} is outside the plan "
+                                f"({periods[0]}–{periods[-1]})"))
+        elif p.curve:
+            first = periods.index(p.start) if p.start is not None else 0
+            if first + len(p.curve) > len(periods):
+                issues.append(Issue(prj.loc(i, "curve", p.id),
+                                    f"{len(p.curve)} quarters of spending from "
+                                    f"{periods[first]} run past the plan's last period "
+                                    f"{periods[-1]}"))
+    # cost sharing
+    group_cats: dict[str, set[str]] = {}
+    group_rows: dict[str, list[int]] = {}
+    for i, r in enumerate(shr.records):
+        if r.source not in source_ids:
+            issues.append(Issue(shr.loc(i, "source", r.group), f"unknown source '{r.source}'"))
+        group_cats.setdefault(r.group, set()).update(r.categories)
+        group_rows.setdefault(r.group, []).append(i)
+    cat_group: dict[str, str] = {}
+    src_by_id = {s.id: s for s in src}
+    for g, cats in group_cats.items():
+        rows = group_rows[g]
+        if not cats:
+            issues.append(Issue(shr.loc(rows[0], "categories", g),
+                                f"cost-sharing group '{g}' names no category"))
+        seen_src: set[str] = set()
+        for i in rows:
+            r = shr.records[i]
+            if r.source in seen_src:
+                issues.append(Issue(shr.loc(i, "source", g),
+                                    f"source '{r.source}' appears twice in group '{g}'"))
+            seen_src.add(r.source)
+            s = src_by_id.get(r.source)
+            if s is not None and policy.on("eligibility"):
+                for c in cats:
+                    if not s.may_fund(c):
+                        issues.append(Issue(shr.loc(i, "source", g),
+                                            f"source '{r.source}' shares the cost of '{c}' but "
+                                            f"its 可用类别 do not include '{c}'"))
+        for c in sorted(cats):
+            if c in cat_group and cat_group[c] != g:
+                issues.append(Issue(shr.loc(rows[0], "categories", g),
+                                    f"category '{c}' is in two cost-sharing groups "
+                                    f"('{cat_group[c]}' and '{g}')"))
+            cat_group.setdefault(c, g)
+    for i, t in enumerate(tgt.records):
+        if t.kind in ("village_industry", "village_amount"):
+            if t.village is None:
+                continue  # every poor village (village_industry) / every special-hardship one
+            if t.village in village_by_name and t.village not in village_ids:
+                t.village = village_by_name[t.village]
+            elif t.village not in village_ids:
+                issues.append(Issue(tgt.loc(i, "village", t.id),
+                                    f"unknown village '{t.village}'"))
+        if t.kind == "category_amount" and not t.category:
+            issues.append(Issue(tgt.loc(i, "category", t.id),
+                                "a 类别资金 (category_amount) target needs a category"))
+        if t.kind == "poor_household_share" and t.value > 100:
+            issues.append(Issue(tgt.loc(i, "value", t.id),
+                                f"a share is a percentage ≤ 100, got {t.value:g}"))
+        if t.kind in ("village_industry", "poor_people") and t.value != int(t.value):
+            issues.append(Issue(tgt.loc(i, "value", t.id),
+                                f"expected a whole number, got {t.value:g}"))
+    for i, a in enumerate(app.records):
+        if a.village is not None and vil.table is not None:
+            if a.village in village_by_name and a.village not in village_ids:
+                a.village = village_by_name[a.village]
+            elif a.village not in village_ids:
+                issues.append(Issue(app.loc(i, "village", a.id),
+                                    f"unknown village '{a.village}'"))
+        if a.contiguous is not None and a.contiguous > a.area + 1e-9:
+            issues.append(Issue(app.loc(i, "contiguous", a.id),
+                                f"contiguous area {a.contiguous:g} mu is larger than the "
+                                f"declared area {a.area:g} mu"))
+
+
+def _period_labels(policy: Policy) -> list[str]:
+    if policy.period_labels is not None:
+        return list(policy.period_labels)
+    q0 = Quarter.parse(policy.first_period)
+    return [str(q0 + i) for i in range(policy.periods)]
+
+
+# ------------------------------------------------------------------ the integer problem
+
+
+@dataclass
+class Target:
+    """A coverage target in integers (rule F4 and the 覆盖目标 sheet).
+
+    ``kind`` says how a project contributes: ``count`` (1 per funded project), ``money``
+    (``coef / denom`` of its funding, in units) or ``people`` (``floor(coef × level / 100)``).
+    """
+
+    key: str
+    label: str
+    kind: Literal["count", "money", "people"]
+    requirement: int
+    members: list[tuple[int, int]]  # (project index, coefficient)
+    denom: int = 1
+    unit_text: str = ""
+    village: str | None = None
+
+
+@dataclass
+class Problem:
+    """The allocation problem in whole money units; shared by model, checker, MIP and greedy.
+
+    Attributes
+    ----------
+    unit
+        Yuan per model unit (a power of ten).
+    exact
+        Whether every amount of the input is a whole number of units (no rounding).
+    periods
+        Period labels.
+    budget
+        ``budget[s][t]``: units of source ``s`` arriving in period ``t``.
+    cost, period_cost, min_funding
+        Full cost ``A_j``, spending per period ``a_jt`` (summing to ``A_j``), minimum viable
+        funding (units; 0 = none) of every project.
+    partial
+        Whether a project may be funded in 1% steps (else whole or nothing).
+    value, priority
+        Weighted beneficiaries and priority score (integers) of every project.
+    eligible
+        Source indices that may pay for each project (rule F1, eligibility).
+    share
+        Project -> ``[(source, ratio), ...]`` of its cost-sharing group (rule F5).
+    targets
+        Coverage targets (rule F4 and declared ones).
+    milestones
+        ``(period index, numerator, denominator)``: cumulative spending by the end of the period
+        is at least ``num/den`` of the money allocated (rule F6).
+    industry
+        ``(num, den, central sources, industry projects)`` of rule F2, or ``None``.
+    labour
+        ``(scope, per-mille threshold, infrastructure projects, per-mille share per project)``
+        of rule F3, or ``None``.
+    """
+
+    unit: int
+    exact: bool
+    periods: list[str]
+    carry_over: bool
+    budget: list[list[int]]
+    cost: list[int]
+    period_cost: list[list[int]]
+    min_funding: list[int]
+    partial: list[bool]
+    value: list[int]
+    priority: list[int]
+    eligible: list[list[int]]
+    share: dict[int, list[tuple[int, int]]]
+    targets: list[Target]
+    milestones: list[tuple[int, int, int]]
+    industry: tuple[int, int, list[int], list[int]] | None
+    labour: tuple[str, int, list[int], list[int]] | None
+    committed: list[bool]
+    excluded: list[bool]
+    requires: list[tuple[int, int]]
+    excludes: list[tuple[int, int]]
+    project_ids: list[str]
+    source_ids: list[str]
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def n(self) -> int:
+        return len(self.cost)
+
+    @property
+    def total_budget(self) -> int:
+        return sum(map(sum, self.budget))
+
+    def to_yuan(self, units: float) -> float:
+        """Units -> yuan."""
+        return units * self.unit
+
+
+def _spread(total: int, weights: list[float]) -> list[int]:
+    """``total`` split by percentage ``weights`` (largest remainder; sums to ``total``)."""
+    if not weights:
+        return [total]
+    raw = [total * w / 100.0 for w in weights]
+    base = [math.floor(r + 1e-9) for r in raw]
+    rest = total - sum(base)
+    order = sorted(range(len(raw)), key=lambda i: (-(raw[i] - base[i]), i))
+    for i in order[:rest]:
+        base[i] += 1
+    return base
+
+
+def _ratio(pct: float) -> tuple[int, int]:
+    """A percentage as a fraction num/den with den ≤ 1000 (so 55 -> 11/20)."""
+    f = Fraction(pct / 100).limit_denominator(1000)
+    return f.numerator, f.denominator
+
+
+def value_of(p: Project, policy: Policy) -> int:
+    """Weighted beneficiaries of a fully funded project (poor people weigh more by default)."""
+    if p.value_override is not None:
+        return p.value_override
+    return (policy.weight_people * p.people + policy.weight_poor_people * p.poor_people
+            + policy.weight_households * p.households
+            + policy.weight_poor_households * p.poor_households)
+
+
+def problem(data: FundingData) -> Problem:
+    """The integer view of ``data`` (see :class:`Problem`).
+
+    Raises
+    ------
+    ValueError
+        When a committed or fixed unit leaves amounts too large for the model.
+    """
+    pol = data.policy
+    periods = data.periods
+    T = len(periods)
+    warnings: list[str] = []
+    yuan = [round(s.amount) for s in data.sources] + [round(p.cost) for p in data.projects]
+    yuan += [round(p.min_funding) for p in data.projects if p.min_funding]
+    if pol.on("special_hardship"):
+        yuan.append(round(pol.special_hardship_amount))
+    yuan += [round(t.value) for t in data.targets if t.kind in ("village_amount",
+                                                                "category_amount")]
+    total = max(sum(round(s.amount) for s in data.sources),
+                sum(round(p.cost) for p in data.projects), 1)
+    needed = 1  # the finest unit that keeps totals within MONEY_LIMIT units
+    while total / needed > MONEY_LIMIT:
+        needed *= 10
+    unit = pol.model_unit or needed
+    if total / unit > MONEY_LIMIT * 10:
+        raise ValueError(
+            f"money unit {unit:,} yuan leaves totals of {total / unit:,.0f} units; use a larger "
+            f"计算单位 (model unit) such as {needed:,} yuan"
+        )
+    exact = all(v % unit == 0 for v in yuan)
+    if not exact:
+        warnings.append(
+            f"amounts rounded to the money unit of {unit:,} yuan (costs up, budgets down)"
+        )
+    pidx = {p.id: j for j, p in enumerate(data.projects)}
+    sidx = {s.id: i for i, s in enumerate(data.sources)}
+
+    budget = []
+    for s in data.sources:
+        amount = math.floor(round(s.amount) / unit)
+        if s.tranches:
+            budget.append(_spread(amount, s.tranches) + [0] * (T - len(s.tranches)))
+        elif pol.carry_over:
+            budget.append([amount] + [0] * (T - 1))
+        else:
+            budget.append(_spread(amount, [100.0 / T] * T))
+
+    cost, pcost, minf, value, prio = [], [], [], [], []
+    for p in data.projects:
+        a = math.ceil(round(p.cost) / unit)
+        cost.append(a)
+        if p.period_costs is not None:
+            pc = [math.ceil(round(x) / unit) for x in p.period_costs]
+            pc += [0] * (T - len(pc))
+            cost[-1] = sum(pc)
+        else:
+            first = periods.index(p.start) if p.start is not None else 0
+            pc = [0] * T
+            for k, amt in enumerate(_spread(a, p.curve or [100.0])):
+                if first + k >= T:
+                    raise ValueError(f"project '{p.id}': its spending runs past the last period")
+                pc[first + k] = amt
+        pcost.append(pc)
+        minf.append(math.ceil(round(p.min_funding) / unit) if p.partial and p.min_funding else 0)
+        value.append(value_of(p, pol))
+        prio.append(round(p.priority))
+
+    eligible = []
+    for p in data.projects:
+        eligible.append([i for i, s in enumerate(data.sources)
+                         if not pol.on("eligibility") or s.may_fund(p.category)])
+
+    share: dict[int, list[tuple[int, int]]] = {}
+    if pol.on("cost_sharing") and data.sharing:
+        groups: dict[str, list[ShareRow]] = {}
+        for r in data.sharing:
+            groups.setdefault(r.group, []).append(r)
+        cat_group = {c: g for g, rows in groups.items() for r in rows for c in r.categories}
+        for j, p in enumerate(data.projects):
+            g = cat_group.get(p.category)
+            if g is None:
+                continue
+            share[j] = [(sidx[r.source], r.share) for r in groups[g]]
+            eligible[j] = sorted(sidx[r.source] for r in groups[g])
+
+    # ---- coverage targets (F4 built-ins, then the declared ones)
+    targets: list[Target] = []
+    vil = {v.id: v for v in data.villages}
+    ind_cat = pol.industry_category
+
+    def projects_in(vid: str, category: str | None = None) -> list[int]:
+        return [j for j, p in enumerate(data.projects)
+                if vid in p.villages and (category is None or p.category == category)]
+
+    def money_members(vid: str) -> tuple[list[tuple[int, int]], int]:
+        js = projects_in(vid)
+        denom = math.lcm(*[len(data.projects[j].villages) for j in js]) if js else 1
+        return [(j, denom // len(data.projects[j].villages)) for j in js], denom
+
+    if pol.on("poor_village_industry"):
+        for v in data.villages:
+            if v.poor:
+                targets.append(Target(f"industry:{v.id}",
+                                      f"贫困村 {v.label} 至少 1 个{ind_cat}项目",
+                                      "count", 1, [(j, 1) for j in projects_in(v.id, ind_cat)],
+                                      unit_text="个", village=v.id))
+    if pol.on("special_hardship"):
+        need = math.ceil(round(pol.special_hardship_amount) / unit)
+        for v in data.villages:
+            if v.special_hardship and need > 0:
+                mem, den = money_members(v.id)
+                amount = f"{pol.special_hardship_amount:,.0f}"
+                targets.append(Target(f"hardship:{v.id}", f"特困村 {v.label} 至少 {amount} 元",
+                                      "money", need, mem, den, unit_text="元", village=v.id))
+    for t in data.targets:
+        if t.kind == "village_industry":
+            cat = t.category or ind_cat
+            vids = [t.village] if t.village else [v.id for v in data.villages if v.poor]
+            for vid in vids:
+                label = f"{t.id}: 村 {vil[vid].label} 至少 {int(t.value)} 个{cat}项目"
+                targets.append(Target(f"{t.id}:{vid}", label,
+                                      "count", int(t.value),
+                                      [(j, 1) for j in projects_in(vid, cat)], unit_text="个",
+                                      village=vid))
+        elif t.kind == "village_amount":
+            need = math.ceil(round(t.value) / unit)
+            vids = ([t.village] if t.village
+                    else [v.id for v in data.villages if v.special_hardship])
+            for vid in vids:
+                mem, den = money_members(vid)
+                targets.append(Target(f"{t.id}:{vid}",
+                                      f"{t.id}: 村 {vil[vid].label} 至少 {t.value:,.0f} 元",
+                                      "money", need, mem, den, unit_text="元", village=vid))
+        elif t.kind == "category_amount":
+            need = math.ceil(round(t.value) / unit)
+            mem = [(j, 1) for j, p in enumerate(data.projects) if p.category == t.category]
+            targets.append(Target(t.id, f"{t.id}: {t.category} 至少 {t.value:,.0f} 元",
+                                  "money", need, mem, 1, unit_text="元"))
+        elif t.kind == "poor_household_share":
+            total_ph = sum(v.poor_households for v in data.villages)
+            need = math.ceil(t.value * total_ph / 100 - 1e-9)
+            if need > 0:
+                targets.append(Target(t.id, f"{t.id}: ≥ {t.value:g}% 贫困户受益 ({need} 户)",
+                                      "people", need,
+                                      [(j, p.poor_households) for j, p in enumerate(data.projects)
+                                       if p.poor_households], unit_text="户"))
+        elif t.kind == "poor_people":
+            targets.append(Target(t.id, f"{t.id}: ≥ {int(t.value)} 贫困人口受益", "people",
+                                  int(t.value),
+                                  [(j, p.poor_people) for j, p in enumerate(data.projects)
+                                   if p.poor_people], unit_text="人"))
+
+    milestones: list[tuple[int, int, int]] = []
+    if pol.on("milestones") and pol.period_labels is None:
+        q0 = Quarter.parse(pol.first_period)
+        for month, pct in pol.milestones:
+            q = Quarter(q0.year, (month - 1) // 3 + 1)
+            if (month % 3) != 0:
+                warnings.append(f"milestone {month}月 falls inside {q}; checked at its end")
+            k = q - q0
+            if 0 <= k < T:
+                num, den = _ratio(pct)
+                milestones.append((k, num, den))
+            else:
+                warnings.append(f"milestone {month}月 ({q}) is outside the plan; not checked")
+
+    industry = None
+    if pol.on("industry_share"):
+        central = [i for i, s in enumerate(data.sources) if s.kind == "central"]
+        if central and pol.industry_share > 0:
+            num, den = _ratio(pol.industry_share)
+            industry = (num, den, central,
+                        [j for j, p in enumerate(data.projects) if p.category == ind_cat])
+    labour = None
+    if pol.on("labour") and pol.labour_share > 0:
+        infra = [j for j, p in enumerate(data.projects) if p.category == pol.labour_category]
+        labour = (pol.labour_scope, round(pol.labour_share * 10), infra,
+                  [round(p.labour_share * 10) for p in data.projects])
+
+    requires = [(pidx[p.id], pidx[r]) for p in data.projects for r in p.requires if r in pidx]
+    excludes = sorted({tuple(sorted((pidx[p.id], pidx[r]))) for p in data.projects
+                       for r in p.excludes if r in pidx})  # type: ignore[misc]
+    return Problem(
+        unit=unit, exact=exact, periods=periods, carry_over=pol.carry_over, budget=budget,
+        cost=cost, period_cost=pcost, min_funding=minf,
+        partial=[p.partial for p in data.projects], value=value, priority=prio,
+        eligible=eligible, share=share, targets=targets, milestones=milestones,
+        industry=industry, labour=labour,
+        committed=[p.committed for p in data.projects],
+        excluded=[p.excluded for p in data.projects],
+        requires=requires, excludes=excludes,  # type: ignore[arg-type]
+        project_ids=[p.id for p in data.projects], source_ids=[s.id for s in data.sources],
+        warnings=warnings,
+    )

@@ -1,0 +1,423 @@
+"""Fund allocation as a CP-SAT model: named constraint families and objective levels.
+
+The only module of ``funding`` that imports ``ortools`` (besides the independent ``mip.py``).
+Decisions, all in whole money units (:class:`~assignments.funding.data.Problem`):
+
+* ``y[j]`` (whole projects) or ``lv[j]`` ∈ 0..100 with ``f[j]`` (partial projects): the
+  funding level in percent and whether the project is funded;
+* ``g[j, t] = floor(a[j, t] × level / 100)``: the project's spending in period ``t``, its
+  spending curve at that level;
+* ``x[j, s, t]``: the part of ``g[j, t]`` paid by source ``s`` (created only for sources that may
+  pay for the project and have money by period ``t``; a single such source pays it all).
+
+Every family is a small function called from :data:`FAMILY_ORDER`; with ``explain=True`` each
+rule instance carries an assumption literal so that an infeasible plan can name the rules and
+records that conflict. All constraints are linear (the model can also be handed to HiGHS), and
+:func:`check_activity` verifies that no constraint's activity reaches 2^31 (or-tools#5293).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+from assignments.funding.data import Problem
+from assignments.funding.solution import FundingSolution
+
+__all__ = ["FAMILIES", "FAMILY_ORDER", "Family", "FundingModel", "build_model", "check_activity"]
+
+LinearExpr = Any
+ACTIVITY_LIMIT = 2**31 - 1
+
+
+@dataclass(frozen=True)
+class Family:
+    """A named constraint family: label quoted by reports, hard/soft, one-line description."""
+
+    label: str
+    hard: bool
+    doc: str
+
+
+FAMILIES: dict[str, Family] = {
+    "curve": Family("F0 spending curve", True,
+                    "a project's money per period is its spending curve at its funding level"),
+    "minimum": Family("F0 minimum funding", True,
+                      "a partly funded project gets at least its minimum viable funding"),
+    "committed": Family("F0 committed", True, "a committed project is funded"),
+    "excluded": Family("F0 excluded", True, "a project marked 不予安排 is not funded"),
+    "requires": Family("F0 requires", True, "a project is funded only with those it requires"),
+    "excludes": Family("F0 excludes", True, "two projects that exclude each other are not both "
+                                            "funded"),
+    "eligibility": Family("F1 eligibility", True,
+                          "a source pays only for categories it may fund, and only money it has "
+                          "by then"),
+    "budget": Family("F1 budget", True,
+                     "no source pays beyond its money in a period (cumulatively with carry-over)"),
+    "industry_share": Family("F2 industry share", True,
+                             "at least 55% of the central linkage funds used go to industry"),
+    "labour": Family("F3 work relief", True,
+                     "infrastructure pays at least 20% of its cost as local labour wages"),
+    "cost_sharing": Family("F5 cost sharing", True,
+                           "projects of a cost-sharing category are paid by the group's ratios"),
+    "milestones": Family("F6 milestones", True,
+                         "cumulative spending reaches each milestone's share of the money "
+                         "allocated"),
+    "coverage": Family("F4 coverage", False,
+                       "coverage targets; unmet targets and their shortfall are minimised first"),
+}
+
+
+@dataclass
+class FundingModel:
+    """A built CP-SAT model with handles to read the allocation back."""
+
+    prob: Problem
+    model: cp_model.CpModel
+    level: dict[int, LinearExpr]  # project -> level expression (0..100)
+    funded: dict[int, LinearExpr]  # project -> 0/1 expression
+    g: dict[tuple[int, int], LinearExpr]
+    x: dict[tuple[int, int, int], LinearExpr]
+    levels: dict[str, LinearExpr]  # minimisation form ("benefit" is -benefit)
+    decision: list[cp_model.IntVar] = field(default_factory=list)  # y / lv / x, for hints
+    literals: list[tuple[cp_model.IntVar, str, tuple[Any, ...]]] = field(default_factory=list)
+    fund: dict[int, LinearExpr] = field(default_factory=dict)
+    target_short: list[cp_model.IntVar] = field(default_factory=list)
+
+    def hint_values(self, sol: FundingSolution) -> dict[cp_model.IntVar, int]:
+        """Decision-variable values of an allocation, to start a solve from it."""
+        out: dict[cp_model.IntVar, int] = {}
+        for j, expr in self.level.items():
+            if isinstance(expr, cp_model.IntVar):
+                out[expr] = sol.level[j]
+            f = self.funded.get(j)
+            if isinstance(f, cp_model.IntVar):
+                out[f] = int(sol.level[j] > 0)
+        for key, expr in self.x.items():
+            if isinstance(expr, cp_model.IntVar):
+                out[expr] = sol.alloc.get(key, 0)
+        for (j, t), expr in self.g.items():
+            if isinstance(expr, cp_model.IntVar):
+                out[expr] = self.prob.period_cost[j][t] * sol.level[j] // 100
+        return out
+
+
+class _Builder:
+    """State shared by the family functions while the model is built."""
+
+    def __init__(self, prob: Problem, explain: bool) -> None:
+        self.p = prob
+        self.m = cp_model.CpModel()
+        self.explain = explain
+        self.literals: list[tuple[cp_model.IntVar, str, tuple[Any, ...]]] = []
+        self.decision: list[cp_model.IntVar] = []
+        self.level: dict[int, LinearExpr] = {}
+        self.funded: dict[int, LinearExpr] = {}
+        self.lv_var: dict[int, cp_model.IntVar] = {}  # partial projects
+        self.g: dict[tuple[int, int], LinearExpr] = {}
+        self.x: dict[tuple[int, int, int], LinearExpr] = {}
+        self.fund: dict[int, LinearExpr] = {}
+        self.paid: dict[tuple[int, int], list[LinearExpr]] = defaultdict(list)  # (j, s)
+        self.blocked: set[int] = set()
+        self.levels: dict[str, LinearExpr] = {}
+        self.target_short: list[cp_model.IntVar] = []
+
+    def lit(self, family: str, key: tuple[Any, ...]) -> list[cp_model.IntVar]:
+        if not self.explain:
+            return []
+        b = self.m.new_bool_var(f"{family}{key}")
+        self.literals.append((b, family, key))
+        return [b]
+
+    def enforce(self, ct: cp_model.Constraint, family: str, key: tuple[Any, ...]) -> None:
+        lits = self.lit(family, key)
+        if lits:
+            ct.only_enforce_if(lits)
+
+    def available(self, s: int, t: int) -> bool:
+        """Source ``s`` has money by period ``t``."""
+        b = self.p.budget[s]
+        return (sum(b[: t + 1]) if self.p.carry_over else b[t]) > 0
+
+    def scaled(self, j: int, coef: int) -> LinearExpr:
+        """``floor(coef × level_j / 100)`` as an expression (a variable for partial projects)."""
+        if coef == 0 or (j in self.blocked and not self.explain):
+            return 0
+        lv = self.lv_var.get(j)
+        if lv is None:  # whole project: 0 or coef
+            return coef * self.funded[j]
+        v = self.m.new_int_var(0, coef, f"scaled[{j},{coef}]")
+        self.m.add(100 * v <= coef * lv)  # maximised (or bounded) where it counts
+        return v
+
+
+# ------------------------------------------------------------------ the families
+
+
+def _projects(b: _Builder) -> None:
+    """F0 curve: level, funded flag and spending per period of every project."""
+    p, m = b.p, b.m
+    T = len(p.periods)
+    for j in range(p.n):
+        needs = [t for t in range(T) if p.period_cost[j][t] > 0]
+        srcs = {t: [s for s in p.eligible[j] if b.available(s, t)] for t in needs}
+        blocked = any(not srcs[t] for t in needs) or not needs
+        if blocked:
+            b.blocked.add(j)
+            if not b.explain:
+                b.level[j] = 0
+                b.funded[j] = 0
+                b.fund[j] = 0
+                continue
+        if p.partial[j]:
+            lv = m.new_int_var(0, 100, f"lv[{j}]")
+            f = m.new_bool_var(f"f[{j}]")
+            m.add(lv <= 100 * f)
+            m.add(lv >= f)
+            b.lv_var[j] = lv
+            b.level[j], b.funded[j] = lv, f
+            b.decision += [lv, f]
+        else:
+            y = m.new_bool_var(f"y[{j}]")
+            b.level[j], b.funded[j] = 100 * y, y
+            b.decision.append(y)
+        if blocked:  # explain mode: no source can pay in some period
+            b.enforce(m.add(b.funded[j] == 0), "eligibility", (j,))
+        total = []
+        for t in needs:
+            a = p.period_cost[j][t]
+            if j in b.lv_var:
+                gv = m.new_int_var(0, a, f"g[{j},{t}]")
+                lv = b.lv_var[j]
+                m.add(100 * gv <= a * lv)
+                m.add(a * lv <= 100 * gv + 99)
+                g: LinearExpr = gv
+            else:
+                g = a * b.funded[j]
+            b.g[(j, t)] = g
+            total.append(g)
+            ss = srcs[t]
+            if len(ss) == 1:
+                b.x[(j, ss[0], t)] = g
+                b.paid[(j, ss[0])].append(g)
+            elif ss:
+                xs = []
+                for s in ss:
+                    xv = m.new_int_var(0, a, f"x[{j},{s},{t}]")
+                    b.x[(j, s, t)] = xv
+                    b.paid[(j, s)].append(xv)
+                    b.decision.append(xv)
+                    xs.append(xv)
+                m.add(sum(xs) == g)
+        b.fund[j] = sum(total)
+
+
+def _minimum(b: _Builder) -> None:
+    """F0 minimum funding: a funded partial project gets at least its minimum."""
+    for j in b.lv_var:
+        mn = b.p.min_funding[j]
+        if mn > 0:
+            b.enforce(b.m.add(b.fund[j] >= mn * b.funded[j]), "minimum", (j,))
+
+
+def _committed(b: _Builder) -> None:
+    """F0 committed / excluded: fixed in or out."""
+    for j in range(b.p.n):
+        if b.p.committed[j]:
+            if j in b.blocked and not b.explain:
+                b.m.add_bool_or([])  # cannot be funded: infeasible (explained separately)
+                continue
+            want = b.funded[j] if j in b.lv_var else b.level[j]
+            b.enforce(b.m.add(want == (1 if j in b.lv_var else 100)), "committed", (j,))
+        if b.p.excluded[j] and not (j in b.blocked and not b.explain):
+            b.enforce(b.m.add(b.funded[j] == 0), "excluded", (j,))
+
+
+def _links(b: _Builder) -> None:
+    """F0 requires / excludes between projects."""
+    f = b.funded
+    for j, k in b.p.requires:
+        if isinstance(f[j], int) and f[j] == 0:
+            continue
+        b.enforce(b.m.add(f[j] <= f[k]), "requires", (j, k))
+    for j, k in b.p.excludes:
+        if (isinstance(f[j], int) and f[j] == 0) or (isinstance(f[k], int) and f[k] == 0):
+            continue
+        b.enforce(b.m.add(f[j] + f[k] <= 1), "excludes", (j, k))
+
+
+def _budget(b: _Builder) -> None:
+    """F1 budget: per source and period (cumulative with carry-over)."""
+    p = b.p
+    T = len(p.periods)
+    by_st: dict[tuple[int, int], list[LinearExpr]] = defaultdict(list)
+    for (_j, s, t), v in b.x.items():
+        by_st[(s, t)].append(v)
+    for s in range(len(p.source_ids)):
+        acc: list[LinearExpr] = []
+        for t in range(T):
+            acc = acc + by_st[(s, t)] if p.carry_over else by_st[(s, t)]
+            if not acc:
+                continue
+            cap = sum(p.budget[s][: t + 1]) if p.carry_over else p.budget[s][t]
+            b.enforce(b.m.add(sum(acc) <= cap), "budget", (s, t))
+
+
+def _industry(b: _Builder) -> None:
+    """F2 industry share of the central linkage funds used."""
+    if b.p.industry is None:
+        return
+    num, den, central, ind = b.p.industry
+    ind_set, c_set = set(ind), set(central)
+    terms = []
+    for (j, s, _t), v in b.x.items():
+        if s in c_set:
+            terms.append((den - num) * v if j in ind_set else -num * v)
+    if terms:
+        b.enforce(b.m.add(sum(terms) >= 0), "industry_share", ())
+
+
+def _labour(b: _Builder) -> None:
+    """F3 work relief: per project (filter) or over the infrastructure portfolio."""
+    if b.p.labour is None:
+        return
+    scope, thr, infra, share = b.p.labour
+    if scope == "project":
+        for j in infra:
+            if share[j] < thr and not (isinstance(b.funded[j], int)):
+                b.enforce(b.m.add(b.funded[j] == 0), "labour", (j,))
+        return
+    terms = [(share[j] - thr) * b.fund[j] for j in infra if not isinstance(b.fund[j], int)]
+    if terms:
+        b.enforce(b.m.add(sum(terms) >= 0), "labour", ())
+
+
+def _cost_sharing(b: _Builder) -> None:
+    """F5 cost sharing: each group source pays its ratio, to within one unit."""
+    for j, group in b.p.share.items():
+        if isinstance(b.fund[j], int):
+            continue
+        R = sum(r for _s, r in group)
+        for s, r in group:
+            paid = sum(b.paid[(j, s)])
+            lits = b.lit("cost_sharing", (j, s))
+            for ct in (b.m.add(R * paid - r * b.fund[j] <= R - 1),
+                       b.m.add(R * paid - r * b.fund[j] >= -(R - 1))):
+                if lits:
+                    ct.only_enforce_if(lits)
+
+
+def _milestones(b: _Builder) -> None:
+    """F6 milestones: cumulative spending by a period's end vs the money allocated."""
+    for k, num, den in b.p.milestones:
+        early = [v for (_j, t), v in b.g.items() if t <= k]
+        late = [v for (_j, t), v in b.g.items() if t > k]
+        if not late:
+            continue
+        b.enforce(b.m.add((den - num) * sum(early) - num * sum(late) >= 0), "milestones", (k,))
+
+
+def _coverage(b: _Builder) -> None:
+    """F4 coverage (soft): shortfall, unmet flag and ‰ short of every target."""
+    m = b.m
+    unmet, permille = [], []
+    for i, tg in enumerate(b.p.targets):
+        R = tg.requirement
+        if tg.kind == "count":
+            ach = sum(c * b.funded[j] for j, c in tg.members)
+            short = m.new_int_var(0, R, f"short[{i}]")
+            m.add(short >= R - ach)
+        elif tg.kind == "people":
+            ach = sum(b.scaled(j, c) for j, c in tg.members)
+            short = m.new_int_var(0, R, f"short[{i}]")
+            m.add(short >= R - ach)
+        else:
+            ach = sum(c * b.fund[j] for j, c in tg.members)
+            short = m.new_int_var(0, R, f"short[{i}]")
+            m.add(tg.denom * short >= tg.denom * R - ach)
+        u = m.new_bool_var(f"unmet[{i}]")
+        m.add(short <= R * u)
+        pm = m.new_int_var(0, 1000, f"pm[{i}]")
+        m.add(R * pm >= 1000 * short)
+        unmet.append(u)
+        permille.append(pm)
+        b.target_short.append(short)
+    b.levels["unmet"] = sum(unmet)
+    b.levels["shortfall"] = sum(permille)
+
+
+def _objective(b: _Builder) -> None:
+    """Objective levels in minimisation form."""
+    p = b.p
+    b.levels["benefit"] = -sum(b.scaled(j, p.value[j]) for j in range(p.n))
+    b.levels["priority"] = -sum(b.scaled(j, p.priority[j]) for j in range(p.n))
+    spent = sum(b.fund.values())
+    b.levels["spent"] = spent
+    b.levels["idle"] = p.total_budget - spent
+
+
+FAMILY_ORDER: list[tuple[str, Callable[[_Builder], None]]] = [
+    ("curve", _projects),
+    ("minimum", _minimum),
+    ("committed", _committed),
+    ("requires", _links),
+    ("budget", _budget),
+    ("industry_share", _industry),
+    ("labour", _labour),
+    ("cost_sharing", _cost_sharing),
+    ("milestones", _milestones),
+    ("coverage", _coverage),
+]
+"""The families in the order they are added (``eligibility`` is built into ``curve``)."""
+
+
+def build_model(prob: Problem, *, explain: bool = False,
+                levels: list[str] | None = None) -> FundingModel:
+    """Build the CP-SAT model of an allocation problem.
+
+    Parameters
+    ----------
+    prob
+        The integer view of the data (:func:`assignments.funding.data.problem`).
+    explain
+        Put an assumption literal on every hard-rule instance (families of :data:`FAMILIES`)
+        so that an infeasible model can name the rules and records that conflict.
+    levels
+        The objective levels that will be used (others are not built); default: all.
+    """
+    b = _Builder(prob, explain)
+    for _name, fn in FAMILY_ORDER:
+        fn(b)
+    _objective(b)
+    if levels is not None:
+        b.levels = {k: v for k, v in b.levels.items() if k in levels}
+    check_activity(b.m)
+    return FundingModel(
+        prob=prob, model=b.m, level=b.level, funded=b.funded, g=b.g, x=b.x, levels=b.levels,
+        decision=b.decision, literals=b.literals, fund=b.fund, target_short=b.target_short,
+    )
+
+
+def check_activity(model: cp_model.CpModel, limit: int = ACTIVITY_LIMIT) -> None:
+    """Raise ``ValueError`` if a linear constraint's activity bound could reach ``limit``.
+
+    The activity bound is ``Σ |coef| × max(|lb|, |ub|)`` over the constraint's variables; keeping it
+    below 2^31 keeps CP-SAT's presolve clear of the 32-bit accumulation of or-tools#5293.
+    """
+    proto = model.proto
+    mag = [max(abs(v.domain[0]), abs(v.domain[len(v.domain) - 1])) for v in proto.variables]
+    for k, c in enumerate(proto.constraints):
+        if not c.has_linear():
+            continue
+        lin = c.linear
+        act = sum(abs(coef) * mag[v if v >= 0 else -v - 1] for v, coef in zip(lin.vars, lin.coeffs,
+                                                                               strict=True))
+        if act >= limit:
+            raise ValueError(
+                f"constraint {k} ({c.name or 'linear'}) has an activity bound of {act:,}, above "
+                f"{limit:,}: use a larger money unit (计算单位)"
+            )

@@ -1,0 +1,254 @@
+"""``solve``: the allocation's entry point — lexicographic stages, checking, a ``Result``."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from assignments.core.solver import (
+    HighsLinear,
+    Result,
+    SolveParams,
+    SolveStatus,
+    load_preset,
+    relative_gap,
+    run_cpsat,
+)
+from assignments.funding.data import FundingData, Problem, problem
+from assignments.funding.model import FundingModel, build_model
+from assignments.funding.solution import (
+    LEVELS,
+    FundingSolution,
+    check,
+    coverage,
+    level_order,
+    objective_levels,
+)
+
+__all__ = ["SolutionCheckError", "main_level", "solve", "stages_of"]
+
+
+class SolutionCheckError(RuntimeError):
+    """The independent checker rejected a solver result: a bug, never a user error."""
+
+
+def main_level(order: list[str]) -> str:
+    """The level reported as the objective: the first one after the coverage levels."""
+    return next(n for n in order if n not in ("unmet", "shortfall"))
+
+
+def stages_of(fm: FundingModel, order: list[str]) -> list[tuple[str, Any]]:
+    """The solve stages: coverage (unmet and ‰ short folded exactly), then each level."""
+    out: list[tuple[str, Any]] = []
+    if "unmet" in order:
+        k = len(fm.prob.targets)
+        if k:
+            out.append(("coverage", (1000 * k + 1) * fm.levels["unmet"] + fm.levels["shortfall"]))
+    for name in order:
+        if name in ("unmet", "shortfall"):
+            continue
+        out.append((name, fm.levels[name]))
+    return [(n, e) for n, e in out if not isinstance(e, int)]
+
+
+def _extract(fm: FundingModel, stage_exprs: list[tuple[str, Any]]):
+    def extract(solver: Any) -> dict[str, Any]:
+        level = {j: int(solver.value(e)) if not isinstance(e, int) else e
+                 for j, e in fm.level.items()}
+        alloc = {}
+        for key, e in fm.x.items():
+            v = int(solver.value(e)) if not isinstance(e, int) else e
+            if v:
+                alloc[key] = v
+        return {
+            "level": level,
+            "alloc": alloc,
+            "stages": {n: int(solver.value(e)) for n, e in stage_exprs},
+            "hint": {v: int(solver.value(v)) for v in fm.decision},
+        }
+
+    return extract
+
+
+def _solution(prob: Problem, values: dict[str, Any]) -> FundingSolution:
+    level = [values["level"].get(j, 0) for j in range(prob.n)]
+    return FundingSolution(level=level, alloc=dict(values["alloc"]), unit=prob.unit)
+
+
+def solve(
+    data: FundingData,
+    *,
+    time_limit: float = 30.0,
+    seed: int = 0,
+    num_workers: int = 2,
+    deterministic: bool = False,
+    progress: bool = False,
+    log: bool = False,
+    preset: str | None = None,
+    engine: str = "cpsat",
+    initial_solution: FundingSolution | None = None,
+    explain: bool = True,
+    **cp_sat_params: Any,
+) -> Result[FundingSolution]:
+    """Solve an allocation problem: the best plan under every switched-on rule of DOMAIN §F.
+
+    Parameters
+    ----------
+    data
+        A validated problem (:func:`read_funding`, or derived from one).
+    time_limit, seed, num_workers, deterministic, progress, log
+        Solver settings (see :class:`~assignments.core.solver.SolveParams`); the time limit
+        covers every stage.
+    preset
+        Name of a CP-SAT parameter preset in ``configs/``.
+    engine
+        ``"cpsat"`` or ``"highs"`` (the same linear model solved by HiGHS through MathOpt).
+    initial_solution
+        An allocation to start from (a hint; e.g. the base case of a scenario).
+    explain
+        When no plan exists, search for the rules and records that conflict.
+    cp_sat_params
+        Further CP-SAT parameters.
+
+    Returns
+    -------
+    Result
+        ``objective`` is the main level (weighted beneficiaries by default; priority score or
+        money allocated for the other objectives) in its natural sense, ``bound`` its proven
+        bound; ``objectives`` holds every level recomputed by the checker; ``stats`` the money
+        unit, the stages and the model size.
+    """
+    if engine not in ("cpsat", "highs"):
+        raise ValueError(f"unknown engine '{engine}'; use cpsat or highs")
+    extra = {**(load_preset(preset) if preset else {}), **cp_sat_params}
+    params = SolveParams(time_limit, seed, num_workers, deterministic, progress, log, extra)
+    t0 = time.perf_counter()
+    prob = problem(data)
+    warnings = [*data.warnings, *prob.warnings]
+    order = level_order(data)
+    fm = build_model(prob, levels=order)
+    stages = stages_of(fm, order)
+    extract = _extract(fm, stages)
+    backend = HighsLinear(fm.model) if engine == "highs" else None
+    stats: dict[str, Any] = {
+        "model": "funding",
+        "unit_yuan": prob.unit,
+        "unit_exact": prob.exact,
+        "periods": prob.periods,
+        "objective_order": order,
+        "main_level": main_level(order),
+        "seed": seed,
+        "workers": num_workers,
+        "deterministic": deterministic,
+        "time_limit": time_limit,
+        "engine": engine,
+        "variables": len(fm.model.proto.variables),
+        "constraints": len(fm.model.proto.constraints),
+        "build_seconds": round(time.perf_counter() - t0, 3),
+    }
+    hint: dict[Any, int] | None = fm.hint_values(initial_solution) if initial_solution else None
+    values: dict[str, Any] | None = None
+    status = SolveStatus.OPTIMAL
+    stage_log: list[dict[str, Any]] = []
+    bounds: dict[str, float | None] = {}
+    deadline = t0 + time_limit
+    if not stages:
+        stages_run: list[tuple[str, Any]] = [("feasibility", 0)]
+    else:
+        stages_run = stages
+    for i, (name, expr) in enumerate(stages_run):
+        remaining = max(0.05, deadline - time.perf_counter())
+        last = i == len(stages_run) - 1
+        share = 1.0 if last else (0.3 if name == "coverage" else 0.7)
+        p = params.with_time(remaining * share)
+        if backend is not None:
+            run = backend.solve(expr, p, extract)
+        else:
+            if isinstance(expr, int):
+                fm.model.clear_objective()
+            else:
+                fm.model.minimize(expr)
+            run = run_cpsat(fm.model, p, extract, label=f"funding:{name}", hint=hint)
+        stage_log.append({"stage": name, "status": run.status.value,
+                          "value": run.objective, "bound": run.bound,
+                          "seconds": round(run.runtime, 3)})
+        if run.values is None:
+            if i == 0:
+                status = run.status
+                break
+            status = SolveStatus.FEASIBLE
+            break
+        values = run.values
+        bounds[name] = run.bound
+        if run.status is not SolveStatus.OPTIMAL:
+            status = SolveStatus.FEASIBLE
+        if not isinstance(expr, int) and not last:
+            fm.model.add(expr <= int(values["stages"][name]))
+        hint = values["hint"]
+    stats["stages"] = stage_log
+    if values is None:
+        lines: list[str] = []
+        if status is SolveStatus.INFEASIBLE and explain:
+            from assignments.funding.explain import explain_infeasible
+
+            lines = explain_infeasible(data, prob, params)
+        elif status is not SolveStatus.INFEASIBLE:
+            lines = [f"No plan was found within {time_limit:g} s and none was proven "
+                     "impossible; try a longer --time-limit."]
+        return Result(status, runtime=time.perf_counter() - t0, explanation=lines,
+                      warnings=warnings, stats=stats)
+
+    sol = _solution(prob, values)
+    violations = check(data, sol, prob)
+    if violations:
+        raise SolutionCheckError("the checker rejected the solver's allocation:\n"
+                                 + "\n".join(map(str, violations[:20])))
+    levels = objective_levels(data, sol, prob)
+    _compare(levels, values["stages"], stages, fm, status)
+    main = main_level(order)
+    sign = -1 if LEVELS[main][2] == "max" else 1
+    objective = float(levels[main])
+    b = bounds.get(main)
+    bound = None if b is None else float(sign * b)
+    if status is SolveStatus.OPTIMAL:
+        bound = objective
+    gap = relative_gap(objective, bound)
+    cov = coverage(data, sol, prob)
+    explanation = [f"{c.target.label}: short by {_short_text(prob, c)}" for c in cov if not c.met]
+    return Result(
+        status=status,
+        objective=objective,
+        bound=bound,
+        gap=gap,
+        runtime=time.perf_counter() - t0,
+        solution=sol,
+        objectives={n: float(levels[n]) for n in order},
+        explanation=explanation,
+        warnings=warnings,
+        stats=stats,
+    )
+
+
+def _short_text(prob: Problem, c: Any) -> str:
+    if c.target.kind == "money":
+        return f"{c.shortfall * prob.unit:,} 元"
+    return f"{c.shortfall} {c.target.unit_text}"
+
+
+def _compare(levels: dict[str, int], claimed: dict[str, int], stages: list[tuple[str, Any]],
+             fm: FundingModel, status: SolveStatus) -> None:
+    """The checker's levels must be at least as good as the solver's claims (equal at the end).
+
+    Helper variables (shortfalls, partial beneficiaries) are bounds that are pushed tight only
+    while their own level is optimised, so the recomputed value may be better, never worse.
+    """
+    k = len(fm.prob.targets)
+    for i, (name, _e) in enumerate(stages):
+        if name == "coverage":
+            mine = (1000 * k + 1) * levels["unmet"] + levels["shortfall"]
+        else:
+            mine = -levels[name] if LEVELS[name][2] == "max" else levels[name]
+        said = claimed[name]
+        last = i == len(stages) - 1
+        if mine > said or (last and status is SolveStatus.OPTIMAL and mine != said):
+            raise SolutionCheckError(f"objective level '{name}': solver {said}, checker {mine}")
