@@ -1,0 +1,1297 @@
+"""Mentor pairing input: the entities of DOMAIN §M, the workbook format, cross-record checks.
+
+No solver types here. :func:`read_mentoring` turns a workbook (or CSV folder / JSON / YAML)
+into a validated :class:`MentoringData`; every problem of the file is reported at once, each
+naming file, sheet, row, column and record.
+
+Sheets (Chinese or English names): 方案 (policy), 学校 (schools), 教师 (teachers), 课表
+(timetable), 路程 (travel), 历史结对 (past pairs), 指定结对 (forced pairs), 禁止结对
+(forbidden pairs), 意愿 (preferences), 学科组 (subject groups), 支教需求 (placement demand).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, ValidationError, field_validator
+
+from assignments.core.errors import InputError, Issue, Location
+from assignments.core.io import ColumnSpec, SheetSpec, Table, read_tables
+from assignments.core.schema import (
+    RecordIndex,
+    Schema,
+    TextList,
+    YesNo,
+    explain_error,
+    id_text,
+    parse_table,
+    parse_yes_no,
+)
+
+__all__ = [
+    "SHEETS",
+    "Demand",
+    "GradeBand",
+    "KeyLevel",
+    "Lesson",
+    "MentoringData",
+    "PairRow",
+    "PastPair",
+    "Policy",
+    "Preference",
+    "Rating",
+    "Role",
+    "School",
+    "Teacher",
+    "TravelRow",
+    "read_mentoring",
+    "weekday_label",
+]
+
+
+def _norm(v: Any) -> str:
+    return unicodedata.normalize("NFKC", str(v)).strip().lower().replace(" ", "")
+
+
+def _id(v: Any) -> Any:
+    return id_text(v) if v is not None else v
+
+
+# ------------------------------------------------------------------ enumerations
+
+
+class GradeBand(str, Enum):
+    """Grade band (学段)."""
+
+    KINDERGARTEN = "幼儿园"
+    PRIMARY = "小学"
+    JUNIOR = "初中"
+    SENIOR = "高中"
+    VOCATIONAL = "中职"
+
+    @property
+    def en(self) -> str:
+        return {
+            "幼儿园": "kindergarten",
+            "小学": "primary",
+            "初中": "junior secondary",
+            "高中": "senior secondary",
+            "中职": "vocational",
+        }[self.value]
+
+
+_BAND_ALIASES = {
+    "幼儿园": GradeBand.KINDERGARTEN, "学前": GradeBand.KINDERGARTEN,
+    "kindergarten": GradeBand.KINDERGARTEN, "preschool": GradeBand.KINDERGARTEN,
+    "小学": GradeBand.PRIMARY, "primary": GradeBand.PRIMARY,
+    "初中": GradeBand.JUNIOR, "junior": GradeBand.JUNIOR, "juniorsecondary": GradeBand.JUNIOR,
+    "高中": GradeBand.SENIOR, "senior": GradeBand.SENIOR, "seniorsecondary": GradeBand.SENIOR,
+    "中职": GradeBand.VOCATIONAL, "职高": GradeBand.VOCATIONAL,
+    "vocational": GradeBand.VOCATIONAL,
+}
+
+
+def parse_band(v: Any) -> GradeBand | None:
+    """A grade band from Chinese or English text; empty means unknown."""
+    if v is None or isinstance(v, GradeBand):
+        return v
+    key = _norm(v)
+    if key in _BAND_ALIASES:
+        return _BAND_ALIASES[key]
+    raise ValueError(
+        f"unknown grade band '{v}'; expected 幼儿园, 小学, 初中, 高中 or 中职 (kindergarten, "
+        "primary, junior, senior, vocational)"
+    )
+
+
+class KeyLevel(int, Enum):
+    """Level of a key teacher (骨干教师级别); higher is stronger."""
+
+    SCHOOL = 1
+    COUNTY = 2
+    CITY = 3
+    PROVINCE = 4
+
+    @property
+    def zh(self) -> str:
+        return {1: "校级", 2: "县级", 3: "市级", 4: "省级"}[self.value]
+
+    @property
+    def en(self) -> str:
+        return {1: "school", 2: "county", 3: "city", 4: "province"}[self.value]
+
+
+_LEVEL_ALIASES = {
+    "校级": KeyLevel.SCHOOL, "校": KeyLevel.SCHOOL, "school": KeyLevel.SCHOOL,
+    "县级": KeyLevel.COUNTY, "区级": KeyLevel.COUNTY, "县": KeyLevel.COUNTY,
+    "区": KeyLevel.COUNTY, "county": KeyLevel.COUNTY, "district": KeyLevel.COUNTY,
+    "市级": KeyLevel.CITY, "市": KeyLevel.CITY, "city": KeyLevel.CITY,
+    "省级": KeyLevel.PROVINCE, "省": KeyLevel.PROVINCE, "province": KeyLevel.PROVINCE,
+    "provincial": KeyLevel.PROVINCE,
+}
+
+
+def parse_level(v: Any) -> KeyLevel | None:
+    """A key-teacher level (校级/县级/市级/省级, school/county/city/province)."""
+    if v is None or isinstance(v, KeyLevel):
+        return v
+    key = _norm(v)
+    if key in _LEVEL_ALIASES:
+        return _LEVEL_ALIASES[key]
+    raise ValueError(
+        f"unknown key-teacher level '{v}'; expected 校级, 县级, 市级 or 省级 "
+        "(school, county, city, province)"
+    )
+
+
+class Role(str, Enum):
+    """A teacher's role that qualifies them as a mentor (DOMAIN §M rule 2)."""
+
+    LEADER = "学科带头人"
+    EXPERT = "教学能手"
+    KEY = "骨干教师"
+
+    @property
+    def en(self) -> str:
+        return {"学科带头人": "subject leader", "教学能手": "teaching expert",
+                "骨干教师": "key teacher"}[self.value]
+
+
+_LEVEL_PREFIXES = (
+    ("省", KeyLevel.PROVINCE), ("市", KeyLevel.CITY), ("县", KeyLevel.COUNTY),
+    ("区", KeyLevel.COUNTY), ("校", KeyLevel.SCHOOL), ("province", KeyLevel.PROVINCE),
+    ("city", KeyLevel.CITY), ("county", KeyLevel.COUNTY), ("school", KeyLevel.SCHOOL),
+)
+
+
+def parse_role(v: Any) -> tuple[Role, KeyLevel | None]:
+    """``市级骨干教师`` -> (KEY, CITY); ``学科带头人`` -> (LEADER, None)."""
+    text = _norm(v)
+    if "带头人" in text or text in ("subjectleader", "leader"):
+        return Role.LEADER, None
+    if "能手" in text or text in ("teachingexpert", "expert"):
+        return Role.EXPERT, None
+    if "骨干" in text or text.endswith("keyteacher") or text == "key":
+        level = None
+        for prefix, lv in _LEVEL_PREFIXES:
+            if text.startswith(prefix):
+                level = lv
+                break
+        return Role.KEY, level
+    raise ValueError(
+        f"unknown role '{v}'; expected 学科带头人, 教学能手 or (省级/市级/县级/校级)骨干教师 "
+        "(subject leader, teaching expert, key teacher)"
+    )
+
+
+class Rating(str, Enum):
+    """How last year's pair worked (评价)."""
+
+    GOOD = "好"
+    FAIR = "一般"
+    POOR = "差"
+
+
+_RATING_ALIASES = {
+    "好": Rating.GOOD, "优": Rating.GOOD, "优秀": Rating.GOOD, "良": Rating.GOOD,
+    "良好": Rating.GOOD, "good": Rating.GOOD, "一般": Rating.FAIR, "中": Rating.FAIR,
+    "合格": Rating.FAIR, "fair": Rating.FAIR, "ok": Rating.FAIR, "差": Rating.POOR,
+    "不合格": Rating.POOR, "poor": Rating.POOR, "bad": Rating.POOR,
+}
+
+_WEEKDAYS = {
+    "1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "6": 6, "7": 7,
+    "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "日": 7, "天": 7,
+    "mon": 1, "monday": 1, "tue": 2, "tuesday": 2, "wed": 3, "wednesday": 3,
+    "thu": 4, "thursday": 4, "fri": 5, "friday": 5, "sat": 6, "saturday": 6,
+    "sun": 7, "sunday": 7,
+}
+_WEEKDAY_ZH = {1: "周一", 2: "周二", 3: "周三", 4: "周四", 5: "周五", 6: "周六", 7: "周日"}
+_WEEKDAY_EN = {1: "Mon", 2: "Tue", 3: "Wed", 4: "Thu", 5: "Fri", 6: "Sat", 7: "Sun"}
+
+
+def parse_weekday(v: Any) -> int:
+    """周一/星期一/礼拜一/一/Mon/Monday/1 -> 1 ... 7."""
+    if isinstance(v, int | float) and not isinstance(v, bool) and float(v).is_integer():
+        v = int(v)
+    text = _norm(v)
+    for prefix in ("星期", "礼拜", "周"):
+        text = text.removeprefix(prefix)
+    if text in _WEEKDAYS:
+        return _WEEKDAYS[text]
+    raise ValueError(f"unknown weekday '{v}'; expected 周一 … 周日, Mon … Sun or 1 … 7")
+
+
+def weekday_label(day: int, lang: str = "zh") -> str:
+    """1 -> 周一 (zh) or Mon (en)."""
+    return (_WEEKDAY_ZH if lang == "zh" else _WEEKDAY_EN)[day]
+
+
+def _periods(v: Any) -> Any:
+    """``3`` or ``1、3、5`` or ``1-3`` -> [1, 3, 5] / [1, 2, 3]."""
+    if v is None:
+        return []
+    if isinstance(v, int | float) and not isinstance(v, bool):
+        if not float(v).is_integer():
+            raise ValueError(f"expected period numbers like 3 or 1、3、5, got '{v}'")
+        return [int(v)]
+    out: list[int] = []
+    text = unicodedata.normalize("NFKC", str(v))
+    for part in text.replace("，", ",").replace("、", ",").replace(";", ",").split(","):
+        part = part.strip().removeprefix("第").removesuffix("节")
+        if not part:
+            continue
+        try:
+            if "-" in part or "~" in part:
+                a, b = part.replace("~", "-").split("-", 1)
+                lo, hi = int(a), int(b)
+                if hi < lo:
+                    raise ValueError
+                out += list(range(lo, hi + 1))
+            else:
+                out.append(int(float(part)))
+        except ValueError:
+            raise ValueError(f"expected period numbers like 3 or 1、3、5, got '{v}'") from None
+    return out
+
+
+# ------------------------------------------------------------------ records
+
+
+class School(Schema):
+    """A school (学校)."""
+
+    id: str
+    name: str | None = None
+    area: Literal["urban", "rural"] = "urban"
+    weak: YesNo = False
+    district: str | None = None
+    lon: float | None = Field(default=None, ge=-180, le=180)
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    partners: TextList = Field(default_factory=list)
+    category: str | None = None
+    students: int | None = Field(default=None, ge=0)
+    strengths: TextList = Field(default_factory=list)
+    needs: TextList = Field(default_factory=list)
+    role: Literal["helper", "helped"] | None = None
+    pair_capacity: int = Field(default=1, ge=0)
+
+    _ids = field_validator("id", mode="before")(_id)
+
+    @field_validator("partners", mode="after")
+    @classmethod
+    def _partner_ids(cls, v: list[str]) -> list[str]:
+        return [id_text(p) for p in v]
+
+    @field_validator("area", mode="before")
+    @classmethod
+    def _area(cls, v: Any) -> Any:
+        if v is None:
+            return "urban"
+        key = _norm(v)
+        if key in ("城区", "城市", "城镇", "县城", "市区", "urban", "city", "town"):
+            return "urban"
+        if key in ("农村", "乡村", "乡镇", "村", "rural", "village", "countryside"):
+            return "rural"
+        raise ValueError(f"expected 城区 (urban) or 农村 (rural), got '{v}'")
+
+    @field_validator("role", mode="before")
+    @classmethod
+    def _role(cls, v: Any) -> Any:
+        if v is None:
+            return None
+        key = _norm(v)
+        if key in ("帮扶", "帮扶方", "支援", "helper", "strong", "support"):
+            return "helper"
+        if key in ("受援", "受援方", "被帮扶", "helped", "weak", "supported"):
+            return "helped"
+        raise ValueError(f"expected 帮扶 (helper) or 受援 (helped), got '{v}'")
+
+    @field_validator("pair_capacity", mode="before")
+    @classmethod
+    def _one(cls, v: Any) -> Any:
+        return 1 if v is None else v
+
+    @property
+    def label(self) -> str:
+        return self.name or self.id
+
+    @property
+    def rural(self) -> bool:
+        return self.area == "rural"
+
+
+class Teacher(Schema):
+    """A teacher (教师): a possible mentor, a mentee, or neither."""
+
+    id: str
+    name: str | None = None
+    school: str
+    subjects: TextList
+    grade_band: GradeBand | None = None
+    years: int = Field(ge=0, le=60)
+    title: str | None = None
+    roles: TextList = Field(default_factory=list)
+    key_level: KeyLevel | None = None
+    new_transfer: YesNo = False
+    needs_upgrade: YesNo = False
+    wants_mentor: YesNo = False
+    can_mentor: bool | None = None
+    capacity: int | None = Field(default=None, ge=0, le=50)
+    hours: float | None = Field(default=None, ge=0, le=2000)
+    placement: YesNo = False
+    placement_term: Literal["semester", "year"] | None = None
+
+    _ids = field_validator("id", "school", mode="before")(_id)
+    _band = field_validator("grade_band", mode="before")(parse_band)
+    _level = field_validator("key_level", mode="before")(parse_level)
+
+    @field_validator("subjects")
+    @classmethod
+    def _some_subject(cls, v: list[str]) -> list[str]:
+        if not v:
+            raise ValueError("at least one subject is required (学科)")
+        return v
+
+    @field_validator("roles")
+    @classmethod
+    def _known_roles(cls, v: list[str]) -> list[str]:
+        for item in v:
+            parse_role(item)
+        return v
+
+    @field_validator("can_mentor", mode="before")
+    @classmethod
+    def _tri(cls, v: Any) -> Any:
+        if v is None:
+            return None
+        if isinstance(v, str) and _norm(v) in ("auto", "自动", ""):
+            return None
+        return parse_yes_no(v)
+
+    @field_validator("placement_term", mode="before")
+    @classmethod
+    def _term(cls, v: Any) -> Any:
+        return _parse_term(v)
+
+    @property
+    def label(self) -> str:
+        return self.name or self.id
+
+    @functools.cached_property
+    def parsed_roles(self) -> list[tuple[Role, KeyLevel | None]]:
+        return [parse_role(r) for r in self.roles]
+
+    @property
+    def main_subject(self) -> str:
+        return self.subjects[0]
+
+
+def _parse_term(v: Any) -> Any:
+    if v is None:
+        return None
+    key = _norm(v)
+    if key in ("学期", "一学期", "半年", "semester", "term"):
+        return "semester"
+    if key in ("学年", "一年", "年", "year", "schoolyear"):
+        return "year"
+    raise ValueError(f"expected 学期 (semester) or 学年 (year), got '{v}'")
+
+
+class Lesson(Schema):
+    """A row of the timetable (课表): a teacher teaches on a weekday in these periods."""
+
+    teacher: str
+    weekday: int
+    periods: list[int]
+    klass: str | None = None
+
+    _ids = field_validator("teacher", mode="before")(_id)
+    _day = field_validator("weekday", mode="before")(lambda v: parse_weekday(v) if v else v)
+    _p = field_validator("periods", mode="before")(_periods)
+
+    @field_validator("periods")
+    @classmethod
+    def _range(cls, v: list[int]) -> list[int]:
+        if not v:
+            raise ValueError("at least one period number is required (节次)")
+        bad = [p for p in v if not 1 <= p <= 12]
+        if bad:
+            raise ValueError(f"period {bad[0]} is outside 1–12")
+        return v
+
+
+class TravelRow(Schema):
+    """A travel time between two schools (路程)."""
+
+    origin: str
+    destination: str
+    minutes: float = Field(ge=0, le=1440)
+
+    _ids = field_validator("origin", "destination", mode="before")(_id)
+
+
+class PairRow(Schema):
+    """A (mentor, mentee) pair of the forced or forbidden sheet."""
+
+    mentor: str
+    mentee: str
+    reason: str | None = None
+
+    _ids = field_validator("mentor", "mentee", mode="before")(_id)
+
+
+class PastPair(Schema):
+    """Last year's pair (历史结对), for continuity."""
+
+    mentor: str
+    mentee: str
+    year: str | None = None
+    rating: Rating | None = None
+
+    _ids = field_validator("mentor", "mentee", mode="before")(_id)
+
+    @field_validator("year", mode="before")
+    @classmethod
+    def _year(cls, v: Any) -> Any:
+        return None if v is None else id_text(v)
+
+    @field_validator("rating", mode="before")
+    @classmethod
+    def _rating(cls, v: Any) -> Any:
+        if v is None or isinstance(v, Rating):
+            return v
+        key = _norm(v)
+        if key in _RATING_ALIASES:
+            return _RATING_ALIASES[key]
+        raise ValueError(f"expected 好/一般/差 (good/fair/poor), got '{v}'")
+
+
+class Preference(Schema):
+    """One ranked wish (意愿): ``teacher`` would like to be paired with ``target``."""
+
+    teacher: str
+    target: str
+    rank: int = Field(ge=1, le=100)
+
+    _ids = field_validator("teacher", "target", mode="before")(_id)
+
+
+class SubjectGroup(Schema):
+    """A subject and its group (学科组 / 教研组), for the related-subject fallback."""
+
+    subject: str
+    group: str
+
+
+class Demand(Schema):
+    """A rural school's request for placed (支教) teachers."""
+
+    school: str
+    subject: str
+    number: int = Field(default=1, ge=1, le=200)
+    term: Literal["semester", "year"] = "semester"
+    grade_band: GradeBand | None = None
+    note: str | None = None
+
+    _ids = field_validator("school", mode="before")(_id)
+    _band = field_validator("grade_band", mode="before")(parse_band)
+
+    @field_validator("number", mode="before")
+    @classmethod
+    def _one(cls, v: Any) -> Any:
+        return 1 if v is None else v
+
+    @field_validator("term", mode="before")
+    @classmethod
+    def _term(cls, v: Any) -> Any:
+        return "semester" if v is None else _parse_term(v)
+
+
+# ------------------------------------------------------------------ policy
+
+ContinuityMode = Literal["bonus", "required"]
+
+
+class Policy(BaseModel):
+    """Pairing parameters (the 方案 sheet); every figure of DOMAIN §M is a default here.
+
+    Attributes
+    ----------
+    semester_weeks
+        Teaching weeks in the semester (18).
+    mentor_observations, mentee_observations
+        Lessons the mentor observes of the mentee (5) and the mentee of the mentor (15).
+    novice_years
+        Teachers with fewer years of teaching must have a mentor (3).
+    experience_threshold
+        Teachers with at least this many years may mentor without a role (10).
+    min_gap
+        A mentor has at least this many more years of teaching than the mentee (1).
+    subject_rule
+        ``same`` (hard: same subject) or ``related`` (same group allowed at a cost).
+    max_travel
+        Longest travel time in minutes for a cross-school pair without a partner link (40).
+    speed, road_factor
+        km/h and road/straight-line factor used with coordinates (30, 1.3).
+    capacity_default, hours_default
+        Mentees per mentor (2; 1 = one to one) and guidance hours per semester (30).
+    lesson_minutes, review_minutes, trips
+        Minutes of one lesson (45), of one review talk after an observation (20), and the
+        mentor's round trips per semester for a cross-school pair (5).
+    continuity
+        ``bonus`` (keeping last year's pair scores points) or ``required``.
+    objective_mode
+        ``lexicographic`` (mandatory mentees, then quality, then fairness) or ``weighted``.
+    quality_tolerance
+        Percent of the best quality the fairness stage may give up (0).
+    drain_share
+        Percent of a school's mentor capacity that may go to other schools' mentees before
+        the fairness penalty applies (50).
+    gap_low, gap_high
+        The sensible experience gap, in years (5–20).
+    weights
+        Points of the score and fairness terms (see :data:`DEFAULT_WEIGHTS`).
+    periods_listed
+        Suggested observation periods listed per direction (6).
+    """
+
+    semester_weeks: int = Field(default=18, ge=1, le=30)
+    mentor_observations: int = Field(default=5, ge=0, le=200)
+    mentee_observations: int = Field(default=15, ge=0, le=200)
+    novice_years: int = Field(default=3, ge=0, le=60)
+    experience_threshold: int = Field(default=10, ge=0, le=60)
+    min_gap: int = Field(default=1, ge=0, le=60)
+    subject_rule: Literal["same", "related"] = "same"
+    max_travel: float = Field(default=40, ge=0, le=1440)
+    speed: float = Field(default=30, gt=0, le=200)
+    road_factor: float = Field(default=1.3, ge=1, le=5)
+    capacity_default: int = Field(default=2, ge=0, le=50)
+    hours_default: float = Field(default=30, ge=0, le=2000)
+    lesson_minutes: int = Field(default=45, ge=1, le=240)
+    review_minutes: int = Field(default=20, ge=0, le=240)
+    trips: int = Field(default=5, ge=0, le=200)
+    continuity: ContinuityMode = "bonus"
+    objective_mode: Literal["lexicographic", "weighted"] = "lexicographic"
+    quality_tolerance: float = Field(default=0, ge=0, le=100)
+    drain_share: float = Field(default=50, ge=0, le=100)
+    gap_low: int = Field(default=5, ge=0, le=60)
+    gap_high: int = Field(default=20, ge=0, le=60)
+    periods_listed: int = Field(default=6, ge=1, le=50)
+    weights: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+
+    def weight(self, name: str) -> int:
+        """A weight by name (defaults filled in)."""
+        return self.weights.get(name, DEFAULT_WEIGHTS[name])
+
+
+DEFAULT_WEIGHTS: dict[str, int] = {
+    "pair": 10,  # base points of any pair (an optional mentee paired is worth something)
+    "grade": 20,  # same grade band
+    "level": 1,  # times the mentor's level points (province 40 … school 10)
+    "gap": 10,  # experience gap within [gap_low, gap_high]
+    "rural": 10,  # mentee at a rural school (以城带乡)
+    "weak": 10,  # mentee at a weak school (以强带弱)
+    "room": 1,  # per common free weekly period (up to 10)
+    "continuity": 30,  # last year's pair kept
+    "related": 20,  # penalty of a related-subject (not same-subject) pair
+    "preference": 5,  # per preference point (rank 1 = 3 points, 2 = 2, 3 = 1)
+    "balance": 1,  # fairness: n(n-1)/2 per mentor with n mentees
+    "drain": 5,  # fairness: per pair beyond a school's outside share
+    "mandatory": 1000,  # weighted mode only: per mandatory mentee left unpaired
+}
+LEVEL_POINTS: dict[Any, int] = {
+    KeyLevel.PROVINCE: 40, KeyLevel.CITY: 30, KeyLevel.COUNTY: 20, KeyLevel.SCHOOL: 10,
+    Role.LEADER: 25, Role.EXPERT: 20,
+}
+"""Points of a mentor's level: province > city > county > school key teacher; a subject
+leader counts 25, a teaching expert 20, a key teacher without a level as a school one."""
+
+_POLICY_KEYS: dict[str, tuple[str, ...]] = {
+    "semester_weeks": ("学期教学周数", "教学周数", "semester weeks", "teaching weeks"),
+    "mentor_observations": ("师傅听课节数", "师傅听课", "mentor observations"),
+    "mentee_observations": ("徒弟听课节数", "徒弟听课", "mentee observations"),
+    "novice_years": ("新教师教龄", "教龄不满", "novice years"),
+    "experience_threshold": ("经验教龄", "师傅教龄门槛", "experience threshold"),
+    "min_gap": ("师徒教龄差", "最小教龄差", "min experience gap", "minimum gap"),
+    "subject_rule": ("学科要求", "同学科", "subject rule", "same subject"),
+    "max_travel": ("最长路程", "最长路程(分钟)", "max travel", "max travel minutes"),
+    "speed": ("车速", "车速(km/h)", "speed"),
+    "road_factor": ("路程系数", "road factor"),
+    "capacity_default": ("默认带徒人数", "带徒人数", "capacity default", "capacity"),
+    "hours_default": ("默认指导时数", "指导时数", "hours default", "hour budget"),
+    "lesson_minutes": ("每节课分钟", "课时长度", "lesson minutes"),
+    "review_minutes": ("评课分钟", "review minutes"),
+    "trips": ("跨校往返次数", "往返次数", "trips", "cross-school trips"),
+    "continuity": ("延续结对", "continuity"),
+    "objective_mode": ("目标模式", "objective mode"),
+    "quality_tolerance": ("质量容差", "质量容差(%)", "quality tolerance"),
+    "drain_share": ("外派上限比例", "外派比例", "drain share", "outside share"),
+    "gap_low": ("理想教龄差下限", "gap low"),
+    "gap_high": ("理想教龄差上限", "gap high"),
+    "periods_listed": ("建议节次数", "periods listed"),
+    "weight_pair": ("结对基础分", "weight pair"),
+    "weight_grade": ("学段权重", "weight grade"),
+    "weight_level": ("级别权重", "weight level"),
+    "weight_gap": ("教龄差权重", "weight gap"),
+    "weight_rural": ("农村权重", "weight rural"),
+    "weight_weak": ("薄弱权重", "weight weak"),
+    "weight_room": ("课表余量权重", "weight room"),
+    "weight_continuity": ("延续权重", "weight continuity"),
+    "weight_related": ("相关学科扣分", "weight related"),
+    "weight_preference": ("意愿权重", "weight preference"),
+    "weight_balance": ("均衡权重", "weight balance"),
+    "weight_drain": ("外派权重", "weight drain"),
+    "weight_mandatory": ("必须结对权重", "weight mandatory"),
+}
+_CHOICES: dict[str, dict[str, str]] = {
+    "subject_rule": {"同学科": "same", "same": "same", "硬": "same", "hard": "same",
+                     "相关学科": "related", "related": "related", "软": "related",
+                     "soft": "related"},
+    "continuity": {"加分": "bonus", "bonus": "bonus", "必须": "required", "required": "required",
+                   "保持": "required"},
+    "objective_mode": {"字典序": "lexicographic", "分层": "lexicographic",
+                       "lexicographic": "lexicographic", "加权": "weighted",
+                       "weighted": "weighted"},
+}
+
+
+# ------------------------------------------------------------------ sheets
+
+C = ColumnSpec
+SHEETS: tuple[SheetSpec, ...] = (
+    SheetSpec(
+        "policy", "方案", "policy",
+        (
+            C("parameter", "参数", "parameter", note="parameter name (Chinese or English)",
+              example="学期教学周数"),
+            C("value", "值", "value", required=False, note="its value", example=18),
+            C("note", "说明", "note", required=False, note="free text, ignored"),
+        ),
+        required=False, note="pairing parameters, one per row (all optional)",
+        aliases=("parameters", "参数", "programme"),
+    ),
+    SheetSpec(
+        "schools", "学校", "schools",
+        (
+            C("id", "编号", "id", note="school id", example="S01"),
+            C("name", "名称", "name", required=False, example="城关一小"),
+            C("area", "城乡", "area", required=False, note="城区 (urban) or 农村 (rural)",
+              example="城区"),
+            C("weak", "薄弱学校", "weak", required=False, note="是/否: a weak school (薄弱学校)",
+              example="否"),
+            C("district", "区县", "district", required=False, example="城关区"),
+            C("lon", "经度", "longitude", required=False, note="for travel times",
+              example=104.06),
+            C("lat", "纬度", "latitude", required=False, note="for travel times", example=30.67),
+            C("partners", "结对学校", "partners", required=False,
+              note="ids of partner schools (existing links), 、-separated"),
+            C("category", "类别", "category", required=False,
+              note="school pairing: 幼儿园/小学/初中/高中/中职/示范中职/高职 …", example="小学"),
+            C("students", "学生数", "students", required=False, note="school pairing: size",
+              example=800),
+            C("strengths", "优势学科", "strengths", required=False,
+              note="school pairing: subjects it is strong in", example="数学、英语"),
+            C("needs", "薄弱学科", "needs", required=False,
+              note="school pairing: subjects it needs help in"),
+            C("role", "结对角色", "role", required=False,
+              note="school pairing: 帮扶 (helper) / 受援 (helped); empty: from 城乡 and 薄弱"),
+            C("pair_capacity", "可结对数", "pair_capacity", required=False,
+              note="school pairing: partners a helper school takes (default 1)"),
+        ),
+        aliases=("school",),
+    ),
+    SheetSpec(
+        "teachers", "教师", "teachers",
+        (
+            C("id", "工号", "id", note="teacher id", example="T001", aliases=("编号",)),
+            C("name", "姓名", "name", required=False, example="王丽"),
+            C("school", "学校", "school", note="school id or name", example="S01"),
+            C("subjects", "学科", "subjects", note="subject(s), 、-separated", example="语文"),
+            C("grade_band", "学段", "grade_band", required=False,
+              note="幼儿园/小学/初中/高中/中职", example="小学"),
+            C("years", "教龄", "years", note="years of teaching", example=12),
+            C("title", "职称", "title", required=False, example="一级教师"),
+            C("roles", "荣誉", "roles", required=False,
+              note="学科带头人、教学能手、(省/市/县/校级)骨干教师", example="市级骨干教师",
+              aliases=("角色",)),
+            C("key_level", "骨干级别", "key_level", required=False,
+              note="校级/县级/市级/省级 (when 荣誉 says only 骨干教师)"),
+            C("new_transfer", "新调入", "new_transfer", required=False, note="是/否",
+              example="否"),
+            C("needs_upgrade", "需提升", "needs_upgrade", required=False,
+              note="是/否: needs upgrading (需要专业再提升/升格)", example="否"),
+            C("wants_mentor", "申请导师", "wants_mentor", required=False,
+              note="是/否: asks for a mentor without having to"),
+            C("can_mentor", "可任师傅", "can_mentor", required=False,
+              note="是: may mentor; 否: may not; empty: by role and years"),
+            C("capacity", "带徒上限", "capacity", required=False,
+              note="mentees at most (default from 方案)"),
+            C("hours", "指导时数上限", "hours", required=False,
+              note="guidance hours per semester at most (default from 方案)"),
+            C("placement", "支教意向", "placement", required=False,
+              note="placement mode: 是 = volunteers for 支教"),
+            C("placement_term", "支教期限", "placement_term", required=False,
+              note="placement mode: 学期 (semester) or 学年 (year)"),
+        ),
+        aliases=("teacher", "教师名单"),
+    ),
+    SheetSpec(
+        "timetable", "课表", "timetable",
+        (
+            C("teacher", "工号", "teacher", note="teacher id", example="T001",
+              aliases=("教师",)),
+            C("weekday", "星期", "weekday", note="周一 … 周五", example="周一"),
+            C("periods", "节次", "periods", note="period numbers, e.g. 2 or 1、3、5",
+              example="1、3"),
+            C("klass", "班级", "class", required=False, example="三(2)班"),
+        ),
+        required=False, aliases=("timetables", "课程表"),
+    ),
+    SheetSpec(
+        "travel", "路程", "travel",
+        (
+            C("origin", "起点", "from", note="school id", example="S01"),
+            C("destination", "终点", "to", note="school id", example="S02"),
+            C("minutes", "分钟", "minutes", note="travel time one way", example=25),
+        ),
+        required=False, aliases=("travel times", "路程时间"),
+    ),
+    SheetSpec(
+        "past", "历史结对", "past pairs",
+        (
+            C("mentor", "师傅", "mentor", note="teacher id", example="T001"),
+            C("mentee", "徒弟", "mentee", note="teacher id", example="T010"),
+            C("year", "学年", "year", required=False, example="2024-2025"),
+            C("rating", "评价", "rating", required=False, note="好/一般/差", example="好"),
+        ),
+        required=False, aliases=("past", "history", "上年结对"),
+    ),
+    SheetSpec(
+        "forced", "指定结对", "forced pairs",
+        (
+            C("mentor", "师傅", "mentor", note="teacher id", example="T001"),
+            C("mentee", "徒弟", "mentee", note="teacher id", example="T010"),
+            C("reason", "原因", "reason", required=False),
+        ),
+        required=False, aliases=("forced",),
+    ),
+    SheetSpec(
+        "forbidden", "禁止结对", "forbidden pairs",
+        (
+            C("mentor", "师傅", "mentor", note="teacher id", example="T001"),
+            C("mentee", "徒弟", "mentee", note="teacher id", example="T011"),
+            C("reason", "原因", "reason", required=False),
+        ),
+        required=False, aliases=("forbidden",),
+    ),
+    SheetSpec(
+        "preferences", "意愿", "preferences",
+        (
+            C("teacher", "工号", "teacher", note="who states the wish", example="T010",
+              aliases=("教师",)),
+            C("target", "意向对象", "target", note="the teacher they would like",
+              example="T001"),
+            C("rank", "顺位", "rank", note="1 = first choice", example=1),
+        ),
+        required=False, aliases=("wishes", "志愿"),
+    ),
+    SheetSpec(
+        "subjects", "学科组", "subject groups",
+        (
+            C("subject", "学科", "subject", example="物理"),
+            C("group", "组", "group", note="subjects of one group are related", example="理科"),
+        ),
+        required=False, aliases=("subjects", "教研组"),
+    ),
+    SheetSpec(
+        "demand", "支教需求", "placement demand",
+        (
+            C("school", "学校", "school", note="school id", example="S05"),
+            C("subject", "学科", "subject", example="英语"),
+            C("number", "人数", "number", required=False, note="teachers wanted (default 1)",
+              example=1),
+            C("term", "期限", "term", required=False, note="学期 (semester) or 学年 (year)",
+              example="学年"),
+            C("grade_band", "学段", "grade_band", required=False, example="小学"),
+            C("note", "说明", "note", required=False),
+        ),
+        required=False, aliases=("demand",),
+    ),
+)
+SHEET = {s.key: s for s in SHEETS}
+
+
+# ------------------------------------------------------------------ the validated whole
+
+
+@dataclass
+class MentoringData:
+    """A validated mentoring problem.
+
+    Attributes
+    ----------
+    policy
+        Pairing parameters.
+    schools, teachers
+        Records in input order.
+    lessons
+        Teacher id -> set of weekly (weekday, period) slots taught; ``None`` when the input has
+        no timetable at all (rule M4's timetable part is then not checked).
+    travel
+        (school, school) -> minutes, as given in the 路程 sheet (both directions filled in).
+    past, forced, forbidden, preferences, demand
+        Records of the optional sheets.
+    groups
+        Subject -> subject group (学科组).
+    source
+        Path of the input, for messages.
+    warnings
+        Notices found while reading.
+    locations
+        (kind, id) -> where the record came from.
+    """
+
+    policy: Policy
+    schools: list[School]
+    teachers: list[Teacher]
+    lessons: dict[str, frozenset[tuple[int, int]]] | None = None
+    travel: dict[tuple[str, str], float] = field(default_factory=dict)
+    past: list[PastPair] = field(default_factory=list)
+    forced: list[PairRow] = field(default_factory=list)
+    forbidden: list[PairRow] = field(default_factory=list)
+    preferences: list[Preference] = field(default_factory=list)
+    groups: dict[str, str] = field(default_factory=dict)
+    demand: list[Demand] = field(default_factory=list)
+    source: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    locations: dict[tuple[str, str], Location] = field(default_factory=dict)
+
+    # ---- lookups
+    @functools.cached_property
+    def school(self) -> dict[str, School]:
+        """School id -> school."""
+        return {s.id: s for s in self.schools}
+
+    @functools.cached_property
+    def teacher(self) -> dict[str, Teacher]:
+        """Teacher id -> teacher."""
+        return {t.id: t for t in self.teachers}
+
+    def lessons_of(self, tid: str) -> frozenset[tuple[int, int]]:
+        """The weekly slots a teacher teaches (empty without a timetable)."""
+        if self.lessons is None:
+            return frozenset()
+        return self.lessons.get(tid, frozenset())
+
+    # ---- who is who (DOMAIN §M rules 1 and 2)
+    def mandatory_reasons(self, t: Teacher) -> list[str]:
+        """Why ``t`` must have a mentor (rule M1); empty when they need not."""
+        out = []
+        if t.years < self.policy.novice_years:
+            out.append(f"教龄{t.years}年 (< {self.policy.novice_years})")
+        if t.new_transfer:
+            out.append("新调入")
+        if t.needs_upgrade:
+            out.append("需提升")
+        return out
+
+    def is_mandatory(self, t: Teacher) -> bool:
+        """Rule M1: fewer than ``novice_years`` years, newly transferred, or needs upgrading."""
+        return bool(self.mandatory_reasons(t))
+
+    def is_mentee(self, t: Teacher) -> bool:
+        """Mandatory mentees and teachers who ask for a mentor, or are a forced pair's mentee."""
+        return self.is_mandatory(t) or t.wants_mentor or t.id in self._forced_mentees
+
+    @functools.cached_property
+    def _forced_mentees(self) -> set[str]:
+        return {f.mentee for f in self.forced}
+
+    def qualifies(self, t: Teacher) -> bool:
+        """Rule M2 (who may mentor): a role, long experience, or marked 可任师傅 = 是."""
+        if t.can_mentor is not None:
+            return t.can_mentor
+        return bool(t.roles) or t.years >= self.policy.experience_threshold
+
+    def is_mentor(self, t: Teacher) -> bool:
+        """A possible mentor: qualifies, is not a mentee this semester, has capacity."""
+        return self.qualifies(t) and not self.is_mentee(t) and self.capacity(t) > 0
+
+    def capacity(self, t: Teacher) -> int:
+        """Mentees at most (rule M5)."""
+        return self.policy.capacity_default if t.capacity is None else t.capacity
+
+    def hour_budget(self, t: Teacher) -> int:
+        """Guidance budget per semester, in minutes."""
+        hours = self.policy.hours_default if t.hours is None else t.hours
+        return round(hours * 60)
+
+    def level_points(self, t: Teacher) -> int:
+        """The mentor's level: province 40 > city 30 > county 20 > school 10 key teacher;
+        subject leader 25, teaching expert 20; none 0 (:data:`LEVEL_POINTS`)."""
+        best = 0
+        for role, level in t.parsed_roles:
+            if role is Role.KEY:
+                lv = level or t.key_level or KeyLevel.SCHOOL
+                best = max(best, LEVEL_POINTS[lv])
+            else:
+                best = max(best, LEVEL_POINTS[role])
+        if t.key_level is not None:
+            best = max(best, LEVEL_POINTS[t.key_level])
+        return best
+
+    def level_label(self, t: Teacher, lang: str = "zh") -> str:
+        """The strongest role in words (``市级骨干教师``)."""
+        best: tuple[int, str] = (0, "")
+        for role, level in t.parsed_roles:
+            if role is Role.KEY:
+                lv = level or t.key_level or KeyLevel.SCHOOL
+                text = f"{lv.zh}骨干教师" if lang == "zh" else f"{lv.en} key teacher"
+                best = max(best, (LEVEL_POINTS[lv], text))
+            else:
+                best = max(best, (LEVEL_POINTS[role], role.value if lang == "zh" else role.en))
+        if t.key_level is not None and LEVEL_POINTS[t.key_level] > best[0]:
+            lv = t.key_level
+            text = f"{lv.zh}骨干教师" if lang == "zh" else f"{lv.en} key teacher"
+            best = (LEVEL_POINTS[lv], text)
+        if best[0] == 0 and t.years >= self.policy.experience_threshold:
+            return f"教龄{t.years}年" if lang == "zh" else f"{t.years} years"
+        return best[1]
+
+    # ---- places
+    def travel_minutes(self, a: str, b: str) -> float | None:
+        """One-way travel time between schools: the 路程 sheet, else coordinates, else None."""
+        if a == b:
+            return 0.0
+        if (a, b) in self.travel:
+            return self.travel[(a, b)]
+        sa, sb = self.school[a], self.school[b]
+        if None in (sa.lon, sa.lat, sb.lon, sb.lat):
+            return None
+        assert sa.lon is not None and sa.lat is not None and sb.lon is not None
+        assert sb.lat is not None
+        km = _haversine(sa.lat, sa.lon, sb.lat, sb.lon) * self.policy.road_factor
+        return math.ceil(km / self.policy.speed * 60)
+
+    def partners(self, a: str, b: str) -> bool:
+        """Whether the schools have an existing partner link (either side lists the other)."""
+        return b in self.school[a].partners or a in self.school[b].partners
+
+    def related(self, s1: str, s2: str) -> bool:
+        """Whether two different subjects belong to the same subject group."""
+        g1, g2 = self.groups.get(s1), self.groups.get(s2)
+        return g1 is not None and g1 == g2
+
+    def where(self, kind: str, rid: str) -> str:
+        """'district.xlsx, sheet 教师, row 12' for a record, or '' when unknown."""
+        loc = self.locations.get((kind, rid))
+        return str(Location(loc.file, loc.sheet, loc.row)) if loc else ""
+
+
+def _haversine(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    r = 6371.0
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * r * math.asin(min(1.0, math.sqrt(h)))
+
+
+# ------------------------------------------------------------------ reading
+
+
+def _lookup() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, names in _POLICY_KEYS.items():
+        for n in (key, *names):
+            out[_norm(n)] = key
+    return out
+
+
+def _policy(issues: list[Issue], table: Table | None) -> Policy:
+    if table is None:
+        return Policy()
+    lookup = _lookup()
+    raw: dict[str, Any] = {}
+    rows: dict[str, Any] = {}
+    weights: dict[str, int] = {}
+    for row in table.rows:
+        name = row.values.get("parameter")
+        value = row.values.get("value")
+        if name is None:
+            continue
+        key = lookup.get(_norm(name))
+        if key is None:
+            issues.append(Issue(
+                table.loc(row, "parameter"),
+                f"unknown parameter '{name}'; known: "
+                + ", ".join(v[0] for v in _POLICY_KEYS.values()),
+            ))
+            continue
+        if value is None:
+            continue
+        rows[key.removeprefix("weight_") if key.startswith("weight_") else key] = row
+        loc = table.loc(row, "value", f"parameter '{name}'")
+        try:
+            if key.startswith("weight_"):
+                number = float(unicodedata.normalize("NFKC", str(value)))
+                if not math.isfinite(number) or number != int(number) or number < 0:
+                    raise ValueError(f"expected a whole number ≥ 0, got '{value}'")
+                weights[key.removeprefix("weight_")] = int(number)
+            elif key in _CHOICES:
+                choice = _CHOICES[key].get(_norm(value))
+                if choice is None:
+                    raise ValueError(
+                        f"expected one of {', '.join(sorted(_CHOICES[key]))}, got '{value}'"
+                    )
+                raw[key] = choice
+            else:
+                raw[key] = unicodedata.normalize("NFKC", value) if isinstance(value, str) else value
+        except ValueError as exc:
+            issues.append(Issue(loc, str(exc)))
+    if weights:
+        raw["weights"] = {**DEFAULT_WEIGHTS, **weights}
+    try:
+        policy = Policy.model_validate(raw)
+    except ValidationError as exc:
+        for err in exc.errors():
+            key = str(err["loc"][0])
+            row = rows.get(key)
+            name = row.values.get("parameter") if row is not None else key
+            issues.append(Issue(table.loc(row, "value", f"parameter '{name}'"),
+                                explain_error(dict(err))))
+        return Policy()
+    if policy.gap_low > policy.gap_high:
+        issues.append(Issue(table.loc(rows.get("gap_low"), "value", "parameter 'gap_low'"),
+                            f"理想教龄差下限 {policy.gap_low} is above 理想教龄差上限 "
+                            f"{policy.gap_high}"))
+    return policy
+
+
+def read_mentoring(path: str | Path) -> MentoringData:
+    """Read and validate a mentoring workbook (or CSV folder / JSON / YAML).
+
+    Parameters
+    ----------
+    path
+        The input file or folder.
+
+    Returns
+    -------
+    MentoringData
+        The validated problem.
+
+    Raises
+    ------
+    InputError
+        With every problem of the file, each naming file, sheet, row, column and record.
+    """
+    tables = read_tables(path, SHEETS)
+    issues: list[Issue] = []
+    notices: list[Issue] = []
+    policy = _policy(issues, tables.get("policy"))
+
+    def parse(key: str, model: type[Any], label: str, **kw: Any) -> RecordIndex[Any]:
+        return parse_table(tables.get(key), model, label=label, issues=issues, warnings=notices,
+                           **kw)
+
+    schools = parse("schools", School, "school", id_key="id")
+    teachers = parse("teachers", Teacher, "teacher", id_key="id")
+    lessons = parse("timetable", Lesson, "teacher", record_key="teacher")
+    travel_rows = parse("travel", TravelRow, "school", record_key="origin")
+    past = parse("past", PastPair, "mentor", record_key="mentor")
+    forced = parse("forced", PairRow, "mentor", record_key="mentor")
+    forbidden = parse("forbidden", PairRow, "mentor", record_key="mentor")
+    prefs = parse("preferences", Preference, "teacher", record_key="teacher")
+    groups_idx = parse("subjects", SubjectGroup, "subject", record_key="subject")
+    demand = parse("demand", Demand, "school", record_key="school")
+
+    for key, what in (("schools", "schools"), ("teachers", "teachers")):
+        if key in tables and not tables[key].rows:
+            issues.append(Issue(Location(str(path), tables[key].sheet), f"no {what}"))
+
+    # ---- references: schools
+    school_ids = {s.id for s in schools}
+    school_by_name: dict[str, str] = {}
+    for s in schools:
+        if s.name:
+            school_by_name.setdefault(s.name, s.id)
+
+    def school_ref(index: RecordIndex[Any], i: int, rec: Any, key: str, rid: str) -> None:
+        ref = getattr(rec, key)
+        if ref in school_ids or ref in schools.rejected:
+            return
+        if ref in school_by_name:
+            setattr(rec, key, school_by_name[ref])
+            return
+        issues.append(Issue(index.loc(i, key, rid), f"unknown school '{ref}'"))
+
+    for i, s in enumerate(schools.records):
+        for p in s.partners:
+            if p not in school_ids and p not in school_by_name and p not in schools.rejected:
+                issues.append(Issue(schools.loc(i, "partners", s.id),
+                                    f"unknown partner school '{p}'"))
+            if p == s.id:
+                issues.append(Issue(schools.loc(i, "partners", s.id),
+                                    "a school cannot be its own partner"))
+        s.partners = [school_by_name.get(p, p) for p in s.partners]
+        if (s.lon is None) != (s.lat is None):
+            issues.append(Issue(schools.loc(i, "lon" if s.lon is None else "lat", s.id),
+                                "give both 经度 (longitude) and 纬度 (latitude), or neither"))
+    for i, t in enumerate(teachers.records):
+        school_ref(teachers, i, t, "school", t.id)
+        if t.can_mentor is None and t.hours is not None and t.hours == 0 and t.capacity:
+            notices.append(Issue(teachers.loc(i, "hours", t.id),
+                                 "指导时数上限 is 0: the teacher cannot take any mentee"))
+    travel: dict[tuple[str, str], float] = {}
+    travel_seen: dict[tuple[str, str], int] = {}
+    for i, r in enumerate(travel_rows.records):
+        school_ref(travel_rows, i, r, "origin", r.origin)
+        school_ref(travel_rows, i, r, "destination", r.origin)
+        if r.origin == r.destination:
+            issues.append(Issue(travel_rows.loc(i, "destination", r.origin),
+                                "origin and destination are the same school"))
+            continue
+        key = (r.origin, r.destination)
+        if key in travel_seen:
+            issues.append(Issue(
+                travel_rows.loc(i, "destination", r.origin),
+                f"travel {r.origin} → {r.destination} is given twice (first in row "
+                f"{travel_seen[key]})"))
+            continue
+        row = travel_rows.rows[i]
+        travel_seen[key] = row.number if row is not None else 0
+        travel[key] = r.minutes
+    for (a, b), v in list(travel.items()):
+        travel.setdefault((b, a), v)
+    for i, d in enumerate(demand.records):
+        school_ref(demand, i, d, "school", d.school)
+
+    # ---- references: teachers
+    teacher_ids = {t.id for t in teachers}
+
+    def teacher_ref(index: RecordIndex[Any], i: int, rec: Any, key: str, rid: str) -> bool:
+        ref = getattr(rec, key)
+        if ref in teacher_ids:
+            return True
+        if ref not in teachers.rejected:
+            issues.append(Issue(index.loc(i, key, rid), f"unknown teacher '{ref}'"))
+        return False
+
+    slots: dict[str, dict[tuple[int, int], int]] = defaultdict(dict)
+    for i, les in enumerate(lessons.records):
+        if not teacher_ref(lessons, i, les, "teacher", les.teacher):
+            continue
+        row = lessons.rows[i]
+        number = row.number if row is not None else 0
+        for p in les.periods:
+            slot = (les.weekday, p)
+            if slot in slots[les.teacher]:
+                issues.append(Issue(
+                    lessons.loc(i, "periods", les.teacher),
+                    f"{weekday_label(les.weekday)} period {p} is already taught by this teacher "
+                    f"(row {slots[les.teacher][slot]}): one teacher cannot teach two lessons "
+                    "at once"))
+                continue
+            slots[les.teacher][slot] = number
+    for index in (past, forced, forbidden):
+        for i, r in enumerate(index.records):
+            ok = teacher_ref(index, i, r, "mentor", r.mentor)
+            ok = teacher_ref(index, i, r, "mentee", r.mentor) and ok
+            if ok and r.mentor == r.mentee:
+                issues.append(Issue(index.loc(i, "mentee", r.mentor),
+                                    "a teacher cannot be their own mentor"))
+    forced_of: dict[str, tuple[str, int]] = {}
+    forced_set = set()
+    for i, r in enumerate(forced.records):
+        row = forced.rows[i]
+        if r.mentee in forced_of and forced_of[r.mentee][0] != r.mentor:
+            issues.append(Issue(
+                forced.loc(i, "mentee", r.mentor),
+                f"mentee '{r.mentee}' is already forced to mentor '{forced_of[r.mentee][0]}' "
+                f"(row {forced_of[r.mentee][1]}); a mentee has one mentor"))
+        forced_of.setdefault(r.mentee, (r.mentor, row.number if row is not None else 0))
+        forced_set.add((r.mentor, r.mentee))
+    for i, r in enumerate(forbidden.records):
+        if (r.mentor, r.mentee) in forced_set:
+            issues.append(Issue(forbidden.loc(i, "mentee", r.mentor),
+                                f"the pair {r.mentor} – {r.mentee} is both forced (指定结对) and "
+                                "forbidden (禁止结对)"))
+    seen_rank: dict[tuple[str, int], int] = {}
+    seen_target: set[tuple[str, str]] = set()
+    for i, p in enumerate(prefs.records):
+        ok = teacher_ref(prefs, i, p, "teacher", p.teacher)
+        ok = teacher_ref(prefs, i, p, "target", p.teacher) and ok
+        if not ok:
+            continue
+        if p.teacher == p.target:
+            issues.append(Issue(prefs.loc(i, "target", p.teacher),
+                                "a teacher cannot state a wish for themselves"))
+        row = prefs.rows[i]
+        if (p.teacher, p.rank) in seen_rank:
+            issues.append(Issue(prefs.loc(i, "rank", p.teacher),
+                                f"rank {p.rank} is used twice by this teacher (row "
+                                f"{seen_rank[(p.teacher, p.rank)]})"))
+        seen_rank.setdefault((p.teacher, p.rank), row.number if row is not None else 0)
+        if (p.teacher, p.target) in seen_target:
+            issues.append(Issue(prefs.loc(i, "target", p.teacher),
+                                f"'{p.target}' is ranked twice by this teacher"))
+        seen_target.add((p.teacher, p.target))
+    groups: dict[str, str] = {}
+    for i, g in enumerate(groups_idx.records):
+        if g.subject in groups and groups[g.subject] != g.group:
+            issues.append(Issue(groups_idx.loc(i, "group", g.subject),
+                                f"subject '{g.subject}' is already in group '{groups[g.subject]}'"))
+        groups.setdefault(g.subject, g.group)
+
+    if issues:
+        raise InputError(issues)
+
+    # ---- notices (the data is valid; the office may want to know)
+    lesson_map: dict[str, frozenset[tuple[int, int]]] | None = None
+    if "timetable" in tables:
+        lesson_map = {tid: frozenset(s) for tid, s in slots.items()}
+    else:
+        notices.append(Issue(Location(str(path)),
+                             "no 课表 (timetable) sheet: rule M4 (observation possible) is "
+                             "checked for travel only, not for free periods"))
+    if policy.subject_rule == "related" and not groups:
+        notices.append(Issue(Location(str(path), "方案 (policy)"),
+                             "学科要求 is 相关学科 but there is no 学科组 sheet: no subjects are "
+                             "related, so only same-subject pairs are possible"))
+    locations: dict[tuple[str, str], Location] = {}
+    for kind, index in (("teacher", teachers), ("school", schools)):
+        for i, rec in enumerate(index.records):
+            locations[(kind, rec.id)] = index.loc(i)
+    for i, r in enumerate(forced.records):
+        locations[("forced", f"{r.mentor}->{r.mentee}")] = forced.loc(i)
+    data = MentoringData(
+        policy=policy,
+        schools=list(schools),
+        teachers=list(teachers),
+        lessons=lesson_map,
+        travel=travel,
+        past=list(past),
+        forced=list(forced),
+        forbidden=list(forbidden),
+        preferences=list(prefs),
+        groups=groups,
+        demand=list(demand),
+        source=str(path),
+        locations=locations,
+    )
+    if lesson_map is not None:
+        for i, t in enumerate(teachers.records):
+            if t.id not in lesson_map and (data.is_mentee(t) or data.is_mentor(t)):
+                notices.append(Issue(teachers.loc(i, "id", t.id),
+                                     "the teacher has no lessons in the 课表 (timetable) sheet: "
+                                     "nobody can observe them"))
+    data.warnings = [str(n) for n in notices]
+    return data

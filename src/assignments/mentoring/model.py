@@ -1,0 +1,248 @@
+"""The pairing problem as a CP-SAT model: named constraint families and objective levels.
+
+The only module of ``mentoring`` that imports ``ortools`` (besides the cross-check
+:mod:`assignments.mentoring.mip`). One Boolean ``x[k]`` per candidate pair of a
+:class:`~assignments.mentoring.problem.PairingProblem`; pairs that break a hard rule of DOMAIN
+§M (rules 1–4, forbidden pairs) have no variable at all. Every constraint is linear, so the same
+model also runs through HiGHS (:class:`assignments.core.solver.HighsLinear`).
+
+It also holds the small CP-SAT model of the "1+1+1" school groups (:func:`build_group_model`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+from assignments.mentoring.problem import PairingProblem
+
+__all__ = ["FAMILIES", "Family", "GroupModel", "PairingModel", "build_group_model", "build_model"]
+
+LinearExpr = Any
+
+
+@dataclass(frozen=True)
+class Family:
+    """A named constraint family: label quoted by reports, hard/soft, one-line description."""
+
+    label: str
+    hard: bool
+    doc: str
+
+
+FAMILIES: dict[str, Family] = {
+    "allowed": Family(
+        "M1–M4, M6 allowed pairs",
+        True,
+        "only pairs of a mentee and a qualified, more experienced, same-subject mentor who can "
+        "observe and be observed (free periods, travel or partner link), not forbidden, exist",
+    ),
+    "one_mentor": Family(
+        "M one mentor", True, "each mentee has at most one mentor (exactly one in GAP mode)"
+    ),
+    "heads": Family("M5 capacity (head count)", True, "each mentor takes at most their capacity"),
+    "hours": Family(
+        "M5 capacity (hours)",
+        True,
+        "the guidance hours of a mentor's pairs (observations, reviews, travel) fit their budget",
+    ),
+    "forced": Family("M6 forced pairs", True, "forced pairs (and required continuity) are kept"),
+    "mandatory": Family(
+        "objective 1: mandatory mentees", False, "every mandatory mentee paired when possible"
+    ),
+    "quality": Family(
+        "objective 2: quality",
+        False,
+        "grade band, mentor level, experience gap, rural/weak schools, room, continuity, wishes",
+    ),
+    "balance": Family(
+        "objective 3: balanced loads", False, "n(n−1)/2 per mentor with n mentees, summed"
+    ),
+    "drain": Family(
+        "objective 3: no school drained",
+        False,
+        "pairs a school's mentors give to other schools beyond its outside share",
+    ),
+}
+
+
+@dataclass
+class PairingModel:
+    """A built CP-SAT model with handles to read the pairing back.
+
+    Attributes
+    ----------
+    levels
+        Level name -> linear expression to *minimise* (``quality`` is negated when the
+        problem maximises).
+    level_bounds
+        Level name -> (lowest, highest) value the expression can take, for folding levels.
+    """
+
+    problem: PairingProblem
+    model: cp_model.CpModel
+    x: list[cp_model.IntVar]
+    levels: dict[str, LinearExpr]
+    level_bounds: dict[str, tuple[int, int]]
+    aux: list[cp_model.IntVar] = field(default_factory=list)
+
+
+def _one_mentor(m: cp_model.CpModel, p: PairingProblem, x: list[Any]) -> None:
+    """Each mentee at most one mentor; exactly one in assign-all (GAP) mode."""
+    for ks in p.by_mentee():
+        if p.assign_all:
+            m.add(sum(x[k] for k in ks) == 1)
+        elif len(ks) > 1:
+            m.add(sum(x[k] for k in ks) <= 1)
+
+
+def _heads(m: cp_model.CpModel, p: PairingProblem, x: list[Any]) -> None:
+    """Each mentor takes at most their capacity (head count)."""
+    for i, ks in enumerate(p.by_mentor()):
+        cap = p.capacity[i]
+        if cap is not None and cap < len(ks):
+            m.add(sum(x[k] for k in ks) <= cap)
+
+
+def _hours(m: cp_model.CpModel, p: PairingProblem, x: list[Any]) -> None:
+    """The loads of a mentor's pairs fit their budget."""
+    for i, ks in enumerate(p.by_mentor()):
+        budget = p.budget[i]
+        loads = [p.candidates[k].load for k in ks]
+        if budget is None or sum(loads) <= budget:
+            continue
+        for k, load in zip(ks, loads, strict=True):
+            if load > budget:
+                m.add(x[k] == 0)
+        m.add(sum(load * x[k] for k, load in zip(ks, loads, strict=True) if load) <= budget)
+
+
+def _forced(m: cp_model.CpModel, p: PairingProblem, x: list[Any]) -> None:
+    """Forced pairs are chosen (a forced pair without a candidate is refused before)."""
+    index = p.index()
+    for pair in sorted(p.forced):
+        m.add(x[index[pair]] == 1)
+
+
+def build_model(problem: PairingProblem) -> PairingModel:
+    """Build the CP-SAT model of ``problem``.
+
+    Parameters
+    ----------
+    problem
+        The pairing problem; every forced pair must be one of its candidates.
+
+    Returns
+    -------
+    PairingModel
+        The model, its variables and its objective levels (all to be minimised).
+    """
+    p = problem
+    m = cp_model.CpModel()
+    x = [m.new_bool_var(f"x[{c.mentor},{c.mentee}]") for c in p.candidates]
+    for family in (_one_mentor, _heads, _hours, _forced):
+        family(m, p, x)
+
+    levels: dict[str, LinearExpr] = {}
+    bounds: dict[str, tuple[int, int]] = {}
+    mandatory_mentees = [e for e in range(len(p.mentees)) if p.is_mandatory(e)]
+    if "mandatory" in p.levels():
+        levels["mandatory"] = len(mandatory_mentees) - sum(
+            x[k] for k, c in enumerate(p.candidates) if p.is_mandatory(c.mentee)
+        )
+        bounds["mandatory"] = (0, len(mandatory_mentees))
+    sign = -1 if p.sense == "max" else 1
+    levels["quality"] = sum(sign * c.score * x[k] for k, c in enumerate(p.candidates) if c.score)
+    lo = hi = 0
+    for ks in p.by_mentee():
+        vals = [sign * p.candidates[k].score for k in ks]
+        lo += min([0, *vals]) if not p.assign_all else min(vals, default=0)
+        hi += max([0, *vals]) if not p.assign_all else max(vals, default=0)
+    bounds["quality"] = (lo, hi)
+
+    aux: list[Any] = []
+    if p.has_fairness():
+        terms: list[Any] = []
+        hi = 0
+        if p.balance_weight:
+            for i, ks in enumerate(p.by_mentor()):
+                cap = p.capacity[i]
+                top = len(ks) if cap is None else min(cap, len(ks))
+                if top < 2:
+                    continue
+                ys = [m.new_bool_var(f"y[{i},{n}]") for n in range(2, top + 1)]
+                aux += ys
+                m.add(sum(ys) >= sum(x[k] for k in ks) - 1)
+                terms += [p.balance_weight * (n - 1) * y for n, y in zip(range(2, top + 1), ys,
+                                                                         strict=True)]
+                hi += p.balance_weight * top * (top - 1) // 2
+        if p.drain_weight and p.drain_limit:
+            outside: dict[int, list[int]] = {}
+            for k, c in enumerate(p.candidates):
+                g = p.mentor_group[c.mentor]
+                if g != p.mentee_group[c.mentee]:
+                    outside.setdefault(g, []).append(k)
+            for g, ks in sorted(outside.items()):
+                limit = p.drain_limit[g]
+                if len(ks) <= limit:
+                    continue
+                ex = m.new_int_var(0, len(ks) - limit, f"drain[{g}]")
+                aux.append(ex)
+                m.add(ex >= sum(x[k] for k in ks) - limit)
+                terms.append(p.drain_weight * ex)
+                hi += p.drain_weight * (len(ks) - limit)
+        levels["fairness"] = sum(terms)
+        bounds["fairness"] = (0, hi)
+    return PairingModel(p, m, x, levels, bounds, aux)
+
+
+# ------------------------------------------------------------------ "1+1+1" school groups
+
+
+@dataclass
+class GroupModel:
+    """The CP-SAT model of 1+1+1 groups: one variable per allowed (a, b, c) triple."""
+
+    model: cp_model.CpModel
+    t: dict[tuple[int, int, int], cp_model.IntVar]
+    covered: LinearExpr
+    score: LinearExpr
+
+
+def build_group_model(
+    triples: dict[tuple[int, int, int], int],
+    n_first: int,
+    n_second: int,
+    n_third: int,
+    cap_first: list[int],
+    cap_second: list[int],
+) -> GroupModel:
+    """Groups of one school of each of three kinds: every third-kind school (the one helped)
+    in at most one group; a first/second-kind school in at most its capacity of groups.
+
+    Parameters
+    ----------
+    triples
+        (first, second, third) indices -> integer score of that group; absent = not allowed.
+    n_first, n_second, n_third
+        Number of schools of each kind.
+    cap_first, cap_second
+        Groups each first / second-kind school may join.
+    """
+    m = cp_model.CpModel()
+    t = {key: m.new_bool_var(f"t{key}") for key in triples}
+    by: list[dict[int, list[Any]]] = [{}, {}, {}]
+    for key, v in t.items():
+        for pos in range(3):
+            by[pos].setdefault(key[pos], []).append(v)
+    for vs in by[2].values():
+        m.add(sum(vs) <= 1)
+    for pos, cap in ((0, cap_first), (1, cap_second)):
+        for i, vs in by[pos].items():
+            if cap[i] < len(vs):
+                m.add(sum(vs) <= cap[i])
+    covered = sum(t.values())
+    score = sum(s * t[key] for key, s in triples.items() if s)
+    return GroupModel(m, t, covered, score)

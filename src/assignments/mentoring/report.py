@@ -1,0 +1,342 @@
+"""Mentoring outputs a person reads: Excel/CSV tables, ``result.json``, plots, a summary.
+
+Sheets (Chinese names by default, English with ``lang="en"``): 结对 (pairs, with the score
+term by term, the hours and the suggested weekly observation periods), 师傅负荷 (mentor
+loads), 未结对 (unpaired mentees and why), 学校汇总 (school summary), 说明 (notes). The
+score terms and hours are recomputed here from the data (:func:`solution.pair_score`,
+:func:`solution.pair_load`), not taken from the solver.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from assignments.core.io import staged_output, write_csv_folder, write_excel, write_json
+from assignments.core.solver import Result
+from assignments.mentoring.candidates import COMPONENTS
+from assignments.mentoring.data import MentoringData, weekday_label
+from assignments.mentoring.solution import (
+    MentorSolution,
+    observation_slots,
+    pair_load,
+    pair_score,
+)
+
+__all__ = ["mentoring_tables", "periods_text", "result_json", "summary_lines", "write_outputs"]
+
+_SHEETS = {
+    "zh": {"pairs": "结对", "loads": "师傅负荷", "unpaired": "未结对", "schools": "学校汇总",
+           "notes": "说明"},
+    "en": {"pairs": "pairs", "loads": "mentor_loads", "unpaired": "unpaired",
+           "schools": "schools", "notes": "notes"},
+}
+_COLS: dict[str, tuple[str, str]] = {
+    "mentor": ("师傅工号", "mentor id"), "mentor_name": ("师傅", "mentor"),
+    "mentor_school": ("师傅学校", "mentor's school"), "subject": ("学科", "subject"),
+    "level": ("师傅级别", "mentor level"), "mentor_years": ("师傅教龄", "mentor years"),
+    "mentee": ("徒弟工号", "mentee id"), "mentee_name": ("徒弟", "mentee"),
+    "mentee_school": ("徒弟学校", "mentee's school"), "mentee_years": ("徒弟教龄", "mentee years"),
+    "why": ("必须结对原因", "why a mentor is required"), "cross": ("跨校", "cross-school"),
+    "travel": ("路程(分钟)", "travel (min)"), "score": ("总分", "score"),
+    "hours": ("指导时数", "guidance hours"),
+    "mentor_obs": ("师傅听徒弟课(建议节次)", "mentor observes mentee (suggested periods)"),
+    "mentee_obs": ("徒弟听师傅课(建议节次)", "mentee observes mentor (suggested periods)"),
+    "forced": ("指定", "forced"), "id": ("工号", "id"), "name": ("姓名", "name"),
+    "school": ("学校", "school"), "mentees": ("徒弟数", "mentees"),
+    "capacity": ("带徒上限", "capacity"), "budget": ("时数上限", "hour budget"),
+    "mentee_list": ("徒弟名单", "mentee list"), "years": ("教龄", "years"),
+    "mandatory": ("必须结对", "mandatory"), "reason": ("未结对原因", "reason"),
+    "area": ("城乡", "area"), "weak": ("薄弱学校", "weak"), "teachers": ("教师数", "teachers"),
+    "to_pair": ("需结对", "mentees"), "paired": ("已结对", "paired"),
+    "left": ("未结对", "unpaired"), "mentors": ("可任师傅", "mentors"),
+    "busy": ("带徒师傅", "mentors with mentees"), "given": ("外派结对", "pairs given out"),
+    "received": ("外来结对", "pairs received"), "type": ("类别", "type"),
+    "text": ("内容", "text"), "district": ("区县", "district"),
+}
+_TERMS = {
+    "zh": {"pair": "基础分", "grade": "学段", "level": "级别", "gap": "教龄差", "rural": "农村",
+           "weak": "薄弱", "room": "课表余量", "continuity": "延续", "related": "相关学科",
+           "preference": "意愿"},
+    "en": {"pair": "base", "grade": "grade band", "level": "level", "gap": "experience gap",
+           "rural": "rural", "weak": "weak school", "room": "timetable room",
+           "continuity": "continuity", "related": "related subject", "preference": "wishes"},
+}
+_LEVEL = {"zh": {"mandatory": "必须结对未满足", "quality": "质量分", "fairness": "公平罚分"},
+          "en": {"mandatory": "mandatory unpaired", "quality": "quality", "fairness": "fairness"}}
+
+
+def _h(key: str, lang: str) -> str:
+    zh, en = _COLS[key]
+    return zh if lang == "zh" else en
+
+
+def _yes(v: bool, lang: str) -> str:
+    return ("是" if v else "否") if lang == "zh" else ("yes" if v else "no")
+
+
+def periods_text(slots: list[tuple[int, int]], limit: int, lang: str = "zh") -> str:
+    """``周一第2节、周三第4节 …`` (the first ``limit`` weekly periods and how many more)."""
+    shown = [
+        f"{weekday_label(d, lang)}第{p}节" if lang == "zh" else f"{weekday_label(d, lang)} P{p}"
+        for d, p in slots[:limit]
+    ]
+    more = len(slots) - len(shown)
+    text = ("、" if lang == "zh" else ", ").join(shown)
+    if more > 0:
+        text += f" …(+{more})" if lang == "zh" else f" … (+{more})"
+    return text
+
+
+def mentoring_tables(
+    data: MentoringData,
+    sol: MentorSolution,
+    result: Result[Any] | None = None,
+    *,
+    lang: str = "zh",
+) -> dict[str, pd.DataFrame]:
+    """The output tables: pairs, mentor loads, unpaired mentees, school summary, notes."""
+    terms = _TERMS[lang]
+    pol = data.policy
+    rows = []
+    for pr in sorted(sol.pairs, key=lambda x: (data.teacher[x.mentor].school, x.mentor, x.mentee)):
+        m, e = data.teacher[pr.mentor], data.teacher[pr.mentee]
+        score = pair_score(data, m, e)
+        a, b = observation_slots(data, m, e)
+        cross = m.school != e.school
+        travel = data.travel_minutes(m.school, e.school) if cross else 0
+        common = sorted(set(m.subjects) & set(e.subjects)) or e.subjects
+        row: dict[str, Any] = {
+            _h("mentor", lang): m.id, _h("mentor_name", lang): m.label,
+            _h("mentor_school", lang): data.school[m.school].label,
+            _h("subject", lang): "、".join(common), _h("level", lang): data.level_label(m, lang),
+            _h("mentor_years", lang): m.years, _h("mentee", lang): e.id,
+            _h("mentee_name", lang): e.label,
+            _h("mentee_school", lang): data.school[e.school].label,
+            _h("mentee_years", lang): e.years,
+            _h("why", lang): "、".join(data.mandatory_reasons(e)) or (
+                "申请" if lang == "zh" else "asked"),
+            _h("cross", lang): _yes(cross, lang),
+            _h("travel", lang): "" if travel is None else travel,
+            _h("score", lang): sum(score.values()),
+        }
+        for name in COMPONENTS:
+            row[terms[name]] = score[name]
+        row[_h("hours", lang)] = round(pair_load(data, m, e) / 60, 1)
+        if data.lessons is not None:
+            row[_h("mentor_obs", lang)] = periods_text(a, pol.periods_listed, lang)
+            row[_h("mentee_obs", lang)] = periods_text(b, pol.periods_listed, lang)
+        row[_h("forced", lang)] = _yes(pr.forced, lang)
+        rows.append(row)
+    pairs = pd.DataFrame(rows)
+
+    mentees_of = sol.mentees_of()
+    load_rows = []
+    for t in data.teachers:
+        if not data.is_mentor(t):
+            continue
+        mine = mentees_of.get(t.id, [])
+        minutes = sum(pair_load(data, t, data.teacher[e]) for e in mine)
+        load_rows.append({
+            _h("id", lang): t.id, _h("name", lang): t.label,
+            _h("school", lang): data.school[t.school].label,
+            _h("subject", lang): "、".join(t.subjects),
+            _h("level", lang): data.level_label(t, lang),
+            _h("mentees", lang): len(mine), _h("capacity", lang): data.capacity(t),
+            _h("hours", lang): round(minutes / 60, 1),
+            _h("budget", lang): round(data.hour_budget(t) / 60, 1),
+            _h("mentee_list", lang): "、".join(data.teacher[e].label for e in mine),
+        })
+    loads = pd.DataFrame(load_rows)
+
+    un_rows = []
+    for tid, reason in sol.unpaired.items():
+        t = data.teacher[tid]
+        un_rows.append({
+            _h("id", lang): t.id, _h("name", lang): t.label,
+            _h("school", lang): data.school[t.school].label,
+            _h("subject", lang): "、".join(t.subjects), _h("years", lang): t.years,
+            _h("mandatory", lang): _yes(data.is_mandatory(t), lang),
+            _h("why", lang): "、".join(data.mandatory_reasons(t)),
+            _h("reason", lang): reason,
+        })
+    unpaired = pd.DataFrame(un_rows)
+    if not unpaired.empty:
+        unpaired = unpaired.sort_values(
+            [_h("mandatory", lang), _h("school", lang)], ascending=[False, True], kind="stable")
+
+    given: Counter[str] = Counter()
+    received: Counter[str] = Counter()
+    paired: Counter[str] = Counter()
+    busy: dict[str, set[str]] = defaultdict(set)
+    for pr in sol.pairs:
+        sm, se = data.teacher[pr.mentor].school, data.teacher[pr.mentee].school
+        paired[se] += 1
+        busy[sm].add(pr.mentor)
+        if sm != se:
+            given[sm] += 1
+            received[se] += 1
+    school_rows = []
+    for s in data.schools:
+        staff = [t for t in data.teachers if t.school == s.id]
+        mentees = [t for t in staff if data.is_mentee(t)]
+        school_rows.append({
+            _h("school", lang): s.label, _h("district", lang): s.district or "",
+            _h("area", lang): ("农村" if s.rural else "城区") if lang == "zh" else s.area,
+            _h("weak", lang): _yes(s.weak, lang), _h("teachers", lang): len(staff),
+            _h("to_pair", lang): len(mentees),
+            _h("mandatory", lang): sum(1 for t in mentees if data.is_mandatory(t)),
+            _h("paired", lang): paired[s.id], _h("left", lang): len(mentees) - paired[s.id],
+            _h("mentors", lang): sum(1 for t in staff if data.is_mentor(t)),
+            _h("busy", lang): len(busy[s.id]), _h("given", lang): given[s.id],
+            _h("received", lang): received[s.id],
+        })
+    schools = pd.DataFrame(school_rows)
+
+    notes = []
+    zh = lang == "zh"
+    if result is not None:
+        for n, v in result.objectives.items():
+            notes.append({_h("type", lang): "目标" if zh else "objective",
+                          _h("text", lang): f"{_LEVEL[lang].get(n, n)}: {v:g}"})
+        for e in result.explanation:
+            notes.append({_h("type", lang): "说明" if zh else "explanation", _h("text", lang): e})
+        for w in result.warnings:
+            notes.append({_h("type", lang): "警告" if zh else "warning", _h("text", lang): w})
+    notes.append({_h("type", lang): "规则" if zh else "rules",
+                  _h("text", lang): (
+                      f"听课: 师傅听徒弟 {pol.mentor_observations} 节、徒弟听师傅 "
+                      f"{pol.mentee_observations} 节 / {pol.semester_weeks} 教学周; 最长路程 "
+                      f"{pol.max_travel:g} 分钟; 默认带徒 {pol.capacity_default} 人、"
+                      f"{pol.hours_default:g} 小时" if zh else
+                      f"observations: mentor {pol.mentor_observations}, mentee "
+                      f"{pol.mentee_observations} in {pol.semester_weeks} weeks; max travel "
+                      f"{pol.max_travel:g} min; default capacity {pol.capacity_default} mentees, "
+                      f"{pol.hours_default:g} h")})
+    sheets = _SHEETS[lang]
+    return {
+        sheets["pairs"]: pairs,
+        sheets["loads"]: loads,
+        sheets["unpaired"]: unpaired,
+        sheets["schools"]: schools,
+        sheets["notes"]: pd.DataFrame(notes),
+    }
+
+
+def result_json(data: MentoringData, result: Result[MentorSolution]) -> dict[str, Any]:
+    """The machine-readable result."""
+    out: dict[str, Any] = {
+        "model": "mentoring",
+        "input": data.source,
+        **result.summary(),
+        "warnings": result.warnings,
+        "explanation": result.explanation,
+    }
+    sol = result.solution
+    if sol is not None:
+        pairs = []
+        for pr in sorted(sol.pairs, key=lambda x: (x.mentor, x.mentee)):
+            m, e = data.teacher[pr.mentor], data.teacher[pr.mentee]
+            a, b = observation_slots(data, m, e)
+            score = pair_score(data, m, e)
+            pairs.append({
+                "mentor": m.id, "mentee": e.id, "forced": pr.forced,
+                "score": sum(score.values()), "score_terms": score,
+                "hours": round(pair_load(data, m, e) / 60, 2),
+                "mentor_observes": [[d, p] for d, p in a],
+                "mentee_observes": [[d, p] for d, p in b],
+            })
+        out["pairs"] = pairs
+        out["unpaired"] = [
+            {"mentee": tid, "mandatory": data.is_mandatory(data.teacher[tid]), "reason": r}
+            for tid, r in sol.unpaired.items()
+        ]
+    return out
+
+
+def write_outputs(
+    data: MentoringData, result: Result[MentorSolution], out_dir: str | Path, *,
+    lang: str = "zh",
+) -> list[Path]:
+    """Write pairs.xlsx, csv/, result.json, mentor_loads.png and school_heatmap.png
+    into ``out_dir`` atomically (nothing is written when anything fails)."""
+    from assignments.core.plotting import save_figure
+    from assignments.mentoring.plot import plot_mentor_loads, plot_school_heatmap
+
+    written: list[Path] = []
+    out = Path(out_dir)
+    with staged_output(out) as stage:
+        write_json(stage / "result.json", result_json(data, result))
+        written.append(out / "result.json")
+        if result.solution is not None:
+            tables = mentoring_tables(data, result.solution, result, lang=lang)
+            write_excel(stage / "pairs.xlsx", tables)
+            write_csv_folder(stage / "csv", tables)
+            ax = plot_mentor_loads(result.solution, data, lang=lang)
+            fig = ax.figure
+            save_figure(fig, stage / "mentor_loads.png")  # type: ignore[arg-type]
+            ax = plot_school_heatmap(result.solution, data, lang=lang)
+            save_figure(ax.figure, stage / "school_heatmap.png")  # type: ignore[arg-type]
+            written += [out / n for n in ("pairs.xlsx", "csv", "mentor_loads.png",
+                                          "school_heatmap.png")]
+        else:
+            notes = pd.DataFrame({
+                _h("type", lang): ["说明" if lang == "zh" else "explanation"]
+                * len(result.explanation)
+                + ["警告" if lang == "zh" else "warning"] * len(result.warnings),
+                _h("text", lang): [*result.explanation, *result.warnings],
+            })
+            write_excel(stage / "pairs.xlsx", {_SHEETS[lang]["notes"]: notes})
+            written.append(out / "pairs.xlsx")
+    return written
+
+
+def summary_lines(
+    data: MentoringData, result: Result[MentorSolution], *, lang: str = "zh", max_rows: int = 15
+) -> list[str]:
+    """A printed summary: status, levels, counts, some pairs, the unpaired, warnings."""
+    zh = lang == "zh"
+    s = result.summary()
+    gap = "—" if result.gap is None else f"{100 * result.gap:.2f}%"
+    lines = [("状态" if zh else "Status") + f": {result.status.value}   gap: {gap}   "
+             + ("用时" if zh else "time") + f": {s['runtime']:.2f}s"]
+    if result.objectives:
+        lines.append(("分层目标" if zh else "Objective levels") + ": " + ", ".join(
+            f"{_LEVEL[lang].get(k, k)} {v:g}" for k, v in result.objectives.items()))
+    sol = result.solution
+    if sol is not None:
+        mentees = [t for t in data.teachers if data.is_mentee(t)]
+        mandatory = [t for t in mentees if data.is_mandatory(t)]
+        paired = {p.mentee for p in sol.pairs}
+        lines.append(
+            (f"结对 {len(sol.pairs)} 对；必须结对 {sum(t.id in paired for t in mandatory)}/"
+             f"{len(mandatory)}；申请结对 {sum(t.id in paired for t in mentees) - sum(t.id in paired for t in mandatory)}/"  # noqa: E501
+             f"{len(mentees) - len(mandatory)}") if zh else
+            (f"{len(sol.pairs)} pairs; mandatory mentees paired "
+             f"{sum(t.id in paired for t in mandatory)}/{len(mandatory)}; optional "
+             f"{sum(t.id in paired for t in mentees) - sum(t.id in paired for t in mandatory)}/"
+             f"{len(mentees) - len(mandatory)}"))
+        for pr in sorted(sol.pairs, key=lambda x: (x.mentor, x.mentee))[:max_rows]:
+            m, e = data.teacher[pr.mentor], data.teacher[pr.mentee]
+            cross = ("（跨校）" if zh else " (cross-school)") if m.school != e.school else ""
+            lines.append(f"  {m.label} → {e.label}  {'、'.join(e.subjects)}  "
+                         f"{data.school[e.school].label}{cross}  "
+                         f"{sum(pair_score(data, m, e).values())}")
+        if len(sol.pairs) > max_rows:
+            lines.append(f"  … (+{len(sol.pairs) - max_rows})")
+        for tid, reason in list(sol.unpaired.items())[:max_rows]:
+            t = data.teacher[tid]
+            mark = "★" if data.is_mandatory(t) else ""
+            lines.append(("未结对" if zh else "Unpaired") + f" {mark}{t.label}: {reason}")
+        if len(sol.unpaired) > max_rows:
+            lines.append(f"  … (+{len(sol.unpaired) - max_rows})")
+    for e in result.explanation[:30]:
+        lines.append(e)
+    for w in result.warnings[:20]:
+        lines.append(("警告" if zh else "Warning") + f": {w}")
+    if len(result.warnings) > 20:
+        lines.append(f"… {len(result.warnings) - 20} more warnings in 说明 / notes")
+    return lines

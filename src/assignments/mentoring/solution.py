@@ -1,0 +1,377 @@
+"""Mentoring solutions and their independent checkers (no solver imports here).
+
+Two levels of checking, both written without the solver and without the candidate builder:
+
+* :func:`check_pairing` / :func:`pairing_levels` — a :class:`Pairing` of a
+  :class:`PairingProblem` (generic files, GAP, school and placement modes): allowed pairs,
+  one mentor per mentee, head count, budgets, forced pairs; the objective levels recomputed.
+* :func:`check` / :func:`objective_levels` — a :class:`MentorSolution` of teachers, straight
+  from the :class:`MentoringData`: every rule of DOMAIN §M re-read pair by pair (plain loops
+  over the timetable, travel, roles and years; the candidate builder uses vectorised bit masks)
+  and the objective levels recomputed from their definitions.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from assignments.mentoring.data import MentoringData, Rating, Teacher
+from assignments.mentoring.problem import Pairing, PairingProblem
+
+__all__ = [
+    "MentorPair",
+    "MentorSolution",
+    "Violation",
+    "check",
+    "check_pairing",
+    "objective_levels",
+    "observation_slots",
+    "pair_load",
+    "pair_score",
+    "pair_violations",
+    "pairing_levels",
+]
+
+
+@dataclass(frozen=True)
+class Violation:
+    """A broken hard rule: its label and what exactly is wrong."""
+
+    rule: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"[{self.rule}] {self.message}"
+
+
+# ------------------------------------------------------------------ generic pairing
+
+
+def check_pairing(problem: PairingProblem, pairing: Pairing) -> list[Violation]:
+    """Every hard rule of ``problem`` that ``pairing`` breaks (empty when it is valid)."""
+    out: list[Violation] = []
+    p = problem
+    seen: set[int] = set()
+    mentor_of: dict[int, list[int]] = defaultdict(list)
+    heads: Counter[int] = Counter()
+    load: Counter[int] = Counter()
+    for k in pairing.chosen:
+        if not 0 <= k < len(p.candidates):
+            out.append(Violation("allowed", f"pair #{k} is not a candidate pair"))
+            continue
+        if k in seen:
+            out.append(Violation("allowed", f"pair #{k} is chosen twice"))
+            continue
+        seen.add(k)
+        c = p.candidates[k]
+        mentor_of[c.mentee].append(c.mentor)
+        heads[c.mentor] += 1
+        load[c.mentor] += c.load
+    for e, ms in mentor_of.items():
+        if len(ms) > 1:
+            names = ", ".join(p.mentors[i] for i in ms)
+            out.append(Violation("one_mentor", f"mentee {p.mentees[e]} has {len(ms)} mentors: "
+                                               f"{names}"))
+    if p.assign_all:
+        for e, name in enumerate(p.mentees):
+            if e not in mentor_of:
+                out.append(Violation("one_mentor", f"{name} is not assigned (GAP: every job is)"))
+    for i, n in heads.items():
+        cap = p.capacity[i]
+        if cap is not None and n > cap:
+            out.append(Violation("heads", f"mentor {p.mentors[i]} has {n} mentees, capacity "
+                                          f"{cap}"))
+    for i, used in load.items():
+        budget = p.budget[i]
+        if budget is not None and used > budget:
+            out.append(Violation("hours", f"mentor {p.mentors[i]} has load {used} > budget "
+                                          f"{budget}"))
+    chosen = {(p.candidates[k].mentor, p.candidates[k].mentee) for k in seen}
+    for i, e in sorted(p.forced):
+        if (i, e) not in chosen:
+            out.append(Violation("forced", f"forced pair {p.mentors[i]} – {p.mentees[e]} is "
+                                           "missing"))
+    return out
+
+
+def pairing_levels(problem: PairingProblem, pairing: Pairing) -> dict[str, int]:
+    """The objective levels of ``pairing`` (``quality`` in the problem's own sense).
+
+    ``mandatory``: mandatory mentees unpaired; ``quality``: the sum of the chosen scores;
+    ``fairness``: balance_weight × Σ n(n−1)/2 + drain_weight × Σ excess outside pairs.
+    """
+    p = problem
+    chosen = sorted(set(pairing.chosen))
+    paired = {p.candidates[k].mentee for k in chosen}
+    out: dict[str, int] = {}
+    names = p.levels()
+    if "mandatory" in names:
+        out["mandatory"] = sum(1 for e in range(len(p.mentees))
+                               if p.is_mandatory(e) and e not in paired)
+    out["quality"] = sum(p.candidates[k].score for k in chosen)
+    if "fairness" in names:
+        heads = Counter(p.candidates[k].mentor for k in chosen)
+        value = p.balance_weight * sum(n * (n - 1) // 2 for n in heads.values())
+        if p.drain_weight and p.drain_limit:
+            given: Counter[int] = Counter()
+            for k in chosen:
+                c = p.candidates[k]
+                if p.mentor_group[c.mentor] != p.mentee_group[c.mentee]:
+                    given[p.mentor_group[c.mentor]] += 1
+            value += p.drain_weight * sum(max(0, n - p.drain_limit[g]) for g, n in given.items())
+        out["fairness"] = value
+    return out
+
+
+# ------------------------------------------------------------------ teachers
+
+
+@dataclass(frozen=True)
+class MentorPair:
+    """A mentor and a mentee (teacher ids); ``forced`` when the office fixed it."""
+
+    mentor: str
+    mentee: str
+    forced: bool = False
+
+
+@dataclass
+class MentorSolution:
+    """The pairs of a semester, and the reason for each mentee left unpaired."""
+
+    pairs: list[MentorPair]
+    unpaired: dict[str, str] = field(default_factory=dict)
+
+    def mentor_of(self) -> dict[str, str]:
+        """Mentee id -> mentor id."""
+        return {p.mentee: p.mentor for p in self.pairs}
+
+    def mentees_of(self) -> dict[str, list[str]]:
+        """Mentor id -> mentee ids."""
+        out: dict[str, list[str]] = defaultdict(list)
+        for p in self.pairs:
+            out[p.mentor].append(p.mentee)
+        return dict(out)
+
+
+def observation_slots(
+    data: MentoringData, mentor: Teacher, mentee: Teacher
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Weekly periods for rule M4: (mentee's lessons the mentor is free to observe, mentor's
+    lessons the mentee is free to observe), each sorted by weekday and period."""
+    mine = data.lessons_of(mentor.id)
+    theirs = data.lessons_of(mentee.id)
+    return sorted(s for s in theirs if s not in mine), sorted(s for s in mine if s not in theirs)
+
+
+def _travel_for_load(data: MentoringData, mentor: Teacher, mentee: Teacher) -> float:
+    if mentor.school == mentee.school:
+        return 0.0
+    t = data.travel_minutes(mentor.school, mentee.school)
+    return data.policy.max_travel if t is None else t
+
+
+def pair_load(data: MentoringData, mentor: Teacher, mentee: Teacher) -> int:
+    """Minutes of the mentor's semester the pair takes: the lessons they observe, a review talk
+    after every observation (both directions), and round trips for a cross-school pair."""
+    p = data.policy
+    minutes = p.mentor_observations * p.lesson_minutes + (
+        p.mentor_observations + p.mentee_observations) * p.review_minutes
+    travel = _travel_for_load(data, mentor, mentee)
+    return minutes + math.ceil(p.trips * 2 * travel)
+
+
+def _rank_points(data: MentoringData) -> dict[tuple[str, str], int]:
+    return {(w.teacher, w.target): max(0, 4 - w.rank) for w in data.preferences}
+
+
+def pair_score(data: MentoringData, mentor: Teacher, mentee: Teacher) -> dict[str, int]:
+    """The quality points of a pair, term by term (DOMAIN §M objective, weights in 方案)."""
+    p = data.policy
+    w = p.weight
+    same = bool(set(mentor.subjects) & set(mentee.subjects))
+    gap = mentor.years - mentee.years
+    school = data.school[mentee.school]
+    good_past = any(
+        q.mentor == mentor.id and q.mentee == mentee.id and q.rating is not Rating.POOR
+        for q in data.past
+    )
+    room = 0
+    if data.lessons is not None:
+        a, b = observation_slots(data, mentor, mentee)
+        room = min(len(a), len(b), 10)
+    points = _rank_points(data)
+    wishes = points.get((mentee.id, mentor.id), 0) + points.get((mentor.id, mentee.id), 0)
+    return {
+        "pair": w("pair"),
+        "grade": w("grade") if mentor.grade_band is not None
+        and mentor.grade_band == mentee.grade_band else 0,
+        "level": w("level") * data.level_points(mentor),
+        "gap": w("gap") if p.gap_low <= gap <= p.gap_high else 0,
+        "rural": w("rural") if school.rural else 0,
+        "weak": w("weak") if school.weak else 0,
+        "room": w("room") * room,
+        "continuity": w("continuity") if good_past else 0,
+        "related": 0 if same else -w("related"),
+        "preference": w("preference") * wishes,
+    }
+
+
+def pair_violations(data: MentoringData, mentor: Teacher, mentee: Teacher) -> list[Violation]:
+    """The hard rules of DOMAIN §M that pairing ``mentor`` with ``mentee`` would break."""
+    p = data.policy
+    out: list[Violation] = []
+    if mentor.id == mentee.id:
+        return [Violation("M2 mentor", f"{mentor.label} cannot mentor themselves")]
+    if not data.is_mentee(mentee):
+        out.append(Violation("M1 mentee", f"{mentee.label} neither must have a mentor nor asks "
+                                          "for one"))
+    if data.is_mentee(mentor):
+        out.append(Violation("M2 mentor", f"{mentor.label} is a mentee this semester"))
+    elif not data.qualifies(mentor):
+        if mentor.can_mentor is False:
+            out.append(Violation("M2 mentor", f"{mentor.label} is marked 可任师傅 = 否"))
+        else:
+            out.append(Violation(
+                "M2 mentor",
+                f"{mentor.label} has no mentor role and {mentor.years} years of teaching "
+                f"(< {p.experience_threshold})"))
+    elif data.capacity(mentor) == 0:
+        out.append(Violation("M5 capacity", f"{mentor.label} takes no mentees (带徒上限 0)"))
+    if mentor.years < mentee.years + p.min_gap:
+        out.append(Violation(
+            "M2 experience",
+            f"{mentor.label} has {mentor.years} years of teaching, {mentee.label} {mentee.years}"
+            f" (a mentor needs at least {p.min_gap} more)"))
+    common = set(mentor.subjects) & set(mentee.subjects)
+    if not common:
+        related = p.subject_rule == "related" and any(
+            data.related(a, b) for a in mentor.subjects for b in mentee.subjects)
+        if not related:
+            out.append(Violation(
+                "M3 subject",
+                f"{mentor.label} teaches {'、'.join(mentor.subjects)}, {mentee.label} "
+                f"{'、'.join(mentee.subjects)}"
+                + (" (not related in 学科组)" if p.subject_rule == "related" else "")))
+    if mentor.school != mentee.school and not data.partners(mentor.school, mentee.school):
+        t = data.travel_minutes(mentor.school, mentee.school)
+        if t is None:
+            out.append(Violation(
+                "M4 travel",
+                f"no travel time between {data.school[mentor.school].label} and "
+                f"{data.school[mentee.school].label} (no 路程 row, no coordinates) and no "
+                "partner link"))
+        elif t > p.max_travel:
+            out.append(Violation(
+                "M4 travel",
+                f"{data.school[mentor.school].label} → {data.school[mentee.school].label} takes "
+                f"{t:g} min (> {p.max_travel:g}) and the schools are not partners"))
+    if data.lessons is not None:
+        a, b = observation_slots(data, mentor, mentee)
+        weeks = p.semester_weeks
+        if len(a) * weeks < p.mentor_observations:
+            out.append(Violation(
+                "M4 observation",
+                f"{mentor.label} is free in {len(a)} of {mentee.label}'s "
+                f"{len(data.lessons_of(mentee.id))} weekly lessons: {len(a) * weeks} in "
+                f"{weeks} weeks < {p.mentor_observations} observations"))
+        if len(b) * weeks < p.mentee_observations:
+            out.append(Violation(
+                "M4 observation",
+                f"{mentee.label} is free in {len(b)} of {mentor.label}'s "
+                f"{len(data.lessons_of(mentor.id))} weekly lessons: {len(b) * weeks} in "
+                f"{weeks} weeks < {p.mentee_observations} observations"))
+    load = pair_load(data, mentor, mentee)
+    if load > data.hour_budget(mentor):
+        out.append(Violation(
+            "M5 hours",
+            f"the pair needs {load / 60:.1f} h of {mentor.label}'s time, the budget is "
+            f"{data.hour_budget(mentor) / 60:.1f} h"))
+    if any(f.mentor == mentor.id and f.mentee == mentee.id for f in data.forbidden):
+        out.append(Violation("M6 forbidden", f"{mentor.label} – {mentee.label} is a forbidden "
+                                             "pair (禁止结对)"))
+    return out
+
+
+def required_pairs(data: MentoringData) -> list[tuple[str, str, str]]:
+    """Pairs the solution must contain: (mentor, mentee, why) — forced pairs, and last year's
+    pairs (not rated 差) that can continue when 延续结对 = 必须."""
+    out = [(f.mentor, f.mentee, "forced") for f in data.forced]
+    if data.policy.continuity == "required":
+        taken = {f.mentee for f in data.forced}  # one kept pair per mentee: the first feasible
+        for q in data.past:
+            if q.rating is Rating.POOR or q.mentee in taken:
+                continue
+            m, e = data.teacher[q.mentor], data.teacher[q.mentee]
+            if not pair_violations(data, m, e):
+                out.append((q.mentor, q.mentee, "continuity"))
+                taken.add(q.mentee)
+    return out
+
+
+def check(data: MentoringData, sol: MentorSolution) -> list[Violation]:
+    """Every hard rule of DOMAIN §M the solution breaks (empty when it is valid)."""
+    out: list[Violation] = []
+    mentees: Counter[str] = Counter(p.mentee for p in sol.pairs)
+    for e, n in mentees.items():
+        if n > 1:
+            out.append(Violation("M one mentor", f"{e} has {n} mentors"))
+    mentors = {p.mentor for p in sol.pairs}
+    for t in sorted(mentors & set(mentees)):
+        out.append(Violation("M2 mentor", f"{t} is both a mentor and a mentee"))
+    heads: Counter[str] = Counter()
+    minutes: Counter[str] = Counter()
+    for p in sol.pairs:
+        if p.mentor not in data.teacher or p.mentee not in data.teacher:
+            out.append(Violation("M unknown", f"unknown teacher in pair {p.mentor} – {p.mentee}"))
+            continue
+        m, e = data.teacher[p.mentor], data.teacher[p.mentee]
+        for v in pair_violations(data, m, e):
+            out.append(Violation(v.rule, f"{p.mentor} – {p.mentee}: {v.message}"))
+        heads[p.mentor] += 1
+        minutes[p.mentor] += pair_load(data, m, e)
+    for tid, n in heads.items():
+        cap = data.capacity(data.teacher[tid])
+        if n > cap:
+            out.append(Violation("M5 capacity", f"{tid} has {n} mentees, capacity {cap}"))
+        budget = data.hour_budget(data.teacher[tid])
+        if minutes[tid] > budget:
+            out.append(Violation("M5 hours", f"{tid} needs {minutes[tid] / 60:.1f} h, budget "
+                                             f"{budget / 60:.1f} h"))
+    chosen = {(p.mentor, p.mentee) for p in sol.pairs}
+    for m_id, e_id, why in required_pairs(data):
+        if (m_id, e_id) not in chosen:
+            rule = "M6 forced" if why == "forced" else "M6 continuity"
+            out.append(Violation(rule, f"{m_id} – {e_id} must be kept ({why}) but is missing"))
+    return out
+
+
+def objective_levels(data: MentoringData, sol: MentorSolution) -> dict[str, int]:
+    """The objective levels recomputed from their definitions.
+
+    ``mandatory``: mandatory mentees (rule M1) left unpaired; ``quality``: the sum of
+    :func:`pair_score` over the pairs; ``fairness``: 均衡权重 × Σ n(n−1)/2 over mentors with n
+    mentees + 外派权重 × Σ over schools of the pairs given to other schools' mentees beyond
+    外派上限比例 of the school's mentor capacity.
+    """
+    w = data.policy.weight
+    paired = {p.mentee for p in sol.pairs}
+    mandatory = sum(1 for t in data.teachers if data.is_mandatory(t) and t.id not in paired)
+    quality = 0
+    for p in sol.pairs:
+        quality += sum(pair_score(data, data.teacher[p.mentor], data.teacher[p.mentee]).values())
+    heads = Counter(p.mentor for p in sol.pairs)
+    fairness = w("balance") * sum(n * (n - 1) // 2 for n in heads.values())
+    given: Counter[str] = Counter()
+    for p in sol.pairs:
+        school = data.teacher[p.mentor].school
+        if school != data.teacher[p.mentee].school:
+            given[school] += 1
+    for school, n in given.items():
+        cap = sum(data.capacity(t) for t in data.teachers
+                  if t.school == school and data.is_mentor(t))
+        limit = math.floor(data.policy.drain_share / 100 * cap)
+        fairness += w("drain") * max(0, n - limit)
+    return {"mandatory": mandatory, "quality": quality, "fairness": fairness}

@@ -1,0 +1,363 @@
+"""``solve``: mentor pairing's entry points — the pairing engine and the teacher solve.
+
+* :func:`solve_pairing` solves any :class:`PairingProblem` (teachers, generic files, GAP,
+  schools, placement): the objective levels in lexicographic stages (or one weighted solve),
+  each stage started from the previous solution (the first from a greedy pairing), checked by
+  :func:`check_pairing` before it is returned. Assign-all (GAP) problems with time left after
+  the first solve are improved by :func:`assignments.mentoring.lns.improve`.
+* :func:`solve` solves a teachers' workbook: builds the candidate pairs, explains forced pairs
+  that cannot hold, solves, and checks the pairs again from the raw data with the independent
+  teacher checker (:func:`assignments.mentoring.solution.check`) and its objective
+  recomputation.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from typing import Any
+
+from assignments.core.solver import (
+    HighsLinear,
+    Result,
+    SolveParams,
+    SolveStatus,
+    load_preset,
+    relative_gap,
+    run_cpsat,
+)
+from assignments.mentoring.candidates import MentorProblem, build_problem
+from assignments.mentoring.data import MentoringData
+from assignments.mentoring.explain import (
+    explain_forced,
+    forced_conflicts,
+    gap_infeasible,
+    unpaired_reasons,
+)
+from assignments.mentoring.greedy import greedy
+from assignments.mentoring.model import build_model
+from assignments.mentoring.problem import Pairing, PairingProblem
+from assignments.mentoring.solution import (
+    MentorPair,
+    MentorSolution,
+    check,
+    check_pairing,
+    objective_levels,
+    pairing_levels,
+)
+
+__all__ = ["SolutionCheckError", "solve", "solve_pairing"]
+
+
+class SolutionCheckError(RuntimeError):
+    """The independent checker rejected a solver result: a bug, never a user error."""
+
+
+ENGINES = ("cpsat", "highs")
+
+
+def _shares(n: int) -> list[float]:
+    """Fraction of the remaining time each stage gets (the quality stage is the hard one)."""
+    return {1: [1.0], 2: [0.3, 1.0], 3: [0.2, 0.8, 1.0]}[n]
+
+
+def _user_quality(problem: PairingProblem, cost: float | None) -> float | None:
+    if cost is None or (isinstance(cost, float) and math.isnan(cost)):
+        return None
+    return -cost if problem.sense == "max" else cost
+
+
+def solve_pairing(
+    problem: PairingProblem,
+    *,
+    time_limit: float = 30.0,
+    seed: int = 0,
+    num_workers: int = 2,
+    deterministic: bool = False,
+    progress: bool = False,
+    log: bool = False,
+    engine: str = "cpsat",
+    preset: str | None = None,
+    initial_solution: Pairing | None = None,
+    improve: bool = True,
+    **cp_sat_params: Any,
+) -> Result[Pairing]:
+    """Solve a pairing problem; the result is checked before it is returned.
+
+    Parameters
+    ----------
+    problem
+        The pairing problem.
+    time_limit, seed, num_workers, deterministic, progress, log
+        Solver settings (:class:`assignments.core.solver.SolveParams`); the time limit covers
+        every stage.
+    engine
+        ``"cpsat"`` or ``"highs"`` (the same linear model through MathOpt's HiGHS).
+    preset
+        Name of a CP-SAT parameter preset in ``configs/``.
+    initial_solution
+        A pairing to start from (default: :func:`greedy`).
+    improve
+        For assign-all problems: large-neighbourhood search after the first solve when it is
+        not proven optimal.
+    cp_sat_params
+        Further CP-SAT parameters.
+
+    Returns
+    -------
+    Result
+        ``objective`` and ``bound`` are the quality level in the problem's sense (total score
+        or cost); ``objectives`` holds every level; ``stats["level_bounds"]`` their bounds.
+    """
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine '{engine}'; use {' or '.join(ENGINES)}")
+    extra = {**(load_preset(preset) if preset else {}), **cp_sat_params}
+    params = SolveParams(time_limit, seed, num_workers, deterministic, progress, log, extra)
+    t0 = time.perf_counter()
+    deadline = t0 + time_limit
+    p = problem
+    stats: dict[str, Any] = {
+        "seed": seed, "workers": num_workers, "deterministic": deterministic,
+        "time_limit": time_limit, "engine": engine, "mentors": len(p.mentors),
+        "mentees": len(p.mentees), "candidates": len(p.candidates),
+        "objective_mode": p.objective_mode, "sense": p.sense,
+    }
+    conflicts = forced_conflicts(p)
+    if conflicts:
+        return Result(SolveStatus.INFEASIBLE, runtime=time.perf_counter() - t0,
+                      explanation=conflicts, stats=stats)
+    if p.assign_all:
+        simple = gap_infeasible(p)
+        if simple:
+            return Result(SolveStatus.INFEASIBLE, runtime=time.perf_counter() - t0,
+                          explanation=simple, stats=stats)
+
+    pm = build_model(p)
+    start = initial_solution if initial_solution is not None else greedy(p)
+    start_ok = not check_pairing(p, start)
+    hint: dict[Any, int] | None = None
+    if start_ok or p.assign_all:
+        picked = set(start.chosen)
+        hint = {v: int(k in picked) for k, v in enumerate(pm.x)}
+    backend = HighsLinear(pm.model) if engine == "highs" else None
+
+    def extract(solver: Any) -> dict[str, Any]:
+        if backend is None:
+            sol = solver.response_proto.solution
+            xs = [int(sol[v.index]) for v in pm.x]
+            aux = {v: int(sol[v.index]) for v in pm.aux}
+        else:
+            xs = [int(solver.value(v)) for v in pm.x]
+            aux = {}
+        levels = {n: int(solver.value(e)) for n, e in pm.levels.items()
+                  if not isinstance(e, int)}
+        return {"x": xs, "aux": aux, "levels": levels}
+
+    def run(expr: Any, stage: SolveParams, label: str, h: dict[Any, int] | None) -> Any:
+        if backend is not None:
+            return backend.solve(expr, stage, extract)
+        if isinstance(expr, int):
+            pm.model.clear_objective()
+        else:
+            pm.model.minimize(expr)
+        return run_cpsat(pm.model, stage, extract, label=label, hint=h)
+
+    names = p.levels()
+    status = SolveStatus.OPTIMAL
+    values: dict[str, Any] | None = None
+    level_values: dict[str, int] = {}
+    level_bounds: dict[str, float] = {}
+    if p.objective_mode == "weighted":
+        w = p.weights
+        expr = sum(w.get(n, 1) * pm.levels[n] for n in names)
+        out = run(expr, params, "pairing", hint)
+        if out.values is None:
+            return _no_solution(p, out.status, time.perf_counter() - t0, time_limit, stats)
+        status, values = out.status, out.values
+        assert values is not None
+        level_values = dict(values["levels"])
+        level_bounds = {"weighted": out.bound if out.bound is not None else float("nan")}
+    else:
+        shares = _shares(len(names))
+        for i, name in enumerate(names):
+            remaining = max(0.05, deadline - time.perf_counter())
+            out = run(pm.levels[name], params.with_time(remaining * shares[i]),
+                      f"pairing:{name}", hint)
+            if out.values is None:
+                if i == 0:
+                    return _no_solution(p, out.status, time.perf_counter() - t0, time_limit,
+                                        stats)
+                status = SolveStatus.FEASIBLE
+                break
+            values = out.values
+            assert values is not None
+            level_values[name] = round(out.objective or 0)
+            level_bounds[name] = out.bound if out.bound is not None else float("nan")
+            if out.status is not SolveStatus.OPTIMAL:
+                status = SolveStatus.FEASIBLE
+            if (p.assign_all and improve and name == "quality" and i == len(names) - 1
+                    and out.status is not SolveStatus.OPTIMAL
+                    and deadline - time.perf_counter() > 0.5):
+                from assignments.mentoring.lns import improve as lns_improve
+
+                better = lns_improve(p, values["x"], level_bounds[name], deadline, params)
+                if better is not None:
+                    values = {"x": better[0], "aux": {}, "levels": {name: better[1]}}
+                    level_values[name] = better[1]
+                    if better[1] <= level_bounds[name]:
+                        status = SolveStatus.OPTIMAL
+            if i < len(names) - 1:
+                limit = level_values[name]
+                if name == "quality" and p.quality_tolerance > 0:
+                    limit += math.floor(p.quality_tolerance * abs(limit))
+                pm.model.add(pm.levels[name] <= limit)
+            hint = {v: x for v, x in zip(pm.x, values["x"], strict=True)}
+            hint.update(values["aux"])
+    assert values is not None
+    pairing = Pairing(sorted(k for k, v in enumerate(values["x"]) if v))
+    violations = check_pairing(p, pairing)
+    if violations:
+        raise SolutionCheckError("the checker rejected the pairing:\n"
+                                 + "\n".join(map(str, violations[:20])))
+    recomputed = pairing_levels(p, pairing)
+    solver_levels = dict(values["levels"])
+    for n in names:
+        mine = recomputed[n] if n != "quality" else (
+            -recomputed[n] if p.sense == "max" else recomputed[n])
+        if n not in solver_levels:
+            continue
+        if (n == "fairness" and mine > solver_levels[n]) or (n != "fairness"
+                                                             and mine != solver_levels[n]):
+            raise SolutionCheckError(f"objective level '{n}': solver {solver_levels[n]}, "
+                                     f"checker {mine}")
+    objective = float(recomputed["quality"])
+    q_bound = level_bounds.get("quality")
+    if p.objective_mode == "weighted":
+        q_bound = None
+        bound = level_bounds.get("weighted")
+        stats["weighted_objective"] = float(sum(
+            p.weights.get(n, 1) * (-recomputed[n] if n == "quality" and p.sense == "max"
+                                   else recomputed[n]) for n in names))
+        stats["weighted_bound"] = bound
+    bound = _user_quality(p, q_bound)
+    if status is SolveStatus.OPTIMAL and p.objective_mode != "weighted":
+        bound = objective if p.quality_tolerance == 0 or "fairness" not in names else bound
+    gap = 0.0 if status is SolveStatus.OPTIMAL else relative_gap(objective, bound)
+    stats["levels"] = {n: recomputed[n] for n in names}
+    stats["level_bounds"] = {
+        n: (_user_quality(p, b) if n == "quality" else b) for n, b in level_bounds.items()
+    }
+    return Result(
+        status=status,
+        objective=objective,
+        bound=bound,
+        gap=gap,
+        runtime=time.perf_counter() - t0,
+        solution=pairing,
+        objectives={n: float(recomputed[n]) for n in names},
+        stats=stats,
+    )
+
+
+def _no_solution(problem: PairingProblem, status: SolveStatus, runtime: float,
+                 time_limit: float, stats: dict[str, Any]) -> Result[Pairing]:
+    lines: list[str] = []
+    if status is SolveStatus.INFEASIBLE:
+        lines = gap_infeasible(problem) or [
+            "no assignment gives every job an agent within the capacities (proven by the solver)"
+        ]
+    else:
+        lines = [f"no pairing was found within {time_limit:g} s, and none was proven "
+                 "impossible; try a longer --time-limit"]
+    return Result(status, runtime=runtime, explanation=lines, stats=stats)
+
+
+def solve(
+    data: MentoringData,
+    *,
+    time_limit: float = 30.0,
+    seed: int = 0,
+    num_workers: int = 2,
+    deterministic: bool = False,
+    progress: bool = False,
+    log: bool = False,
+    engine: str = "cpsat",
+    preset: str | None = None,
+    mentor_problem: MentorProblem | None = None,
+    **cp_sat_params: Any,
+) -> Result[MentorSolution]:
+    """Pair mentors and mentees under every rule of DOMAIN §M; checked independently.
+
+    Parameters
+    ----------
+    data
+        A validated input (:func:`assignments.mentoring.data.read_mentoring`).
+    time_limit, seed, num_workers, deterministic, progress, log, engine, preset
+        Solver settings (see :func:`solve_pairing`).
+    mentor_problem
+        The built candidate pairs, when the caller has them already.
+    cp_sat_params
+        Further CP-SAT parameters.
+
+    Returns
+    -------
+    Result
+        ``objective``: total quality points; ``objectives``: mandatory mentees unpaired,
+        quality, fairness; the :class:`MentorSolution` with a reason for every mentee left
+        unpaired; ``explanation``: why there is no solution, or what was left out.
+    """
+    t0 = time.perf_counter()
+    mp = mentor_problem if mentor_problem is not None else build_problem(data)
+    p = mp.problem
+    warnings = list(data.warnings)
+    for m_id, e_id, why in mp.forced_missing:
+        if why == "continuity":
+            warnings.append(f"last year's pair {m_id} – {e_id} cannot continue (it breaks a hard "
+                            "rule now); the mentee is paired anew")
+    build_time = time.perf_counter() - t0
+    lines = explain_forced(mp)
+    if lines:
+        return Result(SolveStatus.INFEASIBLE, runtime=time.perf_counter() - t0,
+                      explanation=lines, warnings=warnings,
+                      stats={"mentors": len(p.mentors), "mentees": len(p.mentees),
+                             "candidates": len(p.candidates)})
+    res = solve_pairing(
+        p, time_limit=max(0.1, time_limit - build_time), seed=seed, num_workers=num_workers,
+        deterministic=deterministic, progress=progress, log=log, engine=engine, preset=preset,
+        **cp_sat_params,
+    )
+    res.stats["build_time"] = round(build_time, 3)
+    if res.solution is None:
+        return Result(res.status, runtime=time.perf_counter() - t0,
+                      explanation=res.explanation, warnings=warnings, stats=res.stats)
+    pairing = res.solution
+    forced = {(p.mentors[i], p.mentees[e]) for i, e in p.forced}
+    pairs = [MentorPair(p.mentors[i], p.mentees[e], (p.mentors[i], p.mentees[e]) in forced)
+             for i, e in pairing.pairs(p)]
+    sol = MentorSolution(pairs=sorted(pairs, key=lambda x: (x.mentor, x.mentee)),
+                         unpaired=unpaired_reasons(mp, pairing))
+    violations = check(data, sol)
+    if violations:
+        raise SolutionCheckError("the checker rejected the pairs:\n"
+                                 + "\n".join(map(str, violations[:20])))
+    recomputed = objective_levels(data, sol)
+    for n, v in res.objectives.items():
+        if recomputed[n] != v:
+            raise SolutionCheckError(f"objective level '{n}': engine {v}, checker {recomputed[n]}")
+    explanation = []
+    unpaired_mandatory = [e for e in sol.unpaired if data.is_mandatory(data.teacher[e])]
+    if unpaired_mandatory:
+        explanation.append(f"{len(unpaired_mandatory)} mandatory mentee(s) left unpaired; "
+                           "reasons in the 未结对 (unpaired) sheet")
+    return Result(
+        status=res.status,
+        objective=res.objective,
+        bound=res.bound,
+        gap=res.gap,
+        runtime=time.perf_counter() - t0,
+        solution=sol,
+        objectives={n: float(recomputed[n]) for n in res.objectives},
+        explanation=explanation,
+        warnings=warnings,
+        stats=res.stats,
+    )
