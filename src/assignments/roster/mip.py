@@ -357,13 +357,13 @@ def build_mip(data: RosterData, schedule: Schedule, *, candidate_swaps: bool = T
         if firsts:
             m.add_linear_constraint(_sum([f for _, f in firsts]) <= 1)
         promo.append(H + _sum([(q - H) * f for q, f in firsts]))
-    for term in replan.redispatch if replan else []:  # re-dispatched as early as possible
+    for t_i, term in enumerate(replan.redispatch if replan else []):  # as early as possible
         lo, hi = max(0, term.earliest), min(term.deadline, H - 1)
         span = hi - lo + 1
         firsts = []
         for q in range(lo, hi + 1):
             if (term.staff, q) in served:
-                f = m.add_binary_variable(name=f"first_redo[{term.staff},{q}]")
+                f = m.add_binary_variable(name=f"first_redo[{t_i},{term.staff},{q}]")
                 m.add_linear_constraint(f <= served[(term.staff, q)])
                 firsts.append((q, f))
         if firsts:

@@ -17,8 +17,13 @@ from assignments.roster.solution import RosterSolution, schedule_of
 __all__ = ["roster_tables", "summary_lines", "write_outputs"]
 
 _KIND = {
-    "zh": {"turn": "本科室轮次", "pulled": "晋升提前", "swap": "换位补席"},
-    "en": {"turn": "own turn", "pulled": "promotion, pulled forward", "swap": "seat swap"},
+    "zh": {"turn": "本科室轮次", "pulled": "晋升提前", "swap": "换位补席", "redo": "重新下乡"},
+    "en": {
+        "turn": "own turn",
+        "pulled": "promotion, pulled forward",
+        "swap": "seat swap",
+        "redo": "re-dispatch",
+    },
 }
 _SHEETS = {
     "zh": {
@@ -107,6 +112,13 @@ def roster_tables(
                 f"seat from {seat}; counts for {depts[s.department].label} in {credit}"
                 if lang == "en"
                 else f"占用{seat}席位；计入{depts[s.department].label} {credit} 轮次"
+            )
+        elif a.kind == "redo":
+            seat = depts[a.seat_from].label if a.seat_from else "?"
+            note = (
+                f"re-dispatched after the assessment; seat from {seat}"
+                if lang == "en"
+                else f"考核不合格重新下乡；占用{seat}席位"
             )
         elif a.kind == "swap":
             note = (
@@ -237,8 +249,10 @@ def roster_tables(
     }
 
 
-def result_json(data: RosterData, result: Result[RosterSolution]) -> dict[str, Any]:
-    """The machine-readable result."""
+def result_json(
+    data: RosterData, result: Result[RosterSolution], extra: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The machine-readable result (``extra``: further top-level entries, e.g. re-planning)."""
     first = data.policy.first_quarter
     out: dict[str, Any] = {
         "model": "roster",
@@ -246,6 +260,7 @@ def result_json(data: RosterData, result: Result[RosterSolution]) -> dict[str, A
         **result.summary(),
         "warnings": result.warnings,
         "explanation": result.explanation,
+        **(extra or {}),
     }
     if result.solution is not None:
         out["assignments"] = [
@@ -289,18 +304,35 @@ def gantt_rows(data: RosterData, sol: RosterSolution) -> pd.DataFrame:
 
 
 def write_outputs(
-    data: RosterData, result: Result[RosterSolution], out_dir: str | Path, *, lang: str = "zh"
+    data: RosterData,
+    result: Result[RosterSolution],
+    out_dir: str | Path,
+    *,
+    lang: str = "zh",
+    extra_sheets: dict[str, pd.DataFrame] | None = None,
+    extra_json: dict[str, Any] | None = None,
 ) -> list[Path]:
-    """Write roster.xlsx, csv/, result.json and roster_gantt.png into ``out_dir`` atomically."""
+    """Write roster.xlsx, csv/, result.json and roster_gantt.png into ``out_dir`` atomically.
+
+    ``extra_sheets`` are placed right after the roster sheet (re-planning: 变更, 事件);
+    ``extra_json`` entries are added to ``result.json``.
+    """
     from assignments.core.plotting import new_axes, save_figure
     from assignments.roster.plot import plot_roster_gantt
 
     written: list[Path] = []
     with staged_output(out_dir) as stage:
-        write_json(stage / "result.json", result_json(data, result))
+        write_json(stage / "result.json", result_json(data, result, extra_json))
         written.append(Path(out_dir) / "result.json")
         if result.solution is not None:
             tables = roster_tables(data, result.solution, result, lang=lang)
+            if extra_sheets:
+                names = list(tables)
+                tables = {
+                    names[0]: tables[names[0]],
+                    **extra_sheets,
+                    **{n: tables[n] for n in names[1:]},
+                }
             write_excel(stage / "roster.xlsx", tables)
             write_csv_folder(stage / "csv", tables)
             rows = gantt_rows(data, result.solution)
