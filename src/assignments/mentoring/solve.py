@@ -178,11 +178,16 @@ def solve_pairing(
         level_values = dict(values["levels"])
         level_bounds = {"weighted": out.bound if out.bound is not None else float("nan")}
     else:
-        shares = _shares(len(names))
-        for i, name in enumerate(names):
+        # a level that is a constant (e.g. no candidate pair touches it) needs no stage
+        for name in names:
+            if isinstance(pm.levels[name], int):
+                level_values[name] = level_bounds[name] = pm.levels[name]
+        staged = [n for n in names if n not in level_values] or ["feasibility"]
+        shares = _shares(len(staged))
+        for i, name in enumerate(staged):
             remaining = max(0.05, deadline - time.perf_counter())
-            out = run(pm.levels[name], params.with_time(remaining * shares[i]),
-                      f"pairing:{name}", hint)
+            expr = pm.levels.get(name, 0)
+            out = run(expr, params.with_time(remaining * shares[i]), f"pairing:{name}", hint)
             if out.values is None:
                 if i == 0:
                     return _no_solution(p, out.status, time.perf_counter() - t0, time_limit,
@@ -191,11 +196,13 @@ def solve_pairing(
                 break
             values = out.values
             assert values is not None
-            level_values[name] = round(out.objective or 0)
-            level_bounds[name] = out.bound if out.bound is not None else float("nan")
             if out.status is not SolveStatus.OPTIMAL:
                 status = SolveStatus.FEASIBLE
-            if (p.assign_all and improve and name == "quality" and i == len(names) - 1
+            if name == "feasibility":
+                break
+            level_values[name] = round(out.objective or 0)
+            level_bounds[name] = out.bound if out.bound is not None else float("nan")
+            if (p.assign_all and improve and name == "quality" and i == len(staged) - 1
                     and out.status is not SolveStatus.OPTIMAL
                     and deadline - time.perf_counter() > 0.5):
                 from assignments.mentoring.lns import improve as lns_improve
@@ -206,7 +213,7 @@ def solve_pairing(
                     level_values[name] = better[1]
                     if better[1] <= level_bounds[name]:
                         status = SolveStatus.OPTIMAL
-            if i < len(names) - 1:
+            if i < len(staged) - 1:
                 limit = level_values[name]
                 if name == "quality" and p.quality_tolerance > 0:
                     limit += math.floor(p.quality_tolerance * abs(limit))
