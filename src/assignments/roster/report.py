@@ -11,6 +11,7 @@ import pandas as pd
 from assignments.core.io import staged_output, write_csv_folder, write_excel, write_json
 from assignments.core.solver import Result
 from assignments.roster.data import RosterData
+from assignments.roster.ledger import EntryKind, build_ledger, rotation_money
 from assignments.roster.schedule import Schedule
 from assignments.roster.solution import RosterSolution, schedule_of
 
@@ -144,6 +145,10 @@ def roster_tables(
     roster = pd.DataFrame(rows)
 
     sent = Counter(staff[a.staff].department for a in sol.assignments)
+    rewards: Counter[str] = Counter()  # from the ledger (the single source of money figures)
+    for e in build_ledger(data, sol.assignments).entries:
+        if e.kind is EntryKind.REWARD:
+            rewards[e.department] += e.amount
     pulled: dict[str, list[str]] = defaultdict(list)
     for a in sol.assignments:
         if a.kind == "pulled":
@@ -168,29 +173,13 @@ def roster_tables(
                 _h("sent", lang): sent[d.id],
                 _h("deferrals", lang): "; ".join(deferred[d.id]),
                 _h("pulled", lang): "; ".join(pulled[d.id]),
-                _h("reward", lang): sent[d.id] * data.policy.reward_per_person,
+                _h("reward", lang): rewards[d.id],
             }
         )
     departments = pd.DataFrame(dept_rows)
 
-    per_rotation = data.policy.subsidy_per_rotation
-    money_rows = []
-    for a in sorted(sol.assignments, key=lambda a: (a.quarter, a.staff)):
-        s = staff[a.staff]
-        q = first + a.quarter
-        money_rows.append(
-            {
-                _h("year", lang): q.year,
-                _h("quarter", lang): str(q),
-                _h("staff", lang): a.staff,
-                _h("name", lang): s.label,
-                _h("department", lang): depts[s.department].label,
-                _h("subsidy", lang): per_rotation,
-                _h("reward", lang): data.policy.reward_per_person,
-                _h("total", lang): per_rotation + data.policy.reward_per_person,
-            }
-        )
-    money = pd.DataFrame(money_rows)
+    # money per rotation from the ledger (the single source of money figures)
+    money = rotation_money(data, sol.assignments, lang=lang)
     if not money.empty:
         summary = (
             money.groupby([_h("department", lang), _h("year", lang)], sort=True)
@@ -404,7 +393,7 @@ def summary_lines(
         first = data.policy.first_quarter
         by_q: dict[int, list[str]] = defaultdict(list)
         for a in sorted(sol.assignments, key=lambda a: (a.quarter, a.center, a.staff)):
-            mark = {"pulled": "★", "swap": "↺"}.get(a.kind, "")
+            mark = {"pulled": "★", "swap": "↺", "redo": "⟳"}.get(a.kind, "")
             by_q[a.quarter].append(
                 f"{centers[a.center].label}:{staff[a.staff].label}{mark}"
                 f"({depts[staff[a.staff].department].label})"
@@ -417,15 +406,16 @@ def summary_lines(
             )
             lines.append(f"  {first + q} [{start}] {shown}")
         sent = len(sol.assignments)
+        ledger = build_ledger(data, sol.assignments)
         lines.append(
             ("下乡人次" if zh else "Rotations")
             + f": {sent}   "
             + ("补助合计" if zh else "subsidies")
             + f": "
-            f"{sent * data.policy.subsidy_per_rotation:,} 元   "
+            f"{ledger.total(EntryKind.SUBSIDY):,} 元   "
             + ("科室奖励合计" if zh else "department rewards")
             + f": "
-            f"{sent * data.policy.reward_per_person:,} 元"
+            f"{ledger.total(EntryKind.REWARD):,} 元"
         )
     for e in result.explanation[:30]:
         lines.append(e)
