@@ -1,9 +1,192 @@
-"""Roster operations commands (being written)."""
+"""Operations during a programme: ``roster duties``, ``roster assess``, ``roster ledger``
+(thin: parse, read, compute, write)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+from assignments.cli_common import InputPath, Lang, OutDir, check_lang, fail
+from assignments.core.errors import InputError, UserError
+
+RosterOpt = Annotated[
+    Path,
+    typer.Option("--roster", help="The roster (roster.xlsx of `roster solve` or `roster replan`)."),
+]
+QuarterOpt = Annotated[
+    list[str] | None,
+    typer.Option("--quarter", help="Only this quarter, e.g. 2027Q1 (repeat for several)."),
+]
+AsOf = Annotated[
+    str | None,
+    typer.Option("--as-of", help="Assessment date (default: the latest date in the logs)."),
+]
+
+
+def _quarters(data, texts: list[str] | None) -> list[int] | None:
+    """Quarter indices from ``--quarter`` values; a quarter outside the programme is refused."""
+    if not texts:
+        return None
+    from assignments.core.calendar import Quarter
+
+    out = []
+    first = data.policy.first_quarter
+    for t in texts:
+        try:
+            q = Quarter.parse(t)
+        except ValueError as exc:
+            fail(f"--quarter: {exc}")
+        if not 0 <= q - first < data.policy.quarters:
+            fail(f"--quarter {q} is outside the programme {first}–"
+                 f"{first + (data.policy.quarters - 1)}")
+        out.append(q - first)
+    return out
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to ``app``."""
+    """Add ``duties``, ``assess`` and ``ledger`` to the ``roster`` command group."""
+
+    @app.command("duties")
+    def roster_duties(
+        workbook: InputPath,
+        roster: RosterOpt,
+        out: OutDir = Path("out"),
+        quarter: QuarterOpt = None,
+        lang: Lang = "zh",
+    ) -> None:
+        """Plan teaching (every 14 days) and ward rounds (weekly) on working days for every
+        rotation: duties.xlsx (a sheet per center and quarter) and one .ics file per person."""
+        from assignments.roster import read_roster
+        from assignments.roster.duties import duty_plan, write_duties
+        from assignments.roster.replan import read_published
+
+        check_lang(lang)
+        try:
+            data = read_roster(workbook)
+            rotations = read_published(roster, data).assignments
+            plan = duty_plan(data, rotations, quarters=_quarters(data, quarter))
+            written = write_duties(data, plan, out, lang=lang)
+        except (InputError, UserError, ValueError) as exc:
+            fail(str(exc))
+        zh = lang == "zh"
+        typer.echo(
+            (f"{len(plan.rotations)} 人次轮转，授课 "
+             f"{sum(d.kind == 'teaching' for d in plan.duties)} 次，查房 "
+             f"{sum(d.kind == 'rounds' for d in plan.duties)} 次，因节假日顺延 "
+             f"{sum(d.moved for d in plan.duties)} 次")
+            if zh else
+            (f"{len(plan.rotations)} rotations, "
+             f"{sum(d.kind == 'teaching' for d in plan.duties)} teaching sessions, "
+             f"{sum(d.kind == 'rounds' for d in plan.duties)} ward rounds, "
+             f"{sum(d.moved for d in plan.duties)} moved off holidays")
+        )
+        for note in plan.notes:
+            typer.echo(("警告: " if zh else "Warning: ") + note)
+        for w in data.calendar.warnings:
+            typer.echo(("警告: " if zh else "Warning: ") + w)
+        typer.echo(("已写入" if zh else "Written") + ": " + ", ".join(map(str, written)))
+
+    @app.command("assess")
+    def roster_assess(
+        workbook: InputPath,
+        logs: Annotated[
+            Path,
+            typer.Option("--logs", help="Activity logs: sheets 授课, 查房, 考勤 (and 请假)."),
+        ],
+        roster: Annotated[
+            Path | None,
+            typer.Option("--roster", help="The roster; default: the rotations found in the "
+                                          "logs."),
+        ] = None,
+        out: OutDir = Path("out"),
+        quarter: QuarterOpt = None,
+        as_of: AsOf = None,
+        lang: Lang = "zh",
+    ) -> None:
+        """Turn activity logs into the assessment: each item with its reason, deductions, the
+        appraisal form, re-dispatch events (redispatch_events.xlsx, for `roster replan`)."""
+        from assignments.roster import read_roster
+        from assignments.roster.assess import (
+            assess,
+            read_logs,
+            redispatch_events,
+            summary_lines,
+            write_assessment,
+        )
+        from assignments.roster.cli_replan import parse_day
+        from assignments.roster.replan import read_published
+
+        check_lang(lang)
+        when = parse_day(as_of, "--as-of")
+        try:
+            data = read_roster(workbook)
+            log = read_logs(logs, data)
+            rotations = read_published(roster, data).assignments if roster else None
+            result = assess(data, log, rotations, quarters=_quarters(data, quarter), as_of=when)
+            written = write_assessment(data, result, out, lang=lang)
+        except (InputError, UserError, ValueError) as exc:
+            fail(str(exc))
+        for line in summary_lines(data, result, lang=lang):
+            typer.echo(line)
+        n = len(redispatch_events(data, result))
+        if n:
+            typer.echo(
+                (f"{n} 人重新下乡：用 roster replan --events {out / 'redispatch_events.xlsx'} "
+                 "重排") if lang == "zh" else
+                (f"{n} re-dispatched: re-plan with roster replan --events "
+                 f"{out / 'redispatch_events.xlsx'}")
+            )
+        typer.echo(("已写入" if lang == "zh" else "Written") + ": "
+                   + ", ".join(map(str, written)))
+
+    @app.command("ledger")
+    def roster_ledger(
+        workbook: InputPath,
+        roster: RosterOpt,
+        logs: Annotated[
+            Path | None,
+            typer.Option("--logs", help="Activity logs: deductions and re-dispatch fines."),
+        ] = None,
+        events: Annotated[
+            list[Path] | None,
+            typer.Option("--events", help="Events: recalls (擅自调回) and refusals (拒派)."),
+        ] = None,
+        out: OutDir = Path("out"),
+        as_of: AsOf = None,
+        lang: Lang = "zh",
+    ) -> None:
+        """The money ledger: subsidies less deductions, rewards, refusal, re-dispatch and recall
+        fines, per person, department, quarter and year (ledger.xlsx, reconciled)."""
+        from assignments.roster import read_roster
+        from assignments.roster.assess import assess, read_logs
+        from assignments.roster.cli_replan import parse_day
+        from assignments.roster.events import read_events
+        from assignments.roster.ledger import EntryKind, build_ledger, write_ledger
+        from assignments.roster.replan import read_published
+
+        check_lang(lang)
+        when = parse_day(as_of, "--as-of")
+        try:
+            data = read_roster(workbook)
+            rotations = read_published(roster, data).assignments
+            assessment = None
+            if logs is not None:
+                assessment = assess(data, read_logs(logs, data), rotations, as_of=when)
+            log = read_events(events or [], data)
+            ledger = build_ledger(data, rotations, assessment=assessment, events=log)
+            problems = ledger.reconcile()
+            if problems:  # a bug, never a user error: say so loudly
+                raise RuntimeError("the ledger views do not reconcile: " + "; ".join(problems))
+            written = write_ledger(ledger, out, lang=lang)
+        except (InputError, UserError, ValueError) as exc:
+            fail(str(exc))
+        zh = lang == "zh"
+        for k in EntryKind:
+            total = ledger.total(k)
+            if total:
+                typer.echo(f"  {k.label(lang)}: {total:,}")
+        typer.echo(("合计(元)" if zh else "Total (yuan)") + f": {ledger.total():,}   "
+                   + ("各视图核对一致" if zh else "all views reconcile"))
+        typer.echo(("已写入" if zh else "Written") + ": " + ", ".join(map(str, written)))

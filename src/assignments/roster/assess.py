@@ -1,0 +1,574 @@
+"""Assessment of rotations from activity logs (DOMAIN §R "Duties and assessment", 篇1 四).
+
+Three items per rotation, each decided with its reason:
+
+* teaching (授课): fails with fewer than 4 sessions, or two sessions less than 7 days apart
+  (the smallest spacing between consecutive sessions is reported);
+* ward rounds (查房): fails with fewer than 8;
+* attendance (考勤): the working days marked present in the daily sheet, over the rotation's
+  working days less the days of documented leave; fails below 80 %.
+
+Consequences (方案 parameter 扣除补助月数, default 1、2、2): one item failed deducts 1 month of
+subsidy; two deduct 2 months and the center does not sign the appraisal form (《医生到农村医疗
+卫生机构服务鉴定表》); three deduct 2 months, no form, the person is dispatched again — a
+重新下乡 event that ``roster replan`` reads directly — and the department is fined 500 yuan.
+
+Leave (请假) during a rotation: under 3 working days needs the center's approval and a phone
+note to the office; 3 days or more the center's approval and a written note. Leave without the
+documentation is flagged, and its days count as absences.
+
+Every figure is a parameter of the 方案 sheet. No solver types here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from pydantic import field_validator
+
+from assignments.core.errors import InputError, Issue, Location
+from assignments.core.io import ColumnSpec, SheetSpec, read_tables
+from assignments.core.schema import Day, RecordIndex, Schema, YesNo, id_text, parse_table
+from assignments.roster.data import RosterData
+from assignments.roster.events import Event, EventKind
+from assignments.roster.solution import Assignment
+
+__all__ = [
+    "LOG_SHEETS",
+    "Assessment",
+    "ItemResult",
+    "LeaveCheck",
+    "Logs",
+    "RotationAssessment",
+    "assess",
+    "assessment_tables",
+    "attendance_item",
+    "read_logs",
+    "redispatch_events",
+    "rounds_item",
+    "teaching_item",
+    "write_assessment",
+]
+
+C = ColumnSpec
+_STAFF = C("staff", "工号", "staff", note="staff id", example="S01", aliases=("staff id",))
+_CENTER = C("center", "卫生院", "center", required=False, note="center id or name")
+LOG_SHEETS: tuple[SheetSpec, ...] = (
+    SheetSpec("teaching", "授课", "teaching",
+              (_STAFF, C("day", "日期", "date", note="date of the session", example="2027-01-11"),
+               _CENTER, C("topic", "内容", "topic", required=False)),
+              aliases=("授课记录", "教学")),
+    SheetSpec("rounds", "查房", "rounds",
+              (_STAFF, C("day", "日期", "date", note="date of the ward round",
+                         example="2027-01-06"), _CENTER),
+              aliases=("查房记录", "ward rounds")),
+    SheetSpec("attendance", "考勤", "attendance",
+              (_STAFF, C("day", "日期", "date", note="a day of the rotation", example="2027-01-04"),
+               C("status", "状态", "status", required=False,
+                 note="出勤 (present, default) / 缺勤 (absent) / 请假 (leave)", example="出勤"),
+               _CENTER),
+              aliases=("考勤表", "考勤记录")),
+    SheetSpec("leave", "请假", "leave",
+              (_STAFF, C("start", "开始", "start", note="first day of leave"),
+               C("end", "结束", "end", note="last day of leave"),
+               C("approved", "卫生院批准", "center approved", required=False,
+                 note="是/否: the center's head approved"),
+               C("phone", "电话报备", "phone note", required=False,
+                 note="是/否: phoned to the medical affairs office (under 3 days)"),
+               C("written", "书面说明", "written note", required=False,
+                 note="是/否: written note to the office (3 days or more)"),
+               C("reason", "原因", "reason", required=False)),
+              required=False, aliases=("请假记录",)),
+)
+
+_PRESENT = {"出勤", "在岗", "present", "p", "√", "✓", "1", "是", "y", "yes"}
+_ABSENT = {"缺勤", "旷工", "absent", "a", "×", "0", "否", "n", "no"}
+_LEAVE = {"请假", "休假", "病假", "leave", "l"}
+
+
+class LogRow(Schema):
+    """A dated activity (teaching, ward round)."""
+
+    staff: str
+    day: Day
+    center: str | None = None
+
+    _ids = field_validator("staff", "center", mode="before")(
+        lambda v: id_text(v) if v is not None else v
+    )
+
+
+class AttendanceRow(LogRow):
+    """A day of the attendance sheet."""
+
+    status: str = "present"
+
+    @field_validator("status", mode="before")
+    @classmethod
+    def _status(cls, v: Any) -> Any:
+        if v is None:
+            return "present"
+        key = unicodedata.normalize("NFKC", str(v)).strip().lower()
+        if key in _PRESENT:
+            return "present"
+        if key in _ABSENT:
+            return "absent"
+        if key in _LEAVE:
+            return "leave"
+        raise ValueError(f"expected 出勤 (present), 缺勤 (absent) or 请假 (leave), got '{v}'")
+
+
+class LeaveRow(Schema):
+    """A leave record."""
+
+    staff: str
+    start: Day
+    end: Day
+    approved: YesNo = False
+    phone: YesNo = False
+    written: YesNo = False
+    reason: str | None = None
+
+    _ids = field_validator("staff", mode="before")(lambda v: id_text(v) if v is not None else v)
+
+
+@dataclass
+class Logs:
+    """Validated activity logs, each record with its location."""
+
+    teaching: RecordIndex[LogRow]
+    rounds: RecordIndex[LogRow]
+    attendance: RecordIndex[AttendanceRow]
+    leave: RecordIndex[LeaveRow]
+    source: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+    def latest(self) -> dt.date | None:
+        """The latest date in the logs."""
+        days = [r.day for idx in (self.teaching, self.rounds, self.attendance) for r in idx]
+        days += [r.end for r in self.leave]
+        return max(days, default=None)
+
+
+def read_logs(path: str | Path, data: RosterData) -> Logs:
+    """Read and validate an activity-log workbook (or CSV folder / JSON / YAML).
+
+    Raises
+    ------
+    InputError
+        Every problem at once, located (file, sheet, row, column, staff id): bad dates, unknown
+        staff or centers, an unknown attendance status, leave ending before it starts.
+    """
+    tables = read_tables(path, LOG_SHEETS)
+    issues: list[Issue] = []
+    notices: list[Issue] = []
+
+    def parse(key: str, model: type[Any]) -> RecordIndex[Any]:
+        return parse_table(tables.get(key), model, label="staff", record_key="staff",
+                           issues=issues, warnings=notices)
+
+    logs = Logs(parse("teaching", LogRow), parse("rounds", LogRow),
+                parse("attendance", AttendanceRow), parse("leave", LeaveRow), str(path))
+    staff = {s.id for s in data.staff}
+    names: dict[str, list[str]] = defaultdict(list)
+    for s in data.staff:
+        if s.name:
+            names[s.name].append(s.id)
+    centers = {c.id: c.id for c in data.centers} | {
+        c.name: c.id for c in data.centers if c.name
+    }
+    indexes: tuple[RecordIndex[Any], ...] = (
+        logs.teaching, logs.rounds, logs.attendance, logs.leave)
+    for index in indexes:
+        for i, r in enumerate(index.records):
+            if r.staff not in staff:
+                if len(names.get(r.staff, [])) == 1:
+                    r.staff = names[r.staff][0]
+                else:
+                    issues.append(Issue(index.loc(i, "staff", r.staff),
+                                        f"unknown staff '{r.staff}'"))
+            center = getattr(r, "center", None)
+            if center is not None:
+                if center in centers:
+                    r.center = centers[center]
+                else:
+                    issues.append(Issue(index.loc(i, "center", r.staff),
+                                        f"unknown center '{center}'"))
+    for i, r in enumerate(logs.leave.records):
+        if r.end < r.start:
+            issues.append(Issue(logs.leave.loc(i, "end", r.staff),
+                                f"end date {r.end} is before start date {r.start}"))
+    if issues:
+        raise InputError(issues)
+    logs.warnings = [str(n) for n in notices]
+    return logs
+
+
+# ------------------------------------------------------------------ the three items
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    """One assessment item: passed or failed, and why."""
+
+    item: str
+    passed: bool
+    reason: str
+
+
+def teaching_item(dates: Sequence[dt.date], *, min_sessions: int = 4,
+                  min_gap: int = 7) -> ItemResult:
+    """Teaching: at least ``min_sessions`` distinct days, consecutive ones ≥ ``min_gap`` apart."""
+    days = sorted(set(dates))
+    gaps = [(b - a).days for a, b in itertools.pairwise(days)]
+    smallest = min(gaps, default=None)
+    parts = [f"{len(days)} sessions"]
+    if smallest is not None:
+        parts.append(f"smallest spacing {smallest} days")
+    ok = len(days) >= min_sessions and (smallest is None or smallest >= min_gap)
+    why = []
+    if len(days) < min_sessions:
+        why.append(f"fewer than {min_sessions} sessions")
+    if smallest is not None and smallest < min_gap:
+        a, b = next((a, b) for a, b in itertools.pairwise(days) if (b - a).days == smallest)
+        why.append(f"{a} and {b} are less than {min_gap} days apart")
+    return ItemResult("teaching", ok, ", ".join(parts) + (": " + "; ".join(why) if why else ""))
+
+
+def rounds_item(dates: Sequence[dt.date], *, minimum: int = 8) -> ItemResult:
+    """Ward rounds: at least ``minimum`` distinct days."""
+    n = len(set(dates))
+    ok = n >= minimum
+    return ItemResult("rounds", ok, f"{n} ward rounds" + ("" if ok else f" (fewer than {minimum})"))
+
+
+def attendance_item(present: int, required: int, *, min_percent: float = 80.0) -> ItemResult:
+    """Attendance: ``present / required`` at least ``min_percent`` % (exact arithmetic)."""
+    rate = Fraction(present, required) if required else Fraction(1)
+    ok = rate * 100 >= Fraction(str(min_percent))
+    text = f"{present}/{required} working days = {float(rate) * 100:.1f}%"
+    return ItemResult("attendance", ok, text + ("" if ok else f" (below {min_percent:g}%)"))
+
+
+# ------------------------------------------------------------------ the evaluator
+
+
+@dataclass
+class LeaveCheck:
+    """A leave record checked against the documentation rule."""
+
+    staff: str
+    quarter: int | None
+    start: dt.date
+    end: dt.date
+    working_days: int
+    needs: tuple[str, ...]
+    missing: tuple[str, ...]
+    location: Location
+
+    @property
+    def documented(self) -> bool:
+        return not self.missing
+
+
+@dataclass
+class RotationAssessment:
+    """The assessment of one rotation."""
+
+    rotation: Assignment
+    items: dict[str, ItemResult]
+    present: int
+    required: int
+    in_progress: bool = False
+    flags: list[str] = field(default_factory=list)
+    deduction_months: int = 0
+    deduction: int = 0
+    appraisal_form: bool = True
+    redispatch: bool = False
+    department_fine: int = 0
+
+    @property
+    def failed(self) -> list[str]:
+        return [k for k, r in self.items.items() if not r.passed]
+
+
+@dataclass
+class Assessment:
+    """The assessment of every rotation considered."""
+
+    rotations: list[RotationAssessment]
+    leaves: list[LeaveCheck]
+    as_of: dt.date | None
+    warnings: list[str] = field(default_factory=list)
+
+
+def _rotations_from_logs(data: RosterData, logs: Logs) -> list[Assignment]:
+    periods = data.periods()
+    centers: dict[tuple[str, int], str] = {}
+    seen: set[tuple[str, int]] = set()
+    for index in (logs.teaching, logs.rounds, logs.attendance):
+        for r in index:
+            q = next((i for i, (a, b) in enumerate(periods) if a <= r.day <= b), None)
+            if q is None:
+                continue
+            seen.add((r.staff, q))
+            if r.center and (r.staff, q) not in centers:
+                centers[(r.staff, q)] = r.center
+    return [
+        Assignment(sid, q, centers.get((sid, q), ""), *periods[q]) for sid, q in sorted(seen)
+    ]
+
+
+def assess(
+    data: RosterData,
+    logs: Logs,
+    rotations: Iterable[Assignment] | None = None,
+    *,
+    quarters: Sequence[int] | None = None,
+    as_of: dt.date | None = None,
+) -> Assessment:
+    """Decide every item of every rotation, with consequences.
+
+    Parameters
+    ----------
+    data
+        The roster problem (calendar and 方案 parameters).
+    logs
+        The activity logs (:func:`read_logs`).
+    rotations
+        The roster's rotations; default: the (person, quarter) pairs found in the logs.
+    quarters
+        Only these quarter indices. Without it, the rotations that have ended by ``as_of``
+        (or end within a week of it: the form is handed in a week before the end).
+    as_of
+        Default: the latest date in the logs.
+    """
+    pol = data.policy
+    cal = data.calendar
+    periods = data.periods()
+    staff = {s.id: s for s in data.staff}
+    when = as_of or logs.latest()
+    warnings: list[str] = list(logs.warnings)
+    rots = list(rotations) if rotations is not None else _rotations_from_logs(data, logs)
+    chosen: list[Assignment] = []
+    for a in sorted(rots, key=lambda a: (a.quarter, a.center, a.staff)):
+        if quarters is not None:
+            if a.quarter in quarters:
+                chosen.append(a)
+        elif when is not None and periods[a.quarter][1] <= when + dt.timedelta(days=7):
+            chosen.append(a)
+    rot_of: dict[str, list[Assignment]] = defaultdict(list)
+    for a in rots:
+        rot_of[a.staff].append(a)
+
+    def rotation_at(sid: str, day: dt.date) -> Assignment | None:
+        return next((a for a in rot_of[sid] if a.start <= day <= a.end), None)
+
+    by_rot: dict[tuple[str, int], dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
+    for key, index in (("teaching", logs.teaching), ("rounds", logs.rounds),
+                       ("attendance", logs.attendance)):
+        for i, r in enumerate(index.records):
+            a = rotation_at(r.staff, r.day)
+            if a is None:
+                who = staff[r.staff].label
+                warnings.append(f"{index.loc(i, 'day', r.staff)}: {who} has no rotation on "
+                                f"{r.day}; the record is ignored")
+                continue
+            by_rot[(a.staff, a.quarter)][key].append(r)
+    # leave documentation
+    leaves: list[LeaveCheck] = []
+    excused: dict[tuple[str, int], set[dt.date]] = defaultdict(set)
+    for i, r in enumerate(logs.leave.records):
+        a = rotation_at(r.staff, r.start) or rotation_at(r.staff, r.end)
+        lo, hi = (max(r.start, a.start), min(r.end, a.end)) if a else (r.start, r.end)
+        days = cal.working_days(lo, hi)
+        needs = ("approved", "phone") if len(days) < pol.leave_written_days else (
+            "approved", "written")
+        missing = tuple(n for n in needs if not getattr(r, n))
+        check = LeaveCheck(r.staff, a.quarter if a else None, r.start, r.end, len(days), needs,
+                           missing, logs.leave.loc(i, None, r.staff))
+        leaves.append(check)
+        if a is not None and check.documented:
+            excused[(a.staff, a.quarter)].update(days)
+        if a is None:
+            warnings.append(f"{check.location}: {staff[r.staff].label} has no rotation during "
+                            f"the leave {r.start}–{r.end}")
+    out: list[RotationAssessment] = []
+    for a in chosen:
+        recs = by_rot[(a.staff, a.quarter)]
+        start, end = periods[a.quarter]
+        t = teaching_item([r.day for r in recs["teaching"]],
+                          min_sessions=pol.teaching_min_sessions,
+                          min_gap=pol.teaching_min_gap_days)
+        ro = rounds_item([r.day for r in recs["rounds"]], minimum=pol.rounds_min)
+        workdays = set(cal.working_days(start, end))
+        off = excused[(a.staff, a.quarter)] & workdays
+        present_days = {r.day for r in recs["attendance"] if r.status == "present"} & workdays
+        required = len(workdays - off)
+        present = len(present_days - off)
+        at = attendance_item(present, required, min_percent=pol.attendance_min_percent)
+        ra = RotationAssessment(a, {"teaching": t, "rounds": ro, "attendance": at},
+                                present, required,
+                                in_progress=when is not None and end > when)
+        leave_days = {r.day for r in recs["attendance"] if r.status == "leave"} & workdays
+        if leave_days - off:
+            ra.flags.append(
+                f"{len(leave_days - off)} day(s) marked 请假 without a documented leave record "
+                "(counted as absence)"
+            )
+        for lc in leaves:
+            if lc.staff == a.staff and lc.quarter == a.quarter and not lc.documented:
+                ra.flags.append(f"leave {lc.start}–{lc.end}: missing {', '.join(lc.missing)}")
+        if len(recs["teaching"]) > len({r.day for r in recs["teaching"]}):
+            ra.flags.append("duplicate teaching dates counted once")
+        if ra.in_progress:
+            ra.flags.append(f"rotation still running on {when} (ends {end})")
+        failed = len(ra.failed)
+        if failed:
+            ra.deduction_months = pol.deduction_months[min(failed, 3) - 1]
+            ra.deduction = ra.deduction_months * pol.subsidy_per_month
+        ra.appraisal_form = failed < 2
+        ra.redispatch = failed >= 3
+        ra.department_fine = pol.redispatch_fine if failed >= 3 else 0
+        out.append(ra)
+    return Assessment(out, leaves, when, warnings)
+
+
+def redispatch_events(data: RosterData, assessment: Assessment) -> list[Event]:
+    """The 重新下乡 events of rotations that failed every item (``roster replan`` reads them)."""
+    first = data.policy.first_quarter
+    out = []
+    for ra in assessment.rotations:
+        if not ra.redispatch:
+            continue
+        a = ra.rotation
+        q = first + a.quarter
+        reasons = "; ".join(f"{k}: {r.reason}" for k, r in ra.items.items())
+        out.append(Event(id=f"KH-{a.staff}-{q}", kind=EventKind.REDISPATCH, staff=a.staff,
+                         quarter=q, reason=f"考核三项不合格 ({reasons})", reported=a.end))
+    return out
+
+
+_ITEM_ZH = {"teaching": "授课", "rounds": "查房", "attendance": "考勤"}
+_LEAVE_NEED = {
+    "zh": {"approved": "卫生院批准", "phone": "电话报备", "written": "书面说明"},
+    "en": {"approved": "center approval", "phone": "phone note", "written": "written note"},
+}
+
+
+def assessment_tables(
+    data: RosterData, assessment: Assessment, *, lang: str = "zh"
+) -> dict[str, pd.DataFrame]:
+    """Sheets 考核结果 (one row per rotation), 请假检查 (leave records), 说明 (notes)."""
+    zh = lang == "zh"
+    staff = {s.id: s for s in data.staff}
+    depts = {d.id: d for d in data.departments}
+    centers = {c.id: c for c in data.centers}
+    first = data.policy.first_quarter
+    yes, no = ("是", "否") if zh else ("yes", "no")
+    rows = []
+    for ra in assessment.rotations:
+        a = ra.rotation
+        s = staff[a.staff]
+        row: dict[str, Any] = {
+            "季度" if zh else "quarter": str(first + a.quarter),
+            "卫生院" if zh else "health center": centers[a.center].label
+            if a.center in centers else "",
+            "工号" if zh else "staff id": a.staff,
+            "姓名" if zh else "name": s.label,
+            "科室" if zh else "department": depts[s.department].label,
+        }
+        for key, res in ra.items.items():
+            name = _ITEM_ZH[key] if zh else key
+            row[name] = ("合格" if res.passed else "不合格") if zh else (
+                "pass" if res.passed else "fail")
+            row[f"{name}{'依据' if zh else ' reason'}"] = res.reason
+        row.update({
+            "不合格项数" if zh else "items failed": len(ra.failed),
+            "扣除月数" if zh else "months deducted": ra.deduction_months,
+            "扣除补助(元)" if zh else "subsidy deducted (yuan)": ra.deduction,
+            "鉴定表" if zh else "appraisal form": yes if ra.appraisal_form else no,
+            "重新下乡" if zh else "re-dispatched": yes if ra.redispatch else no,
+            "科室罚款(元)" if zh else "department fine (yuan)": ra.department_fine,
+            "备注" if zh else "flags": "；".join(ra.flags),
+        })
+        rows.append(row)
+    leave_rows = []
+    for lc in assessment.leaves:
+        need = _LEAVE_NEED[lang]
+        leave_rows.append({
+            "工号" if zh else "staff id": lc.staff,
+            "姓名" if zh else "name": staff[lc.staff].label,
+            "季度" if zh else "quarter": "" if lc.quarter is None else str(first + lc.quarter),
+            "开始" if zh else "start": lc.start.isoformat(),
+            "结束" if zh else "end": lc.end.isoformat(),
+            "工作日数" if zh else "working days": lc.working_days,
+            "需要" if zh else "needs": "、".join(need[n] for n in lc.needs),
+            "缺少" if zh else "missing": "、".join(need[n] for n in lc.missing),
+            "手续" if zh else "documentation": ("齐全" if zh else "complete") if lc.documented
+            else ("不全" if zh else "MISSING"),
+            "位置" if zh else "where": str(lc.location),
+        })
+    notes = [{"内容" if zh else "text": w} for w in assessment.warnings]
+    return {
+        ("考核结果" if zh else "assessment"): pd.DataFrame(rows),
+        ("请假检查" if zh else "leave"): pd.DataFrame(leave_rows),
+        ("说明" if zh else "notes"): pd.DataFrame(notes),
+    }
+
+
+def write_assessment(
+    data: RosterData, assessment: Assessment, out_dir: str | Path, *, lang: str = "zh"
+) -> list[Path]:
+    """Write ``assessment.xlsx`` and ``redispatch_events.xlsx`` (the 事件 format; no rows when
+    nobody failed all three items) into ``out_dir``, all or nothing."""
+    from assignments.core.io import staged_output, write_excel, write_input_workbook
+    from assignments.roster.events import EVENT_SHEETS, event_records
+
+    with staged_output(out_dir) as stage:
+        write_excel(stage / "assessment.xlsx", assessment_tables(data, assessment, lang=lang))
+        write_input_workbook(stage / "redispatch_events.xlsx", EVENT_SHEETS,
+                             {"events": event_records(redispatch_events(data, assessment))})
+    return [Path(out_dir) / "assessment.xlsx", Path(out_dir) / "redispatch_events.xlsx"]
+
+
+def summary_lines(data: RosterData, assessment: Assessment, *, lang: str = "zh") -> list[str]:
+    """A printed summary: one line per rotation, then the totals."""
+    zh = lang == "zh"
+    staff = {s.id: s for s in data.staff}
+    first = data.policy.first_quarter
+    lines = []
+    for ra in assessment.rotations:
+        a = ra.rotation
+        marks = " ".join(
+            f"{_ITEM_ZH[k] if zh else k}{'✓' if r.passed else '✗'}" for k, r in ra.items.items()
+        )
+        tail = ""
+        if ra.failed:
+            tail = (f"  扣{ra.deduction_months}个月 {ra.deduction}元" if zh
+                    else f"  deduct {ra.deduction_months} month(s), {ra.deduction} yuan")
+            if not ra.appraisal_form:
+                tail += "，不予填写鉴定表" if zh else ", no appraisal form"
+            if ra.redispatch:
+                tail += (f"，重新下乡，科室罚款{ra.department_fine}元" if zh
+                         else f", re-dispatched, department fined {ra.department_fine} yuan")
+        lines.append(f"  {first + a.quarter} {staff[a.staff].label}: {marks}{tail}")
+    n_fail = sum(1 for ra in assessment.rotations if ra.failed)
+    lines.append(
+        (f"考核 {len(assessment.rotations)} 人次，不合格 {n_fail} 人次，"
+         f"请假手续不全 {sum(1 for x in assessment.leaves if not x.documented)} 条")
+        if zh else
+        (f"{len(assessment.rotations)} rotations assessed, {n_fail} with failed items, "
+         f"{sum(1 for x in assessment.leaves if not x.documented)} leave records undocumented")
+    )
+    lines += [("警告: " if zh else "Warning: ") + w for w in assessment.warnings]
+    return lines

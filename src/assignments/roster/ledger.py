@@ -1,0 +1,430 @@
+"""The money ledger of a rotation programme (DOMAIN §R "Money", seed 篇1 三(六), 四(三)–(六)).
+
+The single source of every money figure: each payment, deduction and fine is one
+:class:`Entry` (signed yuan: payments positive, deductions and fines negative), and every view —
+per person, department, quarter and year — is a sum of the same entries, so they reconcile by
+construction; :meth:`Ledger.reconcile` checks it from the views themselves.
+
+Entries (every figure a 方案 parameter):
+
+* 下乡补助 (subsidy): 22 days × 20 yuan × 3 months = 1,320 yuan per rotation, to the person;
+* 补助扣除 (deduction): 1 or 2 months of subsidy (440 yuan each) when assessment items fail;
+* 科室奖励 (reward): 1,000 yuan per person sent, to the department (not for a re-dispatch:
+  that seat repeats a failed rotation);
+* 拒派罚款 (refusal fine): 2,000 yuan (redacted in the source: a parameter) to a department
+  that refuses without cause (a 拒派 event);
+* 重新下乡罚款 (re-dispatch fine): 500 yuan to the department of a person who failed all three
+  items;
+* 调回罚款 (recall penalty): 40 yuan per working day away, to the person *and* to the
+  department (a 擅自调回 event: from 开始 to 结束, or to the end of the rotation).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+
+import pandas as pd
+
+from assignments.core.calendar import Quarter
+from assignments.core.errors import InputError, Issue, Location
+from assignments.roster.data import RosterData
+from assignments.roster.events import Event, EventKind, EventLog
+from assignments.roster.solution import Assignment
+
+__all__ = ["Entry", "EntryKind", "Ledger", "build_ledger", "write_ledger"]
+
+
+class EntryKind(str, Enum):
+    """What an entry is for."""
+
+    SUBSIDY = "subsidy"
+    DEDUCTION = "deduction"
+    REWARD = "reward"
+    REFUSAL_FINE = "refusal_fine"
+    REDISPATCH_FINE = "redispatch_fine"
+    RECALL_PERSON = "recall_person"
+    RECALL_DEPARTMENT = "recall_department"
+
+    @property
+    def payee(self) -> str:
+        """``"person"`` or ``"department"``."""
+        return "person" if self in _PERSON else "department"
+
+    def label(self, lang: str = "zh") -> str:
+        """Column name of the kind in the views (with the unit)."""
+        return _LABEL[lang][self]
+
+
+_PERSON = {EntryKind.SUBSIDY, EntryKind.DEDUCTION, EntryKind.RECALL_PERSON}
+_LABEL = {
+    "zh": {
+        EntryKind.SUBSIDY: "下乡补助(元)",
+        EntryKind.DEDUCTION: "补助扣除(元)",
+        EntryKind.REWARD: "科室奖励(元)",
+        EntryKind.REFUSAL_FINE: "拒派罚款(元)",
+        EntryKind.REDISPATCH_FINE: "重新下乡罚款(元)",
+        EntryKind.RECALL_PERSON: "调回罚款-个人(元)",
+        EntryKind.RECALL_DEPARTMENT: "调回罚款-科室(元)",
+    },
+    "en": {
+        EntryKind.SUBSIDY: "rural subsidy (yuan)",
+        EntryKind.DEDUCTION: "subsidy deducted (yuan)",
+        EntryKind.REWARD: "department reward (yuan)",
+        EntryKind.REFUSAL_FINE: "refusal fine (yuan)",
+        EntryKind.REDISPATCH_FINE: "re-dispatch fine (yuan)",
+        EntryKind.RECALL_PERSON: "recall penalty, person (yuan)",
+        EntryKind.RECALL_DEPARTMENT: "recall penalty, department (yuan)",
+    },
+}
+_PERSON_KINDS = [EntryKind.SUBSIDY, EntryKind.DEDUCTION, EntryKind.RECALL_PERSON]
+_DEPT_KINDS = [EntryKind.REWARD, EntryKind.REFUSAL_FINE, EntryKind.REDISPATCH_FINE,
+               EntryKind.RECALL_DEPARTMENT]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of the ledger.
+
+    Attributes
+    ----------
+    kind
+        What it is for; ``kind.payee`` says whether a person or a department receives or pays.
+    amount
+        Yuan, signed: payments positive, deductions and fines negative.
+    department
+        The department (of the person, for personal entries).
+    staff
+        The person, for personal entries and for rewards and fines about one person.
+    quarter
+        The quarter the money belongs to (the rotation's, or the event's).
+    source
+        What caused it: ``S01 2027Q1`` (a rotation), an event id, ``考核`` (the assessment).
+    note
+        How the amount was computed.
+    """
+
+    kind: EntryKind
+    amount: int
+    department: str
+    staff: str | None
+    quarter: Quarter
+    source: str
+    note: str = ""
+
+
+@dataclass
+class Ledger:
+    """All entries of a programme, and the views that must reconcile."""
+
+    data: RosterData
+    entries: list[Entry] = field(default_factory=list)
+    rotations: list[Assignment] = field(default_factory=list)
+
+    def total(self, kind: EntryKind | None = None) -> int:
+        """Sum of the entries (of one kind)."""
+        return sum(e.amount for e in self.entries if kind is None or e.kind is kind)
+
+    # ------------------------------------------------------------------ views
+    def _frame(self) -> pd.DataFrame:
+        rows = [
+            {"kind": e.kind, "amount": e.amount, "department": e.department, "staff": e.staff,
+             "year": e.quarter.year, "quarter": str(e.quarter)}
+            for e in self.entries
+        ]
+        return pd.DataFrame(rows, columns=["kind", "amount", "department", "staff", "year",
+                                           "quarter"])
+
+    def _pivot(self, frame: pd.DataFrame, keys: list[str], kinds: Sequence[EntryKind],
+               lang: str) -> pd.DataFrame:
+        out = (
+            frame.pivot_table(index=keys, columns="kind", values="amount", aggfunc="sum",
+                              fill_value=0, observed=True)
+            if not frame.empty else pd.DataFrame(index=pd.MultiIndex.from_tuples([], names=keys))
+        )
+        for k in kinds:
+            if k not in out.columns:
+                out[k] = 0
+        out = out[list(kinds)].astype(int)
+        out.columns = [k.label(lang) for k in kinds]
+        return out.reset_index()
+
+    def views(self, *, lang: str = "zh") -> dict[str, pd.DataFrame]:
+        """明细 (entries), 按人员, 按科室, 按季度, 按年度 and 核对 (reconciliation)."""
+        zh = lang == "zh"
+        staff = {s.id: s for s in self.data.staff}
+        depts = {d.id: d for d in self.data.departments}
+        total = "合计(元)" if zh else "total (yuan)"
+        frame = self._frame()
+        kinds = list(EntryKind)
+
+        entries = pd.DataFrame([
+            {
+                "年度" if zh else "year": e.quarter.year,
+                "季度" if zh else "quarter": str(e.quarter),
+                "类别" if zh else "kind": e.kind.label(lang).split("(")[0],
+                "对象" if zh else "payee": ("个人" if zh else "person") if e.kind.payee == "person"
+                else ("科室" if zh else "department"),
+                "工号" if zh else "staff id": e.staff or "",
+                "姓名" if zh else "name": staff[e.staff].label if e.staff in staff else "",
+                "科室" if zh else "department": depts[e.department].label,
+                "金额(元)" if zh else "amount (yuan)": e.amount,
+                "来源" if zh else "source": e.source,
+                "说明" if zh else "note": e.note,
+            }
+            for e in self.entries
+        ])
+
+        # per person: personal entries only
+        person_frame = frame[frame["kind"].isin(_PERSON_KINDS)]
+        person = self._pivot(person_frame, ["staff"], _PERSON_KINDS, lang)
+        rot_count = pd.Series([a.staff for a in self.rotations]).value_counts()
+        person.insert(1, "姓名" if zh else "name", [staff[s].label for s in person["staff"]])
+        person.insert(2, "科室" if zh else "department",
+                      [depts[staff[s].department].label for s in person["staff"]])
+        person.insert(3, "下乡人次" if zh else "rotations",
+                      [int(rot_count.get(s, 0)) for s in person["staff"]])
+        person[total] = person[[k.label(lang) for k in _PERSON_KINDS]].sum(axis=1)
+        person = person.rename(columns={"staff": "工号" if zh else "staff id"})
+
+        # per department: its own money and its people's, side by side
+        dept = self._pivot(frame, ["department"], kinds, lang)
+        sent = pd.Series([staff[a.staff].department for a in self.rotations
+                          if a.kind != "redo"]).value_counts()
+        dept.insert(1, "派出人次" if zh else "people sent",
+                    [int(sent.get(d, 0)) for d in dept["department"]])
+        dept["科室合计(元)" if zh else "department total (yuan)"] = dept[
+            [k.label(lang) for k in _DEPT_KINDS]].sum(axis=1)
+        dept["人员合计(元)" if zh else "people total (yuan)"] = dept[
+            [k.label(lang) for k in _PERSON_KINDS]].sum(axis=1)
+        dept[total] = dept[[k.label(lang) for k in kinds]].sum(axis=1)
+        dept["department"] = [depts[d].label for d in dept["department"]]
+        dept = dept.rename(columns={"department": "科室" if zh else "department"})
+
+        by_q = self._pivot(frame, ["year", "quarter"], kinds, lang)
+        by_q[total] = by_q[[k.label(lang) for k in kinds]].sum(axis=1)
+        by_q = by_q.rename(columns={"year": "年度" if zh else "year",
+                                    "quarter": "季度" if zh else "quarter"})
+        by_y = self._pivot(frame, ["year"], kinds, lang)
+        by_y[total] = by_y[[k.label(lang) for k in kinds]].sum(axis=1)
+        by_y = by_y.rename(columns={"year": "年度" if zh else "year"})
+
+        views = {
+            ("明细" if zh else "entries"): entries,
+            ("按人员" if zh else "by person"): _with_total(person, zh),
+            ("按科室" if zh else "by department"): _with_total(dept, zh),
+            ("按季度" if zh else "by quarter"): _with_total(by_q, zh),
+            ("按年度" if zh else "by year"): _with_total(by_y, zh),
+        }
+        views[("核对" if zh else "reconciliation")] = self._reconciliation(views, lang)
+        return views
+
+    def _reconciliation(self, views: dict[str, pd.DataFrame], lang: str) -> pd.DataFrame:
+        """Per kind and in total: the sum in every view, and whether they all agree."""
+        zh = lang == "zh"
+        names = list(views)
+        entries, person, dept, by_q, by_y = (views[n] for n in names[:5])
+        amount = "金额(元)" if zh else "amount (yuan)"
+        kind_col = "类别" if zh else "kind"
+
+        def body(df: pd.DataFrame) -> pd.DataFrame:
+            return df.iloc[:-1]  # without the totals row
+
+        rows = []
+        for k in [*EntryKind, None]:
+            if k is None:
+                label = "合计" if zh else "total"
+                from_entries = int(entries[amount].sum()) if not entries.empty else 0
+                col = "合计(元)" if zh else "total (yuan)"
+                person_part = int(body(person)[col].sum())
+                dept_own = int(body(dept)["科室合计(元)" if zh else "department total (yuan)"]
+                               .sum())
+                from_people = person_part + dept_own
+                from_dept = int(body(dept)[col].sum())
+                from_q = int(body(by_q)[col].sum())
+                from_y = int(body(by_y)[col].sum())
+                totals_row = int(by_y.iloc[-1][col])
+            else:
+                label = k.label(lang).split("(")[0]
+                from_entries = (
+                    int(entries.loc[entries[kind_col] == label, amount].sum())
+                    if not entries.empty else 0
+                )
+                col = k.label(lang)
+                from_people = int(body(person)[col].sum()) if k in _PERSON_KINDS else int(
+                    body(dept)[col].sum())
+                from_dept = int(body(dept)[col].sum())
+                from_q = int(body(by_q)[col].sum())
+                from_y = int(body(by_y)[col].sum())
+                totals_row = int(by_y.iloc[-1][col])
+            values = [from_entries, from_people, from_dept, from_q, from_y, totals_row]
+            rows.append({
+                "项目" if zh else "item": label,
+                "明细" if zh else "entries": from_entries,
+                "按人员+科室" if zh else "by person + department": from_people,
+                "按科室" if zh else "by department": from_dept,
+                "按季度" if zh else "by quarter": from_q,
+                "按年度" if zh else "by year": from_y,
+                "合计行" if zh else "totals row": totals_row,
+                "一致" if zh else "agree": ("是" if zh else "yes") if len(set(values)) == 1
+                else ("否" if zh else "NO"),
+            })
+        return pd.DataFrame(rows)
+
+    def reconcile(self) -> list[str]:
+        """Items whose sums differ between views (an empty list: everything adds up)."""
+        table = self.views(lang="en")["reconciliation"]
+        return [
+            f"{r['item']}: entries {r['entries']}, by person + department "
+            f"{r['by person + department']}, by department {r['by department']}, by quarter "
+            f"{r['by quarter']}, by year {r['by year']}, totals row {r['totals row']}"
+            for _, r in table.iterrows()
+            if r["agree"] != "yes"
+        ]
+
+
+def _with_total(df: pd.DataFrame, zh: bool) -> pd.DataFrame:
+    """Append a totals row (numbers summed, the first column says 合计)."""
+    if df.empty:
+        return df
+    row: dict[str, object] = {}
+    for i, c in enumerate(df.columns):
+        if i == 0:
+            row[c] = "合计" if zh else "total"
+        elif pd.api.types.is_numeric_dtype(df[c]) and c not in ("年度", "year"):
+            row[c] = int(df[c].sum())
+        else:
+            row[c] = ""
+    return pd.concat([df, pd.DataFrame([row])], ignore_index=True)
+
+
+def build_ledger(
+    data: RosterData,
+    rotations: Iterable[Assignment],
+    *,
+    assessment: object | None = None,
+    events: EventLog | Sequence[Event] = (),
+) -> Ledger:
+    """Every entry of the programme.
+
+    Parameters
+    ----------
+    data
+        The roster problem (its 方案 money parameters).
+    rotations
+        The roster's rotations (subsidies and rewards).
+    assessment
+        An :class:`assignments.roster.assess.Assessment` (deductions, re-dispatch fines).
+    events
+        Events: 擅自调回 (recall penalties) and 拒派 (refusal fines); others are ignored here.
+
+    Raises
+    ------
+    InputError
+        A recall of someone who is not on a rotation that day (located at the event).
+    """
+    pol = data.policy
+    first = pol.first_quarter
+    staff = {s.id: s for s in data.staff}
+    rots = sorted(rotations, key=lambda a: (a.quarter, a.staff))
+    ledger = Ledger(data, rotations=rots)
+    add = ledger.entries.append
+    per_month = pol.subsidy_per_month
+    for a in rots:
+        s = staff[a.staff]
+        q = first + a.quarter
+        add(Entry(EntryKind.SUBSIDY, pol.subsidy_per_rotation, s.department, s.id, q,
+                  f"{s.id} {q}",
+                  f"{pol.subsidy_days_per_month} days × {pol.subsidy_per_day} yuan × "
+                  f"{pol.subsidy_months} months"))
+        if a.kind != "redo":
+            add(Entry(EntryKind.REWARD, pol.reward_per_person, s.department, s.id, q,
+                      f"{s.id} {q}", "per person sent"))
+    if assessment is not None:
+        from assignments.roster.assess import Assessment
+
+        assert isinstance(assessment, Assessment)
+        for ra in assessment.rotations:
+            a = ra.rotation
+            s = staff[a.staff]
+            q = first + a.quarter
+            if ra.deduction:
+                add(Entry(EntryKind.DEDUCTION, -ra.deduction, s.department, s.id, q, "考核",
+                          f"{len(ra.failed)} item(s) failed ({', '.join(ra.failed)}): "
+                          f"{ra.deduction_months} month(s) × {per_month} yuan"))
+            if ra.department_fine:
+                add(Entry(EntryKind.REDISPATCH_FINE, -ra.department_fine, s.department, s.id, q,
+                          "考核", "all three items failed: the person is re-dispatched"))
+    log = events if isinstance(events, EventLog) else None
+    issues: list[Issue] = []
+    periods = data.periods()
+    for e in events.events if isinstance(events, EventLog) else events:
+        where = log.where(e.id) if log else Location(record=f"event '{e.id}'")
+        if e.kind is EventKind.REFUSAL:
+            assert e.department is not None and e.quarter is not None
+            add(Entry(EntryKind.REFUSAL_FINE, -pol.refusal_fine, e.department, None, e.quarter,
+                      e.id, "refused to send its turn without cause"
+                      + (f" ({e.reason})" if e.reason else "")))
+        elif e.kind is EventKind.RECALL:
+            assert e.staff is not None and e.start is not None
+            s = staff[e.staff]
+            a = next((r for r in rots if r.staff == s.id
+                      and periods[r.quarter][0] <= e.start <= periods[r.quarter][1]), None)
+            if a is None:
+                issues.append(Issue(where, f"{s.label} is not on a rotation on {e.start}, so "
+                                           "there is nothing to be recalled from"))
+                continue
+            end = min(e.end or periods[a.quarter][1], periods[a.quarter][1])
+            days = len(data.calendar.working_days(e.start, end))
+            amount = days * pol.recall_fine_per_day
+            q = first + a.quarter
+            note = f"{days} working days {e.start}–{end} × {pol.recall_fine_per_day} yuan"
+            add(Entry(EntryKind.RECALL_PERSON, -amount, s.department, s.id, q, e.id, note))
+            add(Entry(EntryKind.RECALL_DEPARTMENT, -amount, s.department, s.id, q, e.id, note))
+    if issues:
+        raise InputError(issues)
+    return ledger
+
+
+def write_ledger(ledger: Ledger, out_dir: str | Path, *, lang: str = "zh") -> list[Path]:
+    """Write ``ledger.xlsx`` (the views and the reconciliation) into ``out_dir``."""
+    from assignments.core.io import staged_output, write_excel
+
+    with staged_output(out_dir) as stage:
+        write_excel(stage / "ledger.xlsx", ledger.views(lang=lang))
+    return [Path(out_dir) / "ledger.xlsx"]
+
+
+def rotation_money(
+    data: RosterData, rotations: Iterable[Assignment], *, lang: str = "zh"
+) -> pd.DataFrame:
+    """Planned money per rotation (subsidy and reward), from the ledger: the 费用 sheet of
+    ``roster solve``."""
+    ledger = build_ledger(data, rotations)
+    staff = {s.id: s for s in data.staff}
+    depts = {d.id: d for d in data.departments}
+    zh = lang == "zh"
+    by_source: dict[str, dict[EntryKind, int]] = {}
+    for e in ledger.entries:
+        by_source.setdefault(e.source, {}).setdefault(e.kind, 0)
+        by_source[e.source][e.kind] += e.amount
+    rows = []
+    for a in ledger.rotations:
+        s = staff[a.staff]
+        q = data.policy.first_quarter + a.quarter
+        money = by_source[f"{s.id} {q}"]
+        subsidy = money.get(EntryKind.SUBSIDY, 0)
+        reward = money.get(EntryKind.REWARD, 0)
+        rows.append({
+            "年度" if zh else "year": q.year,
+            "季度" if zh else "quarter": str(q),
+            "工号" if zh else "staff id": a.staff,
+            "姓名" if zh else "name": s.label,
+            "科室" if zh else "department": depts[s.department].label,
+            EntryKind.SUBSIDY.label(lang): subsidy,
+            EntryKind.REWARD.label(lang): reward,
+            "合计(元)" if zh else "total (yuan)": subsidy + reward,
+        })
+    return pd.DataFrame(rows)
