@@ -103,6 +103,76 @@ TINY: Records = {
 }
 """The hand-checkable instance (docs/mentoring.md works it out)."""
 
+
+def _school(sid: str, name: str, area: str, weak: str, lon: float, lat: float,
+            **kw: Any) -> dict[str, Any]:
+    return {"id": sid, "name": name, "area": area, "weak": weak, "lon": lon, "lat": lat, **kw}
+
+
+SCHOOLS_DEMO: Records = {
+    "schools": [
+        # one to one: four urban quality schools, four rural weak schools
+        _school("U1", "城关一小", "城区", "否", 104.06, 30.66, category="小学", students=2200,
+                strengths="数学、英语"),
+        _school("U2", "实验小学", "城区", "否", 104.08, 30.67, category="小学", students=1800,
+                strengths="语文、科学"),
+        _school("U3", "城关中学", "城区", "否", 104.05, 30.68, category="初中", students=1600,
+                strengths="物理、英语"),
+        _school("U4", "育才中学", "城区", "否", 104.07, 30.65, category="初中", students=1400,
+                strengths="数学、化学"),
+        _school("R1", "青山村小", "农村", "是", 104.20, 30.75, category="小学", students=180,
+                needs="英语、数学", partners="U1"),
+        _school("R2", "石桥小学", "农村", "是", 104.25, 30.60, category="小学", students=260,
+                needs="科学"),
+        _school("R3", "白沙中学", "农村", "是", 104.15, 30.80, category="初中", students=420,
+                needs="物理、化学"),
+        _school("R4", "河口中学", "农村", "是", 104.30, 30.70, category="初中", students=380,
+                needs="数学"),
+        # 1+1+1: higher-vocational colleges, demonstration secondary vocational schools, and
+        # poor-county vocational schools
+        _school("H1", "市职业技术学院", "城区", "否", 104.00, 30.60, category="高职",
+                strengths="护理、机电"),
+        _school("H2", "交通职业学院", "城区", "否", 104.10, 30.62, category="高职",
+                strengths="汽修、物流"),
+        _school("D1", "第一职业中学", "城区", "否", 104.03, 30.64, category="示范中职",
+                strengths="机电、护理"),
+        _school("D2", "城南职业中学", "城区", "否", 104.09, 30.58, category="示范中职",
+                strengths="汽修、电商"),
+        _school("V1", "青山县职业中学", "农村", "是", 104.60, 31.00, category="中职",
+                needs="护理、机电"),
+        _school("V2", "石桥县职业中学", "农村", "是", 104.70, 30.40, category="中职",
+                needs="汽修、物流"),
+        _school("V3", "河口县职教中心", "农村", "是", 104.40, 30.90, category="中职",
+                needs="电商"),
+    ],
+    "teachers": [
+        {"id": "P01", "name": "王磊", "school": "U1", "subjects": "英语", "grade_band": "小学",
+         "years": 12, "roles": "县级骨干教师", "placement": "是", "placement_term": "学年"},
+        {"id": "P02", "name": "李娜", "school": "U1", "subjects": "数学", "grade_band": "小学",
+         "years": 8, "placement": "是", "placement_term": "学期"},
+        {"id": "P03", "name": "张伟", "school": "U2", "subjects": "语文", "grade_band": "小学",
+         "years": 15, "roles": "市级骨干教师", "placement": "是"},
+        {"id": "P04", "name": "刘洋", "school": "U3", "subjects": "物理", "grade_band": "初中",
+         "years": 6, "placement": "是", "placement_term": "学年"},
+        {"id": "P05", "name": "陈静", "school": "U3", "subjects": "英语", "grade_band": "初中",
+         "years": 20, "roles": "学科带头人", "placement": "是", "placement_term": "学期"},
+        {"id": "P06", "name": "杨帆", "school": "U4", "subjects": "数学", "grade_band": "初中",
+         "years": 4, "placement": "是"},
+        {"id": "P07", "name": "赵敏", "school": "U4", "subjects": "化学", "grade_band": "初中",
+         "years": 9, "placement": "否"},
+        {"id": "P08", "name": "周杰", "school": "U2", "subjects": "英语", "grade_band": "小学",
+         "years": 3, "placement": "是", "placement_term": "学期"},
+    ],
+    "demand": [
+        {"school": "R1", "subject": "英语", "number": 1, "term": "学年", "grade_band": "小学"},
+        {"school": "R2", "subject": "数学", "number": 1, "term": "学期", "grade_band": "小学"},
+        {"school": "R3", "subject": "物理", "number": 1, "term": "学年", "grade_band": "初中"},
+        {"school": "R4", "subject": "英语", "number": 2, "term": "学期", "grade_band": "初中"},
+        {"school": "R3", "subject": "化学", "number": 1, "term": "学期", "grade_band": "初中"},
+    ],
+}
+"""A small demonstration of school pairing, 1+1+1 groups and placement (docs/mentoring.md)."""
+
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"  # noqa: E501
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红鹏辉建文林波宁欣怡晨浩然宇轩梓涵子萱雨彤诗琪嘉豪俊杰思远博文家乐志强海燕春梅秋菊冬雪晓东晓红丹丹亮亮"  # noqa: E501
 SUBJECTS = {
@@ -288,7 +358,7 @@ def write(path: Path, records: Records) -> Path:
 def main(argv: list[str] | None = None) -> None:
     """Command line: ``tiny``, ``district``, ``city`` or ``custom``."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("kind", choices=["tiny", "district", "city", "custom"])
+    ap.add_argument("kind", choices=["tiny", "schools", "district", "city", "custom"])
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--seed", type=int, default=None)
     ap.add_argument("--schools", type=int, default=40)
@@ -296,6 +366,8 @@ def main(argv: list[str] | None = None) -> None:
     args = ap.parse_args(argv)
     if args.kind == "tiny":
         records = TINY
+    elif args.kind == "schools":
+        records = SCHOOLS_DEMO
     elif args.kind == "custom":
         records = generate(schools=args.schools, teachers=args.teachers,
                            seed=1 if args.seed is None else args.seed)

@@ -133,12 +133,10 @@ def build_problem(data: MentoringData) -> MentorProblem:
         for s in t.subjects:
             by_subject.setdefault(s, []).append(i)
     subj_arr = {s: np.array(v, dtype=np.int64) for s, v in by_subject.items()}
-    related_of: dict[str, set[str]] = {}
+    related_of: dict[str, list[str]] = {}  # mentee subject -> mentors' related subjects
     if p.subject_rule == "related":
-        for s in by_subject:
-            g = data.groups.get(s)
-            related_of[s] = {x for x in by_subject if x != s and g is not None
-                             and data.groups.get(x) == g}
+        for s in {x for t in mentees for x in t.subjects}:
+            related_of[s] = [x for x in by_subject if x != s and data.related(s, x)]
 
     forbidden = {(f.mentor, f.mentee) for f in data.forbidden}
     good_past = {(q.mentor, q.mentee) for q in data.past if q.rating is not Rating.POOR}

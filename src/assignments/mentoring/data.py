@@ -16,6 +16,7 @@ import math
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
+from dataclasses import replace as dc_replace
 from enum import Enum
 from pathlib import Path
 from typing import Any, Literal
@@ -1075,13 +1076,19 @@ def _policy(issues: list[Issue], table: Table | None) -> Policy:
     return policy
 
 
-def read_mentoring(path: str | Path) -> MentoringData:
+def read_mentoring(
+    path: str | Path, *, required: tuple[str, ...] = ("schools", "teachers")
+) -> MentoringData:
     """Read and validate a mentoring workbook (or CSV folder / JSON / YAML).
 
     Parameters
     ----------
     path
         The input file or folder.
+    required
+        Sheet keys that must be present: ``("schools", "teachers")`` for pairing teachers,
+        ``("schools",)`` for school pairing, ``("schools", "teachers", "demand")`` for
+        teacher placement.
 
     Returns
     -------
@@ -1093,7 +1100,8 @@ def read_mentoring(path: str | Path) -> MentoringData:
     InputError
         With every problem of the file, each naming file, sheet, row, column and record.
     """
-    tables = read_tables(path, SHEETS)
+    specs = [dc_replace(s, required=s.key in required) for s in SHEETS]
+    tables = read_tables(path, specs)
     issues: list[Issue] = []
     notices: list[Issue] = []
     policy = _policy(issues, tables.get("policy"))
@@ -1258,7 +1266,7 @@ def read_mentoring(path: str | Path) -> MentoringData:
     lesson_map: dict[str, frozenset[tuple[int, int]]] | None = None
     if "timetable" in tables:
         lesson_map = {tid: frozenset(s) for tid, s in slots.items()}
-    else:
+    elif "teachers" in required and "demand" not in required:
         notices.append(Issue(Location(str(path)),
                              "no 课表 (timetable) sheet: rule M4 (observation possible) is "
                              "checked for travel only, not for free periods"))

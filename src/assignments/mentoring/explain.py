@@ -13,13 +13,20 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable
 
 from assignments.mentoring.candidates import MentorProblem
 from assignments.mentoring.data import MentoringData, Teacher
 from assignments.mentoring.problem import Pairing, PairingProblem
 from assignments.mentoring.solution import pair_violations
 
-__all__ = ["explain_forced", "forced_conflicts", "gap_infeasible", "unpaired_reasons"]
+__all__ = [
+    "capacity_reasons",
+    "explain_forced",
+    "forced_conflicts",
+    "gap_infeasible",
+    "unpaired_reasons",
+]
 
 
 def forced_conflicts(problem: PairingProblem) -> list[str]:
@@ -167,48 +174,77 @@ def _why_no_candidate(data: MentoringData, e: Teacher) -> str:
     return f"no allowed mentor among the {n} qualified {subj} mentors: " + "; ".join(parts)
 
 
-def unpaired_reasons(mp: MentorProblem, pairing: Pairing) -> dict[str, str]:
-    """Mentee id -> why they are left unpaired, for every mentee without a mentor."""
-    data, p = mp.data, mp.problem
+def capacity_reasons(
+    problem: PairingProblem,
+    pairing: Pairing,
+    *,
+    label: Callable[[int], str] | None = None,
+    load_text: Callable[[int], str] = str,
+    no_candidate: Callable[[int], str] | None = None,
+    unit: str = "mentees",
+) -> dict[int, str]:
+    """Mentee index -> why they are unpaired: no candidate pair, all candidate mentors full
+    (head count or load), or not chosen although a mentor had room.
+
+    Parameters
+    ----------
+    label
+        Mentor index -> name in messages (default: the mentor id).
+    load_text
+        Formats a load (e.g. minutes as hours).
+    no_candidate
+        Mentee index -> the reason when they have no candidate pair at all.
+    unit
+        What a mentor's head count counts ("mentees", "places").
+    """
+    p = problem
+    name = label or (lambda i: p.mentors[i])
     chosen = pairing.mentor_of(p)
     heads: Counter[int] = Counter()
-    minutes: Counter[int] = Counter()
+    used: Counter[int] = Counter()
     for k in pairing.chosen:
         c = p.candidates[k]
         heads[c.mentor] += 1
-        minutes[c.mentor] += c.load
+        used[c.mentor] += c.load
     by_mentee = p.by_mentee()
-    out: dict[str, str] = {}
-    for e, tid in enumerate(p.mentees):
+    out: dict[int, str] = {}
+    for e, ks in enumerate(by_mentee):
         if e in chosen:
             continue
-        t = data.teacher[tid]
-        ks = by_mentee[e]
         if not ks:
-            out[tid] = _why_no_candidate(data, t)
+            out[e] = no_candidate(e) if no_candidate else "no candidate pair"
             continue
         full, short, free = [], [], []
         for k in ks:
             c = p.candidates[k]
-            mentor = data.teacher[p.mentors[c.mentor]]
-            cap = data.capacity(mentor)
-            budget = data.hour_budget(mentor)
-            if heads[c.mentor] >= cap:
-                full.append(f"{mentor.label} ({heads[c.mentor]}/{cap} mentees)")
-            elif minutes[c.mentor] + c.load > budget:
-                short.append(f"{mentor.label} ({minutes[c.mentor] / 60:.1f}/{budget / 60:.1f} h "
-                             f"used, the pair needs {c.load / 60:.1f} h)")
+            cap, budget = p.capacity[c.mentor], p.budget[c.mentor]
+            if cap is not None and heads[c.mentor] >= cap:
+                full.append(f"{name(c.mentor)} ({heads[c.mentor]}/{cap} {unit})")
+            elif budget is not None and used[c.mentor] + c.load > budget:
+                short.append(f"{name(c.mentor)} ({load_text(used[c.mentor])}/"
+                             f"{load_text(budget)} used, the pair needs {load_text(c.load)})")
             else:
-                free.append(mentor.label)
+                free.append(name(c.mentor))
         if not free:
             listed = (full + short)[:4]
             more = len(full) + len(short) - len(listed)
-            out[tid] = (f"all capacity used: the {len(ks)} possible mentor"
-                        f"{'s are' if len(ks) > 1 else ' is'} taken: " + ", ".join(listed)
-                        + (f" … (+{more})" if more > 0 else ""))
+            out[e] = (f"all capacity used: the {len(ks)} possible mentor"
+                      f"{'s are' if len(ks) > 1 else ' is'} taken: " + ", ".join(listed)
+                      + (f" … (+{more})" if more > 0 else ""))
         else:
-            out[tid] = ("not chosen: " + ", ".join(free[:3])
-                        + " had room, but pairing would not improve the objective "
-                        "(or the time limit stopped the search)")
+            out[e] = ("not chosen: " + ", ".join(free[:3])
+                      + " had room, but pairing would not improve the objective "
+                      "(or the time limit stopped the search)")
     return out
 
+
+def unpaired_reasons(mp: MentorProblem, pairing: Pairing) -> dict[str, str]:
+    """Mentee id -> why they are left unpaired, for every mentee without a mentor."""
+    data, p = mp.data, mp.problem
+    reasons = capacity_reasons(
+        p, pairing,
+        label=lambda i: data.teacher[p.mentors[i]].label,
+        load_text=lambda minutes: f"{minutes / 60:.1f} h",
+        no_candidate=lambda e: _why_no_candidate(data, data.teacher[p.mentees[e]]),
+    )
+    return {p.mentees[e]: text for e, text in reasons.items()}

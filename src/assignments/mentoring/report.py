@@ -19,6 +19,7 @@ from assignments.core.io import staged_output, write_csv_folder, write_excel, wr
 from assignments.core.solver import Result
 from assignments.mentoring.candidates import COMPONENTS
 from assignments.mentoring.data import MentoringData, weekday_label
+from assignments.mentoring.problem import Pairing, PairingProblem
 from assignments.mentoring.solution import (
     MentorSolution,
     observation_slots,
@@ -26,7 +27,18 @@ from assignments.mentoring.solution import (
     pair_score,
 )
 
-__all__ = ["mentoring_tables", "periods_text", "result_json", "summary_lines", "write_outputs"]
+__all__ = [
+    "BATCH_HEADER",
+    "mentoring_tables",
+    "pairing_json",
+    "pairing_tables",
+    "periods_text",
+    "result_json",
+    "result_row",
+    "summary_lines",
+    "write_outputs",
+    "write_tables",
+]
 
 _SHEETS = {
     "zh": {"pairs": "结对", "loads": "师傅负荷", "unpaired": "未结对", "schools": "学校汇总",
@@ -340,3 +352,116 @@ def summary_lines(
     if len(result.warnings) > 20:
         lines.append(f"… {len(result.warnings) - 20} more warnings in 说明 / notes")
     return lines
+
+
+# ------------------------------------------------------------------ generic pairing problems
+
+
+def pairing_tables(
+    problem: PairingProblem,
+    result: Result[Pairing],
+    *,
+    names: dict[str, str] | None = None,
+    score_scale: int = 1,
+    load_scale: int = 1,
+    lang: str = "zh",
+) -> dict[str, pd.DataFrame]:
+    """Tables of a generic pairing (generic files, GAP, schools, placement): pairs, mentor
+    loads, unpaired mentees with reasons, notes. Scores and loads are shown in the user's
+    units (divided by their scale)."""
+    from assignments.mentoring.explain import capacity_reasons
+
+    names = names or {}
+    zh = lang == "zh"
+    p = problem
+    pairing = result.solution
+    head = {"mentor": "师傅" if zh else "mentor", "mentee": "徒弟" if zh else "mentee",
+            "name": "姓名" if zh else "name", "score": "分数" if zh else "score",
+            "load": "负荷" if zh else "load", "forced": "指定" if zh else "forced",
+            "count": "人数" if zh else "mentees", "cap": "人数上限" if zh else "capacity",
+            "budget": "负荷上限" if zh else "budget", "mandatory": "必须结对" if zh
+            else "mandatory", "reason": "未结对原因" if zh else "reason"}
+
+    def num(v: int, scale: int) -> float | int:
+        return v if scale == 1 else v / scale
+
+    rows, load_rows, un_rows = [], [], []
+    if pairing is not None:
+        heads = [0] * len(p.mentors)
+        used = [0] * len(p.mentors)
+        for k in pairing.chosen:
+            c = p.candidates[k]
+            heads[c.mentor] += 1
+            used[c.mentor] += c.load
+            m, e = p.mentors[c.mentor], p.mentees[c.mentee]
+            rows.append({head["mentor"]: m, head["name"]: names.get(m, ""), head["mentee"]: e,
+                         f"{head['mentee']}{head['name']}" if zh else "mentee name":
+                         names.get(e, ""),
+                         head["score"]: num(c.score, score_scale),
+                         head["load"]: num(c.load, load_scale),
+                         head["forced"]: _yes((c.mentor, c.mentee) in p.forced, lang)})
+        for i, m in enumerate(p.mentors):
+            load_rows.append({head["mentor"]: m, head["name"]: names.get(m, ""),
+                              head["count"]: heads[i], head["cap"]: p.capacity[i],
+                              head["load"]: num(used[i], load_scale),
+                              head["budget"]: None if p.budget[i] is None
+                              else num(p.budget[i] or 0, load_scale)})
+        reasons = capacity_reasons(p, pairing, load_text=lambda v: f"{num(v, load_scale):g}")
+        for e, text in reasons.items():
+            un_rows.append({head["mentee"]: p.mentees[e], head["name"]: names.get(p.mentees[e], ""),
+                            head["mandatory"]: _yes(p.is_mandatory(e), lang),
+                            head["reason"]: text})
+    notes = [{"type": "目标" if zh else "objective", "text": f"{k}: {v:g}"}
+             for k, v in result.objectives.items()]
+    notes += [{"type": "说明" if zh else "explanation", "text": x} for x in result.explanation]
+    notes += [{"type": "警告" if zh else "warning", "text": x} for x in result.warnings]
+    if score_scale != 1 or load_scale != 1:
+        notes.append({"type": "单位" if zh else "units",
+                      "text": f"solver units: score × {score_scale}, load × {load_scale}"})
+    sheets = _SHEETS[lang]
+    return {sheets["pairs"]: pd.DataFrame(rows), sheets["loads"]: pd.DataFrame(load_rows),
+            sheets["unpaired"]: pd.DataFrame(un_rows),
+            sheets["notes"]: pd.DataFrame(notes).rename(
+                columns={"type": _h("type", lang), "text": _h("text", lang)})}
+
+
+def pairing_json(problem: PairingProblem, result: Result[Pairing], *, score_scale: int = 1,
+                 load_scale: int = 1) -> dict[str, Any]:
+    """Machine-readable result of a generic pairing."""
+    out: dict[str, Any] = {"model": "pairing", "instance": problem.name, **result.summary(),
+                           "warnings": result.warnings, "explanation": result.explanation,
+                           "score_scale": score_scale, "load_scale": load_scale}
+    if result.solution is not None:
+        out["pairs"] = [
+            {"mentor": problem.mentors[c.mentor], "mentee": problem.mentees[c.mentee],
+             "score": problem.candidates[k].score / score_scale,
+             "load": problem.candidates[k].load / load_scale}
+            for k in result.solution.chosen for c in [problem.candidates[k]]
+        ]
+    return out
+
+
+def write_tables(
+    out_dir: str | Path, tables: dict[str, pd.DataFrame], data: dict[str, Any], *,
+    workbook: str = "pairs.xlsx",
+) -> list[Path]:
+    """Write a workbook, its CSV folder and result.json atomically."""
+    out = Path(out_dir)
+    with staged_output(out) as stage:
+        write_json(stage / "result.json", data)
+        write_excel(stage / workbook, tables)
+        write_csv_folder(stage / "csv", tables)
+    return [out / "result.json", out / workbook, out / "csv"]
+
+
+def result_row(name: str, result: Result[Any]) -> str:
+    """One line of a batch table: instance, status, objective, bound, gap, time."""
+    obj = "—" if result.objective is None else f"{result.objective:,.0f}"
+    bound = "—" if result.bound is None else f"{result.bound:,.0f}"
+    gap = "—" if result.gap is None else f"{100 * result.gap:.2f}%"
+    return (f"{name:<14} {result.status.value:<10} {obj:>12} {bound:>12} {gap:>8} "
+            f"{result.runtime:>8.2f}s")
+
+
+BATCH_HEADER = (f"{'Instance':<14} {'Status':<10} {'Objective':>12} {'Bound':>12} {'Gap':>8} "
+                f"{'Time':>9}")

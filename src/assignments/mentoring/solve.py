@@ -352,6 +352,22 @@ def solve(
         if recomputed[n] != v:
             raise SolutionCheckError(f"objective level '{n}': engine {v}, checker {recomputed[n]}")
     explanation = []
+    if data.preferences:
+        from assignments.mentoring.stable import (
+            blocking_pairs,
+            describe_blocking,
+            pairing_of,
+            teacher_preferences,
+        )
+
+        prefs = teacher_preferences(mp)
+        blocks = blocking_pairs(p, pairing_of(p, [(x.mentor, x.mentee) for x in sol.pairs]),
+                                prefs, stated_only=True)
+        res.stats["blocking_pairs"] = len(blocks)
+        if blocks:
+            explanation.append(f"stability check: {len(blocks)} blocking pair(s) among the "
+                               "stated wishes (意愿)")
+            explanation += describe_blocking(mp, blocks)
     unpaired_mandatory = [e for e in sol.unpaired if data.is_mandatory(data.teacher[e])]
     if unpaired_mandatory:
         explanation.append(f"{len(unpaired_mandatory)} mandatory mentee(s) left unpaired; "

@@ -1,0 +1,282 @@
+"""Stable matching with capacities (hospital–resident), and the blocking-pair check.
+
+Mentees propose (deferred acceptance, Gale–Shapley / Roth's hospital–resident algorithm): each
+free mentee proposes to the best mentor on their list who has not rejected them; a mentor
+holds the proposals they like best within their capacity — head count *and* hour budget —
+and rejects the rest, least liked first. With head-count capacities only, the result is the
+mentee-optimal stable matching; hour budgets are honoured greedily (a matching that fits every
+budget may then still have blocking pairs, and :func:`blocking_pairs` lists them).
+
+Preference lists: for teachers, the wishes of the 意愿 sheet come first (by rank), then every
+other allowed pair by its quality score; without wishes, lists follow the scores. Only allowed
+(candidate) pairs are acceptable. Forced pairs are fixed before the market opens.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assignments.core.solver import Result
+from assignments.mentoring.candidates import MentorProblem
+from assignments.mentoring.problem import Pairing, PairingProblem
+from assignments.mentoring.solution import MentorSolution
+
+__all__ = [
+    "Preferences",
+    "blocking_pairs",
+    "describe_blocking",
+    "pairing_of",
+    "score_preferences",
+    "stable_compare",
+    "stable_matching",
+    "teacher_preferences",
+]
+
+
+@dataclass
+class Preferences:
+    """Ranked lists, best first, over candidate pairs only.
+
+    Attributes
+    ----------
+    mentee
+        Per mentee index: mentor indices.
+    mentor
+        Per mentor index: mentee indices.
+    stated
+        (mentor, mentee) pairs that someone named in a wish (the rest follow the scores).
+    """
+
+    mentee: list[list[int]]
+    mentor: list[list[int]]
+    stated: set[tuple[int, int]]
+
+    def rank_of_mentor(self) -> list[dict[int, int]]:
+        """Per mentee: mentor -> position in their list."""
+        return [{m: r for r, m in enumerate(lst)} for lst in self.mentee]
+
+    def rank_of_mentee(self) -> list[dict[int, int]]:
+        """Per mentor: mentee -> position in their list."""
+        return [{e: r for r, e in enumerate(lst)} for lst in self.mentor]
+
+
+def score_preferences(
+    problem: PairingProblem,
+    mentee_first: dict[int, list[int]] | None = None,
+    mentor_first: dict[int, list[int]] | None = None,
+) -> Preferences:
+    """Lists by pair score (better first; ties by lower load, then index), after the given
+    stated prefixes."""
+    p = problem
+    sign = 1 if p.sense == "max" else -1
+    mentee_first = mentee_first or {}
+    mentor_first = mentor_first or {}
+    by_e: list[list[int]] = [[] for _ in p.mentees]
+    by_m: list[list[int]] = [[] for _ in p.mentors]
+    for k, c in enumerate(p.candidates):
+        by_e[c.mentee].append(k)
+        by_m[c.mentor].append(k)
+
+    def order(ks: list[int], first: list[int], key_of: str) -> list[int]:
+        allowed = {getattr(p.candidates[k], key_of): k for k in ks}
+        head = [x for x in first if x in allowed]
+        rest = sorted((k for k in ks if getattr(p.candidates[k], key_of) not in set(head)),
+                      key=lambda k: (-sign * p.candidates[k].score, p.candidates[k].load,
+                                     getattr(p.candidates[k], key_of)))
+        return head + [getattr(p.candidates[k], key_of) for k in rest]
+
+    mentee = [order(ks, mentee_first.get(e, []), "mentor") for e, ks in enumerate(by_e)]
+    mentor = [order(ks, mentor_first.get(i, []), "mentee") for i, ks in enumerate(by_m)]
+    stated = {(i, e) for e, lst in mentee_first.items() for i in lst}
+    stated |= {(i, e) for i, lst in mentor_first.items() for e in lst}
+    return Preferences(mentee, mentor, stated)
+
+
+def teacher_preferences(mp: MentorProblem) -> Preferences:
+    """The 意愿 sheet's wishes first (by rank), then the other allowed pairs by score."""
+    p = mp.problem
+    mi = {t: i for i, t in enumerate(p.mentors)}
+    ei = {t: e for e, t in enumerate(p.mentees)}
+    mentee_first: dict[int, list[tuple[int, int]]] = {}
+    mentor_first: dict[int, list[tuple[int, int]]] = {}
+    for w in mp.data.preferences:
+        if w.teacher in ei and w.target in mi:
+            mentee_first.setdefault(ei[w.teacher], []).append((w.rank, mi[w.target]))
+        elif w.teacher in mi and w.target in ei:
+            mentor_first.setdefault(mi[w.teacher], []).append((w.rank, ei[w.target]))
+    return score_preferences(
+        p,
+        {e: [x for _r, x in sorted(v)] for e, v in mentee_first.items()},
+        {i: [x for _r, x in sorted(v)] for i, v in mentor_first.items()},
+    )
+
+
+def stable_matching(problem: PairingProblem, prefs: Preferences) -> Pairing:
+    """Mentee-proposing deferred acceptance with head-count and budget capacities."""
+    p = problem
+    index = p.index()
+    rank = prefs.rank_of_mentee()
+    heads = [0 if c is None else c for c in p.capacity]
+    unlimited = [c is None for c in p.capacity]
+    budget = [b for b in p.budget]
+    held: list[list[int]] = [[] for _ in p.mentors]
+    fixed: set[int] = set()
+    for i, e in sorted(p.forced):
+        if (i, e) not in index:
+            continue
+        fixed.add(e)
+        if not unlimited[i]:
+            heads[i] -= 1
+        if budget[i] is not None:
+            budget[i] = (budget[i] or 0) - p.candidates[index[(i, e)]].load
+    nxt = [0] * len(p.mentees)
+    free = [e for e in range(len(p.mentees)) if e not in fixed]
+    while free:
+        e = free.pop()
+        lst = prefs.mentee[e]
+        if nxt[e] >= len(lst):
+            continue
+        i = lst[nxt[e]]
+        nxt[e] += 1
+        held[i].append(e)
+        held[i].sort(key=lambda x: rank[i][x])
+        while held[i] and (
+            (not unlimited[i] and len(held[i]) > heads[i])
+            or (budget[i] is not None
+                and sum(p.candidates[index[(i, x)]].load for x in held[i]) > (budget[i] or 0))
+        ):
+            free.append(held[i].pop())
+    chosen = [index[(i, e)] for i in range(len(p.mentors)) for e in held[i]]
+    chosen += [index[pair] for pair in p.forced if pair in index]
+    return Pairing(sorted(chosen))
+
+
+def blocking_pairs(
+    problem: PairingProblem, pairing: Pairing, prefs: Preferences, *, stated_only: bool = False
+) -> list[tuple[int, int]]:
+    """Pairs (mentor, mentee) that would both rather be together than as they are.
+
+    The mentee prefers the mentor to their own (or has none); the mentor has room for them
+    (head count and budget) or prefers them to a mentee of theirs whose place they could take
+    within the budget. Forced pairs are never broken. With ``stated_only``, only pairs one of
+    them named in a wish are reported.
+    """
+    p = problem
+    index = p.index()
+    r_e = prefs.rank_of_mentor()
+    r_m = prefs.rank_of_mentee()
+    mentor_of = pairing.mentor_of(p)
+    mine: list[list[int]] = [[] for _ in p.mentors]
+    used = [0] * len(p.mentors)
+    for k in pairing.chosen:
+        c = p.candidates[k]
+        mine[c.mentor].append(c.mentee)
+        used[c.mentor] += c.load
+    out = []
+    for c in p.candidates:
+        i, e = c.mentor, c.mentee
+        if mentor_of.get(e) == i or (stated_only and (i, e) not in prefs.stated):
+            continue
+        current = mentor_of.get(e)
+        if current is not None and ((current, e) in p.forced or r_e[e][i] >= r_e[e][current]):
+            continue
+        cap, budget = p.capacity[i], p.budget[i]
+        room = (cap is None or len(mine[i]) < cap) and (budget is None
+                                                         or used[i] + c.load <= budget)
+        swap = any(
+            r_m[i][e] < r_m[i][x] and (i, x) not in p.forced
+            and (budget is None or used[i] - p.candidates[index[(i, x)]].load + c.load <= budget)
+            for x in mine[i]
+        )
+        if room or swap:
+            out.append((i, e))
+    return out
+
+
+def pairing_of(problem: PairingProblem, pairs: list[tuple[str, str]]) -> Pairing:
+    """The :class:`Pairing` of (mentor id, mentee id) pairs."""
+    mi = {t: i for i, t in enumerate(problem.mentors)}
+    ei = {t: e for e, t in enumerate(problem.mentees)}
+    index = problem.index()
+    return Pairing(sorted(index[(mi[m], ei[e])] for m, e in pairs))
+
+
+def describe_blocking(mp: MentorProblem, blocks: list[tuple[int, int]], limit: int = 10
+                      ) -> list[str]:
+    """Blocking pairs in words."""
+    data, p = mp.data, mp.problem
+    out = []
+    for i, e in blocks[:limit]:
+        m, t = data.teacher[p.mentors[i]], data.teacher[p.mentees[e]]
+        out.append(f"blocking pair: {m.label} ({m.id}) and {t.label} ({t.id}) would both rather "
+                   "be paired together")
+    if len(blocks) > limit:
+        out.append(f"… and {len(blocks) - limit} more blocking pairs")
+    return out
+
+
+def stable_compare(
+    mp: MentorProblem, *, time_limit: float = 60.0, seed: int = 0, num_workers: int = 2
+) -> tuple[Result[MentorSolution], list[str]]:
+    """Stable matching of a teacher problem, checked, beside the optimised pairing.
+
+    Returns
+    -------
+    tuple
+        The stable matching as a :class:`Result` (its levels recomputed by the checker), and
+        printable lines comparing coverage, quality, fairness, blocking pairs and time.
+    """
+    import time
+
+    from assignments.core.solver import SolveStatus
+    from assignments.mentoring.explain import explain_forced, unpaired_reasons
+    from assignments.mentoring.solution import (
+        MentorPair,
+        check,
+        check_pairing,
+        objective_levels,
+    )
+    from assignments.mentoring.solve import SolutionCheckError, solve
+
+    data, p = mp.data, mp.problem
+    lines = explain_forced(mp)
+    if lines:
+        return Result(SolveStatus.INFEASIBLE, explanation=lines), lines
+    t0 = time.perf_counter()
+    prefs = teacher_preferences(mp)
+    pairing = stable_matching(p, prefs)
+    t_stable = time.perf_counter() - t0
+    bad = check_pairing(p, pairing)
+    forced = {(p.mentors[i], p.mentees[e]) for i, e in p.forced}
+    sol = MentorSolution(
+        pairs=sorted((MentorPair(p.mentors[i], p.mentees[e], (p.mentors[i], p.mentees[e])
+                                 in forced) for i, e in pairing.pairs(p)),
+                     key=lambda x: (x.mentor, x.mentee)),
+        unpaired=unpaired_reasons(mp, pairing))
+    bad += check(data, sol)
+    if bad:
+        raise SolutionCheckError("the checker rejected the stable matching:\n"
+                                 + "\n".join(map(str, bad[:20])))
+    levels = objective_levels(data, sol)
+    blocks = blocking_pairs(p, pairing, prefs)
+    opt = solve(data, time_limit=time_limit, seed=seed, num_workers=num_workers,
+                mentor_problem=mp)
+    rows = [("stable matching", levels, len(sol.pairs), len(blocks), t_stable)]
+    if opt.solution is not None:
+        opt_pairing = pairing_of(p, [(x.mentor, x.mentee) for x in opt.solution.pairs])
+        rows.append(("optimised", objective_levels(data, opt.solution), len(opt.solution.pairs),
+                     len(blocking_pairs(p, opt_pairing, prefs)), opt.runtime))
+    out = [f"{'method':<16} {'pairs':>6} {'mandatory unpaired':>19} {'quality':>9} "
+           f"{'fairness':>9} {'blocking':>9} {'time':>8}"]
+    for name, lv, n, nb, secs in rows:
+        out.append(f"{name:<16} {n:>6} {lv['mandatory']:>19} {lv['quality']:>9} "
+                   f"{lv['fairness']:>9} {nb:>9} {secs:>7.2f}s")
+    source = "the 意愿 sheet, then pair scores" if data.preferences else "pair scores"
+    out.append(f"preference lists from {source}; blocking pairs counted on those lists")
+    result: Result[MentorSolution] = Result(
+        SolveStatus.FEASIBLE, objective=float(levels["quality"]), runtime=t_stable,
+        solution=sol, objectives={n: float(levels[n]) for n in p.levels()},
+        explanation=describe_blocking(mp, blocks) + out,
+        warnings=list(data.warnings), stats={"method": "stable matching (mentees propose)",
+                                             "blocking_pairs": len(blocks)})
+    return result, out

@@ -1,0 +1,261 @@
+"""Each rule of DOMAIN §M holds in solved pairings and is caught by the checker when broken.
+
+Small hand-made problems, built directly as MentoringData; every solve is checked by the
+independent checker (check + objective_levels) inside ``solve`` and again here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from assignments.core.solver import SolveStatus
+from assignments.mentoring import MentorPair, MentorSolution, check, objective_levels, solve
+from assignments.mentoring.candidates import build_problem
+from assignments.mentoring.data import (
+    MentoringData,
+    PairRow,
+    PastPair,
+    Policy,
+    Rating,
+    School,
+    Teacher,
+)
+
+FREE = frozenset({(1, 1), (2, 1), (3, 1)})  # a mentor's lessons
+OTHER = frozenset({(1, 2), (2, 2), (3, 2)})  # a mentee's lessons, never at the same time
+
+
+def T(tid: str, years: int, **kw: Any) -> Teacher:
+    """A teacher of 语文 at school A unless told otherwise."""
+    return Teacher(id=tid, school=kw.pop("school", "A"), subjects=kw.pop("subjects", ["语文"]),
+                   years=years, grade_band=kw.pop("grade_band", "小学"), **kw)
+
+
+def mk(*teachers: Teacher, policy: Policy | None = None, lessons: dict[str, Any] | None = None,
+       **kw: Any) -> MentoringData:
+    """Schools A (urban) and B (rural, weak, 30 min away); lessons default: mentors (≥ 5 years)
+    teach FREE, mentees OTHER."""
+    schools = kw.pop("schools", [School(id="A"), School(id="B", area="rural", weak=True)])
+    less = {t.id: (FREE if t.years >= 5 else OTHER) for t in teachers}
+    less.update(lessons or {})
+    return MentoringData(policy=policy or Policy(), schools=schools, teachers=list(teachers),
+                         lessons=less, travel=kw.pop("travel", {("A", "B"): 30.0,
+                                                                ("B", "A"): 30.0}), **kw)
+
+
+def pairs_of(data: MentoringData, **kw: Any) -> set[tuple[str, str]]:
+    res = solve(data, time_limit=10, num_workers=1, deterministic=True, **kw)
+    assert res.status is SolveStatus.OPTIMAL, res.explanation
+    assert res.solution is not None and check(data, res.solution) == []
+    return {(p.mentor, p.mentee) for p in res.solution.pairs}
+
+
+# ---------------------------------------------------------------- rule 1: who must have a mentor
+
+
+def test_m1_who_must_have_a_mentor() -> None:
+    """Fewer than 3 years, newly transferred, needs upgrading: mandatory; asking: optional."""
+    data = mk(T("a", 2), T("b", 3), T("c", 8, new_transfer=True), T("d", 9, needs_upgrade=True),
+              T("e", 4, wants_mentor=True))
+    assert [data.is_mandatory(t) for t in data.teachers] == [True, False, True, True, False]
+    assert [data.is_mentee(t) for t in data.teachers] == [True, False, True, True, True]
+
+
+# ---------------------------------------------------------------- rule 2: who may mentor
+
+
+def test_m2_who_may_mentor() -> None:
+    """A role or ≥ 10 years qualifies; 可任师傅 = 否 excludes; = 是 includes."""
+    data = mk(T("lead", 6, roles=["学科带头人"]), T("old", 10), T("young", 9),
+              T("no", 20, can_mentor=False), T("yes", 7, can_mentor=True))
+    assert [data.qualifies(t) for t in data.teachers] == [True, True, False, False, True]
+
+
+def test_m2_more_experienced() -> None:
+    """A mentor needs at least 师徒教龄差 more years: 12 vs 11 fails with a gap of 2."""
+    policy = Policy(min_gap=2)
+    e = T("e", 11, new_transfer=True)
+    assert pairs_of(mk(T("m", 12), e, policy=policy, lessons={"e": OTHER})) == set()
+    assert pairs_of(mk(T("m", 13), e, policy=policy, lessons={"e": OTHER})) == {("m", "e")}
+
+
+# ---------------------------------------------------------------- rule 3: same subject
+
+
+def test_m3_same_subject_hard() -> None:
+    """Different subjects never pair under 同学科."""
+    assert pairs_of(mk(T("m", 20, subjects=["数学"]), T("e", 1))) == set()
+
+
+def test_m3_related_subject_at_a_cost() -> None:
+    """Under 相关学科, a same-group subject pairs at −20 points, below a same-subject mentor."""
+    policy = Policy(subject_rule="related")
+    groups = {"语文": "文科", "历史": "文科"}
+    data = mk(T("hist", 20, subjects=["历史"]), T("e", 1), policy=policy, groups=groups)
+    assert pairs_of(data) == {("hist", "e")}
+    mp = build_problem(data)
+    assert mp.score_of(0)["related"] == -20
+    data = mk(T("hist", 20, subjects=["历史"]), T("same", 20), T("e", 1), policy=policy,
+              groups=groups)
+    assert pairs_of(data) == {("same", "e")}
+
+
+# ---------------------------------------------------------------- rule 4: observation possible
+
+
+def test_m4_timetable_clash() -> None:
+    """A mentee busy in all the mentor's lessons cannot observe 15 of them."""
+    data = mk(T("m", 20), T("e", 1), lessons={"e": FREE})
+    assert pairs_of(data) == set()
+
+
+def test_m4_teaching_weeks() -> None:
+    """One common free period a week: 18 weeks give 18 ≥ 15 observations, 10 weeks only 10."""
+    one = {"m": frozenset({(1, 1), (1, 2)}), "e": frozenset({(1, 2), (2, 3)})}
+    assert pairs_of(mk(T("m", 20), T("e", 1), lessons=one)) == {("m", "e")}
+    assert pairs_of(mk(T("m", 20), T("e", 1), lessons=one,
+                       policy=Policy(semester_weeks=10))) == set()
+
+
+def test_m4_travel_or_partner() -> None:
+    """Cross-school: 30 min is fine under 40; under 20 only a partner link allows it."""
+    m, e = T("m", 20), T("e", 1, school="B")
+    assert pairs_of(mk(m, e)) == {("m", "e")}
+    assert pairs_of(mk(m, e, policy=Policy(max_travel=20))) == set()
+    linked = [School(id="A"), School(id="B", area="rural", partners=["A"])]
+    assert pairs_of(mk(m, e, policy=Policy(max_travel=20), schools=linked)) == {("m", "e")}
+
+
+# ---------------------------------------------------------------- rule 5: capacity
+
+
+def test_m5_head_count() -> None:
+    """带徒上限 1 (一对一): one of two mentees."""
+    data = mk(T("m", 20, capacity=1), T("e1", 1), T("e2", 2))
+    assert len(pairs_of(data)) == 1
+
+
+def test_m5_hours() -> None:
+    """Hours: each same-school pair needs 625 min (10.4 h); a 20 h budget holds one, not two,
+    and a cross-school pair (+5 × 2 × 30 min) does not fit a 14 h budget at all."""
+    data = mk(T("m", 20, hours=20), T("e1", 1), T("e2", 2))
+    assert len(pairs_of(data)) == 1
+    data = mk(T("m", 20, hours=14), T("e", 1, school="B"))
+    assert pairs_of(data) == set()
+    assert build_problem(data).problem.candidates == []
+
+
+# ---------------------------------------------------------------- rule 6: forced, forbidden, past
+
+
+def test_m6_forced_and_forbidden() -> None:
+    """A forced pair is kept against the score; a forbidden pair is never made."""
+    base = [T("city", 20, roles=["省级骨干教师"]), T("plain", 15), T("e", 1)]
+    assert pairs_of(mk(*base)) == {("city", "e")}
+    assert pairs_of(mk(*base, forced=[PairRow(mentor="plain", mentee="e")])) == {("plain", "e")}
+    assert pairs_of(mk(*base, forbidden=[PairRow(mentor="city", mentee="e")])) == {("plain", "e")}
+
+
+def test_m6_forced_pair_breaking_a_rule_is_explained() -> None:
+    """A forced pair of different subjects: infeasible, and the message names rule M3."""
+    data = mk(T("m", 20, subjects=["数学"]), T("e", 1), forced=[PairRow(mentor="m", mentee="e")])
+    res = solve(data, time_limit=5, num_workers=1)
+    assert res.status is SolveStatus.INFEASIBLE
+    assert any("forced pair m – e" in x and "[M3 subject]" in x for x in res.explanation)
+
+
+def test_m6_forced_beyond_capacity_is_explained() -> None:
+    """Two forced mentees for a mentor of capacity 1: infeasible, naming 带徒上限."""
+    data = mk(T("m", 20, capacity=1), T("e1", 1), T("e2", 1),
+              forced=[PairRow(mentor="m", mentee="e1"), PairRow(mentor="m", mentee="e2")])
+    res = solve(data, time_limit=5, num_workers=1)
+    assert res.status is SolveStatus.INFEASIBLE
+    assert any("[M5 capacity]" in x and "带徒上限 1" in x for x in res.explanation)
+
+
+def test_m6_continuity() -> None:
+    """Last year's pair scores +30 (bonus) and is kept when 延续结对 = 必须."""
+    base = [T("city", 20, roles=["市级骨干教师"]), T("plain", 15), T("e", 2)]
+    past = [PastPair(mentor="plain", mentee="e", rating=Rating.GOOD)]
+    assert pairs_of(mk(*base)) == {("city", "e")}  # 30 level points
+    assert pairs_of(mk(*base, past=past)) == {("plain", "e")}  # +30 continuity wins the tie
+    poor = [PastPair(mentor="plain", mentee="e", rating=Rating.POOR)]
+    assert pairs_of(mk(*base, past=poor)) == {("city", "e")}
+    strong = [T("prov", 20, roles=["省级骨干教师"]), T("plain", 15), T("e", 2)]
+    assert pairs_of(mk(*strong, past=past)) == {("prov", "e")}
+    assert pairs_of(mk(*strong, past=past, policy=Policy(continuity="required"))) == {
+        ("plain", "e")}
+
+
+# ---------------------------------------------------------------- objective
+
+
+def test_mandatory_first() -> None:
+    """One mentor, a mandatory mentee and an optional one with a higher score: mandatory wins
+    (lexicographic); with a small mandatory weight in weighted mode the score wins."""
+    m = T("m", 20, capacity=1)
+    must = T("must", 1, school="A")
+    opt = T("opt", 4, wants_mentor=True, school="B")  # rural + weak: +20
+    assert pairs_of(mk(m, must, opt)) == {("m", "must")}
+    w = {**Policy().weights, "mandatory": 1}
+    assert pairs_of(mk(m, must, opt, policy=Policy(objective_mode="weighted", weights=w))) == {
+        ("m", "opt")}
+
+
+def test_fairness_balances_loads() -> None:
+    """Two equal mentors, two mentees: one each (fairness), not both with one mentor."""
+    data = mk(T("m1", 20), T("m2", 20), T("e1", 1), T("e2", 1))
+    assert len({m for m, _e in pairs_of(data)}) == 2
+
+
+def test_fairness_no_school_drained() -> None:
+    """A mentee at B: A's mentor and B's mentor score alike (B's gets no travel); with a
+    drain share of 0 % the pair from outside costs fairness points and B's own mentor wins."""
+    a = T("a", 20, roles=["市级骨干教师"])
+    b = T("b", 20, school="B", roles=["市级骨干教师"])
+    e = T("e", 1, school="B")
+    data = mk(a, b, e, policy=Policy(drain_share=0))
+    assert pairs_of(data) == {("b", "e")}
+
+
+# ---------------------------------------------------------------- the checker catches
+
+
+@pytest.mark.parametrize(
+    ("pairs", "rule"),
+    [
+        ([("m", "e1"), ("m", "e2"), ("m", "e3")], "M5 capacity"),  # three mentees, capacity 2
+        ([("m", "x")], "M3 subject"),  # 数学 mentee
+        ([("m", "far")], "M4 travel"),  # school C, no travel time
+        ([("m", "busy")], "M4 observation"),  # busy in every mentor lesson
+        ([("m", "e1"), ("young", "e1")], "M one mentor"),  # two mentors
+        ([("young", "e2")], "M2 mentor"),  # 5 years, no role
+        ([("m", "old")], "M1 mentee"),  # 30 years: needs no mentor
+        ([("m", "e2")], "M6 forced"),  # forced e1 is missing
+        ([("m", "e1"), ("m", "e3")], "M6 forbidden"),  # forbidden m–e3
+    ],
+)
+def test_checker_catches(pairs: list[tuple[str, str]], rule: str) -> None:
+    """A hand-broken solution is rejected with the named rule."""
+    data = mk(
+        T("m", 20), T("young", 5), T("e1", 1), T("e2", 1), T("e3", 1), T("x", 1,
+                                                                          subjects=["数学"]),
+        T("far", 1, school="C"), T("busy", 1), T("old", 30),
+        lessons={"busy": FREE},
+        schools=[School(id="A"), School(id="B"), School(id="C")],
+        forced=[PairRow(mentor="m", mentee="e1")],
+        forbidden=[PairRow(mentor="m", mentee="e3")],
+    )
+    sol = MentorSolution([MentorPair(m, e) for m, e in pairs])
+    assert any(v.rule == rule for v in check(data, sol)), check(data, sol)
+
+
+def test_checker_hours() -> None:
+    """Two same-school pairs (20.8 h) against a 20 h budget: rule M5 hours."""
+    data = mk(T("m", 20, hours=20), T("e1", 1), T("e2", 1))
+    sol = MentorSolution([MentorPair("m", "e1"), MentorPair("m", "e2")])
+    assert [v.rule for v in check(data, sol)] == ["M5 hours"]
+    levels = objective_levels(data, sol)
+    assert levels["mandatory"] == 0 and levels["fairness"] == 1
