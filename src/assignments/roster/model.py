@@ -563,7 +563,7 @@ def _changes(
     for key in sorted({*served, *redo}):
         if key[1] >= frozen and key not in pub:
             terms.append(sum(occupied(*key)))  # added
-    for (q, cid, k), occ in sorted(kept.items()):
+    for (q, cid, k), occ in kept.items():  # insertion order: published (staff, quarter)
         if not occ:
             continue
         moved = m.new_int_var(0, len(occ), f"moved[{q},{cid},{k}]")
