@@ -21,7 +21,7 @@ TINY_XLSX = ROOT / "instances" / "roster" / "tiny.xlsx"
 def random_problem(seed: int) -> RosterData:
     """A small random roster problem inside the years chinesecalendar knows (2024–2026).
 
-    1–2 centers of 1–3 seats, 3–5 departments of seats+1 to seats+3 people (mostly 中级, so the
+    1–2 centers of 1–2 seats (sometimes asking for a department's specialty), 3–5 departments of seats+1 to seats+3 people (mostly 中级, so the
     title rule usually holds), 3–6 quarters, up to two promotion candidates.
     """
     rng = random.Random(seed)
@@ -40,6 +40,8 @@ def random_problem(seed: int) -> RosterData:
             staff.append(Staff(id=f"S{n:02d}", name=f"人{n:02d}", department=d.id, title=title))
     for s in rng.sample(staff, rng.randint(0, 2)):
         s.promotion_candidate = True
+    if rng.random() < 0.35:  # a center asks for a department's specialty (classes by specialty)
+        centers[0].specialties = [f"{rng.choice(depts).name}:{rng.randint(1, 3)}"]
     policy = Policy(first_quarter=first, quarters=H)
     if rng.random() < 0.4:
         policy.title_mix_hard = False

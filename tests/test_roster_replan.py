@@ -122,7 +122,7 @@ def test_replan_never_changes_more_than_solving_from_scratch(seed: int, ev: int)
     assert "changes" not in scratch.result.objectives  # not a level there
 
 
-@pytest.mark.parametrize("seed", [3, 11, 21, 28, 42, 47, 55, 58])
+@pytest.mark.parametrize("seed", [3, 5, 11, 14, 21, 28, 47, 55])
 def test_replan_agrees_with_the_independent_mip(seed: int) -> None:
     """CP-SAT and the HiGHS MIP (roster/mip.py) agree on every level of a re-plan with frozen
     quarters, events and a re-dispatch, and the MIP's roster passes the checker."""

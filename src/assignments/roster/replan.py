@@ -853,7 +853,8 @@ def summary_lines(outcome: ReplanOutcome, *, lang: str = "zh") -> list[str]:
         + ("已开始或已公布，公布期" if zh else "started or announced, announce horizon")
         + f" {outcome.announce})",
         ("事件" if zh else "Events") + f": {len(outcome.effects)}   "
-        + ("变更" if zh else "changes") + f": {len(outcome.changes)}",
+        + ("变更" if zh else "changes") + ": "
+        + (str(len(outcome.changes)) if outcome.result.solution is not None else "—"),
     ]
     centers = {c.id: c.label for c in data.centers}
     staff = {x.id: x for x in data.staff}
