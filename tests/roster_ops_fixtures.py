@@ -21,8 +21,9 @@ TINY_XLSX = ROOT / "instances" / "roster" / "tiny.xlsx"
 def random_problem(seed: int) -> RosterData:
     """A small random roster problem inside the years chinesecalendar knows (2024–2026).
 
-    1–2 centers of 1–2 seats (sometimes asking for a department's specialty), 3–5 departments of seats+1 to seats+3 people (mostly 中级, so the
-    title rule usually holds), 3–6 quarters, up to two promotion candidates.
+    1–2 centers of 1–2 seats (sometimes asking for a department's specialty), 3–5 departments
+    of seats+1 to seats+3 people (mostly 中级, so the title rule usually holds), 3–6 quarters,
+    up to two promotion candidates.
     """
     rng = random.Random(seed)
     H = rng.randint(3, 6)
