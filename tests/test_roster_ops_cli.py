@@ -1,9 +1,11 @@
-"""The operations commands as a user runs them (docs/roster_operations.md): solve → assess →
-replan → duties → ledger on the shipped tiny example; user mistakes end with a located message,
-exit code 2, no traceback and nothing written."""
+"""The operations commands as a user runs them: the pipeline of docs/roster_operations.md
+(solve → assess → replan → duties → ledger on the shipped tiny example) gives the outcome the
+document describes; user mistakes end with a located message, exit code 2, no traceback and
+nothing written. Also: the document lists every column of the events, logs and roster formats."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -21,27 +23,29 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True, timeout=300)
 
 
+def doc_commands() -> list[list[str]]:
+    """The commands of the first bash block of docs/roster_operations.md."""
+    text = (ROOT / "docs" / "roster_operations.md").read_text(encoding="utf-8")
+    block = re.search(r"```bash\n(.*?)```", text, re.S)
+    assert block, "docs/roster_operations.md has no bash block"
+    lines = [ln.split() for ln in block.group(1).splitlines()
+             if ln.strip() and not ln.lstrip().startswith("#")]
+    assert all(ln[:2] == ["assignments", "roster"] for ln in lines)
+    return lines
+
+
 @pytest.fixture(scope="module")
 def pipeline(tmp_path_factory) -> Path:
-    """The documented pipeline, run once; each step must succeed."""
+    """The documented pipeline (solve → assess → replan → duties → ledger), run once with its
+    out/ folder moved to a temporary one; each step must succeed."""
     out = tmp_path_factory.mktemp("ops")
-    steps = [
-        ("solve", str(TINY), "--out", str(out / "tiny"), "--quiet"),
-        ("assess", str(TINY), "--logs", str(INST / "tiny_logs.xlsx"), "--roster",
-         str(out / "tiny" / "roster.xlsx"), "--out", str(out / "assess")),
-        ("replan", str(TINY), "--published", str(out / "tiny" / "roster.xlsx"), "--events",
-         str(INST / "tiny_events.xlsx"), "--events", str(out / "assess" / "redispatch_events.xlsx"),
-         "--out", str(out / "replan"), "--quiet"),
-        ("duties", str(TINY), "--roster", str(out / "replan" / "roster.xlsx"), "--out",
-         str(out / "duties")),
-        ("ledger", str(TINY), "--roster", str(out / "replan" / "roster.xlsx"), "--logs",
-         str(INST / "tiny_logs.xlsx"), "--events", str(INST / "tiny_events.xlsx"), "--out",
-         str(out / "ledger")),
-    ]
-    for step in steps:
-        p = run(*step)
-        assert p.returncode == 0, (step[0], p.stdout, p.stderr)
-        (out / f"{step[0]}.log").write_text(p.stdout, encoding="utf-8")
+    for cmd in doc_commands():
+        args = [a.replace("out/", f"{out}/") for a in cmd[2:]]
+        if args[0] in ("solve", "replan"):
+            args.append("--quiet")
+        p = run(*args)
+        assert p.returncode == 0, (args, p.stdout, p.stderr)
+        (out / f"{args[0]}.log").write_text(p.stdout, encoding="utf-8")
     return out
 
 
@@ -49,13 +53,13 @@ def test_assess_step(pipeline: Path) -> None:
     """assess prints each rotation's items and writes the re-dispatch event for 张伟."""
     text = (pipeline / "assess.log").read_text(encoding="utf-8")
     assert "张伟: 授课✗ 查房✗ 考勤✗" in text and "重新下乡" in text
-    ev = pd.read_excel(pipeline / "assess" / "redispatch_events.xlsx", sheet_name="事件")
+    ev = pd.read_excel(pipeline / "tiny_assess" / "redispatch_events.xlsx", sheet_name="事件")
     assert list(ev["工号 (staff)"]) == ["S01"]
 
 
 def test_replan_step(pipeline: Path) -> None:
     """replan keeps 2027Q1–Q2, makes exactly the two changes, each with its event."""
-    book = pd.read_excel(pipeline / "replan" / "roster.xlsx", sheet_name=None)
+    book = pd.read_excel(pipeline / "tiny_replan" / "roster.xlsx", sheet_name=None)
     assert list(book)[:3] == ["排班", "变更", "事件"]
     changes = book["变更"]
     assert sorted(zip(changes["姓名"], changes["变更"], changes["原因事件"], strict=True)) == [
@@ -71,8 +75,8 @@ def test_replan_step(pipeline: Path) -> None:
 def test_duties_and_ledger_steps(pipeline: Path) -> None:
     """duties writes one calendar per person: 11 (张伟's two rotations share his file);
     ledger writes reconciled views."""
-    assert len(list((pipeline / "duties" / "ics").glob("*.ics"))) == 11
-    ledger = pd.read_excel(pipeline / "ledger" / "ledger.xlsx", sheet_name=None)
+    assert len(list((pipeline / "tiny_duties" / "ics").glob("*.ics"))) == 11
+    ledger = pd.read_excel(pipeline / "tiny_ledger" / "ledger.xlsx", sheet_name=None)
     assert (ledger["核对"]["一致"] == "是").all()
     assert "各视图核对一致" in (pipeline / "ledger.log").read_text(encoding="utf-8")
 
@@ -132,3 +136,16 @@ def test_user_mistakes(pipeline: Path, tmp_path: Path, args, needles) -> None:
     for n in needles:
         assert n in p.stderr, (n, p.stderr)
     assert not (tmp_path / "o").exists()
+
+
+def test_doc_lists_every_column() -> None:
+    """docs/roster_operations.md documents every sheet and column, in both languages."""
+    from assignments.roster.assess import LOG_SHEETS
+    from assignments.roster.events import EVENT_SHEETS
+    from assignments.roster.replan import PUBLISHED_SHEETS
+
+    text = (ROOT / "docs" / "roster_operations.md").read_text(encoding="utf-8")
+    for sheet in (*EVENT_SHEETS, *LOG_SHEETS, *PUBLISHED_SHEETS):
+        assert f"#### {sheet.zh} ({sheet.en})" in text
+        for c in sheet.columns:
+            assert f"| {c.zh} | {c.en} |" in text, (sheet.key, c.key)

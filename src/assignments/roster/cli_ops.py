@@ -46,7 +46,46 @@ def _quarters(data, texts: list[str] | None) -> list[int] | None:
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``duties``, ``assess`` and ``ledger`` to the ``roster`` command group."""
+    """Add ``duties``, ``assess``, ``ledger`` and ``ops-template`` to the ``roster`` group."""
+
+    @app.command("ops-template")
+    def roster_ops_template(
+        kind: Annotated[str, typer.Argument(help="events (事件) or logs (活动记录).")],
+        out: Annotated[Path, typer.Argument(help="Where to write the workbook (.xlsx).")],
+    ) -> None:
+        """Write an empty events or activity-log workbook: headers, notes, example rows."""
+        from assignments.core.io import write_input_workbook
+        from assignments.roster.assess import LOG_SHEETS
+        from assignments.roster.events import EVENT_SHEETS
+
+        if out.suffix.lower() != ".xlsx":
+            fail(f"{out}: the template is an Excel workbook; use a name ending in .xlsx")
+        if kind in ("events", "事件"):
+            write_input_workbook(out, EVENT_SHEETS, {
+                "events": [
+                    {"id": "E1", "kind": "进修", "staff": "S04", "start": "2027-07-01",
+                     "end": "2027-09-30", "reason": "省人民医院进修", "reported": "2027-03-20"},
+                    {"id": "E2", "kind": "后延申请", "department": "D02", "quarter": "2027Q4",
+                     "decision": "next", "reason": "两人同期进修"},
+                    {"id": "E3", "kind": "名额变更", "center": "WSY1", "quarter": "2028Q1",
+                     "seats": 2},
+                ],
+                "settings": [{"parameter": "重排日期", "value": "2027-03-29",
+                              "note": "re-planning date (as of)"},
+                             {"parameter": "公布季度数", "value": 1,
+                              "note": "quarters announced after the running one"}],
+            })
+        elif kind in ("logs", "活动记录"):
+            write_input_workbook(out, LOG_SHEETS, {
+                "teaching": [{"staff": "S01", "day": "2027-01-11", "topic": "高血压规范用药"}],
+                "rounds": [{"staff": "S01", "day": "2027-01-06"}],
+                "attendance": [{"staff": "S01", "day": "2027-01-04", "status": "出勤"}],
+                "leave": [{"staff": "S01", "start": "2027-02-08", "end": "2027-02-09",
+                           "approved": "是", "phone": "是", "reason": "家事"}],
+            })
+        else:
+            fail(f"unknown template '{kind}'; use events or logs")
+        typer.echo(f"Written: {out}")
 
     @app.command("duties")
     def roster_duties(
