@@ -676,6 +676,11 @@ class RosterData:
         Path of the input, for messages.
     warnings
         Notices found while reading (unknown columns ignored, full-width digits converted, ...).
+    seat_changes
+        ``(center id, first quarter index, seats)``: a center's seats from a quarter on (set by
+        re-planning events; :meth:`center_seats`).
+    replan
+        Re-planning terms (published roster, frozen quarters, re-dispatches), or ``None``.
     """
 
     policy: Policy
