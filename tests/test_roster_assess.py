@@ -273,3 +273,28 @@ def test_missing_sheet_and_column(tmp_path: Path) -> None:
     text = str(err.value)
     assert "missing sheet 考勤 (attendance)" in text
     assert "sheet 授课" in text and "missing column 日期 (date)" in text
+
+
+def test_assessment_parameters_from_the_programme_sheet(tmp_path: Path) -> None:
+    """考勤最低比例 '85%' and 扣除补助月数 '1、1、2' are read from 方案; a malformed value is
+    located at its cell."""
+    from roster_fixtures import read_records, tiny_records, write_records
+
+    from assignments.roster.data import read_roster
+
+    def edit(r: dict[str, list[dict[str, Any]]]) -> None:
+        r["policy"] += [{"parameter": "考勤最低比例", "value": "85%"},
+                        {"parameter": "扣除补助月数", "value": "1、1、2"},
+                        {"parameter": "查房最少次数", "value": 10}]
+
+    data = read_records(tmp_path, edit)
+    assert data.policy.attendance_min_percent == 85.0
+    assert data.policy.deduction_months == (1, 1, 2)
+    assert data.policy.rounds_min == 10
+    rec = tiny_records()
+    rec["policy"].append({"parameter": "扣除补助月数", "value": "1、2"})
+    with pytest.raises(InputError) as err:
+        read_roster(write_records(tmp_path, rec, "bad.xlsx"))
+    text = str(err.value)
+    assert "bad.xlsx" in text and "sheet 方案" in text and "row 4" in text
+    assert "扣除补助月数" in text and "three whole months" in text
