@@ -213,7 +213,7 @@ class Event(Schema):
     end: dt.date | None = None
     quarter: Quarter | None = None
     decision: DeferralDecision | None = None
-    seats: int | None = Field(None, ge=0, le=100)
+    seats: int | None = Field(default=None, ge=0, le=100)
     deadline: Quarter | None = None
     reason: str | None = None
     reported: dt.date | None = None
