@@ -1,14 +1,262 @@
-"""``assignments funding ...`` commands."""
+"""``assignments funding ...`` commands: solve, scenarios, subsidies, validate, template, mkp, pb.
+
+Thin: parse, read, solve, write. User mistakes end with one located message and exit code 2,
+nothing written (outputs are staged); no traceback.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
+from assignments.cli_common import (
+    Deterministic,
+    InputPath,
+    Lang,
+    OutDir,
+    Seed,
+    TimeLimit,
+    Workers,
+    check_lang,
+    fail,
+)
+from assignments.core.errors import InputError, UserError
 from assignments.funding.cli_subsidies import register as register_subsidies
 
 app = typer.Typer(
     help="F — fund allocation (资金分配), household subsidies and scenarios.",
     no_args_is_help=True,
 )
+
+Marginal = Annotated[
+    bool, typer.Option("--marginal/--no-marginal",
+                       help="Re-solve with 100,000 yuan more per source (marginal value).")]
+Engine = Annotated[str, typer.Option("--engine", help="cpsat (default) or highs.")]
+
+
+@app.command("solve")
+def solve_cmd(
+    workbook: InputPath,
+    out: OutDir = Path("out"),
+    time_limit: TimeLimit = 60.0,
+    seed: Seed = 0,
+    workers: Workers = 2,
+    deterministic: Deterministic = False,
+    lang: Lang = "zh",
+    engine: Engine = "cpsat",
+    marginal: Marginal = True,
+) -> None:
+    """Allocate the funds of a workbook; write funding.xlsx, csv/, result.json and plots."""
+    from assignments.funding.data import read_funding
+    from assignments.funding.explain import marginal_values
+    from assignments.funding.report import summary_lines, write_outputs
+    from assignments.funding.solve import solve
+
+    check_lang(lang)
+    try:
+        data = read_funding(workbook)
+        result = solve(data, time_limit=time_limit, seed=seed, num_workers=workers,
+                       deterministic=deterministic, engine=engine)
+        mv = None
+        if marginal and result.solution is not None and data.sources:
+            mv = marginal_values(data, result, time_limit=max(2.0, min(20.0, time_limit / 4)),
+                                 cores=workers)
+        written = write_outputs(data, result, out, lang=lang, marginal=mv)
+    except (InputError, UserError, ValueError) as exc:
+        fail(str(exc))
+        return
+    for line in summary_lines(data, result, lang=lang, marginal=mv):
+        typer.echo(line)
+    typer.echo(("已写入" if lang == "zh" else "Written") + ": " + ", ".join(map(str, written)))
+    if not result.status.has_solution:
+        raise typer.Exit(1)
+
+
+@app.command("validate")
+def validate_cmd(workbook: InputPath) -> None:
+    """Check a funding workbook without solving: every problem, located."""
+    from assignments.funding.data import problem, read_funding
+
+    try:
+        data = read_funding(workbook)
+    except InputError as exc:
+        fail(str(exc), 1)
+        return
+    prob = problem(data)
+    pol = data.policy
+    typer.echo(
+        f"{workbook.name}: OK — {len(data.sources)} sources "
+        f"({prob.total_budget * prob.unit:,} 元), {len(data.projects)} projects "
+        f"({sum(prob.cost) * prob.unit:,} 元), {len(data.villages)} villages "
+        f"({sum(v.poor for v in data.villages)} poor, "
+        f"{sum(v.special_hardship for v in data.villages)} special-hardship), "
+        f"{len(prob.periods)} periods {prob.periods[0]}–{prob.periods[-1]}, "
+        f"{len(prob.targets)} coverage targets, {len(data.applications)} household applications")
+    typer.echo(f"  money unit: 1 = {prob.unit:,} 元" + ("" if prob.exact else " (rounded)"))
+    typer.echo("  rules: " + ", ".join(f"{k} {'on' if pol.on(k) else 'off'}" for k in pol.rules))
+    for w in [*data.warnings, *prob.warnings]:
+        typer.echo(f"Warning: {w}")
+
+
+@app.command("template")
+def template_cmd(
+    out: Annotated[Path, typer.Argument(help="Where to write the empty workbook (.xlsx).")],
+) -> None:
+    """Write an empty funding workbook: every sheet with headers, notes and example rows."""
+    from assignments.core.io import write_input_workbook
+    from assignments.funding.data import SHEETS
+
+    if out.suffix.lower() != ".xlsx":
+        fail(f"{out}: the template is an Excel workbook; use a name ending in .xlsx")
+    records = {s.key: [{c.key: c.example for c in s.columns if c.example is not None}]
+               for s in SHEETS}
+    records["policy"] = [
+        {"parameter": "起始季度", "value": "2027Q1", "note": "first quarter of the plan"},
+        {"parameter": "期数", "value": 4, "note": "number of quarters"},
+        {"parameter": "金额单位", "value": "元", "note": "元 or 万元: unit of the money columns"},
+        {"parameter": "产业占比", "value": 55, "note": "F2: % of central funds to industry"},
+        {"parameter": "支出进度节点", "value": "6月:50、9月:75、12月:95", "note": "F6"},
+    ]
+    records["sharing"] = [{"group": "G1", "categories": "教育", "source": "S2", "share": 6},
+                          {"group": "G1", "categories": "教育", "source": "S3", "share": 4}]
+    records["sources"] = [
+        {"id": "S1", "name": "中央财政衔接资金", "kind": "中央衔接", "amount": 30_000_000},
+        {"id": "S2", "name": "省级衔接资金", "kind": "省级", "amount": 10_000_000},
+        {"id": "S3", "name": "县级统筹整合资金", "kind": "县级", "amount": 8_000_000},
+    ]
+    try:
+        write_input_workbook(out, SHEETS, records)
+    except OSError as exc:
+        fail(f"{out}: cannot write ({exc})")
+    typer.echo(f"Written: {out}")
+
+
+@app.command("scenarios")
+def scenarios_cmd(
+    workbook: InputPath,
+    scenarios: Annotated[Path, typer.Option("--scenarios", help="Scenario file (.yaml/.json).")],
+    out: OutDir = Path("out"),
+    time_limit: TimeLimit = 30.0,
+    seed: Seed = 0,
+    cores: Annotated[int, typer.Option("--cores", help="Cores to use (processes × workers).")]
+    = 2,
+    deterministic: Deterministic = False,
+    lang: Lang = "zh",
+) -> None:
+    """Solve the base case and every scenario in parallel; write the side-by-side comparison."""
+    from assignments.funding.data import read_funding
+    from assignments.funding.report import write_scenario_outputs
+    from assignments.funding.scenarios import (
+        Scenario,
+        derive,
+        frontier_scenarios,
+        read_scenarios,
+        run_scenarios,
+    )
+
+    check_lang(lang)
+    try:
+        base = read_funding(workbook)
+        sf = read_scenarios(scenarios, base)
+        scen = [Scenario(name="基准" if lang == "zh" else "base"), *sf.scenarios]
+        fr = frontier_scenarios(sf.frontier) if sf.frontier else []
+        datas = [derive(base, s) for s in [*scen, *fr]]
+        outs = run_scenarios(datas, time_limit=time_limit, seed=seed, cores=cores,
+                             deterministic=deterministic, lang=lang)
+        main, front = outs[: len(scen)], outs[len(scen):]
+        written = write_scenario_outputs(base, main, out, frontier=front or None, lang=lang)
+    except (InputError, UserError, ValueError) as exc:
+        fail(str(exc))
+        return
+    typer.echo(f"{'Scenario':<24} {'Status':<10} {'Funded':>7} {'Weighted':>10} "
+               f"{'Idle (元)':>14} {'Time':>7}")
+    for o in [*main, *front]:
+        m = o.metrics
+        typer.echo(f"{o.name:<24} {m.get('status', ''):<10} {m.get('projects_funded', 0):>7} "
+                   f"{m.get('weighted_beneficiaries', 0) or 0:>10,} "
+                   f"{m.get('idle_yuan', 0) or 0:>14,} {o.result.runtime:>6.1f}s")
+    typer.echo(("已写入" if lang == "zh" else "Written") + ": " + ", ".join(map(str, written)))
+
+
+@app.command("mkp")
+def mkp_cmd(
+    file: Annotated[Path, typer.Argument(help="OR-Library MKP file (mknap1.txt, mknapcb*.txt).")],
+    instances: Annotated[str, typer.Option("--instances", help="Indices, e.g. 0-4 or 0,3.")] = "",
+    time_limit: TimeLimit = 10.0,
+    seed: Seed = 0,
+    workers: Workers = 2,
+    method: Annotated[str, typer.Option("--method", help="cpsat, core (LP core + hint) or highs.")]
+    = "core",
+) -> None:
+    """Solve OR-Library multidimensional knapsack instances with the allocation engine."""
+    from assignments.funding.mkp import read_mkp, solve_mkp
+
+    try:
+        insts = read_mkp(file)
+        picked = _indices(instances, len(insts))
+    except (InputError, UserError, ValueError) as exc:
+        fail(str(exc))
+        return
+    typer.echo(f"{'Instance':<18} {'Status':<9} {'Objective':>11} {'Bound':>11} {'Gap':>8} "
+               f"{'File opt':>9} {'Time':>7}")
+    for k in picked:
+        inst = insts[k]
+        r = solve_mkp(inst, time_limit=time_limit, seed=seed, workers=workers, method=method)
+        obj = (r.objective or 0) / inst.scale
+        bound = (r.bound or 0) / inst.scale
+        gap = "—" if r.gap is None else f"{100 * r.gap:.3f}%"
+        typer.echo(f"{inst.name:<18} {r.status.value:<9} {obj:>11,.1f} {bound:>11,.1f} {gap:>8} "
+                   f"{inst.optimum or '—':>9} {r.runtime:>6.2f}s")
+
+
+def _indices(text: str, n: int) -> list[int]:
+    if not text.strip():
+        return list(range(n))
+    out: list[int] = []
+    for part in text.replace(" ", "").split(","):
+        a, _, b = part.partition("-")
+        lo, hi = int(a), int(b) if b else int(a)
+        if not (0 <= lo <= hi < n):
+            raise UserError(f"--instances {text}: indices must be within 0–{n - 1}")
+        out += list(range(lo, hi + 1))
+    return out
+
+
+@app.command("pb")
+def pb_cmd(
+    file: Annotated[Path, typer.Argument(help="Pabulib .pb file.")],
+    out: OutDir = Path("out"),
+    time_limit: TimeLimit = 30.0,
+    seed: Seed = 0,
+    workers: Workers = 2,
+    lang: Lang = "zh",
+) -> None:
+    """Allocate a Pabulib participatory budget (votes as beneficiaries); compare with greedy."""
+    from assignments.funding.pabulib import greedy_by_votes, pb_data, read_pb
+    from assignments.funding.report import summary_lines, write_outputs
+    from assignments.funding.solve import solve
+
+    check_lang(lang)
+    try:
+        inst = read_pb(file)
+        data = pb_data(inst)
+        result = solve(data, time_limit=time_limit, seed=seed, num_workers=workers)
+        written = write_outputs(data, result, out, lang=lang)
+    except (InputError, UserError, ValueError) as exc:
+        fail(str(exc))
+        return
+    for line in summary_lines(data, result, lang=lang):
+        typer.echo(line)
+    greedy = greedy_by_votes(inst)
+    support = {p["project_id"]: inst.support(p) for p in inst.projects}
+    sel = inst.selected()
+    same = "n/a" if sel is None else ("matches" if sorted(sel) == sorted(greedy) else "differs")
+    typer.echo(f"greedy by votes: {len(greedy)} projects, support "
+               f"{sum(support[g] for g in greedy)} (META rule: {inst.rule}; the file's "
+               f"selected column: {same})")
+    typer.echo(("已写入" if lang == "zh" else "Written") + ": " + ", ".join(map(str, written)))
+
 
 register_subsidies(app)

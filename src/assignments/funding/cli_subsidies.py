@@ -1,9 +1,140 @@
-"""``assignments funding subsidies`` (being written)."""
+"""``assignments funding subsidies``: household subsidies (到户奖补) with rationing."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
+
+from assignments.cli_common import (
+    InputPath,
+    Lang,
+    OutDir,
+    Seed,
+    TimeLimit,
+    Workers,
+    check_lang,
+    fail,
+)
+from assignments.core.errors import InputError, UserError
+
+__all__ = ["register", "subsidy_tables"]
+
+_STATUS = {"zh": {"paid": "足额", "reduced": "核减", "refused": "未发放",
+                  "ineligible": "不符合条件"},
+           "en": {"paid": "paid", "reduced": "reduced", "refused": "refused",
+                  "ineligible": "not eligible"}}
+
+
+def subsidy_tables(data: Any, plan: Any, *, lang: str = "zh") -> dict[str, Any]:
+    """The households sheet, the by-village summary and the notes of a subsidy plan."""
+    import pandas as pd
+
+    zh = lang == "zh"
+    apps = {a.id: a for a in data.applications}
+    rows = []
+    for aw in plan.awards:
+        a = apps[aw.household]
+        rows.append({
+            ("户编号" if zh else "household"): a.id, ("户主" if zh else "name"): a.name or "",
+            ("村" if zh else "village"): a.village or "",
+            ("家庭人口" if zh else "members"): a.members,
+            ("建档立卡" if zh else "registered poor"): ("是" if a.poor else "否") if zh
+            else a.poor,
+            ("申报面积(亩)" if zh else "area (mu)"): a.area,
+            ("连片面积(亩)" if zh else "contiguous (mu)"): a.area if a.contiguous is None
+            else a.contiguous,
+            ("应补(元)" if zh else "entitled (yuan)"): aw.entitled,
+            ("实发(元)" if zh else "paid (yuan)"): aw.paid,
+            ("状态" if zh else "status"): _STATUS[lang][aw.status],
+            ("原因" if zh else "reason"): aw.reason,
+        })
+    households = pd.DataFrame(rows)
+    by_v: dict[str, list[int]] = {}
+    for aw in plan.awards:
+        v = apps[aw.household].village or "—"
+        acc = by_v.setdefault(v, [0, 0, 0, 0])
+        acc[0] += 1
+        acc[1] += aw.paid > 0
+        acc[2] += aw.entitled
+        acc[3] += aw.paid
+    villages = pd.DataFrame([{("村" if zh else "village"): v,
+                              ("申请户数" if zh else "applied"): x[0],
+                              ("获补户数" if zh else "paid"): x[1],
+                              ("应补(元)" if zh else "entitled (yuan)"): x[2],
+                              ("实发(元)" if zh else "paid (yuan)"): x[3]}
+                             for v, x in sorted(by_v.items())])
+    notes = pd.DataFrame({("内容" if zh else "text"): [
+        *plan.notes,
+        f"预算 {plan.budget:,} 元，应补合计 {plan.entitled:,} 元，实发 {plan.paid:,} 元，"
+        f"结余 {plan.unallocated:,} 元" if zh else
+        f"budget {plan.budget:,} yuan, entitled {plan.entitled:,}, paid {plan.paid:,}, "
+        f"left {plan.unallocated:,}"]})
+    return {("到户奖补" if zh else "households"): households,
+            ("分村汇总" if zh else "by_village"): villages, ("说明" if zh else "notes"): notes}
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to ``app``."""
+
+    @app.command("subsidies")
+    def subsidies_cmd(
+        workbook: InputPath,
+        out: OutDir = Path("out"),
+        rule: Annotated[str | None, typer.Option(
+            "--rule", help="poorest (贫困优先), pro_rata (按比例) or optimal (受益最优); "
+                           "default: the workbook's 配给规则.")] = None,
+        budget: Annotated[float | None, typer.Option(
+            "--budget", help="Programme budget in yuan (default: 奖补预算, 4,000,000).")] = None,
+        time_limit: TimeLimit = 30.0,
+        seed: Seed = 0,
+        workers: Workers = 2,
+        lang: Lang = "zh",
+    ) -> None:
+        """Household subsidies (到户奖补): entitlements, rationing, a reason per household."""
+        from assignments.core.io import staged_output, write_csv_folder, write_excel, write_json
+        from assignments.funding.data import read_funding
+        from assignments.funding.subsidies import allocate_subsidies, check_subsidies
+
+        check_lang(lang)
+        try:
+            data = read_funding(workbook)
+            if not data.applications:
+                raise UserError(f"{workbook.name}: no 到户申请 (household applications) sheet "
+                                "or it is empty")
+            plan = allocate_subsidies(data, rule, budget=budget, time_limit=time_limit,
+                                      seed=seed, workers=workers)
+            violations = check_subsidies(data, plan)
+            if violations:
+                raise RuntimeError("subsidy plan rejected by the checker: "
+                                   + "; ".join(map(str, violations[:5])))
+            tables = subsidy_tables(data, plan, lang=lang)
+            with staged_output(out) as stage:
+                write_excel(stage / "subsidies.xlsx", tables)
+                write_csv_folder(stage / "csv", tables)
+                write_json(stage / "result.json", {
+                    "model": "funding-subsidies", "input": str(workbook), "rule": plan.rule,
+                    "status": plan.status.value, "budget_yuan": plan.budget,
+                    "entitled_yuan": plan.entitled, "paid_yuan": plan.paid,
+                    "unallocated_yuan": plan.unallocated, "notes": plan.notes,
+                    "households": [aw.__dict__ for aw in plan.awards]})
+        except (InputError, UserError, ValueError) as exc:
+            fail(str(exc))
+            return
+        paid = [aw for aw in plan.awards if aw.paid > 0]
+        people = sum(a.members for a in data.applications
+                     if any(aw.household == a.id and aw.paid > 0 for aw in paid))
+        zh = lang == "zh"
+        for n in plan.notes:
+            typer.echo(n)
+        typer.echo(("配给规则" if zh else "Rule") + f": {plan.rule}   "
+                   + ("预算" if zh else "budget") + f": {plan.budget:,} 元   "
+                   + ("实发" if zh else "paid") + f": {plan.paid:,} 元   "
+                   + ("结余" if zh else "left") + f": {plan.unallocated:,} 元")
+        counts = {k: sum(aw.status == k for aw in plan.awards) for k in _STATUS["en"]}
+        typer.echo(("农户" if zh else "Households") + f": {len(plan.awards)}   "
+                   + "   ".join(f"{_STATUS[lang][k]} {v}" for k, v in counts.items())
+                   + ("   受益人口" if zh else "   people") + f": {people:,}")
+        typer.echo(("已写入" if zh else "Written") + f": {out / 'subsidies.xlsx'}, "
+                   f"{out / 'csv'}, {out / 'result.json'}")

@@ -238,6 +238,7 @@ class Source(Schema):
     amount: float = Field(ge=0)
     tranches: list[float] = Field(default_factory=list)
     categories: TextList = Field(default_factory=list)
+    per_period: list[float] | None = None  # MKP: the amount of every period, given directly
 
     _id = field_validator("id", mode="before")(_opt_id)
     _money = field_validator("amount", mode="before")(parse_money)
@@ -1214,7 +1215,7 @@ def problem(data: FundingData) -> Problem:
     while total / needed > MONEY_LIMIT:
         needed *= 10
     unit = pol.model_unit or needed
-    if total / unit > MONEY_LIMIT * 10:
+    if pol.model_unit is None and total / unit > MONEY_LIMIT * 10:
         raise ValueError(
             f"money unit {unit:,} yuan leaves totals of {total / unit:,.0f} units; use a larger "
             f"计算单位 (model unit) such as {needed:,} yuan"
@@ -1230,7 +1231,10 @@ def problem(data: FundingData) -> Problem:
     budget = []
     for s in data.sources:
         amount = math.floor(round(s.amount) / unit)
-        if s.tranches:
+        if s.per_period is not None:
+            per = [math.floor(round(x) / unit) for x in s.per_period]
+            budget.append(per + [0] * (T - len(per)))
+        elif s.tranches:
             budget.append(_spread(amount, s.tranches) + [0] * (T - len(s.tranches)))
         elif pol.carry_over:
             budget.append([amount] + [0] * (T - 1))

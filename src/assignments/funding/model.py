@@ -28,7 +28,17 @@ from ortools.sat.python import cp_model
 from assignments.funding.data import Problem
 from assignments.funding.solution import FundingSolution
 
-__all__ = ["FAMILIES", "FAMILY_ORDER", "Family", "FundingModel", "build_model", "check_activity"]
+__all__ = [
+    "FAMILIES",
+    "FAMILY_ORDER",
+    "Family",
+    "FundingModel",
+    "build_model",
+    "build_subsidy_model",
+    "check_activity",
+    "fixed_copy",
+    "lp_relaxation",
+]
 
 LinearExpr = Any
 ACTIVITY_LIMIT = 2**31 - 1
@@ -87,6 +97,7 @@ class FundingModel:
     literals: list[tuple[cp_model.IntVar, str, tuple[Any, ...]]] = field(default_factory=list)
     fund: dict[int, LinearExpr] = field(default_factory=dict)
     target_short: list[cp_model.IntVar] = field(default_factory=list)
+    whole: dict[int, cp_model.IntVar] = field(default_factory=dict)  # whole project -> y
 
     def hint_values(self, sol: FundingSolution) -> dict[cp_model.IntVar, int]:
         """Decision-variable values of an allocation, to start a solve from it."""
@@ -118,6 +129,7 @@ class _Builder:
         self.level: dict[int, LinearExpr] = {}
         self.funded: dict[int, LinearExpr] = {}
         self.lv_var: dict[int, cp_model.IntVar] = {}  # partial projects
+        self.whole: dict[int, cp_model.IntVar] = {}  # whole projects
         self.g: dict[tuple[int, int], LinearExpr] = {}
         self.x: dict[tuple[int, int, int], LinearExpr] = {}
         self.fund: dict[int, LinearExpr] = {}
@@ -184,6 +196,7 @@ def _projects(b: _Builder) -> None:
         else:
             y = m.new_bool_var(f"y[{j}]")
             b.level[j], b.funded[j] = 100 * y, y
+            b.whole[j] = y
             b.decision.append(y)
         if blocked:  # explain mode: no source can pay in some period
             b.enforce(m.add(b.funded[j] == 0), "eligibility", (j,))
@@ -399,6 +412,7 @@ def build_model(prob: Problem, *, explain: bool = False,
     return FundingModel(
         prob=prob, model=b.m, level=b.level, funded=b.funded, g=b.g, x=b.x, levels=b.levels,
         decision=b.decision, literals=b.literals, fund=b.fund, target_short=b.target_short,
+        whole=b.whole,
     )
 
 
@@ -421,3 +435,73 @@ def check_activity(model: cp_model.CpModel, limit: int = ACTIVITY_LIMIT) -> None
                 f"constraint {k} ({c.name or 'linear'}) has an activity bound of {act:,}, above "
                 f"{limit:,}: use a larger money unit (计算单位)"
             )
+
+
+def build_subsidy_model(amounts: list[int], values: list[int],
+                        budget: int) -> tuple[cp_model.CpModel, list[cp_model.IntVar]]:
+    """The household-subsidy rationing "optimal by beneficiaries" as a knapsack.
+
+    ``pay[h]`` = 1 pays household ``h`` its whole entitlement ``amounts[h]`` (yuan); the paid
+    total stays within ``budget``; the objective maximises ``Σ values[h] pay[h]`` (weighted
+    members of the households paid).
+    """
+    m = cp_model.CpModel()
+    pay = [m.new_bool_var(f"pay[{h}]") for h in range(len(amounts))]
+    m.add(sum(a * x for a, x in zip(amounts, pay, strict=True)) <= budget)
+    m.maximize(sum(v * x for v, x in zip(values, pay, strict=True)))
+    check_activity(m)
+    return m, pay
+
+
+def lp_relaxation(model: cp_model.CpModel, objective: LinearExpr) -> dict[int, tuple[float, float,
+                                                                                   float]]:
+    """The LP relaxation of a (linear) CP-SAT model minimising ``objective``, solved by GLOP.
+
+    Returns ``variable index -> (LP value, reduced cost, objective coefficient)``; empty when the
+    LP is not solved to optimality.
+    """
+    import math
+
+    from ortools.math_opt.python import mathopt
+    from ortools.sat.python import cp_model_helper
+
+    proto = model.proto
+    lp = mathopt.Model(name="relaxation")
+    xs = []
+    for v in proto.variables:
+        dom = list(v.domain)
+        xs.append(lp.add_variable(lb=dom[0], ub=dom[-1]))
+    big = 2**62
+    for c in proto.constraints:
+        if not c.has_linear() or len(c.enforcement_literal):
+            continue
+        dom = list(c.linear.domain)
+        lo = dom[0] if dom[0] > -big else -math.inf
+        hi = dom[-1] if dom[-1] < big else math.inf
+        lp.add_linear_constraint(lb=lo, ub=hi, expr=mathopt.fast_sum(
+            [co * xs[i] for i, co in zip(c.linear.vars, c.linear.coeffs, strict=True)]))
+    flat = cp_model_helper.FlatIntExpr(objective)
+    coef: dict[int, float] = {}
+    for v, co in zip(flat.vars, flat.coeffs, strict=True):
+        coef[v.index] = coef.get(v.index, 0.0) + co
+    lp.minimize(mathopt.fast_sum([co * xs[i] for i, co in coef.items()]) + flat.offset)
+    r = mathopt.solve(lp, mathopt.SolverType.GLOP)
+    if r.termination.reason != mathopt.TerminationReason.OPTIMAL:
+        return {}
+    vals = r.variable_values()
+    rc = r.reduced_costs()
+    return {i: (vals[x], rc[x], coef.get(i, 0.0)) for i, x in enumerate(xs)}
+
+
+def fixed_copy(model: cp_model.CpModel, fix: dict[int, int],
+               hint: dict[int, int] | None = None) -> cp_model.CpModel:
+    """A copy of ``model`` with the variables of ``fix`` (index -> value) fixed, others hinted."""
+    m = model.clone()
+    m.clear_hints()
+    for i, v in fix.items():
+        var = m.get_int_var_from_proto_index(i)
+        m.add(var == v)
+    for i, v in (hint or {}).items():
+        if i not in fix:
+            m.add_hint(m.get_int_var_from_proto_index(i), v)
+    return m

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from typing import Any
 
@@ -15,7 +16,7 @@ from assignments.core.solver import (
     run_cpsat,
 )
 from assignments.funding.data import FundingData, Problem, problem
-from assignments.funding.model import FundingModel, build_model
+from assignments.funding.model import FundingModel, build_model, fixed_copy, lp_relaxation
 from assignments.funding.solution import (
     LEVELS,
     FundingSolution,
@@ -25,7 +26,12 @@ from assignments.funding.solution import (
     objective_levels,
 )
 
-__all__ = ["SolutionCheckError", "main_level", "solve", "stages_of"]
+__all__ = ["CORES", "SolutionCheckError", "core_search", "main_level", "solve", "stages_of"]
+
+CORES: tuple[tuple[str, int], ...] = (("e", 30), ("r", 40), ("e", 45), ("r", 55))
+"""Core sub-problems of :func:`core_search`: (ordering, size); ``e`` orders the whole projects by
+LP dual efficiency (benefit / dual-weighted money), ``r`` by |reduced cost|, fractional first."""
+
 
 
 class SolutionCheckError(RuntimeError):
@@ -70,6 +76,62 @@ def _extract(fm: FundingModel, stage_exprs: list[tuple[str, Any]]):
     return extract
 
 
+def core_search(fm: FundingModel, expr: Any, params: SolveParams, extract: Any,
+                hint: dict[Any, int] | None, share: float = 0.7) -> tuple[dict[str, Any] | None,
+                                                                          list[dict[str, Any]]]:
+    """LP-based core search for the whole-project decisions of one stage (``expr`` minimised).
+
+    The LP relaxation (GLOP) orders the whole projects two ways (:data:`CORES`); for each core,
+    the projects outside it are fixed (to the incumbent, else to the LP's rounded-down value)
+    and CP-SAT solves the rest, seeded with the incumbent. The best allocation found is returned
+    (to hint the full solve), with a log of the sub-solves. ``share`` of the stage's time is
+    spent here, split evenly over the cores.
+    """
+    ys = [(j, v.index) for j, v in sorted(fm.whole.items())]
+    log: list[dict[str, Any]] = []
+    if len(ys) <= CORES[0][1]:
+        return None, log
+    fm.model.minimize(expr)
+    lp = lp_relaxation(fm.model, expr)
+    if not lp:
+        return None, log
+
+    def frac(i: int) -> bool:
+        return 1e-6 < lp[i][0] < 1 - 1e-6
+
+    def eff(i: int) -> float:
+        _val, rc, c = lp[i]
+        if c >= 0:
+            return math.inf
+        return abs(math.log(max(1e-12, -c) / max(1e-12, rc - c)))
+
+    bands = {"e": sorted(ys, key=lambda y: (not frac(y[1]), eff(y[1]), y[0])),
+             "r": sorted(ys, key=lambda y: (not frac(y[1]), abs(lp[y[1]][1]), y[0]))}
+    inc: dict[int, int] = ({v.index: val for v, val in hint.items()} if hint
+                           else {i: int(lp[i][0] > 1 - 1e-6) for _j, i in ys})
+    best: dict[str, Any] | None = None
+    best_obj = math.inf
+    per = params.time_limit * share / len(CORES)
+    deadline = time.perf_counter() + params.time_limit * share
+    for band, size in CORES:
+        if size >= len(ys):
+            break
+        if not params.deterministic and time.perf_counter() > deadline:
+            break
+        core = {i for _j, i in bands[band][:size]}
+        fix = {i: inc.get(i, int(lp[i][0] > 1 - 1e-6)) for _j, i in ys if i not in core}
+        sub = fixed_copy(fm.model, fix, inc)
+        sp = params.with_time(per)
+        sp.workers = 1
+        run = run_cpsat(sub, sp, extract, label=f"core:{band}{size}")
+        log.append({"core": f"{band}{size}", "status": run.status.value,
+                    "value": run.objective, "seconds": round(run.runtime, 3)})
+        if run.values is not None and run.objective is not None and run.objective < best_obj:
+            best, best_obj = run.values, run.objective
+            inc = {v.index: val for v, val in run.values["hint"].items()}
+    return best, log
+
+
 def _solution(prob: Problem, values: dict[str, Any]) -> FundingSolution:
     level = [values["level"].get(j, 0) for j in range(prob.n)]
     return FundingSolution(level=level, alloc=dict(values["alloc"]), unit=prob.unit)
@@ -88,6 +150,7 @@ def solve(
     engine: str = "cpsat",
     initial_solution: FundingSolution | None = None,
     explain: bool = True,
+    strategy: str = "plain",
     **cp_sat_params: Any,
 ) -> Result[FundingSolution]:
     """Solve an allocation problem: the best plan under every switched-on rule of DOMAIN §F.
@@ -107,6 +170,9 @@ def solve(
         An allocation to start from (a hint; e.g. the base case of a scenario).
     explain
         When no plan exists, search for the rules and records that conflict.
+    strategy
+        ``"plain"`` (CP-SAT on the whole model) or ``"core"``: for the main level, first an
+        LP-based core search (:func:`core_search`) that seeds the full solve.
     cp_sat_params
         Further CP-SAT parameters.
 
@@ -120,6 +186,8 @@ def solve(
     """
     if engine not in ("cpsat", "highs"):
         raise ValueError(f"unknown engine '{engine}'; use cpsat or highs")
+    if strategy not in ("plain", "core"):
+        raise ValueError(f"unknown strategy '{strategy}'; use plain or core")
     extra = {**(load_preset(preset) if preset else {}), **cp_sat_params}
     params = SolveParams(time_limit, seed, num_workers, deterministic, progress, log, extra)
     t0 = time.perf_counter()
@@ -142,6 +210,7 @@ def solve(
         "deterministic": deterministic,
         "time_limit": time_limit,
         "engine": engine,
+        "strategy": strategy,
         "variables": len(fm.model.proto.variables),
         "constraints": len(fm.model.proto.constraints),
         "build_seconds": round(time.perf_counter() - t0, 3),
@@ -161,14 +230,26 @@ def solve(
         last = i == len(stages_run) - 1
         share = 1.0 if last else (0.3 if name == "coverage" else 0.7)
         p = params.with_time(remaining * share)
+        core_values = None
         if backend is not None:
             run = backend.solve(expr, p, extract)
         else:
+            if strategy == "core" and name in ("benefit", "priority"):
+                t_core = time.perf_counter()
+                core_values, core_log = core_search(fm, expr, p, extract, hint)
+                stats["core_search"] = core_log
+                if core_values is not None:
+                    hint = core_values["hint"]
+                    p = p.with_time(max(0.05, p.time_limit - (time.perf_counter() - t_core))
+                                    if not p.deterministic else p.time_limit * 0.3)
             if isinstance(expr, int):
                 fm.model.clear_objective()
             else:
                 fm.model.minimize(expr)
             run = run_cpsat(fm.model, p, extract, label=f"funding:{name}", hint=hint)
+            if run.values is None and core_values is not None:  # keep the core's allocation
+                run.values, run.status = core_values, SolveStatus.FEASIBLE
+                run.objective = float(core_values["stages"][name])
         stage_log.append({"stage": name, "status": run.status.value,
                           "value": run.objective, "bound": run.bound,
                           "seconds": round(run.runtime, 3)})

@@ -1,0 +1,450 @@
+"""Explanations in the office's terms.
+
+* :func:`project_reasons` — why each project is unfunded or only partly funded (excluded, no
+  eligible source with money left in its quarters, below its minimum, excluded by a funded
+  project, a rule it would break, lower value per yuan than the projects that got the money, …);
+* :func:`explain_infeasible` — when no plan exists: the conflicting rules and records, first by
+  direct checks (a committed project no source may pay, two committed projects excluding each
+  other, …), else by CP-SAT's sufficient assumptions shrunk by deletion and re-verified;
+* :func:`marginal_values` — what the next 100,000 yuan of each source would buy, by re-solving.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from typing import Any
+
+from assignments.core.solver import Result, SolveParams, SolveStatus, run_cpsat
+from assignments.funding.data import FundingData, Problem, problem
+from assignments.funding.greedy import Ledger
+from assignments.funding.solution import FundingSolution, check
+
+__all__ = [
+    "MarginalValue",
+    "Reason",
+    "explain_infeasible",
+    "find_conflict",
+    "marginal_values",
+    "project_reasons",
+]
+
+
+def _t(lang: str, zh: str, en: str) -> str:
+    return zh if lang == "zh" else en
+
+
+def yuan(units: float, prob: Problem) -> str:
+    """Units as ``1,234,000 元``."""
+    return f"{units * prob.unit:,.0f} 元"
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a project is not (fully) funded: a short code and a sentence."""
+
+    project: int
+    code: str
+    text: str
+
+
+def _label(data: FundingData, j: int) -> str:
+    p = data.projects[j]
+    return f"{p.id} {p.name}" if p.name else p.id
+
+
+def project_reasons(data: FundingData, sol: FundingSolution, prob: Problem | None = None,
+                    *, lang: str = "zh") -> dict[int, Reason]:
+    """A reason for every project that is unfunded or only partly funded.
+
+    The checks run in order and the first that applies is the reason: excluded, work relief,
+    no eligible source, no eligible source with money in one of its quarters, a required project
+    unfunded, excluded by a funded project, the money left (by quarter and eligible source) does
+    not cover its minimum / its spending, a rule it would break (milestones, industry share),
+    then the objective (no beneficiaries, value per yuan, least cost).
+    """
+    prob = prob if prob is not None else problem(data)
+    pol = data.policy
+    led = Ledger.of(prob, sol)
+    T = len(prob.periods)
+    ratio = [prob.value[j] * 10_000 / max(1, prob.cost[j] * prob.unit) for j in range(prob.n)]
+    out: dict[int, Reason] = {}
+
+    def money_short(j: int, level: int) -> tuple[int, int, int] | None:
+        """(period, need, left) of the first quarter whose need exceeds the money left."""
+        for t in range(T):
+            need = prob.period_cost[j][t] * level // 100
+            if need == 0:
+                continue
+            left = sum(led.headroom(s, t) for s in prob.eligible[j])
+            if left < need:
+                return t, need, left
+        return None
+
+    def competitors(j: int) -> list[int]:
+        """Funded projects paid by a source of ``j`` in one of ``j``'s quarters."""
+        periods = {t for t in range(T) if prob.period_cost[j][t]}
+        srcs = set(prob.eligible[j])
+        return sorted({k for (k, s, t) in sol.alloc if s in srcs and (t in periods
+                                                                       or prob.carry_over)})
+
+    for j, p in enumerate(data.projects):
+        lv = sol.level[j]
+        if lv == 100:
+            continue
+        if lv > 0:
+            short = money_short(j, min(100, lv + 1))
+            text = _t(lang, f"部分安排 {lv}%", f"partly funded at {lv}%")
+            if short:
+                t, need, left = short
+                text += _t(lang, f"：{prob.periods[t]} 可用来源余额 {yuan(left, prob)} 已用尽",
+                           f": its eligible sources have only {yuan(left, prob)} left in "
+                           f"{prob.periods[t]}")
+            else:
+                text += _t(lang, "：更多资金会降低目标（或违反其他规则）",
+                           ": more would not improve the plan (or would break another rule)")
+            out[j] = Reason(j, "partial", text)
+            continue
+        if p.excluded:
+            out[j] = Reason(j, "excluded", _t(lang, "标记为不予安排", "marked 不予安排 (excluded)"))
+            continue
+        if prob.labour and prob.labour[0] == "project" and j in prob.labour[2] \
+                and prob.labour[3][j] < prob.labour[1]:
+            out[j] = Reason(j, "labour", _t(
+                lang, f"以工代赈：劳务报酬比例 {p.labour_share:g}% 低于 {pol.labour_share:g}%",
+                f"work relief: pays {p.labour_share:g}% as labour wages, below "
+                f"{pol.labour_share:g}%"))
+            continue
+        if not prob.eligible[j]:
+            out[j] = Reason(j, "ineligible", _t(
+                lang, f"没有资金来源可用于“{p.category}”类项目",
+                f"no source may pay for category '{p.category}'"))
+            continue
+        empty = [t for t in range(T) if prob.period_cost[j][t]
+                 and not any((sum(prob.budget[s][: t + 1]) if prob.carry_over
+                              else prob.budget[s][t]) > 0 for s in prob.eligible[j])]
+        if empty:
+            out[j] = Reason(j, "no_money_period", _t(
+                lang, f"{prob.periods[empty[0]]} 没有可用来源的资金到位",
+                f"no eligible source has money by {prob.periods[empty[0]]}"))
+            continue
+        req = [k for a, k in prob.requires if a == j and sol.level[k] == 0]
+        if req:
+            out[j] = Reason(j, "requires", _t(
+                lang, f"依赖的项目 {_label(data, req[0])} 未安排",
+                f"requires {_label(data, req[0])}, which is not funded"))
+            continue
+        excl = [b if a == j else a for a, b in prob.excludes
+                if j in (a, b) and sol.level[b if a == j else a] > 0]
+        if excl:
+            out[j] = Reason(j, "excluded_by", _t(
+                lang, f"与已安排的项目 {_label(data, excl[0])} 互斥",
+                f"excluded by {_label(data, excl[0])}, which is funded"))
+            continue
+        lowest = 1
+        if prob.partial[j]:
+            while lowest < 100 and sum(a * lowest // 100 for a in prob.period_cost[j]) < max(
+                    1, prob.min_funding[j]):
+                lowest += 1
+        short = money_short(j, lowest)
+        if short is not None:
+            t, need, left = short
+            if prob.partial[j] and prob.min_funding[j]:
+                out[j] = Reason(j, "minimum", _t(
+                    lang, f"低于最低可行资金：{prob.periods[t]} 可用来源余额 {yuan(left, prob)}，"
+                          f"最低需要 {yuan(need, prob)}",
+                    f"below its minimum viable funding: its eligible sources have "
+                    f"{yuan(left, prob)} left in {prob.periods[t]}, the minimum needs "
+                    f"{yuan(need, prob)} there"))
+                continue
+            rivals = [k for k in competitors(j) if sol.level[k] > 0]
+            worst = min(rivals, key=lambda k: (ratio[k], k)) if rivals else None
+            base = _t(lang, f"{prob.periods[t]} 可用来源余额 {yuan(left, prob)}，"
+                            f"需要 {yuan(need, prob)}",
+                      f"its eligible sources have {yuan(left, prob)} left in {prob.periods[t]}, "
+                      f"it needs {yuan(need, prob)}")
+            if worst is not None and ratio[j] <= ratio[worst]:
+                out[j] = Reason(j, "value", base + _t(
+                    lang, f"；每万元受益 {ratio[j]:.1f}，低于已安排的 {_label(data, worst)}"
+                          f"（{ratio[worst]:.1f}）",
+                    f"; {ratio[j]:.1f} weighted beneficiaries per 10,000 yuan, less than the "
+                    f"last funded project competing for the same money, {_label(data, worst)} "
+                    f"({ratio[worst]:.1f})"))
+            elif prob.value[j] == 0 and pol.objective in ("coverage", "benefit"):
+                out[j] = Reason(j, "no_benefit", base + _t(
+                    lang, "；未填受益人数", "; it declares no beneficiaries"))
+            else:
+                out[j] = Reason(j, "no_money", base + _t(
+                    lang, "；资金已用于受益更多的项目组合",
+                    "; the money went to a combination of whole projects that benefits more"))
+            continue
+        # the money is there: which rule would funding it break?
+        plan = led.plan(j, 100 if not prob.partial[j] else lowest)
+        if plan is None:
+            share = prob.share.get(j)
+            out[j] = Reason(j, "cost_sharing" if share else "no_money", _t(
+                lang, "成本分担比例下各来源余额不足" if share else "可用来源余额不足",
+                "its cost-sharing sources cannot pay their ratios from what is left" if share
+                else "its eligible sources cannot pay its quarters from what is left"))
+            continue
+        trial = FundingSolution(level=list(sol.level), alloc={**sol.alloc, **plan}, unit=sol.unit)
+        trial.level[j] = 100 if not prob.partial[j] else lowest
+        broken = [v for v in check(data, trial, prob) if v.rule.startswith(("F2", "F3", "F6"))]
+        if broken:
+            out[j] = Reason(j, "rule", _t(lang, f"安排它会违反 {broken[0].rule}："
+                                                f"{broken[0].message}",
+                                          f"funding it would break {broken[0].rule}: "
+                                          f"{broken[0].message}"))
+        elif prob.value[j] == 0 and pol.objective in ("coverage", "benefit"):
+            out[j] = Reason(j, "no_benefit", _t(lang, "未填受益人数，对目标无贡献",
+                                                "it declares no beneficiaries"))
+        elif pol.objective == "cost":
+            out[j] = Reason(j, "objective", _t(lang, "目标为最小成本：覆盖目标不需要它",
+                                               "objective least cost: the targets do not need it"))
+        elif pol.objective == "priority" and prob.priority[j] == 0:
+            out[j] = Reason(j, "objective", _t(lang, "优先级为 0", "its priority is 0"))
+        else:
+            out[j] = Reason(j, "time_limit", _t(
+                lang, "资金足够但未安排：求解在证明最优前达到时间上限",
+                "the money is there: the solve stopped at its time limit before this project "
+                "was added"))
+    return out
+
+
+# ------------------------------------------------------------------ infeasible plans
+
+
+def _precheck(data: FundingData, prob: Problem, lang: str) -> list[str]:
+    """Conflicts found without a solver: committed projects that cannot be funded at all."""
+    lines = []
+    committed = [j for j in range(prob.n) if prob.committed[j]]
+    T = len(prob.periods)
+    pol = data.policy
+    for j in committed:
+        p = data.projects[j]
+        L = _label(data, j)
+        if not prob.eligible[j]:
+            lines.append(_t(lang, f"已承诺项目 {L}：没有资金来源可用于“{p.category}”类",
+                            f"committed project {L}: no source may pay for category "
+                            f"'{p.category}'"))
+            continue
+        for t in range(T):
+            if prob.period_cost[j][t] and not any(
+                    (sum(prob.budget[s][: t + 1]) if prob.carry_over else prob.budget[s][t]) > 0
+                    for s in prob.eligible[j]):
+                lines.append(_t(lang, f"已承诺项目 {L}：{prob.periods[t]} 需要支出，"
+                                      "但没有可用来源的资金到位",
+                                f"committed project {L} spends in {prob.periods[t]}, but no "
+                                f"eligible source has money by then"))
+                break
+        if prob.labour and prob.labour[0] == "project" and j in prob.labour[2] \
+                and prob.labour[3][j] < prob.labour[1]:
+            lines.append(_t(lang, f"已承诺项目 {L}：劳务报酬比例 {p.labour_share:g}% "
+                                  "低于以工代赈要求 "
+                                  f"{pol.labour_share:g}%",
+                            f"committed project {L} pays {p.labour_share:g}% as labour wages, "
+                            f"below the work-relief rule's {pol.labour_share:g}%"))
+    cset = set(committed)
+    for a, b in prob.excludes:
+        if a in cset and b in cset:
+            lines.append(_t(lang, f"已承诺项目 {_label(data, a)} 与 {_label(data, b)} 互斥",
+                            f"committed projects {_label(data, a)} and {_label(data, b)} "
+                            "exclude each other"))
+    for a, b in prob.requires:
+        if a in cset and prob.excluded[b]:
+            lines.append(_t(lang, f"已承诺项目 {_label(data, a)} 依赖不予安排的项目 "
+                                  f"{_label(data, b)}",
+                            f"committed project {_label(data, a)} requires "
+                            f"{_label(data, b)}, which is marked 不予安排"))
+    return lines
+
+
+_DROP_FIRST = ["requires", "excludes", "minimum", "cost_sharing", "labour", "industry_share",
+               "milestones", "eligibility", "excluded", "budget", "committed"]
+
+
+def find_conflict(data: FundingData, prob: Problem, params: SolveParams,
+                  budget: float | None = None) -> tuple[list[tuple[str, tuple[Any, ...]]], bool]:
+    """A conflicting set of rule instances ``(family, key)`` and whether it was shown minimal.
+
+    CP-SAT's sufficient assumptions are shrunk by deletion; the set returned was re-solved and
+    proven infeasible on its own.
+    """
+    from assignments.funding.model import build_model
+
+    fm = build_model(prob, explain=True, levels=[])
+    fm.model.clear_objective()
+    budget = budget if budget is not None else max(10.0, params.time_limit)
+    deadline = time.perf_counter() + budget
+    step = SolveParams(time_limit=max(1.0, budget / 4), seed=params.seed, workers=1,
+                       deterministic=params.deterministic)
+    by_index = {lit.index: (lit, f, k) for lit, f, k in fm.literals}
+
+    def infeasible(subset: list[Any]) -> tuple[bool, list[int]]:
+        run = run_cpsat(fm.model, step, lambda s: None, label="explain",
+                        assumptions=[lit for lit, _f, _k in subset])
+        return run.status is SolveStatus.INFEASIBLE, run.sufficient_assumptions
+
+    ok, core_idx = infeasible(fm.literals)
+    if not ok:
+        return [], False
+    core = [by_index[i] for i in core_idx if i in by_index] or list(fm.literals)
+    core.sort(key=lambda c: _DROP_FIRST.index(c[1]) if c[1] in _DROP_FIRST else 99)
+    minimal = True
+    i = 0
+    while i < len(core):
+        if time.perf_counter() > deadline:
+            minimal = False
+            break
+        trial = core[:i] + core[i + 1:]
+        still, smaller = infeasible(trial)
+        if still:
+            core = [by_index[k] for k in smaller if k in by_index] or trial
+            core.sort(key=lambda c: _DROP_FIRST.index(c[1]) if c[1] in _DROP_FIRST else 99)
+        else:
+            i += 1
+    return [(f, k) for _lit, f, k in core], minimal
+
+
+def _render(data: FundingData, prob: Problem, family: str, key: tuple[Any, ...],
+            lang: str) -> str:
+    pol = data.policy
+    if family == "committed":
+        j = key[0]
+        need = ", ".join(f"{prob.periods[t]} {yuan(a, prob)}"
+                         for t, a in enumerate(prob.period_cost[j]) if a)
+        return _t(lang, f"已承诺项目 {_label(data, j)} 必须安排（支出：{need}）",
+                  f"committed project {_label(data, j)} must be funded (spending {need})")
+    if family == "budget":
+        s, t = key
+        src = data.sources[s]
+        have = sum(prob.budget[s][: t + 1]) if prob.carry_over else prob.budget[s][t]
+        by = _t(lang, "截至" if prob.carry_over else "在", "by" if prob.carry_over else "in")
+        cats = "、".join(src.categories) if src.categories else _t(lang, "全部", "any")
+        return _t(lang, f"资金来源 {src.label} {by} {prob.periods[t]} 只有 {yuan(have, prob)}"
+                        f"（可用类别：{cats}）",
+                  f"source {src.label} has {yuan(have, prob)} {by} {prob.periods[t]} "
+                  f"(categories: {cats})")
+    if family == "milestones":
+        k = key[0]
+        m = next(x for x in prob.milestones if x[0] == k)
+        return _t(lang, f"支出进度：截至 {prob.periods[k]} 至少支出已安排资金的 "
+                        f"{100 * m[1] / m[2]:g}%",
+                  f"spending milestone: at least {100 * m[1] / m[2]:g}% of the money allocated "
+                  f"is spent by the end of {prob.periods[k]}")
+    if family == "industry_share":
+        return _t(lang, f"产业占比：中央衔接资金至少 {pol.industry_share:g}% 用于"
+                        f"{pol.industry_category}",
+                  f"industry share: at least {pol.industry_share:g}% of central linkage funds "
+                  f"go to {pol.industry_category}")
+    if family == "labour":
+        if key:
+            p = data.projects[key[0]]
+            return _t(lang, f"以工代赈：{_label(data, key[0])} 劳务报酬比例 {p.labour_share:g}% "
+                            f"低于 {pol.labour_share:g}%",
+                      f"work relief: {_label(data, key[0])} pays {p.labour_share:g}% as wages, "
+                      f"below {pol.labour_share:g}%")
+        return _t(lang, f"以工代赈：基础设施整体劳务报酬至少 {pol.labour_share:g}%",
+                  f"work relief: infrastructure pays at least {pol.labour_share:g}% as wages")
+    if family == "cost_sharing":
+        j, s = key
+        group = prob.share[j]
+        ratio = ":".join(str(r) for _s, r in group)
+        names = ":".join(data.sources[x].label for x, _r in group)
+        return _t(lang, f"成本分担：{_label(data, j)} 由 {names} 按 {ratio} 分担",
+                  f"cost sharing: {_label(data, j)} is paid {ratio} by {names}")
+    if family == "requires":
+        a, b = key
+        return _t(lang, f"{_label(data, a)} 依赖 {_label(data, b)}",
+                  f"{_label(data, a)} requires {_label(data, b)}")
+    if family == "excludes":
+        a, b = key
+        return _t(lang, f"{_label(data, a)} 与 {_label(data, b)} 互斥",
+                  f"{_label(data, a)} and {_label(data, b)} exclude each other")
+    if family == "excluded":
+        return _t(lang, f"{_label(data, key[0])} 标记为不予安排",
+                  f"{_label(data, key[0])} is marked 不予安排")
+    if family == "minimum":
+        j = key[0]
+        return _t(lang, f"{_label(data, j)} 最低可行资金 {yuan(prob.min_funding[j], prob)}",
+                  f"{_label(data, j)} needs at least {yuan(prob.min_funding[j], prob)}")
+    if family == "eligibility":
+        j = key[0]
+        return _t(lang, f"{_label(data, j)} 的支出季度没有可用来源的资金到位",
+                  f"no eligible source has money in the quarters {_label(data, j)} spends")
+    return f"{family} {key}"
+
+
+def explain_infeasible(data: FundingData, prob: Problem | None = None,
+                       params: SolveParams | None = None, *, lang: str = "zh") -> list[str]:
+    """Why no plan satisfies every switched-on rule, naming the rules and records in conflict."""
+    prob = prob if prob is not None else problem(data)
+    params = params if params is not None else SolveParams(time_limit=20, workers=1)
+    head = _t(lang, "没有满足全部已开启规则的分配方案。冲突如下：",
+              "No allocation satisfies every switched-on rule. These conflict:")
+    pre = _precheck(data, prob, lang)
+    if pre:
+        return [head, *(f"  - {x}" for x in pre)]
+    conflict, minimal = find_conflict(data, prob, params)
+    if not conflict:
+        return [_t(lang, "未能在时间内找出冲突的规则；请延长时间上限。",
+                   "The conflicting rules could not be found in time; try a longer time limit.")]
+    lines = [head, *(f"  - {_render(data, prob, f, k, lang)}" for f, k in conflict)]
+    if not minimal:
+        lines.append(_t(lang, "  （未能在时间内缩到最小）",
+                        "  (not shrunk to a minimal set in time)"))
+    return lines
+
+
+# ------------------------------------------------------------------ marginal value of money
+
+
+@dataclass
+class MarginalValue:
+    """What the next ``step`` yuan of one source buy (levels before → after, projects that
+    enter), from a re-solve of the plan with that source raised."""
+
+    source: str
+    step_yuan: int
+    status: str
+    delta: dict[str, float]
+    entering: list[str]
+    leaving: list[str]
+
+
+def marginal_values(data: FundingData, result: Result[FundingSolution], *,
+                    step: int = 100_000, time_limit: float = 10.0, workers: int = 1,
+                    executor: Executor | None = None, cores: int | None = None,
+                    sources: Sequence[str] | None = None) -> list[MarginalValue]:
+    """The marginal value of the next ``step`` yuan of each source (by re-solving).
+
+    Each source's amount is raised by ``step`` yuan (arriving like the rest of its money: its
+    tranches, or the first period) and the plan re-solved from the current one as a hint. The
+    deltas are the changes of the objective levels (coverage targets met, ‰ short, weighted
+    beneficiaries, idle money in units).
+    """
+    from assignments.funding.scenarios import Scenario, derive, run_scenarios
+
+    assert result.solution is not None
+    ids = list(sources) if sources is not None else [s.id for s in data.sources]
+    scen = [Scenario(name=f"+{step:,} {sid}", sources={sid: f"+{step}"}) for sid in ids]
+    derived = [derive(data, sc) for sc in scen]
+    outs = run_scenarios(derived, time_limit=time_limit, executor=executor, cores=cores,
+                         workers_per_solve=workers if executor is not None else None,
+                         hint=result.solution)
+    base_funded = {data.projects[j].id for j in result.solution.funded()}
+    mv = []
+    for sid, out in zip(ids, outs, strict=True):
+        r = out.result
+        delta: dict[str, float] = {}
+        entering: list[str] = []
+        leaving: list[str] = []
+        if r.solution is not None:
+            delta = {k: r.objectives[k] - result.objectives.get(k, 0.0) for k in r.objectives}
+            funded = {data.projects[j].id for j in r.solution.funded()}
+            entering = sorted(funded - base_funded)
+            leaving = sorted(base_funded - funded)
+        mv.append(MarginalValue(sid, step, r.status.value, delta, entering, leaving))
+    return mv

@@ -1,0 +1,225 @@
+"""A greedy allocation by benefit per yuan: the baseline of the benchmark, and a helper of the
+explanations (:class:`Ledger` says how much money each source still has in each period).
+
+The greedy funds committed projects first, then one industry project for each poor village that
+has none (cheapest per beneficiary first), then the rest by weighted beneficiaries per yuan; a
+project is taken only when the allocation stays valid for every hard rule (budgets, eligibility,
+cost sharing, requires / excludes, industry share, work relief, milestones). Partial projects get
+the largest level (≥ their minimum) that fits. No solver is used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from assignments.funding.data import FundingData, Problem, problem
+from assignments.funding.solution import FundingSolution
+
+__all__ = ["Ledger", "greedy"]
+
+
+@dataclass
+class Ledger:
+    """Money spent so far by source and period, and what each source can still pay."""
+
+    prob: Problem
+    spent: list[list[int]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.spent:
+            self.spent = [[0] * len(self.prob.periods) for _ in self.prob.budget]
+
+    @classmethod
+    def of(cls, prob: Problem, sol: FundingSolution) -> Ledger:
+        """The ledger of an allocation."""
+        led = cls(prob)
+        for (_j, s, t), v in sol.alloc.items():
+            led.spent[s][t] += v
+        return led
+
+    def headroom(self, s: int, t: int) -> int:
+        """Units source ``s`` can still pay in period ``t`` (with carry-over: without breaking
+        any later period's cumulative limit)."""
+        p = self.prob
+        if not p.carry_over:
+            return p.budget[s][t] - self.spent[s][t]
+        cum_b = cum_s = 0
+        best = None
+        for k in range(len(p.periods)):
+            cum_b += p.budget[s][k]
+            cum_s += self.spent[s][k]
+            if k >= t:
+                room = cum_b - cum_s
+                best = room if best is None else min(best, room)
+        return max(0, best or 0)
+
+    def plan(self, j: int, level: int) -> dict[tuple[int, int, int], int] | None:
+        """Money for project ``j`` at ``level`` % from what is left, or ``None`` if it does not fit.
+
+        Sources are used in their order; a cost-sharing group is paid in its ratios.
+        """
+        p = self.prob
+        need = [a * level // 100 for a in p.period_cost[j]]
+        total = sum(need)
+        if total == 0:
+            return None if level > 0 else {}
+        room = {(s, t): self.headroom(s, t) for s in p.eligible[j] for t in range(len(need))}
+        out: dict[tuple[int, int, int], int] = {}
+        if j in p.share:
+            group = p.share[j]
+            R = sum(r for _s, r in group)
+            quota = {s: total * r // R for s, r in group}
+            rest = total - sum(quota.values())
+            for s, _r in sorted(group, key=lambda g: -g[1])[:rest]:
+                quota[s] += 1
+            for t, n in enumerate(need):
+                for s, _r in group:
+                    if n == 0:
+                        break
+                    take = min(n, quota[s], room[(s, t)])
+                    if take:
+                        out[(j, s, t)] = take
+                        quota[s] -= take
+                        room[(s, t)] -= take
+                        n -= take
+                if n:
+                    return None
+            return out
+        for t, n in enumerate(need):
+            for s in p.eligible[j]:
+                if n == 0:
+                    break
+                take = min(n, room[(s, t)])
+                if take > 0:
+                    out[(j, s, t)] = take
+                    room[(s, t)] -= take
+                    n -= take
+                    if p.carry_over:  # spending now lowers the room of later periods too
+                        for k in range(t + 1, len(need)):
+                            room[(s, k)] = min(room[(s, k)], room[(s, t)])
+            if n:
+                return None
+        return out
+
+    def add(self, alloc: dict[tuple[int, int, int], int]) -> None:
+        """Book an allocation."""
+        for (_j, s, t), v in alloc.items():
+            self.spent[s][t] += v
+
+
+@dataclass
+class _Totals:
+    """Running totals of the ratio rules (F2, F3 portfolio, F6), checked per added project."""
+
+    prob: Problem
+    central_total: int = 0
+    central_industry: int = 0
+    wages: int = 0
+    wage_base: int = 0
+    by_period: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.by_period = [0] * len(self.prob.periods)
+        p = self.prob
+        self.central = set(p.industry[2]) if p.industry else set()
+        self.industry = set(p.industry[3]) if p.industry else set()
+        self.infra = set(p.labour[2]) if p.labour else set()
+
+    def delta(self, alloc: dict[tuple[int, int, int], int]) -> tuple[int, int, int, int, list[int]]:
+        ct = ci = w = wb = 0
+        per = [0] * len(self.by_period)
+        p = self.prob
+        for (j, s, t), v in alloc.items():
+            per[t] += v
+            if s in self.central:
+                ct += v
+                if j in self.industry:
+                    ci += v
+            if j in self.infra and p.labour is not None:
+                w += p.labour[3][j] * v
+                wb += v
+        return ct, ci, w, wb, per
+
+    def ok(self, alloc: dict[tuple[int, int, int], int], j: int) -> bool:
+        p = self.prob
+        ct, ci, w, wb, per = self.delta(alloc)
+        if p.industry is not None:
+            num, den = p.industry[0], p.industry[1]
+            if den * (self.central_industry + ci) < num * (self.central_total + ct):
+                return False
+        if p.labour is not None:
+            scope, thr = p.labour[0], p.labour[1]
+            if scope == "project" and j in self.infra and p.labour[3][j] < thr:
+                return False
+            if scope == "portfolio" and self.wages + w < thr * (self.wage_base + wb):
+                return False
+        total = sum(self.by_period) + sum(per)
+        for k, num, den in p.milestones:
+            cum = sum(self.by_period[: k + 1]) + sum(per[: k + 1])
+            if den * cum < num * total:
+                return False
+        return True
+
+    def add(self, alloc: dict[tuple[int, int, int], int]) -> None:
+        ct, ci, w, wb, per = self.delta(alloc)
+        self.central_total += ct
+        self.central_industry += ci
+        self.wages += w
+        self.wage_base += wb
+        self.by_period = [a + b for a, b in zip(self.by_period, per, strict=True)]
+
+
+def greedy(data: FundingData, prob: Problem | None = None) -> FundingSolution:
+    """The greedy allocation (see the module docstring); always valid for the checker's rules
+    except committed projects that do not fit, which are left out."""
+    prob = prob if prob is not None else problem(data)
+    led = Ledger(prob)
+    tot = _Totals(prob)
+    sol = FundingSolution(level=[0] * prob.n, unit=prob.unit)
+    forbidden = {j for j in range(prob.n) if prob.excluded[j]}
+
+    def try_add(j: int, levels: list[int]) -> bool:
+        if j in forbidden or sol.level[j] > 0:
+            return False
+        if any(sol.level[k] == 0 for a, k in prob.requires if a == j):
+            return False
+        if any(sol.level[b if a == j else a] > 0 for a, b in prob.excludes if j in (a, b)):
+            return False
+        for lv in levels:
+            alloc = led.plan(j, lv)
+            if alloc is None:
+                continue
+            if tot.ok(alloc, j):
+                sol.level[j] = lv
+                sol.alloc.update(alloc)
+                led.add(alloc)
+                tot.add(alloc)
+                return True
+        return False
+
+    def levels_of(j: int) -> list[int]:
+        if not prob.partial[j]:
+            return [100]
+        lo = 1
+        while lo < 100 and sum(a * lo // 100 for a in prob.period_cost[j]) < max(
+                1, prob.min_funding[j]):
+            lo += 1
+        return list(range(100, lo - 1, -1))
+
+    ratio = {j: prob.value[j] / max(1, prob.cost[j]) for j in range(prob.n)}
+    for j in range(prob.n):
+        if prob.committed[j]:
+            try_add(j, levels_of(j))
+    for tg in prob.targets:
+        if tg.kind != "count":
+            continue
+        have = sum(c for j, c in tg.members if sol.level[j] > 0)
+        for j, _c in sorted(tg.members, key=lambda m: (prob.cost[m[0]], m[0])):
+            if have >= tg.requirement:
+                break
+            if try_add(j, levels_of(j)):
+                have += 1
+    for j in sorted(range(prob.n), key=lambda j: (-ratio[j], j)):
+        if prob.value[j] > 0:
+            try_add(j, levels_of(j))
+    return sol

@@ -1,0 +1,532 @@
+"""Scenarios: variations of one base case, solved in parallel and compared side by side.
+
+A scenario file (YAML or JSON) declares variations of the base workbook::
+
+    scenarios:
+      - name: 预算减少10%
+        budget: -10%                 # every source
+      - name: 东西部协作增加500万
+        sources: {S4: +500万}        # +N, -N, =N, +P%, -P%, ×F (yuan, 万 allowed)
+      - name: 不设产业占比
+        rules: {industry_share: off}
+      - name: 贫困人口权重4
+        weights: {poor_people: 4}
+      - name: 强制安排P010
+        force_in: [P010]
+        force_out: [P020]
+        objective: priority
+    frontier:                        # budget–beneficiaries frontier
+      budget: [60%, 140%]
+      steps: 9
+
+Each scenario is *derived* from the base data with ``model_copy(update=...)`` (never re-read),
+and all are solved through a standard :class:`concurrent.futures.Executor`: a local process
+pool by default, any other executor (a distributed one) when given — the jobs are plain,
+picklable data and only ``submit`` / ``result`` are used. CP-SAT workers per solve are chosen so
+that pool size × workers does not exceed the cores.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+import unicodedata
+from collections import defaultdict
+from collections.abc import Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from assignments.core.errors import InputError, Issue, Location
+from assignments.core.solver import Result
+from assignments.funding.data import FundingData, Problem, parse_money, problem, rule_name
+from assignments.funding.solution import FundingSolution, coverage
+
+__all__ = [
+    "Frontier",
+    "Scenario",
+    "ScenarioFile",
+    "ScenarioOutcome",
+    "comparison_table",
+    "default_pool_size",
+    "derive",
+    "diff_table",
+    "frontier_scenarios",
+    "read_scenarios",
+    "run_scenarios",
+]
+
+_KEYS = {
+    "名称": "name", "说明": "description", "预算": "budget", "资金来源": "sources",
+    "规则": "rules", "权重": "weights", "强制安排": "force_in", "不予安排": "force_out",
+    "目标": "objective", "情景": "scenarios", "前沿": "frontier", "步数": "steps",
+}
+_WEIGHTS = {"people": "weight_people", "人口": "weight_people",
+            "poor_people": "weight_poor_people", "贫困人口": "weight_poor_people",
+            "households": "weight_households", "户数": "weight_households",
+            "poor_households": "weight_poor_households", "贫困户": "weight_poor_households"}
+
+
+def _keys(d: Any) -> Any:
+    if isinstance(d, dict):
+        return {_KEYS.get(str(k).strip(), str(k).strip()): v for k, v in d.items()}
+    return d
+
+
+def change_amount(amount: float, change: str | float | int) -> float:
+    """Apply ``+10%``, ``-10%``, ``+5000000``, ``+500万``, ``=3000000`` or ``×1.2``."""
+    if isinstance(change, int | float) and not isinstance(change, bool):
+        return float(change)
+    text = unicodedata.normalize("NFKC", str(change)).strip().replace(" ", "")
+    m = re.match(r"^([+\-=×x*])?(.+)$", text)
+    if not m or not m.group(2):
+        raise ValueError(f"change '{change}' not understood")
+    op, rest = m.group(1) or "=", m.group(2)
+    if rest.endswith("%"):
+        pct = float(rest[:-1])
+        if op in "=×x*":
+            return amount * pct / 100
+        return amount * (1 + (pct if op == "+" else -pct) / 100)
+    if op in "×x*":
+        return amount * float(rest)
+    value = float(parse_money(rest))
+    return {"+": amount + value, "-": amount - value, "=": value}[op]
+
+
+class Scenario(BaseModel):
+    """One variation of the base case."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    description: str | None = None
+    budget: str | float | None = None  # change of every source
+    sources: dict[str, str | float] = Field(default_factory=dict)
+    rules: dict[str, bool] = Field(default_factory=dict)
+    weights: dict[str, int] = Field(default_factory=dict)
+    force_in: list[str] = Field(default_factory=list)
+    force_out: list[str] = Field(default_factory=list)
+    objective: str | None = None
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _name(cls, v: Any) -> Any:
+        return None if v is None else str(v)
+
+    @field_validator("rules", mode="before")
+    @classmethod
+    def _rules(cls, v: Any) -> Any:
+        if not isinstance(v, dict):
+            return v
+        out = {}
+        for k, x in v.items():
+            on = x if isinstance(x, bool) else str(x).strip().lower() in (
+                "on", "true", "yes", "开", "是", "启用", "1")
+            out[rule_name(str(k))] = on
+        return out
+
+    @field_validator("weights", mode="before")
+    @classmethod
+    def _weights(cls, v: Any) -> Any:
+        if not isinstance(v, dict):
+            return v
+        out = {}
+        for k, x in v.items():
+            key = _WEIGHTS.get(str(k).strip())
+            if key is None:
+                raise ValueError(f"unknown weight '{k}'; expected people, poor_people, "
+                                 "households or poor_households (人口, 贫困人口, 户数, 贫困户)")
+            out[key] = x
+        return out
+
+    @field_validator("force_in", "force_out", mode="before")
+    @classmethod
+    def _ids(cls, v: Any) -> Any:
+        if isinstance(v, str):
+            return [x.strip() for x in re.split(r"[,，、;；]", v) if x.strip()]
+        return [str(x) for x in v] if isinstance(v, list) else v
+
+
+class Frontier(BaseModel):
+    """A budget range for the budget–beneficiaries frontier (every source scaled alike)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    budget: tuple[str | float, str | float] = ("60%", "140%")
+    steps: int = Field(default=9, ge=2, le=200)
+
+    def factors(self) -> list[float]:
+        """The budget factors (1.0 = the base budget)."""
+        lo, hi = (_factor(x) for x in self.budget)
+        return [lo + (hi - lo) * i / (self.steps - 1) for i in range(self.steps)]
+
+
+def _factor(x: str | float) -> float:
+    if isinstance(x, int | float):
+        return float(x)
+    text = str(x).strip()
+    return float(text[:-1]) / 100 if text.endswith("%") else float(text)
+
+
+class ScenarioFile(BaseModel):
+    """A scenario file: the scenarios and an optional frontier."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    scenarios: list[Scenario] = Field(default_factory=list)
+    frontier: Frontier | None = None
+
+
+def read_scenarios(path: str | Path, base: FundingData | None = None) -> ScenarioFile:
+    """Read a scenario file (YAML or JSON); with ``base``, check every id it names.
+
+    Raises
+    ------
+    InputError
+        Located: file, scenario (by position and name), key.
+    """
+    import json
+
+    import yaml
+
+    p = Path(path)
+    if not p.exists():
+        raise InputError(Issue(Location(str(p)), "file not found"))
+    text = p.read_text(encoding="utf-8-sig")
+    try:
+        raw = json.loads(text) if p.suffix.lower() == ".json" else yaml.safe_load(text)
+    except Exception as exc:  # yaml.YAMLError, json.JSONDecodeError
+        raise InputError(Issue(Location(str(p)), f"cannot be parsed: {exc}")) from None
+    raw = _keys(raw)
+    if isinstance(raw, list):
+        raw = {"scenarios": raw}
+    if not isinstance(raw, dict):
+        raise InputError(Issue(Location(str(p)), "expected a mapping with 'scenarios:'"))
+    issues: list[Issue] = []
+    items = raw.get("scenarios") or []
+    if not isinstance(items, list):
+        raise InputError(Issue(Location(str(p)), "'scenarios' must be a list"))
+    scenarios = []
+    names: set[str] = set()
+    for i, item in enumerate(items, start=1):
+        item = _keys(item)
+        where = Location(str(p), record=f"scenario {i}"
+                         + (f" '{item.get('name')}'" if isinstance(item, dict) else ""))
+        if not isinstance(item, dict):
+            issues.append(Issue(where, "expected a mapping (name:, budget:, ...)"))
+            continue
+        try:
+            sc = Scenario.model_validate(item)
+        except ValidationError as exc:
+            for err in exc.errors():
+                key = ".".join(str(x) for x in err["loc"])
+                msg = str(err["msg"]).removeprefix("Value error, ")
+                issues.append(Issue(where, f"{key}: {msg}"))
+            continue
+        except ValueError as exc:
+            issues.append(Issue(where, str(exc)))
+            continue
+        if sc.name in names:
+            issues.append(Issue(where, f"duplicate scenario name '{sc.name}'"))
+        names.add(sc.name)
+        if base is not None:
+            issues += [Issue(where, m) for m in _check_ids(sc, base)]
+        scenarios.append(sc)
+    frontier = None
+    if raw.get("frontier") is not None:
+        try:
+            frontier = Frontier.model_validate(_keys(raw["frontier"]))
+            frontier.factors()
+        except (ValidationError, ValueError) as exc:
+            issues.append(Issue(Location(str(p), record="frontier"), str(exc).splitlines()[0]))
+    unknown = set(raw) - {"scenarios", "frontier"}
+    if unknown:
+        issues.append(Issue(Location(str(p)), f"unknown key(s): {', '.join(sorted(unknown))}"))
+    if issues:
+        raise InputError(issues)
+    return ScenarioFile(scenarios=scenarios, frontier=frontier)
+
+
+def _check_ids(sc: Scenario, base: FundingData) -> list[str]:
+    out = []
+    sids = {s.id for s in base.sources}
+    pids = {p.id for p in base.projects}
+    out += [f"unknown source '{s}'" for s in sc.sources if s not in sids]
+    out += [f"force_in: unknown project '{x}'" for x in sc.force_in if x not in pids]
+    out += [f"force_out: unknown project '{x}'" for x in sc.force_out if x not in pids]
+    both = set(sc.force_in) & set(sc.force_out)
+    out += [f"project '{x}' is both forced in and out" for x in sorted(both)]
+    if sc.objective is not None and sc.objective not in ("coverage", "priority", "cost",
+                                                         "覆盖优先", "优先级", "最小成本"):
+        out.append(f"unknown objective '{sc.objective}'; expected coverage, priority or cost")
+    try:
+        derive(base, sc)
+    except ValueError as exc:
+        out.append(str(exc))
+    return out
+
+
+def derive(base: FundingData, sc: Scenario) -> FundingData:
+    """The base case with the scenario's variations, by ``model_copy(update=...)``."""
+    sources = []
+    for s in base.sources:
+        amount = s.amount
+        if sc.budget is not None:
+            amount = change_amount(amount, sc.budget)
+        if s.id in sc.sources:
+            amount = change_amount(amount, sc.sources[s.id])
+        if amount < 0:
+            raise ValueError(f"source '{s.id}' would have a negative amount ({amount:,.0f})")
+        sources.append(s if amount == s.amount else s.model_copy(update={"amount": amount}))
+    projects = []
+    fin, fout = set(sc.force_in), set(sc.force_out)
+    for p in base.projects:
+        if p.id in fin:
+            projects.append(p.model_copy(update={"committed": True, "excluded": False}))
+        elif p.id in fout:
+            projects.append(p.model_copy(update={"excluded": True, "committed": False}))
+        else:
+            projects.append(p)
+    update: dict[str, Any] = {}
+    if sc.rules:
+        update["rules"] = {**base.policy.rules, **sc.rules}
+    update.update(sc.weights)
+    if sc.objective is not None:
+        update["objective"] = {"覆盖优先": "coverage", "优先级": "priority",
+                               "最小成本": "cost"}.get(sc.objective, sc.objective)
+    policy = base.policy.model_copy(update=update) if update else base.policy
+    return base.model_copy(update={"sources": sources, "projects": projects, "policy": policy,
+                                   "name": sc.name})
+
+
+def frontier_scenarios(fr: Frontier) -> list[Scenario]:
+    """One scenario per budget factor of the frontier."""
+    return [Scenario(name=f"预算 {100 * f:.0f}%", budget=f"×{f}") for f in fr.factors()]
+
+
+# ------------------------------------------------------------------ running
+
+
+def default_pool_size(n_jobs: int, cores: int | None = None) -> tuple[int, int]:
+    """``(processes, CP-SAT workers per solve)`` for ``n_jobs`` on ``cores`` cores.
+
+    Never more processes than jobs or cores, and processes × workers ≤ cores.
+    """
+    cores = cores or os.cpu_count() or 2
+    procs = max(1, min(cores, n_jobs))
+    return procs, max(1, cores // procs)
+
+
+@dataclass
+class ScenarioOutcome:
+    """A solved scenario: its result and the figures the comparison needs."""
+
+    name: str
+    result: Result[FundingSolution]
+    metrics: dict[str, Any] = field(default_factory=dict)
+    funded: dict[str, int] = field(default_factory=dict)  # project id -> level %
+    reasons: dict[str, str] = field(default_factory=dict)  # unfunded project id -> reason
+    seconds: float = 0.0
+
+
+def _metrics(data: FundingData, prob: Problem, r: Result[FundingSolution],
+             lang: str) -> tuple[dict[str, Any], dict[str, int], dict[str, str]]:
+    from assignments.funding.explain import project_reasons
+
+    m: dict[str, Any] = {"status": r.status.value,
+                         "budget_yuan": prob.total_budget * prob.unit}
+    sol = r.solution
+    if sol is None:
+        return m, {}, {}
+    fund = sol.funding()
+    by_cat: dict[str, int] = defaultdict(int)
+    by_src: dict[str, int] = defaultdict(int)
+    for (j, s, _t), v in sol.alloc.items():
+        by_cat[data.projects[j].category] += v * prob.unit
+        by_src[data.sources[s].id] += v * prob.unit
+    people = sum(p.people * sol.level[j] // 100 for j, p in enumerate(data.projects))
+    poor = sum(p.poor_people * sol.level[j] // 100 for j, p in enumerate(data.projects))
+    spent = sum(fund) * prob.unit
+    cov = coverage(data, sol, prob)
+    m.update({
+        "projects_funded": len(sol.funded()),
+        "projects_partial": sum(1 for lv in sol.level if 0 < lv < 100),
+        "money_allocated_yuan": spent,
+        "idle_yuan": prob.total_budget * prob.unit - spent,
+        "targets_met": sum(1 for c in cov if c.met),
+        "targets": len(cov),
+        "shortfall_permille": sum(c.permille for c in cov),
+        "people": people,
+        "poor_people": poor,
+        "weighted_beneficiaries": int(r.objectives.get("benefit", sum(
+            prob.value[j] * lv // 100 for j, lv in enumerate(sol.level)))),
+        "yuan_per_person": round(spent / people, 1) if people else None,
+        "by_category": dict(sorted(by_cat.items())),
+        "by_source": dict(sorted(by_src.items())),
+        "objective": r.objective,
+        "gap": r.gap,
+        "runtime": round(r.runtime, 3),
+    })
+    funded = {data.projects[j].id: lv for j, lv in enumerate(sol.level) if lv > 0}
+    reasons = {data.projects[j].id: rs.text
+               for j, rs in project_reasons(data, sol, prob, lang=lang).items()}
+    return m, funded, reasons
+
+
+def solve_job(job: dict[str, Any]) -> ScenarioOutcome:
+    """Solve one scenario (runs in a worker process; the job is plain picklable data)."""
+    from assignments.funding.solve import solve
+
+    t0 = time.perf_counter()
+    data: FundingData = job["data"]
+    r = solve(data, time_limit=job["time_limit"], seed=job["seed"],
+              num_workers=job["workers"], deterministic=job["deterministic"],
+              initial_solution=job.get("hint"), explain=job.get("explain", True))
+    prob = problem(data)
+    metrics, funded, reasons = _metrics(data, prob, r, job.get("lang", "zh"))
+    return ScenarioOutcome(data.name, r, metrics, funded, reasons, time.perf_counter() - t0)
+
+
+def run_scenarios(
+    datas: Sequence[FundingData],
+    *,
+    time_limit: float = 30.0,
+    seed: int = 0,
+    deterministic: bool = False,
+    executor: Executor | None = None,
+    workers_per_solve: int | None = None,
+    cores: int | None = None,
+    hint: FundingSolution | None = None,
+    lang: str = "zh",
+) -> list[ScenarioOutcome]:
+    """Solve every derived problem in parallel; outcomes in the order given.
+
+    Parameters
+    ----------
+    datas
+        Problems derived from one base (:func:`derive`).
+    time_limit, seed, deterministic
+        Per solve.
+    executor
+        Any :class:`concurrent.futures.Executor` (only ``submit`` and ``result`` are used).
+        Default: a local process pool of :func:`default_pool_size` processes, shut down after.
+    workers_per_solve
+        CP-SAT workers of each solve; default: ``cores // processes`` (at least 1) with the
+        local pool, 1 with a given executor.
+    cores
+        Cores of the machine (default ``os.cpu_count()``).
+    hint
+        An allocation every solve starts from (the base case's; ignored where it no longer
+        fits).
+    """
+    jobs_data = list(datas)
+    if not jobs_data:
+        return []
+    own = executor is None
+    procs, workers = default_pool_size(len(jobs_data), cores)
+    if workers_per_solve is not None:
+        workers = workers_per_solve
+    elif not own:
+        workers = 1
+    jobs = [{"data": d, "time_limit": time_limit, "seed": seed, "workers": workers,
+             "deterministic": deterministic, "hint": _fitting_hint(hint, d), "lang": lang}
+            for d in jobs_data]
+    pool: Executor = executor if executor is not None else ProcessPoolExecutor(max_workers=procs)
+    try:
+        futures = [pool.submit(solve_job, job) for job in jobs]
+        return [f.result() for f in futures]
+    finally:
+        if own:
+            pool.shutdown()
+
+
+def _fitting_hint(hint: FundingSolution | None, data: FundingData) -> FundingSolution | None:
+    if hint is None or len(hint.level) != len(data.projects):
+        return None
+    return hint if problem(data).unit == hint.unit else None
+
+
+# ------------------------------------------------------------------ comparison
+
+
+_ROWS = [
+    ("status", "状态", "status"),
+    ("budget_yuan", "预算(元)", "budget (yuan)"),
+    ("projects_funded", "安排项目数", "projects funded"),
+    ("projects_partial", "其中部分安排", "of which partly"),
+    ("money_allocated_yuan", "安排资金(元)", "money allocated (yuan)"),
+    ("idle_yuan", "闲置资金(元)", "idle money (yuan)"),
+    ("targets_met", "达标覆盖目标", "coverage targets met"),
+    ("targets", "覆盖目标数", "coverage targets"),
+    ("shortfall_permille", "覆盖缺口(‰合计)", "coverage shortfall (‰)"),
+    ("people", "受益人口", "people benefiting"),
+    ("poor_people", "受益贫困人口", "poor people benefiting"),
+    ("weighted_beneficiaries", "加权受益人数", "weighted beneficiaries"),
+    ("yuan_per_person", "人均成本(元/人)", "cost per beneficiary (yuan)"),
+    ("gap", "最优性差距", "optimality gap"),
+    ("runtime", "用时(秒)", "time (s)"),
+]
+
+
+def comparison_table(outcomes: Sequence[ScenarioOutcome], *, lang: str = "zh") -> pd.DataFrame:
+    """Scenarios side by side: one column per scenario, one row per figure (money by category
+    and by source included)."""
+    zh = lang == "zh"
+    cats = sorted({c for o in outcomes for c in o.metrics.get("by_category", {})})
+    srcs = sorted({s for o in outcomes for s in o.metrics.get("by_source", {})})
+    rows = []
+    for key, z, e in _ROWS:
+        rows.append({"指标" if zh else "figure": z if zh else e,
+                     **{o.name: o.metrics.get(key) for o in outcomes}})
+    for c in cats:
+        rows.append({"指标" if zh else "figure":
+                     (f"类别：{c}(元)" if zh else f"category {c} (yuan)"),
+                     **{o.name: o.metrics.get("by_category", {}).get(c, 0) for o in outcomes}})
+    for s in srcs:
+        rows.append({"指标" if zh else "figure":
+                     (f"来源：{s}(元)" if zh else f"source {s} (yuan)"),
+                     **{o.name: o.metrics.get("by_source", {}).get(s, 0) for o in outcomes}})
+    return pd.DataFrame(rows)
+
+
+def diff_table(a: ScenarioOutcome, b: ScenarioOutcome, data: FundingData, *,
+               lang: str = "zh") -> pd.DataFrame:
+    """Projects that enter or leave (or change level) from scenario ``a`` to ``b``, and why."""
+    zh = lang == "zh"
+    names = {p.id: p.name or "" for p in data.projects}
+    rows = []
+    for pid in [p.id for p in data.projects]:
+        la, lb = a.funded.get(pid, 0), b.funded.get(pid, 0)
+        if la == lb:
+            continue
+        if la == 0:
+            change = "进入" if zh else "enters"
+            why = (f"在“{a.name}”中：{a.reasons.get(pid, '')}" if zh
+                   else f"in '{a.name}': {a.reasons.get(pid, '')}")
+        elif lb == 0:
+            change = "退出" if zh else "leaves"
+            why = (f"在“{b.name}”中：{b.reasons.get(pid, '')}" if zh
+                   else f"in '{b.name}': {b.reasons.get(pid, '')}")
+        else:
+            change = f"{la}% → {lb}%"
+            why = b.reasons.get(pid, "") or a.reasons.get(pid, "")
+        rows.append({("从" if zh else "from"): a.name, ("到" if zh else "to"): b.name,
+                     ("项目" if zh else "project"): pid, ("名称" if zh else "name"): names[pid],
+                     ("变化" if zh else "change"): change, ("原因" if zh else "reason"): why})
+    return pd.DataFrame(rows)
+
+
+def frontier_points(outcomes: Sequence[ScenarioOutcome]) -> pd.DataFrame:
+    """Budget and beneficiaries of every frontier scenario."""
+    return pd.DataFrame([{
+        "scenario": o.name, "budget_yuan": o.metrics.get("budget_yuan"),
+        "weighted_beneficiaries": o.metrics.get("weighted_beneficiaries"),
+        "people": o.metrics.get("people"), "poor_people": o.metrics.get("poor_people"),
+        "status": o.metrics.get("status"),
+    } for o in outcomes])
+
