@@ -102,6 +102,7 @@ def build_model(
     schedule: Schedule,
     *,
     explain: bool = False,
+    prune: bool = True,
 ) -> RosterModel:
     """Build the CP-SAT model of ``data`` under one turn ``schedule``.
 
@@ -114,6 +115,10 @@ def build_model(
     explain
         Put an enforcement literal on every hard-rule instance (families of :data:`FAMILIES`)
         so that an infeasible model can name the rules and records that conflict.
+    prune
+        Leave out the options of non-candidates that no optimal roster uses (see
+        :func:`_dominated`); exact for every objective level except ``changes``. Off with
+        ``explain`` and when re-planning.
     """
     m = cp_model.CpModel()
     H = data.policy.quarters
@@ -161,11 +166,21 @@ def build_model(
         service[(s.id, q)] = svc
         all_vars.append(v)
 
-    for s in data.staff:
-        for q in range(H):
-            svc = classify(schedule, s.department, q, s.promotion_candidate)
-            if svc is not None and allowed(s, q):
-                add(s, q, svc)
+    options = [
+        (s, q, svc)
+        for s in data.staff
+        for q in range(H)
+        if (svc := classify(schedule, s.department, q, s.promotion_candidate)) is not None
+        and allowed(s, q)
+    ]
+    # pruning relies on fairness alone telling colleagues apart: not when re-planning (frozen
+    # quarters and the changes level name particular people)
+    prune = prune and not explain and data.replan is None
+    keep = _dominated(data, schedule, options, klass, rank, allowed) if prune \
+        else (lambda s, q: True)
+    for s, q, svc in options:
+        if keep(s, q):
+            add(s, q, svc)
     # seat swap (rule 6): a department that gives a seat to a pulled-forward candidate fills the
     # seat the candidate's department does not need at its turn
     pull_quarters = sorted({q for (_sid, q), svc in service.items() if svc.kind == "pulled"})
@@ -186,7 +201,7 @@ def build_model(
         for s in members_of[d]:
             key = (s.id, q2)
             if key not in served:
-                if allowed(s, q2):
+                if allowed(s, q2) and keep(s, q2):
                     add(s, q2, Service("swap", prev))
             elif service[key].kind == "pulled" and key not in split:
                 a = m.new_bool_var(f"pull[{s.id},{q2}]")
@@ -416,8 +431,16 @@ def build_model(
     for (sid, c), vs in by_cycle.items():
         if len(vs) > 1:
             enforce(m.add(sum(vs) <= 1), "once", (sid, c))
+
+    def one_cycle(sid: str, q: int) -> int | None:
+        """The cycle ``served[sid, q]`` counts in, when it counts in just one."""
+        return None if (sid, q) in split else service[(sid, q)].cycle
+
     for sid, q in list(served):
         if (sid, q + 1) in served:
+            c = one_cycle(sid, q)
+            if not explain and c is not None and c == one_cycle(sid, q + 1):
+                continue  # implied by "once per cycle"
             enforce(m.add(served[(sid, q)] + served[(sid, q + 1)] <= 1), "consecutive", (sid, q))
     for sid, q in sorted({(sid, q + dq) for sid, q in redo for dq in (-1, 0)}):
         pair = occupied(sid, q) + occupied(sid, q + 1)
@@ -456,14 +479,20 @@ def build_model(
         if not s.promotion_candidate:
             continue
         n_cand += 1
-        # u[q] = 1 iff the candidate has served at or before q; cost = H - sum(u)
-        us = []
+        mine = [q for q in range(H) if (s.id, q) in served]
+        cycles = {one_cycle(s.id, q) for q in mine}
+        if len(cycles) == 1 and None not in cycles:
+            # at most one service ("once per cycle"): cost = its quarter index, H if none
+            promo_terms.append(H - sum((H - q) * served[(s.id, q)] for q in mine))
+            continue
+        # u[q] = 1 iff the candidate has served at or before q (a chain: u[q] <= u[q-1] +
+        # served[q]); cost = H - sum(u)
+        us: list[Any] = []
         for q in range(H):
-            before = [served[(s.id, r)] for r in range(q + 1) if (s.id, r) in served]
-            if not before:
+            if not us and (s.id, q) not in served:
                 continue
             u = m.new_bool_var(f"u[{s.id},{q}]")
-            m.add(u <= sum(before))
+            m.add(u <= (us[-1] if us else 0) + served.get((s.id, q), 0))
             us.append(u)
         promo_terms.append(H - sum(us))
     redo_span = 0
@@ -571,6 +600,63 @@ def _changes(
         terms.append(moved)
     open_seats = sum(data.quarter_seats()[frozen:])
     return sum(terms), 2 * n_pub + open_seats
+
+
+def _dominated(
+    data: RosterData,
+    schedule: Schedule,
+    options: list[tuple[Any, int, Service]],
+    klass: dict[str, tuple[bool, str | None]],
+    rank: dict[str, int],
+    allowed: Any,
+) -> Any:
+    """Which options of non-candidates an optimal roster may use: ``keep(person, quarter)``.
+
+    A department ``d`` never uses more than ``N_d`` distinct people in the programme: summing
+    its seat-ledger rows, its services are its turns' seats plus the candidates credited beyond
+    the horizon, less the swapped seats that fall beyond it. So if a non-candidate ``p``
+    serves in quarter ``q`` and ``N_d`` colleagues of the same class (title rule, requested
+    specialty) who could also serve in ``q`` rank before ``p``, one of them serves nowhere:
+    giving ``p``'s seat to them keeps every rule and every level but fairness, which strictly
+    improves. Repeating this ends (fairness falls each time), so some optimal roster of every
+    stage uses no option of a non-candidate at position ``>= N_d`` among the colleagues of
+    its class who may serve in ``q``. (Not valid for the ``changes`` level, which may prefer
+    the person of a published roster.)
+    """
+    H = data.policy.quarters
+    credited: dict[int, set[str]] = defaultdict(set)
+    turn_of: dict[int, Turn] = {}
+    for s, _q, svc in options:
+        if svc.kind == "pulled" and svc.turn is not None:
+            credited[id(svc.turn)].add(s.id)
+            turn_of[id(svc.turn)] = svc.turn
+    cap: dict[str, int] = defaultdict(int)
+    for t in schedule.turns:
+        cap[t.dept] += sum(t.seats.values())
+    for key, people in credited.items():
+        t = turn_of[key]
+        cap[t.dept] += min(t.beyond, len(people))
+    members: dict[str, list[Any]] = defaultdict(list)
+    for s in data.staff:
+        members[s.department].append(s)
+    position: dict[tuple[str, int], int] = {}
+    for d, people in members.items():
+        people.sort(key=lambda s: rank[s.id])
+        for q in range(H):
+            seen: dict[tuple[bool, str | None], int] = defaultdict(int)
+            for s in people:
+                if allowed(s, q):
+                    position[(s.id, q)] = seen[klass[s.id]]
+                    seen[klass[s.id]] += 1
+    staff_dept = {s.id: s.department for s in data.staff}
+    candidates = {s.id for s in data.staff if s.promotion_candidate}
+
+    def keep(s: Any, q: int) -> bool:
+        if s.id in candidates:
+            return True
+        return position.get((s.id, q), 0) < cap[staff_dept[s.id]]
+
+    return keep
 
 
 def _baseline(data: RosterData) -> Schedule:
