@@ -21,6 +21,7 @@ from ortools.sat.python import cp_model, cp_model_helper
 __all__ = [
     "CpRun",
     "HighsLinear",
+    "LevelRun",
     "Result",
     "SolveParams",
     "SolveStatus",
@@ -399,6 +400,35 @@ class HighsLinear:
         self.x = [self.lp.get_variable(i) for i in range(len(variables))]
         self.synced = len(constraints)
 
+    def solve_levels(
+        self,
+        levels: list[tuple[str, Any, int]],
+        params: SolveParams,
+        extract: Callable[[Any], T],
+        on_level: Callable[[str, int, float, bool], bool] | None = None,
+        label: str = "solve",
+    ) -> LevelRun[T]:
+        """Minimise ``levels`` — ``(name, CP-SAT linear expression, upper bound)`` — in
+        lexicographic order, each level's LP relaxation first (see :func:`_solve_levels`).
+
+        ``on_level(name, value, bound, proven)`` is called after each level and may return
+        ``False`` to stop (the run is then marked ``stopped``). The model's bounds are
+        restricted as levels are fixed: use one :class:`HighsLinear` per lexicographic solve.
+        """
+        self._sync()
+        saved_vars = [(v.lower_bound, v.upper_bound) for v in self.x]
+        rows = list(self.lp.linear_constraints())
+        saved_rows = [(c.lower_bound, c.upper_bound) for c in rows]
+        run = _solve_levels(self, levels, params, extract, on_level, label, explicit=False)
+        if run is None:  # pragma: no cover - numerical safety net
+            for v, (lo, hi) in zip(self.x, saved_vars, strict=True):
+                v.lower_bound, v.upper_bound = lo, hi
+            for c, (lo, hi) in zip(rows, saved_rows, strict=True):
+                c.lower_bound, c.upper_bound = lo, hi
+            run = _solve_levels(self, levels, params, extract, on_level, label, explicit=True)
+            assert run is not None
+        return run
+
     def solve(self, objective: Any, params: SolveParams, extract: Callable[[Any], T]) -> CpRun[T]:
         """Minimise ``objective`` (a CP-SAT linear expression) under the model's constraints."""
         from datetime import timedelta
@@ -455,3 +485,283 @@ class HighsLinear:
             else:
                 bound = None
         return CpRun(status, objective_value, bound, runtime, values, stats={"engine": "highs"})
+
+
+@dataclass
+class LevelRun(Generic[T]):
+    """One lexicographic solve by :meth:`HighsLinear.solve_levels`.
+
+    Attributes
+    ----------
+    status
+        ``OPTIMAL`` when every level was proven optimal, ``FEASIBLE`` when a solution exists but
+        some level is not proven (time limit), ``INFEASIBLE``/``UNKNOWN`` without a solution.
+    values
+        ``extract`` of the final solution (``None`` without one).
+    levels
+        Level name -> its value in the final solution.
+    bounds
+        Level name -> proven lower bound (equal to the value when proven optimal).
+    stopped
+        ``on_level`` asked to stop (the caller pruned this solve).
+    stages
+        Per stage: the levels it optimised, ``"lp"`` (the LP optimum was integral, so optimal)
+        or ``"mip"`` (a fractional LP, solved as a MIP), and its seconds.
+    """
+
+    status: SolveStatus
+    values: T | None
+    levels: dict[str, int] = field(default_factory=dict)
+    bounds: dict[str, float] = field(default_factory=dict)
+    stopped: bool = False
+    stages: list[dict[str, Any]] = field(default_factory=list)
+
+
+FOLD_MAX_COEFFICIENT = 1e6
+"""Consecutive levels are folded into one objective (exact lexicographic weights) while no
+folded coefficient exceeds this, so the LP stays well scaled."""
+
+_FACE_TOLERANCE = 1e-6
+
+
+def _fold_groups(
+    levels: list[tuple[str, Any, int]], flats: dict[str, Any]
+) -> list[list[tuple[str, int]]]:
+    """Group consecutive levels whose exact lexicographic fold stays well scaled.
+
+    Returns groups of ``(name, weight)``; within a group, ``weight`` of a level exceeds the
+    largest value the levels after it (in the group) can take together, so minimising the
+    weighted sum is the lexicographic order.
+    """
+    groups: list[list[tuple[str, int]]] = []
+    i = 0
+    while i < len(levels):
+        group = [levels[i]]
+        j = i + 1
+        while j < len(levels):
+            trial = [*group, levels[j]]
+            weights = _lex_weights([ub for _n, _e, ub in trial])
+            worst = max(
+                w * max((abs(c) for c in flats[n].coeffs), default=0)
+                for (n, _e, _u), w in zip(trial, weights, strict=True)
+            )
+            if worst > FOLD_MAX_COEFFICIENT:
+                break
+            group = trial
+            j += 1
+        weights = _lex_weights([ub for _n, _e, ub in group])
+        groups.append([(n, w) for (n, _e, _u), w in zip(group, weights, strict=True)])
+        i = j
+    return groups
+
+
+def _lex_weights(ubs: list[int]) -> list[int]:
+    out = []
+    acc = 1
+    for ub in reversed(ubs):
+        out.append(acc)
+        acc *= max(0, ub) + 1
+    return out[::-1]
+
+
+def _solve_levels(
+    self: HighsLinear,
+    levels: list[tuple[str, Any, int]],
+    params: SolveParams,
+    extract: Callable[[Any], T],
+    on_level: Callable[[str, int, float, bool], bool] | None,
+    label: str,
+    explicit: bool,
+) -> LevelRun[T] | None:
+    """Minimise ``levels`` lexicographically, each level's LP relaxation first.
+
+    ``levels`` are ``(name, expression, upper bound)``; consecutive levels are folded into one
+    objective with exact weights while that stays well scaled (:data:`FOLD_MAX_COEFFICIENT`).
+    For each group:
+
+    1. the LP relaxation is solved (dual simplex). When its optimum is integral it is the
+       group's optimum, proven. The model is then restricted to the LP's optimal face —
+       variables with a nonzero reduced cost fixed at their bound, rows with a nonzero dual
+       made equalities — which by complementary slackness are exactly the solutions keeping
+       the group's value; no dense "level <= value" row is needed (such rows slowed the next
+       LP several times over on the roster);
+    2. otherwise the group is solved as a MIP (HiGHS) from the previous solution, the row
+       "group <= value" is added and variables whose reduced cost exceeds the LP gap are fixed.
+
+    With ``explicit``, an integral LP adds the row "group <= value" instead of restricting the
+    model to the optimal face. Returns ``None`` when a face restriction let an earlier level
+    slip (numerical tolerance; the caller repeats with ``explicit``).
+    """
+    from datetime import timedelta
+
+    mathopt = self._mathopt
+    self._sync()
+    start = time.perf_counter()
+    deadline = start + params.time_limit
+    flats = {n: cp_model_helper.FlatIntExpr(e) for n, e, _ub in levels}
+    groups = _fold_groups(levels, flats)
+    x = self.x
+    for v in x:
+        v.integer = False
+    rows = list(self.lp.linear_constraints())
+    run: LevelRun[T] = LevelRun(SolveStatus.OPTIMAL, None)
+    last: dict[Any, float] | None = self.last
+
+    def value_of(name: str, sol: Mapping[Any, float]) -> int:
+        f = flats[name]
+        return round(f.offset + sum(c * sol[x[v.index]] for v, c in zip(f.vars, f.coeffs,
+                                                                           strict=True)))
+
+    def set_objective(group: list[tuple[str, int]]) -> float:
+        self.lp.objective.clear()
+        self.lp.objective.is_maximize = False
+        coeff: dict[int, float] = {}
+        offset = 0.0
+        for name, w in group:
+            f = flats[name]
+            offset += w * f.offset
+            for v, c in zip(f.vars, f.coeffs, strict=True):
+                coeff[v.index] = coeff.get(v.index, 0.0) + w * c
+        for i, c in coeff.items():
+            if c:
+                self.lp.objective.set_linear_coefficient(x[i], c)
+        self.lp.objective.offset = offset
+        return offset
+
+    def add_row(group: list[tuple[str, int]], ub: float) -> None:
+        con = self.lp.add_linear_constraint(ub=ub)
+        for name, w in group:
+            f = flats[name]
+            for v, c in zip(f.vars, f.coeffs, strict=True):
+                con.set_coefficient(x[v.index], con.get_coefficient(x[v.index]) + w * c)
+            con.upper_bound -= w * f.offset
+
+    for gi, group in enumerate(groups):
+        remaining = deadline - time.perf_counter()
+        names = [n for n, _w in group]
+        if remaining <= 0.05:
+            run.status = SolveStatus.FEASIBLE if run.values is not None else SolveStatus.UNKNOWN
+            break
+        t0 = time.perf_counter()
+        set_objective(group)
+        sp = mathopt.SolveParameters(
+            time_limit=timedelta(seconds=max(0.1, remaining)),
+            lp_algorithm=mathopt.LPAlgorithm.DUAL_SIMPLEX,
+            random_seed=params.seed,
+            enable_output=params.log,
+        )
+        r = mathopt.solve(self.lp, mathopt.SolverType.HIGHS, params=sp)
+        reason = r.termination.reason
+        if reason in (mathopt.TerminationReason.INFEASIBLE,
+                      mathopt.TerminationReason.INFEASIBLE_OR_UNBOUNDED):
+            # after the first group the previous solution is feasible, so only numerically
+            run.status = SolveStatus.INFEASIBLE if gi == 0 else SolveStatus.FEASIBLE
+            break
+        if reason != mathopt.TerminationReason.OPTIMAL:
+            run.status = SolveStatus.FEASIBLE if run.values is not None else SolveStatus.UNKNOWN
+            break
+        sol = r.variable_values()
+        integral = all(abs(sol[v] - round(sol[v])) <= 1e-6 for v in x)
+        z_lp = float(r.objective_value())
+        kind = "lp"
+        proven = True
+        if integral and not explicit:
+            rounded = {v: float(round(sol[v])) for v in x}
+            rc = r.reduced_costs()
+            duals = r.dual_values()
+            for v in x:
+                lo, hi = v.lower_bound, v.upper_bound
+                if lo == hi:
+                    continue
+                d = rc[v]
+                if d > _FACE_TOLERANCE:
+                    v.upper_bound = lo
+                elif d < -_FACE_TOLERANCE:
+                    v.lower_bound = hi
+            for con in rows:
+                if con.lower_bound == con.upper_bound:
+                    continue
+                y = duals[con]
+                if y > _FACE_TOLERANCE:
+                    con.upper_bound = con.lower_bound
+                elif y < -_FACE_TOLERANCE:
+                    con.lower_bound = con.upper_bound
+        elif integral:
+            rounded = {v: float(round(sol[v])) for v in x}
+            add_row(group, math.floor(z_lp + 1e-6))
+        else:
+            kind = "mip"
+            for v in x:
+                v.integer = True
+            sp_mip = mathopt.SolveParameters(
+                time_limit=timedelta(seconds=max(0.1, deadline - time.perf_counter())),
+                random_seed=params.seed,
+                relative_gap_tolerance=0.0,
+                absolute_gap_tolerance=0.5,
+                enable_output=params.log,
+            )
+            hints = ([mathopt.SolutionHint(variable_values=last)] if last is not None else [])
+            rm_ = mathopt.solve(self.lp, mathopt.SolverType.HIGHS, params=sp_mip,
+                                model_params=mathopt.ModelSolveParameters(solution_hints=hints))
+            for v in x:
+                v.integer = False
+            if not rm_.has_primal_feasible_solution():
+                run.status = SolveStatus.FEASIBLE if run.values is not None else (
+                    SolveStatus.INFEASIBLE
+                    if rm_.termination.reason == mathopt.TerminationReason.INFEASIBLE
+                    else SolveStatus.UNKNOWN)
+                break
+            msol = rm_.variable_values()
+            rounded = {v: float(round(msol[v])) for v in x}
+            proven = rm_.termination.reason == mathopt.TerminationReason.OPTIMAL
+            total = sum(w * value_of(n, rounded) for n, w in group)
+            dual = rm_.termination.objective_bounds.dual_bound
+            bound_total = float(total) if proven else max(z_lp, dual if math.isfinite(dual)
+                                                           else -math.inf)
+            add_row(group, float(total))
+            rc = r.reduced_costs()
+            slack = total - z_lp
+            for v in x:  # reduced-cost fixing against the LP gap (valid under the new row)
+                lo, hi = v.lower_bound, v.upper_bound
+                if lo != hi and rc[v] > slack + _FACE_TOLERANCE and sol[v] <= lo + 1e-9:
+                    v.upper_bound = lo
+                elif lo != hi and rc[v] < -(slack + _FACE_TOLERANCE) and sol[v] >= hi - 1e-9:
+                    v.lower_bound = hi
+            if not proven:
+                run.status = SolveStatus.FEASIBLE
+        last = rounded
+        reader = _LinearValues([rounded[v] for v in x])
+        run.values = extract(reader)
+        stop = False
+        for k, (name, _w) in enumerate(group):
+            val = value_of(name, rounded)
+            run.levels[name] = val
+            if proven:
+                b = float(val)
+            elif k == 0:
+                b = float(math.ceil(bound_total / group[0][1] - 1e-6)) if math.isfinite(
+                    bound_total) else float("nan")
+            else:
+                b = float("nan")
+            run.bounds[name] = b
+            if on_level is not None and not on_level(name, val, b, proven):
+                stop = True
+        run.stages.append({"levels": names, "method": kind,
+                           "seconds": round(time.perf_counter() - t0, 3)})
+        if params.progress:
+            print(f"[{label}:{'+'.join(names)}] highs {kind} "
+                  + ", ".join(f"{n} {run.levels[n]}" for n in names)
+                  + f" ({time.perf_counter() - t0:.1f}s)", file=sys.stderr, flush=True)
+        if stop:
+            run.stopped = True
+            return run
+        if not proven:
+            break
+    self.last = last
+    if run.values is not None and last is not None and not explicit:
+        # a face restriction must not have let an earlier level slip (numerical tolerance)
+        slipped = [n for n in run.levels if value_of(n, last) != run.levels[n]]
+        if slipped:  # pragma: no cover - numerical safety net, not seen on the instances
+            return None
+    return run
+

@@ -93,6 +93,7 @@ class RosterModel:
     literals: list[tuple[cp_model.IntVar, str, tuple[Any, ...]]] = field(default_factory=list)
     variables: list[cp_model.IntVar] = field(default_factory=list)  # for hints between stages
     engine: str = "cpsat"
+    stages: list[dict[str, Any]] = field(default_factory=list)  # how the HiGHS levels went
     redo: dict[tuple[str, int], cp_model.IntVar] = field(default_factory=dict)  # R10 extra seat
     redo_give: dict[tuple[str, int], cp_model.IntVar] = field(default_factory=dict)
 
@@ -640,7 +641,7 @@ def _dominated(
     for s in data.staff:
         members[s.department].append(s)
     position: dict[tuple[str, int], int] = {}
-    for d, people in members.items():
+    for people in members.values():
         people.sort(key=lambda s: rank[s.id])
         for q in range(H):
             seen: dict[tuple[bool, str | None], int] = defaultdict(int)

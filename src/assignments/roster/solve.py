@@ -146,6 +146,8 @@ def _solve_schedule(
     if not stages:  # nothing to optimise: feasibility only
         run = run_stage(0, params, "roster")
         return run.status, rm, run.values, {}, {}
+    if backend is not None:
+        return _levels_highs(rm, backend, stages, params, extract, incumbent, race)
     still_tied = True
     proven: tuple[int, ...] = ()
     for i, name in enumerate(stages):
@@ -180,6 +182,47 @@ def _solve_schedule(
     # the final solution's own levels: a later stage may improve an earlier unproven level
     level_values = {name: values["levels"][name] for name in stages}
     return status, rm, values, level_values, level_bounds
+
+
+def _levels_highs(
+    rm: RosterModel,
+    backend: HighsLinear,
+    stages: list[str],
+    params: SolveParams,
+    extract: Any,
+    incumbent: tuple[int, ...] | None,
+    race: tuple[_Race, int] | None,
+) -> tuple[SolveStatus, RosterModel, dict[str, Any] | None, dict[str, int], dict[str, float]]:
+    """The lexicographic stages through HiGHS, LP relaxation first (see
+    :meth:`HighsLinear.solve_levels`), with the same pruning against an incumbent or a race
+    as the stage loop of :func:`_solve_schedule`."""
+    proven: list[int] = []
+    still_tied = [True]
+    pruned = [False]
+
+    def on_level(name: str, value: int, bound: float, is_proven: bool) -> bool:
+        i = stages.index(name)
+        if incumbent is not None and i < len(incumbent) and still_tied[0]:
+            if bound == bound and bound > incumbent[i]:
+                pruned[0] = True
+                return False
+            if value < incumbent[i]:
+                still_tied[0] = False
+        if race is not None and is_proven and len(proven) == i:
+            proven.append(value)
+            if race[0].beaten(race[1], tuple(proven)):
+                pruned[0] = True
+                return False
+        return True
+
+    levels = [(n, rm.levels[n], rm.level_ub[n]) for n in stages]
+    run = backend.solve_levels(levels, params, extract, on_level, label="roster")
+    if pruned[0]:
+        return SolveStatus.UNKNOWN, rm, None, {}, {"pruned": 1.0}
+    if run.values is None:
+        return run.status, rm, None, {}, {}
+    rm.stages = run.stages
+    return run.status, rm, run.values, dict(run.levels), dict(run.bounds)
 
 
 def _roster(rm: RosterModel, values: dict[str, Any]) -> RosterSolution:
@@ -512,6 +555,8 @@ def solve(
         v = recomputed[open_level]
         gap = abs(v - (b if b == b else 0.0)) / max(1.0, abs(v))
         stats["gap_level"] = open_level
+    if rm.stages:
+        stats["highs_stages"] = rm.stages
     stats.update(
         {
             "levels": {n: recomputed[n] for n in stages},
