@@ -175,6 +175,19 @@ def test_estimate_rules_2027() -> None:
     assert cal.handover_day(Quarter(2027, 3)) == date(2027, 7, 5)
 
 
+def test_estimate_lunar_festivals_2027() -> None:
+    """The estimate also knows the lunar festivals (from the ``holidays`` package): 春节 week
+    (6 Feb 2027), 端午 (9 Jun 2027) and 中秋 (15 Sep 2027) are off; a day after them is not."""
+    if UNKNOWN_YEAR != 2027:  # pragma: no cover - only when the library learns 2027
+        pytest.skip("library already knows 2027")
+    cal = WorkCalendar()
+    for day in (date(2027, 2, 8), date(2027, 2, 9), date(2027, 6, 9), date(2027, 9, 15)):
+        assert cal.is_holiday(day), day
+    for day in (date(2027, 2, 15), date(2027, 6, 10), date(2027, 9, 16)):
+        assert cal.is_working_day(day), day
+    assert "no make-up workdays" in cal.warnings[0]
+
+
 def test_strict_mode_raises_for_unknown_year() -> None:
     """Strict mode raises CalendarError for a day of an unknown year without an override."""
     cal = WorkCalendar(strict=True)

@@ -87,7 +87,7 @@ def test_attendance_edge(present: int, required: int, ok: bool) -> None:
 
 def test_tiny_logs(tiny_roster) -> None:
     """tiny_logs.xlsx (2027Q1): 张伟 fails all three items (re-dispatch, 500 yuan fine, 2 months
-    deducted, no form); 王芳 passes (54/63 working days: 2 excused leave days, 5 recalled and 4
+    deducted, no form); 王芳 passes (52/61 working days: 2 excused leave days, 5 recalled and 4
     undocumented leave days absent); 孙强 fails teaching only (1 month, 440 yuan)."""
     data, sol = tiny_roster
     result = assess(data, read_logs(TINY_LOGS, data), sol.assignments)
@@ -97,7 +97,7 @@ def test_tiny_logs(tiny_roster) -> None:
     assert zhang.failed == ["teaching", "rounds", "attendance"]
     assert (zhang.deduction_months, zhang.deduction, zhang.appraisal_form) == (2, 880, False)
     assert zhang.redispatch and zhang.department_fine == 500
-    assert wang.failed == [] and (wang.present, wang.required) == (54, 63)
+    assert wang.failed == [] and (wang.present, wang.required) == (52, 61)
     assert wang.appraisal_form and wang.deduction == 0
     assert any("without a documented leave record" in f for f in wang.flags)
     assert sun.failed == ["teaching"] and sun.deduction == 440 and sun.appraisal_form
@@ -191,7 +191,8 @@ def test_leave_documentation_edge(tmp_path: Path, tiny_roster) -> None:
     assert checks[D(2027, 1, 29)].missing == ("written",)
     assert checks[D(2027, 3, 8)].missing == ("approved",)
     ra = next(r for r in result.rotations if r.rotation.staff == "S02")
-    assert ra.required == 65 - 2  # only the documented 2 days are excused
+    working = len(data.calendar.working_days(*data.periods()[0]))  # 61: 春节 is off
+    assert ra.required == working - 2  # only the documented 2 days are excused
 
 
 def test_rotations_inferred_from_logs_and_stray_records(tmp_path: Path) -> None:

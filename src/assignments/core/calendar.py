@@ -378,6 +378,7 @@ class WorkCalendar:
         self._known = _library_years()
         self._estimated: set[int] = set()
         self._qingming: dict[int, date] = {}
+        self._lunar: dict[int, frozenset[date]] = {}
 
     # ------------------------------------------------------------------ metadata
     @property
@@ -406,8 +407,8 @@ class WorkCalendar:
         lo, hi = self._known
         return [
             f"{year}: not in chinesecalendar {self._version} (knows {lo}–{hi}); working days "
-            "estimated from weekends and fixed-date holidays — add a 节假日 (holidays) sheet "
-            "to be exact"
+            "estimated from weekends and the usual holidays (no make-up workdays) — add a "
+            "节假日 (holidays) sheet to be exact"
             for year in self.estimated_years
         ]
 
@@ -605,7 +606,24 @@ class WorkCalendar:
         self._qingming[year] = result
         return result
 
+    def _lunar_holidays(self, year: int) -> frozenset[date]:
+        """China's public holidays of ``year`` as computed by the ``holidays`` package (its
+        lunisolar calendar gives 春节, 端午 and 中秋 for any year); empty without it."""
+        cached = self._lunar.get(year)
+        if cached is None:
+            try:
+                import holidays as holidays_lib
+
+                cached = frozenset(holidays_lib.country_holidays("CN", years=year))
+            except (ImportError, NotImplementedError, KeyError):  # pragma: no cover
+                cached = frozenset()
+            self._lunar[year] = cached
+        return cached
+
     def _estimate_working_day(self, d: date) -> bool:
+        """Weekends, 元旦, 清明, 1–5 May and 1–7 October are off, and so are the public
+        holidays the ``holidays`` package computes (春节, 端午, 中秋 and their observed days);
+        make-up workdays (调休) cannot be estimated."""
         if d.weekday() >= 5:
             return False
         if (d.month, d.day) == (1, 1):
@@ -613,5 +631,7 @@ class WorkCalendar:
         if d.month == 5 and d.day <= 5:
             return False
         if d.month == 10 and d.day <= 7:
+            return False
+        if d in self._lunar_holidays(d.year):
             return False
         return d != self._qingming_day(d.year)
