@@ -17,7 +17,8 @@ from typing import Any
 import pytest
 from ortools.sat.python import cp_model
 
-from assignments.core.solver import HighsLinear, SolveParams, SolveStatus, run_cpsat
+from assignments.core.highs import HighsLinear
+from assignments.core.solver import SolveParams, SolveStatus, run_cpsat
 
 
 def _instance(seed: int) -> tuple[cp_model.CpModel, list[Any], list[tuple[str, Any, int]], list]:

@@ -512,13 +512,18 @@ def build_model(
     ub["promotion"] = H * n_cand + redo_span
     base = _baseline(data)
     dev_terms = []
+    sent_by: dict[tuple[str, int], list[cp_model.IntVar]] = defaultdict(list)
+    for (sid, q), v in served.items():
+        sent_by[(staff_of[sid].department, q)].append(v)
+    for q, items in redo_in_q.items():
+        for sid, v in items:
+            sent_by[(staff_of[sid].department, q)].append(v)
     for d in data.departments:
         for q in range(H):
             b = base.demand(d.id, q)
             if b == 0:
                 continue
-            sent = [served[(sid, q)] for sid in by_q[q] if staff_of[sid].department == d.id]
-            sent += [v for sid, v in redo_in_q[q] if staff_of[sid].department == d.id]
+            sent = sent_by[(d.id, q)]
             dev = m.new_int_var(0, b, f"dev[{d.id},{q}]")
             m.add(dev >= b - sum(sent))
             dev_terms.append(dev)
@@ -531,10 +536,12 @@ def build_model(
     levels["fairness"] = sum(rank[sid] * v for (sid, _q), v in served.items()) + sum(
         rank[sid] * v for (sid, _q), v in redo.items()
     )
-    ub["fairness"] = H * sum(
-        max((rank[s.id] for s in data.staff if s.department == d.id), default=0)
-        for d in data.departments
-    ) + data.seats_per_quarter * H * max(rank.values(), default=0)
+    top_rank: dict[str, int] = defaultdict(int)
+    for s in data.staff:
+        top_rank[s.department] = max(top_rank[s.department], rank[s.id])
+    ub["fairness"] = H * sum(top_rank[d.id] for d in data.departments) + (
+        data.seats_per_quarter * H * max(rank.values(), default=0)
+    )
     levels["changes"] = 0
     ub["changes"] = 0
     if replan is not None and replan.minimize_changes:

@@ -76,16 +76,30 @@ class Schedule:
     auto: dict[tuple[str, int], DeferralDecision] = field(default_factory=dict)
     applied: list[tuple[str, int]] = field(default_factory=list)  # per request: (dept, cycle)
 
+    _in_q: dict[int, list[Turn]] | None = field(default=None, init=False, repr=False,
+                                                compare=False)
+
+    def _index(self) -> dict[int, list[Turn]]:
+        """Quarter -> turns with seats in it, in schedule order (built once; turns are not
+        changed after the schedule is cut)."""
+        if self._in_q is None:
+            self._in_q = {}
+            for t in self.turns:
+                for q, n in t.seats.items():
+                    if n > 0:
+                        self._in_q.setdefault(q, []).append(t)
+        return self._in_q
+
     def demand(self, dept: str, q: int) -> int:
         """Seats of ``dept``'s turns in quarter ``q``."""
-        return sum(t.seats.get(q, 0) for t in self.turns if t.dept == dept)
+        return sum(t.seats[q] for t in self._index().get(q, ()) if t.dept == dept)
 
     def turns_in(self, q: int) -> list[Turn]:
-        return [t for t in self.turns if t.seats.get(q, 0) > 0]
+        return list(self._index().get(q, ()))
 
     def turn_at(self, dept: str, q: int) -> Turn | None:
         """The turn of ``dept`` that has seats in quarter ``q``."""
-        return next((t for t in self.turns if t.dept == dept and t.seats.get(q, 0) > 0), None)
+        return next((t for t in self._index().get(q, ()) if t.dept == dept), None)
 
     def next_turn(self, dept: str, q: int) -> Turn | None:
         """The first turn of ``dept`` starting after quarter ``q`` (may lie beyond the horizon)."""

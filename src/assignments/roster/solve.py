@@ -10,8 +10,8 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from assignments.core.errors import InputError, Issue, Location
+from assignments.core.highs import HighsLinear
 from assignments.core.solver import (
-    HighsLinear,
     Result,
     SolveParams,
     SolveStatus,
