@@ -33,7 +33,8 @@ app = typer.Typer(
 Marginal = Annotated[
     bool, typer.Option("--marginal/--no-marginal",
                        help="Re-solve with 100,000 yuan more per source (marginal value).")]
-Engine = Annotated[str, typer.Option("--engine", help="cpsat (default) or highs.")]
+Engine = Annotated[str, typer.Option(
+    "--engine", help="auto (CP-SAT up to 5,000 variables, HiGHS above), cpsat or highs.")]
 
 
 @app.command("solve")
@@ -45,7 +46,7 @@ def solve_cmd(
     workers: Workers = 2,
     deterministic: Deterministic = False,
     lang: Lang = "zh",
-    engine: Engine = "cpsat",
+    engine: Engine = "auto",
     marginal: Marginal = True,
 ) -> None:
     """Allocate the funds of a workbook; write funding.xlsx, csv/, result.json and plots."""

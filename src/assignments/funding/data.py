@@ -26,6 +26,7 @@ from pydantic import (
     ValidationError,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 
 from assignments.core.calendar import Quarter
@@ -229,7 +230,18 @@ def _kind(v: Any) -> Any:
 # ------------------------------------------------------------------ records (one row each)
 
 
-class Source(Schema):
+class Record(Schema):
+    """Base of the funding records: an empty cell means the field's default."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _empty_is_default(cls, v: Any) -> Any:
+        if isinstance(v, dict):
+            return {k: x for k, x in v.items() if x is not None}
+        return v
+
+
+class Source(Record):
     """A funding source (资金来源) with its amount for the plan and the categories it may fund."""
 
     id: str
@@ -261,7 +273,7 @@ class Source(Schema):
         return not self.categories or category in self.categories
 
 
-class Project(Schema):
+class Project(Record):
     """A project of the project library (项目库)."""
 
     id: str
@@ -316,7 +328,7 @@ class Project(Schema):
         return self.name or self.id
 
 
-class Village(Schema):
+class Village(Record):
     """A village (村): poor village (贫困村), special-hardship village (特困村), its population."""
 
     id: str
@@ -339,7 +351,7 @@ class Village(Schema):
         return self.name or self.id
 
 
-class ShareRow(Schema):
+class ShareRow(Record):
     """One row of a cost-sharing group (成本分担): a source and its share of the cost."""
 
     group: str
@@ -369,7 +381,7 @@ _TARGET_KINDS: dict[str, TargetKind] = {
 }
 
 
-class TargetRow(Schema):
+class TargetRow(Record):
     """A declared coverage target (覆盖目标) beyond the built-in rules of F4."""
 
     id: str
@@ -402,7 +414,7 @@ class TargetRow(Schema):
         )
 
 
-class Application(Schema):
+class Application(Record):
     """A household's application for the per-mu planting subsidy (到户奖补, seed 003 篇一)."""
 
     id: str
@@ -710,9 +722,12 @@ def _parse_policy(issues: list[Issue], table: Table | None) -> Policy | None:
         for n in (key, *names):
             lookup[_norm(n)] = key
     for r, zh in ((k, v.split(":")[0].split(" ", 1)[1]) for k, v in RULES.items()):
-        lookup[_norm(zh)] = f"rule:{r}"
+        lookup.setdefault(_norm(zh), f"rule:{r}")  # 产业占比 stays the percentage (see below)
+        lookup[_norm(zh + "规则")] = f"rule:{r}"
         lookup[_norm(r)] = f"rule:{r}"
     lookup[_norm("特困村资金规则")] = "rule:special_hardship"
+    switch_of = {"industry_share": "industry_share", "labour_share": "labour",
+                 "special_hardship_amount": "special_hardship", "milestones": "milestones"}
     if table is None:
         return Policy()
     rows_of: dict[str, Any] = {}
@@ -731,6 +746,9 @@ def _parse_policy(issues: list[Issue], table: Table | None) -> Policy | None:
         if value is None:
             continue
         loc = table.loc(row, "value", f"parameter '{name}'")
+        if key in switch_of and _is_switch(value):  # 产业占比 = 关: the rule's switch
+            rules[switch_of[key]] = _on_off(value)
+            continue
         try:
             if key.startswith("rule:"):
                 rules[key[5:]] = _on_off(value)
@@ -800,6 +818,11 @@ def _input_unit(table: Table | None) -> int:
             text = _norm(row.values["value"]).removesuffix(".0")
             return _UNITS.get(text, 1)  # an unknown unit is reported by _parse_policy
     return 1
+
+
+def _is_switch(value: Any) -> bool:
+    return isinstance(value, str) and _norm(value) in {
+        "开", "启用", "on", "开启", "关", "停用", "off", "关闭", "是", "否", "yes", "no"}
 
 
 def _on_off(value: Any) -> bool:

@@ -40,18 +40,8 @@ class Ledger:
     def headroom(self, s: int, t: int) -> int:
         """Units source ``s`` can still pay in period ``t`` (with carry-over: without breaking
         any later period's cumulative limit)."""
-        p = self.prob
-        if not p.carry_over:
-            return p.budget[s][t] - self.spent[s][t]
-        cum_b = cum_s = 0
-        best = None
-        for k in range(len(p.periods)):
-            cum_b += p.budget[s][k]
-            cum_s += self.spent[s][k]
-            if k >= t:
-                room = cum_b - cum_s
-                best = room if best is None else min(best, room)
-        return max(0, best or 0)
+        slack = self._slack(s)
+        return max(0, min(slack[t:])) if self.prob.carry_over else max(0, slack[t])
 
     def plan(self, j: int, level: int) -> dict[tuple[int, int, int], int] | None:
         """Money for project ``j`` at ``level`` % from what is left, or ``None`` if it does not fit.
@@ -59,12 +49,23 @@ class Ledger:
         Sources are used in their order; a cost-sharing group is paid in its ratios.
         """
         p = self.prob
+        T = len(p.periods)
         need = [a * level // 100 for a in p.period_cost[j]]
         total = sum(need)
         if total == 0:
             return None if level > 0 else {}
-        room = {(s, t): self.headroom(s, t) for s in p.eligible[j] for t in range(len(need))}
+        slack = {s: self._slack(s) for s in p.eligible[j]}
+
+        def room(s: int, t: int) -> int:
+            return max(0, min(slack[s][t:])) if p.carry_over else max(0, slack[s][t])
+
+        def take_from(s: int, t: int, amount: int) -> None:
+            for k in range(t, T if p.carry_over else t + 1):
+                slack[s][k] -= amount
+
         out: dict[tuple[int, int, int], int] = {}
+        quota: dict[int, int] | None = None
+        order = list(p.eligible[j])
         if j in p.share:
             group = p.share[j]
             R = sum(r for _s, r in group)
@@ -72,33 +73,33 @@ class Ledger:
             rest = total - sum(quota.values())
             for s, _r in sorted(group, key=lambda g: -g[1])[:rest]:
                 quota[s] += 1
-            for t, n in enumerate(need):
-                for s, _r in group:
-                    if n == 0:
-                        break
-                    take = min(n, quota[s], room[(s, t)])
-                    if take:
-                        out[(j, s, t)] = take
-                        quota[s] -= take
-                        room[(s, t)] -= take
-                        n -= take
-                if n:
-                    return None
-            return out
+            order = [s for s, _r in group]
         for t, n in enumerate(need):
-            for s in p.eligible[j]:
+            for s in order:
                 if n == 0:
                     break
-                take = min(n, room[(s, t)])
+                take = min(n, room(s, t))
+                if quota is not None:
+                    take = min(take, quota[s])
                 if take > 0:
                     out[(j, s, t)] = take
-                    room[(s, t)] -= take
+                    take_from(s, t, take)
+                    if quota is not None:
+                        quota[s] -= take
                     n -= take
-                    if p.carry_over:  # spending now lowers the room of later periods too
-                        for k in range(t + 1, len(need)):
-                            room[(s, k)] = min(room[(s, k)], room[(s, t)])
             if n:
                 return None
+        return out
+
+    def _slack(self, s: int) -> list[int]:
+        """Money of source ``s`` not yet spent: cumulative per period with carry-over."""
+        p = self.prob
+        if not p.carry_over:
+            return [p.budget[s][t] - self.spent[s][t] for t in range(len(p.periods))]
+        out, acc = [], 0
+        for t in range(len(p.periods)):
+            acc += p.budget[s][t] - self.spent[s][t]
+            out.append(acc)
         return out
 
     def add(self, alloc: dict[tuple[int, int, int], int]) -> None:
@@ -169,14 +170,37 @@ class _Totals:
         self.by_period = [a + b for a, b in zip(self.by_period, per, strict=True)]
 
 
-def greedy(data: FundingData, prob: Problem | None = None) -> FundingSolution:
-    """The greedy allocation (see the module docstring); always valid for the checker's rules
-    except committed projects that do not fit, which are left out."""
+def greedy(data: FundingData, prob: Problem | None = None, *,
+           start: FundingSolution | None = None, coverage: bool = True,
+           prefer: dict[int, int] | None = None) -> FundingSolution:
+    """The greedy allocation (see the module docstring).
+
+    Parameters
+    ----------
+    data, prob
+        The problem (and its integer view).
+    start
+        An allocation to complete (kept as it is; the greedy only adds projects), e.g. a
+        solver's solution of the coverage stage.
+    coverage
+        Meet the coverage targets first (cheapest project per target unit first).
+    prefer
+        Project -> level to try first, in this order (e.g. an LP relaxation rounded down); a
+        project that does not fit at its level is tried lower, down to its minimum.
+
+    The result is valid for every hard rule of the checker, except committed projects that do
+    not fit (they are left out).
+    """
     prob = prob if prob is not None else problem(data)
-    led = Ledger(prob)
+    led = Ledger.of(prob, start) if start is not None else Ledger(prob)
     tot = _Totals(prob)
-    sol = FundingSolution(level=[0] * prob.n, unit=prob.unit)
+    if start is not None:
+        tot.add(start.alloc)
+        sol = FundingSolution(level=list(start.level), alloc=dict(start.alloc), unit=prob.unit)
+    else:
+        sol = FundingSolution(level=[0] * prob.n, unit=prob.unit)
     forbidden = {j for j in range(prob.n) if prob.excluded[j]}
+    fund = sol.funding()
 
     def try_add(j: int, levels: list[int]) -> bool:
         if j in forbidden or sol.level[j] > 0:
@@ -194,6 +218,7 @@ def greedy(data: FundingData, prob: Problem | None = None) -> FundingSolution:
                 sol.alloc.update(alloc)
                 led.add(alloc)
                 tot.add(alloc)
+                fund[j] = sum(alloc.values())
                 return True
         return False
 
@@ -210,15 +235,33 @@ def greedy(data: FundingData, prob: Problem | None = None) -> FundingSolution:
     for j in range(prob.n):
         if prob.committed[j]:
             try_add(j, levels_of(j))
-    for tg in prob.targets:
-        if tg.kind != "count":
-            continue
-        have = sum(c for j, c in tg.members if sol.level[j] > 0)
-        for j, _c in sorted(tg.members, key=lambda m: (prob.cost[m[0]], m[0])):
-            if have >= tg.requirement:
-                break
-            if try_add(j, levels_of(j)):
-                have += 1
+    for j, lv in (prefer or {}).items():
+        if lv > 0:
+            try_add(j, [x for x in levels_of(j) if x <= lv])
+    if coverage:
+        for tg in prob.targets:
+            if tg.kind == "count":
+                def got() -> float:
+                    return sum(c for j, c in tg.members if sol.level[j] > 0)
+                need: float = tg.requirement
+                key = lambda m: (prob.cost[m[0]], m[0])  # noqa: E731
+            elif tg.kind == "people":
+                def got() -> float:
+                    return sum(c * sol.level[j] // 100 for j, c in tg.members)
+                need = tg.requirement
+                key = lambda m: (-m[1] / max(1, prob.cost[m[0]]), m[0])  # noqa: E731
+            else:
+                def got() -> float:
+                    return sum(c * fund[j] for j, c in tg.members)
+                need = tg.requirement * tg.denom
+                key = lambda m: (-ratio[m[0]], m[0])  # noqa: E731
+            for j, _c in sorted(tg.members, key=key):
+                if got() >= need:
+                    break
+                for a, k in prob.requires:  # what it requires first (one level deep)
+                    if a == j and sol.level[k] == 0:
+                        try_add(k, levels_of(k))
+                try_add(j, levels_of(j))
     for j in sorted(range(prob.n), key=lambda j: (-ratio[j], j)):
         if prob.value[j] > 0:
             try_add(j, levels_of(j))

@@ -8,7 +8,11 @@ Decisions, all in whole money units (:class:`~assignments.funding.data.Problem`)
 * ``g[j, t] = floor(a[j, t] × level / 100)``: the project's spending in period ``t``, its
   spending curve at that level;
 * ``x[j, s, t]``: the part of ``g[j, t]`` paid by source ``s`` (created only for sources that may
-  pay for the project and have money by period ``t``; a single such source pays it all).
+  pay for the project and have money by period ``t``), for sources whose money arrives in
+  tranches (or without carry-over);
+* ``X[j, s]``: the project's money from a *timeless* source — one whose whole amount is there from
+  the first period, with carry-over, so that only its total counts; these fill what the
+  tranched sources leave of each period (a single such source pays it all, no variable).
 
 Every family is a small function called from :data:`FAMILY_ORDER`; with ``explain=True`` each
 rule instance carries an assumption literal so that an infeasible plan can name the rules and
@@ -92,12 +96,77 @@ class FundingModel:
     funded: dict[int, LinearExpr]  # project -> 0/1 expression
     g: dict[tuple[int, int], LinearExpr]
     x: dict[tuple[int, int, int], LinearExpr]
+    X: dict[tuple[int, int], LinearExpr]
     levels: dict[str, LinearExpr]  # minimisation form ("benefit" is -benefit)
     decision: list[cp_model.IntVar] = field(default_factory=list)  # y / lv / x, for hints
     literals: list[tuple[cp_model.IntVar, str, tuple[Any, ...]]] = field(default_factory=list)
     fund: dict[int, LinearExpr] = field(default_factory=dict)
     target_short: list[cp_model.IntVar] = field(default_factory=list)
     whole: dict[int, cp_model.IntVar] = field(default_factory=dict)  # whole project -> y
+    defs: list[tuple[Any, ...]] = field(default_factory=list)  # what each variable means
+
+    def allocation(self, value: Callable[[Any], int]) -> dict[tuple[int, int, int], int]:
+        """The money by project × source × period of a solution (``value`` reads expressions).
+
+        A timeless source's total is spread over the periods in order, filling what the tranched
+        sources leave of each period's spending.
+        """
+        p = self.prob
+        alloc: dict[tuple[int, int, int], int] = {}
+        for key, e in self.x.items():
+            v = int(value(e)) if not isinstance(e, int) else e
+            if v:
+                alloc[key] = v
+        if not self.X:
+            return alloc
+        rest: dict[tuple[int, int], int] = {}
+        for j, e in self.level.items():
+            lv = int(value(e)) if not isinstance(e, int) else e
+            for t, a in enumerate(p.period_cost[j]):
+                rest[(j, t)] = a * lv // 100
+        for (j, _s, t), v in alloc.items():
+            rest[(j, t)] -= v
+        for (j, s), e in sorted(self.X.items()):
+            left = int(value(e)) if not isinstance(e, int) else e
+            for t in range(len(p.periods)):
+                take = min(left, rest.get((j, t), 0))
+                if take > 0:
+                    alloc[(j, s, t)] = take
+                    rest[(j, t)] -= take
+                    left -= take
+        return alloc
+
+    def full_values(self, sol: FundingSolution, shortfalls: list[tuple[int, int]]) -> list[int]:
+        """Every variable's value for an allocation (a complete MIP start for HiGHS).
+
+        ``shortfalls``: ``(shortfall, ‰ short)`` of every target, as the checker computes them.
+        """
+        p = self.prob
+        out = [0] * len(self.model.proto.variables)
+        by_js: dict[tuple[int, int], int] = defaultdict(int)
+        for (j, s, _t), v in sol.alloc.items():
+            by_js[(j, s)] += v
+        for kind, var, *key in self.defs:
+            if kind == "lv":
+                val = sol.level[key[0]]
+            elif kind == "f":
+                val = int(sol.level[key[0]] > 0)
+            elif kind == "g":
+                val = p.period_cost[key[0]][key[1]] * sol.level[key[0]] // 100
+            elif kind == "scaled":
+                val = key[1] * sol.level[key[0]] // 100
+            elif kind == "x":
+                val = sol.alloc.get((key[0], key[1], key[2]), 0)
+            elif kind == "X":
+                val = by_js.get((key[0], key[1]), 0)
+            elif kind == "short":
+                val = shortfalls[key[0]][0]
+            elif kind == "unmet":
+                val = int(shortfalls[key[0]][0] > 0)
+            else:  # pm
+                val = shortfalls[key[0]][1]
+            out[var.index] = val
+        return out
 
     def hint_values(self, sol: FundingSolution) -> dict[cp_model.IntVar, int]:
         """Decision-variable values of an allocation, to start a solve from it."""
@@ -111,6 +180,13 @@ class FundingModel:
         for key, expr in self.x.items():
             if isinstance(expr, cp_model.IntVar):
                 out[expr] = sol.alloc.get(key, 0)
+        if self.X:
+            by_js: dict[tuple[int, int], int] = defaultdict(int)
+            for (j, s, _t), v in sol.alloc.items():
+                by_js[(j, s)] += v
+            for key, expr in self.X.items():
+                if isinstance(expr, cp_model.IntVar):
+                    out[expr] = by_js.get(key, 0)
         for (j, t), expr in self.g.items():
             if isinstance(expr, cp_model.IntVar):
                 out[expr] = self.prob.period_cost[j][t] * sol.level[j] // 100
@@ -130,8 +206,12 @@ class _Builder:
         self.funded: dict[int, LinearExpr] = {}
         self.lv_var: dict[int, cp_model.IntVar] = {}  # partial projects
         self.whole: dict[int, cp_model.IntVar] = {}  # whole projects
+        self.defs: list[tuple[Any, ...]] = []  # (kind, variable, *keys) for full_values
         self.g: dict[tuple[int, int], LinearExpr] = {}
         self.x: dict[tuple[int, int, int], LinearExpr] = {}
+        self.X: dict[tuple[int, int], LinearExpr] = {}
+        self.timeless = {s for s, bud in enumerate(prob.budget)
+                         if prob.carry_over and bud[0] > 0 and not any(bud[1:])}
         self.fund: dict[int, LinearExpr] = {}
         self.paid: dict[tuple[int, int], list[LinearExpr]] = defaultdict(list)  # (j, s)
         self.blocked: set[int] = set()
@@ -164,6 +244,7 @@ class _Builder:
             return coef * self.funded[j]
         v = self.m.new_int_var(0, coef, f"scaled[{j},{coef}]")
         self.m.add(100 * v <= coef * lv)  # maximised (or bounded) where it counts
+        self.defs.append(("scaled", v, j, coef))
         return v
 
 
@@ -192,15 +273,19 @@ def _projects(b: _Builder) -> None:
             m.add(lv >= f)
             b.lv_var[j] = lv
             b.level[j], b.funded[j] = lv, f
+            b.defs += [("lv", lv, j), ("f", f, j)]
             b.decision += [lv, f]
         else:
             y = m.new_bool_var(f"y[{j}]")
             b.level[j], b.funded[j] = 100 * y, y
             b.whole[j] = y
             b.decision.append(y)
+            b.defs.append(("f", y, j))
         if blocked:  # explain mode: no source can pay in some period
             b.enforce(m.add(b.funded[j] == 0), "eligibility", (j,))
         total = []
+        timeless = [s for s in p.eligible[j] if s in b.timeless]
+        tranched: list[LinearExpr] = []
         for t in needs:
             a = p.period_cost[j][t]
             if j in b.lv_var:
@@ -209,24 +294,46 @@ def _projects(b: _Builder) -> None:
                 m.add(100 * gv <= a * lv)
                 m.add(a * lv <= 100 * gv + 99)
                 g: LinearExpr = gv
+                b.defs.append(("g", gv, j, t))
             else:
                 g = a * b.funded[j]
             b.g[(j, t)] = g
             total.append(g)
-            ss = srcs[t]
-            if len(ss) == 1:
+            ss = [s for s in srcs[t] if s not in b.timeless]
+            if len(ss) == 1 and not timeless:
                 b.x[(j, ss[0], t)] = g
                 b.paid[(j, ss[0])].append(g)
+                tranched.append(g)
             elif ss:
                 xs = []
                 for s in ss:
                     xv = m.new_int_var(0, a, f"x[{j},{s},{t}]")
+                    b.defs.append(("x", xv, j, s, t))
                     b.x[(j, s, t)] = xv
                     b.paid[(j, s)].append(xv)
                     b.decision.append(xv)
                     xs.append(xv)
-                m.add(sum(xs) == g)
+                tranched += xs
+                if timeless:
+                    m.add(sum(xs) <= g)  # the timeless sources pay the rest
+                else:
+                    m.add(sum(xs) == g)
         b.fund[j] = sum(total)
+        if timeless:
+            rest = b.fund[j] - sum(tranched)
+            if len(timeless) == 1:
+                b.X[(j, timeless[0])] = rest
+                b.paid[(j, timeless[0])].append(rest)
+            else:
+                Xs = []
+                for s in timeless:
+                    xv = m.new_int_var(0, p.cost[j], f"X[{j},{s}]")
+                    b.defs.append(("X", xv, j, s))
+                    b.X[(j, s)] = xv
+                    b.paid[(j, s)].append(xv)
+                    b.decision.append(xv)
+                    Xs.append(xv)
+                m.add(sum(Xs) == rest)
 
 
 def _minimum(b: _Builder) -> None:
@@ -270,7 +377,14 @@ def _budget(b: _Builder) -> None:
     by_st: dict[tuple[int, int], list[LinearExpr]] = defaultdict(list)
     for (_j, s, t), v in b.x.items():
         by_st[(s, t)].append(v)
+    by_s: dict[int, list[LinearExpr]] = defaultdict(list)
+    for (_j, s), v in b.X.items():
+        by_s[s].append(v)
     for s in range(len(p.source_ids)):
+        if s in b.timeless:
+            if by_s[s]:
+                b.enforce(b.m.add(sum(by_s[s]) <= p.budget[s][0]), "budget", (s, T - 1))
+            continue
         acc: list[LinearExpr] = []
         for t in range(T):
             acc = acc + by_st[(s, t)] if p.carry_over else by_st[(s, t)]
@@ -287,7 +401,8 @@ def _industry(b: _Builder) -> None:
     num, den, central, ind = b.p.industry
     ind_set, c_set = set(ind), set(central)
     terms = []
-    for (j, s, _t), v in b.x.items():
+    money = [((j, s), v) for (j, s, _t), v in b.x.items()] + list(b.X.items())
+    for (j, s), v in money:
         if s in c_set:
             terms.append((den - num) * v if j in ind_set else -num * v)
     if terms:
@@ -340,6 +455,19 @@ def _coverage(b: _Builder) -> None:
     unmet, permille = [], []
     for i, tg in enumerate(b.p.targets):
         R = tg.requirement
+        live = [(j, c) for j, c in tg.members if not isinstance(b.funded[j], int)]
+        if not live:  # nothing in the library can meet it: a constant shortfall
+            unmet.append(1)
+            permille.append(1000)
+            continue
+        if tg.kind == "count" and R == 1:  # the usual "at least one project": a tight 0/1
+            short = m.new_bool_var(f"short[{i}]")
+            b.defs.append(("short", short, i))
+            m.add(sum(b.funded[j] for j, _c in live) + short >= 1)
+            unmet.append(short)
+            permille.append(1000 * short)
+            b.target_short.append(short)
+            continue
         if tg.kind == "count":
             ach = sum(c * b.funded[j] for j, c in tg.members)
             short = m.new_int_var(0, R, f"short[{i}]")
@@ -355,6 +483,7 @@ def _coverage(b: _Builder) -> None:
         u = m.new_bool_var(f"unmet[{i}]")
         m.add(short <= R * u)
         pm = m.new_int_var(0, 1000, f"pm[{i}]")
+        b.defs += [("short", short, i), ("unmet", u, i), ("pm", pm, i)]
         m.add(R * pm >= 1000 * short)
         unmet.append(u)
         permille.append(pm)
@@ -410,9 +539,10 @@ def build_model(prob: Problem, *, explain: bool = False,
         b.levels = {k: v for k, v in b.levels.items() if k in levels}
     check_activity(b.m)
     return FundingModel(
-        prob=prob, model=b.m, level=b.level, funded=b.funded, g=b.g, x=b.x, levels=b.levels,
+        prob=prob, model=b.m, level=b.level, funded=b.funded, g=b.g, x=b.x, X=b.X,
+        levels=b.levels,
         decision=b.decision, literals=b.literals, fund=b.fund, target_short=b.target_short,
-        whole=b.whole,
+        whole=b.whole, defs=b.defs,
     )
 
 
@@ -453,44 +583,71 @@ def build_subsidy_model(amounts: list[int], values: list[int],
     return m, pay
 
 
-def lp_relaxation(model: cp_model.CpModel, objective: LinearExpr) -> dict[int, tuple[float, float,
-                                                                                   float]]:
-    """The LP relaxation of a (linear) CP-SAT model minimising ``objective``, solved by GLOP.
+def lp_relaxation(model: cp_model.CpModel, objective: LinearExpr, *,
+                  solver: str = "glop") -> dict[int, tuple[float, float, float]]:
+    """The LP relaxation of a (linear) CP-SAT model minimising ``objective``.
 
-    Returns ``variable index -> (LP value, reduced cost, objective coefficient)``; empty when the
-    LP is not solved to optimality.
+    Built as one MathOpt ``ModelProto`` (no per-term Python calls) and solved by GLOP (or
+    ``solver="highs"``). Returns ``variable index -> (LP value, reduced cost, objective
+    coefficient)``; empty when the LP is not solved to optimality.
     """
     import math
 
+    from ortools.math_opt import model_pb2
     from ortools.math_opt.python import mathopt
     from ortools.sat.python import cp_model_helper
 
     proto = model.proto
-    lp = mathopt.Model(name="relaxation")
-    xs = []
-    for v in proto.variables:
-        dom = list(v.domain)
-        xs.append(lp.add_variable(lb=dom[0], ub=dom[-1]))
+    mp = model_pb2.ModelProto(name="relaxation")
+    variables = list(proto.variables)
+    n = len(variables)
+    mp.variables.ids.extend(range(n))
+    doms = [list(v.domain) for v in variables]
+    mp.variables.lower_bounds.extend(float(d[0]) for d in doms)
+    mp.variables.upper_bounds.extend(float(d[-1]) for d in doms)
+    mp.variables.integers.extend([False] * n)
     big = 2**62
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[float] = []
+    k = 0
     for c in proto.constraints:
         if not c.has_linear() or len(c.enforcement_literal):
             continue
         dom = list(c.linear.domain)
-        lo = dom[0] if dom[0] > -big else -math.inf
-        hi = dom[-1] if dom[-1] < big else math.inf
-        lp.add_linear_constraint(lb=lo, ub=hi, expr=mathopt.fast_sum(
-            [co * xs[i] for i, co in zip(c.linear.vars, c.linear.coeffs, strict=True)]))
+        merged: dict[int, float] = {}
+        for i, co in zip(c.linear.vars, c.linear.coeffs, strict=True):
+            merged[i] = merged.get(i, 0.0) + co
+        mp.linear_constraints.ids.append(k)
+        mp.linear_constraints.lower_bounds.append(dom[0] if dom[0] > -big else -math.inf)
+        mp.linear_constraints.upper_bounds.append(dom[-1] if dom[-1] < big else math.inf)
+        for i in sorted(merged):
+            if merged[i]:
+                rows.append(k)
+                cols.append(i)
+                vals.append(merged[i])
+        k += 1
+    mp.linear_constraint_matrix.row_ids.extend(rows)
+    mp.linear_constraint_matrix.column_ids.extend(cols)
+    mp.linear_constraint_matrix.coefficients.extend(vals)
     flat = cp_model_helper.FlatIntExpr(objective)
     coef: dict[int, float] = {}
     for v, co in zip(flat.vars, flat.coeffs, strict=True):
         coef[v.index] = coef.get(v.index, 0.0) + co
-    lp.minimize(mathopt.fast_sum([co * xs[i] for i, co in coef.items()]) + flat.offset)
-    r = mathopt.solve(lp, mathopt.SolverType.GLOP)
+    mp.objective.maximize = False
+    mp.objective.offset = float(flat.offset)
+    ids = sorted(i for i in coef if coef[i])
+    mp.objective.linear_coefficients.ids.extend(ids)
+    mp.objective.linear_coefficients.values.extend(coef[i] for i in ids)
+    lp = mathopt.Model.from_model_proto(mp)
+    kind = mathopt.SolverType.HIGHS if solver == "highs" else mathopt.SolverType.GLOP
+    r = mathopt.solve(lp, kind)
     if r.termination.reason != mathopt.TerminationReason.OPTIMAL:
         return {}
-    vals = r.variable_values()
+    xs = [lp.get_variable(i) for i in range(n)]
+    v = r.variable_values()
     rc = r.reduced_costs()
-    return {i: (vals[x], rc[x], coef.get(i, 0.0)) for i, x in enumerate(xs)}
+    return {i: (v[x], rc[x], coef.get(i, 0.0)) for i, x in enumerate(xs)}
 
 
 def fixed_copy(model: cp_model.CpModel, fix: dict[int, int],

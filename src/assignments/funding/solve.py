@@ -6,6 +6,9 @@ import math
 import time
 from typing import Any
 
+import numpy as np
+from ortools.sat.python import cp_model_helper
+
 from assignments.core.solver import (
     HighsLinear,
     Result,
@@ -26,7 +29,10 @@ from assignments.funding.solution import (
     objective_levels,
 )
 
-__all__ = ["CORES", "SolutionCheckError", "core_search", "main_level", "solve", "stages_of"]
+__all__ = ["AUTO_HIGHS_VARIABLES", "CORES", "SolutionCheckError", "core_search", "main_level", "solve", "stages_of"]
+
+AUTO_HIGHS_VARIABLES = 5000
+"""``engine="auto"`` hands models with more variables than this to HiGHS."""
 
 CORES: tuple[tuple[str, int], ...] = (("e", 30), ("r", 40), ("e", 45), ("r", 55))
 """Core sub-problems of :func:`core_search`: (ordering, size); ``e`` orders the whole projects by
@@ -61,11 +67,7 @@ def _extract(fm: FundingModel, stage_exprs: list[tuple[str, Any]]):
     def extract(solver: Any) -> dict[str, Any]:
         level = {j: int(solver.value(e)) if not isinstance(e, int) else e
                  for j, e in fm.level.items()}
-        alloc = {}
-        for key, e in fm.x.items():
-            v = int(solver.value(e)) if not isinstance(e, int) else e
-            if v:
-                alloc[key] = v
+        alloc = fm.allocation(solver.value)
         return {
             "level": level,
             "alloc": alloc,
@@ -147,10 +149,11 @@ def solve(
     progress: bool = False,
     log: bool = False,
     preset: str | None = None,
-    engine: str = "cpsat",
+    engine: str = "auto",
     initial_solution: FundingSolution | None = None,
     explain: bool = True,
     strategy: str = "plain",
+    hints: bool = True,
     **cp_sat_params: Any,
 ) -> Result[FundingSolution]:
     """Solve an allocation problem: the best plan under every switched-on rule of DOMAIN §F.
@@ -165,11 +168,16 @@ def solve(
     preset
         Name of a CP-SAT parameter preset in ``configs/``.
     engine
-        ``"cpsat"`` or ``"highs"`` (the same linear model solved by HiGHS through MathOpt).
+        ``"cpsat"``, ``"highs"`` (the same linear model solved by HiGHS through MathOpt) or
+        ``"auto"``: CP-SAT up to :data:`AUTO_HIGHS_VARIABLES` model variables, HiGHS above
+        (measured faster on the province-scale instances, see docs/funding.md).
     initial_solution
         An allocation to start from (a hint; e.g. the base case of a scenario).
     explain
         When no plan exists, search for the rules and records that conflict.
+    hints
+        Start CP-SAT from the greedy allocation (first stage) and from the previous stage's
+        allocation completed greedily (benefit / priority stages).
     strategy
         ``"plain"`` (CP-SAT on the whole model) or ``"core"``: for the main level, first an
         LP-based core search (:func:`core_search`) that seeds the full solve.
@@ -184,8 +192,8 @@ def solve(
         bound; ``objectives`` holds every level recomputed by the checker; ``stats`` the money
         unit, the stages and the model size.
     """
-    if engine not in ("cpsat", "highs"):
-        raise ValueError(f"unknown engine '{engine}'; use cpsat or highs")
+    if engine not in ("auto", "cpsat", "highs"):
+        raise ValueError(f"unknown engine '{engine}'; use auto, cpsat or highs")
     if strategy not in ("plain", "core"):
         raise ValueError(f"unknown strategy '{strategy}'; use plain or core")
     extra = {**(load_preset(preset) if preset else {}), **cp_sat_params}
@@ -197,6 +205,8 @@ def solve(
     fm = build_model(prob, levels=order)
     stages = stages_of(fm, order)
     extract = _extract(fm, stages)
+    if engine == "auto":
+        engine = "highs" if len(fm.model.proto.variables) > AUTO_HIGHS_VARIABLES else "cpsat"
     backend = HighsLinear(fm.model) if engine == "highs" else None
     stats: dict[str, Any] = {
         "model": "funding",
@@ -215,7 +225,12 @@ def solve(
         "constraints": len(fm.model.proto.constraints),
         "build_seconds": round(time.perf_counter() - t0, 3),
     }
+    if initial_solution is None and hints:
+        from assignments.funding.greedy import greedy
+
+        initial_solution = greedy(data, prob)
     hint: dict[Any, int] | None = fm.hint_values(initial_solution) if initial_solution else None
+    hint_sol: FundingSolution | None = initial_solution
     values: dict[str, Any] | None = None
     status = SolveStatus.OPTIMAL
     stage_log: list[dict[str, Any]] = []
@@ -231,7 +246,44 @@ def solve(
         share = 1.0 if last else (0.3 if name == "coverage" else 0.7)
         p = params.with_time(remaining * share)
         core_values = None
+        if i > 0:
+            hint_sol = None  # HiGHS starts from its previous solution, unless completed below
+        if hints and values is not None and name in ("benefit", "priority"):
+            from assignments.funding.greedy import greedy
+
+            done = greedy(data, prob, start=_solution(prob, values), coverage=False)
+            hint = fm.hint_values(done)
+            hint_sol = done
+        if name == "coverage" and initial_solution is not None and not check(
+                data, initial_solution, prob):
+            floor = cp_model_helper.FlatIntExpr(expr).offset  # targets nothing can meet
+            lv = objective_levels(data, initial_solution, prob)
+            k = len(prob.targets)
+            start = (1000 * k + 1) * lv["unmet"] + lv["shortfall"]
+            if start > floor:  # the LP relaxation may prove the start optimal all the same
+                lp = lp_relaxation(fm.model, expr, solver="highs")
+                flat = cp_model_helper.FlatIntExpr(expr)
+                if lp:
+                    floor = math.ceil(flat.offset - 1e-6 + sum(
+                        co * lp[v.index][0] for v, co in zip(flat.vars, flat.coeffs, strict=True)))
+            if start <= floor:
+                # the starting allocation meets every target that can be met: optimal as is
+                floor = start
+                values = {"level": dict(enumerate(initial_solution.level)),
+                          "alloc": dict(initial_solution.alloc), "stages": {name: floor},
+                          "hint": fm.hint_values(initial_solution)}
+                bounds[name] = float(floor)
+                stage_log.append({"stage": name, "status": "optimal", "value": float(floor),
+                                  "bound": float(floor), "seconds": 0.0,
+                                  "note": "the start meets the lower bound"})
+                fm.model.add(expr <= floor)
+                hint = values["hint"]
+                continue
         if backend is not None:
+            if hint_sol is not None:  # a complete MIP start (HiGHS wants every variable)
+                cov = coverage(data, hint_sol, prob)
+                backend.last = np.array(fm.full_values(
+                    hint_sol, [(c.shortfall, c.permille) for c in cov]), dtype=float)
             run = backend.solve(expr, p, extract)
         else:
             if strategy == "core" and name in ("benefit", "priority"):
