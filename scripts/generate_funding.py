@@ -1,6 +1,6 @@
 """Write the fund-allocation instances: tiny (by hand), county (seeded), province (generator).
 
-    python scripts/generate_funding.py                      # instances/funding/tiny.xlsx, county.xlsx
+    python scripts/generate_funding.py       # instances/funding/tiny.xlsx and county.xlsx
     python scripts/generate_funding.py --province 2000 OUT.xlsx [--seed 1]
 
 The county is a fictional county in the style of seed 003 篇一 (融安县, kumquat): 40 villages of
@@ -30,7 +30,8 @@ TINY: Records = {
     "policy": [
         {"parameter": "起始季度", "value": "2027Q1", "note": "first quarter"},
         {"parameter": "期数", "value": 4, "note": "four quarters"},
-        {"parameter": "特困村最低资金", "value": 500_000, "note": "F4: per special-hardship village"},
+        {"parameter": "特困村最低资金", "value": 500_000,
+         "note": "F4: per special-hardship village"},
         {"parameter": "奖补预算", "value": 20_000, "note": "household subsidy budget (tiny)"},
         {"parameter": "配给规则", "value": "贫困优先", "note": "poorest first"},
     ],
@@ -91,7 +92,8 @@ PROJECTS: dict[str, list[str]] = {
     "产业": ["金桔标准化种植基地", "砂糖橘果园提质", "生猪代养场", "油茶低产林改造", "食用菌大棚",
            "茶叶加工厂", "电商服务站", "冷链仓储中心", "稻鱼综合种养", "中药材种植", "肉牛养殖场",
            "竹木加工车间"],
-    "基础设施": ["村道硬化", "产业路", "饮水安全巩固", "灌溉水渠", "便民桥", "机耕道", "村级光伏电站"],
+    "基础设施": ["村道硬化", "产业路", "饮水安全巩固", "灌溉水渠", "便民桥", "机耕道",
+             "村级光伏电站"],
     "教育": ["村小校舍改造", "乡镇幼儿园", "教学点改造", "学生食堂"],
     "医疗": ["村卫生室标准化", "乡镇卫生院设备", "远程医疗站"],
     "就业": ["就业帮扶车间", "技能培训基地", "公益性岗位开发"],

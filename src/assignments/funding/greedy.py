@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from assignments.funding.data import FundingData, Problem, problem
+from assignments.funding.data import FundingData, Problem, Target, problem
 from assignments.funding.solution import FundingSolution
 
 __all__ = ["Ledger", "greedy"]
@@ -239,24 +239,24 @@ def greedy(data: FundingData, prob: Problem | None = None, *,
         if lv > 0:
             try_add(j, [x for x in levels_of(j) if x <= lv])
     if coverage:
-        for tg in prob.targets:
+        def got(tg: Target) -> float:
             if tg.kind == "count":
-                def got() -> float:
-                    return sum(c for j, c in tg.members if sol.level[j] > 0)
-                need: float = tg.requirement
-                key = lambda m: (prob.cost[m[0]], m[0])  # noqa: E731
-            elif tg.kind == "people":
-                def got() -> float:
-                    return sum(c * sol.level[j] // 100 for j, c in tg.members)
-                need = tg.requirement
-                key = lambda m: (-m[1] / max(1, prob.cost[m[0]]), m[0])  # noqa: E731
-            else:
-                def got() -> float:
-                    return sum(c * fund[j] for j, c in tg.members)
-                need = tg.requirement * tg.denom
-                key = lambda m: (-ratio[m[0]], m[0])  # noqa: E731
-            for j, _c in sorted(tg.members, key=key):
-                if got() >= need:
+                return sum(c for j, c in tg.members if sol.level[j] > 0)
+            if tg.kind == "people":
+                return sum(c * sol.level[j] // 100 for j, c in tg.members)
+            return sum(c * fund[j] for j, c in tg.members)
+
+        def order(tg: Target) -> list[tuple[int, int]]:
+            if tg.kind == "count":  # cheapest first
+                return sorted(tg.members, key=lambda m: (prob.cost[m[0]], m[0]))
+            if tg.kind == "people":  # most target people per unit
+                return sorted(tg.members, key=lambda m: (-m[1] / max(1, prob.cost[m[0]]), m[0]))
+            return sorted(tg.members, key=lambda m: (-ratio[m[0]], m[0]))
+
+        for tg in prob.targets:
+            need = tg.requirement * (tg.denom if tg.kind == "money" else 1)
+            for j, _c in order(tg):
+                if got(tg) >= need:
                     break
                 for a, k in prob.requires:  # what it requires first (one level deep)
                     if a == j and sol.level[k] == 0:

@@ -452,7 +452,8 @@ def _milestones(b: _Builder) -> None:
 def _coverage(b: _Builder) -> None:
     """F4 coverage (soft): shortfall, unmet flag and ‰ short of every target."""
     m = b.m
-    unmet, permille = [], []
+    unmet: list[LinearExpr] = []
+    permille: list[LinearExpr] = []
     for i, tg in enumerate(b.p.targets):
         R = tg.requirement
         live = [(j, c) for j, c in tg.members if not isinstance(b.funded[j], int)]

@@ -29,7 +29,15 @@ from assignments.funding.solution import (
     objective_levels,
 )
 
-__all__ = ["AUTO_HIGHS_VARIABLES", "CORES", "SolutionCheckError", "core_search", "main_level", "solve", "stages_of"]
+__all__ = [
+    "AUTO_HIGHS_VARIABLES",
+    "CORES",
+    "SolutionCheckError",
+    "core_search",
+    "main_level",
+    "solve",
+    "stages_of",
+]
 
 AUTO_HIGHS_VARIABLES = 5000
 """``engine="auto"`` hands models with more variables than this to HiGHS."""
