@@ -126,3 +126,56 @@ def random_data(seed: int, *, n_projects: tuple[int, int] = (4, 9),
     )
     return FundingData(policy=policy, sources=sources, projects=projects, villages=villages,
                        sharing=sharing, targets=targets, name=f"random-{seed}")
+
+
+# ------------------------------------------------------------------ the tiny workbook's records
+
+Records = dict[str, list[dict[str, Any]]]
+
+
+def tiny_records() -> Records:
+    """A deep copy of the tiny instance's records (scripts/generate_funding.py), free to edit."""
+    import copy
+
+    return copy.deepcopy(load_script("generate_funding").TINY)
+
+
+def write_records(tmp_path: Path, rec: Records, name: str = "funding.xlsx") -> Path:
+    """Write records as an input workbook in the documented format."""
+    from assignments.core.io import write_input_workbook
+    from assignments.funding.data import SHEETS
+
+    return write_input_workbook(tmp_path / name, SHEETS, rec)
+
+
+def raw_sheets(rec: Records) -> dict[str, list[list[Any]]]:
+    """Records as rows of cells (header first, 中文 (english) headers), for raw edits."""
+    from assignments.funding.data import SHEETS
+
+    out: dict[str, list[list[Any]]] = {}
+    for spec in SHEETS:
+        rows = rec.get(spec.key)
+        if rows is None:
+            continue
+        cols = [c for c in spec.columns if c.required or any(c.key in r for r in rows)]
+        out[spec.zh] = [[c.header for c in cols]] + [[r.get(c.key) for c in cols] for r in rows]
+    return out
+
+
+def write_raw(path: Path, sheets: dict[str, list[list[Any]]]) -> Path:
+    """Write a workbook cell by cell (for defects the record writer cannot express)."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)  # type: ignore[arg-type]
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for r in rows:
+            ws.append(list(r))
+    wb.save(path)
+    return path
+
+
+def project(rec: Records, pid: str) -> dict[str, Any]:
+    """The record of project ``pid``."""
+    return next(p for p in rec["projects"] if p["id"] == pid)
