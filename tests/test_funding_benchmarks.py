@@ -3,6 +3,7 @@ Pabulib participatory budgets (the greedy-by-votes rule reproduces the cities' s
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -105,9 +106,9 @@ def test_pb_reader_errors(tmp_path: Path) -> None:
     f = tmp_path / "x.pb"
     f.write_text("META\nkey;value\nnum_projects;1\nPROJECTS\nproject_id;cost;votes\n1;10;3\n",
                  encoding="utf-8")
-    with pytest.raises(InputError, match="x.pb, sheet META: missing budget"):
+    with pytest.raises(InputError, match=re.escape("x.pb, sheet META: missing budget")):
         read_pb(f)
     f.write_text("META\nkey;value\nbudget;100\nPROJECTS\nproject_id;cost;votes\n1;ten;3\n",
                  encoding="utf-8")
-    with pytest.raises(InputError, match="x.pb, sheet PROJECTS, row 6"):
+    with pytest.raises(InputError, match=re.escape("x.pb, sheet PROJECTS, row 6")):
         read_pb(f)

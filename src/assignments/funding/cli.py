@@ -171,14 +171,23 @@ def scenarios_cmd(
     except (InputError, UserError, ValueError) as exc:
         fail(str(exc))
         return
-    typer.echo(f"{'Scenario':<24} {'Status':<10} {'Funded':>7} {'Weighted':>10} "
-               f"{'Idle (元)':>14} {'Time':>7}")
+    typer.echo(f"{_pad('Scenario', 26)} {'Status':<10} {'Funded':>7} {'Weighted':>10} "
+               f"{'Idle (yuan)':>14} {'Time':>7}")
     for o in [*main, *front]:
         m = o.metrics
-        typer.echo(f"{o.name:<24} {m.get('status', ''):<10} {m.get('projects_funded', 0):>7} "
+        typer.echo(f"{_pad(o.name, 26)} {m.get('status', ''):<10} "
+                   f"{m.get('projects_funded', 0):>7} "
                    f"{m.get('weighted_beneficiaries', 0) or 0:>10,} "
                    f"{m.get('idle_yuan', 0) or 0:>14,} {o.result.runtime:>6.1f}s")
     typer.echo(("已写入" if lang == "zh" else "Written") + ": " + ", ".join(map(str, written)))
+
+
+def _pad(text: str, width: int) -> str:
+    """``text`` padded to ``width`` terminal columns (CJK characters are two wide)."""
+    import unicodedata
+
+    w = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(0, width - w)
 
 
 @app.command("mkp")

@@ -51,9 +51,10 @@ def plot_milestones(periods: Sequence[str], cumulative_pct: Sequence[float],
     xs = list(range(len(periods)))
     ax.plot(xs, cumulative_pct, marker="o", color="#1f77b4",
             label="累计支出" if lang == "zh" else "cumulative spending")
-    for k, pct in sorted(thresholds.items()):
-        ax.scatter([k], [pct], marker="_", s=600, color="#d62728", zorder=3)
-        ax.annotate(f"≥{pct:g}%", (k, pct), textcoords="offset points", xytext=(8, -4),
+    for n, (k, pct) in enumerate(sorted(thresholds.items())):
+        ax.scatter([k], [pct], marker="_", s=600, color="#d62728", zorder=3,
+                   label=("进度要求" if lang == "zh" else "milestone") if n == 0 else None)
+        ax.annotate(f"{pct:g}%", (k, pct), textcoords="offset points", xytext=(16, -4),
                     color="#d62728", fontsize=9)
     ax.set_xticks(xs)
     ax.set_xticklabels(periods)

@@ -225,6 +225,10 @@ def read_scenarios(path: str | Path, base: FundingData | None = None) -> Scenari
         except ValidationError as exc:
             for err in exc.errors():
                 key = ".".join(str(x) for x in err["loc"])
+                if err["type"] == "extra_forbidden":
+                    issues.append(Issue(where, f"unknown key '{key}'; known: "
+                                        + ", ".join(Scenario.model_fields)))
+                    continue
                 msg = str(err["msg"]).removeprefix("Value error, ")
                 issues.append(Issue(where, f"{key}: {msg}"))
             continue

@@ -249,10 +249,16 @@ def solve(
     else:
         stages_run = stages
     for i, (name, expr) in enumerate(stages_run):
-        remaining = max(0.05, deadline - time.perf_counter())
         last = i == len(stages_run) - 1
-        share = 1.0 if last else (0.3 if name == "coverage" else 0.7)
-        p = params.with_time(remaining * share)
+        if params.deterministic:  # fixed shares of the (deterministic) limit, not wall time
+            weights = [0.2 if n == "coverage" else (0.6 if n in ("benefit", "priority",
+                                                                 "spent") else 0.2)
+                       for n, _e in stages_run]
+            p = params.with_time(time_limit * weights[i] / sum(weights))
+        else:
+            remaining = max(0.05, deadline - time.perf_counter())
+            share = 1.0 if last else (0.3 if name == "coverage" else 0.7)
+            p = params.with_time(remaining * share)
         core_values = None
         if i > 0:
             hint_sol = None  # HiGHS starts from its previous solution, unless completed below
