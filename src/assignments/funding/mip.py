@@ -178,35 +178,8 @@ def solve_mip(data: FundingData, *, time_limit: float = 60.0) -> MipResult:
         acc = c
     for k, num, den in prob.milestones:
         m.add_linear_constraint(den * cum[k] >= num * total)
-    # F4 coverage
-    unmet, pm = [], []
-    for i, tg in enumerate(prob.targets):
-        R = tg.requirement
-        short = m.add_integer_variable(lb=0, ub=R, name=f"short{i}")
-        if tg.kind == "count":
-            m.add_linear_constraint(mathopt.fast_sum([c * z[j] for j, c in tg.members])
-                                    + short >= R)
-        elif tg.kind == "people":
-            got = []
-            for j, c in tg.members:
-                if data.projects[j].partial:
-                    v = m.add_integer_variable(lb=0, ub=c, name=f"pp{i}_{j}")
-                    m.add_linear_constraint(100 * v <= c * pct[j])
-                    got.append(v)
-                else:
-                    got.append(c * z[j])
-            m.add_linear_constraint(mathopt.fast_sum(got) + short >= R)
-        else:
-            m.add_linear_constraint(mathopt.fast_sum([c * fund[j] for j, c in tg.members])
-                                    + tg.denom * short >= tg.denom * R)
-        u = m.add_binary_variable(name=f"u{i}")
-        m.add_linear_constraint(short <= R * u)
-        q = m.add_integer_variable(lb=0, ub=1000, name=f"pm{i}")
-        m.add_linear_constraint(R * q >= 1000 * short)
-        unmet.append(u)
-        pm.append(q)
-
     def scaled_sum(coefs: list[int], name: str) -> Any:
+        """Σ floor(coef × pct / 100): a variable per partial project, ``coef × z`` otherwise."""
         terms = []
         for j, c in enumerate(coefs):
             if c == 0:
@@ -218,6 +191,29 @@ def solve_mip(data: FundingData, *, time_limit: float = 60.0) -> MipResult:
             else:
                 terms.append(c * z[j])
         return mathopt.fast_sum(terms)
+
+    # F4 coverage
+    unmet, pm = [], []
+    for i, tg in enumerate(prob.targets):
+        R = tg.requirement
+        short = m.add_integer_variable(lb=0, ub=R, name=f"short{i}")
+        if tg.kind == "count":
+            m.add_linear_constraint(mathopt.fast_sum([c * z[j] for j, c in tg.members])
+                                    + short >= R)
+        elif tg.kind == "people":
+            coefs = [0] * n
+            for j, c in tg.members:
+                coefs[j] = c
+            m.add_linear_constraint(scaled_sum(coefs, f"pp{i}_") + short >= R)
+        else:
+            m.add_linear_constraint(mathopt.fast_sum([c * fund[j] for j, c in tg.members])
+                                    + tg.denom * short >= tg.denom * R)
+        u = m.add_binary_variable(name=f"u{i}")
+        m.add_linear_constraint(short <= R * u)
+        q = m.add_integer_variable(lb=0, ub=1000, name=f"pm{i}")
+        m.add_linear_constraint(R * q >= 1000 * short)
+        unmet.append(u)
+        pm.append(q)
 
     exprs = {
         "unmet": mathopt.fast_sum(unmet),
