@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import sys
 import threading
 import time
@@ -534,15 +535,15 @@ def solve(
     else:
         w = lexicographic_weights(stages, rm.level_ub)
         objective = float(sum(w[n] * recomputed[n] for n in stages))
-        bound_total = 0.0
+        bound_total = 0  # in integers: the folded number exceeds a float's 2**53
         for n in stages:
             b = lb.get(n, float("nan"))
             if b != b or b < recomputed[n] - 1e-9:  # first level not proven optimal
-                bound_total += w[n] * (b if b == b else 0.0)
+                bound_total += w[n] * (math.ceil(b - 1e-9) if b == b else 0)
                 open_level = n
                 break
             bound_total += w[n] * recomputed[n]
-        bound = bound_total
+        bound = float(bound_total)
     gap = (
         0.0
         if status is SolveStatus.OPTIMAL
