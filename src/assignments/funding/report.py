@@ -104,12 +104,14 @@ def allocation_tables(
     matrix = pd.DataFrame(matrix_rows)
 
     proj_rows = []
+    vname = {v.id: v.label for v in data.villages}
     for j, p in enumerate(P):
         lv = sol.level[j]
         st = "full" if lv == 100 else ("partial" if lv else "none")
         proj_rows.append({
             h("project"): p.id, h("name"): p.name or "", h("category"): p.category,
-            h("villages"): "、".join(p.villages), h("cost"): prob.cost[j] * u,
+            h("villages"): "、".join(vname.get(v, v) for v in p.villages),
+            h("cost"): prob.cost[j] * u,
             h("level"): lv, h("funded"): fund[j] * u, h("status"): _STATUS[lang][st],
             h("reason"): reasons[j].text if j in reasons else "",
             h("per10k"): round(prob.value[j] * 10_000 / max(1, prob.cost[j] * u), 2),
