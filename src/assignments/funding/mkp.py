@@ -141,4 +141,4 @@ def solve_mkp(inst: MkpInstance, *, time_limit: float = 10.0, seed: int = 0, wor
         raise ValueError(f"unknown method '{method}'; use cpsat, core or highs")
     return solve(mkp_data(inst), time_limit=time_limit, seed=seed, num_workers=workers,
                  deterministic=deterministic, engine="highs" if method == "highs" else "cpsat",
-                 strategy="core" if method == "core" else "plain", explain=False)
+                 strategy={"core": "core", "highs": "auto"}.get(method, "plain"), explain=False)

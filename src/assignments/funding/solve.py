@@ -32,12 +32,17 @@ from assignments.funding.solution import (
 __all__ = [
     "AUTO_HIGHS_VARIABLES",
     "CORES",
+    "RENS_WHOLE",
     "SolutionCheckError",
     "core_search",
     "main_level",
+    "rens",
     "solve",
     "stages_of",
 ]
+
+RENS_WHOLE = 500
+"""``strategy="auto"`` uses :func:`rens` with HiGHS above this many whole projects."""
 
 AUTO_HIGHS_VARIABLES = 5000
 """``engine="auto"`` hands models with more variables than this to HiGHS."""
@@ -142,6 +147,39 @@ def core_search(fm: FundingModel, expr: Any, params: SolveParams, extract: Any,
     return best, log
 
 
+def rens(fm: FundingModel, expr: Any, params: SolveParams,
+         extract: Any) -> tuple[dict[str, Any] | None, dict[str, Any]]:
+    """Relaxation-enforced neighbourhood search with HiGHS for one stage (``expr`` minimised).
+
+    The LP relaxation decides most whole projects (0 or 1); those are fixed and HiGHS solves the
+    rest — the fractional whole projects, every partial level and the money — as a much
+    smaller MIP. Its plan starts the full solve.
+    """
+    from assignments.core.highs import HighsLinear
+
+    t0 = time.perf_counter()
+    fm.model.minimize(expr)
+    lp = lp_relaxation(fm.model, expr, solver="highs")
+    log: dict[str, Any] = {"lp_seconds": round(time.perf_counter() - t0, 3)}
+    if not lp:
+        return None, log
+    fix = {v.index: round(lp[v.index][0]) for v in fm.whole.values()
+           if not 1e-6 < lp[v.index][0] < 1 - 1e-6}
+    log["fixed"] = len(fix)
+    log["free_whole"] = len(fm.whole) - len(fix)
+    sub = fixed_copy(fm.model, fix)
+    remaining = max(0.1, params.time_limit - (time.perf_counter() - t0))
+    run = HighsLinear(sub).solve(expr, params.with_time(remaining), extract)
+    log.update({"status": run.status.value, "value": run.objective,
+                "seconds": round(time.perf_counter() - t0, 3)})
+    return run.values, log
+
+
+def _stage_value(data: FundingData, prob: Problem, sol: FundingSolution, name: str) -> int:
+    lv = objective_levels(data, sol, prob)
+    return -lv[name] if LEVELS[name][2] == "max" else lv[name]
+
+
 def _solution(prob: Problem, values: dict[str, Any]) -> FundingSolution:
     level = [values["level"].get(j, 0) for j in range(prob.n)]
     return FundingSolution(level=level, alloc=dict(values["alloc"]), unit=prob.unit)
@@ -160,7 +198,7 @@ def solve(
     engine: str = "auto",
     initial_solution: FundingSolution | None = None,
     explain: bool = True,
-    strategy: str = "plain",
+    strategy: str = "auto",
     hints: bool = True,
     **cp_sat_params: Any,
 ) -> Result[FundingSolution]:
@@ -187,8 +225,11 @@ def solve(
         Start CP-SAT from the greedy allocation (first stage) and from the previous stage's
         allocation completed greedily (benefit / priority stages).
     strategy
-        ``"plain"`` (CP-SAT on the whole model) or ``"core"``: for the main level, first an
-        LP-based core search (:func:`core_search`) that seeds the full solve.
+        ``"plain"`` (the whole model), ``"core"`` (CP-SAT: for the main level, first an LP-based
+        core search, :func:`core_search`, that seeds the full solve), ``"rens"`` (HiGHS: first
+        the main level with every whole project the LP relaxation decides fixed, :func:`rens`)
+        or ``"auto"``: ``rens`` for HiGHS above :data:`RENS_WHOLE` whole projects, else
+        ``plain``.
     cp_sat_params
         Further CP-SAT parameters.
 
@@ -202,8 +243,8 @@ def solve(
     """
     if engine not in ("auto", "cpsat", "highs"):
         raise ValueError(f"unknown engine '{engine}'; use auto, cpsat or highs")
-    if strategy not in ("plain", "core"):
-        raise ValueError(f"unknown strategy '{strategy}'; use plain or core")
+    if strategy not in ("auto", "plain", "core", "rens"):
+        raise ValueError(f"unknown strategy '{strategy}'; use auto, plain, core or rens")
     extra = {**(load_preset(preset) if preset else {}), **cp_sat_params}
     params = SolveParams(time_limit, seed, num_workers, deterministic, progress, log, extra)
     t0 = time.perf_counter()
@@ -216,6 +257,8 @@ def solve(
     if engine == "auto":
         engine = "highs" if len(fm.model.proto.variables) > AUTO_HIGHS_VARIABLES else "cpsat"
     backend = HighsLinear(fm.model) if engine == "highs" else None
+    if strategy == "auto":  # measured: RENS pays on large libraries with HiGHS
+        strategy = "rens" if backend is not None and len(fm.whole) > RENS_WHOLE else "plain"
     stats: dict[str, Any] = {
         "model": "funding",
         "unit_yuan": prob.unit,
@@ -294,6 +337,16 @@ def solve(
                 hint = values["hint"]
                 continue
         if backend is not None:
+            if strategy == "rens" and name in ("benefit", "priority"):
+                t_rens = time.perf_counter()
+                found, rens_log = rens(fm, expr, p.with_time(p.time_limit * 0.4), extract)
+                stats["rens"] = rens_log
+                if found is not None:
+                    better = _solution(prob, found)
+                    if hint_sol is None or found["stages"][name] <= _stage_value(
+                            data, prob, hint_sol, name):
+                        hint_sol = better
+                p = p.with_time(max(0.1, p.time_limit - (time.perf_counter() - t_rens)))
             if hint_sol is not None:  # a complete MIP start (HiGHS wants every variable)
                 cov = coverage(data, hint_sol, prob)
                 backend.last = np.array(fm.full_values(
