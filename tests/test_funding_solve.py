@@ -132,6 +132,16 @@ def test_engines_agree_on_tiny_and_county() -> None:
         assert a.objectives == b.objectives, path
 
 
+def test_time_limit_too_short_keeps_the_last_plan() -> None:
+    """When a stage finds nothing in its share of a very short time limit, the plan of the
+    stage before is returned, valid and marked feasible (not optimal)."""
+    data = read_funding(COUNTY_XLSX)
+    r = solve(data, time_limit=0.2, num_workers=1, engine="cpsat")
+    assert r.status in (SolveStatus.FEASIBLE, SolveStatus.OPTIMAL)
+    assert r.solution is not None and check(data, r.solution) == []
+    assert r.objective == objective_levels(data, r.solution)["benefit"]
+
+
 def test_alternative_objectives(tiny) -> None:
     """Objective 优先级 maximises the priority score; 最小成本 spends the least money that
     reaches the same coverage."""

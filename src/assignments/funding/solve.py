@@ -444,6 +444,8 @@ def _compare(levels: dict[str, int], claimed: dict[str, int], stages: list[tuple
     """
     k = len(fm.prob.targets)
     for i, (name, _e) in enumerate(stages):
+        if name not in claimed:  # a later stage found nothing in its time: no claim to check
+            continue
         if name == "coverage":
             mine = (1000 * k + 1) * levels["unmet"] + levels["shortfall"]
         else:
