@@ -20,8 +20,8 @@ from assignments.funding.data import (
 ROOT = Path(__file__).resolve().parents[1]
 TINY_XLSX = ROOT / "instances" / "funding" / "tiny.xlsx"
 COUNTY_XLSX = ROOT / "instances" / "funding" / "county.xlsx"
-MKP_DIR = Path("/work/shared/benchmarks/mkp")
-PB_DIR = Path("/work/shared/benchmarks/pb")
+MKP_DIR = ROOT / "instances" / "funding" / "benchmarks"  # copies: see SOURCES.md there
+PB_DIR = MKP_DIR
 
 CATEGORIES = ("产业", "基础设施", "教育", "医疗")
 
