@@ -212,6 +212,8 @@ def generate(
     radius_km: float = 18.0,
     seed: int = 1,
     name: str = "district",
+    capacity: int = 2,
+    hours: float = 30,
 ) -> Records:
     """A random mentoring workbook's records (see the module docstring)."""
     rng = random.Random(seed)
@@ -294,7 +296,7 @@ def generate(
             if 3 <= years <= 5 and not mentee_like and rng.random() < 0.15:
                 t["wants_mentor"] = "是"
             if mentor_like and rng.random() < 0.1:
-                t["capacity"] = rng.choice([1, 3])
+                t["capacity"] = rng.choice([capacity - 1, capacity + 1])
             teacher_rows.append(t)
             load = rng.randint(12, 16)
             slots = rng.sample([(d, p) for d in range(1, 6) for p in range(1, per_day + 1)],
@@ -329,8 +331,8 @@ def generate(
         "policy": [
             {"parameter": "学期教学周数", "value": 18},
             {"parameter": "最长路程", "value": 40, "note": "minutes"},
-            {"parameter": "默认带徒人数", "value": 2},
-            {"parameter": "默认指导时数", "value": 30, "note": "hours per semester"},
+            {"parameter": "默认带徒人数", "value": capacity},
+            {"parameter": "默认指导时数", "value": hours, "note": "hours per semester"},
         ],
         "schools": school_rows,
         "teachers": teacher_rows,
@@ -345,8 +347,9 @@ PRESETS: dict[str, dict[str, Any]] = {
     "district": {"schools": 40, "teachers": 1200, "mentee_share": 0.25, "districts": 4,
                  "radius_km": 12.0, "seed": 1, "name": "district"},
     # ~5,000 mentees and ~2,500 mentors among ~11,000 teachers in ~350 schools
-    "city": {"schools": 350, "teachers": 11000, "mentee_share": 0.455, "mentor_share": 0.25,
-             "districts": 12, "radius_km": 14.0, "seed": 7, "name": "city"},
+    "city": {"schools": 150, "teachers": 11000, "mentee_share": 0.455, "mentor_share": 0.22,
+             "districts": 12, "radius_km": 14.0, "seed": 7, "name": "city",
+             "capacity": 3, "hours": 40},
 }
 
 

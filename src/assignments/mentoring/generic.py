@@ -94,15 +94,15 @@ GENERIC_SHEETS: tuple[SheetSpec, ...] = (
         C("forced", "指定", "forced", required=False, note="是: the pair must be kept"),
     ), aliases=("pairs", "候选结对")),
     SheetSpec("mentors", "师傅", "mentors", (
-        C("id", "编号", "id", example="M1"),
-        C("name", "姓名", "name", required=False),
+        C("id", "编号", "id", note="mentor id", example="M1"),
+        C("name", "姓名", "name", required=False, note="shown in the outputs"),
         C("capacity", "人数上限", "capacity", required=False, note="mentees at most",
           example=2),
         C("budget", "负荷上限", "budget", required=False, note="total load at most", example=30),
     ), required=False, aliases=("导师",)),
     SheetSpec("mentees", "徒弟", "mentees", (
-        C("id", "编号", "id", example="E1"),
-        C("name", "姓名", "name", required=False),
+        C("id", "编号", "id", note="mentee id", example="E1"),
+        C("name", "姓名", "name", required=False, note="shown in the outputs"),
         C("mandatory", "必须结对", "mandatory", required=False, note="是: paired first"),
     ), required=False, aliases=("学员",)),
 )

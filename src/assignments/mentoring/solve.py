@@ -53,7 +53,10 @@ class SolutionCheckError(RuntimeError):
     """The independent checker rejected a solver result: a bug, never a user error."""
 
 
-ENGINES = ("cpsat", "highs")
+ENGINES = ("auto", "cpsat", "highs", "reduce")
+REDUCE_ABOVE = 20_000
+"""``engine="auto"`` solves problems with more candidate pairs than this (lexicographic, not
+assign-all) by column generation and reduced-cost fixing (:mod:`assignments.mentoring.colgen`)."""
 
 
 def _shares(n: int) -> list[float]:
@@ -76,7 +79,7 @@ def solve_pairing(
     deterministic: bool = False,
     progress: bool = False,
     log: bool = False,
-    engine: str = "cpsat",
+    engine: str = "auto",
     preset: str | None = None,
     initial_solution: Pairing | None = None,
     improve: bool = True,
@@ -92,7 +95,10 @@ def solve_pairing(
         Solver settings (:class:`assignments.core.solver.SolveParams`); the time limit covers
         every stage.
     engine
-        ``"cpsat"`` or ``"highs"`` (the same linear model through MathOpt's HiGHS).
+        ``"cpsat"``, ``"highs"`` (the same linear model through MathOpt's HiGHS),
+        ``"reduce"`` (column generation, reduced-cost fixing, then CP-SAT on the pairs that
+        remain: :mod:`assignments.mentoring.colgen`) or ``"auto"`` (``reduce`` above
+        :data:`REDUCE_ABOVE` candidate pairs, else ``cpsat``).
     preset
         Name of a CP-SAT parameter preset in ``configs/``.
     initial_solution
@@ -132,94 +138,111 @@ def solve_pairing(
             return Result(SolveStatus.INFEASIBLE, runtime=time.perf_counter() - t0,
                           explanation=simple, stats=stats)
 
-    pm = build_model(p)
     start = initial_solution if initial_solution is not None else greedy(p)
     start_ok = not check_pairing(p, start)
-    hint: dict[Any, int] | None = None
-    if start_ok or p.assign_all:
-        picked = set(start.chosen)
-        hint = {v: int(k in picked) for k, v in enumerate(pm.x)}
-    backend = HighsLinear(pm.model) if engine == "highs" else None
-
-    def extract(solver: Any) -> dict[str, Any]:
-        if backend is None:
-            sol = solver.response_proto.solution
-            xs = [int(sol[v.index]) for v in pm.x]
-            aux = {v: int(sol[v.index]) for v in pm.aux}
-        else:
-            xs = [int(solver.value(v)) for v in pm.x]
-            aux = {}
-        levels = {n: int(solver.value(e)) for n, e in pm.levels.items()
-                  if not isinstance(e, int)}
-        return {"x": xs, "aux": aux, "levels": levels}
-
-    def run(expr: Any, stage: SolveParams, label: str, h: dict[Any, int] | None) -> Any:
-        if backend is not None:
-            return backend.solve(expr, stage, extract)
-        if isinstance(expr, int):
-            pm.model.clear_objective()
-        else:
-            pm.model.minimize(expr)
-        return run_cpsat(pm.model, stage, extract, label=label, hint=h)
-
     names = p.levels()
     status = SolveStatus.OPTIMAL
     values: dict[str, Any] | None = None
     level_values: dict[str, int] = {}
     level_bounds: dict[str, float] = {}
-    if p.objective_mode == "weighted":
-        w = p.weights
-        expr = sum(w.get(n, 1) * pm.levels[n] for n in names)
-        out = run(expr, params, "pairing", hint)
-        if out.values is None:
-            return _no_solution(p, out.status, time.perf_counter() - t0, time_limit, stats)
-        status, values = out.status, out.values
-        assert values is not None
-        level_values = dict(values["levels"])
-        level_bounds = {"weighted": out.bound if out.bound is not None else float("nan")}
-    else:
-        # a level that is a constant (e.g. no candidate pair touches it) needs no stage
-        for name in names:
-            if isinstance(pm.levels[name], int):
-                level_values[name] = level_bounds[name] = pm.levels[name]
-        staged = [n for n in names if n not in level_values] or ["feasibility"]
-        shares = _shares(len(staged))
-        for i, name in enumerate(staged):
-            remaining = max(0.05, deadline - time.perf_counter())
-            expr = pm.levels.get(name, 0)
-            out = run(expr, params.with_time(remaining * shares[i]), f"pairing:{name}", hint)
-            if out.values is None:
-                if i == 0:
-                    return _no_solution(p, out.status, time.perf_counter() - t0, time_limit,
-                                        stats)
-                status = SolveStatus.FEASIBLE
-                break
-            values = out.values
-            assert values is not None
-            if out.status is not SolveStatus.OPTIMAL:
-                status = SolveStatus.FEASIBLE
-            if name == "feasibility":
-                break
-            level_values[name] = round(out.objective or 0)
-            level_bounds[name] = out.bound if out.bound is not None else float("nan")
-            if (p.assign_all and improve and name == "quality" and i == len(staged) - 1
-                    and out.status is not SolveStatus.OPTIMAL
-                    and deadline - time.perf_counter() > 0.5):
-                from assignments.mentoring.lns import improve as lns_improve
+    if engine == "auto":
+        large = len(p.candidates) > REDUCE_ABOVE and p.objective_mode == "lexicographic"
+        engine = "reduce" if large and not p.assign_all else "cpsat"
+        stats["engine"] = engine
+    if engine == "reduce":
+        from assignments.mentoring.colgen import solve_levels
 
-                better = lns_improve(p, values["x"], level_bounds[name], deadline, params)
-                if better is not None:
-                    values = {"x": better[0], "aux": {}, "levels": {name: better[1]}}
-                    level_values[name] = better[1]
-                    if better[1] <= level_bounds[name]:
-                        status = SolveStatus.OPTIMAL
-            if i < len(staged) - 1:
-                limit = level_values[name]
-                if name == "quality" and p.quality_tolerance > 0:
-                    limit += math.floor(p.quality_tolerance * abs(limit))
-                pm.model.add(pm.levels[name] <= limit)
-            hint = {v: x for v, x in zip(pm.x, values["x"], strict=True)}
-            hint.update(values["aux"])
+        outcome = solve_levels(p, params, set(start.chosen) if start_ok else set(), deadline)
+        if outcome is None:
+            return _no_solution(p, SolveStatus.UNKNOWN, time.perf_counter() - t0, time_limit,
+                                stats)
+        status = outcome.status
+        values = {"x": outcome.x, "aux": {}, "levels": dict(outcome.values)}
+        level_values = dict(outcome.values)
+        level_bounds = dict(outcome.bounds)
+        stats["reduce"] = outcome.stats
+    else:
+        pm = build_model(p)
+        hint: dict[Any, int] | None = None
+        if start_ok or p.assign_all:
+            picked = set(start.chosen)
+            hint = {v: int(k in picked) for k, v in enumerate(pm.x)}
+        backend = HighsLinear(pm.model) if engine == "highs" else None
+
+        def extract(solver: Any) -> dict[str, Any]:
+            if backend is None:
+                sol = solver.response_proto.solution
+                xs = [int(sol[v.index]) for v in pm.x]
+                aux = {v: int(sol[v.index]) for v in pm.aux}
+            else:
+                xs = [int(solver.value(v)) for v in pm.x]
+                aux = {}
+            levels = {n: int(solver.value(e)) for n, e in pm.levels.items()
+                      if not isinstance(e, int)}
+            return {"x": xs, "aux": aux, "levels": levels}
+
+        def run(expr: Any, stage: SolveParams, label: str, h: dict[Any, int] | None) -> Any:
+            if backend is not None:
+                return backend.solve(expr, stage, extract)
+            if isinstance(expr, int):
+                pm.model.clear_objective()
+            else:
+                pm.model.minimize(expr)
+            return run_cpsat(pm.model, stage, extract, label=label, hint=h)
+
+        if p.objective_mode == "weighted":
+            w = p.weights
+            expr = sum(w.get(n, 1) * pm.levels[n] for n in names)
+            out = run(expr, params, "pairing", hint)
+            if out.values is None:
+                return _no_solution(p, out.status, time.perf_counter() - t0, time_limit, stats)
+            status, values = out.status, out.values
+            assert values is not None
+            level_values = dict(values["levels"])
+            level_bounds = {"weighted": out.bound if out.bound is not None else float("nan")}
+        else:
+            # a level that is a constant (e.g. no candidate pair touches it) needs no stage
+            for name in names:
+                if isinstance(pm.levels[name], int):
+                    level_values[name] = level_bounds[name] = pm.levels[name]
+            staged = [n for n in names if n not in level_values] or ["feasibility"]
+            shares = _shares(len(staged))
+            for i, name in enumerate(staged):
+                remaining = max(0.05, deadline - time.perf_counter())
+                expr = pm.levels.get(name, 0)
+                out = run(expr, params.with_time(remaining * shares[i]), f"pairing:{name}", hint)
+                if out.values is None:
+                    if i == 0:
+                        return _no_solution(p, out.status, time.perf_counter() - t0, time_limit,
+                                            stats)
+                    status = SolveStatus.FEASIBLE
+                    break
+                values = out.values
+                assert values is not None
+                if out.status is not SolveStatus.OPTIMAL:
+                    status = SolveStatus.FEASIBLE
+                if name == "feasibility":
+                    break
+                level_values[name] = round(out.objective or 0)
+                level_bounds[name] = out.bound if out.bound is not None else float("nan")
+                if (p.assign_all and improve and name == "quality" and i == len(staged) - 1
+                        and out.status is not SolveStatus.OPTIMAL
+                        and deadline - time.perf_counter() > 0.5):
+                    from assignments.mentoring.lns import improve as lns_improve
+
+                    better = lns_improve(p, values["x"], level_bounds[name], deadline, params)
+                    if better is not None:
+                        values = {"x": better[0], "aux": {}, "levels": {name: better[1]}}
+                        level_values[name] = better[1]
+                        if better[1] <= level_bounds[name]:
+                            status = SolveStatus.OPTIMAL
+                if i < len(staged) - 1:
+                    limit = level_values[name]
+                    if name == "quality" and p.quality_tolerance > 0:
+                        limit += math.floor(p.quality_tolerance * abs(limit))
+                    pm.model.add(pm.levels[name] <= limit)
+                hint = {v: x for v, x in zip(pm.x, values["x"], strict=True)}
+                hint.update(values["aux"])
     assert values is not None
     pairing = Pairing(sorted(k for k, v in enumerate(values["x"]) if v))
     violations = check_pairing(p, pairing)
