@@ -1,11 +1,12 @@
 """Large-neighbourhood search for assign-all (GAP) problems.
 
-After the first CP-SAT solve, while time is left: pick a few agents (mentors), free every job
-(mentee) they hold, and re-solve that sub-problem exactly with CP-SAT under the capacities they
-have; keep the result when it is no worse. Agents are picked around a random seed agent, among
-those whose jobs could move to it cheaply (so that the freed jobs have somewhere better to
-go), and the neighbourhood grows when several rounds bring nothing. Deterministic for a given
-seed when the solver runs in deterministic mode.
+After the first CP-SAT solve, while time is left: free a random share of the jobs (mentees) —
+they may move to any agent (mentor) with the capacity the fixed jobs leave — and re-solve that
+sub-problem exactly with CP-SAT (one worker, a short limit), keeping the result when it is no
+worse. Freeing jobs rather than whole agents lets improving chains run through many agents
+(the moves type D instances need). The share adapts: it grows while sub-problems are proven
+optimal quickly and shrinks when they time out. Deterministic for a given seed when the solver
+runs in deterministic mode.
 """
 
 from __future__ import annotations
@@ -24,49 +25,37 @@ __all__ = ["improve"]
 
 
 def _sub_solve(
-    problem: PairingProblem,
     assign: np.ndarray,
-    agents: list[int],
+    jobs: list[int],
     cost: np.ndarray,
     load: np.ndarray,
     used: np.ndarray,
     budget: np.ndarray,
     params: SolveParams,
-) -> tuple[dict[int, int], float] | None:
-    """Re-assign the jobs of ``agents`` among them optimally; (job -> agent, cost) or None."""
-    jobs = [int(j) for j in np.flatnonzero(np.isin(assign, agents))]
-    if not jobs:
-        return None
-    residual = {i: int(budget[i] - used[i]) for i in agents}
+) -> tuple[dict[int, int], bool] | None:
+    """Re-assign ``jobs`` optimally given the others; (job -> agent, proven) or None."""
+    m = cost.shape[0]
+    residual = budget - used
     for j in jobs:
-        residual[int(assign[j])] += int(load[assign[j], j])
+        residual[assign[j]] += load[assign[j], j]
     cands: list[Candidate] = []
     for b, j in enumerate(jobs):
-        for a, i in enumerate(agents):
+        for i in range(m):
             if np.isfinite(cost[i, j]) and load[i, j] <= residual[i]:
-                cands.append(Candidate(a, b, int(cost[i, j]), int(load[i, j])))
+                cands.append(Candidate(i, b, int(cost[i, j]), int(load[i, j])))
     sub = PairingProblem(
-        mentors=[str(i) for i in agents], mentees=[str(j) for j in jobs], candidates=cands,
-        capacity=[None] * len(agents), budget=[residual[i] for i in agents], sense="min",
-        assign_all=True,
+        mentors=[str(i) for i in range(m)], mentees=[str(j) for j in jobs], candidates=cands,
+        capacity=[None] * m, budget=[int(r) for r in residual], sense="min", assign_all=True,
     )
     pm = build_model(sub)
     pm.model.minimize(pm.levels["quality"])
-    pos = {(c.mentor, c.mentee): k for k, c in enumerate(cands)}
-    hint = {}
-    for b, j in enumerate(jobs):
-        k = pos.get((agents.index(int(assign[j])), b))
-        if k is not None:
-            hint[pm.x[k]] = 1
+    hint = {v: int(assign[jobs[c.mentee]] == c.mentor) for c, v in zip(cands, pm.x, strict=True)}
     run = run_cpsat(pm.model, params, lambda s: [int(s.value(v)) for v in pm.x], hint=hint,
                     label="lns")
-    if run.values is None or run.status not in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
+    if run.values is None:
         return None
-    out = {}
-    for k, v in enumerate(run.values):
-        if v:
-            out[jobs[cands[k].mentee]] = agents[cands[k].mentor]
-    return out, float(run.objective or 0)
+    moves = {jobs[cands[k].mentee]: cands[k].mentor for k, v in enumerate(run.values) if v}
+    return moves, run.status is SolveStatus.OPTIMAL
 
 
 def improve(
@@ -81,7 +70,7 @@ def improve(
     Parameters
     ----------
     problem
-        An assign-all problem (head-count capacities are not used by the GAP files).
+        An assign-all problem without head-count capacities (the GAP).
     x
         The current solution: 0/1 per candidate.
     bound
@@ -89,7 +78,7 @@ def improve(
     deadline
         When to stop.
     params
-        Seed, deterministic mode (sub-solves run with one worker).
+        Seed and deterministic mode (sub-solves run with one worker).
 
     Returns
     -------
@@ -101,7 +90,7 @@ def improve(
         return None
     cost, load, kidx, budget = dense(p)
     m, n = cost.shape
-    if m < 3:
+    if m < 2 or n < 4:
         return None
     assign = np.full(n, -1, dtype=np.int64)
     for k, v in enumerate(x):
@@ -110,55 +99,38 @@ def improve(
             assign[c.mentee] = c.mentor
     if (assign < 0).any():
         return None
-    jobs = np.arange(n)
-
-    def total(a: np.ndarray) -> int:
-        return int(cost[a, jobs].sum())
-
-    best = total(assign)
+    jobs_all = np.arange(n)
+    best = int(cost[assign, jobs_all].sum())
     start = best
-    used = np.bincount(assign, weights=load[assign, jobs], minlength=m).astype(np.int64)
     rng = random.Random(params.seed)
-    size = min(m, 3)
-    fails = 0
-    sub_params = SolveParams(
-        time_limit=0.5, seed=params.seed, workers=1, deterministic=params.deterministic)
-    # relatedness: agents whose current jobs would cost little on agent i
-    finite = np.where(np.isfinite(cost), cost, np.nan)
-    while time.perf_counter() < deadline - 0.05 and best > bound:
-        seed_agent = rng.randrange(m)
-        delta = finite[seed_agent, :] - cost[assign, jobs]
-        score = np.full(m, np.inf)
-        for i in range(m):
-            if i != seed_agent:
-                mine = delta[assign == i]
-                mine = mine[~np.isnan(mine)]
-                score[i] = float(mine.min()) if len(mine) else np.inf
-        order = [int(i) for i in np.argsort(score) if i != seed_agent]
-        pool = order[: max(size * 2, size)]
-        agents = [seed_agent, *rng.sample(pool, min(size - 1, len(pool)))]
-        remaining = deadline - time.perf_counter()
-        sub_params.time_limit = max(0.05, min(0.5, remaining))
-        got = _sub_solve(p, assign, agents, cost, load, used, budget, sub_params)
-        if got is None:
-            fails += 1
+    share = 0.25
+    sub_params = SolveParams(time_limit=0.3, seed=params.seed, workers=1,
+                             deterministic=params.deterministic)
+    while time.perf_counter() < deadline - 0.05 and best > bound + 1e-9:
+        size = max(4, min(n, int(share * n)))
+        if rng.random() < 0.5:  # every job of two agents, and random others
+            a1, a2 = rng.sample(range(m), 2)
+            picked = set(np.flatnonzero((assign == a1) | (assign == a2)).tolist())
+            rest = [j for j in range(n) if j not in picked]
+            picked |= set(rng.sample(rest, max(0, min(len(rest), size - len(picked)))))
+            jobs = sorted(picked)
         else:
-            moves, _ = got
-            trial = assign.copy()
-            for j, i in moves.items():
-                trial[j] = i
-            value = total(trial)
-            if value < best:
-                fails = 0
-            else:
-                fails += 1
-            if value <= best:
-                best, assign = value, trial
-                used = np.bincount(assign, weights=load[assign, jobs], minlength=m).astype(
-                    np.int64)
-        if fails >= 10 * m:
-            size = min(m, size + 1)
-            fails = 0
+            jobs = rng.sample(range(n), size)
+        used = np.bincount(assign, weights=load[assign, jobs_all], minlength=m)
+        sub_params.time_limit = max(0.05, min(0.3, deadline - time.perf_counter()))
+        got = _sub_solve(assign, jobs, cost, load, used.astype(np.int64), budget.copy(),
+                         sub_params)
+        if got is None:
+            share = max(0.05, share * 0.8)
+            continue
+        moves, proven = got
+        share = min(0.6, share * 1.1) if proven else max(0.05, share * 0.9)
+        trial = assign.copy()
+        for j, i in moves.items():
+            trial[j] = i
+        value = int(cost[trial, jobs_all].sum())
+        if value <= best:
+            best, assign = value, trial
     if best >= start:
         return None
     out = [0] * len(p.candidates)
