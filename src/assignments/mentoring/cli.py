@@ -27,7 +27,9 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-Engine = Annotated[str, typer.Option("--engine", help="cpsat (default) or highs.")]
+Engine = Annotated[str, typer.Option(
+    "--engine", help="auto (default: the reduce engine above 2,000 allowed pairs, else CP-SAT), "
+                     "cpsat, highs or reduce.")]
 Preset = Annotated[str | None, typer.Option("--preset", help="CP-SAT preset in configs/.")]
 
 
@@ -40,7 +42,7 @@ def mentoring_solve(
     workers: Workers = 2,
     deterministic: Deterministic = False,
     lang: Lang = "zh",
-    engine: Engine = "cpsat",
+    engine: Engine = "auto",
     preset: Preset = None,
 ) -> None:
     """Pair mentors and mentees; write pairs.xlsx, csv/, result.json and two plots."""

@@ -406,7 +406,8 @@ def _mip_rounds(
 
     def mip(cols_: np.ndarray, hint: set[int], seconds: float, fix: np.ndarray | None = None
             ) -> tuple[SolveStatus, set[int] | None, float | None, float | None]:
-        highs = engine == "highs" or (engine == "auto" and len(cols_) <= HIGHS_MAX_COLUMNS)
+        free = len(cols_) - (0 if fix is None else len(fix))  # fixed pairs cost HiGHS nothing
+        highs = engine == "highs" or (engine == "auto" and free <= HIGHS_MAX_COLUMNS)
         out = _mip(p, cols_, stage, fixed, hint, params.with_time(max(0.1, seconds)), highs,
                    fix=fix)
         name = "highs" if highs else "cpsat"

@@ -99,17 +99,21 @@ _BAND_ALIASES = {
 }
 
 
-def parse_band(v: Any) -> GradeBand | None:
-    """A grade band from Chinese or English text; empty means unknown."""
-    if v is None or isinstance(v, GradeBand):
+def _alias(v: Any, kind: type, table: dict[str, Any], expected: str) -> Any:
+    """``v`` looked up (normalised) in ``table``; ``None`` and members of ``kind`` pass."""
+    if v is None or isinstance(v, kind):
         return v
     key = _norm(v)
-    if key in _BAND_ALIASES:
-        return _BAND_ALIASES[key]
-    raise ValueError(
-        f"unknown grade band '{v}'; expected 幼儿园, 小学, 初中, 高中 or 中职 (kindergarten, "
-        "primary, junior, senior, vocational)"
-    )
+    if key in table:
+        return table[key]
+    raise ValueError(f"unknown {expected.format(v=v)}")
+
+
+def parse_band(v: Any) -> GradeBand | None:
+    """A grade band from Chinese or English text; empty means unknown."""
+    return _alias(v, GradeBand, _BAND_ALIASES,
+                  "grade band '{v}'; expected 幼儿园, 小学, 初中, 高中 or 中职 (kindergarten, "
+                  "primary, junior, senior, vocational)")
 
 
 class KeyLevel(int, Enum):
@@ -141,15 +145,9 @@ _LEVEL_ALIASES = {
 
 def parse_level(v: Any) -> KeyLevel | None:
     """A key-teacher level (校级/县级/市级/省级, school/county/city/province)."""
-    if v is None or isinstance(v, KeyLevel):
-        return v
-    key = _norm(v)
-    if key in _LEVEL_ALIASES:
-        return _LEVEL_ALIASES[key]
-    raise ValueError(
-        f"unknown key-teacher level '{v}'; expected 校级, 县级, 市级 or 省级 "
-        "(school, county, city, province)"
-    )
+    return _alias(v, KeyLevel, _LEVEL_ALIASES,
+                  "key-teacher level '{v}'; expected 校级, 县级, 市级 or 省级 "
+                  "(school, county, city, province)")
 
 
 class Role(str, Enum):
@@ -467,12 +465,8 @@ class PastPair(Schema):
     @field_validator("rating", mode="before")
     @classmethod
     def _rating(cls, v: Any) -> Any:
-        if v is None or isinstance(v, Rating):
-            return v
-        key = _norm(v)
-        if key in _RATING_ALIASES:
-            return _RATING_ALIASES[key]
-        raise ValueError(f"expected 好/一般/差 (good/fair/poor), got '{v}'")
+        return _alias(v, Rating, _RATING_ALIASES, "rating '{v}'; expected 好/一般/差 "
+                      "(good/fair/poor)")
 
 
 class Preference(Schema):

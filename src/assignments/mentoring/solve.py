@@ -317,7 +317,7 @@ def solve(
     deterministic: bool = False,
     progress: bool = False,
     log: bool = False,
-    engine: str = "cpsat",
+    engine: str = "auto",
     preset: str | None = None,
     mentor_problem: MentorProblem | None = None,
     **cp_sat_params: Any,
