@@ -175,3 +175,19 @@ def test_reduce_engine_generic(seed: int) -> None:
     key = tuple(int(-res.objectives[n] if n == "quality" else res.objectives[n])
                 for n in p.levels())
     assert key == brute_force(p)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_highs_engine_generic(seed: int) -> None:
+    """The same CP-SAT model solved by HiGHS (engine="highs") agrees with brute force."""
+    p = random_problem(seed + 200)
+    bf = brute_force(p)
+    res = solve_pairing(p, time_limit=20, num_workers=2, engine="highs", improve=False)
+    if bf is None:
+        assert res.status is SolveStatus.INFEASIBLE
+        return
+    assert res.status is SolveStatus.OPTIMAL and res.solution is not None
+    assert check_pairing(p, res.solution) == []
+    key = tuple(int(-res.objectives[n] if n == "quality" and p.sense == "max"
+                    else res.objectives[n]) for n in p.levels())
+    assert key == bf
