@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Generic, TypeVar
@@ -273,10 +273,31 @@ class HighsLinear:
             coeff[v.index] = coeff.get(v.index, 0.0) + c
         return coeff, float(flat.offset)
 
+    def set_start(self, values: Mapping[Any, int] | Sequence[float]) -> None:
+        """The MIP start of the next solve: CP-SAT variable -> value (variables left out start
+        at 0), or one value per variable of the model in index order."""
+        self._sync()
+        start = np.zeros(self.n)
+        if isinstance(values, Mapping):
+            for var, value in values.items():
+                start[var.index] = value
+        else:
+            start[: len(values)] = np.asarray(values, dtype=float)
+        self.last = start
+
     # ------------------------------------------------------------------ single objective
-    def solve(self, objective: Any, params: SolveParams, extract: Callable[[Any], T]) -> CpRun[T]:
+    def solve(
+        self,
+        objective: Any,
+        params: SolveParams,
+        extract: Callable[[Any], T],
+        hint: Mapping[Any, int] | None = None,
+    ) -> CpRun[T]:
         """Minimise ``objective`` (a CP-SAT linear expression) under the model's constraints,
-        as a MIP, from the previous solution (:attr:`last`) when there is one."""
+        as a MIP, starting from ``hint`` (see :meth:`set_start`) or else from the previous
+        solution (:attr:`last`) when there is one."""
+        if hint is not None:
+            self.set_start(hint)
         self._sync()
         coeff, offset = self._flat(objective)
         self._set_objective(coeff, offset)

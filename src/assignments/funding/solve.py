@@ -6,7 +6,6 @@ import math
 import time
 from typing import Any
 
-import numpy as np
 from ortools.sat.python import cp_model_helper
 
 from assignments.core.solver import (
@@ -350,8 +349,8 @@ def solve(
                 p = p.with_time(max(0.1, p.time_limit - (time.perf_counter() - t_rens)))
             if hint_sol is not None:  # a complete MIP start (HiGHS wants every variable)
                 cov = coverage(data, hint_sol, prob)
-                backend.last = np.array(fm.full_values(
-                    hint_sol, [(c.shortfall, c.permille) for c in cov]), dtype=float)
+                backend.set_start(fm.full_values(
+                    hint_sol, [(c.shortfall, c.permille) for c in cov]))
             run = backend.solve(expr, p, extract)
         else:
             if strategy == "core" and name in ("benefit", "priority"):

@@ -311,16 +311,11 @@ def _mip(
     hint = pm.hint_for({j for j, k in enumerate(cols.tolist()) if k in hint_cols})
     if highs and not isinstance(expr, int):
         backend = HighsLinear(pm.model)
-        backend._sync()  # sizes the HiGHS copy, so that the hint can be its MIP start
-        start = np.zeros(backend.n)
-        for v, h in hint.items():
-            start[v.index] = h
-        backend.last = start
 
         def extract_h(solver: Any) -> set[int]:
             return {int(cols[j]) for j, v in enumerate(pm.x) if solver.value(v)}
 
-        run = backend.solve(expr, params, extract_h)
+        run = backend.solve(expr, params, extract_h, hint=hint)
     else:
         def extract(solver: Any) -> set[int]:
             sol = solver.response_proto.solution
