@@ -22,9 +22,11 @@ records that conflict. All constraints are linear (the model can also be handed 
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 from ortools.sat.python import cp_model
@@ -41,7 +43,9 @@ __all__ = [
     "build_subsidy_model",
     "check_activity",
     "fixed_copy",
+    "floor_hull",
     "lp_relaxation",
+    "min_level",
 ]
 
 LinearExpr = Any
@@ -104,6 +108,9 @@ class FundingModel:
     target_short: list[cp_model.IntVar] = field(default_factory=list)
     whole: dict[int, cp_model.IntVar] = field(default_factory=dict)  # whole project -> y
     defs: list[tuple[Any, ...]] = field(default_factory=list)  # what each variable means
+    classes: list[list[int]] = field(default_factory=list)  # routing class -> projects
+    cx: dict[tuple[int, int, int], LinearExpr] = field(default_factory=dict)
+    cX: dict[tuple[int, int], LinearExpr] = field(default_factory=dict)
 
     def allocation(self, value: Callable[[Any], int]) -> dict[tuple[int, int, int], int]:
         """The money by project × source × period of a solution (``value`` reads expressions).
@@ -112,23 +119,53 @@ class FundingModel:
         sources leave of each period's spending.
         """
         p = self.prob
+        T = len(p.periods)
+
+        def read(e: LinearExpr) -> int:
+            return e if isinstance(e, int) else int(value(e))
+
         alloc: dict[tuple[int, int, int], int] = {}
         for key, e in self.x.items():
-            v = int(value(e)) if not isinstance(e, int) else e
+            v = read(e)
             if v:
                 alloc[key] = v
-        if not self.X:
+        if not self.X and not self.cX and not self.cx:
             return alloc
+        levels = {j: read(e) for j, e in self.level.items()}
         rest: dict[tuple[int, int], int] = {}
-        for j, e in self.level.items():
-            lv = int(value(e)) if not isinstance(e, int) else e
+        for j, lv in levels.items():
             for t, a in enumerate(p.period_cost[j]):
                 rest[(j, t)] = a * lv // 100
         for (j, _s, t), v in alloc.items():
             rest[(j, t)] -= v
-        for (j, s), e in sorted(self.X.items()):
-            left = int(value(e)) if not isinstance(e, int) else e
-            for t in range(len(p.periods)):
+        totals = {key: read(e) for key, e in self.X.items()}
+        # class flows: each period's tranched money fills the projects' spending in order,
+        # then each timeless total fills what is left of the projects' money
+        for c, members in enumerate(self.classes):
+            for t in range(T):
+                for (c2, s, t2), e in self.cx.items():
+                    if c2 != c or t2 != t:
+                        continue
+                    left = read(e)
+                    for j in members:
+                        take = min(left, rest[(j, t)])
+                        if take > 0:
+                            alloc[(j, s, t)] = take
+                            rest[(j, t)] -= take
+                            left -= take
+            owed = {j: sum(rest[(j, t)] for t in range(T)) for j in members}
+            for (c2, s), e in self.cX.items():
+                if c2 != c:
+                    continue
+                left = read(e)
+                for j in members:
+                    take = min(left, owed[j])
+                    if take > 0:
+                        totals[(j, s)] = take
+                        owed[j] -= take
+                        left -= take
+        for (j, s), left in sorted(totals.items()):
+            for t in range(T):
                 take = min(left, rest.get((j, t), 0))
                 if take > 0:
                     alloc[(j, s, t)] = take
@@ -143,9 +180,7 @@ class FundingModel:
         """
         p = self.prob
         out = [0] * len(self.model.proto.variables)
-        by_js: dict[tuple[int, int], int] = defaultdict(int)
-        for (j, s, _t), v in sol.alloc.items():
-            by_js[(j, s)] += v
+        by_js, by_cst, by_cs = self._sums(sol)
         for kind, var, *key in self.defs:
             if kind == "lv":
                 val = sol.level[key[0]]
@@ -159,6 +194,12 @@ class FundingModel:
                 val = sol.alloc.get((key[0], key[1], key[2]), 0)
             elif kind == "X":
                 val = by_js.get((key[0], key[1]), 0)
+            elif kind == "z":
+                val = int(sol.level[key[0]] == key[1])
+            elif kind == "cx":
+                val = by_cst.get((key[0], key[1], key[2]), 0)
+            elif kind == "cX":
+                val = by_cs.get((key[0], key[1]), 0)
             elif kind == "short":
                 val = shortfalls[key[0]][0]
             elif kind == "unmet":
@@ -167,6 +208,22 @@ class FundingModel:
                 val = shortfalls[key[0]][1]
             out[var.index] = val
         return out
+
+    def _sums(self, sol: FundingSolution) -> tuple[dict[tuple[int, int], int],
+                                                    dict[tuple[int, int, int], int],
+                                                    dict[tuple[int, int], int]]:
+        """An allocation's money by project × source, class × source × period, class × source."""
+        cls = {j: c for c, members in enumerate(self.classes) for j in members}
+        by_js: dict[tuple[int, int], int] = defaultdict(int)
+        by_cst: dict[tuple[int, int, int], int] = defaultdict(int)
+        by_cs: dict[tuple[int, int], int] = defaultdict(int)
+        for (j, s, t), v in sol.alloc.items():
+            by_js[(j, s)] += v
+            c = cls.get(j)
+            if c is not None:
+                by_cst[(c, s, t)] += v
+                by_cs[(c, s)] += v
+        return by_js, by_cst, by_cs
 
     def hint_values(self, sol: FundingSolution) -> dict[cp_model.IntVar, int]:
         """Decision-variable values of an allocation, to start a solve from it."""
@@ -180,13 +237,13 @@ class FundingModel:
         for key, expr in self.x.items():
             if isinstance(expr, cp_model.IntVar):
                 out[expr] = sol.alloc.get(key, 0)
-        if self.X:
-            by_js: dict[tuple[int, int], int] = defaultdict(int)
-            for (j, s, _t), v in sol.alloc.items():
-                by_js[(j, s)] += v
-            for key, expr in self.X.items():
+        by_js, by_cst, by_cs = self._sums(sol)
+        sums: list[tuple[dict[Any, LinearExpr], dict[Any, int]]] = [
+            (self.X, by_js), (self.cx, by_cst), (self.cX, by_cs)]  # type: ignore[list-item]
+        for exprs, got in sums:
+            for key, expr in exprs.items():
                 if isinstance(expr, cp_model.IntVar):
-                    out[expr] = by_js.get(key, 0)
+                    out[expr] = got.get(key, 0)
         for (j, t), expr in self.g.items():
             if isinstance(expr, cp_model.IntVar):
                 out[expr] = self.prob.period_cost[j][t] * sol.level[j] // 100
@@ -196,10 +253,23 @@ class FundingModel:
 class _Builder:
     """State shared by the family functions while the model is built."""
 
-    def __init__(self, prob: Problem, explain: bool) -> None:
+    def __init__(self, prob: Problem, explain: bool, aggregate: bool = True,
+                 onehot: bool = False) -> None:
         self.p = prob
+        self.onehot = onehot and not explain
+        self.onehot_z: dict[int, dict[int, cp_model.IntVar]] = {}
         self.m = cp_model.CpModel()
         self.explain = explain
+        # route the money of projects outside cost-sharing groups by class (_route_classes);
+        # the explaining model keeps one route per project, to name the records
+        self.aggregate = aggregate and not explain
+        self.industry_set = set(prob.industry[3]) if prob.industry is not None else set()
+        self.classes: list[list[int]] = []  # class -> its projects
+        self.class_key: list[tuple[tuple[int, ...], bool]] = []
+        self.class_index: dict[tuple[tuple[int, ...], bool], int] = {}
+        self.class_g: dict[tuple[int, int], list[tuple[int, LinearExpr]]] = defaultdict(list)
+        self.cx: dict[tuple[int, int, int], LinearExpr] = {}  # (class, source, period)
+        self.cX: dict[tuple[int, int], LinearExpr] = {}  # (class, timeless source)
         self.literals: list[tuple[cp_model.IntVar, str, tuple[Any, ...]]] = []
         self.decision: list[cp_model.IntVar] = []
         self.level: dict[int, LinearExpr] = {}
@@ -230,6 +300,23 @@ class _Builder:
         if lits:
             ct.only_enforce_if(lits)
 
+    def at_levels(self, j: int, coef: int) -> LinearExpr:
+        """``floor(coef × level / 100)`` of a one-hot partial project: a sum over its levels."""
+        return sum((coef * k // 100) * v for k, v in self.onehot_z[j].items() if coef * k >= 100)
+
+    def class_of(self, j: int) -> int | None:
+        """The routing class of project ``j`` (``None``: routed on its own)."""
+        if not self.aggregate or j in self.p.share:
+            return None
+        key = (tuple(sorted(self.p.eligible[j])), j in self.industry_set)
+        c = self.class_index.get(key)
+        if c is None:
+            c = self.class_index[key] = len(self.classes)
+            self.classes.append([])
+            self.class_key.append(key)
+        self.classes[c].append(j)
+        return c
+
     def available(self, s: int, t: int) -> bool:
         """Source ``s`` has money by period ``t``."""
         b = self.p.budget[s]
@@ -242,8 +329,12 @@ class _Builder:
         lv = self.lv_var.get(j)
         if lv is None:  # whole project: 0 or coef
             return coef * self.funded[j]
+        if j in self.onehot_z:
+            return self.at_levels(j, coef)
         v = self.m.new_int_var(0, coef, f"scaled[{j},{coef}]")
-        self.m.add(100 * v <= coef * lv)  # maximised (or bounded) where it counts
+        # maximised (or bounded) where it counts: the upper hull of the floor, tight in the LP
+        for ca, cl, cf in floor_hull(coef, upper=True):
+            self.m.add(ca * v <= cl * lv + cf * self.funded[j])
         self.defs.append(("scaled", v, j, coef))
         return v
 
@@ -275,6 +366,12 @@ def _projects(b: _Builder) -> None:
             b.level[j], b.funded[j] = lv, f
             b.defs += [("lv", lv, j), ("f", f, j)]
             b.decision += [lv, f]
+            if b.onehot:  # one 0/1 per level the project may take: the exact hull in the LP
+                z = {k: m.new_bool_var(f"z[{j},{k}]") for k in range(min_level(p, j), 101)}
+                m.add(sum(z.values()) == f)
+                m.add(sum(k * v for k, v in z.items()) == lv)
+                b.defs += [("z", v, j, k) for k, v in z.items()]
+                b.onehot_z[j] = z
         else:
             y = m.new_bool_var(f"y[{j}]")
             b.level[j], b.funded[j] = 100 * y, y
@@ -284,56 +381,113 @@ def _projects(b: _Builder) -> None:
         if blocked:  # explain mode: no source can pay in some period
             b.enforce(m.add(b.funded[j] == 0), "eligibility", (j,))
         total = []
+        g: LinearExpr
         timeless = [s for s in p.eligible[j] if s in b.timeless]
         tranched: list[LinearExpr] = []
+        agg = b.class_of(j)
         for t in needs:
             a = p.period_cost[j][t]
-            if j in b.lv_var:
+            if j in b.onehot_z:
+                g = b.at_levels(j, a)
+            elif j in b.lv_var:
                 gv = m.new_int_var(0, a, f"g[{j},{t}]")
                 lv = b.lv_var[j]
                 m.add(100 * gv <= a * lv)
-                m.add(a * lv <= 100 * gv + 99)
-                g: LinearExpr = gv
+                # g = floor(a lv / 100) from below: the facets of the staircase's lower convex
+                # hull in perspective form (0 when not funded), tight in the LP relaxation
+                for ca, cl, cf in floor_hull(a):
+                    m.add(ca * gv >= cl * lv + cf * b.funded[j])
+                g = gv
                 b.defs.append(("g", gv, j, t))
             else:
                 g = a * b.funded[j]
             b.g[(j, t)] = g
             total.append(g)
-            ss = [s for s in srcs[t] if s not in b.timeless]
-            if len(ss) == 1 and not timeless:
-                b.x[(j, ss[0], t)] = g
-                b.paid[(j, ss[0])].append(g)
-                tranched.append(g)
-            elif ss:
-                xs = []
-                for s in ss:
-                    xv = m.new_int_var(0, a, f"x[{j},{s},{t}]")
-                    b.defs.append(("x", xv, j, s, t))
-                    b.x[(j, s, t)] = xv
-                    b.paid[(j, s)].append(xv)
-                    b.decision.append(xv)
-                    xs.append(xv)
-                tranched += xs
-                if timeless:
-                    m.add(sum(xs) <= g)  # the timeless sources pay the rest
-                else:
-                    m.add(sum(xs) == g)
+            if agg is not None:  # money routed by the project's class (see _route_classes)
+                b.class_g[(agg, t)].append((j, g))
+                continue
+            for s, xv in _route(b, ("x", j), t, g, a, [s for s in srcs[t] if s not in b.timeless],
+                                bool(timeless)).items():
+                b.x[(j, s, t)] = xv
+                b.paid[(j, s)].append(xv)
+                tranched.append(xv)
         b.fund[j] = sum(total)
+        if timeless and agg is None:
+            for s, xv in _route_rest(b, ("X", j), b.fund[j] - sum(tranched), p.cost[j],
+                                     timeless).items():
+                b.X[(j, s)] = xv
+                b.paid[(j, s)].append(xv)
+
+    _route_classes(b)
+
+def _route(b: _Builder, key: tuple[Any, ...], t: int, g: LinearExpr, ub: int, ss: list[int],
+           timeless: bool) -> dict[int, LinearExpr]:
+    """Money of the tranched sources ``ss`` for spending ``g`` in period ``t`` (a project's, or a
+    class's total): one variable per source, summing to ``g`` (at most ``g`` when timeless
+    sources pay the rest); a single source without timeless ones pays ``g`` itself."""
+    if len(ss) == 1 and not timeless:
+        return {ss[0]: g}
+    out: dict[int, LinearExpr] = {}
+    for s in ss:
+        xv = b.m.new_int_var(0, ub, f"{key[0]}[{key[1]},{s},{t}]")
+        b.defs.append((key[0], xv, key[1], s, t))
+        b.decision.append(xv)
+        out[s] = xv
+    if out:
         if timeless:
-            rest = b.fund[j] - sum(tranched)
-            if len(timeless) == 1:
-                b.X[(j, timeless[0])] = rest
-                b.paid[(j, timeless[0])].append(rest)
-            else:
-                Xs = []
-                for s in timeless:
-                    xv = m.new_int_var(0, p.cost[j], f"X[{j},{s}]")
-                    b.defs.append(("X", xv, j, s))
-                    b.X[(j, s)] = xv
-                    b.paid[(j, s)].append(xv)
-                    b.decision.append(xv)
-                    Xs.append(xv)
-                m.add(sum(Xs) == rest)
+            b.m.add(sum(out.values()) <= g)  # the timeless sources pay the rest
+        else:
+            b.m.add(sum(out.values()) == g)
+    return out
+
+
+def _route_rest(b: _Builder, key: tuple[Any, ...], rest: LinearExpr, ub: int,
+                timeless: list[int]) -> dict[int, LinearExpr]:
+    """The timeless sources' totals paying ``rest`` (one source: ``rest`` itself)."""
+    if len(timeless) == 1:
+        return {timeless[0]: rest}
+    out: dict[int, LinearExpr] = {}
+    for s in timeless:
+        xv = b.m.new_int_var(0, ub, f"{key[0]}[{key[1]},{s}]")
+        b.defs.append((key[0], xv, key[1], s))
+        b.decision.append(xv)
+        out[s] = xv
+    b.m.add(sum(out.values()) == rest)
+    return out
+
+
+def _route_classes(b: _Builder) -> None:
+    """Money of the projects routed by class (:attr:`_Builder.aggregate`).
+
+    The projects of a class have the same eligible sources and the same industry flag, and no
+    rule looks at how the class's money is split among them: any integer class flows can be
+    split into integer project × source × period amounts (:meth:`FundingModel.allocation`: in
+    each period the tranched flows fill the projects' spending, then the timeless totals fill
+    what is left, a transportation problem with every route open), so routing by class keeps
+    the model's meaning with far fewer variables and rows.
+    """
+    p = b.p
+    for c, members in enumerate(b.classes):
+        elig = b.class_key[c][0]
+        timeless = [s for s in elig if s in b.timeless]
+        tranched: list[LinearExpr] = []
+        total: list[LinearExpr] = []
+        for t in range(len(p.periods)):
+            parts = b.class_g.get((c, t))
+            if not parts:
+                continue
+            g = sum(e for _j, e in parts)
+            ub = sum(p.period_cost[j][t] for j, _e in parts)
+            total.append(g)
+            ss = [s for s in elig if s not in b.timeless and b.available(s, t)]
+            for s, xv in _route(b, ("cx", c), t, g, ub, ss, bool(timeless)).items():
+                b.cx[(c, s, t)] = xv
+                tranched.append(xv)
+        if timeless and total:
+            ub = sum(p.cost[j] for j in members)
+            for s, xv in _route_rest(b, ("cX", c), sum(total) - sum(tranched), ub,
+                                     timeless).items():
+                b.cX[(c, s)] = xv
 
 
 def _minimum(b: _Builder) -> None:
@@ -375,10 +529,10 @@ def _budget(b: _Builder) -> None:
     p = b.p
     T = len(p.periods)
     by_st: dict[tuple[int, int], list[LinearExpr]] = defaultdict(list)
-    for (_j, s, t), v in b.x.items():
+    for (_j, s, t), v in [*b.x.items(), *b.cx.items()]:
         by_st[(s, t)].append(v)
     by_s: dict[int, list[LinearExpr]] = defaultdict(list)
-    for (_j, s), v in b.X.items():
+    for (_j, s), v in [*b.X.items(), *b.cX.items()]:
         by_s[s].append(v)
     for s in range(len(p.source_ids)):
         if s in b.timeless:
@@ -401,10 +555,13 @@ def _industry(b: _Builder) -> None:
     num, den, central, ind = b.p.industry
     ind_set, c_set = set(ind), set(central)
     terms = []
-    money = [((j, s), v) for (j, s, _t), v in b.x.items()] + list(b.X.items())
-    for (j, s), v in money:
+    money = [(j in ind_set, s, v) for (j, s, _t), v in b.x.items()]
+    money += [(j in ind_set, s, v) for (j, s), v in b.X.items()]
+    money += [(b.class_key[c][1], s, v) for (c, s, _t), v in b.cx.items()]
+    money += [(b.class_key[c][1], s, v) for (c, s), v in b.cX.items()]
+    for is_ind, s, v in money:
         if s in c_set:
-            terms.append((den - num) * v if j in ind_set else -num * v)
+            terms.append((den - num) * v if is_ind else -num * v)
     if terms:
         b.enforce(b.m.add(sum(terms) >= 0), "industry_share", ())
 
@@ -518,8 +675,8 @@ FAMILY_ORDER: list[tuple[str, Callable[[_Builder], None]]] = [
 """The families in the order they are added (``eligibility`` is built into ``curve``)."""
 
 
-def build_model(prob: Problem, *, explain: bool = False,
-                levels: list[str] | None = None) -> FundingModel:
+def build_model(prob: Problem, *, explain: bool = False, levels: list[str] | None = None,
+                aggregate: bool = True, onehot: bool = False) -> FundingModel:
     """Build the CP-SAT model of an allocation problem.
 
     Parameters
@@ -531,8 +688,17 @@ def build_model(prob: Problem, *, explain: bool = False,
         so that an infeasible model can name the rules and records that conflict.
     levels
         The objective levels that will be used (others are not built); default: all.
+    aggregate
+        Route the money of projects outside cost-sharing groups by class (same eligible sources
+        and industry flag) instead of per project (exact; see :func:`_route_classes`); off in
+        ``explain`` mode.
+    onehot
+        Give every partial project one 0/1 variable per level it may take (its minimum level to
+        100%), its money per period and beneficiaries being sums over them: the exact convex
+        hull of each project's levels in the LP relaxation, at the price of about 50 columns
+        per partial project (used with HiGHS; off in ``explain`` mode).
     """
-    b = _Builder(prob, explain)
+    b = _Builder(prob, explain, aggregate, onehot)
     for _name, fn in FAMILY_ORDER:
         fn(b)
     _objective(b)
@@ -543,7 +709,7 @@ def build_model(prob: Problem, *, explain: bool = False,
         prob=prob, model=b.m, level=b.level, funded=b.funded, g=b.g, x=b.x, X=b.X,
         levels=b.levels,
         decision=b.decision, literals=b.literals, fund=b.fund, target_short=b.target_short,
-        whole=b.whole, defs=b.defs,
+        whole=b.whole, defs=b.defs, classes=b.classes, cx=b.cx, cX=b.cX,
     )
 
 
@@ -663,3 +829,45 @@ def fixed_copy(model: cp_model.CpModel, fix: dict[int, int],
         if i not in fix:
             m.add_hint(m.get_int_var_from_proto_index(i), v)
     return m
+
+
+def min_level(prob: Problem, j: int) -> int:
+    """The lowest level (1..100 %) at which a partial project gets its minimum funding."""
+    lo = 1
+    while lo < 100 and sum(a * lo // 100 for a in prob.period_cost[j]) < prob.min_funding[j]:
+        lo += 1
+    return lo
+
+
+def floor_hull(a: int, *, upper: bool = False, lo: int = 1) -> list[tuple[int, int, int]]:
+    """Facets of the convex hull of ``g = floor(a × lv / 100)`` over the levels ``lv = lo..100``.
+
+    Lower side (default): each ``(A, B, C)`` is the valid inequality ``A g >= B lv + C f``;
+    upper side: ``A g <= B lv + C f`` (``f`` = funded; at ``f = lv = g = 0`` every facet reads
+    ``0 >= 0``, the perspective form). The lower facets with ``100 g <= a lv`` and integer ``g``
+    leave exactly ``g = floor(a lv / 100)`` (the hull lies above ``a lv / 100 - 1``); the upper
+    ones with integer ``g`` (the hull lies below ``a lv / 100``) bound ``g`` by the floor. Unlike
+    ``a lv <= 100 g + 99`` they give the LP relaxation no money (or benefit) for free.
+    """
+    sign = -1 if upper else 1
+    hull: list[tuple[int, int]] = []
+    for lv in range(max(1, lo), 101):
+        pt = (lv, a * lv // 100)
+        while len(hull) >= 2:
+            (x1, y1), (x2, y2) = hull[-2], hull[-1]
+            if sign * ((x2 - x1) * (pt[1] - y1) - (y2 - y1) * (pt[0] - x1)) <= 0:
+                hull.pop()
+            else:
+                break
+        hull.append(pt)
+    if len(hull) == 1:  # one level only: the ray through it
+        (l1, g1), = hull
+        d = math.gcd(l1, g1) or 1
+        return [(l1 // d, g1 // d, 0)]
+    out = []
+    for (l1, g1), (l2, g2) in pairwise(hull):
+        A, B = l2 - l1, g2 - g1
+        C = g1 * A - B * l1
+        d = math.gcd(A, B, C) or 1
+        out.append((A // d, B // d, C // d))
+    return out
