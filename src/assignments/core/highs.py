@@ -31,7 +31,7 @@ from ortools.sat.python import cp_model, cp_model_helper
 
 from assignments.core.solver import CpRun, SolveParams, SolveStatus
 
-__all__ = ["FOLD_MAX_COEFFICIENT", "HighsLinear", "LevelRun"]
+__all__ = ["FOLD_MAX_COEFFICIENT", "HighsLinear", "LevelRun", "Relaxation"]
 
 T = TypeVar("T")
 
@@ -71,6 +71,21 @@ class _Outcome:
     reduced_costs: np.ndarray | None = None
     duals: np.ndarray | None = None
     seconds: float = 0.0
+
+
+@dataclass
+class Relaxation:
+    """The LP relaxation of one objective (:meth:`HighsLinear.relax`).
+
+    ``values`` and ``reduced_costs`` (one per model variable) are ``None`` unless ``status`` is
+    ``OPTIMAL``; ``objective`` is then the LP optimum, a lower bound of the MIP's.
+    """
+
+    status: SolveStatus
+    objective: float | None
+    values: np.ndarray | None
+    reduced_costs: np.ndarray | None
+    seconds: float
 
 
 @dataclass
@@ -197,6 +212,7 @@ class HighsLinear:
         *,
         integer: bool,
         hint: np.ndarray | None = None,
+        cutoff: float | None = None,
     ) -> _Outcome:
         from ortools.math_opt.core.python import solver as core_solver
         from ortools.math_opt.python import mathopt
@@ -221,6 +237,8 @@ class HighsLinear:
                 else {"lp_algorithm": mathopt.LPAlgorithm.DUAL_SIMPLEX}
             ),
         )
+        if cutoff is not None and integer:  # prune every node whose bound exceeds it
+            sp.highs.double_options["objective_bound"] = cutoff
         msp = model_parameters_pb2.ModelSolveParametersProto()
         if hint is not None and integer:
             h = msp.solution_hints.add()
@@ -292,17 +310,26 @@ class HighsLinear:
         params: SolveParams,
         extract: Callable[[Any], T],
         hint: Mapping[Any, int] | None = None,
+        cutoff: float | None = None,
     ) -> CpRun[T]:
         """Minimise ``objective`` (a CP-SAT linear expression) under the model's constraints,
         as a MIP, starting from ``hint`` (see :meth:`set_start`) or else from the previous
-        solution (:attr:`last`) when there is one."""
+        solution (:attr:`last`) when there is one.
+
+        With ``cutoff``, only solutions of objective at most ``cutoff`` are sought (nodes whose
+        bound exceeds it are pruned, a start above it is not used): ``INFEASIBLE`` then means
+        that no solution reaches ``cutoff``.
+        """
         if hint is not None:
             self.set_start(hint)
         self._sync()
         coeff, offset = self._flat(objective)
         self._set_objective(coeff, offset)
-        hint = self.last if self.last is not None and len(self.last) == self.n else None
-        out = self._call(params, params.time_limit, integer=True, hint=hint)
+        start = self.last if self.last is not None and len(self.last) == self.n else None
+        if start is not None and cutoff is not None and offset + sum(
+                c * start[i] for i, c in coeff.items()) > cutoff:
+            start = None
+        out = self._call(params, params.time_limit, integer=True, hint=start, cutoff=cutoff)
         if out.reason == result_pb2.TERMINATION_REASON_OPTIMAL:
             status = SolveStatus.OPTIMAL
         elif out.reason == result_pb2.TERMINATION_REASON_INFEASIBLE:
@@ -324,6 +351,37 @@ class HighsLinear:
                 bound = float(math.ceil(out.dual_bound - 1e-6))
         return CpRun(status, objective_value, bound, out.seconds, values,
                      stats={"engine": "highs"})
+
+    # ------------------------------------------------------------------ LP and bounds
+    def relax(self, objective: Any, params: SolveParams) -> Relaxation:
+        """The LP relaxation minimising ``objective`` under the current bounds (dual simplex),
+        with the reduced costs, e.g. for reduced-cost fixing (:meth:`bounds`)."""
+        self._sync()
+        coeff, offset = self._flat(objective)
+        self._set_objective(coeff, offset)
+        out = self._call(params, params.time_limit, integer=False)
+        if out.reason == result_pb2.TERMINATION_REASON_OPTIMAL and out.primal is not None:
+            return Relaxation(SolveStatus.OPTIMAL, out.objective, out.primal,
+                              out.reduced_costs, out.seconds)
+        infeasible = out.reason in (result_pb2.TERMINATION_REASON_INFEASIBLE,
+                                    result_pb2.TERMINATION_REASON_INFEASIBLE_OR_UNBOUNDED)
+        return Relaxation(SolveStatus.INFEASIBLE if infeasible else SolveStatus.UNKNOWN, None,
+                          None, None, out.seconds)
+
+    def bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        """Copies of the variables' current lower and upper bounds (in index order)."""
+        self._sync()
+        return self.lb.copy(), self.ub.copy()
+
+    def set_bounds(self, lower: np.ndarray, upper: np.ndarray) -> None:
+        """Replace the variables' bounds (for the HiGHS copy only; e.g. fixings, then undone)."""
+        self._sync()
+        self.lb = np.asarray(lower, dtype=float).copy()
+        self.ub = np.asarray(upper, dtype=float).copy()
+
+    def read(self, values: Sequence[float], extract: Callable[[Any], T]) -> T:
+        """``extract`` of a vector of variable values (rounded to integers)."""
+        return extract(_LinearValues(values))
 
     # ------------------------------------------------------------------ lexicographic levels
     def solve_levels(
