@@ -213,6 +213,7 @@ class HighsLinear:
         integer: bool,
         hint: np.ndarray | None = None,
         cutoff: float | None = None,
+        options: Mapping[str, Any] | None = None,
     ) -> _Outcome:
         from ortools.math_opt.core.python import solver as core_solver
         from ortools.math_opt.python import mathopt
@@ -239,6 +240,15 @@ class HighsLinear:
         )
         if cutoff is not None and integer:  # prune every node whose bound exceeds it
             sp.highs.double_options["objective_bound"] = cutoff
+        for key, val in (options or {}).items():  # further HiGHS options, by type
+            if isinstance(val, bool):
+                sp.highs.bool_options[key] = val
+            elif isinstance(val, int):
+                sp.highs.int_options[key] = val
+            elif isinstance(val, float):
+                sp.highs.double_options[key] = val
+            else:
+                sp.highs.string_options[key] = str(val)
         msp = model_parameters_pb2.ModelSolveParametersProto()
         if hint is not None and integer:
             h = msp.solution_hints.add()
@@ -311,6 +321,7 @@ class HighsLinear:
         extract: Callable[[Any], T],
         hint: Mapping[Any, int] | None = None,
         cutoff: float | None = None,
+        options: Mapping[str, Any] | None = None,
     ) -> CpRun[T]:
         """Minimise ``objective`` (a CP-SAT linear expression) under the model's constraints,
         as a MIP, starting from ``hint`` (see :meth:`set_start`) or else from the previous
@@ -319,6 +330,9 @@ class HighsLinear:
         With ``cutoff``, only solutions of objective at most ``cutoff`` are sought (nodes whose
         bound exceeds it are pruned, a start above it is not used): ``INFEASIBLE`` then means
         that no solution reaches ``cutoff``.
+
+        ``options``: further HiGHS options by name (bool, int, float or string values), e.g.
+        ``{"mip_heuristic_run_feasibility_jump": False}``; none by default.
         """
         if hint is not None:
             self.set_start(hint)
@@ -329,7 +343,8 @@ class HighsLinear:
         if start is not None and cutoff is not None and offset + sum(
                 c * start[i] for i, c in coeff.items()) > cutoff:
             start = None
-        out = self._call(params, params.time_limit, integer=True, hint=start, cutoff=cutoff)
+        out = self._call(params, params.time_limit, integer=True, hint=start, cutoff=cutoff,
+                         options=options)
         if out.reason == result_pb2.TERMINATION_REASON_OPTIMAL:
             status = SolveStatus.OPTIMAL
         elif out.reason == result_pb2.TERMINATION_REASON_INFEASIBLE:

@@ -18,6 +18,7 @@ from assignments.core.solver import (
     run_cpsat,
 )
 from assignments.funding.data import FundingData, Problem, problem
+from assignments.funding.ladder import Ladder
 from assignments.funding.model import FundingModel, build_model, fixed_copy, lp_relaxation
 from assignments.funding.solution import (
     LEVELS,
@@ -29,9 +30,8 @@ from assignments.funding.solution import (
 )
 
 __all__ = [
-    "AUTO_HIGHS_VARIABLES",
+    "AUTO_HIGHS_PROJECTS",
     "CORES",
-    "RENS_WHOLE",
     "SolutionCheckError",
     "core_search",
     "main_level",
@@ -40,11 +40,9 @@ __all__ = [
     "stages_of",
 ]
 
-RENS_WHOLE = 500
-"""``strategy="auto"`` uses :func:`rens` with HiGHS above this many whole projects."""
-
-AUTO_HIGHS_VARIABLES = 5000
-"""``engine="auto"`` hands models with more variables than this to HiGHS."""
+AUTO_HIGHS_PROJECTS = 500
+"""``engine="auto"`` hands libraries with more projects than this to HiGHS (decided before the
+model is built: the HiGHS model has one-hot levels, :func:`build_model`)."""
 
 CORES: tuple[tuple[str, int], ...] = (("e", 30), ("r", 40), ("e", 45), ("r", 55))
 """Core sub-problems of :func:`core_search`: (ordering, size); ``e`` orders the whole projects by
@@ -215,8 +213,8 @@ def solve(
         Name of a CP-SAT parameter preset in ``configs/``.
     engine
         ``"cpsat"``, ``"highs"`` (the same linear model solved by HiGHS through MathOpt) or
-        ``"auto"``: CP-SAT up to :data:`AUTO_HIGHS_VARIABLES` model variables, HiGHS above
-        (measured faster on the province-scale instances, see docs/funding.md).
+        ``"auto"``: CP-SAT up to :data:`AUTO_HIGHS_PROJECTS` projects, HiGHS above (measured
+        far faster on the province-scale instances, see docs/funding.md).
     initial_solution
         An allocation to start from (a hint; e.g. the base case of a scenario).
     explain
@@ -227,9 +225,10 @@ def solve(
     strategy
         ``"plain"`` (the whole model), ``"core"`` (CP-SAT: for the main level, first an LP-based
         core search, :func:`core_search`, that seeds the full solve), ``"rens"`` (HiGHS: first
-        the main level with every whole project the LP relaxation decides fixed, :func:`rens`)
-        or ``"auto"``: ``rens`` for HiGHS above :data:`RENS_WHOLE` whole projects, else
-        ``plain``.
+        the main level with every whole project the LP relaxation decides fixed, :func:`rens`),
+        ``"ladder"`` (HiGHS: every stage by the exact reduced-cost ladder on the model with
+        one-hot levels, :mod:`assignments.funding.ladder`) or ``"auto"``: ``ladder`` for HiGHS,
+        ``plain`` for CP-SAT.
     cp_sat_params
         Further CP-SAT parameters.
 
@@ -243,22 +242,24 @@ def solve(
     """
     if engine not in ("auto", "cpsat", "highs"):
         raise ValueError(f"unknown engine '{engine}'; use auto, cpsat or highs")
-    if strategy not in ("auto", "plain", "core", "rens"):
-        raise ValueError(f"unknown strategy '{strategy}'; use auto, plain, core or rens")
+    if strategy not in ("auto", "plain", "core", "rens", "ladder"):
+        raise ValueError(f"unknown strategy '{strategy}'; use auto, plain, core, rens or ladder")
     extra = {**(load_preset(preset) if preset else {}), **cp_sat_params}
     params = SolveParams(time_limit, seed, num_workers, deterministic, progress, log, extra)
     t0 = time.perf_counter()
     prob = problem(data)
     warnings = [*data.warnings, *prob.warnings]
     order = level_order(data)
-    fm = build_model(prob, levels=order)
+    if engine == "auto":
+        engine = "highs" if prob.n > AUTO_HIGHS_PROJECTS else "cpsat"
+    if strategy == "auto":  # measured: the ladder proves the province optimal (docs/funding.md)
+        strategy = "ladder" if engine == "highs" else "plain"
+    ladder_on = strategy == "ladder" and engine == "highs"
+    fm = build_model(prob, levels=order, onehot=ladder_on)
     stages = stages_of(fm, order)
     extract = _extract(fm, stages)
-    if engine == "auto":
-        engine = "highs" if len(fm.model.proto.variables) > AUTO_HIGHS_VARIABLES else "cpsat"
     backend = HighsLinear(fm.model) if engine == "highs" else None
-    if strategy == "auto":  # measured: RENS pays on large libraries with HiGHS
-        strategy = "rens" if backend is not None and len(fm.whole) > RENS_WHOLE else "plain"
+    ladder = Ladder(backend) if ladder_on and backend is not None else None
     stats: dict[str, Any] = {
         "model": "funding",
         "unit_yuan": prob.unit,
@@ -311,6 +312,38 @@ def solve(
             done = greedy(data, prob, start=_solution(prob, values), coverage=False)
             hint = fm.hint_values(done)
             hint_sol = done
+        if ladder is not None:
+            assert backend is not None
+            start = None
+            if hint_sol is not None and not check(data, hint_sol, prob):
+                cov = coverage(data, hint_sol, prob)
+                start = fm.full_values(hint_sol, [(c.shortfall, c.permille) for c in cov])
+            elif values is not None and backend.last is not None:
+                start = backend.last
+            if isinstance(expr, int):
+                stage_expr: Any = 0 * fm.decision[0] + expr if fm.decision else None
+            else:
+                stage_expr = expr
+            if stage_expr is None:  # nothing to decide
+                values = {"level": {}, "alloc": {}, "stages": {name: 0}, "hint": {}}
+                bounds[name] = 0.0
+                continue
+            sr = ladder.stage(stage_expr, p, extract, start)
+            stage_log.append({"stage": name, "status": sr.status.value,
+                              "value": None if sr.value is None else float(sr.value),
+                              "bound": sr.bound, "lp": sr.lp, "seconds": round(sum(
+                                  r["seconds"] for r in sr.log), 3), "ladder": sr.log})
+            if sr.values is None:
+                status = sr.status if i == 0 else SolveStatus.FEASIBLE
+                break
+            values = sr.values
+            bounds[name] = sr.bound
+            if sr.status is not SolveStatus.OPTIMAL:
+                status = SolveStatus.FEASIBLE
+            if not isinstance(expr, int) and not last:
+                fm.model.add(expr <= int(values["stages"][name]))
+            hint = values["hint"]
+            continue
         if name == "coverage" and initial_solution is not None and not check(
                 data, initial_solution, prob):
             floor = cp_model_helper.FlatIntExpr(expr).offset  # targets nothing can meet
