@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import random
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
@@ -56,6 +57,20 @@ def _sub_solve(
         return None
     moves = {jobs[cands[k].mentee]: cands[k].mentor for k, v in enumerate(run.values) if v}
     return moves, run.status is SolveStatus.OPTIMAL
+
+
+def _neighbourhood(
+    rng: random.Random, assign: np.ndarray, m: int, n: int, share: float
+) -> list[int]:
+    """Jobs to free: every job of two agents and random others, or random jobs only."""
+    size = max(4, min(n, int(share * n)))
+    if rng.random() < 0.5:
+        a1, a2 = rng.sample(range(m), 2)
+        picked = set(np.flatnonzero((assign == a1) | (assign == a2)).tolist())
+        rest = [j for j in range(n) if j not in picked]
+        picked |= set(rng.sample(rest, max(0, min(len(rest), size - len(picked)))))
+        return sorted(picked)
+    return rng.sample(range(n), size)
 
 
 def improve(
@@ -104,33 +119,44 @@ def improve(
     start = best
     rng = random.Random(params.seed)
     share = 0.25
-    sub_params = SolveParams(time_limit=0.3, seed=params.seed, workers=1,
-                             deterministic=params.deterministic)
-    while time.perf_counter() < deadline - 0.05 and best > bound + 1e-9:
-        size = max(4, min(n, int(share * n)))
-        if rng.random() < 0.5:  # every job of two agents, and random others
-            a1, a2 = rng.sample(range(m), 2)
-            picked = set(np.flatnonzero((assign == a1) | (assign == a2)).tolist())
-            rest = [j for j in range(n) if j not in picked]
-            picked |= set(rng.sample(rest, max(0, min(len(rest), size - len(picked)))))
-            jobs = sorted(picked)
-        else:
-            jobs = rng.sample(range(n), size)
-        used = np.bincount(assign, weights=load[assign, jobs_all], minlength=m)
-        sub_params.time_limit = max(0.05, min(0.3, deadline - time.perf_counter()))
-        got = _sub_solve(assign, jobs, cost, load, used.astype(np.int64), budget.copy(),
-                         sub_params)
-        if got is None:
-            share = max(0.05, share * 0.8)
-            continue
-        moves, proven = got
-        share = min(0.6, share * 1.1) if proven else max(0.05, share * 0.9)
-        trial = assign.copy()
-        for j, i in moves.items():
-            trial[j] = i
-        value = int(cost[trial, jobs_all].sum())
-        if value <= best:
-            best, assign = value, trial
+    lanes = max(1, min(2, int(params.workers)))  # parallel sub-solves (CP-SAT frees the GIL)
+    sub = [SolveParams(time_limit=0.3, seed=params.seed + k, workers=1,
+                       deterministic=params.deterministic) for k in range(lanes)]
+    pool = ThreadPoolExecutor(max_workers=lanes) if lanes > 1 else None
+    try:
+        while time.perf_counter() < deadline - 0.05 and best > bound + 1e-9:
+            used = np.bincount(assign, weights=load[assign, jobs_all], minlength=m).astype(
+                np.int64)
+            picks = [_neighbourhood(rng, assign, m, n, share) for _ in range(lanes)]
+            limit = max(0.05, min(0.3, deadline - time.perf_counter()))
+            for s in sub:
+                s.time_limit = limit
+            args = [(assign, jobs, cost, load, used, budget.copy(), s)
+                    for jobs, s in zip(picks, sub, strict=True)]
+            if pool is None:
+                results = [_sub_solve(*a) for a in args]
+            else:
+                results = list(pool.map(lambda a: _sub_solve(*a), args))
+            # apply in lane order (deterministic): each result on top of the previous ones
+            # when it still fits the capacities and does not make the assignment worse
+            for got in results:
+                if got is None:
+                    share = max(0.05, share * 0.8)
+                    continue
+                moves, proven = got
+                share = min(0.6, share * 1.1) if proven else max(0.05, share * 0.9)
+                trial = assign.copy()
+                for j, i in moves.items():
+                    trial[j] = i
+                loads = np.bincount(trial, weights=load[trial, jobs_all], minlength=m)
+                if (loads > budget).any():
+                    continue
+                value = int(cost[trial, jobs_all].sum())
+                if value <= best:
+                    best, assign = value, trial
+    finally:
+        if pool is not None:
+            pool.shutdown()
     if best >= start:
         return None
     out = [0] * len(p.candidates)
