@@ -546,6 +546,13 @@ def solve_levels(
         ``None`` when no solution was found in time.
     """
     p = problem
+    if not p.assign_all and p.objective_mode == "lexicographic":
+        from assignments.mentoring.reduce_split import solve_split
+
+        split = solve_split(p, params, start, deadline)
+        if split is not None:
+            return LevelOutcome(split.status, split.x, split.values, split.bounds,
+                                stats=split.stats)
     a = _Arrays(p)
     names = p.levels()
     fixed: list[tuple[str, int]] = []

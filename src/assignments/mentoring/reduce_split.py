@@ -1,0 +1,660 @@
+"""Large pairing problems split into independent parts: exact levels part by part.
+
+Mentors pair only with mentees of their subject (or a related one), so a city's candidate
+graph falls apart into a few dozen connected components. The levels are solved on them:
+
+1. **mandatory** — the graph of the mandatory mentees' pairs (and forced pairs) has its own
+   components; no two share a mentor, so the fewest mandatory mentees left unpaired is the sum
+   of each component's minimum, each an exact MIP on that component alone (HiGHS through
+   SciPy). A component whose mandatory mentees are all paired in the starting pairing needs
+   no MIP (0 is a lower bound). This is exact, and proves what the LP bound of the whole
+   problem cannot (its fractional value rounds up to fewer unpaired than can be reached).
+2. **quality** — with each mandatory component held at its minimum (every mandatory mentee
+   of a component with minimum 0 paired; an "at least n − u paired" row otherwise; both
+   are implied by the first level's optimum, since the minima add up), the total score splits
+   over the components of the whole candidate graph: one exact MIP per component, smallest
+   first, each given a share of the time by its size. The level is proven when every
+   component is; otherwise the bound is the sum of the components' MIP bounds.
+3. **fairness** — balanced loads are per mentor, but the drain term counts pairs per school
+   across components: one MIP over every pair, with the earlier levels as rows (per
+   component when they are proven, which is then the same set of pairings). It is only run
+   when quality is proven (a tie-breaker of an unproven quality level would prove nothing);
+   otherwise the fairness of the pairing found is reported without a bound.
+
+Every MIP is an exact HiGHS solve (``mip_rel_gap = 0``) of integer data; values are recomputed
+from the chosen pairs, never read off a solver's objective. Pure NumPy/SciPy.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+from scipy.sparse import coo_matrix, csr_matrix, vstack
+from scipy.sparse.csgraph import connected_components
+
+from assignments.core.solver import SolveParams, SolveStatus
+from assignments.mentoring.problem import PairingProblem
+
+__all__ = ["SplitOutcome", "components", "solve_split"]
+
+
+@dataclass
+class SplitOutcome:
+    """What :func:`solve_split` returns (the same fields as ``colgen.LevelOutcome``)."""
+
+    status: SolveStatus
+    x: list[int]
+    values: dict[str, int]
+    bounds: dict[str, float]
+    stats: dict[str, Any]
+
+
+class _Data:
+    """The problem as NumPy arrays, one entry per candidate pair."""
+
+    def __init__(self, p: PairingProblem) -> None:
+        self.p = p
+        self.n = len(p.candidates)
+        self.ne, self.nm = len(p.mentees), len(p.mentors)
+        self.ei = np.fromiter((c.mentee for c in p.candidates), np.int64, self.n)
+        self.mi = np.fromiter((c.mentor for c in p.candidates), np.int64, self.n)
+        self.score = np.fromiter((c.score for c in p.candidates), np.int64, self.n)
+        self.load = np.fromiter((c.load for c in p.candidates), np.int64, self.n)
+        self.mand_e = np.array([p.is_mandatory(e) for e in range(self.ne)], dtype=bool)
+        self.mand = self.mand_e[self.ei]
+        self.cap = np.array([np.inf if c is None else c for c in p.capacity], dtype=float)
+        self.budget = np.array([np.inf if b is None else b for b in p.budget], dtype=float)
+        self.forced = np.zeros(self.n, bool)
+        if p.forced:
+            index = p.index()
+            self.forced[[index[f] for f in p.forced]] = True
+        self.sign = -1 if p.sense == "max" else 1
+        self.cost = (self.sign * self.score).astype(float)  # quality, minimised
+        self.drain = bool(p.drain_weight and p.drain_limit)
+        if self.drain:
+            mg = np.array(p.mentor_group, dtype=np.int64)
+            eg = np.array(p.mentee_group, dtype=np.int64)
+            self.outside = mg[self.mi] != eg[self.ei]
+            self.group = mg[self.mi]
+            self.limit = np.array(p.drain_limit, dtype=np.int64)
+        else:
+            self.outside = np.zeros(self.n, bool)
+            self.group = np.zeros(self.n, np.int64)
+            self.limit = np.zeros(0, np.int64)
+
+    def levels(self, chosen: np.ndarray) -> dict[str, int]:
+        """The levels (minimised form) of the chosen candidate indices."""
+        out: dict[str, int] = {}
+        names = self.p.levels()
+        if "mandatory" in names:
+            paired = np.zeros(self.ne, bool)
+            paired[self.ei[chosen]] = True
+            out["mandatory"] = int((self.mand_e & ~paired).sum())
+        out["quality"] = int((self.sign * self.score[chosen]).sum())
+        if "fairness" in names:
+            heads = np.bincount(self.mi[chosen], minlength=self.nm)
+            value = self.p.balance_weight * int((heads * (heads - 1) // 2).sum())
+            if self.drain:
+                given = np.bincount(self.group[chosen][self.outside[chosen]],
+                                    minlength=len(self.limit))
+                value += self.p.drain_weight * int(np.maximum(0, given - self.limit).sum())
+            out["fairness"] = value
+        return out
+
+
+def components(p: PairingProblem, pairs: np.ndarray | None = None) -> tuple[int, np.ndarray]:
+    """Connected components of the mentor–mentee graph of ``pairs`` (default: every candidate).
+
+    Returns
+    -------
+    (count, labels)
+        ``labels`` has one entry per mentor (first) and per mentee (after the mentors).
+    """
+    nm, ne = len(p.mentors), len(p.mentees)
+    ks = np.arange(len(p.candidates)) if pairs is None else pairs
+    mi = np.fromiter((p.candidates[int(k)].mentor for k in ks), np.int64, len(ks))
+    ei = np.fromiter((p.candidates[int(k)].mentee for k in ks), np.int64, len(ks))
+    g = coo_matrix((np.ones(len(ks)), (mi, nm + ei)), shape=(nm + ne, nm + ne))
+    count, labels = connected_components(g, directed=False)
+    return int(count), labels
+
+
+def _labels(d: _Data, pairs: np.ndarray) -> np.ndarray:
+    """Component label of every mentor and mentee in the graph of ``pairs``."""
+    g = coo_matrix((np.ones(len(pairs)), (d.mi[pairs], d.nm + d.ei[pairs])),
+                   shape=(d.nm + d.ne, d.nm + d.ne))
+    return connected_components(g, directed=False)[1]
+
+
+@dataclass
+class _Mip:
+    status: str  # "optimal", "feasible", "infeasible", "unknown"
+    x: np.ndarray | None  # chosen candidate indices
+    value: float | None
+    bound: float | None  # lower bound of the (minimised) objective
+
+
+def _rows(
+    d: _Data,
+    cols: np.ndarray,
+    n_aux: int,
+    must_pair: np.ndarray | None,
+    extra: list[tuple[np.ndarray, np.ndarray, float, float]] | None,
+) -> tuple[csr_matrix, np.ndarray, np.ndarray]:
+    """The rows ``lo ≤ A x ≤ hi`` over ``cols`` (then ``n_aux`` auxiliary columns): one mentor
+    per mentee (exactly one where ``must_pair``), head counts, hour budgets, ``extra``."""
+    k = len(cols)
+    ar = np.arange(k)
+    es, e_row = np.unique(d.ei[cols], return_inverse=True)
+    ms, m_row = np.unique(d.mi[cols], return_inverse=True)
+    blocks: list[Any] = []
+    lo: list[np.ndarray] = []
+    hi: list[np.ndarray] = []
+    width = k + n_aux
+    blocks.append(coo_matrix((np.ones(k), (e_row, ar)), shape=(len(es), width)))
+    lo.append(np.zeros(len(es)) if must_pair is None else must_pair[es].astype(float))
+    hi.append(np.ones(len(es)))
+    for limit, coef in ((d.cap[ms], np.ones(k)), (d.budget[ms], d.load[cols].astype(float))):
+        rows = np.isfinite(limit)
+        pos = -np.ones(len(ms), np.int64)
+        pos[rows] = np.arange(rows.sum())
+        keep = pos[m_row] >= 0
+        blocks.append(coo_matrix((coef[keep], (pos[m_row][keep], ar[keep])),
+                                 shape=(int(rows.sum()), width)))
+        lo.append(np.zeros(int(rows.sum())))
+        hi.append(limit[rows])
+    if extra:
+        r_of = np.concatenate([np.full(len(w), i) for i, (w, _c, _l, _h) in enumerate(extra)])
+        blocks.append(coo_matrix((np.concatenate([c for _w, c, _l, _h in extra]),
+                                  (r_of, np.concatenate([w for w, _c, _l, _h in extra]))),
+                                 shape=(len(extra), width)))
+        lo.append(np.array([low for _w, _c, low, _h in extra], dtype=float))
+        hi.append(np.array([high for _w, _c, _l, high in extra], dtype=float))
+    return vstack(blocks).tocsr(), np.concatenate(lo), np.concatenate(hi)
+
+
+def _milp(
+    d: _Data,
+    cols: np.ndarray,
+    cost: np.ndarray,
+    seconds: float,
+    *,
+    must_pair: np.ndarray | None = None,
+    extra: list[tuple[np.ndarray, np.ndarray, float, float]] | None = None,
+    aux_cost: np.ndarray | None = None,
+    aux_ub: np.ndarray | None = None,
+) -> _Mip:
+    """Exact MIP over the candidates ``cols``: minimise ``cost`` (one per column, then one per
+    auxiliary column) under :func:`_rows` and the forced pairs."""
+    k = len(cols)
+    n_aux = 0 if aux_cost is None else len(aux_cost)
+    if k == 0 and n_aux == 0:
+        return _Mip("optimal", cols, 0.0, 0.0)
+    a, lo, hi = _rows(d, cols, n_aux, must_pair, extra)
+    lb = np.concatenate([d.forced[cols].astype(float), np.zeros(n_aux)])
+    ub = np.concatenate([np.ones(k), np.full(n_aux, np.inf) if aux_ub is None else aux_ub])
+    c = np.concatenate([cost, np.zeros(0) if aux_cost is None else aux_cost])
+    integrality = np.concatenate([np.ones(k), np.zeros(n_aux)])
+    res = milp(c, integrality=integrality, bounds=Bounds(lb, ub),
+               constraints=LinearConstraint(a, lo, hi),
+               options={"time_limit": max(0.05, seconds), "mip_rel_gap": 0.0,
+                        "presolve": True})
+    if res.x is None:
+        status = "infeasible" if res.status == 2 else "unknown"
+        return _Mip(status, None, None, None)
+    chosen = cols[np.round(res.x[:k]) > 0.5]
+    bound = getattr(res, "mip_dual_bound", None)
+    status = "optimal" if res.status == 0 else "feasible"
+    return _Mip(status, chosen, float(res.fun),
+                float(res.fun) if status == "optimal" else
+                (None if bound is None or not math.isfinite(bound) else float(bound)))
+
+
+def _lp(
+    d: _Data,
+    cols: np.ndarray,
+    cost: np.ndarray,
+    seconds: float,
+    must_pair: np.ndarray | None,
+    extra: list[tuple[np.ndarray, np.ndarray, float, float]] | None,
+) -> tuple[float, np.ndarray] | None:
+    """The LP relaxation of :func:`_milp` (dual simplex): its value (a lower bound) and
+    solution, or ``None`` when it does not finish in ``seconds``."""
+    a, lo, hi = _rows(d, cols, 0, must_pair, extra)
+    eq = lo == hi
+    up = ~eq & np.isfinite(hi)
+    down = ~eq & (lo > 0)
+    a_ub = vstack([a[np.flatnonzero(up)], -a[np.flatnonzero(down)]]).tocsr()
+    b_ub = np.concatenate([hi[up], -lo[down]])
+    res = linprog(cost, A_ub=a_ub, b_ub=b_ub,
+                  A_eq=a[np.flatnonzero(eq)] if eq.any() else None,
+                  b_eq=lo[eq] if eq.any() else None,
+                  bounds=np.column_stack([d.forced[cols].astype(float), np.ones(len(cols))]),
+                  method="highs-ds", options={"time_limit": max(0.05, seconds)})
+    if res.status != 0:
+        return None
+    return float(res.fun), np.asarray(res.x)
+
+
+def _component_quality(
+    d: _Data,
+    cols: np.ndarray,
+    seconds: float,
+    must_pair: np.ndarray,
+    extra: list[tuple[np.ndarray, np.ndarray, float, float]],
+    start: np.ndarray,
+    per_mentee: int = 1,
+) -> _Mip:
+    """The quality level of one component: one exact MIP when it is small; otherwise its LP
+    (a bound) and an exact MIP on the LP's pairs plus the best ``per_mentee`` and two lightest
+    pairs of each mentee (a pairing, not a proof unless it meets the LP bound)."""
+    cost = d.cost[cols]
+    if len(cols) <= KERNEL_COMPONENT:
+        return _milp(d, cols, cost, seconds, must_pair=must_pair, extra=extra)
+    t0 = time.perf_counter()
+    relaxed = _lp(d, cols, cost, max(seconds, LP_SECONDS), must_pair, extra)
+    if relaxed is None:
+        return _Mip("unknown", None, None, None)
+    lp_value, x = relaxed
+    kernel = np.union1d(cols[x > 1e-6], _lightest(d, cols, 2))
+    kernel = np.union1d(kernel, _best(d, cols, per_mentee))
+    kernel = np.union1d(kernel, np.intersect1d(start, cols))
+    sub_extra = []
+    for where, coef, lo, hi in extra:
+        inside = np.isin(cols[where], kernel)
+        sub_extra.append((np.searchsorted(kernel, cols[where][inside]), coef[inside], lo, hi))
+    left = max(MIN_SECONDS, seconds - (time.perf_counter() - t0))
+    best = _milp(d, kernel, d.cost[kernel], left, must_pair=must_pair, extra=sub_extra)
+    if best.x is None:
+        return _Mip("unknown", None, None, float(math.ceil(lp_value - 1e-6)))
+    best.bound = float(math.ceil(lp_value - 1e-6))
+    best.status = "optimal" if best.bound >= (best.value or 0) else "feasible"
+    return best
+
+
+KERNEL_SECONDS = 8.0
+"""The least time a large component's first (kernel) MIP is given."""
+
+LP_SECONDS = 10.0
+"""The least time a large component's LP is given (its pairing depends on it)."""
+
+FULL_MIP_MAX = 40_000
+"""Components up to this many pairs get MIPs over all their pairs when time is left."""
+
+KERNEL_COMPONENT = 1_000
+"""Components with more pairs than this get their first quality pairing from the LP's pairs."""
+
+KERNEL_ABOVE = 20_000
+"""Components with more pairs than this are first solved on a few pairs per mentee."""
+
+PER_MENTEE = 8
+"""Pairs per mentee in those first, restricted solves."""
+
+FIRST_PASS = 0.5
+"""Share of the quality level's time in which every component gets a first pairing."""
+
+MIN_SECONDS = 0.3
+"""The least time a component's first MIP is given."""
+
+AGAIN_SECONDS = 1.5
+"""The least time a component's second MIP is given."""
+
+KERNEL_PER_MENTEE = 3
+"""Best-scoring pairs per mentee added to the LP's pairs for a large component's incumbent."""
+
+
+def _lightest(d: _Data, cols: np.ndarray, per: int) -> np.ndarray:
+    """The ``per`` lightest pairs (then best-scoring) of each mentee among ``cols``."""
+    order = cols[np.lexsort((d.cost[cols], d.load[cols], d.ei[cols]))]
+    first = np.searchsorted(d.ei[order], np.unique(d.ei[order]))
+    rank = np.arange(len(order)) - np.repeat(first, np.diff(np.append(first, len(order))))
+    return np.sort(order[rank < per])
+
+
+def _best(d: _Data, cols: np.ndarray, per: int) -> np.ndarray:
+    """The ``per`` best-scoring pairs (then lightest) of each mentee among ``cols``."""
+    order = cols[np.lexsort((d.load[cols], d.cost[cols], d.ei[cols]))]
+    first = np.searchsorted(d.ei[order], np.unique(d.ei[order]))
+    rank = np.arange(len(order)) - np.repeat(first, np.diff(np.append(first, len(order))))
+    return np.sort(order[rank < per])
+
+
+def _say(params: SolveParams, text: str) -> None:
+    if params.progress:
+        import sys
+
+        print(text, file=sys.stderr, flush=True)
+
+
+def solve_split(
+    problem: PairingProblem,
+    params: SolveParams,
+    start: set[int],
+    deadline: float,
+) -> SplitOutcome | None:
+    """Solve the lexicographic levels of ``problem`` component by component (module doc).
+
+    Parameters
+    ----------
+    problem
+        A pairing problem in lexicographic mode, not assign-all.
+    params
+        Seed and progress printing; the time comes from ``deadline``.
+    start
+        Candidate indices of a valid pairing (e.g. greedy), or empty.
+    deadline
+        ``time.perf_counter()`` value by which to stop.
+
+    Returns
+    -------
+    SplitOutcome or None
+        ``None`` when no pairing satisfying the first level was found in time.
+    """
+    t0 = time.perf_counter()
+    d = _Data(problem)
+    p = problem
+    names = p.levels()
+    stats: dict[str, Any] = {"engine": "split"}
+    values: dict[str, int] = {}
+    bounds: dict[str, float] = {}
+    status = SolveStatus.OPTIMAL
+    start_arr = np.array(sorted(start), dtype=np.int64)
+
+    # ---------------------------------------------------------------- level 1: mandatory
+    must_pair = np.zeros(d.ne, bool)  # mentees that every pairing meeting level 1 pairs
+    rows: list[tuple[np.ndarray, int]] = []  # (mandatory pairs of a component, min paired)
+    base = np.zeros(0, np.int64)  # a pairing that meets level 1 (mandatory pairs only)
+    if "mandatory" in names:
+        sub = np.flatnonzero(d.mand | d.forced)
+        labels = _labels(d, sub)
+        comp_of_pair = labels[d.mi[sub]]
+        mand_e = np.flatnonzero(d.mand_e)
+        comp_of_mentee = labels[d.nm + mand_e]
+        order = np.argsort(comp_of_pair, kind="stable")
+        cuts = np.searchsorted(comp_of_pair[order], np.arange(labels.max() + 2))
+        paired0 = np.zeros(d.ne, bool)
+        paired0[d.ei[start_arr]] = True
+        in_start = np.zeros(d.n, bool)
+        in_start[start_arr] = True
+        per_comp_mand = np.bincount(comp_of_mentee, minlength=labels.max() + 1)
+        unpaired0 = np.bincount(comp_of_mentee[~paired0[mand_e]], minlength=labels.max() + 1)
+        total = lower = 0
+        pieces: list[np.ndarray] = []
+        n_mip = 0
+        for c in np.flatnonzero(per_comp_mand):
+            cols = sub[order[cuts[c]: cuts[c + 1]]]
+            mandc = cols[d.mand[cols]]
+            n_c = int(per_comp_mand[c])
+            if unpaired0[c] == 0:  # the start pairs them all: 0 is optimal
+                pieces.append(cols[in_start[cols]])
+                must_pair[d.ei[mandc]] = True
+                continue
+            if not len(mandc):  # mandatory mentees without any allowed pair
+                total += n_c
+                lower += n_c
+                continue
+            n_mip += 1
+            left = deadline - time.perf_counter()
+            r = None
+            if len(cols) > KERNEL_ABOVE:  # the lightest few pairs per mentee first: 0 left
+                few = _lightest(d, cols, PER_MENTEE)  # unpaired proves it (0 is a bound)
+                few = np.union1d(few, cols[in_start[cols]])
+                r = _milp(d, few, -d.mand[few].astype(float), 0.25 * left)
+                if r.x is None or n_c - int(d.mand[r.x].sum()) > 0:
+                    r = None
+                else:
+                    r.bound = -float(n_c)
+                    r.status = "optimal"
+            if r is None:
+                r = _milp(d, cols, -d.mand[cols].astype(float),
+                          0.5 * (deadline - time.perf_counter()))
+            if r.x is None:
+                _say(params, f"[split:mandatory] no pairing in time ({len(cols)} pairs)")
+                return None
+            got = n_c - int(d.mand[r.x].sum())
+            total += got
+            lower += n_c + math.ceil(r.bound - 1e-6) if r.bound is not None else 0
+            if r.status != "optimal":
+                status = SolveStatus.FEASIBLE
+            pieces.append(r.x)
+            if got == 0:
+                must_pair[d.ei[mandc]] = True
+            else:
+                rows.append((mandc, n_c - got))
+        base = np.concatenate(pieces) if pieces else np.zeros(0, np.int64)
+        values["mandatory"] = total
+        bounds["mandatory"] = float(lower)
+        stats["mandatory"] = {"components": len(np.flatnonzero(per_comp_mand)),
+                              "mips": n_mip, "seconds": round(time.perf_counter() - t0, 2)}
+        _say(params, f"[split:mandatory] {total} unpaired (bound {lower}), {n_mip} MIP(s), "
+                     f"{time.perf_counter() - t0:.1f}s")
+
+    # ---------------------------------------------------------------- level 2: quality
+    t1 = time.perf_counter()
+    labels = _labels(d, np.arange(d.n))
+    comp = labels[d.mi]
+    order = np.argsort(comp, kind="stable")
+    cuts = np.searchsorted(comp[order], np.arange(labels.max() + 2))
+    sizes = np.diff(cuts)
+    todo = [int(c) for c in np.argsort(sizes, kind="stable") if sizes[c]]
+    has_fair = "fairness" in names
+    q_deadline = deadline  # fairness runs when quality is proven, with the time then left
+    left_size = float(sizes.sum())
+    chosen_parts: list[np.ndarray] = []
+    q_value = 0
+    q_bound = 0.0
+    q_proven = True
+    unsolved: list[int] = []
+    comp_rows: dict[int, list[tuple[np.ndarray, int]]] = {}
+    for cols, need in rows:
+        comp_rows.setdefault(int(comp[cols[0]]), []).append((cols, need))
+    solved: dict[int, np.ndarray] = {}
+    results: dict[int, _Mip] = {}
+    hints = np.union1d(start_arr, base)  # kernels hold a pairing that meets level 1
+    extras: dict[int, list[tuple[np.ndarray, np.ndarray, float, float]]] = {}
+    phase_a = t1 + FIRST_PASS * (q_deadline - t1)
+    for c in todo:  # first pass: a pairing (and a bound) for every component
+        cols = order[cuts[c]: cuts[c + 1]]
+        share = sizes[c] / left_size
+        left_size -= sizes[c]
+        seconds = max(MIN_SECONDS if sizes[c] <= KERNEL_COMPONENT else KERNEL_SECONDS,
+                      share * (phase_a - time.perf_counter()))
+        extras[c] = [(np.searchsorted(cols, rc), np.ones(len(rc)), float(need), math.inf)
+                     for rc, need in comp_rows.get(c, [])]
+        tc = time.perf_counter()
+        r = _component_quality(d, cols, seconds, must_pair, extras[c], hints)
+        results[c] = r
+        _say(params, f"[split:quality] component of {len(cols)} pairs: {r.status} {r.value} "
+                     f"bound {r.bound} in {time.perf_counter() - tc:.1f}s of {seconds:.1f}s")
+    # second pass: the time left to the components not proven, largest gap first
+    exhausted: set[int] = set()
+    while time.perf_counter() < q_deadline - 0.2:
+        gaps = {c: (math.inf if r.x is None or r.bound is None else (r.value or 0) - r.bound)
+                for c, r in results.items() if r.status != "optimal" and c not in exhausted}
+        if not gaps:
+            break
+        c = max(gaps, key=lambda k: (gaps[k], sizes[k]))
+        finite = sum(g for g in gaps.values() if math.isfinite(g)) or 1.0
+        left = q_deadline - time.perf_counter()
+        share = min(0.25, MIN_SECONDS * 5 / max(left, 1e-9)) if math.isinf(gaps[c]) else (
+            gaps[c] / finite)
+        seconds = max(AGAIN_SECONDS, left * min(1.0, share))
+        cols = order[cuts[c]: cuts[c + 1]]
+        tc = time.perf_counter()
+        if len(cols) <= FULL_MIP_MAX:
+            r = _milp(d, cols, d.cost[cols], seconds, must_pair=must_pair, extra=extras[c])
+        else:  # too large for a MIP over every pair: once more with a larger kernel
+            exhausted.add(c)
+            if left < KERNEL_SECONDS:
+                continue
+            r = _component_quality(d, cols, seconds, must_pair, extras[c], hints, 3)
+        old = results[c]
+        if not (r.x is not None and (old.x is None or (r.value or 0) < (old.value or 0))) and not (
+                r.bound is not None and (old.bound is None or r.bound > old.bound)):
+            exhausted.add(c)  # no progress: leave the time to the others
+        if r.x is not None and (old.x is None or (r.value or 0) <= (old.value or 0)):
+            if old.bound is not None and (r.bound is None or r.bound < old.bound):
+                r.bound = old.bound
+            results[c] = r
+        elif r.bound is not None and (old.bound is None or r.bound > old.bound):
+            old.bound = r.bound
+        rr = results[c]
+        if rr.x is not None and rr.bound is not None and rr.bound >= (rr.value or 0):
+            rr.status = "optimal"
+        elif rr.status == "optimal" and not (rr.bound is not None
+                                             and rr.bound >= (rr.value or 0)):
+            rr.status = "feasible"
+        _say(params, f"[split:quality] again, {len(cols)} pairs: {rr.status} {rr.value} "
+                     f"bound {rr.bound} in {time.perf_counter() - tc:.1f}s of {seconds:.1f}s")
+        if r.status != "optimal" and seconds >= q_deadline - tc - 0.2:
+            break
+    for c in todo:
+        r = results[c]
+        if r.x is None:
+            unsolved.append(c)
+            q_proven = False
+            continue
+        solved[c] = r.x
+        q_value += round(r.value or 0)
+        if r.status == "optimal":
+            q_bound += round(r.value or 0)
+        else:
+            q_proven = False
+            q_bound += math.ceil(r.bound - 1e-6) if r.bound is not None else -math.inf
+    for c in unsolved:  # no solution in time: the first level's pairs, filled from the start
+        cols = order[cuts[c]: cuts[c + 1]]
+        piece = _fill(d, np.intersect1d(base, cols), np.intersect1d(start_arr, cols))
+        solved[c] = piece
+        q_value += int(d.cost[piece].sum())
+        q_bound = -math.inf
+    chosen_parts = [solved[c] for c in todo]
+    chosen = np.concatenate(chosen_parts) if chosen_parts else np.zeros(0, np.int64)
+    lv = d.levels(chosen)
+    assert lv["quality"] == q_value
+    values["quality"] = q_value
+    bounds["quality"] = float(q_value) if q_proven else float(q_bound)
+    stats["quality"] = {"components": len(todo), "unproven": int(sum(
+        1 for c in todo if results[c].status != "optimal")), "without_pairing": len(unsolved),
+        "seconds": round(time.perf_counter() - t1, 2)}
+    _say(params, f"[split:quality] {q_value} (bound {bounds['quality']}), {len(todo)} "
+                 f"component(s), {time.perf_counter() - t1:.1f}s")
+    if not q_proven:
+        status = SolveStatus.FEASIBLE
+
+    # ---------------------------------------------------------------- level 3: fairness
+    if has_fair:
+        t2 = time.perf_counter()
+        better = None
+        if q_proven and deadline - t2 > 0.1:
+            better = _fairness(d, chosen, must_pair, rows, comp, order, cuts, todo, solved,
+                               deadline - time.perf_counter())
+        if better is not None:
+            chosen, fair_status, fair_bound = better
+            if fair_status != "optimal":
+                status = SolveStatus.FEASIBLE
+            bounds["fairness"] = fair_bound
+        else:
+            status = SolveStatus.FEASIBLE
+        lv = d.levels(chosen)
+        values["fairness"] = lv["fairness"]
+        stats["fairness"] = {"seconds": round(time.perf_counter() - t2, 2),
+                             "mip": better is not None}
+    return _finish(d, chosen, status, values, bounds, stats)
+
+
+def _fairness(
+    d: _Data,
+    chosen: np.ndarray,
+    must_pair: np.ndarray,
+    rows: list[tuple[np.ndarray, int]],
+    comp: np.ndarray,
+    order: np.ndarray,
+    cuts: np.ndarray,
+    todo: list[int],
+    solved: dict[int, np.ndarray],
+    seconds: float,
+) -> tuple[np.ndarray, str, float] | None:
+    """One MIP of the fairness level over every pair, the earlier levels held as rows.
+
+    Returns the pairing, ``"optimal"`` or ``"feasible"`` and the fairness bound, or ``None``
+    when HiGHS finds nothing as good as ``chosen`` in time."""
+    p = d.p
+    cols = np.arange(d.n)
+    aux_cost: list[float] = []
+    extra: list[tuple[np.ndarray, np.ndarray, float, float]] = []
+    n = d.n
+    if p.balance_weight:
+        per_mentor = np.bincount(d.mi, minlength=d.nm)
+        by_mentor = np.argsort(d.mi, kind="stable")
+        first = np.searchsorted(d.mi[by_mentor], np.arange(d.nm + 1))
+        for i in range(d.nm):
+            top = int(min(d.cap[i], per_mentor[i]))
+            if top < 2:
+                continue
+            aux = n + len(aux_cost) + np.arange(top - 1)
+            aux_cost += [p.balance_weight * (t - 1) for t in range(2, top + 1)]
+            ks = by_mentor[first[i]: first[i + 1]]
+            # Σ x − Σ y ≤ 1: the y's count the mentees beyond the first (convex costs)
+            extra.append((np.concatenate([ks, aux]),
+                          np.concatenate([np.ones(len(ks)), -np.ones(len(aux))]),
+                          -math.inf, 1.0))
+    aux_ub = [1.0] * len(aux_cost)
+    if d.drain:
+        for g in range(len(d.limit)):
+            ks = np.flatnonzero(d.outside & (d.group == g))
+            if len(ks) <= d.limit[g]:
+                continue
+            aux = n + len(aux_cost)
+            aux_cost.append(float(p.drain_weight))
+            aux_ub.append(math.inf)
+            extra.append((np.append(ks, aux), np.append(np.ones(len(ks)), -1.0), -math.inf,
+                          float(d.limit[g])))
+    for rc, need in rows:
+        extra.append((rc, np.ones(len(rc)), float(need), math.inf))
+    if p.quality_tolerance > 0:
+        q = int(d.cost[chosen].sum())
+        limit = q + math.floor(p.quality_tolerance * abs(q))
+        extra.append((cols, d.cost, -math.inf, float(limit)))
+    else:  # quality proven per component: each component keeps its optimum
+        for c in todo:
+            cc = order[cuts[c]: cuts[c + 1]]
+            extra.append((cc, d.cost[cc], -math.inf, float(d.cost[solved[c]].sum())))
+    r = _milp(d, cols, np.zeros(n), seconds, must_pair=must_pair, extra=extra,
+              aux_cost=np.array(aux_cost), aux_ub=np.array(aux_ub))
+    if r.x is None:
+        return None
+    if d.levels(r.x)["fairness"] > d.levels(chosen)["fairness"]:
+        return None
+    bound = r.bound if r.bound is not None else 0.0
+    return r.x, r.status, float(math.ceil(bound - 1e-6))
+
+
+def _fill(d: _Data, piece: np.ndarray, extra: np.ndarray) -> np.ndarray:
+    """``piece`` plus the pairs of ``extra`` (in order) that still fit: mentee unpaired,
+    mentor's head count and hours not exceeded."""
+    paired = set(d.ei[piece].tolist())
+    heads = np.bincount(d.mi[piece], minlength=d.nm).astype(float)
+    hours = np.bincount(d.mi[piece], weights=d.load[piece], minlength=d.nm)
+    out = list(piece.tolist())
+    for k in extra.tolist():
+        e, i = int(d.ei[k]), int(d.mi[k])
+        if e in paired or heads[i] + 1 > d.cap[i] or hours[i] + d.load[k] > d.budget[i]:
+            continue
+        paired.add(e)
+        heads[i] += 1
+        hours[i] += d.load[k]
+        out.append(k)
+    return np.array(sorted(out), dtype=np.int64)
+
+
+def _finish(d: _Data, chosen: np.ndarray, status: SolveStatus, values: dict[str, int],
+            bounds: dict[str, float], stats: dict[str, Any]) -> SplitOutcome:
+    x = [0] * d.n
+    for k in chosen.tolist():
+        x[k] = 1
+    return SplitOutcome(status, x, values, bounds, stats)

@@ -1,0 +1,150 @@
+"""The component-by-component engine (mentoring/reduce_split.py) is exact.
+
+On small random problems made of several independent blocks (as a city's subjects are), its
+levels equal the independent HiGHS MIP's (mentoring/mip.py) stage by stage, and its pairings
+pass the checker; also when the first level's LP bound rounds to fewer unpaired mentees than
+can be reached, and when every component takes the large-component path (LP, kernel MIP,
+second pass).
+"""
+
+from __future__ import annotations
+
+import random
+import time
+
+import pytest
+from mentoring_fixtures import random_data
+
+from assignments.core.solver import SolveParams, SolveStatus
+from assignments.mentoring import (
+    Candidate,
+    PairingProblem,
+    build_problem,
+    check_pairing,
+    reduce_split,
+)
+from assignments.mentoring.mip import solve_mip
+from assignments.mentoring.problem import Pairing
+from assignments.mentoring.reduce_split import components, solve_split
+from assignments.mentoring.solution import pairing_levels
+
+PARAMS = SolveParams(20.0, 0, 1, True, False, False, {})
+
+
+def blocks(seed: int) -> PairingProblem:
+    """Two to four independent random blocks (mentors and mentees of one block pair only
+    among themselves), schools shared across blocks (the drain term couples them)."""
+    rng = random.Random(seed)
+    mentors: list[str] = []
+    mentees: list[str] = []
+    cands: list[Candidate] = []
+    cap: list[int | None] = []
+    budget: list[int | None] = []
+    mandatory: list[bool] = []
+    for _b in range(rng.randint(2, 4)):
+        m0, e0 = len(mentors), len(mentees)
+        m, n = rng.randint(1, 3), rng.randint(2, 5)
+        mentors += [f"m{m0 + i}" for i in range(m)]
+        mentees += [f"e{e0 + j}" for j in range(n)]
+        cap += [rng.choice([None, 1, 2, 3]) for _ in range(m)]
+        budget += [rng.choice([None, 8, 12, 20]) for _ in range(m)]
+        mandatory += [rng.random() < 0.6 for _ in range(n)]
+        cands += [Candidate(m0 + i, e0 + j, rng.randint(-5, 30), rng.randint(1, 9))
+                  for i in range(m) for j in range(n) if rng.random() < 0.7]
+    p = PairingProblem(
+        mentors=mentors, mentees=mentees, candidates=cands, capacity=cap, budget=budget,
+        mandatory=mandatory, mentor_group=[rng.randrange(3) for _ in mentors],
+        mentee_group=[rng.randrange(3) for _ in mentees],
+        drain_limit=[rng.randint(0, 2) for _ in range(3)],
+        balance_weight=rng.choice([0, 1, 2]), drain_weight=rng.choice([0, 3]),
+        quality_tolerance=rng.choice([0.0, 0.0, 0.1]),
+    )
+    if cands and rng.random() < 0.3:
+        c = rng.choice(cands)
+        p.forced = {(c.mentor, c.mentee)}
+    return p
+
+
+def solve_checked(p: PairingProblem, start: set[int] | None = None) -> dict[str, int]:
+    """solve_split's levels (minimised form), after the checker and a recomputation."""
+    out = solve_split(p, PARAMS, start or set(), time.perf_counter() + 20)
+    assert out is not None
+    assert out.status is SolveStatus.OPTIMAL
+    pairing = Pairing([k for k, v in enumerate(out.x) if v])
+    assert check_pairing(p, pairing) == []
+    levels = pairing_levels(p, pairing)  # quality in the problem's sense
+    minimised = {**levels, "quality": -levels["quality"] if p.sense == "max"
+                 else levels["quality"]}
+    assert out.values == minimised
+    assert all(out.bounds[n] == out.values[n] for n in out.values)
+    return levels
+
+
+def feasible_forced(p: PairingProblem) -> bool:
+    if not p.forced:
+        return True
+    (i, e), = p.forced
+    c = next(c for c in p.candidates if (c.mentor, c.mentee) == (i, e))
+    return (p.capacity[i] is None or p.capacity[i] >= 1) and (
+        p.budget[i] is None or (p.budget[i] or 0) >= c.load)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_blocks_equal_the_mip(seed: int) -> None:
+    """Several independent blocks: every level equals the independent MIP's."""
+    p = blocks(seed)
+    if not feasible_forced(p) or p.quality_tolerance:
+        p.forced = set()
+    p.quality_tolerance = 0.0
+    mip = solve_mip(p, time_limit=30)
+    assert mip.status == "optimal"
+    assert solve_checked(p) == mip.levels
+
+
+@pytest.mark.parametrize("seed", range(0, 60, 4))
+def test_teachers_equal_the_mip(seed: int) -> None:
+    """Random teacher problems (lexicographic, no impossible forced pair): the same levels."""
+    mp = build_problem(random_data(seed))
+    p = mp.problem
+    if mp.forced_missing or p.objective_mode != "lexicographic" or p.quality_tolerance:
+        pytest.skip("not a lexicographic problem with an exact quality level")
+    mip = solve_mip(p, time_limit=30)
+    assert mip.status == "optimal"
+    assert solve_checked(p) == mip.levels
+
+
+def test_fractional_first_level_is_proven_by_components() -> None:
+    """Two blocks, each a mentor (10 h) and two mandatory mentees of 6 h: the LP pairs 1⅔ per
+    block (⅔ unpaired in all, rounding up to 1), but each block leaves one unpaired: 2."""
+    cands = [Candidate(0, 0, 5, 6), Candidate(0, 1, 7, 6), Candidate(1, 2, 4, 6),
+             Candidate(1, 3, 9, 6)]
+    p = PairingProblem(mentors=["a", "b"], mentees=["w", "x", "y", "z"], candidates=cands,
+                       capacity=[2, 2], budget=[10, 10], mandatory=[True] * 4)
+    assert components(p)[0] == 2
+    assert solve_checked(p) == {"mandatory": 2, "quality": 16} == solve_mip(p).levels
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_large_component_path(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every component through the LP, the kernel MIP and the second pass: still exact."""
+    monkeypatch.setattr(reduce_split, "KERNEL_COMPONENT", 0)
+    monkeypatch.setattr(reduce_split, "KERNEL_ABOVE", 0)
+    p = blocks(seed + 100)
+    p.forced = set()
+    p.quality_tolerance = 0.0
+    mip = solve_mip(p, time_limit=30)
+    assert solve_checked(p) == mip.levels
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_from_a_start(seed: int) -> None:
+    """Started from the greedy pairing (a component it pairs fully needs no first-level MIP):
+    the same levels."""
+    from assignments.mentoring.greedy import greedy
+
+    p = blocks(seed + 200)
+    p.forced = set()
+    p.quality_tolerance = 0.0
+    start = greedy(p)
+    assert check_pairing(p, start) == []
+    assert solve_checked(p, set(start.chosen)) == solve_mip(p, time_limit=30).levels
