@@ -32,14 +32,16 @@ import numpy as np
 from assignments.core.highs import HighsLinear
 from assignments.core.solver import SolveParams, SolveStatus
 
-__all__ = ["FIX_SHARE", "GROWTH", "Ladder", "StageResult"]
+__all__ = ["FIX_SHARE", "GENTLE_RUNGS", "GROWTH", "Ladder", "StageResult"]
 
 FIX_SHARE = 0.7
 """The first sub-MIP fixes about this share of the free columns (those with the largest reduced
 costs; a heuristic start — the proof does not depend on it)."""
 
 GROWTH = 1.25
-"""After a rung without a plan, ``δ`` grows by this factor (or to the incumbent's gap)."""
+GENTLE_RUNGS = 4
+"""After a rung without a plan, ``δ`` grows by :data:`GROWTH` (by 2 after
+:data:`GENTLE_RUNGS` such rungs), or to the incumbent's gap."""
 
 _AT_BOUND = 1e-9
 _RC_TOL = 1e-7  # relative margin on reduced costs (LP tolerances)
@@ -156,6 +158,7 @@ class Ladder:
         if inc is not None:
             delta = min(delta, inc - z_lp)
         proven = False
+        rungs = 0
         while True:
             remaining = deadline - time.perf_counter()
             if remaining <= 0.05:
@@ -191,6 +194,14 @@ class Ladder:
                 proven = True
                 break
             if cutoff is None:  # nothing fixed and no cutoff: the stage has no plan
+                # (HiGHS' presolve has claimed infeasibility wrongly once: confirm without it)
+                again = self._sub_mip(expr, params, extract, None, None, deadline,
+                                      presolve=False)
+                if again is None or again.status is not SolveStatus.INFEASIBLE:
+                    if again is not None and again.objective is not None:
+                        inc, inc_x = int(again.objective), np.asarray(eng.last, dtype=float)
+                        proven = again.status is SolveStatus.OPTIMAL
+                    break
                 out.status = SolveStatus.INFEASIBLE
                 eng.set_bounds(self.lb, self.ub)
                 return out
@@ -200,17 +211,22 @@ class Ladder:
             lower = max(lower, math.floor(cutoff) + 1)  # no plan reaches the cutoff
             # a gentle rise: HiGHS finds a plan fast when the cutoff is just above the optimum
             # (measured on the province: 2.8 s at 4.5 units above it, no plan in 20 s at 53)
-            grown = GROWTH * delta if inc is None else min(GROWTH * delta, inc - z_lp)
+            rungs += 1
+            factor = GROWTH if rungs <= GENTLE_RUNGS else 2.0
+            grown = factor * delta if inc is None else min(factor * delta, inc - z_lp)
             delta = max(grown, delta + 1.0)
         eng.set_bounds(self.lb, self.ub)
         return self._finish(out, inc, inc_x, lower, extract, proven=proven, z_lp=z_lp, x=x,
                             rc=rc, margin=margin)
 
     def _sub_mip(self, expr: Any, params: SolveParams, extract: Callable[[Any], Any],
-                 cutoff: float | None, start: np.ndarray | None, deadline: float) -> Any:
+                 cutoff: float | None, start: np.ndarray | None, deadline: float,
+                 presolve: bool = True) -> Any:
         """One HiGHS MIP under the current bounds; ``None`` when HiGHS fails twice."""
         eng = self.backend
-        for options in (None, {"presolve": "off"}):
+        tries: list[dict[str, Any] | None] = [None, {"presolve": "off"}] if presolve else [
+            {"presolve": "off"}]
+        for options in tries:
             eng.last = None if start is None else start.copy()
             try:
                 return eng.solve(expr, params.with_time(max(0.1, deadline - time.perf_counter())),
