@@ -257,7 +257,7 @@ def _component_quality(
     if len(cols) <= KERNEL_COMPONENT:
         return _milp(d, cols, cost, seconds, must_pair=must_pair, extra=extra)
     t0 = time.perf_counter()
-    relaxed = _lp(d, cols, cost, max(seconds, LP_SECONDS), must_pair, extra)
+    relaxed = _lp(d, cols, cost, seconds, must_pair, extra)
     if relaxed is None:
         return _Mip("unknown", None, None, None)
     lp_value, x = relaxed
@@ -268,7 +268,7 @@ def _component_quality(
     for where, coef, lo, hi in extra:
         inside = np.isin(cols[where], kernel)
         sub_extra.append((np.searchsorted(kernel, cols[where][inside]), coef[inside], lo, hi))
-    left = max(MIN_SECONDS, seconds - (time.perf_counter() - t0))
+    left = max(0.05, seconds - (time.perf_counter() - t0))
     best = _milp(d, kernel, d.cost[kernel], left, must_pair=must_pair, extra=sub_extra)
     if best.x is None:
         return _Mip("unknown", None, None, float(math.ceil(lp_value - 1e-6)))
@@ -279,9 +279,6 @@ def _component_quality(
 
 KERNEL_SECONDS = 8.0
 """The least time a large component's first (kernel) MIP is given."""
-
-LP_SECONDS = 10.0
-"""The least time a large component's LP is given (its pairing depends on it)."""
 
 FULL_MIP_MAX = 40_000
 """Components up to this many pairs get MIPs over all their pairs when time is left."""
@@ -413,15 +410,19 @@ def solve_split(
             if r is None:
                 r = _milp(d, cols, -d.mand[cols].astype(float),
                           0.5 * (deadline - time.perf_counter()))
-            if r.x is None:
+            if r.x is None and not len(start_arr):
                 _say(params, f"[split:mandatory] no pairing in time ({len(cols)} pairs)")
                 return None
-            got = n_c - int(d.mand[r.x].sum())
-            total += got
             lower += n_c + math.ceil(r.bound - 1e-6) if r.bound is not None else 0
             if r.status != "optimal":
                 status = SolveStatus.FEASIBLE
-            pieces.append(r.x)
+            piece = r.x
+            if piece is None or (len(start_arr) and int(d.mand[piece].sum())
+                                 < n_c - int(unpaired0[c])):  # the start is better
+                piece = cols[in_start[cols]]
+            got = n_c - int(d.mand[piece].sum())
+            total += got
+            pieces.append(piece)
             if got == 0:
                 must_pair[d.ei[mandc]] = True
             else:
@@ -462,10 +463,14 @@ def solve_split(
         cols = order[cuts[c]: cuts[c + 1]]
         share = sizes[c] / left_size
         left_size -= sizes[c]
-        seconds = max(MIN_SECONDS if sizes[c] <= KERNEL_COMPONENT else KERNEL_SECONDS,
-                      share * (phase_a - time.perf_counter()))
+        seconds = min(max(MIN_SECONDS if sizes[c] <= KERNEL_COMPONENT else KERNEL_SECONDS,
+                          share * (phase_a - time.perf_counter())),
+                      q_deadline - time.perf_counter())
         extras[c] = [(np.searchsorted(cols, rc), np.ones(len(rc)), float(need), math.inf)
                      for rc, need in comp_rows.get(c, [])]
+        if seconds < 0.05:  # out of time: the first level's pairs (below)
+            results[c] = _Mip("unknown", None, None, None)
+            continue
         tc = time.perf_counter()
         r = _component_quality(d, cols, seconds, must_pair, extras[c], hints)
         results[c] = r
@@ -483,7 +488,7 @@ def solve_split(
         left = q_deadline - time.perf_counter()
         share = min(0.25, MIN_SECONDS * 5 / max(left, 1e-9)) if math.isinf(gaps[c]) else (
             gaps[c] / finite)
-        seconds = max(AGAIN_SECONDS, left * min(1.0, share))
+        seconds = min(left, max(AGAIN_SECONDS, left * min(1.0, share)))
         cols = order[cuts[c]: cuts[c + 1]]
         tc = time.perf_counter()
         if len(cols) <= FULL_MIP_MAX:
@@ -536,12 +541,15 @@ def solve_split(
     chosen = np.concatenate(chosen_parts) if chosen_parts else np.zeros(0, np.int64)
     lv = d.levels(chosen)
     assert lv["quality"] == q_value
+    if "mandatory" in lv:  # quality MIPs keep at least the first level's pairs (may add)
+        values["mandatory"] = lv["mandatory"]
     values["quality"] = q_value
-    bounds["quality"] = float(q_value) if q_proven else float(q_bound)
+    if math.isfinite(q_bound) or q_proven:  # no bound when a component has no pairing
+        bounds["quality"] = float(q_value) if q_proven else float(q_bound)
     stats["quality"] = {"components": len(todo), "unproven": int(sum(
         1 for c in todo if results[c].status != "optimal")), "without_pairing": len(unsolved),
         "seconds": round(time.perf_counter() - t1, 2)}
-    _say(params, f"[split:quality] {q_value} (bound {bounds['quality']}), {len(todo)} "
+    _say(params, f"[split:quality] {q_value} (bound {bounds.get('quality')}), {len(todo)} "
                  f"component(s), {time.perf_counter() - t1:.1f}s")
     if not q_proven:
         status = SolveStatus.FEASIBLE
