@@ -140,6 +140,7 @@ def build_problem(data: MentoringData) -> MentorProblem:
 
     forbidden = {(f.mentor, f.mentee) for f in data.forbidden}
     good_past = {(q.mentor, q.mentee) for q in data.past if q.rating is not Rating.POOR}
+    past_mentees = {e_id for _m, e_id in good_past}
     points: dict[tuple[str, str], int] = {}
     for pref in data.preferences:
         points[(pref.teacher, pref.target)] = max(0, 4 - pref.rank)
@@ -208,13 +209,14 @@ def build_problem(data: MentoringData) -> MentorProblem:
         cols["related"].append(np.where(is_rel, -w("related"), 0))
         cont = np.zeros(n, dtype=np.int64)
         pref = np.zeros(n, dtype=np.int64)
-        for r, i in enumerate(idx.tolist()):
-            mid = mentors[i].id
-            if (mid, e.id) in good_past:
-                cont[r] = w("continuity")
-            wishes = wish_by_mentee.get(e.id)
-            if wishes and mid in wishes:
-                pref[r] = w("preference") * wishes[mid]
+        wishes = wish_by_mentee.get(e.id)
+        if e.id in past_mentees or wishes:  # only then a mentor can score these terms
+            for r, i in enumerate(idx.tolist()):
+                mid = mentors[i].id
+                if (mid, e.id) in good_past:
+                    cont[r] = w("continuity")
+                if wishes and mid in wishes:
+                    pref[r] = w("preference") * wishes[mid]
         cols["continuity"].append(cont)
         cols["preference"].append(pref)
         cand_m.append(idx)
@@ -228,10 +230,8 @@ def build_problem(data: MentoringData) -> MentorProblem:
     components = {name: cat(cols[name]).astype(np.int64) for name in COMPONENTS}
     cm, ce, cl = cat(cand_m), cat(cand_e), cat(cand_load).astype(np.int64)
     total = sum(components.values(), np.zeros(len(cm), dtype=np.int64))
-    candidates = [
-        Candidate(int(a), int(b), int(s), int(ld))
-        for a, b, s, ld in zip(cm.tolist(), ce.tolist(), total.tolist(), cl.tolist(), strict=True)
-    ]
+    candidates = list(map(Candidate._make, zip(cm.tolist(), ce.tolist(), total.tolist(),
+                                               cl.tolist(), strict=True)))
     problem = PairingProblem(
         mentors=[t.id for t in mentors],
         mentees=[t.id for t in mentees],

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 __all__ = ["LEVELS", "Candidate", "Pairing", "PairingProblem"]
 
@@ -33,9 +33,9 @@ LEVELS: tuple[str, ...] = ("mandatory", "quality", "fairness")
 """Objective levels in their lexicographic order."""
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """One allowed (mentor, mentee) pair.
+class Candidate(NamedTuple):
+    """One allowed (mentor, mentee) pair (an immutable named tuple: a city has hundreds of
+    thousands, built in a fraction of a second).
 
     Attributes
     ----------
