@@ -301,12 +301,15 @@ def solve(
             p = params.with_time(time_limit * weights[i] / sum(weights))
         else:
             remaining = max(0.05, deadline - time.perf_counter())
-            share = 1.0 if last else (0.3 if name == "coverage" else 0.7)
+            # the ladder proves the coverage and idle stages by their LP as a rule: the main
+            # level gets most of the time
+            share = 1.0 if last else (0.3 if name == "coverage" else
+                                      (0.85 if ladder is not None else 0.7))
             p = params.with_time(remaining * share)
         core_values = None
         if i > 0:
             hint_sol = None  # HiGHS starts from its previous solution, unless completed below
-        if hints and values is not None and name in ("benefit", "priority"):
+        if hints and values is not None and name in ("benefit", "priority") and ladder is None:
             from assignments.funding.greedy import greedy
 
             done = greedy(data, prob, start=_solution(prob, values), coverage=False)
