@@ -188,9 +188,11 @@ def _milp(
     extra: list[tuple[np.ndarray, np.ndarray, float, float]] | None = None,
     aux_cost: np.ndarray | None = None,
     aux_ub: np.ndarray | None = None,
+    gap: float = 0.0,
 ) -> _Mip:
-    """Exact MIP over the candidates ``cols``: minimise ``cost`` (one per column, then one per
-    auxiliary column) under :func:`_rows` and the forced pairs."""
+    """MIP over the candidates ``cols``: minimise ``cost`` (one per column, then one per
+    auxiliary column) under :func:`_rows` and the forced pairs; exact unless a relative
+    ``gap`` is allowed (then "optimal" only means within it)."""
     k = len(cols)
     n_aux = 0 if aux_cost is None else len(aux_cost)
     if k == 0 and n_aux == 0:
@@ -202,7 +204,7 @@ def _milp(
     integrality = np.concatenate([np.ones(k), np.zeros(n_aux)])
     res = milp(c, integrality=integrality, bounds=Bounds(lb, ub),
                constraints=LinearConstraint(a, lo, hi),
-               options={"time_limit": max(0.05, seconds), "mip_rel_gap": 0.0,
+               options={"time_limit": max(0.05, seconds), "mip_rel_gap": gap,
                         "presolve": True})
     if res.x is None:
         status = "infeasible" if res.status == 2 else "unknown"
@@ -269,7 +271,8 @@ def _component_quality(
         inside = np.isin(cols[where], kernel)
         sub_extra.append((np.searchsorted(kernel, cols[where][inside]), coef[inside], lo, hi))
     left = max(0.05, seconds - (time.perf_counter() - t0))
-    best = _milp(d, kernel, d.cost[kernel], left, must_pair=must_pair, extra=sub_extra)
+    best = _milp(d, kernel, d.cost[kernel], left, must_pair=must_pair, extra=sub_extra,
+                 gap=KERNEL_GAP)
     if best.x is None:
         return _Mip("unknown", None, None, float(math.ceil(lp_value - 1e-6)))
     best.bound = float(math.ceil(lp_value - 1e-6))
@@ -300,6 +303,9 @@ MIN_SECONDS = 0.3
 
 AGAIN_SECONDS = 1.5
 """The least time a component's second MIP is given."""
+
+KERNEL_GAP = 1e-3
+"""Relative gap at which a kernel MIP stops (it gives a pairing, never a proof)."""
 
 KERNEL_PER_MENTEE = 3
 """Best-scoring pairs per mentee added to the LP's pairs for a large component's incumbent."""
@@ -397,17 +403,15 @@ def solve_split(
                 continue
             n_mip += 1
             left = deadline - time.perf_counter()
-            r = None
-            if len(cols) > KERNEL_ABOVE:  # the lightest few pairs per mentee first: 0 left
-                few = _lightest(d, cols, PER_MENTEE)  # unpaired proves it (0 is a bound)
-                few = np.union1d(few, cols[in_start[cols]])
-                r = _milp(d, few, -d.mand[few].astype(float), 0.25 * left)
-                if r.x is None or n_c - int(d.mand[r.x].sum()) > 0:
-                    r = None
-                else:
-                    r.bound = -float(n_c)
-                    r.status = "optimal"
-            if r is None:
+            # a pairing of them all proves 0 (a bound): the first one found, on the lightest
+            # few pairs per mentee when there are many; else the exact minimum
+            few = _lightest(d, cols, PER_MENTEE) if len(cols) > KERNEL_ABOVE else cols
+            few = np.union1d(few, cols[in_start[cols]])
+            r = _milp(d, few, d.cost[few], 0.25 * left, must_pair=d.mand_e, gap=1.0)
+            if r.x is not None and n_c - int(d.mand[r.x].sum()) == 0:
+                r.bound = -float(n_c)
+                r.status = "optimal"
+            else:
                 r = _milp(d, cols, -d.mand[cols].astype(float),
                           0.5 * (deadline - time.perf_counter()))
             if r.x is None and not len(start_arr):
@@ -495,7 +499,7 @@ def solve_split(
             r = _milp(d, cols, d.cost[cols], seconds, must_pair=must_pair, extra=extras[c])
         else:  # too large for a MIP over every pair: once more with a larger kernel
             exhausted.add(c)
-            if left < KERNEL_SECONDS:
+            if seconds < KERNEL_SECONDS:
                 continue
             r = _component_quality(d, cols, seconds, must_pair, extras[c], hints, 3)
         old = results[c]
