@@ -22,6 +22,7 @@ from assignments.mentoring import (
     build_problem,
     check_pairing,
     reduce_split,
+    solve_pairing,
 )
 from assignments.mentoring.mip import solve_mip
 from assignments.mentoring.problem import Pairing
@@ -76,7 +77,8 @@ def solve_checked(p: PairingProblem, start: set[int] | None = None) -> dict[str,
     minimised = {**levels, "quality": -levels["quality"] if p.sense == "max"
                  else levels["quality"]}
     assert out.values == minimised
-    assert all(out.bounds[n] == out.values[n] for n in out.values)
+    assert all(out.bounds[n] == out.values[n] for n in out.values
+               if n != "quality" or not p.quality_tolerance)
     return levels
 
 
@@ -148,3 +150,29 @@ def test_from_a_start(seed: int) -> None:
     start = greedy(p)
     assert check_pairing(p, start) == []
     assert solve_checked(p, set(start.chosen)) == solve_mip(p, time_limit=30).levels
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_quality_tolerance(seed: int) -> None:
+    """With 质量容差 the fairness level may give up 10 % of the best quality (one row over every
+    component): the same mandatory and fairness levels as the independent MIP, and a quality
+    within the tolerance of the best."""
+    p = blocks(seed + 300)
+    p.forced = set()
+    p.quality_tolerance = 0.1
+    p.balance_weight = p.balance_weight or 1
+    best = solve_mip(without_tolerance(p), time_limit=30).levels["quality"]
+    mip = solve_mip(p, time_limit=30)
+    ours = solve_checked(p)
+    assert ours["mandatory"] == mip.levels["mandatory"]
+    assert ours["fairness"] == mip.levels["fairness"]
+    assert ours["quality"] >= best - int(0.1 * abs(best))
+    res = solve_pairing(p, time_limit=20, num_workers=1, engine="reduce")  # checked inside
+    assert res.status is SolveStatus.OPTIMAL
+    assert res.objectives["fairness"] == mip.levels["fairness"]
+
+
+def without_tolerance(p: PairingProblem) -> PairingProblem:
+    from dataclasses import replace
+
+    return replace(p, quality_tolerance=0.0)

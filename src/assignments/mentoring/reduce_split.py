@@ -574,6 +574,7 @@ def solve_split(
             status = SolveStatus.FEASIBLE
         lv = d.levels(chosen)
         values["fairness"] = lv["fairness"]
+        values["quality"] = lv["quality"]  # lower than the best by at most 质量容差
         stats["fairness"] = {"seconds": round(time.perf_counter() - t2, 2),
                              "mip": better is not None}
     return _finish(d, chosen, status, values, bounds, stats)
