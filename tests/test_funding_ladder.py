@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import random
+import time
 from typing import Any
 
 import pytest
@@ -20,7 +21,7 @@ from ortools.sat.python import cp_model
 from assignments.core.highs import HighsLinear
 from assignments.core.solver import SolveParams, SolveStatus
 from assignments.funding.data import problem
-from assignments.funding.ladder import Ladder
+from assignments.funding.ladder import Ladder, StageResult
 from assignments.funding.model import build_model
 from assignments.funding.solution import check, coverage, level_order
 from assignments.funding.solve import _solution, solve, stages_of
@@ -140,3 +141,32 @@ def test_highs_cutoff_reads_as_the_ladder_relies_on() -> None:
                 assert r.objective == opt
             else:
                 assert opt > opt + d
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_rens_fallback_gives_a_checked_plan(seed: int) -> None:
+    """RENS (used when the rungs find no plan in time) returns a valid plan, never better than
+    the stage's optimum."""
+    import numpy as np
+
+    data = random_data(1000 + seed, n_projects=(8, 16))
+    plain = _plain(data)
+    if not plain:
+        return
+    prob = problem(data)
+    order = level_order(data)
+    fm = build_model(prob, levels=order, onehot=True)
+    stages = stages_of(fm, order)
+    ladder = Ladder(HighsLinear(fm.model))
+    _name, expr = stages[0]
+    rel = ladder.backend.relax(expr, PARAMS)
+    assert rel.values is not None
+    out = StageResult(SolveStatus.UNKNOWN, None, None)
+    ladder._rens(expr, PARAMS, _extract(fm, stages), rel.values, time.perf_counter() + 30, out)
+    assert out.log and out.log[0]["rung"] == "rens"
+    if out.x is None:  # RENS may find nothing (the LP's integral 0/1 columns fixed)
+        return
+    assert out.value is not None and out.value >= plain[0][1]
+    assert ladder.feasible(np.asarray(out.x))
+    sol = _solution(prob, ladder.backend.read(out.x.tolist(), _extract(fm, stages)))
+    assert check(data, sol, prob) == []

@@ -32,7 +32,7 @@ import numpy as np
 from assignments.core.highs import HighsLinear
 from assignments.core.solver import SolveParams, SolveStatus
 
-__all__ = ["FIX_SHARE", "GENTLE_RUNGS", "GROWTH", "Ladder", "StageResult"]
+__all__ = ["FIX_SHARE", "GENTLE_RUNGS", "GROWTH", "RENS_RESERVE", "Ladder", "StageResult"]
 
 FIX_SHARE = 0.7
 """The first sub-MIP fixes about this share of the free columns (those with the largest reduced
@@ -42,6 +42,9 @@ GROWTH = 1.25
 GENTLE_RUNGS = 4
 """After a rung without a plan, ``δ`` grows by :data:`GROWTH` (by 2 after
 :data:`GENTLE_RUNGS` such rungs), or to the incumbent's gap."""
+
+RENS_RESERVE = 0.15
+"""Share of a stage's time (at most 1 s) kept for RENS when the rungs find no plan."""
 
 _AT_BOUND = 1e-9
 _RC_TOL = 1e-7  # relative margin on reduced costs (LP tolerances)
@@ -159,9 +162,10 @@ class Ladder:
             delta = min(delta, inc - z_lp)
         proven = False
         rungs = 0
+        # a little time is kept for RENS should the rungs find no plan (below)
+        rung_deadline = deadline - min(1.0, RENS_RESERVE * params.time_limit)
         while True:
-            remaining = deadline - time.perf_counter()
-            if remaining <= 0.05:
+            if rung_deadline - time.perf_counter() <= 0.05:
                 break
             lb, ub = self._fixed(x, rc, delta, margin)
             full = not np.any((lb == ub) & (self.lb < self.ub))
@@ -175,7 +179,7 @@ class Ladder:
             inside = inc_x is not None and bool(np.all(inc_x >= lb - 1e-9)
                                                 and np.all(inc_x <= ub + 1e-9))
             run = self._sub_mip(expr, params, extract, cutoff, inc_x if inside else None,
-                                deadline)
+                                rung_deadline)
             if run is None:
                 break
             got = eng.last if run.values is not None else None
@@ -215,9 +219,31 @@ class Ladder:
             factor = GROWTH if rungs <= GENTLE_RUNGS else 2.0
             grown = factor * delta if inc is None else min(factor * delta, inc - z_lp)
             delta = max(grown, delta + 1.0)
+        if not proven:
+            self._rens(expr, params, extract, x, deadline, out)
+            if out.x is not None and (inc is None or (out.value or 0) < inc):
+                inc, inc_x = out.value, out.x
         eng.set_bounds(self.lb, self.ub)
         return self._finish(out, inc, inc_x, lower, extract, proven=proven, z_lp=z_lp, x=x,
                             rc=rc, margin=margin)
+
+    def _rens(self, expr: Any, params: SolveParams, extract: Callable[[Any], Any],
+              x: np.ndarray, deadline: float, out: StageResult) -> None:
+        """RENS, a heuristic for when the rungs found no plan in time: the 0/1 columns the LP
+        leaves integral are fixed, HiGHS solves the rest (its plan goes to ``out.value``/``x``)."""
+        lb, ub = self.lb.copy(), self.ub.copy()
+        near = np.round(x)
+        fix = (ub - lb == 1) & (np.abs(x - near) <= 1e-6)
+        lb[fix] = ub[fix] = near[fix]
+        self.backend.set_bounds(lb, ub)
+        run = self._sub_mip(expr, params, extract, None, None, deadline)
+        out.log.append({"rung": "rens", "fixed": int(fix.sum()),
+                        "status": None if run is None else run.status.value,
+                        "value": None if run is None else run.objective,
+                        "seconds": None if run is None else round(run.runtime, 3)})
+        if run is not None and run.objective is not None and self.backend.last is not None:
+            out.value = int(run.objective)
+            out.x = np.asarray(self.backend.last, dtype=float).copy()
 
     def _sub_mip(self, expr: Any, params: SolveParams, extract: Callable[[Any], Any],
                  cutoff: float | None, start: np.ndarray | None, deadline: float,

@@ -335,7 +335,7 @@ def solve(
             stage_log.append({"stage": name, "status": sr.status.value,
                               "value": None if sr.value is None else float(sr.value),
                               "bound": sr.bound, "lp": sr.lp, "seconds": round(sum(
-                                  r["seconds"] for r in sr.log), 3), "ladder": sr.log})
+                                  r["seconds"] or 0 for r in sr.log), 3), "ladder": sr.log})
             if sr.values is None:
                 status = sr.status if i == 0 else SolveStatus.FEASIBLE
                 break
