@@ -1,28 +1,59 @@
 """Large-neighbourhood search for assign-all (GAP) problems.
 
-After the first CP-SAT solve, while time is left: free a random share of the jobs (mentees) —
-they may move to any agent (mentor) with the capacity the fixed jobs leave — and re-solve that
-sub-problem exactly with CP-SAT (one worker, a short limit), keeping the result when it is no
-worse. Freeing jobs rather than whole agents lets improving chains run through many agents
-(the moves type D instances need). The share adapts: it grows while sub-problems are proven
-optimal quickly and shrinks when they time out. Deterministic for a given seed when the solver
-runs in deterministic mode.
+After the first CP-SAT solve, while time is left:
+
+1. the Lagrangian relaxation of "each job on one agent" (:mod:`assignments.mentoring.gap_lagrange`,
+   started from the LP duals, :data:`GUIDE_SHARE` of the time) gives a proven lower bound (the
+   search stops when it is met), the cost of forcing each job onto each agent, and the agent
+   each job's knapsack wants;
+2. rounds of sub-solves: free a share of the jobs (mentees) — every job of two agents and random
+   others, random jobs, or jobs the relaxation wants elsewhere with every job of both agents
+   (:data:`NEAR_DUAL` of the rounds) — let each move to its current agent or one of its
+   :data:`KERNEL_AGENTS` agents where forcing it costs the bound least (pairs that cannot be in a
+   cheaper assignment, by the bound, are never offered), and re-solve that sub-problem with
+   CP-SAT (one worker, a short limit); two sub-solves run in parallel threads (CP-SAT releases
+   the GIL) and are applied in a fixed order, each when it still fits and is no worse.
+
+Freeing jobs rather than whole agents lets improving chains run through many agents (the moves
+type D instances need). The share adapts: it grows while sub-problems are proven optimal
+quickly and shrinks when they time out. Deterministic for a given seed when the solver runs in
+deterministic mode (the Lagrangian step then runs a fixed number of iterations).
 """
 
 from __future__ import annotations
 
+import math
 import random
 import time
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import numpy as np
 
 from assignments.core.solver import SolveParams, SolveStatus, run_cpsat
+from assignments.mentoring.gap_lagrange import (
+    Knapsacks,
+    lp_multipliers,
+    penalties,
+    subgradient,
+)
 from assignments.mentoring.greedy import dense
 from assignments.mentoring.model import build_model
 from assignments.mentoring.problem import Candidate, PairingProblem
 
-__all__ = ["improve"]
+__all__ = ["GUIDE_SHARE", "KERNEL_AGENTS", "improve"]
+
+GUIDE_SHARE = 0.15
+"""Share of the search time for the Lagrangian relaxation that guides it."""
+KERNEL_AGENTS = 4
+"""A freed job may move to its current agent or to one of the agents where forcing it costs
+the Lagrangian bound least (this many)."""
+SUB_LIMIT = 0.3
+"""Seconds per sub-solve (deterministic time in deterministic mode)."""
+NEAR_DUAL = 0.34
+"""Share of the neighbourhoods built around the jobs the Lagrangian relaxation wants elsewhere."""
+"""A freed job may move to its current agent or to one of the agents where forcing it costs
+the Lagrangian bound least (this many)."""
 
 
 def _sub_solve(
@@ -33,17 +64,22 @@ def _sub_solve(
     used: np.ndarray,
     budget: np.ndarray,
     params: SolveParams,
+    allowed: np.ndarray | None = None,
 ) -> tuple[dict[int, int], bool] | None:
-    """Re-assign ``jobs`` optimally given the others; (job -> agent, proven) or None."""
+    """Re-assign ``jobs`` optimally given the others (each to its current agent or one that
+    ``allowed`` permits); (job -> agent, proven) or None."""
     m = cost.shape[0]
     residual = budget - used
     for j in jobs:
         residual[assign[j]] += load[assign[j], j]
     cands: list[Candidate] = []
     for b, j in enumerate(jobs):
-        for i in range(m):
-            if np.isfinite(cost[i, j]) and load[i, j] <= residual[i]:
-                cands.append(Candidate(i, b, int(cost[i, j]), int(load[i, j])))
+        ok = np.isfinite(cost[:, j]) & (load[:, j] <= residual)
+        if allowed is not None:
+            ok &= allowed[:, j]
+            ok[assign[j]] = True
+        for i in np.flatnonzero(ok).tolist():
+            cands.append(Candidate(i, b, int(cost[i, j]), int(load[i, j])))
     sub = PairingProblem(
         mentors=[str(i) for i in range(m)], mentees=[str(j) for j in jobs], candidates=cands,
         capacity=[None] * m, budget=[int(r) for r in residual], sense="min", assign_all=True,
@@ -60,10 +96,28 @@ def _sub_solve(
 
 
 def _neighbourhood(
-    rng: random.Random, assign: np.ndarray, m: int, n: int, share: float
+    rng: random.Random, assign: np.ndarray, m: int, n: int, share: float,
+    wanted: np.ndarray | None = None,
 ) -> list[int]:
-    """Jobs to free: every job of two agents and random others, or random jobs only."""
+    """Jobs to free: every job of two agents and random others, or random jobs only, or (with
+    ``wanted``, the agent each job's Lagrangian knapsack chose) jobs that are not where the
+    relaxation wants them, with every job of both agents involved."""
     size = max(4, min(n, int(share * n)))
+    r = rng.random()
+    if wanted is not None and r < NEAR_DUAL:
+        off = np.flatnonzero((wanted >= 0) & (wanted != assign)).tolist()
+        rng.shuffle(off)
+        picked: set[int] = set()
+        for j in off:
+            if len(picked) >= size:
+                break
+            picked.add(j)
+            on = np.flatnonzero((assign == assign[j]) | (assign == wanted[j])).tolist()
+            picked.update(on)
+        if len(picked) < size:
+            rest = [j for j in range(n) if j not in picked]
+            picked |= set(rng.sample(rest, min(len(rest), size - len(picked))))
+        return sorted(picked)
     if rng.random() < 0.5:
         a1, a2 = rng.sample(range(m), 2)
         picked = set(np.flatnonzero((assign == a1) | (assign == a2)).tolist())
@@ -79,6 +133,9 @@ def improve(
     bound: float,
     deadline: float,
     params: SolveParams,
+    *,
+    guide: bool = True,
+    stats: dict[str, Any] | None = None,
 ) -> tuple[list[int], int] | None:
     """Improve an assign-all solution until ``deadline`` (``time.perf_counter()`` seconds).
 
@@ -101,6 +158,7 @@ def improve(
         The better 0/1 vector and its minimised cost, or ``None`` when nothing improved.
     """
     p = problem
+    stats = {} if stats is None else stats
     if any(c is not None for c in p.capacity):
         return None
     cost, load, kidx, budget = dense(p)
@@ -117,21 +175,53 @@ def improve(
     jobs_all = np.arange(n)
     best = int(cost[assign, jobs_all].sum())
     start = best
+    kernel: np.ndarray | None = None
+    wanted: np.ndarray | None = None
+    if guide and deadline - time.perf_counter() > 1.0:
+        start_u = lp_multipliers(cost, load, budget)
+        until = time.perf_counter() + GUIDE_SHARE * (deadline - time.perf_counter())
+        dual = subgradient(cost, load, budget, upper=best, incumbent=assign,
+                           max_iter=100 if params.deterministic else 300,
+                           deadline=math.inf if params.deterministic else until,
+                           repair_every=25, start=start_u,
+                           step=0.5 if start_u is not None else 2.0)
+        stats["lagrange_bound"] = dual.bound
+        stats["lagrange_iterations"] = dual.iterations
+        bound = max(bound, dual.bound)
+        if dual.incumbent is not None and dual.incumbent_cost < best:
+            assign, best = dual.incumbent.astype(np.int64), int(dual.incumbent_cost)
+        lag, pen = penalties(cost, load, budget, dual.u)
+        _, choice = Knapsacks(load, budget).solve(dual.u[None, :] - np.where(
+            np.isfinite(cost), cost, 1e12))
+        assert choice is not None
+        wanted = np.where(choice.sum(axis=0) == 1, np.argmax(choice, axis=0), -1)
+        exact = lag + pen <= best - 1 + 1e-6  # pairs an assignment cheaper than best may use
+        rank = np.argsort(np.argsort(pen, axis=0, kind="stable"), axis=0, kind="stable")
+        kernel = exact & (rank < KERNEL_AGENTS)
+        stats["kernel_pairs"] = int(kernel.sum())
+        stats["exact_pairs"] = int(exact.sum())
     rng = random.Random(params.seed)
     share = 0.25
     lanes = max(1, min(2, int(params.workers)))  # parallel sub-solves (CP-SAT frees the GIL)
-    sub = [SolveParams(time_limit=0.3, seed=params.seed + k, workers=1,
+    sub = [SolveParams(time_limit=SUB_LIMIT, seed=params.seed + k, workers=1,
                        deterministic=params.deterministic) for k in range(lanes)]
     pool = ThreadPoolExecutor(max_workers=lanes) if lanes > 1 else None
+    # deterministic mode: a fixed number of rounds instead of the wall clock (a generous
+    # wall-clock safety net stays)
+    rounds = max(1, int(0.8 * params.time_limit / SUB_LIMIT)) if params.deterministic else -1
+    safety = deadline + 10 * params.time_limit + 60
     try:
-        while time.perf_counter() < deadline - 0.05 and best > bound + 1e-9:
+        while best > bound + 1e-9 and rounds != 0 and time.perf_counter() < (
+                safety if params.deterministic else deadline - 0.05):
+            rounds -= 1
             used = np.bincount(assign, weights=load[assign, jobs_all], minlength=m).astype(
                 np.int64)
-            picks = [_neighbourhood(rng, assign, m, n, share) for _ in range(lanes)]
-            limit = max(0.05, min(0.3, deadline - time.perf_counter()))
+            picks = [_neighbourhood(rng, assign, m, n, share, wanted) for _ in range(lanes)]
+            limit = SUB_LIMIT if params.deterministic else max(
+                0.05, min(SUB_LIMIT, deadline - time.perf_counter()))
             for s in sub:
                 s.time_limit = limit
-            args = [(assign, jobs, cost, load, used, budget.copy(), s)
+            args = [(assign, jobs, cost, load, used, budget.copy(), s, kernel)
                     for jobs, s in zip(picks, sub, strict=True)]
             if pool is None:
                 results = [_sub_solve(*a) for a in args]

@@ -59,7 +59,7 @@ ENGINES = ("auto", "cpsat", "highs", "reduce")
 REDUCE_ABOVE = 2_000
 """``engine="auto"`` solves problems with more candidate pairs than this (lexicographic, not
 assign-all) by column generation and reduced-cost fixing (:mod:`assignments.mentoring.colgen`)."""
-CPSAT_SHARE_BEFORE_LNS = 0.4
+CPSAT_SHARE_BEFORE_LNS = 0.2
 """Assign-all (GAP) problems: CP-SAT gets this share of the time, the large-neighbourhood search
 (:mod:`assignments.mentoring.lns`) the rest (measured better than CP-SAT alone on types C, D, E)."""
 PROVE_SHARE = 0.5
@@ -249,12 +249,19 @@ def solve_pairing(
                         and deadline - time.perf_counter() > 0.5):
                     from assignments.mentoring.lns import improve as lns_improve
 
-                    better = lns_improve(p, values["x"], level_bounds[name], deadline, params)
+                    lns_stats: dict[str, Any] = {}
+                    better = lns_improve(p, values["x"], level_bounds[name], deadline, params,
+                                         stats=lns_stats)
+                    stats["lns"] = lns_stats
+                    if "lagrange_bound" in lns_stats:  # a proven bound as well
+                        level_bounds[name] = max(lns_stats["lagrange_bound"], level_bounds[name]
+                                                 if not math.isnan(level_bounds[name])
+                                                 else -math.inf)
                     if better is not None:
                         values = {"x": better[0], "aux": {}, "levels": {name: better[1]}}
                         level_values[name] = better[1]
-                        if better[1] <= level_bounds[name]:
-                            status = SolveStatus.OPTIMAL
+                    if level_values[name] <= level_bounds[name]:
+                        status = SolveStatus.OPTIMAL
                 if i < len(staged) - 1:
                     limit = level_values[name]
                     if name == "quality" and p.quality_tolerance > 0:
