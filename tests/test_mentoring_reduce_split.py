@@ -176,3 +176,26 @@ def without_tolerance(p: PairingProblem) -> PairingProblem:
     from dataclasses import replace
 
     return replace(p, quality_tolerance=0.0)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_hours_that_cannot_bind(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Head counts of 1–2 and budgets that no mentor's heaviest pairs can exceed: the first
+    level comes from a maximum bipartite matching (used, and exact)."""
+    used: list[int] = []
+    real = reduce_split._matching
+
+    def spy(d: object, cols: object) -> object:
+        out = real(d, cols)  # type: ignore[arg-type]
+        used.append(out is not None)
+        return out
+
+    monkeypatch.setattr(reduce_split, "_matching", spy)
+    p = blocks(seed + 400)
+    p.forced = set()
+    p.quality_tolerance = 0.0
+    p.capacity = [1 + (i % 2) for i in range(len(p.mentors))]
+    p.budget = [None if i % 3 else 18 for i in range(len(p.mentors))]
+    assert solve_checked(p) == solve_mip(p, time_limit=30).levels
+    if any(p.mandatory[c.mentee] for c in p.candidates):
+        assert used and all(used)  # 2 × the heaviest pair (9) fits 18: never binding

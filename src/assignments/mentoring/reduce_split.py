@@ -18,8 +18,14 @@ graph falls apart into a few dozen connected components. The levels are solved o
 3. **fairness** — balanced loads are per mentor, but the drain term counts pairs per school
    across components: one MIP over every pair, with the earlier levels as rows (per
    component when they are proven, which is then the same set of pairings). It is only run
-   when quality is proven (a tie-breaker of an unproven quality level would prove nothing);
-   otherwise the fairness of the pairing found is reported without a bound.
+   when quality is proven (a tie-breaker of an unproven quality level would prove nothing)
+   and the problem has at most :data:`FAIRNESS_MIP_MAX` pairs; otherwise the fairness of the
+   pairing found is reported without a bound.
+
+A component where hours cannot bind (head count × heaviest pair within every mentor's budget,
+e.g. one mentee per mentor) has its first level solved by a maximum bipartite matching
+(Hopcroft–Karp); a large component is proven when its kernel MIP reaches the LP bound (e.g.
+when the LP optimum is integral, as with one mentee per mentor).
 
 Every MIP is an exact HiGHS solve (``mip_rel_gap = 0``) of integer data; values are recomputed
 from the chosen pairs, never read off a solver's objective. Pure NumPy/SciPy.
@@ -35,7 +41,7 @@ from typing import Any
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 from scipy.sparse import coo_matrix, csr_matrix, vstack
-from scipy.sparse.csgraph import connected_components
+from scipy.sparse.csgraph import connected_components, maximum_bipartite_matching
 
 from assignments.core.solver import SolveParams, SolveStatus
 from assignments.mentoring.problem import PairingProblem
@@ -304,6 +310,10 @@ MIN_SECONDS = 0.3
 AGAIN_SECONDS = 1.5
 """The least time a component's second MIP is given."""
 
+FAIRNESS_MIP_MAX = 60_000
+"""The fairness MIP (over every pair, the schools' drain term couples the components) is only
+run up to this many pairs: above, HiGHS's presolve alone can outlast any time limit."""
+
 KERNEL_GAP = 1e-3
 """Relative gap at which a kernel MIP stops (it gives a pairing, never a proof)."""
 
@@ -325,6 +335,36 @@ def _best(d: _Data, cols: np.ndarray, per: int) -> np.ndarray:
     first = np.searchsorted(d.ei[order], np.unique(d.ei[order]))
     rank = np.arange(len(order)) - np.repeat(first, np.diff(np.append(first, len(order))))
     return np.sort(order[rank < per])
+
+
+def _matching(d: _Data, cols: np.ndarray) -> np.ndarray | None:
+    """A maximum set of ``cols`` pairs with one mentor per mentee and head counts kept, when
+    no forced pair is among them and no mentor's hours can bind (head count × heaviest pair
+    within the budget): then this is a bipartite matching (mentors copied once per head),
+    solved exactly by Hopcroft–Karp. ``None`` otherwise."""
+    if d.forced[cols].any():
+        return None
+    ms, m_row = np.unique(d.mi[cols], return_inverse=True)
+    heaviest = np.zeros(len(ms))
+    np.maximum.at(heaviest, m_row, d.load[cols].astype(float))
+    cap = d.cap[ms]
+    if not np.isfinite(cap).all() or (cap * heaviest > d.budget[ms]).any():
+        return None
+    es, e_row = np.unique(d.ei[cols], return_inverse=True)
+    heads = cap.astype(np.int64)
+    start = np.concatenate([[0], np.cumsum(heads)])
+    reps = heads[m_row]  # every pair once per copy of its mentor
+    pair_of = np.repeat(np.arange(len(cols)), reps)
+    copy = start[m_row].repeat(reps) + (np.arange(len(pair_of)) - np.repeat(
+        np.cumsum(reps) - reps, reps))
+    graph = csr_matrix((np.ones(len(pair_of)), (e_row[pair_of], copy)),
+                       shape=(len(es), int(start[-1])))
+    match = maximum_bipartite_matching(graph, perm_type="column")
+    owner = np.repeat(np.arange(len(ms)), heads)
+    lookup = {(int(e), int(i)): int(k) for k, e, i in zip(cols.tolist(), e_row.tolist(),
+                                                        m_row.tolist(), strict=True)}
+    chosen = [lookup[(e, int(owner[col]))] for e, col in enumerate(match.tolist()) if col >= 0]
+    return np.array(sorted(chosen), dtype=np.int64)
 
 
 def _say(params: SolveParams, text: str) -> None:
@@ -400,6 +440,17 @@ def solve_split(
             if not len(mandc):  # mandatory mentees without any allowed pair
                 total += n_c
                 lower += n_c
+                continue
+            matched = _matching(d, cols)
+            if matched is not None:  # hours cannot bind: a maximum matching is exact
+                got = n_c - int(d.mand[matched].sum())
+                total += got
+                lower += got
+                pieces.append(matched)
+                if got == 0:
+                    must_pair[d.ei[mandc]] = True
+                else:
+                    rows.append((mandc, n_c - got))
                 continue
             n_mip += 1
             left = deadline - time.perf_counter()
@@ -562,7 +613,7 @@ def solve_split(
     if has_fair:
         t2 = time.perf_counter()
         better = None
-        if q_proven and deadline - t2 > 0.1:
+        if q_proven and deadline - t2 > 0.1 and d.n <= FAIRNESS_MIP_MAX:
             better = _fairness(d, chosen, must_pair, rows, comp, order, cuts, todo, solved,
                                deadline - time.perf_counter())
         if better is not None:
