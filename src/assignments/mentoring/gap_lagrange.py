@@ -181,6 +181,14 @@ def lp_multipliers(cost: np.ndarray, load: np.ndarray, budget: np.ndarray) -> np
     return np.asarray(res.eqlin.marginals, dtype=float)
 
 
+def _finite_costs(cost: np.ndarray) -> np.ndarray:
+    """Costs with a forbidden pair (``inf``) priced above any whole assignment, so that no
+    knapsack ever takes it."""
+    finite = np.isfinite(cost)
+    big = float(np.abs(np.where(finite, cost, 0)).max(initial=0)) * 2 + 1
+    return np.where(finite, cost, big * cost.shape[1])
+
+
 def _lagrange_value(cost: np.ndarray, u: np.ndarray, best: np.ndarray) -> float:
     return float(u.sum() - best.sum())
 
@@ -315,10 +323,8 @@ def subgradient(
     Dual
         The best bound, its multipliers and the best incumbent.
     """
-    m, n = cost.shape
-    finite = np.isfinite(cost)
-    big = float(np.abs(np.where(finite, cost, 0)).max(initial=0)) * 2 + 1
-    cmat = np.where(finite, cost, big * n)  # a forbidden pair is never worth taking
+    m = cost.shape[0]
+    cmat = _finite_costs(cost)
     if start is not None:
         u = start.astype(float).copy()
     else:
@@ -375,8 +381,7 @@ def penalties(cost: np.ndarray, load: np.ndarray, budget: np.ndarray, u: np.ndar
     """
     m, n = cost.shape
     finite = np.isfinite(cost)
-    big = float(np.abs(np.where(finite, cost, 0)).max(initial=0)) * 2 + 1
-    cmat = np.where(finite, cost, big * n)
+    cmat = _finite_costs(cost)
     value = u[None, :] - cmat
     ks = Knapsacks(load, budget)
     top = ks.top

@@ -3,8 +3,11 @@
 * :func:`solve_pairing` solves any :class:`PairingProblem` (teachers, generic files, GAP,
   schools, placement): the objective levels in lexicographic stages (or one weighted solve),
   each stage started from the previous solution (the first from a greedy pairing), checked by
-  :func:`check_pairing` before it is returned. Assign-all (GAP) problems with time left after
-  the first solve are improved by :func:`assignments.mentoring.lns.improve`.
+  :func:`check_pairing` before it is returned. Assign-all (GAP) problems: CP-SAT with one
+  worker and the stronger LP first, then the portfolio (:func:`_prove_then_search`, together
+  :data:`CPSAT_SHARE_BEFORE_LNS` of the time), then, when not proven, the Lagrangian-guided
+  large-neighbourhood search :func:`assignments.mentoring.lns.improve`, whose Lagrangian bound
+  is reported too.
 * :func:`solve` solves a teachers' workbook: builds the candidate pairs, explains forced pairs
   that cannot hold, solves, and checks the pairs again from the raw data with the independent
   teacher checker (:func:`assignments.mentoring.solution.check`) and its objective
