@@ -177,7 +177,7 @@ def improve(
     start = best
     kernel: np.ndarray | None = None
     wanted: np.ndarray | None = None
-    if guide and deadline - time.perf_counter() > 1.0:
+    if guide and (params.deterministic or deadline - time.perf_counter() > 1.0):
         start_u = lp_multipliers(cost, load, budget)
         until = time.perf_counter() + GUIDE_SHARE * (deadline - time.perf_counter())
         dual = subgradient(cost, load, budget, upper=best, incumbent=assign,

@@ -229,7 +229,9 @@ def solve_pairing(
                                     e: Any = expr) -> Any:
                         return run(e, st, lb, h)
 
-                    out = _prove_then_search(run_quality, params, remaining * share, hint,
+                    # deterministic mode: from the time limit, not from the wall clock
+                    seconds = (params.time_limit if params.deterministic else remaining) * share
+                    out = _prove_then_search(run_quality, params, seconds, hint,
                                              lambda xs: dict(zip(pm.x, xs, strict=True)))
                 else:
                     out = run(expr, params.with_time(remaining * share), f"pairing:{name}", hint)
@@ -249,7 +251,8 @@ def solve_pairing(
                 level_bounds[name] = out.bound if out.bound is not None else float("nan")
                 if (p.assign_all and improve and name == "quality" and i == len(staged) - 1
                         and out.status is not SolveStatus.OPTIMAL
-                        and deadline - time.perf_counter() > 0.5):
+                        and (params.deterministic
+                             or deadline - time.perf_counter() > 0.5)):
                     from assignments.mentoring.lns import improve as lns_improve
 
                     lns_stats: dict[str, Any] = {}
