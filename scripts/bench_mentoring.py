@@ -17,8 +17,8 @@ type-E files (distance to the best known value after ``--gap-limit`` seconds).
 
     python scripts/bench_mentoring.py                     # everything (about 15 minutes)
     python scripts/bench_mentoring.py --only district city --methods auto greedy lsa1
-    python scripts/bench_mentoring.py --gap small         # gap1–12 only
-    python scripts/bench_mentoring.py --gap cde --gap-limit 10
+    python scripts/bench_mentoring.py --only --methods --gap small    # gap1–12 only
+    python scripts/bench_mentoring.py --only --methods --gap cde --gap-limit 10
 
 Figures depend on the machine: the targets are for 2 cores, and a shared machine is noisy.
 """
@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -237,6 +238,11 @@ def gap_large(gap_dir: Path, which: str, time_limit: float, workers: int) -> Non
               f"{100 * sum(rels) / len(rels):.2f}% above the best known (target ≤ 0.3%)")
 
 
+def _load() -> str:
+    """The machine's 1/5/15-minute load averages (the machine is shared; timings are noisy)."""
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -256,12 +262,14 @@ def main() -> None:
     if args.only:
         teachers(args)
     if args.gap in ("all", "small"):
-        print()
+        print(f"\nload average {_load()}")
         gap_small(args.gap_dir, args.gap_limit, args.workers)
+        print(f"load average {_load()}")
     if args.gap in ("all", "abcd", "cde", "e"):
-        print()
+        print(f"\nload average {_load()}")
         gap_large(args.gap_dir, "abcd" if args.gap == "all" else args.gap, args.gap_limit,
                   args.workers)
+        print(f"load average {_load()}")
 
 
 if __name__ == "__main__":
