@@ -5,10 +5,12 @@
     python scripts/bench_funding.py --only mkp      # OR-Library MKP, first five of cb1/cb4/cb7
     python scripts/bench_funding.py --only sweep    # 50 scenarios vs 50 × one / cores
 
-1. **Allocation** — the county (150 projects) and a generated province (2,000 projects, seed 1):
+1. **Allocation** — the county (150 projects) and a generated province (2,000 projects, seed 1;
+   ``--province-seeds 1,2,3`` for others), at 10 s (the target) and at ``--time-limit``:
    status, objective (weighted beneficiaries), bound, gap, time and peak memory of the default
-   solve (``engine="auto"``); in the same run the greedy benefit-per-yuan baseline (objective
-   ratio, coverage levels) and the same model by the other engine (time ratio).
+   solve (``engine="auto"``), the rungs of the reduced-cost ladder when it climbs; in the same
+   run the greedy benefit-per-yuan baseline (objective ratio, coverage levels) and the same
+   problem by the other engine (time ratio).
 2. **MKP** — the first five instances of mknapcb1 (5×100), mknapcb4 (10×100) and mknapcb7
    (30×100), 10 s each with the LP-based core search (``--mkp-methods core,cpsat`` adds plain
    CP-SAT): the gap to the best known value (BEST_KNOWN.md of the benchmark folder).
@@ -79,7 +81,21 @@ def solve_once(path: str, engine: str, time_limit: float) -> dict[str, Any]:
     return {"status": r.status.value, "objective": r.objective, "bound": r.bound,
             "gap": r.gap, "seconds": time.perf_counter() - t0, "engine": r.stats["engine"],
             "levels": r.objectives, "peak_mb": _peak_mb(), "variables": r.stats["variables"],
-            "stages": [(s["stage"], s["status"], s["seconds"]) for s in r.stats["stages"]]}
+            "stages": [(s["stage"], s["status"], s["seconds"]) for s in r.stats["stages"]],
+            "ladder": [(s["stage"], s["ladder"]) for s in r.stats["stages"] if s.get("ladder")]}
+
+
+def _rungs(log: list[dict[str, Any]]) -> str:
+    out = []
+    for r in log:
+        secs = "—" if r.get("seconds") is None else f"{r['seconds']:.2f}s"
+        if r["rung"] == "lp":
+            out.append(f"LP {r['value']:,.1f} {secs}")
+        elif r["rung"] == "mip":
+            out.append(f"δ={r['delta']:g} ({r['free']:,} free) {r['status']} {secs}")
+        else:
+            out.append(f"RENS {r['status']} {secs}")
+    return "; ".join(out)
 
 
 def greedy_once(path: str) -> dict[str, Any]:
@@ -96,13 +112,16 @@ def greedy_once(path: str) -> dict[str, Any]:
             "violations": len(check(data, g))}
 
 
-def bench_alloc(time_limit: float, province: int) -> None:
+def bench_alloc(time_limit: float, province: int, seeds: list[int]) -> None:
     print(f"== Allocation (2 workers; time limit {time_limit:g} s, and 10 s for the province)")
-    prov = str(_province_path(province, 1))
     cases = [("county (150 projects)", str(ROOT / "instances" / "funding" / "county.xlsx"),
-              time_limit),
-             (f"province ({province:,}), 10 s", prov, 10.0),
-             (f"province ({province:,}), {time_limit:g} s", prov, time_limit)]
+              time_limit)]
+    for seed in seeds:
+        prov = str(_province_path(province, seed))
+        name = f"province ({province:,}" + (")" if seed == 1 else f", seed {seed})")
+        cases.append((f"{name}, 10 s", prov, 10.0))
+        if time_limit != 10.0:
+            cases.append((f"{name}, {time_limit:g} s", prov, time_limit))
     head = (f"{'instance':<26} {'engine':<7} {'status':<9} {'objective':>11} {'bound':>11} "
             f"{'gap':>8} {'time':>8} {'peak MB':>8}")
     for label, path, tl in cases:
@@ -118,6 +137,9 @@ def bench_alloc(time_limit: float, province: int) -> None:
                   f"{gap:>8} {res['seconds']:>7.2f}s {res['peak_mb']:>8.0f}")
             print(f"{'':<26} stages: " + ", ".join(f"{n} {s} {t:.1f}s"
                                                     for n, s, t in res["stages"]))
+            for stage, log in res["ladder"]:
+                if any(r["rung"] != "lp" for r in log):
+                    print(f"{'':<26} ladder ({stage}): {_rungs(log)}")
         g = _in_child(greedy_once, path)
         gl = g["levels"]
         ratio = gl["benefit"] / main["objective"] if main["objective"] else float("nan")
@@ -246,13 +268,16 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--mkp-time", type=float, default=10.0)
     ap.add_argument("--mkp-methods", default="core")
     ap.add_argument("--province", type=int, default=2000)
+    ap.add_argument("--province-seeds", default="1",
+                    help="generator seeds of the province instances, e.g. 1,2,3")
     ap.add_argument("--sweep-time", type=float, default=30.0)
     ap.add_argument("--cores", type=int, default=os.cpu_count() or 2)
     args = ap.parse_args(argv)
     print(f"machine: {os.cpu_count()} cores (shared with other work: timings are indicative)")
     print()
     if args.only in (None, "alloc"):
-        bench_alloc(args.time_limit, args.province)
+        bench_alloc(args.time_limit, args.province,
+                    [int(x) for x in args.province_seeds.split(",")])
     if args.only in (None, "mkp"):
         bench_mkp(args.mkp_time, args.mkp_methods.split(","))
     if args.only in (None, "sweep"):

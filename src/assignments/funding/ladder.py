@@ -128,7 +128,6 @@ class Ladder:
             return round(offset + float(cvec @ vec[idx]))
 
         eng.set_bounds(self.lb, self.ub)
-        rel = eng.relax(expr, params.with_time(max(0.1, deadline - time.perf_counter())))
         out = StageResult(SolveStatus.UNKNOWN, None, None)
         inc_x: np.ndarray | None = None
         inc: int | None = None
@@ -136,6 +135,20 @@ class Ladder:
             sx = np.asarray(start, dtype=float)
             if self.feasible(sx):
                 inc_x, inc = sx, value_of(sx)
+        if not coeff:  # a constant objective: any plan is optimal
+            if inc is None:
+                for presolve in (True, False):  # an "infeasible" is confirmed without presolve
+                    run = self._sub_mip(expr, params, extract, None, None, deadline, presolve)
+                    if run is not None and run.values is not None and eng.last is not None:
+                        inc, inc_x = value_of(eng.last), np.asarray(eng.last, dtype=float)
+                        break
+                    if run is None or run.status is not SolveStatus.INFEASIBLE:
+                        break
+                else:
+                    out.status = SolveStatus.INFEASIBLE
+                    return out
+            return self._finish(out, inc, inc_x, inc, extract, proven=inc is not None)
+        rel = eng.relax(expr, params.with_time(max(0.1, deadline - time.perf_counter())))
         if rel.status is SolveStatus.INFEASIBLE:
             out.status = SolveStatus.INFEASIBLE
             return out

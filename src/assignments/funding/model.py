@@ -704,7 +704,8 @@ def build_model(prob: Problem, *, explain: bool = False, levels: list[str] | Non
     _objective(b)
     if levels is not None:
         b.levels = {k: v for k, v in b.levels.items() if k in levels}
-    check_activity(b.m)
+    if not b.onehot:  # the one-hot model is for HiGHS only: CP-SAT's 32-bit limit does not
+        check_activity(b.m)  # apply (and its activity bound, a sum over levels, is loose)
     return FundingModel(
         prob=prob, model=b.m, level=b.level, funded=b.funded, g=b.g, x=b.x, X=b.X,
         levels=b.levels,
