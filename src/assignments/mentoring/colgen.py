@@ -34,6 +34,7 @@ from scipy.sparse import coo_matrix, csr_matrix, hstack, vstack
 from assignments.core.solver import HighsLinear, SolveParams, SolveStatus, run_cpsat
 from assignments.mentoring.model import build_model
 from assignments.mentoring.problem import PairingProblem
+from assignments.mentoring.reduce_split import pair_arrays
 
 __all__ = ["LevelOutcome", "solve_levels"]
 
@@ -71,10 +72,7 @@ class _Arrays:
         self.p = p
         self.n = len(p.candidates)
         self.ne, self.nm = len(p.mentees), len(p.mentors)
-        self.ei = np.fromiter((c.mentee for c in p.candidates), np.int64, self.n)
-        self.mi = np.fromiter((c.mentor for c in p.candidates), np.int64, self.n)
-        self.score = np.fromiter((c.score for c in p.candidates), np.int64, self.n)
-        self.load = np.fromiter((c.load for c in p.candidates), np.int64, self.n)
+        self.mi, self.ei, self.score, self.load = pair_arrays(p)
         mand = np.array([p.is_mandatory(e) for e in range(self.ne)], dtype=bool)
         self.mand = mand[self.ei] if self.n else np.zeros(0, bool)
         self.n_mand = int(mand.sum())

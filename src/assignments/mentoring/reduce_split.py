@@ -46,7 +46,7 @@ from scipy.sparse.csgraph import connected_components, maximum_bipartite_matchin
 from assignments.core.solver import SolveParams, SolveStatus
 from assignments.mentoring.problem import PairingProblem
 
-__all__ = ["SplitOutcome", "components", "solve_split"]
+__all__ = ["SplitOutcome", "components", "pair_arrays", "solve_split"]
 
 
 @dataclass
@@ -60,6 +60,12 @@ class SplitOutcome:
     stats: dict[str, Any]
 
 
+def pair_arrays(p: PairingProblem) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Mentor, mentee, score and load of every candidate pair, as four int64 arrays."""
+    table = np.array(p.candidates, dtype=np.int64).reshape(-1, 4)
+    return table[:, 0], table[:, 1], table[:, 2], table[:, 3]
+
+
 class _Data:
     """The problem as NumPy arrays, one entry per candidate pair."""
 
@@ -67,10 +73,7 @@ class _Data:
         self.p = p
         self.n = len(p.candidates)
         self.ne, self.nm = len(p.mentees), len(p.mentors)
-        self.ei = np.fromiter((c.mentee for c in p.candidates), np.int64, self.n)
-        self.mi = np.fromiter((c.mentor for c in p.candidates), np.int64, self.n)
-        self.score = np.fromiter((c.score for c in p.candidates), np.int64, self.n)
-        self.load = np.fromiter((c.load for c in p.candidates), np.int64, self.n)
+        self.mi, self.ei, self.score, self.load = pair_arrays(p)
         self.mand_e = np.array([p.is_mandatory(e) for e in range(self.ne)], dtype=bool)
         self.mand = self.mand_e[self.ei]
         self.cap = np.array([np.inf if c is None else c for c in p.capacity], dtype=float)
@@ -122,10 +125,9 @@ def components(p: PairingProblem, pairs: np.ndarray | None = None) -> tuple[int,
         ``labels`` has one entry per mentor (first) and per mentee (after the mentors).
     """
     nm, ne = len(p.mentors), len(p.mentees)
-    ks = np.arange(len(p.candidates)) if pairs is None else pairs
-    mi = np.fromiter((p.candidates[int(k)].mentor for k in ks), np.int64, len(ks))
-    ei = np.fromiter((p.candidates[int(k)].mentee for k in ks), np.int64, len(ks))
-    g = coo_matrix((np.ones(len(ks)), (mi, nm + ei)), shape=(nm + ne, nm + ne))
+    mi, ei, _score, _load = pair_arrays(p)
+    ks = np.arange(len(mi)) if pairs is None else pairs
+    g = coo_matrix((np.ones(len(ks)), (mi[ks], nm + ei[ks])), shape=(nm + ne, nm + ne))
     count, labels = connected_components(g, directed=False)
     return int(count), labels
 
@@ -447,40 +449,33 @@ def solve_split(
                 total += n_c
                 lower += n_c
                 continue
-            matched = _matching(d, cols)
-            if matched is not None:  # hours cannot bind: a maximum matching is exact
-                got = n_c - int(d.mand[matched].sum())
-                total += got
-                lower += got
-                pieces.append(matched)
-                if got == 0:
-                    must_pair[d.ei[mandc]] = True
-                else:
-                    rows.append((mandc, n_c - got))
-                continue
-            n_mip += 1
-            left = deadline - time.perf_counter()
-            # a pairing of them all proves 0 (a bound): the first one found, on the lightest
-            # few pairs per mentee when there are many; else the exact minimum
-            few = _lightest(d, cols, PER_MENTEE) if len(cols) > KERNEL_ABOVE else cols
-            few = np.union1d(few, cols[in_start[cols]])
-            r = _milp(d, few, d.cost[few], 0.25 * left, must_pair=d.mand_e, gap=1.0)
-            if r.x is not None and n_c - int(d.mand[r.x].sum()) == 0:
-                r.bound = -float(n_c)
-                r.status = "optimal"
+            piece = _matching(d, cols)
+            if piece is not None:  # hours cannot bind: a maximum matching is exact
+                lower += n_c - int(d.mand[piece].sum())
             else:
-                r = _milp(d, cols, -d.mand[cols].astype(float),
-                          0.5 * (deadline - time.perf_counter()))
-            if r.x is None and not len(start_arr):
-                _say(params, f"[split:mandatory] no pairing in time ({len(cols)} pairs)")
-                return None
-            lower += n_c + math.ceil(r.bound - 1e-6) if r.bound is not None else 0
-            if r.status != "optimal":
-                status = SolveStatus.FEASIBLE
-            piece = r.x
-            if piece is None or (len(start_arr) and int(d.mand[piece].sum())
-                                 < n_c - int(unpaired0[c])):  # the start is better
-                piece = cols[in_start[cols]]
+                n_mip += 1
+                left = deadline - time.perf_counter()
+                # a pairing of them all proves 0 (a bound): the first one found, on the
+                # lightest few pairs per mentee when there are many; else the exact minimum
+                few = _lightest(d, cols, PER_MENTEE) if len(cols) > KERNEL_ABOVE else cols
+                few = np.union1d(few, cols[in_start[cols]])
+                r = _milp(d, few, d.cost[few], 0.25 * left, must_pair=d.mand_e, gap=1.0)
+                if r.x is not None and n_c - int(d.mand[r.x].sum()) == 0:
+                    r.bound = -float(n_c)
+                    r.status = "optimal"
+                else:
+                    r = _milp(d, cols, -d.mand[cols].astype(float),
+                              0.5 * (deadline - time.perf_counter()))
+                if r.x is None and not len(start_arr):
+                    _say(params, f"[split:mandatory] no pairing in time ({len(cols)} pairs)")
+                    return None
+                lower += n_c + math.ceil(r.bound - 1e-6) if r.bound is not None else 0
+                if r.status != "optimal":
+                    status = SolveStatus.FEASIBLE
+                piece = r.x
+                if piece is None or (len(start_arr) and int(d.mand[piece].sum())
+                                     < n_c - int(unpaired0[c])):  # the start is better
+                    piece = cols[in_start[cols]]
             got = n_c - int(d.mand[piece].sum())
             total += got
             pieces.append(piece)
