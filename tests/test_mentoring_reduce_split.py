@@ -199,3 +199,36 @@ def test_hours_that_cannot_bind(seed: int, monkeypatch: pytest.MonkeyPatch) -> N
     assert solve_checked(p) == solve_mip(p, time_limit=30).levels
     if any(p.mandatory[c.mentee] for c in p.candidates):
         assert used and all(used)  # 2 × the heaviest pair (9) fits 18: never binding
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_without_kernel_pairing(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """When no kernel MIP finds a pairing in time, each component keeps the first level's pairs
+    filled from the LP's and the start's: a valid pairing, the first level still optimal, the
+    quality bound still valid."""
+    from assignments.mentoring.greedy import greedy
+
+    real = reduce_split._milp
+
+    def no_kernel(*args: object, **kw: object) -> object:
+        if kw.get("gap") == reduce_split.KERNEL_GAP:
+            return reduce_split._Mip("unknown", None, None, None)
+        return real(*args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(reduce_split, "_milp", no_kernel)
+    monkeypatch.setattr(reduce_split, "KERNEL_COMPONENT", 0)
+    monkeypatch.setattr(reduce_split, "FULL_MIP_MAX", -1)
+    p = blocks(seed + 500)
+    p.forced = set()
+    p.quality_tolerance = 0.0
+    start = greedy(p)
+    out = solve_split(p, PARAMS, set(start.chosen), time.perf_counter() + 20)
+    assert out is not None
+    pairing = Pairing([k for k, v in enumerate(out.x) if v])
+    assert check_pairing(p, pairing) == []
+    mip = solve_mip(p, time_limit=30).levels
+    levels = pairing_levels(p, pairing)
+    assert levels.get("mandatory") == mip.get("mandatory")
+    assert out.values["quality"] == -levels["quality"]
+    assert out.bounds.get("quality", -1e18) <= -mip["quality"]
+    assert out.stats["quality"]["without_pairing"] == out.stats["quality"]["components"]

@@ -145,6 +145,7 @@ class _Mip:
     x: np.ndarray | None  # chosen candidate indices
     value: float | None
     bound: float | None  # lower bound of the (minimised) objective
+    guide: np.ndarray | None = None  # pairs at 1 in the LP, for a pairing when x is None
 
 
 def _rows(
@@ -282,7 +283,9 @@ def _component_quality(
     best = _milp(d, kernel, d.cost[kernel], left, must_pair=must_pair, extra=sub_extra,
                  gap=KERNEL_GAP)
     if best.x is None:
-        return _Mip("unknown", None, None, float(math.ceil(lp_value - 1e-6)))
+        ones = cols[x > 1 - 1e-6]
+        return _Mip("unknown", None, None, float(math.ceil(lp_value - 1e-6)),
+                    guide=ones[np.argsort(d.cost[ones], kind="stable")])
     best.bound = float(math.ceil(lp_value - 1e-6))
     best.status = "optimal" if best.bound >= (best.value or 0) else "feasible"
     return best
@@ -588,12 +591,16 @@ def solve_split(
         else:
             q_proven = False
             q_bound += math.ceil(r.bound - 1e-6) if r.bound is not None else -math.inf
-    for c in unsolved:  # no solution in time: the first level's pairs, filled from the start
-        cols = order[cuts[c]: cuts[c + 1]]
-        piece = _fill(d, np.intersect1d(base, cols), np.intersect1d(start_arr, cols))
+    for c in unsolved:  # no solution in time: the first level's pairs, then the LP's and the
+        cols = order[cuts[c]: cuts[c + 1]]  # start's where they fit
+        guide = results[c].guide
+        more = np.intersect1d(start_arr, cols)
+        piece = _fill(d, np.intersect1d(base, cols),
+                      more if guide is None else np.concatenate([guide, more]))
         solved[c] = piece
         q_value += int(d.cost[piece].sum())
-        q_bound = -math.inf
+        bound_c = results[c].bound
+        q_bound += -math.inf if bound_c is None else math.ceil(bound_c - 1e-6)
     chosen_parts = [solved[c] for c in todo]
     chosen = np.concatenate(chosen_parts) if chosen_parts else np.zeros(0, np.int64)
     lv = d.levels(chosen)
