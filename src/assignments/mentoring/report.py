@@ -25,6 +25,7 @@ from assignments.mentoring.solution import (
     observation_slots,
     pair_load,
     pair_score,
+    score_lookups,
 )
 
 __all__ = [
@@ -114,9 +115,10 @@ def mentoring_tables(
     terms = _TERMS[lang]
     pol = data.policy
     rows = []
+    lookups = score_lookups(data)
     for pr in sorted(sol.pairs, key=lambda x: (data.teacher[x.mentor].school, x.mentor, x.mentee)):
         m, e = data.teacher[pr.mentor], data.teacher[pr.mentee]
-        score = pair_score(data, m, e)
+        score = pair_score(data, m, e, lookups=lookups)
         a, b = observation_slots(data, m, e)
         cross = m.school != e.school
         travel = data.travel_minutes(m.school, e.school) if cross else 0
@@ -250,10 +252,11 @@ def result_json(data: MentoringData, result: Result[MentorSolution]) -> dict[str
     sol = result.solution
     if sol is not None:
         pairs = []
+        lookups = score_lookups(data)
         for pr in sorted(sol.pairs, key=lambda x: (x.mentor, x.mentee)):
             m, e = data.teacher[pr.mentor], data.teacher[pr.mentee]
             a, b = observation_slots(data, m, e)
-            score = pair_score(data, m, e)
+            score = pair_score(data, m, e, lookups=lookups)
             pairs.append({
                 "mentor": m.id, "mentee": e.id, "forced": pr.forced,
                 "score": sum(score.values()), "score_terms": score,

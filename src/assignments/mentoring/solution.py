@@ -32,6 +32,7 @@ __all__ = [
     "pair_score",
     "pair_violations",
     "pairing_levels",
+    "score_lookups",
 ]
 
 
@@ -187,22 +188,41 @@ def _rank_points(data: MentoringData) -> dict[tuple[str, str], int]:
     return {(w.teacher, w.target): max(0, 4 - w.rank) for w in data.preferences}
 
 
-def pair_score(data: MentoringData, mentor: Teacher, mentee: Teacher) -> dict[str, int]:
-    """The quality points of a pair, term by term (DOMAIN §M objective, weights in 方案)."""
+def _good_past(data: MentoringData) -> set[tuple[str, str]]:
+    """Last year's (mentor, mentee) pairs not rated 差."""
+    return {(q.mentor, q.mentee) for q in data.past if q.rating is not Rating.POOR}
+
+
+ScoreLookups = tuple[dict[tuple[str, str], int], set[tuple[str, str]]]
+
+
+def score_lookups(data: MentoringData) -> ScoreLookups:
+    """The tables :func:`pair_score` reads (wish points, last year's good pairs), built once
+    by callers that score many pairs."""
+    return _rank_points(data), _good_past(data)
+
+
+def pair_score(
+    data: MentoringData,
+    mentor: Teacher,
+    mentee: Teacher,
+    *,
+    lookups: ScoreLookups | None = None,
+) -> dict[str, int]:
+    """The quality points of a pair, term by term (DOMAIN §M objective, weights in 方案).
+
+    ``lookups`` (:func:`score_lookups`) lets a caller scoring many pairs build its tables once."""
     p = data.policy
     w = p.weight
     same = bool(set(mentor.subjects) & set(mentee.subjects))
     gap = mentor.years - mentee.years
     school = data.school[mentee.school]
-    good_past = any(
-        q.mentor == mentor.id and q.mentee == mentee.id and q.rating is not Rating.POOR
-        for q in data.past
-    )
+    points, good = lookups if lookups is not None else score_lookups(data)
+    good_past = (mentor.id, mentee.id) in good
     room = 0
     if data.lessons is not None:
         a, b = observation_slots(data, mentor, mentee)
         room = min(len(a), len(b), 10)
-    points = _rank_points(data)
     wishes = points.get((mentee.id, mentor.id), 0) + points.get((mentor.id, mentee.id), 0)
     return {
         "pair": w("pair"),
@@ -359,9 +379,11 @@ def objective_levels(data: MentoringData, sol: MentorSolution) -> dict[str, int]
     w = data.policy.weight
     paired = {p.mentee for p in sol.pairs}
     mandatory = sum(1 for t in data.teachers if data.is_mandatory(t) and t.id not in paired)
+    lookups = score_lookups(data)
     quality = 0
     for p in sol.pairs:
-        quality += sum(pair_score(data, data.teacher[p.mentor], data.teacher[p.mentee]).values())
+        quality += sum(pair_score(data, data.teacher[p.mentor], data.teacher[p.mentee],
+                                  lookups=lookups).values())
     heads = Counter(p.mentor for p in sol.pairs)
     fairness = w("balance") * sum(n * (n - 1) // 2 for n in heads.values())
     given: Counter[str] = Counter()
@@ -369,9 +391,13 @@ def objective_levels(data: MentoringData, sol: MentorSolution) -> dict[str, int]
         school = data.teacher[p.mentor].school
         if school != data.teacher[p.mentee].school:
             given[school] += 1
+    capacity: Counter[str] = Counter()
+    if given:
+        for t in data.teachers:
+            if t.school in given and data.is_mentor(t):
+                capacity[t.school] += data.capacity(t)
     for school, n in given.items():
-        cap = sum(data.capacity(t) for t in data.teachers
-                  if t.school == school and data.is_mentor(t))
+        cap = capacity[school]
         limit = math.floor(data.policy.drain_share / 100 * cap)
         fairness += w("drain") * max(0, n - limit)
     return {"mandatory": mandatory, "quality": quality, "fairness": fairness}
