@@ -34,7 +34,7 @@ Marginal = Annotated[
     bool, typer.Option("--marginal/--no-marginal",
                        help="Re-solve with 100,000 yuan more per source (marginal value).")]
 Engine = Annotated[str, typer.Option(
-    "--engine", help="auto (CP-SAT up to 500 projects, HiGHS above), cpsat or highs.")]
+    "--engine", help="auto (HiGHS, the reduced-cost ladder), cpsat or highs.")]
 
 
 @app.command("solve")
