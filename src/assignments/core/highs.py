@@ -327,9 +327,14 @@ class HighsLinear:
         as a MIP, starting from ``hint`` (see :meth:`set_start`) or else from the previous
         solution (:attr:`last`) when there is one.
 
-        With ``cutoff``, only solutions of objective at most ``cutoff`` are sought (nodes whose
-        bound exceeds it are pruned, a start above it is not used): ``INFEASIBLE`` then means
-        that no solution reaches ``cutoff``.
+        With ``cutoff``, only solutions of objective at most ``cutoff`` are sought (HiGHS'
+        ``objective_bound``: nodes whose bound exceeds it are pruned, a start above it is not
+        used). A finished search then proves one of two things: a solution at most ``cutoff``
+        (status ``OPTIMAL``) is optimal, and *any other* finished outcome — ``INFEASIBLE``, or
+        ``OPTIMAL`` with a solution above ``cutoff`` (HiGHS reports that too, measured) — means
+        that no solution reaches ``cutoff``; the reported ``bound`` is then not a proof and the
+        caller must read the outcome against ``cutoff`` (as :mod:`assignments.funding.ladder`
+        does; ``tests/test_funding_ladder.py`` pins this reading on random programs).
 
         ``options``: further HiGHS options by name (bool, int, float or string values), e.g.
         ``{"mip_heuristic_run_feasibility_jump": False}``; none by default.
