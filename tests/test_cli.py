@@ -74,7 +74,7 @@ def test_solve_english(tmp_path: Path) -> None:
         "--deterministic",
     )
     assert p.returncode == 0, p.stderr
-    sheets = pd.read_excel(out / "roster.xlsx", sheet_name=None)
+    sheets = pd.read_excel(out / "roster.xlsx", sheet_name=None, engine="openpyxl")
     assert list(sheets) == ["roster", "departments", "money", "money_summary",
                             "money_by_quarter", "notes"]
     roster = sheets["roster"]

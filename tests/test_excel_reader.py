@@ -76,3 +76,28 @@ def test_not_a_workbook_is_located(tmp_path: Path) -> None:
     with pytest.raises(InputError) as e:
         _raw_excel(bad)
     assert "坏.xlsx" in str(e.value) and "not a readable Excel" in str(e.value)
+
+
+def test_xml_entity_bomb_is_refused(tmp_path: Path) -> None:
+    """A "billion laughs" worksheet: refused at once with a located message, nothing expanded."""
+    import zipfile
+
+    base = tmp_path / "base.xlsx"
+    wb = Workbook()
+    wb.active["A1"] = "hello"
+    wb.save(base)
+    tens = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10))
+    entities = f'<!DOCTYPE worksheet [<!ENTITY l0 "lol">{tens}]>'
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(base) as zin, zipfile.ZipFile(bomb, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                text = data.decode()
+                at = text.index("?>") + 2 if "?>" in text else 0
+                text = text[:at] + entities + text[at:]
+                data = text.replace("<t>hello</t>", "<t>&l9;</t>").encode()
+            zout.writestr(item, data)
+    with pytest.raises(InputError) as e:
+        _raw_excel(bomb)
+    assert "bomb.xlsx" in str(e.value) and "not a readable Excel" in str(e.value)

@@ -50,7 +50,7 @@ def test_doc_example_runs(tmp_path: Path) -> None:
     assert result["money_unit"]["yuan_per_unit"] == 10
     levels = {p["project"]: p["level"] for p in result["projects"]}
     assert levels == {"P1": 100, "P2": 100, "P3": 100, "P4": 0, "P5": 75, "P6": 100}
-    sheets = pd.read_excel(out / "funding.xlsx", sheet_name=None)
+    sheets = pd.read_excel(out / "funding.xlsx", sheet_name=None, engine="openpyxl")
     assert list(sheets) == ["分配明细", "项目×来源", "项目", "资金来源", "村覆盖", "覆盖目标",
                             "支出进度", "规则", "边际价值", "说明"]
     assert (out / "milestones.png").exists() and (out / "csv" / "项目.csv").exists()
@@ -102,7 +102,7 @@ def test_english_solve_options(tmp_path: Path) -> None:
     p = run("solve", str(TINY_XLSX), "--out", str(out), "--lang", "en", "--seed", "7",
             "--workers", "1", "--deterministic", "--no-marginal", "--time-limit", "20")
     assert p.returncode == 0, p.stderr
-    sheets = pd.read_excel(out / "funding.xlsx", sheet_name=None)
+    sheets = pd.read_excel(out / "funding.xlsx", sheet_name=None, engine="openpyxl")
     assert "allocation" in sheets and "marginal_value" not in sheets
     result = json.loads((out / "result.json").read_text(encoding="utf-8"))
     assert result["seed"] == 7 and result["workers"] == 1 and result["deterministic"]
@@ -114,7 +114,7 @@ def test_subsidies_command(tmp_path: Path) -> None:
     p = run("subsidies", str(TINY_XLSX), "--out", str(out), "--rule", "pro_rata")
     assert p.returncode == 0, p.stderr
     assert "实发: 20,000 元" in p.stdout
-    table = pd.read_excel(out / "subsidies.xlsx", sheet_name="到户奖补")
+    table = pd.read_excel(out / "subsidies.xlsx", sheet_name="到户奖补", engine="openpyxl")
     assert len(table) == 6 and table["实发(元)"].sum() == 20_000
     p = run("subsidies", str(TINY_XLSX), "--out", str(out), "--rule", "lottery")
     assert p.returncode == 2 and "unknown rationing rule" in p.stderr
@@ -131,7 +131,7 @@ def test_scenarios_command(tmp_path: Path) -> None:
             "--time-limit", "10")
     assert p.returncode == 0, p.stderr
     assert "无以工代赈" in p.stdout
-    sheets = pd.read_excel(out / "scenarios.xlsx", sheet_name=None)
+    sheets = pd.read_excel(out / "scenarios.xlsx", sheet_name=None, engine="openpyxl")
     assert list(sheets["情景对比"].columns) == ["指标", "基准", "少一成", "无以工代赈"]
     assert len(sheets["预算前沿"]) == 3
     for png in ("scenarios_by_category.png", "scenarios_by_source.png", "frontier.png"):

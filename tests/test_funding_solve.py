@@ -177,7 +177,7 @@ def test_outputs_reconcile_like_a_ledger(tiny, tmp_path: Path) -> None:
     data, r = tiny
     written = write_outputs(data, r, tmp_path / "out")
     assert (tmp_path / "out" / "funding.xlsx") in written
-    sheets = pd.read_excel(tmp_path / "out" / "funding.xlsx", sheet_name=None)
+    sheets = pd.read_excel(tmp_path / "out" / "funding.xlsx", sheet_name=None, engine="openpyxl")
     alloc = sheets["分配明细"]["金额(元)"].sum()
     projects = sheets["项目"]["安排资金(元)"].sum()
     src = sheets["资金来源"]

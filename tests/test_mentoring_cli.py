@@ -75,7 +75,7 @@ def test_forced_pair_infeasible_explained(tmp_path: Path) -> None:
     assert p.returncode == 1 and "[M3 subject]" in p.stderr and "row 2" in p.stderr
     p = run("mentoring", "solve", str(path), "--out", str(tmp_path / "o"))
     assert p.returncode == 1 and "forced pair 李强 (T02) – 陈晨 (T05)" in p.stdout
-    notes = pd.read_excel(tmp_path / "o" / "pairs.xlsx", sheet_name="说明")
+    notes = pd.read_excel(tmp_path / "o" / "pairs.xlsx", sheet_name="说明", engine="openpyxl")
     assert notes["内容"].str.contains("M3 subject").any()
 
 
@@ -85,7 +85,7 @@ def test_english_and_options(tmp_path: Path) -> None:
     p = run("mentoring", "solve", str(TINY_XLSX), "--out", str(out), "--lang", "en", "--seed",
             "3", "--workers", "1", "--deterministic", "--time-limit", "10")
     assert p.returncode == 0, p.stderr
-    assert list(pd.read_excel(out / "pairs.xlsx", sheet_name=None)) == [
+    assert list(pd.read_excel(out / "pairs.xlsx", sheet_name=None, engine="openpyxl")) == [
         "pairs", "mentor_loads", "unpaired", "schools", "notes"]
     result = json.loads((out / "result.json").read_text(encoding="utf-8"))
     assert result["seed"] == 3 and result["workers"] == 1 and result["deterministic"] is True
@@ -131,7 +131,7 @@ def test_schools_and_placement(tmp_path: Path) -> None:
     """schools (one to one, 1+1+1) and placement on the demo workbook."""
     p = run("mentoring", "schools", str(SCHOOLS_XLSX), "--out", str(tmp_path / "p"))
     assert p.returncode == 0, p.stderr
-    pairs = pd.read_excel(tmp_path / "p" / "school_pairs.xlsx")
+    pairs = pd.read_excel(tmp_path / "p" / "school_pairs.xlsx", engine="openpyxl")
     assert set(zip(pairs["帮扶学校 (helper)"], pairs["受援学校 (helped)"], strict=True)) == {
         ("城关一小", "青山村小"), ("实验小学", "石桥小学"), ("城关中学", "白沙中学"),
         ("育才中学", "河口中学")}

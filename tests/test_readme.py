@@ -44,7 +44,7 @@ def test_readme_example_roster(tmp_path: Path) -> None:
     assert result["status"] == "optimal"
     assert result["levels"] == {"promotion": 0, "departures": 8, "fairness": 12}
     assert result["estimated_years"] == [2027, 2028]
-    roster = pd.read_excel(out / "roster.xlsx", sheet_name="排班")
+    roster = pd.read_excel(out / "roster.xlsx", sheet_name="排班", engine="openpyxl")
     by_q = roster.groupby("季度")["姓名"].apply(set).to_dict()
     assert by_q == {
         "2027Q1": {"张伟", "王芳", "孙强"},

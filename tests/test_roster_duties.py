@@ -128,7 +128,7 @@ def test_sheets_per_center_and_quarter(tiny_plan, tmp_path: Path) -> None:
     two centers with long names still get distinct sheet names of at most 31 characters."""
     data, sol, plan = tiny_plan
     write_duties(data, plan, tmp_path / "o")
-    book = pd.read_excel(tmp_path / "o" / "duties.xlsx", sheet_name=None)
+    book = pd.read_excel(tmp_path / "o" / "duties.xlsx", sheet_name=None, engine="openpyxl")
     assert list(book) == ["概览", "石桥镇卫生院 2027Q1", "石桥镇卫生院 2027Q2",
                           "石桥镇卫生院 2027Q3", "石桥镇卫生院 2027Q4"]
     q = book["石桥镇卫生院 2027Q1"]

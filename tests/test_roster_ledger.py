@@ -176,8 +176,8 @@ def test_ledger_workbook(tiny_pipeline, tmp_path: Path) -> None:
     ledger = build_ledger(data, sol.assignments, assessment=assessment, events=events)
     write_ledger(ledger, tmp_path / "zh")
     write_ledger(ledger, tmp_path / "en", lang="en")
-    zh = pd.read_excel(tmp_path / "zh" / "ledger.xlsx", sheet_name=None)
-    en = pd.read_excel(tmp_path / "en" / "ledger.xlsx", sheet_name=None)
+    zh = pd.read_excel(tmp_path / "zh" / "ledger.xlsx", sheet_name=None, engine="openpyxl")
+    en = pd.read_excel(tmp_path / "en" / "ledger.xlsx", sheet_name=None, engine="openpyxl")
     assert list(zh) == ["明细", "按人员", "按科室", "按季度", "按年度", "核对"]
     assert list(en) == ["entries", "by person", "by department", "by quarter", "by year",
                         "reconciliation"]

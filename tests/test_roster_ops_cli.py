@@ -53,18 +53,20 @@ def test_assess_step(pipeline: Path) -> None:
     """assess prints each rotation's items and writes the re-dispatch event for 张伟."""
     text = (pipeline / "assess.log").read_text(encoding="utf-8")
     assert "张伟: 授课✗ 查房✗ 考勤✗" in text and "重新下乡" in text
-    ev = pd.read_excel(pipeline / "tiny_assess" / "redispatch_events.xlsx", sheet_name="事件")
+    ev = pd.read_excel(pipeline / "tiny_assess" / "redispatch_events.xlsx", sheet_name="事件",
+        engine="openpyxl")
     assert list(ev["工号 (staff)"]) == ["S01"]
 
 
 def test_replan_step(pipeline: Path) -> None:
     """replan keeps 2027Q1–Q2, makes exactly the two changes, each with its event."""
-    book = pd.read_excel(pipeline / "tiny_replan" / "roster.xlsx", sheet_name=None)
+    book = pd.read_excel(pipeline / "tiny_replan" / "roster.xlsx", sheet_name=None,
+        engine="openpyxl")
     assert list(book)[:3] == ["排班", "变更", "事件"]
     changes = book["变更"]
     assert sorted(zip(changes["姓名"], changes["变更"], changes["原因事件"], strict=True)) == [
         ("刘洋", "取消", "E2"), ("张伟", "新增", "KH-S01-2027Q1")]
-    before = pd.read_excel(pipeline / "tiny" / "roster.xlsx", sheet_name="排班")
+    before = pd.read_excel(pipeline / "tiny" / "roster.xlsx", sheet_name="排班", engine="openpyxl")
     frozen = {"2027Q1", "2027Q2"}
     keep = lambda df: sorted(map(tuple, df[df["季度"].isin(frozen)][["季度", "工号"]].values))  # noqa: E731
     assert keep(book["排班"]) == keep(before)
@@ -76,7 +78,8 @@ def test_duties_and_ledger_steps(pipeline: Path) -> None:
     """duties writes one calendar per person: 11 (张伟's two rotations share his file);
     ledger writes reconciled views."""
     assert len(list((pipeline / "tiny_duties" / "ics").glob("*.ics"))) == 11
-    ledger = pd.read_excel(pipeline / "tiny_ledger" / "ledger.xlsx", sheet_name=None)
+    ledger = pd.read_excel(pipeline / "tiny_ledger" / "ledger.xlsx", sheet_name=None,
+        engine="openpyxl")
     assert (ledger["核对"]["一致"] == "是").all()
     assert "各视图核对一致" in (pipeline / "ledger.log").read_text(encoding="utf-8")
 
@@ -87,8 +90,8 @@ def test_no_events_gives_back_the_published_roster(pipeline: Path, tmp_path: Pat
             "--out", str(tmp_path / "same"), "--as-of", "2027-02-01", "--quiet")
     assert p.returncode == 0, p.stderr
     assert "变更: 0" in p.stdout
-    a = pd.read_excel(pipeline / "tiny" / "roster.xlsx", sheet_name="排班")
-    b = pd.read_excel(tmp_path / "same" / "roster.xlsx", sheet_name="排班")
+    a = pd.read_excel(pipeline / "tiny" / "roster.xlsx", sheet_name="排班", engine="openpyxl")
+    b = pd.read_excel(tmp_path / "same" / "roster.xlsx", sheet_name="排班", engine="openpyxl")
     cols = ["季度", "卫生院", "工号"]
     assert sorted(map(tuple, a[cols].values)) == sorted(map(tuple, b[cols].values))
 
