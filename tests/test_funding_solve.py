@@ -227,3 +227,18 @@ def test_units_keep_activities_small() -> None:
     assert prob.unit == 1000 and prob.total_budget <= 1_000_000
     fm = build_model(prob)
     check_activity(fm.model, limit=2**30)  # raises if any constraint reaches 2^30
+
+
+def test_auto_engine_highs_reproducible_and_cpsat_on_request() -> None:
+    """``auto`` solves with HiGHS (the ladder): the same input gives the same plan when it
+    finishes within the limit; CP-SAT parameters given to ``auto`` mean CP-SAT."""
+    county = read_funding(COUNTY_XLSX)
+    a = solve(county, time_limit=60, deterministic=True)
+    b = solve(county, time_limit=60, deterministic=True)
+    assert a.stats["engine"] == "highs" and a.status is SolveStatus.OPTIMAL
+    assert a.solution is not None and b.solution is not None
+    assert a.solution.level == b.solution.level and a.solution.alloc == b.solution.alloc
+    tiny = read_funding(TINY_XLSX)
+    c = solve(tiny, time_limit=30, linearization_level=2)
+    assert c.stats["engine"] == "cpsat" and c.status is SolveStatus.OPTIMAL
+    assert c.objectives == solve(tiny, time_limit=30).objectives

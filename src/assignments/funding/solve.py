@@ -219,7 +219,8 @@ def solve(
     engine
         ``"cpsat"``, ``"highs"`` (the same linear model solved by HiGHS through MathOpt) or
         ``"auto"``: HiGHS with the reduced-cost ladder (CP-SAT only up to
-        :data:`AUTO_HIGHS_PROJECTS` projects, now none; measured, see docs/funding.md).
+        :data:`AUTO_HIGHS_PROJECTS` projects, now none, or when a preset or CP-SAT parameters
+        are given; measured, see docs/funding.md).
     initial_solution
         An allocation to start from (a hint; e.g. the base case of a scenario).
     explain
@@ -255,8 +256,8 @@ def solve(
     prob = problem(data)
     warnings = [*data.warnings, *prob.warnings]
     order = level_order(data)
-    if engine == "auto":
-        engine = "highs" if prob.n > AUTO_HIGHS_PROJECTS else "cpsat"
+    if engine == "auto":  # CP-SAT parameters asked for: the caller means CP-SAT
+        engine = "highs" if prob.n > AUTO_HIGHS_PROJECTS and not extra else "cpsat"
     if strategy == "auto":  # measured: the ladder proves the province optimal (docs/funding.md)
         strategy = "ladder" if engine == "highs" else "plain"
     ladder_on = strategy == "ladder" and engine == "highs"
