@@ -334,12 +334,13 @@ def summary_lines(
              f"{sum(t.id in paired for t in mandatory)}/{len(mandatory)}; optional "
              f"{sum(t.id in paired for t in mentees) - sum(t.id in paired for t in mandatory)}/"
              f"{len(mentees) - len(mandatory)}"))
+        lookups = score_lookups(data)
         for pr in sorted(sol.pairs, key=lambda x: (x.mentor, x.mentee))[:max_rows]:
             m, e = data.teacher[pr.mentor], data.teacher[pr.mentee]
             cross = ("（跨校）" if zh else " (cross-school)") if m.school != e.school else ""
             lines.append(f"  {m.label} → {e.label}  {'、'.join(e.subjects)}  "
                          f"{data.school[e.school].label}{cross}  "
-                         f"{sum(pair_score(data, m, e).values())}")
+                         f"{sum(pair_score(data, m, e, lookups=lookups).values())}")
         if len(sol.pairs) > max_rows:
             lines.append(f"  … (+{len(sol.pairs) - max_rows})")
         for tid, reason in list(sol.unpaired.items())[:max_rows]:
