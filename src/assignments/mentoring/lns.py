@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 import random
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -52,8 +53,12 @@ SUB_LIMIT = 0.3
 """Seconds per sub-solve (deterministic time in deterministic mode)."""
 NEAR_DUAL = 0.34
 """Share of the neighbourhoods built around the jobs the Lagrangian relaxation wants elsewhere."""
-"""A freed job may move to its current agent or to one of the agents where forcing it costs
-the Lagrangian bound least (this many)."""
+SEARCH = True
+"""Run the compiled local search (:mod:`assignments.mentoring.gap_search`) beside the sub-solves."""
+SEARCH_ROUNDS = 100
+"""Deterministic mode: local-search rounds per sub-solve round."""
+SEARCH_CHUNK = 10
+"""Local-search rounds between two looks at the stop signal."""
 
 
 def _sub_solve(
@@ -127,6 +132,16 @@ def _neighbourhood(
     return rng.sample(range(n), size)
 
 
+def _search_epoch(search: Any, stop: threading.Event, rounds: int) -> None:
+    """Run the local search: ``rounds`` rounds (deterministic mode), or short chunks until
+    ``stop`` is set."""
+    if rounds > 0:
+        search.run(rounds)
+        return
+    while not stop.is_set():
+        search.run(SEARCH_CHUNK)
+
+
 def improve(
     problem: PairingProblem,
     x: list[int],
@@ -177,6 +192,7 @@ def improve(
     start = best
     kernel: np.ndarray | None = None
     wanted: np.ndarray | None = None
+    exact: np.ndarray | None = None
     if guide and (params.deterministic or deadline - time.perf_counter() > 1.0):
         start_u = lp_multipliers(cost, load, budget)
         until = time.perf_counter() + GUIDE_SHARE * (deadline - time.perf_counter())
@@ -203,9 +219,24 @@ def improve(
     rng = random.Random(params.seed)
     share = 0.25
     lanes = max(1, min(2, int(params.workers)))  # parallel sub-solves (CP-SAT frees the GIL)
+    search: Any = None
+    if SEARCH:
+        # the compiled local search runs in a thread beside the sub-solves (it frees the GIL)
+        from assignments.mentoring.gap_search import TabuSearch
+
+        allowed = np.isfinite(cost)
+        if exact is not None:
+            allowed = exact.copy()
+            allowed[assign, jobs_all] = True
+        search = TabuSearch(cost, load, budget, assign, allowed=allowed, seed=params.seed,
+                            method="wls", rates=(1.2, 0.9), depth=6)
+        lanes = max(1, lanes - 1)
+        stats["search_rounds"] = 0
+        stats["search_found"] = 0
     sub = [SolveParams(time_limit=SUB_LIMIT, seed=params.seed + k, workers=1,
                        deterministic=params.deterministic) for k in range(lanes)]
     pool = ThreadPoolExecutor(max_workers=lanes) if lanes > 1 else None
+    helper = ThreadPoolExecutor(max_workers=1)
     # deterministic mode: a fixed number of rounds instead of the wall clock (a generous
     # wall-clock safety net stays)
     rounds = max(1, int(0.8 * params.time_limit / SUB_LIMIT)) if params.deterministic else -1
@@ -223,10 +254,18 @@ def improve(
                 s.time_limit = limit
             args = [(assign, jobs, cost, load, used, budget.copy(), s, kernel)
                     for jobs, s in zip(picks, sub, strict=True)]
+            stop = threading.Event()
+            running = None
+            if search is not None:
+                running = helper.submit(_search_epoch, search, stop,
+                                        SEARCH_ROUNDS if params.deterministic else 0)
             if pool is None:
                 results = [_sub_solve(*a) for a in args]
             else:
                 results = list(pool.map(lambda a: _sub_solve(*a), args))
+            if running is not None:
+                stop.set()
+                running.result()
             # apply in lane order (deterministic): each result on top of the previous ones
             # when it still fits the capacities and does not make the assignment worse
             for got in results:
@@ -244,9 +283,20 @@ def improve(
                 value = int(cost[trial, jobs_all].sum())
                 if value <= best:
                     best, assign = value, trial
+            if search is not None:
+                # exchange the incumbents (after both sides stopped: deterministic)
+                found = search.best_cost
+                if found is not None and found < best:
+                    assign, best = search.best.copy(), int(found)
+                    stats["search_found"] += 1
+                elif found is None or best < found:
+                    search.offer(assign, best)
     finally:
         if pool is not None:
             pool.shutdown()
+        helper.shutdown()
+        if search is not None:
+            stats["search_rounds"] = search.iterations
     if best >= start:
         return None
     out = [0] * len(p.candidates)

@@ -149,6 +149,8 @@ def solve_pairing(
             return Result(SolveStatus.INFEASIBLE, runtime=time.perf_counter() - t0,
                           explanation=simple, stats=stats)
 
+    if p.assign_all and improve and engine in ("auto", "cpsat"):
+        _warm_search()
     start = initial_solution if initial_solution is not None else greedy(p)
     start_ok = not check_pairing(p, start)
     names = p.levels()
@@ -319,6 +321,24 @@ def solve_pairing(
         objectives={n: float(recomputed[n]) for n in names},
         stats=stats,
     )
+
+
+def _warm_search() -> None:
+    """Compile (or load from numba's cache) the GAP local search in a background thread while
+    CP-SAT works: the large-neighbourhood search uses it later."""
+    import threading
+
+    from assignments.mentoring.lns import SEARCH
+
+    if not SEARCH:
+        return
+
+    def work() -> None:
+        from assignments.mentoring.gap_search import warm_up
+
+        warm_up()
+
+    threading.Thread(target=work, daemon=True, name="gap-search-warm-up").start()
 
 
 def _prove_then_search(
