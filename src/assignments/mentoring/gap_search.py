@@ -35,9 +35,10 @@ from numba import njit
 __all__ = ["TabuSearch", "warm_up"]
 
 # state slots (int64 array)
-_IT, _BEST, _LAST, _CUR, _MOVES, _FEAS, _RESTARTS, _CHAINS = 0, 1, 2, 3, 4, 5, 6, 7
+_IT, _BEST, _LAST, _CUR, _MOVES, _FEAS, _RESTARTS, _CHAINS, _ASPIRED = 0, 1, 2, 3, 4, 5, 6, 7, 8
 # parameter slots (float64 array)
-_TMIN, _TSPAN, _UP, _DOWN, _AMIN, _STALL, _KICK, _AMAX, _JOBTABU = 0, 1, 2, 3, 4, 5, 6, 7, 8
+_TMIN, _TSPAN, _UP, _DOWN, _AMIN, _STALL, _KICK, _AMAX = 0, 1, 2, 3, 4, 5, 6, 7
+_JOBTABU, _RULE = 8, 9
 _NO = np.int64(2**62)
 
 
@@ -218,7 +219,8 @@ def _run(cost: np.ndarray, load: np.ndarray, budget: np.ndarray, allowed: np.nda
 def _chain(cost: np.ndarray, load: np.ndarray, budget: np.ndarray, allowed: np.ndarray,
            assign: np.ndarray, used: np.ndarray, alpha: np.ndarray, depth: int,
            lab: np.ndarray, mask: np.ndarray, pred: np.ndarray,
-           out: np.ndarray) -> float:  # pragma: no cover - compiled
+           out: np.ndarray, labc: np.ndarray, labx: np.ndarray, asp: np.ndarray, cur: int,
+           excess: int, best_cost: int) -> float:  # pragma: no cover - compiled
     """The best ejection chain on the penalised cost, or 0.0 when none improves.
 
     A chain moves job ``j1`` off its agent, ``j1`` into the agent of ``j2`` (which leaves
@@ -228,14 +230,23 @@ def _chain(cost: np.ndarray, load: np.ndarray, budget: np.ndarray, allowed: np.n
     goes out, and the chain's value is exact. Found by a label-correcting search over chain
     lengths (one label per length and last job; agents in a bit mask, so at most 63
     agents). ``out`` receives the chain's jobs then the closing agent (``-1`` ends it);
-    returns the change of the penalised cost (< 0)."""
+    returns the change of the penalised cost (< 0).
+
+    Aspiration: the cheapest chain met on the way that gives a feasible assignment cheaper
+    than ``best_cost`` (from ``cur`` and total ``excess``) is kept in ``asp`` (found, length,
+    last job, closing agent, its cost), whether or not it is the best on the penalised cost."""
     m, n = cost.shape
     best = -1e-9
     best_k, best_j, best_close = -1, -1, -1
+    asp[0] = 0
+    asp[4] = best_cost
     for j in range(n):
         p = assign[j]
         ex = _excess(used[p], budget[p])
-        lab[0, j] = alpha[p] * (_excess(used[p] - load[p, j], budget[p]) - ex) - cost[p, j]
+        dx = _excess(used[p] - load[p, j], budget[p]) - ex
+        lab[0, j] = alpha[p] * dx - cost[p, j]
+        labc[0, j] = -cost[p, j]
+        labx[0, j] = dx
         mask[0, j] = np.uint64(1) << np.uint64(p)
         pred[0, j] = -1
     for k in range(depth):
@@ -256,17 +267,20 @@ def _chain(cost: np.ndarray, load: np.ndarray, budget: np.ndarray, allowed: np.n
                     if k == 0:
                         continue
                     # cycle: j replaces j1 at its agent instead of the plain removal
-                    ex = _excess(used[s], budget[s])
-                    d = (cost[s, j] + alpha[s] * (_excess(used[s] - load[s, f] + load[s, j],
-                                                          budget[s]) - ex)
-                         - alpha[s] * (_excess(used[s] - load[s, f], budget[s]) - ex))
+                    dx = (_excess(used[s] - load[s, f] + load[s, j], budget[s])
+                          - _excess(used[s] - load[s, f], budget[s]))
+                    dc = cost[s, j]
                 elif (mask[k, j] >> np.uint64(r)) & np.uint64(1):
                     continue
                 else:
-                    d = cost[r, j] + alpha[r] * (_excess(used[r] + load[r, j], budget[r])
-                                                 - _excess(used[r], budget[r]))
+                    dx = _excess(used[r] + load[r, j], budget[r]) - _excess(used[r], budget[r])
+                    dc = cost[r, j]
+                d = dc + alpha[r] * dx
                 if v + d < best:
                     best, best_k, best_j, best_close = v + d, k, j, r
+                if excess + labx[k, j] + dx == 0 and cur + labc[k, j] + dc < asp[4]:
+                    asp[0], asp[1], asp[2], asp[3] = 1, k, j, r
+                    asp[4] = cur + labc[k, j] + dc
         if k + 1 >= depth:
             break
         for j in range(n):
@@ -280,22 +294,32 @@ def _chain(cost: np.ndarray, load: np.ndarray, budget: np.ndarray, allowed: np.n
                 q = assign[j2]
                 if (mk >> np.uint64(q)) & np.uint64(1) or not allowed[q, j]:
                     continue
-                ex = _excess(used[q], budget[q])
-                d = (cost[q, j] - cost[q, j2] + alpha[q] * (
-                    _excess(used[q] - load[q, j2] + load[q, j], budget[q]) - ex))
+                dx = (_excess(used[q] - load[q, j2] + load[q, j], budget[q])
+                      - _excess(used[q], budget[q]))
+                dc = cost[q, j] - cost[q, j2]
+                d = dc + alpha[q] * dx
                 if v + d < lab[k + 1, j2]:
                     lab[k + 1, j2] = v + d
+                    labc[k + 1, j2] = labc[k, j] + dc
+                    labx[k + 1, j2] = labx[k, j] + dx
                     mask[k + 1, j2] = mk | (np.uint64(1) << np.uint64(q))
                     pred[k + 1, j2] = j
     if best_k < 0:
         return 0.0
-    j = best_j
-    for kk in range(best_k, -1, -1):
+    _trace(pred, best_k, best_j, best_close, out)
+    return best
+
+
+@njit(cache=True, nogil=True)
+def _trace(pred: np.ndarray, k: int, j: int, close: int,
+           out: np.ndarray) -> None:  # pragma: no cover - compiled
+    """Write the chain of length ``k`` ending with job ``j`` into ``out``."""
+    n = out.shape[0] - 1
+    for kk in range(k, -1, -1):
         out[kk] = j
         j = pred[kk, j]
-    out[best_k + 1] = -1
-    out[n] = best_close
-    return best
+    out[k + 1] = -1
+    out[n] = close
 
 
 @njit(cache=True, nogil=True)
@@ -324,11 +348,36 @@ def _apply_chain(cost: np.ndarray, load: np.ndarray, assign: np.ndarray, used: n
 
 
 @njit(cache=True, nogil=True)
+def _remember(pool: np.ndarray, pool_cost: np.ndarray, assign: np.ndarray,
+              cur: int) -> None:  # pragma: no cover - compiled
+    """Keep a feasible assignment among the elite ones when it is new and better than the
+    worst of them."""
+    worst = 0
+    for r in range(pool_cost.shape[0]):
+        if pool_cost[r] > pool_cost[worst]:
+            worst = r
+        if pool_cost[r] == cur:
+            same = True
+            for j in range(assign.shape[0]):
+                if pool[r, j] != assign[j]:
+                    same = False
+                    break
+            if same:
+                return
+    if cur < pool_cost[worst]:
+        pool[worst, :] = assign
+        pool_cost[worst] = cur
+
+
+@njit(cache=True, nogil=True)
 def _wls(cost: np.ndarray, load: np.ndarray, budget: np.ndarray, allowed: np.ndarray,
          assign: np.ndarray, used: np.ndarray, alpha: np.ndarray, best: np.ndarray,
          state: np.ndarray, rng: np.ndarray, par: np.ndarray,
          iters: int, swaps: bool, depth: int, lab: np.ndarray, mask: np.ndarray,
-         pred: np.ndarray, out: np.ndarray) -> int:  # pragma: no cover - compiled
+         pred: np.ndarray, out: np.ndarray, pool: np.ndarray,
+         pool_cost: np.ndarray, labc: np.ndarray, labx: np.ndarray, asp: np.ndarray,
+         out2: np.ndarray, spare: np.ndarray,
+         keep_best: np.ndarray) -> int:  # pragma: no cover - compiled
     """``iters`` rounds of the weighting local search: a first-improvement descent on the
     penalised cost (shift, then swap moves), then a weight update."""
     m, n = cost.shape
@@ -366,6 +415,14 @@ def _wls(cost: np.ndarray, load: np.ndarray, budget: np.ndarray, allowed: np.nda
                     ex_i = _excess(used[i], budget[i])
                     new_ex_i = _excess(used[i] + load[i, j], budget[i])
                     d = base + cost[i, j] + alpha[i] * (new_ex_i - ex_i)
+                    if (excess + new_ex_p + new_ex_i - ex_p - ex_i == 0
+                            and cur + cost[i, j] - cost[p, j] < best_cost and d >= -eps):
+                        # aspiration: a feasible neighbour cheaper than the best
+                        best[:] = assign
+                        best[j] = i
+                        best_cost = cur + cost[i, j] - cost[p, j]
+                        state[_LAST] = state[_IT]
+                        state[_ASPIRED] += 1
                     if d < -eps:
                         excess += new_ex_p + new_ex_i - ex_p - ex_i
                         used[p] -= load[p, j]
@@ -396,6 +453,14 @@ def _wls(cost: np.ndarray, load: np.ndarray, budget: np.ndarray, allowed: np.nda
                     new_ex_q = _excess(used[q] - load[q, j2] + load[q, j1], budget[q])
                     dc = cost[q, j1] + cost[p, j2] - cost[p, j1] - cost[q, j2]
                     d = dc + alpha[p] * (new_ex_p - ex_p) + alpha[q] * (new_ex_q - ex_q)
+                    if (excess + new_ex_p + new_ex_q - ex_p - ex_q == 0
+                            and cur + dc < best_cost and d >= -eps):
+                        best[:] = assign
+                        best[j1] = q
+                        best[j2] = p
+                        best_cost = cur + dc
+                        state[_LAST] = state[_IT]
+                        state[_ASPIRED] += 1
                     if d < -eps:
                         excess += new_ex_p + new_ex_q - ex_p - ex_q
                         used[p] += load[p, j2] - load[p, j1]
@@ -414,8 +479,22 @@ def _wls(cost: np.ndarray, load: np.ndarray, budget: np.ndarray, allowed: np.nda
                     break
             if improved or depth <= 0:
                 continue
-            if _chain(cost, load, budget, allowed, assign, used, alpha, depth, lab, mask,
-                      pred, out) < 0:
+            gain = _chain(cost, load, budget, allowed, assign, used, alpha, depth, lab, mask,
+                          pred, out, labc, labx, asp, cur, excess, best_cost)
+            if asp[0]:
+                # a feasible chain cheaper than the best, met on the way: keep it
+                _trace(pred, asp[1], asp[2], asp[3], out2)
+                best[:] = assign
+                spare[:] = used
+                got = cur + _apply_chain(cost, load, best, spare, out2)
+                if got == asp[4]:
+                    best_cost = got
+                    state[_LAST] = state[_IT]
+                    state[_ASPIRED] += 1
+                else:
+                    best[:] = keep_best
+            keep_best[:] = best
+            if gain < 0:
                 cur += _apply_chain(cost, load, assign, used, out)
                 excess = 0
                 for i in range(m):
@@ -436,7 +515,7 @@ def _wls(cost: np.ndarray, load: np.ndarray, budget: np.ndarray, allowed: np.nda
             e = _excess(used[i], budget[i])
             pen += alpha[i] * e
             top = max(top, e)
-        if pen >= best_cost - eps or top == 0:
+        if top == 0 or (par[_RULE] == 0 and pen >= best_cost - eps):
             for i in range(m):
                 alpha[i] = max(amin, alpha[i] * down)
         else:
@@ -444,13 +523,35 @@ def _wls(cost: np.ndarray, load: np.ndarray, budget: np.ndarray, allowed: np.nda
                 e = _excess(used[i], budget[i])
                 if e > 0:
                     alpha[i] = min(amax, alpha[i] * (1.0 + (up - 1.0) * e / top))
+        if excess == 0:
+            _remember(pool, pool_cost, assign, cur)
         if state[_IT] - state[_LAST] > stall and best_cost < _NO:
+            # restart between the best and another elite assignment (path relinking), or
+            # from the best with a few random shifts
+            other = -1
+            filled = 0
+            for r in range(pool_cost.shape[0]):
+                if pool_cost[r] < _NO and pool_cost[r] > best_cost:
+                    filled += 1
+            if filled > 0:
+                pick = _randint(rng, filled)
+                for r in range(pool_cost.shape[0]):
+                    if pool_cost[r] < _NO and pool_cost[r] > best_cost:
+                        if pick == 0:
+                            other = r
+                            break
+                        pick -= 1
             assign[:] = best
-            for _ in range(kick):
-                j = _randint(rng, n)
-                i = _randint(rng, m)
-                if allowed[i, j]:
-                    assign[j] = i
+            if other >= 0:
+                for j in range(n):
+                    if pool[other, j] != best[j] and _rand(rng) < 0.5:
+                        assign[j] = pool[other, j]
+            else:
+                for _ in range(kick):
+                    j = _randint(rng, n)
+                    i = _randint(rng, m)
+                    if allowed[i, j]:
+                        assign[j] = i
             cur = _recount(cost, load, assign, used)
             excess = 0
             for i in range(m):
@@ -487,7 +588,7 @@ class TabuSearch:
                  swaps: bool = True, tenure: tuple[int, int] | None = None,
                  stall: int | None = None, kick: int | None = None,
                  rates: tuple[float, float] = (1.05, 0.98), job_tabu: bool = False,
-                 method: str = "tabu", depth: int = 4) -> None:
+                 method: str = "tabu", depth: int = 4, rule: int = 0, elite: int = 10) -> None:
         self.method = method
         m, n = cost.shape
         self.depth = min(depth, m, 63) if m <= 63 else 0
@@ -495,6 +596,12 @@ class TabuSearch:
         self.mask = np.zeros((max(1, self.depth), n), dtype=np.uint64)
         self.pred = np.zeros((max(1, self.depth), n), dtype=np.int64)
         self.out = np.zeros(n + 1, dtype=np.int64)
+        self.labc = np.zeros((max(1, self.depth), n), dtype=np.int64)
+        self.labx = np.zeros((max(1, self.depth), n), dtype=np.int64)
+        self.asp = np.zeros(5, dtype=np.int64)
+        self.out2 = np.zeros(n + 1, dtype=np.int64)
+        self.pool = np.zeros((elite, n), dtype=np.int64)
+        self.pool_cost = np.full(elite, _NO, dtype=np.int64)
         m, n = cost.shape
         finite = np.isfinite(cost)
         ok = finite if allowed is None else (allowed & finite)
@@ -515,7 +622,7 @@ class TabuSearch:
         cur = int(_recount(self.cost, self.load, self.assign, self.used))
         self.best = start.copy()
         feasible = bool((self.used <= self.budget).all())
-        self.state = np.array([0, cur if feasible else _NO, 0, cur, 0, 0, 0, 0], dtype=np.int64)
+        self.state = np.array([0, cur if feasible else _NO, 0, cur, 0, 0, 0, 0, 0], dtype=np.int64)
         self.tabu = np.zeros((m + 1, n), dtype=np.int64)
         mixed = (int(seed) * 0x9E3779B97F4A7C15 + 0x2545F4914F6CDD1D) % 2**64
         self.rng = np.array([mixed or 1], dtype=np.uint64)  # xorshift: never zero
@@ -527,7 +634,7 @@ class TabuSearch:
         self.par = np.array([tmin, tspan, rates[0], rates[1], per_unit * 1e-3,
                              stall if stall is not None else 20 * n,
                              kick if kick is not None else max(2, n // 20),
-                             per_unit * 1e4, float(job_tabu)], dtype=np.float64)
+                             per_unit * 1e4, float(job_tabu), rule], dtype=np.float64)
         self.swaps = swaps
         self.iterations = 0
 
@@ -539,7 +646,9 @@ class TabuSearch:
                                         self.assign, self.used, self.alpha, self.best,
                                         self.state, self.rng, self.par, int(iterations),
                                         self.swaps, self.depth, self.lab, self.mask,
-                                        self.pred, self.out))
+                                        self.pred, self.out, self.pool, self.pool_cost,
+                                        self.labc, self.labx, self.asp, self.out2,
+                                        np.zeros_like(self.used), self.best.copy()))
             return int(self.state[_BEST])
         self.iterations += int(_run(self.cost, self.load, self.budget, self.allowed,
                                     self.assign, self.used, self.alpha, self.tabu, self.best,
@@ -553,9 +662,10 @@ class TabuSearch:
         c = int(self.state[_BEST])
         return None if c >= _NO else c
 
-    def offer(self, assign: np.ndarray, value: int) -> bool:
-        """Adopt a feasible assignment found elsewhere when it is cheaper than the best: the
-        search continues from it. Returns whether it was adopted."""
+    def offer(self, assign: np.ndarray, value: int, *, move: bool = True) -> bool:
+        """Adopt a feasible assignment found elsewhere when it is cheaper than the best (as the
+        best; with ``move``, the search also continues from it). Returns whether it was
+        adopted."""
         if value >= int(self.state[_BEST]):
             return False
         a = np.asarray(assign, dtype=np.int64)
@@ -565,15 +675,26 @@ class TabuSearch:
                 raise ValueError("the offered assignment uses a forbidden pair")
             self.allowed[a, jobs] = True
             self.cost[a, jobs] = self.finite_cost[a, jobs]
-        self.assign[:] = a
-        cur = int(_recount(self.cost, self.load, self.assign, self.used))
-        if cur != value or (self.used > self.budget).any():
+        used = np.zeros_like(self.used)
+        if int(_recount(self.cost, self.load, a, used)) != value or (used > self.budget).any():
             raise ValueError("the offered assignment is not feasible or its cost is wrong")
         self.best[:] = a
-        self.state[_BEST] = cur
-        self.state[_CUR] = cur
+        self.state[_BEST] = value
         self.state[_LAST] = self.state[_IT]
+        if move:
+            self.assign[:] = a
+            self.used[:] = used
+            self.state[_CUR] = value
         return True
+
+    def restrict(self, keep: np.ndarray) -> None:
+        """Use only the pairs of ``keep`` from now on (e.g. those the Lagrangian reduced-cost
+        fixing leaves), and those the current and the best assignments use."""
+        jobs = np.arange(self.assign.shape[0])
+        mask = self.allowed & keep
+        mask[self.assign, jobs] = True
+        mask[self.best, jobs] = True
+        self.allowed[:] = mask
 
     def check(self) -> None:
         """Raise when the running bookkeeping (loads, current cost) differs from a

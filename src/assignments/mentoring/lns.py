@@ -53,8 +53,21 @@ SUB_LIMIT = 0.3
 """Seconds per sub-solve (deterministic time in deterministic mode)."""
 NEAR_DUAL = 0.34
 """Share of the neighbourhoods built around the jobs the Lagrangian relaxation wants elsewhere."""
-SEARCH = True
-"""Run the compiled local search (:mod:`assignments.mentoring.gap_search`) beside the sub-solves."""
+SEARCH_LANES = 1
+"""Threads running the compiled local search (:mod:`assignments.mentoring.gap_search`) beside
+the sub-solves (each takes a core from them)."""
+SUB_SOLVES = True
+SUB_LANES: int | None = None
+"""Run CP-SAT sub-solves (on the cores the local searches leave)."""
+SEARCH_RATES = (1.2, 0.9)
+"""Local search: factors raising and lowering the penalty weights."""
+SEARCH_DEPTH = 6
+"""Local search: the longest ejection chain (jobs)."""
+SEARCH_STALL: int | None = None
+"""Local search: rounds without a new best before it restarts between two elite assignments."""
+SEARCH_FOLLOWS = True
+"""The local search continues from a better assignment the sub-solves found (else it only
+records it as the best to beat)."""
 SEARCH_ROUNDS = 100
 """Deterministic mode: local-search rounds per sub-solve round."""
 SEARCH_CHUNK = 10
@@ -193,50 +206,76 @@ def improve(
     kernel: np.ndarray | None = None
     wanted: np.ndarray | None = None
     exact: np.ndarray | None = None
-    if guide and (params.deterministic or deadline - time.perf_counter() > 1.0):
-        start_u = lp_multipliers(cost, load, budget)
-        until = time.perf_counter() + GUIDE_SHARE * (deadline - time.perf_counter())
-        dual = subgradient(cost, load, budget, upper=best, incumbent=assign,
-                           max_iter=100 if params.deterministic else 300,
-                           deadline=math.inf if params.deterministic else until,
-                           repair_every=25, start=start_u,
-                           step=0.5 if start_u is not None else 2.0)
-        stats["lagrange_bound"] = dual.bound
-        stats["lagrange_iterations"] = dual.iterations
-        bound = max(bound, dual.bound)
-        if dual.incumbent is not None and dual.incumbent_cost < best:
-            assign, best = dual.incumbent.astype(np.int64), int(dual.incumbent_cost)
-        lag, pen = penalties(cost, load, budget, dual.u)
-        _, choice = Knapsacks(load, budget).solve(dual.u[None, :] - np.where(
-            np.isfinite(cost), cost, 1e12))
-        assert choice is not None
-        wanted = np.where(choice.sum(axis=0) == 1, np.argmax(choice, axis=0), -1)
-        exact = lag + pen <= best - 1 + 1e-6  # pairs an assignment cheaper than best may use
-        rank = np.argsort(np.argsort(pen, axis=0, kind="stable"), axis=0, kind="stable")
-        kernel = exact & (rank < KERNEL_AGENTS)
-        stats["kernel_pairs"] = int(kernel.sum())
-        stats["exact_pairs"] = int(exact.sum())
-    rng = random.Random(params.seed)
-    share = 0.25
-    lanes = max(1, min(2, int(params.workers)))  # parallel sub-solves (CP-SAT frees the GIL)
-    search: Any = None
-    if SEARCH:
-        # the compiled local search runs in a thread beside the sub-solves (it frees the GIL)
+    cores = max(1, min(2, int(params.workers)))
+    searches: list[Any] = []
+    helper: ThreadPoolExecutor | None = None
+    if SEARCH_LANES > 0:
+        # the compiled local search runs in threads beside the Lagrangian step and the
+        # sub-solves (it frees the GIL)
         from assignments.mentoring.gap_search import TabuSearch
 
-        allowed = np.isfinite(cost)
-        if exact is not None:
-            allowed = exact.copy()
-            allowed[assign, jobs_all] = True
-        search = TabuSearch(cost, load, budget, assign, allowed=allowed, seed=params.seed,
-                            method="wls", rates=(1.2, 0.9), depth=6)
-        lanes = max(1, lanes - 1)
-        stats["search_rounds"] = 0
+        for k in range(min(SEARCH_LANES, cores)):
+            searches.append(TabuSearch(cost, load, budget, assign, seed=params.seed + 7919 * k,
+                                       method="wls", rates=SEARCH_RATES, depth=SEARCH_DEPTH,
+                                       stall=SEARCH_STALL))
+        helper = ThreadPoolExecutor(max_workers=len(searches))
         stats["search_found"] = 0
+    early = threading.Event()
+    running = [] if helper is None else [
+        helper.submit(_search_epoch, ts, early, 3 * SEARCH_ROUNDS if params.deterministic else 0)
+        for ts in searches]
+    try:
+        lagrange = guide and (params.deterministic or deadline - time.perf_counter() > 1.0)
+        if lagrange:
+            start_u = lp_multipliers(cost, load, budget)
+            until = time.perf_counter() + GUIDE_SHARE * (deadline - time.perf_counter())
+            dual = subgradient(cost, load, budget, upper=best, incumbent=assign,
+                               max_iter=100 if params.deterministic else 300,
+                               deadline=math.inf if params.deterministic else until,
+                               repair_every=25, start=start_u,
+                               step=0.5 if start_u is not None else 2.0)
+            stats["lagrange_bound"] = dual.bound
+            stats["lagrange_iterations"] = dual.iterations
+            bound = max(bound, dual.bound)
+            if dual.incumbent is not None and dual.incumbent_cost < best:
+                assign, best = dual.incumbent.astype(np.int64), int(dual.incumbent_cost)
+            lag, pen = penalties(cost, load, budget, dual.u)
+            _, choice = Knapsacks(load, budget).solve(dual.u[None, :] - np.where(
+                np.isfinite(cost), cost, 1e12))
+            assert choice is not None
+            wanted = np.where(choice.sum(axis=0) == 1, np.argmax(choice, axis=0), -1)
+            exact = lag + pen <= best - 1 + 1e-6  # pairs an assignment cheaper than best may use
+            rank = np.argsort(np.argsort(pen, axis=0, kind="stable"), axis=0, kind="stable")
+            kernel = exact & (rank < KERNEL_AGENTS)
+            stats["kernel_pairs"] = int(kernel.sum())
+            stats["exact_pairs"] = int(exact.sum())
+    finally:
+        early.set()
+        for r in running:
+            r.result()
+    for ts in searches:  # the searches' best so far (checked again before it is taken)
+        found = ts.best_cost
+        if found is not None and found < best:
+            trial = ts.best.astype(np.int64)
+            loads = np.bincount(trial, weights=load[trial, jobs_all], minlength=m)
+            if (loads <= budget).all() and int(cost[trial, jobs_all].sum()) == found:
+                assign, best = trial, int(found)
+                stats["search_found"] += 1
+    if exact is not None:
+        exact &= lag + pen <= best - 1 + 1e-6  # the best may be cheaper now
+        if kernel is not None:
+            kernel &= exact
+        for ts in searches:
+            ts.restrict(exact)
+    rng = random.Random(params.seed)
+    share = 0.25
+    # parallel sub-solves (CP-SAT frees the GIL) on the cores the searches leave
+    lanes = max(0 if searches else 1, cores - len(searches)) if SUB_SOLVES else 0
+    if SUB_LANES is not None:
+        lanes = SUB_LANES
     sub = [SolveParams(time_limit=SUB_LIMIT, seed=params.seed + k, workers=1,
                        deterministic=params.deterministic) for k in range(lanes)]
     pool = ThreadPoolExecutor(max_workers=lanes) if lanes > 1 else None
-    helper = ThreadPoolExecutor(max_workers=1)
     # deterministic mode: a fixed number of rounds instead of the wall clock (a generous
     # wall-clock safety net stays)
     rounds = max(1, int(0.8 * params.time_limit / SUB_LIMIT)) if params.deterministic else -1
@@ -255,17 +294,19 @@ def improve(
             args = [(assign, jobs, cost, load, used, budget.copy(), s, kernel)
                     for jobs, s in zip(picks, sub, strict=True)]
             stop = threading.Event()
-            running = None
-            if search is not None:
-                running = helper.submit(_search_epoch, search, stop,
-                                        SEARCH_ROUNDS if params.deterministic else 0)
+            running = [] if helper is None else [
+                helper.submit(_search_epoch, ts, stop,
+                              SEARCH_ROUNDS if params.deterministic else 0)
+                for ts in searches]
             if pool is None:
                 results = [_sub_solve(*a) for a in args]
             else:
                 results = list(pool.map(lambda a: _sub_solve(*a), args))
-            if running is not None:
-                stop.set()
-                running.result()
+            if not args and not params.deterministic:
+                stop.wait(min(SUB_LIMIT, max(0.0, deadline - 0.05 - time.perf_counter())))
+            stop.set()
+            for r in running:
+                r.result()
             # apply in lane order (deterministic): each result on top of the previous ones
             # when it still fits the capacities and does not make the assignment worse
             for got in results:
@@ -283,20 +324,27 @@ def improve(
                 value = int(cost[trial, jobs_all].sum())
                 if value <= best:
                     best, assign = value, trial
-            if search is not None:
-                # exchange the incumbents (after both sides stopped: deterministic)
-                found = search.best_cost
+            # exchange the incumbents (after every side stopped, in a fixed order:
+            # deterministic); each search's best is checked again before it is taken
+            for ts in searches:
+                found = ts.best_cost
                 if found is not None and found < best:
-                    assign, best = search.best.copy(), int(found)
-                    stats["search_found"] += 1
-                elif found is None or best < found:
-                    search.offer(assign, best)
+                    trial = ts.best.astype(np.int64)
+                    loads = np.bincount(trial, weights=load[trial, jobs_all], minlength=m)
+                    if (loads <= budget).all() and int(cost[trial, jobs_all].sum()) == found:
+                        assign, best = trial, int(found)
+                        stats["search_found"] += 1
+            for ts in searches:
+                found = ts.best_cost
+                if found is None or best < found:
+                    ts.offer(assign, best, move=SEARCH_FOLLOWS)
     finally:
         if pool is not None:
             pool.shutdown()
-        helper.shutdown()
-        if search is not None:
-            stats["search_rounds"] = search.iterations
+        if helper is not None:
+            helper.shutdown()
+        if searches:
+            stats["search_rounds"] = sum(ts.iterations for ts in searches)
     if best >= start:
         return None
     out = [0] * len(p.candidates)

@@ -328,9 +328,9 @@ def _warm_search() -> None:
     CP-SAT works: the large-neighbourhood search uses it later."""
     import threading
 
-    from assignments.mentoring.lns import SEARCH
+    from assignments.mentoring.lns import SEARCH_LANES
 
-    if not SEARCH:
+    if SEARCH_LANES <= 0:
         return
 
     def work() -> None:
