@@ -236,3 +236,80 @@ def test_without_kernel_pairing(seed: int, monkeypatch: pytest.MonkeyPatch) -> N
     assert out.values["quality"] == -levels["quality"]
     assert out.bounds.get("quality", -1e18) <= -mip["quality"]
     assert out.stats["quality"]["without_pairing"] == out.stats["quality"]["components"]
+
+
+def lagrangian_setup(monkeypatch: pytest.MonkeyPatch, kernel_max: int) -> list[int]:
+    """Every component through the LP path with a loose kernel MIP (so that the Lagrangian's
+    bound, second pass and fixing are used); returns a list that counts the relaxations."""
+    from assignments.mentoring.reduce_split import _lag_start
+
+    used: list[int] = []
+
+    def spy(*args: object, **kw: object) -> object:
+        out = _lag_start(*args, **kw)  # type: ignore[arg-type]
+        if out is not None:
+            used.append(1)
+        return out
+
+    monkeypatch.setattr(reduce_split, "_lag_start", spy)
+    monkeypatch.setattr(reduce_split, "KERNEL_COMPONENT", 0)
+    monkeypatch.setattr(reduce_split, "KERNEL_GAP", 0.2)
+    monkeypatch.setattr(reduce_split, "LAG_KERNEL_MAX", kernel_max)
+    return used
+
+
+@pytest.mark.parametrize("kernel_max", [0, 10**6])
+@pytest.mark.parametrize("seed", range(8))
+def test_lagrangian_path_equals_the_mip(seed: int, kernel_max: int,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Teacher-like blocks (head counts 2–4, hours that bind, mandatory mentees, a forced
+    pair): the Lagrangian bound, its kernel and survivors MIPs (``kernel_max`` large) and the
+    fairness MIP on the pairs that can be in a pairing of the best quality give every level of
+    the independent MIP."""
+    from test_mentoring_pair_lagrange import teacher_blocks
+
+    lagrangian_setup(monkeypatch, kernel_max)
+    p = teacher_blocks(seed + 600, mentees=(4, 8))
+    if not feasible_forced(p):
+        p.forced = set()
+    mip = solve_mip(p, time_limit=30)
+    assert mip.status == "optimal"
+    assert solve_checked(p) == mip.levels
+
+
+def test_lagrangian_fairness_on_fewer_pairs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Over several teacher-like problems, the relaxation is used, and the fairness MIP runs on
+    the pairs the forcing bounds keep — fewer than all in some — with the MIP's levels."""
+    from test_mentoring_pair_lagrange import teacher_blocks
+
+    used = lagrangian_setup(monkeypatch, 10**6)
+    dropped = 0
+    for seed in range(700, 712):
+        p = teacher_blocks(seed, mentees=(4, 8), forced=False)
+        p.balance_weight = p.balance_weight or 1
+        out = solve_split(p, PARAMS, set(), time.perf_counter() + 20)
+        assert out is not None and out.status is SolveStatus.OPTIMAL
+        mip = solve_mip(p, time_limit=30)
+        assert solve_checked(p) == mip.levels
+        if "fairness_pairs" in out.stats:
+            dropped += out.stats["fairness_pairs"] < len(p.candidates)
+    assert used
+    assert dropped > 0
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_lagrangian_fairness_with_tolerance(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With 质量容差 the pairs kept for the fairness MIP are those within the optimum plus the
+    tolerance's slack: the same mandatory and fairness levels as the independent MIP."""
+    from test_mentoring_pair_lagrange import teacher_blocks
+
+    lagrangian_setup(monkeypatch, 10**6)
+    p = teacher_blocks(seed + 800, mentees=(4, 8), forced=False)
+    p.quality_tolerance = 0.1
+    p.balance_weight = p.balance_weight or 1
+    best = solve_mip(without_tolerance(p), time_limit=30).levels["quality"]
+    mip = solve_mip(p, time_limit=30)
+    ours = solve_checked(p)
+    assert ours["mandatory"] == mip.levels["mandatory"]
+    assert ours["fairness"] == mip.levels["fairness"]
+    assert ours["quality"] >= best - int(0.1 * abs(best))

@@ -233,9 +233,11 @@ def _lp(
     seconds: float,
     must_pair: np.ndarray | None,
     extra: list[tuple[np.ndarray, np.ndarray, float, float]] | None,
-) -> tuple[float, np.ndarray] | None:
+) -> tuple[float, np.ndarray, np.ndarray, np.ndarray] | None:
     """The LP relaxation of :func:`_milp` (dual simplex): its value (a lower bound) and
-    solution, or ``None`` when it does not finish in ``seconds``."""
+    solution, or ``None`` when it does not finish in ``seconds``; also the
+    multipliers of the mentee rows (one per mentee of ``cols``, sorted; ≥ 0 for "≤ 1") and of
+    the ``extra`` rows (≥ 0 for "≥ need"), in the sign of a Lagrangian lower bound."""
     a, lo, hi = _rows(d, cols, 0, must_pair, extra)
     eq = lo == hi
     up = ~eq & np.isfinite(hi)
@@ -249,7 +251,16 @@ def _lp(
                   method="highs-ds", options={"time_limit": max(0.05, seconds)})
     if res.status != 0:
         return None
-    return float(res.fun), np.asarray(res.x)
+    dual = np.zeros(len(lo))
+    n_up = int(up.sum())
+    dual[up] = res.ineqlin.marginals[:n_up]
+    dual[down] -= res.ineqlin.marginals[n_up:]
+    if eq.any():
+        dual[eq] = res.eqlin.marginals
+    n_e = len(np.unique(d.ei[cols]))
+    n_x = len(extra or [])
+    return (float(res.fun), np.asarray(res.x), -dual[:n_e],
+            -dual[len(lo) - n_x:] if n_x else np.zeros(0))
 
 
 def _component_quality(
@@ -260,10 +271,12 @@ def _component_quality(
     extra: list[tuple[np.ndarray, np.ndarray, float, float]],
     start: np.ndarray,
     per_mentee: int = 1,
+    duals: list[np.ndarray] | None = None,
 ) -> _Mip:
     """The quality level of one component: one exact MIP when it is small; otherwise its LP
     (a bound) and an exact MIP on the LP's pairs plus the best ``per_mentee`` and two lightest
-    pairs of each mentee (a pairing, not a proof unless it meets the LP bound)."""
+    pairs of each mentee (a pairing, not a proof unless it meets the LP bound). The LP's
+    mentee and extra-row multipliers are appended to ``duals`` when given."""
     cost = d.cost[cols]
     if len(cols) <= KERNEL_COMPONENT:
         return _milp(d, cols, cost, seconds, must_pair=must_pair, extra=extra)
@@ -271,7 +284,9 @@ def _component_quality(
     relaxed = _lp(d, cols, cost, seconds, must_pair, extra)
     if relaxed is None:
         return _Mip("unknown", None, None, None)
-    lp_value, x = relaxed
+    lp_value, x = relaxed[0], relaxed[1]
+    if duals is not None:
+        duals += [relaxed[2], relaxed[3]]
     kernel = np.union1d(cols[x > 1e-6], _lightest(d, cols, 2))
     kernel = np.union1d(kernel, _best(d, cols, per_mentee))
     kernel = np.union1d(kernel, np.intersect1d(start, cols))
@@ -289,6 +304,131 @@ def _component_quality(
     best.bound = float(math.ceil(lp_value - 1e-6))
     best.status = "optimal" if best.bound >= (best.value or 0) else "feasible"
     return best
+
+
+def _sub_extra(
+    cols: np.ndarray,
+    extra: list[tuple[np.ndarray, np.ndarray, float, float]],
+    kernel: np.ndarray,
+) -> list[tuple[np.ndarray, np.ndarray, float, float]]:
+    """``extra`` rows (positions into ``cols``) restricted to ``kernel`` (sorted, ⊆ cols)."""
+    out = []
+    for where, coef, lo, hi in extra:
+        inside = np.isin(cols[where], kernel)
+        out.append((np.searchsorted(kernel, cols[where][inside]), coef[inside], lo, hi))
+    return out
+
+
+@dataclass
+class _Lag:
+    """A component's Lagrangian state (module :mod:`assignments.mentoring.pair_lagrange`)."""
+
+    block: Any
+    lam: np.ndarray
+    mu: np.ndarray
+    value: float  # the best L(λ, μ): a lower bound of the component's minimised cost
+    forcing: np.ndarray | None = None  # per pair of block.cols, L with the pair forced in
+    x: np.ndarray | None = None  # the relaxation's choice (positions in block.cols)
+
+
+def _lag_start(
+    d: _Data,
+    cols: np.ndarray,
+    seconds: float,
+    must_pair: np.ndarray,
+    extra: list[tuple[np.ndarray, np.ndarray, float, float]],
+    duals: list[np.ndarray] | None = None,
+    target: float | None = None,
+) -> _Lag | None:
+    """The Lagrangian of a component: multipliers from its compact LP's duals (``duals`` when
+    given, else the LP is solved), then subgradient steps towards ``target`` (an incumbent's
+    cost; default a little above the first bound); ``None`` where the relaxation does not
+    apply (or no LP in time)."""
+    from assignments.mentoring import pair_lagrange as pl
+
+    t_end = time.perf_counter() + seconds
+    if any((coef != 1).any() or math.isfinite(hi) for _w, coef, _lo, hi in extra):
+        return None
+    rows = [(cols[w], math.ceil(lo - 1e-9)) for w, _c, lo, _h in extra]
+    b = pl.block(cols, d.mi, d.ei, d.cost, d.load, d.forced, d.cap, d.budget, must_pair, rows)
+    if b is None:
+        return None
+    if duals:
+        lam, mu = duals
+    else:
+        relaxed = _lp(d, cols, d.cost[cols], 0.5 * seconds, must_pair, extra)
+        if relaxed is None:
+            return None
+        _v, _x, lam, mu = relaxed
+    if target is None:
+        first, _ = pl.lagrangian(b, lam, mu)
+        target = first + max(1.0, LAG_TARGET * abs(first))
+    dual = pl.subgradient(b, lam, mu, target, t_end - time.perf_counter())
+    return _Lag(b, dual.lam, dual.mu, dual.value)
+
+
+def _lag_improve(lag: _Lag, target: float, seconds: float) -> None:
+    """More subgradient steps towards ``target`` (an incumbent's cost); forcing bounds again."""
+    from assignments.mentoring import pair_lagrange as pl
+
+    dual = pl.subgradient(lag.block, lag.lam, lag.mu, target, seconds)
+    if dual.value > lag.value:
+        lag.lam, lag.mu, lag.value = dual.lam, dual.mu, dual.value
+        lag.forcing = None
+
+
+def _lag_solve(
+    d: _Data,
+    cols: np.ndarray,
+    lag: _Lag,
+    seconds: float,
+    must_pair: np.ndarray,
+    extra: list[tuple[np.ndarray, np.ndarray, float, float]],
+    start: np.ndarray,
+    old: _Mip | None = None,
+) -> _Mip:
+    """A component's pairing and proof from its Lagrangian: a MIP on the pairs whose forcing
+    bound is within :data:`LAG_KERNEL_DELTA` of ``L`` (an incumbent ``UB``), then the exact
+    MIP on the pairs whose forcing bound is at most ``UB − 1`` (no other pair can be in a
+    cheaper pairing) plus the incumbent's, unless ``L`` or the kernel already proves ``UB``."""
+    from assignments.mentoring import pair_lagrange as pl
+
+    t_end = time.perf_counter() + seconds
+    b = lag.block
+    if lag.forcing is None:
+        lag.forcing = pl.forcing_bounds(b, lag.lam, lag.mu)
+        lag.x = np.flatnonzero(pl.lagrangian(b, lag.lam, lag.mu)[1])
+    bound = float(math.ceil(lag.value - 1e-6))
+    kernel = np.union1d(b.cols[lag.forcing <= lag.value + LAG_KERNEL_DELTA],
+                        b.cols[lag.x] if lag.x is not None else np.zeros(0, np.int64))
+    kernel = np.union1d(kernel, np.intersect1d(start, cols))
+    kernel = np.union1d(kernel, cols[d.forced[cols]])
+    if old is not None and old.x is not None:
+        kernel = np.union1d(kernel, old.x)
+    r = _milp(d, kernel, d.cost[kernel], LAG_KERNEL_SHARE * (t_end - time.perf_counter()),
+              must_pair=must_pair, extra=_sub_extra(cols, extra, kernel))
+    found = [(round(m.value), i, m.x) for i, m in enumerate((r, old))
+             if m is not None and m.x is not None and m.value is not None]
+    if not found:
+        return _Mip("unknown", None, None, bound)
+    ub, which, best_x = min(found, key=lambda f: (f[0], f[1]))
+    kernel_proven = r.status == "optimal" and which == 0
+    survivors = b.cols[lag.forcing <= ub - 1 + 1e-6]
+    proven = bound >= ub or (kernel_proven and bool(np.isin(survivors, kernel).all()))
+    left = t_end - time.perf_counter()
+    if not proven and 0 < len(survivors) <= FULL_MIP_MAX and left > 0.1:
+        rest = np.union1d(np.union1d(survivors, best_x), cols[d.forced[cols]])
+        r = _milp(d, rest, d.cost[rest], left, must_pair=must_pair,
+                  extra=_sub_extra(cols, extra, rest))
+        if r.x is not None and r.value is not None and round(r.value) <= ub:
+            best_x, ub = r.x, round(r.value)
+        # a finished MIP over every pair that a pairing cheaper than the incumbent may use
+        proven = r.status == "optimal"
+        if r.bound is not None and not proven:
+            bound = max(bound, float(math.ceil(min(r.bound, ub) - 1e-6)))
+    value = float(ub)
+    return _Mip("optimal" if proven else "feasible", best_x, value,
+                value if proven else min(bound, value))
 
 
 KERNEL_SECONDS = 10.0
@@ -328,6 +468,25 @@ KERNEL_GAP = 1e-3
 
 KERNEL_PER_MENTEE = 3
 """Best-scoring pairs per mentee added to the LP's pairs for a large component's incumbent."""
+
+LAG_TARGET = 0.005
+"""The first subgradient steps aim this share above the LP-duals' Lagrangian bound."""
+
+LAG_KERNEL_MAX = 40_000
+"""Components up to this many pairs get their incumbent from a MIP on the Lagrangian's kernel;
+larger ones from the LP's kernel, and the Lagrangian only for the bound."""
+
+LAG_BOUND_SHARE = 0.3
+"""Share of a large component's first time given to its Lagrangian bound."""
+
+LAG_BOUND_SECONDS = 0.8
+"""The most time a component's first Lagrangian bound is given."""
+
+LAG_KERNEL_DELTA = 4.0
+"""Pairs whose forcing bound is within this of ``L`` make the kernel for the incumbent."""
+
+LAG_KERNEL_SHARE = 0.6
+"""Share of the time left that the kernel MIP gets (the rest: the MIP over the survivors)."""
 
 
 def _lightest(d: _Data, cols: np.ndarray, per: int) -> np.ndarray:
@@ -518,6 +677,7 @@ def solve_split(
     results: dict[int, _Mip] = {}
     hints = np.union1d(start_arr, base)  # kernels hold a pairing that meets level 1
     extras: dict[int, list[tuple[np.ndarray, np.ndarray, float, float]]] = {}
+    lags: dict[int, _Lag] = {}
     phase_a = t1 + FIRST_PASS * (q_deadline - t1)
     for c in todo:  # first pass: a pairing (and a bound) for every component
         cols = order[cuts[c]: cuts[c + 1]]
@@ -532,7 +692,20 @@ def solve_split(
             results[c] = _Mip("unknown", None, None, None)
             continue
         tc = time.perf_counter()
-        r = _component_quality(d, cols, seconds, must_pair, extras[c], hints)
+        lag = None
+        duals: list[np.ndarray] = []
+        r = _component_quality(d, cols, seconds, must_pair, extras[c], hints, duals=duals)
+        if duals and r.x is not None and r.status != "optimal":
+            # the Lagrangian's bound, towards the incumbent from the LP's kernel above
+            lag = _lag_start(d, cols, min(LAG_BOUND_SECONDS, LAG_BOUND_SHARE * seconds),
+                             must_pair, extras[c], duals, r.value)
+            if lag is not None and r.bound is not None:
+                r.bound = max(r.bound, float(math.ceil(lag.value - 1e-6)))
+                if r.bound >= (r.value or 0):
+                    r.status = "optimal"
+        if lag is not None:
+            lags[c] = lag
+            _say(params, f"[split:lagrange] component of {len(cols)} pairs: L {lag.value:.2f}")
         results[c] = r
         _say(params, f"[split:quality] component of {len(cols)} pairs: {r.status} {r.value} "
                      f"bound {r.bound} in {time.perf_counter() - tc:.1f}s of {seconds:.1f}s")
@@ -551,7 +724,14 @@ def solve_split(
         seconds = min(left, max(AGAIN_SECONDS, left * min(1.0, share)))
         cols = order[cuts[c]: cuts[c + 1]]
         tc = time.perf_counter()
-        if len(cols) <= FULL_MIP_MAX:
+        if c in lags and sizes[c] <= LAG_KERNEL_MAX:  # steps towards the incumbent, then
+            # the MIP over the survivors again
+            old_r = results[c]
+            if old_r.value is not None:
+                _lag_improve(lags[c], old_r.value, 0.4 * seconds)
+            r = _lag_solve(d, cols, lags[c], seconds - (time.perf_counter() - tc), must_pair,
+                           extras[c], hints, old_r if old_r.x is not None else None)
+        elif len(cols) <= FULL_MIP_MAX:
             r = _milp(d, cols, d.cost[cols], seconds, must_pair=must_pair, extra=extras[c])
         else:  # too large for a MIP over every pair: once more with a larger kernel
             exhausted.add(c)
@@ -622,9 +802,16 @@ def solve_split(
     if has_fair:
         t2 = time.perf_counter()
         better = None
-        if q_proven and deadline - t2 > 0.1 and d.n <= FAIRNESS_MIP_MAX:
-            better = _fairness(d, chosen, must_pair, rows, comp, order, cuts, todo, solved,
-                               deadline - time.perf_counter())
+        keep = None
+        if q_proven and lags:  # pairs in no pairing of the best quality: dropped (exact)
+            keep = _quality_optimal_pairs(d, chosen, lags, order, cuts, solved)
+            stats["fairness_pairs"] = len(keep)
+            _say(params, f"[split:fairness] {len(keep)} of {d.n} pairs can be in a pairing "
+                         f"of the best quality")
+        size = d.n if keep is None else len(keep)
+        if q_proven and deadline - t2 > 0.1 and size <= FAIRNESS_MIP_MAX:
+            better = _fairness(d, chosen, must_pair, rows, order, cuts, todo, solved,
+                               deadline - time.perf_counter(), keep)
         if better is not None:
             chosen, fair_status, fair_bound = better
             if fair_status != "optimal":
@@ -645,26 +832,30 @@ def _fairness(
     chosen: np.ndarray,
     must_pair: np.ndarray,
     rows: list[tuple[np.ndarray, int]],
-    comp: np.ndarray,
     order: np.ndarray,
     cuts: np.ndarray,
     todo: list[int],
     solved: dict[int, np.ndarray],
     seconds: float,
+    keep: np.ndarray | None = None,
 ) -> tuple[np.ndarray, str, float] | None:
-    """One MIP of the fairness level over every pair, the earlier levels held as rows.
+    """One MIP of the fairness level over every pair (or the pairs ``keep``, sorted: a superset
+    of every pairing that meets the earlier levels), the earlier levels held as rows.
 
     Returns the pairing, ``"optimal"`` or ``"feasible"`` and the fairness bound, or ``None``
     when HiGHS finds nothing as good as ``chosen`` in time."""
     p = d.p
-    cols = np.arange(d.n)
+    cols = np.arange(d.n) if keep is None else keep
+    pos = -np.ones(d.n, np.int64)  # column of each candidate (−1: dropped)
+    pos[cols] = np.arange(len(cols))
     aux_cost: list[float] = []
     extra: list[tuple[np.ndarray, np.ndarray, float, float]] = []
-    n = d.n
+    n = len(cols)
     if p.balance_weight:
-        per_mentor = np.bincount(d.mi, minlength=d.nm)
-        by_mentor = np.argsort(d.mi, kind="stable")
-        first = np.searchsorted(d.mi[by_mentor], np.arange(d.nm + 1))
+        mi = d.mi[cols]
+        per_mentor = np.bincount(mi, minlength=d.nm)
+        by_mentor = np.argsort(mi, kind="stable")
+        first = np.searchsorted(mi[by_mentor], np.arange(d.nm + 1))
         for i in range(d.nm):
             top = int(min(d.cap[i], per_mentor[i]))
             if top < 2:
@@ -679,7 +870,7 @@ def _fairness(
     aux_ub = [1.0] * len(aux_cost)
     if d.drain:
         for g in range(len(d.limit)):
-            ks = np.flatnonzero(d.outside & (d.group == g))
+            ks = np.flatnonzero(d.outside[cols] & (d.group[cols] == g))
             if len(ks) <= d.limit[g]:
                 continue
             aux = n + len(aux_cost)
@@ -688,15 +879,17 @@ def _fairness(
             extra.append((np.append(ks, aux), np.append(np.ones(len(ks)), -1.0), -math.inf,
                           float(d.limit[g])))
     for rc, need in rows:
-        extra.append((rc, np.ones(len(rc)), float(need), math.inf))
+        at = pos[rc]
+        extra.append((at[at >= 0], np.ones(int((at >= 0).sum())), float(need), math.inf))
     if p.quality_tolerance > 0:
         q = int(d.cost[chosen].sum())
         limit = q + math.floor(p.quality_tolerance * abs(q))
-        extra.append((cols, d.cost, -math.inf, float(limit)))
+        extra.append((np.arange(n), d.cost[cols], -math.inf, float(limit)))
     else:  # quality proven per component: each component keeps its optimum
         for c in todo:
-            cc = order[cuts[c]: cuts[c + 1]]
-            extra.append((cc, d.cost[cc], -math.inf, float(d.cost[solved[c]].sum())))
+            cc = pos[order[cuts[c]: cuts[c + 1]]]
+            cc = cc[cc >= 0]
+            extra.append((cc, d.cost[cols[cc]], -math.inf, float(d.cost[solved[c]].sum())))
     r = _milp(d, cols, np.zeros(n), seconds, must_pair=must_pair, extra=extra,
               aux_cost=np.array(aux_cost), aux_ub=np.array(aux_ub))
     if r.x is None:
@@ -705,6 +898,35 @@ def _fairness(
         return None
     bound = r.bound if r.bound is not None else 0.0
     return r.x, r.status, float(math.ceil(bound - 1e-6))
+
+
+def _quality_optimal_pairs(
+    d: _Data,
+    chosen: np.ndarray,
+    lags: dict[int, _Lag],
+    order: np.ndarray,
+    cuts: np.ndarray,
+    solved: dict[int, np.ndarray],
+) -> np.ndarray:
+    """The pairs that can be in a pairing meeting the proven quality level (within 质量容差):
+    a pair of a component with a Lagrangian whose forcing bound exceeds the component's
+    optimum plus the tolerance's slack cannot (exact); every other pair is kept."""
+    from assignments.mentoring import pair_lagrange as pl
+
+    keep = np.ones(d.n, bool)
+    slack = 0
+    if d.p.quality_tolerance > 0:
+        q = int(d.cost[chosen].sum())
+        slack = math.floor(d.p.quality_tolerance * abs(q))
+    for c, lag in lags.items():
+        if lag.forcing is None:
+            lag.forcing = pl.forcing_bounds(lag.block, lag.lam, lag.mu)
+        best = round(float(d.cost[solved[c]].sum()))
+        keep[lag.block.cols] = lag.forcing <= best + slack + 1e-6
+        keep[solved[c]] = True  # (always below; kept whatever rounding says)
+        assert np.array_equal(np.sort(lag.block.cols), np.sort(order[cuts[c]: cuts[c + 1]]))
+    keep[d.forced] = True
+    return np.flatnonzero(keep)
 
 
 def _fill(d: _Data, piece: np.ndarray, extra: np.ndarray) -> np.ndarray:
