@@ -237,14 +237,21 @@ def _sorted_items(a: int, b: int, red: np.ndarray, load: np.ndarray, forced: np.
 
 
 @njit(cache=True, nogil=True)
+def _widest(start: np.ndarray) -> int:
+    """Most pairs of one mentor (at least 1)."""
+    width = 1
+    for i in range(len(start) - 1):
+        width = max(width, start[i + 1] - start[i])
+    return width
+
+
+@njit(cache=True, nogil=True)
 def _price(start: np.ndarray, red: np.ndarray, load: np.ndarray, forced: np.ndarray,
            cap: np.ndarray, budget: np.ndarray, x: np.ndarray, z: np.ndarray) -> float:
     """Every mentor's least reduced cost set: ``x`` (0/1 per pair), ``z`` per mentor; the sum."""
     total = 0.0
-    chosen = np.zeros(64, np.int64)
-    width = 1
-    for i in range(len(start) - 1):
-        width = max(width, start[i + 1] - start[i])
+    chosen = np.zeros(MAX_SLOTS + 1, np.int64)
+    width = _widest(start)
     items = np.empty(width, np.int64)
     gains = np.empty(width)
     w = np.empty(width)
@@ -273,10 +280,8 @@ def _price(start: np.ndarray, red: np.ndarray, load: np.ndarray, forced: np.ndar
 def _forcing(start: np.ndarray, red: np.ndarray, load: np.ndarray, forced: np.ndarray,
              cap: np.ndarray, budget: np.ndarray, zk: np.ndarray) -> None:
     """Per pair, its mentor's least reduced cost set containing it (``inf`` when none)."""
-    chosen = np.zeros(64, np.int64)
-    width = 1
-    for i in range(len(start) - 1):
-        width = max(width, start[i + 1] - start[i])
+    chosen = np.zeros(MAX_SLOTS + 1, np.int64)
+    width = _widest(start)
     items = np.empty(width, np.int64)
     gains = np.empty(width)
     w = np.empty(width)
