@@ -1,30 +1,36 @@
-"""Compiled tabu search with strategic oscillation for the generalised assignment problem (GAP).
+"""Compiled local search for the generalised assignment problem (GAP): a weighting local
+search with shift, swap and ejection-chain moves (numba).
 
-After Yagiura, Ibaraki & Glover (2004, 2006): the search moves through infeasible
-assignments too, pricing capacity excess with one penalty weight per agent that adapts during
-the search (raised while the agent is over its capacity, lowered while it is not), so it
-oscillates around the boundary of the feasible region where the good assignments lie. Each
-iteration takes the best admissible move of two neighbourhoods on the penalised cost
+The search moves through assignments that exceed capacities too, pricing the excess with one
+penalty weight per agent (strategic oscillation, after Yagiura, Ibaraki & Glover 2004)::
 
     f(σ) = Σ_j c[σ(j), j] + Σ_i α_i · max(0, Σ_{j: σ(j)=i} a[i, j] − b_i)
 
-* **shift**: one job to another agent;
-* **swap**: two jobs of different agents exchange their agents;
+One *round* is a descent on ``f`` to a local optimum, then a weight update:
 
-with a tabu list on (job, agent) pairs — a job may not go back to an agent it left for a
-random tenure — and aspiration when a move gives a feasible assignment cheaper than the best
-known. After a long run without a new best the search restarts from the best assignment with
-a few random shifts. Pairs outside ``allowed`` (e.g. removed by the Lagrangian reduced-cost
-fixing, or beyond the few agents where forcing a job costs the bound least) are never used.
+* moves, tried in this order: **shift** (one job to another agent; first improvement),
+  **swap** (two jobs of different agents exchange them; first improvement), and, when neither
+  improves, the best **ejection chain** (:func:`_chain`): job ``j1`` leaves its agent, goes
+  to the agent of ``j2``, which leaves for the agent of ``j3``, …, the last job either closes
+  the cycle at ``j1``'s agent or goes to an agent not yet touched. Every agent is touched at
+  most once, so its change depends only on the job that comes in and the one that goes out:
+  chains are priced exactly, found by a label-correcting search over chain lengths;
+* weights: when the local optimum's ``f`` is not below the best feasible cost (or it is
+  feasible), every weight shrinks (``× rates[1]``); otherwise the weight of each agent over
+  its capacity grows (up to ``× rates[0]``, in proportion to its excess);
+* aspiration: any feasible neighbour cheaper than the best — a shift, a swap or a chain met
+  on the way, taken or not — becomes the best;
+* after ``stall`` rounds without a new best, the search restarts between the best and
+  another elite assignment (path relinking: each job that differs takes either agent).
 
-The loop is compiled with numba (``nogil``: a thread runs it while CP-SAT works in another)
-and runs in chunks of a given number of iterations, the state kept in :class:`TabuSearch`, so
-the caller decides when to stop: by the clock, or — in deterministic mode — by counting
-iterations (the random numbers come from the search's own xorshift generator, seeded, so the
-same seed gives the same moves). Bookkeeping is in integers (costs, loads); the best feasible
-assignment is returned with its cost recomputed from it.
+Bookkeeping (loads, cost) is in integers and kept incrementally; :meth:`GapSearch.check`
+compares it with a recomputation. The search runs in chunks of rounds, its state kept in
+:class:`GapSearch`, so the caller decides when to stop — by the clock, or in deterministic
+mode by counting rounds: the random numbers come from the search's own xorshift generator,
+seeded, so the same seed gives the same moves. ``nogil``: a thread runs it while CP-SAT
+works in another (:mod:`assignments.mentoring.lns`).
 
-numba is imported with this module; import it lazily (only on the GAP solve path).
+numba is imported with this module: import it lazily (only on the GAP solve path).
 """
 
 from __future__ import annotations
@@ -32,13 +38,12 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-__all__ = ["TabuSearch", "warm_up"]
+__all__ = ["GapSearch", "warm_up"]
 
 # state slots (int64 array)
 _IT, _BEST, _LAST, _CUR, _MOVES, _FEAS, _RESTARTS, _CHAINS, _ASPIRED = 0, 1, 2, 3, 4, 5, 6, 7, 8
 # parameter slots (float64 array)
-_TMIN, _TSPAN, _UP, _DOWN, _AMIN, _STALL, _KICK, _AMAX = 0, 1, 2, 3, 4, 5, 6, 7
-_JOBTABU, _RULE = 8, 9
+_UP, _DOWN, _AMIN, _STALL, _KICK, _AMAX = 0, 1, 2, 3, 4, 5
 _NO = np.int64(2**62)
 
 
@@ -78,149 +83,12 @@ def _recount(cost: np.ndarray, load: np.ndarray, assign: np.ndarray,
 
 
 @njit(cache=True, nogil=True)
-def _run(cost: np.ndarray, load: np.ndarray, budget: np.ndarray, allowed: np.ndarray,
-         assign: np.ndarray, used: np.ndarray, alpha: np.ndarray, tabu: np.ndarray,
-         best: np.ndarray, state: np.ndarray, rng: np.ndarray, par: np.ndarray,
-         iters: int, swaps: bool) -> int:  # pragma: no cover - compiled
-    """``iters`` tabu-search iterations from the state; returns the number done."""
-    m, n = cost.shape
-    it = state[_IT]
-    best_cost = state[_BEST]
-    last = state[_LAST]
-    cur = state[_CUR]
-    tmin, tspan = int(par[_TMIN]), int(par[_TSPAN])
-    up, down, amin, amax = par[_UP], par[_DOWN], par[_AMIN], par[_AMAX]
-    stall, kick = int(par[_STALL]), int(par[_KICK])
-    jobtabu = par[_JOBTABU] > 0
-    excess = 0
-    for i in range(m):
-        excess += _excess(used[i], budget[i])
-    done = 0
-    while done < iters:
-        done += 1
-        it += 1
-        bdelta = np.inf
-        bkind, bj, bi, bj2 = -1, -1, -1, -1
-        off = _randint(rng, n)
-        # shift moves
-        for jj in range(n):
-            j = jj + off
-            if j >= n:
-                j -= n
-            p = assign[j]
-            up_p = used[p]
-            ex_p = _excess(up_p, budget[p])
-            new_ex_p = _excess(up_p - load[p, j], budget[p])
-            base = alpha[p] * (new_ex_p - ex_p) - cost[p, j]
-            for i in range(m):
-                if i == p or not allowed[i, j]:
-                    continue
-                ex_i = _excess(used[i], budget[i])
-                new_ex_i = _excess(used[i] + load[i, j], budget[i])
-                d = base + cost[i, j] + alpha[i] * (new_ex_i - ex_i)
-                if d < bdelta:
-                    if (tabu[m, j] > it) if jobtabu else (tabu[i, j] > it):
-                        # aspiration: a feasible assignment better than the best
-                        nex = excess - ex_p - ex_i + new_ex_p + new_ex_i
-                        if not (nex == 0 and cur + cost[i, j] - cost[p, j] < best_cost):
-                            continue
-                    bdelta, bkind, bj, bi = d, 0, j, i
-        # swap moves
-        if swaps:
-            for jj in range(n):
-                j1 = jj + off
-                if j1 >= n:
-                    j1 -= n
-                p = assign[j1]
-                ex_p = _excess(used[p], budget[p])
-                for j2 in range(j1 + 1, n):
-                    q = assign[j2]
-                    if q == p or not allowed[q, j1] or not allowed[p, j2]:
-                        continue
-                    dc = cost[q, j1] + cost[p, j2] - cost[p, j1] - cost[q, j2]
-                    nu_p = used[p] - load[p, j1] + load[p, j2]
-                    nu_q = used[q] - load[q, j2] + load[q, j1]
-                    ex_q = _excess(used[q], budget[q])
-                    new_ex_p = _excess(nu_p, budget[p])
-                    new_ex_q = _excess(nu_q, budget[q])
-                    d = dc + alpha[p] * (new_ex_p - ex_p) + alpha[q] * (new_ex_q - ex_q)
-                    if d < bdelta:
-                        if (tabu[m, j1] > it or tabu[m, j2] > it) if jobtabu else (
-                                tabu[q, j1] > it or tabu[p, j2] > it):
-                            nex = excess - ex_p - ex_q + new_ex_p + new_ex_q
-                            if not (nex == 0 and cur + dc < best_cost):
-                                continue
-                        bdelta, bkind, bj, bi, bj2 = d, 1, j1, q, j2
-        if bkind < 0:
-            # every move tabu: let the oldest entries expire
-            it += tmin
-            continue
-        if bkind == 0:
-            p = assign[bj]
-            excess -= _excess(used[p], budget[p]) + _excess(used[bi], budget[bi])
-            used[p] -= load[p, bj]
-            used[bi] += load[bi, bj]
-            excess += _excess(used[p], budget[p]) + _excess(used[bi], budget[bi])
-            cur += cost[bi, bj] - cost[p, bj]
-            assign[bj] = bi
-            tabu[m if jobtabu else p, bj] = it + tmin + _randint(rng, tspan + 1)
-        else:
-            p, q = assign[bj], assign[bj2]
-            excess -= _excess(used[p], budget[p]) + _excess(used[q], budget[q])
-            used[p] += load[p, bj2] - load[p, bj]
-            used[q] += load[q, bj] - load[q, bj2]
-            excess += _excess(used[p], budget[p]) + _excess(used[q], budget[q])
-            cur += cost[q, bj] + cost[p, bj2] - cost[p, bj] - cost[q, bj2]
-            assign[bj] = q
-            assign[bj2] = p
-            tabu[m if jobtabu else p, bj] = it + tmin + _randint(rng, tspan + 1)
-            tabu[m if jobtabu else q, bj2] = it + tmin + _randint(rng, tspan + 1)
-        state[_MOVES] += 1
-        if excess == 0:
-            state[_FEAS] += 1
-        if excess == 0 and cur < best_cost:
-            best_cost = cur
-            best[:] = assign
-            last = it
-        # strategic oscillation: raise the weight of an agent over capacity, lower the others
-        if excess == 0:
-            for i in range(m):
-                alpha[i] = max(amin, alpha[i] * down)
-        else:
-            top = 0
-            for i in range(m):
-                top = max(top, used[i] - budget[i])
-            for i in range(m):
-                if used[i] > budget[i]:
-                    alpha[i] = min(amax, alpha[i] * (1.0 + (up - 1.0) * (used[i] - budget[i])
-                                                      / top))
-        if it - last > stall and best_cost < _NO:
-            # restart from the best with a few random shifts
-            assign[:] = best
-            for _ in range(kick):
-                j = _randint(rng, n)
-                i = _randint(rng, m)
-                if allowed[i, j]:
-                    assign[j] = i
-            cur = _recount(cost, load, assign, used)
-            excess = 0
-            for i in range(m):
-                excess += _excess(used[i], budget[i])
-            last = it
-            state[_RESTARTS] += 1
-    state[_IT] = it
-    state[_BEST] = best_cost
-    state[_LAST] = last
-    state[_CUR] = cur
-    return done
-
-
-@njit(cache=True, nogil=True)
 def _chain(cost: np.ndarray, load: np.ndarray, budget: np.ndarray, allowed: np.ndarray,
            assign: np.ndarray, used: np.ndarray, alpha: np.ndarray, depth: int,
            lab: np.ndarray, mask: np.ndarray, pred: np.ndarray,
            out: np.ndarray, labc: np.ndarray, labx: np.ndarray, asp: np.ndarray, cur: int,
-           excess: int, best_cost: int) -> float:  # pragma: no cover - compiled
+           excess: int, best_cost: int, near: np.ndarray, members: np.ndarray,
+           count: np.ndarray) -> float:  # pragma: no cover - compiled
     """The best ejection chain on the penalised cost, or 0.0 when none improves.
 
     A chain moves job ``j1`` off its agent, ``j1`` into the agent of ``j2`` (which leaves
@@ -285,25 +153,31 @@ def _chain(cost: np.ndarray, load: np.ndarray, budget: np.ndarray, allowed: np.n
             break
         for j in range(n):
             lab[k + 1, j] = 1e300
+        if k == 0:  # the jobs of each agent
+            count[:] = 0
+            for j in range(n):
+                members[assign[j], count[assign[j]]] = j
+                count[assign[j]] += 1
         for j in range(n):
             v = lab[k, j]
             if v >= 1e300:
                 continue
             mk = mask[k, j]
-            for j2 in range(n):
-                q = assign[j2]
-                if (mk >> np.uint64(q)) & np.uint64(1) or not allowed[q, j]:
+            for q in range(m):
+                if (mk >> np.uint64(q)) & np.uint64(1) or not near[q, j]:
                     continue
-                dx = (_excess(used[q] - load[q, j2] + load[q, j], budget[q])
-                      - _excess(used[q], budget[q]))
-                dc = cost[q, j] - cost[q, j2]
-                d = dc + alpha[q] * dx
-                if v + d < lab[k + 1, j2]:
-                    lab[k + 1, j2] = v + d
-                    labc[k + 1, j2] = labc[k, j] + dc
-                    labx[k + 1, j2] = labx[k, j] + dx
-                    mask[k + 1, j2] = mk | (np.uint64(1) << np.uint64(q))
-                    pred[k + 1, j2] = j
+                for t in range(count[q]):
+                    j2 = members[q, t]
+                    dx = (_excess(used[q] - load[q, j2] + load[q, j], budget[q])
+                          - _excess(used[q], budget[q]))
+                    dc = cost[q, j] - cost[q, j2]
+                    d = dc + alpha[q] * dx
+                    if v + d < lab[k + 1, j2]:
+                        lab[k + 1, j2] = v + d
+                        labc[k + 1, j2] = labc[k, j] + dc
+                        labx[k + 1, j2] = labx[k, j] + dx
+                        mask[k + 1, j2] = mk | (np.uint64(1) << np.uint64(q))
+                        pred[k + 1, j2] = j
     if best_k < 0:
         return 0.0
     _trace(pred, best_k, best_j, best_close, out)
@@ -373,13 +247,13 @@ def _remember(pool: np.ndarray, pool_cost: np.ndarray, assign: np.ndarray,
 def _wls(cost: np.ndarray, load: np.ndarray, budget: np.ndarray, allowed: np.ndarray,
          assign: np.ndarray, used: np.ndarray, alpha: np.ndarray, best: np.ndarray,
          state: np.ndarray, rng: np.ndarray, par: np.ndarray,
-         iters: int, swaps: bool, depth: int, lab: np.ndarray, mask: np.ndarray,
+         iters: int, depth: int, lab: np.ndarray, mask: np.ndarray,
          pred: np.ndarray, out: np.ndarray, pool: np.ndarray,
          pool_cost: np.ndarray, labc: np.ndarray, labx: np.ndarray, asp: np.ndarray,
-         out2: np.ndarray, spare: np.ndarray,
-         keep_best: np.ndarray) -> int:  # pragma: no cover - compiled
-    """``iters`` rounds of the weighting local search: a first-improvement descent on the
-    penalised cost (shift, then swap moves), then a weight update."""
+         out2: np.ndarray, spare: np.ndarray, keep_best: np.ndarray, near: np.ndarray,
+         members: np.ndarray, count: np.ndarray) -> int:  # pragma: no cover - compiled
+    """``iters`` rounds of the weighting local search: a descent on the penalised cost (shift,
+    swap, then ejection-chain moves), then a weight update (see the module's text)."""
     m, n = cost.shape
     best_cost = state[_BEST]
     cur = state[_CUR]
@@ -436,7 +310,7 @@ def _wls(cost: np.ndarray, load: np.ndarray, budget: np.ndarray, allowed: np.nda
                             state[_LAST] = state[_IT]
                         improved = True
                         break
-            if improved or not swaps:
+            if improved:
                 continue
             for jj in range(n):
                 j1 = jj + off
@@ -480,7 +354,8 @@ def _wls(cost: np.ndarray, load: np.ndarray, budget: np.ndarray, allowed: np.nda
             if improved or depth <= 0:
                 continue
             gain = _chain(cost, load, budget, allowed, assign, used, alpha, depth, lab, mask,
-                          pred, out, labc, labx, asp, cur, excess, best_cost)
+                          pred, out, labc, labx, asp, cur, excess, best_cost, near,
+                          members, count)
             if asp[0]:
                 # a feasible chain cheaper than the best, met on the way: keep it
                 _trace(pred, asp[1], asp[2], asp[3], out2)
@@ -515,7 +390,7 @@ def _wls(cost: np.ndarray, load: np.ndarray, budget: np.ndarray, allowed: np.nda
             e = _excess(used[i], budget[i])
             pen += alpha[i] * e
             top = max(top, e)
-        if top == 0 or (par[_RULE] == 0 and pen >= best_cost - eps):
+        if top == 0 or pen >= best_cost - eps:
             for i in range(m):
                 alpha[i] = max(amin, alpha[i] * down)
         else:
@@ -563,45 +438,39 @@ def _wls(cost: np.ndarray, load: np.ndarray, budget: np.ndarray, allowed: np.nda
     return done
 
 
-class TabuSearch:
-    """A resumable tabu search with strategic oscillation on one GAP (minimised costs).
+class GapSearch:
+    """A resumable weighting local search with ejection chains on one GAP (minimised costs).
 
     Parameters
     ----------
     cost
-        (m, n) costs; entries outside ``allowed`` are ignored (may be ``inf``).
+        (m, n) costs; entries outside ``allowed`` are ignored (may be ``inf``); the others
+        must be whole numbers.
     load, budget
         (m, n) integer loads and (m,) integer capacities.
-    allowed
-        (m, n) bool: pairs the search may use (default: every pair with a finite cost).
     start
         A starting assignment (job -> agent, an allowed pair for every job); it may exceed
         capacities. When it is feasible, the search never returns anything worse.
+    allowed
+        (m, n) bool: pairs the search may use (default: every pair with a finite cost).
     seed
-        Seed of the search's own random numbers (moves depend on nothing else).
-    swaps
-        Use the swap neighbourhood as well as shifts.
+        Seed of the search's own random numbers (its moves depend on nothing else).
+    rates
+        Factors that raise (at most, for the agent with the largest excess) and lower the
+        penalty weights.
+    depth
+        The longest ejection chain, in jobs (0: none; chains need at most 63 agents).
+    stall
+        Rounds without a new best before the search restarts between the best and another
+        elite assignment (default ``3 n``).
+    elite
+        How many good feasible assignments it keeps for those restarts.
     """
 
     def __init__(self, cost: np.ndarray, load: np.ndarray, budget: np.ndarray,
                  start: np.ndarray, *, allowed: np.ndarray | None = None, seed: int = 0,
-                 swaps: bool = True, tenure: tuple[int, int] | None = None,
-                 stall: int | None = None, kick: int | None = None,
-                 rates: tuple[float, float] = (1.05, 0.98), job_tabu: bool = False,
-                 method: str = "tabu", depth: int = 4, rule: int = 0, elite: int = 10) -> None:
-        self.method = method
-        m, n = cost.shape
-        self.depth = min(depth, m, 63) if m <= 63 else 0
-        self.lab = np.full((max(1, self.depth), n), 1e300)
-        self.mask = np.zeros((max(1, self.depth), n), dtype=np.uint64)
-        self.pred = np.zeros((max(1, self.depth), n), dtype=np.int64)
-        self.out = np.zeros(n + 1, dtype=np.int64)
-        self.labc = np.zeros((max(1, self.depth), n), dtype=np.int64)
-        self.labx = np.zeros((max(1, self.depth), n), dtype=np.int64)
-        self.asp = np.zeros(5, dtype=np.int64)
-        self.out2 = np.zeros(n + 1, dtype=np.int64)
-        self.pool = np.zeros((elite, n), dtype=np.int64)
-        self.pool_cost = np.full(elite, _NO, dtype=np.int64)
+                 rates: tuple[float, float] = (1.2, 0.9), depth: int = 6,
+                 stall: int | None = None, elite: int = 10) -> None:
         m, n = cost.shape
         finite = np.isfinite(cost)
         ok = finite if allowed is None else (allowed & finite)
@@ -617,44 +486,61 @@ class TabuSearch:
         self.load = np.ascontiguousarray(load, dtype=np.int64)
         self.budget = np.ascontiguousarray(budget, dtype=np.int64)
         self.allowed = np.ascontiguousarray(ok)
+        self.near = self.allowed.copy()
         self.assign = start.copy()
         self.used = np.zeros(m, dtype=np.int64)
         cur = int(_recount(self.cost, self.load, self.assign, self.used))
         self.best = start.copy()
         feasible = bool((self.used <= self.budget).all())
-        self.state = np.array([0, cur if feasible else _NO, 0, cur, 0, 0, 0, 0, 0], dtype=np.int64)
-        self.tabu = np.zeros((m + 1, n), dtype=np.int64)
+        self.state = np.array([0, cur if feasible else _NO, 0, cur, 0, 0, 0, 0, 0],
+                              dtype=np.int64)
         mixed = (int(seed) * 0x9E3779B97F4A7C15 + 0x2545F4914F6CDD1D) % 2**64
         self.rng = np.array([mixed or 1], dtype=np.uint64)  # xorshift: never zero
-        # first weights: a cost range per unit of load (the search adapts them)
+        # first weights: the cost range per unit of load (the search adapts them)
         span = float(self.cost[ok].max() - self.cost[ok].min()) if ok.any() else 1.0
         per_unit = max(1.0, span) / max(1.0, float(self.load[ok].mean()) if ok.any() else 1.0)
         self.alpha = np.full(m, per_unit)
-        tmin, tspan = tenure if tenure is not None else (max(3, n // 20), max(5, n // 10))
-        self.par = np.array([tmin, tspan, rates[0], rates[1], per_unit * 1e-3,
-                             stall if stall is not None else 20 * n,
-                             kick if kick is not None else max(2, n // 20),
-                             per_unit * 1e4, float(job_tabu), rule], dtype=np.float64)
-        self.swaps = swaps
+        self.par = np.array([rates[0], rates[1], per_unit * 1e-3,
+                             stall if stall is not None else 3 * n, max(2, n // 20),
+                             per_unit * 1e4], dtype=np.float64)
+        # work arrays of the ejection chains and the elite pool
+        self.depth = min(depth, m) if m <= 63 else 0
+        rows = max(1, self.depth)
+        self.lab = np.full((rows, n), 1e300)
+        self.labc = np.zeros((rows, n), dtype=np.int64)
+        self.labx = np.zeros((rows, n), dtype=np.int64)
+        self.mask = np.zeros((rows, n), dtype=np.uint64)
+        self.pred = np.zeros((rows, n), dtype=np.int64)
+        self.out = np.zeros(n + 1, dtype=np.int64)
+        self.out2 = np.zeros(n + 1, dtype=np.int64)
+        self.asp = np.zeros(5, dtype=np.int64)
+        self.members = np.zeros((m, n), dtype=np.int64)
+        self.count = np.zeros(m, dtype=np.int64)
+        self.pool = np.zeros((elite, n), dtype=np.int64)
+        self.pool_cost = np.full(elite, _NO, dtype=np.int64)
         self.iterations = 0
 
-    def run(self, iterations: int) -> int:
-        """Run this many more iterations (releases the GIL); returns the best cost so far
-        (``2**62`` while no feasible assignment has been seen)."""
-        if self.method == "wls":
-            self.iterations += int(_wls(self.cost, self.load, self.budget, self.allowed,
-                                        self.assign, self.used, self.alpha, self.best,
-                                        self.state, self.rng, self.par, int(iterations),
-                                        self.swaps, self.depth, self.lab, self.mask,
-                                        self.pred, self.out, self.pool, self.pool_cost,
-                                        self.labc, self.labx, self.asp, self.out2,
-                                        np.zeros_like(self.used), self.best.copy()))
-            return int(self.state[_BEST])
-        self.iterations += int(_run(self.cost, self.load, self.budget, self.allowed,
-                                    self.assign, self.used, self.alpha, self.tabu, self.best,
-                                    self.state, self.rng, self.par, int(iterations),
-                                    self.swaps))
+    def run(self, rounds: int) -> int:
+        """Run this many more rounds (descent + weight update; releases the GIL); returns the
+        best cost so far (``2**62`` while no feasible assignment has been seen)."""
+        self.iterations += int(_wls(self.cost, self.load, self.budget, self.allowed,
+                                    self.assign, self.used, self.alpha, self.best,
+                                    self.state, self.rng, self.par, int(rounds),
+                                    self.depth, self.lab, self.mask,
+                                    self.pred, self.out, self.pool, self.pool_cost,
+                                    self.labc, self.labx, self.asp, self.out2,
+                                    np.zeros_like(self.used), self.best.copy(),
+                                    self.near, self.members, self.count))
         return int(self.state[_BEST])
+
+    @property
+    def stats(self) -> dict[str, int]:
+        """Counters: rounds, moves, rounds ending feasible, restarts, ejection chains applied,
+        feasible neighbours kept by aspiration."""
+        st = self.state
+        return {"rounds": int(st[_IT]), "moves": int(st[_MOVES]), "feasible": int(st[_FEAS]),
+                "restarts": int(st[_RESTARTS]), "chains": int(st[_CHAINS]),
+                "aspired": int(st[_ASPIRED])}
 
     @property
     def best_cost(self) -> int | None:
@@ -695,6 +581,12 @@ class TabuSearch:
         mask[self.assign, jobs] = True
         mask[self.best, jobs] = True
         self.allowed[:] = mask
+        self.near &= mask
+
+    def focus(self, near: np.ndarray) -> None:
+        """Ejection chains move a job only into the agents ``near`` marks for it (a heuristic
+        restriction that makes them faster; shifts and swaps still use every allowed pair)."""
+        self.near[:] = near & self.allowed
 
     def check(self) -> None:
         """Raise when the running bookkeeping (loads, current cost) differs from a
@@ -702,7 +594,7 @@ class TabuSearch:
         used = np.zeros_like(self.used)
         cur = int(_recount(self.cost, self.load, self.assign, used))
         if not np.array_equal(used, self.used) or cur != int(self.state[_CUR]):
-            raise AssertionError("tabu search bookkeeping differs from a recomputation")
+            raise AssertionError("local search bookkeeping differs from a recomputation")
         if self.best_cost is not None:
             best = int(_recount(self.cost, self.load, self.best, used))
             if best != self.best_cost or (used > self.budget).any():
@@ -714,7 +606,7 @@ def warm_up() -> None:
     thread, so that the first real search does not wait for the compiler."""
     cost = np.array([[1.0, 2.0, 3.0], [2.0, 1.0, 1.0]])
     load = np.ones((2, 3), dtype=np.int64)
-    search = TabuSearch(cost, load, np.array([2, 2]), np.array([0, 0, 1]), method="wls")
+    search = GapSearch(cost, load, np.array([2, 2]), np.array([0, 0, 1]))
     search.run(2)
     search.offer(np.array([0, 1, 1]), 4)
     search.check()

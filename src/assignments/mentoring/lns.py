@@ -1,23 +1,30 @@
 """Large-neighbourhood search for assign-all (GAP) problems.
 
-After the first CP-SAT solve, while time is left:
+After the first CP-SAT solve, while time is left, two kinds of search share the two cores:
 
-1. the Lagrangian relaxation of "each job on one agent" (:mod:`assignments.mentoring.gap_lagrange`,
-   started from the LP duals, :data:`GUIDE_SHARE` of the time) gives a proven lower bound (the
-   search stops when it is met), the cost of forcing each job onto each agent, and the agent
-   each job's knapsack wants;
-2. rounds of sub-solves: free a share of the jobs (mentees) — every job of two agents and random
-   others, random jobs, or jobs the relaxation wants elsewhere with every job of both agents
-   (:data:`NEAR_DUAL` of the rounds) — let each move to its current agent or one of its
-   :data:`KERNEL_AGENTS` agents where forcing it costs the bound least (pairs that cannot be in a
-   cheaper assignment, by the bound, are never offered), and re-solve that sub-problem with
-   CP-SAT (one worker, a short limit); two sub-solves run in parallel threads (CP-SAT releases
-   the GIL) and are applied in a fixed order, each when it still fits and is no worse.
+* the compiled local search (:mod:`assignments.mentoring.gap_search`: penalty weights on
+  capacity excess, shift, swap and ejection-chain moves; numba, frees the GIL) runs in a thread
+  from the start (:data:`SEARCH_LANES`);
+* beside it, first the Lagrangian relaxation of "each job on one agent"
+  (:mod:`assignments.mentoring.gap_lagrange`, started from the LP duals, :data:`GUIDE_SHARE` of
+  the time) gives a proven lower bound (everything stops when it is met), the cost of forcing
+  each job onto each agent, and the agent each job's knapsack wants; pairs that no cheaper
+  assignment can use (reduced-cost fixing, exact) are then removed from both searches, and the
+  local search's ejection chains use only the :data:`SEARCH_NEAR` agents per job where forcing
+  it costs the bound least;
+* then rounds of CP-SAT sub-solves on the other core: free a share of the jobs (mentees) —
+  every job of two agents and random others, random jobs, or jobs the relaxation wants
+  elsewhere with every job of both agents (:data:`NEAR_DUAL` of the rounds) — let each move to
+  its current agent or one of its :data:`KERNEL_AGENTS` agents where forcing it costs the bound
+  least, and re-solve that sub-problem (one worker, a short limit). After each round the two
+  searches exchange their best assignments (the local search's is checked again first).
 
 Freeing jobs rather than whole agents lets improving chains run through many agents (the moves
 type D instances need). The share adapts: it grows while sub-problems are proven optimal
 quickly and shrinks when they time out. Deterministic for a given seed when the solver runs in
-deterministic mode (the Lagrangian step then runs a fixed number of iterations).
+deterministic mode: the Lagrangian step runs a fixed number of iterations, the local search a
+fixed number of rounds per sub-solve round (:data:`SEARCH_ROUNDS`), and the exchanges happen
+after both sides stopped, in a fixed order — nothing depends on the clock.
 """
 
 from __future__ import annotations
@@ -42,7 +49,7 @@ from assignments.mentoring.greedy import dense
 from assignments.mentoring.model import build_model
 from assignments.mentoring.problem import Candidate, PairingProblem
 
-__all__ = ["GUIDE_SHARE", "KERNEL_AGENTS", "improve"]
+__all__ = ["GUIDE_SHARE", "KERNEL_AGENTS", "SEARCH_LANES", "improve"]
 
 GUIDE_SHARE = 0.15
 """Share of the search time for the Lagrangian relaxation that guides it."""
@@ -57,13 +64,17 @@ SEARCH_LANES = 1
 """Threads running the compiled local search (:mod:`assignments.mentoring.gap_search`) beside
 the sub-solves (each takes a core from them)."""
 SUB_SOLVES = True
-SUB_LANES: int | None = None
 """Run CP-SAT sub-solves (on the cores the local searches leave)."""
+SUB_LANES: int | None = None
+"""Parallel sub-solves (default: the cores the local searches leave, at least one)."""
 SEARCH_RATES = (1.2, 0.9)
 """Local search: factors raising and lowering the penalty weights."""
 SEARCH_DEPTH = 6
 """Local search: the longest ejection chain (jobs)."""
-SEARCH_STALL: int | None = None
+SEARCH_NEAR = 8
+"""Local search: ejection chains move a job only into the agents where forcing it costs the
+Lagrangian bound least (this many)."""
+SEARCH_STALL = 300
 """Local search: rounds without a new best before it restarts between two elite assignments."""
 SEARCH_FOLLOWS = True
 """The local search continues from a better assignment the sub-solves found (else it only
@@ -206,18 +217,19 @@ def improve(
     kernel: np.ndarray | None = None
     wanted: np.ndarray | None = None
     exact: np.ndarray | None = None
+    near: np.ndarray | None = None
     cores = max(1, min(2, int(params.workers)))
     searches: list[Any] = []
     helper: ThreadPoolExecutor | None = None
     if SEARCH_LANES > 0:
         # the compiled local search runs in threads beside the Lagrangian step and the
         # sub-solves (it frees the GIL)
-        from assignments.mentoring.gap_search import TabuSearch
+        from assignments.mentoring.gap_search import GapSearch
 
         for k in range(min(SEARCH_LANES, cores)):
-            searches.append(TabuSearch(cost, load, budget, assign, seed=params.seed + 7919 * k,
-                                       method="wls", rates=SEARCH_RATES, depth=SEARCH_DEPTH,
-                                       stall=SEARCH_STALL))
+            searches.append(GapSearch(cost, load, budget, assign, seed=params.seed + 7919 * k,
+                                      rates=SEARCH_RATES, depth=SEARCH_DEPTH,
+                                      stall=SEARCH_STALL))
         helper = ThreadPoolExecutor(max_workers=len(searches))
         stats["search_found"] = 0
     early = threading.Event()
@@ -247,6 +259,7 @@ def improve(
             exact = lag + pen <= best - 1 + 1e-6  # pairs an assignment cheaper than best may use
             rank = np.argsort(np.argsort(pen, axis=0, kind="stable"), axis=0, kind="stable")
             kernel = exact & (rank < KERNEL_AGENTS)
+            near = rank < SEARCH_NEAR
             stats["kernel_pairs"] = int(kernel.sum())
             stats["exact_pairs"] = int(exact.sum())
     finally:
@@ -261,12 +274,17 @@ def improve(
             if (loads <= budget).all() and int(cost[trial, jobs_all].sum()) == found:
                 assign, best = trial, int(found)
                 stats["search_found"] += 1
+    trace = stats.setdefault("trace", [(0.0, start, "start")])
+    t_start = time.perf_counter()
+    trace.append((0.0, best, "lagrange+search"))
     if exact is not None:
         exact &= lag + pen <= best - 1 + 1e-6  # the best may be cheaper now
         if kernel is not None:
             kernel &= exact
         for ts in searches:
             ts.restrict(exact)
+            if near is not None:
+                ts.focus(near)
     rng = random.Random(params.seed)
     share = 0.25
     # parallel sub-solves (CP-SAT frees the GIL) on the cores the searches leave
@@ -334,6 +352,8 @@ def improve(
                     if (loads <= budget).all() and int(cost[trial, jobs_all].sum()) == found:
                         assign, best = trial, int(found)
                         stats["search_found"] += 1
+            if best < trace[-1][1]:
+                trace.append((round(time.perf_counter() - t_start, 2), best, "round"))
             for ts in searches:
                 found = ts.best_cost
                 if found is None or best < found:
@@ -344,7 +364,7 @@ def improve(
         if helper is not None:
             helper.shutdown()
         if searches:
-            stats["search_rounds"] = sum(ts.iterations for ts in searches)
+            stats["search"] = [ts.stats for ts in searches]
     if best >= start:
         return None
     out = [0] * len(p.candidates)
