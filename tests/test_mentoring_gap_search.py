@@ -55,7 +55,7 @@ def _checked(p: PairingProblem, search: GapSearch) -> int | None:
     """The search's best, checked independently: feasible, priced right; its bookkeeping equal
     to a recomputation."""
     search.check()
-    cost, load, _, budget = dense(p)
+    cost, load, _, _ = dense(p)
     jobs = np.arange(len(p.mentees))
     a = search.assign
     used = np.bincount(a, weights=load[a, jobs], minlength=len(p.mentors))
