@@ -6,7 +6,8 @@
   :func:`check_pairing` before it is returned. Assign-all (GAP) problems: CP-SAT with one
   worker and the stronger LP first, then the portfolio (:func:`_prove_then_search`, together
   :data:`CPSAT_SHARE_BEFORE_LNS` of the time), then, when not proven, the Lagrangian-guided
-  large-neighbourhood search :func:`assignments.mentoring.lns.improve`, whose Lagrangian bound
+  large-neighbourhood search :func:`assignments.mentoring.lns.improve` (CP-SAT sub-solves beside
+  the compiled local search of :mod:`assignments.mentoring.gap_search`), whose Lagrangian bound
   is reported too.
 * :func:`solve` solves a teachers' workbook: builds the candidate pairs, explains forced pairs
   that cannot hold, solves, and checks the pairs again from the raw data with the independent
@@ -149,8 +150,6 @@ def solve_pairing(
             return Result(SolveStatus.INFEASIBLE, runtime=time.perf_counter() - t0,
                           explanation=simple, stats=stats)
 
-    if p.assign_all and improve and engine in ("auto", "cpsat"):
-        _warm_search()
     start = initial_solution if initial_solution is not None else greedy(p)
     start_ok = not check_pairing(p, start)
     names = p.levels()
@@ -234,7 +233,8 @@ def solve_pairing(
                     # deterministic mode: from the time limit, not from the wall clock
                     seconds = (params.time_limit if params.deterministic else remaining) * share
                     out = _prove_then_search(run_quality, params, seconds, hint,
-                                             lambda xs: dict(zip(pm.x, xs, strict=True)))
+                                             lambda xs: dict(zip(pm.x, xs, strict=True)),
+                                             warm=True)
                 else:
                     out = run(expr, params.with_time(remaining * share), f"pairing:{name}", hint)
                 if out.values is None:
@@ -347,18 +347,22 @@ def _prove_then_search(
     seconds: float,
     hint: dict[Any, int] | None,
     hint_of: Callable[[list[int]], dict[Any, int]],
+    warm: bool = False,
 ) -> CpRun[Any]:
     """Assign-all (GAP) problems: CP-SAT with one worker and the stronger LP relaxation
     (``linearization_level`` 2) for :data:`PROVE_SHARE` of ``seconds`` — it proves the small
     literature problems fastest, measured — then, when not proven, the full portfolio
-    (``params.workers``) from its solution for the rest. Returns the better run, with the
-    larger of the two bounds."""
+    (``params.workers``) from its solution for the rest (and, with ``warm``, the local search
+    of the large-neighbourhood search that follows is compiled or loaded in a thread meanwhile:
+    :func:`_warm_search`). Returns the better run, with the larger of the two bounds."""
     t0 = time.perf_counter()
     prove = SolveParams(seconds * PROVE_SHARE, params.seed, 1, params.deterministic,
                         params.progress, params.log, {"linearization_level": 2, **params.extra})
     first = run(prove, "pairing:quality:prove", hint)
     if first.status in (SolveStatus.OPTIMAL, SolveStatus.INFEASIBLE, SolveStatus.INVALID):
         return first
+    if warm:  # not proven: the local search will be needed
+        _warm_search()
     left = seconds * (1 - PROVE_SHARE)
     if not params.deterministic:
         left = seconds - (time.perf_counter() - t0)
