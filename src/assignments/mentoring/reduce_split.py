@@ -271,12 +271,10 @@ def _component_quality(
     extra: list[tuple[np.ndarray, np.ndarray, float, float]],
     start: np.ndarray,
     per_mentee: int = 1,
-    duals: list[np.ndarray] | None = None,
 ) -> _Mip:
     """The quality level of one component: one exact MIP when it is small; otherwise its LP
     (a bound) and an exact MIP on the LP's pairs plus the best ``per_mentee`` and two lightest
-    pairs of each mentee (a pairing, not a proof unless it meets the LP bound). The LP's
-    mentee and extra-row multipliers are appended to ``duals`` when given."""
+    pairs of each mentee (a pairing, not a proof unless it meets the LP bound)."""
     cost = d.cost[cols]
     if len(cols) <= KERNEL_COMPONENT:
         return _milp(d, cols, cost, seconds, must_pair=must_pair, extra=extra)
@@ -285,8 +283,6 @@ def _component_quality(
     if relaxed is None:
         return _Mip("unknown", None, None, None)
     lp_value, x = relaxed[0], relaxed[1]
-    if duals is not None:
-        duals += [relaxed[2], relaxed[3]]
     kernel = np.union1d(cols[x > 1e-6], _lightest(d, cols, 2))
     kernel = np.union1d(kernel, _best(d, cols, per_mentee))
     kernel = np.union1d(kernel, np.intersect1d(start, cols))
@@ -327,6 +323,7 @@ class _Lag:
     lam: np.ndarray
     mu: np.ndarray
     value: float  # the best L(λ, μ): a lower bound of the component's minimised cost
+    delta: float = 0.0  # the kernel's width above L (grows on each retry)
     forcing: np.ndarray | None = None  # per pair of block.cols, L with the pair forced in
     x: np.ndarray | None = None  # the relaxation's choice (positions in block.cols)
 
@@ -337,13 +334,10 @@ def _lag_start(
     seconds: float,
     must_pair: np.ndarray,
     extra: list[tuple[np.ndarray, np.ndarray, float, float]],
-    duals: list[np.ndarray] | None = None,
-    target: float | None = None,
 ) -> _Lag | None:
-    """The Lagrangian of a component: multipliers from its compact LP's duals (``duals`` when
-    given, else the LP is solved), then subgradient steps towards ``target`` (an incumbent's
-    cost; default a little above the first bound); ``None`` where the relaxation does not
-    apply (or no LP in time)."""
+    """The Lagrangian of a component: multipliers from its compact LP's duals, then
+    subgradient steps (at most :data:`LAG_STEPS_SECONDS`) aiming a little above the first
+    bound; ``None`` where the relaxation does not apply (or no LP in ``seconds``)."""
     from assignments.mentoring import pair_lagrange as pl
 
     t_end = time.perf_counter() + seconds
@@ -353,18 +347,15 @@ def _lag_start(
     b = pl.block(cols, d.mi, d.ei, d.cost, d.load, d.forced, d.cap, d.budget, must_pair, rows)
     if b is None:
         return None
-    if duals:
-        lam, mu = duals
-    else:
-        relaxed = _lp(d, cols, d.cost[cols], 0.5 * seconds, must_pair, extra)
-        if relaxed is None:
-            return None
-        _v, _x, lam, mu = relaxed
-    if target is None:
-        first, _ = pl.lagrangian(b, lam, mu)
-        target = first + max(1.0, LAG_TARGET * abs(first))
-    dual = pl.subgradient(b, lam, mu, target, t_end - time.perf_counter())
-    return _Lag(b, dual.lam, dual.mu, dual.value)
+    relaxed = _lp(d, cols, d.cost[cols], seconds, must_pair, extra)
+    if relaxed is None:
+        return None
+    _v, _x, lam, mu = relaxed
+    first, _ = pl.lagrangian(b, lam, mu)
+    target = first + max(1.0, LAG_TARGET * abs(first))
+    steps = min(LAG_STEPS_SECONDS, LAG_STEPS_SHARE * (t_end - time.perf_counter()))
+    dual = pl.subgradient(b, lam, mu, target, steps)
+    return _Lag(b, dual.lam, dual.mu, dual.value, LAG_KERNEL_DELTA)
 
 
 def _lag_improve(lag: _Lag, target: float, seconds: float) -> None:
@@ -386,11 +377,16 @@ def _lag_solve(
     extra: list[tuple[np.ndarray, np.ndarray, float, float]],
     start: np.ndarray,
     old: _Mip | None = None,
+    survivors_mip: bool = True,
 ) -> _Mip:
-    """A component's pairing and proof from its Lagrangian: a MIP on the pairs whose forcing
-    bound is within :data:`LAG_KERNEL_DELTA` of ``L`` (an incumbent ``UB``), then the exact
-    MIP on the pairs whose forcing bound is at most ``UB − 1`` (no other pair can be in a
-    cheaper pairing) plus the incumbent's, unless ``L`` or the kernel already proves ``UB``."""
+    """A component's pairing and proof from its Lagrangian.
+
+    An exact MIP on the kernel — the pairs whose forcing bound is within ``lag.delta`` of
+    ``L``, the relaxation's choice, the start's and ``old``'s pairs — gives an incumbent
+    ``UB``. It is proven optimal when ``⌈L⌉ ≥ UB`` (after subgradient steps aimed at ``UB``),
+    or when every pair whose forcing bound is at most ``UB − 1`` (only those can be in a
+    cheaper pairing) was in the kernel, or (``survivors_mip``; else the kernel MIP has all
+    the time) by an exact MIP over those pairs and the incumbent's."""
     from assignments.mentoring import pair_lagrange as pl
 
     t_end = time.perf_counter() + seconds
@@ -398,25 +394,32 @@ def _lag_solve(
     if lag.forcing is None:
         lag.forcing = pl.forcing_bounds(b, lag.lam, lag.mu)
         lag.x = np.flatnonzero(pl.lagrangian(b, lag.lam, lag.mu)[1])
-    bound = float(math.ceil(lag.value - 1e-6))
-    kernel = np.union1d(b.cols[lag.forcing <= lag.value + LAG_KERNEL_DELTA],
+    kernel = np.union1d(b.cols[lag.forcing <= lag.value + lag.delta],
                         b.cols[lag.x] if lag.x is not None else np.zeros(0, np.int64))
     kernel = np.union1d(kernel, np.intersect1d(start, cols))
     kernel = np.union1d(kernel, cols[d.forced[cols]])
     if old is not None and old.x is not None:
         kernel = np.union1d(kernel, old.x)
-    r = _milp(d, kernel, d.cost[kernel], LAG_KERNEL_SHARE * (t_end - time.perf_counter()),
+    lag.delta *= 2  # a wider kernel next time
+    share = LAG_KERNEL_SHARE if survivors_mip else 1.0
+    r = _milp(d, kernel, d.cost[kernel], share * (t_end - time.perf_counter()),
               must_pair=must_pair, extra=_sub_extra(cols, extra, kernel))
     found = [(round(m.value), i, m.x) for i, m in enumerate((r, old))
              if m is not None and m.x is not None and m.value is not None]
     if not found:
-        return _Mip("unknown", None, None, bound)
+        return _Mip("unknown", None, None, float(math.ceil(lag.value - 1e-6)))
     ub, which, best_x = min(found, key=lambda f: (f[0], f[1]))
     kernel_proven = r.status == "optimal" and which == 0
+    if math.ceil(lag.value - 1e-6) < ub and survivors_mip:  # steps aimed at the incumbent
+        _lag_improve(lag, ub, min(LAG_STEPS_SECONDS, 0.3 * (t_end - time.perf_counter())))
+        if lag.forcing is None:
+            lag.forcing = pl.forcing_bounds(b, lag.lam, lag.mu)
+    bound = float(math.ceil(lag.value - 1e-6))
+    assert lag.forcing is not None
     survivors = b.cols[lag.forcing <= ub - 1 + 1e-6]
     proven = bound >= ub or (kernel_proven and bool(np.isin(survivors, kernel).all()))
     left = t_end - time.perf_counter()
-    if not proven and 0 < len(survivors) <= FULL_MIP_MAX and left > 0.1:
+    if survivors_mip and not proven and 0 < len(survivors) <= FULL_MIP_MAX and left > 0.1:
         rest = np.union1d(np.union1d(survivors, best_x), cols[d.forced[cols]])
         r = _milp(d, rest, d.cost[rest], left, must_pair=must_pair,
                   extra=_sub_extra(cols, extra, rest))
@@ -446,7 +449,7 @@ KERNEL_ABOVE = 20_000
 PER_MENTEE = 8
 """Pairs per mentee in those first, restricted solves."""
 
-FIRST_PASS = 0.5
+FIRST_PASS = 1.0
 """Share of the quality level's time in which every component gets a first pairing."""
 
 MIN_SECONDS = 0.3
@@ -472,21 +475,20 @@ KERNEL_PER_MENTEE = 3
 LAG_TARGET = 0.005
 """The first subgradient steps aim this share above the LP-duals' Lagrangian bound."""
 
-LAG_KERNEL_MAX = 40_000
-"""Components up to this many pairs get their incumbent from a MIP on the Lagrangian's kernel;
-larger ones from the LP's kernel, and the Lagrangian only for the bound."""
+LAG_STEPS_SECONDS = 1.5
+"""The most time one run of subgradient steps is given."""
 
-LAG_BOUND_SHARE = 0.3
-"""Share of a large component's first time given to its Lagrangian bound."""
+LAG_STEPS_SHARE = 0.4
+"""Share of a component's first time (after its LP) given to the subgradient steps."""
 
-LAG_BOUND_SECONDS = 0.8
-"""The most time a component's first Lagrangian bound is given."""
+LAG_MIN_SECONDS = 2.0
+"""The least time a component's Lagrangian path is given in the first pass."""
 
-LAG_KERNEL_DELTA = 4.0
-"""Pairs whose forcing bound is within this of ``L`` make the kernel for the incumbent."""
+LAG_KERNEL_DELTA = 0.25
+"""The first kernel: pairs whose forcing bound is within this of ``L`` (doubled on retries)."""
 
-LAG_KERNEL_SHARE = 0.6
-"""Share of the time left that the kernel MIP gets (the rest: the MIP over the survivors)."""
+LAG_KERNEL_SHARE = 0.7
+"""Share of the time left that a kernel MIP gets (the rest: steps and the survivors' MIP)."""
 
 
 def _lightest(d: _Data, cols: np.ndarray, per: int) -> np.ndarray:
@@ -660,8 +662,9 @@ def solve_split(
     order = np.argsort(comp, kind="stable")
     cuts = np.searchsorted(comp[order], np.arange(labels.max() + 2))
     sizes = np.diff(cuts)
-    # largest first: they hold most of the score, and the small ones are quick
-    todo = [int(c) for c in np.argsort(-sizes, kind="stable") if sizes[c]]
+    # smallest first, each given its share of the time by size: the small ones are quick, and
+    # the largest then get the time the others left
+    todo = [int(c) for c in np.argsort(sizes, kind="stable") if sizes[c]]
     has_fair = "fairness" in names
     q_deadline = deadline  # fairness runs when quality is proven, with the time then left
     left_size = float(sizes.sum())
@@ -693,30 +696,33 @@ def solve_split(
             continue
         tc = time.perf_counter()
         lag = None
-        duals: list[np.ndarray] = []
-        r = _component_quality(d, cols, seconds, must_pair, extras[c], hints, duals=duals)
-        if duals and r.x is not None and r.status != "optimal":
-            # the Lagrangian's bound, towards the incumbent from the LP's kernel above
-            lag = _lag_start(d, cols, min(LAG_BOUND_SECONDS, LAG_BOUND_SHARE * seconds),
-                             must_pair, extras[c], duals, r.value)
-            if lag is not None and r.bound is not None:
-                r.bound = max(r.bound, float(math.ceil(lag.value - 1e-6)))
-                if r.bound >= (r.value or 0):
-                    r.status = "optimal"
+        if sizes[c] > KERNEL_COMPONENT:  # its share of the time, not the LP kernel's least
+            seconds = min(max(LAG_MIN_SECONDS, share * (phase_a - tc)), q_deadline - tc)
+            lag = _lag_start(d, cols, seconds, must_pair, extras[c])
+        if lag is not None:
+            r = _lag_solve(d, cols, lag, max(0.05, seconds - (time.perf_counter() - tc)),
+                           must_pair, extras[c], hints, survivors_mip=False)
+            if r.x is None:  # the LP's kernel (a pairing), the Lagrangian's bound
+                r = _component_quality(d, cols, max(0.05, seconds - (time.perf_counter() - tc)),
+                                       must_pair, extras[c], hints)
+                r.bound = max(r.bound or -math.inf, float(math.ceil(lag.value - 1e-6)))
+        else:
+            r = _component_quality(d, cols, seconds, must_pair, extras[c], hints)
         if lag is not None:
             lags[c] = lag
             _say(params, f"[split:lagrange] component of {len(cols)} pairs: L {lag.value:.2f}")
         results[c] = r
         _say(params, f"[split:quality] component of {len(cols)} pairs: {r.status} {r.value} "
                      f"bound {r.bound} in {time.perf_counter() - tc:.1f}s of {seconds:.1f}s")
-    # second pass: the time left to the components not proven, largest gap first
+    # second pass: the time left to the components not proven, smallest first
     exhausted: set[int] = set()
     while time.perf_counter() < q_deadline - 0.2:
         gaps = {c: (math.inf if r.x is None or r.bound is None else (r.value or 0) - r.bound)
                 for c, r in results.items() if r.status != "optimal" and c not in exhausted}
         if not gaps:
             break
-        c = max(gaps, key=lambda k: (gaps[k], sizes[k]))
+        # without a pairing first, then the smallest (its proof is the cheapest)
+        c = min(gaps, key=lambda k: (not math.isinf(gaps[k]), sizes[k]))
         finite = sum(g for g in gaps.values() if math.isfinite(g)) or 1.0
         left = q_deadline - time.perf_counter()
         share = min(0.25, MIN_SECONDS * 5 / max(left, 1e-9)) if math.isinf(gaps[c]) else (
@@ -724,13 +730,10 @@ def solve_split(
         seconds = min(left, max(AGAIN_SECONDS, left * min(1.0, share)))
         cols = order[cuts[c]: cuts[c + 1]]
         tc = time.perf_counter()
-        if c in lags and sizes[c] <= LAG_KERNEL_MAX:  # steps towards the incumbent, then
-            # the MIP over the survivors again
+        if c in lags:  # a wider kernel, steps towards the incumbent, the survivors' MIP
             old_r = results[c]
-            if old_r.value is not None:
-                _lag_improve(lags[c], old_r.value, 0.4 * seconds)
-            r = _lag_solve(d, cols, lags[c], seconds - (time.perf_counter() - tc), must_pair,
-                           extras[c], hints, old_r if old_r.x is not None else None)
+            r = _lag_solve(d, cols, lags[c], seconds, must_pair, extras[c], hints,
+                           old_r if old_r.x is not None else None)
         elif len(cols) <= FULL_MIP_MAX:
             r = _milp(d, cols, d.cost[cols], seconds, must_pair=must_pair, extra=extras[c])
         else:  # too large for a MIP over every pair: once more with a larger kernel
