@@ -19,6 +19,7 @@ type-E files (distance to the best known value after ``--gap-limit`` seconds).
     python scripts/bench_mentoring.py --only district city --methods auto greedy lsa1
     python scripts/bench_mentoring.py --only --methods --gap small    # gap1–12 only
     python scripts/bench_mentoring.py --only --methods --gap cde --gap-limit 10
+    python scripts/bench_mentoring.py --only --methods --gap cde --gap-only d20100 e20100
 
 Figures depend on the machine: the targets are for 2 cores, and a shared machine is noisy.
 """
@@ -208,8 +209,10 @@ def gap_small(gap_dir: Path, time_limit: float, workers: int) -> None:
     print(f"slowest of the 120 solves: {worst:.2f} s (target: each ≤ 1 s)")
 
 
-def gap_large(gap_dir: Path, which: str, time_limit: float, workers: int) -> None:
-    """gapa–gapd and the small type-E files: distance to the best known value."""
+def gap_large(gap_dir: Path, which: str, time_limit: float, workers: int,
+              only: list[str] | None = None) -> None:
+    """gapa–gapd and the small type-E files: distance to the best known value (``only``: just
+    these instances, e.g. ``d20100``)."""
     from assignments.mentoring import read_gap, solve_pairing
 
     jobs: list[tuple[str, Any]] = []
@@ -222,6 +225,8 @@ def gap_large(gap_dir: Path, which: str, time_limit: float, workers: int) -> Non
         for name in SMALL_E:
             (p,) = read_gap(gap_dir / "yagiura2004" / name, sense="min")
             jobs.append((name, p))
+    if only:
+        jobs = [(name, p) for name, p in jobs if name in only]
     print(f"{'instance':9} {'status':9} {'objective':>9} {'bound':>9} {'best known':>10} "
           f"{'to best':>8} {'time s':>7}")
     by_type: dict[str, list[float]] = {}
@@ -253,6 +258,8 @@ def main() -> None:
     ap.add_argument("--gap", choices=["all", "small", "abcd", "cde", "e", "none"], default="all")
     ap.add_argument("--gap-limit", type=float, default=10.0, help="seconds per GAP problem")
     ap.add_argument("--gap-dir", type=Path, default=DEFAULT_GAP_DIR)
+    ap.add_argument("--gap-only", nargs="*", metavar="NAME", choices=sorted(BEST_KNOWN),
+                    help="with --gap abcd|cde|e: only these instances (e.g. d20100 e20100)")
     ap.add_argument("--one", nargs=2, metavar=("INSTANCE", "METHOD"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.one:
@@ -268,7 +275,7 @@ def main() -> None:
     if args.gap in ("all", "abcd", "cde", "e"):
         print(f"\nload average {_load()}")
         gap_large(args.gap_dir, "abcd" if args.gap == "all" else args.gap, args.gap_limit,
-                  args.workers)
+                  args.workers, args.gap_only)
         print(f"load average {_load()}")
 
 
