@@ -39,7 +39,7 @@ import numpy as np
 from numba import njit
 
 __all__ = ["MAX_SLOTS", "Block", "Dual", "block", "forcing_bounds", "lagrangian", "price",
-           "subgradient"]
+           "subgradient", "warm_up"]
 
 MAX_SLOTS = 6
 """Most pairs one mentor may hold (head count, and budget over the lightest pair) for the
@@ -467,3 +467,16 @@ def subgradient(
             break
         chunk = max(1, min(200, int(0.05 / max(step / chunk, 1e-6))))
     return Dual(float(state[0]), best_lam, best_mu, done)
+
+
+def warm_up() -> None:
+    """Compile (or load from numba's cache) every kernel on a two-pair block, e.g. in a thread
+    while the caller does other work: a first compilation takes several seconds."""
+    b = Block(cols=np.arange(2), start=np.array([0, 2]), cost=np.array([-3.0, -2.0]),
+              load=np.array([2.0, 3.0]), forced=np.zeros(2, np.bool_),
+              mentee=np.array([0, 1]), row=np.array([0, -1]), need=np.array([1.0]),
+              equal=np.array([True, False]), cap=np.array([2]), budget=np.array([4.0]))
+    lam, mu = np.zeros(2), np.zeros(1)
+    lagrangian(b, lam, mu)
+    forcing_bounds(b, lam, mu)
+    subgradient(b, lam, mu, 0.0, 1.0, iterations=2)

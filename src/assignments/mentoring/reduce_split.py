@@ -537,6 +537,12 @@ def _matching(d: _Data, cols: np.ndarray) -> np.ndarray | None:
     return np.array(sorted(chosen), dtype=np.int64)
 
 
+def _warm_up() -> None:
+    from assignments.mentoring import pair_lagrange as pl
+
+    pl.warm_up()
+
+
 def _say(params: SolveParams, text: str) -> None:
     if params.progress:
         import sys
@@ -575,6 +581,10 @@ def solve_split(
     # the caller checks the result against the rules and recomputes its levels after this
     deadline -= min(0.15 * max(0.0, deadline - t0), CHECK_SECONDS_PER_PAIR * d.n)
     stats: dict[str, Any] = {"engine": "split"}
+    if d.n > KERNEL_COMPONENT:  # the Lagrangian's kernels compile while level 1 is solved
+        import threading
+
+        threading.Thread(target=_warm_up, daemon=True).start()
     values: dict[str, int] = {}
     bounds: dict[str, float] = {}
     status = SolveStatus.OPTIMAL
