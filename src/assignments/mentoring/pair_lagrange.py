@@ -320,31 +320,35 @@ def reduced(b: Block, lam: np.ndarray, mu: np.ndarray) -> np.ndarray:
     return red
 
 
-def lagrangian(b: Block, lam: np.ndarray, mu: np.ndarray) -> tuple[float, np.ndarray]:
-    """``L(λ, μ)`` (a lower bound of the component's minimised cost) and the pairs chosen."""
+def _evaluate(b: Block, lam: np.ndarray, mu: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+    """``L(λ, μ)``, the choice per pair and each mentor's value (one pricing, no step kept)."""
     x = np.zeros(len(b.cols), np.int64)
     z = np.zeros(len(b.start) - 1)
-    total = _price(b.start, reduced(b, lam, mu), b.load, b.forced, b.cap, b.budget, x, z)
-    return total - float(lam.sum()) + float(mu @ b.need), x
+    state = np.array([-np.inf, 1.0, 0.0, 0.0])
+    lam_c = np.asarray(lam, np.float64).copy()
+    mu_c = np.asarray(mu, np.float64).copy()
+    _ascent(b.start, b.cost, b.mentee, b.row, b.need, b.equal, b.load, b.forced, b.cap,
+            b.budget, lam_c, mu_c, np.inf, 1, 1, state, lam_c.copy(), mu_c.copy(), x, z)
+    return float(state[0]), x, z
+
+
+def lagrangian(b: Block, lam: np.ndarray, mu: np.ndarray) -> tuple[float, np.ndarray]:
+    """``L(λ, μ)`` (a lower bound of the component's minimised cost) and the pairs chosen."""
+    value, x, _z = _evaluate(b, lam, mu)
+    return value, x
 
 
 def price(b: Block, lam: np.ndarray, mu: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per mentor its least reduced-cost set's value, and the 0/1 choice per pair."""
-    x = np.zeros(len(b.cols), np.int64)
-    z = np.zeros(len(b.start) - 1)
-    _price(b.start, reduced(b, lam, mu), b.load, b.forced, b.cap, b.budget, x, z)
+    _value, x, z = _evaluate(b, lam, mu)
     return z, x
 
 
 def forcing_bounds(b: Block, lam: np.ndarray, mu: np.ndarray) -> np.ndarray:
     """Per pair, ``L(λ, μ)`` with that pair forced into the pairing (``inf`` if it cannot be)."""
-    red = reduced(b, lam, mu)
-    x = np.zeros(len(b.cols), np.int64)
-    z = np.zeros(len(b.start) - 1)
-    total = _price(b.start, red, b.load, b.forced, b.cap, b.budget, x, z)
-    value = total - float(lam.sum()) + float(mu @ b.need)
+    value, _x, z = _evaluate(b, lam, mu)
     zk = np.zeros(len(b.cols))
-    _forcing(b.start, red, b.load, b.forced, b.cap, b.budget, zk)
+    _forcing(b.start, reduced(b, lam, mu), b.load, b.forced, b.cap, b.budget, zk)
     mentor = np.repeat(np.arange(len(b.start) - 1), np.diff(b.start))
     return value - z[mentor] + zk
 
@@ -364,13 +368,13 @@ def _ascent(start: np.ndarray, cost: np.ndarray, mentee: np.ndarray, row: np.nda
             need: np.ndarray, equal: np.ndarray, load: np.ndarray, forced: np.ndarray,
             cap: np.ndarray, budget: np.ndarray, lam: np.ndarray, mu: np.ndarray,
             target: float, iterations: int, patience: int, state: np.ndarray,
-            best_lam: np.ndarray, best_mu: np.ndarray) -> int:
+            best_lam: np.ndarray, best_mu: np.ndarray, x: np.ndarray, z: np.ndarray) -> int:
     """``iterations`` subgradient steps (see :func:`subgradient`); ``state`` = (best L, θ,
-    steps without a better L, stop), the best multipliers into ``best_*``; the steps taken."""
+    steps without a better L, stop), the best multipliers into ``best_*``, the last choice
+    into ``x`` (0/1 per pair) and ``z`` (per mentor); the steps taken. (The one compiled
+    entry for pricing too: a first compilation takes seconds per entry.)"""
     n = len(cost)
     red = np.empty(n)
-    x = np.zeros(n, np.int64)
-    z = np.zeros(len(start) - 1)
     g_e = np.empty(len(lam))
     g_r = np.empty(len(mu))
     best = state[0]
@@ -457,11 +461,13 @@ def subgradient(
     state = np.array([-np.inf, theta, 0.0, 0.0])
     done = 0
     chunk = 10
+    x = np.zeros(len(b.cols), np.int64)
+    z = np.zeros(len(b.start) - 1)
     while done < iterations and state[3] == 0.0:
         t = time.perf_counter()
         done += _ascent(b.start, b.cost, b.mentee, b.row, b.need, b.equal, b.load, b.forced,
                         b.cap, b.budget, lam, mu, float(target), min(chunk, iterations - done),
-                        patience, state, best_lam, best_mu)
+                        patience, state, best_lam, best_mu, x, z)
         step = time.perf_counter() - t
         if time.perf_counter() + step > t_end:
             break
