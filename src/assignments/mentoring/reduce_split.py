@@ -12,15 +12,27 @@ graph falls apart into a few dozen connected components. The levels are solved o
 2. **quality** — with each mandatory component held at its minimum (every mandatory mentee
    of a component with minimum 0 paired; an "at least n − u paired" row otherwise; both
    are implied by the first level's optimum, since the minima add up), the total score splits
-   over the components of the whole candidate graph: one exact MIP per component, smallest
-   first, each given a share of the time by its size. The level is proven when every
-   component is; otherwise the bound is the sum of the components' MIP bounds.
+   over the components of the whole candidate graph, solved smallest first, each given its
+   share of the time by size. A small component is one exact MIP. A larger one goes through
+   the per-mentor Lagrangian (:mod:`assignments.mentoring.pair_lagrange`: the mentee rows
+   relaxed, multipliers from the compact LP's duals and subgradient steps; with hours that
+   bind its bound is far above the compact LP's): an exact MIP on the pairs whose forcing
+   bound is within :data:`LAG_KERNEL_DELTA` of ``L`` gives the pairing, proven when
+   ``⌈L⌉`` meets it, when every pair that could be in a better pairing (forcing bound at most
+   ``UB − 1``) was in that MIP, or by an exact MIP over those surviving pairs; the time left
+   goes to the components not proven, smallest first (a wider kernel, steps aimed at the
+   incumbent, the survivors' MIP). Where the relaxation does not apply (a mentor could hold
+   many pairs), the LP is the bound and a MIP on the LP's pairs plus a few best and lightest
+   pairs per mentee the pairing. The level is proven when every component is; otherwise the
+   bound is the sum of the components' bounds.
 3. **fairness** — balanced loads are per mentor, but the drain term counts pairs per school
-   across components: one MIP over every pair, with the earlier levels as rows (per
-   component when they are proven, which is then the same set of pairings). It is only run
-   when quality is proven (a tie-breaker of an unproven quality level would prove nothing)
-   and the problem has at most :data:`FAIRNESS_MIP_MAX` pairs; otherwise the fairness of the
-   pairing found is reported without a bound.
+   across components: one MIP with the earlier levels as rows (per component when they are
+   proven, which is then the same set of pairings), over the pairs that can be in a pairing
+   of the best quality (a pair whose forcing bound exceeds its component's optimum, plus the
+   质量容差 slack, cannot: dropped, exactly). It is only run when quality is proven (a
+   tie-breaker of an unproven quality level would prove nothing) and at most
+   :data:`FAIRNESS_MIP_MAX` pairs are left; otherwise the fairness of the pairing found is
+   reported without a bound.
 
 A component where hours cannot bind (head count × heaviest pair within every mentor's budget,
 e.g. one mentee per mentor) has its first level solved by a maximum bipartite matching
@@ -28,7 +40,8 @@ e.g. one mentee per mentor) has its first level solved by a maximum bipartite ma
 when the LP optimum is integral, as with one mentee per mentor).
 
 Every MIP is an exact HiGHS solve (``mip_rel_gap = 0``) of integer data; values are recomputed
-from the chosen pairs, never read off a solver's objective. Pure NumPy/SciPy.
+from the chosen pairs, never read off a solver's objective. NumPy/SciPy, and numba for the
+Lagrangian's pricing (compiled once, then loaded from numba's cache).
 """
 
 from __future__ import annotations
