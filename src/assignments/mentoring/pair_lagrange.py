@@ -151,12 +151,16 @@ def _best_set(gain: np.ndarray, w: np.ndarray, m: int, slots: int, room: float,
     nbest = 0
     if slots <= 0 or m == 0:
         return best, nbest
-    prefix = np.zeros(m + 1)
-    lightest = np.full(m + 1, np.inf)  # lightest load among items j..m-1
+    prefix = np.empty(m + 1)
+    lightest = np.empty(m + 1)  # lightest load among items j..m-1
+    prefix[0] = 0.0
     for j in range(m):
         prefix[j + 1] = prefix[j] + (0.0 if j == skip else gain[j])
+    lightest[m] = np.inf
     for j in range(m - 1, -1, -1):
-        lightest[j] = lightest[j + 1] if j == skip else min(lightest[j + 1], w[j])
+        lightest[j] = lightest[j + 1]
+        if j != skip and w[j] < lightest[j]:
+            lightest[j] = w[j]
     pos = np.zeros(slots + 1, np.int64)
     val = np.zeros(slots + 1)
     used = np.zeros(slots + 1)
@@ -388,13 +392,16 @@ def _ascent(start: np.ndarray, cost: np.ndarray, mentee: np.ndarray, row: np.nda
             if row[k] >= 0:
                 red[k] -= mu[row[k]]
         value = _price(start, red, load, forced, cap, budget, x, z)
-        value -= lam.sum()
+        for e in range(len(lam)):
+            value -= lam[e]
         for r in range(len(mu)):
             value += mu[r] * need[r]
         if value > best + 1e-9:
             best = value
-            best_lam[:] = lam
-            best_mu[:] = mu
+            for e in range(len(lam)):
+                best_lam[e] = lam[e]
+            for r in range(len(mu)):
+                best_mu[r] = mu[r]
             stale = 0
         else:
             stale += 1
@@ -404,7 +411,8 @@ def _ascent(start: np.ndarray, cost: np.ndarray, mentee: np.ndarray, row: np.nda
         if best > target - 1.0 + 1e-6 or theta < 1e-4:
             state[3] = 1.0
             break
-        g_e[:] = -1.0
+        for e in range(len(lam)):
+            g_e[e] = -1.0
         for r in range(len(mu)):
             g_r[r] = need[r]
         for k in range(n):
