@@ -81,8 +81,8 @@ SEARCH_FOLLOWS = True
 records it as the best to beat)."""
 SEARCH_ROUNDS = 100
 """Deterministic mode: local-search rounds per sub-solve round."""
-SEARCH_CHUNK = 10
-"""Local-search rounds between two looks at the stop signal."""
+SEARCH_CHUNK = 0.02
+"""Seconds of local search between two looks at the stop signal (about: whole rounds)."""
 
 
 def _sub_solve(
@@ -157,13 +157,17 @@ def _neighbourhood(
 
 
 def _search_epoch(search: Any, stop: threading.Event, rounds: int) -> None:
-    """Run the local search: ``rounds`` rounds (deterministic mode), or short chunks until
-    ``stop`` is set."""
+    """Run the local search: ``rounds`` rounds (deterministic mode), or short chunks of rounds
+    until ``stop`` is set."""
     if rounds > 0:
         search.run(rounds)
         return
+    chunk = 1  # grows while a chunk takes under SEARCH_CHUNK seconds (large problems: 1 round)
     while not stop.is_set():
-        search.run(SEARCH_CHUNK)
+        t = time.perf_counter()
+        search.run(chunk)
+        if time.perf_counter() - t < SEARCH_CHUNK:
+            chunk = min(2 * chunk, 64)
 
 
 def improve(
