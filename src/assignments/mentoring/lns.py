@@ -156,6 +156,24 @@ def _neighbourhood(
     return rng.sample(range(n), size)
 
 
+def _take_best(searches: list[Any], assign: np.ndarray, best: int, cost: np.ndarray,
+               load: np.ndarray, budget: np.ndarray,
+               stats: dict[str, Any]) -> tuple[np.ndarray, int]:
+    """The local searches' best assignment when it is cheaper than ``best`` — checked again
+    here (capacities, cost recomputed) before it is taken — else ``assign`` and ``best``."""
+    m, n = cost.shape
+    jobs = np.arange(n)
+    for ts in searches:
+        found = ts.best_cost
+        if found is not None and found < best:
+            trial = ts.best.astype(np.int64)
+            loads = np.bincount(trial, weights=load[trial, jobs], minlength=m)
+            if (loads <= budget).all() and int(cost[trial, jobs].sum()) == found:
+                assign, best = trial, int(found)
+                stats["search_found"] = stats.get("search_found", 0) + 1
+    return assign, best
+
+
 def _search_epoch(search: Any, stop: threading.Event, rounds: int) -> None:
     """Run the local search: ``rounds`` rounds (deterministic mode), or short chunks of rounds
     until ``stop`` is set."""
@@ -270,14 +288,7 @@ def improve(
         early.set()
         for r in running:
             r.result()
-    for ts in searches:  # the searches' best so far (checked again before it is taken)
-        found = ts.best_cost
-        if found is not None and found < best:
-            trial = ts.best.astype(np.int64)
-            loads = np.bincount(trial, weights=load[trial, jobs_all], minlength=m)
-            if (loads <= budget).all() and int(cost[trial, jobs_all].sum()) == found:
-                assign, best = trial, int(found)
-                stats["search_found"] += 1
+    assign, best = _take_best(searches, assign, best, cost, load, budget, stats)
     trace = stats.setdefault("trace", [(0.0, start, "start")])
     t_start = time.perf_counter()
     trace.append((0.0, best, "lagrange+search"))
@@ -347,15 +358,8 @@ def improve(
                 if value <= best:
                     best, assign = value, trial
             # exchange the incumbents (after every side stopped, in a fixed order:
-            # deterministic); each search's best is checked again before it is taken
-            for ts in searches:
-                found = ts.best_cost
-                if found is not None and found < best:
-                    trial = ts.best.astype(np.int64)
-                    loads = np.bincount(trial, weights=load[trial, jobs_all], minlength=m)
-                    if (loads <= budget).all() and int(cost[trial, jobs_all].sum()) == found:
-                        assign, best = trial, int(found)
-                        stats["search_found"] += 1
+            # deterministic)
+            assign, best = _take_best(searches, assign, best, cost, load, budget, stats)
             if best < trace[-1][1]:
                 trace.append((round(time.perf_counter() - t_start, 2), best, "round"))
             for ts in searches:
