@@ -415,14 +415,16 @@ def _lag_solve(
         kernel = np.union1d(kernel, old.x)
     lag.delta *= 2  # a wider kernel next time
     share = LAG_KERNEL_SHARE if survivors_mip else 1.0
+    # stopped within about one point of the kernel's own bound (integer costs): not a proof
+    gap = 0.0 if survivors_mip else LAG_KERNEL_POINTS / max(1.0, abs(lag.value))
     r = _milp(d, kernel, d.cost[kernel], share * (t_end - time.perf_counter()),
-              must_pair=must_pair, extra=_sub_extra(cols, extra, kernel))
+              must_pair=must_pair, extra=_sub_extra(cols, extra, kernel), gap=gap)
     found = [(round(m.value), i, m.x) for i, m in enumerate((r, old))
              if m is not None and m.x is not None and m.value is not None]
     if not found:
         return _Mip("unknown", None, None, float(math.ceil(lag.value - 1e-6)))
     ub, which, best_x = min(found, key=lambda f: (f[0], f[1]))
-    kernel_proven = r.status == "optimal" and which == 0
+    kernel_proven = r.status == "optimal" and which == 0 and gap == 0.0
     if math.ceil(lag.value - 1e-6) < ub and survivors_mip:  # steps aimed at the incumbent
         _lag_improve(lag, ub, min(LAG_STEPS_SECONDS, 0.3 * (t_end - time.perf_counter())))
         if lag.forcing is None:
@@ -499,6 +501,10 @@ LAG_MIN_SECONDS = 2.0
 
 LAG_KERNEL_DELTA = 0.25
 """The first kernel: pairs whose forcing bound is within this of ``L`` (doubled on retries)."""
+
+LAG_KERNEL_POINTS = 1.0
+"""The first pass's kernel MIP stops within this many points of its own bound (relative gap
+this over ``|L|``): the pairing, not the proof, is what it is for there."""
 
 LAG_KERNEL_SHARE = 0.7
 """Share of the time left that a kernel MIP gets (the rest: steps and the survivors' MIP)."""
