@@ -49,7 +49,8 @@ from assignments.mentoring.greedy import dense
 from assignments.mentoring.model import build_model
 from assignments.mentoring.problem import Candidate, PairingProblem
 
-__all__ = ["GUIDE_SHARE", "KERNEL_AGENTS", "SEARCH_LANES", "improve"]
+__all__ = ["GUIDE_SHARE", "KERNEL_AGENTS", "LAGRANGE_MAX_WORK", "SEARCH_LANES", "first_assignment",
+           "improve"]
 
 GUIDE_SHARE = 0.15
 """Share of the search time for the Lagrangian relaxation that guides it."""
@@ -83,6 +84,15 @@ SEARCH_ROUNDS = 100
 """Deterministic mode: local-search rounds per sub-solve round."""
 SEARCH_CHUNK = 0.02
 """Seconds of local search between two looks at the stop signal (about: whole rounds)."""
+
+
+LAGRANGE_MAX_WORK = 1e7
+"""The Lagrangian step (one knapsack table per agent, about agents × jobs × mean capacity
+entries per step) is skipped above this size (:func:`_work`): on the 80 × 1,600 literature
+problems (1e8) one step takes seconds. Without its guidance the local search also makes no
+ejection chains (unfocused, one round of them took 25 s on a 40 × 1,600 problem)."""
+RESCUE_ROUNDS = 2000
+"""Deterministic mode: the most local-search rounds spent looking for a first assignment."""
 
 
 def _sub_solve(
@@ -188,6 +198,68 @@ def _search_epoch(search: Any, stop: threading.Event, rounds: int) -> None:
             chunk = min(2 * chunk, 64)
 
 
+def _work(load: np.ndarray, budget: np.ndarray) -> float:
+    """Size of one Lagrangian step: agents × jobs × mean usable capacity."""
+    m, n = load.shape
+    return float(m) * n * float(np.minimum(budget, load.sum(axis=1)).mean())
+
+
+def first_assignment(
+    problem: PairingProblem,
+    deadline: float,
+    params: SolveParams,
+    stats: dict[str, Any] | None = None,
+) -> tuple[list[int], int] | None:
+    """A first feasible assignment of an assign-all problem when CP-SAT found none in its share
+    (e.g. the 80 × 1,600 literature problems): the compiled local search from every job on its
+    cheapest agent (capacities exceeded, then repaired by the penalty weights), until it meets
+    a feasible assignment or ``deadline`` (deterministic mode: :data:`RESCUE_ROUNDS` rounds).
+
+    Returns
+    -------
+    tuple or None
+        The 0/1 vector per candidate and its minimised cost, or ``None`` (out of scope: head
+        counts or forced pairs; a job without a pair; nothing found in time).
+    """
+    p = problem
+    stats = {} if stats is None else stats
+    if any(c is not None for c in p.capacity) or p.forced:
+        return None
+    cost, load, kidx, budget = dense(p)
+    n = cost.shape[1]
+    finite = np.isfinite(cost)
+    if n == 0 or not finite.any(axis=0).all():
+        return None
+    from assignments.mentoring.gap_search import GapSearch
+
+    search = GapSearch(cost, load, budget, np.argmin(np.where(finite, cost, np.inf), axis=0),
+                       seed=params.seed, rates=SEARCH_RATES,
+                       depth=SEARCH_DEPTH if _work(load, budget) <= LAGRANGE_MAX_WORK else 0,
+                       stall=SEARCH_STALL)
+    rounds, chunk = 0, 1
+    while search.best_cost is None:
+        if params.deterministic:
+            if rounds >= RESCUE_ROUNDS:
+                break
+            chunk = min(chunk, RESCUE_ROUNDS - rounds)
+        elif time.perf_counter() >= deadline:
+            break
+        t = time.perf_counter()
+        search.run(chunk)
+        rounds += chunk
+        if params.deterministic or time.perf_counter() - t < SEARCH_CHUNK:
+            chunk = min(2 * chunk, 64)
+    stats["rescue_rounds"] = rounds
+    if search.best_cost is None:
+        return None
+    search.check()
+    x = [0] * len(p.candidates)
+    for j, i in enumerate(search.best):
+        x[int(kidx[i, j])] = 1
+    stats["rescue_cost"] = search.best_cost
+    return x, search.best_cost
+
+
 def improve(
     problem: PairingProblem,
     x: list[int],
@@ -222,6 +294,8 @@ def improve(
     stats = {} if stats is None else stats
     if any(c is not None for c in p.capacity):
         return None
+    if math.isnan(bound):  # no bound yet (e.g. CP-SAT found nothing): search until the deadline
+        bound = -math.inf
     cost, load, kidx, budget = dense(p)
     m, n = cost.shape
     if m < 2 or n < 4:
@@ -241,6 +315,8 @@ def improve(
     exact: np.ndarray | None = None
     near: np.ndarray | None = None
     cores = max(1, min(2, int(params.workers)))
+    large = _work(load, budget) > LAGRANGE_MAX_WORK
+    stats["lagrange_skipped"] = large
     searches: list[Any] = []
     helper: ThreadPoolExecutor | None = None
     if SEARCH_LANES > 0:
@@ -250,7 +326,7 @@ def improve(
 
         for k in range(min(SEARCH_LANES, cores)):
             searches.append(GapSearch(cost, load, budget, assign, seed=params.seed + 7919 * k,
-                                      rates=SEARCH_RATES, depth=SEARCH_DEPTH,
+                                      rates=SEARCH_RATES, depth=0 if large else SEARCH_DEPTH,
                                       stall=SEARCH_STALL))
         helper = ThreadPoolExecutor(max_workers=len(searches))
         stats["search_found"] = 0
@@ -259,7 +335,8 @@ def improve(
         helper.submit(_search_epoch, ts, early, 3 * SEARCH_ROUNDS if params.deterministic else 0)
         for ts in searches]
     try:
-        lagrange = guide and (params.deterministic or deadline - time.perf_counter() > 1.0)
+        lagrange = (guide and not large
+                    and (params.deterministic or deadline - time.perf_counter() > 1.0))
         if lagrange:
             start_u = lp_multipliers(cost, load, budget)
             until = time.perf_counter() + GUIDE_SHARE * (deadline - time.perf_counter())

@@ -237,6 +237,23 @@ def solve_pairing(
                                              warm=True)
                 else:
                     out = run(expr, params.with_time(remaining * share), f"pairing:{name}", hint)
+                if (out.values is None and lns_after and out.status is SolveStatus.UNKNOWN
+                        and improve and (params.deterministic
+                                         or deadline - time.perf_counter() > 0.5)):
+                    # CP-SAT found no assignment in its share: the local search looks for one
+                    # in half the time left, the search below improves it
+                    from assignments.mentoring.lns import first_assignment
+
+                    rescue: dict[str, Any] = {}
+                    found = first_assignment(
+                        p, time.perf_counter() + 0.5 * (deadline - time.perf_counter()),
+                        params, rescue)
+                    stats["rescue"] = rescue
+                    if found is not None:
+                        rescued: dict[str, Any] = {"x": found[0], "aux": {},
+                                                   "levels": {name: found[1]}}
+                        out = CpRun(SolveStatus.FEASIBLE, found[1], out.bound, out.runtime,
+                                    rescued)
                 if out.values is None:
                     if i == 0:
                         return _no_solution(p, out.status, time.perf_counter() - t0, time_limit,

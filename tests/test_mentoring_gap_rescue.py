@@ -1,0 +1,84 @@
+"""When CP-SAT finds no assignment of an assign-all (GAP) problem in its share of the time (the
+80 × 1,600 literature problems), the local search looks for a first one
+(:func:`assignments.mentoring.lns.first_assignment`) and the large-neighbourhood search improves
+it until the time limit, instead of "no pairing found" after a fifth of the time."""
+
+from __future__ import annotations
+
+import importlib
+import math
+
+import pytest
+from test_mentoring_gap_search import _gap
+
+from assignments.core.solver import CpRun, SolveParams, SolveStatus
+from assignments.mentoring import check_pairing, lns, pairing_levels, solve_pairing
+from assignments.mentoring.lns import first_assignment, improve
+from assignments.mentoring.problem import Candidate, Pairing, PairingProblem
+
+solve_module = importlib.import_module("assignments.mentoring.solve")
+
+
+def _cost(p: PairingProblem, x: list[int]) -> int:
+    pairing = Pairing(sorted(k for k, v in enumerate(x) if v))
+    assert check_pairing(p, pairing) == []
+    return int(pairing_levels(p, pairing)["quality"])
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_first_assignment_is_feasible_and_priced_right(seed: int) -> None:
+    p = _gap(seed, 6, 40, tight=0.85, missing=0.2 if seed % 2 else 0.0)
+    found = first_assignment(p, math.inf, SolveParams(1.0, seed, 1, True))
+    assert found is not None
+    x, value = found
+    assert sum(x) == len(p.mentees)
+    assert _cost(p, x) == value
+
+
+def test_first_assignment_deterministic_and_out_of_scope() -> None:
+    p = _gap(3, 5, 30, tight=0.8)
+    params = SolveParams(1.0, 4, 1, True)
+    assert first_assignment(p, math.inf, params) == first_assignment(p, math.inf, params)
+    heads = PairingProblem(p.mentors, p.mentees, p.candidates, capacity=[2] * len(p.mentors),
+                           budget=p.budget, sense="min", assign_all=True)
+    assert first_assignment(heads, math.inf, params) is None  # head counts: not a GAP
+    lonely = PairingProblem(["a"], ["j", "k"], [Candidate(0, 0, 1, 1)], capacity=[None],
+                            budget=[5], sense="min", assign_all=True)
+    assert first_assignment(lonely, math.inf, params) is None  # a job without a pair
+
+
+def test_improve_without_a_bound_searches() -> None:
+    """No bound yet (NaN, as when CP-SAT found nothing): the search still runs."""
+    p = _gap(5, 6, 40, tight=0.9)
+    x, value = first_assignment(p, math.inf, SolveParams(1.0, 0, 1, True)) or ([], 0)
+    better = improve(p, x, float("nan"), math.inf, SolveParams(1.0, 0, 1, True))
+    assert better is not None and better[1] < value
+    assert _cost(p, better[0]) == better[1]
+
+
+def test_solve_rescues_when_cpsat_finds_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """CP-SAT made to find nothing: the result is a checked feasible pairing, not "no pairing"."""
+    def nothing(*_args: object, **_kw: object) -> CpRun[object]:
+        return CpRun(SolveStatus.UNKNOWN, None, None, 0.0, None)
+
+    monkeypatch.setattr(solve_module, "_prove_then_search", nothing)
+    p = _gap(7, 8, 60, tight=0.85)
+    r = solve_pairing(p, time_limit=2.0, num_workers=2, seed=0, deterministic=True)
+    assert r.status is SolveStatus.FEASIBLE
+    assert r.solution is not None
+    assert check_pairing(p, r.solution) == []
+    assert r.objective == pairing_levels(p, r.solution)["quality"]
+    assert r.stats["rescue"]["rescue_cost"] >= r.objective
+    again = solve_pairing(p, time_limit=2.0, num_workers=2, seed=0, deterministic=True)
+    assert again.solution == r.solution
+
+
+def test_large_problems_skip_the_lagrangian(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Above LAGRANGE_MAX_WORK the Lagrangian step is skipped and the search still improves."""
+    monkeypatch.setattr(lns, "LAGRANGE_MAX_WORK", 1.0)
+    p = _gap(9, 6, 40, tight=0.9)
+    x, value = first_assignment(p, math.inf, SolveParams(1.0, 0, 1, True)) or ([], 0)
+    stats: dict[str, object] = {}
+    better = improve(p, x, -math.inf, math.inf, SolveParams(1.0, 0, 1, True), stats=stats)
+    assert stats["lagrange_skipped"] is True and "lagrange_bound" not in stats
+    assert better is not None and better[1] < value and _cost(p, better[0]) == better[1]
