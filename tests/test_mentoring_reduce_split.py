@@ -13,6 +13,7 @@ import random
 import time
 from typing import Any
 
+import numpy as np
 import pytest
 from mentoring_fixtures import random_data
 
@@ -314,3 +315,40 @@ def test_lagrangian_fairness_with_tolerance(seed: int, monkeypatch: pytest.Monke
 
     lagrangian_setup(monkeypatch, 0.0)
     assert_tolerance_levels(teacher_blocks(seed + 800, mentees=(4, 8), forced=False))
+
+
+def test_lanes_split_by_size() -> None:
+    """Two lanes of about equal total size, every component once, each lane smallest first;
+    one lane with one worker."""
+    from assignments.mentoring.reduce_split import _lanes
+
+    sizes = np.array([5, 100, 40, 60, 0, 7])
+    todo = [0, 1, 2, 3, 5]
+    lanes = _lanes(todo, sizes, 2)
+    assert sorted(c for lane in lanes for c in lane) == todo
+    assert [sum(int(sizes[c]) for c in lane) for lane in lanes] == [107, 105]
+    assert all(list(lane) == sorted(lane, key=lambda c: sizes[c]) for lane in lanes)
+    assert _lanes(todo, sizes, 1) == [[0, 5, 2, 3, 1]]
+    assert _lanes([], sizes, 2) == []
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_two_lanes_equal_the_mip(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Components solved in two threads (two workers), through the Lagrangian path and the
+    plain MIPs: every level of the independent MIP, with two lanes used."""
+    from test_mentoring_pair_lagrange import teacher_blocks
+
+    if seed % 2:
+        lagrangian_setup(monkeypatch, 0.25)
+    p = teacher_blocks(seed + 900, mentees=(4, 8))
+    if not feasible_forced(p):
+        p.forced = set()
+    mip = solve_mip(p, time_limit=30)
+    assert mip.status == "optimal"
+    out = solve_split(p, SolveParams(20.0, 0, 2, True, False, False, {}), set(),
+                      time.perf_counter() + 20)
+    assert out is not None and out.status is SolveStatus.OPTIMAL
+    assert out.stats["quality_lanes"] == 2
+    pairing = Pairing([k for k, v in enumerate(out.x) if v])
+    assert check_pairing(p, pairing) == []
+    assert pairing_levels(p, pairing) == mip.levels  # both in the problem's sense

@@ -48,6 +48,7 @@ from __future__ import annotations
 
 import math
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -696,7 +697,6 @@ def solve_split(
     todo = [int(c) for c in np.argsort(sizes, kind="stable") if sizes[c]]
     has_fair = "fairness" in names
     q_deadline = deadline  # fairness runs when quality is proven, with the time then left
-    left_size = float(sizes.sum())
     chosen_parts: list[np.ndarray] = []
     q_value = 0
     q_bound = 0.0
@@ -706,10 +706,130 @@ def solve_split(
     for cols, need in rows:
         comp_rows.setdefault(int(comp[cols[0]]), []).append((cols, need))
     solved: dict[int, np.ndarray] = {}
-    results: dict[int, _Mip] = {}
     hints = np.union1d(start_arr, base)  # kernels hold a pairing that meets level 1
-    extras: dict[int, list[tuple[np.ndarray, np.ndarray, float, float]]] = {}
+    # the components in lanes of about equal size, one thread each (HiGHS and the compiled
+    # pricing release the GIL): results merged in a fixed order
+    lanes = _lanes(todo, sizes, params.workers)
+    results: dict[int, _Mip] = {}
     lags: dict[int, _Lag] = {}
+
+    def lane_run(lane: list[int]) -> tuple[dict[int, _Mip], dict[int, _Lag]]:
+        return _quality_lane(d, lane, order, cuts, sizes, t1, q_deadline, must_pair,
+                             comp_rows, hints, params)
+
+    if len(lanes) <= 1:
+        outs = [lane_run(lanes[0] if lanes else [])]
+    else:
+        with ThreadPoolExecutor(max_workers=len(lanes)) as pool:
+            outs = list(pool.map(lane_run, lanes))
+    for lane_results, lane_lags in outs:
+        results.update(lane_results)
+        lags.update(lane_lags)
+    stats["quality_lanes"] = len(lanes)
+    for c in todo:
+        r = results[c]
+        if r.x is None:
+            unsolved.append(c)
+            q_proven = False
+            continue
+        solved[c] = r.x
+        q_value += round(r.value or 0)
+        if r.status == "optimal":
+            q_bound += round(r.value or 0)
+        else:
+            q_proven = False
+            q_bound += math.ceil(r.bound - 1e-6) if r.bound is not None else -math.inf
+    for c in unsolved:  # no solution in time: the first level's pairs, then the LP's and the
+        cols = order[cuts[c]: cuts[c + 1]]  # start's where they fit
+        guide = results[c].guide
+        more = np.intersect1d(start_arr, cols)
+        piece = _fill(d, np.intersect1d(base, cols),
+                      more if guide is None else np.concatenate([guide, more]))
+        solved[c] = piece
+        q_value += int(d.cost[piece].sum())
+        bound_c = results[c].bound
+        q_bound += -math.inf if bound_c is None else math.ceil(bound_c - 1e-6)
+    chosen_parts = [solved[c] for c in todo]
+    chosen = np.concatenate(chosen_parts) if chosen_parts else np.zeros(0, np.int64)
+    lv = d.levels(chosen)
+    assert lv["quality"] == q_value
+    if "mandatory" in lv:  # quality MIPs keep at least the first level's pairs (may add)
+        values["mandatory"] = lv["mandatory"]
+    values["quality"] = q_value
+    if math.isfinite(q_bound) or q_proven:  # no bound when a component has no pairing
+        bounds["quality"] = float(q_value) if q_proven else float(q_bound)
+    stats["quality"] = {"components": len(todo), "unproven": int(sum(
+        1 for c in todo if results[c].status != "optimal")), "without_pairing": len(unsolved),
+        "seconds": round(time.perf_counter() - t1, 2)}
+    _say(params, f"[split:quality] {q_value} (bound {bounds.get('quality')}), {len(todo)} "
+                 f"component(s), {time.perf_counter() - t1:.1f}s")
+    if not q_proven:
+        status = SolveStatus.FEASIBLE
+
+    # ---------------------------------------------------------------- level 3: fairness
+    if has_fair:
+        t2 = time.perf_counter()
+        better = None
+        keep = None
+        if q_proven and lags:  # pairs in no pairing of the best quality: dropped (exact)
+            keep = _quality_optimal_pairs(d, chosen, lags, order, cuts, solved)
+            stats["fairness_pairs"] = len(keep)
+            _say(params, f"[split:fairness] {len(keep)} of {d.n} pairs can be in a pairing "
+                         f"of the best quality")
+        size = d.n if keep is None else len(keep)
+        if q_proven and deadline - t2 > 0.1 and size <= FAIRNESS_MIP_MAX:
+            better = _fairness(d, chosen, must_pair, rows, order, cuts, todo, solved,
+                               deadline - time.perf_counter(), keep)
+        if better is not None:
+            chosen, fair_status, fair_bound = better
+            if fair_status != "optimal":
+                status = SolveStatus.FEASIBLE
+            bounds["fairness"] = fair_bound
+        else:
+            status = SolveStatus.FEASIBLE
+        lv = d.levels(chosen)
+        values["fairness"] = lv["fairness"]
+        values["quality"] = lv["quality"]  # lower than the best by at most 质量容差
+        stats["fairness"] = {"seconds": round(time.perf_counter() - t2, 2),
+                             "mip": better is not None}
+    return _finish(d, chosen, status, values, bounds, stats)
+
+
+
+def _lanes(todo: list[int], sizes: np.ndarray, workers: int) -> list[list[int]]:
+    """The components split into ``min(2, workers)`` lanes of about equal total size (the
+    largest first to the lighter lane), each lane smallest first."""
+    count = max(1, min(2, int(workers), len(todo)))
+    lanes: list[list[int]] = [[] for _ in range(count)]
+    total = [0] * count
+    for c in sorted(todo, key=lambda k: (-int(sizes[k]), k)):
+        i = total.index(min(total))
+        lanes[i].append(c)
+        total[i] += int(sizes[c])
+    return [sorted(lane, key=lambda k: (int(sizes[k]), k)) for lane in lanes if lane]
+
+
+def _quality_lane(
+    d: _Data,
+    todo: list[int],
+    order: np.ndarray,
+    cuts: np.ndarray,
+    sizes: np.ndarray,
+    t1: float,
+    q_deadline: float,
+    must_pair: np.ndarray,
+    comp_rows: dict[int, list[tuple[np.ndarray, int]]],
+    hints: np.ndarray,
+    params: SolveParams,
+) -> tuple[dict[int, _Mip], dict[int, _Lag]]:
+    """The quality level of the components ``todo`` (smallest first) until ``q_deadline``: a
+    first pass gives each a pairing and a bound in its share of the time by size, a second
+    gives the time left to those not proven, smallest first. Returns each component's result
+    and Lagrangian state."""
+    results: dict[int, _Mip] = {}
+    lags: dict[int, _Lag] = {}
+    extras: dict[int, list[tuple[np.ndarray, np.ndarray, float, float]]] = {}
+    left_size = float(sizes[todo].sum()) if todo else 1.0
     phase_a = t1 + FIRST_PASS * (q_deadline - t1)
     for c in todo:  # first pass: a pairing (and a bound) for every component
         cols = order[cuts[c]: cuts[c + 1]]
@@ -790,74 +910,7 @@ def solve_split(
                      f"bound {rr.bound} in {time.perf_counter() - tc:.1f}s of {seconds:.1f}s")
         if r.status != "optimal" and seconds >= q_deadline - tc - 0.2:
             break
-    for c in todo:
-        r = results[c]
-        if r.x is None:
-            unsolved.append(c)
-            q_proven = False
-            continue
-        solved[c] = r.x
-        q_value += round(r.value or 0)
-        if r.status == "optimal":
-            q_bound += round(r.value or 0)
-        else:
-            q_proven = False
-            q_bound += math.ceil(r.bound - 1e-6) if r.bound is not None else -math.inf
-    for c in unsolved:  # no solution in time: the first level's pairs, then the LP's and the
-        cols = order[cuts[c]: cuts[c + 1]]  # start's where they fit
-        guide = results[c].guide
-        more = np.intersect1d(start_arr, cols)
-        piece = _fill(d, np.intersect1d(base, cols),
-                      more if guide is None else np.concatenate([guide, more]))
-        solved[c] = piece
-        q_value += int(d.cost[piece].sum())
-        bound_c = results[c].bound
-        q_bound += -math.inf if bound_c is None else math.ceil(bound_c - 1e-6)
-    chosen_parts = [solved[c] for c in todo]
-    chosen = np.concatenate(chosen_parts) if chosen_parts else np.zeros(0, np.int64)
-    lv = d.levels(chosen)
-    assert lv["quality"] == q_value
-    if "mandatory" in lv:  # quality MIPs keep at least the first level's pairs (may add)
-        values["mandatory"] = lv["mandatory"]
-    values["quality"] = q_value
-    if math.isfinite(q_bound) or q_proven:  # no bound when a component has no pairing
-        bounds["quality"] = float(q_value) if q_proven else float(q_bound)
-    stats["quality"] = {"components": len(todo), "unproven": int(sum(
-        1 for c in todo if results[c].status != "optimal")), "without_pairing": len(unsolved),
-        "seconds": round(time.perf_counter() - t1, 2)}
-    _say(params, f"[split:quality] {q_value} (bound {bounds.get('quality')}), {len(todo)} "
-                 f"component(s), {time.perf_counter() - t1:.1f}s")
-    if not q_proven:
-        status = SolveStatus.FEASIBLE
-
-    # ---------------------------------------------------------------- level 3: fairness
-    if has_fair:
-        t2 = time.perf_counter()
-        better = None
-        keep = None
-        if q_proven and lags:  # pairs in no pairing of the best quality: dropped (exact)
-            keep = _quality_optimal_pairs(d, chosen, lags, order, cuts, solved)
-            stats["fairness_pairs"] = len(keep)
-            _say(params, f"[split:fairness] {len(keep)} of {d.n} pairs can be in a pairing "
-                         f"of the best quality")
-        size = d.n if keep is None else len(keep)
-        if q_proven and deadline - t2 > 0.1 and size <= FAIRNESS_MIP_MAX:
-            better = _fairness(d, chosen, must_pair, rows, order, cuts, todo, solved,
-                               deadline - time.perf_counter(), keep)
-        if better is not None:
-            chosen, fair_status, fair_bound = better
-            if fair_status != "optimal":
-                status = SolveStatus.FEASIBLE
-            bounds["fairness"] = fair_bound
-        else:
-            status = SolveStatus.FEASIBLE
-        lv = d.levels(chosen)
-        values["fairness"] = lv["fairness"]
-        values["quality"] = lv["quality"]  # lower than the best by at most 质量容差
-        stats["fairness"] = {"seconds": round(time.perf_counter() - t2, 2),
-                             "mip": better is not None}
-    return _finish(d, chosen, status, values, bounds, stats)
-
+    return results, lags
 
 def _fairness(
     d: _Data,
