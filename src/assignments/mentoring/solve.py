@@ -238,16 +238,17 @@ def solve_pairing(
                 else:
                     out = run(expr, params.with_time(remaining * share), f"pairing:{name}", hint)
                 if (out.values is None and lns_after and out.status is SolveStatus.UNKNOWN
-                        and improve and (params.deterministic
-                                         or deadline - time.perf_counter() > 0.5)):
+                        and improve):
                     # CP-SAT found no assignment in its share: the local search looks for one
-                    # in half the time left, the search below improves it
+                    # in half the time left — at least a tenth of the limit, even when CP-SAT
+                    # overran it (a pairing a little late rather than none) — and the search
+                    # below improves it
                     from assignments.mentoring.lns import first_assignment
 
                     rescue: dict[str, Any] = {}
+                    now = time.perf_counter()
                     found = first_assignment(
-                        p, time.perf_counter() + 0.5 * (deadline - time.perf_counter()),
-                        params, rescue)
+                        p, now + max(0.1 * time_limit, 0.5 * (deadline - now)), params, rescue)
                     stats["rescue"] = rescue
                     if found is not None:
                         rescued: dict[str, Any] = {"x": found[0], "aux": {},
