@@ -352,3 +352,55 @@ def test_two_lanes_equal_the_mip(seed: int, monkeypatch: pytest.MonkeyPatch) -> 
     pairing = Pairing([k for k, v in enumerate(out.x) if v])
     assert check_pairing(p, pairing) == []
     assert pairing_levels(p, pairing) == mip.levels  # both in the problem's sense
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_cpsat_component_equals_highs(seed: int) -> None:
+    """The CP-SAT solve of a component's exact problem (small hard components' survivors) has
+    HiGHS's optimum, with mentees that must be paired and an "at least" row."""
+    from test_mentoring_pair_lagrange import teacher_blocks
+
+    from assignments.mentoring.reduce_split import _cpsat, _Data, _milp
+
+    p = teacher_blocks(seed + 1200, mentees=(4, 8))
+    p.forced = set()
+    d = _Data(p)
+    cols = np.arange(d.n)
+    rng = np.random.default_rng(seed)
+    must = np.zeros(d.ne, bool)
+    must[rng.choice(d.ne, size=max(1, d.ne // 4), replace=False)] = True
+    rows = [(np.flatnonzero(rng.random(d.n) < 0.5), None, 2.0, np.inf)]
+    extra = [(w, np.ones(len(w)), lo, hi) for w, _c, lo, hi in rows]
+    highs = _milp(d, cols, d.cost[cols], 20.0, must_pair=must, extra=extra)
+    cp = _cpsat(d, cols, 20.0, must, extra, np.zeros(0, np.int64))
+    assert cp.status == highs.status
+    assert cp.value == highs.value
+    if cp.x is not None:
+        pairing = Pairing(sorted(int(k) for k in cp.x))
+        assert check_pairing(p, pairing) == []
+        paired = set(d.ei[cp.x].tolist())
+        assert {e for e in np.flatnonzero(must) if e in set(d.ei.tolist())} <= paired
+
+
+def test_survivors_go_to_cpsat(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With narrow kernels the survivors' exact solve runs, by CP-SAT for small components, and
+    every level still equals the independent MIP."""
+    from test_mentoring_pair_lagrange import teacher_blocks
+
+    from assignments.mentoring.reduce_split import _cpsat
+
+    lagrangian_setup(monkeypatch, 0.0)
+    calls: list[int] = []
+
+    def spy(*args: Any, **kw: Any) -> Any:
+        calls.append(1)
+        return _cpsat(*args, **kw)
+
+    monkeypatch.setattr(reduce_split, "_cpsat", spy)
+    for seed in range(12):
+        p = teacher_blocks(seed + 600, mentees=(4, 8))
+        if not feasible_forced(p):
+            p.forced = set()
+        mip = solve_mip(p, time_limit=30)
+        assert solve_checked(p) == mip.levels
+    assert calls
