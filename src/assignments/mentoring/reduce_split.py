@@ -926,18 +926,23 @@ def _quality_lane(
                      f"bound {r.bound} in {time.perf_counter() - tc:.1f}s of {seconds:.1f}s")
     # second pass: the time left to the components not proven, smallest first
     exhausted: set[int] = set()
+    last_round = False  # every component left made no progress: all the time, smallest first
     while time.perf_counter() < q_deadline - 0.2:
         gaps = {c: (math.inf if r.x is None or r.bound is None else (r.value or 0) - r.bound)
                 for c, r in results.items() if r.status != "optimal" and c not in exhausted}
         if not gaps:
-            break
+            if last_round or not exhausted:
+                break
+            last_round = True
+            exhausted.clear()
+            continue
         # without a pairing first, then the smallest (its proof is the cheapest)
         c = min(gaps, key=lambda k: (not math.isinf(gaps[k]), sizes[k]))
         finite = sum(g for g in gaps.values() if math.isfinite(g)) or 1.0
         left = q_deadline - time.perf_counter()
         share = min(0.25, MIN_SECONDS * 5 / max(left, 1e-9)) if math.isinf(gaps[c]) else (
             gaps[c] / finite)
-        seconds = min(left, max(AGAIN_SECONDS, left * min(1.0, share)))
+        seconds = left if last_round else min(left, max(AGAIN_SECONDS, left * min(1.0, share)))
         cols = order[cuts[c]: cuts[c + 1]]
         tc = time.perf_counter()
         if c in lags:  # a wider kernel, steps towards the incumbent, the survivors' MIP
