@@ -64,10 +64,6 @@ NEAR_DUAL = 0.34
 SEARCH_LANES = 1
 """Threads running the compiled local search (:mod:`assignments.mentoring.gap_search`) beside
 the sub-solves (each takes a core from them)."""
-SUB_SOLVES = True
-"""Run CP-SAT sub-solves (on the cores the local searches leave)."""
-SUB_LANES: int | None = None
-"""Parallel sub-solves (default: the cores the local searches leave, at least one)."""
 SEARCH_RATES = (1.2, 0.9)
 """Local search: factors raising and lowering the penalty weights."""
 SEARCH_DEPTH = 6
@@ -77,9 +73,6 @@ SEARCH_NEAR = 8
 Lagrangian bound least (this many)."""
 SEARCH_STALL = 300
 """Local search: rounds without a new best before it restarts between two elite assignments."""
-SEARCH_FOLLOWS = True
-"""The local search continues from a better assignment the sub-solves found (else it only
-records it as the best to beat)."""
 SEARCH_ROUNDS = 100
 """Deterministic mode: local-search rounds per sub-solve round."""
 SEARCH_CHUNK = 0.02
@@ -198,6 +191,14 @@ def _search_epoch(search: Any, stop: threading.Event, rounds: int) -> None:
             chunk = min(2 * chunk, 64)
 
 
+def _as_x(kidx: np.ndarray, assign: np.ndarray, size: int) -> list[int]:
+    """The 0/1 vector per candidate of an assignment (job -> agent)."""
+    x = [0] * size
+    for j, i in enumerate(assign):
+        x[int(kidx[i, j])] = 1
+    return x
+
+
 def _work(load: np.ndarray, budget: np.ndarray) -> float:
     """Size of one Lagrangian step: agents × jobs × mean usable capacity."""
     m, n = load.shape
@@ -253,11 +254,8 @@ def first_assignment(
     if search.best_cost is None:
         return None
     search.check()
-    x = [0] * len(p.candidates)
-    for j, i in enumerate(search.best):
-        x[int(kidx[i, j])] = 1
     stats["rescue_cost"] = search.best_cost
-    return x, search.best_cost
+    return _as_x(kidx, search.best, len(p.candidates)), search.best_cost
 
 
 def improve(
@@ -380,9 +378,7 @@ def improve(
     rng = random.Random(params.seed)
     share = 0.25
     # parallel sub-solves (CP-SAT frees the GIL) on the cores the searches leave
-    lanes = max(0 if searches else 1, cores - len(searches)) if SUB_SOLVES else 0
-    if SUB_LANES is not None:
-        lanes = SUB_LANES
+    lanes = max(0 if searches else 1, cores - len(searches))
     sub = [SolveParams(time_limit=SUB_LIMIT, seed=params.seed + k, workers=1,
                        deterministic=params.deterministic) for k in range(lanes)]
     pool = ThreadPoolExecutor(max_workers=lanes) if lanes > 1 else None
@@ -442,7 +438,7 @@ def improve(
             for ts in searches:
                 found = ts.best_cost
                 if found is None or best < found:
-                    ts.offer(assign, best, move=SEARCH_FOLLOWS)
+                    ts.offer(assign, best)  # it goes on from the better assignment
     finally:
         if pool is not None:
             pool.shutdown()
@@ -452,7 +448,4 @@ def improve(
             stats["search"] = [ts.stats for ts in searches]
     if best >= start:
         return None
-    out = [0] * len(p.candidates)
-    for j in range(n):
-        out[int(kidx[assign[j], j])] = 1
-    return out, best
+    return _as_x(kidx, assign, len(p.candidates)), best

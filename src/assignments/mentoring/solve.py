@@ -233,8 +233,7 @@ def solve_pairing(
                     # deterministic mode: from the time limit, not from the wall clock
                     seconds = (params.time_limit if params.deterministic else remaining) * share
                     out = _prove_then_search(run_quality, params, seconds, hint,
-                                             lambda xs: dict(zip(pm.x, xs, strict=True)),
-                                             warm=True)
+                                             lambda xs: dict(zip(pm.x, xs, strict=True)))
                 else:
                     out = run(expr, params.with_time(remaining * share), f"pairing:{name}", hint)
                 if (out.values is None and lns_after and out.status is SolveStatus.UNKNOWN
@@ -365,13 +364,12 @@ def _prove_then_search(
     seconds: float,
     hint: dict[Any, int] | None,
     hint_of: Callable[[list[int]], dict[Any, int]],
-    warm: bool = False,
 ) -> CpRun[Any]:
     """Assign-all (GAP) problems: CP-SAT with one worker and the stronger LP relaxation
     (``linearization_level`` 2) for :data:`PROVE_SHARE` of ``seconds`` — it proves the small
     literature problems fastest, measured — then, when not proven, the full portfolio
-    (``params.workers``) from its solution for the rest (and, with ``warm``, the local search
-    of the large-neighbourhood search that follows is compiled or loaded in a thread meanwhile:
+    (``params.workers``) from its solution for the rest (meanwhile the local search of the
+    large-neighbourhood search that follows is compiled or loaded in a thread:
     :func:`_warm_search`). Returns the better run, with the larger of the two bounds."""
     t0 = time.perf_counter()
     prove = SolveParams(seconds * PROVE_SHARE, params.seed, 1, params.deterministic,
@@ -379,8 +377,7 @@ def _prove_then_search(
     first = run(prove, "pairing:quality:prove", hint)
     if first.status in (SolveStatus.OPTIMAL, SolveStatus.INFEASIBLE, SolveStatus.INVALID):
         return first
-    if warm:  # not proven: the local search will be needed
-        _warm_search()
+    _warm_search()  # not proven: the local search will be needed
     left = seconds * (1 - PROVE_SHARE)
     if not params.deterministic:
         left = seconds - (time.perf_counter() - t0)
