@@ -82,3 +82,27 @@ def test_large_problems_skip_the_lagrangian(monkeypatch: pytest.MonkeyPatch) -> 
     better = improve(p, x, -math.inf, math.inf, SolveParams(1.0, 0, 1, True), stats=stats)
     assert stats["lagrange_skipped"] is True and "lagrange_bound" not in stats
     assert better is not None and better[1] < value and _cost(p, better[0]) == better[1]
+
+
+@pytest.mark.parametrize("early", [True, False])
+def test_large_problems_load_the_search_before_cpsat(monkeypatch: pytest.MonkeyPatch,
+                                                     early: bool) -> None:
+    """From WARM_EARLY_PAIRS candidate pairs the local search is loaded (compiled on a new
+    machine) before CP-SAT starts; below, only once CP-SAT's first phase has not proven the
+    problem — and a problem that phase proves never loads it."""
+    events: list[str] = []
+    real = solve_module.run_cpsat
+
+    def cpsat(*args: object, **kw: object) -> object:
+        events.append("cpsat")
+        return real(*args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(solve_module, "run_cpsat", cpsat)
+    monkeypatch.setattr(solve_module, "_warm_search", lambda: events.append("warm"))
+    monkeypatch.setattr(solve_module, "WARM_EARLY_PAIRS", 1 if early else 10**9)
+    p = _gap(2, 3, 8, tight=0.9)  # proven by CP-SAT's first phase
+    r = solve_pairing(p, time_limit=5.0, num_workers=2, seed=0, deterministic=True)
+    assert r.status is SolveStatus.OPTIMAL and r.solution is not None
+    assert check_pairing(p, r.solution) == []
+    assert "cpsat" in events
+    assert events[0] == "warm" if early else "warm" not in events

@@ -69,6 +69,10 @@ CPSAT_SHARE_BEFORE_LNS = 0.2
 PROVE_SHARE = 0.5
 """Of the CP-SAT share of an assign-all problem: the part for one worker with the stronger LP
 (:func:`_prove_then_search`)."""
+WARM_EARLY_PAIRS = 20_000
+"""Assign-all problems with this many candidate pairs or more load (compile) the local search at
+the start, beside CP-SAT, instead of after CP-SAT's first phase: that phase never proves them
+(gap1–12 have at most 600 pairs and are proven there; the 80 × 1,600 literature files 128,000)."""
 
 
 def _shares(n: int) -> list[float]:
@@ -220,6 +224,10 @@ def solve_pairing(
             staged = [n for n in names if n not in level_values] or ["feasibility"]
             shares = _shares(len(staged))
             lns_after = p.assign_all and improve and staged == ["quality"] and engine == "cpsat"
+            if lns_after and len(p.candidates) >= WARM_EARLY_PAIRS:
+                # CP-SAT's first phase will not prove a problem this large: the local search
+                # compiles now, beside it (an empty numba cache costs ~7 s of CPU)
+                _warm_search()
             for i, name in enumerate(staged):
                 remaining = max(0.05, deadline - time.perf_counter())
                 expr = pm.levels.get(name, 0)
