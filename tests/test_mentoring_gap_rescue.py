@@ -106,3 +106,22 @@ def test_large_problems_load_the_search_before_cpsat(monkeypatch: pytest.MonkeyP
     assert check_pairing(p, r.solution) == []
     assert "cpsat" in events
     assert events[0] == "warm" if early else "warm" not in events
+
+
+def test_no_first_assignment_says_what_ran(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Neither CP-SAT nor the local search found an assignment: "no pairing" says so, with the
+    local search's rounds and its first-use compilation, and returns no solution."""
+    def nothing(*_args: object, **_kw: object) -> CpRun[object]:
+        return CpRun(SolveStatus.UNKNOWN, None, None, 0.0, None)
+
+    def no_rescue(_p: object, _deadline: float, _params: object,
+                  stats: dict[str, object]) -> None:
+        stats["rescue_rounds"] = 3
+
+    monkeypatch.setattr(solve_module, "_prove_then_search", nothing)
+    monkeypatch.setattr(lns, "first_assignment", no_rescue)
+    r = solve_pairing(_gap(7, 8, 60, tight=0.85), time_limit=2.0, num_workers=2, seed=0,
+                      deterministic=True)
+    assert r.status is SolveStatus.UNKNOWN and r.solution is None
+    assert r.explanation[0].startswith("no pairing was found within 2 s")
+    assert "ran 3 round(s)" in r.explanation[1] and "compiles" in r.explanation[1]

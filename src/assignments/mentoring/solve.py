@@ -418,6 +418,11 @@ def _no_solution(problem: PairingProblem, status: SolveStatus, runtime: float,
     else:
         lines = [f"no pairing was found within {time_limit:g} s, and none was proven "
                  "impossible; try a longer --time-limit"]
+        if "rescue" in stats:
+            rounds = stats["rescue"].get("rescue_rounds", 0)
+            lines.append(
+                f"the local search for a first assignment ran {rounds} round(s); the first such "
+                "solve on a machine also compiles it (about 10 s of CPU, kept for later solves)")
     return Result(status, runtime=runtime, explanation=lines, stats=stats)
 
 
