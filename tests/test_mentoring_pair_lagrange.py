@@ -200,3 +200,45 @@ def test_block_refuses_mentors_with_many_places() -> None:
     d = _Data(p)
     assert pl.block(np.arange(d.n), d.mi, d.ei, d.cost, d.load, d.forced, d.cap, d.budget,
                     np.zeros(d.ne, bool), []) is None
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_columns_are_every_set_below_the_ceiling(seed: int) -> None:
+    """The mentor sets listed for a ceiling are exactly the feasible sets (forced pairs in)
+    whose bound L − z_i + r(S) is at most the ceiling, by brute force; and every set of every
+    pairing of cost at most the ceiling is among them."""
+    rng = random.Random(300 + seed)
+    d, cols, must, rows = component(300 + seed)
+    b = make_block(d, cols, must, rows)
+    lam, mu = random_multipliers(b, rng)
+    if seed % 2:
+        lam, mu = np.zeros(b.n_mentees), np.zeros(len(b.need))
+    red = pl.reduced(b, lam, mu)
+    z, _x = pl.price(b, lam, mu)
+    value, _x = pl.lagrangian(b, lam, mu)
+    ceiling = value + rng.uniform(0, 40)
+    got = pl.columns(b, lam, mu, ceiling, 100_000)
+    assert got is not None
+    listed = {(int(i), tuple(sorted(got.pairs[got.ptr[s]: got.ptr[s + 1]].tolist())))
+              for s, i in enumerate(got.owner)}
+    assert len(listed) == len(got)
+    expect = set()
+    for i in range(len(b.start) - 1):
+        ks = list(range(int(b.start[i]), int(b.start[i + 1])))
+        for size in range(len(ks) + 1):
+            for sub in itertools.combinations(ks, size):
+                if any(b.forced[k] and k not in sub for k in ks):
+                    continue
+                if size > b.cap[i] or sum(b.load[k] for k in sub) > b.budget[i]:
+                    continue
+                if value - z[i] + sum(red[k] for k in sub) <= ceiling + 1e-9:
+                    expect.add((i, tuple(sub)))
+    assert listed == expect
+    pos = {int(k): t for t, k in enumerate(b.cols.tolist())}
+    mentor = np.repeat(np.arange(len(b.start) - 1), np.diff(b.start))
+    for cost, chosen in pairings(d, cols, must, rows):
+        if cost <= ceiling:
+            at = sorted(pos[k] for k in chosen)
+            for i in range(len(b.start) - 1):
+                assert (i, tuple(t for t in at if mentor[t] == i)) in listed
+    assert pl.columns(b, lam, mu, ceiling, max(0, len(expect) - 1)) is None or not expect

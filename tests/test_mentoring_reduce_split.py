@@ -390,6 +390,8 @@ def test_survivors_go_to_cpsat(monkeypatch: pytest.MonkeyPatch) -> None:
     from assignments.mentoring.reduce_split import _cpsat
 
     lagrangian_setup(monkeypatch, 0.0)
+    monkeypatch.setattr(reduce_split, "SET_COLUMNS", 0)  # no set MIP (it proves them first)
+    monkeypatch.setattr(reduce_split, "_lag_improve", lambda *a, **k: None)  # nor steps
     calls: list[int] = []
 
     def spy(*args: Any, **kw: Any) -> Any:
@@ -404,3 +406,36 @@ def test_survivors_go_to_cpsat(monkeypatch: pytest.MonkeyPatch) -> None:
         mip = solve_mip(p, time_limit=30)
         assert solve_checked(p) == mip.levels
     assert calls
+
+
+@pytest.mark.parametrize("limit", [50_000, 3])
+def test_set_mip_proofs_equal_the_mip(limit: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With narrow kernels the second pass proves components by the MIP over the mentor sets
+    that can beat the incumbent (or, with too many sets, by the survivors' MIP): every level
+    equals the independent MIP's, and the set MIP both proves and improves incumbents."""
+    from test_mentoring_pair_lagrange import teacher_blocks
+
+    from assignments.mentoring.reduce_split import _set_mip
+
+    lagrangian_setup(monkeypatch, 0.0)
+    monkeypatch.setattr(reduce_split, "SET_COLUMNS", limit)
+    monkeypatch.setattr(reduce_split, "LAG_KERNEL_POINTS", 1e9)  # poor first incumbents
+    runs: list[bool] = []  # the set MIP found a better pairing and proved it optimal
+
+    def spy(*args: Any, **kw: Any) -> Any:
+        out = _set_mip(*args, **kw)
+        if out is not None:
+            sets, low = out
+            runs.append(sets.x is not None and sets.value == low <= args[2])
+        return out
+
+    monkeypatch.setattr(reduce_split, "_set_mip", spy)
+    for seed in range(12):
+        p = teacher_blocks(seed + 1300, mentees=(4, 8))
+        if not feasible_forced(p):
+            p.forced = set()
+        mip = solve_mip(p, time_limit=30)
+        assert mip.status == "optimal"
+        assert solve_checked(p) == mip.levels
+    if limit > 3:
+        assert any(runs)

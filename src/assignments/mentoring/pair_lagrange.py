@@ -27,6 +27,14 @@ costs) uses a pair whose forcing bound exceeds ``UB − 1``: the exact MIP on th
 the incumbent's) has the component's optimum. Applied only where every mentor can hold at
 most :data:`MAX_SLOTS` pairs (head count and lightest load), which keeps the search tiny.
 
+**Columns** (:func:`columns`): the same argument for a whole set — ``L − z_i + r(S)`` is a
+lower bound of every pairing in which mentor ``i`` holds exactly the set ``S`` — so every pairing
+of cost ≤ ``T`` is made of sets with ``r(S) ≤ z_i + T − L``. Listing them all (a depth-first
+search per mentor over its pairs by increasing reduced cost) gives a set-partitioning MIP (one
+set per mentor, each mentee at most / exactly once) whose optimum is the component's whenever
+it is ≤ ``T``, and which otherwise proves the optimum above ``T``; its LP bound is the
+Lagrangian dual, far above the compact LP's.
+
 Compiled with numba (``cache=True, nogil=True``); import this module lazily.
 """
 
@@ -38,8 +46,8 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
-__all__ = ["MAX_SLOTS", "Block", "Dual", "block", "forcing_bounds", "lagrangian", "price",
-           "subgradient", "warm_up"]
+__all__ = ["MAX_SLOTS", "Block", "Columns", "Dual", "block", "columns", "forcing_bounds",
+           "lagrangian", "price", "subgradient", "warm_up"]
 
 MAX_SLOTS = 6
 """Most pairs one mentor may hold (head count, and budget over the lightest pair) for the
@@ -483,6 +491,147 @@ def subgradient(
     return Dual(float(state[0]), best_lam, best_mu, done)
 
 
+@njit(cache=True, nogil=True)
+def _enumerate(start: np.ndarray, red: np.ndarray, load: np.ndarray, forced: np.ndarray,
+               cap: np.ndarray, budget: np.ndarray, thr: np.ndarray, owner: np.ndarray,
+               size: np.ndarray, pairs: np.ndarray, nodes: int) -> int:
+    """Every mentor ``i``'s feasible sets (forced pairs in) of reduced cost ≤ ``thr[i]``: per
+    set its mentor (``owner``), its number of pairs (``size``) and the pairs (a row of
+    ``pairs``); how many, or −1 when more than ``len(owner)`` or more than ``nodes`` nodes
+    of the search.
+
+    Depth-first over the mentor's other pairs that fit, by increasing reduced cost; a node
+    is cut when its value plus the most negative reduced costs of the places left (the next
+    ones in that order) exceeds the threshold."""
+    limit = len(owner)
+    width = _widest(start)
+    items = np.empty(width, np.int64)
+    vals = np.empty(width)
+    fk = np.empty(MAX_SLOTS + 1, np.int64)
+    pos = np.zeros(MAX_SLOTS + 2, np.int64)
+    val = np.zeros(MAX_SLOTS + 2)
+    used = np.zeros(MAX_SLOTS + 2)
+    pick = np.zeros(MAX_SLOTS + 2, np.int64)
+    n = 0
+    for i in range(len(start) - 1):
+        a, b = start[i], start[i + 1]
+        base = 0.0
+        slots = cap[i]
+        room = budget[i]
+        nf = 0
+        for k in range(a, b):
+            if forced[k]:
+                base += red[k]
+                slots -= 1
+                room -= load[k]
+                fk[nf] = k
+                nf += 1
+        m = 0
+        for k in range(a, b):
+            if not forced[k] and load[k] <= room + 1e-9:
+                v = red[k]
+                t = m  # insertion sort by increasing reduced cost
+                while t > 0 and vals[t - 1] > v:
+                    vals[t] = vals[t - 1]
+                    items[t] = items[t - 1]
+                    t -= 1
+                vals[t] = v
+                items[t] = k
+                m += 1
+        top = thr[i] + 1e-9
+        if slots < 0 or room < -1e-9:
+            continue
+        depth = 0
+        pos[0] = 0
+        val[0] = base
+        used[0] = 0.0
+        if base <= top:  # the forced pairs alone (or no pair)
+            if n >= limit:
+                return -1
+            owner[n] = i
+            size[n] = nf
+            for q in range(nf):
+                pairs[n, q] = fk[q]
+            n += 1
+        while True:
+            nodes -= 1
+            if nodes < 0:
+                return -1
+            j = pos[depth]
+            r = slots - depth
+            cut = r <= 0 or j >= m
+            if not cut:
+                low = val[depth]
+                for t in range(j, min(m, j + r)):
+                    if vals[t] < 0.0:
+                        low += vals[t]
+                cut = low > top or (vals[j] >= 0.0 and val[depth] + vals[j] > top)
+            if cut:
+                if depth == 0:
+                    break
+                depth -= 1
+                pos[depth] += 1
+                continue
+            k = items[j]
+            if used[depth] + load[k] <= room + 1e-9:
+                v = val[depth] + vals[j]
+                pick[depth] = k
+                if v <= top:
+                    if n >= limit:
+                        return -1
+                    owner[n] = i
+                    size[n] = nf + depth + 1
+                    for q in range(nf):
+                        pairs[n, q] = fk[q]
+                    for q in range(depth + 1):
+                        pairs[n, nf + q] = pick[q]
+                    n += 1
+                val[depth + 1] = v
+                used[depth + 1] = used[depth] + load[k]
+                pos[depth + 1] = j + 1
+                depth += 1
+                continue
+            pos[depth] += 1
+    return n
+
+
+NODES_PER_SET = 40
+"""The listing of mentor sets gives up after this many search steps per set allowed."""
+
+
+@dataclass
+class Columns:
+    """Mentor sets (see :func:`columns`): set ``s`` is mentor ``owner[s]``'s pairs
+    ``pairs[ptr[s]:ptr[s + 1]]`` (positions into the block's ``cols``)."""
+
+    owner: np.ndarray
+    ptr: np.ndarray
+    pairs: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.owner)
+
+
+def columns(b: Block, lam: np.ndarray, mu: np.ndarray, ceiling: float,
+            limit: int) -> Columns | None:
+    """Every mentor set that can be in a pairing of cost ≤ ``ceiling``: those whose bound
+    ``L(λ, μ) − z_i + r(S)`` is at most ``ceiling`` (module doc); ``None`` when there are more
+    than ``limit`` (or the search takes more than ``NODES_PER_SET × limit`` steps)."""
+    value, _x, z = _evaluate(b, lam, mu)
+    thr = z + (ceiling - value) + 1e-6  # float slack: never drop a set at the ceiling
+    owner = np.empty(limit, np.int64)
+    size = np.empty(limit, np.int64)
+    pairs = np.empty((limit, MAX_SLOTS), np.int64)
+    n = _enumerate(b.start, reduced(b, lam, mu), b.load, b.forced, b.cap, b.budget, thr,
+                   owner, size, pairs, NODES_PER_SET * limit + 1000)
+    if n < 0:
+        return None
+    size = size[:n]
+    take = np.arange(MAX_SLOTS)[None, :] < size[:, None]
+    return Columns(owner[:n].copy(), np.concatenate([[0], np.cumsum(size)]).astype(np.int64),
+                   pairs[:n][take])
+
+
 def warm_up() -> None:
     """Compile (or load from numba's cache) every kernel on a two-pair block, e.g. in a thread
     while the caller does other work: a first compilation takes several seconds."""
@@ -494,3 +643,4 @@ def warm_up() -> None:
     lagrangian(b, lam, mu)
     forcing_bounds(b, lam, mu)
     subgradient(b, lam, mu, 0.0, 1.0, iterations=2)
+    columns(b, lam, mu, 0.0, 4)

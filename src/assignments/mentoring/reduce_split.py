@@ -20,8 +20,11 @@ graph falls apart into a few dozen connected components. The levels are solved o
    bound is within :data:`LAG_KERNEL_DELTA` of ``L`` gives the pairing, proven when
    ``⌈L⌉`` meets it, when every pair that could be in a better pairing (forcing bound at most
    ``UB − 1``) was in that MIP, or by an exact MIP over those surviving pairs; the time left
-   goes to the components not proven, smallest first (a wider kernel, steps aimed at the
-   incumbent, the survivors' MIP). Where the relaxation does not apply (a mentor could hold
+   goes to the components not proven, smallest first: steps aimed at the incumbent, then the
+   **set MIP** — every mentor set whose Lagrangian bound (``L − z_i + r(S)``) is at most
+   ``UB − 1`` listed, one set per mentor — whose optimum is the component's when it beats
+   ``UB`` and proves ``UB`` otherwise (its LP is the Lagrangian dual, not the compact LP);
+   with too many sets, a wider kernel and the survivors' MIP. Where the relaxation does not apply (a mentor could hold
    many pairs), the LP is the bound and a MIP on the LP's pairs plus a few best and lightest
    pairs per mentee the pairing. The level is proven when every component is; otherwise the
    bound is the sum of the components' bounds.
@@ -454,11 +457,31 @@ def _lag_solve(
     ``UB``. It is proven optimal when ``⌈L⌉ ≥ UB`` (after subgradient steps aimed at ``UB``),
     or when every pair whose forcing bound is at most ``UB − 1`` (only those can be in a
     cheaper pairing) was in the kernel, or (``survivors_mip``; else the kernel MIP has all
-    the time) by an exact MIP over those pairs and the incumbent's."""
+    the time) by the set MIP (:func:`_set_mip`, first when ``old`` is an incumbent already)
+    or an exact MIP over those pairs and the incumbent's."""
     from assignments.mentoring import pair_lagrange as pl
 
     t_end = time.perf_counter() + seconds
     b = lag.block
+    low = math.ceil(lag.value - 1e-6)  # a lower bound of the component's optimum
+    tried = None  # the ceiling at which the set MIP ran
+    if survivors_mip and old is not None and old.x is not None and old.value is not None:
+        # an incumbent already: steps aimed at it, then the sets that could beat it
+        ub = round(old.value)
+        if low < ub:
+            _lag_improve(lag, ub, min(LAG_STEPS_SECONDS, 0.2 * seconds))
+            low = max(low, math.ceil(lag.value - 1e-6))
+        if low < ub:
+            tried = ub - 1
+            got = _set_mip(d, lag, ub - 1, SET_SHARE * (t_end - time.perf_counter()))
+            if got is not None:
+                sets, at_least = got
+                low = max(low, at_least)
+                if sets.x is not None and sets.value is not None and round(sets.value) < ub:
+                    old = sets
+                    ub = round(sets.value)
+        if low >= ub:
+            return _Mip("optimal", old.x, float(ub), float(ub))
     if lag.forcing is None:
         lag.forcing = pl.forcing_bounds(b, lag.lam, lag.mu)
         lag.x = np.flatnonzero(pl.lagrangian(b, lag.lam, lag.mu)[1])
@@ -484,10 +507,18 @@ def _lag_solve(
         _lag_improve(lag, ub, min(LAG_STEPS_SECONDS, 0.3 * (t_end - time.perf_counter())))
         if lag.forcing is None:
             lag.forcing = pl.forcing_bounds(b, lag.lam, lag.mu)
-    bound = float(math.ceil(lag.value - 1e-6))
+    bound = float(max(low, math.ceil(lag.value - 1e-6)))
     assert lag.forcing is not None
     survivors = b.cols[lag.forcing <= ub - 1 + 1e-6]
     proven = bound >= ub or (kernel_proven and bool(np.isin(survivors, kernel).all()))
+    if survivors_mip and not proven and tried != ub - 1:  # the sets that can beat it
+        got = _set_mip(d, lag, ub - 1, SET_SHARE * (t_end - time.perf_counter()))
+        if got is not None:
+            sets, low = got
+            if sets.x is not None and sets.value is not None and round(sets.value) < ub:
+                best_x, ub = sets.x, round(sets.value)
+            bound = max(bound, float(low))
+            proven = bound >= ub
     left = t_end - time.perf_counter()
     if survivors_mip and not proven and 0 < len(survivors) <= FULL_MIP_MAX and left > 0.1:
         rest = np.union1d(np.union1d(survivors, best_x), cols[d.forced[cols]])
@@ -506,6 +537,63 @@ def _lag_solve(
     return _Mip("optimal" if proven else "feasible", best_x, value,
                 value if proven else min(bound, value))
 
+
+def _set_mip(d: _Data, lag: _Lag, ceiling: int, seconds: float) -> tuple[_Mip, int] | None:
+    """The component over the mentor sets that can be in a pairing of cost ≤ ``ceiling``
+    (:func:`~assignments.mentoring.pair_lagrange.columns`): one set per mentor, each mentee at
+    most (or exactly) once, the "at least" rows. Returns its best pairing (``x`` ``None`` when
+    none) and a lower bound of the component's optimum — the restricted optimum when it is ≤
+    ``ceiling`` (then it is the component's), else ``ceiling + 1``; less when the MIP stops
+    early. ``None`` when there are more than :data:`SET_COLUMNS` sets or no time."""
+    from assignments.mentoring import pair_lagrange as pl
+
+    t_end = time.perf_counter() + seconds
+    b = lag.block
+    if seconds < 0.05:
+        return None
+    cs = pl.columns(b, lag.lam, lag.mu, float(ceiling), SET_COLUMNS)
+    if cs is None:
+        return None
+    nothing = _Mip("infeasible", None, None, None)
+    if not len(cs):  # some mentor has no set that cheap: nothing of cost ≤ ceiling
+        return nothing, ceiling + 1
+    n, nm, ne = len(cs), len(b.start) - 1, b.n_mentees
+    of = np.repeat(np.arange(n), np.diff(cs.ptr))
+    cost = np.bincount(of, weights=b.cost[cs.pairs], minlength=n)
+    has = b.row[cs.pairs] >= 0
+    a = vstack([coo_matrix((np.ones(len(of)), (b.mentee[cs.pairs], of)), shape=(ne, n)),
+                coo_matrix((np.ones(n), (cs.owner, np.arange(n))), shape=(nm, n)),
+                coo_matrix((np.ones(int(has.sum())), (b.row[cs.pairs][has], of[has])),
+                           shape=(len(b.need), n))]).tocsr()
+    lo = np.concatenate([b.equal.astype(float), np.ones(nm), b.need])
+    hi = np.concatenate([np.ones(ne), np.ones(nm), np.full(len(b.need), np.inf)])
+    res = milp(cost, integrality=np.ones(n), bounds=Bounds(0, 1),
+               constraints=LinearConstraint(a, lo, hi),
+               options={"time_limit": max(0.05, t_end - time.perf_counter()),
+                        "mip_rel_gap": 0.0, "presolve": True})
+    if res.x is None:
+        if res.status == 2:  # infeasible: no pairing of cost ≤ ceiling
+            return nothing, ceiling + 1
+        return nothing, math.ceil(lag.value - 1e-6)
+    take = np.flatnonzero(np.round(res.x) > 0.5)
+    chosen = np.sort(b.cols[cs.pairs[np.isin(of, take)]])
+    value = round(float(d.cost[chosen].sum()))
+    if res.status == 0:
+        low = min(value, ceiling + 1)
+    else:
+        dual = getattr(res, "mip_dual_bound", None)
+        low = math.ceil(lag.value - 1e-6) if dual is None or not math.isfinite(dual) else min(
+            math.ceil(dual - 1e-6), ceiling + 1)
+    return _Mip("optimal" if res.status == 0 else "feasible", chosen, float(value),
+                float(low)), low
+
+
+SET_COLUMNS = 50_000
+"""Most mentor sets for the set MIP (:func:`_set_mip`): the city's components that need one
+have 0–49,000 at their incumbent's cost minus one; HiGHS proves them in 0–7 s."""
+
+SET_SHARE = 0.6
+"""Share of a second-pass solve's time given to the set MIP (then the survivors' MIP)."""
 
 CPSAT_PAIRS = 6_000
 """The exact MIP over a component's surviving pairs goes to CP-SAT up to this many pairs: the
