@@ -163,6 +163,28 @@ def test_same_seed_same_search() -> None:
     assert runs[0][4] == runs[1][4]
 
 
+def test_work_budget_stops_the_search() -> None:
+    """``run(rounds, work=W)``: the search stops in the round that crosses ``W`` more work
+    (pairs looked at), the counter only grows, and it is the same for the same seed — the
+    deterministic mode's measure of time."""
+    p = _gap(11, 8, 60, 0.9)
+    cost, load, _, budget = dense(p)
+    counts = []
+    for _ in range(2):
+        s = GapSearch(cost, load, budget, _cheapest(p), seed=5)
+        s.run(1)
+        one = s.work  # about one round's work
+        assert one > 0
+        s.run(10**9, work=20 * one)
+        assert 20 * one <= s.work - one < 20 * one + 10 * one
+        before = s.work
+        s.run(3)
+        assert s.work > before
+        _checked(p, s)
+        counts.append((s.work, s.iterations, s.best_cost))
+    assert counts[0] == counts[1]
+
+
 def test_bad_start_refused() -> None:
     p = _gap(8, 3, 6, 1.0)
     cost, load, _, budget = dense(p)

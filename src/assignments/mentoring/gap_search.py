@@ -41,7 +41,7 @@ from numba import njit
 __all__ = ["GapSearch", "warm_up"]
 
 # state slots (int64 array)
-_IT, _BEST, _LAST, _CUR, _MOVES, _FEAS, _RESTARTS, _CHAINS, _ASPIRED = 0, 1, 2, 3, 4, 5, 6, 7, 8
+_IT, _BEST, _LAST, _CUR, _MOVES, _FEAS, _RESTARTS, _CHAINS, _ASPIRED, _WORK = range(10)
 # parameter slots (float64 array)
 _UP, _DOWN, _AMIN, _STALL, _KICK, _AMAX = 0, 1, 2, 3, 4, 5
 _NO = np.int64(2**62)
@@ -102,7 +102,8 @@ def _chain(cost: np.ndarray, load: np.ndarray, budget: np.ndarray, allowed: np.n
 
     Aspiration: the cheapest chain met on the way that gives a feasible assignment cheaper
     than ``best_cost`` (from ``cur`` and total ``excess``) is kept in ``asp`` (found, length,
-    last job, closing agent, its cost), whether or not it is the best on the penalised cost."""
+    last job, closing agent, its cost), whether or not it is the best on the penalised cost;
+    ``asp[5]`` counts the (agent, job) pairs looked at (work)."""
     m, n = cost.shape
     best = -1e-9
     best_k, best_j, best_close = -1, -1, -1
@@ -128,6 +129,7 @@ def _chain(cost: np.ndarray, load: np.ndarray, budget: np.ndarray, allowed: np.n
             for kk in range(k, 0, -1):
                 f = pred[kk, f]
             s = assign[f]
+            asp[5] += m
             for r in range(m):
                 if not allowed[r, j]:
                     continue
@@ -163,9 +165,11 @@ def _chain(cost: np.ndarray, load: np.ndarray, budget: np.ndarray, allowed: np.n
             if v >= 1e300:
                 continue
             mk = mask[k, j]
+            asp[5] += m
             for q in range(m):
                 if (mk >> np.uint64(q)) & np.uint64(1) or not near[q, j]:
                     continue
+                asp[5] += count[q]
                 for t in range(count[q]):
                     j2 = members[q, t]
                     dx = (_excess(used[q] - load[q, j2] + load[q, j], budget[q])
@@ -247,13 +251,14 @@ def _remember(pool: np.ndarray, pool_cost: np.ndarray, assign: np.ndarray,
 def _wls(cost: np.ndarray, load: np.ndarray, budget: np.ndarray, allowed: np.ndarray,
          assign: np.ndarray, used: np.ndarray, alpha: np.ndarray, best: np.ndarray,
          state: np.ndarray, rng: np.ndarray, par: np.ndarray,
-         iters: int, depth: int, lab: np.ndarray, mask: np.ndarray,
+         iters: int, work_stop: int, depth: int, lab: np.ndarray, mask: np.ndarray,
          pred: np.ndarray, out: np.ndarray, pool: np.ndarray,
          pool_cost: np.ndarray, labc: np.ndarray, labx: np.ndarray, asp: np.ndarray,
          out2: np.ndarray, spare: np.ndarray, keep_best: np.ndarray, near: np.ndarray,
          members: np.ndarray, count: np.ndarray) -> int:  # pragma: no cover - compiled
     """``iters`` rounds of the weighting local search: a descent on the penalised cost (shift,
-    swap, then ejection-chain moves), then a weight update (see the module's text)."""
+    swap, then ejection-chain moves), then a weight update (see the module's text) — fewer
+    when the work counter (``state[_WORK]``: pairs looked at) reaches ``work_stop`` (≥ 0)."""
     m, n = cost.shape
     best_cost = state[_BEST]
     cur = state[_CUR]
@@ -264,7 +269,11 @@ def _wls(cost: np.ndarray, load: np.ndarray, budget: np.ndarray, allowed: np.nda
         excess += _excess(used[i], budget[i])
     done = 0
     eps = 1e-9
+    work = 0
+    asp[5] = 0
     while done < iters:
+        if work_stop >= 0 and state[_WORK] + work >= work_stop:
+            break
         done += 1
         state[_IT] += 1
         improved = True
@@ -275,6 +284,7 @@ def _wls(cost: np.ndarray, load: np.ndarray, budget: np.ndarray, allowed: np.nda
                 j = jj + off
                 if j >= n:
                     j -= n
+                work += m
                 p = assign[j]
                 ex_p = _excess(used[p], budget[p])
                 new_ex_p = _excess(used[p] - load[p, j], budget[p])
@@ -317,6 +327,7 @@ def _wls(cost: np.ndarray, load: np.ndarray, budget: np.ndarray, allowed: np.nda
                 if j1 >= n:
                     j1 -= n
                 p = assign[j1]
+                work += n
                 for j2 in range(n):
                     q = assign[j2]
                     if q == p or not allowed[q, j1] or not allowed[p, j2]:
@@ -356,6 +367,8 @@ def _wls(cost: np.ndarray, load: np.ndarray, budget: np.ndarray, allowed: np.nda
             gain = _chain(cost, load, budget, allowed, assign, used, alpha, depth, lab, mask,
                           pred, out, labc, labx, asp, cur, excess, best_cost, near,
                           members, count)
+            work += asp[5]
+            asp[5] = 0
             if asp[0]:
                 # a feasible chain cheaper than the best, met on the way: keep it
                 _trace(pred, asp[1], asp[2], asp[3], out2)
@@ -435,6 +448,7 @@ def _wls(cost: np.ndarray, load: np.ndarray, budget: np.ndarray, allowed: np.nda
             state[_RESTARTS] += 1
     state[_BEST] = best_cost
     state[_CUR] = cur
+    state[_WORK] += work
     return done
 
 
@@ -492,7 +506,7 @@ class GapSearch:
         cur = int(_recount(self.cost, self.load, self.assign, self.used))
         self.best = start.copy()
         feasible = bool((self.used <= self.budget).all())
-        self.state = np.array([0, cur if feasible else _NO, 0, cur, 0, 0, 0, 0, 0],
+        self.state = np.array([0, cur if feasible else _NO, 0, cur, 0, 0, 0, 0, 0, 0],
                               dtype=np.int64)
         mixed = (int(seed) * 0x9E3779B97F4A7C15 + 0x2545F4914F6CDD1D) % 2**64
         self.rng = np.array([mixed or 1], dtype=np.uint64)  # xorshift: never zero
@@ -513,19 +527,22 @@ class GapSearch:
         self.pred = np.zeros((rows, n), dtype=np.int64)
         self.out = np.zeros(n + 1, dtype=np.int64)
         self.out2 = np.zeros(n + 1, dtype=np.int64)
-        self.asp = np.zeros(5, dtype=np.int64)
+        self.asp = np.zeros(6, dtype=np.int64)
         self.members = np.zeros((m, n), dtype=np.int64)
         self.count = np.zeros(m, dtype=np.int64)
         self.pool = np.zeros((elite, n), dtype=np.int64)
         self.pool_cost = np.full(elite, _NO, dtype=np.int64)
         self.iterations = 0
 
-    def run(self, rounds: int) -> int:
-        """Run this many more rounds (descent + weight update; releases the GIL); returns the
-        best cost so far (``2**62`` while no feasible assignment has been seen)."""
+    def run(self, rounds: int, work: int | None = None) -> int:
+        """Run this many more rounds (descent + weight update; releases the GIL), or fewer when
+        ``work`` more units of :attr:`work` have been spent (the round that crosses it
+        finishes); returns the best cost so far (``2**62`` while no feasible assignment has
+        been seen)."""
+        stop = -1 if work is None else int(self.state[_WORK]) + int(work)
         self.iterations += int(_wls(self.cost, self.load, self.budget, self.allowed,
                                     self.assign, self.used, self.alpha, self.best,
-                                    self.state, self.rng, self.par, int(rounds),
+                                    self.state, self.rng, self.par, int(rounds), stop,
                                     self.depth, self.lab, self.mask,
                                     self.pred, self.out, self.pool, self.pool_cost,
                                     self.labc, self.labx, self.asp, self.out2,
@@ -541,6 +558,12 @@ class GapSearch:
         return {"rounds": int(st[_IT]), "moves": int(st[_MOVES]), "feasible": int(st[_FEAS]),
                 "restarts": int(st[_RESTARTS]), "chains": int(st[_CHAINS]),
                 "aspired": int(st[_ASPIRED])}
+
+    @property
+    def work(self) -> int:
+        """Work done so far, in (agent, job) pairs looked at by the moves: a measure of time
+        that depends only on the search's own steps (deterministic mode budgets it)."""
+        return int(self.state[_WORK])
 
     @property
     def best_cost(self) -> int | None:

@@ -23,8 +23,10 @@ Freeing jobs rather than whole agents lets improving chains run through many age
 type D instances need). The share adapts: it grows while sub-problems are proven optimal
 quickly and shrinks when they time out. Deterministic for a given seed when the solver runs in
 deterministic mode: the Lagrangian step runs a fixed number of iterations, the local search a
-fixed number of rounds per sub-solve round (:data:`SEARCH_ROUNDS`), and the exchanges happen
-after both sides stopped, in a fixed order — nothing depends on the clock.
+fixed amount of work per sub-solve round (:data:`SEARCH_WORK_RATE` × :data:`SUB_LIMIT`: pairs
+looked at, counted by the search — a measure of time that, unlike a count of rounds, hardly
+depends on the problem's size or type), and the exchanges happen after both sides stopped, in
+a fixed order — nothing depends on the clock.
 """
 
 from __future__ import annotations
@@ -73,8 +75,10 @@ SEARCH_NEAR = 8
 Lagrangian bound least (this many)."""
 SEARCH_STALL = 300
 """Local search: rounds without a new best before it restarts between two elite assignments."""
-SEARCH_ROUNDS = 100
-"""Deterministic mode: local-search rounds per sub-solve round."""
+SEARCH_WORK_RATE = 1.6e8
+"""Deterministic mode: local-search work (pairs looked at, :attr:`GapSearch.work`) that stands
+for one second — measured 1.4–2.7e8 per second on a 2-core CI-class machine over GAP files of
+5 × 100 to 60 × 900 (a count of rounds varied 0.2–36 ms per round there)."""
 SEARCH_CHUNK = 0.02
 """Seconds of local search between two looks at the stop signal (about: whole rounds)."""
 
@@ -84,8 +88,9 @@ LAGRANGE_MAX_WORK = 1e7
 entries per step) is skipped above this size (:func:`_work`): on the 80 × 1,600 literature
 problems (1e8) one step takes seconds. Without its guidance the local search also makes no
 ejection chains (unfocused, one round of them took 25 s on a 40 × 1,600 problem)."""
-RESCUE_ROUNDS = 2000
-"""Deterministic mode: the most local-search rounds spent looking for a first assignment."""
+RESCUE_SHARE = 0.4
+"""Deterministic mode: the most local-search work spent looking for a first assignment, as a
+share of the time limit (× :data:`SEARCH_WORK_RATE`)."""
 
 
 def _sub_solve(
@@ -177,11 +182,11 @@ def _take_best(searches: list[Any], assign: np.ndarray, best: int, cost: np.ndar
     return assign, best
 
 
-def _search_epoch(search: Any, stop: threading.Event, rounds: int) -> None:
-    """Run the local search: ``rounds`` rounds (deterministic mode), or short chunks of rounds
-    until ``stop`` is set."""
-    if rounds > 0:
-        search.run(rounds)
+def _search_epoch(search: Any, stop: threading.Event, seconds: float) -> None:
+    """Run the local search: ``seconds`` worth of work (deterministic mode, when > 0;
+    :data:`SEARCH_WORK_RATE`), or short chunks of rounds until ``stop`` is set."""
+    if seconds > 0:
+        search.run(2**62, work=_det_work(seconds))
         return
     chunk = 1  # grows while a chunk takes under SEARCH_CHUNK seconds (large problems: 1 round)
     while not stop.is_set():
@@ -199,6 +204,11 @@ def _as_x(kidx: np.ndarray, assign: np.ndarray, size: int) -> list[int]:
     return x
 
 
+def _det_work(seconds: float) -> int:
+    """Deterministic mode: the local-search work that stands for ``seconds``."""
+    return max(1, int(seconds * SEARCH_WORK_RATE))
+
+
 def _work(load: np.ndarray, budget: np.ndarray) -> float:
     """Size of one Lagrangian step: agents × jobs × mean usable capacity."""
     m, n = load.shape
@@ -214,7 +224,8 @@ def first_assignment(
     """A first feasible assignment of an assign-all problem when CP-SAT found none in its share
     (e.g. the 80 × 1,600 literature problems): the compiled local search from every job on its
     cheapest agent (capacities exceeded, then repaired by the penalty weights), until it meets
-    a feasible assignment or ``deadline`` (deterministic mode: :data:`RESCUE_ROUNDS` rounds).
+    a feasible assignment or ``deadline`` (deterministic mode: :data:`RESCUE_SHARE` of the time
+    limit, counted in the search's work).
 
     Returns
     -------
@@ -238,16 +249,16 @@ def first_assignment(
                        depth=SEARCH_DEPTH if _work(load, budget) <= LAGRANGE_MAX_WORK else 0,
                        stall=SEARCH_STALL)
     rounds, chunk = 0, 1
+    allowance = _det_work(RESCUE_SHARE * params.time_limit)
     while search.best_cost is None:
         if params.deterministic:
-            if rounds >= RESCUE_ROUNDS:
+            if search.work >= allowance:
                 break
-            chunk = min(chunk, RESCUE_ROUNDS - rounds)
         elif time.perf_counter() >= deadline:
             break
         t = time.perf_counter()
-        search.run(chunk)
-        rounds += chunk
+        search.run(chunk, work=allowance - search.work if params.deterministic else None)
+        rounds = search.iterations
         if params.deterministic or time.perf_counter() - t < SEARCH_CHUNK:
             chunk = min(2 * chunk, 64)
     stats["rescue_rounds"] = rounds
@@ -330,7 +341,7 @@ def improve(
         stats["search_found"] = 0
     early = threading.Event()
     running = [] if helper is None else [
-        helper.submit(_search_epoch, ts, early, 3 * SEARCH_ROUNDS if params.deterministic else 0)
+        helper.submit(_search_epoch, ts, early, 3 * SUB_LIMIT if params.deterministic else 0)
         for ts in searches]
     try:
         lagrange = (guide and not large
@@ -402,7 +413,7 @@ def improve(
             stop = threading.Event()
             running = [] if helper is None else [
                 helper.submit(_search_epoch, ts, stop,
-                              SEARCH_ROUNDS if params.deterministic else 0)
+                              SUB_LIMIT if params.deterministic else 0)
                 for ts in searches]
             if pool is None:
                 results = [_sub_solve(*a) for a in args]
