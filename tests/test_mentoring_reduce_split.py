@@ -439,3 +439,35 @@ def test_set_mip_proofs_equal_the_mip(limit: int, monkeypatch: pytest.MonkeyPatc
         assert solve_checked(p) == mip.levels
     if limit > 3:
         assert any(runs)
+
+
+def test_rins_improves_large_components(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where the set MIP has too many sets and the survivors' MIP is out of reach (as on the
+    city's largest components), MIPs around the incumbent with the pairs it shares with the
+    relaxation held improve poor first pairings; every level still equals the independent
+    MIP's."""
+    from test_mentoring_pair_lagrange import teacher_blocks
+
+    from assignments.mentoring.reduce_split import _rins
+
+    lagrangian_setup(monkeypatch, 0.0)
+    monkeypatch.setattr(reduce_split, "SET_COLUMNS", 0)
+    monkeypatch.setattr(reduce_split, "FULL_MIP_MAX", 0)
+    monkeypatch.setattr(reduce_split, "LAG_KERNEL_POINTS", 1e9)  # poor first incumbents
+    better: list[bool] = []
+
+    def spy(*args: Any, **kw: Any) -> Any:
+        out = _rins(*args, **kw)
+        x = args[4]
+        better.append(out is not None and out.value < float(args[0].cost[x].sum()))
+        return out
+
+    monkeypatch.setattr(reduce_split, "_rins", spy)
+    for seed in range(10):
+        p = teacher_blocks(seed + 1400, mentees=(4, 8))
+        if not feasible_forced(p):
+            p.forced = set()
+        mip = solve_mip(p, time_limit=30)
+        assert mip.status == "optimal"
+        assert solve_checked(p) == mip.levels
+    assert any(better)

@@ -24,9 +24,11 @@ graph falls apart into a few dozen connected components. The levels are solved o
    **set MIP** — every mentor set whose Lagrangian bound (``L − z_i + r(S)``) is at most
    ``UB − 1`` listed, one set per mentor — whose optimum is the component's when it beats
    ``UB`` and proves ``UB`` otherwise (its LP is the Lagrangian dual, not the compact LP);
-   with too many sets, a wider kernel and the survivors' MIP. Where the relaxation does not apply (a mentor could hold
-   many pairs), the LP is the bound and a MIP on the LP's pairs plus a few best and lightest
-   pairs per mentee the pairing. The level is proven when every component is; otherwise the
+   with too many sets, a wider kernel and the survivors' MIP. The components run in two lanes
+   (threads) of about equal size; in the second pass either lane takes any lane's unproven
+   components. Where the relaxation does not apply (a mentor could hold many pairs), the LP
+   is the bound and a MIP on the LP's pairs plus a few best and lightest pairs per mentee the
+   pairing. The level is proven when every component is; otherwise the
    bound is the sum of the components' bounds.
 3. **fairness** — balanced loads are per mentor, but the drain term counts pairs per school
    across components: one MIP with the earlier levels as rows (per component when they are
@@ -50,9 +52,10 @@ Lagrangian's pricing (compiled once, then loaded from numba's cache).
 from __future__ import annotations
 
 import math
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -465,33 +468,51 @@ def _lag_solve(
     b = lag.block
     low = math.ceil(lag.value - 1e-6)  # a lower bound of the component's optimum
     tried = None  # the ceiling at which the set MIP ran
+    crowded = False  # too many sets for the set MIP
     if survivors_mip and old is not None and old.x is not None and old.value is not None:
         # an incumbent already: steps aimed at it, then the sets that could beat it
         ub = round(old.value)
         if low < ub:
             _lag_improve(lag, ub, min(LAG_STEPS_SECONDS, 0.2 * seconds))
             low = max(low, math.ceil(lag.value - 1e-6))
-        if low < ub:
-            tried = ub - 1
-            got = _set_mip(d, lag, ub - 1, SET_SHARE * (t_end - time.perf_counter()))
-            if got is not None:
-                sets, at_least = got
-                low = max(low, at_least)
-                if sets.x is not None and sets.value is not None and round(sets.value) < ub:
-                    old = sets
-                    ub = round(sets.value)
+        # first at the least cost the bound allows (few sets: it proves an optimum there at
+        # once, else raises the bound by one), then just below the incumbent
+        for ceiling in sorted({low, ub - 1}):
+            if low >= ub or ceiling < low:
+                break
+            tried = ceiling
+            got = _set_mip(d, lag, ceiling, SET_SHARE * (t_end - time.perf_counter()))
+            if got is None:  # too many sets (more still at a higher ceiling) or no time
+                crowded = True
+                break
+            sets, at_least = got
+            low = max(low, at_least)
+            if sets.x is not None and sets.value is not None and round(sets.value) < ub:
+                old = sets
+                ub = round(sets.value)
         if low >= ub:
             return _Mip("optimal", old.x, float(ub), float(ub))
     if lag.forcing is None:
         lag.forcing = pl.forcing_bounds(b, lag.lam, lag.mu)
         lag.x = np.flatnonzero(pl.lagrangian(b, lag.lam, lag.mu)[1])
-    kernel = np.union1d(b.cols[lag.forcing <= lag.value + lag.delta],
+    reach = lag.value + lag.delta
+    if survivors_mip:  # every pair of a pairing at the bound: one found there is optimal
+        reach = max(reach, low)
+    kernel = np.union1d(b.cols[lag.forcing <= reach + 1e-6],
                         b.cols[lag.x] if lag.x is not None else np.zeros(0, np.int64))
     kernel = np.union1d(kernel, np.intersect1d(start, cols))
     kernel = np.union1d(kernel, cols[d.forced[cols]])
     if old is not None and old.x is not None:
         kernel = np.union1d(kernel, old.x)
     lag.delta *= 2  # a wider kernel next time
+    if (crowded and len(cols) > FULL_MIP_MAX and old is not None and old.x is not None
+            and old.value is not None):  # large: no set MIP, no survivors' MIP to improve it
+        better = _rins(d, cols, lag, kernel, old.x, low,
+                       RINS_SHARE * (t_end - time.perf_counter()), must_pair, extra)
+        if better is not None and better.value is not None and better.value < old.value:
+            old = better
+            if round(better.value) <= low:  # at the bound: optimal
+                return _Mip("optimal", better.x, better.value, better.value)
     share = LAG_KERNEL_SHARE if survivors_mip else 1.0
     # stopped within about one point of the kernel's own bound (integer costs): not a proof
     gap = 0.0 if survivors_mip else LAG_KERNEL_POINTS / max(1.0, abs(lag.value))
@@ -538,6 +559,53 @@ def _lag_solve(
                 value if proven else min(bound, value))
 
 
+def _rins(
+    d: _Data,
+    cols: np.ndarray,
+    lag: _Lag,
+    kernel: np.ndarray,
+    x: np.ndarray,
+    low: int,
+    seconds: float,
+    must_pair: np.ndarray,
+    extra: list[tuple[np.ndarray, np.ndarray, float, float]],
+) -> _Mip | None:
+    """A better pairing than ``x`` (or ``None``): MIPs on ``kernel`` ∪ ``x`` with the pairs that
+    ``x`` and the relaxation's choice share held — all of them first, then a random
+    :data:`RINS_KEEP` of them (a wider neighbourhood) — until ``seconds`` are spent or the bound
+    ``low`` is met. A heuristic: what it finds is proven only by the bound."""
+    if lag.x is None or seconds < 0.1:
+        return None
+    t_end = time.perf_counter() + seconds
+    rng = np.random.default_rng(len(cols))
+    best: _Mip | None = None
+    value = float(d.cost[x].sum())
+    relaxed = lag.block.cols[lag.x]
+    for rnd in range(RINS_ROUNDS):
+        left = t_end - time.perf_counter()
+        if left < 0.1 or value <= low:
+            break
+        space = np.union1d(kernel, x)
+        agree = np.intersect1d(relaxed, x)
+        held = agree if rnd == 0 else agree[rng.random(len(agree)) < RINS_KEEP]
+        hold = (np.searchsorted(space, held), np.ones(len(held)), float(len(held)), math.inf)
+        rows = [*_sub_extra(cols, extra, space), hold]
+        r = _milp(d, space, d.cost[space], left, must_pair=must_pair, extra=rows)
+        if r.x is not None and r.value is not None and round(r.value) < round(value):
+            best, x, value = r, r.x, float(round(r.value))
+    return best
+
+
+RINS_SHARE = 0.5
+"""Share of a second-pass solve's time (after the set MIP) for :func:`_rins`."""
+
+RINS_KEEP = 0.3
+"""Share of the agreeing pairs held in :func:`_rins`'s later rounds."""
+
+RINS_ROUNDS = 6
+"""Most rounds of :func:`_rins`."""
+
+
 def _set_mip(d: _Data, lag: _Lag, ceiling: int, seconds: float) -> tuple[_Mip, int] | None:
     """The component over the mentor sets that can be in a pairing of cost ≤ ``ceiling``
     (:func:`~assignments.mentoring.pair_lagrange.columns`): one set per mentor, each mentee at
@@ -554,7 +622,7 @@ def _set_mip(d: _Data, lag: _Lag, ceiling: int, seconds: float) -> tuple[_Mip, i
     cs = pl.columns(b, lag.lam, lag.mu, float(ceiling), SET_COLUMNS)
     if cs is None:
         return None
-    nothing = _Mip("infeasible", None, None, None)
+    nothing = _Mip("infeasible", None, None, None)  # (status not used by the caller)
     if not len(cs):  # some mentor has no set that cheap: nothing of cost ≤ ceiling
         return nothing, ceiling + 1
     n, nm, ne = len(cs), len(b.start) - 1, b.n_mentees
@@ -622,6 +690,10 @@ MIN_SECONDS = 0.3
 
 AGAIN_SECONDS = 1.5
 """The least time a component's second MIP is given."""
+
+STEPS_AFTER_MIN = 1.0
+"""After a first-pass kernel MIP, subgradient steps aimed at its pairing run when more than
+this much of the component's share is left."""
 
 CHECK_SECONDS_PER_PAIR = 1e-5
 """Time left at the end, per candidate pair, for the caller's independent checks (the city's
@@ -751,8 +823,6 @@ def solve_split(
     deadline -= min(0.15 * max(0.0, deadline - t0), CHECK_SECONDS_PER_PAIR * d.n)
     stats: dict[str, Any] = {"engine": "split"}
     if d.n > KERNEL_COMPONENT:  # the Lagrangian's kernels compile while level 1 is solved
-        import threading
-
         threading.Thread(target=_warm_up, daemon=True).start()
     values: dict[str, int] = {}
     bounds: dict[str, float] = {}
@@ -862,9 +932,11 @@ def solve_split(
     results: dict[int, _Mip] = {}
     lags: dict[int, _Lag] = {}
 
+    shared = _Shared(lanes_open=max(1, len(lanes)))
+
     def lane_run(lane: list[int]) -> tuple[dict[int, _Mip], dict[int, _Lag]]:
         return _quality_lane(d, lane, order, cuts, sizes, t1, q_deadline, must_pair,
-                             comp_rows, hints, params)
+                             comp_rows, hints, params, shared)
 
     if len(lanes) <= 1:
         outs = [lane_run(lanes[0] if lanes else [])]
@@ -970,14 +1042,17 @@ def _quality_lane(
     comp_rows: dict[int, list[tuple[np.ndarray, int]]],
     hints: np.ndarray,
     params: SolveParams,
+    shared: _Shared | None = None,
 ) -> tuple[dict[int, _Mip], dict[int, _Lag]]:
     """The quality level of the components ``todo`` (smallest first) until ``q_deadline``: a
     first pass gives each a pairing and a bound in its share of the time by size, a second
-    gives the time left to those not proven, smallest first. Returns each component's result
-    and Lagrangian state."""
-    results: dict[int, _Mip] = {}
-    lags: dict[int, _Lag] = {}
-    extras: dict[int, list[tuple[np.ndarray, np.ndarray, float, float]]] = {}
+    gives the time left to those not proven, smallest first — taken from every lane's
+    components (``shared``), one lane at a time on each. Returns each component's result
+    and Lagrangian state (``shared``'s dictionaries)."""
+    if shared is None:
+        shared = _Shared(lanes_open=1)
+    results, lags, extras = shared.results, shared.lags, shared.extras
+    exhausted, busy, lock = shared.exhausted, shared.busy, shared.lock
     left_size = float(sizes[todo].sum()) if todo else 1.0
     phase_a = t1 + FIRST_PASS * (q_deadline - t1)
     for c in todo:  # first pass: a pairing (and a bound) for every component
@@ -990,7 +1065,8 @@ def _quality_lane(
         extras[c] = [(np.searchsorted(cols, rc), np.ones(len(rc)), float(need), math.inf)
                      for rc, need in comp_rows.get(c, [])]
         if seconds < 0.05:  # out of time: the first level's pairs (below)
-            results[c] = _Mip("unknown", None, None, None)
+            with lock:
+                results[c] = _Mip("unknown", None, None, None)
             continue
         tc = time.perf_counter()
         lag = None
@@ -1004,28 +1080,48 @@ def _quality_lane(
                 r = _component_quality(d, cols, max(0.05, seconds - (time.perf_counter() - tc)),
                                        must_pair, extras[c], hints)
                 r.bound = max(r.bound or -math.inf, float(math.ceil(lag.value - 1e-6)))
+            left = seconds - (time.perf_counter() - tc)
+            if r.status != "optimal" and r.x is not None and left > STEPS_AFTER_MIN:
+                # steps aimed at the pairing found: a bound closer to it (cheap)
+                _lag_improve(lag, round(r.value or 0), min(LAG_STEPS_SECONDS, 0.3 * left))
+                r.bound = max(r.bound or -math.inf, float(math.ceil(lag.value - 1e-6)))
+                if r.bound >= (r.value or 0):
+                    r.status = "optimal"
         else:
             r = _component_quality(d, cols, seconds, must_pair, extras[c], hints)
         if lag is not None:
             lags[c] = lag
             _say(params, f"[split:lagrange] component of {len(cols)} pairs: L {lag.value:.2f}")
-        results[c] = r
+        with lock:
+            results[c] = r
         _say(params, f"[split:quality] component of {len(cols)} pairs: {r.status} {r.value} "
                      f"bound {r.bound} in {time.perf_counter() - tc:.1f}s of {seconds:.1f}s")
-    # second pass: the time left to the components not proven, smallest first
-    exhausted: set[int] = set()
-    last_round = False  # every component left made no progress: all the time, smallest first
+    # second pass: the time left to the components not proven (of every lane), smallest first
+    with lock:
+        shared.lanes_open -= 1
+    c = -1
     while time.perf_counter() < q_deadline - 0.2:
-        gaps = {c: (math.inf if r.x is None or r.bound is None else (r.value or 0) - r.bound)
-                for c, r in results.items() if r.status != "optimal" and c not in exhausted}
-        if not gaps:
-            if last_round or not exhausted:
-                break
-            last_round = True
-            exhausted.clear()
+        with lock:
+            busy.discard(c)
+            gaps = {c: (math.inf if r.x is None or r.bound is None else (r.value or 0) - r.bound)
+                    for c, r in results.items()
+                    if r.status != "optimal" and c not in exhausted and c not in busy}
+            wait = not gaps and (shared.lanes_open > 0 or bool(busy))
+            if not gaps and not wait:
+                if shared.last_round or not exhausted:
+                    break
+                shared.last_round = True  # no progress left: all the time, smallest first
+                exhausted.clear()
+                continue
+            if gaps:
+                # without a pairing first, then the smallest (its proof is the cheapest)
+                c = min(gaps, key=lambda k: (not math.isinf(gaps[k]), sizes[k]))
+                busy.add(c)
+            last_round = shared.last_round
+        if wait:  # the other lane's components may still come (or fail to be proven)
+            c = -1
+            time.sleep(0.05)
             continue
-        # without a pairing first, then the smallest (its proof is the cheapest)
-        c = min(gaps, key=lambda k: (not math.isinf(gaps[k]), sizes[k]))
         finite = sum(g for g in gaps.values() if math.isfinite(g)) or 1.0
         left = q_deadline - time.perf_counter()
         share = min(0.25, MIN_SECONDS * 5 / max(left, 1e-9)) if math.isinf(gaps[c]) else (
@@ -1040,14 +1136,16 @@ def _quality_lane(
         elif len(cols) <= FULL_MIP_MAX:
             r = _milp(d, cols, d.cost[cols], seconds, must_pair=must_pair, extra=extras[c])
         else:  # too large for a MIP over every pair: once more with a larger kernel
-            exhausted.add(c)
+            with lock:
+                exhausted.add(c)
             if seconds < KERNEL_SECONDS:
                 continue
             r = _component_quality(d, cols, seconds, must_pair, extras[c], hints, 3)
         old = results[c]
         if not (r.x is not None and (old.x is None or (r.value or 0) < (old.value or 0))) and not (
                 r.bound is not None and (old.bound is None or r.bound > old.bound)):
-            exhausted.add(c)  # no progress: leave the time to the others
+            with lock:
+                exhausted.add(c)  # no progress: leave the time to the others
         if r.x is not None and (old.x is None or (r.value or 0) <= (old.value or 0)):
             if old.bound is not None and (r.bound is None or r.bound < old.bound):
                 r.bound = old.bound
@@ -1064,7 +1162,27 @@ def _quality_lane(
                      f"bound {rr.bound} in {time.perf_counter() - tc:.1f}s of {seconds:.1f}s")
         if r.status != "optimal" and seconds >= q_deadline - tc - 0.2:
             break
+    with lock:
+        busy.discard(c)
     return results, lags
+
+
+@dataclass
+class _Shared:
+    """The quality level's state shared by the lanes (the second pass takes any lane's
+    components): results, Lagrangian states, "at least" rows per component; the components
+    that made no progress, those being worked on, the lanes still in their first pass."""
+
+    lanes_open: int
+    results: dict[int, _Mip] = field(default_factory=dict)
+    lags: dict[int, _Lag] = field(default_factory=dict)
+    extras: dict[int, list[tuple[np.ndarray, np.ndarray, float, float]]] = field(
+        default_factory=dict)
+    exhausted: set[int] = field(default_factory=set)
+    busy: set[int] = field(default_factory=set)
+    last_round: bool = False
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
 
 def _fairness(
     d: _Data,
