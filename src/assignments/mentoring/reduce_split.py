@@ -496,8 +496,8 @@ def _lag_solve(
         lag.forcing = pl.forcing_bounds(b, lag.lam, lag.mu)
         lag.x = np.flatnonzero(pl.lagrangian(b, lag.lam, lag.mu)[1])
     reach = lag.value + lag.delta
-    if survivors_mip:  # every pair of a pairing at the bound: one found there is optimal
-        reach = max(reach, low)
+    if survivors_mip and int((lag.forcing <= low + 1e-6).sum()) <= REACH_PAIRS:
+        reach = max(reach, low)  # every pair of a pairing at the bound: one found is optimal
     kernel = np.union1d(b.cols[lag.forcing <= reach + 1e-6],
                         b.cols[lag.x] if lag.x is not None else np.zeros(0, np.int64))
     kernel = np.union1d(kernel, np.intersect1d(start, cols))
@@ -595,6 +595,10 @@ def _rins(
             best, x, value = r, r.x, float(round(r.value))
     return best
 
+
+REACH_PAIRS = 20_000
+"""A second-pass kernel takes every pair that a pairing at the bound may use when there are at
+most this many (HiGHS can overrun its time limit on much larger MIPs)."""
 
 RINS_SHARE = 0.5
 """Share of a second-pass solve's time (after the set MIP) for :func:`_rins`."""
