@@ -248,7 +248,7 @@ def first_assignment(
                        seed=params.seed, rates=SEARCH_RATES,
                        depth=SEARCH_DEPTH if _work(load, budget) <= LAGRANGE_MAX_WORK else 0,
                        stall=SEARCH_STALL)
-    rounds, chunk = 0, 1
+    chunk = 1
     allowance = _det_work(RESCUE_SHARE * params.time_limit)
     while search.best_cost is None:
         if params.deterministic:
@@ -258,10 +258,9 @@ def first_assignment(
             break
         t = time.perf_counter()
         search.run(chunk, work=allowance - search.work if params.deterministic else None)
-        rounds = search.iterations
         if params.deterministic or time.perf_counter() - t < SEARCH_CHUNK:
             chunk = min(2 * chunk, 64)
-    stats["rescue_rounds"] = rounds
+    stats["rescue_rounds"] = search.iterations
     if search.best_cost is None:
         return None
     search.check()

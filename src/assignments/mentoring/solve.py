@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import time
 from collections.abc import Callable
@@ -226,7 +227,7 @@ def solve_pairing(
             lns_after = p.assign_all and improve and staged == ["quality"] and engine == "cpsat"
             if lns_after and len(p.candidates) >= WARM_EARLY_PAIRS:
                 # CP-SAT's first phase will not prove a problem this large: the local search
-                # compiles now, beside it (an empty numba cache costs ~7 s of CPU)
+                # compiles now, beside it (an empty numba cache costs ~10 s of CPU)
                 _warm_search()
             for i, name in enumerate(staged):
                 remaining = max(0.05, deadline - time.perf_counter())
@@ -348,9 +349,11 @@ def solve_pairing(
     )
 
 
+@functools.cache
 def _warm_search() -> None:
     """Compile (or load from numba's cache) the GAP local search in a background thread while
-    CP-SAT works: the large-neighbourhood search uses it later."""
+    CP-SAT works: the large-neighbourhood search uses it later. Once per process (a large
+    problem starts it early, and the call after CP-SAT's first phase then does nothing)."""
     import threading
 
     from assignments.mentoring.lns import SEARCH_LANES
