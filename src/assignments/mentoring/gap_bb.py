@@ -19,13 +19,28 @@ problem "is there an assignment of cost ≤ T?" is narrowed:
   ``x_ij`` forced to 0 (:func:`_penalties`); a pair whose forced-in bound exceeds ``T`` is
   forbidden, a pair whose forced-out bound exceeds ``T`` is fixed (job placed), a job with one
   allowed agent left is placed, a job with none prunes the node, as does a bound above ``T``;
-* a greedy repair of the knapsacks' choice (:func:`_repair`) gives incumbents; ``T`` is kept
-  at (incumbent − 1), so the search is a branch-and-bound with variable fixing;
-* binary branching on a pair (job placed on agent / pair forbidden), the placing child first.
+* binary branching on a pair (job placed on agent / pair forbidden), the placing child first;
+  by default (rule 1) the free job whose placement the relaxation is most sure of (largest gap
+  between its two smallest forced-in penalties, plus a little random noise), on the agent of
+  the smallest penalty — so each dive is a Lagrangian-guided construction whose leaves are
+  assignments of cost ≤ T; ``T`` is kept at (incumbent − 1), a branch-and-bound with
+  variable fixing;
+* restarts from the root after ``restart_nodes`` nodes without a new incumbent (the noise
+  makes each dive different; a lower ``T`` fixes more at the top);
+* a greedy repair of the knapsacks' choice (:func:`_repair`) gives the root's incumbent
+  (optionally also at nodes; on OR-Library type D it cost nodes and found nothing the leaves
+  did not).
+
+On OR-Library d20100 (8 s, one core) it finds 6185–6192 (best known 6185); the root bound is
+6177, and proving optimality this way would need far more nodes (the decision tree grows
+about 2–3× per unit of ``T`` above the bound).
 
 When the search space is exhausted, no assignment of cost ≤ ``T`` exists: ``T + 1`` is a proven
-lower bound (and the incumbent, if any, is optimal). All node work is compiled (numba,
-``cache=True``); the search runs in chunks of nodes so the caller watches the clock.
+lower bound (and the incumbent, if any, is optimal); to prove bounds, pass ``target`` with
+``restart_nodes=0, noise=0, rule=2`` (most constrained job first: fewest nodes to exhaust).
+All node work is compiled (numba, ``cache=True, nogil=True``: it can run in a thread); the
+search runs in chunks of nodes so the caller watches the clock. numba is imported with this
+module.
 """
 
 from __future__ import annotations
@@ -37,7 +52,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numba import njit
 
-__all__ = ["BBStats", "branch_and_bound", "lagrangian_bound"]
+__all__ = ["BBStats", "branch_and_bound", "lagrangian_bound", "warm_up"]
 
 _EPS = 1e-6
 _INF = 1e30
@@ -85,12 +100,12 @@ class BBStats:
 # --------------------------------------------------------------------------------------------
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _residual(b: np.ndarray, used: np.ndarray, i: int) -> int:
     return int(b[i] - used[i])
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _lagrange(c, a, b, allowed, asg, used, u, x, pre):  # type: ignore[no-untyped-def]
     """L(u) for the node and the knapsacks' choice ``x`` (m, n) bool (forward DP only).
 
@@ -136,7 +151,7 @@ def _lagrange(c, a, b, allowed, asg, used, u, x, pre):  # type: ignore[no-untype
     return total
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _penalties(c, a, b, allowed, asg, used, u, x, pin, pout, pre, suf):  # type: ignore[no-untyped-def]
     """L(u) for the node, the knapsacks' choice ``x``, and per free pair the exact increase of
     the bound when ``x_ij`` is forced to 1 (``pin``; ``_INF`` when the pair cannot be used)
@@ -219,7 +234,7 @@ def _penalties(c, a, b, allowed, asg, used, u, x, pin, pout, pre, suf):  # type:
     return total
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _subgrad(c, a, b, allowed, asg, used, u, x, pre, target, steps, lam):  # type: ignore[no-untyped-def]
     """``steps`` subgradient steps from ``u`` (Polyak, towards ``target``), in place; ``u``
     ends at the best multipliers met. Returns the best L(u)."""
@@ -253,7 +268,7 @@ def _subgrad(c, a, b, allowed, asg, used, u, x, pre, target, steps, lam):  # typ
     return best_val
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _place(a, b, allowed, asg, used, i, j):  # type: ignore[no-untyped-def]
     """Place free job ``j`` on agent ``i`` and forbid the pairs that no longer fit. Returns
     ``False`` when the capacity is exceeded."""
@@ -271,7 +286,7 @@ def _place(a, b, allowed, asg, used, i, j):  # type: ignore[no-untyped-def]
     return True
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _repair(c, a, b, asg, used, x, u, out):  # type: ignore[no-untyped-def]
     """A feasible assignment (``out``) from the node's placed jobs and the knapsacks' choice,
     or cost ``_INF``: chosen jobs kept (cheapest chosen agent with room), the others placed by
@@ -329,7 +344,7 @@ def _repair(c, a, b, asg, used, x, u, out):  # type: ignore[no-untyped-def]
     return float(tot)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _eject(c, a, b, out, load, asg, j):  # type: ignore[no-untyped-def]
     """Place job ``j``, which fits nowhere, on some agent ``i`` after moving one of ``i``'s
     jobs ``k`` (not fixed by the node) to an agent ``h`` with room; the cheapest such move.
@@ -357,7 +372,7 @@ def _eject(c, a, b, out, load, asg, j):  # type: ignore[no-untyped-def]
     return True
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _descent(c, a, b, out, load):  # type: ignore[no-untyped-def]
     """First-improvement shift and swap descent on a feasible assignment, in place."""
     m, n = c.shape
@@ -394,20 +409,21 @@ def _descent(c, a, b, out, load):  # type: ignore[no-untyped-def]
                     improved = True
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _seed(seed):  # type: ignore[no-untyped-def]
     """Seed numba's random generator (used for tie-breaking noise)."""
     np.random.seed(seed)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _node(c, a, b, allowed, asg, used, u, x, pin, pout, pre, suf, tmax, ip, fp,
           inc, inc_cost, do_repair, rep_buf, choice):  # type: ignore[no-untyped-def]
     """Process one node in place: subgradient, penalties, fixing to a fixpoint, repair.
 
     ``tmax`` is an array of one: the current target T (lowered when the repair finds a cheaper
     assignment, which is copied into ``inc``/``inc_cost``). ``ip`` = (subgradient steps,
-    branching rule, subgradient in every fixing round?), ``fp`` = (Polyak factor, noise).
+    branching rule, subgradient in every fixing round?), ``fp`` = (Polyak factor, noise,
+    Polyak target while there is no incumbent).
     Returns the outcome and, for ``_BRANCH``, the pair to branch on in ``choice``
     (agent, job).
     """
@@ -418,8 +434,10 @@ def _node(c, a, b, allowed, asg, used, u, x, pin, pout, pre, suf, tmax, ip, fp,
     noise = fp[1]
     for rnd in range(50):
         T = tmax[0]
-        if steps > 0 and T < 1e14 and (rnd == 0 or ip[2] != 0):
-            _subgrad(c, a, b, allowed, asg, used, u, x, pre, T + 1.0, steps, lam)
+        if steps > 0 and (rnd == 0 or ip[2] != 0):
+            # Polyak target T + 1; without a target yet, 1 % above the root bound
+            tgt = T + 1.0 if T < 1e14 else fp[2]
+            _subgrad(c, a, b, allowed, asg, used, u, x, pre, tgt, steps, lam)
         L = _penalties(c, a, b, allowed, asg, used, u, x, pin, pout, pre, suf)
         if do_repair and rnd == 0:
             cost = _repair(c, a, b, asg, used, x, u, rep_buf)
@@ -520,7 +538,7 @@ def _node(c, a, b, allowed, asg, used, u, x, pin, pout, pre, suf, tmax, ip, fp,
     return _BRANCH
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _search(c, a, b, s_allowed, s_asg, s_used, s_u, sp_arr, x, pin, pout, pre, suf, tmax,
             ip, fp, inc, inc_cost, repair_every, node_limit, stop_first, counters,
             rep_buf):  # type: ignore[no-untyped-def]
@@ -528,11 +546,14 @@ def _search(c, a, b, s_allowed, s_asg, s_used, s_u, sp_arr, x, pin, pout, pre, s
 
     ``sp_arr[0]`` is the stack size (0: search exhausted). ``counters``: nodes, max depth.
     With ``stop_first`` it returns right after an improving assignment is found.
-    Returns 1 when it stopped on a found assignment, 0 otherwise.
+    Returns 1 when it stopped on a found assignment, 2 when the stack is full (the caller
+    grows it and calls again), 0 otherwise.
     """
     choice = np.zeros(2, np.int64)
     done = 0
     while sp_arr[0] > 0 and done < node_limit:
+        if sp_arr[0] + 1 > s_allowed.shape[0]:
+            return 2
         sp = sp_arr[0] - 1
         sp_arr[0] = sp
         allowed = s_allowed[sp]
@@ -562,7 +583,7 @@ def _search(c, a, b, s_allowed, s_asg, s_used, s_u, sp_arr, x, pin, pout, pre, s
     return 0
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _root(c, a, b, u, pre, iters, lam, inc, inc_cost):  # type: ignore[no-untyped-def]
     """Root subgradient (Held–Karp) from ``u``, in place (``u`` ends at the best multipliers);
     the target is the incumbent's cost, or 1 % above the bound without one."""
@@ -666,14 +687,15 @@ def branch_and_bound(
     node_lam: float = 0.5,
     sub_every_round: bool = False,
     rule: int = 1,
-    noise: float = 0.3,
+    noise: float = 0.6,
     restart_nodes: int = 1000,
     restart_on_improve: bool = False,
     root_steps: int = 600,
-    repair_every: int = 1,
+    repair_every: int = 0,
     chunk: int = 64,
     max_nodes: int | None = None,
     start: np.ndarray | None = None,
+    stack: int | None = None,
 ) -> tuple[np.ndarray | None, float, int, BBStats]:
     """Lagrangian depth-first branch-and-bound with variable fixing (a time-limited heuristic).
 
@@ -698,7 +720,9 @@ def branch_and_bound(
     restart_nodes, restart_on_improve
         Restart the search from the root (with the current target, so with more fixing)
         after this many nodes without a new incumbent (0: never), and/or at each new
-        incumbent. A proof of the bound needs the last search to run to exhaustion.
+        incumbent. A proof of the bound needs the last search to run to exhaustion. A dive
+        needs up to ``n`` nodes to reach a leaf: keep ``restart_nodes`` well above ``n``
+        (1000 was tuned on n = 100 and 200; on n = 400, 100 and 250 never reached a leaf).
     root_steps
         Subgradient steps at the root.
     repair_every
@@ -707,6 +731,8 @@ def branch_and_bound(
         Nodes per compiled call (between clock checks); overall node limit.
     start
         Root multipliers (default: LP duals, then subgradient).
+    stack
+        Initial capacity of the node stack (doubled when full; default ``2 n + 64``).
 
     Returns
     -------
@@ -732,12 +758,12 @@ def branch_and_bound(
     if target is not None:
         cap = min(cap, target)
     tmax = np.array([min(cap, 1e15)], dtype=float)
-    depth = m * n + 2
+    depth = max(2, stack if stack is not None else min(m * n + 2, 2 * n + 64))
     s_allowed = np.zeros((depth, m, n), np.bool_)
     s_asg = np.full((depth, n), -1, np.int64)
     s_used = np.zeros((depth, m), np.int64)
     s_u = np.zeros((depth, n))
-    s_allowed[0] = a <= b[:, None]
+    s_allowed[0] = a <= b[:, None]  # (depth >= 2: a pop and two pushes need one slot more)
     s_u[0] = u
     sp = np.array([1], np.int64)
     x = np.zeros((m, n), np.bool_)
@@ -756,7 +782,7 @@ def branch_and_bound(
         inc[:] = root_inc
         tmax[0] = min(tmax[0], root_cost - 1.0)
     ip = np.array([node_steps, rule, 1 if sub_every_round else 0], np.int64)
-    fp = np.array([node_lam, noise])
+    fp = np.array([node_lam, noise, val + abs(val) * 0.01 + 1.0])
     _seed(seed)
     root_allowed = s_allowed[0].copy()
     last = _INF
@@ -765,9 +791,14 @@ def branch_and_bound(
     while sp[0] > 0 and counters[0] < limit and time.perf_counter() < deadline:
         k = int(min(chunk, limit - counters[0]))
         before = int(counters[0])
-        _search(c, a, b, s_allowed, s_asg, s_used, s_u, sp, x, pin, pout, pre, suf, tmax,
-                ip, fp, inc, inc_cost, repair_every, k, restart_on_improve, counters,
-                rep_buf)
+        status = _search(c, a, b, s_allowed, s_asg, s_used, s_u, sp, x, pin, pout, pre, suf,
+                         tmax, ip, fp, inc, inc_cost, repair_every, k, restart_on_improve,
+                         counters, rep_buf)
+        if status == 2:
+            s_allowed = np.concatenate([s_allowed, np.zeros_like(s_allowed)])
+            s_asg = np.concatenate([s_asg, np.full_like(s_asg, -1)])
+            s_used = np.concatenate([s_used, np.zeros_like(s_used)])
+            s_u = np.concatenate([s_u, np.zeros_like(s_u)])
         since += int(counters[0]) - before
         improved = inc_cost[0] < last
         if improved:
@@ -796,3 +827,11 @@ def branch_and_bound(
     if math.isfinite(best_cost):
         return inc.copy(), best_cost, lower, stats
     return None, math.inf, lower, stats
+
+
+def warm_up() -> None:
+    """Compile (or load from numba's cache) the search on a tiny problem: call it early, in a
+    thread, so that the first real search does not wait for the compiler."""
+    cost = np.array([[1, 2, 3, 2], [2, 1, 1, 3]], dtype=np.int64)
+    load = np.array([[1, 2, 1, 1], [2, 1, 1, 2]], dtype=np.int64)
+    branch_and_bound(cost, load, np.array([3, 3]), deadline=math.inf, max_nodes=50)

@@ -51,7 +51,7 @@ from assignments.mentoring.greedy import dense
 from assignments.mentoring.model import build_model
 from assignments.mentoring.problem import Candidate, PairingProblem
 
-__all__ = ["DIVE_SHARE", "GUIDE_SHARE", "KERNEL_AGENTS", "LAGRANGE_MAX_WORK", "SEARCH_LANES",
+__all__ = ["BB_SHARE", "GUIDE_SHARE", "KERNEL_AGENTS", "LAGRANGE_MAX_WORK", "SEARCH_LANES",
            "first_assignment", "improve"]
 
 GUIDE_SHARE = 0.15
@@ -91,19 +91,14 @@ ejection chains (unfocused, one round of them took 25 s on a 40 × 1,600 problem
 RESCUE_SHARE = 0.4
 """Deterministic mode: the most local-search work spent looking for a first assignment, as a
 share of the time limit (× :data:`SEARCH_WORK_RATE`)."""
-DIVE_SHARE = 0.6
-"""Share of the time after the Lagrangian step for price-and-dive
-(:mod:`assignments.mentoring.gap_dive`): dives on one core, each assignment they find polished
-by a fresh local search on the other (0: no dives)."""
-DIVE_NOISE = 0.2
-"""Dives after the first add up to this much uniform noise to the LP values that choose the
-pair to fix (so that they differ)."""
-DIVE_POLISH = 0.4
-"""Seconds of local search from each dive's assignment (deterministic mode: its work)."""
-DIVE_ITER_RATE = 2.0e4
-"""Deterministic mode: simplex iterations of the dives' LPs that stand for one second."""
-DIVE_MAX_JOBS = 1_000
-"""No dives above this many jobs (each dive fixes pairs one LP at a time)."""
+BB_MAX_JOBS = 1_000
+"""No branch-and-bound above this many jobs."""
+BB_SHARE = 0.6
+"""Share of the time after the Lagrangian step for the Lagrangian branch-and-bound
+(:mod:`assignments.mentoring.gap_bb`) on one core beside the local search (0: none)."""
+BB_NODE_RATE = 3_000
+"""Deterministic mode: branch-and-bound nodes that stand for one second (measured 2,000–4,000
+on the 100–200-job type D files)."""
 
 
 def _sub_solve(
@@ -209,81 +204,50 @@ def _search_epoch(search: Any, stop: threading.Event, seconds: float) -> None:
             chunk = min(2 * chunk, 64)
 
 
-def _polish(search: Any, seconds: float, deterministic: bool) -> None:
-    """Run a polishing local search for ``seconds`` (deterministic mode: their work)."""
-    if deterministic:
-        search.run(2**62, work=_det_work(seconds))
-        return
-    until = time.perf_counter() + seconds
-    chunk = 1
-    while time.perf_counter() < until:
-        t = time.perf_counter()
-        search.run(chunk)
-        if time.perf_counter() - t < SEARCH_CHUNK:
-            chunk = min(2 * chunk, 64)
-
-
-def _dive_phase(cost: np.ndarray, load: np.ndarray, budget: np.ndarray, u: np.ndarray,
-                keep: np.ndarray, near: np.ndarray, assign: np.ndarray, best: int,
-                bound: float, seconds: float, params: SolveParams,
-                helper: ThreadPoolExecutor, stats: dict[str, Any]
-                ) -> tuple[np.ndarray, int, float]:
-    """Price-and-dive for ``seconds`` (:mod:`assignments.mentoring.gap_dive`): dives on this
-    thread, each assignment found polished by a fresh local search in ``helper`` while the
-    next dive runs; every result checked here before it is taken. Returns the best assignment,
-    its cost and the bound (raised to the root LP's when its column generation converged)."""
-    from assignments.mentoring.gap_dive import PriceDive
-    from assignments.mentoring.gap_search import GapSearch
+def _bb_phase(cost: np.ndarray, load: np.ndarray, budget: np.ndarray, u: np.ndarray,
+              assign: np.ndarray, best: int, bound: float, seconds: float,
+              params: SolveParams, searches: list[Any], helper: ThreadPoolExecutor,
+              stats: dict[str, Any]) -> tuple[np.ndarray, int, float]:
+    """The Lagrangian branch-and-bound (:mod:`assignments.mentoring.gap_bb`) for ``seconds``
+    (deterministic mode: :data:`BB_NODE_RATE` nodes a second) on this thread, searching only
+    for assignments cheaper than ``best``, while the local search runs on the other core;
+    every result checked here before it is taken. Returns the best assignment, its cost and
+    the bound (raised when the search was exhausted, i.e. proved it)."""
+    from assignments.mentoring.gap_bb import branch_and_bound
 
     m, n = cost.shape
     jobs = np.arange(n)
+    finite = np.isfinite(cost)
+    top = float(np.where(finite, cost, 0).max(initial=0))
+    # a forbidden pair gets a load above the capacity: the search never places it
+    c = np.where(finite, cost, top).astype(np.int64)
+    a = np.where(finite, load, (budget + 1)[:, None]).astype(np.int64)
     det = params.deterministic
-    until = math.inf if det else time.perf_counter() + seconds
-    allowance = seconds * DIVE_ITER_RATE
-    dive = PriceDive(cost, load, budget, u)
-    dive.add_assignment(assign)
-    dive.root(deadline=until)
-    if dive.lower is not None:  # the set-partitioning LP: a proven bound, often the best
-        bound = max(bound, float(math.ceil(dive.lower - 1e-6)))
-        stats["dive_root"] = round(dive.lower, 3)
-        stats["lagrange_bound"] = max(stats.get("lagrange_bound", -math.inf), bound)
-    rng = np.random.default_rng(params.seed)
-    pending: tuple[Any, Any] | None = None
-    found: list[int] = []
-    count = 0
-
-    def settle() -> None:
-        nonlocal assign, best, pending
-        if pending is not None:
-            future, search = pending
-            future.result()
-            assign, best = _take_best([search], assign, best, cost, load, budget, stats)
-            pending = None
-
-    while best > bound + 1e-9 and (dive.iterations < allowance if det
-                                   else time.perf_counter() < until):
-        got = dive.dive(rng, DIVE_NOISE if count else 0.0, deadline=until)
-        count += 1
-        settle()
-        if got is None:
-            continue
+    stop = threading.Event()
+    running = [helper.submit(_search_epoch, ts, stop, seconds if det else 0)
+               for ts in searches]
+    try:
+        got, value, lower, bb = branch_and_bound(
+            c, a, budget, deadline=math.inf if det else time.perf_counter() + seconds,
+            upper=best, seed=params.seed, start=u,
+            max_nodes=max(1, int(seconds * BB_NODE_RATE)) if det else None)
+    finally:
+        stop.set()
+        for r in running:
+            r.result()
+    stats["bb_nodes"] = bb.nodes
+    stats["bb_restarts"] = bb.restarts
+    bound = max(bound, float(lower))
+    stats["lagrange_bound"] = max(stats.get("lagrange_bound", -math.inf), bound)
+    if got is not None:
         loads = np.bincount(got, weights=load[got, jobs], minlength=m)
-        if not np.isfinite(cost[got, jobs]).all() or (loads > budget).any():
-            raise AssertionError("a dive returned an infeasible assignment")
-        value = int(cost[got, jobs].sum())
-        found.append(value)
+        if not finite[got, jobs].all() or (loads > budget).any() or (
+                int(cost[got, jobs].sum()) != int(value)):
+            raise AssertionError("the branch-and-bound returned an infeasible assignment")
         if value < best:
-            assign, best = got, value
-        search = GapSearch(cost, load, budget, got, seed=params.seed + count,
-                           rates=SEARCH_RATES, depth=SEARCH_DEPTH, stall=SEARCH_STALL)
-        search.restrict(keep)
-        search.focus(near)
-        pending = (helper.submit(_polish, search, DIVE_POLISH, det), search)
-    settle()
-    stats["dives"] = count
-    stats["dive_costs"] = found
-    stats["dive_lps"] = dive.lps
-    return assign, best, bound
+            assign, best = got.astype(np.int64), int(value)
+            stats["bb_cost"] = best
+    return (*_take_best(searches, assign, best, cost, load, budget, stats), bound)
 
 
 def _as_x(kidx: np.ndarray, assign: np.ndarray, size: int) -> list[int]:
@@ -475,22 +439,22 @@ def improve(
             ts.restrict(exact)
             if near is not None:
                 ts.focus(near)
-    dived = (DIVE_SHARE > 0 and exact is not None and near is not None and helper is not None
-             and n <= DIVE_MAX_JOBS and best > bound + 1e-9)
-    if dived:
-        assert exact is not None and near is not None and helper is not None
+    if (BB_SHARE > 0 and exact is not None and helper is not None and n <= BB_MAX_JOBS
+            and best > bound + 1e-9):
         left = (0.8 * params.time_limit * (1 - GUIDE_SHARE) if params.deterministic
                 else deadline - time.perf_counter())
-        assign, best, bound = _dive_phase(cost, load, budget, dual.u, exact, near, assign,
-                                          best, bound, DIVE_SHARE * left, params, helper,
-                                          stats)
-        trace.append((round(time.perf_counter() - t_start, 2), best, "dives"))
+        assign, best, bound = _bb_phase(cost, load, budget, dual.u, assign, best, bound,
+                                        BB_SHARE * left, params, searches, helper, stats)
+        trace.append((round(time.perf_counter() - t_start, 2), best, "branch-and-bound"))
         exact &= lag + pen <= best - 1 + 1e-6
         if kernel is not None:
             kernel &= exact
         for ts in searches:
             ts.offer(assign, best)
             ts.restrict(exact)
+        bb_ran = True
+    else:
+        bb_ran = False
     rng = random.Random(params.seed)
     share = 0.25
     # parallel sub-solves (CP-SAT frees the GIL) on the cores the searches leave
@@ -500,8 +464,8 @@ def improve(
     pool = ThreadPoolExecutor(max_workers=lanes) if lanes > 1 else None
     # deterministic mode: a fixed number of rounds instead of the wall clock (a generous
     # wall-clock safety net stays)
-    rounds = max(1, int((1 - DIVE_SHARE if dived else 1) * 0.8 * params.time_limit / SUB_LIMIT)
-                 ) if params.deterministic else -1
+    rest = 1 - BB_SHARE if bb_ran else 1.0
+    rounds = max(1, int(rest * 0.8 * params.time_limit / SUB_LIMIT)) if params.deterministic else -1
     safety = deadline + 10 * params.time_limit + 60
     try:
         while best > bound + 1e-9 and rounds != 0 and time.perf_counter() < (

@@ -356,7 +356,7 @@ def _warm_search() -> None:
     problem starts it early, and the call after CP-SAT's first phase then does nothing)."""
     import threading
 
-    from assignments.mentoring.lns import DIVE_SHARE, SEARCH_LANES
+    from assignments.mentoring.lns import BB_SHARE, SEARCH_LANES
 
     if SEARCH_LANES <= 0:
         return
@@ -365,10 +365,10 @@ def _warm_search() -> None:
         from assignments.mentoring.gap_search import warm_up
 
         warm_up()
-        if DIVE_SHARE > 0:
-            from assignments.mentoring.gap_dive import warm_up as warm_dive
+        if BB_SHARE > 0:
+            from assignments.mentoring.gap_bb import warm_up as warm_bb
 
-            warm_dive()
+            warm_bb()
 
     threading.Thread(target=work, daemon=True, name="gap-search-warm-up").start()
 
