@@ -211,6 +211,7 @@ def test_lns_with_the_search_deterministic() -> None:
         stats: dict[str, object] = {}
         out = improve(p, x, -math.inf, time.perf_counter() + 0.9, params, stats=stats)
         assert "search" in stats  # the local search ran
+        assert stats["bb_nodes"] > 0  # so did the branch-and-bound, for a number of nodes
         runs.append(out)
     assert runs[0] == runs[1]
     if runs[0] is not None:
@@ -218,3 +219,38 @@ def test_lns_with_the_search_deterministic() -> None:
         pairing = Pairing([k for k, v in enumerate(xs) if v])
         assert check_pairing(p, pairing) == []
         assert value == pairing_levels(p, pairing)["quality"] < start.objective
+
+
+@pytest.mark.parametrize("seed", [4, 5, 6])
+def test_branch_and_bound_phase_with_forbidden_pairs(seed: int) -> None:
+    """The branch-and-bound step of the large-neighbourhood search on GAPs with forbidden
+    pairs (given to it as loads above the capacity): what it returns is feasible, uses only
+    allowed pairs, is priced right (checked independently), costs at least the optimum (CP-SAT,
+    proven), and its bound is at most the optimum."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from assignments.mentoring.gap_lagrange import lp_multipliers
+    from assignments.mentoring.lns import _bb_phase
+
+    p = _gap(seed, 5, 18, 0.85, missing=0.35)
+    exact = solve_pairing(p, time_limit=30, num_workers=2, improve=False, seed=0)
+    assert exact.status.value == "optimal" and exact.objective is not None
+    opt = exact.objective
+    cost, load, _, budget = dense(p)
+    u = lp_multipliers(cost, load, budget)
+    assert u is not None
+    chosen = {p.candidates[k].mentee: p.candidates[k].mentor for k in exact.solution.chosen}
+    start = np.array([chosen[j] for j in range(len(p.mentees))], dtype=np.int64)
+    stats: dict[str, object] = {}
+    with ThreadPoolExecutor(max_workers=1) as helper:
+        # pretend the start costs far more: the search must find assignments below that
+        assign, best, bound = _bb_phase(cost, load, budget, u, start, opt + 500, -math.inf,
+                                        1.0, SolveParams(time_limit=2, seed=seed, workers=2,
+                                                         deterministic=True),
+                                        [], helper, stats)
+    assert stats["bb_nodes"] > 0
+    assert bound <= opt <= best
+    pairing = _pairing(p, assign)
+    assert check_pairing(p, pairing) == []
+    assert best < opt + 500  # found by the branch-and-bound (checked there and here)
+    assert pairing_levels(p, pairing)["quality"] == best
