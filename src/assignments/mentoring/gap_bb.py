@@ -46,13 +46,14 @@ module.
 from __future__ import annotations
 
 import math
+import threading
 import time
 from dataclasses import dataclass, field
 
 import numpy as np
 from numba import njit
 
-__all__ = ["BBStats", "branch_and_bound", "lagrangian_bound", "warm_up"]
+__all__ = ["BBStats", "branch_and_bound", "lagrangian_bound", "ready", "warm_up"]
 
 _EPS = 1e-6
 _INF = 1e30
@@ -829,9 +830,23 @@ def branch_and_bound(
     return None, math.inf, lower, stats
 
 
+_READY = threading.Event()
+_WARMING = threading.Lock()
+
+
 def warm_up() -> None:
     """Compile (or load from numba's cache) the search on a tiny problem: call it early, in a
-    thread, so that the first real search does not wait for the compiler."""
-    cost = np.array([[1, 2, 3, 2], [2, 1, 1, 3]], dtype=np.int64)
-    load = np.array([[1, 2, 1, 1], [2, 1, 1, 2]], dtype=np.int64)
-    branch_and_bound(cost, load, np.array([3, 3]), deadline=math.inf, max_nodes=50)
+    thread, so that the first real search does not wait for the compiler (about 20 s of CPU
+    from an empty cache, 1–2 s to load it). Once: a second caller waits for the first."""
+    with _WARMING:
+        if _READY.is_set():
+            return
+        cost = np.array([[1, 2, 3, 2], [2, 1, 1, 3]], dtype=np.int64)
+        load = np.array([[1, 2, 1, 1], [2, 1, 1, 2]], dtype=np.int64)
+        branch_and_bound(cost, load, np.array([3, 3]), deadline=math.inf, max_nodes=50)
+        _READY.set()
+
+
+def ready(timeout: float) -> bool:
+    """Whether :func:`warm_up` has finished, waiting at most ``timeout`` seconds for it."""
+    return _READY.wait(max(0.0, timeout))

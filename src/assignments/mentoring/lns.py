@@ -31,6 +31,7 @@ a fixed order — nothing depends on the clock.
 
 from __future__ import annotations
 
+import functools
 import math
 import random
 import threading
@@ -96,6 +97,11 @@ BB_MAX_JOBS = 1_000
 BB_SHARE = 0.6
 """Share of the time after the Lagrangian step for the Lagrangian branch-and-bound
 (:mod:`assignments.mentoring.gap_bb`) on one core beside the local search (0: none)."""
+BB_WAIT = 3.0
+"""The most seconds (and at most a fifth of the time left) a search waits for the
+branch-and-bound's compiled code to load (:func:`gap_bb.warm_up`, started beside CP-SAT);
+when it is still being compiled (its first use on a machine: about 20 s), the search goes on
+without it. Deterministic mode always waits (so that the result does not depend on it)."""
 BB_NODE_RATE = 3_000
 """Deterministic mode: branch-and-bound nodes that stand for one second (measured 2,000–4,000
 on the 100–200-job type D files)."""
@@ -248,6 +254,27 @@ def _bb_phase(cost: np.ndarray, load: np.ndarray, budget: np.ndarray, u: np.ndar
             assign, best = got.astype(np.int64), int(value)
             stats["bb_cost"] = best
     return (*_take_best(searches, assign, best, cost, load, budget, stats), bound)
+
+
+def _bb_ready(deadline: float, params: SolveParams, stats: dict[str, Any]) -> bool:
+    """Whether the branch-and-bound's compiled code is loaded (waiting :data:`BB_WAIT` at
+    most; deterministic mode: always true, the first call compiles it). Starts loading it in
+    the background when nobody has."""
+    from assignments.mentoring.gap_bb import ready, warm_up
+
+    if params.deterministic:
+        return True
+    _start_bb_warm_up(warm_up)
+    if ready(min(BB_WAIT, 0.2 * (deadline - time.perf_counter()))):
+        return True
+    stats["bb_skipped"] = "still being compiled (first use on this machine)"
+    return False
+
+
+@functools.cache
+def _start_bb_warm_up(warm_up: Any) -> None:
+    # not a daemon: the cache must be written even when the process ends first
+    threading.Thread(target=warm_up, daemon=False, name="gap-bb-warm-up").start()
 
 
 def _as_x(kidx: np.ndarray, assign: np.ndarray, size: int) -> list[int]:
@@ -440,7 +467,7 @@ def improve(
             if near is not None:
                 ts.focus(near)
     if (BB_SHARE > 0 and exact is not None and helper is not None and n <= BB_MAX_JOBS
-            and best > bound + 1e-9):
+            and best > bound + 1e-9 and _bb_ready(deadline, params, stats)):
         left = (0.8 * params.time_limit * (1 - GUIDE_SHARE) if params.deterministic
                 else deadline - time.perf_counter())
         assign, best, bound = _bb_phase(cost, load, budget, dual.u, assign, best, bound,

@@ -370,7 +370,9 @@ def _warm_search() -> None:
 
             warm_bb()
 
-    threading.Thread(target=work, daemon=True, name="gap-search-warm-up").start()
+    # not a daemon: a process that ends first waits for the compile, so that numba's cache is
+    # written and later runs load it (once per installation; up to about 30 s)
+    threading.Thread(target=work, daemon=False, name="gap-search-warm-up").start()
 
 
 def _prove_then_search(
