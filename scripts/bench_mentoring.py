@@ -110,7 +110,11 @@ def one(name: str, method: str, time_limit: float, workers: int) -> dict[str, An
         r = solve(data, time_limit=time_limit, num_workers=workers, seed=0,
                   engine="auto" if method == "lsa1" else method, mentor_problem=mp)
         row.update(status=r.status.value, levels=r.objectives, objective=r.objective,
-                   bound=r.bound, gap=r.gap, engine=r.stats.get("engine"))
+                   bound=r.bound, gap=r.gap, engine=r.stats.get("engine"),
+                   level_bounds=r.stats.get("level_bounds"))
+        quality = r.stats.get("reduce", {}).get("quality")
+        if quality:  # the reduce engine: when its quality level ended, and how many unproven
+            row["quality_level"] = quality
         row["solve_s"] = round(time.perf_counter() - t1, 2)
         if method == "lsa1":
             import numpy as np
@@ -175,6 +179,12 @@ def teachers(args: argparse.Namespace) -> None:
             print(f"{r['instance']:9} {r['size']:24} {r['method']:7} {status:22} {obj:>9} "
                   f"{bnd:>9} {gap:>7} {r['read_s']:>6} {r['solve_s']:>7} {r['peak_mb']:>7}  "
                   f"{r.get('levels')}", flush=True)
+            if r.get("level_bounds"):
+                q = r.get("quality_level") or {}
+                ended = (f"; quality level ended after {q['seconds']} s, {q['unproven']} of "
+                         f"{q['components']} components unproven") if q else ""
+                print(f"{'':9} {'':24} {'':7} level bounds {r['level_bounds']}{ended}",
+                      flush=True)
             if "lsa" in r:
                 print(f"{'':9} {'':24} {'  scipy':7} {'linear_sum_assignment':22} {'':>9} {'':>9} "
                       f"{'':>7} {'':>6} {r['lsa']['seconds']:>7} {'':>7}  {r['lsa']['levels']}",

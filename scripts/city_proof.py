@@ -83,8 +83,8 @@ def _instrumented_run(path: Path, limit: float) -> tuple[Any, dict[int, dict[str
 
 def _mathopt(a: Any, lo: np.ndarray, hi: np.ndarray, cost: np.ndarray, n_int: int,
              lb: np.ndarray, ub: np.ndarray, solver: str, seconds: float) -> tuple[str, Any, Any]:
-    """``min cost·v, lo ≤ A v ≤ hi, lb ≤ v ≤ ub``, the first ``n_int`` integer, by SCIP or
-    HiGHS through MathOpt on one thread: (termination, value, dual bound)."""
+    """``min cost·v, lo ≤ A v ≤ hi, lb ≤ v ≤ ub``, the first ``n_int`` integer, by SCIP (one
+    thread) or HiGHS through MathOpt: (termination, value, dual bound)."""
     from ortools.math_opt.python import mathopt
 
     m = mathopt.Model()
@@ -99,8 +99,10 @@ def _mathopt(a: Any, lo: np.ndarray, hi: np.ndarray, cost: np.ndarray, n_int: in
             expr=mathopt.fast_sum(float(a.data[t]) * v[a.indices[t]] for t in range(s, e)))
     m.minimize(mathopt.fast_sum(float(c) * x for c, x in zip(cost, v, strict=True) if c))
     kind = {"scip": mathopt.SolverType.GSCIP, "highs": mathopt.SolverType.HIGHS}[solver]
-    params = mathopt.SolveParameters(time_limit=datetime.timedelta(seconds=seconds), threads=1,
+    params = mathopt.SolveParameters(time_limit=datetime.timedelta(seconds=seconds),
                                      relative_gap_tolerance=0.0, absolute_gap_tolerance=0.5)
+    if solver == "scip":  # (MathOpt's HiGHS takes no thread count: it runs on its default)
+        params.threads = 1
     res = mathopt.solve(m, kind, params=params)
     value = res.objective_value() if res.has_primal_feasible_solution() else None
     return res.termination.reason.name.lower(), value, res.termination.objective_bounds.dual_bound
