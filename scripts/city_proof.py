@@ -108,6 +108,21 @@ def _mathopt(a: Any, lo: np.ndarray, hi: np.ndarray, cost: np.ndarray, n_int: in
     return res.termination.reason.name.lower(), value, res.termination.objective_bounds.dual_bound
 
 
+def _fairness_mip(fair: dict[str, Any]) -> tuple[Any, np.ndarray, np.ndarray, np.ndarray, int,
+                                                  np.ndarray, np.ndarray]:
+    """The captured fairness MIP as :func:`_mathopt`'s first arguments (the pairs' columns,
+    binary, then the auxiliary ones)."""
+    from assignments.mentoring import reduce_split as rs
+
+    d, cols = fair["d"], fair["cols"]
+    aux_cost = np.asarray(fair["aux_cost"], float)
+    a, lo, hi = rs._rows(d, cols, len(aux_cost), fair["must_pair"], fair["extra"])
+    cost = np.concatenate([np.zeros(len(cols)), aux_cost])
+    lb = np.concatenate([d.forced[cols].astype(float), np.zeros(len(aux_cost))])
+    ub = np.concatenate([np.ones(len(cols)), np.asarray(fair["aux_ub"], float)])
+    return a, lo, hi, cost, len(cols), lb, ub
+
+
 def _line(what: str, status: str, value: Any, bound: Any, seconds: float) -> None:
     def num(x: Any) -> str:
         return "—" if x is None or not math.isfinite(float(x)) else f"{float(x):.1f}"
@@ -163,18 +178,13 @@ def main() -> None:
         _line("  survivors' MIP, CP-SAT (1 worker, hinted)", m.status, m.value, m.bound,
               time.perf_counter() - t)
     if fair:
-        d, cols = fair["d"], fair["cols"]
-        aux_cost = np.asarray(fair["aux_cost"], float)
-        aux_ub = np.asarray(fair["aux_ub"], float)
-        a, lo, hi = rs._rows(d, cols, len(aux_cost), fair["must_pair"], fair["extra"])
-        cost = np.concatenate([np.zeros(len(cols)), aux_cost])
-        lb = np.concatenate([d.forced[cols].astype(float), np.zeros(len(aux_cost))])
-        ub = np.concatenate([np.ones(len(cols)), aux_ub])
-        print(f"fairness level: {len(cols)} pairs, {len(aux_cost)} auxiliary columns, "
+        mip = _fairness_mip(fair)
+        a, n_int = mip[0], mip[4]
+        print(f"fairness level: {n_int} pairs, {len(mip[3]) - n_int} auxiliary columns, "
               f"{a.shape[0]} rows; the engine's pairing {r.objectives.get('fairness')}")
         for solver in ("scip", "highs"):
             t = time.perf_counter()
-            got = _mathopt(a, lo, hi, cost, len(cols), lb, ub, solver, args.fair_limit)
+            got = _mathopt(*mip, solver, args.fair_limit)
             _line(f"  fairness MIP, {solver.upper()} (MathOpt)", *got, time.perf_counter() - t)
     else:
         print("fairness level: no MIP (the quality level was not proven in the engine run)")

@@ -46,12 +46,6 @@ def test_instrumented_run_captures_the_fairness_mip(city_proof) -> None:  # type
     assert (rs._lag_solve, rs._fairness, rs._milp) == before
     assert r.status.value == "optimal"
     assert fair, "the district's quality level is proven, so its fairness MIP runs"
-    d, cols = fair["d"], fair["cols"]
-    aux_cost = np.asarray(fair["aux_cost"], float)
-    a, lo, hi = rs._rows(d, cols, len(aux_cost), fair["must_pair"], fair["extra"])
-    cost = np.concatenate([np.zeros(len(cols)), aux_cost])
-    lb = np.concatenate([d.forced[cols].astype(float), np.zeros(len(aux_cost))])
-    ub = np.concatenate([np.ones(len(cols)), np.asarray(fair["aux_ub"], float)])
-    status, value, _bound = city_proof._mathopt(a, lo, hi, cost, len(cols), lb, ub, "highs", 60)
+    status, value, _bound = city_proof._mathopt(*city_proof._fairness_mip(fair), "highs", 60)
     assert status == "optimal"
     assert round(value) == r.objectives["fairness"]

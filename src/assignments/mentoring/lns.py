@@ -466,8 +466,10 @@ def improve(
             ts.restrict(exact)
             if near is not None:
                 ts.focus(near)
-    if (BB_SHARE > 0 and exact is not None and helper is not None and n <= BB_MAX_JOBS
-            and best > bound + 1e-9 and _bb_ready(deadline, params, stats)):
+    bb_ran = (BB_SHARE > 0 and exact is not None and helper is not None and n <= BB_MAX_JOBS
+              and best > bound + 1e-9 and _bb_ready(deadline, params, stats))
+    if bb_ran:
+        assert exact is not None and helper is not None
         left = (0.8 * params.time_limit * (1 - GUIDE_SHARE) if params.deterministic
                 else deadline - time.perf_counter())
         assign, best, bound = _bb_phase(cost, load, budget, dual.u, assign, best, bound,
@@ -479,9 +481,6 @@ def improve(
         for ts in searches:
             ts.offer(assign, best)
             ts.restrict(exact)
-        bb_ran = True
-    else:
-        bb_ran = False
     rng = random.Random(params.seed)
     share = 0.25
     # parallel sub-solves (CP-SAT frees the GIL) on the cores the searches leave
