@@ -80,3 +80,11 @@ class InputError(Exception):
 
 class UserError(Exception):
     """A problem the user can fix (bad option, missing file); printed without a traceback."""
+
+
+class SolutionCheckError(RuntimeError):
+    """The independent checker rejected a solver result: a bug, never a user error.
+
+    The one such exception of the package: every model raises it, so catching it once catches
+    every model's.
+    """

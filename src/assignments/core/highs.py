@@ -228,8 +228,10 @@ class HighsLinear:
         del lc.lower_bounds[:], lc.upper_bounds[:]
         lc.lower_bounds.extend(self.row_lb)
         lc.upper_bounds.extend(self.row_ub)
+        if params.budget is not None:  # never past the solve's budget
+            time_limit = min(time_limit, params.budget.remaining() + 0.25 * params.budget.slack())
         sp = mathopt.SolveParameters(
-            time_limit=timedelta(seconds=max(0.1, time_limit)),
+            time_limit=timedelta(seconds=max(0.05, time_limit)),
             random_seed=params.seed,
             enable_output=params.log,
             **(
@@ -255,17 +257,30 @@ class HighsLinear:
             h.variable_values.ids.extend(range(self.n))
             h.variable_values.values.extend(hint.tolist())
         start = time.perf_counter()
-        res = core_solver.solve(
-            mp,
-            mathopt.SolverType.HIGHS.value,
-            mathopt.StreamableSolverInitArguments().to_proto(),
-            sp.to_proto(),
-            msp,
-            (lambda lines: print("\n".join(lines), file=sys.stderr)) if params.log else None,
-            mathopt.CallbackRegistration().to_proto(),
-            None,
-            None,
-        )
+        interrupter = None
+        if params.budget is not None:
+            from ortools.util.python import solve_interrupter
+
+            interrupter = solve_interrupter.SolveInterrupter()
+
+        def call() -> Any:
+            return core_solver.solve(
+                mp,
+                mathopt.SolverType.HIGHS.value,
+                mathopt.StreamableSolverInitArguments().to_proto(),
+                sp.to_proto(),
+                msp,
+                (lambda lines: print("\n".join(lines), file=sys.stderr)) if params.log else None,
+                mathopt.CallbackRegistration().to_proto(),
+                None,
+                interrupter.pybind_interrupter if interrupter is not None else None,
+            )
+
+        if params.budget is not None and interrupter is not None:
+            with params.budget.watch(interrupter.interrupt):
+                res = call()
+        else:
+            res = call()
         seconds = time.perf_counter() - start
         out = _Outcome(
             reason=res.termination.reason,

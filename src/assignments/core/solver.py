@@ -11,12 +11,14 @@ import sys
 import time
 import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from importlib import resources
 from typing import Any, Generic, TypeVar
 
 from ortools.sat.python import cp_model
+
+from assignments.core.budget import Budget
 
 __all__ = [
     "CpRun",
@@ -26,6 +28,7 @@ __all__ = [
     "load_preset",
     "relative_gap",
     "run_cpsat",
+    "solve_params",
 ]
 
 T = TypeVar("T")
@@ -66,6 +69,10 @@ class SolveParams:
         CP-SAT's own search log on stderr.
     extra
         Further CP-SAT parameters (from a preset or the caller).
+    budget
+        The solve's one :class:`~assignments.core.budget.Budget` (time left, progress, stop);
+        every run made with these parameters caps its limit at what the budget has left, stops
+        when the budget's ``stop`` is set and reports improving solutions to it.
     """
 
     time_limit: float = 30.0
@@ -75,18 +82,22 @@ class SolveParams:
     progress: bool = False
     log: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+    budget: Budget | None = field(default=None, repr=False, compare=False)
 
     def with_time(self, time_limit: float) -> SolveParams:
-        """A copy with another time limit."""
-        return SolveParams(
-            time_limit,
-            self.seed,
-            self.workers,
-            self.deterministic,
-            self.progress,
-            self.log,
-            dict(self.extra),
-        )
+        """A copy with another time limit (same budget, seed, workers, ...)."""
+        return replace(self, time_limit=time_limit, extra=dict(self.extra))
+
+    def wall_cap(self) -> float:
+        """Seconds a run with these parameters may take on the wall clock: its own limit, and
+        never past the budget's deadline (plus half the allowed overrun, for the solver's own
+        stopping latency)."""
+        cap = float(self.time_limit)
+        if self.deterministic:
+            cap = cap * 20 + 60  # the deterministic limit decides; the wall clock is a net
+        if self.budget is not None:
+            cap = min(cap, self.budget.remaining() + 0.25 * self.budget.slack())
+        return max(0.01, cap)
 
 
 def load_preset(name: str) -> dict[str, Any]:
@@ -131,6 +142,12 @@ class Result(Generic[T]):
         Notices for the user (calendar estimated, input converted, ...).
     stats
         Seed, workers, stages, model size.
+    stopped
+        The caller's ``stop`` ended the solve early: ``solution`` (if any) is the best found
+        until then, checked like any other; ``status`` says whether one exists.
+    levels
+        Every objective level's state, value and bound (``{name: {state, value, bound}}``), as
+        :func:`assignments.core.levels.solve_levels` returns them.
     """
 
     status: SolveStatus
@@ -143,11 +160,19 @@ class Result(Generic[T]):
     explanation: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     stats: dict[str, Any] = field(default_factory=dict)
+    stopped: bool = False
+    levels: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def best(self) -> T | None:
+        """The best solution found (alias of ``solution``)."""
+        return self.solution
 
     def summary(self) -> dict[str, Any]:
         """JSON-friendly header of the result."""
         return {
             "status": self.status.value,
+            "stopped": self.stopped,
             "objective": self.objective,
             "bound": self.bound,
             "gap": self.gap,
@@ -155,6 +180,32 @@ class Result(Generic[T]):
             "objectives": self.objectives,
             **self.stats,
         }
+
+
+def solve_params(
+    *,
+    time_limit: float,
+    seed: int = 0,
+    num_workers: int = 2,
+    deterministic: bool = False,
+    preset: str | None = None,
+    on_progress: Any = None,
+    stop: Any = None,
+    progress: bool = False,
+    log: bool = False,
+    extra: Mapping[str, Any] | None = None,
+) -> SolveParams:
+    """The parameters of one model solve, with its one :class:`Budget` (made here, now).
+
+    Every model's ``solve`` starts with this: the preset's CP-SAT parameters, then ``extra``;
+    ``on_progress`` and ``stop`` go into the budget that every sub-solve draws from.
+    """
+    if time_limit is None or not time_limit > 0:
+        raise ValueError(f"the time limit must be a positive number of seconds, got {time_limit}")
+    params = {**(load_preset(preset) if preset else {}), **(extra or {})}
+    budget = Budget(float(time_limit), on_progress=on_progress, stop=stop)
+    return SolveParams(float(time_limit), int(seed), max(1, int(num_workers)),
+                       bool(deterministic), bool(progress), bool(log), params, budget)
 
 
 def relative_gap(objective: float | None, bound: float | None) -> float | None:
@@ -187,19 +238,30 @@ _STATUS = {
 
 
 class _Progress(cp_model.CpSolverSolutionCallback):
-    def __init__(self, label: str) -> None:
+    """Improving solutions: printed to stderr (``params.progress``) and/or sent to the budget's
+    progress callback (the level is the run's label after its last ``:``)."""
+
+    def __init__(self, label: str, printing: bool, budget: Budget | None,
+                 has_objective: bool) -> None:
         super().__init__()
         self.label = label
+        self.printing = printing
+        self.budget = budget if budget is not None and budget.on_progress is not None else None
+        self.has_objective = has_objective
         self.start = time.perf_counter()
         self.last = -1.0
 
     def on_solution_callback(self) -> None:
         now = time.perf_counter() - self.start
-        if now - self.last >= 1.0:
+        obj = self.objective_value if self.has_objective else None
+        bound = self.best_objective_bound if self.has_objective else None
+        if self.budget is not None:
+            self.budget.report(self.label.rsplit(":", 1)[-1], obj, bound, "cp-sat")
+        if self.printing and now - self.last >= 1.0:
             self.last = now
             print(
-                f"[{self.label}] {now:6.1f}s  objective {self.objective_value:,.0f}  "
-                f"bound {self.best_objective_bound:,.0f}",
+                f"[{self.label}] {now:6.1f}s  objective {obj if obj is None else f'{obj:,.0f}'}"
+                f"  bound {bound if bound is None else f'{bound:,.0f}'}",
                 file=sys.stderr,
                 flush=True,
             )
@@ -215,12 +277,11 @@ def _parameters(solver: cp_model.CpSolver, params: SolveParams) -> None:
         solver.log_callback = lambda line: print(line, file=sys.stderr)
     if params.deterministic:
         # Interleaved search is deterministic whatever the worker count; the deterministic
-        # time limit replaces the wall-clock one (kept only as a generous safety net).
+        # time limit replaces the wall-clock one, which stays only as a net: never past the
+        # solve's budget (a run cut by it is flagged ``wall_cut`` in its stats).
         p.interleave_search = True
         p.max_deterministic_time = float(params.time_limit)
-        p.max_time_in_seconds = float(params.time_limit) * 20 + 60
-    else:
-        p.max_time_in_seconds = float(params.time_limit)
+    p.max_time_in_seconds = params.wall_cap()
     for key, value in params.extra.items():
         setattr(p, key, value)
 
@@ -260,9 +321,21 @@ def run_cpsat(
     _parameters(solver, params)
     if assumptions:
         solver.parameters.num_workers = 1  # assumptions core needs a single worker
+    budget = params.budget
     start = time.perf_counter()
-    cb = _Progress(label) if params.progress else None
-    code = solver.solve(model, cb)
+    if budget is not None and budget.stopped():
+        return CpRun(SolveStatus.UNKNOWN, None, None, 0.0, None, stats={"stopped": True})
+    wants_reports = budget is not None and budget.on_progress is not None
+    cb = (
+        _Progress(label, params.progress, budget, model.has_objective())
+        if params.progress or wants_reports
+        else None
+    )
+    if budget is not None:
+        with budget.watch(solver.stop_search):
+            code = solver.solve(model, cb)
+    else:
+        code = solver.solve(model, cb)
     runtime = time.perf_counter() - start
     status = _STATUS.get(code, SolveStatus.UNKNOWN)
     values = extract(solver) if status.has_solution else None
@@ -287,6 +360,12 @@ def run_cpsat(
             "branches": solver.num_branches,
             "conflicts": solver.num_conflicts,
             "wall_time": solver.wall_time,
+            "stopped": bool(budget is not None and budget.stopped()),
+            "wall_cut": bool(
+                params.deterministic
+                and status is not SolveStatus.OPTIMAL
+                and solver.wall_time >= 0.98 * solver.parameters.max_time_in_seconds
+            ),
         },
     )
 
