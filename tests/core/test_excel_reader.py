@@ -13,7 +13,7 @@ from openpyxl import Workbook, load_workbook
 from assignments.core.errors import InputError
 from assignments.core.io import _raw_excel
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 WORKBOOKS = sorted((ROOT / "instances").rglob("*.xlsx"))
 
 
