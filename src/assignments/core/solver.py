@@ -368,13 +368,3 @@ def run_cpsat(
             ),
         },
     )
-
-
-def __getattr__(name: str) -> Any:
-    """``HighsLinear`` and ``LevelRun`` live in :mod:`assignments.core.highs` (kept importable
-    from here)."""
-    if name in ("HighsLinear", "LevelRun"):
-        from assignments.core import highs
-
-        return getattr(highs, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -31,7 +31,8 @@ import numpy as np
 from scipy.optimize import linprog
 from scipy.sparse import coo_matrix, csr_matrix, hstack, vstack
 
-from assignments.core.solver import HighsLinear, SolveParams, SolveStatus, run_cpsat
+from assignments.core.highs import HighsLinear
+from assignments.core.solver import SolveParams, SolveStatus, run_cpsat
 from assignments.mentoring.model import build_model
 from assignments.mentoring.problem import PairingProblem
 from assignments.mentoring.reduce_split import pair_arrays
