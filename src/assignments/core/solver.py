@@ -272,6 +272,9 @@ def _parameters(solver: cp_model.CpSolver, params: SolveParams) -> None:
     p.num_workers = max(1, int(params.workers))
     p.random_seed = int(params.seed)
     p.log_search_progress = bool(params.log)
+    # Ctrl-C belongs to the caller (budget.stop): CP-SAT's own handler aborts the process when
+    # the signal reaches another thread, and leaves SIGINT at SIG_DFL after every run
+    p.catch_sigint_signal = False
     if params.log:
         p.log_to_stdout = False
         solver.log_callback = lambda line: print(line, file=sys.stderr)
