@@ -75,30 +75,26 @@ def _text(value: Any) -> str:
     return unicodedata.normalize("NFKC", str(value)).strip()
 
 
-def parse_int(value: Any) -> int:
-    """A whole number: ``12``, ``12.0``, ``"１２"``; anything else is a ``ValueError``."""
+def _number(value: Any, what: str) -> float:
     if isinstance(value, bool):
-        raise ValueError(f"expected a whole number, got '{value}'")
+        raise ValueError(f"expected {what}, got '{value}'")
     try:
         number = float(_text(value).replace(",", ""))
     except ValueError:
-        raise ValueError(f"expected a whole number, got '{value}'") from None
-    if not math.isfinite(number) or number != int(number):
-        raise ValueError(f"expected a whole number, got '{value}'")
-    return int(number)
+        raise ValueError(f"expected {what}, got '{value}'") from None
+    if not math.isfinite(number) or (what != "a number" and number != int(number)):
+        raise ValueError(f"expected {what}, got '{value}'")
+    return number
+
+
+def parse_int(value: Any) -> int:
+    """A whole number: ``12``, ``12.0``, ``"１２"``; anything else is a ``ValueError``."""
+    return int(_number(value, "a whole number"))
 
 
 def parse_float(value: Any) -> float:
     """A number: ``1.5``, ``"1,500"``, ``"１.５"``."""
-    if isinstance(value, bool):
-        raise ValueError(f"expected a number, got '{value}'")
-    try:
-        number = float(_text(value).replace(",", ""))
-    except ValueError:
-        raise ValueError(f"expected a number, got '{value}'") from None
-    if not math.isfinite(number):
-        raise ValueError(f"expected a number, got '{value}'")
-    return number
+    return _number(value, "a number")
 
 
 def parse_percent(value: Any, *, fraction: bool = False) -> float:
