@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from assignments.cli_common import Lang, check_lang, fail
+from assignments.core.cli import (
+    InputPath,
+    Option,
+    SolveSpec,
+    fail,
+    solve_command,
+    template_command,
+)
 from assignments.core.errors import InputError, UserError
 from assignments.funding.cli import app as funding_app
 from assignments.mentoring.cli import app as mentoring_app
@@ -28,80 +36,27 @@ app.add_typer(roster_app, name="roster")
 app.add_typer(mentoring_app, name="mentoring")
 app.add_typer(funding_app, name="funding")
 
-_fail = fail
-_check_lang = check_lang
+
+def _read_roster(workbook: Path, options: Mapping[str, Any]) -> Any:
+    from assignments.roster import read_roster
+
+    return read_roster(workbook, strict_calendar=options["strict_calendar"] or None)
 
 
-@roster_app.command("solve")
-def roster_solve(
-    workbook: Annotated[
-        Path, typer.Argument(help="Input workbook (.xlsx), CSV folder, .json or .yaml.")
-    ],
-    out: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("out"),
-    time_limit: Annotated[
-        float, typer.Option("--time-limit", help="Seconds (whole solve).")
-    ] = 60.0,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
-    workers: Annotated[int, typer.Option("--workers", help="CP-SAT workers (cores).")] = 2,
-    deterministic: Annotated[
-        bool,
-        typer.Option(
-            "--deterministic",
-            help="Same answer for the same input and seed, even when the time limit is hit.",
-        ),
-    ] = False,
-    lang: Lang = "zh",
-    preset: Annotated[
-        str | None, typer.Option("--preset", help="CP-SAT preset in configs/.")
-    ] = None,
-    strict_calendar: Annotated[
-        bool,
-        typer.Option(
-            "--strict-calendar", help="Fail when a year is unknown to the holiday calendar."
-        ),
-    ] = False,
-    engine: Annotated[
-        str,
-        typer.Option("--engine", help="auto (CP-SAT for small models, HiGHS above 1,000 "
-                                      "variables), cpsat or highs."),
-    ] = "auto",
-    progress: Annotated[
-        bool, typer.Option("--progress/--quiet", help="Print improving solutions to stderr.")
-    ] = True,
-) -> None:
-    """Solve a roster workbook; write roster.xlsx, csv/, result.json and roster_gantt.png."""
-    from assignments.roster import read_roster, solve
-    from assignments.roster.report import summary_lines, write_outputs
-
-    _check_lang(lang)
-    try:
-        data = read_roster(workbook, strict_calendar=strict_calendar or None)
-        result = solve(
-            data,
-            time_limit=time_limit,
-            seed=seed,
-            num_workers=workers,
-            deterministic=deterministic,
-            engine=engine,
-            preset=preset,
-            progress=progress and time_limit >= 10,
-        )
-        written = write_outputs(data, result, out, lang=lang)
-    except (InputError, UserError, ValueError) as exc:
-        _fail(str(exc))
-        return
-    for line in summary_lines(data, result, lang=lang):
-        typer.echo(line)
-    typer.echo(("已写入" if lang == "zh" else "Written") + ": " + ", ".join(map(str, written)))
-    if not result.status.has_solution:
-        raise typer.Exit(1)
+solve_command(roster_app, SolveSpec(
+    model="roster",
+    doc="Solve a roster workbook; write roster.xlsx, csv/, result.json and roster_gantt.png.",
+    read=_read_roster,
+    engine_help="auto (CP-SAT for small models, HiGHS above 1,000 variables), cpsat or highs.",
+    options=(Option("strict_calendar", Annotated[bool, typer.Option(
+        "--strict-calendar", help="Fail when a year is unknown to the holiday calendar.")],
+        False),),
+))
 
 
 @roster_app.command("validate")
 def roster_validate(
-    workbook: Annotated[
-        Path, typer.Argument(help="Input workbook (.xlsx), CSV folder, .json or .yaml.")
-    ],
+    workbook: InputPath,
     strict_calendar: Annotated[bool, typer.Option("--strict-calendar")] = False,
 ) -> None:
     """Check a roster workbook without solving: every problem, located."""
@@ -112,10 +67,10 @@ def roster_validate(
         data = read_roster(workbook, strict_calendar=strict_calendar or None)
         alts = alternatives(data)
     except InputError as exc:
-        _fail(str(exc), 1)
+        fail(str(exc), 1)
         return
     except ScheduleError as exc:
-        _fail(f"{workbook.name}, sheet 后延申请 (deferrals): {exc}", 1)
+        fail(f"{workbook.name}, sheet 后延申请 (deferrals): {exc}", 1)
         return
     typer.echo(
         f"{workbook.name}: OK — {len(data.departments)} departments, {len(data.staff)} "
@@ -129,32 +84,25 @@ def roster_validate(
         typer.echo(f"Warning: {w}")
 
 
-@roster_app.command("template")
-def roster_template(
-    out: Annotated[Path, typer.Argument(help="Where to write the empty workbook (.xlsx).")],
-) -> None:
-    """Write an empty roster workbook: every sheet with headers, notes and one example row."""
-    from assignments.core.io import write_input_workbook
-    from assignments.roster.data import SHEETS
-
-    if out.suffix.lower() != ".xlsx":
-        _fail(f"{out}: the template is an Excel workbook; use a name ending in .xlsx")
-    records = {
-        s.key: [{c.key: c.example for c in s.columns if c.example is not None}] for s in SHEETS
+def _roster_examples(records: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    return {
+        "departments": [
+            {"id": "D01", "name": "心内科", "order": 1, "turn_size": 3, "specialty": "心血管"},
+            {"id": "D02", "name": "普外科", "order": 2, "turn_size": 3},
+        ],
+        "deferrals": [
+            {"department": "D01", "quarter": "2027Q1", "decision": "next", "reason": "两人进修"}
+        ],
+        "policy": [
+            {"parameter": "起始季度", "value": "2027Q1", "note": "first quarter (e.g. 2027Q1)"},
+            {"parameter": "季度数", "value": 12, "note": "number of quarters (default 12)"},
+        ],
     }
-    records["departments"] = [
-        {"id": "D01", "name": "心内科", "order": 1, "turn_size": 3, "specialty": "心血管"},
-        {"id": "D02", "name": "普外科", "order": 2, "turn_size": 3},
-    ]
-    records["deferrals"] = [
-        {"department": "D01", "quarter": "2027Q1", "decision": "next", "reason": "两人进修"}
-    ]
-    records["policy"] = [
-        {"parameter": "起始季度", "value": "2027Q1", "note": "first quarter (e.g. 2027Q1)"},
-        {"parameter": "季度数", "value": 12, "note": "number of quarters (default 12)"},
-    ]
-    write_input_workbook(out, SHEETS, records)
-    typer.echo(f"Written: {out}")
+
+
+template_command(roster_app, "roster", "assignments.roster.data:SHEETS", _roster_examples,
+                 "Write an empty roster workbook: every sheet with headers, notes and one "
+                 "example row.")
 
 
 register_roster_ops(roster_app)

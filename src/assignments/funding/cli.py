@@ -6,21 +6,26 @@ nothing written (outputs are staged); no traceback.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from assignments.cli_common import (
+from assignments.core.cli import (
     Deterministic,
     InputPath,
     Lang,
+    Option,
     OutDir,
     Seed,
+    SolveSpec,
     TimeLimit,
     Workers,
     check_lang,
     fail,
+    solve_command,
+    template_command,
 )
 from assignments.core.errors import InputError, UserError
 from assignments.funding.cli_subsidies import register as register_subsidies
@@ -33,46 +38,33 @@ app = typer.Typer(
 Marginal = Annotated[
     bool, typer.Option("--marginal/--no-marginal",
                        help="Re-solve with 100,000 yuan more per source (marginal value).")]
-Engine = Annotated[str, typer.Option(
-    "--engine", help="auto (HiGHS, the reduced-cost ladder), cpsat or highs.")]
 
 
-@app.command("solve")
-def solve_cmd(
-    workbook: InputPath,
-    out: OutDir = Path("out"),
-    time_limit: TimeLimit = 60.0,
-    seed: Seed = 0,
-    workers: Workers = 2,
-    deterministic: Deterministic = False,
-    lang: Lang = "zh",
-    engine: Engine = "auto",
-    marginal: Marginal = True,
-) -> None:
-    """Allocate the funds of a workbook; write funding.xlsx, csv/, result.json and plots."""
+def _read(workbook: Path, options: Mapping[str, Any]) -> Any:
     from assignments.funding.data import read_funding
-    from assignments.funding.explain import marginal_values
-    from assignments.funding.report import summary_lines, write_outputs
-    from assignments.funding.solve import solve
 
-    check_lang(lang)
-    try:
-        data = read_funding(workbook)
-        result = solve(data, time_limit=time_limit, seed=seed, num_workers=workers,
-                       deterministic=deterministic, engine=engine)
-        mv = None
-        if marginal and result.solution is not None and data.sources:
-            mv = marginal_values(data, result, time_limit=max(2.0, min(20.0, time_limit / 4)),
-                                 cores=workers)
-        written = write_outputs(data, result, out, lang=lang, marginal=mv)
-    except (InputError, UserError, ValueError) as exc:
-        fail(str(exc))
-        return
-    for line in summary_lines(data, result, lang=lang, marginal=mv):
-        typer.echo(line)
-    typer.echo(("已写入" if lang == "zh" else "Written") + ": " + ", ".join(map(str, written)))
-    if not result.status.has_solution:
-        raise typer.Exit(1)
+    return read_funding(workbook)
+
+
+def _marginal(data: Any, result: Any, args: Mapping[str, Any]) -> dict[str, Any]:
+    """Marginal values of the sources (re-solves with 100,000 yuan more), for the outputs."""
+    from assignments.funding.explain import marginal_values
+
+    mv = None
+    if args["marginal"] and result.solution is not None and data.sources:
+        mv = marginal_values(data, result, time_limit=max(2.0, min(20.0, args["time_limit"] / 4)),
+                             cores=args["workers"])
+    return {"marginal": mv}
+
+
+solve_command(app, SolveSpec(
+    model="funding",
+    doc="Allocate the funds of a workbook; write funding.xlsx, csv/, result.json and plots.",
+    read=_read,
+    engine_help="auto (HiGHS, the reduced-cost ladder), cpsat or highs.",
+    after=_marginal,
+    options=(Option("marginal", Marginal, True),),
+))
 
 
 @app.command("validate")
@@ -101,37 +93,29 @@ def validate_cmd(workbook: InputPath) -> None:
         typer.echo(f"Warning: {w}")
 
 
-@app.command("template")
-def template_cmd(
-    out: Annotated[Path, typer.Argument(help="Where to write the empty workbook (.xlsx).")],
-) -> None:
-    """Write an empty funding workbook: every sheet with headers, notes and example rows."""
-    from assignments.core.io import write_input_workbook
-    from assignments.funding.data import SHEETS
+def _examples(records: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    return {
+        "policy": [
+            {"parameter": "起始季度", "value": "2027Q1", "note": "first quarter of the plan"},
+            {"parameter": "期数", "value": 4, "note": "number of quarters"},
+            {"parameter": "金额单位", "value": "元",
+             "note": "元 or 万元: unit of the money columns"},
+            {"parameter": "产业占比", "value": 55, "note": "F2: % of central funds to industry"},
+            {"parameter": "支出进度节点", "value": "6月:50、9月:75、12月:95", "note": "F6"},
+        ],
+        "sharing": [{"group": "G1", "categories": "教育", "source": "S2", "share": 6},
+                    {"group": "G1", "categories": "教育", "source": "S3", "share": 4}],
+        "sources": [
+            {"id": "S1", "name": "中央财政衔接资金", "kind": "中央衔接", "amount": 30_000_000},
+            {"id": "S2", "name": "省级衔接资金", "kind": "省级", "amount": 10_000_000},
+            {"id": "S3", "name": "县级统筹整合资金", "kind": "县级", "amount": 8_000_000},
+        ],
+    }
 
-    if out.suffix.lower() != ".xlsx":
-        fail(f"{out}: the template is an Excel workbook; use a name ending in .xlsx")
-    records = {s.key: [{c.key: c.example for c in s.columns if c.example is not None}]
-               for s in SHEETS}
-    records["policy"] = [
-        {"parameter": "起始季度", "value": "2027Q1", "note": "first quarter of the plan"},
-        {"parameter": "期数", "value": 4, "note": "number of quarters"},
-        {"parameter": "金额单位", "value": "元", "note": "元 or 万元: unit of the money columns"},
-        {"parameter": "产业占比", "value": 55, "note": "F2: % of central funds to industry"},
-        {"parameter": "支出进度节点", "value": "6月:50、9月:75、12月:95", "note": "F6"},
-    ]
-    records["sharing"] = [{"group": "G1", "categories": "教育", "source": "S2", "share": 6},
-                          {"group": "G1", "categories": "教育", "source": "S3", "share": 4}]
-    records["sources"] = [
-        {"id": "S1", "name": "中央财政衔接资金", "kind": "中央衔接", "amount": 30_000_000},
-        {"id": "S2", "name": "省级衔接资金", "kind": "省级", "amount": 10_000_000},
-        {"id": "S3", "name": "县级统筹整合资金", "kind": "县级", "amount": 8_000_000},
-    ]
-    try:
-        write_input_workbook(out, SHEETS, records)
-    except OSError as exc:
-        fail(f"{out}: cannot write ({exc})")
-    typer.echo(f"Written: {out}")
+
+template_command(app, "funding", "assignments.funding.data:SHEETS", _examples,
+                 "Write an empty funding workbook: every sheet with headers, notes and example "
+                 "rows.")
 
 
 @app.command("scenarios")

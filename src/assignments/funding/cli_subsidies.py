@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from assignments.cli_common import (
+from assignments.core.cli import (
     InputPath,
     Lang,
     OutDir,

@@ -23,7 +23,6 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    ValidationError,
     ValidationInfo,
     field_validator,
     model_validator,
@@ -32,15 +31,14 @@ from pydantic import (
 from assignments.core.calendar import Quarter
 from assignments.core.errors import InputError, Issue, Location
 from assignments.core.io import ColumnSpec, SheetSpec, Table, read_tables
+from assignments.core.policy import Param, read_params
 from assignments.core.schema import (
     RecordIndex,
     Schema,
     TextList,
     YesNo,
-    explain_error,
     id_text,
     parse_table,
-    parse_yes_no,
     split_list,
 )
 
@@ -651,33 +649,6 @@ SHEETS: tuple[SheetSpec, ...] = (
 )
 SHEET = {s.key: s for s in SHEETS}
 
-# policy parameter -> names accepted in the 方案 sheet
-_POLICY_KEYS: dict[str, tuple[str, ...]] = {
-    "first_period": ("起始季度", "开始季度", "first quarter", "first period"),
-    "periods": ("期数", "季度数", "periods", "number of quarters"),
-    "carry_over": ("结转", "资金结转", "carry over"),
-    "input_unit": ("金额单位", "money unit"),
-    "model_unit": ("计算单位", "model unit"),
-    "industry_share": ("产业占比", "industry share"),
-    "industry_category": ("产业类别", "industry category"),
-    "labour_share": ("劳务报酬比例", "以工代赈比例", "labour share"),
-    "labour_category": ("以工代赈类别", "labour category"),
-    "labour_scope": ("以工代赈口径", "labour scope"),
-    "special_hardship_amount": ("特困村最低资金", "special hardship amount"),
-    "milestones": ("支出进度节点", "milestones"),
-    "objective": ("目标", "objective"),
-    "weight_people": ("人口权重", "weight people"),
-    "weight_poor_people": ("贫困人口权重", "weight poor people"),
-    "weight_households": ("户数权重", "weight households"),
-    "weight_poor_households": ("贫困户权重", "weight poor households"),
-    "subsidy_rate": ("奖补标准", "每亩奖补", "subsidy rate"),
-    "subsidy_min_area": ("最小连片面积", "最低面积", "subsidy min area"),
-    "subsidy_cap_per_member": ("人均上限", "人均奖补上限", "subsidy cap per member"),
-    "subsidy_budget": ("奖补预算", "奖补资金", "subsidy budget"),
-    "rationing": ("配给规则", "rationing"),
-    **{f"rule:{k}": (f"规则:{k}",) for k in RULES},
-}
-_MONEY_PARAMS = {"special_hardship_amount", "subsidy_budget"}
 _OBJECTIVES = {
     "coverage": "coverage", "覆盖优先": "coverage", "受益优先": "coverage", "覆盖": "coverage",
     "priority": "priority", "优先级": "priority",
@@ -714,97 +685,74 @@ def parse_milestones(v: Any) -> list[tuple[int, float]]:
     return out
 
 
+def _unit(value: Any, *, auto: bool = False) -> int | None:
+    text = _norm(value).removesuffix(".0")
+    if auto and text in ("auto", "自动"):
+        return None  # chosen automatically
+    if text not in _UNITS:
+        raise ValueError(f"unknown money unit '{value}'; expected 元, 百元, 千元 or 万元")
+    return _UNITS[text]
+
+
+def _rule_param(rule: str) -> Param:
+    zh = RULES[rule].split(":")[0].split(" ", 1)[1]  # "F2 产业占比: ..." -> 产业占比
+    extra = ("特困村资金规则",) if rule == "special_hardship" else ()
+    return Param(f"rules.{rule}", f"{zh}规则", rule, (zh, f"规则:{rule}", f"rule:{rule}", *extra),
+                 kind="bool")
+
+
+P = Param
+POLICY_PARAMS: tuple[Param, ...] = (
+    P("first_period", "起始季度", "first quarter", ("开始季度", "first period"), kind="quarter"),
+    P("periods", "期数", "periods", ("季度数", "number of quarters"), kind="int"),
+    P("carry_over", "结转", "carry over", ("资金结转",), kind="bool"),
+    P("input_unit", "金额单位", "money unit", parse=_unit),
+    P("model_unit", "计算单位", "model unit", parse=lambda v: _unit(v, auto=True)),
+    P("industry_share", "产业占比", "industry share", kind="percent", fraction=True,
+      switch="rules.industry_share"),
+    P("industry_category", "产业类别", "industry category"),
+    P("labour_share", "劳务报酬比例", "labour share", ("以工代赈比例",), kind="percent",
+      fraction=True, switch="rules.labour"),
+    P("labour_category", "以工代赈类别", "labour category"),
+    P("labour_scope", "以工代赈口径", "labour scope", kind="enum",
+      choices={"项目": "project", "project": "project", "总体": "portfolio",
+               "portfolio": "portfolio"}, expected="项目 or 总体 (project, portfolio)"),
+    P("special_hardship_amount", "特困村最低资金", "special hardship amount", parse=parse_money,
+      switch="rules.special_hardship"),
+    P("milestones", "支出进度节点", "milestones", parse=parse_milestones,
+      switch="rules.milestones"),
+    P("objective", "目标", "objective", kind="enum", choices=_OBJECTIVES,
+      error="unknown objective '{value}'; expected 覆盖优先, 优先级 or 最小成本 "
+            "(coverage, priority, cost)"),
+    P("weight_people", "人口权重", "weight people", kind="int"),
+    P("weight_poor_people", "贫困人口权重", "weight poor people", kind="int"),
+    P("weight_households", "户数权重", "weight households", kind="int"),
+    P("weight_poor_households", "贫困户权重", "weight poor households", kind="int"),
+    P("subsidy_rate", "奖补标准", "subsidy rate", ("每亩奖补",), kind="float"),
+    P("subsidy_min_area", "最小连片面积", "subsidy min area", ("最低面积",), kind="float"),
+    P("subsidy_cap_per_member", "人均上限", "subsidy cap per member", ("人均奖补上限",),
+      kind="float"),
+    P("subsidy_budget", "奖补预算", "subsidy budget", ("奖补资金",), parse=parse_money),
+    P("rationing", "配给规则", "rationing", kind="enum", choices=_RATIONING,
+      error="unknown rationing rule '{value}'; expected 贫困优先, 按比例 or 受益最优 "
+            "(poorest, pro_rata, optimal)"),
+    *(_rule_param(r) for r in RULES),
+)
+"""The 方案 (plan) parameters and rule switches (defaults: :class:`Policy`). A name is
+claimed by the first parameter listing it: 产业占比 is the share (``关`` on its row still
+switches rule F2 off), 产业占比规则 the switch."""
+# policy parameter -> names accepted in the 方案 sheet
+_POLICY_KEYS: dict[str, tuple[str, ...]] = {p.key: p.names for p in POLICY_PARAMS}
+
+
 def _parse_policy(issues: list[Issue], table: Table | None) -> Policy | None:
-    raw: dict[str, Any] = {}
-    rules = dict.fromkeys(RULES, True)
-    lookup: dict[str, str] = {}
-    for key, names in _POLICY_KEYS.items():
-        for n in (key, *names):
-            lookup[_norm(n)] = key
-    for r, zh in ((k, v.split(":")[0].split(" ", 1)[1]) for k, v in RULES.items()):
-        lookup.setdefault(_norm(zh), f"rule:{r}")  # 产业占比 stays the percentage (see below)
-        lookup[_norm(zh + "规则")] = f"rule:{r}"
-        lookup[_norm(r)] = f"rule:{r}"
-    lookup[_norm("特困村资金规则")] = "rule:special_hardship"
-    switch_of = {"industry_share": "industry_share", "labour_share": "labour",
-                 "special_hardship_amount": "special_hardship", "milestones": "milestones"}
     if table is None:
         return Policy()
-    rows_of: dict[str, Any] = {}
-    for row in table.rows:
-        name = row.values.get("parameter")
-        value = row.values.get("value")
-        if name is None:
-            continue
-        key = lookup.get(_norm(name))
-        if key is None:
-            issues.append(Issue(table.loc(row, "parameter"),
-                                f"unknown parameter '{name}'; known: "
-                                + ", ".join(v[0] for v in _POLICY_KEYS.values())))
-            continue
-        rows_of[key] = row
-        if value is None:
-            continue
-        loc = table.loc(row, "value", f"parameter '{name}'")
-        if key in switch_of and _is_switch(value):  # 产业占比 = 关: the rule's switch
-            rules[switch_of[key]] = _on_off(value)
-            continue
-        try:
-            if key.startswith("rule:"):
-                rules[key[5:]] = _on_off(value)
-            elif key == "carry_over":
-                raw[key] = _on_off(value)
-            elif key in ("input_unit", "model_unit"):
-                text = _norm(value)
-                if key == "model_unit" and text in ("auto", "自动"):
-                    continue
-                if text.endswith(".0"):
-                    text = text[:-2]
-                if text not in _UNITS:
-                    raise ValueError(
-                        f"unknown money unit '{value}'; expected 元, 百元, 千元 or 万元")
-                raw[key] = _UNITS[text]
-            elif key == "milestones":
-                raw[key] = parse_milestones(value)
-            elif key == "objective":
-                k = _OBJECTIVES.get(_norm(value))
-                if k is None:
-                    raise ValueError(
-                        f"unknown objective '{value}'; expected 覆盖优先, 优先级 or 最小成本 "
-                        "(coverage, priority, cost)"
-                    )
-                raw[key] = k
-            elif key == "rationing":
-                k = _RATIONING.get(_norm(value))
-                if k is None:
-                    raise ValueError(
-                        f"unknown rationing rule '{value}'; expected 贫困优先, 按比例 or 受益最优 "
-                        "(poorest, pro_rata, optimal)"
-                    )
-                raw[key] = k
-            elif key == "labour_scope":
-                text = _norm(value)
-                raw[key] = {"项目": "project", "project": "project", "总体": "portfolio",
-                            "portfolio": "portfolio"}.get(text, text)
-            elif key in ("industry_share", "labour_share"):
-                raw[key] = _percent(value)
-            elif key in _MONEY_PARAMS:
-                raw[key] = parse_money(value)
-            else:
-                raw[key] = value
-        except ValueError as exc:
-            issues.append(Issue(loc, str(exc)))
-    raw["rules"] = rules
-    try:
-        policy = Policy.model_validate(raw)
-    except ValidationError as exc:
-        for err in exc.errors():
-            key = str(err["loc"][0])
-            row = rows_of.get(key)
-            name = row.values.get("parameter") if row is not None else key
-            issues.append(Issue(table.loc(row, "value", f"parameter '{name}'"),
-                                explain_error(dict(err))))
-        return None
+    sheet = read_params(table, POLICY_PARAMS)
+    raw = dict(sheet.values)
+    raw["rules"] = {**dict.fromkeys(RULES, True), **raw.get("rules", {})}
+    policy = sheet.validate(Policy, raw)
+    issues.extend(sheet.issues)
     return policy
 
 
@@ -818,20 +766,6 @@ def _input_unit(table: Table | None) -> int:
             text = _norm(row.values["value"]).removesuffix(".0")
             return _UNITS.get(text, 1)  # an unknown unit is reported by _parse_policy
     return 1
-
-
-def _is_switch(value: Any) -> bool:
-    return isinstance(value, str) and _norm(value) in {
-        "开", "启用", "on", "开启", "关", "停用", "off", "关闭", "是", "否", "yes", "no"}
-
-
-def _on_off(value: Any) -> bool:
-    text = _norm(value)
-    if text in ("开", "启用", "on", "开启"):
-        return True
-    if text in ("关", "停用", "off", "关闭"):
-        return False
-    return bool(parse_yes_no(value))
 
 
 # ------------------------------------------------------------------ the validated whole

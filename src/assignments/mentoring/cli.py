@@ -3,23 +3,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated
+from typing import Any
 
 import typer
 
-from assignments.cli_common import (
-    Deterministic,
-    InputPath,
-    Lang,
-    OutDir,
-    Seed,
-    TimeLimit,
-    Workers,
-    check_lang,
-    fail,
-)
-from assignments.core.errors import InputError, UserError
+from assignments.core.cli import InputPath, SolveSpec, fail, solve_command, template_command
+from assignments.core.errors import InputError
 from assignments.mentoring.cli_modes import register as register_modes
 
 app = typer.Typer(
@@ -27,42 +18,21 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-Engine = Annotated[str, typer.Option(
-    "--engine", help="auto (default: the reduce engine above 2,000 allowed pairs, else CP-SAT), "
-                     "cpsat, highs or reduce.")]
-Preset = Annotated[str | None, typer.Option("--preset", help="CP-SAT preset in configs/.")]
 
-
-@app.command("solve")
-def mentoring_solve(
-    workbook: InputPath,
-    out: OutDir = Path("out"),
-    time_limit: TimeLimit = 60.0,
-    seed: Seed = 0,
-    workers: Workers = 2,
-    deterministic: Deterministic = False,
-    lang: Lang = "zh",
-    engine: Engine = "auto",
-    preset: Preset = None,
-) -> None:
-    """Pair mentors and mentees; write pairs.xlsx, csv/, result.json and two plots."""
+def _read(workbook: Path, options: Mapping[str, Any]) -> Any:
     from assignments.mentoring.data import read_mentoring
-    from assignments.mentoring.report import summary_lines, write_outputs
-    from assignments.mentoring.solve import solve
 
-    check_lang(lang)
-    try:
-        data = read_mentoring(workbook)
-        result = solve(data, time_limit=time_limit, seed=seed, num_workers=workers,
-                       deterministic=deterministic, engine=engine, preset=preset)
-        written = write_outputs(data, result, out, lang=lang)
-    except (InputError, UserError, ValueError) as exc:
-        fail(str(exc))
-    for line in summary_lines(data, result, lang=lang):
-        typer.echo(line)
-    typer.echo(("已写入" if lang == "zh" else "Written") + ": " + ", ".join(map(str, written)))
-    if not result.status.has_solution:
-        raise typer.Exit(1)
+    return read_mentoring(workbook)
+
+
+solve_command(app, SolveSpec(
+    model="mentoring",
+    doc="Pair mentors and mentees; write pairs.xlsx, csv/, result.json and two plots.",
+    read=_read,
+    engines=("auto", "cpsat", "highs", "reduce"),
+    engine_help="auto (default: the reduce engine above 2,000 allowed pairs, else CP-SAT), "
+                "cpsat, highs or reduce.",
+))
 
 
 @app.command("validate")
@@ -98,41 +68,29 @@ def mentoring_validate(workbook: InputPath) -> None:
         raise typer.Exit(1)
 
 
-@app.command("template")
-def mentoring_template(
-    out: Annotated[Path, typer.Argument(help="Where to write the empty workbook (.xlsx).")],
-) -> None:
-    """Write an empty mentoring workbook: every sheet with headers, notes and an example."""
-    from assignments.core.io import write_input_workbook
-    from assignments.mentoring.data import SHEETS
-
-    if out.suffix.lower() != ".xlsx":
-        fail(f"{out}: the template is an Excel workbook; use a name ending in .xlsx")
-    records = {
-        s.key: [{c.key: c.example for c in s.columns if c.example is not None}] for s in SHEETS
+def _examples(records: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    return {
+        "teachers": [
+            {"id": "T001", "name": "王丽", "school": "S01", "subjects": "语文",
+             "grade_band": "小学", "years": 18, "roles": "市级骨干教师", "capacity": 2},
+            {"id": "T010", "name": "陈晨", "school": "S01", "subjects": "语文",
+             "grade_band": "小学", "years": 1},
+        ],
+        "timetable": [
+            {"teacher": "T001", "weekday": "周一", "periods": "1、3"},
+            {"teacher": "T010", "weekday": "周一", "periods": "2、4"},
+        ],
+        "travel": [{"origin": "S01", "destination": "S02", "minutes": 25}],
+        "schools": [*records["schools"],
+                    {"id": "S02", "name": "青山村小", "area": "农村", "weak": "是"}],
+        "past": [], "forced": [], "forbidden": [], "demand": [],
+        "preferences": [{"teacher": "T010", "target": "T001", "rank": 1}],
     }
-    records["teachers"] = [
-        {"id": "T001", "name": "王丽", "school": "S01", "subjects": "语文", "grade_band": "小学",
-         "years": 18, "roles": "市级骨干教师", "capacity": 2},
-        {"id": "T010", "name": "陈晨", "school": "S01", "subjects": "语文", "grade_band": "小学",
-         "years": 1},
-    ]
-    records["timetable"] = [
-        {"teacher": "T001", "weekday": "周一", "periods": "1、3"},
-        {"teacher": "T010", "weekday": "周一", "periods": "2、4"},
-    ]
-    records["travel"] = [{"origin": "S01", "destination": "S02", "minutes": 25}]
-    records["schools"].append({"id": "S02", "name": "青山村小", "area": "农村", "weak": "是"})
-    records["past"] = []
-    records["forced"] = []
-    records["forbidden"] = []
-    records["preferences"] = [{"teacher": "T010", "target": "T001", "rank": 1}]
-    records["demand"] = []
-    try:
-        write_input_workbook(out, SHEETS, records)
-    except OSError as exc:
-        fail(f"{out}: cannot write ({exc.strerror})")
-    typer.echo(f"Written: {out}")
+
+
+template_command(app, "mentoring", "assignments.mentoring.data:SHEETS", _examples,
+                 "Write an empty mentoring workbook: every sheet with headers, notes and an "
+                 "example.")
 
 
 register_modes(app)

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from assignments.cli_common import (
+from assignments.core.cli import (
     Deterministic,
     InputPath,
     Lang,

@@ -21,16 +21,16 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic import BaseModel, Field, field_validator
 
 from assignments.core.errors import InputError, Issue, Location
 from assignments.core.io import ColumnSpec, SheetSpec, Table, read_tables
+from assignments.core.policy import Param, parse_int, read_params
 from assignments.core.schema import (
     RecordIndex,
     Schema,
     TextList,
     YesNo,
-    explain_error,
     id_text,
     parse_table,
     parse_yes_no,
@@ -609,53 +609,64 @@ LEVEL_POINTS: dict[Any, int] = {
 """Points of a mentor's level: province > city > county > school key teacher; a subject
 leader counts 25, a teaching expert 20, a key teacher without a level as a school one."""
 
-_POLICY_KEYS: dict[str, tuple[str, ...]] = {
-    "semester_weeks": ("学期教学周数", "教学周数", "semester weeks", "teaching weeks"),
-    "mentor_observations": ("师傅听课节数", "师傅听课", "mentor observations"),
-    "mentee_observations": ("徒弟听课节数", "徒弟听课", "mentee observations"),
-    "novice_years": ("新教师教龄", "教龄不满", "novice years"),
-    "experience_threshold": ("经验教龄", "师傅教龄门槛", "experience threshold"),
-    "min_gap": ("师徒教龄差", "最小教龄差", "min experience gap", "minimum gap"),
-    "subject_rule": ("学科要求", "同学科", "subject rule", "same subject"),
-    "max_travel": ("最长路程", "最长路程(分钟)", "max travel", "max travel minutes"),
-    "speed": ("车速", "车速(km/h)", "speed"),
-    "road_factor": ("路程系数", "road factor"),
-    "capacity_default": ("默认带徒人数", "带徒人数", "capacity default", "capacity"),
-    "hours_default": ("默认指导时数", "指导时数", "hours default", "hour budget"),
-    "lesson_minutes": ("每节课分钟", "课时长度", "lesson minutes"),
-    "review_minutes": ("评课分钟", "review minutes"),
-    "trips": ("跨校往返次数", "往返次数", "trips", "cross-school trips"),
-    "continuity": ("延续结对", "continuity"),
-    "objective_mode": ("目标模式", "objective mode"),
-    "quality_tolerance": ("质量容差", "质量容差(%)", "quality tolerance"),
-    "drain_share": ("外派上限比例", "外派比例", "drain share", "outside share"),
-    "gap_low": ("理想教龄差下限", "gap low"),
-    "gap_high": ("理想教龄差上限", "gap high"),
-    "periods_listed": ("建议节次数", "periods listed"),
-    "weight_pair": ("结对基础分", "weight pair"),
-    "weight_grade": ("学段权重", "weight grade"),
-    "weight_level": ("级别权重", "weight level"),
-    "weight_gap": ("教龄差权重", "weight gap"),
-    "weight_rural": ("农村权重", "weight rural"),
-    "weight_weak": ("薄弱权重", "weight weak"),
-    "weight_room": ("课表余量权重", "weight room"),
-    "weight_continuity": ("延续权重", "weight continuity"),
-    "weight_related": ("相关学科扣分", "weight related"),
-    "weight_preference": ("意愿权重", "weight preference"),
-    "weight_balance": ("均衡权重", "weight balance"),
-    "weight_drain": ("外派权重", "weight drain"),
-    "weight_mandatory": ("必须结对权重", "weight mandatory"),
-}
-_CHOICES: dict[str, dict[str, str]] = {
-    "subject_rule": {"同学科": "same", "same": "same", "硬": "same", "hard": "same",
-                     "相关学科": "related", "related": "related", "软": "related",
-                     "soft": "related"},
-    "continuity": {"加分": "bonus", "bonus": "bonus", "必须": "required", "required": "required",
-                   "保持": "required"},
-    "objective_mode": {"字典序": "lexicographic", "分层": "lexicographic",
-                       "lexicographic": "lexicographic", "加权": "weighted",
-                       "weighted": "weighted"},
-}
+def _whole(value: Any) -> int:
+    number = parse_int(value) if not isinstance(value, bool) else -1
+    if number < 0:
+        raise ValueError(f"expected a whole number ≥ 0, got '{value}'")
+    return number
+
+
+def _weight(key: str, zh: str, en: str) -> Param:
+    return Param(f"weights.{key}", zh, en, parse=_whole)
+
+
+_SUBJECT_RULE = {"同学科": "same", "same": "same", "硬": "same", "hard": "same",
+                 "相关学科": "related", "related": "related", "软": "related", "soft": "related"}
+_CONTINUITY = {"加分": "bonus", "bonus": "bonus", "必须": "required", "required": "required",
+               "保持": "required"}
+_OBJECTIVE_MODE = {"字典序": "lexicographic", "分层": "lexicographic",
+                   "lexicographic": "lexicographic", "加权": "weighted", "weighted": "weighted"}
+P = Param
+POLICY_PARAMS: tuple[Param, ...] = (
+    P("semester_weeks", "学期教学周数", "semester weeks", ("教学周数", "teaching weeks")),
+    P("mentor_observations", "师傅听课节数", "mentor observations", ("师傅听课",)),
+    P("mentee_observations", "徒弟听课节数", "mentee observations", ("徒弟听课",)),
+    P("novice_years", "新教师教龄", "novice years", ("教龄不满",)),
+    P("experience_threshold", "经验教龄", "experience threshold", ("师傅教龄门槛",)),
+    P("min_gap", "师徒教龄差", "min experience gap", ("最小教龄差", "minimum gap")),
+    P("subject_rule", "学科要求", "subject rule", ("同学科", "same subject"), kind="enum",
+      choices=_SUBJECT_RULE),
+    P("max_travel", "最长路程", "max travel", ("最长路程(分钟)", "max travel minutes")),
+    P("speed", "车速", "speed", ("车速(km/h)",)),
+    P("road_factor", "路程系数", "road factor"),
+    P("capacity_default", "默认带徒人数", "capacity default", ("带徒人数", "capacity")),
+    P("hours_default", "默认指导时数", "hours default", ("指导时数", "hour budget")),
+    P("lesson_minutes", "每节课分钟", "lesson minutes", ("课时长度",)),
+    P("review_minutes", "评课分钟", "review minutes"),
+    P("trips", "跨校往返次数", "trips", ("往返次数", "cross-school trips")),
+    P("continuity", "延续结对", "continuity", kind="enum", choices=_CONTINUITY),
+    P("objective_mode", "目标模式", "objective mode", kind="enum", choices=_OBJECTIVE_MODE),
+    P("quality_tolerance", "质量容差", "quality tolerance", ("质量容差(%)",), kind="percent"),
+    P("drain_share", "外派上限比例", "drain share", ("外派比例", "outside share"),
+      kind="percent"),
+    P("gap_low", "理想教龄差下限", "gap low"),
+    P("gap_high", "理想教龄差上限", "gap high"),
+    P("periods_listed", "建议节次数", "periods listed"),
+    _weight("pair", "结对基础分", "weight pair"),
+    _weight("grade", "学段权重", "weight grade"),
+    _weight("level", "级别权重", "weight level"),
+    _weight("gap", "教龄差权重", "weight gap"),
+    _weight("rural", "农村权重", "weight rural"),
+    _weight("weak", "薄弱权重", "weight weak"),
+    _weight("room", "课表余量权重", "weight room"),
+    _weight("continuity", "延续权重", "weight continuity"),
+    _weight("related", "相关学科扣分", "weight related"),
+    _weight("preference", "意愿权重", "weight preference"),
+    _weight("balance", "均衡权重", "weight balance"),
+    _weight("drain", "外派权重", "weight drain"),
+    _weight("mandatory", "必须结对权重", "weight mandatory"),
+)
+"""The 方案 (policy) parameters: Chinese and English names, kinds (defaults: :class:`Policy`)."""
 
 
 # ------------------------------------------------------------------ sheets
@@ -1008,72 +1019,17 @@ def _haversine(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 # ------------------------------------------------------------------ reading
 
 
-def _lookup() -> dict[str, str]:
-    out: dict[str, str] = {}
-    for key, names in _POLICY_KEYS.items():
-        for n in (key, *names):
-            out[_norm(n)] = key
-    return out
-
-
 def _policy(issues: list[Issue], table: Table | None) -> Policy:
-    if table is None:
-        return Policy()
-    lookup = _lookup()
-    raw: dict[str, Any] = {}
-    rows: dict[str, Any] = {}
-    weights: dict[str, int] = {}
-    for row in table.rows:
-        name = row.values.get("parameter")
-        value = row.values.get("value")
-        if name is None:
-            continue
-        key = lookup.get(_norm(name))
-        if key is None:
-            issues.append(Issue(
-                table.loc(row, "parameter"),
-                f"unknown parameter '{name}'; known: "
-                + ", ".join(v[0] for v in _POLICY_KEYS.values()),
-            ))
-            continue
-        if value is None:
-            continue
-        rows[key.removeprefix("weight_") if key.startswith("weight_") else key] = row
-        loc = table.loc(row, "value", f"parameter '{name}'")
-        try:
-            if key.startswith("weight_"):
-                number = float(unicodedata.normalize("NFKC", str(value)))
-                if not math.isfinite(number) or number != int(number) or number < 0:
-                    raise ValueError(f"expected a whole number ≥ 0, got '{value}'")
-                weights[key.removeprefix("weight_")] = int(number)
-            elif key in _CHOICES:
-                choice = _CHOICES[key].get(_norm(value))
-                if choice is None:
-                    raise ValueError(
-                        f"expected one of {', '.join(sorted(_CHOICES[key]))}, got '{value}'"
-                    )
-                raw[key] = choice
-            else:
-                raw[key] = unicodedata.normalize("NFKC", value) if isinstance(value, str) else value
-        except ValueError as exc:
-            issues.append(Issue(loc, str(exc)))
-    if weights:
-        raw["weights"] = {**DEFAULT_WEIGHTS, **weights}
-    try:
-        policy = Policy.model_validate(raw)
-    except ValidationError as exc:
-        for err in exc.errors():
-            key = str(err["loc"][0])
-            row = rows.get(key)
-            name = row.values.get("parameter") if row is not None else key
-            issues.append(Issue(table.loc(row, "value", f"parameter '{name}'"),
-                                explain_error(dict(err))))
-        return Policy()
-    if policy.gap_low > policy.gap_high:
-        issues.append(Issue(table.loc(rows.get("gap_low"), "value", "parameter 'gap_low'"),
-                            f"理想教龄差下限 {policy.gap_low} is above 理想教龄差上限 "
-                            f"{policy.gap_high}"))
-    return policy
+    sheet = read_params(table, POLICY_PARAMS)
+    raw = dict(sheet.values)
+    if "weights" in raw:
+        raw["weights"] = {**DEFAULT_WEIGHTS, **raw["weights"]}
+    policy = sheet.validate(Policy, raw) if table is not None else Policy()
+    if policy is not None and policy.gap_low > policy.gap_high:
+        sheet.add("gap_low", f"理想教龄差下限 {policy.gap_low} is above 理想教龄差上限 "
+                             f"{policy.gap_high}")
+    issues.extend(sheet.issues)
+    return policy or Policy()
 
 
 def read_mentoring(

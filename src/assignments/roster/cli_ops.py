@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from assignments.cli_common import InputPath, Lang, OutDir, check_lang, fail
+from assignments.core.cli import InputPath, Lang, OutDir, check_lang, fail
 from assignments.core.errors import InputError, UserError
 
 RosterOpt = Annotated[

@@ -7,7 +7,6 @@ validated :class:`RosterData`; every problem of the file is reported at once, lo
 from __future__ import annotations
 
 import functools
-import math
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
@@ -20,16 +19,15 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from assignments.core.calendar import HolidayOverride, Quarter, WorkCalendar
 from assignments.core.errors import InputError, Issue, Location
 from assignments.core.io import ColumnSpec, SheetSpec, read_tables
+from assignments.core.policy import Param, parse_int, read_params
 from assignments.core.schema import (
     Day,
     RecordIndex,
     Schema,
     TextList,
     YesNo,
-    explain_error,
     id_text,
     parse_table,
-    parse_yes_no,
     split_list,
 )
 
@@ -565,38 +563,6 @@ SHEETS: tuple[SheetSpec, ...] = (
 )
 SHEET = {s.key: s for s in SHEETS}
 
-_POLICY_KEYS = {
-    "first_quarter": ("起始季度", "开始季度", "first quarter", "start quarter"),
-    "quarters": ("季度数", "number of quarters", "quarters"),
-    "subsidy_days_per_month": ("每月补助天数", "每月天数", "subsidy days per month"),
-    "subsidy_per_day": ("每天补助", "每日补助", "subsidy per day"),
-    "subsidy_months": ("补助月数", "subsidy months"),
-    "reward_per_person": ("科室奖励", "每人科室奖励", "reward per person"),
-    "refusal_fine": ("拒派罚款", "拒不派遣罚款", "refusal fine"),
-    "recall_fine_per_day": ("调回罚款", "擅自调回罚款", "recall fine per day"),
-    "title_minimum": ("中级最少", "中级职称最少", "title minimum", "min intermediate"),
-    "title_titles": ("职称要求", "title rule titles", "title titles"),
-    "title_mix_hard": ("职称为硬约束", "职称硬约束", "title mix hard"),
-    "title_weight": ("职称权重", "title weight"),
-    "objective_mode": ("目标模式", "objective mode"),
-    "objective_order": ("目标顺序", "objective order"),
-    "strict_calendar": ("严格日历", "strict calendar"),
-    "weight_promotion": ("晋升权重", "weight promotion"),
-    "weight_departures": ("顺序权重", "weight departures"),
-    "weight_mix": ("搭配权重", "weight mix"),
-    "weight_fairness": ("公平权重", "weight fairness"),
-    "weight_changes": ("变更权重", "weight changes"),
-    "teaching_interval_days": ("授课间隔天数", "teaching interval days"),
-    "teaching_min_sessions": ("授课最少次数", "teaching minimum sessions"),
-    "teaching_min_gap_days": ("授课最小间隔天数", "teaching minimum gap days"),
-    "rounds_interval_days": ("查房间隔天数", "rounds interval days"),
-    "rounds_min": ("查房最少次数", "rounds minimum"),
-    "attendance_min_percent": ("考勤最低比例", "attendance minimum percent"),
-    "deduction_months": ("扣除补助月数", "deduction months"),
-    "redispatch_fine": ("重新下乡罚款", "re-dispatch fine"),
-    "leave_written_days": ("书面请假天数", "written leave days"),
-    "announce_quarters": ("公布季度数", "announce quarters"),
-}
 _OBJECTIVE_ALIASES = {
     "promotion": "promotion",
     "晋升": "promotion",
@@ -610,6 +576,78 @@ _OBJECTIVE_ALIASES = {
     "changes": "changes",
     "变更": "changes",
 }
+
+
+def _objective_order(value: Any) -> tuple[str, ...]:
+    order = []
+    for p in split_list(value):
+        k = _OBJECTIVE_ALIASES.get(p.strip().lower())
+        if k is None:
+            raise ValueError(
+                f"unknown objective '{p}'; expected 晋升/顺序/搭配/公平/变更 (promotion, "
+                "departures, mix, fairness, changes)"
+            )
+        order.append(k)
+    return tuple(order)
+
+
+def _title_minimum(value: Any) -> int | None:
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    return None if text in ("过半", "majority", "多数") else parse_int(value)
+
+
+def _deduction_months(value: Any) -> tuple[int, ...]:
+    parts = [parse_int(p) for p in split_list(value)]
+    if len(parts) != 3 or min(parts) < 0:
+        raise ValueError(
+            f"expected three whole months for 1, 2 and 3 failed items, e.g. '1、2、2', "
+            f"got '{value}'"
+        )
+    return tuple(parts)
+
+
+P = Param
+POLICY_PARAMS: tuple[Param, ...] = (
+    P("first_quarter", "起始季度", "first quarter", ("开始季度", "start quarter"),
+      kind="quarter", required=True, example="2027Q1"),
+    P("quarters", "季度数", "number of quarters", ("quarters",), kind="int"),
+    P("subsidy_days_per_month", "每月补助天数", "subsidy days per month", ("每月天数",),
+      kind="int"),
+    P("subsidy_per_day", "每天补助", "subsidy per day", ("每日补助",), kind="int"),
+    P("subsidy_months", "补助月数", "subsidy months", kind="int"),
+    P("reward_per_person", "科室奖励", "reward per person", ("每人科室奖励",), kind="int"),
+    P("refusal_fine", "拒派罚款", "refusal fine", ("拒不派遣罚款",), kind="int"),
+    P("recall_fine_per_day", "调回罚款", "recall fine per day", ("擅自调回罚款",), kind="int"),
+    P("title_rule.minimum", "中级最少", "title minimum", ("中级职称最少", "min intermediate"),
+      parse=_title_minimum),
+    P("title_rule.titles", "职称要求", "title rule titles", ("title titles",), kind="list",
+      item=parse_title),
+    P("title_mix_hard", "职称为硬约束", "title mix hard", ("职称硬约束",), kind="bool"),
+    P("title_weight", "职称权重", "title weight", kind="int"),
+    P("objective_mode", "目标模式", "objective mode", kind="enum",
+      choices={"字典序": "lexicographic", "分层": "lexicographic", "lexicographic": "lexicographic",
+               "加权": "weighted", "weighted": "weighted"},
+      expected="字典序 or 加权 (lexicographic, weighted)"),
+    P("objective_order", "目标顺序", "objective order", parse=_objective_order),
+    P("strict_calendar", "严格日历", "strict calendar", kind="bool"),
+    P("weights.promotion", "晋升权重", "weight promotion", kind="int"),
+    P("weights.departures", "顺序权重", "weight departures", kind="int"),
+    P("weights.mix", "搭配权重", "weight mix", kind="int"),
+    P("weights.fairness", "公平权重", "weight fairness", kind="int"),
+    P("weights.changes", "变更权重", "weight changes", kind="int"),
+    P("teaching_interval_days", "授课间隔天数", "teaching interval days", kind="int"),
+    P("teaching_min_sessions", "授课最少次数", "teaching minimum sessions", kind="int"),
+    P("teaching_min_gap_days", "授课最小间隔天数", "teaching minimum gap days", kind="int"),
+    P("rounds_interval_days", "查房间隔天数", "rounds interval days", kind="int"),
+    P("rounds_min", "查房最少次数", "rounds minimum", kind="int"),
+    P("attendance_min_percent", "考勤最低比例", "attendance minimum percent", kind="percent",
+      fraction=True),
+    P("deduction_months", "扣除补助月数", "deduction months", parse=_deduction_months),
+    P("redispatch_fine", "重新下乡罚款", "re-dispatch fine", kind="int"),
+    P("leave_written_days", "书面请假天数", "written leave days", kind="int"),
+    P("announce_quarters", "公布季度数", "announce quarters", kind="int"),
+)
+"""The 方案 (programme) parameters: Chinese and English names, kinds (defaults: :class:`Policy`)."""
 
 
 # ------------------------------------------------------------------ re-planning terms
@@ -772,124 +810,16 @@ class RosterData:
 
 
 def _policy(issues: list[Issue], tables: dict[str, Any]) -> Policy | None:
-    raw: dict[str, Any] = {}
-    weights: dict[str, int] = {}
-    title_kw: dict[str, Any] = {}
     table = tables.get("policy")
-    lookup = {}
-    for key, names in _POLICY_KEYS.items():
-        for n in (key, *names):
-            lookup[unicodedata.normalize("NFKC", n).strip().lower().replace(" ", "")] = key
     if table is None:
         return None
-    for row in table.rows:
-        name = row.values.get("parameter")
-        value = row.values.get("value")
-        if name is None:
-            continue
-        norm = unicodedata.normalize("NFKC", str(name)).strip().lower().replace(" ", "")
-        key = lookup.get(norm)
-        if key is None:
-            issues.append(
-                Issue(
-                    table.loc(row, "parameter"),
-                    f"unknown parameter '{name}'; known: "
-                    + ", ".join(v[0] for v in _POLICY_KEYS.values()),
-                )
-            )
-            continue
-        if value is None:
-            continue
-        loc = table.loc(row, "value", f"parameter '{name}'")
-        try:
-            if key.startswith("weight_"):
-                weights[key.removeprefix("weight_")] = _int(value)
-            elif key == "title_minimum":
-                text = str(value).strip()
-                title_kw["minimum"] = None if text in ("过半", "majority", "多数") else _int(value)
-            elif key == "title_titles":
-                title_kw["titles"] = tuple(parse_title(t) for t in split_list(value))
-            elif key == "objective_order":
-                parts = split_list(value)
-                order = []
-                for p in parts:
-                    k = _OBJECTIVE_ALIASES.get(p.strip().lower())
-                    if k is None:
-                        raise ValueError(
-                            f"unknown objective '{p}'; expected "
-                            "晋升/顺序/搭配/公平/变更 (promotion, departures, mix, "
-                            "fairness, changes)"
-                        )
-                    order.append(k)
-                raw[key] = tuple(order)
-            elif key == "objective_mode":
-                text = str(value).strip().lower()
-                raw[key] = {
-                    "字典序": "lexicographic",
-                    "分层": "lexicographic",
-                    "加权": "weighted",
-                }.get(text, text)
-            elif key in ("title_mix_hard", "strict_calendar"):
-                raw[key] = parse_yes_no(value)
-            elif key == "deduction_months":
-                parts = [_int(p) for p in split_list(value)]
-                if len(parts) != 3 or min(parts) < 0:
-                    raise ValueError(
-                        f"expected three whole months for 1, 2 and 3 failed items, e.g. "
-                        f"'1、2、2', got '{value}'"
-                    )
-                raw[key] = tuple(parts)
-            elif key == "attendance_min_percent":
-                raw[key] = float(unicodedata.normalize("NFKC", str(value)).strip().rstrip("%"))
-            else:
-                raw[key] = value
-        except ValueError as exc:
-            issues.append(Issue(loc, str(exc)))
-    if title_kw:
-        raw["title_rule"] = TitleRule(**title_kw)
-    if weights:
-        raw["weights"] = {**DEFAULT_WEIGHTS, **weights}
-    if "first_quarter" not in raw:
-        issues.append(
-            Issue(
-                Location(table.file, table.sheet, None, "值 (value)"),
-                "parameter 起始季度 (first quarter) is required, e.g. 2027Q1",
-            )
-        )
-        return None
-    from pydantic import ValidationError
-
-    try:
-        return Policy.model_validate(raw)
-    except ValidationError as exc:
-        for err in exc.errors():
-            key = str(err["loc"][0])
-            row = next(
-                (
-                    r
-                    for r in table.rows
-                    if lookup.get(
-                        unicodedata.normalize("NFKC", str(r.values.get("parameter")))
-                        .strip()
-                        .lower()
-                        .replace(" ", "")
-                    )
-                    == key
-                ),
-                None,
-            )
-            name = row.values.get("parameter") if row is not None else key  # the user's name
-            issues.append(
-                Issue(table.loc(row, "value", f"parameter '{name}'"), explain_error(dict(err)))
-            )
-        return None
-
-
-def _int(value: Any) -> int:
-    f = float(unicodedata.normalize("NFKC", str(value)))
-    if not math.isfinite(f) or f != int(f):
-        raise ValueError(f"expected a whole number, got '{value}'")
-    return int(f)
+    sheet = read_params(table, POLICY_PARAMS)
+    raw = dict(sheet.values)
+    if "weights" in raw:
+        raw["weights"] = {**DEFAULT_WEIGHTS, **raw["weights"]}
+    policy = sheet.validate(Policy, raw) if "first_quarter" in raw else None
+    issues.extend(sheet.issues)
+    return policy
 
 
 def read_roster(path: str | Path, *, strict_calendar: bool | None = None) -> RosterData:

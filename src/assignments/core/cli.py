@@ -1,0 +1,491 @@
+"""The one ``solve`` command of every model, and the pieces every command line shares.
+
+``assignments roster|mentoring|funding solve FILE --out DIR`` are one command made by
+:func:`solve_command` from a model's :class:`SolveSpec` (its reader, solve, writer, summary,
+engines and extra options). It owns:
+
+* the common options and their help: ``--out``, ``--time-limit``, ``--seed``, ``--workers``,
+  ``--deterministic``, ``--preset``, ``--engine``, ``--progress/--quiet``, ``--lang``;
+* reading, with every problem located (exit 2, no traceback);
+* the solve call in the one signature (``time_limit``, ``seed``, ``num_workers``,
+  ``deterministic``, ``preset``, ``engine``, ``on_progress``/``stop`` when the model's solve
+  takes them, else ``progress``);
+* writing the outputs only when reading and solving succeeded (staged by the model's writer:
+  nothing half-written);
+* the summary and the exit code: 0 a solution, 1 none exists (or none found in time), 2 a user
+  mistake, 130 interrupted.
+
+Ctrl-C: when the model's solve takes ``stop``, the solve runs in a worker thread and the first
+Ctrl-C sets ``stop``: the solve ends with its best solution so far, checked, which is written
+(exit 130); a second Ctrl-C quits at once, writing nothing. Otherwise Ctrl-C ends the command
+with exit 130 and nothing written. A Ctrl-C while the outputs are being written waits for them
+to be complete.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+
+from assignments.core.errors import InputError, UserError
+
+__all__ = [
+    "INTERRUPTED",
+    "Deterministic",
+    "InputPath",
+    "Lang",
+    "OutDir",
+    "Preset",
+    "ProgressFlag",
+    "ProgressPrinter",
+    "Seed",
+    "SolveSpec",
+    "TimeLimit",
+    "Workers",
+    "check_lang",
+    "engine_option",
+    "fail",
+    "solve_call",
+    "solve_command",
+    "template_command",
+]
+
+INTERRUPTED = 130
+"""Exit code after Ctrl-C (128 + SIGINT), as shells use."""
+
+# ------------------------------------------------------------------ common options
+
+InputPath = Annotated[
+    Path, typer.Argument(help="Input workbook (.xlsx), CSV folder, .json or .yaml.")
+]
+OutDir = Annotated[Path, typer.Option("--out", help="Output folder.")]
+TimeLimit = Annotated[float, typer.Option("--time-limit", help="Seconds (whole solve).")]
+Seed = Annotated[int, typer.Option("--seed", help="Random seed.")]
+Workers = Annotated[int, typer.Option("--workers", help="CP-SAT workers (cores).")]
+Deterministic = Annotated[
+    bool,
+    typer.Option(
+        "--deterministic",
+        help="Same answer for the same input and seed, even when the time limit is hit.",
+    ),
+]
+Lang = Annotated[str, typer.Option("--lang", help="Output language: zh or en.")]
+Preset = Annotated[
+    str | None,
+    typer.Option("--preset", help="CP-SAT parameter preset in configs/ (default, fast, quality)."),
+]
+ProgressFlag = Annotated[
+    bool | None,
+    typer.Option(
+        "--progress/--quiet",
+        help="Print progress (level, best solution, bound, time) to stderr; default: on when "
+             "--time-limit is 10 s or more.",
+    ),
+]
+
+
+def engine_option(help_text: str) -> Any:
+    """The ``--engine`` option with a model's own help (its engines and when ``auto`` picks
+    which)."""
+    return Annotated[str, typer.Option("--engine", help=help_text)]
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    """Print ``message`` to stderr and leave with ``code`` (no traceback)."""
+    typer.echo(message, err=True)
+    raise typer.Exit(code)
+
+
+def check_lang(lang: str) -> str:
+    """Accept ``zh`` or ``en``; anything else is a user mistake."""
+    if lang not in ("zh", "en"):
+        fail(f"--lang must be zh or en, got '{lang}'")
+    return lang
+
+
+# ------------------------------------------------------------------ the model's part
+
+
+@dataclass(frozen=True)
+class Option:
+    """A model's own option of its solve command (``--strict-calendar``, ``--no-marginal``)."""
+
+    name: str
+    annotation: Any
+    default: Any
+
+
+@dataclass(frozen=True)
+class SolveSpec:
+    """What one model's ``solve`` command needs. Dotted paths (``"pkg.module:name"``) are
+    imported when the command runs, so that ``--help`` stays quick.
+
+    Attributes
+    ----------
+    model
+        ``roster``, ``mentoring`` or ``funding`` (for messages).
+    doc
+        The command's help text.
+    read
+        ``read(workbook, options) -> data`` (``options``: the model's own options by name).
+    solve
+        The model's ``solve(data, *, time_limit, seed, num_workers, deterministic, preset,
+        engine, on_progress, stop, progress, ...)`` (default: ``assignments.<model>.solve``).
+    write
+        ``write_outputs(data, result, out, *, lang, **after) -> list of paths`` (default: the
+        model's ``report.write_outputs``).
+    summary
+        ``summary_lines(data, result, *, lang, **after) -> list of lines`` (default: the
+        model's ``report.summary_lines``).
+    engines, engine_help
+        Accepted ``--engine`` values (the first is the default) and the option's help.
+    after
+        ``after(data, result, args) -> dict``: more figures for ``write`` and ``summary``,
+        computed after a successful solve (funding: marginal values); skipped after Ctrl-C.
+    options
+        The model's own options.
+    time_limit
+        Default ``--time-limit``.
+    """
+
+    model: str
+    doc: str
+    read: Callable[[Path, Mapping[str, Any]], Any]
+    solve: str | Callable[..., Any] = ""
+    write: str | Callable[..., list[Path]] = ""
+    summary: str | Callable[..., list[str]] = ""
+    engines: tuple[str, ...] = ("auto", "cpsat", "highs")
+    engine_help: str = "auto, cpsat or highs."
+    after: Callable[[Any, Any, Mapping[str, Any]], dict[str, Any]] | None = None
+    options: tuple[Option, ...] = field(default=())
+    time_limit: float = 60.0
+
+    def part(self, name: str) -> Callable[..., Any]:
+        """``solve``, ``write`` or ``summary``: given, or the model's by convention."""
+        default = {"solve": "solve:solve", "write": "report:write_outputs",
+                   "summary": "report:summary_lines"}[name]
+        return _resolve(getattr(self, name) or f"assignments.{self.model}.{default}")
+
+
+def _resolve(target: str | Callable[..., Any]) -> Callable[..., Any]:
+    if callable(target):
+        return target
+    module, _, name = target.partition(":")
+    fn: Callable[..., Any] = getattr(importlib.import_module(module), name)
+    return fn
+
+
+# ------------------------------------------------------------------ progress
+
+
+class ProgressPrinter:
+    """An ``on_progress`` callback printing one line per level change, at most one a second
+    otherwise: ``[roster:promotion]   3.2s  best 12  bound 10  gap 16.67%  cp-sat``."""
+
+    def __init__(self, model: str, stream: Any = None, every: float = 1.0) -> None:
+        self.model = model
+        self.stream = stream
+        self.every = every
+        self._last: tuple[str, float] | None = None
+        self._lock = threading.Lock()
+
+    def __call__(self, p: Any) -> None:
+        now = time.perf_counter()
+        with self._lock:
+            if self._last is not None and self._last[0] == p.level and \
+                    now - self._last[1] < self.every:
+                return
+            self._last = (p.level, now)
+        parts = [f"[{self.model}:{p.level}] {p.elapsed:6.1f}s"]
+        if p.incumbent is not None:
+            parts.append(f"best {p.incumbent:,.6g}")
+        if p.bound is not None:
+            parts.append(f"bound {p.bound:,.6g}")
+        gap = getattr(p, "gap", None)
+        if gap is not None:
+            parts.append(f"gap {gap:.2%}")
+        if p.message:
+            parts.append(p.message)
+        print("  ".join(parts), file=self.stream or sys.stderr, flush=True)
+
+
+def solve_call(
+    solve: Callable[..., Any],
+    *,
+    time_limit: float,
+    seed: int,
+    workers: int,
+    deterministic: bool,
+    preset: str | None,
+    engine: str,
+    progress: bool,
+    on_progress: Callable[[Any], None] | None = None,
+    stop: Any = None,
+    threaded: bool = False,
+) -> dict[str, Any]:
+    """The keyword arguments of one call to a model's ``solve``: the one signature, trimmed to
+    what this ``solve`` accepts (``on_progress``/``stop`` are passed when it takes them, else
+    progress is printed by the solve itself with ``progress=True``)."""
+    sig = inspect.signature(solve)
+    takes = set(sig.parameters)
+    extra_ok = any(p.kind is p.VAR_KEYWORD for p in sig.parameters.values())
+    kwargs: dict[str, Any] = {"time_limit": time_limit, "seed": seed, "num_workers": workers,
+                              "deterministic": deterministic, "engine": engine}
+    if preset is not None:
+        if "preset" not in takes:
+            raise UserError("--preset is not supported by this model's solve")
+        kwargs["preset"] = preset
+    if "on_progress" in takes and on_progress is not None:
+        kwargs["on_progress"] = on_progress if progress else None
+        kwargs["progress"] = False
+    else:
+        kwargs["progress"] = progress
+    if "stop" in takes and stop is not None:
+        kwargs["stop"] = stop
+    if threaded and extra_ok:
+        # CP-SAT's own Ctrl-C handler works only in the thread that called it (it aborts the
+        # process when the signal reaches another thread): the command owns Ctrl-C instead.
+        kwargs["catch_sigint_signal"] = False
+    return kwargs
+
+
+# ------------------------------------------------------------------ Ctrl-C
+
+
+def _main_thread() -> bool:
+    return threading.current_thread() is threading.main_thread()
+
+
+def _say(zh: bool, text_zh: str, text_en: str) -> None:
+    print(text_zh if zh else text_en, file=sys.stderr, flush=True)
+
+
+def _run_stoppable(work: Callable[[], Any], stop: threading.Event, zh: bool,
+                   name: str) -> tuple[Any, bool]:
+    """Run ``work`` in a worker thread; the first Ctrl-C sets ``stop``, the second quits."""
+    box: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            box["value"] = work()
+        except BaseException as exc:  # handed to the main thread below
+            box["error"] = exc
+
+    hits: list[int] = []
+
+    def on_sigint(signum: int, frame: Any) -> None:
+        hits.append(signum)
+        if len(hits) > 1:
+            _say(zh, "已退出：未写入任何文件。", "Quit: nothing written.")
+            sys.stdout.flush()
+            os._exit(INTERRUPTED)
+        stop.set()
+        _say(zh, "已中断：正在结束求解，检查并保留目前最好的解（再按一次 Ctrl-C 立即退出，"
+                 "不写任何文件）……",
+             "Interrupted: ending the solve with the best solution so far, checked "
+             "(Ctrl-C again to quit at once, writing nothing)...")
+
+    owner = _main_thread()
+    if owner:
+        signal.signal(signal.SIGINT, on_sigint)
+    thread = threading.Thread(target=run, name=f"{name}-solve", daemon=True)
+    try:
+        thread.start()
+        while thread.is_alive():
+            thread.join(0.2)
+    finally:
+        if owner:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+    interrupted = bool(hits)
+    if "error" in box:
+        raise box["error"]
+    return box["value"], interrupted
+
+
+@contextmanager
+def _writing(zh: bool) -> Iterator[list[int]]:
+    """While outputs are written, a Ctrl-C waits for them to be complete (it is recorded)."""
+    hits: list[int] = []
+    if not _main_thread():
+        yield hits
+        return
+
+    def later(signum: int, frame: Any) -> None:
+        if not hits:
+            _say(zh, "正在写完输出文件……", "Finishing the output files first...")
+        hits.append(signum)
+
+    signal.signal(signal.SIGINT, later)
+    try:
+        yield hits
+    finally:
+        # the Python handler again (a CP-SAT run in this thread may have left SIG_DFL behind)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+# ------------------------------------------------------------------ the command
+
+
+def _run(spec: SolveSpec, args: dict[str, Any]) -> None:
+    workbook: Path = args["workbook"]
+    out: Path = args["out"]
+    lang = check_lang(args["lang"])
+    zh = lang == "zh"
+    time_limit: float = args["time_limit"]
+    engine: str = args["engine"]
+    preset: str | None = args["preset"]
+    if not time_limit > 0:
+        fail(f"--time-limit must be a positive number of seconds, got {time_limit:g}")
+    if engine not in spec.engines:
+        fail(f"unknown engine '{engine}'; use {', '.join(spec.engines)}")
+    if args["workers"] < 1:
+        fail(f"--workers must be at least 1, got {args['workers']}")
+    if preset is not None:
+        from assignments.core.solver import load_preset
+
+        try:
+            load_preset(preset)
+        except ValueError as exc:
+            fail(f"--preset: {exc}")
+    progress = args["progress"] if args["progress"] is not None else time_limit >= 10
+    options = {o.name: args[o.name] for o in spec.options}
+
+    try:
+        data = spec.read(workbook, options)
+    except (InputError, UserError, ValueError) as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"{workbook}: {exc.strerror or exc}")
+    except KeyboardInterrupt:
+        _say(zh, "已中断：未写入任何文件。", "Interrupted: nothing written.")
+        raise typer.Exit(INTERRUPTED) from None
+
+    solve = spec.part("solve")
+    takes_stop = "stop" in inspect.signature(solve).parameters
+    stop = threading.Event()
+    try:
+        kwargs = solve_call(solve, time_limit=time_limit, seed=args["seed"],
+                            workers=args["workers"], deterministic=args["deterministic"],
+                            preset=preset, engine=engine, progress=progress,
+                            on_progress=ProgressPrinter(spec.model), stop=stop,
+                            threaded=takes_stop)
+    except UserError as exc:
+        fail(str(exc))
+
+    def work() -> tuple[Any, dict[str, Any]]:
+        result = solve(data, **kwargs)
+        more: dict[str, Any] = {}
+        if spec.after is not None and not stop.is_set():
+            more = spec.after(data, result, args)
+        return result, more
+
+    interrupted = False
+    try:
+        if takes_stop:
+            (result, more), interrupted = _run_stoppable(work, stop, zh, spec.model)
+        else:
+            result, more = work()
+    except (InputError, UserError, ValueError) as exc:
+        fail(str(exc))
+    except KeyboardInterrupt:
+        _say(zh, "已中断：未写入任何文件。", "Interrupted: nothing written.")
+        raise typer.Exit(INTERRUPTED) from None
+
+    has_solution = bool(result.status.has_solution)
+    stopped = interrupted or bool(getattr(result, "stopped", False))
+    if stopped and not has_solution:
+        _say(zh, "求解在找到任何解之前被中断：未写入任何文件。",
+             "Stopped before any solution was found: nothing written.")
+        raise typer.Exit(INTERRUPTED)
+    write = spec.part("write")
+    with _writing(zh) as hits:
+        try:
+            written = write(data, result, out, lang=lang, **more)
+        except (InputError, UserError, ValueError) as exc:
+            fail(str(exc))
+        except OSError as exc:
+            fail(f"{out}: cannot write ({exc.strerror or exc})")
+    for line in spec.part("summary")(data, result, lang=lang, **more):
+        typer.echo(line)
+    typer.echo(("已写入" if zh else "Written") + ": " + ", ".join(map(str, written)))
+    if stopped:
+        _say(zh, "已按 Ctrl-C 停止：写入的是目前最好的解（已检查），未必最优。",
+             "Stopped by Ctrl-C: the files hold the best solution found so far (checked), "
+             "not necessarily the best there is.")
+    if stopped or hits:
+        raise typer.Exit(INTERRUPTED)
+    if not has_solution:
+        raise typer.Exit(1)
+
+
+def solve_command(app: typer.Typer, spec: SolveSpec, name: str = "solve") -> Callable[..., None]:
+    """Add ``name`` (the model's solve command made from ``spec``) to ``app``; returns it."""
+    common: list[tuple[str, Any, Any]] = [
+        ("workbook", InputPath, inspect.Parameter.empty),
+        ("out", OutDir, Path("out")),
+        ("time_limit", TimeLimit, spec.time_limit),
+        ("seed", Seed, 0),
+        ("workers", Workers, 2),
+        ("deterministic", Deterministic, False),
+        ("preset", Preset, None),
+        ("engine", engine_option(spec.engine_help), spec.engines[0]),
+        ("progress", ProgressFlag, None),
+        ("lang", Lang, "zh"),
+    ]
+    params = [
+        inspect.Parameter(n, inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=a, default=d)
+        for n, a, d in [*common, *((o.name, o.annotation, o.default) for o in spec.options)]
+    ]
+
+    def command(**args: Any) -> None:
+        _run(spec, args)
+
+    command.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+    command.__annotations__ = {p.name: p.annotation for p in params}
+    command.__doc__ = spec.doc
+    command.__name__ = f"{spec.model}_{name}"
+    app.command(name)(command)
+    return command
+
+
+def template_command(app: typer.Typer, model: str, sheets: str,
+                     examples: Callable[[dict[str, list[dict[str, Any]]]],
+                                        Mapping[str, list[dict[str, Any]]]],
+                     doc: str) -> Callable[..., None]:
+    """Add ``template OUT.xlsx`` to ``app``: an empty input workbook of ``sheets`` (a dotted
+    path to the model's ``SHEETS``), every sheet with headers, notes and its columns' example
+    row, or the rows ``examples(records)`` gives for it (``records``: the example rows)."""
+
+    def template(
+        out: Annotated[Path, typer.Argument(help="Where to write the empty workbook (.xlsx).")],
+    ) -> None:
+        from assignments.core.io import write_input_workbook
+
+        if out.suffix.lower() != ".xlsx":
+            fail(f"{out}: the template is an Excel workbook; use a name ending in .xlsx")
+        specs = _resolve(sheets)
+        records = {s.key: [{c.key: c.example for c in s.columns if c.example is not None}]
+                   for s in specs}  # type: ignore[attr-defined]
+        records.update(examples(records))
+        try:
+            write_input_workbook(out, specs, records)  # type: ignore[arg-type]
+        except OSError as exc:
+            fail(f"{out}: cannot write ({exc.strerror or exc})")
+        typer.echo(f"Written: {out}")
+
+    template.__doc__ = doc
+    template.__name__ = f"{model}_template"
+    app.command("template")(template)
+    return template
