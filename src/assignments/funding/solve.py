@@ -8,9 +8,9 @@ from typing import Any
 
 from ortools.sat.python import cp_model_helper
 
+from assignments.core.highs import HighsLinear
 from assignments.core.solver import (
     CpRun,
-    HighsLinear,
     Result,
     SolveParams,
     SolveStatus,

@@ -23,9 +23,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from assignments.core.highs import HighsLinear
 from assignments.core.solver import (
     CpRun,
-    HighsLinear,
     Result,
     SolveParams,
     SolveStatus,
