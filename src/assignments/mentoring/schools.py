@@ -31,11 +31,12 @@ from typing import Any
 
 import pandas as pd
 
+from assignments.core.errors import SolutionCheckError
+from assignments.core.rules import Violation
 from assignments.core.solver import Result, SolveParams, SolveStatus, run_cpsat
 from assignments.mentoring.data import MentoringData, School, Teacher
 from assignments.mentoring.problem import Candidate, Pairing, PairingProblem
-from assignments.mentoring.solution import Violation
-from assignments.mentoring.solve import SolutionCheckError, solve_pairing
+from assignments.mentoring.solve import solve_pairing
 
 __all__ = [
     "Group",
