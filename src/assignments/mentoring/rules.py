@@ -10,7 +10,9 @@ passes every pair filter). The families are the code that enforces (part of) a r
 * the **model families** of the pairing model (``allowed``, ``one_mentor``, ``heads``,
   ``hours``, ``forced``, and the levels ``mandatory``, ``quality``, ``fairness`` with its terms
   ``balance`` and ``drain``); the generic checker reports violations under these names;
-* the teacher checker's own parts (``continuity``).
+* the teacher checker's own parts (``continuity``);
+* the school modes' checkers (:mod:`assignments.mentoring.schools`): ``MS`` school-to-school
+  pairing and 1+1+1 groups, ``MP`` teacher placement (DOMAIN §M "also in scope").
 
 The checker (:func:`assignments.mentoring.solution.check`) reports :class:`Violation` objects
 keyed by rule key; explanations and reports print ``RULES.label(key_or_family, lang)`` and
@@ -60,6 +62,16 @@ RULES = RuleBook(
              True,
              "指定结对 pairs are kept, 禁止结对 pairs never made; last year's pair (not rated 差) "
              "{continuity_text}"),
+        Rule("MS", "DOMAIN §M also in scope: school-to-school pairing", "学校结对",
+             "school pairing", True,
+             "a helper school (帮扶, or urban and not weak) and a helped one (受援, or rural and "
+             "weak), one to one or as 1+1+1 groups (高职 + 示范中职 → 中职): categories match, "
+             "travel within the limit or a partner link, each helped school one helper (group), "
+             "a helper within its 可结对数"),
+        Rule("MP", "DOMAIN §M also in scope: teacher placement", "支教挂职", "teacher placement",
+             True,
+             "a volunteer (支教意向 = 是) of the subject from another school fills a 支教需求 row "
+             "for its term and grade band; each teacher placed once; no row over its number"),
         Rule("MO1", "DOMAIN §M objective (first level)", "必须结对优先",
              "mandatory mentees first", False,
              "every mandatory mentee (M1) paired when at all possible: fewest left unpaired"),
@@ -102,6 +114,26 @@ RULES = RuleBook(
         Family("forced", "M6", "指定结对", "forced", "指定结对 pairs are kept"),
         Family("continuity", "M6", "延续结对", "continuity",
                "last year's pair (not rated 差) is kept when 延续结对 = 必须 and still allowed"),
+        # the school modes' checkers (schools.py)
+        Family("school_roles", "MS", "角色", "roles", "a helper school and a helped school"),
+        Family("school_travel", "MS", "路程", "travel",
+               "travel within the mode's limit or a partner link"),
+        Family("school_category", "MS", "类别", "category", "the schools' categories match"),
+        Family("school_one_helper", "MS", "一校一帮", "one helper",
+               "each helped school has at most one helper school"),
+        Family("school_capacity", "MS", "可结对数", "capacity",
+               "a helper school takes at most its 可结对数 partners"),
+        Family("group_kinds", "MS", "1+1+1 组成", "1+1+1 kinds",
+               "a group is one 高职, one 示范中职 and one 中职"),
+        Family("group_travel", "MS", "1+1+1 路程", "1+1+1 travel",
+               "each helper reaches the helped school within the limit or is a partner"),
+        Family("group_capacity", "MS", "1+1+1 容量", "1+1+1 capacity",
+               "a helped school in one group; a helper in at most its 可结对数 groups"),
+        Family("place_once", "MP", "一人一处", "placed once", "each teacher is placed once"),
+        Family("place_match", "MP", "需求匹配", "fits the demand",
+               "a volunteer of the subject from another school, for the term and grade band"),
+        Family("place_demand", "MP", "需求人数", "demand count",
+               "no 支教需求 row gets more teachers than it asks for"),
         Family("mandatory", "MO1"),
         Family("quality", "MO2"),
         Family("fairness", "MO3"),

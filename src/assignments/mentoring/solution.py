@@ -155,22 +155,14 @@ class MentorSolution:
 # 方案 figures; the candidate builder reads the same rules through MentoringData's helpers.
 
 
-def _why_mentee(data: MentoringData, t: Teacher) -> list[str]:
-    """M1: why ``t`` must have a mentor (empty when they need not)."""
-    p = data.policy
-    out = []
-    if t.years < p.novice_years:
-        out.append(f"{t.years} years of teaching (< {p.novice_years})")
-    if t.new_transfer:
-        out.append("newly transferred (新调入)")
-    if t.needs_upgrade:
-        out.append("needs upgrading (需提升)")
-    return out
+def _must_have_mentor(data: MentoringData, t: Teacher) -> bool:
+    """M1: fewer than 新教师教龄 years of teaching, newly transferred, or needs upgrading."""
+    return t.years < data.policy.novice_years or bool(t.new_transfer) or bool(t.needs_upgrade)
 
 
 def _is_mentee(data: MentoringData, t: Teacher) -> bool:
     """M1: must have a mentor, asks for one (申请导师), or is a forced pair's mentee."""
-    return (bool(_why_mentee(data, t)) or bool(t.wants_mentor)
+    return (_must_have_mentor(data, t) or bool(t.wants_mentor)
             or any(f.mentee == t.id for f in data.forced))
 
 
@@ -352,12 +344,12 @@ def pair_violations(data: MentoringData, mentor: Teacher, mentee: Teacher) -> li
                 f"{mentee.label} is free in {len(b)} of {mentor.label}'s "
                 f"{len(data.lessons_of(mentor.id))} weekly lessons: {len(b) * weeks} in "
                 f"{weeks} weeks < {p.mentee_observations} observations"))
-    load = pair_load(data, mentor, mentee)
-    if load > _budget(data, mentor):
+    load, budget = pair_load(data, mentor, mentee), _budget(data, mentor)
+    if load > budget:
         out.append(Violation(
             "pair_hours",
             f"the pair needs {load / 60:.1f} h of {mentor.label}'s time, the budget is "
-            f"{_budget(data, mentor) / 60:.1f} h"))
+            f"{budget / 60:.1f} h"))
     if any(f.mentor == mentor.id and f.mentee == mentee.id for f in data.forbidden):
         out.append(Violation("forbidden", f"{mentor.label} – {mentee.label} is a forbidden "
                                           "pair (禁止结对)"))
@@ -439,7 +431,8 @@ def objective_levels(data: MentoringData, sol: MentorSolution) -> dict[str, int]
     """
     w = data.policy.weight
     paired = {p.mentee for p in sol.pairs}
-    mandatory = sum(1 for t in data.teachers if _why_mentee(data, t) and t.id not in paired)
+    mandatory = sum(1 for t in data.teachers if _must_have_mentor(data, t)
+                    and t.id not in paired)
     lookups = score_lookups(data)
     quality = 0
     for p in sol.pairs:
