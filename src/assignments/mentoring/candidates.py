@@ -1,18 +1,33 @@
 """From teachers to a pairing problem: the feasible candidate pairs, their scores and loads.
 
-:func:`build_problem` enumerates, mentee by mentee, the mentors of the same (or, when
-configured, a related) subject and keeps those that pass every hard pair rule of DOMAIN §M:
-rule 2 (qualified, more experienced), rule 3 (subject), rule 4 (free periods for 5 / 15
-observations in the semester's teaching weeks; travel under the limit or a partner link for
-cross-school pairs), rule 5 (the pair alone fits the mentor's hour budget) and rule 6
-(forbidden pairs). It works on NumPy arrays and timetable bit masks, so that city-size inputs
-build in seconds; the checker (:mod:`assignments.mentoring.solution`) re-reads the same rules
-with plain loops, and the tests compare the two.
+:func:`build_problem` keeps, mentee by mentee, the mentors that pass every pair filter of
+:data:`PAIR_FILTERS` — one small function per hard rule of DOMAIN §M, each named by its family
+in :data:`assignments.mentoring.rules.RULES`, applied in this order:
+
+========================  ======  =====================================================
+family                    rule    filter
+========================  ======  =====================================================
+``mentee``                M1      :func:`_needs_mentor` (teacher level)
+``mentor``                M2      :func:`_may_mentor` (teacher level)
+``subject``               M3      :func:`_same_subject`
+``experience``            M2      :func:`_more_experienced`
+``travel``                M4      :func:`_within_reach`
+``observation``           M4      :func:`_observation_possible`
+``pair_hours``            M5      :func:`_fits_hours`
+``forbidden``             M6      :func:`_not_forbidden`
+========================  ======  =====================================================
+
+The filters work on NumPy arrays and timetable bit masks (a :class:`Pool` built once), so that
+city-size inputs build in seconds; :func:`exclusions` tells, for one mentee, which filter
+excluded each mentor (the unpaired reasons quote it). The checker
+(:mod:`assignments.mentoring.solution`) re-reads the same rules with plain loops and imports
+nothing from here; the tests compare the two.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,44 +36,22 @@ import numpy as np
 from assignments.mentoring.data import MentoringData, Rating, Teacher
 from assignments.mentoring.problem import Candidate, PairingProblem
 
-__all__ = ["COMPONENTS", "MentorProblem", "build_problem"]
+__all__ = [
+    "COMPONENTS",
+    "PAIR_FILTERS",
+    "TEACHER_FILTERS",
+    "MentorProblem",
+    "Pool",
+    "Slate",
+    "build_problem",
+    "exclusions",
+]
 
 COMPONENTS: tuple[str, ...] = (
     "pair", "grade", "level", "gap", "rural", "weak", "room", "continuity", "related",
     "preference",
 )
 """Score terms of a pair, in report order (see :func:`solution.pair_score`)."""
-
-
-@dataclass
-class MentorProblem:
-    """A pairing problem built from teachers, with the pair details the reports need.
-
-    Attributes
-    ----------
-    data
-        The validated input.
-    problem
-        The :class:`PairingProblem` (mentor / mentee ids are teacher ids).
-    components
-        Score term -> array aligned with ``problem.candidates``.
-    travel
-        One-way minutes of each candidate pair (0 within a school).
-    forced_missing
-        Pairs that must be kept (forced, or continuity when required) but break a hard rule:
-        (mentor, mentee, ``"forced"`` or ``"continuity"``). Forced ones make the problem
-        infeasible; continuity ones are only reported.
-    """
-
-    data: MentoringData
-    problem: PairingProblem
-    components: dict[str, np.ndarray]
-    travel: np.ndarray
-    forced_missing: list[tuple[str, str, str]] = field(default_factory=list)
-
-    def score_of(self, k: int) -> dict[str, int]:
-        """The score terms of candidate ``k``."""
-        return {name: int(arr[k]) for name, arr in self.components.items()}
 
 
 def _masks(data: MentoringData, teachers: list[Teacher]) -> tuple[np.ndarray, np.ndarray]:
@@ -81,6 +74,286 @@ def _popcount(a: np.ndarray) -> np.ndarray:
     return np.array([int(v).bit_count() for v in a.tolist()], dtype=np.int64)
 
 
+# ------------------------------------------------------------------ who is who (M1, M2)
+
+
+def _needs_mentor(data: MentoringData, t: Teacher) -> bool:
+    """M1 (family ``mentee``): a mandatory mentee (fewer than 新教师教龄 years, newly
+    transferred, needs upgrading), a teacher asking for a mentor, or a forced pair's mentee."""
+    return data.is_mentee(t)
+
+
+def _may_mentor(data: MentoringData, t: Teacher) -> bool:
+    """M2 (family ``mentor``): a role, ≥ 经验教龄 years or 可任师傅 = 是; not a mentee this
+    semester; 带徒上限 > 0."""
+    return data.is_mentor(t)
+
+
+TEACHER_FILTERS: tuple[tuple[str, Callable[[MentoringData, Teacher], bool]], ...] = (
+    ("mentee", _needs_mentor),
+    ("mentor", _may_mentor),
+)
+"""Who is a mentee and who a possible mentor, keyed by family (rules M1, M2)."""
+
+
+# ------------------------------------------------------------------ the pool of mentors
+
+
+@dataclass
+class Pool:
+    """The mentees and possible mentors of an input as arrays, built once; the pair filters
+    read it (mentor ``i`` is ``mentors[i]``, mentee ``j`` is ``mentees[j]``)."""
+
+    data: MentoringData
+    mentors: list[Teacher]
+    mentees: list[Teacher]
+    sidx: dict[str, int]
+    years: np.ndarray
+    school: np.ndarray
+    budget: np.ndarray
+    reach: np.ndarray
+    travel_load: np.ndarray
+    timetable: bool
+    m_lo: np.ndarray
+    m_hi: np.ndarray
+    e_lo: np.ndarray
+    e_hi: np.ndarray
+    subject_rows: dict[str, np.ndarray]
+    related_rows: dict[str, np.ndarray]
+    forbidden: set[tuple[str, str]]
+    base_load: int
+
+    @classmethod
+    def build(cls, data: MentoringData) -> Pool:
+        """Arrays of ``data``'s mentors and mentees (rules M1, M2 select them)."""
+        p = data.policy
+        mentees = [t for t in data.teachers if _needs_mentor(data, t)]
+        mentors = [t for t in data.teachers if _may_mentor(data, t)]
+        sidx = {s.id: i for i, s in enumerate(data.schools)}
+        n_s = len(data.schools)
+        # school-to-school reach and travel (only between schools that have people to pair)
+        used = sorted({sidx[t.school] for t in mentors} | {sidx[t.school] for t in mentees})
+        travel = np.full((n_s, n_s), np.nan)
+        reach = np.zeros((n_s, n_s), dtype=bool)
+        for a in used:
+            for b in used:
+                sa, sb = data.schools[a].id, data.schools[b].id
+                t = data.travel_minutes(sa, sb)
+                partner = a != b and data.partners(sa, sb)
+                if t is not None:
+                    travel[a, b] = t
+                reach[a, b] = a == b or partner or (t is not None and t <= p.max_travel)
+        n_m = len(mentors)
+        subject_rows: dict[str, np.ndarray] = {}
+        for i, t in enumerate(mentors):
+            for s in t.subjects:
+                subject_rows.setdefault(s, np.zeros(n_m, dtype=bool))[i] = True
+        related_rows: dict[str, np.ndarray] = {}  # mentee subject -> mentors of related ones
+        if p.subject_rule == "related":
+            for s in {x for t in mentees for x in t.subjects}:
+                row = np.zeros(n_m, dtype=bool)
+                for x, mentors_x in subject_rows.items():
+                    if x != s and data.related(s, x):
+                        row |= mentors_x
+                related_rows[s] = row
+        m_lo, m_hi = _masks(data, mentors)
+        e_lo, e_hi = _masks(data, mentees)
+        return cls(
+            data=data, mentors=mentors, mentees=mentees, sidx=sidx,
+            years=np.array([t.years for t in mentors], dtype=np.int64),
+            school=np.array([sidx[t.school] for t in mentors], dtype=np.int64),
+            budget=np.array([data.hour_budget(t) for t in mentors], dtype=np.int64),
+            reach=reach, travel_load=np.where(np.isnan(travel), p.max_travel, travel),
+            timetable=data.lessons is not None, m_lo=m_lo, m_hi=m_hi, e_lo=e_lo, e_hi=e_hi,
+            subject_rows=subject_rows, related_rows=related_rows,
+            forbidden={(f.mentor, f.mentee) for f in data.forbidden},
+            base_load=p.mentor_observations * p.lesson_minutes + (
+                p.mentor_observations + p.mentee_observations) * p.review_minutes,
+        )
+
+    def same_subject(self, e: Teacher) -> np.ndarray:
+        """Mask over the mentors: teaches one of ``e``'s subjects."""
+        out = np.zeros(len(self.mentors), dtype=bool)
+        for s in e.subjects:
+            row = self.subject_rows.get(s)
+            if row is not None:
+                out |= row
+        return out
+
+    def related_subject(self, e: Teacher) -> np.ndarray:
+        """Mask over the mentors: teaches a subject of the same 学科组 as one of ``e``'s, and
+        none of ``e``'s own (always empty under 学科要求 = 同学科)."""
+        out = np.zeros(len(self.mentors), dtype=bool)
+        if not self.related_rows:
+            return out
+        for s in e.subjects:
+            row = self.related_rows.get(s)
+            if row is not None:
+                out |= row
+        return out & ~self.same_subject(e)
+
+    def free_periods(self, j: int, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Weekly periods, per mentor of ``idx``: (mentee ``j``'s lessons the mentor is free
+        to observe, the mentor's lessons the mentee is free to observe)."""
+        e_lo, e_hi = self.e_lo[j], self.e_hi[j]
+        m_lo, m_hi = self.m_lo[idx], self.m_hi[idx]
+        a = _popcount(e_lo & ~m_lo) + _popcount(e_hi & ~m_hi)
+        b = _popcount(m_lo & ~e_lo) + _popcount(m_hi & ~e_hi)
+        return a, b
+
+    def travel(self, se: int, idx: np.ndarray) -> np.ndarray:
+        """One-way minutes from each mentor of ``idx`` to school ``se`` (0 within a school;
+        unknown travel counts as 最长路程)."""
+        return np.where(self.school[idx] == se, 0.0, self.travel_load[self.school[idx], se])
+
+    def load(self, se: int, idx: np.ndarray) -> np.ndarray:
+        """Minutes of each mentor's semester the pair takes (observations, reviews, trips)."""
+        trips = self.data.policy.trips
+        return self.base_load + np.ceil(trips * 2 * self.travel(se, idx) - 1e-9).astype(np.int64)
+
+
+@dataclass
+class Slate:
+    """The mentors still allowed for mentee ``j`` (``e``, at school index ``se``)."""
+
+    j: int
+    e: Teacher
+    se: int
+    idx: np.ndarray
+
+
+# ------------------------------------------------------------------ the pair filters
+
+
+def _same_subject(pool: Pool, s: Slate) -> np.ndarray:
+    """M3 (family ``subject``): the mentor teaches one of the mentee's subjects, or, under
+    学科要求 = 相关学科, a subject of the same 学科组 (scored −相关学科扣分)."""
+    return (pool.same_subject(s.e) | pool.related_subject(s.e))[s.idx]
+
+
+def _more_experienced(pool: Pool, s: Slate) -> np.ndarray:
+    """M2 (family ``experience``): the mentor has at least 师徒教龄差 more years of teaching."""
+    return pool.years[s.idx] >= s.e.years + pool.data.policy.min_gap
+
+
+def _within_reach(pool: Pool, s: Slate) -> np.ndarray:
+    """M4 (family ``travel``): the same school, a partner link (结对学校), or a known travel
+    time ≤ 最长路程."""
+    return pool.reach[pool.school[s.idx], s.se]
+
+
+def _observation_possible(pool: Pool, s: Slate) -> np.ndarray:
+    """M4 (family ``observation``): free periods × teaching weeks ≥ 5 lessons the mentor
+    observes and ≥ 15 the mentee observes (不设课表: not checked)."""
+    if not pool.timetable:
+        return np.ones(len(s.idx), dtype=bool)
+    p = pool.data.policy
+    a, b = pool.free_periods(s.j, s.idx)
+    weeks = p.semester_weeks
+    return (a * weeks >= p.mentor_observations) & (b * weeks >= p.mentee_observations)
+
+
+def _fits_hours(pool: Pool, s: Slate) -> np.ndarray:
+    """M5 (family ``pair_hours``): the pair alone fits the mentor's 指导时数上限."""
+    return pool.load(s.se, s.idx) <= pool.budget[s.idx]
+
+
+def _not_forbidden(pool: Pool, s: Slate) -> np.ndarray:
+    """M6 (family ``forbidden``): not a 禁止结对 pair."""
+    if not pool.forbidden:
+        return np.ones(len(s.idx), dtype=bool)
+    return np.array([(pool.mentors[i].id, s.e.id) not in pool.forbidden for i in s.idx.tolist()],
+                    dtype=bool)
+
+
+PairFilter = Callable[[Pool, Slate], np.ndarray]
+
+PAIR_FILTERS: tuple[tuple[str, PairFilter], ...] = (
+    ("subject", _same_subject),  # first: it cuts the slate most
+    ("experience", _more_experienced),
+    ("travel", _within_reach),
+    ("observation", _observation_possible),
+    ("pair_hours", _fits_hours),
+    ("forbidden", _not_forbidden),
+)
+"""The hard pair rules, keyed by family (:data:`assignments.mentoring.rules.RULES`), in the
+order they are applied; a pair is a candidate when every filter keeps it. The order only
+decides which filter an explanation names for a mentor several would exclude."""
+
+
+def _slate(pool: Pool, j: int) -> Slate:
+    e = pool.mentees[j]
+    return Slate(j, e, pool.sidx[e.school], np.arange(len(pool.mentors), dtype=np.int64))
+
+
+def allowed_mentors(pool: Pool, j: int) -> np.ndarray:
+    """Indices (sorted) of the mentors every pair filter keeps for mentee ``j``."""
+    s = _slate(pool, j)
+    for _family, keep in PAIR_FILTERS:
+        s.idx = s.idx[keep(pool, s)]
+        if not len(s.idx):
+            break
+    return s.idx
+
+
+def exclusions(pool: Pool, j: int) -> dict[str, list[int]]:
+    """Family -> the mentors (indices) that filter excluded first, for mentee ``j``, in the
+    order of :data:`PAIR_FILTERS` (a family that excluded nobody is left out)."""
+    s = _slate(pool, j)
+    out: dict[str, list[int]] = {}
+    for family, keep in PAIR_FILTERS:
+        if not len(s.idx):
+            break
+        mask = keep(pool, s)
+        if not mask.all():
+            out[family] = s.idx[~mask].tolist()
+        s.idx = s.idx[mask]
+    return out
+
+
+# ------------------------------------------------------------------ the problem
+
+
+@dataclass
+class MentorProblem:
+    """A pairing problem built from teachers, with the pair details the reports need.
+
+    Attributes
+    ----------
+    data
+        The validated input.
+    problem
+        The :class:`PairingProblem` (mentor / mentee ids are teacher ids).
+    components
+        Score term -> array aligned with ``problem.candidates``.
+    travel
+        One-way minutes of each candidate pair (0 within a school).
+    forced_missing
+        Pairs that must be kept (forced, or continuity when required) but break a hard rule:
+        (mentor, mentee, ``"forced"`` or ``"continuity"``). Forced ones make the problem
+        infeasible; continuity ones are only reported.
+    pool
+        The arrays the pair filters read (for :func:`exclusions`).
+    """
+
+    data: MentoringData
+    problem: PairingProblem
+    components: dict[str, np.ndarray]
+    travel: np.ndarray
+    forced_missing: list[tuple[str, str, str]] = field(default_factory=list)
+    pool: Pool | None = None
+
+    def score_of(self, k: int) -> dict[str, int]:
+        """The score terms of candidate ``k``."""
+        return {name: int(arr[k]) for name, arr in self.components.items()}
+
+    def filters(self) -> Pool:
+        """The :class:`Pool` of the pair filters (built when the problem was not)."""
+        if self.pool is None:
+            self.pool = Pool.build(self.data)
+        return self.pool
+
+
 def build_problem(data: MentoringData) -> MentorProblem:
     """Enumerate the feasible pairs of ``data`` and build the :class:`PairingProblem`.
 
@@ -97,48 +370,15 @@ def build_problem(data: MentoringData) -> MentorProblem:
     """
     p = data.policy
     w = p.weight
-    mentees = [t for t in data.teachers if data.is_mentee(t)]
-    mentors = [t for t in data.teachers if data.is_mentor(t)]
-    sidx = {s.id: i for i, s in enumerate(data.schools)}
+    pool = Pool.build(data)
+    mentees, mentors, sidx = pool.mentees, pool.mentors, pool.sidx
     n_s = len(data.schools)
-
-    # school-to-school reach and travel (only between schools that have people to pair)
-    used = sorted({sidx[t.school] for t in mentors} | {sidx[t.school] for t in mentees})
-    travel = np.full((n_s, n_s), np.nan)
-    reach = np.zeros((n_s, n_s), dtype=bool)
-    for a in used:
-        for b in used:
-            sa, sb = data.schools[a].id, data.schools[b].id
-            t = data.travel_minutes(sa, sb)
-            partner = a != b and data.partners(sa, sb)
-            if t is not None:
-                travel[a, b] = t
-            reach[a, b] = a == b or partner or (t is not None and t <= p.max_travel)
-    travel_load = np.where(np.isnan(travel), p.max_travel, travel)
-
-    # mentor arrays
-    m_years = np.array([t.years for t in mentors], dtype=np.int64)
-    m_school = np.array([sidx[t.school] for t in mentors], dtype=np.int64)
-    m_budget = np.array([data.hour_budget(t) for t in mentors], dtype=np.int64)
     m_level = np.array([data.level_points(t) for t in mentors], dtype=np.int64)
     bands = {b: i for i, b in enumerate(sorted({t.grade_band for t in data.teachers
                                                 if t.grade_band is not None}))}
     m_band = np.array([bands.get(t.grade_band, -1) if t.grade_band else -1 for t in mentors],
                       dtype=np.int64)
-    timetable = data.lessons is not None
-    m_lo, m_hi = _masks(data, mentors)
-    e_lo, e_hi = _masks(data, mentees)
-    by_subject: dict[str, list[int]] = {}
-    for i, t in enumerate(mentors):
-        for s in t.subjects:
-            by_subject.setdefault(s, []).append(i)
-    subj_arr = {s: np.array(v, dtype=np.int64) for s, v in by_subject.items()}
-    related_of: dict[str, list[str]] = {}  # mentee subject -> mentors' related subjects
-    if p.subject_rule == "related":
-        for s in {x for t in mentees for x in t.subjects}:
-            related_of[s] = [x for x in by_subject if x != s and data.related(s, x)]
 
-    forbidden = {(f.mentor, f.mentee) for f in data.forbidden}
     good_past = {(q.mentor, q.mentee) for q in data.past if q.rating is not Rating.POOR}
     past_mentees = {e_id for _m, e_id in good_past}
     points: dict[tuple[str, str], int] = {}
@@ -151,52 +391,25 @@ def build_problem(data: MentoringData) -> MentorProblem:
             wish_by_mentee.setdefault(b, {})[a] = wish_by_mentee.get(b, {}).get(a, 0) + v
     mentor_pos = {t.id: i for i, t in enumerate(mentors)}
 
-    base_load = p.mentor_observations * p.lesson_minutes + (
-        p.mentor_observations + p.mentee_observations) * p.review_minutes
-    weeks = p.semester_weeks
     cols: dict[str, list[np.ndarray]] = {name: [] for name in COMPONENTS}
     cand_m: list[np.ndarray] = []
     cand_e: list[np.ndarray] = []
     cand_load: list[np.ndarray] = []
     cand_travel: list[np.ndarray] = []
-    empty = np.zeros(0, dtype=np.int64)
     for j, e in enumerate(mentees):
-        same = [subj_arr[s] for s in e.subjects if s in subj_arr]
-        same_idx = np.unique(np.concatenate(same)) if same else empty
-        rel_idx = empty
-        if related_of:
-            rel = [subj_arr[x] for s in e.subjects for x in related_of.get(s, ())
-                   if x not in e.subjects]
-            if rel:
-                rel_idx = np.setdiff1d(np.unique(np.concatenate(rel)), same_idx)
-        idx = np.concatenate([same_idx, rel_idx])
+        idx = allowed_mentors(pool, j)
         if not len(idx):
             continue
-        is_rel = np.concatenate([np.zeros(len(same_idx), bool), np.ones(len(rel_idx), bool)])
         se = sidx[e.school]
-        ok = m_years[idx] >= e.years + p.min_gap
-        ok &= reach[m_school[idx], se]
+        is_rel = pool.related_subject(e)[idx]
         room = np.zeros(len(idx), dtype=np.int64)
-        if timetable:
-            # mentor observes the mentee: the mentee's lessons in which the mentor is free
-            a = _popcount(e_lo[j] & ~m_lo[idx]) + _popcount(e_hi[j] & ~m_hi[idx])
-            # mentee observes the mentor: the mentor's lessons in which the mentee is free
-            b = _popcount(m_lo[idx] & ~e_lo[j]) + _popcount(m_hi[idx] & ~e_hi[j])
-            ok &= (a * weeks >= p.mentor_observations) & (b * weeks >= p.mentee_observations)
+        if pool.timetable:
+            a, b = pool.free_periods(j, idx)
             room = np.minimum(np.minimum(a, b), 10)
-        trav = np.where(m_school[idx] == se, 0.0, travel_load[m_school[idx], se])
-        load = base_load + np.ceil(p.trips * 2 * trav - 1e-9).astype(np.int64)
-        ok &= load <= m_budget[idx]
-        if forbidden:
-            ok &= np.array([(mentors[i].id, e.id) not in forbidden for i in idx.tolist()],
-                           dtype=bool)
-        if not ok.any():
-            continue
-        idx, is_rel, room, load, trav = idx[ok], is_rel[ok], room[ok], load[ok], trav[ok]
-        order = np.argsort(idx, kind="stable")
-        idx, is_rel, room, load, trav = (v[order] for v in (idx, is_rel, room, load, trav))
+        trav = pool.travel(se, idx)
+        load = pool.load(se, idx)
         n = len(idx)
-        gap = m_years[idx] - e.years
+        gap = pool.years[idx] - e.years
         school = data.school[e.school]
         e_band = bands.get(e.grade_band, -2) if e.grade_band else -2
         cols["pair"].append(np.full(n, w("pair"), dtype=np.int64))
@@ -271,4 +484,5 @@ def build_problem(data: MentoringData) -> MentorProblem:
             problem.forced.add(key)
         else:
             missing.append((m_id, e_id, why))
-    return MentorProblem(data, problem, components, cat(cand_travel).astype(float), missing)
+    return MentorProblem(data, problem, components, cat(cand_travel).astype(float), missing,
+                         pool)

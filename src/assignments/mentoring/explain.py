@@ -4,9 +4,11 @@
   mentee forced to two mentors, more forced mentees or hours than a mentor can take). With
   "at most one mentor" and no forced pairs a pairing always exists (nobody paired), so these
   are the only reasons a teacher problem is infeasible; they are found before solving.
-* :func:`explain_forced` — the same for teachers, naming the rule each forced pair breaks.
-* :func:`unpaired_reasons` — for each mentee left out: no qualified same-subject mentor, none
-  more experienced, none within reach, none free at the right times, or all capacity used.
+* :func:`explain_forced` — the same for teachers, naming the rule each forced pair breaks
+  (``RULES.label``, Chinese by default, English with ``lang="en"``).
+* :func:`unpaired_reasons` — for each mentee left out: no qualified same-subject mentor, or
+  the pair filter (rule M2–M6, :data:`candidates.PAIR_FILTERS`) that excluded each qualified
+  mentor, or all capacity used.
 * :func:`gap_infeasible` — why an assign-all (GAP) instance has no solution, when it is simple.
 """
 
@@ -15,9 +17,10 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable
 
-from assignments.mentoring.candidates import MentorProblem
-from assignments.mentoring.data import MentoringData, Teacher
+from assignments.mentoring.candidates import MentorProblem, exclusions
+from assignments.mentoring.data import MentoringData
 from assignments.mentoring.problem import Pairing, PairingProblem
+from assignments.mentoring.rules import RULES, figures
 from assignments.mentoring.solution import pair_violations
 
 __all__ = [
@@ -86,8 +89,11 @@ def _label(data: MentoringData, tid: str) -> str:
     return f"{t.label} ({tid})" if t is not None and t.name else tid
 
 
-def explain_forced(mp: MentorProblem) -> list[str]:
-    """Why the forced pairs (指定结对) cannot all be kept, in the office's terms."""
+def explain_forced(mp: MentorProblem, *, lang: str = "zh") -> list[str]:
+    """Why the forced pairs (指定结对) cannot all be kept, in the office's terms.
+
+    Each line names the rule a forced pair breaks as ``[M3 同学科]`` (``RULES.label``, in
+    ``lang``) with the figures the checker recomputed (:func:`solution.pair_violations`)."""
     data = mp.data
     lines: list[str] = []
     for m_id, e_id, why in mp.forced_missing:
@@ -97,7 +103,8 @@ def explain_forced(mp: MentorProblem) -> list[str]:
         head = f"{where}: " if where is not None else ""
         m, e = data.teacher[m_id], data.teacher[e_id]
         broken = pair_violations(data, m, e)
-        text = "; ".join(f"[{v.rule}] {v.message}" for v in broken) or "not an allowed pair"
+        text = "; ".join(f"[{RULES.label(v.rule, lang)}] {v.message}" for v in broken) or (
+            f"[{RULES.label('allowed', lang)}] not an allowed pair")
         lines.append(f"{head}forced pair {_label(data, m_id)} – {_label(data, e_id)} breaks "
                      f"{text}")
     p = mp.problem
@@ -111,66 +118,56 @@ def explain_forced(mp: MentorProblem) -> list[str]:
         t = data.teacher[p.mentors[i]]
         cap = data.capacity(t)
         if n > cap:
-            lines.append(f"[M5 capacity] {_label(data, t.id)} has {n} forced mentees (指定结对"
+            lines.append(f"[{RULES.label('heads', lang)}] {_label(data, t.id)} has {n} forced "
+                         f"mentees (指定结对"
                          f"{', continuity' if data.policy.continuity == 'required' else ''}), "
                          f"带徒上限 {cap}")
         if minutes[i] > data.hour_budget(t):
-            lines.append(f"[M5 hours] {_label(data, t.id)}'s forced pairs need "
-                         f"{minutes[i] / 60:.1f} h, 指导时数上限 {data.hour_budget(t) / 60:.1f} h")
+            lines.append(f"[{RULES.label('hours', lang)}] {_label(data, t.id)}'s forced pairs "
+                         f"need {minutes[i] / 60:.1f} h, 指导时数上限 "
+                         f"{data.hour_budget(t) / 60:.1f} h")
     return lines
 
 
-_ORDER = ("M3 subject", "M2 experience", "M4 travel", "M4 observation", "M5 hours",
-          "M6 forbidden")
-
-
-def _subject_mentors(data: MentoringData, e: Teacher) -> list[Teacher]:
+def _what(family: str, data: MentoringData) -> str:
+    """How the mentors a pair filter excluded are described in an unpaired reason."""
     p = data.policy
-    out = []
-    for t in data.teachers:
-        if t.id == e.id or not data.is_mentor(t):
-            continue
-        same = set(t.subjects) & set(e.subjects)
-        related = p.subject_rule == "related" and any(
-            data.related(a, b) for a in t.subjects for b in e.subjects)
-        if same or related:
-            out.append(t)
-    return out
+    return {
+        "subject": "teach another subject",
+        "experience": "are not more experienced",
+        "travel": f"are too far (> {p.max_travel:g} min, no partner link)",
+        "observation": "have too few free periods in common",
+        "pair_hours": "lack the hours for the pair",
+        "forbidden": "are forbidden pairs",
+    }[family]
 
 
-def _why_no_candidate(data: MentoringData, e: Teacher) -> str:
+def _why_no_candidate(mp: MentorProblem, j: int, lang: str) -> str:
+    """Why mentee ``j`` has no candidate pair: which pair filter (rule) excluded each qualified
+    mentor first (:func:`candidates.exclusions`), with an example and its figures."""
+    data = mp.data
+    pool = mp.filters()
+    e = pool.mentees[j]
     p = data.policy
     subj = "、".join(e.subjects)
-    mentors = _subject_mentors(data, e)
-    if not mentors:
-        return (f"no qualified mentor teaches {subj} (学科带头人, 教学能手, 骨干教师 or ≥ "
-                f"{p.experience_threshold} years, not a mentee, capacity > 0)")
-    first_fail: dict[str, list[tuple[Teacher, str]]] = defaultdict(list)
-    for t in mentors:
-        broken = {v.rule: v.message for v in pair_violations(data, t, e)}
-        for rule in _ORDER:
-            if rule in broken:
-                first_fail[rule].append((t, broken[rule]))
-                break
-    n = len(mentors)
-    if len(first_fail.get("M2 experience", [])) == n:
+    excluded = exclusions(pool, j)
+    n = len(pool.mentors) - len(excluded.get("subject", []))
+    if n == 0:
+        return (f"no qualified mentor teaches {subj} [{RULES.label('subject', lang)}] "
+                f"(学科带头人, 教学能手, 骨干教师 or ≥ {p.experience_threshold} years, "
+                f"not a mentee, capacity > 0: {RULES.label('mentor', lang)})")
+    if len(excluded.get("experience", [])) == n:
         return (f"none of the {n} {subj} mentors has at least {p.min_gap} more years of "
-                f"teaching than {e.years}")
+                f"teaching than {e.years} [{RULES.label('experience', lang)}]")
     parts = []
-    for rule in _ORDER:
-        items = first_fail.get(rule, [])
-        if not items:
+    for family, mentors in excluded.items():
+        if family == "subject":
             continue
-        what = {
-            "M3 subject": "teach another subject",
-            "M2 experience": "are not more experienced",
-            "M4 travel": f"are too far (> {p.max_travel:g} min, no partner link)",
-            "M4 observation": "have too few free periods in common",
-            "M5 hours": "lack the hours for the pair",
-            "M6 forbidden": "are forbidden pairs",
-        }[rule]
-        example = f"{items[0][0].label}: {items[0][1]}"
-        parts.append(f"{len(items)} {what} (e.g. {example})")
+        t = pool.mentors[mentors[0]]
+        detail = next((v.message for v in pair_violations(data, t, e) if v.rule == family),
+                      RULES.describe(family, figures(p)))
+        parts.append(f"{len(mentors)} {_what(family, data)} [{RULES.label(family, lang)}] "
+                     f"(e.g. {t.label}: {detail})")
     return f"no allowed mentor among the {n} qualified {subj} mentors: " + "; ".join(parts)
 
 
@@ -238,13 +235,16 @@ def capacity_reasons(
     return out
 
 
-def unpaired_reasons(mp: MentorProblem, pairing: Pairing) -> dict[str, str]:
-    """Mentee id -> why they are left unpaired, for every mentee without a mentor."""
+def unpaired_reasons(mp: MentorProblem, pairing: Pairing, *, lang: str = "zh"
+                     ) -> dict[str, str]:
+    """Mentee id -> why they are left unpaired, for every mentee without a mentor; a mentee
+    without any candidate pair is told which rule (``RULES.label``, in ``lang``) excluded each
+    qualified mentor."""
     data, p = mp.data, mp.problem
     reasons = capacity_reasons(
         p, pairing,
         label=lambda i: data.teacher[p.mentors[i]].label,
         load_text=lambda minutes: f"{minutes / 60:.1f} h",
-        no_candidate=lambda e: _why_no_candidate(data, data.teacher[p.mentees[e]]),
+        no_candidate=lambda e: _why_no_candidate(mp, e, lang),
     )
     return {p.mentees[e]: text for e, text in reasons.items()}

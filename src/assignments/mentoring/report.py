@@ -2,7 +2,9 @@
 
 Sheets (Chinese names by default, English with ``lang="en"``): 结对 (pairs, with the score
 term by term, the hours and the suggested weekly observation periods), 师傅负荷 (mentor
-loads), 未结对 (unpaired mentees and why), 学校汇总 (school summary), 说明 (notes). The
+loads), 未结对 (unpaired mentees and why), 学校汇总 (school summary), 说明 (notes: the
+objective levels under their rule keys, explanations, warnings, and one row per rule of
+:data:`assignments.mentoring.rules.RULES` with this input's figures). The
 score terms and hours are recomputed here from the data (:func:`solution.pair_score`,
 :func:`solution.pair_load`), not taken from the solver.
 """
@@ -20,6 +22,7 @@ from assignments.core.solver import Result
 from assignments.mentoring.candidates import COMPONENTS
 from assignments.mentoring.data import MentoringData, weekday_label
 from assignments.mentoring.problem import Pairing, PairingProblem
+from assignments.mentoring.rules import RULES, figures
 from assignments.mentoring.solution import (
     MentorSolution,
     observation_slots,
@@ -80,6 +83,12 @@ _TERMS = {
 }
 _LEVEL = {"zh": {"mandatory": "必须结对未满足", "quality": "质量分", "fairness": "公平罚分"},
           "en": {"mandatory": "mandatory unpaired", "quality": "quality", "fairness": "fairness"}}
+
+
+def _level_label(name: str, lang: str) -> str:
+    """``MO1 必须结对未满足``: an objective level with its rule key (:data:`RULES`)."""
+    text = _LEVEL[lang].get(name, name)
+    return f"{RULES.rule(name).key} {text}" if name in RULES else text
 
 
 def _h(key: str, lang: str) -> str:
@@ -215,21 +224,18 @@ def mentoring_tables(
     if result is not None:
         for n, v in result.objectives.items():
             notes.append({_h("type", lang): "目标" if zh else "objective",
-                          _h("text", lang): f"{_LEVEL[lang].get(n, n)}: {v:g}"})
+                          _h("text", lang): f"{_level_label(n, lang)}: {v:g}"})
         for e in result.explanation:
             notes.append({_h("type", lang): "说明" if zh else "explanation", _h("text", lang): e})
         for w in result.warnings:
             notes.append({_h("type", lang): "警告" if zh else "warning", _h("text", lang): w})
-    notes.append({_h("type", lang): "规则" if zh else "rules",
-                  _h("text", lang): (
-                      f"听课: 师傅听徒弟 {pol.mentor_observations} 节、徒弟听师傅 "
-                      f"{pol.mentee_observations} 节 / {pol.semester_weeks} 教学周; 最长路程 "
-                      f"{pol.max_travel:g} 分钟; 默认带徒 {pol.capacity_default} 人、"
-                      f"{pol.hours_default:g} 小时" if zh else
-                      f"observations: mentor {pol.mentor_observations}, mentee "
-                      f"{pol.mentee_observations} in {pol.semester_weeks} weeks; max travel "
-                      f"{pol.max_travel:g} min; default capacity {pol.capacity_default} mentees, "
-                      f"{pol.hours_default:g} h")})
+    kinds = ("硬性", "软性") if zh else ("hard", "soft")
+    figs = figures(pol)
+    for rule in RULES:
+        kind = kinds[0] if rule.hard else kinds[1]
+        notes.append({_h("type", lang): "规则" if zh else "rules",
+                      _h("text", lang): f"{RULES.label(rule.key, lang)} ({kind}): "
+                                        f"{RULES.describe(rule.key, figs)}"})
     sheets = _SHEETS[lang]
     return {
         sheets["pairs"]: pairs,
@@ -320,7 +326,7 @@ def summary_lines(
              + ("用时" if zh else "time") + f": {s['runtime']:.2f}s"]
     if result.objectives:
         lines.append(("分层目标" if zh else "Objective levels") + ": " + ", ".join(
-            f"{_LEVEL[lang].get(k, k)} {v:g}" for k, v in result.objectives.items()))
+            f"{_level_label(k, lang)} {v:g}" for k, v in result.objectives.items()))
     sol = result.solution
     if sol is not None:
         mentees = [t for t in data.teachers if data.is_mentee(t)]

@@ -18,7 +18,9 @@ sheets) and reuse the pairing engine:
   give one) from another school fill them: as many places as possible, weak and rural schools
   and stronger teachers first, and no school sends more than a share of its staff.
 
-Each mode has its own checker written from the rules above (not from the models).
+Each mode has its own checker written from the rules above (not from the models); its
+violations are keyed ``MS`` (school pairing, 1+1+1 groups) or ``MP`` (placement) of
+:data:`assignments.mentoring.rules.RULES`, each message led by its family's label.
 """
 
 from __future__ import annotations
@@ -31,11 +33,13 @@ from typing import Any
 
 import pandas as pd
 
+from assignments.core.errors import SolutionCheckError
+from assignments.core.rules import Violation
 from assignments.core.solver import Result, SolveParams, SolveStatus, run_cpsat
 from assignments.mentoring.data import MentoringData, School, Teacher
 from assignments.mentoring.problem import Candidate, Pairing, PairingProblem
-from assignments.mentoring.solution import Violation
-from assignments.mentoring.solve import SolutionCheckError, solve_pairing
+from assignments.mentoring.rules import RULES
+from assignments.mentoring.solve import solve_pairing
 
 __all__ = [
     "Group",
@@ -134,6 +138,11 @@ def school_problem(data: MentoringData, *, max_travel: float = 90.0) -> PairingP
     )
 
 
+def _v(family: str, message: str) -> Violation:
+    """A violation under the rule key of ``family`` (MS, MP), the family's label first."""
+    return Violation(RULES.rule(family).key, f"{RULES.label(family, 'en')}: {message}")
+
+
 def check_school_pairs(
     data: MentoringData, pairs: list[tuple[str, str]], *, max_travel: float = 90.0
 ) -> list[Violation]:
@@ -144,22 +153,22 @@ def check_school_pairs(
     out = []
     for h, w in pairs:
         if h not in h_ids or w not in w_ids:
-            out.append(Violation("S roles", f"{h} – {w}: not a helper and a helped school"))
+            out.append(_v("school_roles", f"{h} – {w}: not a helper and a helped school"))
             continue
         t = data.travel_minutes(h, w)
         if not data.partners(h, w) and (t is None or t > max_travel):
-            out.append(Violation("S travel", f"{h} – {w}: travel {t} min > {max_travel:g} and "
-                                             "not partners"))
+            out.append(_v("school_travel", f"{h} – {w}: travel {t} min > {max_travel:g} and "
+                                           "not partners"))
         if not compatible(data.school[h], data.school[w]):
-            out.append(Violation("S category", f"{h} – {w}: {data.school[h].category} and "
-                                               f"{data.school[w].category} do not match"))
+            out.append(_v("school_category", f"{h} – {w}: {data.school[h].category} and "
+                                             f"{data.school[w].category} do not match"))
     for w, n in Counter(w for _h, w in pairs).items():
         if n > 1:
-            out.append(Violation("S one helper", f"{w} has {n} helper schools"))
+            out.append(_v("school_one_helper", f"{w} has {n} helper schools"))
     for h, n in Counter(h for h, _w in pairs).items():
         if h in data.school and n > data.school[h].pair_capacity:
-            out.append(Violation("S capacity", f"{h} has {n} partners, 可结对数 "
-                                               f"{data.school[h].pair_capacity}"))
+            out.append(_v("school_capacity", f"{h} has {n} partners, 可结对数 "
+                                             f"{data.school[h].pair_capacity}"))
     return out
 
 
@@ -252,18 +261,19 @@ def check_groups(data: MentoringData, groups: list[Group], *,
     out = []
     for g in groups:
         if g.college not in first or g.demo not in second or g.helped not in third:
-            out.append(Violation("G kinds", f"{g}: not 高职 + 示范中职 + 中职"))
+            out.append(_v("group_kinds", f"{g}: not 高职 + 示范中职 + 中职"))
             continue
         for h in (g.college, g.demo):
             t = data.travel_minutes(h, g.helped)
             if not data.partners(h, g.helped) and (t is None or t > max_travel):
-                out.append(Violation("G travel", f"{h} → {g.helped}: {t} min"))
+                out.append(_v("group_travel", f"{h} → {g.helped}: {t} min > {max_travel:g} and not "
+                                                "partners"))
     for key, pos in (("helped", 2), ("college", 0), ("demo", 1)):
         counts = Counter((g.college, g.demo, g.helped)[pos] for g in groups)
         for sid, n in counts.items():
             cap = 1 if key == "helped" else data.school[sid].pair_capacity
             if n > cap:
-                out.append(Violation("G capacity", f"{sid} is in {n} groups (at most {cap})"))
+                out.append(_v("group_capacity", f"{sid} is in {n} groups (at most {cap})"))
     return out
 
 
@@ -403,16 +413,16 @@ def check_placement(data: MentoringData, placed: list[tuple[str, int]],
     out = []
     for tid, n in Counter(t for t, _r in placed).items():
         if n > 1:
-            out.append(Violation("P once", f"{tid} is placed {n} times"))
+            out.append(_v("place_once", f"{tid} is placed {n} times"))
     for tid, r in placed:
         t, d = data.teacher[tid], data.demand[r]
         if not placement_allowed(data, t, d):
-            out.append(Violation("P match", f"{tid} does not fit demand row {r + 1} "
-                                            f"({d.school} {d.subject} {d.term})"))
+            out.append(_v("place_match", f"{tid} does not fit demand row {r + 1} "
+                                          f"({d.school} {d.subject} {d.term})"))
     for r, n in Counter(r for _t, r in placed).items():
         if n > data.demand[r].number:
-            out.append(Violation("P demand", f"demand row {r + 1} gets {n} > "
-                                             f"{data.demand[r].number}"))
+            out.append(_v("place_demand", f"demand row {r + 1} gets {n} > "
+                                           f"{data.demand[r].number}"))
     return out
 
 

@@ -6,9 +6,12 @@ Two levels of checking, both written without the solver and without the candidat
   :class:`PairingProblem` (generic files, GAP, school and placement modes): allowed pairs,
   one mentor per mentee, head count, budgets, forced pairs; the objective levels recomputed.
 * :func:`check` / :func:`objective_levels` — a :class:`MentorSolution` of teachers, straight
-  from the :class:`MentoringData`: every rule of DOMAIN §M re-read pair by pair (plain loops
-  over the timetable, travel, roles and years; the candidate builder uses vectorised bit masks)
-  and the objective levels recomputed from their definitions.
+  from the :class:`MentoringData`: every rule of DOMAIN §M re-read pair by pair with plain
+  loops over the raw records (who needs a mentor, who may mentor, years, subjects, timetable,
+  travel, hours), importing nothing from :mod:`assignments.mentoring.candidates` (whose pair
+  filters use vectorised bit masks), and the objective levels recomputed from their
+  definitions. Violations are :class:`assignments.core.rules.Violation` keyed by the rule key
+  of :data:`assignments.mentoring.rules.RULES` (``M0`` … ``M6``).
 """
 
 from __future__ import annotations
@@ -17,8 +20,10 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from assignments.core.rules import Violation
 from assignments.mentoring.data import MentoringData, Rating, Teacher
 from assignments.mentoring.problem import Pairing, PairingProblem
+from assignments.mentoring.rules import RULES
 
 __all__ = [
     "MentorPair",
@@ -32,19 +37,9 @@ __all__ = [
     "pair_score",
     "pair_violations",
     "pairing_levels",
+    "required_pairs",
     "score_lookups",
 ]
-
-
-@dataclass(frozen=True)
-class Violation:
-    """A broken hard rule: its label and what exactly is wrong."""
-
-    rule: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"[{self.rule}] {self.message}"
 
 
 # ------------------------------------------------------------------ generic pairing
@@ -125,7 +120,6 @@ def pairing_levels(problem: PairingProblem, pairing: Pairing) -> dict[str, int]:
         out["fairness"] = value
     return out
 
-
 # ------------------------------------------------------------------ teachers
 
 
@@ -155,6 +149,48 @@ class MentorSolution:
         for p in self.pairs:
             out[p.mentor].append(p.mentee)
         return dict(out)
+
+
+# The checker's own reading of who is who (rules M1, M2, M5), from the raw records and the
+# 方案 figures; the candidate builder reads the same rules through MentoringData's helpers.
+
+
+def _must_have_mentor(data: MentoringData, t: Teacher) -> bool:
+    """M1: fewer than 新教师教龄 years of teaching, newly transferred, or needs upgrading."""
+    return t.years < data.policy.novice_years or bool(t.new_transfer) or bool(t.needs_upgrade)
+
+
+def _is_mentee(data: MentoringData, t: Teacher) -> bool:
+    """M1: must have a mentor, asks for one (申请导师), or is a forced pair's mentee."""
+    return (_must_have_mentor(data, t) or bool(t.wants_mentor)
+            or any(f.mentee == t.id for f in data.forced))
+
+
+def _qualified(data: MentoringData, t: Teacher) -> bool:
+    """M2: 可任师傅 decides when given; else a role or ≥ 经验教龄 years of teaching."""
+    if t.can_mentor is not None:
+        return bool(t.can_mentor)
+    return len(t.roles) > 0 or t.years >= data.policy.experience_threshold
+
+
+def _capacity(data: MentoringData, t: Teacher) -> int:
+    """M5: the teacher's 带徒上限, else the 方案 default."""
+    return data.policy.capacity_default if t.capacity is None else t.capacity
+
+
+def _budget(data: MentoringData, t: Teacher) -> int:
+    """M5: the teacher's 指导时数上限 in minutes, else the 方案 default."""
+    return round((data.policy.hours_default if t.hours is None else t.hours) * 60)
+
+
+def _linked(data: MentoringData, a: str, b: str) -> bool:
+    """M4: either school lists the other in 结对学校."""
+    return b in data.school[a].partners or a in data.school[b].partners
+
+
+def _related(data: MentoringData, a: str, b: str) -> bool:
+    """M3: two subjects of the same 学科组."""
+    return a in data.groups and data.groups.get(a) == data.groups.get(b)
 
 
 def observation_slots(
@@ -240,52 +276,57 @@ def pair_score(
 
 
 def pair_violations(data: MentoringData, mentor: Teacher, mentee: Teacher) -> list[Violation]:
-    """The hard rules of DOMAIN §M that pairing ``mentor`` with ``mentee`` would break."""
+    """The hard rules of DOMAIN §M that pairing ``mentor`` with ``mentee`` would break.
+
+    Each :class:`Violation` is keyed by its **family** (``mentee``, ``mentor``, ``heads``,
+    ``experience``, ``subject``, ``travel``, ``observation``, ``pair_hours``,
+    ``forbidden``): ``RULES.rule(v.rule).key`` is its rule key, ``RULES.label(v.rule, lang)``
+    its label. :func:`check` reports them under the rule key.
+    """
     p = data.policy
     out: list[Violation] = []
     if mentor.id == mentee.id:
-        return [Violation("M2 mentor", f"{mentor.label} cannot mentor themselves")]
-    if not data.is_mentee(mentee):
-        out.append(Violation("M1 mentee", f"{mentee.label} neither must have a mentor nor asks "
-                                          "for one"))
-    if data.is_mentee(mentor):
-        out.append(Violation("M2 mentor", f"{mentor.label} is a mentee this semester"))
-    elif not data.qualifies(mentor):
+        return [Violation("mentor", f"{mentor.label} cannot mentor themselves")]
+    if not _is_mentee(data, mentee):
+        out.append(Violation("mentee", f"{mentee.label} neither must have a mentor nor asks "
+                                       "for one"))
+    if _is_mentee(data, mentor):
+        out.append(Violation("mentor", f"{mentor.label} is a mentee this semester"))
+    elif not _qualified(data, mentor):
         if mentor.can_mentor is False:
-            out.append(Violation("M2 mentor", f"{mentor.label} is marked 可任师傅 = 否"))
+            out.append(Violation("mentor", f"{mentor.label} is marked 可任师傅 = 否"))
         else:
             out.append(Violation(
-                "M2 mentor",
+                "mentor",
                 f"{mentor.label} has no mentor role and {mentor.years} years of teaching "
                 f"(< {p.experience_threshold})"))
-    elif data.capacity(mentor) == 0:
-        out.append(Violation("M5 capacity", f"{mentor.label} takes no mentees (带徒上限 0)"))
+    elif _capacity(data, mentor) == 0:
+        out.append(Violation("heads", f"{mentor.label} takes no mentees (带徒上限 0)"))
     if mentor.years < mentee.years + p.min_gap:
         out.append(Violation(
-            "M2 experience",
+            "experience",
             f"{mentor.label} has {mentor.years} years of teaching, {mentee.label} {mentee.years}"
             f" (a mentor needs at least {p.min_gap} more)"))
-    common = set(mentor.subjects) & set(mentee.subjects)
-    if not common:
+    if not set(mentor.subjects) & set(mentee.subjects):
         related = p.subject_rule == "related" and any(
-            data.related(a, b) for a in mentor.subjects for b in mentee.subjects)
+            _related(data, a, b) for a in mentor.subjects for b in mentee.subjects)
         if not related:
             out.append(Violation(
-                "M3 subject",
+                "subject",
                 f"{mentor.label} teaches {'、'.join(mentor.subjects)}, {mentee.label} "
                 f"{'、'.join(mentee.subjects)}"
                 + (" (not related in 学科组)" if p.subject_rule == "related" else "")))
-    if mentor.school != mentee.school and not data.partners(mentor.school, mentee.school):
+    if mentor.school != mentee.school and not _linked(data, mentor.school, mentee.school):
         t = data.travel_minutes(mentor.school, mentee.school)
         if t is None:
             out.append(Violation(
-                "M4 travel",
+                "travel",
                 f"no travel time between {data.school[mentor.school].label} and "
                 f"{data.school[mentee.school].label} (no 路程 row, no coordinates) and no "
                 "partner link"))
         elif t > p.max_travel:
             out.append(Violation(
-                "M4 travel",
+                "travel",
                 f"{data.school[mentor.school].label} → {data.school[mentee.school].label} takes "
                 f"{t:g} min (> {p.max_travel:g}) and the schools are not partners"))
     if data.lessons is not None:
@@ -293,31 +334,31 @@ def pair_violations(data: MentoringData, mentor: Teacher, mentee: Teacher) -> li
         weeks = p.semester_weeks
         if len(a) * weeks < p.mentor_observations:
             out.append(Violation(
-                "M4 observation",
+                "observation",
                 f"{mentor.label} is free in {len(a)} of {mentee.label}'s "
                 f"{len(data.lessons_of(mentee.id))} weekly lessons: {len(a) * weeks} in "
                 f"{weeks} weeks < {p.mentor_observations} observations"))
         if len(b) * weeks < p.mentee_observations:
             out.append(Violation(
-                "M4 observation",
+                "observation",
                 f"{mentee.label} is free in {len(b)} of {mentor.label}'s "
                 f"{len(data.lessons_of(mentor.id))} weekly lessons: {len(b) * weeks} in "
                 f"{weeks} weeks < {p.mentee_observations} observations"))
-    load = pair_load(data, mentor, mentee)
-    if load > data.hour_budget(mentor):
+    load, budget = pair_load(data, mentor, mentee), _budget(data, mentor)
+    if load > budget:
         out.append(Violation(
-            "M5 hours",
+            "pair_hours",
             f"the pair needs {load / 60:.1f} h of {mentor.label}'s time, the budget is "
-            f"{data.hour_budget(mentor) / 60:.1f} h"))
+            f"{budget / 60:.1f} h"))
     if any(f.mentor == mentor.id and f.mentee == mentee.id for f in data.forbidden):
-        out.append(Violation("M6 forbidden", f"{mentor.label} – {mentee.label} is a forbidden "
-                                             "pair (禁止结对)"))
+        out.append(Violation("forbidden", f"{mentor.label} – {mentee.label} is a forbidden "
+                                          "pair (禁止结对)"))
     return out
 
 
 def required_pairs(data: MentoringData) -> list[tuple[str, str, str]]:
-    """Pairs the solution must contain: (mentor, mentee, why) — forced pairs, and last year's
-    pairs (not rated 差) that can continue when 延续结对 = 必须."""
+    """Pairs the solution must contain: (mentor, mentee, family) — ``forced`` pairs, and last
+    year's pairs (not rated 差) that can continue when 延续结对 = 必须 (``continuity``)."""
     out = [(f.mentor, f.mentee, "forced") for f in data.forced]
     if data.policy.continuity == "required":
         taken = {f.mentee for f in data.forced}  # one kept pair per mentee: the first feasible
@@ -331,54 +372,67 @@ def required_pairs(data: MentoringData) -> list[tuple[str, str, str]]:
     return out
 
 
+def _v(family: str, message: str) -> Violation:
+    """A violation under the rule key of ``family``, the family's English label first."""
+    return Violation(RULES.rule(family).key, f"{RULES.label(family, 'en')}: {message}")
+
+
 def check(data: MentoringData, sol: MentorSolution) -> list[Violation]:
-    """Every hard rule of DOMAIN §M the solution breaks (empty when it is valid)."""
+    """Every hard rule of DOMAIN §M the solution breaks (empty when it is valid).
+
+    Returns
+    -------
+    list[Violation]
+        Keyed by rule key (``M0`` unknown teacher, ``M1`` … ``M6``), each message locating
+        the pair or teacher and giving the figures recomputed here (years, free periods,
+        minutes, head counts, hours).
+    """
     out: list[Violation] = []
     mentees: Counter[str] = Counter(p.mentee for p in sol.pairs)
     for e, n in mentees.items():
         if n > 1:
-            out.append(Violation("M one mentor", f"{e} has {n} mentors"))
+            out.append(_v("one_mentor", f"{e} has {n} mentors"))
     mentors = {p.mentor for p in sol.pairs}
     for t in sorted(mentors & set(mentees)):
-        out.append(Violation("M2 mentor", f"{t} is both a mentor and a mentee"))
+        out.append(_v("mentor", f"{t} is both a mentor and a mentee"))
     heads: Counter[str] = Counter()
     minutes: Counter[str] = Counter()
     for p in sol.pairs:
         if p.mentor not in data.teacher or p.mentee not in data.teacher:
-            out.append(Violation("M unknown", f"unknown teacher in pair {p.mentor} – {p.mentee}"))
+            out.append(_v("allowed", f"unknown teacher in pair {p.mentor} – {p.mentee}"))
             continue
         m, e = data.teacher[p.mentor], data.teacher[p.mentee]
         for v in pair_violations(data, m, e):
-            out.append(Violation(v.rule, f"{p.mentor} – {p.mentee}: {v.message}"))
+            out.append(_v(v.rule, f"{p.mentor} – {p.mentee}: {v.message}"))
         heads[p.mentor] += 1
         minutes[p.mentor] += pair_load(data, m, e)
     for tid, n in heads.items():
-        cap = data.capacity(data.teacher[tid])
+        cap = _capacity(data, data.teacher[tid])
         if n > cap:
-            out.append(Violation("M5 capacity", f"{tid} has {n} mentees, capacity {cap}"))
-        budget = data.hour_budget(data.teacher[tid])
+            out.append(_v("heads", f"{tid} has {n} mentees, capacity {cap}"))
+        budget = _budget(data, data.teacher[tid])
         if minutes[tid] > budget:
-            out.append(Violation("M5 hours", f"{tid} needs {minutes[tid] / 60:.1f} h, budget "
-                                             f"{budget / 60:.1f} h"))
+            out.append(_v("hours", f"{tid} needs {minutes[tid] / 60:.1f} h, budget "
+                                   f"{budget / 60:.1f} h"))
     chosen = {(p.mentor, p.mentee) for p in sol.pairs}
     for m_id, e_id, why in required_pairs(data):
         if (m_id, e_id) not in chosen:
-            rule = "M6 forced" if why == "forced" else "M6 continuity"
-            out.append(Violation(rule, f"{m_id} – {e_id} must be kept ({why}) but is missing"))
+            out.append(_v(why, f"{m_id} – {e_id} must be kept ({why}) but is missing"))
     return out
 
 
 def objective_levels(data: MentoringData, sol: MentorSolution) -> dict[str, int]:
     """The objective levels recomputed from their definitions.
 
-    ``mandatory``: mandatory mentees (rule M1) left unpaired; ``quality``: the sum of
-    :func:`pair_score` over the pairs; ``fairness``: 均衡权重 × Σ n(n−1)/2 over mentors with n
-    mentees + 外派权重 × Σ over schools of the pairs given to other schools' mentees beyond
-    外派上限比例 of the school's mentor capacity.
+    ``mandatory`` (MO1): mandatory mentees (rule M1) left unpaired; ``quality`` (MO2): the
+    sum of :func:`pair_score` over the pairs; ``fairness`` (MO3): 均衡权重 × Σ n(n−1)/2 over
+    mentors with n mentees + 外派权重 × Σ over schools of the pairs given to other schools'
+    mentees beyond 外派上限比例 of the school's mentor capacity.
     """
     w = data.policy.weight
     paired = {p.mentee for p in sol.pairs}
-    mandatory = sum(1 for t in data.teachers if data.is_mandatory(t) and t.id not in paired)
+    mandatory = sum(1 for t in data.teachers if _must_have_mentor(data, t)
+                    and t.id not in paired)
     lookups = score_lookups(data)
     quality = 0
     for p in sol.pairs:
@@ -394,8 +448,9 @@ def objective_levels(data: MentoringData, sol: MentorSolution) -> dict[str, int]
     capacity: Counter[str] = Counter()
     if given:
         for t in data.teachers:
-            if t.school in given and data.is_mentor(t):
-                capacity[t.school] += data.capacity(t)
+            if (t.school in given and _qualified(data, t) and not _is_mentee(data, t)
+                    and _capacity(data, t) > 0):
+                capacity[t.school] += _capacity(data, t)
     for school, n in given.items():
         cap = capacity[school]
         limit = math.floor(data.policy.drain_share / 100 * cap)

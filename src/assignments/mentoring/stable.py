@@ -228,6 +228,7 @@ def stable_compare(
     """
     import time
 
+    from assignments.core.errors import SolutionCheckError
     from assignments.core.solver import SolveStatus
     from assignments.mentoring.explain import explain_forced, unpaired_reasons
     from assignments.mentoring.solution import (
@@ -236,7 +237,7 @@ def stable_compare(
         check_pairing,
         objective_levels,
     )
-    from assignments.mentoring.solve import SolutionCheckError, solve
+    from assignments.mentoring.solve import solve
 
     data, p = mp.data, mp.problem
     lines = explain_forced(mp)

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from assignments.core.rules import Violation
 from assignments.core.solver import SolveStatus
 from assignments.mentoring import MentorPair, MentorSolution, check, objective_levels, solve
 from assignments.mentoring.candidates import build_problem
@@ -22,6 +23,8 @@ from assignments.mentoring.data import (
     School,
     Teacher,
 )
+from assignments.mentoring.explain import explain_forced
+from assignments.mentoring.rules import RULES
 
 FREE = frozenset({(1, 1), (2, 1), (3, 1)})  # a mentor's lessons
 OTHER = frozenset({(1, 2), (2, 2), (3, 2)})  # a mentee's lessons, never at the same time
@@ -159,20 +162,24 @@ def test_m6_forced_and_forbidden() -> None:
 
 
 def test_m6_forced_pair_breaking_a_rule_is_explained() -> None:
-    """A forced pair of different subjects: infeasible, and the message names rule M3."""
+    """A forced pair of different subjects: infeasible, and the message names rule M3 by its
+    registry label (Chinese by default, English on request)."""
     data = mk(T("m", 20, subjects=["数学"]), T("e", 1), forced=[PairRow(mentor="m", mentee="e")])
     res = solve(data, time_limit=5, num_workers=1)
     assert res.status is SolveStatus.INFEASIBLE
-    assert any("forced pair m – e" in x and "[M3 subject]" in x for x in res.explanation)
+    assert any("forced pair m – e" in x and "[M3 同学科]" in x and "m teaches 数学, e 语文" in x
+               for x in res.explanation)
+    en = explain_forced(build_problem(data), lang="en")
+    assert any("[M3 same subject]" in x for x in en), en
 
 
 def test_m6_forced_beyond_capacity_is_explained() -> None:
-    """Two forced mentees for a mentor of capacity 1: infeasible, naming 带徒上限."""
+    """Two forced mentees for a mentor of capacity 1: infeasible, naming 带徒上限 (M5)."""
     data = mk(T("m", 20, capacity=1), T("e1", 1), T("e2", 1),
               forced=[PairRow(mentor="m", mentee="e1"), PairRow(mentor="m", mentee="e2")])
     res = solve(data, time_limit=5, num_workers=1)
     assert res.status is SolveStatus.INFEASIBLE
-    assert any("[M5 capacity]" in x and "带徒上限 1" in x for x in res.explanation)
+    assert any("[M5 带徒容量·人数]" in x and "带徒上限 1" in x for x in res.explanation)
 
 
 def test_m6_continuity() -> None:
@@ -223,39 +230,100 @@ def test_fairness_no_school_drained() -> None:
 # ---------------------------------------------------------------- the checker catches
 
 
-@pytest.mark.parametrize(
-    ("pairs", "rule"),
-    [
-        ([("m", "e1"), ("m", "e2"), ("m", "e3")], "M5 capacity"),  # three mentees, capacity 2
-        ([("m", "x")], "M3 subject"),  # 数学 mentee
-        ([("m", "far")], "M4 travel"),  # school C, no travel time
-        ([("m", "busy")], "M4 observation"),  # busy in every mentor lesson
-        ([("m", "e1"), ("young", "e1")], "M one mentor"),  # two mentors
-        ([("young", "e2")], "M2 mentor"),  # 5 years, no role
-        ([("m", "old")], "M1 mentee"),  # 30 years: needs no mentor
-        ([("m", "e2")], "M6 forced"),  # forced e1 is missing
-        ([("m", "e1"), ("m", "e3")], "M6 forbidden"),  # forbidden m–e3
-    ],
-)
-def test_checker_catches(pairs: list[tuple[str, str]], rule: str) -> None:
-    """A hand-broken solution is rejected with the named rule."""
-    data = mk(
-        T("m", 20), T("young", 5), T("e1", 1), T("e2", 1), T("e3", 1), T("x", 1,
-                                                                          subjects=["数学"]),
-        T("far", 1, school="C"), T("busy", 1), T("old", 30),
-        lessons={"busy": FREE},
+def checker_data(**kw: Any) -> MentoringData:
+    """m and m2 (20 years, qualified), young (5 years, no role), mentees e1–e4 (1 year), x
+    (数学), far (school C, no travel time), busy (teaches in all m's periods), mid (5 years,
+    needs no mentor), senior (new transfer with 25 years), newcomer (new transfer with 15
+    years, teaching FREE); m–e1 forced, m–e3 forbidden."""
+    return mk(
+        T("m", 20), T("m2", 20), T("young", 5), T("e1", 1), T("e2", 1), T("e3", 1), T("e4", 1),
+        T("x", 1, subjects=["数学"]), T("far", 1, school="C"), T("busy", 1), T("mid", 5),
+        T("senior", 25, new_transfer=True), T("newcomer", 15, new_transfer=True),
+        lessons={"busy": FREE, "mid": OTHER, "senior": OTHER},
         schools=[School(id="A"), School(id="B"), School(id="C")],
         forced=[PairRow(mentor="m", mentee="e1")],
         forbidden=[PairRow(mentor="m", mentee="e3")],
+        **kw,
     )
+
+
+VALID = [("m", "e1"), ("m2", "e2")]
+
+
+def keys(data: MentoringData, pairs: list[tuple[str, str]]) -> list[str]:
+    return sorted({v.rule for v in check(data, MentorSolution([MentorPair(m, e)
+                                                                for m, e in pairs]))})
+
+
+def test_checker_valid_start() -> None:
+    """The starting solution of the mutation tests breaks nothing, and so does the solver's
+    own answer on the same data."""
+    data = checker_data()
+    assert keys(data, VALID) == []
+    assert pairs_of(data) >= {("m", "e1")}
+
+
+@pytest.mark.parametrize(
+    ("pairs", "rule", "figure"),
+    [
+        ([*VALID, ("m2", "mid")], "M1", "mid neither must have a mentor"),  # 5 years, no flag
+        ([("m", "e1"), ("m2", "e1")], "M1", "e1 has 2 mentors"),  # one mentor each
+        ([("m", "e1"), ("young", "e2")], "M2", "5 years of teaching (< 10)"),  # not qualified
+        ([*VALID, ("m", "senior")], "M2", "m has 20 years of teaching, senior 25"),  # experience
+        ([*VALID, ("newcomer", "e4")], "M2", "newcomer is a mentee this semester"),
+        ([*VALID, ("m", "x")], "M3", "m teaches 语文, x 数学"),  # other subject
+        ([*VALID, ("m", "busy")], "M4", "0 in 18 weeks < 15 observations"),  # timetable clash
+        ([*VALID, ("m", "far")], "M4", "no travel time between A and C"),  # cross-school
+        ([("m", "e1"), ("m", "e2"), ("m", "e4")], "M5", "m has 3 mentees, capacity 2"),
+        ([("m2", "e2")], "M6", "m – e1 must be kept (forced)"),  # forced pair dropped
+        ([*VALID, ("m", "e3")], "M6", "forbidden pair (禁止结对)"),
+        ([*VALID, ("m", "ghost")], "M0", "unknown teacher in pair m – ghost"),
+    ],
+)
+def test_checker_reports_exactly_the_broken_rule(
+    pairs: list[tuple[str, str]], rule: str, figure: str
+) -> None:
+    """A valid solution mutated to break one hard rule: the checker reports exactly that rule
+    key, with a message locating the pair and giving the recomputed figure."""
+    data = checker_data()
     sol = MentorSolution([MentorPair(m, e) for m, e in pairs])
-    assert any(v.rule == rule for v in check(data, sol)), check(data, sol)
+    found = check(data, sol)
+    assert sorted({v.rule for v in found}) == [rule], found
+    assert all(isinstance(v, Violation) for v in found)
+    assert any(figure in v.message for v in found), found
+    assert all(v.rule in RULES and RULES.hard(v.rule) for v in found)
+
+
+def test_checker_continuity_required() -> None:
+    """延续结对 = 必须: last year's pair m2–e2 dropped is rule M6 (continuity)."""
+    past = [PastPair(mentor="m2", mentee="e2", rating=Rating.GOOD)]
+    data = checker_data(past=past, policy=Policy(continuity="required"))
+    assert keys(data, VALID) == []
+    found = check(data, MentorSolution([MentorPair("m", "e1"), MentorPair("m", "e2")]))
+    assert [v.rule for v in found] == ["M6"]
+    assert found[0].message.startswith("M6 forced, forbidden, continuity (continuity)")
 
 
 def test_checker_hours() -> None:
-    """Two same-school pairs (20.8 h) against a 20 h budget: rule M5 hours."""
+    """Two same-school pairs (20.8 h) against a 20 h budget: rule M5 (hours), figures given."""
     data = mk(T("m", 20, hours=20), T("e1", 1), T("e2", 1))
     sol = MentorSolution([MentorPair("m", "e1"), MentorPair("m", "e2")])
-    assert [v.rule for v in check(data, sol)] == ["M5 hours"]
+    found = check(data, sol)
+    assert [v.rule for v in found] == ["M5"]
+    assert "m needs 20.8 h, budget 20.0 h" in found[0].message
     levels = objective_levels(data, sol)
     assert levels["mandatory"] == 0 and levels["fairness"] == 1
+
+
+def test_checker_is_independent_of_the_candidate_builder() -> None:
+    """solution.py imports nothing from candidates.py (build_problem, the pair filters)."""
+    import ast
+    import inspect
+
+    from assignments.mentoring import solution
+
+    tree = ast.parse(inspect.getsource(solution))
+    modules = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    modules |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    assert not any(m and "candidates" in m for m in modules), modules
+    assert not any(m and ("ortools" in m or ".model" in m) for m in modules), modules
