@@ -72,11 +72,11 @@ def test_forced_pair_infeasible_explained(tmp_path: Path) -> None:
     rec["forced"] = [{"mentor": "T02", "mentee": "T05", "reason": "校长指定"}]
     path = write_records(tmp_path, rec, "forced.xlsx")
     p = run("mentoring", "validate", str(path))
-    assert p.returncode == 1 and "[M3 subject]" in p.stderr and "row 2" in p.stderr
+    assert p.returncode == 1 and "[M3 同学科]" in p.stderr and "row 2" in p.stderr
     p = run("mentoring", "solve", str(path), "--out", str(tmp_path / "o"))
     assert p.returncode == 1 and "forced pair 李强 (T02) – 陈晨 (T05)" in p.stdout
     notes = pd.read_excel(tmp_path / "o" / "pairs.xlsx", sheet_name="说明", engine="openpyxl")
-    assert notes["内容"].str.contains("M3 subject").any()
+    assert notes["内容"].str.contains("M3 同学科").any()
 
 
 def test_english_and_options(tmp_path: Path) -> None:
