@@ -368,7 +368,7 @@ def _time(params: SolveParams, share: float) -> float:
     without a budget)."""
     if params.budget is None:
         return max(0.05, params.time_limit * share)
-    left = params.budget.remaining()
+    left = min(params.time_limit, params.budget.remaining())
     if params.deterministic:
         # deterministic mode: a share of the stated limit, capped by the wall clock's net
         return max(0.05, params.time_limit * share)
