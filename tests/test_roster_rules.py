@@ -480,8 +480,11 @@ def test_infeasible_with_seat_swap_is_explained(
     data = read_roster(write_records(tmp_path, SWAP_CONFLICT, "swap.xlsx"))
     assert solve(data, time_limit=5, explain=False).status is SolveStatus.INFEASIBLE
     # pin the conflict CP-SAT may return, so the formatting is tested deterministically
+    from assignments.core.conflict import Conflict
+
     monkeypatch.setattr(
-        explain, "find_conflict", lambda *a, **k: ([("pull", ("swap", 2))], True, True)
+        explain, "find_conflict",
+        lambda *a, **k: Conflict([("pull", ("swap", 2))], True, True, True),
     )
     lines = explain.explain_infeasible(data, alternatives(data)[0], SolveParams(time_limit=5))
     assert len(lines) == 2 and "2026Q3" in lines[1]

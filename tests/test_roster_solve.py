@@ -10,13 +10,13 @@ from typing import Any
 import pytest
 
 from assignments.core.io import write_input_workbook
+from assignments.core.levels import lexicographic_weights
 from assignments.core.solver import SolveParams, SolveStatus
 from assignments.roster import check, objective_levels, read_roster, solve
 from assignments.roster.data import SHEETS
 from assignments.roster.explain import find_conflict
 from assignments.roster.greedy import greedy_roster
 from assignments.roster.schedule import alternatives
-from assignments.roster.solve import lexicographic_weights
 
 ROOT = Path(__file__).resolve().parents[1]
 _spec = importlib.util.spec_from_file_location("tiny", ROOT / "scripts" / "make_tiny_roster.py")
@@ -72,8 +72,9 @@ def test_conflict_set_is_infeasible_and_minimal(tmp_path: Path) -> None:
     """The conflict found is minimal: dropping any member makes the rest feasible."""
     data = _data(tmp_path, lambda r: r.update(deferrals=[]))
     sched = alternatives(data)[0]
-    conflict, minimal, verified = find_conflict(data, sched, SolveParams(time_limit=5))
-    assert conflict and minimal and verified
+    found = find_conflict(data, sched, SolveParams(time_limit=5))
+    conflict = found.members
+    assert conflict and found.minimal and found.verified
     from assignments.core.solver import run_cpsat
     from assignments.roster.model import build_model
 
@@ -228,3 +229,19 @@ def test_parallel_alternatives_match_sequential() -> None:
     assert par.status is SolveStatus.OPTIMAL and seq.status is SolveStatus.OPTIMAL
     assert par.objectives == seq.objectives
     assert par.solution is not None and check(data, par.solution) == []
+
+
+@pytest.mark.parametrize("time_limit", [0.05, 0.2])
+def test_tiny_limit_highs_never_raises(time_limit: float) -> None:
+    """Issue #15: ``--time-limit 0.2 --engine highs`` on county_hospital ended in
+    ``KeyError: 'fairness'`` (HiGHS returned only the levels it reached). Now: a checked roster
+    whose every level is reported, or a clear "none yet" result — never an exception."""
+    data = read_roster(ROOT / "instances" / "roster" / "county_hospital.xlsx")
+    for seed in range(3):
+        r = solve(data, time_limit=time_limit, engine="highs", seed=seed)
+        if r.solution is not None:
+            _assert_valid(data, r)
+            assert set(r.levels) >= {"promotion", "departures", "mix", "fairness"}
+        else:
+            assert r.status is SolveStatus.UNKNOWN
+            assert r.explanation and "time" in " ".join(r.explanation)

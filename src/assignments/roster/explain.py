@@ -8,11 +8,12 @@
 
 from __future__ import annotations
 
-import time
 from collections import defaultdict
 from typing import Any
 
-from assignments.core.solver import SolveParams, SolveStatus, run_cpsat
+from assignments.core.conflict import Conflict
+from assignments.core.conflict import find_conflict as core_find_conflict
+from assignments.core.solver import SolveParams
 from assignments.roster.data import RosterData, Title
 from assignments.roster.schedule import Schedule, baseline
 from assignments.roster.solution import RosterSolution, ranks
@@ -22,17 +23,6 @@ __all__ = ["explain_infeasible", "explain_soft", "find_conflict"]
 
 def _q(data: RosterData, q: int) -> str:
     return str(data.policy.first_quarter + q)
-
-
-def _is_infeasible(rm: Any, subset: list[Any], params: SolveParams) -> tuple[bool, list[int]]:
-    run = run_cpsat(
-        rm.model,
-        params,
-        lambda s: None,
-        label="explain",
-        assumptions=[lit for lit, _f, _k in subset],
-    )
-    return run.status is SolveStatus.INFEASIBLE, run.sufficient_assumptions
 
 
 # deletion tries these families first, so the conflict kept speaks of turns and people
@@ -51,56 +41,31 @@ _DROP_FIRST = [
 
 
 def find_conflict(
-    data: RosterData, schedule: Schedule, params: SolveParams, budget: float | None = None
-) -> tuple[list[tuple[str, tuple[Any, ...]]], bool, bool]:
-    """A conflicting set of rule instances: ``(family, key)`` pairs.
+    data: RosterData, schedule: Schedule, params: SolveParams, seconds: float | None = None
+) -> Conflict:
+    """A conflicting set of rule instances (``Conflict.members``: ``(family, key)`` pairs),
+    found by the one conflict search (:func:`assignments.core.conflict.find_conflict`: shrunk
+    by deletion and always re-verified).
 
-    Returns
-    -------
-    conflict, minimal, verified
-        The set; whether every member was shown necessary; whether re-solving the set alone
-        was proven infeasible.
+    ``seconds`` (default: what ``params.budget`` has left, else ``params.time_limit``) is the
+    most it may take; it never runs past the budget's deadline.
     """
     from assignments.roster.model import build_model
 
     rm = build_model(data, schedule, explain=True)
-    budget = budget if budget is not None else max(10.0, params.time_limit)
-    deadline = time.perf_counter() + budget
-    step = SolveParams(
-        time_limit=max(1.0, budget / 4),
-        seed=params.seed,
-        workers=1,
-        deterministic=params.deterministic,
-    )
-    by_index = {lit.index: (lit, f, k) for lit, f, k in rm.literals}
-    infeasible, core_idx = _is_infeasible(rm, rm.literals, step)
-    if not infeasible:
-        return [], False, False
-    core = [by_index[i] for i in core_idx if i in by_index] or list(rm.literals)
-    core.sort(key=lambda c: _DROP_FIRST.index(c[1]))
-    minimal = True
-    i = 0
-    while i < len(core):
-        if time.perf_counter() > deadline:
-            minimal = False
-            break
-        trial = core[:i] + core[i + 1 :]
-        step.time_limit = max(0.5, min(step.time_limit, deadline - time.perf_counter()))
-        still, smaller = _is_infeasible(rm, trial, step)
-        if still:
-            core = [by_index[j] for j in smaller if j in by_index] or trial
-            core = [c for c in core if c in trial] or trial
-            # keep position: members before i were already shown necessary
-        else:
-            i += 1
-    step.time_limit = max(step.time_limit, 5.0)
-    verified, _ = _is_infeasible(rm, core, step)
-    return [(f, k) for _lit, f, k in core], minimal, verified
+    if seconds is None:
+        seconds = params.budget.remaining() if params.budget is not None else params.time_limit
+    return core_find_conflict(rm.model, rm.literals, params, seconds=seconds,
+                              drop_first=_DROP_FIRST)
 
 
-def explain_infeasible(data: RosterData, schedule: Schedule, params: SolveParams) -> list[str]:
-    """Lines that say why no roster exists under ``schedule``, in the office's terms."""
-    conflict, minimal, verified = find_conflict(data, schedule, params)
+def explain_infeasible(
+    data: RosterData, schedule: Schedule, params: SolveParams, seconds: float | None = None
+) -> list[str]:
+    """Lines that say why no roster exists under ``schedule``, in the office's terms
+    (``seconds``: as for :func:`find_conflict`)."""
+    found = find_conflict(data, schedule, params, seconds)
+    conflict, minimal, verified = found.members, found.minimal, found.verified
     if not conflict:
         return [
             "No roster exists, but no conflicting set of rules could be isolated within "
