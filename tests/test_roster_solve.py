@@ -245,3 +245,86 @@ def test_tiny_limit_highs_never_raises(time_limit: float) -> None:
         else:
             assert r.status is SolveStatus.UNKNOWN
             assert r.explanation and "time" in " ".join(r.explanation)
+
+
+def test_stop_from_progress_returns_checked_roster() -> None:
+    """A stop set by the progress callback at the first report ends the solve with the best
+    roster so far: checked, marked stopped, every level reported with its state."""
+    import threading
+
+    from assignments.core.budget import Progress
+
+    data = read_roster(ROOT / "instances" / "roster" / "county_hospital.xlsx")
+    stop = threading.Event()
+    seen: list[Progress] = []
+
+    def on_progress(p: Progress) -> None:
+        seen.append(p)
+        stop.set()
+
+    r = solve(data, time_limit=30, engine="cpsat", on_progress=on_progress, stop=stop,
+              explain=False)
+    assert seen and r.stopped
+    _assert_valid(data, r)
+    assert set(r.levels) == {"promotion", "departures", "mix", "fairness", "changes"}
+    assert all(v["state"] in ("optimal", "feasible", "not reached", "constant")
+               for v in r.levels.values())
+
+
+def test_stop_from_thread_returns_checked_roster() -> None:
+    """A stop set from another thread while HiGHS works: the best roster so far, checked."""
+    import threading
+
+    data = read_roster(ROOT / "instances" / "roster" / "county_hospital.xlsx")
+    stop = threading.Event()
+    timer = threading.Timer(0.3, stop.set)
+    timer.start()
+    try:
+        r = solve(data, time_limit=30, engine="highs", num_workers=1, stop=stop, explain=False)
+    finally:
+        timer.cancel()
+    assert r.stopped
+    if r.solution is not None:
+        _assert_valid(data, r)
+    else:
+        assert r.status is SolveStatus.UNKNOWN and "stopped" in r.explanation[0]
+
+
+def test_stop_before_solve_says_none_yet() -> None:
+    """A stop already set: no roster, status unknown, stopped, and a sentence saying so."""
+    import threading
+
+    data = read_roster(ROOT / "instances" / "roster" / "tiny.xlsx")
+    stop = threading.Event()
+    stop.set()
+    r = solve(data, time_limit=5, stop=stop)
+    assert r.stopped and r.solution is None and r.status is SolveStatus.UNKNOWN
+    assert "stopped" in r.explanation[0]
+
+
+def test_progress_reports_name_levels() -> None:
+    """on_progress receives Progress events naming the objective levels, with elapsed times."""
+    from assignments.core.budget import Progress
+
+    data = read_roster(ROOT / "instances" / "roster" / "tiny.xlsx")
+    seen: list[Progress] = []
+    r = solve(data, time_limit=5, on_progress=seen.append)
+    _assert_valid(data, r)
+    names = {p.level for p in seen}
+    assert "promotion" in names and "fairness" in names
+    assert names <= {"promotion", "departures", "mix", "fairness", "changes", "check"}
+    assert all(p.elapsed >= 0 for p in seen)
+    assert not r.stopped
+
+
+@pytest.mark.parametrize("engine", ["cpsat", "highs"])
+def test_tiny_limit_either_engine_checked_or_none_yet(engine: str) -> None:
+    """A tiny limit on county_hospital (both engines): a checked roster with every level, or a
+    clear "none yet" — never a traceback (overruns are measured by scripts/bench_roster.py)."""
+    data = read_roster(ROOT / "instances" / "roster" / "county_hospital.xlsx")
+    r = solve(data, time_limit=0.1, engine=engine)
+    if r.solution is not None:
+        _assert_valid(data, r)
+        assert len(r.levels) == 5
+    else:
+        assert r.status is SolveStatus.UNKNOWN and "--time-limit" in r.explanation[0]

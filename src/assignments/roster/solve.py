@@ -569,7 +569,8 @@ def _checked(
                 break
             bound_total += w[n] * recomputed[n]
         bound = float(bound_total)
-    gap = 0.0 if status is SolveStatus.OPTIMAL else abs(objective - bound) / max(1.0, abs(objective))
+    gap = (0.0 if status is SolveStatus.OPTIMAL
+           else abs(objective - bound) / max(1.0, abs(objective)))
     # the folded number's gap is dwarfed by the higher levels; report the gap of the first
     # level not proven optimal instead (the levels before it are optimal)
     if open_level is not None and status is not SolveStatus.OPTIMAL:
