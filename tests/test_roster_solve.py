@@ -150,8 +150,8 @@ def test_greedy_baseline_breaks_rules_the_model_keeps() -> None:
     """The greedy baseline ignores the deferral and leave: the checker catches it."""
     data = read_roster(ROOT / "instances" / "roster" / "tiny.xlsx")
     broken = {v.rule for v in check(data, greedy_roster(data))}
-    assert "R5 deferral" in broken
-    assert "R2 whole quarter" in broken or "R8 title mix" in broken
+    assert "R5" in broken
+    assert "R2" in broken or "R8" in broken
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -272,22 +272,23 @@ def test_stop_from_progress_returns_checked_roster() -> None:
 
 
 def test_stop_from_thread_returns_checked_roster() -> None:
-    """A stop set from another thread while HiGHS works: the best roster so far, checked."""
+    """A stop set from another thread (once the first roster was reported) while CP-SAT
+    works: the best roster so far, checked, marked stopped."""
     import threading
 
     data = read_roster(ROOT / "instances" / "roster" / "county_hospital.xlsx")
     stop = threading.Event()
-    timer = threading.Timer(0.3, stop.set)
-    timer.start()
+    first = threading.Event()
+    stopper = threading.Thread(target=lambda: first.wait(60) and stop.set())
+    stopper.start()
     try:
-        r = solve(data, time_limit=30, engine="highs", num_workers=1, stop=stop, explain=False)
+        r = solve(data, time_limit=30, engine="cpsat", stop=stop, explain=False,
+                  on_progress=lambda p: first.set())
     finally:
-        timer.cancel()
+        first.set()
+        stopper.join()
     assert r.stopped
-    if r.solution is not None:
-        _assert_valid(data, r)
-    else:
-        assert r.status is SolveStatus.UNKNOWN and "stopped" in r.explanation[0]
+    _assert_valid(data, r)
 
 
 def test_stop_before_solve_says_none_yet() -> None:

@@ -12,6 +12,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
+from assignments.core.rules import Violation
 from assignments.roster.data import DeferralDecision, RosterData, Staff, Title
 from assignments.roster.schedule import (
     Schedule,
@@ -87,17 +88,6 @@ class RosterSolution:
         return out
 
 
-@dataclass(frozen=True)
-class Violation:
-    """A broken hard rule: its label and what exactly is wrong."""
-
-    rule: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"[{self.rule}] {self.message}"
-
-
 def schedule_of(data: RosterData, sol: RosterSolution) -> Schedule:
     """The turn schedule implied by the solution's deferrals."""
     return build_schedule(
@@ -150,7 +140,7 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
     if asked != given:
         v.append(
             Violation(
-                "R5 deferral",
+                "R5",
                 f"deferrals applied {sorted(given)} differ from the requests {sorted(asked)}",
             )
         )
@@ -160,7 +150,7 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
             if (r.department, qi, r.decision) not in sol.deferrals:
                 v.append(
                     Violation(
-                        "R5 deferral",
+                        "R5",
                         f"request of '{r.department}' for {r.quarter} "
                         f"was decided '{r.decision.value}' but not applied so",
                     )
@@ -168,7 +158,7 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
     try:
         sched = schedule_of(data, sol)
     except ValueError as exc:
-        return [*v, Violation("R5 deferral", str(exc))]
+        return [*v, Violation("R5", str(exc))]
 
     seen_cell: set[tuple[str, int]] = set()
     for a in sol.assignments:
@@ -184,7 +174,7 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
         if (a.staff, a.quarter) in seen_cell:
             v.append(
                 Violation(
-                    "R2 whole quarter", f"{a.staff} is assigned twice in quarter {a.quarter + 1}"
+                    "R2", f"{a.staff} is assigned twice in quarter {a.quarter + 1}"
                 )
             )
         seen_cell.add((a.staff, a.quarter))
@@ -193,7 +183,7 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
             if u.staff == a.staff and u.start <= hi and lo <= u.end:
                 v.append(
                     Violation(
-                        "R2 whole quarter",
+                        "R2",
                         f"{a.staff} serves {lo}–{hi} but is unavailable "
                         f"{u.start}–{u.end} ({u.reason or 'no reason given'})",
                     )
@@ -203,7 +193,7 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
         if (a.start, a.end) != (lo, hi):
             v.append(
                 Violation(
-                    "R3 handover",
+                    "R3",
                     f"{a.staff} in quarter {a.quarter + 1} runs {a.start}–{a.end}, the "
                     f"calendar says {lo}–{hi}",
                 )
@@ -216,7 +206,7 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
             if count[(c.id, q)] != data.center_seats(c.id, q):
                 v.append(
                     Violation(
-                        "R1 seats",
+                        "R1",
                         f"center '{c.id}' has {count[(c.id, q)]} people in "
                         f"quarter {q + 1}, needs {data.center_seats(c.id, q)}",
                     )
@@ -245,7 +235,7 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
             if not any(t.staff == a.staff and t.earliest <= a.quarter <= t.deadline for t in terms):
                 v.append(
                     Violation(
-                        "R10 re-dispatch",
+                        "R10",
                         f"{a.staff} takes a re-dispatch seat in quarter {a.quarter + 1} but is "
                         "not re-dispatched for that quarter",
                     )
@@ -253,7 +243,7 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
             if sched.turn_at(s.department, a.quarter) is not None:
                 v.append(
                     Violation(
-                        "R10 re-dispatch",
+                        "R10",
                         f"{a.staff} takes a re-dispatch seat in quarter {a.quarter + 1}, where "
                         "the department has its own turn",
                     )
@@ -261,7 +251,7 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
             if a.seat_from not in {t.dept for t in sched.turns_in(a.quarter)}:
                 v.append(
                     Violation(
-                        "R10 re-dispatch",
+                        "R10",
                         f"{a.staff}: re-dispatch seat given by '{a.seat_from}', which has no "
                         f"turn in quarter {a.quarter + 1}",
                     )
@@ -278,7 +268,7 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
             if prev is None:
                 v.append(
                     Violation(
-                        "R6 promotion",
+                        "R6",
                         f"{a.staff} fills a swapped seat in quarter "
                         f"{a.quarter + 1}, but the department had no turn before",
                     )
@@ -291,7 +281,7 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
         if svc is None:
             v.append(
                 Violation(
-                    "R4 published order",
+                    "R4",
                     f"{a.staff} ({s.department}) serves in quarter {a.quarter + 1}, "
                     "outside the department's turn, and is not a promotion candidate",
                 )
@@ -303,7 +293,7 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
             if a.kind != "turn":
                 v.append(
                     Violation(
-                        "R6 promotion",
+                        "R6",
                         f"{a.staff} is marked '{a.kind}' but serves in the department's own turn",
                     )
                 )
@@ -311,7 +301,7 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
         if a.kind != "pulled":
             v.append(
                 Violation(
-                    "R6 promotion",
+                    "R6",
                     f"{a.staff} serves before the department's turn "
                     "but is not marked as pulled forward",
                 )
@@ -319,7 +309,7 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
         elif first_service[a.staff] < a.quarter:
             v.append(
                 Violation(
-                    "R6 promotion",
+                    "R6",
                     f"{a.staff} is pulled forward in quarter "
                     f"{a.quarter + 1} but already served earlier in the programme",
                 )
@@ -328,7 +318,7 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
         if a.seat_from not in turns_here:
             v.append(
                 Violation(
-                    "R6 promotion",
+                    "R6",
                     f"{a.staff}: seat given by '{a.seat_from}', "
                     f"which has no turn in quarter {a.quarter + 1}",
                 )
@@ -343,7 +333,7 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
         ):
             v.append(
                 Violation(
-                    "R6 promotion",
+                    "R6",
                     f"{a.staff}: more candidates credited to "
                     f"'{t.dept}''s turn in cycle {t.cycle + 1} than it has seats there",
                 )
@@ -353,7 +343,7 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
             if t.beyond == 0:
                 v.append(
                     Violation(
-                        "R6 promotion",
+                        "R6",
                         f"{a.staff}: credited beyond the programme, "
                         "but the department's next turn is inside it",
                     )
@@ -361,7 +351,7 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
         elif a.credit_quarter not in t.seats:
             v.append(
                 Violation(
-                    "R6 promotion",
+                    "R6",
                     f"{a.staff}: credited to quarter "
                     f"{a.credit_quarter + 1}, not a quarter of the department's next "
                     "turn",
@@ -376,7 +366,7 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
             if own[key] != need - give[key] - credit[key] + swaps[key] - redo_give[key]:
                 v.append(
                     Violation(
-                        "R4 published order",
+                        "R4",
                         f"department '{d.id}' sends {own[key]} in quarter {q + 1}; its turn has "
                         f"{need} seats, {give[key]} given to pulled-forward candidates, "
                         f"{credit[key]} credited to its own candidates served earlier, "
@@ -394,7 +384,7 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
             if swapped + swaps[(d.id, q)] > given:
                 v.append(
                     Violation(
-                        "R6 promotion",
+                        "R6",
                         f"department '{d.id}' fills a swapped seat "
                         f"in quarter {q + 1} before giving one",
                     )
@@ -404,7 +394,7 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
         if swapped > given:
             v.append(
                 Violation(
-                    "R6 promotion",
+                    "R6",
                     f"department '{d.id}' fills {swapped} swapped seats but gave only {given}",
                 )
             )
@@ -414,7 +404,7 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
         if filled != credited:
             v.append(
                 Violation(
-                    "R6 promotion",
+                    "R6",
                     f"quarter {q + 1}: {credited} seats credited to "
                     f"pulled-forward candidates, {filled} filled by seat swaps",
                 )
@@ -422,7 +412,7 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
     if sum(give.values()) - sum(swaps.values()) != beyond:
         v.append(
             Violation(
-                "R6 promotion", "seats given to candidates and seats swapped back do not balance"
+                "R6", "seats given to candidates and seats swapped back do not balance"
             )
         )
     first = data.policy.first_quarter
@@ -433,7 +423,7 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
         if dl < H and not any(a.staff == s.id and a.quarter <= dl for a in sol.assignments):
             v.append(
                 Violation(
-                    "R6 promotion",
+                    "R6",
                     f"candidate {s.id} has not served by the deadline {s.promotion_deadline}",
                 )
             )
@@ -445,7 +435,7 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
         ):
             v.append(
                 Violation(
-                    "R10 re-dispatch",
+                    "R10",
                     f"{t.staff} is re-dispatched ({t.source or 'assessment'}) but does not serve "
                     f"between quarters {t.earliest + 1} and {t.deadline + 1}",
                 )
@@ -459,14 +449,14 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
             for sid, cid in sorted(want - got):
                 v.append(
                     Violation(
-                        "R9 frozen quarters",
+                        "R9",
                         f"{sid} at '{cid}' in frozen quarter {q + 1} is missing",
                     )
                 )
             for sid, cid in sorted(got - want):
                 v.append(
                     Violation(
-                        "R9 frozen quarters",
+                        "R9",
                         f"{sid} at '{cid}' in frozen quarter {q + 1} was not published",
                     )
                 )
@@ -478,14 +468,14 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
     for sid, cyc in cycles_served.items():
         for c, n in Counter(cyc).items():
             if n > 1:
-                v.append(Violation("R7 once per cycle", f"{sid} serves {n} times in cycle {c + 1}"))
+                v.append(Violation("R7", f"{sid} serves {n} times in cycle {c + 1}"))
     for sid, qs in served_q.items():
         qs = sorted(qs)
         for a_, b_ in itertools.pairwise(qs):
             if b_ == a_ + 1:
                 v.append(
                     Violation(
-                        "R7 once per cycle",
+                        "R7",
                         f"{sid} serves in consecutive quarters {a_ + 1} and {b_ + 1}",
                     )
                 )
@@ -493,7 +483,7 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
         if s and s.last_served is not None and s.last_served == first - 1 and 0 in qs:
             v.append(
                 Violation(
-                    "R7 once per cycle",
+                    "R7",
                     f"{sid} served in {s.last_served} and again in the first quarter",
                 )
             )
@@ -505,7 +495,7 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
             if n < need:
                 v.append(
                     Violation(
-                        "R8 title mix",
+                        "R8",
                         f"center '{cid}' quarter {q + 1}: {n} of the required titles, needs {need}",
                     )
                 )

@@ -39,9 +39,8 @@ __all__ = ["AUTO_HIGHS_VARIABLES", "solve"]
 
 def _order(data: RosterData) -> list[str]:
     """Every objective level in the policy's priority order."""
-    return list(data.policy.objective_order) + [
-        x for x in DEFAULT_ORDER if x not in data.policy.objective_order
-    ]
+    order: list[str] = list(data.policy.objective_order)
+    return order + [x for x in DEFAULT_ORDER if x not in order]
 
 
 def _stages(data: RosterData, rm: RosterModel) -> list[str]:
