@@ -544,3 +544,87 @@ def test_report_has_rules_sheet() -> None:
     data = read_roster(TINY_XLSX)
     table = rules_table(data, "zh")
     assert list(table["规则"]) == [r.key for r in BOOK]
+
+
+# ------------------------------------------------------------------ the checker's own layout
+
+
+def _moved(data: RosterData, sol: RosterSolution, moves: dict[str, int]) -> RosterSolution:
+    """The roster with the people of ``moves`` serving another quarter (dates to match)."""
+    periods = data.periods()
+    return dataclasses.replace(sol, assignments=[
+        dataclasses.replace(a, quarter=moves[a.staff], start=periods[moves[a.staff]][0],
+                            end=periods[moves[a.staff]][1]) if a.staff in moves else a
+        for a in sol.assignments
+    ])
+
+
+def test_checker_catches_wrong_turn_order(tiny: Solved) -> None:
+    """D2 deferred 'next': D3 serves quarter 2, D2 quarter 3. Putting them back in the
+    published order (ignoring the deferral) breaks R4 in both quarters."""
+    moves = {"S07": 2, "S08": 2, "S09": 2, "S04": 1, "S05": 1, "S06": 1}
+    msgs = messages(tiny.data, _moved(tiny.data, tiny.sol, moves), "R4")
+    assert "S04 (D2) serves in quarter 2, outside the department's turn" in msgs
+    assert "S07 (D3) serves in quarter 3, outside the department's turn" in msgs
+    assert "department 'D3' sends 0 in quarter 2; its turn has 3 seats" in msgs
+    assert "department 'D2' sends 0 in quarter 3; its turn has 3 seats" in msgs
+
+
+def test_checker_catches_wrong_cycle(tiny: Solved) -> None:
+    """D1's swapped seat in quarter 4 counts in D1's cycle-1 turn (its last turn before):
+    S01, who served D1's own turn in quarter 1, cannot take it (R7 once per cycle)."""
+    (s03,) = find(tiny.sol, "S03")
+    assert s03.kind == "swap"
+    broken = edit(tiny.sol, s03, staff="S01")
+    assert "S01 serves 2 times in cycle 1" in messages(tiny.data, broken, "R7")
+
+
+def test_checker_catches_pull_forward_not_allowed(tiny: Solved) -> None:
+    """Only a promotion candidate may be pulled forward (R4 otherwise), and only credited to a
+    quarter of the department's next turn (R6)."""
+    (s12,) = find(tiny.sol, "S12")
+    non_candidate = edit(tiny.sol, s12, staff="S10")
+    non_candidate = edit(non_candidate, find(non_candidate, "S10")[1], staff="S12",
+                         kind="turn")
+    assert "S10 (D4) serves in quarter 1, outside the department's turn, and is not a " \
+        "promotion candidate" in messages(tiny.data, non_candidate, "R4")
+    wrong_credit = edit(tiny.sol, s12, credit_quarter=2)
+    assert "credited to quarter 3, not a quarter of the department's next turn" in messages(
+        tiny.data, wrong_credit, "R6")
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_checker_layout_agrees_with_schedule(seed: int) -> None:
+    """Two implementations of rules 4–5, written apart: the checker's Layout and the model's
+    schedule give the same seats per department and quarter, next and previous turns."""
+    from test_roster_crosscheck import random_instance
+
+    from assignments.roster.schedule import alternatives, classify, previous_turn
+    from assignments.roster.solution import Layout
+
+    data = random_instance(seed)
+    try:
+        alts = alternatives(data)
+    except ValueError:
+        return
+    H = data.policy.quarters
+    for sched in alts:
+        first = data.policy.first_quarter
+        deferrals = [(r.department, r.quarter - first, sched.choices[sched.applied[k]])
+                     for k, r in enumerate(data.deferrals)]
+        lay = Layout(data, deferrals)
+        for d in data.departments:
+            for q in range(H):
+                assert lay.demand(d.id, q) == sched.demand(d.id, q)
+                svc = classify(sched, d.id, q, True)
+                own = lay.own_turn(d.id, q)
+                nxt = lay.next_turn(d.id, q)
+                mine = own or nxt
+                assert (svc is None) == (mine is None)
+                if svc is not None and mine is not None:
+                    assert svc.turn is not None
+                    assert (svc.turn.cycle, svc.turn.seats) == (mine.cycle, mine.seats)
+                prev, last = previous_turn(sched, d.id, q), lay.last_turn_before(d.id, q)
+                assert (prev is None) == (last is None)
+                if prev is not None and last is not None:
+                    assert (prev.cycle, prev.seats) == (last.cycle, last.seats)

@@ -13,8 +13,8 @@ from assignments.core.solver import Result
 from assignments.roster.data import RosterData
 from assignments.roster.ledger import EntryKind, build_ledger, rotation_money
 from assignments.roster.rules import RULES, figures, level_label
-from assignments.roster.schedule import Schedule
-from assignments.roster.solution import RosterSolution, schedule_of
+from assignments.roster.schedule import Schedule, schedule_of
+from assignments.roster.solution import RosterSolution
 
 __all__ = ["roster_tables", "summary_lines", "write_outputs"]
 
@@ -100,7 +100,7 @@ def roster_tables(
     centers = {c.id: c for c in data.centers}
     first = data.policy.first_quarter
     kinds = _KIND[lang]
-    sched = schedule_of(data, sol)
+    sched = schedule_of(data, sol.deferrals)
     rows = []
     for a in sorted(sol.assignments, key=lambda a: (a.quarter, a.center, a.staff)):
         s = staff[a.staff]

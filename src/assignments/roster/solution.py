@@ -1,36 +1,36 @@
 """A roster solution and its independent checker (no solver imports here).
 
-:func:`check` lists every violated hard rule of DOMAIN §R; :func:`objective_levels` recomputes
-the objective levels from the roster alone. Every result of :func:`assignments.roster.solve`
-passes both before it is returned, and the tests assert it.
+:func:`check` lists every violated hard rule of DOMAIN §R (``Violation("R4", ...)``, keys of
+:data:`assignments.roster.rules.RULES`); :func:`objective_levels` recomputes the objective
+levels from the roster alone. Every result of :func:`assignments.roster.solve` passes both
+before it is returned, and the tests assert it.
+
+The checker is independent of the model: it lays out the published order, the turns, the
+cycles and the deferral moves itself (:class:`Layout`, written from DOMAIN §R rules 4 and 5),
+and classifies each service (own turn, pulled forward, seat swap) from that layout, importing
+nothing that :mod:`assignments.roster.schedule` or the model use to build them.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
 from assignments.core.rules import Violation
 from assignments.roster.data import DeferralDecision, RosterData, Staff, Title
-from assignments.roster.schedule import (
-    Schedule,
-    build_schedule,
-    classify,
-    data_order,
-    previous_turn,
-)
 
 __all__ = [
     "Assignment",
+    "Layout",
     "RosterSolution",
     "Violation",
     "changed_cells",
     "check",
     "objective_levels",
     "ranks",
-    "schedule_of",
 ]
 
 
@@ -88,11 +88,114 @@ class RosterSolution:
         return out
 
 
-def schedule_of(data: RosterData, sol: RosterSolution) -> Schedule:
-    """The turn schedule implied by the solution's deferrals."""
-    return build_schedule(
-        data_order(data), data.quarter_seats(), sol.deferrals
-    )
+@dataclass
+class _Turn:
+    """One department's turn in one cycle, as the checker lays it out."""
+
+    dept: str
+    cycle: int
+    position: int  # place in its cycle after the deferrals
+    seats: dict[int, int]  # quarter index -> seats of this turn there (inside the programme)
+    beyond: int  # seats of the turn after the programme's last quarter
+
+    @property
+    def start(self) -> int | None:
+        return min(self.seats) if self.seats else None
+
+
+class Layout:
+    """The published order laid out over the quarters, with the deferrals applied.
+
+    DOMAIN §R rule 4: list the departments in published order, each repeated as many times as
+    its turn size; cut that list into consecutive groups of each quarter's seats — group *k* is
+    quarter *k*; when the list is used up a new cycle starts from the top. Rule 5: a deferral
+    moves the department's turn inside its cycle — ``next`` changes places with the department
+    that follows it, ``last`` goes to the end of the cycle — once per department and cycle.
+    One cycle more than the programme needs is laid out, so that every department's next turn
+    exists (it may lie after the programme).
+
+    Raises
+    ------
+    ValueError
+        When a deferral cannot be applied (no turn in that quarter, a second one in a cycle,
+        ``next`` for the last department of a cycle, ``last`` for the last one already).
+    """
+
+    def __init__(
+        self,
+        data: RosterData,
+        deferrals: Sequence[tuple[str, int, DeferralDecision]] = (),
+    ) -> None:
+        self.sizes = {d.id: data.turn_size(d) for d in data.departments}
+        self.seats = list(data.quarter_seats())
+        per_cycle = sum(self.sizes.values())
+        cycles = max(1, -(-sum(self.seats) // max(1, per_cycle))) + 1
+        self.cycles: list[list[str]] = [[d.id for d in data.departments] for _ in range(cycles)]
+        self.deferred: dict[tuple[str, int], DeferralDecision] = {}
+        self.turns = self._cut()
+        for dept, q, decision in sorted(deferrals, key=lambda r: r[1]):
+            turn = next((t for t in self.turns if t.dept == dept and t.seats.get(q, 0)), None)
+            if turn is None:
+                raise ValueError(f"department '{dept}' has no turn in quarter {q + 1} to defer")
+            c = turn.cycle
+            if (dept, c) in self.deferred:
+                raise ValueError(f"department '{dept}' defers twice in cycle {c + 1}")
+            order = self.cycles[c]
+            i = order.index(dept)
+            if i == len(order) - 1:
+                raise ValueError(f"department '{dept}' is the last of cycle {c + 1}: "
+                                 f"'{decision.value}' cannot move it later")
+            if decision is DeferralDecision.NEXT:
+                order[i], order[i + 1] = order[i + 1], order[i]
+            else:
+                order.append(order.pop(i))
+            self.deferred[(dept, c)] = decision
+            self.turns = self._cut()
+
+    def _cut(self) -> list[_Turn]:
+        """Walk the seats of every cycle in order and cut them at the quarters' seats."""
+        ends = list(itertools.accumulate(self.seats))  # quarter q holds seats [ends[q-1], ends[q])
+        horizon = ends[-1] if ends else 0
+        turns: list[_Turn] = []
+        seat = 0
+        for c, order in enumerate(self.cycles):
+            for pos, dept in enumerate(order):
+                lo, hi = seat, seat + self.sizes[dept]
+                here: dict[int, int] = {}
+                for q, end in enumerate(ends):
+                    start = end - self.seats[q]
+                    n = min(hi, end) - max(lo, start)
+                    if n > 0:
+                        here[q] = n
+                turns.append(_Turn(dept, c, pos, here, max(0, hi - max(lo, horizon))))
+                seat = hi
+        return turns
+
+    def demand(self, dept: str, q: int) -> int:
+        """Seats of ``dept``'s turns in quarter ``q``."""
+        return sum(t.seats.get(q, 0) for t in self.turns if t.dept == dept)
+
+    def depts_in(self, q: int) -> set[str]:
+        """Departments whose turn has seats in quarter ``q``."""
+        return {t.dept for t in self.turns if t.seats.get(q, 0)}
+
+    def own_turn(self, dept: str, q: int) -> _Turn | None:
+        """The turn of ``dept`` with seats in ``q`` (rule 4)."""
+        return next((t for t in self.turns if t.dept == dept and t.seats.get(q, 0)), None)
+
+    def next_turn(self, dept: str, q: int) -> _Turn | None:
+        """The first turn of ``dept`` that starts after ``q`` (a pulled-forward candidate is
+        credited to it, rule 6); a turn after the programme counts as starting after it."""
+        later = [t for t in self.turns if t.dept == dept
+                 and (t.start if t.start is not None else len(self.seats)) > q]
+        return min(later, key=lambda t: (t.cycle, t.position), default=None)
+
+    def last_turn_before(self, dept: str, q: int) -> _Turn | None:
+        """The latest turn of ``dept`` that starts before ``q`` (a seat swap counts in its
+        cycle, rule 6)."""
+        earlier = [t for t in self.turns if t.dept == dept and t.start is not None
+                   and t.start < q]
+        return max(earlier, key=lambda t: (t.cycle, t.position), default=None)
 
 
 def ranks(data: RosterData) -> dict[str, int]:
@@ -156,7 +259,7 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
                     )
                 )
     try:
-        sched = schedule_of(data, sol)
+        lay = Layout(data, list(sol.deferrals))
     except ValueError as exc:
         return [*v, Violation("R5", str(exc))]
 
@@ -230,7 +333,7 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
         s = staff.get(a.staff)
         if s is None or not 0 <= a.quarter < H:
             continue
-        svc = classify(sched, s.department, a.quarter, s.promotion_candidate)
+        own_turn = lay.own_turn(s.department, a.quarter)
         if a.kind == "redo":  # R10: an extra seat, outside the cycles of rule 7
             if not any(t.staff == a.staff and t.earliest <= a.quarter <= t.deadline for t in terms):
                 v.append(
@@ -240,7 +343,7 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
                         "not re-dispatched for that quarter",
                     )
                 )
-            if sched.turn_at(s.department, a.quarter) is not None:
+            if own_turn is not None:
                 v.append(
                     Violation(
                         "R10",
@@ -248,7 +351,7 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
                         "the department has its own turn",
                     )
                 )
-            if a.seat_from not in {t.dept for t in sched.turns_in(a.quarter)}:
+            if a.seat_from not in lay.depts_in(a.quarter):
                 v.append(
                     Violation(
                         "R10",
@@ -260,11 +363,9 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
                 redo_give[(a.seat_from, a.quarter)] += 1
             continue
         if a.kind == "swap":
-            prev = (
-                svc.turn
-                if svc is not None and svc.kind == "turn"
-                else previous_turn(sched, s.department, a.quarter)
-            )
+            # the seat a department gave earlier, filled at the candidate's turn: it counts in
+            # the cycle of the department's own turn here, else of its last turn before
+            prev = own_turn or lay.last_turn_before(s.department, a.quarter)
             if prev is None:
                 v.append(
                     Violation(
@@ -278,17 +379,8 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
             own[(s.department, a.quarter)] += 1
             swaps[(s.department, a.quarter)] += 1
             continue
-        if svc is None:
-            v.append(
-                Violation(
-                    "R4",
-                    f"{a.staff} ({s.department}) serves in quarter {a.quarter + 1}, "
-                    "outside the department's turn, and is not a promotion candidate",
-                )
-            )
-            continue
-        cycles_served[a.staff].append(svc.cycle)
-        if svc.kind == "turn":
+        if own_turn is not None:  # R4: the department's own turn
+            cycles_served[a.staff].append(own_turn.cycle)
             own[(s.department, a.quarter)] += 1
             if a.kind != "turn":
                 v.append(
@@ -298,6 +390,19 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
                     )
                 )
             continue
+        # R6: before the department's turn, only a promotion candidate pulled forward, credited
+        # to the department's next turn
+        credited = lay.next_turn(s.department, a.quarter) if s.promotion_candidate else None
+        if credited is None:
+            v.append(
+                Violation(
+                    "R4",
+                    f"{a.staff} ({s.department}) serves in quarter {a.quarter + 1}, "
+                    "outside the department's turn, and is not a promotion candidate",
+                )
+            )
+            continue
+        cycles_served[a.staff].append(credited.cycle)
         if a.kind != "pulled":
             v.append(
                 Violation(
@@ -314,8 +419,7 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
                     f"{a.quarter + 1} but already served earlier in the programme",
                 )
             )
-        turns_here = {t.dept for t in sched.turns_in(a.quarter)}
-        if a.seat_from not in turns_here:
+        if a.seat_from not in lay.depts_in(a.quarter):
             v.append(
                 Violation(
                     "R6",
@@ -325,8 +429,7 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
             )
         else:
             give[(a.seat_from, a.quarter)] += 1
-        t = svc.turn
-        assert t is not None
+        t = credited
         turn_credit[(id(t), a.credit_quarter)] += 1
         if turn_credit[(id(t), a.credit_quarter)] > (
             t.beyond if a.credit_quarter is None else t.seats.get(a.credit_quarter, 0)
@@ -361,7 +464,7 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
             credit[(s.department, a.credit_quarter)] += 1
     for d in data.departments:
         for q in range(H):
-            need = sched.demand(d.id, q)
+            need = lay.demand(d.id, q)
             key = (d.id, q)
             if own[key] != need - give[key] - credit[key] + swaps[key] - redo_give[key]:
                 v.append(
@@ -543,7 +646,7 @@ def objective_levels(data: RosterData, sol: RosterSolution) -> dict[str, int]:
         lo, hi = max(0, t.earliest), min(t.deadline, H - 1)
         inside = [q for q in served[t.staff] if lo <= q <= hi]
         promotion += (min(inside) - lo) if inside else max(0, hi - lo + 1)
-    base = build_schedule(data_order(data), data.quarter_seats())
+    base = Layout(data)  # the published order without deferrals
     sent = Counter(
         (staff[a.staff].department, a.quarter) for a in sol.assignments if a.staff in staff
     )
