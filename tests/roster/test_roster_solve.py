@@ -13,12 +13,12 @@ from assignments.core.io import write_input_workbook
 from assignments.core.levels import lexicographic_weights
 from assignments.core.solver import SolveParams, SolveStatus
 from assignments.roster import check, objective_levels, read_roster, solve
-from assignments.roster.data import SHEETS
+from assignments.roster.data import SHEETS, RosterData
 from assignments.roster.explain import find_conflict
 from assignments.roster.greedy import greedy_roster
 from assignments.roster.schedule import alternatives
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 _spec = importlib.util.spec_from_file_location("tiny", ROOT / "scripts" / "make_tiny_roster.py")
 assert _spec and _spec.loader
 _mod = importlib.util.module_from_spec(_spec)
@@ -232,11 +232,11 @@ def test_parallel_alternatives_match_sequential() -> None:
 
 
 @pytest.mark.parametrize("time_limit", [0.05, 0.2])
-def test_tiny_limit_highs_never_raises(time_limit: float) -> None:
+def test_tiny_limit_highs_never_raises(county: RosterData, time_limit: float) -> None:
     """Issue #15: ``--time-limit 0.2 --engine highs`` on county_hospital ended in
     ``KeyError: 'fairness'`` (HiGHS returned only the levels it reached). Now: a checked roster
     whose every level is reported, or a clear "none yet" result — never an exception."""
-    data = read_roster(ROOT / "instances" / "roster" / "county_hospital.xlsx")
+    data = county
     for seed in range(3):
         r = solve(data, time_limit=time_limit, engine="highs", seed=seed)
         if r.solution is not None:
@@ -247,14 +247,14 @@ def test_tiny_limit_highs_never_raises(time_limit: float) -> None:
             assert r.explanation and "time" in " ".join(r.explanation)
 
 
-def test_stop_from_progress_returns_checked_roster() -> None:
+def test_stop_from_progress_returns_checked_roster(county: RosterData) -> None:
     """A stop set by the progress callback at the first report ends the solve with the best
     roster so far: checked, marked stopped, every level reported with its state."""
     import threading
 
     from assignments.core.budget import Progress
 
-    data = read_roster(ROOT / "instances" / "roster" / "county_hospital.xlsx")
+    data = county
     stop = threading.Event()
     seen: list[Progress] = []
 
@@ -271,12 +271,12 @@ def test_stop_from_progress_returns_checked_roster() -> None:
                for v in r.levels.values())
 
 
-def test_stop_from_thread_returns_checked_roster() -> None:
+def test_stop_from_thread_returns_checked_roster(county: RosterData) -> None:
     """A stop set from another thread (once the first roster was reported) while CP-SAT
     works: the best roster so far, checked, marked stopped."""
     import threading
 
-    data = read_roster(ROOT / "instances" / "roster" / "county_hospital.xlsx")
+    data = county
     stop = threading.Event()
     first = threading.Event()
     stopper = threading.Thread(target=lambda: first.wait(60) and stop.set())
@@ -319,10 +319,10 @@ def test_progress_reports_name_levels() -> None:
 
 
 @pytest.mark.parametrize("engine", ["cpsat", "highs"])
-def test_tiny_limit_either_engine_checked_or_none_yet(engine: str) -> None:
+def test_tiny_limit_either_engine_checked_or_none_yet(county: RosterData, engine: str) -> None:
     """A tiny limit on county_hospital (both engines): a checked roster with every level, or a
     clear "none yet" — never a traceback (overruns are measured by scripts/bench_roster.py)."""
-    data = read_roster(ROOT / "instances" / "roster" / "county_hospital.xlsx")
+    data = county
     r = solve(data, time_limit=0.1, engine=engine)
     if r.solution is not None:
         _assert_valid(data, r)
