@@ -536,8 +536,8 @@ def test_rule_key_found_in_model_checker_and_docs(key: str) -> None:
         assert pattern.search((src / "model.py").read_text(encoding="utf-8"))
 
 
-def test_report_has_rules_sheet() -> None:
-    """The workbook's 规则 sheet lists every rule of the registry."""
+def test_report_rules_table() -> None:
+    """The rules table (for a 规则 sheet) lists every rule of the registry, in order."""
     from assignments.roster.report import rules_table
     from assignments.roster.rules import RULES as BOOK
 
