@@ -480,6 +480,10 @@ def _no_roster(
     lines: list[str] = []
     if status is SolveStatus.INFEASIBLE and explain:
         for k, alt in enumerate(alts):
+            if k > 0 and budget.should_end():  # the first gets a small floor, no others
+                lines.append(f"({len(alts) - k} other deferral alternative(s) not explained: "
+                             "the time limit was reached)")
+                break
             if len(alts) > 1:
                 lines.append(
                     "With deferrals "
