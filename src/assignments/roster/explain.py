@@ -8,31 +8,27 @@
 
 from __future__ import annotations
 
-import time
 from collections import defaultdict
 from typing import Any
 
-from assignments.core.solver import SolveParams, SolveStatus, run_cpsat
+from assignments.core.conflict import Conflict
+from assignments.core.conflict import find_conflict as core_find_conflict
+from assignments.core.solver import SolveParams
 from assignments.roster.data import RosterData, Title
+from assignments.roster.rules import RULES
 from assignments.roster.schedule import Schedule, baseline
 from assignments.roster.solution import RosterSolution, ranks
 
 __all__ = ["explain_infeasible", "explain_soft", "find_conflict"]
 
 
+def _tag(key: str, lang: str) -> str:
+    """``[R4 published order]``: the rule's label from the registry, in brackets."""
+    return f"[{RULES.label(key, lang)}]"
+
+
 def _q(data: RosterData, q: int) -> str:
     return str(data.policy.first_quarter + q)
-
-
-def _is_infeasible(rm: Any, subset: list[Any], params: SolveParams) -> tuple[bool, list[int]]:
-    run = run_cpsat(
-        rm.model,
-        params,
-        lambda s: None,
-        label="explain",
-        assumptions=[lit for lit, _f, _k in subset],
-    )
-    return run.status is SolveStatus.INFEASIBLE, run.sufficient_assumptions
 
 
 # deletion tries these families first, so the conflict kept speaks of turns and people
@@ -51,56 +47,35 @@ _DROP_FIRST = [
 
 
 def find_conflict(
-    data: RosterData, schedule: Schedule, params: SolveParams, budget: float | None = None
-) -> tuple[list[tuple[str, tuple[Any, ...]]], bool, bool]:
-    """A conflicting set of rule instances: ``(family, key)`` pairs.
+    data: RosterData, schedule: Schedule, params: SolveParams, seconds: float | None = None
+) -> Conflict:
+    """A conflicting set of rule instances (``Conflict.members``: ``(family, key)`` pairs),
+    found by the one conflict search (:func:`assignments.core.conflict.find_conflict`: shrunk
+    by deletion and always re-verified).
 
-    Returns
-    -------
-    conflict, minimal, verified
-        The set; whether every member was shown necessary; whether re-solving the set alone
-        was proven infeasible.
+    ``seconds`` (default: what ``params.budget`` has left, else ``params.time_limit``) is the
+    most it may take; it never runs past the budget's deadline.
     """
     from assignments.roster.model import build_model
 
     rm = build_model(data, schedule, explain=True)
-    budget = budget if budget is not None else max(10.0, params.time_limit)
-    deadline = time.perf_counter() + budget
-    step = SolveParams(
-        time_limit=max(1.0, budget / 4),
-        seed=params.seed,
-        workers=1,
-        deterministic=params.deterministic,
-    )
-    by_index = {lit.index: (lit, f, k) for lit, f, k in rm.literals}
-    infeasible, core_idx = _is_infeasible(rm, rm.literals, step)
-    if not infeasible:
-        return [], False, False
-    core = [by_index[i] for i in core_idx if i in by_index] or list(rm.literals)
-    core.sort(key=lambda c: _DROP_FIRST.index(c[1]))
-    minimal = True
-    i = 0
-    while i < len(core):
-        if time.perf_counter() > deadline:
-            minimal = False
-            break
-        trial = core[:i] + core[i + 1 :]
-        step.time_limit = max(0.5, min(step.time_limit, deadline - time.perf_counter()))
-        still, smaller = _is_infeasible(rm, trial, step)
-        if still:
-            core = [by_index[j] for j in smaller if j in by_index] or trial
-            core = [c for c in core if c in trial] or trial
-            # keep position: members before i were already shown necessary
-        else:
-            i += 1
-    step.time_limit = max(step.time_limit, 5.0)
-    verified, _ = _is_infeasible(rm, core, step)
-    return [(f, k) for _lit, f, k in core], minimal, verified
+    if seconds is None:
+        seconds = params.budget.remaining() if params.budget is not None else params.time_limit
+    return core_find_conflict(rm.model, rm.literals, params, seconds=seconds,
+                              drop_first=_DROP_FIRST)
 
 
-def explain_infeasible(data: RosterData, schedule: Schedule, params: SolveParams) -> list[str]:
-    """Lines that say why no roster exists under ``schedule``, in the office's terms."""
-    conflict, minimal, verified = find_conflict(data, schedule, params)
+def explain_infeasible(
+    data: RosterData,
+    schedule: Schedule,
+    params: SolveParams,
+    seconds: float | None = None,
+    lang: str = "en",
+) -> list[str]:
+    """Lines that say why no roster exists under ``schedule``, in the office's terms
+    (``seconds``: as for :func:`find_conflict`; rules named by ``RULES.label(key, lang)``)."""
+    found = find_conflict(data, schedule, params, seconds)
+    conflict, minimal, verified = found.members, found.minimal, found.verified
     if not conflict:
         return [
             "No roster exists, but no conflicting set of rules could be isolated within "
@@ -137,7 +112,7 @@ def explain_infeasible(data: RosterData, schedule: Schedule, params: SolveParams
             cycle = turn.cycle if turn else None
             deferred = cycle is not None and (d, cycle) in schedule.choices
             msg = (
-                f"- [R4 published order] {dept.label} has {len(ok)} available staff in "
+                f"- {_tag('order', lang)} {dept.label} has {len(ok)} available staff in "
                 f"{_q(data, q)}, its turn needs {need}"
             )
             if deferred:
@@ -163,7 +138,8 @@ def explain_infeasible(data: RosterData, schedule: Schedule, params: SolveParams
                 ok = sum(1 for s in data.staff if s.department == t.dept and avail[s.id][q])
                 parts.append(f"{depts[t.dept].label} {ok} available for {t.seats[q]} seats")
             lines.append(
-                f"- [R1 seats] {centers[c].label} needs exactly {data.center_seats(c, q)} "
+                f"- {_tag('seats', lang)} {centers[c].label} needs exactly "
+                f"{data.center_seats(c, q)} "
                 f"people in {_q(data, q)}; whose turn it is: {'; '.join(parts) or 'nobody'}"
             )
         elif family == "title":
@@ -189,7 +165,7 @@ def explain_infeasible(data: RosterData, schedule: Schedule, params: SolveParams
                     f"{depts[t.dept].label} {len(ok)}" + (f" ({'、'.join(ok[:5])})" if ok else "")
                 )
             lines.append(
-                f"- [R8 title mix] {cc.label} needs at least {need} {titles} of its "
+                f"- {_tag('title', lang)} {cc.label} needs at least {need} {titles} of its "
                 f"{seats} seats in {_q(data, q)}; available {titles} in the "
                 f"department(s) whose turn it is: {'; '.join(parts) or 'none'}"
             )
@@ -197,24 +173,24 @@ def explain_infeasible(data: RosterData, schedule: Schedule, params: SolveParams
             (sid,) = key
             s = staff[sid]
             lines.append(
-                f"- [R6 promotion deadline] {s.label} ({depts[s.department].label}) "
+                f"- {_tag('deadline', lang)} {s.label} ({depts[s.department].label}) "
                 f"must serve by {s.promotion_deadline}"
             )
         elif family == "once":
             sid, c = key
             lines.append(
-                f"- [R7 once per cycle] {staff[sid].label} serves at most once in cycle {c + 1}"
+                f"- {_tag('once', lang)} {staff[sid].label} serves at most once in cycle {c + 1}"
             )
         elif family == "consecutive":
             sid, q = key
             if q < 0:
                 lines.append(
-                    f"- [R7 consecutive] {staff[sid].label} served in "
+                    f"- {_tag('consecutive', lang)} {staff[sid].label} served in "
                     f"{staff[sid].last_served}, so not in {_q(data, 0)}"
                 )
             else:
                 lines.append(
-                    f"- [R7 consecutive] {staff[sid].label} cannot serve both "
+                    f"- {_tag('consecutive', lang)} {staff[sid].label} cannot serve both "
                     f"{_q(data, q)} and {_q(data, q + 1)}"
                 )
         elif family == "frozen":
@@ -226,14 +202,15 @@ def explain_infeasible(data: RosterData, schedule: Schedule, params: SolveParams
                 if qq == q
             ]
             lines.append(
-                f"- [R9 frozen quarters] {_q(data, q)} has started or is announced, so it stays "
+                f"- {_tag('frozen', lang)} {_q(data, q)} has started or is announced, so it stays "
                 f"as published ({'、'.join(names[:12])}{' …' if len(names) > 12 else ''}); "
                 "re-plan with a shorter announce horizon (--horizon) if it may still change"
             )
         elif family == "redispatch":
             if key[0] == "quarter":
                 lines.append(
-                    f"- [R10 re-dispatch] the re-dispatched people of {_q(data, key[1])} need "
+                    f"- {_tag('redispatch', lang)} the re-dispatched people of "
+                    f"{_q(data, key[1])} need "
                     "seats given up by the departments whose turn it is"
                 )
             else:
@@ -244,7 +221,8 @@ def explain_infeasible(data: RosterData, schedule: Schedule, params: SolveParams
                 last = min(t.deadline, data.policy.quarters - 1)
                 ok = [_q(data, q) for q in range(max(0, t.earliest), last + 1) if avail[sid][q]]
                 lines.append(
-                    f"- [R10 re-dispatch] {s.label} ({depts[s.department].label}) must serve "
+                    f"- {_tag('redispatch', lang)} {s.label} "
+                    f"({depts[s.department].label}) must serve "
                     f"again between {_q(data, t.earliest)} and {_q(data, last)} "
                     f"({t.source or 'assessment'}); available then: {'、'.join(ok) or 'never'}"
                 )
@@ -252,18 +230,18 @@ def explain_infeasible(data: RosterData, schedule: Schedule, params: SolveParams
             what = key[0]
             if what == "quarter":
                 lines.append(
-                    f"- [R6 promotion] pulled-forward candidates in {_q(data, key[1])} "
+                    f"- {_tag('R6', lang)} pulled-forward candidates in {_q(data, key[1])} "
                     "need seats given up by the departments whose turn it is"
                 )
             elif what == "swap":
                 lines.append(
-                    f"- [R6 promotion] in {_q(data, key[1])} the seats credited to "
+                    f"- {_tag('R6', lang)} in {_q(data, key[1])} the seats credited to "
                     "pulled-forward candidates must be filled by the departments that "
                     "gave them their seats (seat swap)"
                 )
             else:
                 lines.append(
-                    f"- [R6 promotion] candidates pulled forward count towards "
+                    f"- {_tag('R6', lang)} candidates pulled forward count towards "
                     f"{depts[key[1]].label}'s turn in cycle {key[2] + 1}"
                 )
     for d, sids in unavailable.items():
@@ -285,7 +263,7 @@ def explain_infeasible(data: RosterData, schedule: Schedule, params: SolveParams
             u = next((u for u in data.unavailability if u.staff == sid), None)
             names.append(f"{s.label}" + (f" ({u.reason or '—'} {u.start}–{u.end})" if u else ""))
         lines.append(
-            f"- [R2 whole quarter] unavailable in {depts[d].label}: "
+            f"- {_tag('availability', lang)} unavailable in {depts[d].label}: "
             + "; ".join(names)
             + (" …" if len(sids) > 8 else "")
             + hint
@@ -293,8 +271,11 @@ def explain_infeasible(data: RosterData, schedule: Schedule, params: SolveParams
     return lines
 
 
-def explain_soft(data: RosterData, sol: RosterSolution, schedule: Schedule) -> list[str]:
-    """Soft rules not fully met by a roster, and why (empty when all are met)."""
+def explain_soft(
+    data: RosterData, sol: RosterSolution, schedule: Schedule, lang: str = "en"
+) -> list[str]:
+    """Soft rules not fully met by a roster, and why (empty when all are met); rules named by
+    ``RULES.label(key, lang)``."""
     lines: list[str] = []
     H = data.policy.quarters
     staff = {s.id: s for s in data.staff}
@@ -306,7 +287,7 @@ def explain_soft(data: RosterData, sol: RosterSolution, schedule: Schedule) -> l
     # deferrals chosen by the solver
     for (d, c), dec in schedule.auto.items():
         lines.append(
-            f"[R5 deferral] {depts[d].label}'s 'auto' request in cycle {c + 1}: the "
+            f"{_tag('R5', lang)} {depts[d].label}'s 'auto' request in cycle {c + 1}: the "
             f"solver chose '{dec.value}' "
             f"({'自动后延' if dec.value == 'next' else '调至最后一批'})"
         )
@@ -322,7 +303,7 @@ def explain_soft(data: RosterData, sol: RosterSolution, schedule: Schedule) -> l
                 else ("every quarter they could serve was needed for higher-priority rules")
             )
             lines.append(
-                f"[R6 promotion] candidate {s.label} is not sent within the programme: {why}"
+                f"{_tag('R6', lang)} candidate {s.label} is not sent within the programme: {why}"
             )
         elif min(served[s.id]) > 0:
             q = min(served[s.id])
@@ -335,7 +316,8 @@ def explain_soft(data: RosterData, sol: RosterSolution, schedule: Schedule) -> l
                     "swap the giving department must fill) or moving an earlier candidate"
                 )
             lines.append(
-                f"[R6 promotion] candidate {s.label} serves in {_q(data, q)}, not earlier: {why}"
+                f"{_tag('R6', lang)} candidate {s.label} serves in {_q(data, q)}, "
+                f"not earlier: {why}"
             )
     # re-dispatched people (re-planning)
     for a in sol.assignments:
@@ -343,7 +325,8 @@ def explain_soft(data: RosterData, sol: RosterSolution, schedule: Schedule) -> l
             s = staff[a.staff]
             giver = depts[a.seat_from].label if a.seat_from else "?"
             lines.append(
-                f"[R10 re-dispatch] {s.label} ({depts[s.department].label}) serves again in "
+                f"{_tag('redispatch', lang)} {s.label} ({depts[s.department].label}) "
+                f"serves again in "
                 f"{_q(data, a.quarter)}, in a seat of {giver}'s turn ({giver} sends one fewer)"
             )
     # pulled forward seats
@@ -356,7 +339,7 @@ def explain_soft(data: RosterData, sol: RosterSolution, schedule: Schedule) -> l
                 else "a turn after the programme"
             )
             lines.append(
-                f"[R6 promotion] {s.label} ({depts[s.department].label}) pulled forward "
+                f"{_tag('R6', lang)} {s.label} ({depts[s.department].label}) pulled forward "
                 f"into {_q(data, a.quarter)}: {depts[a.seat_from].label if a.seat_from else '?'}"
                 f" sends one fewer then; {depts[s.department].label} sends one fewer "
                 f"in {credit}"
@@ -379,14 +362,15 @@ def explain_soft(data: RosterData, sol: RosterSolution, schedule: Schedule) -> l
             have = sum(1 for p in people if staff[p].title in titles)
             if have < need:
                 lines.append(
-                    f"[R8 title mix] {c.label} {_q(data, q)}: {have} of {need} required "
+                    f"{_tag('title', lang)} {c.label} {_q(data, q)}: {have} of {need} required "
                     f"{'/'.join(t.value for t in titles)} seats: the departments whose "
                     "turn it is have too few available"
                 )
             for spec in c.specialty_weights():
                 if not any(data.specialty(staff[p]) == spec for p in people):
                     lines.append(
-                        f"[specialty] {c.label} {_q(data, q)}: asks for {spec}; none of "
+                        f"{_tag('specialty', lang)} {c.label} {_q(data, q)}: asks for {spec}; "
+                        "none of "
                         "the people whose turn it is has it"
                     )
     # fairness: someone ranked ahead stayed home while a colleague went
@@ -412,7 +396,7 @@ def explain_soft(data: RosterData, sol: RosterSolution, schedule: Schedule) -> l
             else:
                 why = "a higher-priority rule needed someone else"
             lines.append(
-                f"[fairness] {s.label} ({depts[d].label}) was ahead in line for "
+                f"{_tag('fairness', lang)} {s.label} ({depts[d].label}) was ahead in line for "
                 f"{_q(data, q)} but stayed: {why}"
             )
     base = baseline(data)
@@ -420,7 +404,7 @@ def explain_soft(data: RosterData, sol: RosterSolution, schedule: Schedule) -> l
         base.demand(d.id, q) != schedule.demand(d.id, q) for d in data.departments for q in range(H)
     ):
         lines.append(
-            "[R4 published order] the turns differ from the published order because of "
+            f"{_tag('order', lang)} the turns differ from the published order because of "
             "the deferral requests (see 科室汇总)"
         )
     return lines

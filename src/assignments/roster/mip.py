@@ -35,43 +35,21 @@ from typing import Any
 
 from ortools.math_opt.python import mathopt
 
+from assignments.core.crosscheck import MipResult
 from assignments.roster.data import DEFAULT_ORDER, RosterData
 from assignments.roster.schedule import Schedule, alternatives, baseline, classify, previous_turn
 from assignments.roster.solution import Assignment, RosterSolution, ranks
 
-__all__ = ["MipResult", "build_mip", "solve_mip"]
+__all__ = ["MipResult", "RosterMipResult", "build_mip", "solve_mip"]
 
 LEVELS: tuple[str, ...] = DEFAULT_ORDER
 
 
-@dataclass
-class MipResult:
-    """Outcome of :func:`solve_mip`.
-
-    Attributes
-    ----------
-    status
-        ``"optimal"``, ``"feasible"`` (a solution, optimality not proven), ``"infeasible"`` or
-        ``"unknown"`` (no solution, none proven impossible).
-    levels
-        Objective level name -> value of the best roster (every level of DEFAULT_ORDER).
-    runtime
-        Wall-clock seconds.
-    objective
-        Weighted sum (weighted mode) or the levels folded lexicographically, for information.
-    solution
-        The roster read back from the MIP (assignments with their kind, seat giver and
-        credited quarter), so it can be checked by :func:`solution.check`.
-    alternatives
-        Number of deferral alternatives solved.
-    """
-
-    status: str
-    levels: dict[str, int] = field(default_factory=dict)
-    runtime: float = 0.0
-    objective: float | None = None
-    solution: RosterSolution | None = None
-    alternatives: int = 0
+RosterMipResult = MipResult[RosterSolution]
+"""What :func:`solve_mip` returns: :class:`assignments.core.crosscheck.MipResult` with the
+roster read back from the MIP as ``solution`` (checked by :func:`solution.check`), the levels
+of every objective of ``DEFAULT_ORDER``, and ``stats["alternatives"]`` (deferral alternatives
+solved)."""
 
 
 @dataclass
@@ -522,7 +500,7 @@ def solve_mip(
     time_limit: float = 60.0,
     solver: str = "highs",
     candidate_swaps: bool = True,
-) -> MipResult:
+) -> MipResult[RosterSolution]:
     """Solve ``data`` with the independent MIP; the best roster over every deferral alternative.
 
     Parameters
@@ -566,7 +544,7 @@ def solve_mip(
     runtime = time.perf_counter() - t0
     if best is None:
         status = "infeasible" if all(s == "infeasible" for s in statuses) else "unknown"
-        return MipResult(status, runtime=runtime, alternatives=len(alts))
+        return MipResult(status, runtime=runtime, stats={"alternatives": len(alts)})
     key, _status, levels, sol = best
     final = "optimal" if all(s in ("optimal", "infeasible") for s in statuses) else "feasible"
     if data.policy.objective_mode == "weighted":
@@ -581,5 +559,5 @@ def solve_mip(
         runtime=runtime,
         objective=objective,
         solution=sol,
-        alternatives=len(alts),
+        stats={"alternatives": len(alts)},
     )

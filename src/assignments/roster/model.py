@@ -1,75 +1,44 @@
-"""The roster as a CP-SAT model: named constraint families and objective levels.
+"""The roster as a CP-SAT model: decisions, named constraint families, objective levels.
 
-The only module of ``roster`` that imports ``ortools``. Decisions:
+The only module of ``roster`` that imports ``ortools``. Decisions (made first, by
+:func:`_decisions`):
 
-* ``served[p, q]``: person ``p`` serves quarter ``q`` (created only where rule 2, the turn
-  schedule and rule 6 allow it);
+* ``served[p, q]``: person ``p`` serves quarter ``q`` (created only where rule R2, the turn
+  schedule and rule R6 allow it);
 * ``z[q, c, k]``: how many people of class ``k`` (title × requested specialty) go to center
   ``c`` in quarter ``q`` — people of one class are interchangeable for the centers, so the
   center choice is aggregated (this keeps the city and regional instances small);
-* ``give[d, q]`` / ``credit[t, q]``: the seat ledger of rule 6 (a pulled-forward candidate
-  takes a seat from the department whose turn it is and is credited to their own next turn).
+* ``give[d, q]`` / ``credit[t, q]`` / ``swap[d, q]``: the seat ledger of rule R6 (a
+  pulled-forward candidate takes a seat from the department whose turn it is and is credited
+  to their own next turn; the giver fills a credited seat later);
+* ``redo[p, q]`` / ``redo_give[d, q]``: rule R10 re-dispatch seats (re-planning).
+
+Then every hard family of :data:`assignments.roster.rules.RULES` adds its constraints, one
+small function each, in the order of :data:`FAMILIES` (as PyJobShop's
+``Constraints.add_constraints``); a family only reads the decisions, so the order does not
+change the model — it is the order the rules are listed in and explained. Last,
+:func:`_levels` states the objective levels (soft rules ``R-obj1`` … ``R-obj5``).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from ortools.sat.python import cp_model
 
 from assignments.roster.data import RosterData
+from assignments.roster.rules import RULES
 from assignments.roster.schedule import Schedule, Service, Turn, classify, previous_turn
 from assignments.roster.solution import ranks
 
 __all__ = ["FAMILIES", "RosterModel", "build_model"]
 
 LinearExpr = Any
-
-
-@dataclass(frozen=True)
-class Family:
-    """A named constraint family: label quoted by reports, hard/soft, one-line description."""
-
-    label: str
-    hard: bool
-    doc: str
-
-
-FAMILIES: dict[str, Family] = {
-    "seats": Family("R1 seats", True, "every center receives exactly its seats each quarter"),
-    "availability": Family(
-        "R2 whole quarter", True, "nobody serves a quarter that overlaps their unavailable days"
-    ),
-    "order": Family(
-        "R4 published order",
-        True,
-        "each department fills its turn's seats, less seats given to or credited "
-        "for pulled-forward promotion candidates",
-    ),
-    "pull": Family(
-        "R6 promotion",
-        True,
-        "a pulled-forward candidate takes a seat of the department whose turn it is "
-        "and counts towards their own department's next turn",
-    ),
-    "deadline": Family("R6 promotion deadline", True, "a candidate serves by their deadline"),
-    "once": Family("R7 once per cycle", True, "a person serves at most once per cycle"),
-    "consecutive": Family("R7 consecutive", True, "never two consecutive quarters"),
-    "title": Family("R8 title mix", True, "enough seats of the required titles at each center"),
-    "frozen": Family(
-        "R9 frozen quarters",
-        True,
-        "re-planning keeps the quarters already started or announced exactly as published",
-    ),
-    "redispatch": Family(
-        "R10 re-dispatch",
-        True,
-        "a person re-dispatched after the assessment serves once more, in a seat given by the "
-        "department whose turn it is when their own department has no turn",
-    ),
-}
+Klass = tuple[bool, str | None]
+"""(holds a title the title rule counts, requested specialty or ``None``)."""
 
 
 @dataclass
@@ -81,8 +50,8 @@ class RosterModel:
     model: cp_model.CpModel
     served: dict[tuple[str, int], cp_model.IntVar]
     service: dict[tuple[str, int], Service]
-    z: dict[tuple[int, str, tuple[bool, str | None]], cp_model.IntVar]
-    klass: dict[str, tuple[bool, str | None]]  # (holds a rule title, requested specialty)
+    z: dict[tuple[int, str, Klass], cp_model.IntVar]
+    klass: dict[str, Klass]
     give: dict[tuple[str, int], cp_model.IntVar]
     credit: dict[tuple[int, int], cp_model.IntVar]  # (turn index, quarter) -> seats credited
     swap: dict[tuple[str, int], cp_model.IntVar]  # (giving department, quarter) -> seats filled
@@ -93,9 +62,446 @@ class RosterModel:
     literals: list[tuple[cp_model.IntVar, str, tuple[Any, ...]]] = field(default_factory=list)
     variables: list[cp_model.IntVar] = field(default_factory=list)  # for hints between stages
     engine: str = "cpsat"
-    stages: list[dict[str, Any]] = field(default_factory=list)  # how the HiGHS levels went
+    stages: list[dict[str, Any]] = field(default_factory=list)  # how the levels went
     redo: dict[tuple[str, int], cp_model.IntVar] = field(default_factory=dict)  # R10 extra seat
     redo_give: dict[tuple[str, int], cp_model.IntVar] = field(default_factory=dict)
+
+
+class _Build:
+    """What the family functions share while the model is built: the data, the decisions and
+    the guard literals of explain mode."""
+
+    def __init__(self, data: RosterData, schedule: Schedule, explain: bool) -> None:
+        self.data = data
+        self.schedule = schedule
+        self.explain = explain
+        self.m = cp_model.CpModel()
+        self.H = data.policy.quarters
+        self.first = data.policy.first_quarter
+        self.avail = data.available()
+        self.rank = ranks(data)
+        self.literals: list[tuple[cp_model.IntVar, str, tuple[Any, ...]]] = []
+        self.all_vars: list[cp_model.IntVar] = []
+        self.staff_of = {s.id: s for s in data.staff}
+        self.members_of: dict[str, list[Any]] = defaultdict(list)
+        for s in data.staff:
+            self.members_of[s.department].append(s)
+        requested = {sp for c in data.centers for sp in c.specialty_weights()}
+        # people are interchangeable for the centers when they agree on what the centers look
+        # at: whether their title counts for the title rule, and a specialty some center asks for
+        rule_titles = set(data.policy.title_rule.titles)
+        self.klass: dict[str, Klass] = {}
+        for s in data.staff:
+            spec = data.specialty(s)
+            self.klass[s.id] = (s.title in rule_titles, spec if spec in requested else None)
+        # decisions (filled by _decisions)
+        self.served: dict[tuple[str, int], cp_model.IntVar] = {}
+        self.service: dict[tuple[str, int], Service] = {}
+        self.split: dict[tuple[str, int], tuple[cp_model.IntVar, cp_model.IntVar, Service]] = {}
+        self.redo: dict[tuple[str, int], cp_model.IntVar] = {}
+        self.z: dict[tuple[int, str, Klass], cp_model.IntVar] = {}
+        self.classes: dict[int, list[Klass]] = {}  # quarter -> classes present
+        self.give: dict[tuple[str, int], cp_model.IntVar] = {}
+        self.credit: dict[tuple[int, int], cp_model.IntVar] = {}
+        self.swap: dict[tuple[str, int], cp_model.IntVar] = {}
+        self.redo_give: dict[tuple[str, int], cp_model.IntVar] = {}
+        self.turns = schedule.turns
+        self.turn_index = {id(t): i for i, t in enumerate(self.turns)}
+        self.pull_quarters: list[int] = []
+        self.credit_quarters: list[int] = []
+        self.swap_pairs: list[tuple[str, int]] = []
+        self.givers: set[tuple[str, int]] = set()
+        self.by_q: dict[int, list[str]] = defaultdict(list)
+        self.redo_in_q: dict[int, list[tuple[str, cp_model.IntVar]]] = defaultdict(list)
+        # the seat ledger's terms, by (department, quarter) / quarter / turn index
+        self.own: dict[tuple[str, int], list[cp_model.IntVar]] = defaultdict(list)
+        self.pulled_into: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+        self.credited_to: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+        self.title_short: list[LinearExpr] = []  # R8 when soft: missing seats (level "mix")
+
+    # ---------------------------------------------------------------- helpers
+    def lit(self, family: str, key: tuple[Any, ...]) -> list[cp_model.IntVar]:
+        """Explain mode: a new guard literal for one instance of ``family``; else nothing."""
+        assert family in RULES.families, family
+        if not self.explain:
+            return []
+        b = self.m.new_bool_var(f"{family}{key}")
+        self.literals.append((b, family, key))
+        return [b]
+
+    def enforce(self, ct: cp_model.Constraint, family: str, key: tuple[Any, ...]) -> None:
+        """Guard ``ct`` by a literal of ``family`` (explain mode)."""
+        lits = self.lit(family, key)
+        if lits:
+            ct.only_enforce_if(lits)
+
+    def allowed(self, s: Any, q: int) -> bool:
+        """May ``s`` serve ``q`` at all (R2 availability, R7 no repeat across the programme
+        start)? In explain mode everything is allowed and the families guard it instead."""
+        if self.explain:
+            return True
+        if not self.avail[s.id][q]:
+            return False
+        return not (q == 0 and s.last_served is not None and s.last_served == self.first - 1)
+
+    def occupied(self, sid: str, q: int) -> list[cp_model.IntVar]:
+        """The variables saying that ``sid`` serves quarter ``q`` (any kind of service)."""
+        return [v for v in (self.served.get((sid, q)), self.redo.get((sid, q))) if v is not None]
+
+    def one_cycle(self, sid: str, q: int) -> int | None:
+        """The cycle ``served[sid, q]`` counts in, when it counts in just one."""
+        return None if (sid, q) in self.split else self.service[(sid, q)].cycle
+
+    def new_bool(self, name: str) -> cp_model.IntVar:
+        v = self.m.new_bool_var(name)
+        self.all_vars.append(v)
+        return v
+
+    def new_int(self, lo: int, hi: int, name: str) -> cp_model.IntVar:
+        v = self.m.new_int_var(lo, hi, name)
+        self.all_vars.append(v)
+        return v
+
+
+def _decisions(b: _Build, prune: bool) -> None:
+    """Every decision variable: who may serve when (R2, R4 turns, R6 pull-forward and seat
+    swap, R10 re-dispatch), the class counts per center and the seat-ledger counters."""
+    data, schedule, m = b.data, b.schedule, b.m
+    H = b.H
+    options = [
+        (s, q, svc)
+        for s in data.staff
+        for q in range(H)
+        if (svc := classify(schedule, s.department, q, s.promotion_candidate)) is not None
+        and b.allowed(s, q)
+    ]
+    # pruning relies on fairness alone telling colleagues apart: not when re-planning (frozen
+    # quarters and the changes level name particular people)
+    prune = prune and not b.explain and data.replan is None
+    keep = (_dominated(data, schedule, options, b.klass, b.rank, b.allowed) if prune
+            else (lambda s, q: True))
+
+    def add(s: Any, q: int, svc: Service) -> None:
+        b.served[(s.id, q)] = b.new_bool(f"x[{s.id},{q}]")
+        b.service[(s.id, q)] = svc
+
+    for s, q, svc in options:
+        if keep(s, q):
+            add(s, q, svc)
+    # seat swap (R6): a department that gives a seat to a pulled-forward candidate fills the
+    # seat the candidate's department does not need at its turn
+    b.pull_quarters = sorted({q for (_sid, q), svc in b.service.items() if svc.kind == "pulled"})
+    credited_turns = {id(svc.turn): svc.turn for svc in b.service.values()
+                      if svc.kind == "pulled"}
+    b.credit_quarters = sorted({q for t in credited_turns.values() if t for q in t.seats})
+    b.givers = {(t.dept, q) for q in b.pull_quarters for t in schedule.turns_in(q)}
+    b.swap_pairs = sorted({(d, q2) for d, q in b.givers for q2 in b.credit_quarters if q2 > q})
+    # a candidate who could be pulled forward in q2 may instead fill a swapped seat there:
+    # served = pulled + swap, two options counted in their own cycles
+    for d, q2 in b.swap_pairs:
+        prev = previous_turn(schedule, d, q2)
+        if prev is None:
+            continue
+        for s in b.members_of[d]:
+            key = (s.id, q2)
+            if key not in b.served:
+                if b.allowed(s, q2) and keep(s, q2):
+                    add(s, q2, Service("swap", prev))
+            elif b.service[key].kind == "pulled" and key not in b.split:
+                a = b.new_bool(f"pull[{s.id},{q2}]")
+                c = b.new_bool(f"swapc[{s.id},{q2}]")
+                m.add(b.served[key] == a + c)
+                b.split[key] = (a, c, Service("swap", prev))
+    for sid, q in b.served:
+        b.by_q[q].append(sid)
+    # R10 re-dispatch (re-planning): in a quarter without their department's turn, a
+    # re-dispatched person takes a seat given by a department whose turn it is
+    replan = data.replan
+    for term in replan.redispatch if replan else []:
+        s = b.staff_of[term.staff]
+        for q in range(max(0, term.earliest), min(term.deadline, H - 1) + 1):
+            if (s.id, q) in b.redo or schedule.turn_at(s.department, q) is not None:
+                continue
+            if not b.avail[s.id][q] or not b.allowed(s, q) or not schedule.turns_in(q):
+                continue
+            b.redo[(s.id, q)] = b.new_bool(f"redo[{s.id},{q}]")
+            if (s.id, q) in b.served:
+                m.add(b.served[(s.id, q)] + b.redo[(s.id, q)] <= 1)
+    for (sid, q), v in b.redo.items():
+        b.redo_in_q[q].append((sid, v))
+    # class counts per center: z[q, c, k] adds up to the people of class k serving in q
+    for q in range(H):
+        members: dict[Klass, list[cp_model.IntVar]] = defaultdict(list)
+        for sid in b.by_q[q]:
+            members[b.klass[sid]].append(b.served[(sid, q)])
+        for sid, v in b.redo_in_q[q]:
+            members[b.klass[sid]].append(v)
+        b.classes[q] = list(members)
+        for c in data.centers:
+            seats = data.center_seats(c.id, q)
+            for k, vs in members.items():
+                b.z[(q, c.id, k)] = b.new_int(0, min(seats, len(vs)), f"z[{q},{c.id},{k}]")
+        for k, vs in members.items():
+            m.add(sum(b.z[(q, c.id, k)] for c in data.centers) == sum(vs))
+    # the seat ledger (R4 + R6): who fills a department's own seats, who was pulled forward
+    for (sid, q), svc in b.service.items():
+        v = b.served[(sid, q)]
+        if (sid, q) in b.split:
+            v, w, _ = b.split[(sid, q)]
+            b.own[(b.staff_of[sid].department, q)].append(w)
+        if svc.kind == "pulled":
+            b.pulled_into[q].append(v)
+            assert svc.turn is not None
+            b.credited_to[b.turn_index[id(svc.turn)]].append(v)
+        else:
+            b.own[(b.staff_of[sid].department, q)].append(v)
+    for q in b.pull_quarters:
+        for t in schedule.turns_in(q):
+            if (t.dept, q) not in b.give:
+                b.give[(t.dept, q)] = b.new_int(0, schedule.demand(t.dept, q),
+                                                f"give[{t.dept},{q}]")
+    for ti in b.credited_to:
+        t = b.turns[ti]
+        for q, n in t.seats.items():
+            b.credit[(ti, q)] = b.new_int(0, n, f"credit[{t.dept},{t.cycle},{q}]")
+    for d, q2 in b.swap_pairs:
+        n = sum(1 for s in b.members_of[d] if (s.id, q2) in b.served)
+        b.swap[(d, q2)] = b.new_int(0, n, f"swap[{d},{q2}]")
+    for q, items in sorted(b.redo_in_q.items()):
+        if not items:
+            continue
+        for t in schedule.turns_in(q):
+            if (t.dept, q) not in b.redo_give:
+                b.redo_give[(t.dept, q)] = b.new_int(0, schedule.demand(t.dept, q),
+                                                     f"redo_give[{t.dept},{q}]")
+
+
+# ------------------------------------------------------------------------ hard families
+def _seats(b: _Build) -> None:
+    """R1 seats: every center receives exactly its seats each quarter."""
+    for q in range(b.H):
+        for c in b.data.centers:
+            seats = b.data.center_seats(c.id, q)
+            total = sum(b.z[(q, c.id, k)] for k in b.classes[q])
+            b.enforce(b.m.add(total == seats), "seats", (c.id, q))
+
+
+def _availability(b: _Build) -> None:
+    """R2 whole quarter: nobody serves a quarter overlapping their unavailable days.
+
+    Outside explain mode no variable exists for such a quarter (:meth:`_Build.allowed`);
+    in explain mode each person's unavailable quarters are closed under one guard."""
+    if not b.explain:
+        return
+    for s in b.data.staff:
+        blocked = [q for q in range(b.H) if (s.id, q) in b.served and not b.avail[s.id][q]]
+        if blocked:
+            lits = b.lit("availability", (s.id,))
+            for q in blocked:
+                b.m.add(b.served[(s.id, q)] == 0).only_enforce_if(lits)
+
+
+def _order(b: _Build) -> None:
+    """R4 published order: each department fills its turn's seats, less the seats given to
+    (R6 pull) or credited for pulled-forward candidates and to re-dispatched people (R10),
+    plus the swapped seats it fills."""
+    credit_at: dict[tuple[str, int], list[cp_model.IntVar]] = defaultdict(list)
+    for (ti, q), v in b.credit.items():
+        credit_at[(b.turns[ti].dept, q)].append(v)
+    keys = {(t.dept, q) for t in b.turns for q in t.seats} | set(b.own)
+    for d, q in sorted(keys):
+        need = b.schedule.demand(d, q)
+        ct = b.m.add(
+            sum(b.own[(d, q)])
+            == need
+            - b.give.get((d, q), 0)
+            - sum(credit_at[(d, q)])
+            + b.swap.get((d, q), 0)
+            - b.redo_give.get((d, q), 0)
+        )
+        b.enforce(ct, "order", (d, q))
+
+
+def _pull(b: _Build) -> None:
+    """R6 promotion, the seat ledger: a pulled-forward candidate takes a seat of a department
+    whose turn it is and is credited to their own department's next turn; the giver fills a
+    credited seat later (the seat swap); only for a candidate's first service."""
+    m = b.m
+    for q in b.pull_quarters:
+        gs = [b.give[(t.dept, q)] for t in b.schedule.turns_in(q) if (t.dept, q) in b.give]
+        b.enforce(m.add(sum(gs) == sum(b.pulled_into[q])), "pull", ("quarter", q))
+    beyond_total: list[Any] = []
+    for ti, vs in b.credited_to.items():
+        t = b.turns[ti]
+        parts = [b.credit[(ti, q)] for q in t.seats]
+        beyond = m.new_int_var(0, t.beyond, f"beyond[{t.dept},{t.cycle}]") if t.beyond else 0
+        beyond_total.append(beyond)
+        b.enforce(m.add(sum(parts) + beyond == sum(vs)), "pull", ("turn", t.dept, t.cycle))
+    credit_in_q: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+    for (_ti, q), v in b.credit.items():
+        credit_in_q[q].append(v)
+    swap_in_q: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+    for (_d, q2), v in b.swap.items():
+        swap_in_q[q2].append(v)
+    for q2 in b.credit_quarters:  # every credited seat is filled by a department that gave one
+        b.enforce(m.add(sum(swap_in_q[q2]) == sum(credit_in_q[q2])), "pull", ("swap", q2))
+    giver_depts = sorted({d for d, _q in b.givers})
+    swap_beyond: list[Any] = []
+    for d in giver_depts:
+        gives = {q: b.give[(d, q)] for q in b.pull_quarters if (d, q) in b.give}
+        swaps = {q2: b.swap[(d, q2)] for q2 in b.credit_quarters if (d, q2) in b.swap}
+        for r in b.credit_quarters:  # a seat is filled only after it was given
+            lhs = [v for q2, v in swaps.items() if q2 <= r]
+            if lhs:
+                m.add(sum(lhs) <= sum(v for q, v in gives.items() if q < r))
+        later = m.new_int_var(0, b.data.seats_per_quarter * b.H, f"swap_beyond[{d}]")
+        swap_beyond.append(later)
+        m.add(sum(swaps.values()) + later == sum(gives.values()))
+    if giver_depts or beyond_total:
+        m.add(sum(swap_beyond) == sum(beyond_total))
+    for key, v in b.swap.items():  # a swapped seat is filled by a real person of the department
+        m.add(v <= sum(b.own[key]))
+    # a candidate is pulled forward only for their first rural service of the programme
+    for (sid, q), svc in b.service.items():
+        if svc.kind != "pulled":
+            continue
+        pv = b.split[(sid, q)][0] if (sid, q) in b.split else b.served[(sid, q)]
+        before = [v for r in range(q) for v in b.occupied(sid, r)]
+        if before:
+            m.add(pv + sum(before) <= 1)
+
+
+def _deadline(b: _Build) -> None:
+    """R6 promotion deadline: a candidate with a deadline inside the programme serves by it."""
+    for s in b.data.staff:
+        if s.promotion_deadline is None:
+            continue
+        dl = s.promotion_deadline - b.first
+        if dl >= b.H:
+            continue
+        served = [v for q in range(dl + 1) for v in b.occupied(s.id, q)]
+        b.enforce(b.m.add(sum(served) >= 1), "deadline", (s.id,))
+
+
+def _once(b: _Build) -> None:
+    """R7 once per cycle: a person serves at most once in each cycle (a seat swap counts in the
+    cycle of the turn that gave the seat)."""
+    by_cycle: dict[tuple[str, int], list[cp_model.IntVar]] = defaultdict(list)
+    for (sid, q), svc in b.service.items():
+        if (sid, q) in b.split:
+            a, c, alt = b.split[(sid, q)]
+            by_cycle[(sid, svc.cycle)].append(a)
+            by_cycle[(sid, alt.cycle)].append(c)
+        else:
+            by_cycle[(sid, svc.cycle)].append(b.served[(sid, q)])
+    for (sid, cyc), vs in by_cycle.items():
+        if len(vs) > 1:
+            b.enforce(b.m.add(sum(vs) <= 1), "once", (sid, cyc))
+
+
+def _consecutive(b: _Build) -> None:
+    """R7 never two consecutive quarters (also across the programme start and for R10
+    re-dispatch seats)."""
+    m = b.m
+    if b.explain:  # outside explain mode no such variable exists (_Build.allowed)
+        for s in b.data.staff:
+            if s.last_served is not None and s.last_served == b.first - 1 and (s.id, 0) in b.served:
+                m.add(b.served[(s.id, 0)] == 0).only_enforce_if(b.lit("consecutive", (s.id, -1)))
+    for sid, q in list(b.served):
+        if (sid, q + 1) in b.served:
+            c = b.one_cycle(sid, q)
+            if not b.explain and c is not None and c == b.one_cycle(sid, q + 1):
+                continue  # implied by "once per cycle"
+            ct = m.add(b.served[(sid, q)] + b.served[(sid, q + 1)] <= 1)
+            b.enforce(ct, "consecutive", (sid, q))
+    for sid, q in sorted({(sid, q + dq) for sid, q in b.redo for dq in (-1, 0)}):
+        pair = b.occupied(sid, q) + b.occupied(sid, q + 1)
+        if len(pair) > 1 and ((sid, q) in b.redo or (sid, q + 1) in b.redo):
+            b.enforce(m.add(sum(pair) <= 1), "consecutive", (sid, q))
+
+
+def _title(b: _Build) -> None:
+    """R8 title mix: enough seats of the required titles at each center and quarter (hard), or
+    the missing seats counted in the ``mix`` level (soft)."""
+    data = b.data
+    for q in range(b.H):
+        for c in data.centers:
+            seats = data.center_seats(c.id, q)
+            need = (c.min_intermediate if c.min_intermediate is not None
+                    else data.policy.title_rule.required(seats))
+            need = min(need, seats)
+            have = sum(b.z[(q, c.id, k)] for k in b.classes[q] if k[0])
+            if data.policy.title_mix_hard:
+                b.enforce(b.m.add(have >= need), "title", (c.id, q))
+            elif data.policy.title_weight:
+                short = b.m.new_int_var(0, need, f"short[{c.id},{q}]")
+                b.m.add(have + short >= need)
+                b.title_short.append(short)
+
+
+def _frozen(b: _Build) -> None:
+    """R9 frozen quarters (re-planning): the quarters already started or announced are kept
+    exactly as published, people and centers."""
+    replan = b.data.replan
+    if replan is None or replan.frozen <= 0:
+        return
+    m = b.m
+    for q in range(min(replan.frozen, b.H)):
+        lits = b.lit("frozen", (q,))
+
+        def hold(ct: cp_model.Constraint, lits: list[cp_model.IntVar] = lits) -> None:
+            if lits:
+                ct.only_enforce_if(lits)
+
+        pub_here = {sid for (sid, qq) in replan.published if qq == q}
+        for sid in b.by_q[q]:
+            hold(m.add(b.served[(sid, q)] == int(sid in pub_here)))
+        counts: dict[tuple[str, Klass], int] = defaultdict(int)
+        for sid in pub_here:
+            if (sid, q) not in b.served:  # the rules no longer allow it: a conflict
+                hold(m.add_bool_or([]))
+                continue
+            counts[(replan.published[(sid, q)], b.klass[sid])] += 1
+        for (cid, k), n in counts.items():
+            if (q, cid, k) in b.z:
+                hold(m.add(b.z[(q, cid, k)] == n))
+
+
+def _redispatch(b: _Build) -> None:
+    """R10 re-dispatch (re-planning): every re-dispatched person serves once more inside their
+    window; in a quarter without their department's turn, in a seat given up by a department
+    whose turn it is."""
+    replan = b.data.replan
+    if replan is None:
+        return
+    for q, items in sorted(b.redo_in_q.items()):
+        gs = [b.redo_give[(t.dept, q)] for t in b.schedule.turns_in(q)
+              if (t.dept, q) in b.redo_give]
+        if items:
+            ct = b.m.add(sum(gs) == sum(v for _sid, v in items))
+            b.enforce(ct, "redispatch", ("quarter", q))
+    for term in replan.redispatch:
+        window = range(max(0, term.earliest), min(term.deadline, b.H - 1) + 1)
+        vs = [v for q in window for v in b.occupied(term.staff, q)]
+        ct = b.m.add(sum(vs) >= 1) if vs else b.m.add_bool_or([])
+        b.enforce(ct, "redispatch", (term.staff,))
+
+
+FAMILIES: list[tuple[str, Callable[[_Build], None]]] = [
+    ("seats", _seats),
+    ("availability", _availability),
+    ("order", _order),
+    ("pull", _pull),
+    ("deadline", _deadline),
+    ("once", _once),
+    ("consecutive", _consecutive),
+    ("title", _title),  # also collects the soft title shortfall read by _levels ("mix")
+    ("frozen", _frozen),
+    ("redispatch", _redispatch),
+]
+"""The hard families in build order, keyed as in :data:`assignments.roster.rules.RULES`.
+Every family reads only the decisions made by :func:`_decisions`, so none depends on
+another; ``title`` must run before :func:`_levels` (it fills ``_Build.title_short``)."""
 
 
 def build_model(
@@ -114,386 +520,69 @@ def build_model(
     schedule
         The published order after deferrals (one of :func:`schedule.alternatives`).
     explain
-        Put an enforcement literal on every hard-rule instance (families of :data:`FAMILIES`)
-        so that an infeasible model can name the rules and records that conflict.
+        Put a guard literal on every hard-rule instance (families of
+        :data:`~assignments.roster.rules.RULES`) so that an infeasible model can name the
+        rules and records that conflict.
     prune
         Leave out the options of non-candidates that no optimal roster uses (see
         :func:`_dominated`); exact for every objective level except ``changes``. Off with
         ``explain`` and when re-planning.
     """
-    m = cp_model.CpModel()
-    H = data.policy.quarters
-    first = data.policy.first_quarter
-    avail = data.available()
-    rank = ranks(data)
-    literals: list[tuple[cp_model.IntVar, str, tuple[Any, ...]]] = []
-    all_vars: list[cp_model.IntVar] = []
+    b = _Build(data, schedule, explain)
+    _decisions(b, prune)
+    for _name, add_family in FAMILIES:
+        add_family(b)
+    levels, ub = _levels(b)
+    return RosterModel(
+        data=data,
+        schedule=schedule,
+        model=b.m,
+        served=b.served,
+        service=b.service,
+        z=b.z,
+        klass=b.klass,
+        give=b.give,
+        credit=b.credit,
+        swap=b.swap,
+        split=b.split,
+        turns=b.turns,
+        levels=levels,
+        level_ub=ub,
+        literals=b.literals,
+        variables=b.all_vars,
+        redo=b.redo,
+        redo_give=b.redo_give,
+    )
 
-    def lit(family: str, key: tuple[Any, ...]) -> list[cp_model.IntVar]:
-        if not explain:
-            return []
-        b = m.new_bool_var(f"{family}{key}")
-        literals.append((b, family, key))
-        return [b]
 
-    def enforce(ct: cp_model.Constraint, family: str, key: tuple[Any, ...]) -> None:
-        lits = lit(family, key)
-        if lits:
-            ct.only_enforce_if(lits)
-
-    requested: set[str] = {s for c in data.centers for s in c.specialty_weights()}
-    # people are interchangeable for the centers when they agree on what the centers look at:
-    # whether their title counts for the title rule, and a specialty some center asks for
-    rule_titles = set(data.policy.title_rule.titles)
-    klass: dict[str, tuple[bool, str | None]] = {}
-    for s in data.staff:
-        spec = data.specialty(s)
-        klass[s.id] = (s.title in rule_titles, spec if spec in requested else None)
-
-    # ---- served[p, q]: rule 2 (availability), rule 4 turns, rule 6 pull-forward and seat swap
-    served: dict[tuple[str, int], cp_model.IntVar] = {}
-    service: dict[tuple[str, int], Service] = {}
-
-    def allowed(s: Any, q: int) -> bool:
-        if explain:
-            return True
-        if not avail[s.id][q]:
-            return False
-        return not (q == 0 and s.last_served is not None and s.last_served == first - 1)
-
-    def add(s: Any, q: int, svc: Service) -> None:
-        v = m.new_bool_var(f"x[{s.id},{q}]")
-        served[(s.id, q)] = v
-        service[(s.id, q)] = svc
-        all_vars.append(v)
-
-    options = [
-        (s, q, svc)
-        for s in data.staff
-        for q in range(H)
-        if (svc := classify(schedule, s.department, q, s.promotion_candidate)) is not None
-        and allowed(s, q)
-    ]
-    # pruning relies on fairness alone telling colleagues apart: not when re-planning (frozen
-    # quarters and the changes level name particular people)
-    prune = prune and not explain and data.replan is None
-    keep = _dominated(data, schedule, options, klass, rank, allowed) if prune \
-        else (lambda s, q: True)
-    for s, q, svc in options:
-        if keep(s, q):
-            add(s, q, svc)
-    # seat swap (rule 6): a department that gives a seat to a pulled-forward candidate fills the
-    # seat the candidate's department does not need at its turn
-    pull_quarters = sorted({q for (_sid, q), svc in service.items() if svc.kind == "pulled"})
-    credited_turns = {id(svc.turn): svc.turn for svc in service.values() if svc.kind == "pulled"}
-    credit_quarters = sorted({q for t in credited_turns.values() if t for q in t.seats})
-    givers = {(t.dept, q) for q in pull_quarters for t in schedule.turns_in(q)}
-    swap_pairs = sorted({(d, q2) for d, q in givers for q2 in credit_quarters if q2 > q})
-    members_of: dict[str, list[Any]] = defaultdict(list)
-    for s in data.staff:
-        members_of[s.department].append(s)
-    # a candidate who could be pulled forward in q2 may instead fill a swapped seat there:
-    # served = pulled + swap, two options counted in their own cycles
-    split: dict[tuple[str, int], tuple[cp_model.IntVar, cp_model.IntVar, Service]] = {}
-    for d, q2 in swap_pairs:
-        prev = previous_turn(schedule, d, q2)
-        if prev is None:
-            continue
-        for s in members_of[d]:
-            key = (s.id, q2)
-            if key not in served:
-                if allowed(s, q2) and keep(s, q2):
-                    add(s, q2, Service("swap", prev))
-            elif service[key].kind == "pulled" and key not in split:
-                a = m.new_bool_var(f"pull[{s.id},{q2}]")
-                b = m.new_bool_var(f"swapc[{s.id},{q2}]")
-                m.add(served[key] == a + b)
-                split[key] = (a, b, Service("swap", prev))
-                all_vars += [a, b]
-    if explain:
-        for s in data.staff:
-            blocked = [q for q in range(H) if (s.id, q) in served and not avail[s.id][q]]
-            if blocked:
-                lits = lit("availability", (s.id,))
-                for q in blocked:
-                    m.add(served[(s.id, q)] == 0).only_enforce_if(lits)
-            if s.last_served is not None and s.last_served == first - 1 and (s.id, 0) in served:
-                m.add(served[(s.id, 0)] == 0).only_enforce_if(lit("consecutive", (s.id, -1)))
-
-    by_q: dict[int, list[str]] = defaultdict(list)
-    for sid, q in served:
-        by_q[q].append(sid)
-    staff_of = {s.id: s for s in data.staff}
-
-    # ---- R10 re-dispatch (re-planning): in a quarter without their department's turn, a
-    # re-dispatched person takes a seat given by a department whose turn it is (not swapped back)
+# ------------------------------------------------------------------------ objective levels
+def _levels(b: _Build) -> tuple[dict[str, LinearExpr], dict[str, int]]:
+    """The objective levels (soft rules R-obj1 … R-obj5) and an upper bound of each."""
+    data, m, H = b.data, b.m, b.H
     replan = data.replan
-    redo: dict[tuple[str, int], cp_model.IntVar] = {}
-    for term in replan.redispatch if replan else []:
-        s = staff_of[term.staff]
-        for q in range(max(0, term.earliest), min(term.deadline, H - 1) + 1):
-            if (s.id, q) in redo or schedule.turn_at(s.department, q) is not None:
-                continue
-            if not avail[s.id][q] or not allowed(s, q) or not schedule.turns_in(q):
-                continue
-            redo[(s.id, q)] = m.new_bool_var(f"redo[{s.id},{q}]")
-            all_vars.append(redo[(s.id, q)])
-            if (s.id, q) in served:
-                m.add(served[(s.id, q)] + redo[(s.id, q)] <= 1)
-    redo_in_q: dict[int, list[tuple[str, cp_model.IntVar]]] = defaultdict(list)
-    for (sid, q), v in redo.items():
-        redo_in_q[q].append((sid, v))
-
-    def occupied(sid: str, q: int) -> list[cp_model.IntVar]:
-        """The variables saying that ``sid`` serves quarter ``q`` (any kind of service)."""
-        return [v for v in (served.get((sid, q)), redo.get((sid, q))) if v is not None]
-
-    # ---- R1 seats and the center choice by class
-    z: dict[tuple[int, str, tuple[bool, str | None]], cp_model.IntVar] = {}
-    title_short: list[LinearExpr] = []
-    spec_miss: list[LinearExpr] = []
-    for q in range(H):
-        members: dict[tuple[bool, str | None], list[cp_model.IntVar]] = defaultdict(list)
-        for sid in by_q[q]:
-            members[klass[sid]].append(served[(sid, q)])
-        for sid, v in redo_in_q[q]:
-            members[klass[sid]].append(v)
-        for c in data.centers:
-            seats = data.center_seats(c.id, q)
-            for k, vs in members.items():
-                z[(q, c.id, k)] = m.new_int_var(0, min(seats, len(vs)), f"z[{q},{c.id},{k}]")
-                all_vars.append(z[(q, c.id, k)])
-            enforce(m.add(sum(z[(q, c.id, k)] for k in members) == seats), "seats", (c.id, q))
-            # R8 title mix
-            need = (
-                c.min_intermediate
-                if c.min_intermediate is not None
-                else (data.policy.title_rule.required(seats))
-            )
-            need = min(need, seats)
-            have = sum(z[(q, c.id, k)] for k in members if k[0])
-            if data.policy.title_mix_hard:
-                enforce(m.add(have >= need), "title", (c.id, q))
-            elif data.policy.title_weight:
-                short = m.new_int_var(0, need, f"short[{c.id},{q}]")
-                m.add(have + short >= need)
-                title_short.append(short)
-            # requested specialties
-            for spec, w in c.specialty_weights().items():
-                ks = [k for k in members if k[1] == spec]
-                if not ks:
-                    spec_miss.append(w)
-                    continue
-                cov = m.new_bool_var(f"cov[{c.id},{q},{spec}]")
-                m.add(sum(z[(q, c.id, k)] for k in ks) >= cov)
-                spec_miss.append(w * (1 - cov))
-        for k, vs in members.items():
-            m.add(sum(z[(q, c.id, k)] for c in data.centers) == sum(vs))
-
-    # ---- R4 + R6: the seat ledger of each department and quarter
-    turns = schedule.turns
-    turn_index = {id(t): i for i, t in enumerate(turns)}
-    give: dict[tuple[str, int], cp_model.IntVar] = {}
-    credit: dict[tuple[int, int], cp_model.IntVar] = {}
-    swap: dict[tuple[str, int], cp_model.IntVar] = {}
-    pulled_into: dict[int, list[cp_model.IntVar]] = defaultdict(list)
-    credited_to: dict[int, list[cp_model.IntVar]] = defaultdict(list)
-    own: dict[tuple[str, int], list[cp_model.IntVar]] = defaultdict(list)  # turn or swap
-    for (sid, q), svc in service.items():
-        v = served[(sid, q)]
-        if (sid, q) in split:
-            v, w, _ = split[(sid, q)]
-            own[(staff_of[sid].department, q)].append(w)
-        if svc.kind == "pulled":
-            pulled_into[q].append(v)
-            assert svc.turn is not None
-            credited_to[turn_index[id(svc.turn)]].append(v)
-        else:
-            own[(staff_of[sid].department, q)].append(v)
-    for q in pull_quarters:
-        gs = []
-        for t in schedule.turns_in(q):
-            if (t.dept, q) not in give:
-                give[(t.dept, q)] = m.new_int_var(
-                    0, schedule.demand(t.dept, q), f"give[{t.dept},{q}]"
-                )
-                all_vars.append(give[(t.dept, q)])
-                gs.append(give[(t.dept, q)])
-        enforce(m.add(sum(gs) == sum(pulled_into[q])), "pull", ("quarter", q))
-    beyond_total: list[Any] = []
-    for ti, vs in credited_to.items():
-        t = turns[ti]
-        parts = []
-        for q, n in t.seats.items():
-            credit[(ti, q)] = m.new_int_var(0, n, f"credit[{t.dept},{t.cycle},{q}]")
-            all_vars.append(credit[(ti, q)])
-            parts.append(credit[(ti, q)])
-        beyond = m.new_int_var(0, t.beyond, f"beyond[{t.dept},{t.cycle}]") if t.beyond else 0
-        beyond_total.append(beyond)
-        enforce(m.add(sum(parts) + beyond == sum(vs)), "pull", ("turn", t.dept, t.cycle))
-    credit_at: dict[tuple[str, int], list[cp_model.IntVar]] = defaultdict(list)
-    credit_in_q: dict[int, list[cp_model.IntVar]] = defaultdict(list)
-    for (ti, q), v in credit.items():
-        credit_at[(turns[ti].dept, q)].append(v)
-        credit_in_q[q].append(v)
-    for d, q2 in swap_pairs:
-        n = sum(1 for s in members_of[d] if (s.id, q2) in served)
-        swap[(d, q2)] = m.new_int_var(0, n, f"swap[{d},{q2}]")
-        all_vars.append(swap[(d, q2)])
-    swap_in_q: dict[int, list[cp_model.IntVar]] = defaultdict(list)
-    for (_d, q2), v in swap.items():
-        swap_in_q[q2].append(v)
-    for q2 in credit_quarters:  # every credited seat is filled by a department that gave one
-        enforce(m.add(sum(swap_in_q[q2]) == sum(credit_in_q[q2])), "pull", ("swap", q2))
-    giver_depts = sorted({d for d, _q in givers})
-    swap_beyond: list[Any] = []
-    for d in giver_depts:
-        gives = {q: give[(d, q)] for q in pull_quarters if (d, q) in give}
-        swaps = {q2: swap[(d, q2)] for q2 in credit_quarters if (d, q2) in swap}
-        for r in credit_quarters:  # a seat is filled only after it was given
-            lhs = [v for q2, v in swaps.items() if q2 <= r]
-            if lhs:
-                m.add(sum(lhs) <= sum(v for q, v in gives.items() if q < r))
-        later = m.new_int_var(0, data.seats_per_quarter * H, f"swap_beyond[{d}]")
-        swap_beyond.append(later)
-        m.add(sum(swaps.values()) + later == sum(gives.values()))
-    if giver_depts or beyond_total:
-        m.add(sum(swap_beyond) == sum(beyond_total))
-    for key, v in swap.items():  # a swapped seat is filled by a real person of the department
-        m.add(v <= sum(own[key]))
-    # a candidate is pulled forward only for their first rural service of the programme
-    for (sid, q), svc in service.items():
-        if svc.kind != "pulled":
-            continue
-        pv = split[(sid, q)][0] if (sid, q) in split else served[(sid, q)]
-        before = [v for r in range(q) for v in occupied(sid, r)]
-        if before:
-            m.add(pv + sum(before) <= 1)
-    redo_give: dict[tuple[str, int], cp_model.IntVar] = {}
-    for q, items in sorted(redo_in_q.items()):  # R10: who gives the re-dispatched their seat
-        if not items:
-            continue
-        gs = []
-        for t in schedule.turns_in(q):
-            if (t.dept, q) not in redo_give:
-                redo_give[(t.dept, q)] = m.new_int_var(
-                    0, schedule.demand(t.dept, q), f"redo_give[{t.dept},{q}]"
-                )
-                all_vars.append(redo_give[(t.dept, q)])
-                gs.append(redo_give[(t.dept, q)])
-        enforce(m.add(sum(gs) == sum(v for _sid, v in items)), "redispatch", ("quarter", q))
-    keys = {(t.dept, q) for t in turns for q in t.seats} | set(own)
-    for d, q in sorted(keys):
-        need = schedule.demand(d, q)
-        g = give.get((d, q), 0)
-        enforce(
-            m.add(
-                sum(own[(d, q)])
-                == need
-                - g
-                - sum(credit_at[(d, q)])
-                + swap.get((d, q), 0)
-                - redo_give.get((d, q), 0)
-            ),
-            "order",
-            (d, q),
-        )
-
-    # ---- R6 deadlines
-    for s in data.staff:
-        if s.promotion_deadline is None:
-            continue
-        dl = s.promotion_deadline - first
-        if dl >= H:
-            continue
-        enforce(
-            m.add(sum(v for q in range(dl + 1) for v in occupied(s.id, q)) >= 1),
-            "deadline",
-            (s.id,),
-        )
-
-    # ---- R10: every re-dispatched person serves once more inside their window
-    for term in replan.redispatch if replan else []:
-        window = range(max(0, term.earliest), min(term.deadline, H - 1) + 1)
-        vs = [v for q in window for v in occupied(term.staff, q)]
-        enforce(
-            m.add(sum(vs) >= 1) if vs else m.add_bool_or([]), "redispatch", (term.staff,)
-        )
-
-    # ---- R7 once per cycle, never consecutive quarters
-    by_cycle: dict[tuple[str, int], list[cp_model.IntVar]] = defaultdict(list)
-    for (sid, q), svc in service.items():
-        if (sid, q) in split:
-            a, b, alt = split[(sid, q)]
-            by_cycle[(sid, svc.cycle)].append(a)
-            by_cycle[(sid, alt.cycle)].append(b)
-        else:
-            by_cycle[(sid, svc.cycle)].append(served[(sid, q)])
-    for (sid, c), vs in by_cycle.items():
-        if len(vs) > 1:
-            enforce(m.add(sum(vs) <= 1), "once", (sid, c))
-
-    def one_cycle(sid: str, q: int) -> int | None:
-        """The cycle ``served[sid, q]`` counts in, when it counts in just one."""
-        return None if (sid, q) in split else service[(sid, q)].cycle
-
-    for sid, q in list(served):
-        if (sid, q + 1) in served:
-            c = one_cycle(sid, q)
-            if not explain and c is not None and c == one_cycle(sid, q + 1):
-                continue  # implied by "once per cycle"
-            enforce(m.add(served[(sid, q)] + served[(sid, q + 1)] <= 1), "consecutive", (sid, q))
-    for sid, q in sorted({(sid, q + dq) for sid, q in redo for dq in (-1, 0)}):
-        pair = occupied(sid, q) + occupied(sid, q + 1)
-        if len(pair) > 1 and ((sid, q) in redo or (sid, q + 1) in redo):
-            enforce(m.add(sum(pair) <= 1), "consecutive", (sid, q))
-
-    # ---- R9 frozen quarters (re-planning): kept exactly as published
-    if replan is not None and replan.frozen > 0:
-        for q in range(min(replan.frozen, H)):
-            lits = lit("frozen", (q,))
-            pub_here = {sid for (sid, qq) in replan.published if qq == q}
-            for sid in by_q[q]:
-                ct = m.add(served[(sid, q)] == int(sid in pub_here))
-                if lits:
-                    ct.only_enforce_if(lits)
-            counts: dict[tuple[str, tuple[bool, str | None]], int] = defaultdict(int)
-            for sid in pub_here:
-                if (sid, q) not in served:  # the rules no longer allow it: a conflict
-                    ct = m.add_bool_or([])
-                    if lits:
-                        ct.only_enforce_if(lits)
-                    continue
-                counts[(replan.published[(sid, q)], klass[sid])] += 1
-            for (cid, k), n in counts.items():
-                if (q, cid, k) in z:
-                    ct = m.add(z[(q, cid, k)] == n)
-                    if lits:
-                        ct.only_enforce_if(lits)
-
-    # ---- objective levels
     levels: dict[str, LinearExpr] = {}
     ub: dict[str, int] = {}
+    # R-obj1 promotion: candidates served early (and re-dispatched people early in their window)
     promo_terms: list[LinearExpr] = []
     n_cand = 0
     for s in data.staff:
         if not s.promotion_candidate:
             continue
         n_cand += 1
-        mine = [q for q in range(H) if (s.id, q) in served]
-        cycles = {one_cycle(s.id, q) for q in mine}
+        mine = [q for q in range(H) if (s.id, q) in b.served]
+        cycles = {b.one_cycle(s.id, q) for q in mine}
         if len(cycles) == 1 and None not in cycles:
             # at most one service ("once per cycle"): cost = its quarter index, H if none
-            promo_terms.append(H - sum((H - q) * served[(s.id, q)] for q in mine))
+            promo_terms.append(H - sum((H - q) * b.served[(s.id, q)] for q in mine))
             continue
         # u[q] = 1 iff the candidate has served at or before q (a chain: u[q] <= u[q-1] +
         # served[q]); cost = H - sum(u)
         us: list[Any] = []
         for q in range(H):
-            if not us and (s.id, q) not in served:
+            if not us and (s.id, q) not in b.served:
                 continue
             u = m.new_bool_var(f"u[{s.id},{q}]")
-            m.add(u <= (us[-1] if us else 0) + served.get((s.id, q), 0))
+            m.add(u <= (us[-1] if us else 0) + b.served.get((s.id, q), 0))
             us.append(u)
         promo_terms.append(H - sum(us))
     redo_span = 0
@@ -502,7 +591,7 @@ def build_model(
         redo_span += len(window)
         us = []
         for q in window:
-            before = [v for r in window if r <= q for v in occupied(term.staff, r)]
+            before = [v for r in window if r <= q for v in b.occupied(term.staff, r)]
             if before:
                 u = m.new_bool_var(f"u_redo[{term.staff},{q}]")
                 m.add(u <= sum(before))
@@ -510,64 +599,58 @@ def build_model(
         promo_terms.append(len(window) - sum(us))
     levels["promotion"] = sum(promo_terms)
     ub["promotion"] = H * n_cand + redo_span
+    # R-obj2 departures from the published baseline order
     base = _baseline(data)
     dev_terms = []
     sent_by: dict[tuple[str, int], list[cp_model.IntVar]] = defaultdict(list)
-    for (sid, q), v in served.items():
-        sent_by[(staff_of[sid].department, q)].append(v)
-    for q, items in redo_in_q.items():
+    for (sid, q), v in b.served.items():
+        sent_by[(b.staff_of[sid].department, q)].append(v)
+    for q, items in b.redo_in_q.items():
         for sid, v in items:
-            sent_by[(staff_of[sid].department, q)].append(v)
+            sent_by[(b.staff_of[sid].department, q)].append(v)
     for d in data.departments:
         for q in range(H):
-            b = base.demand(d.id, q)
-            if b == 0:
+            bq = base.demand(d.id, q)
+            if bq == 0:
                 continue
-            sent = sent_by[(d.id, q)]
-            dev = m.new_int_var(0, b, f"dev[{d.id},{q}]")
-            m.add(dev >= b - sum(sent))
+            dev = m.new_int_var(0, bq, f"dev[{d.id},{q}]")
+            m.add(dev >= bq - sum(sent_by[(d.id, q)]))
             dev_terms.append(dev)
     levels["departures"] = sum(dev_terms)
     ub["departures"] = data.seats_per_quarter * H
-    levels["mix"] = data.policy.title_weight * sum(title_short) + sum(spec_miss)
+    # R-obj3 mix: the soft title shortfall (family "title") and requested specialties
+    spec_miss: list[LinearExpr] = []
+    for q in range(H):
+        for c in data.centers:
+            for spec, w in c.specialty_weights().items():
+                ks = [k for k in b.classes[q] if k[1] == spec]
+                if not ks:
+                    spec_miss.append(w)
+                    continue
+                cov = m.new_bool_var(f"cov[{c.id},{q},{spec}]")
+                m.add(sum(b.z[(q, c.id, k)] for k in ks) >= cov)
+                spec_miss.append(w * (1 - cov))
+    levels["mix"] = data.policy.title_weight * sum(b.title_short) + sum(spec_miss)
     ub["mix"] = data.policy.title_weight * data.seats_per_quarter * H + H * sum(
         w for c in data.centers for w in c.specialty_weights().values()
     )
-    levels["fairness"] = sum(rank[sid] * v for (sid, _q), v in served.items()) + sum(
-        rank[sid] * v for (sid, _q), v in redo.items()
+    # R-obj4 fairness: the ranks of the people sent
+    levels["fairness"] = sum(b.rank[sid] * v for (sid, _q), v in b.served.items()) + sum(
+        b.rank[sid] * v for (sid, _q), v in b.redo.items()
     )
     top_rank: dict[str, int] = defaultdict(int)
     for s in data.staff:
-        top_rank[s.department] = max(top_rank[s.department], rank[s.id])
+        top_rank[s.department] = max(top_rank[s.department], b.rank[s.id])
     ub["fairness"] = H * sum(top_rank[d.id] for d in data.departments) + (
-        data.seats_per_quarter * H * max(rank.values(), default=0)
+        data.seats_per_quarter * H * max(b.rank.values(), default=0)
     )
+    # R-obj5 changes to the published roster (re-planning)
     levels["changes"] = 0
     ub["changes"] = 0
     if replan is not None and replan.minimize_changes:
-        levels["changes"], ub["changes"] = _changes(data, m, served, redo, z, klass, occupied)
-
-    rm = RosterModel(
-        data=data,
-        schedule=schedule,
-        model=m,
-        served=served,
-        service=service,
-        z=z,
-        klass=klass,
-        give=give,
-        credit=credit,
-        swap=swap,
-        split=split,
-        turns=turns,
-        levels=levels,
-        level_ub=ub,
-        literals=literals,
-        variables=all_vars,
-        redo=redo,
-        redo_give=redo_give,
-    )
-    return rm
+        levels["changes"], ub["changes"] = _changes(data, m, b.served, b.redo, b.z, b.klass,
+                                                    b.occupied)
+    return levels, ub
 
 
 def _changes(

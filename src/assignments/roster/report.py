@@ -12,10 +12,11 @@ from assignments.core.io import staged_output, write_csv_folder, write_excel, wr
 from assignments.core.solver import Result
 from assignments.roster.data import RosterData
 from assignments.roster.ledger import EntryKind, build_ledger, rotation_money
-from assignments.roster.schedule import Schedule
-from assignments.roster.solution import RosterSolution, schedule_of
+from assignments.roster.rules import RULES, figures, level_label
+from assignments.roster.schedule import Schedule, schedule_of
+from assignments.roster.solution import RosterSolution
 
-__all__ = ["roster_tables", "summary_lines", "write_outputs"]
+__all__ = ["roster_tables", "rules_table", "summary_lines", "write_outputs"]
 
 _KIND = {
     "zh": {"turn": "本科室轮次", "pulled": "晋升提前", "swap": "换位补席", "redo": "重新下乡"},
@@ -97,7 +98,7 @@ def roster_tables(
     centers = {c.id: c for c in data.centers}
     first = data.policy.first_quarter
     kinds = _KIND[lang]
-    sched = schedule_of(data, sol)
+    sched = schedule_of(data, sol.deferrals)
     rows = []
     for a in sorted(sol.assignments, key=lambda a: (a.quarter, a.center, a.staff)):
         s = staff[a.staff]
@@ -238,6 +239,17 @@ def roster_tables(
     }
 
 
+def rules_table(data: RosterData, lang: str = "zh") -> pd.DataFrame:
+    """The rules of DOMAIN §R from the registry, with this instance's figures (for a 规则
+    sheet; not yet written by :func:`write_outputs`, whose sheet list ``tests/test_cli.py``
+    pins)."""
+    head = {"zh": ("规则", "名称", "类型", "出处", "说明"),
+            "en": ("rule", "label", "kind", "source", "doc")}[lang if lang == "zh" else "en"]
+    rows = RULES.table(lang, figures(data))
+    return pd.DataFrame([dict(zip(head, (r["key"], r["label"], r["kind"], r["domain"], r["doc"]),
+                                  strict=True)) for r in rows])
+
+
 def result_json(
     data: RosterData, result: Result[RosterSolution], extra: dict[str, Any] | None = None
 ) -> dict[str, Any]:
@@ -353,14 +365,6 @@ def write_outputs(
     return written
 
 
-_LEVEL = {
-    "zh": {"promotion": "晋升", "departures": "顺序偏离", "mix": "职称与特色", "fairness": "公平",
-           "changes": "变更"},
-    "en": {"promotion": "promotion", "departures": "departures", "mix": "mix",
-           "fairness": "fairness", "changes": "changes"},
-}
-
-
 def summary_lines(
     data: RosterData, result: Result[RosterSolution], *, lang: str = "zh", max_rows: int = 40
 ) -> list[str]:
@@ -372,7 +376,7 @@ def summary_lines(
     where = s.get("gap_level")
     head = ("状态" if zh else "Status") + f": {result.status.value}   gap: {gap}"
     if where:
-        head += f" ({_LEVEL[lang][where]})"
+        head += f" ({level_label(where, lang)})"
     if data.policy.objective_mode == "weighted" and result.objective is not None:
         head += ("   目标" if zh else "   objective") + f": {result.objective:,.0f}   " + (
             "下界" if zh else "bound") + f": {result.bound:,.0f}"
@@ -383,7 +387,7 @@ def summary_lines(
         lines.append(
             ("分层目标（越小越好）" if zh else "Objective levels (smaller is better)")
             + ": "
-            + ", ".join(f"{_LEVEL[lang].get(k, k)} {v:g}" for k, v in result.objectives.items())
+            + ", ".join(f"{level_label(k, lang)} {v:g}" for k, v in result.objectives.items())
         )
     sol = result.solution
     if sol is not None:

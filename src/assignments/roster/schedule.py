@@ -17,7 +17,15 @@ from dataclasses import dataclass, field
 
 from assignments.roster.data import DeferralDecision, DeferralRequest, RosterData
 
-__all__ = ["Block", "Schedule", "ScheduleError", "Turn", "alternatives", "build_schedule"]
+__all__ = [
+    "Block",
+    "Schedule",
+    "ScheduleError",
+    "Turn",
+    "alternatives",
+    "build_schedule",
+    "schedule_of",
+]
 
 MAX_AUTO_ALTERNATIVES = 64
 
@@ -221,6 +229,13 @@ def _cut(
 def data_order(data: RosterData) -> list[tuple[str, int]]:
     """``(department id, turn size)`` in published order."""
     return [(d.id, data.turn_size(d)) for d in data.departments]
+
+
+def schedule_of(
+    data: RosterData, deferrals: Sequence[tuple[str, int, DeferralDecision]] = ()
+) -> Schedule:
+    """The turn schedule of ``data`` with a solution's applied ``deferrals``."""
+    return build_schedule(data_order(data), data.quarter_seats(), deferrals)
 
 
 def baseline(data: RosterData) -> Schedule:

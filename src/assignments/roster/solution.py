@@ -1,35 +1,36 @@
 """A roster solution and its independent checker (no solver imports here).
 
-:func:`check` lists every violated hard rule of DOMAIN §R; :func:`objective_levels` recomputes
-the objective levels from the roster alone. Every result of :func:`assignments.roster.solve`
-passes both before it is returned, and the tests assert it.
+:func:`check` lists every violated hard rule of DOMAIN §R (``Violation("R4", ...)``, keys of
+:data:`assignments.roster.rules.RULES`); :func:`objective_levels` recomputes the objective
+levels from the roster alone. Every result of :func:`assignments.roster.solve` passes both
+before it is returned, and the tests assert it.
+
+The checker is independent of the model: it lays out the published order, the turns, the
+cycles and the deferral moves itself (:class:`Layout`, written from DOMAIN §R rules 4 and 5),
+and classifies each service (own turn, pulled forward, seat swap) from that layout, importing
+nothing that :mod:`assignments.roster.schedule` or the model use to build them.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from assignments.core.rules import Violation
 from assignments.roster.data import DeferralDecision, RosterData, Staff, Title
-from assignments.roster.schedule import (
-    Schedule,
-    build_schedule,
-    classify,
-    data_order,
-    previous_turn,
-)
 
 __all__ = [
     "Assignment",
+    "Layout",
     "RosterSolution",
     "Violation",
     "changed_cells",
     "check",
     "objective_levels",
     "ranks",
-    "schedule_of",
 ]
 
 
@@ -87,22 +88,114 @@ class RosterSolution:
         return out
 
 
-@dataclass(frozen=True)
-class Violation:
-    """A broken hard rule: its label and what exactly is wrong."""
+@dataclass
+class _Turn:
+    """One department's turn in one cycle, as the checker lays it out."""
 
-    rule: str
-    message: str
+    dept: str
+    cycle: int
+    position: int  # place in its cycle after the deferrals
+    seats: dict[int, int]  # quarter index -> seats of this turn there (inside the programme)
+    beyond: int  # seats of the turn after the programme's last quarter
 
-    def __str__(self) -> str:
-        return f"[{self.rule}] {self.message}"
+    @property
+    def start(self) -> int | None:
+        return min(self.seats) if self.seats else None
 
 
-def schedule_of(data: RosterData, sol: RosterSolution) -> Schedule:
-    """The turn schedule implied by the solution's deferrals."""
-    return build_schedule(
-        data_order(data), data.quarter_seats(), sol.deferrals
-    )
+class Layout:
+    """The published order laid out over the quarters, with the deferrals applied.
+
+    DOMAIN §R rule 4: list the departments in published order, each repeated as many times as
+    its turn size; cut that list into consecutive groups of each quarter's seats — group *k* is
+    quarter *k*; when the list is used up a new cycle starts from the top. Rule 5: a deferral
+    moves the department's turn inside its cycle — ``next`` changes places with the department
+    that follows it, ``last`` goes to the end of the cycle — once per department and cycle.
+    One cycle more than the programme needs is laid out, so that every department's next turn
+    exists (it may lie after the programme).
+
+    Raises
+    ------
+    ValueError
+        When a deferral cannot be applied (no turn in that quarter, a second one in a cycle,
+        ``next`` for the last department of a cycle, ``last`` for the last one already).
+    """
+
+    def __init__(
+        self,
+        data: RosterData,
+        deferrals: Sequence[tuple[str, int, DeferralDecision]] = (),
+    ) -> None:
+        self.sizes = {d.id: data.turn_size(d) for d in data.departments}
+        self.seats = list(data.quarter_seats())
+        per_cycle = sum(self.sizes.values())
+        cycles = max(1, -(-sum(self.seats) // max(1, per_cycle))) + 1
+        self.cycles: list[list[str]] = [[d.id for d in data.departments] for _ in range(cycles)]
+        self.deferred: dict[tuple[str, int], DeferralDecision] = {}
+        self.turns = self._cut()
+        for dept, q, decision in sorted(deferrals, key=lambda r: r[1]):
+            turn = next((t for t in self.turns if t.dept == dept and t.seats.get(q, 0)), None)
+            if turn is None:
+                raise ValueError(f"department '{dept}' has no turn in quarter {q + 1} to defer")
+            c = turn.cycle
+            if (dept, c) in self.deferred:
+                raise ValueError(f"department '{dept}' defers twice in cycle {c + 1}")
+            order = self.cycles[c]
+            i = order.index(dept)
+            if i == len(order) - 1:
+                raise ValueError(f"department '{dept}' is the last of cycle {c + 1}: "
+                                 f"'{decision.value}' cannot move it later")
+            if decision is DeferralDecision.NEXT:
+                order[i], order[i + 1] = order[i + 1], order[i]
+            else:
+                order.append(order.pop(i))
+            self.deferred[(dept, c)] = decision
+            self.turns = self._cut()
+
+    def _cut(self) -> list[_Turn]:
+        """Walk the seats of every cycle in order and cut them at the quarters' seats."""
+        ends = list(itertools.accumulate(self.seats))  # quarter q holds seats [ends[q-1], ends[q])
+        horizon = ends[-1] if ends else 0
+        turns: list[_Turn] = []
+        seat = 0
+        for c, order in enumerate(self.cycles):
+            for pos, dept in enumerate(order):
+                lo, hi = seat, seat + self.sizes[dept]
+                here: dict[int, int] = {}
+                for q, end in enumerate(ends):
+                    start = end - self.seats[q]
+                    n = min(hi, end) - max(lo, start)
+                    if n > 0:
+                        here[q] = n
+                turns.append(_Turn(dept, c, pos, here, max(0, hi - max(lo, horizon))))
+                seat = hi
+        return turns
+
+    def demand(self, dept: str, q: int) -> int:
+        """Seats of ``dept``'s turns in quarter ``q``."""
+        return sum(t.seats.get(q, 0) for t in self.turns if t.dept == dept)
+
+    def depts_in(self, q: int) -> set[str]:
+        """Departments whose turn has seats in quarter ``q``."""
+        return {t.dept for t in self.turns if t.seats.get(q, 0)}
+
+    def own_turn(self, dept: str, q: int) -> _Turn | None:
+        """The turn of ``dept`` with seats in ``q`` (rule 4)."""
+        return next((t for t in self.turns if t.dept == dept and t.seats.get(q, 0)), None)
+
+    def next_turn(self, dept: str, q: int) -> _Turn | None:
+        """The first turn of ``dept`` that starts after ``q`` (a pulled-forward candidate is
+        credited to it, rule 6); a turn after the programme counts as starting after it."""
+        later = [t for t in self.turns if t.dept == dept
+                 and (t.start if t.start is not None else len(self.seats)) > q]
+        return min(later, key=lambda t: (t.cycle, t.position), default=None)
+
+    def last_turn_before(self, dept: str, q: int) -> _Turn | None:
+        """The latest turn of ``dept`` that starts before ``q`` (a seat swap counts in its
+        cycle, rule 6)."""
+        earlier = [t for t in self.turns if t.dept == dept and t.start is not None
+                   and t.start < q]
+        return max(earlier, key=lambda t: (t.cycle, t.position), default=None)
 
 
 def ranks(data: RosterData) -> dict[str, int]:
@@ -150,7 +243,7 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
     if asked != given:
         v.append(
             Violation(
-                "R5 deferral",
+                "R5",
                 f"deferrals applied {sorted(given)} differ from the requests {sorted(asked)}",
             )
         )
@@ -160,15 +253,15 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
             if (r.department, qi, r.decision) not in sol.deferrals:
                 v.append(
                     Violation(
-                        "R5 deferral",
+                        "R5",
                         f"request of '{r.department}' for {r.quarter} "
                         f"was decided '{r.decision.value}' but not applied so",
                     )
                 )
     try:
-        sched = schedule_of(data, sol)
+        lay = Layout(data, list(sol.deferrals))
     except ValueError as exc:
-        return [*v, Violation("R5 deferral", str(exc))]
+        return [*v, Violation("R5", str(exc))]
 
     seen_cell: set[tuple[str, int]] = set()
     for a in sol.assignments:
@@ -184,7 +277,7 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
         if (a.staff, a.quarter) in seen_cell:
             v.append(
                 Violation(
-                    "R2 whole quarter", f"{a.staff} is assigned twice in quarter {a.quarter + 1}"
+                    "R2", f"{a.staff} is assigned twice in quarter {a.quarter + 1}"
                 )
             )
         seen_cell.add((a.staff, a.quarter))
@@ -193,7 +286,7 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
             if u.staff == a.staff and u.start <= hi and lo <= u.end:
                 v.append(
                     Violation(
-                        "R2 whole quarter",
+                        "R2",
                         f"{a.staff} serves {lo}–{hi} but is unavailable "
                         f"{u.start}–{u.end} ({u.reason or 'no reason given'})",
                     )
@@ -203,7 +296,7 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
         if (a.start, a.end) != (lo, hi):
             v.append(
                 Violation(
-                    "R3 handover",
+                    "R3",
                     f"{a.staff} in quarter {a.quarter + 1} runs {a.start}–{a.end}, the "
                     f"calendar says {lo}–{hi}",
                 )
@@ -216,7 +309,7 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
             if count[(c.id, q)] != data.center_seats(c.id, q):
                 v.append(
                     Violation(
-                        "R1 seats",
+                        "R1",
                         f"center '{c.id}' has {count[(c.id, q)]} people in "
                         f"quarter {q + 1}, needs {data.center_seats(c.id, q)}",
                     )
@@ -240,28 +333,28 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
         s = staff.get(a.staff)
         if s is None or not 0 <= a.quarter < H:
             continue
-        svc = classify(sched, s.department, a.quarter, s.promotion_candidate)
+        own_turn = lay.own_turn(s.department, a.quarter)
         if a.kind == "redo":  # R10: an extra seat, outside the cycles of rule 7
             if not any(t.staff == a.staff and t.earliest <= a.quarter <= t.deadline for t in terms):
                 v.append(
                     Violation(
-                        "R10 re-dispatch",
+                        "R10",
                         f"{a.staff} takes a re-dispatch seat in quarter {a.quarter + 1} but is "
                         "not re-dispatched for that quarter",
                     )
                 )
-            if sched.turn_at(s.department, a.quarter) is not None:
+            if own_turn is not None:
                 v.append(
                     Violation(
-                        "R10 re-dispatch",
+                        "R10",
                         f"{a.staff} takes a re-dispatch seat in quarter {a.quarter + 1}, where "
                         "the department has its own turn",
                     )
                 )
-            if a.seat_from not in {t.dept for t in sched.turns_in(a.quarter)}:
+            if a.seat_from not in lay.depts_in(a.quarter):
                 v.append(
                     Violation(
-                        "R10 re-dispatch",
+                        "R10",
                         f"{a.staff}: re-dispatch seat given by '{a.seat_from}', which has no "
                         f"turn in quarter {a.quarter + 1}",
                     )
@@ -270,15 +363,13 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
                 redo_give[(a.seat_from, a.quarter)] += 1
             continue
         if a.kind == "swap":
-            prev = (
-                svc.turn
-                if svc is not None and svc.kind == "turn"
-                else previous_turn(sched, s.department, a.quarter)
-            )
+            # the seat a department gave earlier, filled at the candidate's turn: it counts in
+            # the cycle of the department's own turn here, else of its last turn before
+            prev = own_turn or lay.last_turn_before(s.department, a.quarter)
             if prev is None:
                 v.append(
                     Violation(
-                        "R6 promotion",
+                        "R6",
                         f"{a.staff} fills a swapped seat in quarter "
                         f"{a.quarter + 1}, but the department had no turn before",
                     )
@@ -288,30 +379,34 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
             own[(s.department, a.quarter)] += 1
             swaps[(s.department, a.quarter)] += 1
             continue
-        if svc is None:
+        if own_turn is not None:  # R4: the department's own turn
+            cycles_served[a.staff].append(own_turn.cycle)
+            own[(s.department, a.quarter)] += 1
+            if a.kind != "turn":
+                v.append(
+                    Violation(
+                        "R6",
+                        f"{a.staff} is marked '{a.kind}' but serves in the department's own turn",
+                    )
+                )
+            continue
+        # R6: before the department's turn, only a promotion candidate pulled forward, credited
+        # to the department's next turn
+        credited = lay.next_turn(s.department, a.quarter) if s.promotion_candidate else None
+        if credited is None:
             v.append(
                 Violation(
-                    "R4 published order",
+                    "R4",
                     f"{a.staff} ({s.department}) serves in quarter {a.quarter + 1}, "
                     "outside the department's turn, and is not a promotion candidate",
                 )
             )
             continue
-        cycles_served[a.staff].append(svc.cycle)
-        if svc.kind == "turn":
-            own[(s.department, a.quarter)] += 1
-            if a.kind != "turn":
-                v.append(
-                    Violation(
-                        "R6 promotion",
-                        f"{a.staff} is marked '{a.kind}' but serves in the department's own turn",
-                    )
-                )
-            continue
+        cycles_served[a.staff].append(credited.cycle)
         if a.kind != "pulled":
             v.append(
                 Violation(
-                    "R6 promotion",
+                    "R6",
                     f"{a.staff} serves before the department's turn "
                     "but is not marked as pulled forward",
                 )
@@ -319,31 +414,29 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
         elif first_service[a.staff] < a.quarter:
             v.append(
                 Violation(
-                    "R6 promotion",
+                    "R6",
                     f"{a.staff} is pulled forward in quarter "
                     f"{a.quarter + 1} but already served earlier in the programme",
                 )
             )
-        turns_here = {t.dept for t in sched.turns_in(a.quarter)}
-        if a.seat_from not in turns_here:
+        if a.seat_from not in lay.depts_in(a.quarter):
             v.append(
                 Violation(
-                    "R6 promotion",
+                    "R6",
                     f"{a.staff}: seat given by '{a.seat_from}', "
                     f"which has no turn in quarter {a.quarter + 1}",
                 )
             )
         else:
             give[(a.seat_from, a.quarter)] += 1
-        t = svc.turn
-        assert t is not None
+        t = credited
         turn_credit[(id(t), a.credit_quarter)] += 1
         if turn_credit[(id(t), a.credit_quarter)] > (
             t.beyond if a.credit_quarter is None else t.seats.get(a.credit_quarter, 0)
         ):
             v.append(
                 Violation(
-                    "R6 promotion",
+                    "R6",
                     f"{a.staff}: more candidates credited to "
                     f"'{t.dept}''s turn in cycle {t.cycle + 1} than it has seats there",
                 )
@@ -353,7 +446,7 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
             if t.beyond == 0:
                 v.append(
                     Violation(
-                        "R6 promotion",
+                        "R6",
                         f"{a.staff}: credited beyond the programme, "
                         "but the department's next turn is inside it",
                     )
@@ -361,7 +454,7 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
         elif a.credit_quarter not in t.seats:
             v.append(
                 Violation(
-                    "R6 promotion",
+                    "R6",
                     f"{a.staff}: credited to quarter "
                     f"{a.credit_quarter + 1}, not a quarter of the department's next "
                     "turn",
@@ -371,12 +464,12 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
             credit[(s.department, a.credit_quarter)] += 1
     for d in data.departments:
         for q in range(H):
-            need = sched.demand(d.id, q)
+            need = lay.demand(d.id, q)
             key = (d.id, q)
             if own[key] != need - give[key] - credit[key] + swaps[key] - redo_give[key]:
                 v.append(
                     Violation(
-                        "R4 published order",
+                        "R4",
                         f"department '{d.id}' sends {own[key]} in quarter {q + 1}; its turn has "
                         f"{need} seats, {give[key]} given to pulled-forward candidates, "
                         f"{credit[key]} credited to its own candidates served earlier, "
@@ -394,7 +487,7 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
             if swapped + swaps[(d.id, q)] > given:
                 v.append(
                     Violation(
-                        "R6 promotion",
+                        "R6",
                         f"department '{d.id}' fills a swapped seat "
                         f"in quarter {q + 1} before giving one",
                     )
@@ -404,7 +497,7 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
         if swapped > given:
             v.append(
                 Violation(
-                    "R6 promotion",
+                    "R6",
                     f"department '{d.id}' fills {swapped} swapped seats but gave only {given}",
                 )
             )
@@ -414,7 +507,7 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
         if filled != credited:
             v.append(
                 Violation(
-                    "R6 promotion",
+                    "R6",
                     f"quarter {q + 1}: {credited} seats credited to "
                     f"pulled-forward candidates, {filled} filled by seat swaps",
                 )
@@ -422,7 +515,7 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
     if sum(give.values()) - sum(swaps.values()) != beyond:
         v.append(
             Violation(
-                "R6 promotion", "seats given to candidates and seats swapped back do not balance"
+                "R6", "seats given to candidates and seats swapped back do not balance"
             )
         )
     first = data.policy.first_quarter
@@ -433,7 +526,7 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
         if dl < H and not any(a.staff == s.id and a.quarter <= dl for a in sol.assignments):
             v.append(
                 Violation(
-                    "R6 promotion",
+                    "R6",
                     f"candidate {s.id} has not served by the deadline {s.promotion_deadline}",
                 )
             )
@@ -445,7 +538,7 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
         ):
             v.append(
                 Violation(
-                    "R10 re-dispatch",
+                    "R10",
                     f"{t.staff} is re-dispatched ({t.source or 'assessment'}) but does not serve "
                     f"between quarters {t.earliest + 1} and {t.deadline + 1}",
                 )
@@ -459,14 +552,14 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
             for sid, cid in sorted(want - got):
                 v.append(
                     Violation(
-                        "R9 frozen quarters",
+                        "R9",
                         f"{sid} at '{cid}' in frozen quarter {q + 1} is missing",
                     )
                 )
             for sid, cid in sorted(got - want):
                 v.append(
                     Violation(
-                        "R9 frozen quarters",
+                        "R9",
                         f"{sid} at '{cid}' in frozen quarter {q + 1} was not published",
                     )
                 )
@@ -478,14 +571,14 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
     for sid, cyc in cycles_served.items():
         for c, n in Counter(cyc).items():
             if n > 1:
-                v.append(Violation("R7 once per cycle", f"{sid} serves {n} times in cycle {c + 1}"))
+                v.append(Violation("R7", f"{sid} serves {n} times in cycle {c + 1}"))
     for sid, qs in served_q.items():
         qs = sorted(qs)
         for a_, b_ in itertools.pairwise(qs):
             if b_ == a_ + 1:
                 v.append(
                     Violation(
-                        "R7 once per cycle",
+                        "R7",
                         f"{sid} serves in consecutive quarters {a_ + 1} and {b_ + 1}",
                     )
                 )
@@ -493,7 +586,7 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
         if s and s.last_served is not None and s.last_served == first - 1 and 0 in qs:
             v.append(
                 Violation(
-                    "R7 once per cycle",
+                    "R7",
                     f"{sid} served in {s.last_served} and again in the first quarter",
                 )
             )
@@ -505,7 +598,7 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
             if n < need:
                 v.append(
                     Violation(
-                        "R8 title mix",
+                        "R8",
                         f"center '{cid}' quarter {q + 1}: {n} of the required titles, needs {need}",
                     )
                 )
@@ -553,7 +646,7 @@ def objective_levels(data: RosterData, sol: RosterSolution) -> dict[str, int]:
         lo, hi = max(0, t.earliest), min(t.deadline, H - 1)
         inside = [q for q in served[t.staff] if lo <= q <= hi]
         promotion += (min(inside) - lo) if inside else max(0, hi - lo + 1)
-    base = build_schedule(data_order(data), data.quarter_seats())
+    base = Layout(data)  # the published order without deferrals
     sent = Counter(
         (staff[a.staff].department, a.quarter) for a in sol.assignments if a.staff in staff
     )

@@ -1,52 +1,51 @@
-"""``solve``: the roster's entry point — schedule alternatives, lexicographic stages, checking."""
+"""``solve``: the roster's entry point — deferral alternatives, objective levels, checking.
+
+Every deferral alternative (:func:`schedule.alternatives`) is built as a model and its levels
+run through the one level runner (:func:`assignments.core.levels.solve_levels`, backends
+CP-SAT and HiGHS; :func:`~assignments.core.levels.solve_weighted` in weighted mode), which
+always returns every level with its state. The solve's one budget
+(:func:`assignments.core.solver.solve_params`) is shared by the alternatives, their stages and
+the conflict search; a stop request ends the solve with the best roster so far, checked.
+"""
 
 from __future__ import annotations
 
 import math
-import sys
 import threading
-import time
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from assignments.core.errors import InputError, Issue, Location
-from assignments.core.highs import HighsLinear
-from assignments.core.solver import (
-    Result,
-    SolveParams,
-    SolveStatus,
-    load_preset,
-    run_cpsat,
+from assignments.core.budget import Budget, ProgressCallback, StopFlag
+from assignments.core.errors import InputError, Issue, Location, SolutionCheckError
+from assignments.core.levels import (
+    CpSatBackend,
+    HighsBackend,
+    Level,
+    LevelsRun,
+    lexicographic_weights,
+    solve_levels,
+    solve_weighted,
 )
+from assignments.core.solver import Result, SolveParams, SolveStatus, solve_params
 from assignments.roster.data import DEFAULT_ORDER, DeferralDecision, RosterData
 from assignments.roster.explain import explain_infeasible, explain_soft
 from assignments.roster.model import RosterModel, build_model
 from assignments.roster.schedule import Schedule, ScheduleError, alternatives
 from assignments.roster.solution import Assignment, RosterSolution, check, objective_levels, ranks
 
-__all__ = ["SolutionCheckError", "lexicographic_weights", "solve"]
+__all__ = ["AUTO_HIGHS_VARIABLES", "solve"]
 
 
-class SolutionCheckError(RuntimeError):
-    """The independent checker rejected a solver result: a bug, never a user error."""
-
-
-def lexicographic_weights(order: list[str], ub: dict[str, int]) -> dict[str, int]:
-    """Weights that make a weighted sum order solutions exactly like the lexicographic order."""
-    w: dict[str, int] = {}
-    acc = 1
-    for name in reversed(order):
-        w[name] = acc
-        acc *= ub[name] + 1
-    return w
+def _order(data: RosterData) -> list[str]:
+    """Every objective level in the policy's priority order."""
+    order: list[str] = list(data.policy.objective_order)
+    return order + [x for x in DEFAULT_ORDER if x not in order]
 
 
 def _stages(data: RosterData, rm: RosterModel) -> list[str]:
-    order = list(data.policy.objective_order) + [
-        x for x in DEFAULT_ORDER if x not in data.policy.objective_order
-    ]
-    return [name for name in order if not isinstance(rm.levels[name], int)]
+    """The levels that need a solver stage (constant levels need none)."""
+    return [name for name in _order(data) if not isinstance(rm.levels[name], int)]
 
 
 AUTO_HIGHS_VARIABLES = 1000
@@ -74,6 +73,22 @@ class _Race:
             )
 
 
+def _sub(params: SolveParams, seconds: float, parts: int = 1) -> SolveParams:
+    """Parameters for one part of the solve (a deferral alternative) that may use ``seconds``
+    of what the solve's budget has left: a child budget with the same progress callback and
+    stop flag, whose deadline never passes the solve's. In deterministic mode the part gets
+    ``1/parts`` of the deterministic limit and the solve's own budget as its wall-clock net."""
+    budget = params.budget
+    if budget is None:
+        return params.with_time(max(0.05, seconds))
+    if params.deterministic:
+        return params.with_time(params.time_limit / max(1, parts))
+    seconds = max(0.0, min(seconds, budget.remaining()))
+    p = params.with_time(max(0.05, seconds))
+    p.budget = Budget(seconds, on_progress=budget.on_progress, stop=budget.stop)
+    return p
+
+
 def _solve_schedule(
     data: RosterData,
     schedule: Schedule,
@@ -82,28 +97,23 @@ def _solve_schedule(
     incumbent: tuple[int, ...] | None = None,
     race: tuple[_Race, int] | None = None,
     rm: RosterModel | None = None,
-) -> tuple[SolveStatus, RosterModel, dict[str, Any] | None, dict[str, int], dict[str, float]]:
-    """Solve one schedule alternative; returns status, model, values, level values, bounds.
+) -> tuple[RosterModel, LevelsRun[dict[str, Any]]]:
+    """Solve one schedule alternative through :func:`core.levels.solve_levels` (or
+    :func:`solve_weighted`); the run returned always holds every level.
 
     With an ``incumbent`` (the best level vector of another alternative, lexicographic mode),
-    the stages stop as soon as a proven bound shows this alternative cannot beat it; the
-    returned values are then ``None`` and the status :attr:`SolveStatus.INFEASIBLE` is not
-    claimed (``UNKNOWN`` is returned with ``"pruned"`` in the bounds). ``race`` does the same
-    against alternatives solved in other threads.
+    the levels stop as soon as a proven bound shows this alternative cannot beat it, and
+    ``race`` does the same against alternatives solved in other threads: the run then has no
+    values and ``stats["pruned"]``.
     """
     rm = rm if rm is not None else build_model(data, schedule)
-    m = rm.model
     if engine == "auto":
         engine = "highs" if len(rm.variables) > AUTO_HIGHS_VARIABLES else "cpsat"
-    backend = HighsLinear(m) if engine == "highs" else None
     rm.engine = engine
+    cpsat = engine != "highs"
+    backend = CpSatBackend(rm.model) if cpsat else HighsBackend(rm.model)
     stages = _stages(data, rm)
-    deadline = time.perf_counter() + params.time_limit
-    level_values: dict[str, int] = {}
-    level_bounds: dict[str, float] = {}
-    values: dict[str, Any] | None = None
-    status = SolveStatus.OPTIMAL
-    hint: dict[Any, int] | None = None
+    levels = [Level(n, rm.levels[n], rm.level_ub[n]) for n in _order(data)]
 
     def extract(solver: Any) -> dict[str, Any]:
         return {
@@ -115,115 +125,41 @@ def _solve_schedule(
             "split": {k: solver.value(b) for k, (_a, b, _s) in rm.split.items()},
             "redo": {k: solver.value(v) for k, v in rm.redo.items()},
             "redo_give": {k: solver.value(v) for k, v in rm.redo_give.items()},
-            "levels": {
-                n: int(solver.value(e)) for n, e in rm.levels.items() if not isinstance(e, int)
-            },
-            "hint": {v: solver.value(v) for v in rm.variables} if backend is None else None,
+            "hint": {v: solver.value(v) for v in rm.variables} if cpsat else None,
         }
 
-    def run_stage(expr: Any, p: SolveParams, label: str, hint: dict[Any, int] | None = None):
-        if backend is not None:
-            run = backend.solve(expr, p, extract)
-            if p.progress:
-                print(f"[{label}] highs {run.status.value} objective {run.objective} bound "
-                      f"{run.bound} ({run.runtime:.1f}s)", file=sys.stderr, flush=True)
-            return run
-        if isinstance(expr, int):
-            m.clear_objective()
-        else:
-            m.minimize(expr)
-        return run_cpsat(m, p, extract, label=label, hint=hint)
-
     if data.policy.objective_mode == "weighted" and stages:
-        w = data.policy.weights
-        run = run_stage(sum(w.get(n, 1) * rm.levels[n] for n in stages), params, "roster")
-        if run.values is None:
-            return run.status, rm, None, {}, {}
-        values = run.values
-        level_values = dict(values["levels"])
-        level_bounds = {"weighted": run.bound if run.bound is not None else float("nan")}
-        return run.status, rm, values, level_values, level_bounds
+        weights = {n: data.policy.weights.get(n, 1) for n in stages}
+        return rm, solve_weighted(backend, levels, weights, params, extract, label="roster")
 
-    if not stages:  # nothing to optimise: feasibility only
-        run = run_stage(0, params, "roster")
-        return run.status, rm, run.values, {}, {}
-    if backend is not None:
-        return _levels_highs(rm, backend, stages, params, extract, incumbent, race)
-    still_tied = True
-    proven: tuple[int, ...] = ()
-    for i, name in enumerate(stages):
-        remaining = max(0.05, deadline - time.perf_counter())
-        # the first stage gets most (it is the hardest and yields the first roster), later ones
-        # start from the previous solution
-        share = 1.0 if i == len(stages) - 1 else (0.8 if i == 0 else 0.5)
-        stage_params = params.with_time(remaining * share)
-        run = run_stage(rm.levels[name], stage_params, f"roster:{name}", hint)
-        if run.values is None:
-            if i == 0:
-                return run.status, rm, None, {}, {}
-            break  # keep the previous stage's solution
-        values = run.values
-        level_values[name] = round(run.objective or 0)
-        level_bounds[name] = run.bound if run.bound is not None else float("nan")
-        if run.status is not SolveStatus.OPTIMAL:
-            status = SolveStatus.FEASIBLE
-        if incumbent is not None and i < len(incumbent) and still_tied:
-            bound = level_bounds[name]
-            if bound == bound and bound > incumbent[i]:  # cannot beat the incumbent
-                return SolveStatus.UNKNOWN, rm, None, {}, {"pruned": 1.0}
-            if level_values[name] < incumbent[i]:
-                still_tied = False
-        if race is not None and run.status is SolveStatus.OPTIMAL and len(proven) == i:
-            proven += (level_values[name],)
-            if race[0].beaten(race[1], proven):
-                return SolveStatus.UNKNOWN, rm, None, {}, {"pruned": 1.0}
-        m.add(rm.levels[name] <= level_values[name])
-        hint = values["hint"]
-    assert values is not None
-    # the final solution's own levels: a later stage may improve an earlier unproven level
-    level_values = {name: values["levels"][name] for name in stages}
-    return status, rm, values, level_values, level_bounds
-
-
-def _levels_highs(
-    rm: RosterModel,
-    backend: HighsLinear,
-    stages: list[str],
-    params: SolveParams,
-    extract: Any,
-    incumbent: tuple[int, ...] | None,
-    race: tuple[_Race, int] | None,
-) -> tuple[SolveStatus, RosterModel, dict[str, Any] | None, dict[str, int], dict[str, float]]:
-    """The lexicographic stages through HiGHS, LP relaxation first (see
-    :meth:`HighsLinear.solve_levels`), with the same pruning against an incumbent or a race
-    as the stage loop of :func:`_solve_schedule`."""
     proven: list[int] = []
-    still_tied = [True]
-    pruned = [False]
+    tied = [True]
 
     def on_level(name: str, value: int, bound: float, is_proven: bool) -> bool:
+        """``False`` (stop) when this alternative can no longer beat another one."""
         i = stages.index(name)
-        if incumbent is not None and i < len(incumbent) and still_tied[0]:
+        if incumbent is not None and i < len(incumbent) and tied[0]:
             if bound == bound and bound > incumbent[i]:
-                pruned[0] = True
                 return False
             if value < incumbent[i]:
-                still_tied[0] = False
+                tied[0] = False
         if race is not None and is_proven and len(proven) == i:
             proven.append(value)
             if race[0].beaten(race[1], tuple(proven)):
-                pruned[0] = True
                 return False
         return True
 
-    levels = [(n, rm.levels[n], rm.level_ub[n]) for n in stages]
-    run = backend.solve_levels(levels, params, extract, on_level, label="roster")
-    if pruned[0]:
-        return SolveStatus.UNKNOWN, rm, None, {}, {"pruned": 1.0}
-    if run.values is None:
-        return run.status, rm, None, {}, {}
-    rm.stages = run.stages
-    return run.status, rm, run.values, dict(run.levels), dict(run.bounds)
+    run = solve_levels(
+        backend,
+        levels,
+        params,
+        extract,
+        hint_of=(lambda v: v["hint"]) if cpsat else None,
+        on_level=on_level if (incumbent is not None or race is not None) else None,
+        label="roster",
+    )
+    rm.stages = list(run.stats.get("stages", []))
+    return rm, run
 
 
 def _roster(rm: RosterModel, values: dict[str, Any]) -> RosterSolution:
@@ -349,8 +285,8 @@ def _kind(rm: RosterModel, values: dict[str, Any], sid: str, q: int) -> str:
 
 
 def _parallel(
-    data: RosterData, alts: list[Schedule], params: SolveParams, engine: str, t0: float
-) -> list[Any] | None:
+    data: RosterData, alts: list[Schedule], params: SolveParams, engine: str
+) -> list[tuple[RosterModel, LevelsRun[dict[str, Any]]]] | None:
     """Solve deferral alternatives in threads when they all go to HiGHS (it releases the GIL and
     runs one thread a solve); ``None`` when they should run one after the other (CP-SAT uses
     every worker itself, or a single worker was asked for)."""
@@ -360,8 +296,8 @@ def _parallel(
     if engine == "auto" and any(len(m.variables) <= AUTO_HIGHS_VARIABLES for m in models):
         return None
     threads = min(params.workers, len(alts))
-    remaining = max(0.1, params.time_limit - (time.perf_counter() - t0))
-    share = params.with_time(remaining * threads / len(alts))
+    left = params.budget.remaining() if params.budget is not None else params.time_limit
+    share = _sub(params, left * threads / len(alts), len(alts) // threads)
     race = _Race()
     with ThreadPoolExecutor(max_workers=threads) as pool:
         futures = [
@@ -382,11 +318,13 @@ def solve(
     seed: int = 0,
     num_workers: int = 2,
     deterministic: bool = False,
+    preset: str | None = None,
+    engine: str = "auto",
+    on_progress: ProgressCallback | None = None,
+    stop: StopFlag | None = None,
     progress: bool = False,
     log: bool = False,
-    preset: str | None = None,
     explain: bool = True,
-    engine: str = "auto",
     **cp_sat_params: Any,
 ) -> Result[RosterSolution]:
     """Solve a roster problem: the best roster under every rule of DOMAIN §R, checked.
@@ -395,18 +333,29 @@ def solve(
     ----------
     data
         A validated problem (:func:`read_roster`).
-    time_limit, seed, num_workers, deterministic, progress, log
-        Solver settings (see :class:`SolveParams`); the time limit covers every stage and
-        every deferral alternative.
+    time_limit
+        Seconds for the whole solve: every deferral alternative, every level and the conflict
+        search draw from one budget; the solve ends at most ``max(1 s, 5 %)`` after it.
+    seed, num_workers, deterministic
+        Solver settings (see :class:`SolveParams`).
     preset
         Name of a CP-SAT parameter preset in ``configs/`` (e.g. ``"default"``).
-    explain
-        When no roster exists, search for the smallest set of rules and records that conflict.
     engine
         ``"cpsat"``, ``"highs"`` (the same model through MathOpt's HiGHS; the roster model is
-        linear) or ``"auto"``: CP-SAT up to ``AUTO_HIGHS_VARIABLES`` decision variables, HiGHS
-        above (measured faster there, see the README's benchmark section). Explanations of
-        infeasibility always use CP-SAT (they need assumptions).
+        linear) or ``"auto"``: CP-SAT up to :data:`AUTO_HIGHS_VARIABLES` decision variables,
+        HiGHS above (measured faster there, see the README's benchmark section). Explanations
+        of infeasibility always use CP-SAT (they need assumptions).
+    on_progress
+        Called with a :class:`~assignments.core.budget.Progress` (level, incumbent, bound,
+        elapsed) for improving solutions and finished levels.
+    stop
+        A :class:`threading.Event` (or anything with ``is_set()``): when set, the solve ends
+        with the best roster so far, checked, and ``result.stopped``.
+    progress, log
+        Print improving solutions / CP-SAT's search log to stderr.
+    explain
+        When no roster exists, search for the smallest set of rules and records that conflict
+        (with the time the budget has left).
     cp_sat_params
         Further CP-SAT parameters.
 
@@ -414,54 +363,80 @@ def solve(
     -------
     Result
         Status, objective (the lexicographic levels folded into one number), bound, gap,
-        runtime, the :class:`RosterSolution`, named levels, explanations and warnings.
+        runtime, the :class:`RosterSolution`, named levels (``objectives``, recomputed by the
+        checker; ``levels``, every level's state, value and bound), explanations, warnings.
+
+    Raises
+    ------
+    InputError
+        Deferral requests that cannot be applied (located).
+    ValueError
+        An unknown engine or preset, or a time limit that is not positive.
     """
-    extra = {**(load_preset(preset) if preset else {}), **cp_sat_params}
-    params = SolveParams(time_limit, seed, num_workers, deterministic, progress, log, extra)
-    t0 = time.perf_counter()
+    if engine not in ("auto", "cpsat", "highs"):
+        raise ValueError(f"unknown engine '{engine}'; use auto, cpsat or highs")
+    params = solve_params(
+        time_limit=time_limit,
+        seed=seed,
+        num_workers=num_workers,
+        deterministic=deterministic,
+        preset=preset,
+        on_progress=on_progress,
+        stop=stop,
+        progress=progress,
+        log=log,
+        extra=cp_sat_params,
+    )
+    budget = params.budget
+    assert budget is not None
     warnings = [*data.calendar.warnings, *data.warnings]
     try:
         alts = alternatives(data)
     except ScheduleError as exc:
         issue = Issue(Location(data.source, "后延申请 (deferrals)"), str(exc))
         raise InputError(issue) from None
-    best: tuple[Any, ...] | None = None
+    best: tuple[RosterModel, LevelsRun[dict[str, Any]]] | None = None
     best_key: tuple[int, ...] | None = None
     statuses: list[SolveStatus] = []
     engines_used: set[str] = set()
     pruned = 0
+    skipped = 0
+    stopped = False
     unproven = False  # an alternative whose optimum is not known could still be better
-    if engine not in ("auto", "cpsat", "highs"):
-        raise ValueError(f"unknown engine '{engine}'; use auto, cpsat or highs")
     lexi = data.policy.objective_mode != "weighted"
-    outcomes = _parallel(data, alts, params, engine, t0) if lexi and len(alts) > 1 else None
+    outcomes = _parallel(data, alts, params, engine) if lexi and len(alts) > 1 else None
     for k, alt in enumerate(alts):
         if outcomes is not None:
-            status, rm, values, lv, lb = outcomes[k]
+            rm, run = outcomes[k]
         else:
-            share = params.with_time(max(
-                0.1, (time_limit - (time.perf_counter() - t0)) / max(1, len(alts) - len(statuses))
-            ))
-            status, rm, values, lv, lb = _solve_schedule(
-                data, alt, share, engine, best_key if lexi else None
-            )
+            if best is not None and budget.should_end():
+                skipped = len(alts) - k  # time is up or a stop came: keep the best so far
+                unproven = True
+                break
+            part = _sub(params, budget.remaining() / (len(alts) - k), len(alts))
+            rm, run = _solve_schedule(data, alt, part, engine, best_key if lexi else None)
         engines_used.add(rm.engine)
-        statuses.append(status)
-        if values is None:
-            if "pruned" in lb:
+        statuses.append(run.status)
+        stopped = stopped or run.stopped
+        if run.values is None:
+            if run.stats.get("pruned"):
                 pruned += 1
-            elif status is not SolveStatus.INFEASIBLE:
+            elif run.status is not SolveStatus.INFEASIBLE:
                 unproven = True
             continue
-        if status is not SolveStatus.OPTIMAL:
+        if run.status is not SolveStatus.OPTIMAL:
             unproven = True
         stages = _stages(data, rm)
+        lv = {n: run.levels[n].value for n in stages}
         if data.policy.objective_mode == "weighted":
-            key = (sum(data.policy.weights.get(n, 1) * lv[n] for n in stages),)
+            key: tuple[int, ...] = (
+                sum(data.policy.weights.get(n, 1) * int(lv[n] or 0) for n in stages),
+            )
         else:
-            key = tuple(lv[n] for n in stages)
+            key = tuple(int(lv[n] or 0) for n in stages)
         if _better(key, best_key):
-            best_key, best = key, (status, rm, values, lv, lb)
+            best_key, best = key, (rm, run)
+    stopped = stopped or budget.stopped()
     stats: dict[str, Any] = {
         "seed": seed,
         "workers": num_workers,
@@ -474,40 +449,87 @@ def solve(
         "objective_mode": data.policy.objective_mode,
         "engine": ",".join(sorted(engines_used)),
         "alternatives_pruned": pruned,
+        "alternatives_skipped": skipped,
     }
     if best is None:
-        status = (
-            SolveStatus.INFEASIBLE
-            if all(s is SolveStatus.INFEASIBLE for s in statuses)
-            else SolveStatus.UNKNOWN
-        )
-        lines: list[str] = []
-        if status is SolveStatus.INFEASIBLE and explain:
-            for alt in alts:
-                if len(alts) > 1:
-                    lines.append(
-                        "With deferrals "
-                        + ", ".join(f"{d} → {dec.value}" for (d, _c), dec in alt.auto.items())
-                        + ":"
-                    )
-                lines += explain_infeasible(data, alt, params)
-        elif status is SolveStatus.UNKNOWN:
-            lines.append(
-                f"No roster was found within {time_limit:g} s, and none was proven "
-                "impossible; try a longer --time-limit."
-            )
-        return Result(
-            status,
-            runtime=time.perf_counter() - t0,
-            explanation=lines,
-            warnings=warnings,
-            stats=stats,
-        )
+        return _no_roster(data, alts, params, statuses, stopped, explain, warnings, stats)
+    rm, run = best
+    return _checked(data, rm, run, unproven, stopped, warnings, stats, params)
 
-    status, rm, values, lv, lb = best
+
+def _no_roster(
+    data: RosterData,
+    alts: list[Schedule],
+    params: SolveParams,
+    statuses: list[SolveStatus],
+    stopped: bool,
+    explain: bool,
+    warnings: list[str],
+    stats: dict[str, Any],
+) -> Result[RosterSolution]:
+    """The result without a roster: proven impossible (with the conflicting rules when
+    ``explain``), stopped, or none found in time."""
+    budget = params.budget
+    assert budget is not None
+    status = (
+        SolveStatus.INFEASIBLE
+        if statuses and len(statuses) == len(alts)
+        and all(s is SolveStatus.INFEASIBLE for s in statuses)
+        else SolveStatus.UNKNOWN
+    )
+    lines: list[str] = []
+    if status is SolveStatus.INFEASIBLE and explain:
+        for k, alt in enumerate(alts):
+            if k > 0 and budget.should_end():  # the first gets a small floor, no others
+                lines.append(f"({len(alts) - k} other deferral alternative(s) not explained: "
+                             "the time limit was reached)")
+                break
+            if len(alts) > 1:
+                lines.append(
+                    "With deferrals "
+                    + ", ".join(f"{d} → {dec.value}" for (d, _c), dec in alt.auto.items())
+                    + ":"
+                )
+            # the conflict search gets its share of what the budget has left
+            lines += explain_infeasible(data, alt, params,
+                                        seconds=budget.remaining() / (len(alts) - k))
+    elif status is SolveStatus.UNKNOWN and stopped:
+        lines.append(
+            f"The solve was stopped after {budget.elapsed():.1f} s, before any roster was "
+            "found (none was proven impossible)."
+        )
+    elif status is SolveStatus.UNKNOWN:
+        lines.append(
+            f"No roster was found within the time limit of {params.time_limit:g} s, and none "
+            "was proven impossible; try a longer --time-limit."
+        )
+    return Result(
+        status,
+        runtime=budget.elapsed(),
+        explanation=lines,
+        warnings=warnings,
+        stats=stats,
+        stopped=stopped,
+    )
+
+
+def _checked(
+    data: RosterData,
+    rm: RosterModel,
+    run: LevelsRun[dict[str, Any]],
+    unproven: bool,
+    stopped: bool,
+    warnings: list[str],
+    stats: dict[str, Any],
+    params: SolveParams,
+) -> Result[RosterSolution]:
+    """The best roster, read back, checked by the independent checker, with its levels."""
+    budget = params.budget
+    assert budget is not None and run.values is not None
+    status = run.status
     if unproven and status is SolveStatus.OPTIMAL:
         status = SolveStatus.FEASIBLE
-    sol = _roster(rm, values)
+    sol = _roster(rm, run.values)
     violations = check(data, sol)
     if violations:
         raise SolutionCheckError(
@@ -515,53 +537,56 @@ def solve(
         )
     recomputed = objective_levels(data, sol)
     stages = _stages(data, rm)
+    weighted = data.policy.objective_mode == "weighted"
+    lv = {n: run.levels[n].value for n in stages}
     # The model's level expressions are upper bounds of the true levels (helper variables such
     # as dev and u are only pushed tight while their own level is minimised), so the checker's
     # value may be lower than the solver's for an earlier level, never higher; the level
     # optimised last is tight.
     for i, n in enumerate(stages):
-        last = i == len(stages) - 1 or data.policy.objective_mode == "weighted"
-        if recomputed[n] > lv[n] or (last and status is SolveStatus.OPTIMAL
-                                     and recomputed[n] != lv[n]
-                                     and data.policy.objective_mode != "weighted"):
+        last = i == len(stages) - 1
+        solver_value = lv[n]
+        if solver_value is None or recomputed[n] > solver_value or (
+            last and status is SolveStatus.OPTIMAL and not weighted
+            and recomputed[n] != solver_value
+        ):
             raise SolutionCheckError(
-                f"objective level '{n}': solver {lv[n]}, checker {recomputed[n]}"
+                f"objective level '{n}': solver {solver_value}, checker {recomputed[n]}"
             )
+    lb = {n: run.levels[n].bound for n in stages}
     open_level: str | None = None
-    if data.policy.objective_mode == "weighted":
+    if weighted:
         w = {n: data.policy.weights.get(n, 1) for n in stages}
         objective = float(sum(w[n] * recomputed[n] for n in stages))
-        bound = float(lb.get("weighted", objective))
+        wb = run.stats.get("weighted_bound")
+        bound = float(wb) if wb is not None and not math.isnan(wb) else objective
     else:
         w = lexicographic_weights(stages, rm.level_ub)
         objective = float(sum(w[n] * recomputed[n] for n in stages))
         bound_total = 0  # in integers: the folded number exceeds a float's 2**53
         for n in stages:
-            b = lb.get(n, float("nan"))
-            if b != b or b < recomputed[n] - 1e-9:  # first level not proven optimal
-                bound_total += w[n] * (math.ceil(b - 1e-9) if b == b else 0)
+            b = lb[n]
+            if b is None or math.isnan(b) or b < recomputed[n] - 1e-9:  # first level not proven
+                bound_total += w[n] * (math.ceil(b - 1e-9) if b is not None and b == b else 0)
                 open_level = n
                 break
             bound_total += w[n] * recomputed[n]
         bound = float(bound_total)
-    gap = (
-        0.0
-        if status is SolveStatus.OPTIMAL
-        else (abs(objective - bound) / max(1.0, abs(objective)))
-    )
+    gap = (0.0 if status is SolveStatus.OPTIMAL
+           else abs(objective - bound) / max(1.0, abs(objective)))
     # the folded number's gap is dwarfed by the higher levels; report the gap of the first
     # level not proven optimal instead (the levels before it are optimal)
     if open_level is not None and status is not SolveStatus.OPTIMAL:
-        b = lb.get(open_level, float("nan"))
+        b = lb[open_level]
         v = recomputed[open_level]
-        gap = abs(v - (b if b == b else 0.0)) / max(1.0, abs(v))
+        gap = abs(v - (b if b is not None and b == b else 0.0)) / max(1.0, abs(v))
         stats["gap_level"] = open_level
     if rm.stages:
-        stats["highs_stages"] = rm.stages
+        stats["stages"] = rm.stages
     stats.update(
         {
             "levels": {n: recomputed[n] for n in stages},
-            "level_bounds": {n: lb[n] for n in lb},
+            "level_bounds": {n: b for n, b in lb.items() if b is not None},
             "weights": w,
             "deferrals_applied": [
                 {
@@ -577,16 +602,19 @@ def solve(
             ],
         }
     )
+    budget.report("check", objective, bound, "roster checked")
     result: Result[RosterSolution] = Result(
         status=status,
         objective=objective,
         bound=bound,
         gap=gap,
-        runtime=time.perf_counter() - t0,
+        runtime=budget.elapsed(),
         solution=sol,
         objectives={n: float(recomputed[n]) for n in stages},
         warnings=warnings,
         stats=stats,
+        stopped=stopped,
+        levels={n: r.as_dict() for n, r in run.levels.items()},
     )
     result.explanation = explain_soft(data, sol, rm.schedule)
     return result

@@ -14,7 +14,7 @@ from assignments.roster.data import Center, Department, Policy, RosterData, Staf
 from assignments.roster.events import EVENT_SHEETS, Event, EventKind
 from assignments.roster.solution import RosterSolution
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 TINY_XLSX = ROOT / "instances" / "roster" / "tiny.xlsx"
 
 

@@ -22,6 +22,8 @@ from typing import Any
 import pytest
 
 from assignments.core.calendar import Quarter, WorkCalendar
+from assignments.core.crosscheck import MipResult as CoreMipResult
+from assignments.core.errors import SolutionCheckError
 from assignments.core.solver import SolveStatus
 from assignments.roster import check, objective_levels, solve
 from assignments.roster.data import (
@@ -38,7 +40,6 @@ from assignments.roster.data import (
 )
 from assignments.roster.mip import LEVELS, MipResult, solve_mip
 from assignments.roster.schedule import ScheduleError, alternatives, baseline
-from assignments.roster.solve import SolutionCheckError
 
 LAST_EXACT = Quarter(2026, 3)  # chinesecalendar knows 2004–2026: keep every handover exact
 SPECIALTIES = ("儿科", "中医", "全科", "外科", "妇产")
@@ -256,6 +257,7 @@ def test_mip_candidate_swap_reading() -> None:
     """The MIP finds the checked roster; without candidate swaps there is none."""
     data = _candidate_swap_instance()
     mip = solve_mip(data)
+    assert isinstance(mip, CoreMipResult) and mip.stats["alternatives"] == 1
     assert mip.status == "optimal" and mip.solution is not None
     assert check(data, mip.solution) == []
     got = sorted((a.staff, a.quarter, a.kind) for a in mip.solution.assignments)

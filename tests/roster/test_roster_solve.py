@@ -10,15 +10,15 @@ from typing import Any
 import pytest
 
 from assignments.core.io import write_input_workbook
+from assignments.core.levels import lexicographic_weights
 from assignments.core.solver import SolveParams, SolveStatus
 from assignments.roster import check, objective_levels, read_roster, solve
-from assignments.roster.data import SHEETS
+from assignments.roster.data import SHEETS, RosterData
 from assignments.roster.explain import find_conflict
 from assignments.roster.greedy import greedy_roster
 from assignments.roster.schedule import alternatives
-from assignments.roster.solve import lexicographic_weights
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 _spec = importlib.util.spec_from_file_location("tiny", ROOT / "scripts" / "make_tiny_roster.py")
 assert _spec and _spec.loader
 _mod = importlib.util.module_from_spec(_spec)
@@ -72,8 +72,9 @@ def test_conflict_set_is_infeasible_and_minimal(tmp_path: Path) -> None:
     """The conflict found is minimal: dropping any member makes the rest feasible."""
     data = _data(tmp_path, lambda r: r.update(deferrals=[]))
     sched = alternatives(data)[0]
-    conflict, minimal, verified = find_conflict(data, sched, SolveParams(time_limit=5))
-    assert conflict and minimal and verified
+    found = find_conflict(data, sched, SolveParams(time_limit=5))
+    conflict = found.members
+    assert conflict and found.minimal and found.verified
     from assignments.core.solver import run_cpsat
     from assignments.roster.model import build_model
 
@@ -149,8 +150,8 @@ def test_greedy_baseline_breaks_rules_the_model_keeps() -> None:
     """The greedy baseline ignores the deferral and leave: the checker catches it."""
     data = read_roster(ROOT / "instances" / "roster" / "tiny.xlsx")
     broken = {v.rule for v in check(data, greedy_roster(data))}
-    assert "R5 deferral" in broken
-    assert "R2 whole quarter" in broken or "R8 title mix" in broken
+    assert "R5" in broken
+    assert "R2" in broken or "R8" in broken
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -228,3 +229,103 @@ def test_parallel_alternatives_match_sequential() -> None:
     assert par.status is SolveStatus.OPTIMAL and seq.status is SolveStatus.OPTIMAL
     assert par.objectives == seq.objectives
     assert par.solution is not None and check(data, par.solution) == []
+
+
+@pytest.mark.parametrize("time_limit", [0.05, 0.2])
+def test_tiny_limit_highs_never_raises(county: RosterData, time_limit: float) -> None:
+    """Issue #15: ``--time-limit 0.2 --engine highs`` on county_hospital ended in
+    ``KeyError: 'fairness'`` (HiGHS returned only the levels it reached). Now: a checked roster
+    whose every level is reported, or a clear "none yet" result — never an exception."""
+    data = county
+    for seed in range(3):
+        r = solve(data, time_limit=time_limit, engine="highs", seed=seed)
+        if r.solution is not None:
+            _assert_valid(data, r)
+            assert set(r.levels) >= {"promotion", "departures", "mix", "fairness"}
+        else:
+            assert r.status is SolveStatus.UNKNOWN
+            assert r.explanation and "time" in " ".join(r.explanation)
+
+
+def test_stop_from_progress_returns_checked_roster(county: RosterData) -> None:
+    """A stop set by the progress callback at the first report ends the solve with the best
+    roster so far: checked, marked stopped, every level reported with its state."""
+    import threading
+
+    from assignments.core.budget import Progress
+
+    data = county
+    stop = threading.Event()
+    seen: list[Progress] = []
+
+    def on_progress(p: Progress) -> None:
+        seen.append(p)
+        stop.set()
+
+    r = solve(data, time_limit=30, engine="cpsat", on_progress=on_progress, stop=stop,
+              explain=False)
+    assert seen and r.stopped
+    _assert_valid(data, r)
+    assert set(r.levels) == {"promotion", "departures", "mix", "fairness", "changes"}
+    assert all(v["state"] in ("optimal", "feasible", "not reached", "constant")
+               for v in r.levels.values())
+
+
+def test_stop_from_thread_returns_checked_roster(county: RosterData) -> None:
+    """A stop set from another thread (once the first roster was reported) while CP-SAT
+    works: the best roster so far, checked, marked stopped."""
+    import threading
+
+    data = county
+    stop = threading.Event()
+    first = threading.Event()
+    stopper = threading.Thread(target=lambda: first.wait(60) and stop.set())
+    stopper.start()
+    try:
+        r = solve(data, time_limit=30, engine="cpsat", stop=stop, explain=False,
+                  on_progress=lambda p: first.set())
+    finally:
+        first.set()
+        stopper.join()
+    assert r.stopped
+    _assert_valid(data, r)
+
+
+def test_stop_before_solve_says_none_yet() -> None:
+    """A stop already set: no roster, status unknown, stopped, and a sentence saying so."""
+    import threading
+
+    data = read_roster(ROOT / "instances" / "roster" / "tiny.xlsx")
+    stop = threading.Event()
+    stop.set()
+    r = solve(data, time_limit=5, stop=stop)
+    assert r.stopped and r.solution is None and r.status is SolveStatus.UNKNOWN
+    assert "stopped" in r.explanation[0]
+
+
+def test_progress_reports_name_levels() -> None:
+    """on_progress receives Progress events naming the objective levels, with elapsed times."""
+    from assignments.core.budget import Progress
+
+    data = read_roster(ROOT / "instances" / "roster" / "tiny.xlsx")
+    seen: list[Progress] = []
+    r = solve(data, time_limit=5, on_progress=seen.append)
+    _assert_valid(data, r)
+    names = {p.level for p in seen}
+    assert "promotion" in names and "fairness" in names
+    assert names <= {"promotion", "departures", "mix", "fairness", "changes", "check"}
+    assert all(p.elapsed >= 0 for p in seen)
+    assert not r.stopped
+
+
+@pytest.mark.parametrize("engine", ["cpsat", "highs"])
+def test_tiny_limit_either_engine_checked_or_none_yet(county: RosterData, engine: str) -> None:
+    """A tiny limit on county_hospital (both engines): a checked roster with every level, or a
+    clear "none yet" — never a traceback (overruns are measured by scripts/bench_roster.py)."""
+    data = county
+    r = solve(data, time_limit=0.1, engine=engine)
+    if r.solution is not None:
+        _assert_valid(data, r)
+        assert len(r.levels) == 5
+    else:
+        assert r.status is SolveStatus.UNKNOWN and "--time-limit" in r.explanation[0]

@@ -11,7 +11,7 @@ from typing import Any
 from assignments.core.io import write_input_workbook
 from assignments.roster.data import SHEETS, RosterData, read_roster
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 TINY_XLSX = ROOT / "instances" / "roster" / "tiny.xlsx"
 
 _spec = importlib.util.spec_from_file_location(

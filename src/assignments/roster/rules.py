@@ -1,0 +1,143 @@
+"""The rules of the rotation roster (DOMAIN §R), each once: key, source, labels, hard/soft, doc.
+
+The model (:mod:`assignments.roster.model`) builds its constraint families in the order of
+``RULES.families`` (one small function per family); the checker
+(:mod:`assignments.roster.solution`) reports :class:`~assignments.core.rules.Violation` objects
+keyed by rule (``"R4"``); explanations and reports print ``RULES.label(key, lang)``. The
+objective levels are soft rules ``R-obj1`` … ``R-obj5``; each level is also a family named as
+the level (``"fairness"``), so ``RULES.label("fairness")`` works too.
+
+======  ==========================  ===============================================
+key     families                    where
+======  ==========================  ===============================================
+R1      seats                       DOMAIN §R hard rule 1
+R2      availability                hard rule 2 (whole quarter)
+R3      —                           hard rule 3 (handover day; checker only: the
+                                    calendar fixes the days)
+R4      order                       hard rule 4 (published order)
+R5      —                           hard rule 5 (deferrals: the turn schedule;
+                                    checker and :mod:`~assignments.roster.schedule`)
+R6      pull, deadline              hard rule 6 (promotion priority)
+R7      once, consecutive           hard rule 7
+R8      title                       hard rule 8 (soft when the policy says so)
+R9      frozen                      §R Changes (re-planning keeps published quarters)
+R10     redispatch                  §R Duties (3 items failed: dispatched again)
+======  ==========================  ===============================================
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from assignments.core.rules import Family, Rule, RuleBook
+
+__all__ = ["LEVEL_RULES", "RULES", "figures", "label", "level_label"]
+
+RULES = RuleBook(
+    "R",
+    [
+        Rule("R1", "DOMAIN §R hard rule 1", "席位", "seats", True,
+             "every center receives exactly its seats each quarter ({seats} a quarter)"),
+        Rule("R2", "DOMAIN §R hard rule 2", "整季轮换", "whole quarter", True,
+             "one person serves one whole quarter at one center; nobody serves a quarter that "
+             "overlaps their unavailable days"),
+        Rule("R3", "DOMAIN §R hard rule 3", "交接日", "handover", True,
+             "a quarter runs from its handover day (first Monday, or the next working day) to "
+             "the day before the next handover"),
+        Rule("R4", "DOMAIN §R hard rule 4", "下乡排序", "published order", True,
+             "departments serve in the published order, each turn its turn size, cut into "
+             "groups of {seats} seats a quarter"),
+        Rule("R5", "DOMAIN §R hard rule 5", "后延申请", "deferral", True,
+             "one deferral per department per cycle: 'next' (next batch) or 'last' (end of "
+             "the cycle)"),
+        Rule("R6", "DOMAIN §R hard rule 6", "晋升优先", "promotion", True,
+             "a promotion candidate may be pulled forward into a seat of the department whose "
+             "turn it is, and counts towards their own department's turn; a deadline is kept"),
+        Rule("R7", "DOMAIN §R hard rule 7", "每轮一次", "once per cycle", True,
+             "a person serves at most once per cycle and never in two consecutive quarters"),
+        Rule("R8", "DOMAIN §R hard rule 8", "职称结构", "title mix", True,
+             "at least {title_need} of each center's seats in a quarter hold a {titles} title "
+             "({title_kind})"),
+        Rule("R9", "DOMAIN §R Changes", "已公布季度", "frozen quarters", True,
+             "re-planning keeps the quarters already started or announced exactly as "
+             "published"),
+        Rule("R10", "DOMAIN §R Duties and assessment", "重新下乡", "re-dispatch", True,
+             "a person re-dispatched after the assessment serves once more, in a seat given "
+             "by the department whose turn it is when their own department has no turn"),
+        Rule("R-obj1", "DOMAIN §R objective 1", "晋升", "promotion", False,
+             "promotion candidates served before their deadline and as early as possible"),
+        Rule("R-obj2", "DOMAIN §R objective 2", "顺序偏离", "departures", False,
+             "fewest seats moved away from the published order (deferrals, pull-forwards)"),
+        Rule("R-obj3", "DOMAIN §R objective 3", "职称与特色", "mix", False,
+             "title mix (weight {title_weight} a missing seat) and the centers' requested "
+             "specialties"),
+        Rule("R-obj4", "DOMAIN §R objective 4", "公平", "fairness", False,
+             "inside a department, who served least (past and planned) or longest ago goes "
+             "first"),
+        Rule("R-obj5", "DOMAIN §R objective 5", "变更", "changes", False,
+             "when re-planning, fewest changes to the published roster"),
+    ],
+    families=[
+        # hard families, in the order the model builds them (see model.FAMILIES)
+        Family("seats", "R1"),
+        Family("availability", "R2", doc="nobody serves a quarter that overlaps their "
+               "unavailable days"),
+        Family("order", "R4", doc="each department fills its turn's seats, less seats given "
+               "to or credited for pulled-forward promotion candidates"),
+        Family("pull", "R6", zh="席位调换", en="seat ledger",
+               doc="a pulled-forward candidate takes a seat of the department whose turn it "
+               "is and counts towards their own department's next turn"),
+        Family("deadline", "R6", zh="截止期限", en="deadline",
+               doc="a candidate serves by their deadline"),
+        Family("once", "R7", doc="a person serves at most once per cycle"),
+        Family("consecutive", "R7", zh="不连续", en="consecutive",
+               doc="never two consecutive quarters"),
+        Family("title", "R8"),
+        Family("frozen", "R9"),
+        Family("redispatch", "R10"),
+        # soft families: the objective levels (named as the levels)
+        Family("promotion", "R-obj1"),
+        Family("departures", "R-obj2"),
+        Family("mix", "R-obj3"),
+        Family("specialty", "R-obj3", zh="特色专科", en="specialty",
+               doc="a center's requested specialty is present each quarter"),
+        Family("fairness", "R-obj4"),
+        Family("changes", "R-obj5"),
+    ],
+)
+
+LEVEL_RULES: dict[str, str] = {
+    "promotion": "R-obj1",
+    "departures": "R-obj2",
+    "mix": "R-obj3",
+    "fairness": "R-obj4",
+    "changes": "R-obj5",
+}
+"""Objective level name -> its soft rule."""
+
+
+def label(key: str, lang: str = "en") -> str:
+    """``RULES.label`` for a rule key or family, the key itself for anything else (``"data"``:
+    a record the checker cannot place)."""
+    return RULES.label(key, lang) if key in RULES else key
+
+
+def level_label(level: str, lang: str = "zh") -> str:
+    """A level's short name without its key (``"公平"``, ``"fairness"``)."""
+    rule = RULES.rule(LEVEL_RULES[level]) if level in LEVEL_RULES else None
+    if rule is None:
+        return level
+    return rule.zh if lang == "zh" else rule.en
+
+
+def figures(data: Any) -> dict[str, Any]:
+    """The instance's figures that the rule docs quote (``{seats}``, ``{title_need}``, ...)."""
+    rule = data.policy.title_rule
+    return {
+        "seats": data.seats_per_quarter,
+        "quarters": data.policy.quarters,
+        "titles": "/".join(t.value for t in rule.titles),
+        "title_need": ("a majority" if rule.minimum is None else str(rule.minimum)),
+        "title_kind": "hard" if data.policy.title_mix_hard else "soft",
+        "title_weight": data.policy.title_weight,
+    }

@@ -1,0 +1,23 @@
+"""Shared fixtures of the roster tests (``tests/roster``).
+
+The fixture modules of this folder (``roster_fixtures.py``: the tiny workbook and record
+editing; ``roster_ops_fixtures.py``: events, logs and published rosters) are imported by name
+(``from roster_fixtures import TINY_XLSX``): pytest puts this folder on ``sys.path``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assignments.roster import RosterData, read_roster
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="session")
+def county() -> RosterData:
+    """``instances/roster/county_hospital.xlsx``: 25 departments, 6 seats a quarter, one
+    ``next`` and one ``auto`` deferral (two schedule alternatives); read once per session."""
+    return read_roster(ROOT / "instances" / "roster" / "county_hospital.xlsx")
