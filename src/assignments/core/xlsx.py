@@ -478,6 +478,11 @@ def read_workbook(path: Path) -> Workbook:
                 book.formulas[meta.name] = dict(scan.formulas)
     except (CalamineError, ValueError) as exc:
         raise _unreadable(path, exc) from None
+    except BaseException as exc:  # the reader's Rust panics derive from BaseException
+        if type(exc).__name__ != "PanicException":
+            raise
+        raise _unreadable(path, f"a cell the reader cannot convert: {exc}; e.g. a huge number "
+                                "formatted as a date") from None
     finally:
         wb.close()
     return book
