@@ -102,7 +102,8 @@ def main() -> None:
     ap.add_argument("--mb", type=float, default=50.0)
     ap.add_argument("--models", default="roster,mentoring,funding")
     args = ap.parse_args()
-    print(f"{'model':<10} {'MB':>6} {'rows':>9} {'seconds':>8} {'peak MB':>8} {'read MB':>8}  outcome")
+    print(f"{'model':<10} {'MB':>6} {'rows':>9} {'seconds':>8} {'peak MB':>8} {'read MB':>8}"
+          "  outcome")
     with tempfile.TemporaryDirectory() as tmp:
         for model in args.models.split(","):
             folder = Path(tmp) / model

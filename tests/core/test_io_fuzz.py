@@ -21,7 +21,7 @@ from assignments.roster.data import SHEETS as ROSTER
 
 SPECS: list[SheetSpec] = [*ROSTER, *FUNDING]
 HEADERS = sorted({h for s in SPECS for c in s.columns for h in (c.zh, c.en, c.header)})
-SHEET_NAMES = sorted({n for s in SPECS for n in (s.zh, s.en)}) + ["其他", "Sheet1"]
+SHEET_NAMES = [*sorted({n for s in SPECS for n in (s.zh, s.en)}), "其他", "Sheet1"]
 
 cells = st.one_of(
     st.none(),

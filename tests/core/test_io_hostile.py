@@ -355,7 +355,8 @@ def test_formula_with_cached_value_is_read(tmp_path: Path) -> None:
     members = _base_members()
     sheet = _first_sheet(members)
     xml = members[sheet].decode()
-    extra = '<row r="40"><c r="A40"><f>2*2</f><v>4</v></c><c r="B40" t="str"><f>""</f><v></v></c></row>'
+    extra = ('<row r="40"><c r="A40"><f>2*2</f><v>4</v></c>'
+             '<c r="B40" t="str"><f>""</f><v></v></c></row>')
     members[sheet] = xml.replace("</sheetData>", extra + "</sheetData>").encode()
     path = tmp_path / "cached.xlsx"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:

@@ -69,7 +69,8 @@ class CsvFile:
                                        "cells (行数或单元格数超过上限)")
                     yield row
         except csv.Error as exc:
-            raise InputError(Issue(Location(loc.file, loc.sheet, (reader.line_num if reader else 0) or line + 1),
+            at = (reader.line_num if reader else 0) or line + 1
+            raise InputError(Issue(Location(loc.file, loc.sheet, at),
                                    f"cannot be read as CSV: {exc}")) from None
         except UnicodeDecodeError as exc:  # changed on disk since the encoding was checked
             raise InputError(Issue(loc, f"cannot be decoded as {self.encoding}: {exc}")) from None
@@ -136,8 +137,8 @@ def open_csv(path: Path) -> CsvFile:
                 return CsvFile(path, enc, _delimiter(path, enc))
             first_bad = first_bad or bad_line
     except OSError as exc:
-        raise InputError(Issue(Location(loc_file, sheet), f"cannot be read: {exc.strerror or exc}"))\
-            from None
+        raise InputError(Issue(Location(loc_file, sheet),
+                               f"cannot be read: {exc.strerror or exc}")) from None
     raise InputError(Issue(
         Location(loc_file, sheet, first_bad),
         "cannot be decoded as UTF-8 or GB18030/GBK text (无法识别的文字编码): save it from "

@@ -232,7 +232,7 @@ def _raw_sheets(path: Path) -> dict[str, _Raw]:
     )
 
 
-class _csv_rows:  # noqa: N801 - used like a function returning an iterable
+class _csv_rows:
     """The rows of a CSV file, decoded and split only when iterated (sheets no model reads are
     never decoded)."""
 

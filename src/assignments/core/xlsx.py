@@ -30,7 +30,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 from assignments.core.errors import InputError, Issue, Location
 
@@ -126,14 +126,16 @@ def _check_directory(path: Path, infos: list[zipfile.ZipInfo]) -> None:
                               f"({total / _MB:,.0f} MB; 解压后超过 {MAX_UNCOMPRESSED_MB} MB)")
     for i in infos:
         if i.flag_bits & 0x1:
-            raise InputError(Issue(Location(str(path)), f"the workbook is encrypted "
-                                   f"(文件已加密): member {i.filename}; save it without a password"))
-        if i.file_size > RATIO_FLOOR_MB * _MB and i.file_size > MAX_RATIO * max(i.compress_size, 1):
-            raise too_large(path, f"member {i.filename} expands {i.file_size / max(i.compress_size, 1):,.0f} "
-                                  f"times, more than {MAX_RATIO} (压缩比异常)")
+            raise InputError(Issue(Location(str(path)),
+                                   f"the workbook is encrypted (文件已加密): member {i.filename}; "
+                                   "save it without a password"))
+        ratio = i.file_size / max(i.compress_size, 1)
+        if i.file_size > RATIO_FLOOR_MB * _MB and ratio > MAX_RATIO:
+            raise too_large(path, f"member {i.filename} expands {ratio:,.0f} times, more than "
+                                  f"{MAX_RATIO} (压缩比异常)")
 
 
-def _member_chunks(fp: BinaryIO, zf: zipfile.ZipFile, info: zipfile.ZipInfo,
+def _member_chunks(fp: IO[bytes], zf: zipfile.ZipFile, info: zipfile.ZipInfo,
                    path: Path) -> Iterator[bytes]:
     """The member's bytes in chunks, decompressed from its raw data (not trusting the declared
     size): refused as soon as it yields more than it declares."""
@@ -428,8 +430,8 @@ def _inspect(path: Path) -> tuple[dict[str, str], dict[str, _SheetScan]]:
         if scan.max_row > MAX_ROWS or scan.max_row * scan.max_col > MAX_CELLS:
             raise too_large(path, f"sheet {name} reaches row {scan.max_row:,} and column "
                                   f"{scan.max_col:,} ({scan.max_row * scan.max_col:,} cells), more "
-                                  f"than the {MAX_ROWS:,} rows or {MAX_CELLS:,} cells read per sheet"
-                                  " (行数或单元格数超过上限)")
+                                  f"than the {MAX_ROWS:,} rows or {MAX_CELLS:,} cells read per "
+                                  "sheet (行数或单元格数超过上限)")
     return parts, scans
 
 
