@@ -42,14 +42,11 @@ import unicodedata
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
 from assignments.core.errors import UserError
-
-if TYPE_CHECKING:
-    from assignments.core.io import SheetSpec
 
 __all__ = [
     "MANIFEST",
@@ -466,14 +463,15 @@ def write_json(path: Path, data: Any) -> Path:
 
 def write_input_workbook(
     path: Path,
-    specs: Sequence[SheetSpec],
+    specs: Sequence[Any],
     records: Mapping[str, Sequence[Mapping[str, Any]]],
     *,
     with_notes: bool = True,
 ) -> Path:
     """Write an input workbook in the documented format (templates, generated instances).
 
-    Each sheet gets the ``中文 (english)`` headers of its spec, a comment on each header with
+    ``specs`` are :class:`assignments.core.io.SheetSpec` (not imported here: io imports this
+    module). Each sheet gets the ``中文 (english)`` headers of its spec, a comment on each header with
     the column's note, and one row per record (keys are column keys).
     """
     from openpyxl import Workbook
