@@ -471,8 +471,8 @@ def write_input_workbook(
     """Write an input workbook in the documented format (templates, generated instances).
 
     ``specs`` are :class:`assignments.core.io.SheetSpec` (not imported here: io imports this
-    module). Each sheet gets the ``中文 (english)`` headers of its spec, a comment on each header with
-    the column's note, and one row per record (keys are column keys).
+    module). Each sheet gets the ``中文 (english)`` headers of its spec, a comment on each
+    header with the column's note, and one row per record (keys are column keys).
     """
     from openpyxl import Workbook
     from openpyxl.comments import Comment
