@@ -5,36 +5,52 @@ or ``.yaml`` file holding ``{sheet: [ {column: value}, ... ]}``. Sheet and colum
 accepted in Chinese or English (see each model's ``SheetSpec`` list). Every cell keeps its
 location so that validation messages can name file, sheet, row and column.
 
-Outputs are written into a staging folder first and moved into place only when everything
-has been written, so a failed run leaves nothing half-written.
+Hostile files are refused with a located message before they cost much: workbooks larger
+than the limits of :mod:`assignments.core.xlsx` (zip bombs, sheets reaching row 1,048,576),
+CSV files beyond its row and cell limits; CSV files are read one row at a time in UTF-8 or
+GB18030/GBK with their delimiter found (:mod:`assignments.core.encoding`). Numbers formatted as
+percentages in Excel are read as the percentage shown (``"25%"``); a formula cell without a
+computed value is refused with its location.
+
+Outputs (:mod:`assignments.core.output`, re-exported here) are written into a staging folder
+and swapped in whole, so that an output folder is always the complete old result or the
+complete new one.
 """
 
 from __future__ import annotations
 
-import contextlib
-import csv
 import datetime as dt
 import json
 import os
 import re
-import shutil
-import tempfile
 import unicodedata
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
+from assignments.core import xlsx
+from assignments.core.encoding import open_csv
 from assignments.core.errors import InputError, Issue, Location
+from assignments.core.output import check_output_dir as check_output_dir
+from assignments.core.output import output_lock as output_lock
+from assignments.core.output import staged_output as staged_output
+from assignments.core.output import write_csv_folder as write_csv_folder
+from assignments.core.output import write_excel as write_excel
+from assignments.core.output import write_input_workbook as write_input_workbook
+from assignments.core.output import write_json as write_json
+from assignments.core.xlsx import Percent as Percent
+from assignments.core.xlsx import _read_cell as _read_cell
 
 __all__ = [
     "ColumnSpec",
+    "Percent",
     "Row",
     "SheetSpec",
     "Table",
+    "check_output_dir",
     "normalize_header",
+    "output_lock",
     "read_tables",
     "staged_output",
     "write_csv_folder",
@@ -112,7 +128,7 @@ class SheetSpec:
         return {normalize_header(n) for n in (self.key, self.zh, self.en, *self.aliases)}
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     """One data row: values by column key, and where it came from."""
 
@@ -183,21 +199,31 @@ def _clean(value: Any) -> Any:
 # ---------------------------------------------------------------- reading raw sheets
 
 
-def _raw_sheets(path: Path) -> dict[str, list[list[Any]]]:
-    """Read every sheet of the file as a list of rows (header first)."""
+@dataclass
+class _Raw:
+    """One sheet as read: its rows (read lazily for CSV), formula cells without a value,
+    and a hint for the messages about missing columns."""
+
+    rows: Iterable[list[Any]]
+    formulas: dict[tuple[int, int], str] = field(default_factory=dict)
+
+
+def _raw_sheets(path: Path) -> dict[str, _Raw]:
+    """Every sheet of the file (rows from A1, header first)."""
     suffix = path.suffix.lower()
     if path.is_dir():
-        sheets: dict[str, list[list[Any]]] = {}
-        for f in sorted(path.glob("*.csv")):
-            with f.open(encoding="utf-8-sig", newline="") as fh:
-                sheets[f.stem] = [list(r) for r in csv.reader(fh)]
-        if not sheets:
+        try:
+            files = sorted(f for f in path.glob("*.csv") if f.is_file())
+        except OSError as exc:
+            raise InputError(Issue(Location(str(path)), f"cannot be read: {exc}")) from None
+        if not files:
             raise InputError(Issue(Location(str(path)), "the folder holds no .csv files"))
-        return sheets
+        return {f.stem: _Raw(_csv_rows(f)) for f in files}
     if suffix in (".xlsx", ".xlsm"):
-        return _raw_excel(path)
+        book = xlsx.read_workbook(path)
+        return {name: _Raw(rows, book.formulas.get(name, {})) for name, rows in book.sheets.items()}
     if suffix in (".json", ".yaml", ".yml"):
-        return _raw_records(path)
+        return {name: _Raw(rows) for name, rows in _raw_records(path).items()}
     raise InputError(
         Issue(
             Location(str(path)),
@@ -206,55 +232,61 @@ def _raw_sheets(path: Path) -> dict[str, list[list[Any]]]:
     )
 
 
-def _read_cell(value: Any) -> Any:
-    """A cell as openpyxl gives it (what the parsers were written against): empty cells are
-    ``None``, whole numbers ``int``, dates ``datetime`` at midnight."""
-    if isinstance(value, str):
-        return value if value != "" else None
-    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
-        return int(value)
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return dt.datetime(value.year, value.month, value.day)
-    return value
+class _csv_rows:
+    """The rows of a CSV file, decoded and split only when iterated (sheets no model reads are
+    never decoded)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __iter__(self) -> Iterator[list[Any]]:
+        return iter(open_csv(self.path))
 
 
 def _raw_excel(path: Path) -> dict[str, list[list[Any]]]:
-    """Every sheet's cells (cached values of formulas), from A1, by rows.
+    """Every sheet's cells (cached values of formulas), from A1, by rows: see
+    :func:`assignments.core.xlsx.read_workbook`."""
+    return xlsx.read_workbook(path).sheets
 
-    Read with python-calamine (Rust; about 15 times faster than openpyxl's reader on the 5,000-
-    mentee city workbook, 0.3 s against 5.4 s; its XML parser expands no entities, so XML bombs
-    and external entities do not apply); cells normalised to openpyxl's types by :func:`_read_cell`.
-    """
-    from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum
 
-    if path.stat().st_size == 0:
-        raise InputError(Issue(Location(str(path)), "the file is empty (0 bytes)"))
-    out: dict[str, list[list[Any]]] = {}
-    try:
-        wb = CalamineWorkbook.from_path(str(path))
-    except (CalamineError, OSError, ValueError) as exc:
-        raise InputError(
-            Issue(Location(str(path)), f"not a readable Excel .xlsx workbook ({exc})")
-        ) from None
-    try:
-        for meta in wb.sheets_metadata:
-            if meta.typ != SheetTypeEnum.WorkSheet:  # chart sheets hold no table
-                continue
-            rows = wb.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
-            out[meta.name] = [[_read_cell(v) for v in row] for row in rows]
-    except (CalamineError, ValueError) as exc:
-        raise InputError(
-            Issue(Location(str(path)), f"not a readable Excel .xlsx workbook ({exc})")
-        ) from None
-    finally:
-        wb.close()
-    return out
+def _count_nodes(data: Any, limit: int) -> None:
+    """Walk the loaded data counting its values (YAML aliases counted at each use): raises
+    ValueError past ``limit`` (an alias bomb)."""
+    stack = [data]
+    n = 0
+    while stack:
+        item = stack.pop()
+        n += 1
+        if n > limit:
+            raise ValueError
+        if isinstance(item, Mapping):
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple):
+            stack.extend(item)
 
 
 def _raw_records(path: Path) -> dict[str, list[list[Any]]]:
-    text = path.read_text(encoding="utf-8-sig")
+    loc = Location(str(path))
+    try:
+        size = path.stat().st_size
+        if size > xlsx.MAX_UNCOMPRESSED_MB * 2**20:
+            raise xlsx.too_large(path, f"more than {xlsx.MAX_UNCOMPRESSED_MB} MB "
+                                       f"(超过 {xlsx.MAX_UNCOMPRESSED_MB} MB)")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(Issue(loc, f"cannot be read: {exc.strerror or exc}")) from None
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            text = raw.decode(enc)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise InputError(Issue(loc, "cannot be decoded as UTF-8 or GB18030/GBK text "
+                                    "(无法识别的文字编码): save it as UTF-8"))
+    del raw
     if not text.strip():
-        raise InputError(Issue(Location(str(path)), "the file is empty"))
+        raise InputError(Issue(loc, "the file is empty"))
     try:
         if path.suffix.lower() == ".json":
             data = json.loads(text)
@@ -262,12 +294,17 @@ def _raw_records(path: Path) -> dict[str, list[list[Any]]]:
             import yaml
 
             data = yaml.safe_load(text)
+    except RecursionError:
+        raise InputError(Issue(loc, "cannot be parsed: nested too deeply")) from None
     except Exception as exc:  # json.JSONDecodeError, yaml.YAMLError
-        raise InputError(Issue(Location(str(path)), f"cannot be parsed: {exc}")) from None
+        raise InputError(Issue(loc, f"cannot be parsed: {exc}")) from None
+    try:
+        _count_nodes(data, xlsx.MAX_CELLS)
+    except ValueError:
+        raise xlsx.too_large(path, f"more than {xlsx.MAX_CELLS:,} values "
+                                   "(数据项过多, e.g. YAML aliases)") from None
     if not isinstance(data, Mapping):
-        raise InputError(
-            Issue(Location(str(path)), "expected a mapping of sheet name -> list of records")
-        )
+        raise InputError(Issue(loc, "expected a mapping of sheet name -> list of records"))
     out: dict[str, list[list[Any]]] = {}
     for sheet, records in data.items():
         if isinstance(records, Mapping):  # a single record, e.g. the policy sheet
@@ -276,10 +313,12 @@ def _raw_records(path: Path) -> dict[str, list[list[Any]]]:
             raise InputError(
                 Issue(Location(str(path), str(sheet)), "expected a list of records (mappings)")
             )
-        headers: list[str] = []
+        headers: list[Any] = []
+        seen: set[Any] = set()
         for r in records:
             for k in r:
-                if k not in headers:
+                if k not in seen:
+                    seen.add(k)
                     headers.append(k)
         rows: list[list[Any]] = [list(headers)]
         rows += [[r.get(h) for h in headers] for r in records]
@@ -337,20 +376,52 @@ def read_tables(path: str | os.PathLike[str], specs: Sequence[SheetSpec]) -> dic
     return tables
 
 
-def _to_table(path: Path, name: str, rows: list[list[Any]], spec: SheetSpec):
+def _delimiter_hint(header: list[Any]) -> str:
+    """A hint when the header is one cell holding another delimiter (``a;b;c``)."""
+    cells = [v for v in header if _clean(v) is not None]
+    if len(cells) == 1 and isinstance(cells[0], str):
+        for sep, name in ((";", "semicolons ';'"), ("\t", "tabs"), ("|", "bars '|'")):
+            if cells[0].count(sep) >= 1:
+                return (f" (the header is one cell '{cells[0][:60]}': the columns seem to be "
+                        f"separated by {name}; save the file as CSV with commas, 逗号分隔)")
+    return ""
+
+
+def _cleaner() -> Callable[[Any], Any]:
+    """:func:`_clean` sharing equal strings (ids and categories repeat on every row: one
+    object each instead of one per cell, a large part of a big CSV's memory)."""
+    seen: dict[str, str] = {}
+
+    def clean(v: Any) -> Any:
+        if type(v) is str:
+            v = v.strip()
+            if not v:
+                return None
+            if len(v) <= 32:
+                return seen.setdefault(v, v) if len(seen) < 1_000_000 else v
+            return v
+        return _clean(v)
+
+    return clean
+
+
+def _to_table(path: Path, name: str, raw: _Raw, spec: SheetSpec) -> tuple[Table, list[Issue]]:
     is_csv = path.is_dir()
     sheet_label = f"{name}.csv" if is_csv else name
     table = Table(spec=spec, file=str(path), sheet=sheet_label)
     issues: list[Issue] = []
+    rows = iter(raw.rows)
     # header: first non-empty row
-    header_idx = next(
-        (i for i, r in enumerate(rows) if any(_clean(v) is not None for v in r)), None
-    )
-    if header_idx is None:
+    header: list[Any] | None = None
+    header_idx = -1
+    for header_idx, r in enumerate(rows):  # noqa: B007 - header_idx is used after the loop
+        if any(_clean(v) is not None for v in r):
+            header = r
+            break
+    if header is None:
         if any(c.required for c in spec.columns) and spec.required:
             issues.append(Issue(table.loc(1), f"sheet {spec.label()} is empty (no header row)"))
         return table, issues
-    header = rows[header_idx]
     col_of: dict[int, str] = {}
     for j, h in enumerate(header):
         if _clean(h) is None:
@@ -379,143 +450,34 @@ def _to_table(path: Path, name: str, rows: list[list[Any]], spec: SheetSpec):
             continue
         col_of[j] = match.key
         table.columns[match.key] = f"{_column_letter(j)} ({h})"
+    hint = None
     for c in spec.columns:
         if c.required and c.key not in table.columns:
+            if hint is None:
+                hint = _delimiter_hint(header)
             issues.append(
                 Issue(
                     Location(str(path), sheet_label, header_idx + 1, c.header),
-                    f"missing column {c.header}",
+                    f"missing column {c.header}{hint}",
                 )
             )
-    for i in range(header_idx + 1, len(rows)):
-        r = rows[i]
-        values = {col_of[j]: _clean(v) for j, v in enumerate(r) if j in col_of}
+    for (i, j), formula in sorted(raw.formulas.items()):
+        if i > header_idx and j in col_of:
+            issues.append(Issue(
+                table.loc(i + 1, col_of[j]),
+                f"formula {formula} has no computed value (公式没有计算结果; the file was written "
+                "by a program, not saved by Excel): open and save the file in Excel or WPS, or "
+                "type the value"))
+    clean = _cleaner()
+    cols = sorted(col_of.items())
+    width = cols[-1][0] + 1 if cols else 0
+    append = table.rows.append
+    for i, r in enumerate(rows, start=header_idx + 2):
+        if len(r) < width:
+            values = {key: clean(r[j]) for j, key in cols if j < len(r)}
+        else:
+            values = {key: clean(r[j]) for j, key in cols}
         if all(v is None for v in values.values()):
             continue
-        table.rows.append(Row(number=i + 1, values=values))
+        append(Row(number=i, values=values))
     return table, issues
-
-
-# ---------------------------------------------------------------- writing
-
-
-@contextlib.contextmanager
-def staged_output(out_dir: str | os.PathLike[str]) -> Iterator[Path]:
-    """Write outputs into a staging folder; move them into ``out_dir`` only on success."""
-    out = Path(out_dir)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
-        yield stage
-    except BaseException:
-        shutil.rmtree(stage, ignore_errors=True)
-        raise
-    out.mkdir(parents=True, exist_ok=True)
-    for item in stage.iterdir():
-        target = out / item.name
-        if target.is_dir():
-            shutil.rmtree(target)
-        os.replace(item, target)
-    shutil.rmtree(stage, ignore_errors=True)
-
-
-def write_excel(path: Path, sheets: Mapping[str, pd.DataFrame]) -> Path:
-    """Write DataFrames as readable sheets: bold frozen header, fitted column widths."""
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with pd.ExcelWriter(path, engine="openpyxl") as xw:
-        for name, df in sheets.items():
-            df.to_excel(xw, sheet_name=name[:31], index=False)
-            ws = xw.sheets[name[:31]]
-            ws.freeze_panes = "A2"
-            for j, col in enumerate(df.columns, start=1):
-                cell = ws.cell(row=1, column=j)
-                cell.font = Font(bold=True)
-                cell.fill = PatternFill("solid", fgColor="DDEBF7")
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-                values = [str(col), *(str(v) for v in df.iloc[:200, j - 1].tolist())]
-                width = max(_display_width(v) for v in values) + 2
-                ws.column_dimensions[get_column_letter(j)].width = min(max(width, 8), 80)
-    return path
-
-
-def _display_width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def write_csv_folder(folder: Path, sheets: Mapping[str, pd.DataFrame]) -> Path:
-    """Write each table as ``<name>.csv`` in UTF-8 with BOM (opens correctly in Excel)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, df in sheets.items():
-        df.to_csv(folder / f"{name}.csv", index=False, encoding="utf-8-sig")
-    return folder
-
-
-def write_json(path: Path, data: Any) -> Path:
-    """Write JSON with Chinese text kept readable."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
-    return path
-
-
-def write_input_workbook(
-    path: Path,
-    specs: Sequence[SheetSpec],
-    records: Mapping[str, Sequence[Mapping[str, Any]]],
-    *,
-    with_notes: bool = True,
-) -> Path:
-    """Write an input workbook in the documented format (templates, generated instances).
-
-    Each sheet gets the ``中文 (english)`` headers of its spec, a comment on each header with
-    the column's note, and one row per record (keys are column keys).
-    """
-    from openpyxl import Workbook
-    from openpyxl.comments import Comment
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    wb = Workbook()
-    wb.remove(wb.active)  # type: ignore[arg-type]
-    for spec in specs:
-        rows = records.get(spec.key)
-        if rows is None:
-            continue
-        ws = wb.create_sheet(spec.title)
-        cols = [c for c in spec.columns if c.required or any(c.key in r for r in rows) or not rows]
-        for j, c in enumerate(cols, start=1):
-            cell = ws.cell(row=1, column=j, value=c.header)
-            cell.font = Font(bold=True)
-            cell.fill = PatternFill("solid", fgColor="FFF2CC" if c.required else "EDEDED")
-            if with_notes and c.note:
-                req = "required / 必填" if c.required else "optional / 选填"
-                cell.comment = Comment(f"{c.note} ({req})", "assignments")
-            width = (
-                max(
-                    [_display_width(c.header)]
-                    + [_display_width(str(r.get(c.key, ""))) for r in rows[:200]]
-                )
-                + 2
-            )
-            ws.column_dimensions[get_column_letter(j)].width = min(width, 60)
-        for i, r in enumerate(rows, start=2):
-            for j, c in enumerate(cols, start=1):
-                value = r.get(c.key)
-                if value is not None:
-                    ws.cell(row=i, column=j, value=_cell(value))
-        ws.freeze_panes = "A2"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
-    return path
-
-
-def _cell(value: Any) -> Any:
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, list | tuple):
-        return "、".join(map(str, value))
-    if isinstance(value, int | float | str | dt.date):
-        return value
-    return str(value)
