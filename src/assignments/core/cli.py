@@ -70,7 +70,23 @@ INTERRUPTED = 130
 InputPath = Annotated[
     Path, typer.Argument(help="Input workbook (.xlsx), CSV folder, .json or .yaml.")
 ]
-OutDir = Annotated[Path, typer.Option("--out", help="Output folder.")]
+def _writable_out(value: Path | None) -> Path | None:
+    """``--out`` is checked when the command line is read, before any input is read or solved:
+    a file, a path under a file or a folder that cannot be written is said at once (exit 2)."""
+    if value is None:
+        return value
+    from assignments.core.io import check_output_dir
+
+    try:
+        check_output_dir(value)
+    except UserError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    return value
+
+
+OutDir = Annotated[
+    Path, typer.Option("--out", help="Output folder.", callback=_writable_out)
+]
 TimeLimit = Annotated[float, typer.Option("--time-limit", help="Seconds (whole solve).")]
 Seed = Annotated[int, typer.Option("--seed", help="Random seed.")]
 Workers = Annotated[int, typer.Option("--workers", help="CP-SAT workers (cores).")]
