@@ -287,7 +287,8 @@ def conflict(data: FundingData, prob: Problem, params: SolveParams,
 def _render(data: FundingData, prob: Problem, family: str, key: tuple[Any, ...],
             lang: str) -> str:
     """One member of a conflict, in the office's terms, led by its rule's label."""
-    return f"{RULES.label(family, lang)}{_t(lang, '：', ': ')}{_detail(data, prob, family, key, lang)}"
+    detail = _detail(data, prob, family, key, lang)
+    return f"{RULES.label(family, lang)}{_t(lang, '：', ': ')}{detail}"
 
 
 def _detail(data: FundingData, prob: Problem, family: str, key: tuple[Any, ...],

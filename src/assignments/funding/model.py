@@ -17,8 +17,9 @@ Decisions, all in whole money units (:class:`~assignments.funding.data.Problem`)
 Every constraint family is a small function called from the one ordered list :data:`FAMILIES`,
 keyed by the family's name in :data:`assignments.funding.rules.RULES` (which gives its rule, its
 labels and its doc); with ``explain=True`` each rule instance carries an assumption literal so
-that an infeasible plan can name the rules and records that conflict. All constraints are linear (the model can also be handed to HiGHS), and
-:func:`check_activity` verifies that no constraint's activity reaches 2^31 (or-tools#5293).
+that an infeasible plan can name the rules and records that conflict. All constraints are
+linear (the model can also be handed to HiGHS), and :func:`check_activity` verifies that no
+constraint's activity reaches 2^31 (or-tools#5293).
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@ Every place that names a rule — the model's families (:data:`assignments.fundi
 builds them in the order listed here), the checker's violations
 (:func:`assignments.funding.solution.check`), the explanations, the 规则 report sheet and the
 reasons — speaks through :data:`RULES`, with the instance's real figures
-(:func:`figures`): a 60 % industry share prints as 60 %, never as the DOMAIN default.
+(:func:`figures`): a 60 % industry share prints as 60 %, never as the DOMAIN default. It is
+the leaf of the package: it imports nothing from ``funding``.
 
 Rule keys: ``F0`` the project library's own marks (DOMAIN §F *Entities*: minimum funding, whole
 or partial, committed, requires / excludes), ``F1``–``F7`` the numbered rules of DOMAIN §F,
@@ -13,12 +14,9 @@ and one soft rule per objective level, keyed ``F.<level>`` (DOMAIN §F *Objectiv
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from assignments.core.rules import Family, Rule, RuleBook
-
-if TYPE_CHECKING:
-    from assignments.funding.data import Policy
 
 __all__ = [
     "LEVELS",
@@ -150,12 +148,9 @@ def switch_label(name: str) -> str:
     return fam.zh or RULES.rule(name).zh
 
 
-def figures(policy: Policy | None = None) -> dict[str, Any]:
-    """The figures the rule texts quote, from an instance's policy (defaults without one)."""
-    if policy is None:
-        from assignments.funding.data import Policy
-
-        policy = Policy()
+def figures(policy: Any) -> dict[str, Any]:
+    """The figures the rule texts quote, from an instance's policy
+    (:class:`assignments.funding.data.Policy`; this module imports nothing of the package)."""
     pol = policy
     months = ", ".join(f"{pct:g}% by the end of month {m}" for m, pct in pol.milestones)
     weights = ", ".join(f"{w} per {what}" for w, what in (

@@ -24,9 +24,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from assignments.core.rules import Violation
 from assignments.core.solver import SolveParams, SolveStatus, run_cpsat
 from assignments.funding.data import Application, FundingData, Policy
-from assignments.core.rules import Violation
 
 __all__ = ["Award", "SubsidyPlan", "allocate_subsidies", "check_subsidies", "entitlement"]
 
@@ -190,7 +190,8 @@ def _join(a: str, b: str) -> str:
 
 
 def check_subsidies(data: FundingData, plan: SubsidyPlan) -> list[Violation]:
-    """Violations of a subsidy plan, recomputed from the applications alone."""
+    """Violations of rule F7 by a subsidy plan, recomputed from the applications alone (each
+    names its family of :data:`assignments.funding.rules.RULES`)."""
     pol = data.policy
     out: list[Violation] = []
     by_id = {a.id: a for a in data.applications}
@@ -215,14 +216,16 @@ def check_subsidies(data: FundingData, plan: SubsidyPlan) -> list[Violation]:
             out.append(Violation("subsidy_amount",
                                  f"household '{app.id}' paid {aw.paid:,} of {right:,}"))
         if aw.paid < right and not aw.reason:
-            out.append(Violation("subsidy_reason", f"household '{app.id}' reduced without a reason"))
+            out.append(Violation("subsidy_reason",
+                                 f"household '{app.id}' reduced without a reason"))
     if len(plan.awards) != len(data.applications):
         out.append(Violation("subsidy_structure", "not every application has an award"))
     if need <= plan.budget and plan.paid != need:
-        out.append(Violation("subsidy_budget", "the budget covers every entitlement, yet some are cut"))
+        out.append(Violation("subsidy_budget",
+                             "the budget covers every entitlement, yet some are cut"))
     if need > plan.budget and plan.rule in ("poorest", "pro_rata") and plan.paid != plan.budget:
-        out.append(Violation("subsidy_budget", f"{plan.rule}: {plan.budget - plan.paid:,} yuan left "
-                                          "unallocated"))
+        out.append(Violation("subsidy_budget",
+                             f"{plan.rule}: {plan.budget - plan.paid:,} yuan left unallocated"))
     if plan.rule == "poorest" and need > plan.budget:
         order = sorted((a for a in plan.awards if a.entitled > 0),
                        key=lambda a: _poor_key(by_id[a.household]))
