@@ -104,3 +104,16 @@ def test_preset_selects_cpsat_and_bad_preset_is_clear() -> None:
         solve(data, time_limit=5, preset="nope")
     with pytest.raises(ValueError, match="time limit"):
         solve(data, time_limit=0)
+
+
+@pytest.mark.parametrize(("engine", "strategy"), [("highs", "plain"), ("highs", "rens"),
+                                                  ("cpsat", "core"), ("highs", "ladder")])
+def test_every_strategy_reaches_the_tiny_optimum(engine: str, strategy: str) -> None:
+    """Each backend of the level runner (the ladder; plain HiGHS, RENS, CP-SAT with the core
+    search through FundingStages) proves the tiny optimum worked out in docs/funding.md."""
+    data = read_funding(TINY_XLSX)
+    r = solve(data, time_limit=20, num_workers=1, engine=engine, strategy=strategy)
+    assert r.status is SolveStatus.OPTIMAL, r.stats["stages"]
+    assert r.solution is not None and check(data, r.solution) == []
+    assert r.objectives == {"unmet": 1.0, "shortfall": 34.0, "benefit": 1277.0, "idle": 0.0}
+    assert r.stats["strategy"] == strategy and r.stats["engine"] == engine

@@ -296,6 +296,7 @@ def result_json(data: FundingData, result: Result[FundingSolution], *,
         "money_unit": {"yuan_per_unit": prob.unit, "exact": prob.exact,
                        "note": "amounts below are in yuan"},
         "explanation": result.explanation, "warnings": result.warnings,
+        "levels": result.levels,
     }
     sol = result.solution
     if sol is None:
