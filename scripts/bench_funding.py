@@ -4,6 +4,8 @@
     python scripts/bench_funding.py --only alloc    # county and province
     python scripts/bench_funding.py --only mkp      # OR-Library MKP, first five of cb1/cb4/cb7
     python scripts/bench_funding.py --only sweep    # 50 scenarios vs 50 × one / cores
+    python scripts/bench_funding.py --quick         # under a minute: county and province
+                                                    # (auto engine only), 1 MKP each at 3 s
 
 1. **Allocation** — the county (150 projects) and a generated province (2,000 projects, seed 1;
    ``--province-seeds 1,2,3`` for others), at 10 s (the target) and at ``--time-limit``:
@@ -112,7 +114,8 @@ def greedy_once(path: str) -> dict[str, Any]:
             "violations": len(check(data, g))}
 
 
-def bench_alloc(time_limit: float, province: int, seeds: list[int]) -> None:
+def bench_alloc(time_limit: float, province: int, seeds: list[int],
+                quick: bool = False) -> None:
     print(f"== Allocation (2 workers; time limit {time_limit:g} s, and 10 s for the province)")
     cases = [("county (150 projects)", str(ROOT / "instances" / "funding" / "county.xlsx"),
               time_limit)]
@@ -128,8 +131,8 @@ def bench_alloc(time_limit: float, province: int, seeds: list[int]) -> None:
         print(head)
         main = _in_child(solve_once, path, "auto", tl)
         other_engine = "highs" if main["engine"] == "cpsat" else "cpsat"
-        other = _in_child(solve_once, path, other_engine, tl)
-        for res in (main, other):
+        other = None if quick else _in_child(solve_once, path, other_engine, tl)
+        for res in (main,) if other is None else (main, other):
             gap = "—" if res["gap"] is None else f"{100 * res['gap']:.3f}%"
             obj = "—" if res["objective"] is None else f"{res['objective']:,.0f}"
             bound = "—" if res["bound"] is None else f"{res['bound']:,.0f}"
@@ -140,6 +143,9 @@ def bench_alloc(time_limit: float, province: int, seeds: list[int]) -> None:
             for stage, log in res["ladder"]:
                 if any(r["rung"] != "lp" for r in log):
                     print(f"{'':<26} ladder ({stage}): {_rungs(log)}")
+        if other is None:
+            print()
+            continue
         g = _in_child(greedy_once, path)
         gl = g["levels"]
         ratio = gl["benefit"] / main["objective"] if main["objective"] else float("nan")
@@ -165,14 +171,14 @@ def mkp_once(file: str, k: int, method: str, time_limit: float) -> dict[str, Any
             "seconds": r.runtime}
 
 
-def bench_mkp(time_limit: float, methods: list[str]) -> None:
-    print(f"== MKP, first five instances, {time_limit:g} s each, 2 workers")
+def bench_mkp(time_limit: float, methods: list[str], count: int = 5) -> None:
+    print(f"== MKP, first {count} instance(s), {time_limit:g} s each, 2 workers")
     print(f"{'instance':<18} {'method':<6} {'status':<9} {'objective':>9} {'bound':>9} "
           f"{'best':>7} {'gap to best':>11} {'time':>7}")
     for file, best in BEST.items():
         for method in methods:
             gaps = []
-            for k in range(5):
+            for k in range(count):
                 res = _in_child(mkp_once, file, k, method, time_limit)
                 gap = 100 * (best[k] - (res["objective"] or 0)) / best[k]
                 gaps.append(gap)
@@ -182,7 +188,8 @@ def bench_mkp(time_limit: float, methods: list[str]) -> None:
             target = TARGET[file]
             verdict = "" if target is None else (
                 f"  (target ≤ {target}%: {'met' if max(gaps) <= target else 'NOT met'})")
-            print(f"{file:<18} {method:<6} mean gap {sum(gaps) / 5:.3f}%, max {max(gaps):.3f}%"
+            print(f"{file:<18} {method:<6} mean gap {sum(gaps) / count:.3f}%, "
+                  f"max {max(gaps):.3f}%"
                   + verdict)
     print()
 
@@ -276,7 +283,17 @@ def main(argv: list[str] | None = None) -> None:
                     help="generator seeds of the province instances, e.g. 1,2,3")
     ap.add_argument("--sweep-time", type=float, default=30.0)
     ap.add_argument("--cores", type=int, default=os.cpu_count() or 2)
+    ap.add_argument("--quick", action="store_true",
+                    help="county and province at 10 s (auto engine only), one MKP instance "
+                         "per file at 3 s, no sweep")
     args = ap.parse_args(argv)
+    if args.quick:
+        print(f"machine: {os.cpu_count()} cores (shared with other work: timings are indicative)")
+        print()
+        bench_alloc(10.0, args.province, [int(x) for x in args.province_seeds.split(",")],
+                    quick=True)
+        bench_mkp(3.0, args.mkp_methods.split(","), count=1)
+        return
     print(f"machine: {os.cpu_count()} cores (shared with other work: timings are indicative)")
     print()
     if args.only in (None, "alloc"):

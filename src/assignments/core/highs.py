@@ -338,8 +338,8 @@ class HighsLinear:
         (status ``OPTIMAL``) is optimal, and *any other* finished outcome — ``INFEASIBLE``, or
         ``OPTIMAL`` with a solution above ``cutoff`` (HiGHS reports that too, measured) — means
         that no solution reaches ``cutoff``; the reported ``bound`` is then not a proof and the
-        caller must read the outcome against ``cutoff`` (as :mod:`assignments.funding.ladder`
-        does; ``tests/test_funding_ladder.py`` pins this reading on random programs).
+        caller must read the outcome against ``cutoff`` (as :mod:`assignments.knapsack.ladder`
+        does; ``tests/funding/test_funding_ladder.py`` pins this reading on random programs).
 
         ``options``: further HiGHS options by name (bool, int, float or string values), e.g.
         ``{"mip_heuristic_run_feasibility_jump": False}``; none by default.

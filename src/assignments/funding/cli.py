@@ -48,7 +48,7 @@ def _read(workbook: Path, options: Mapping[str, Any]) -> Any:
 
 def _marginal(data: Any, result: Any, args: Mapping[str, Any]) -> dict[str, Any]:
     """Marginal values of the sources (re-solves with 100,000 yuan more), for the outputs."""
-    from assignments.funding.explain import marginal_values
+    from assignments.funding.scenarios import marginal_values
 
     mv = None
     if args["marginal"] and result.solution is not None and data.sources:

@@ -41,11 +41,14 @@ from assignments.core.schema import (
     parse_table,
     split_list,
 )
+from assignments.funding.rules import RULES as RULEBOOK
+from assignments.funding.rules import SWITCHABLE, switch_label
 
 __all__ = [
     "MONEY_LIMIT",
     "RULES",
     "SHEETS",
+    "SWITCHES",
     "Application",
     "FundingData",
     "Policy",
@@ -69,48 +72,41 @@ has an activity below 10^9 (< 2^31 ≈ 2.1 × 10^9): far from the 32-bit accumul
 or-tools#5293 shows can silently corrupt CP-SAT's presolve.
 """
 
-RULES: dict[str, str] = {
-    "eligibility": "F1 类别限制: a source pays only for the categories it may fund",
-    "industry_share": "F2 产业占比: ≥ 55% of central linkage funds used go to industry projects",
-    "labour": "F3 以工代赈: infrastructure projects pay ≥ 20% of their cost as local labour wages",
-    "poor_village_industry": "F4 全覆盖: every poor village gets at least one industry project",
-    "special_hardship": "F4 特困村: every special-hardship village receives a set amount",
-    "cost_sharing": "F5 成本分担: some categories are paid by fixed ratios of sources",
-    "milestones": "F6 支出进度: cumulative spending reaches 50% / 75% / 95% by June / Sept / Dec",
+SWITCHES: dict[str, str] = {
+    name: f"{RULEBOOK.rule(name).key} {switch_label(name)}: {RULEBOOK.label(name, 'en')}"
+    for name in SWITCHABLE
 }
-"""The switchable rules of DOMAIN §F (budgets, rule 1, are always on)."""
+"""The switchable rules of DOMAIN §F (:data:`assignments.funding.rules.SWITCHABLE`), each as
+``"F2 产业占比: F2 industry share"`` (key, the name a policy sheet writes, label); budgets and
+the project library's marks always hold. Their texts live in :mod:`assignments.funding.rules`."""
+
+RULES = SWITCHES
+"""The name the policy-sheet parser reads (:func:`_parse_policy`, being unified with the other
+models' parsers); new code uses :data:`SWITCHES`."""
 
 _RULE_NAMES: dict[str, str] = {
-    "eligibility": "eligibility",
-    "类别限制": "eligibility",
+    **{name: name for name in SWITCHABLE},
+    **{switch_label(name): name for name in SWITCHABLE},
+    **{switch_label(name) + "规则": name for name in SWITCHABLE},
     "industryshare": "industry_share",
-    "产业占比规则": "industry_share",
-    "产业占比": "industry_share",
-    "labour": "labour",
     "labor": "labour",
-    "以工代赈": "labour",
-    "以工代赈规则": "labour",
     "poorvillageindustry": "poor_village_industry",
     "贫困村产业覆盖": "poor_village_industry",
-    "全覆盖": "poor_village_industry",
     "specialhardship": "special_hardship",
     "特困村资金": "special_hardship",
     "costsharing": "cost_sharing",
-    "成本分担": "cost_sharing",
-    "milestones": "milestones",
-    "支出进度": "milestones",
-    "支出进度规则": "milestones",
 }
 
 
 def rule_name(text: str) -> str:
-    """A rule's key from its Chinese or English name (``产业占比`` -> ``industry_share``)."""
+    """A switch's key from its Chinese or English name (``产业占比`` -> ``industry_share``)."""
     key = re.sub(r"[\s_\-]+", "", unicodedata.normalize("NFKC", str(text)).strip().lower())
-    if key in _RULE_NAMES:
-        return _RULE_NAMES[key]
+    for k in (key, str(text).strip()):
+        if k in _RULE_NAMES:
+            return _RULE_NAMES[k]
     raise ValueError(
         f"unknown rule '{text}'; known: "
-        + ", ".join(f"{k} ({v.split(':')[0].split(' ', 1)[1]})" for k, v in RULES.items())
+        + ", ".join(f"{k} ({switch_label(k)})" for k in SWITCHABLE)
     )
 
 
@@ -460,7 +456,7 @@ class Policy(BaseModel):
     carry_over: bool = True
     input_unit: int = 1
     model_unit: int | None = None  # None: chosen automatically
-    rules: dict[str, bool] = Field(default_factory=lambda: dict.fromkeys(RULES, True))
+    rules: dict[str, bool] = Field(default_factory=lambda: dict.fromkeys(SWITCHES, True))
     industry_share: float = Field(default=55.0, ge=0, le=100)
     industry_category: str = "产业"
     labour_share: float = Field(default=20.0, ge=0, le=100)

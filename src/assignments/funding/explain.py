@@ -5,29 +5,31 @@
   project, a rule it would break, lower value per yuan than the projects that got the money, …);
 * :func:`explain_infeasible` — when no plan exists: the conflicting rules and records, first by
   direct checks (a committed project no source may pay, two committed projects excluding each
-  other, …), else by CP-SAT's sufficient assumptions shrunk by deletion and re-verified;
-* :func:`marginal_values` — what the next 100,000 yuan of each source would buy, by re-solving.
+  other, …), else by the one conflict search (:func:`assignments.core.conflict.find_conflict`:
+  CP-SAT's sufficient assumptions shrunk by deletion and re-verified), within the solve's
+  budget.
+
+Every rule is named through :data:`assignments.funding.rules.RULES` (``F2 产业占比``) with the
+instance's figures. What the next 100,000 yuan would buy is a scenario run:
+:func:`assignments.funding.scenarios.marginal_values`.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Sequence
-from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Any
 
-from assignments.core.solver import Result, SolveParams, SolveStatus, run_cpsat
+from assignments.core.conflict import Conflict, find_conflict
+from assignments.core.solver import SolveParams, solve_params
 from assignments.funding.data import FundingData, Problem, problem
 from assignments.funding.greedy import Ledger
+from assignments.funding.rules import RULES, figures
 from assignments.funding.solution import FundingSolution, check
 
 __all__ = [
-    "MarginalValue",
     "Reason",
+    "conflict",
     "explain_infeasible",
-    "find_conflict",
-    "marginal_values",
     "project_reasons",
 ]
 
@@ -112,10 +114,9 @@ def project_reasons(data: FundingData, sol: FundingSolution, prob: Problem | Non
             continue
         if prob.labour and prob.labour[0] == "project" and j in prob.labour[2] \
                 and prob.labour[3][j] < prob.labour[1]:
-            out[j] = Reason(j, "labour", _t(
-                lang, f"以工代赈：劳务报酬比例 {p.labour_share:g}% 低于 {pol.labour_share:g}%",
-                f"work relief: pays {p.labour_share:g}% as labour wages, below "
-                f"{pol.labour_share:g}%"))
+            out[j] = Reason(j, "labour", RULES.label("labour", lang) + _t(
+                lang, f"：劳务报酬比例 {p.labour_share:g}% 低于 {pol.labour_share:g}%",
+                f": pays {p.labour_share:g}% as labour wages, below {pol.labour_share:g}%"))
             continue
         if not prob.eligible[j]:
             out[j] = Reason(j, "ineligible", _t(
@@ -191,11 +192,12 @@ def project_reasons(data: FundingData, sol: FundingSolution, prob: Problem | Non
             continue
         trial = FundingSolution(level=list(sol.level), alloc={**sol.alloc, **plan}, unit=sol.unit)
         trial.level[j] = 100 if not prob.partial[j] else lowest
-        broken = [v for v in check(data, trial, prob) if v.rule.startswith(("F2", "F3", "F6"))]
+        broken = [v for v in check(data, trial, prob)
+                  if v.rule in ("industry_share", "labour", "milestones")]
         if broken:
-            out[j] = Reason(j, "rule", _t(lang, f"安排它会违反 {broken[0].rule}："
-                                                f"{broken[0].message}",
-                                          f"funding it would break {broken[0].rule}: "
+            rule = RULES.label(broken[0].rule, lang)
+            out[j] = Reason(j, "rule", _t(lang, f"安排它会违反 {rule}：{broken[0].message}",
+                                          f"funding it would break {rule}: "
                                           f"{broken[0].message}"))
         elif prob.value[j] == 0 and pol.objective in ("coverage", "benefit"):
             out[j] = Reason(j, "no_benefit", _t(lang, "未填受益人数，对目标无贡献",
@@ -242,10 +244,11 @@ def _precheck(data: FundingData, prob: Problem, lang: str) -> list[str]:
         if prob.labour and prob.labour[0] == "project" and j in prob.labour[2] \
                 and prob.labour[3][j] < prob.labour[1]:
             lines.append(_t(lang, f"已承诺项目 {L}：劳务报酬比例 {p.labour_share:g}% "
-                                  "低于以工代赈要求 "
+                                  f"低于 {RULES.label('labour', lang)} 要求的 "
                                   f"{pol.labour_share:g}%",
                             f"committed project {L} pays {p.labour_share:g}% as labour wages, "
-                            f"below the work-relief rule's {pol.labour_share:g}%"))
+                            f"below the {pol.labour_share:g}% of "
+                            f"{RULES.label('labour', lang)}"))
     cset = set(committed)
     for a, b in prob.excludes:
         if a in cset and b in cset:
@@ -263,54 +266,35 @@ def _precheck(data: FundingData, prob: Problem, lang: str) -> list[str]:
 
 _DROP_FIRST = ["requires", "excludes", "minimum", "cost_sharing", "labour", "industry_share",
                "milestones", "eligibility", "excluded", "budget", "committed"]
+"""Families whose members the conflict search tries to drop first: the conflict kept speaks of
+committed projects and budgets, the records a planner changes."""
 
 
-def find_conflict(data: FundingData, prob: Problem, params: SolveParams,
-                  budget: float | None = None) -> tuple[list[tuple[str, tuple[Any, ...]]], bool]:
-    """A conflicting set of rule instances ``(family, key)`` and whether it was shown minimal.
-
-    CP-SAT's sufficient assumptions are shrunk by deletion; the set returned was re-solved and
-    proven infeasible on its own.
-    """
+def conflict(data: FundingData, prob: Problem, params: SolveParams,
+             seconds: float | None = None) -> Conflict:
+    """The conflicting rule instances of an infeasible plan: the explaining model (every hard
+    rule instance guarded, :func:`assignments.funding.model.build_model`) through the one
+    conflict search, re-verified, within ``seconds`` and the solve's budget (``params``)."""
     from assignments.funding.model import build_model
 
     fm = build_model(prob, explain=True, levels=[])
-    fm.model.clear_objective()
-    budget = budget if budget is not None else max(10.0, params.time_limit)
-    deadline = time.perf_counter() + budget
-    step = SolveParams(time_limit=max(1.0, budget / 4), seed=params.seed, workers=1,
-                       deterministic=params.deterministic)
-    by_index = {lit.index: (lit, f, k) for lit, f, k in fm.literals}
-
-    def infeasible(subset: list[Any]) -> tuple[bool, list[int]]:
-        run = run_cpsat(fm.model, step, lambda s: None, label="explain",
-                        assumptions=[lit for lit, _f, _k in subset])
-        return run.status is SolveStatus.INFEASIBLE, run.sufficient_assumptions
-
-    ok, core_idx = infeasible(fm.literals)
-    if not ok:
-        return [], False
-    core = [by_index[i] for i in core_idx if i in by_index] or list(fm.literals)
-    core.sort(key=lambda c: _DROP_FIRST.index(c[1]) if c[1] in _DROP_FIRST else 99)
-    minimal = True
-    i = 0
-    while i < len(core):
-        if time.perf_counter() > deadline:
-            minimal = False
-            break
-        trial = core[:i] + core[i + 1:]
-        still, smaller = infeasible(trial)
-        if still:
-            core = [by_index[k] for k in smaller if k in by_index] or trial
-            core.sort(key=lambda c: _DROP_FIRST.index(c[1]) if c[1] in _DROP_FIRST else 99)
-        else:
-            i += 1
-    return [(f, k) for _lit, f, k in core], minimal
+    if seconds is None:
+        seconds = params.budget.remaining() if params.budget is not None else params.time_limit
+    return find_conflict(fm.model, fm.literals, params, seconds=max(0.5, seconds),
+                         drop_first=_DROP_FIRST)
 
 
 def _render(data: FundingData, prob: Problem, family: str, key: tuple[Any, ...],
             lang: str) -> str:
+    """One member of a conflict, in the office's terms, led by its rule's label."""
+    detail = _detail(data, prob, family, key, lang)
+    return f"{RULES.label(family, lang)}{_t(lang, '：', ': ')}{detail}"
+
+
+def _detail(data: FundingData, prob: Problem, family: str, key: tuple[Any, ...],
+            lang: str) -> str:
     pol = data.policy
+    fig = figures(pol)
     if family == "committed":
         j = key[0]
         need = ", ".join(f"{prob.periods[t]} {yuan(a, prob)}"
@@ -330,31 +314,29 @@ def _render(data: FundingData, prob: Problem, family: str, key: tuple[Any, ...],
     if family == "milestones":
         k = key[0]
         m = next(x for x in prob.milestones if x[0] == k)
-        return _t(lang, f"支出进度：截至 {prob.periods[k]} 至少支出已安排资金的 "
-                        f"{100 * m[1] / m[2]:g}%",
-                  f"spending milestone: at least {100 * m[1] / m[2]:g}% of the money allocated "
-                  f"is spent by the end of {prob.periods[k]}")
+        return _t(lang, f"截至 {prob.periods[k]} 至少支出已安排资金的 {100 * m[1] / m[2]:g}%",
+                  f"at least {100 * m[1] / m[2]:g}% of the money allocated is spent by the end "
+                  f"of {prob.periods[k]}")
     if family == "industry_share":
-        return _t(lang, f"产业占比：中央衔接资金至少 {pol.industry_share:g}% 用于"
-                        f"{pol.industry_category}",
-                  f"industry share: at least {pol.industry_share:g}% of central linkage funds "
-                  f"go to {pol.industry_category}")
+        return _t(lang, f"中央衔接资金至少 {fig['industry_share']}% 用于"
+                        f"{fig['industry_category']}",
+                  RULES.describe("industry_share", fig))
     if family == "labour":
         if key:
             p = data.projects[key[0]]
-            return _t(lang, f"以工代赈：{_label(data, key[0])} 劳务报酬比例 {p.labour_share:g}% "
-                            f"低于 {pol.labour_share:g}%",
-                      f"work relief: {_label(data, key[0])} pays {p.labour_share:g}% as wages, "
-                      f"below {pol.labour_share:g}%")
-        return _t(lang, f"以工代赈：基础设施整体劳务报酬至少 {pol.labour_share:g}%",
-                  f"work relief: infrastructure pays at least {pol.labour_share:g}% as wages")
+            return _t(lang, f"{_label(data, key[0])} 劳务报酬比例 {p.labour_share:g}% "
+                            f"低于 {fig['labour_share']}%",
+                      f"{_label(data, key[0])} pays {p.labour_share:g}% as wages, "
+                      f"below {fig['labour_share']}%")
+        return _t(lang, f"{fig['labour_category']}整体劳务报酬至少 {fig['labour_share']}%",
+                  RULES.describe("labour", fig))
     if family == "cost_sharing":
         j, s = key
         group = prob.share[j]
         ratio = ":".join(str(r) for _s, r in group)
         names = ":".join(data.sources[x].label for x, _r in group)
-        return _t(lang, f"成本分担：{_label(data, j)} 由 {names} 按 {ratio} 分担",
-                  f"cost sharing: {_label(data, j)} is paid {ratio} by {names}")
+        return _t(lang, f"{_label(data, j)} 由 {names} 按 {ratio} 分担",
+                  f"{_label(data, j)} is paid {ratio} by {names}")
     if family == "requires":
         a, b = key
         return _t(lang, f"{_label(data, a)} 依赖 {_label(data, b)}",
@@ -374,77 +356,32 @@ def _render(data: FundingData, prob: Problem, family: str, key: tuple[Any, ...],
         j = key[0]
         return _t(lang, f"{_label(data, j)} 的支出季度没有可用来源的资金到位",
                   f"no eligible source has money in the quarters {_label(data, j)} spends")
-    return f"{family} {key}"
+    return RULES.describe(family, fig) + f" {key}"
 
 
 def explain_infeasible(data: FundingData, prob: Problem | None = None,
                        params: SolveParams | None = None, *, lang: str = "zh") -> list[str]:
-    """Why no plan satisfies every switched-on rule, naming the rules and records in conflict."""
+    """Why no plan satisfies every switched-on rule, naming the rules and records in conflict.
+
+    ``params`` carries the solve's budget (the search stops at its deadline); without it, a
+    budget of 20 s is made here.
+    """
     prob = prob if prob is not None else problem(data)
-    params = params if params is not None else SolveParams(time_limit=20, workers=1)
+    params = params if params is not None else solve_params(time_limit=20, num_workers=1)
     head = _t(lang, "没有满足全部已开启规则的分配方案。冲突如下：",
               "No allocation satisfies every switched-on rule. These conflict:")
     pre = _precheck(data, prob, lang)
     if pre:
         return [head, *(f"  - {x}" for x in pre)]
-    conflict, minimal = find_conflict(data, prob, params)
-    if not conflict:
+    found = conflict(data, prob, params)
+    if not found:
         return [_t(lang, "未能在时间内找出冲突的规则；请延长时间上限。",
                    "The conflicting rules could not be found in time; try a longer time limit.")]
-    lines = [head, *(f"  - {_render(data, prob, f, k, lang)}" for f, k in conflict)]
-    if not minimal:
+    lines = [head, *(f"  - {_render(data, prob, f, k, lang)}" for f, k in found.members)]
+    if not found.minimal:
         lines.append(_t(lang, "  （未能在时间内缩到最小）",
                         "  (not shrunk to a minimal set in time)"))
+    if not found.verified:
+        lines.append(_t(lang, "  （未能在时间内复核这组冲突）",
+                        "  (this set could not be re-verified in time)"))
     return lines
-
-
-# ------------------------------------------------------------------ marginal value of money
-
-
-@dataclass
-class MarginalValue:
-    """What the next ``step`` yuan of one source buy (levels before → after, projects that
-    enter), from a re-solve of the plan with that source raised."""
-
-    source: str
-    step_yuan: int
-    status: str
-    delta: dict[str, float]
-    entering: list[str]
-    leaving: list[str]
-
-
-def marginal_values(data: FundingData, result: Result[FundingSolution], *,
-                    step: int = 100_000, time_limit: float = 10.0, workers: int = 1,
-                    executor: Executor | None = None, cores: int | None = None,
-                    sources: Sequence[str] | None = None) -> list[MarginalValue]:
-    """The marginal value of the next ``step`` yuan of each source (by re-solving).
-
-    Each source's amount is raised by ``step`` yuan (arriving like the rest of its money: its
-    tranches, or the first period) and the plan re-solved from the current one as a hint. The
-    deltas are the changes of the objective levels (coverage targets met, ‰ short, weighted
-    beneficiaries, idle money in units).
-    """
-    from assignments.funding.scenarios import Scenario, derive, run_scenarios
-
-    assert result.solution is not None
-    ids = list(sources) if sources is not None else [s.id for s in data.sources]
-    scen = [Scenario(name=f"+{step:,} {sid}", sources={sid: f"+{step}"}) for sid in ids]
-    derived = [derive(data, sc) for sc in scen]
-    outs = run_scenarios(derived, time_limit=time_limit, executor=executor, cores=cores,
-                         workers_per_solve=workers if executor is not None else None,
-                         hint=result.solution)
-    base_funded = {data.projects[j].id for j in result.solution.funded()}
-    mv = []
-    for sid, out in zip(ids, outs, strict=True):
-        r = out.result
-        delta: dict[str, float] = {}
-        entering: list[str] = []
-        leaving: list[str] = []
-        if r.solution is not None:
-            delta = {k: r.objectives[k] - result.objectives.get(k, 0.0) for k in r.objectives}
-            funded = {data.projects[j].id for j in r.solution.funded()}
-            entering = sorted(funded - base_funded)
-            leaving = sorted(base_funded - funded)
-        mv.append(MarginalValue(sid, step, r.status.value, delta, entering, leaving))
-    return mv

@@ -20,26 +20,16 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
 from ortools.math_opt.python import mathopt
 
+from assignments.core.crosscheck import MipResult
 from assignments.funding.data import FundingData, problem
 from assignments.funding.solution import LEVELS, FundingSolution, level_order
 
 __all__ = ["MipResult", "solve_mip"]
-
-
-@dataclass
-class MipResult:
-    """Outcome of :func:`solve_mip`: status, every level's value, the allocation, seconds."""
-
-    status: str
-    levels: dict[str, int] = field(default_factory=dict)
-    solution: FundingSolution | None = None
-    runtime: float = 0.0
 
 
 def _sources_for(data: FundingData) -> list[list[int]]:
@@ -61,7 +51,7 @@ def _sources_for(data: FundingData) -> list[list[int]]:
     return out
 
 
-def solve_mip(data: FundingData, *, time_limit: float = 60.0) -> MipResult:
+def solve_mip(data: FundingData, *, time_limit: float = 60.0) -> MipResult[FundingSolution]:
     """Solve ``data`` with HiGHS, level by level; the allocation is read back for the checker."""
     t0 = time.perf_counter()
     prob = problem(data)

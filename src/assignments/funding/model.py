@@ -14,80 +14,39 @@ Decisions, all in whole money units (:class:`~assignments.funding.data.Problem`)
   the first period, with carry-over, so that only its total counts; these fill what the
   tranched sources leave of each period (a single such source pays it all, no variable).
 
-Every family is a small function called from :data:`FAMILY_ORDER`; with ``explain=True`` each
-rule instance carries an assumption literal so that an infeasible plan can name the rules and
-records that conflict. All constraints are linear (the model can also be handed to HiGHS), and
-:func:`check_activity` verifies that no constraint's activity reaches 2^31 (or-tools#5293).
+Every constraint family is a small function called from the one ordered list :data:`FAMILIES`,
+keyed by the family's name in :data:`assignments.funding.rules.RULES` (which gives its rule, its
+labels and its doc); with ``explain=True`` each rule instance carries an assumption literal so
+that an infeasible plan can name the rules and records that conflict. All constraints are
+linear (the model can also be handed to HiGHS), and :func:`check_activity` verifies that no
+constraint's activity reaches 2^31 (or-tools#5293).
 """
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from itertools import pairwise
 from typing import Any
 
 from ortools.sat.python import cp_model
 
 from assignments.funding.data import Problem
+from assignments.funding.rules import RULES
 from assignments.funding.solution import FundingSolution
+from assignments.knapsack.hull import floor_hull
 
 __all__ = [
     "FAMILIES",
-    "FAMILY_ORDER",
-    "Family",
     "FundingModel",
     "build_model",
     "build_subsidy_model",
     "check_activity",
-    "fixed_copy",
-    "floor_hull",
-    "lp_relaxation",
     "min_level",
 ]
 
 LinearExpr = Any
 ACTIVITY_LIMIT = 2**31 - 1
-
-
-@dataclass(frozen=True)
-class Family:
-    """A named constraint family: label quoted by reports, hard/soft, one-line description."""
-
-    label: str
-    hard: bool
-    doc: str
-
-
-FAMILIES: dict[str, Family] = {
-    "curve": Family("F0 spending curve", True,
-                    "a project's money per period is its spending curve at its funding level"),
-    "minimum": Family("F0 minimum funding", True,
-                      "a partly funded project gets at least its minimum viable funding"),
-    "committed": Family("F0 committed", True, "a committed project is funded"),
-    "excluded": Family("F0 excluded", True, "a project marked 不予安排 is not funded"),
-    "requires": Family("F0 requires", True, "a project is funded only with those it requires"),
-    "excludes": Family("F0 excludes", True, "two projects that exclude each other are not both "
-                                            "funded"),
-    "eligibility": Family("F1 eligibility", True,
-                          "a source pays only for categories it may fund, and only money it has "
-                          "by then"),
-    "budget": Family("F1 budget", True,
-                     "no source pays beyond its money in a period (cumulatively with carry-over)"),
-    "industry_share": Family("F2 industry share", True,
-                             "at least 55% of the central linkage funds used go to industry"),
-    "labour": Family("F3 work relief", True,
-                     "infrastructure pays at least 20% of its cost as local labour wages"),
-    "cost_sharing": Family("F5 cost sharing", True,
-                           "projects of a cost-sharing category are paid by the group's ratios"),
-    "milestones": Family("F6 milestones", True,
-                         "cumulative spending reaches each milestone's share of the money "
-                         "allocated"),
-    "coverage": Family("F4 coverage", False,
-                       "coverage targets; unmet targets and their shortfall are minimised first"),
-}
 
 
 @dataclass
@@ -342,8 +301,9 @@ class _Builder:
 # ------------------------------------------------------------------ the families
 
 
-def _projects(b: _Builder) -> None:
-    """F0 curve: level, funded flag and spending per period of every project."""
+def _curve(b: _Builder) -> None:
+    """F0 curve: level, funded flag and spending per period of every project, routed to the
+    sources that may pay it (F1 eligibility by construction: no other route exists)."""
     p, m = b.p, b.m
     T = len(p.periods)
     for j in range(p.n):
@@ -378,8 +338,6 @@ def _projects(b: _Builder) -> None:
             b.whole[j] = y
             b.decision.append(y)
             b.defs.append(("f", y, j))
-        if blocked:  # explain mode: no source can pay in some period
-            b.enforce(m.add(b.funded[j] == 0), "eligibility", (j,))
         total = []
         g: LinearExpr
         timeless = [s for s in p.eligible[j] if s in b.timeless]
@@ -490,6 +448,14 @@ def _route_classes(b: _Builder) -> None:
                 b.cX[(c, s)] = xv
 
 
+def _eligibility(b: _Builder) -> None:
+    """F1 eligibility: a project no eligible source can pay in one of its periods is unfunded
+    (left out of the model outright unless explaining)."""
+    for j in sorted(b.blocked):
+        if b.explain:
+            b.enforce(b.m.add(b.funded[j] == 0), "eligibility", (j,))
+
+
 def _minimum(b: _Builder) -> None:
     """F0 minimum funding: a funded partial project gets at least its minimum."""
     for j in b.lv_var:
@@ -499,25 +465,36 @@ def _minimum(b: _Builder) -> None:
 
 
 def _committed(b: _Builder) -> None:
-    """F0 committed / excluded: fixed in or out."""
+    """F0 committed: a committed project is funded (wholly, or at some level if partial)."""
     for j in range(b.p.n):
-        if b.p.committed[j]:
-            if j in b.blocked and not b.explain:
-                b.m.add_bool_or([])  # cannot be funded: infeasible (explained separately)
-                continue
-            want = b.funded[j] if j in b.lv_var else b.level[j]
-            b.enforce(b.m.add(want == (1 if j in b.lv_var else 100)), "committed", (j,))
+        if not b.p.committed[j]:
+            continue
+        if j in b.blocked and not b.explain:
+            b.m.add_bool_or([])  # cannot be funded: infeasible (explained separately)
+            continue
+        want = b.funded[j] if j in b.lv_var else b.level[j]
+        b.enforce(b.m.add(want == (1 if j in b.lv_var else 100)), "committed", (j,))
+
+
+def _excluded(b: _Builder) -> None:
+    """F0 excluded: a project marked 不予安排 is not funded."""
+    for j in range(b.p.n):
         if b.p.excluded[j] and not (j in b.blocked and not b.explain):
             b.enforce(b.m.add(b.funded[j] == 0), "excluded", (j,))
 
 
-def _links(b: _Builder) -> None:
-    """F0 requires / excludes between projects."""
+def _requires(b: _Builder) -> None:
+    """F0 requires: a project is funded only with the projects it requires."""
     f = b.funded
     for j, k in b.p.requires:
         if isinstance(f[j], int) and f[j] == 0:
             continue
         b.enforce(b.m.add(f[j] <= f[k]), "requires", (j, k))
+
+
+def _excludes(b: _Builder) -> None:
+    """F0 excludes: two projects that exclude each other are not both funded."""
+    f = b.funded
     for j, k in b.p.excludes:
         if (isinstance(f[j], int) and f[j] == 0) or (isinstance(f[k], int) and f[k] == 0):
             continue
@@ -548,7 +525,7 @@ def _budget(b: _Builder) -> None:
             b.enforce(b.m.add(sum(acc) <= cap), "budget", (s, t))
 
 
-def _industry(b: _Builder) -> None:
+def _industry_share(b: _Builder) -> None:
     """F2 industry share of the central linkage funds used."""
     if b.p.industry is None:
         return
@@ -650,8 +627,9 @@ def _coverage(b: _Builder) -> None:
     b.levels["shortfall"] = sum(permille)
 
 
-def _objective(b: _Builder) -> None:
-    """Objective levels in minimisation form."""
+def _levels(b: _Builder) -> None:
+    """The objective levels (rules F.benefit, F.priority, F.spent, F.idle) in minimisation
+    form; the coverage levels come from :func:`_coverage`."""
     p = b.p
     b.levels["benefit"] = -sum(b.scaled(j, p.value[j]) for j in range(p.n))
     b.levels["priority"] = -sum(b.scaled(j, p.priority[j]) for j in range(p.n))
@@ -660,20 +638,23 @@ def _objective(b: _Builder) -> None:
     b.levels["idle"] = p.total_budget - spent
 
 
-FAMILY_ORDER: list[tuple[str, Callable[[_Builder], None]]] = [
-    ("curve", _projects),
+FAMILIES: tuple[tuple[str, Callable[[_Builder], None]], ...] = (
+    ("curve", _curve),  # first: every later family reads its level, funded, g, x, X variables
+    ("eligibility", _eligibility),  # after curve: the projects it found blocked
     ("minimum", _minimum),
     ("committed", _committed),
-    ("requires", _links),
-    ("budget", _budget),
-    ("industry_share", _industry),
+    ("excluded", _excluded),
+    ("requires", _requires),
+    ("excludes", _excludes),
+    ("budget", _budget),  # after curve: sums the routed money (x, X and the class flows)
+    ("industry_share", _industry_share),
     ("labour", _labour),
-    ("cost_sharing", _cost_sharing),
+    ("cost_sharing", _cost_sharing),  # after curve: each project's money by source (paid)
     ("milestones", _milestones),
-    ("coverage", _coverage),
-]
-"""The families in the order they are added (``eligibility`` is built into ``curve``)."""
-
+    ("coverage", _coverage),  # last: its shortfall variables start the objective levels
+)
+"""The model's constraint families, in build order, keyed by their name in
+:data:`assignments.funding.rules.RULES` (rule, labels, doc)."""
 
 def build_model(prob: Problem, *, explain: bool = False, levels: list[str] | None = None,
                 aggregate: bool = True, onehot: bool = False) -> FundingModel:
@@ -699,9 +680,10 @@ def build_model(prob: Problem, *, explain: bool = False, levels: list[str] | Non
         per partial project (used with HiGHS; off in ``explain`` mode).
     """
     b = _Builder(prob, explain, aggregate, onehot)
-    for _name, fn in FAMILY_ORDER:
-        fn(b)
-    _objective(b)
+    for name, add_family in FAMILIES:
+        assert name in RULES.families, name
+        add_family(b)
+    _levels(b)
     if levels is not None:
         b.levels = {k: v for k, v in b.levels.items() if k in levels}
     if not b.onehot:  # the one-hot model is for HiGHS only: CP-SAT's 32-bit limit does not
@@ -751,124 +733,9 @@ def build_subsidy_model(amounts: list[int], values: list[int],
     return m, pay
 
 
-def lp_relaxation(model: cp_model.CpModel, objective: LinearExpr, *,
-                  solver: str = "glop") -> dict[int, tuple[float, float, float]]:
-    """The LP relaxation of a (linear) CP-SAT model minimising ``objective``.
-
-    Built as one MathOpt ``ModelProto`` (no per-term Python calls) and solved by GLOP (or
-    ``solver="highs"``). Returns ``variable index -> (LP value, reduced cost, objective
-    coefficient)``; empty when the LP is not solved to optimality.
-    """
-    import math
-
-    from ortools.math_opt import model_pb2
-    from ortools.math_opt.python import mathopt
-    from ortools.sat.python import cp_model_helper
-
-    proto = model.proto
-    mp = model_pb2.ModelProto(name="relaxation")
-    variables = list(proto.variables)
-    n = len(variables)
-    mp.variables.ids.extend(range(n))
-    doms = [list(v.domain) for v in variables]
-    mp.variables.lower_bounds.extend(float(d[0]) for d in doms)
-    mp.variables.upper_bounds.extend(float(d[-1]) for d in doms)
-    mp.variables.integers.extend([False] * n)
-    big = 2**62
-    rows: list[int] = []
-    cols: list[int] = []
-    vals: list[float] = []
-    k = 0
-    for c in proto.constraints:
-        if not c.has_linear() or len(c.enforcement_literal):
-            continue
-        dom = list(c.linear.domain)
-        merged: dict[int, float] = {}
-        for i, co in zip(c.linear.vars, c.linear.coeffs, strict=True):
-            merged[i] = merged.get(i, 0.0) + co
-        mp.linear_constraints.ids.append(k)
-        mp.linear_constraints.lower_bounds.append(dom[0] if dom[0] > -big else -math.inf)
-        mp.linear_constraints.upper_bounds.append(dom[-1] if dom[-1] < big else math.inf)
-        for i in sorted(merged):
-            if merged[i]:
-                rows.append(k)
-                cols.append(i)
-                vals.append(merged[i])
-        k += 1
-    mp.linear_constraint_matrix.row_ids.extend(rows)
-    mp.linear_constraint_matrix.column_ids.extend(cols)
-    mp.linear_constraint_matrix.coefficients.extend(vals)
-    flat = cp_model_helper.FlatIntExpr(objective)
-    coef: dict[int, float] = {}
-    for v, co in zip(flat.vars, flat.coeffs, strict=True):
-        coef[v.index] = coef.get(v.index, 0.0) + co
-    mp.objective.maximize = False
-    mp.objective.offset = float(flat.offset)
-    ids = sorted(i for i in coef if coef[i])
-    mp.objective.linear_coefficients.ids.extend(ids)
-    mp.objective.linear_coefficients.values.extend(coef[i] for i in ids)
-    lp = mathopt.Model.from_model_proto(mp)
-    kind = mathopt.SolverType.HIGHS if solver == "highs" else mathopt.SolverType.GLOP
-    r = mathopt.solve(lp, kind)
-    if r.termination.reason != mathopt.TerminationReason.OPTIMAL:
-        return {}
-    xs = [lp.get_variable(i) for i in range(n)]
-    v = r.variable_values()
-    rc = r.reduced_costs()
-    return {i: (v[x], rc[x], coef.get(i, 0.0)) for i, x in enumerate(xs)}
-
-
-def fixed_copy(model: cp_model.CpModel, fix: dict[int, int],
-               hint: dict[int, int] | None = None) -> cp_model.CpModel:
-    """A copy of ``model`` with the variables of ``fix`` (index -> value) fixed, others hinted."""
-    m = model.clone()
-    m.clear_hints()
-    for i, v in fix.items():
-        var = m.get_int_var_from_proto_index(i)
-        m.add(var == v)
-    for i, v in (hint or {}).items():
-        if i not in fix:
-            m.add_hint(m.get_int_var_from_proto_index(i), v)
-    return m
-
-
 def min_level(prob: Problem, j: int) -> int:
     """The lowest level (1..100 %) at which a partial project gets its minimum funding."""
     lo = 1
     while lo < 100 and sum(a * lo // 100 for a in prob.period_cost[j]) < prob.min_funding[j]:
         lo += 1
     return lo
-
-
-def floor_hull(a: int, *, upper: bool = False, lo: int = 1) -> list[tuple[int, int, int]]:
-    """Facets of the convex hull of ``g = floor(a × lv / 100)`` over the levels ``lv = lo..100``.
-
-    Lower side (default): each ``(A, B, C)`` is the valid inequality ``A g >= B lv + C f``;
-    upper side: ``A g <= B lv + C f`` (``f`` = funded; at ``f = lv = g = 0`` every facet reads
-    ``0 >= 0``, the perspective form). The lower facets with ``100 g <= a lv`` and integer ``g``
-    leave exactly ``g = floor(a lv / 100)`` (the hull lies above ``a lv / 100 - 1``); the upper
-    ones with integer ``g`` (the hull lies below ``a lv / 100``) bound ``g`` by the floor. Unlike
-    ``a lv <= 100 g + 99`` they give the LP relaxation no money (or benefit) for free.
-    """
-    sign = -1 if upper else 1
-    hull: list[tuple[int, int]] = []
-    for lv in range(max(1, lo), 101):
-        pt = (lv, a * lv // 100)
-        while len(hull) >= 2:
-            (x1, y1), (x2, y2) = hull[-2], hull[-1]
-            if sign * ((x2 - x1) * (pt[1] - y1) - (y2 - y1) * (pt[0] - x1)) <= 0:
-                hull.pop()
-            else:
-                break
-        hull.append(pt)
-    if len(hull) == 1:  # one level only: the ray through it
-        (l1, g1), = hull
-        d = math.gcd(l1, g1) or 1
-        return [(l1 // d, g1 // d, 0)]
-    out = []
-    for (l1, g1), (l2, g2) in pairwise(hull):
-        A, B = l2 - l1, g2 - g1
-        C = g1 * A - B * l1
-        d = math.gcd(A, B, C) or 1
-        out.append((A // d, B // d, C // d))
-    return out

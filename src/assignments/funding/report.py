@@ -16,9 +16,11 @@ import pandas as pd
 
 from assignments.core.io import staged_output, write_csv_folder, write_excel, write_json
 from assignments.core.solver import Result
-from assignments.funding.data import KIND_ZH, RULES, FundingData, Problem, problem
-from assignments.funding.explain import MarginalValue, Reason, project_reasons
-from assignments.funding.solution import LEVELS, FundingSolution, check, coverage
+from assignments.funding.data import KIND_ZH, FundingData, Problem, problem
+from assignments.funding.explain import Reason, project_reasons
+from assignments.funding.rules import RULES, SWITCHABLE, figures, level_label, switch_label
+from assignments.funding.scenarios import MarginalValue
+from assignments.funding.solution import FundingSolution, check, coverage, level_order
 
 __all__ = ["allocation_tables", "result_json", "summary_lines", "write_outputs"]
 
@@ -53,6 +55,7 @@ _C = {
     "cum_pct": ("累计支出比例(%)", "cumulative spending (%)"),
     "threshold": ("进度要求(%)", "milestone (%)"), "rule": ("规则", "rule"),
     "on": ("开启", "on"), "ok": ("检查通过", "checked"), "doc": ("内容", "meaning"),
+    "hard": ("性质", "hard/soft"), "domain": ("依据", "DOMAIN reference"),
     "step": ("增加(元)", "added (yuan)"), "d_benefit": ("加权受益增加", "beneficiaries gained"),
     "d_targets": ("达标目标增加", "targets newly met"),
     "entering": ("新进入项目", "projects entering"), "leaving": ("退出项目", "projects leaving"),
@@ -191,16 +194,7 @@ def allocation_tables(
                     h("threshold"): 100, h("met"): "是" if total == prob.total_budget else "否"})
     milestones = pd.DataFrame(ms_rows)
 
-    violations = check(data, sol, prob)
-    rule_rows = [{h("rule"): "F1 预算 budget", h("on"): "是", h("doc"): "always on",
-                  h("ok"): "否" if any(v.rule == "F1 budget" for v in violations) else "是"}]
-    for key, doc in RULES.items():
-        label = doc.split(":")[0]
-        rule_rows.append({h("rule"): label, h("on"): "是" if data.policy.on(key) else "否",
-                          h("doc"): doc.split(": ", 1)[1],
-                          h("ok"): "否" if any(v.rule.startswith(label[:2]) for v in violations)
-                          else "是"})
-    rules = pd.DataFrame(rule_rows)
+    rules = _rules_sheet(data, sol, prob, lang)
 
     out = {sheets["allocation"]: allocation, sheets["matrix"]: matrix,
            sheets["projects"]: projects, sheets["sources"]: sources,
@@ -215,6 +209,46 @@ def allocation_tables(
             for m in marginal])
     out[sheets["notes"]] = pd.DataFrame(_notes(data, result, prob, reasons, lang))
     return out
+
+
+def _rules_sheet(data: FundingData, sol: FundingSolution, prob: Problem,
+                 lang: str) -> pd.DataFrame:
+    """The 规则 sheet: every rule of :data:`~assignments.funding.rules.RULES` with the
+    instance's figures, whether it is on (which switches are off) and whether the plan keeps it."""
+    h = lambda k: _h(k, lang)  # noqa: E731
+    zh = lang == "zh"
+    yes, no, dash = ("是", "否", "—") if zh else ("yes", "no", "—")
+    broken = {RULES.rule(v.rule).key for v in check(data, sol, prob)}
+    cov = coverage(data, sol, prob)
+    order = level_order(data)
+    rows = []
+    for row in RULES.table(lang, figures(data.policy)):
+        key = row["key"]
+        if key.startswith("F."):
+            on = yes if key[2:] in order else no
+            ok = dash
+        else:
+            switches = [f for f in SWITCHABLE if RULES.rule(f).key == key]
+            off = [f for f in switches if not data.policy.on(f)]
+            always = key in ("F0", "F1", "F7") or not switches
+            if not off:
+                on = yes
+            elif len(off) == len(switches) and not always:
+                on = no
+            else:
+                on = ("部分，关闭：" if zh else "partly, off: ") + "、".join(
+                    switch_label(f) if zh else RULES.family(f).en or f for f in off)
+            if key == "F7":
+                ok = dash  # the subsidies command checks it
+            elif key == "F4":
+                ok = yes if all(c.met for c in cov) else (
+                    f"{no}（{sum(not c.met for c in cov)} 个未达标）" if zh
+                    else f"{no} ({sum(not c.met for c in cov)} not met)")
+            else:
+                ok = no if key in broken else yes
+        rows.append({h("rule"): f"{key} {row['label']}", h("hard"): row["kind"], h("on"): on,
+                     h("doc"): row["doc"], h("ok"): ok, h("domain"): row["domain"]})
+    return pd.DataFrame(rows)
 
 
 def _amount(prob: Problem, value: float, tg: Any) -> Any:
@@ -262,6 +296,7 @@ def result_json(data: FundingData, result: Result[FundingSolution], *,
         "money_unit": {"yuan_per_unit": prob.unit, "exact": prob.exact,
                        "note": "amounts below are in yuan"},
         "explanation": result.explanation, "warnings": result.warnings,
+        "levels": result.levels,
     }
     sol = result.solution
     if sol is None:
@@ -351,7 +386,7 @@ def summary_lines(data: FundingData, result: Result[FundingSolution], *, lang: s
     prob = problem(data)
     gap = "—" if result.gap is None else f"{100 * result.gap:.2f}%"
     main = result.stats.get("main_level", "benefit")
-    name = LEVELS.get(main, (main, main))[0 if zh else 1]
+    name = level_label(main, lang)
     obj = "—" if result.objective is None else f"{result.objective:,.0f}"
     bound = "—" if result.bound is None else f"{result.bound:,.0f}"
     lines = [("状态" if zh else "Status") + f": {result.status.value}   {name}: {obj}   "

@@ -45,10 +45,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from assignments.core.errors import InputError, Issue, Location
 from assignments.core.solver import Result
 from assignments.funding.data import FundingData, Problem, parse_money, problem, rule_name
+from assignments.funding.explain import project_reasons
 from assignments.funding.solution import FundingSolution, coverage
+from assignments.funding.solve import solve
 
 __all__ = [
     "Frontier",
+    "MarginalValue",
     "Scenario",
     "ScenarioFile",
     "ScenarioOutcome",
@@ -57,6 +60,7 @@ __all__ = [
     "derive",
     "diff_table",
     "frontier_scenarios",
+    "marginal_values",
     "read_scenarios",
     "run_scenarios",
 ]
@@ -340,8 +344,6 @@ class ScenarioOutcome:
 
 def _metrics(data: FundingData, prob: Problem, r: Result[FundingSolution],
              lang: str) -> tuple[dict[str, Any], dict[str, int], dict[str, str]]:
-    from assignments.funding.explain import project_reasons
-
     m: dict[str, Any] = {"status": r.status.value,
                          "budget_yuan": prob.total_budget * prob.unit}
     sol = r.solution
@@ -384,8 +386,6 @@ def _metrics(data: FundingData, prob: Problem, r: Result[FundingSolution],
 
 def solve_job(job: dict[str, Any]) -> ScenarioOutcome:
     """Solve one scenario (runs in a worker process; the job is plain picklable data)."""
-    from assignments.funding.solve import solve
-
     t0 = time.perf_counter()
     data: FundingData = job["data"]
     r = solve(data, time_limit=job["time_limit"], seed=job["seed"],
@@ -453,6 +453,56 @@ def _fitting_hint(hint: FundingSolution | None, data: FundingData) -> FundingSol
     if hint is None or len(hint.level) != len(data.projects):
         return None
     return hint if problem(data).unit == hint.unit else None
+
+
+# ------------------------------------------------------------------ marginal value of money
+
+
+@dataclass
+class MarginalValue:
+    """What the next ``step`` yuan of one source buy (levels before → after, projects that
+    enter), from a re-solve of the plan with that source raised."""
+
+    source: str
+    step_yuan: int
+    status: str
+    delta: dict[str, float]
+    entering: list[str]
+    leaving: list[str]
+
+
+def marginal_values(data: FundingData, result: Result[FundingSolution], *,
+                    step: int = 100_000, time_limit: float = 10.0, workers: int = 1,
+                    executor: Executor | None = None, cores: int | None = None,
+                    sources: Sequence[str] | None = None) -> list[MarginalValue]:
+    """The marginal value of the next ``step`` yuan of each source (by re-solving).
+
+    Each source's amount is raised by ``step`` yuan (arriving like the rest of its money: its
+    tranches, or the first period) and the plan re-solved from the current one as a hint. The
+    deltas are the changes of the objective levels (coverage targets met, ‰ short, weighted
+    beneficiaries, idle money in units).
+    """
+    assert result.solution is not None
+    ids = list(sources) if sources is not None else [s.id for s in data.sources]
+    scen = [Scenario(name=f"+{step:,} {sid}", sources={sid: f"+{step}"}) for sid in ids]
+    derived = [derive(data, sc) for sc in scen]
+    outs = run_scenarios(derived, time_limit=time_limit, executor=executor, cores=cores,
+                         workers_per_solve=workers if executor is not None else None,
+                         hint=result.solution)
+    base_funded = {data.projects[j].id for j in result.solution.funded()}
+    mv = []
+    for sid, out in zip(ids, outs, strict=True):
+        r = out.result
+        delta: dict[str, float] = {}
+        entering: list[str] = []
+        leaving: list[str] = []
+        if r.solution is not None:
+            delta = {k: r.objectives[k] - result.objectives.get(k, 0.0) for k in r.objectives}
+            funded = {data.projects[j].id for j in r.solution.funded()}
+            entering = sorted(funded - base_funded)
+            leaving = sorted(base_funded - funded)
+        mv.append(MarginalValue(sid, step, r.status.value, delta, entering, leaving))
+    return mv
 
 
 # ------------------------------------------------------------------ comparison

@@ -7,6 +7,10 @@ central sources, cost-sharing groups, committed and excluded projects, requires 
 derived here again from the records, not taken from the model; only the money figures in units
 (budget per period, spending per period, minimum funding, target requirements) come from
 :func:`assignments.funding.data.problem`, the input's integer view.
+
+Each :class:`~assignments.core.rules.Violation` names its family of
+:data:`assignments.funding.rules.RULES` (``"industry_share"``: rule F2), whose label and doc
+reports quote; the message gives the instance's figures.
 """
 
 from __future__ import annotations
@@ -14,7 +18,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from assignments.core.rules import Violation
 from assignments.funding.data import FundingData, Problem, Target, problem
+from assignments.funding.rules import LEVELS as LEVEL_NAMES
+from assignments.funding.rules import MAXIMISED, level_label
 
 __all__ = [
     "LEVELS",
@@ -28,15 +35,12 @@ __all__ = [
 ]
 
 LEVELS: dict[str, tuple[str, str, str]] = {
-    # name: (Chinese, English, sense)
-    "unmet": ("未达标覆盖目标", "coverage targets not met", "min"),
-    "shortfall": ("覆盖缺口(‰合计)", "coverage shortfall (sum of ‰)", "min"),
-    "benefit": ("加权受益人数", "weighted beneficiaries", "max"),
-    "priority": ("优先级得分", "priority score", "max"),
-    "spent": ("安排资金(单位)", "money allocated (units)", "min"),
-    "idle": ("闲置资金(单位)", "idle money (units)", "min"),
+    name: (level_label(name, "zh"), level_label(name, "en"),
+           "max" if name in MAXIMISED else "min")
+    for name in LEVEL_NAMES
 }
-"""Objective levels: their names and whether they are minimised or maximised."""
+"""Objective levels: Chinese and English names (from the rules ``F.<level>``), and whether
+they are minimised or maximised."""
 
 
 def level_order(data: FundingData) -> list[str]:
@@ -87,17 +91,6 @@ class FundingSolution:
         for (_j, s, t), v in self.alloc.items():
             out[s][t] += v
         return out
-
-
-@dataclass(frozen=True)
-class Violation:
-    """A broken hard rule: its label and what exactly is wrong."""
-
-    rule: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"[{self.rule}] {self.message}"
 
 
 @dataclass
@@ -174,35 +167,35 @@ def check(data: FundingData, sol: FundingSolution, prob: Problem | None = None) 
     for j, p in enumerate(data.projects):
         lv = sol.level[j]
         if not 0 <= lv <= 100 or (not p.partial and lv not in (0, 100)):
-            out.append(Violation("F0 funding level",
+            out.append(Violation("level",
                                  f"project '{p.id}': level {lv}% "
                                  + ("(whole or nothing)" if not p.partial else "")))
             continue
         for t in range(T):
             want = prob.period_cost[j][t] * lv // 100
             if per_period[j][t] != want:
-                out.append(Violation("F0 spending curve",
+                out.append(Violation("curve",
                                      f"project '{p.id}' gets {per_period[j][t]} units in "
                                      f"{prob.periods[t]}, its curve at {lv}% needs {want}"))
         if lv > 0 and p.partial and fund[j] < prob.min_funding[j]:
-            out.append(Violation("F0 minimum funding",
+            out.append(Violation("minimum",
                                  f"project '{p.id}' gets {fund[j]} units, below its minimum "
                                  f"{prob.min_funding[j]}"))
         if p.excluded and lv > 0:
-            out.append(Violation("F0 excluded", f"project '{p.id}' is 不予安排 but funded"))
+            out.append(Violation("excluded", f"project '{p.id}' is 不予安排 but funded"))
         if p.committed and (lv == 0 or (not p.partial and lv != 100)):
-            out.append(Violation("F0 committed", f"committed project '{p.id}' is not funded"))
+            out.append(Violation("committed", f"committed project '{p.id}' is not funded"))
     ids = {p.id: j for j, p in enumerate(data.projects)}
     for j, p in enumerate(data.projects):
         if sol.level[j] == 0:
             continue
         for r in p.requires:
             if r in ids and sol.level[ids[r]] == 0:
-                out.append(Violation("F0 requires",
+                out.append(Violation("requires",
                                      f"project '{p.id}' is funded, '{r}' it requires is not"))
         for r in p.excludes:
             if r in ids and sol.level[ids[r]] > 0:
-                out.append(Violation("F0 excludes",
+                out.append(Violation("excludes",
                                      f"projects '{p.id}' and '{r}' exclude each other; "
                                      "both are funded"))
 
@@ -210,7 +203,7 @@ def check(data: FundingData, sol: FundingSolution, prob: Problem | None = None) 
     eligible = _eligible_sources(data)
     for (j, s, _t) in sol.alloc:
         if s not in eligible[j]:
-            out.append(Violation("F1 eligibility",
+            out.append(Violation("eligibility",
                                  f"source '{sname[s]}' may not pay for project '{pid[j]}' "
                                  f"({data.projects[j].category})"))
     spent = sol.by_source_period(S, T)
@@ -223,7 +216,7 @@ def check(data: FundingData, sol: FundingSolution, prob: Problem | None = None) 
             else:
                 have, used = prob.budget[s][t], spent[s][t]
             if used > have:
-                out.append(Violation("F1 budget",
+                out.append(Violation("budget",
                                      f"source '{sname[s]}' pays {used} units "
                                      + ("up to " if prob.carry_over else "in ")
                                      + f"{prob.periods[t]}, it has {have}"))
@@ -236,7 +229,7 @@ def check(data: FundingData, sol: FundingSolution, prob: Problem | None = None) 
                   if s in central and data.projects[j].category == pol.industry_category)
         num, den = _fraction(pol.industry_share)
         if den * ind < num * total:
-            out.append(Violation("F2 industry share",
+            out.append(Violation("industry_share",
                                  f"{ind} of {total} units of central linkage funds go to "
                                  f"{pol.industry_category} ({100 * ind / max(1, total):.1f}% < "
                                  f"{pol.industry_share:g}%)"))
@@ -248,7 +241,7 @@ def check(data: FundingData, sol: FundingSolution, prob: Problem | None = None) 
         if pol.labour_scope == "project":
             for j in infra:
                 if sol.level[j] > 0 and round(data.projects[j].labour_share * 10) < thr:
-                    out.append(Violation("F3 work relief",
+                    out.append(Violation("labour",
                                          f"infrastructure project '{pid[j]}' pays "
                                          f"{data.projects[j].labour_share:g}% as labour wages "
                                          f"(< {pol.labour_share:g}%) and is funded"))
@@ -256,7 +249,7 @@ def check(data: FundingData, sol: FundingSolution, prob: Problem | None = None) 
             wages = sum(round(data.projects[j].labour_share * 10) * fund[j] for j in infra)
             base = sum(fund[j] for j in infra)
             if wages < thr * base:
-                out.append(Violation("F3 work relief",
+                out.append(Violation("labour",
                                      f"funded infrastructure pays {wages / max(1, base) / 10:.1f}% "
                                      f"as labour wages (< {pol.labour_share:g}%)"))
 
@@ -279,7 +272,7 @@ def check(data: FundingData, sol: FundingSolution, prob: Problem | None = None) 
             R = sum(r for _s, r in groups[g])
             for s, r in groups[g]:
                 if abs(R * by_js[(j, s)] - r * fund[j]) > R - 1:
-                    out.append(Violation("F5 cost sharing",
+                    out.append(Violation("cost_sharing",
                                          f"project '{p.id}': source '{sname[s]}' pays "
                                          f"{by_js[(j, s)]} of {fund[j]} units, its share is "
                                          f"{r}/{R}"))
@@ -289,7 +282,7 @@ def check(data: FundingData, sol: FundingSolution, prob: Problem | None = None) 
     for k, num, den in prob.milestones:
         cum = sum(per_period[j][t] for j in range(n) for t in range(k + 1))
         if den * cum < num * total:
-            out.append(Violation("F6 milestones",
+            out.append(Violation("milestones",
                                  f"by the end of {prob.periods[k]} {cum} of {total} units are "
                                  f"spent ({100 * cum / max(1, total):.1f}% < "
                                  f"{100 * num / den:g}%)"))

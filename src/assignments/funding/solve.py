@@ -1,42 +1,63 @@
-"""``solve``: the allocation's entry point — lexicographic stages, checking, a ``Result``."""
+"""``solve``: the allocation's entry point — one budget, the lexicographic levels, the checker.
+
+``solve`` makes the solve's one :class:`~assignments.core.budget.Budget` (with
+:func:`~assignments.core.solver.solve_params`), builds the model, and hands its objective levels
+to the one level runner (:func:`assignments.core.levels.solve_levels`) with one of two
+backends:
+
+* :class:`~assignments.knapsack.ladder.LadderBackend` — HiGHS, each level by the exact
+  reduced-cost ladder on the model with one-hot levels (the default);
+* :class:`FundingStages` — CP-SAT (optionally seeded by the LP core search,
+  :func:`assignments.knapsack.core.core_search`) or plain HiGHS (optionally seeded by RENS,
+  :func:`assignments.knapsack.core.rens`); each level starts from the previous level's plan
+  completed greedily.
+
+Every sub-solve, the conflict search of an infeasible plan and the checker draw from the same
+budget; a stop request ends the solve with the best plan so far, checked, marked ``stopped``.
+"""
 
 from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from ortools.sat.python import cp_model_helper
 
+from assignments.core.budget import ProgressCallback, StopFlag
+from assignments.core.errors import SolutionCheckError
 from assignments.core.highs import HighsLinear
+from assignments.core.levels import Level, LevelResult, LevelsRun, LevelState, solve_levels
 from assignments.core.solver import (
     CpRun,
     Result,
     SolveParams,
     SolveStatus,
-    load_preset,
     relative_gap,
     run_cpsat,
+    solve_params,
 )
 from assignments.funding.data import FundingData, Problem, problem
-from assignments.funding.ladder import Ladder
-from assignments.funding.model import FundingModel, build_model, fixed_copy, lp_relaxation
+from assignments.funding.greedy import greedy
+from assignments.funding.model import FundingModel, build_model
+from assignments.funding.rules import MAXIMISED, RULES
 from assignments.funding.solution import (
-    LEVELS,
     FundingSolution,
     check,
     coverage,
     level_order,
     objective_levels,
 )
+from assignments.knapsack.core import core_search, lp_relaxation, rens
+from assignments.knapsack.ladder import LadderBackend
 
 __all__ = [
     "AUTO_HIGHS_PROJECTS",
-    "CORES",
-    "SolutionCheckError",
-    "core_search",
+    "ENGINES",
+    "STRATEGIES",
+    "FundingStages",
     "main_level",
-    "rens",
     "solve",
     "stages_of",
 ]
@@ -49,14 +70,10 @@ levels, :func:`build_model`). Zero: every library goes to HiGHS — measured fas
 proven in about 5 s where CP-SAT has no bound), and the 50-scenario sweep all optimal in a
 fraction of CP-SAT's time (docs/funding.md). CP-SAT stays selectable (``engine="cpsat"``)."""
 
-CORES: tuple[tuple[str, int], ...] = (("e", 30), ("r", 40), ("e", 45), ("r", 55))
-"""Core sub-problems of :func:`core_search`: (ordering, size); ``e`` orders the whole projects by
-LP dual efficiency (benefit / dual-weighted money), ``r`` by |reduced cost|, fractional first."""
+ENGINES = ("auto", "cpsat", "highs")
+STRATEGIES = ("auto", "plain", "core", "rens", "ladder")
 
-
-
-class SolutionCheckError(RuntimeError):
-    """The independent checker rejected a solver result: a bug, never a user error."""
+_MAIN = ("benefit", "priority", "spent")
 
 
 def main_level(order: list[str]) -> str:
@@ -64,8 +81,9 @@ def main_level(order: list[str]) -> str:
     return next(n for n in order if n not in ("unmet", "shortfall"))
 
 
-def stages_of(fm: FundingModel, order: list[str]) -> list[tuple[str, Any]]:
-    """The solve stages: coverage (unmet and ‰ short folded exactly), then each level."""
+def _all_stages(fm: FundingModel, order: list[str]) -> list[tuple[str, Any]]:
+    """Every stage, constants included: coverage (unmet and ‰ short folded exactly), then each
+    level."""
     out: list[tuple[str, Any]] = []
     if "unmet" in order:
         k = len(fm.prob.targets)
@@ -75,117 +93,173 @@ def stages_of(fm: FundingModel, order: list[str]) -> list[tuple[str, Any]]:
         if name in ("unmet", "shortfall"):
             continue
         out.append((name, fm.levels[name]))
-    return [(n, e) for n, e in out if not isinstance(e, int)]
+    return out
 
 
-def _extract(fm: FundingModel, stage_exprs: list[tuple[str, Any]]):
+def stages_of(fm: FundingModel, order: list[str]) -> list[tuple[str, Any]]:
+    """The stages a solver minimises (constant ones left out): coverage, then each level."""
+    return [(n, e) for n, e in _all_stages(fm, order) if not isinstance(e, int)]
+
+
+def _extract(fm: FundingModel) -> Callable[[Any], dict[str, Any]]:
     def extract(solver: Any) -> dict[str, Any]:
         level = {j: int(solver.value(e)) if not isinstance(e, int) else e
                  for j, e in fm.level.items()}
-        alloc = fm.allocation(solver.value)
         return {
             "level": level,
-            "alloc": alloc,
-            "stages": {n: int(solver.value(e)) for n, e in stage_exprs},
+            "alloc": fm.allocation(solver.value),
             "hint": {v: int(solver.value(v)) for v in fm.decision},
         }
 
     return extract
 
 
-def core_search(fm: FundingModel, expr: Any, params: SolveParams, extract: Any,
-                hint: dict[Any, int] | None, share: float = 0.7) -> tuple[dict[str, Any] | None,
-                                                                          list[dict[str, Any]]]:
-    """LP-based core search for the whole-project decisions of one stage (``expr`` minimised).
-
-    The LP relaxation (GLOP) orders the whole projects two ways (:data:`CORES`); for each core,
-    the projects outside it are fixed (to the incumbent, else to the LP's rounded-down value)
-    and CP-SAT solves the rest, seeded with the incumbent. The best allocation found is returned
-    (to hint the full solve), with a log of the sub-solves. ``share`` of the stage's time is
-    spent here, split evenly over the cores.
-    """
-    ys = [(j, v.index) for j, v in sorted(fm.whole.items())]
-    log: list[dict[str, Any]] = []
-    if len(ys) <= CORES[0][1]:
-        return None, log
-    fm.model.minimize(expr)
-    lp = lp_relaxation(fm.model, expr)
-    if not lp:
-        return None, log
-
-    def frac(i: int) -> bool:
-        return 1e-6 < lp[i][0] < 1 - 1e-6
-
-    def eff(i: int) -> float:
-        _val, rc, c = lp[i]
-        if c >= 0:
-            return math.inf
-        return abs(math.log(max(1e-12, -c) / max(1e-12, rc - c)))
-
-    bands = {"e": sorted(ys, key=lambda y: (not frac(y[1]), eff(y[1]), y[0])),
-             "r": sorted(ys, key=lambda y: (not frac(y[1]), abs(lp[y[1]][1]), y[0]))}
-    # the cores fix the others to the LP's rounded-down values, not to a hint: measured much
-    # better on the MKP sets than starting from the greedy plan
-    inc: dict[int, int] = {i: int(lp[i][0] > 1 - 1e-6) for _j, i in ys}
-    best: dict[str, Any] | None = None
-    best_obj = math.inf
-    per = params.time_limit * share / len(CORES)
-    deadline = time.perf_counter() + params.time_limit * share
-    for band, size in CORES:
-        if size >= len(ys):
-            break
-        if not params.deterministic and time.perf_counter() > deadline:
-            break
-        core = {i for _j, i in bands[band][:size]}
-        fix = {i: inc.get(i, int(lp[i][0] > 1 - 1e-6)) for _j, i in ys if i not in core}
-        sub = fixed_copy(fm.model, fix, inc)
-        sp = params.with_time(per)
-        sp.workers = 1  # measured better than 2 workers on the small core problems
-        run = run_cpsat(sub, sp, extract, label=f"core:{band}{size}")
-        log.append({"core": f"{band}{size}", "status": run.status.value,
-                    "value": run.objective, "seconds": round(run.runtime, 3)})
-        if run.values is not None and run.objective is not None and run.objective < best_obj:
-            best, best_obj = run.values, run.objective
-            inc = {v.index: val for v, val in run.values["hint"].items()}
-    return best, log
-
-
-def rens(fm: FundingModel, expr: Any, params: SolveParams,
-         extract: Any) -> tuple[dict[str, Any] | None, dict[str, Any]]:
-    """Relaxation-enforced neighbourhood search with HiGHS for one stage (``expr`` minimised).
-
-    The LP relaxation decides most whole projects (0 or 1); those are fixed and HiGHS solves the
-    rest — the fractional whole projects, every partial level and the money — as a much
-    smaller MIP. Its plan starts the full solve.
-    """
-    from assignments.core.highs import HighsLinear
-
-    t0 = time.perf_counter()
-    fm.model.minimize(expr)
-    lp = lp_relaxation(fm.model, expr, solver="highs")
-    log: dict[str, Any] = {"lp_seconds": round(time.perf_counter() - t0, 3)}
-    if not lp:
-        return None, log
-    fix = {v.index: round(lp[v.index][0]) for v in fm.whole.values()
-           if not 1e-6 < lp[v.index][0] < 1 - 1e-6}
-    log["fixed"] = len(fix)
-    log["free_whole"] = len(fm.whole) - len(fix)
-    sub = fixed_copy(fm.model, fix)
-    remaining = max(0.1, params.time_limit - (time.perf_counter() - t0))
-    run = HighsLinear(sub).solve(expr, params.with_time(remaining), extract)
-    log.update({"status": run.status.value, "value": run.objective,
-                "seconds": round(time.perf_counter() - t0, 3)})
-    return run.values, log
-
-
-def _stage_value(data: FundingData, prob: Problem, sol: FundingSolution, name: str) -> int:
-    lv = objective_levels(data, sol, prob)
-    return -lv[name] if LEVELS[name][2] == "max" else lv[name]
-
-
 def _solution(prob: Problem, values: dict[str, Any]) -> FundingSolution:
     level = [values["level"].get(j, 0) for j in range(prob.n)]
     return FundingSolution(level=level, alloc=dict(values["alloc"]), unit=prob.unit)
+
+
+def _stage_value(data: FundingData, prob: Problem, sol: FundingSolution, name: str) -> int:
+    """A stage's value (minimisation form) of an allocation, as the checker computes it."""
+    lv = objective_levels(data, sol, prob)
+    if name == "coverage":
+        return (1000 * len(prob.targets) + 1) * lv["unmet"] + lv["shortfall"]
+    return -lv[name] if name in MAXIMISED else lv[name]
+
+
+def _full_values(fm: FundingModel, data: FundingData, prob: Problem,
+                 sol: FundingSolution) -> list[int]:
+    """Every variable's value for an allocation (a complete start for HiGHS and the ladder)."""
+    cov = coverage(data, sol, prob)
+    return fm.full_values(sol, [(c.shortfall, c.permille) for c in cov])
+
+
+class FundingStages:
+    """The allocation's levels by CP-SAT or plain HiGHS: a backend of
+    :func:`assignments.core.levels.solve_levels`.
+
+    Per level: the coverage level is skipped when the starting plan already meets its LP
+    bound; the main level (benefit or priority) starts from the previous level's plan completed
+    greedily (``hints``) and, by ``strategy``, is first searched on an LP core (CP-SAT,
+    ``"core"``) or by RENS (HiGHS, ``"rens"``); ``keep`` adds ``level <= value`` to the model.
+    :attr:`previous` is the last level's plan (set by the caller's ``hint_of``).
+    """
+
+    def __init__(self, fm: FundingModel, data: FundingData, prob: Problem, *, engine: str,
+                 strategy: str, hints: bool, start: FundingSolution | None) -> None:
+        self.fm = fm
+        self.data = data
+        self.prob = prob
+        self.engine = engine
+        self.strategy = strategy
+        self.hints = hints
+        self.start = start  # a checked plan to start the first level from
+        self.linear = HighsLinear(fm.model) if engine == "highs" else None
+        self.previous: dict[str, Any] | None = None
+        self.first = True
+        self.log: dict[str, dict[str, Any]] = {}
+
+    # ------------------------------------------------------------------ the Backend protocol
+    def minimize(self, expr: Any, params: SolveParams, extract: Callable[[Any], Any],
+                 hint: Mapping[Any, int] | None, label: str) -> CpRun[Any]:
+        """One level (see the class docstring)."""
+        name = label.rsplit(":", 1)[-1]
+        start = self.start if self.first else None
+        first, self.first = self.first, False
+        if self.hints and self.previous is not None and name in ("benefit", "priority"):
+            start = greedy(self.data, self.prob, start=_solution(self.prob, self.previous),
+                           coverage=False)
+            hint = self.fm.hint_values(start)
+        if first and name == "coverage" and start is not None:
+            met = self._start_meets_bound(expr, start, extract)
+            if met is not None:
+                return met
+        if self.linear is not None:
+            return self._highs(name, expr, params, extract, start)
+        return self._cpsat(name, expr, params, extract, hint, label)
+
+    def keep(self, expr: Any, value: int) -> None:
+        """``expr <= value`` for the levels that follow."""
+        if not isinstance(expr, int):
+            self.fm.model.add(expr <= value)
+
+    # ------------------------------------------------------------------ the engines
+    def _start_meets_bound(self, expr: Any, start: FundingSolution,
+                           extract: Callable[[Any], Any]) -> CpRun[Any] | None:
+        """The starting plan as the coverage level's optimum when it meets the LP bound (every
+        target that can be met is met), else ``None``."""
+        flat = cp_model_helper.FlatIntExpr(expr)
+        floor = flat.offset  # targets nothing in the library can meet
+        value = _stage_value(self.data, self.prob, start, "coverage")
+        if value > floor:  # the LP relaxation may prove the start optimal all the same
+            lp = lp_relaxation(self.fm.model, expr, solver="highs")
+            if lp:
+                floor = math.ceil(flat.offset - 1e-6 + sum(
+                    co * lp[v.index][0] for v, co in zip(flat.vars, flat.coeffs, strict=True)))
+        if value > floor:
+            return None
+        values = HighsLinear(self.fm.model).read(
+            _full_values(self.fm, self.data, self.prob, start), extract)
+        self.log["coverage"] = {"note": "the start meets the lower bound"}
+        return CpRun(SolveStatus.OPTIMAL, float(value), float(value), 0.0, values,
+                     stats={"engine": self.engine})
+
+    def _highs(self, name: str, expr: Any, params: SolveParams, extract: Callable[[Any], Any],
+               start: FundingSolution | None) -> CpRun[Any]:
+        assert self.linear is not None
+        p = params
+        if self.strategy == "rens" and name in ("benefit", "priority"):
+            t0 = time.perf_counter()
+            items = [self.fm.whole[j] for j in sorted(self.fm.whole)]
+            found, log = rens(self.fm.model, items, expr, p.with_time(p.time_limit * 0.4),
+                              extract)
+            self.log[name] = {"rens": log}
+            if found is not None:
+                better = _solution(self.prob, found[0])
+                if start is None or found[1][name] <= _stage_value(self.data, self.prob,
+                                                                   start, name):
+                    start = better
+            p = p.with_time(max(0.1, p.time_limit - (time.perf_counter() - t0)))
+        if start is not None:  # a complete MIP start (HiGHS wants every variable)
+            self.linear.set_start(_full_values(self.fm, self.data, self.prob, start))
+        return self.linear.solve(expr, p, extract)
+
+    def _cpsat(self, name: str, expr: Any, params: SolveParams, extract: Callable[[Any], Any],
+               hint: Mapping[Any, int] | None, label: str) -> CpRun[Any]:
+        p = params
+        found = None
+        if self.strategy == "core" and name in ("benefit", "priority"):
+            t0 = time.perf_counter()
+            items = [self.fm.whole[j] for j in sorted(self.fm.whole)]
+            found = core_search(self.fm.model, items, expr, p, extract,
+                                decision=self.fm.decision)
+            self.log[name] = {"core_search": found.log}
+            if found.values is not None:
+                hint = found.hint
+                p = p.with_time(max(0.05, p.time_limit - (time.perf_counter() - t0))
+                                if not p.deterministic else p.time_limit * 0.3)
+        if isinstance(expr, int):
+            self.fm.model.clear_objective()
+        else:
+            self.fm.model.minimize(expr)
+        run = run_cpsat(self.fm.model, p, extract, label=label, hint=hint)
+        if run.values is None and found is not None and found.values is not None:
+            run.values, run.status = found.values, SolveStatus.FEASIBLE  # keep the core's plan
+            run.objective = found.objective
+        return run
+
+
+def _shares(names: list[str], ladder: bool, deterministic: bool) -> list[float]:
+    """Each level's share of the time: the share of what is left (the last level all of it);
+    in deterministic mode fixed shares of the limit."""
+    if deterministic:
+        weights = [0.2 if n == "coverage" else (0.6 if n in _MAIN else 0.2) for n in names]
+        return [w / sum(weights) for w in weights]
+    # the ladder proves the coverage and idle levels by their LP as a rule: the main level
+    # gets most of the time
+    return [1.0 if i == len(names) - 1 else
+            (0.3 if n == "coverage" else (0.85 if ladder else 0.7))
+            for i, n in enumerate(names)]
 
 
 def solve(
@@ -195,12 +269,14 @@ def solve(
     seed: int = 0,
     num_workers: int = 2,
     deterministic: bool = False,
-    progress: bool = False,
-    log: bool = False,
     preset: str | None = None,
     engine: str = "auto",
-    initial_solution: FundingSolution | None = None,
+    on_progress: ProgressCallback | None = None,
+    stop: StopFlag | None = None,
+    progress: bool = False,
+    log: bool = False,
     explain: bool = True,
+    initial_solution: FundingSolution | None = None,
     strategy: str = "auto",
     hints: bool = True,
     **cp_sat_params: Any,
@@ -211,30 +287,41 @@ def solve(
     ----------
     data
         A validated problem (:func:`read_funding`, or derived from one).
-    time_limit, seed, num_workers, deterministic, progress, log
+    time_limit, seed, num_workers, deterministic
         Solver settings (see :class:`~assignments.core.solver.SolveParams`); the time limit
-        covers every stage.
+        covers everything: every level, the ladder's rungs, the core search, the conflict
+        search of an infeasible plan.
     preset
-        Name of a CP-SAT parameter preset in ``configs/``.
+        Name of a CP-SAT parameter preset in ``configs/`` (``default``, ``fast``, ``quality``).
     engine
         ``"cpsat"``, ``"highs"`` (the same linear model solved by HiGHS through MathOpt) or
         ``"auto"``: HiGHS with the reduced-cost ladder (CP-SAT only up to
         :data:`AUTO_HIGHS_PROJECTS` projects, now none, or when a preset or CP-SAT parameters
         are given; measured, see docs/funding.md).
-    initial_solution
-        An allocation to start from (a hint; e.g. the base case of a scenario).
+    on_progress
+        Called with a :class:`~assignments.core.budget.Progress` (level, incumbent, bound,
+        elapsed) for the starting plan, improving CP-SAT solutions and every finished level.
+    stop
+        An event (``is_set()``); once set, the solve ends with the best plan so far, checked,
+        and ``result.stopped``.
+    progress, log
+        Improving solutions / the solver's log on stderr.
     explain
-        When no plan exists, search for the rules and records that conflict.
-    hints
-        Start CP-SAT from the greedy allocation (first stage) and from the previous stage's
-        allocation completed greedily (benefit / priority stages).
+        When no plan exists, search for the rules and records that conflict (within the
+        budget).
+    initial_solution
+        An allocation to start from (e.g. the base case of a scenario); default: the greedy
+        plan (:func:`assignments.funding.greedy.greedy`) when ``hints``.
     strategy
         ``"plain"`` (the whole model), ``"core"`` (CP-SAT: for the main level, first an LP-based
-        core search, :func:`core_search`, that seeds the full solve), ``"rens"`` (HiGHS: first
-        the main level with every whole project the LP relaxation decides fixed, :func:`rens`),
-        ``"ladder"`` (HiGHS: every stage by the exact reduced-cost ladder on the model with
-        one-hot levels, :mod:`assignments.funding.ladder`) or ``"auto"``: ``ladder`` for HiGHS,
-        ``plain`` for CP-SAT.
+        core search that seeds the full solve), ``"rens"`` (HiGHS: first the main level with
+        every whole project the LP relaxation decides fixed), ``"ladder"`` (HiGHS: every level
+        by the exact reduced-cost ladder on the model with one-hot levels,
+        :mod:`assignments.knapsack.ladder`) or ``"auto"``: ``ladder`` for HiGHS, ``plain`` for
+        CP-SAT.
+    hints
+        Start from the greedy allocation (first level) and each main level from the previous
+        level's allocation completed greedily.
     cp_sat_params
         Further CP-SAT parameters.
 
@@ -243,29 +330,39 @@ def solve(
     Result
         ``objective`` is the main level (weighted beneficiaries by default; priority score or
         money allocated for the other objectives) in its natural sense, ``bound`` its proven
-        bound; ``objectives`` holds every level recomputed by the checker; ``stats`` the money
+        bound; ``objectives`` holds every level recomputed by the checker; ``levels`` every
+        level the solver ran (state, value and bound in minimisation form); ``stats`` the money
         unit, the stages and the model size.
+
+    Raises
+    ------
+    ValueError
+        An unknown engine or strategy, or a time limit that is not positive.
+    SolutionCheckError
+        The independent checker rejected the solver's plan (a bug).
     """
-    if engine not in ("auto", "cpsat", "highs"):
+    if engine not in ENGINES:
         raise ValueError(f"unknown engine '{engine}'; use auto, cpsat or highs")
-    if strategy not in ("auto", "plain", "core", "rens", "ladder"):
+    if strategy not in STRATEGIES:
         raise ValueError(f"unknown strategy '{strategy}'; use auto, plain, core, rens or ladder")
-    extra = {**(load_preset(preset) if preset else {}), **cp_sat_params}
-    params = SolveParams(time_limit, seed, num_workers, deterministic, progress, log, extra)
-    t0 = time.perf_counter()
+    params = solve_params(time_limit=time_limit, seed=seed, num_workers=num_workers,
+                          deterministic=deterministic, preset=preset, on_progress=on_progress,
+                          stop=stop, progress=progress, log=log, extra=cp_sat_params)
+    budget = params.budget
+    assert budget is not None
+    t0 = budget.start
     prob = problem(data)
     warnings = [*data.warnings, *prob.warnings]
     order = level_order(data)
     if engine == "auto":  # CP-SAT parameters asked for: the caller means CP-SAT
-        engine = "highs" if prob.n > AUTO_HIGHS_PROJECTS and not extra else "cpsat"
+        engine = "highs" if prob.n > AUTO_HIGHS_PROJECTS and not params.extra else "cpsat"
     if strategy == "auto":  # measured: the ladder proves the province optimal (docs/funding.md)
         strategy = "ladder" if engine == "highs" else "plain"
     ladder_on = strategy == "ladder" and engine == "highs"
     fm = build_model(prob, levels=order, onehot=ladder_on)
-    stages = stages_of(fm, order)
-    extract = _extract(fm, stages)
-    backend = HighsLinear(fm.model) if engine == "highs" else None
-    ladder = Ladder(backend) if ladder_on and backend is not None else None
+    all_stages = _all_stages(fm, order)
+    shares = _shares([n for n, _e in all_stages], ladder_on, params.deterministic)
+    levels = [Level(n, e, share=sh) for (n, e), sh in zip(all_stages, shares, strict=True)]
     stats: dict[str, Any] = {
         "model": "funding",
         "unit_yuan": prob.unit,
@@ -277,6 +374,7 @@ def solve(
         "workers": num_workers,
         "deterministic": deterministic,
         "time_limit": time_limit,
+        "preset": preset,
         "engine": engine,
         "strategy": strategy,
         "variables": len(fm.model.proto.variables),
@@ -284,171 +382,128 @@ def solve(
         "build_seconds": round(time.perf_counter() - t0, 3),
     }
     if initial_solution is None and hints:
-        from assignments.funding.greedy import greedy
-
         initial_solution = greedy(data, prob)
-    hint: dict[Any, int] | None = fm.hint_values(initial_solution) if initial_solution else None
-    hint_sol: FundingSolution | None = initial_solution
-    values: dict[str, Any] | None = None
-    status = SolveStatus.OPTIMAL
-    stage_log: list[dict[str, Any]] = []
-    bounds: dict[str, float | None] = {}
-    deadline = t0 + time_limit
-    if not stages:
-        stages_run: list[tuple[str, Any]] = [("feasibility", 0)]
-    else:
-        stages_run = stages
-    for i, (name, expr) in enumerate(stages_run):
-        last = i == len(stages_run) - 1
-        if params.deterministic:  # fixed shares of the (deterministic) limit, not wall time
-            weights = [0.2 if n == "coverage" else (0.6 if n in ("benefit", "priority",
-                                                                 "spent") else 0.2)
-                       for n, _e in stages_run]
-            p = params.with_time(time_limit * weights[i] / sum(weights))
-        else:
-            remaining = max(0.05, deadline - time.perf_counter())
-            # the ladder proves the coverage and idle stages by their LP as a rule: the main
-            # level gets most of the time
-            share = 1.0 if last else (0.3 if name == "coverage" else
-                                      (0.85 if ladder is not None else 0.7))
-            p = params.with_time(remaining * share)
-        core_values = None
-        if i > 0:
-            hint_sol = None  # HiGHS starts from its previous solution, unless completed below
-        if hints and values is not None and name in ("benefit", "priority") and ladder is None:
-            from assignments.funding.greedy import greedy
+    start = initial_solution if initial_solution is not None and not check(
+        data, initial_solution, prob) else None
+    if start is not None and all_stages:
+        first = all_stages[0][0]
+        budget.report(first, _stage_value(data, prob, start, first), None, "start plan")
 
-            done = greedy(data, prob, start=_solution(prob, values), coverage=False)
-            hint = fm.hint_values(done)
-            hint_sol = done
-        if ladder is None and name == "coverage" and initial_solution is not None and not check(
-                data, initial_solution, prob):
-            floor = cp_model_helper.FlatIntExpr(expr).offset  # targets nothing can meet
-            lv = objective_levels(data, initial_solution, prob)
-            k = len(prob.targets)
-            start = (1000 * k + 1) * lv["unmet"] + lv["shortfall"]
-            if start > floor:  # the LP relaxation may prove the start optimal all the same
-                lp = lp_relaxation(fm.model, expr, solver="highs")
-                flat = cp_model_helper.FlatIntExpr(expr)
-                if lp:
-                    floor = math.ceil(flat.offset - 1e-6 + sum(
-                        co * lp[v.index][0] for v, co in zip(flat.vars, flat.coeffs, strict=True)))
-            if start <= floor:
-                # the starting allocation meets every target that can be met: optimal as is
-                floor = start
-                values = {"level": dict(enumerate(initial_solution.level)),
-                          "alloc": dict(initial_solution.alloc), "stages": {name: floor},
-                          "hint": fm.hint_values(initial_solution)}
-                bounds[name] = float(floor)
-                stage_log.append({"stage": name, "status": "optimal", "value": float(floor),
-                                  "bound": float(floor), "seconds": 0.0,
-                                  "note": "the start meets the lower bound"})
-                fm.model.add(expr <= floor)
-                hint = values["hint"]
-                continue
-        ladder_log: dict[str, Any] = {}
-        if ladder is not None:
-            assert backend is not None
-            start = None
-            if hint_sol is not None and not check(data, hint_sol, prob):
-                cov = coverage(data, hint_sol, prob)
-                start = fm.full_values(hint_sol, [(c.shortfall, c.permille) for c in cov])
-            elif values is not None and backend.last is not None:
-                start = backend.last
-            sr = ladder.stage(expr, p, extract, start)
-            run = CpRun(sr.status, None if sr.value is None else float(sr.value), sr.bound,
-                        sum(r["seconds"] or 0 for r in sr.log), sr.values)
-            ladder_log = {"lp": sr.lp, "ladder": sr.log}
-        elif backend is not None:
-            if strategy == "rens" and name in ("benefit", "priority"):
-                t_rens = time.perf_counter()
-                found, rens_log = rens(fm, expr, p.with_time(p.time_limit * 0.4), extract)
-                stats["rens"] = rens_log
-                if found is not None:
-                    better = _solution(prob, found)
-                    if hint_sol is None or found["stages"][name] <= _stage_value(
-                            data, prob, hint_sol, name):
-                        hint_sol = better
-                p = p.with_time(max(0.1, p.time_limit - (time.perf_counter() - t_rens)))
-            if hint_sol is not None:  # a complete MIP start (HiGHS wants every variable)
-                cov = coverage(data, hint_sol, prob)
-                backend.set_start(fm.full_values(
-                    hint_sol, [(c.shortfall, c.permille) for c in cov]))
-            run = backend.solve(expr, p, extract)
-        else:
-            if strategy == "core" and name in ("benefit", "priority"):
-                t_core = time.perf_counter()
-                core_values, core_log = core_search(fm, expr, p, extract, hint)
-                stats["core_search"] = core_log
-                if core_values is not None:
-                    hint = core_values["hint"]
-                    p = p.with_time(max(0.05, p.time_limit - (time.perf_counter() - t_core))
-                                    if not p.deterministic else p.time_limit * 0.3)
-            if isinstance(expr, int):
-                fm.model.clear_objective()
-            else:
-                fm.model.minimize(expr)
-            run = run_cpsat(fm.model, p, extract, label=f"funding:{name}", hint=hint)
-            if run.values is None and core_values is not None:  # keep the core's allocation
-                run.values, run.status = core_values, SolveStatus.FEASIBLE
-                run.objective = float(core_values["stages"][name])
-        stage_log.append({"stage": name, "status": run.status.value,
-                          "value": run.objective, "bound": run.bound,
-                          "seconds": round(run.runtime, 3), **ladder_log})
-        if run.values is None:
-            if i == 0:
-                status = run.status
-                break
-            status = SolveStatus.FEASIBLE
-            break
-        values = run.values
-        bounds[name] = run.bound
-        if run.status is not SolveStatus.OPTIMAL:
-            status = SolveStatus.FEASIBLE
-        if not isinstance(expr, int) and not last:
-            fm.model.add(expr <= int(values["stages"][name]))
-        hint = values["hint"]
-    stats["stages"] = stage_log
-    if values is None:
+    extract = _extract(fm)
+    backend: LadderBackend | FundingStages
+    hint: Any = None
+    if ladder_on:
+        backend = LadderBackend(fm.model)
+        if start is not None:
+            hint = _full_values(fm, data, prob, start)
+    else:
+        backend = FundingStages(fm, data, prob, engine=engine, strategy=strategy, hints=hints,
+                                start=start)
+        if initial_solution is not None:
+            hint = fm.hint_values(initial_solution)
+
+    def hint_of(values: dict[str, Any]) -> Mapping[Any, int] | None:
+        """The next level starts from this level's plan (the ladder and HiGHS keep their own
+        copy of it; the stages backend completes it greedily)."""
+        if isinstance(backend, FundingStages):
+            backend.previous = values
+            return values["hint"]
+        return None
+
+    run = solve_levels(backend, levels, params, extract, hint=hint, hint_of=hint_of,
+                       label="funding")
+    stats["stages"] = _stage_log(run, backend)
+    for key in ("core_search", "rens"):
+        for entry in backend.log.values():
+            if key in entry:
+                stats[key] = entry[key]
+    stopped = run.stopped
+
+    if run.values is None:
+        stopped = stopped or budget.stopped()
+        if start is not None and run.status is not SolveStatus.INFEASIBLE:
+            # no level finished in time (or a stop came first): the checked start plan
+            return _result(data, prob, order, start, SolveStatus.FEASIBLE, _not_reached(
+                levels, data, prob, start), None, warnings, stats, budget.elapsed(), stopped)
         lines: list[str] = []
-        if status is SolveStatus.INFEASIBLE and explain:
+        if run.status is SolveStatus.INFEASIBLE and explain:
             from assignments.funding.explain import explain_infeasible
 
             lines = explain_infeasible(data, prob, params)
-        elif status is not SolveStatus.INFEASIBLE:
+        elif stopped:
+            lines = ["Stopped before any plan was found."]
+        elif run.status is not SolveStatus.INFEASIBLE:
             lines = [f"No plan was found within {time_limit:g} s and none was proven "
                      "impossible; try a longer --time-limit."]
-        return Result(status, runtime=time.perf_counter() - t0, explanation=lines,
-                      warnings=warnings, stats=stats)
+        status = run.status if run.status is not SolveStatus.INVALID else SolveStatus.UNKNOWN
+        return Result(status, runtime=budget.elapsed(), explanation=lines, warnings=warnings,
+                      stats=stats, stopped=stopped,
+                      levels={n: r.as_dict() for n, r in run.levels.items()})
 
-    sol = _solution(prob, values)
+    sol = _solution(prob, run.values)
+    return _result(data, prob, order, sol, run.status, run.levels, run, warnings, stats,
+                   budget.elapsed(), stopped)
+
+
+def _not_reached(levels: list[Level], data: FundingData, prob: Problem,
+                 sol: FundingSolution) -> dict[str, LevelResult]:
+    """Every level of a plan no level run improved: its value, state "not reached"."""
+    return {lv.name: LevelResult(lv.name, LevelState.CONSTANT if lv.constant
+                                 else LevelState.NOT_REACHED,
+                                 _stage_value(data, prob, sol, lv.name), None)
+            for lv in levels}
+
+
+def _stage_log(run: LevelsRun[Any], backend: LadderBackend | FundingStages
+               ) -> list[dict[str, Any]]:
+    """One entry per level run: stage, status, value, bound, seconds (and the ladder's rungs)."""
+    out = []
+    for st in run.stats.get("stages", []):
+        name = st["level"]
+        r = run.levels.get(name)
+        out.append({"stage": name, "status": st["status"],
+                    "value": None if r is None else r.value,
+                    "bound": None if r is None else r.bound,
+                    "seconds": st["seconds"], **backend.log.get(name, {})})
+    return out
+
+
+def _result(data: FundingData, prob: Problem, order: list[str], sol: FundingSolution,
+            status: SolveStatus, levels: dict[str, LevelResult], run: LevelsRun[Any] | None,
+            warnings: list[str], stats: dict[str, Any], runtime: float,
+            stopped: bool) -> Result[FundingSolution]:
+    """Check the plan independently and make the :class:`Result`."""
     violations = check(data, sol, prob)
     if violations:
         raise SolutionCheckError("the checker rejected the solver's allocation:\n"
-                                 + "\n".join(map(str, violations[:20])))
-    levels = objective_levels(data, sol, prob)
-    _compare(levels, values["stages"], stages, fm, status)
+                                 + "\n".join(f"{RULES.label(v.rule, 'en')}: {v.message}"
+                                             for v in violations[:20]))
+    mine = objective_levels(data, sol, prob)
+    if run is not None:
+        _compare(data, prob, sol, run)
     main = main_level(order)
-    sign = -1 if LEVELS[main][2] == "max" else 1
-    objective = float(levels[main])
-    b = bounds.get(main)
-    bound = None if b is None else float(sign * b)
-    if status is SolveStatus.OPTIMAL:
+    objective = float(mine[main])
+    main_run = levels.get(main)
+    b = None if main_run is None else main_run.bound
+    bound = None if b is None else float(-b if main in MAXIMISED else b)
+    if status is SolveStatus.OPTIMAL or (main_run is not None
+                                         and main_run.state is LevelState.CONSTANT):
         bound = objective
-    gap = relative_gap(objective, bound)
     cov = coverage(data, sol, prob)
     explanation = [f"{c.target.label}: short by {_short_text(prob, c)}" for c in cov if not c.met]
     return Result(
         status=status,
         objective=objective,
         bound=bound,
-        gap=gap,
-        runtime=time.perf_counter() - t0,
+        gap=relative_gap(objective, bound),
+        runtime=runtime,
         solution=sol,
-        objectives={n: float(levels[n]) for n in order},
+        objectives={n: float(mine[n]) for n in order},
         explanation=explanation,
         warnings=warnings,
         stats=stats,
+        stopped=stopped,
+        levels={n: r.as_dict() for n, r in levels.items()},
     )
 
 
@@ -458,22 +513,20 @@ def _short_text(prob: Problem, c: Any) -> str:
     return f"{c.shortfall} {c.target.unit_text}"
 
 
-def _compare(levels: dict[str, int], claimed: dict[str, int], stages: list[tuple[str, Any]],
-             fm: FundingModel, status: SolveStatus) -> None:
-    """The checker's levels must be at least as good as the solver's claims (equal at the end).
+def _compare(data: FundingData, prob: Problem, sol: FundingSolution,
+             run: LevelsRun[Any]) -> None:
+    """The checker's levels must be at least as good as the solver's claims (equal for the
+    last level when every level is proven).
 
     Helper variables (shortfalls, partial beneficiaries) are bounds that are pushed tight only
     while their own level is optimised, so the recomputed value may be better, never worse.
     """
-    k = len(fm.prob.targets)
-    for i, (name, _e) in enumerate(stages):
-        if name not in claimed:  # a later stage found nothing in its time: no claim to check
+    staged = [n for n, r in run.levels.items() if r.state is not LevelState.CONSTANT]
+    for i, name in enumerate(staged):
+        said = run.levels[name].value
+        if said is None:
             continue
-        if name == "coverage":
-            mine = (1000 * k + 1) * levels["unmet"] + levels["shortfall"]
-        else:
-            mine = -levels[name] if LEVELS[name][2] == "max" else levels[name]
-        said = claimed[name]
-        last = i == len(stages) - 1
-        if mine > said or (last and status is SolveStatus.OPTIMAL and mine != said):
+        mine = _stage_value(data, prob, sol, name)
+        last = i == len(staged) - 1
+        if mine > said or (last and run.status is SolveStatus.OPTIMAL and mine != said):
             raise SolutionCheckError(f"objective level '{name}': solver {said}, checker {mine}")

@@ -24,9 +24,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from assignments.core.rules import Violation
 from assignments.core.solver import SolveParams, SolveStatus, run_cpsat
 from assignments.funding.data import Application, FundingData, Policy
-from assignments.funding.solution import Violation
 
 __all__ = ["Award", "SubsidyPlan", "allocate_subsidies", "check_subsidies", "entitlement"]
 
@@ -190,17 +190,18 @@ def _join(a: str, b: str) -> str:
 
 
 def check_subsidies(data: FundingData, plan: SubsidyPlan) -> list[Violation]:
-    """Violations of a subsidy plan, recomputed from the applications alone."""
+    """Violations of rule F7 by a subsidy plan, recomputed from the applications alone (each
+    names its family of :data:`assignments.funding.rules.RULES`)."""
     pol = data.policy
     out: list[Violation] = []
     by_id = {a.id: a for a in data.applications}
     if plan.paid > plan.budget:
-        out.append(Violation("F7 budget", f"paid {plan.paid:,} yuan > budget {plan.budget:,}"))
+        out.append(Violation("subsidy_budget", f"paid {plan.paid:,} yuan > budget {plan.budget:,}"))
     need = 0
     for aw in plan.awards:
         app = by_id.get(aw.household)
         if app is None:
-            out.append(Violation("F7 structure", f"unknown household '{aw.household}'"))
+            out.append(Violation("subsidy_structure", f"unknown household '{aw.household}'"))
             continue
         plot = app.area if app.contiguous is None else app.contiguous
         ok = app.verified and plot + 1e-9 >= pol.subsidy_min_area
@@ -208,28 +209,30 @@ def check_subsidies(data: FundingData, plan: SubsidyPlan) -> list[Violation]:
         right = min(math.floor(pol.subsidy_rate * app.area + 1e-6), cap) if ok else 0
         need += right
         if aw.entitled != right:
-            out.append(Violation("F7 entitlement",
+            out.append(Violation("subsidy_entitlement",
                                  f"household '{app.id}': entitled {aw.entitled:,}, rules give "
                                  f"{right:,}"))
         if not 0 <= aw.paid <= right:
-            out.append(Violation("F7 amount",
+            out.append(Violation("subsidy_amount",
                                  f"household '{app.id}' paid {aw.paid:,} of {right:,}"))
         if aw.paid < right and not aw.reason:
-            out.append(Violation("F7 reason", f"household '{app.id}' reduced without a reason"))
+            out.append(Violation("subsidy_reason",
+                                 f"household '{app.id}' reduced without a reason"))
     if len(plan.awards) != len(data.applications):
-        out.append(Violation("F7 structure", "not every application has an award"))
+        out.append(Violation("subsidy_structure", "not every application has an award"))
     if need <= plan.budget and plan.paid != need:
-        out.append(Violation("F7 budget", "the budget covers every entitlement, yet some are cut"))
+        out.append(Violation("subsidy_budget",
+                             "the budget covers every entitlement, yet some are cut"))
     if need > plan.budget and plan.rule in ("poorest", "pro_rata") and plan.paid != plan.budget:
-        out.append(Violation("F7 budget", f"{plan.rule}: {plan.budget - plan.paid:,} yuan left "
-                                          "unallocated"))
+        out.append(Violation("subsidy_budget",
+                             f"{plan.rule}: {plan.budget - plan.paid:,} yuan left unallocated"))
     if plan.rule == "poorest" and need > plan.budget:
         order = sorted((a for a in plan.awards if a.entitled > 0),
                        key=lambda a: _poor_key(by_id[a.household]))
         seen_short = False
         for a in order:
             if seen_short and a.paid > 0:
-                out.append(Violation("F7 poorest first",
+                out.append(Violation("poorest_first",
                                      f"household '{a.household}' is paid after a poorer one "
                                      "was cut"))
             if a.paid < a.entitled:
@@ -238,7 +241,7 @@ def check_subsidies(data: FundingData, plan: SubsidyPlan) -> list[Violation]:
         for a in plan.awards:
             exact = a.entitled * plan.budget / need
             if abs(a.paid - exact) >= 1:
-                out.append(Violation("F7 pro rata",
+                out.append(Violation("pro_rata",
                                      f"household '{a.household}' paid {a.paid:,}, its share is "
                                      f"{exact:,.2f}"))
     return out

@@ -17,22 +17,29 @@ The ladder solves the stage as a MIP with the variables of ``|d_j| > δ`` fixed,
 ``δ`` starts small (most columns fixed, a fast sub-MIP), and the fixings proven for a stage's
 value carry over to the later stages, which keep that value as a row. The first sub-MIPs are the
 heuristic; the proof is exact in the model's integer units.
+
+:class:`LadderBackend` runs the ladder as a backend of the one level runner
+(:func:`assignments.core.levels.solve_levels`): each level is a stage, and its time comes from
+the solve's budget (``params.budget``; a stop request ends the rungs with the best plan so far).
+Nothing here speaks of projects or money: any linear CP-SAT model with integer-valued levels.
 """
 
 from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from ortools.sat.python import cp_model
 
 from assignments.core.highs import HighsLinear
-from assignments.core.solver import SolveParams, SolveStatus
+from assignments.core.solver import CpRun, SolveParams, SolveStatus
 
-__all__ = ["FIX_SHARE", "GENTLE_RUNGS", "GROWTH", "RENS_RESERVE", "Ladder", "StageResult"]
+__all__ = ["FIX_SHARE", "GENTLE_RUNGS", "GROWTH", "RENS_RESERVE", "Ladder", "LadderBackend",
+           "StageResult"]
 
 FIX_SHARE = 0.7
 """The first sub-MIP fixes about this share of the free columns (those with the largest reduced
@@ -181,8 +188,11 @@ class Ladder:
         rungs = 0
         # a little time is kept for RENS should the rungs find no plan (below)
         rung_deadline = deadline - min(1.0, RENS_RESERVE * params.time_limit)
+        budget = params.budget
         while True:
             if rung_deadline - time.perf_counter() <= 0.05:
+                break
+            if budget is not None and budget.should_end():
                 break
             lb, ub = self._fixed(x, rc, delta, margin)
             full = not np.any((lb == ub) & (self.lb < self.ub))
@@ -239,7 +249,7 @@ class Ladder:
             factor = GROWTH if rungs <= GENTLE_RUNGS else 2.0
             grown = factor * delta if inc is None else min(factor * delta, inc - z_lp)
             delta = max(grown, delta + 1.0)
-        if not proven:
+        if not proven and not (budget is not None and budget.stopped()):
             self._rens(expr, params, extract, x, deadline, out)
             if out.x is not None and (inc is None or (out.value or 0) < inc):
                 inc, inc_x = out.value, out.x
@@ -297,3 +307,42 @@ class Ladder:
             # the later stages keep "stage <= inc": these fixings lose none of their plans
             self.lb, self.ub = self._fixed(x, rc, inc - z_lp, margin)
         return out
+
+
+class LadderBackend:
+    """The ladder as a :class:`~assignments.core.levels.Backend` of a linear CP-SAT model.
+
+    ``minimize`` solves one level by :meth:`Ladder.stage`, started from ``hint`` when it is a
+    complete plan (one value per variable of the model, e.g. a greedy plan) and otherwise from
+    the previous level's plan; ``keep`` adds ``level <= value`` to the model (HiGHS copies it
+    on the next stage). :attr:`log` keeps each stage's LP value and rungs.
+    """
+
+    engine = "highs-ladder"
+
+    def __init__(self, model: cp_model.CpModel, fix_share: float = FIX_SHARE) -> None:
+        self.model = model
+        self.linear = HighsLinear(model)
+        self.ladder = Ladder(self.linear)
+        self.fix_share = fix_share
+        self.log: dict[str, dict[str, Any]] = {}
+
+    def minimize(self, expr: Any, params: SolveParams, extract: Callable[[Any], Any],
+                 hint: Mapping[Any, int] | Sequence[float] | np.ndarray | None,
+                 label: str) -> CpRun[Any]:
+        """One level by the ladder (see the class docstring)."""
+        start: Any = self.linear.last
+        if hint is not None and not isinstance(hint, Mapping):
+            start = hint
+        sr = self.ladder.stage(expr, params, extract, start, self.fix_share)
+        self.log[label.rsplit(":", 1)[-1]] = {"lp": sr.lp, "ladder": sr.log}
+        budget = params.budget
+        return CpRun(sr.status, None if sr.value is None else float(sr.value), sr.bound,
+                     sum(r.get("seconds") or 0 for r in sr.log), sr.values,
+                     stats={"engine": self.engine,
+                            "stopped": bool(budget is not None and budget.stopped())})
+
+    def keep(self, expr: Any, value: int) -> None:
+        """``expr <= value`` for the levels that follow."""
+        if not isinstance(expr, int):
+            self.model.add(expr <= value)

@@ -18,9 +18,10 @@ from funding_fixtures import (
 
 from assignments.core.solver import SolveStatus
 from assignments.funding.data import problem, read_funding
-from assignments.funding.explain import explain_infeasible, marginal_values, project_reasons
+from assignments.funding.explain import explain_infeasible, project_reasons
 from assignments.funding.greedy import greedy
 from assignments.funding.report import allocation_tables, result_json, write_outputs
+from assignments.funding.scenarios import marginal_values
 from assignments.funding.solution import check, coverage, objective_levels
 from assignments.funding.solve import solve
 
@@ -57,7 +58,7 @@ def test_tiny_reasons(tiny) -> None:
         "P4": "labour", "P5": "partial"}
     assert "10%" in reasons[3].text and "20%" in reasons[3].text
     en = project_reasons(data, r.solution, lang="en")
-    assert en[3].text.startswith("work relief")
+    assert en[3].text.startswith("F3 work relief")  # the rule's label, from RULES
 
 
 def test_reasons_cover_every_unfunded_project() -> None:

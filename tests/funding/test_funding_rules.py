@@ -9,7 +9,7 @@ import pytest
 
 from assignments.core.solver import SolveStatus
 from assignments.funding.data import (
-    RULES,
+    SWITCHES,
     FundingData,
     Policy,
     Project,
@@ -22,7 +22,7 @@ from assignments.funding.data import (
 from assignments.funding.solution import FundingSolution, check, coverage, objective_levels
 from assignments.funding.solve import solve
 
-ALL_OFF = dict.fromkeys(RULES, False)
+ALL_OFF = dict.fromkeys(SWITCHES, False)
 
 
 def mini(projects: list[Project], sources: list[Source], *, rules: dict[str, bool] | None = None,
@@ -99,12 +99,12 @@ def _milestones() -> FundingData:
 
 
 BINDING = [
-    ("eligibility", _eligibility, "F1 eligibility"),
-    ("industry_share", _industry, "F2 industry share"),
-    ("labour", _labour, "F3 work relief"),
-    ("labour", _labour_portfolio, "F3 work relief"),
-    ("cost_sharing", _cost_sharing, "F5 cost sharing"),
-    ("milestones", _milestones, "F6 milestones"),
+    ("eligibility", _eligibility, "eligibility"),
+    ("industry_share", _industry, "industry_share"),
+    ("labour", _labour, "labour"),
+    ("labour", _labour_portfolio, "labour"),
+    ("cost_sharing", _cost_sharing, "cost_sharing"),
+    ("milestones", _milestones, "milestones"),
 ]
 
 
@@ -235,24 +235,24 @@ def _curve_broken(sol: FundingSolution) -> FundingSolution:
 
 TAMPER: list[tuple[str, Any, str]] = [
     # C is committed
-    ("committed", lambda s: _pay(s, 2, 0), "F0 committed"),
+    ("committed", lambda s: _pay(s, 2, 0), "committed"),
     # E is 不予安排 (excluded)
-    ("excluded", lambda s: _pay(s, 4, 100), "F0 excluded"),
+    ("excluded", lambda s: _pay(s, 4, 100), "excluded"),
     # A requires C
-    ("requires", lambda s: _pay(_pay(s, 2, 0), 0, 100), "F0 requires"),
+    ("requires", lambda s: _pay(_pay(s, 2, 0), 0, 100), "requires"),
     # B and D exclude each other
-    ("excludes", lambda s: _pay(_pay(s, 1, 50), 3, 100), "F0 excludes"),
+    ("excludes", lambda s: _pay(_pay(s, 1, 50), 3, 100), "excludes"),
     # B's minimum is 20,000 yuan
-    ("minimum", lambda s: _pay(_pay(s, 3, 0), 1, 10), "F0 minimum funding"),
+    ("minimum", lambda s: _pay(_pay(s, 3, 0), 1, 10), "minimum"),
     # a whole project is funded whole or not at all
-    ("whole", lambda s: _pay(_pay(s, 1, 0), 3, 50), "F0 funding level"),
+    ("whole", lambda s: _pay(_pay(s, 1, 0), 3, 50), "level"),
     # the money per quarter follows the spending curve
-    ("curve", _curve_broken, "F0 spending curve"),
+    ("curve", _curve_broken, "curve"),
     # S2 may pay only 教育
-    ("eligibility", lambda s: _pay(s, 2, 100, source=1), "F1 eligibility"),
+    ("eligibility", lambda s: _pay(s, 2, 100, source=1), "eligibility"),
     # S1 has 100,000 yuan: A, B and C in full and D too is 120,000
     ("budget", lambda s: _pay(_pay(_pay(_pay(s, 0, 100), 1, 100), 2, 100), 3, 100),
-     "F1 budget"),
+     "budget"),
 ]
 
 

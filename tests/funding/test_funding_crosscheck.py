@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from assignments.core.solver import SolveStatus
 from assignments.funding.data import (
-    RULES,
+    SWITCHES,
     FundingData,
     Policy,
     Project,
@@ -58,7 +58,7 @@ def test_crosscheck_covers_the_rules() -> None:
     assert sum(bool(d.sharing) for d in datas) >= 10
     assert sum(any(p.partial for p in d.projects) for d in datas) >= 20
     assert sum(any(p.committed for p in d.projects) for d in datas) >= 5
-    for rule in RULES:
+    for rule in SWITCHES:
         assert sum(d.policy.on(rule) for d in datas) >= 10, rule
 
 
@@ -131,7 +131,7 @@ def problems(draw: st.DrawFn) -> FundingData:
         for s in sources[:2]:
             if s.categories and "教育" not in s.categories:
                 s.categories.append("教育")
-    rules = {r: draw(st.booleans()) for r in RULES}
+    rules = {r: draw(st.booleans()) for r in SWITCHES}
     policy = Policy(periods=T, carry_over=draw(st.booleans()), rules=rules,
                     objective=draw(st.sampled_from(["coverage", "priority", "cost"])),
                     special_hardship_amount=draw(st.integers(1, 20)) * 10_000,

@@ -1,4 +1,4 @@
-"""The reduced-cost ladder (funding/ladder.py): exact stage by stage.
+"""The reduced-cost ladder (knapsack/ladder.py): exact stage by stage.
 
 * on random instances, every stage's value equals the plain MIP's (HiGHS on the model without
   one-hot levels, no fixing), with the ladder started aggressively (most columns fixed, so that
@@ -21,10 +21,10 @@ from ortools.sat.python import cp_model
 from assignments.core.highs import HighsLinear
 from assignments.core.solver import SolveParams, SolveStatus
 from assignments.funding.data import problem
-from assignments.funding.ladder import Ladder, StageResult
 from assignments.funding.model import build_model
 from assignments.funding.solution import check, coverage, level_order
 from assignments.funding.solve import _solution, solve, stages_of
+from assignments.knapsack.ladder import Ladder, StageResult
 
 PARAMS = SolveParams(30.0, 0, 1, False, False, False, {})
 
