@@ -19,7 +19,7 @@ from assignments.mentoring import (
     solve_pairing,
 )
 from assignments.mentoring.data import MentoringData, Policy, School, Teacher
-from assignments.mentoring.greedy import greedy
+from assignments.pairing.heuristics.greedy import greedy
 from assignments.mentoring.stable import stable_matching, teacher_preferences
 
 SUBJECTS = ("语文", "数学")

@@ -24,8 +24,8 @@ from assignments.mentoring import (
     solve,
     solve_pairing,
 )
-from assignments.mentoring.mip import solve_mip
-from assignments.mentoring.problem import Pairing
+from assignments.pairing.mip import solve_mip
+from assignments.pairing.problem import Pairing
 from assignments.mentoring.solution import pair_load, pair_score, pair_violations
 
 TEACHER_SEEDS = range(45)
