@@ -1,7 +1,7 @@
 """When CP-SAT finds no assignment of an assign-all (GAP) problem in its share of the time (the
 80 × 1,600 literature problems), the local search looks for a first one
-(:func:`assignments.pairing.engines.lns.first_assignment`) and the large-neighbourhood search improves
-it until the time limit, instead of "no pairing found" after a fifth of the time."""
+(:func:`assignments.pairing.engines.lns.first_assignment`) and the large-neighbourhood search
+improves it until the time limit, instead of "no pairing found" after a fifth of the time."""
 
 from __future__ import annotations
 
@@ -75,7 +75,8 @@ def test_solve_rescues_when_cpsat_finds_nothing(monkeypatch: pytest.MonkeyPatch)
 
 
 def test_large_problems_skip_the_lagrangian() -> None:
-    """Above ``lns_lagrange_max_work`` the Lagrangian step is skipped and the search still improves."""
+    """Above ``lns_lagrange_max_work`` the Lagrangian step is skipped; the search still
+    improves."""
     p = _gap(9, 6, 40, tight=0.9)
     x, value = first_assignment(p, SolveParams(1.0, 0, 1, True)) or ([], 0)
     stats: dict[str, object] = {}
@@ -88,8 +89,8 @@ def test_large_problems_skip_the_lagrangian() -> None:
 @pytest.mark.parametrize("early", [True, False])
 def test_large_problems_load_the_search_before_cpsat(monkeypatch: pytest.MonkeyPatch,
                                                      early: bool) -> None:
-    """From ``table_gap_warm_early_pairs`` candidate pairs the local search is loaded (compiled on a new
-    machine) before CP-SAT starts; below, only once CP-SAT's first phase has not proven the
+    """From ``table_gap_warm_early_pairs`` candidate pairs the local search is loaded (compiled
+    on a new machine) before CP-SAT starts; below, only once CP-SAT's first phase has not proven the
     problem — and a problem that phase proves never loads it."""
     events: list[str] = []
     real = cpsat_engine.run_cpsat

@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import itertools
 import math
-import time
 
 import numpy as np
 import pytest
 
 from assignments.core.solver import SolveParams
-from assignments.pairing import check_pairing, pairing_levels, solve_pairing
+from assignments.pairing import EngineParams, check_pairing, pairing_levels, solve_pairing
 from assignments.pairing.engines.gap_search import GapSearch
-from assignments.pairing.heuristics.greedy import dense
 from assignments.pairing.engines.lns import improve
+from assignments.pairing.heuristics.greedy import dense
 from assignments.pairing.problem import Candidate, Pairing, PairingProblem
 
 
@@ -247,7 +246,7 @@ def test_branch_and_bound_phase_with_forbidden_pairs(seed: int) -> None:
         assign, best, bound = _bb_phase(cost, load, budget, u, start, opt + 500, -math.inf,
                                         1.0, SolveParams(time_limit=2, seed=seed, workers=2,
                                                          deterministic=True),
-                                        [], helper, stats)
+                                        [], helper, stats, EngineParams())
     assert stats["bb_nodes"] > 0
     assert bound <= opt <= best
     pairing = _pairing(p, assign)

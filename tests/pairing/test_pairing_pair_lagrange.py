@@ -18,8 +18,8 @@ import numpy as np
 import pytest
 
 from assignments.pairing import Candidate, PairingProblem
-from assignments.pairing.engines import pair_lagrange as pl
 from assignments.pairing.arrays import PairArrays
+from assignments.pairing.engines import pair_lagrange as pl
 
 
 def teacher_blocks(seed: int, blocks: tuple[int, int] = (2, 3), mentors: tuple[int, int] = (2, 3),
@@ -52,7 +52,7 @@ def teacher_blocks(seed: int, blocks: tuple[int, int] = (2, 3), mentors: tuple[i
     return p
 
 
-def component(seed: int) -> tuple[_Data, np.ndarray, np.ndarray, list[tuple[np.ndarray, int]]]:
+def component(seed: int) -> tuple[PairArrays, np.ndarray, np.ndarray, list[tuple[np.ndarray, int]]]:
     """One block's pairs as a component: data, pairs, must-pair mentees, "at least" rows."""
     rng = random.Random(seed)
     p = teacher_blocks(seed, blocks=(1, 1), mentors=(2, 3), mentees=(3, 6))
@@ -66,7 +66,7 @@ def component(seed: int) -> tuple[_Data, np.ndarray, np.ndarray, list[tuple[np.n
     return d, cols, must, rows
 
 
-def pairings(d: _Data, cols: np.ndarray, must: np.ndarray,
+def pairings(d: PairArrays, cols: np.ndarray, must: np.ndarray,
              rows: list[tuple[np.ndarray, int]]) -> list[tuple[int, list[int]]]:
     """Every feasible pairing of ``cols`` (cost, pairs) by brute force."""
     es = sorted(set(d.ei[cols].tolist()))
@@ -89,7 +89,7 @@ def pairings(d: _Data, cols: np.ndarray, must: np.ndarray,
     return out
 
 
-def make_block(d: _Data, cols: np.ndarray, must: np.ndarray,
+def make_block(d: PairArrays, cols: np.ndarray, must: np.ndarray,
                rows: list[tuple[np.ndarray, int]]) -> pl.Block:
     b = pl.block(cols, d.mi, d.ei, d.cost, d.load, d.forced, d.cap, d.budget, must, rows)
     assert b is not None

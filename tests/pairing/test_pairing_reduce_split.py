@@ -10,7 +10,6 @@ second pass).
 from __future__ import annotations
 
 import random
-import time
 from typing import Any
 
 import numpy as np

@@ -17,6 +17,7 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from assignments.core.rules import Violation
 from assignments.mentoring.data import MentoringData, Rating, Teacher
 from assignments.pairing.check import check_pairing, pairing_levels
 
@@ -36,15 +37,6 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class Violation:
-    """A broken hard rule: its label and what exactly is wrong."""
-
-    rule: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"[{self.rule}] {self.message}"
 
 
 # ------------------------------------------------------------------ teachers

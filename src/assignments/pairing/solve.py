@@ -217,7 +217,6 @@ def run_pairing(
         "mentors": len(p.mentors), "mentees": len(p.mentees), "candidates": len(p.candidates),
         "objective_mode": p.objective_mode, "sense": p.sense,
     }
-    names = p.levels()
     conflicts = forced_conflicts(p)
     if conflicts:
         return _none(p, SolveStatus.INFEASIBLE, t0, conflicts, stats)

@@ -384,7 +384,8 @@ def _mip_rounds(
     split = ~np.isin(a.ei[cols], a.ei[ones])
     if len(ones) and (split.any() or stage == "fairness"):
         remaining = deadline - time.perf_counter()
-        st, got, val, _ = mip(np.union1d(ones, cols[split]), set(), min(a.ep.colgen_guided_seconds, remaining / 3),
+        st, got, val, _ = mip(np.union1d(ones, cols[split]), set(),
+                              min(a.ep.colgen_guided_seconds, remaining / 3),
                               fix=ones)
         if got is not None:
             best, ub = got, round(val or 0)

@@ -6,12 +6,12 @@ After the first CP-SAT solve, while time is left, two kinds of search share the 
   capacity excess, shift, swap and ejection-chain moves; numba, frees the GIL) runs in a thread
   from the start (``lns_search_lanes``);
 * beside it, first the Lagrangian relaxation of "each job on one agent"
-  (:mod:`assignments.pairing.engines.gap_lagrange`, started from the LP duals, ``lns_guide_share`` of
-  the time) gives a proven lower bound (everything stops when it is met), the cost of forcing
-  each job onto each agent, and the agent each job's knapsack wants; pairs that no cheaper
-  assignment can use (reduced-cost fixing, exact) are then removed from both searches, and the
-  local search's ejection chains use only the ``lns_search_near`` agents per job where forcing
-  it costs the bound least;
+  (:mod:`assignments.pairing.engines.gap_lagrange`, started from the LP duals,
+  ``lns_guide_share`` of the time) gives a proven lower bound (everything stops when it is met),
+  the cost of forcing each job onto each agent, and the agent each job's knapsack wants; pairs
+  that no cheaper assignment can use (reduced-cost fixing, exact) are then removed from both
+  searches, and the local search's ejection chains use only the ``lns_search_near`` agents per
+  job where forcing it costs the bound least;
 * then rounds of CP-SAT sub-solves on the other core: free a share of the jobs (mentees) —
   every job of two agents and random others, random jobs, or jobs the relaxation wants
   elsewhere with every job of both agents (``lns_near_dual`` of the rounds) — let each move to
@@ -183,7 +183,7 @@ def _bb_phase(cost: np.ndarray, load: np.ndarray, budget: np.ndarray, u: np.ndar
                for ts in searches]
     try:
         got, value, lower, bb = branch_and_bound(
-            c, a, budget, deadline=math.inf if det else time.perf_counter() + seconds,
+            c, a, budget, deadline=wall_net(params) if det else time.perf_counter() + seconds,
             upper=best, seed=params.seed, start=u,
             max_nodes=max(1, int(seconds * ep.lns_bb_node_rate)) if det else None)
     finally:
@@ -280,7 +280,8 @@ def first_assignment(
 
     search = GapSearch(cost, load, budget, np.argmin(np.where(finite, cost, np.inf), axis=0),
                        seed=params.seed, rates=ep.lns_search_rates,
-                       depth=ep.lns_search_depth if _work(load, budget) <= ep.lns_lagrange_max_work else 0,
+                       depth=(ep.lns_search_depth
+                              if _work(load, budget) <= ep.lns_lagrange_max_work else 0),
                        stall=ep.lns_search_stall)
     chunk = 1
     allowance = _det_work(ep.lns_rescue_share * params.time_limit, ep)
@@ -370,7 +371,8 @@ def improve(
 
         for k in range(min(ep.lns_search_lanes, cores)):
             searches.append(GapSearch(cost, load, budget, assign, seed=params.seed + 7919 * k,
-                                      rates=ep.lns_search_rates, depth=0 if large else ep.lns_search_depth,
+                                      rates=ep.lns_search_rates,
+                                      depth=0 if large else ep.lns_search_depth,
                                       stall=ep.lns_search_stall))
         helper = ThreadPoolExecutor(max_workers=len(searches))
         stats["search_found"] = 0
@@ -387,7 +389,7 @@ def improve(
             until = time.perf_counter() + ep.lns_guide_share * (deadline - time.perf_counter())
             dual = subgradient(cost, load, budget, upper=best, incumbent=assign,
                                max_iter=100 if params.deterministic else 300,
-                               deadline=math.inf if params.deterministic else until,
+                               deadline=wall_net(params) if params.deterministic else until,
                                repair_every=25, start=start_u,
                                step=0.5 if start_u is not None else 2.0)
             stats["lagrange_bound"] = dual.bound
@@ -424,7 +426,8 @@ def improve(
             ts.restrict(exact)
             if near is not None:
                 ts.focus(near)
-    bb_ran = (ep.lns_bb_share > 0 and exact is not None and helper is not None and n <= ep.lns_bb_max_jobs
+    bb_ran = (ep.lns_bb_share > 0 and exact is not None and helper is not None
+              and n <= ep.lns_bb_max_jobs
               and best > bound + 1e-9 and _bb_ready(deadline, params, stats, ep))
     if bb_ran:
         assert exact is not None and helper is not None
@@ -451,7 +454,8 @@ def improve(
     # deterministic mode: a fixed number of rounds instead of the wall clock (a generous
     # wall-clock safety net stays)
     rest = 1 - ep.lns_bb_share if bb_ran else 1.0
-    rounds = max(1, int(rest * 0.8 * params.time_limit / ep.lns_sub_limit)) if params.deterministic else -1
+    rounds = (max(1, int(rest * 0.8 * params.time_limit / ep.lns_sub_limit))
+              if params.deterministic else -1)
     # deterministic mode counts rounds, not seconds; the budget's deadline (and the overrun it
     # allows) stays a net, since a solve never runs past its limit by more than that
     safety = wall_net(params)

@@ -375,7 +375,8 @@ def _lag_start(
     _v, _x, lam, mu = relaxed
     first, _ = pl.lagrangian(b, lam, mu)
     target = first + max(1.0, d.ep.split_lag_target * abs(first))
-    steps = min(d.ep.split_lag_steps_seconds, d.ep.split_lag_steps_share * (t_end - time.perf_counter()))
+    steps = min(d.ep.split_lag_steps_seconds,
+                d.ep.split_lag_steps_share * (t_end - time.perf_counter()))
     dual = pl.subgradient(b, lam, mu, target, steps)
     return _Lag(b, dual.lam, dual.mu, dual.value, d.ep.split_lag_kernel_delta)
 
@@ -473,7 +474,8 @@ def _lag_solve(
     ub, which, best_x = min(found, key=lambda f: (f[0], f[1]))
     kernel_proven = r.status == "optimal" and which == 0 and gap == 0.0
     if math.ceil(lag.value - 1e-6) < ub and survivors_mip:  # steps aimed at the incumbent
-        _lag_improve(lag, ub, min(d.ep.split_lag_steps_seconds, 0.3 * (t_end - time.perf_counter())))
+        _lag_improve(lag, ub, min(d.ep.split_lag_steps_seconds,
+                                  0.3 * (t_end - time.perf_counter())))
         if lag.forcing is None:
             lag.forcing = pl.forcing_bounds(b, lag.lam, lag.mu)
     bound = float(max(low, math.ceil(lag.value - 1e-6)))
@@ -489,9 +491,11 @@ def _lag_solve(
             bound = max(bound, float(low))
             proven = bound >= ub
     left = t_end - time.perf_counter()
-    if survivors_mip and not proven and 0 < len(survivors) <= d.ep.split_full_mip_max and left > 0.1:
+    if (survivors_mip and not proven and 0 < len(survivors) <= d.ep.split_full_mip_max
+            and left > 0.1):
         rest = np.union1d(np.union1d(survivors, best_x), cols[d.forced[cols]])
-        if len(rest) <= d.ep.split_cpsat_pairs:  # small but hard: CP-SAT proves these faster (measured)
+        # small but hard: CP-SAT proves these faster (measured)
+        if len(rest) <= d.ep.split_cpsat_pairs:
             r = _cpsat(d, rest, left, must_pair, _sub_extra(cols, extra, rest), best_x)
         else:
             r = _milp(d, rest, d.cost[rest], left, must_pair=must_pair,
@@ -688,7 +692,8 @@ def solve_split(
     # the caller checks the result against the rules and recomputes its levels after this
     deadline -= min(0.15 * max(0.0, deadline - t0), d.ep.split_check_seconds_per_pair * d.n)
     stats: dict[str, Any] = {"engine": "split"}
-    if d.n > d.ep.split_kernel_component:  # the Lagrangian's kernels compile while level 1 is solved
+    # the Lagrangian's kernels compile while level 1 is solved
+    if d.n > d.ep.split_kernel_component:
         threading.Thread(target=_warm_up, daemon=True).start()
     values: dict[str, int] = {}
     bounds: dict[str, float] = {}
@@ -736,7 +741,8 @@ def solve_split(
                 left = deadline - time.perf_counter()
                 # a pairing of them all proves 0 (a bound): the first one found, on the
                 # lightest few pairs per mentee when there are many; else the exact minimum
-                few = _lightest(d, cols, d.ep.split_per_mentee) if len(cols) > d.ep.split_kernel_above else cols
+                few = (_lightest(d, cols, d.ep.split_per_mentee)
+                       if len(cols) > d.ep.split_kernel_above else cols)
                 few = np.union1d(few, cols[in_start[cols]])
                 r = _milp(d, few, d.cost[few], 0.25 * left, must_pair=d.mand_e, gap=1.0)
                 if r.x is not None and n_c - int(d.mand[r.x].sum()) == 0:
@@ -928,7 +934,9 @@ def _quality_lane(
         cols = order[cuts[c]: cuts[c + 1]]
         share = sizes[c] / left_size
         left_size -= sizes[c]
-        seconds = min(max(d.ep.split_min_seconds if sizes[c] <= d.ep.split_kernel_component else d.ep.split_kernel_seconds,
+        least = (d.ep.split_min_seconds if sizes[c] <= d.ep.split_kernel_component
+                 else d.ep.split_kernel_seconds)
+        seconds = min(max(least,
                           share * (phase_a - time.perf_counter())),
                       q_deadline - time.perf_counter())
         extras[c] = [(np.searchsorted(cols, rc), np.ones(len(rc)), float(need), math.inf)
@@ -939,7 +947,8 @@ def _quality_lane(
             continue
         tc = time.perf_counter()
         lag = None
-        if sizes[c] > d.ep.split_kernel_component:  # its share of the time, not the LP kernel's least
+        # its share of the time, not the LP kernel's least
+        if sizes[c] > d.ep.split_kernel_component:
             seconds = min(max(d.ep.split_lag_min_seconds, share * (phase_a - tc)), q_deadline - tc)
             lag = _lag_start(d, cols, seconds, must_pair, extras[c])
         if lag is not None:
@@ -952,7 +961,8 @@ def _quality_lane(
             left = seconds - (time.perf_counter() - tc)
             if r.status != "optimal" and r.x is not None and left > d.ep.split_steps_after_min:
                 # steps aimed at the pairing found: a bound closer to it (cheap)
-                _lag_improve(lag, round(r.value or 0), min(d.ep.split_lag_steps_seconds, 0.3 * left))
+                _lag_improve(lag, round(r.value or 0),
+                             min(d.ep.split_lag_steps_seconds, 0.3 * left))
                 r.bound = max(r.bound or -math.inf, float(math.ceil(lag.value - 1e-6)))
                 if r.bound >= (r.value or 0):
                     r.status = "optimal"
@@ -993,9 +1003,10 @@ def _quality_lane(
             continue
         finite = sum(g for g in gaps.values() if math.isfinite(g)) or 1.0
         left = q_deadline - time.perf_counter()
-        share = min(0.25, d.ep.split_min_seconds * 5 / max(left, 1e-9)) if math.isinf(gaps[c]) else (
-            gaps[c] / finite)
-        seconds = left if last_round else min(left, max(d.ep.split_again_seconds, left * min(1.0, share)))
+        share = (min(0.25, d.ep.split_min_seconds * 5 / max(left, 1e-9))
+                 if math.isinf(gaps[c]) else gaps[c] / finite)
+        seconds = left if last_round else min(
+            left, max(d.ep.split_again_seconds, left * min(1.0, share)))
         cols = order[cuts[c]: cuts[c + 1]]
         tc = time.perf_counter()
         if c in lags:  # a wider kernel, steps towards the incumbent, the survivors' MIP
