@@ -134,7 +134,7 @@ def one(name: str, method: str, time_limit: float, workers: int) -> dict[str, An
             row["lsa"] = {"levels": {k: lv[k] for k in ("mandatory", "quality")},
                           "seconds": round(time.perf_counter() - t2, 2)}
     elif method == "greedy":
-        from assignments.mentoring.greedy import greedy
+        from assignments.pairing.heuristics.greedy import greedy
 
         g = greedy(p)
         row.update(status="heuristic", levels=_levels(data, [
@@ -193,7 +193,7 @@ def teachers(args: argparse.Namespace) -> None:
 
 def gap_small(gap_dir: Path, time_limit: float, workers: int) -> None:
     """gap1–gap12, both senses: time to a proven optimum and agreement with the optima."""
-    from assignments.mentoring import read_gap, solve_pairing
+    from assignments.pairing import read_gap, solve_pairing
 
     optima: dict[tuple[str, int], dict[str, str]] = {}
     with (ROOT / "instances/mentoring/gap/optima.csv").open(encoding="utf-8") as f:
@@ -223,7 +223,7 @@ def gap_large(gap_dir: Path, which: str, time_limit: float, workers: int,
               only: list[str] | None = None) -> None:
     """gapa–gapd and the small type-E files: distance to the best known value (``only``: just
     these instances, e.g. ``d20100``)."""
-    from assignments.mentoring import read_gap, solve_pairing
+    from assignments.pairing import read_gap, solve_pairing
 
     jobs: list[tuple[str, Any]] = []
     files = {"abcd": ["gapa", "gapb", "gapc", "gapd"], "cde": ["gapc", "gapd"]}.get(which, [])

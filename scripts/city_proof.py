@@ -42,7 +42,7 @@ def _instrumented_run(path: Path, limit: float) -> tuple[Any, dict[int, dict[str
     """The engine's solve, keeping each large component's Lagrangian and best pairing, and
     the fairness MIP's rows (by wrapping the engine's helpers for this one run)."""
     from assignments.mentoring import build_problem, read_mentoring, solve
-    from assignments.mentoring import reduce_split as rs
+    from assignments.pairing.engines import reduce_split as rs
 
     comps: dict[int, dict[str, Any]] = {}
     fair: dict[str, Any] = {}
@@ -112,7 +112,7 @@ def _fairness_mip(fair: dict[str, Any]) -> tuple[Any, np.ndarray, np.ndarray, np
                                                   np.ndarray, np.ndarray]:
     """The captured fairness MIP as :func:`_mathopt`'s first arguments (the pairs' columns,
     binary, then the auxiliary ones)."""
-    from assignments.mentoring import reduce_split as rs
+    from assignments.pairing.engines import reduce_split as rs
 
     d, cols = fair["d"], fair["cols"]
     aux_cost = np.asarray(fair["aux_cost"], float)
@@ -143,8 +143,8 @@ def main() -> None:
 
     from bench_mentoring import _path  # type: ignore[import-not-found]
 
-    from assignments.mentoring import pair_lagrange as pl
-    from assignments.mentoring import reduce_split as rs
+    from assignments.pairing.engines import pair_lagrange as pl
+    from assignments.pairing.engines import reduce_split as rs
 
     path = _path("city")
     r, comps, fair = _instrumented_run(path, args.engine_limit)

@@ -19,8 +19,8 @@ from assignments.mentoring import (
     solve_pairing,
 )
 from assignments.mentoring.data import MentoringData, Policy, School, Teacher
-from assignments.mentoring.greedy import greedy
 from assignments.mentoring.stable import stable_matching, teacher_preferences
+from assignments.pairing.heuristics.greedy import greedy
 
 SUBJECTS = ("语文", "数学")
 SLOTS = [(d, p) for d in range(1, 6) for p in range(1, 5)]

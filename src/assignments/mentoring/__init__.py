@@ -1,18 +1,22 @@
-"""M — mentor pairing (师徒结对 / 导师带徒 / 结对帮扶), DOMAIN §M."""
+"""M — mentor pairing (师徒结对 / 导师带徒 / 结对帮扶), DOMAIN §M.
+
+What speaks of teachers lives here; the pairing engine it uses (and re-exports:
+``PairingProblem``, ``solve_pairing``, ``check_pairing``, ``read_gap``, ...) is
+:mod:`assignments.pairing`."""
 
 from assignments.mentoring.candidates import MentorProblem, build_problem
 from assignments.mentoring.data import MentoringData, read_mentoring
-from assignments.mentoring.orlib import read_gap
-from assignments.mentoring.problem import Candidate, Pairing, PairingProblem
-from assignments.mentoring.solution import (
-    MentorPair,
-    MentorSolution,
-    check,
+from assignments.mentoring.solution import MentorPair, MentorSolution, check, objective_levels
+from assignments.mentoring.solve import solve
+from assignments.pairing import (
+    Candidate,
+    Pairing,
+    PairingProblem,
     check_pairing,
-    objective_levels,
     pairing_levels,
+    read_gap,
+    solve_pairing,
 )
-from assignments.mentoring.solve import solve, solve_pairing
 
 __all__ = [
     "Candidate",

@@ -28,7 +28,7 @@ compares it with a recomputation. The search runs in chunks of rounds, its state
 :class:`GapSearch`, so the caller decides when to stop — by the clock, or in deterministic
 mode by counting rounds: the random numbers come from the search's own xorshift generator,
 seeded, so the same seed gives the same moves. ``nogil``: a thread runs it while CP-SAT
-works in another (:mod:`assignments.mentoring.lns`).
+works in another (:mod:`assignments.pairing.engines.lns`).
 
 numba is imported with this module: import it lazily (only on the GAP solve path).
 """

@@ -14,8 +14,8 @@ from mentoring_fixtures import GAP_DIR
 
 from assignments.core.errors import InputError
 from assignments.core.solver import SolveStatus
-from assignments.mentoring import check_pairing, pairing_levels, read_gap, solve_pairing
-from assignments.mentoring.orlib import parse_gap
+from assignments.pairing import check_pairing, pairing_levels, read_gap, solve_pairing
+from assignments.pairing.readers.orlib import parse_gap
 
 
 def _optima() -> dict[str, list[dict[str, str]]]:

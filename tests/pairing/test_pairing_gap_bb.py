@@ -11,9 +11,9 @@ import time
 import numpy as np
 import pytest
 
-from assignments.mentoring import gap_bb
-from assignments.mentoring.gap_bb import branch_and_bound, lagrangian_bound
-from assignments.mentoring.gap_lagrange import Knapsacks, penalties
+from assignments.pairing.engines import gap_bb
+from assignments.pairing.engines.gap_bb import branch_and_bound, lagrangian_bound
+from assignments.pairing.engines.gap_lagrange import Knapsacks, penalties
 
 
 def _random_gap(seed: int, m: int, n: int, tight: float) -> tuple[np.ndarray, np.ndarray,

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from scipy.sparse import csr_matrix
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +39,7 @@ def test_mathopt_solves_a_small_mip(city_proof, solver: str) -> None:  # type: i
 
 
 def test_instrumented_run_captures_the_fairness_mip(city_proof) -> None:  # type: ignore[no-untyped-def]
-    from assignments.mentoring import reduce_split as rs
+    from assignments.pairing.engines import reduce_split as rs
 
     before = (rs._lag_solve, rs._fairness, rs._milp)
     r, _comps, fair = city_proof._instrumented_run(ROOT / "instances/mentoring/district.xlsx", 20)

@@ -10,7 +10,6 @@ second pass).
 from __future__ import annotations
 
 import random
-import time
 from typing import Any
 
 import numpy as np
@@ -18,18 +17,19 @@ import pytest
 from mentoring_fixtures import random_data
 
 from assignments.core.solver import SolveParams, SolveStatus
-from assignments.mentoring import (
+from assignments.mentoring import build_problem
+from assignments.pairing import (
     Candidate,
+    EngineParams,
     PairingProblem,
-    build_problem,
     check_pairing,
-    reduce_split,
+    pairing_levels,
     solve_pairing,
 )
-from assignments.mentoring.mip import solve_mip
-from assignments.mentoring.problem import Pairing
-from assignments.mentoring.reduce_split import components, solve_split
-from assignments.mentoring.solution import pairing_levels
+from assignments.pairing.engines import reduce_split
+from assignments.pairing.engines.reduce_split import components, solve_split
+from assignments.pairing.mip import solve_mip
+from assignments.pairing.problem import Pairing
 
 PARAMS = SolveParams(20.0, 0, 1, True, False, False, {})
 
@@ -68,9 +68,10 @@ def blocks(seed: int) -> PairingProblem:
     return p
 
 
-def solve_checked(p: PairingProblem, start: set[int] | None = None) -> dict[str, int]:
+def solve_checked(p: PairingProblem, start: set[int] | None = None,
+                  ep: EngineParams | None = None) -> dict[str, int]:
     """solve_split's levels (minimised form), after the checker and a recomputation."""
-    out = solve_split(p, PARAMS, start or set(), time.perf_counter() + 20)
+    out = solve_split(p, PARAMS, start or set(), ep)
     assert out is not None
     assert out.status is SolveStatus.OPTIMAL
     pairing = Pairing([k for k, v in enumerate(out.x) if v])
@@ -133,22 +134,21 @@ def test_fractional_first_level_is_proven_by_components() -> None:
 
 
 @pytest.mark.parametrize("seed", range(8))
-def test_large_component_path(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_large_component_path(seed: int) -> None:
     """Every component through the LP, the kernel MIP and the second pass: still exact."""
-    monkeypatch.setattr(reduce_split, "KERNEL_COMPONENT", 0)
-    monkeypatch.setattr(reduce_split, "KERNEL_ABOVE", 0)
+    ep = EngineParams(split_kernel_component=0, split_kernel_above=0)
     p = blocks(seed + 100)
     p.forced = set()
     p.quality_tolerance = 0.0
     mip = solve_mip(p, time_limit=30)
-    assert solve_checked(p) == mip.levels
+    assert solve_checked(p, ep=ep) == mip.levels
 
 
 @pytest.mark.parametrize("seed", range(6))
 def test_from_a_start(seed: int) -> None:
     """Started from the greedy pairing (a component it pairs fully needs no first-level MIP):
     the same levels."""
-    from assignments.mentoring.greedy import greedy
+    from assignments.pairing.heuristics.greedy import greedy
 
     p = blocks(seed + 200)
     p.forced = set()
@@ -171,14 +171,14 @@ def test_quality_tolerance(seed: int) -> None:
     assert res.objectives["fairness"] == mip.levels["fairness"]
 
 
-def assert_tolerance_levels(p: PairingProblem) -> Any:
+def assert_tolerance_levels(p: PairingProblem, ep: EngineParams | None = None) -> Any:
     """With a 10 % 质量容差 (and balance on): our mandatory and fairness levels are the
     independent MIP's, our quality within the tolerance of the best; the MIP's outcome."""
     p.quality_tolerance = 0.1
     p.balance_weight = p.balance_weight or 1
     best = solve_mip(without_tolerance(p), time_limit=30).levels["quality"]
     mip = solve_mip(p, time_limit=30)
-    ours = solve_checked(p)
+    ours = solve_checked(p, ep=ep)
     assert ours["mandatory"] == mip.levels["mandatory"]
     assert ours["fairness"] == mip.levels["fairness"]
     assert ours["quality"] >= best - int(0.1 * abs(best))
@@ -219,24 +219,23 @@ def test_without_kernel_pairing(seed: int, monkeypatch: pytest.MonkeyPatch) -> N
     """When no kernel MIP finds a pairing in time, each component keeps the first level's pairs
     filled from the LP's and the start's: a valid pairing, the first level still optimal, the
     quality bound still valid."""
-    from assignments.mentoring.greedy import greedy
+    from assignments.pairing.heuristics.greedy import greedy
 
     real = reduce_split._milp
 
     def no_kernel(*args: object, **kw: object) -> object:
-        if kw.get("gap") == reduce_split.KERNEL_GAP:
+        if kw.get("gap") == EngineParams().split_kernel_gap:
             return reduce_split._Mip("unknown", None, None, None)
         return real(*args, **kw)  # type: ignore[arg-type]
 
     monkeypatch.setattr(reduce_split, "_milp", no_kernel)
-    monkeypatch.setattr(reduce_split, "_lag_start", lambda *a, **k: None)  # the LP path
-    monkeypatch.setattr(reduce_split, "KERNEL_COMPONENT", 0)
-    monkeypatch.setattr(reduce_split, "FULL_MIP_MAX", -1)
+    ep = EngineParams(split_lagrangian=False,  # the LP path
+                      split_kernel_component=0, split_full_mip_max=-1)
     p = blocks(seed + 500)
     p.forced = set()
     p.quality_tolerance = 0.0
     start = greedy(p)
-    out = solve_split(p, PARAMS, set(start.chosen), time.perf_counter() + 20)
+    out = solve_split(p, PARAMS, set(start.chosen), ep)
     assert out is not None
     pairing = Pairing([k for k, v in enumerate(out.x) if v])
     assert check_pairing(p, pairing) == []
@@ -248,11 +247,13 @@ def test_without_kernel_pairing(seed: int, monkeypatch: pytest.MonkeyPatch) -> N
     assert out.stats["quality"]["without_pairing"] == out.stats["quality"]["components"]
 
 
-def lagrangian_setup(monkeypatch: pytest.MonkeyPatch, delta: float) -> list[int]:
+def lagrangian_setup(monkeypatch: pytest.MonkeyPatch, delta: float
+                     ) -> tuple[list[int], EngineParams]:
     """Every component through the Lagrangian path, its first kernel the pairs within
     ``delta`` of L (0: often too few for the optimum, so that the second pass, the steps and
-    the survivors' MIP are used); returns a list that counts the relaxations."""
-    from assignments.mentoring.reduce_split import _lag_start
+    the survivors' MIP are used); returns a list that counts the relaxations, and the engine
+    parameters that send the components there."""
+    from assignments.pairing.engines.reduce_split import _lag_start
 
     used: list[int] = []
 
@@ -263,9 +264,7 @@ def lagrangian_setup(monkeypatch: pytest.MonkeyPatch, delta: float) -> list[int]
         return out
 
     monkeypatch.setattr(reduce_split, "_lag_start", spy)
-    monkeypatch.setattr(reduce_split, "KERNEL_COMPONENT", 0)
-    monkeypatch.setattr(reduce_split, "LAG_KERNEL_DELTA", delta)
-    return used
+    return used, EngineParams(split_kernel_component=0, split_lag_kernel_delta=delta)
 
 
 @pytest.mark.parametrize("delta", [0.0, 0.25, 100.0])
@@ -276,31 +275,31 @@ def test_lagrangian_path_equals_the_mip(seed: int, delta: float,
     pair): the Lagrangian bound, its kernel (narrow to whole) and survivors MIPs and the
     fairness MIP on the pairs that can be in a pairing of the best quality give every level of
     the independent MIP."""
-    from test_mentoring_pair_lagrange import teacher_blocks
+    from test_pairing_pair_lagrange import teacher_blocks
 
-    lagrangian_setup(monkeypatch, delta)
+    _used, ep = lagrangian_setup(monkeypatch, delta)
     p = teacher_blocks(seed + 600, mentees=(4, 8))
     if not feasible_forced(p):
         p.forced = set()
     mip = solve_mip(p, time_limit=30)
     assert mip.status == "optimal"
-    assert solve_checked(p) == mip.levels
+    assert solve_checked(p, ep=ep) == mip.levels
 
 
 def test_lagrangian_fairness_on_fewer_pairs(monkeypatch: pytest.MonkeyPatch) -> None:
     """Over several teacher-like problems, the relaxation is used, and the fairness MIP runs on
     the pairs the forcing bounds keep — fewer than all in some — with the MIP's levels."""
-    from test_mentoring_pair_lagrange import teacher_blocks
+    from test_pairing_pair_lagrange import teacher_blocks
 
-    used = lagrangian_setup(monkeypatch, 0.0)
+    used, ep = lagrangian_setup(monkeypatch, 0.0)
     dropped = 0
     for seed in range(700, 712):
         p = teacher_blocks(seed, mentees=(4, 8), forced=False)
         p.balance_weight = p.balance_weight or 1
-        out = solve_split(p, PARAMS, set(), time.perf_counter() + 20)
+        out = solve_split(p, PARAMS, set(), ep)
         assert out is not None and out.status is SolveStatus.OPTIMAL
         mip = solve_mip(p, time_limit=30)
-        assert solve_checked(p) == mip.levels
+        assert solve_checked(p, ep=ep) == mip.levels
         if "fairness_pairs" in out.stats:
             dropped += out.stats["fairness_pairs"] < len(p.candidates)
     assert used
@@ -311,16 +310,16 @@ def test_lagrangian_fairness_on_fewer_pairs(monkeypatch: pytest.MonkeyPatch) -> 
 def test_lagrangian_fairness_with_tolerance(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
     """With 质量容差 the pairs kept for the fairness MIP are those within the optimum plus the
     tolerance's slack: the same mandatory and fairness levels as the independent MIP."""
-    from test_mentoring_pair_lagrange import teacher_blocks
+    from test_pairing_pair_lagrange import teacher_blocks
 
-    lagrangian_setup(monkeypatch, 0.0)
-    assert_tolerance_levels(teacher_blocks(seed + 800, mentees=(4, 8), forced=False))
+    _used, ep = lagrangian_setup(monkeypatch, 0.0)
+    assert_tolerance_levels(teacher_blocks(seed + 800, mentees=(4, 8), forced=False), ep)
 
 
 def test_lanes_split_by_size() -> None:
     """Two lanes of about equal total size, every component once, each lane smallest first;
     one lane with one worker."""
-    from assignments.mentoring.reduce_split import _lanes
+    from assignments.pairing.engines.reduce_split import _lanes
 
     sizes = np.array([5, 100, 40, 60, 0, 7])
     todo = [0, 1, 2, 3, 5]
@@ -336,17 +335,17 @@ def test_lanes_split_by_size() -> None:
 def test_two_lanes_equal_the_mip(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
     """Components solved in two threads (two workers), through the Lagrangian path and the
     plain MIPs: every level of the independent MIP, with two lanes used."""
-    from test_mentoring_pair_lagrange import teacher_blocks
+    from test_pairing_pair_lagrange import teacher_blocks
 
+    ep = EngineParams()
     if seed % 2:
-        lagrangian_setup(monkeypatch, 0.25)
+        _used, ep = lagrangian_setup(monkeypatch, 0.25)
     p = teacher_blocks(seed + 900, mentees=(4, 8))
     if not feasible_forced(p):
         p.forced = set()
     mip = solve_mip(p, time_limit=30)
     assert mip.status == "optimal"
-    out = solve_split(p, SolveParams(20.0, 0, 2, True, False, False, {}), set(),
-                      time.perf_counter() + 20)
+    out = solve_split(p, SolveParams(20.0, 0, 2, True, False, False, {}), set(), ep)
     assert out is not None and out.status is SolveStatus.OPTIMAL
     assert out.stats["quality_lanes"] == 2
     pairing = Pairing([k for k, v in enumerate(out.x) if v])
@@ -358,13 +357,14 @@ def test_two_lanes_equal_the_mip(seed: int, monkeypatch: pytest.MonkeyPatch) -> 
 def test_cpsat_component_equals_highs(seed: int) -> None:
     """The CP-SAT solve of a component's exact problem (small hard components' survivors) has
     HiGHS's optimum, with mentees that must be paired and an "at least" row."""
-    from test_mentoring_pair_lagrange import teacher_blocks
+    from test_pairing_pair_lagrange import teacher_blocks
 
-    from assignments.mentoring.reduce_split import _cpsat, _Data, _milp
+    from assignments.pairing.arrays import PairArrays
+    from assignments.pairing.engines.reduce_split import _cpsat, _milp
 
     p = teacher_blocks(seed + 1200, mentees=(4, 8))
     p.forced = set()
-    d = _Data(p)
+    d = PairArrays(p)
     cols = np.arange(d.n)
     rng = np.random.default_rng(seed)
     must = np.zeros(d.ne, bool)
@@ -385,12 +385,12 @@ def test_cpsat_component_equals_highs(seed: int) -> None:
 def test_survivors_go_to_cpsat(monkeypatch: pytest.MonkeyPatch) -> None:
     """With narrow kernels the survivors' exact solve runs, by CP-SAT for small components, and
     every level still equals the independent MIP."""
-    from test_mentoring_pair_lagrange import teacher_blocks
+    from test_pairing_pair_lagrange import teacher_blocks
 
-    from assignments.mentoring.reduce_split import _cpsat
+    from assignments.pairing.engines.reduce_split import _cpsat
 
-    lagrangian_setup(monkeypatch, 0.0)
-    monkeypatch.setattr(reduce_split, "SET_COLUMNS", 0)  # no set MIP (it proves them first)
+    _used, ep = lagrangian_setup(monkeypatch, 0.0)
+    ep = ep.replace(split_set_columns=0)  # no set MIP (it proves them first)
     monkeypatch.setattr(reduce_split, "_lag_improve", lambda *a, **k: None)  # nor steps
     calls: list[int] = []
 
@@ -404,7 +404,7 @@ def test_survivors_go_to_cpsat(monkeypatch: pytest.MonkeyPatch) -> None:
         if not feasible_forced(p):
             p.forced = set()
         mip = solve_mip(p, time_limit=30)
-        assert solve_checked(p) == mip.levels
+        assert solve_checked(p, ep=ep) == mip.levels
     assert calls
 
 
@@ -413,13 +413,13 @@ def test_set_mip_proofs_equal_the_mip(limit: int, monkeypatch: pytest.MonkeyPatc
     """With narrow kernels the second pass proves components by the MIP over the mentor sets
     that can beat the incumbent (or, with too many sets, by the survivors' MIP): every level
     equals the independent MIP's, and the set MIP both proves and improves incumbents."""
-    from test_mentoring_pair_lagrange import teacher_blocks
+    from test_pairing_pair_lagrange import teacher_blocks
 
-    from assignments.mentoring.reduce_split import _set_mip
+    from assignments.pairing.engines.reduce_split import _set_mip
 
-    lagrangian_setup(monkeypatch, 0.0)
-    monkeypatch.setattr(reduce_split, "SET_COLUMNS", limit)
-    monkeypatch.setattr(reduce_split, "LAG_KERNEL_POINTS", 1e9)  # poor first incumbents
+    _used, ep = lagrangian_setup(monkeypatch, 0.0)
+    ep = ep.replace(split_set_columns=limit,
+                    split_lag_kernel_points=1e9)  # poor first incumbents
     runs: list[bool] = []  # the set MIP found a better pairing and proved it optimal
 
     def spy(*args: Any, **kw: Any) -> Any:
@@ -436,7 +436,7 @@ def test_set_mip_proofs_equal_the_mip(limit: int, monkeypatch: pytest.MonkeyPatc
             p.forced = set()
         mip = solve_mip(p, time_limit=30)
         assert mip.status == "optimal"
-        assert solve_checked(p) == mip.levels
+        assert solve_checked(p, ep=ep) == mip.levels
     if limit > 3:
         assert any(runs)
 
@@ -446,14 +446,13 @@ def test_rins_improves_large_components(monkeypatch: pytest.MonkeyPatch) -> None
     city's largest components), MIPs around the incumbent with the pairs it shares with the
     relaxation held improve poor first pairings; every level still equals the independent
     MIP's."""
-    from test_mentoring_pair_lagrange import teacher_blocks
+    from test_pairing_pair_lagrange import teacher_blocks
 
-    from assignments.mentoring.reduce_split import _rins
+    from assignments.pairing.engines.reduce_split import _rins
 
-    lagrangian_setup(monkeypatch, 0.0)
-    monkeypatch.setattr(reduce_split, "SET_COLUMNS", 0)
-    monkeypatch.setattr(reduce_split, "FULL_MIP_MAX", 0)
-    monkeypatch.setattr(reduce_split, "LAG_KERNEL_POINTS", 1e9)  # poor first incumbents
+    _used, ep = lagrangian_setup(monkeypatch, 0.0)
+    ep = ep.replace(split_set_columns=0, split_full_mip_max=0,
+                    split_lag_kernel_points=1e9)  # poor first incumbents
     better: list[bool] = []
 
     def spy(*args: Any, **kw: Any) -> Any:
@@ -469,5 +468,5 @@ def test_rins_improves_large_components(monkeypatch: pytest.MonkeyPatch) -> None
             p.forced = set()
         mip = solve_mip(p, time_limit=30)
         assert mip.status == "optimal"
-        assert solve_checked(p) == mip.levels
+        assert solve_checked(p, ep=ep) == mip.levels
     assert any(better)

@@ -17,7 +17,7 @@ A city has hundreds of thousands of allowed pairs; CP-SAT's presolve alone outla
    the optimum of the whole problem, and the proof carries over.
 
 The next level is solved the same way with the previous levels fixed as LP rows and model
-constraints. Pure NumPy/SciPy here; the MIP goes through :mod:`assignments.mentoring.model`.
+constraints. Pure NumPy/SciPy here; the MIP goes through :mod:`assignments.pairing.model`.
 """
 
 from __future__ import annotations
@@ -33,11 +33,12 @@ from scipy.sparse import coo_matrix, csr_matrix, hstack, vstack
 
 from assignments.core.highs import HighsLinear
 from assignments.core.solver import SolveParams, SolveStatus, run_cpsat
-from assignments.mentoring.model import build_model
-from assignments.mentoring.problem import PairingProblem
-from assignments.mentoring.reduce_split import pair_arrays
+from assignments.pairing.arrays import PairArrays
+from assignments.pairing.model import build_model
+from assignments.pairing.params import EngineParams, deadline_of, report, stopped
+from assignments.pairing.problem import PairingProblem
 
-__all__ = ["LevelOutcome", "solve_levels"]
+__all__ = ["LevelOutcome", "solve_colgen"]
 
 _EPS = 1e-7
 
@@ -66,46 +67,6 @@ class LevelOutcome:
     stats: dict[str, Any] = field(default_factory=dict)
 
 
-class _Arrays:
-    """The problem as NumPy arrays (one entry per candidate)."""
-
-    def __init__(self, p: PairingProblem) -> None:
-        self.p = p
-        self.n = len(p.candidates)
-        self.ne, self.nm = len(p.mentees), len(p.mentors)
-        self.mi, self.ei, self.score, self.load = pair_arrays(p)
-        mand = np.array([p.is_mandatory(e) for e in range(self.ne)], dtype=bool)
-        self.mand = mand[self.ei] if self.n else np.zeros(0, bool)
-        self.n_mand = int(mand.sum())
-        self.cap = np.array([np.inf if c is None else c for c in p.capacity], dtype=float)
-        self.budget = np.array([np.inf if b is None else b for b in p.budget], dtype=float)
-        index = p.index()
-        self.forced = np.array(sorted(index[f] for f in p.forced), dtype=np.int64)
-        self.sign = -1 if p.sense == "max" else 1
-        if p.drain_weight and p.drain_limit:
-            mg = np.array(p.mentor_group, dtype=np.int64)[self.mi]
-            eg = np.array(p.mentee_group, dtype=np.int64)[self.ei]
-            self.outside = mg != eg
-            self.group = mg
-            self.n_groups = len(p.drain_limit)
-        else:
-            self.outside = np.zeros(self.n, bool)
-            self.group = np.zeros(self.n, np.int64)
-            self.n_groups = 0
-
-    def coef(self, level: str) -> np.ndarray:
-        """Per-candidate coefficient of a level (minimised form, without its constant);
-        ``"guided"``: mandatory pairs first, then scores (to pick among mandatory LP optima)."""
-        if level == "guided":
-            top = float(np.abs(self.score).max()) if self.n else 1.0
-            return 4 * top * self.coef("mandatory") + self.coef("quality")
-        if level == "mandatory":
-            return -self.mand.astype(float)
-        if level == "quality":
-            return (self.sign * self.score).astype(float)
-        return np.zeros(self.n)
-
-
 @dataclass
 class _Lp:
     value: float
@@ -114,7 +75,7 @@ class _Lp:
     bound: float  # valid lower bound of the whole problem (level constant included)
 
 
-def _solve_lp(a: _Arrays, level: str, fixed: list[tuple[str, float]], cols: np.ndarray,
+def _solve_lp(a: PairArrays, level: str, fixed: list[tuple[str, float]], cols: np.ndarray,
               seconds: float = 600.0) -> _Lp:
     """LP of ``level`` over the columns ``cols`` with earlier levels fixed; prices all pairs.
     Raises :class:`_LpFailed` when HiGHS does not finish in ``seconds``."""
@@ -206,7 +167,7 @@ def _solve_lp(a: _Arrays, level: str, fixed: list[tuple[str, float]], cols: np.n
         a_ub = a_x
     b_ub = np.concatenate(rhs)
     lb = np.zeros(k)
-    forced_cols = np.isin(cols, a.forced)
+    forced_cols = np.isin(cols, a.forced_idx)
     lb[forced_cols] = 1.0
     c = np.concatenate([cost_all[cols], np.array(aux_cost)])
     bounds = np.column_stack([np.concatenate([lb, np.zeros(n_aux)]),
@@ -248,7 +209,7 @@ def _solve_lp(a: _Arrays, level: str, fixed: list[tuple[str, float]], cols: np.n
     b_all = b_ub if not p.assign_all else np.concatenate([b_eq, b_ub])  # type: ignore[list-item]
     y_all = y if not p.assign_all else np.concatenate([res.eqlin.marginals, y])
     forced_mask = np.zeros(a.n, bool)
-    forced_mask[a.forced] = True
+    forced_mask[a.forced_idx] = True
     bound = float(y_all @ b_all + rc[forced_mask].sum() + np.minimum(0.0, rc[~forced_mask]).sum())
     if n_aux:
         aux_rc = np.array(aux_cost) - (a_ub[:, k:].T @ y).ravel()
@@ -261,7 +222,7 @@ class _LpFailed(RuntimeError):
     pass
 
 
-def _initial_columns(a: _Arrays, level: str, keep: np.ndarray, per_mentee: int) -> np.ndarray:
+def _initial_columns(a: PairArrays, level: str, keep: np.ndarray, per_mentee: int) -> np.ndarray:
     cost = a.coef(level)
     if level == "fairness":
         cost = (a.sign * a.score).astype(float)  # fairness: start from the best-scoring pairs
@@ -270,7 +231,7 @@ def _initial_columns(a: _Arrays, level: str, keep: np.ndarray, per_mentee: int) 
     first = np.searchsorted(a.ei[order], np.arange(a.ne))
     rank = np.arange(a.n) - np.repeat(first, np.diff(np.append(first, a.n)))
     top = order[rank < per_mentee]
-    return np.union1d(np.union1d(top, keep), a.forced)
+    return np.union1d(np.union1d(top, keep), a.forced_idx)
 
 
 def _restrict(p: PairingProblem, cols: np.ndarray, fix: np.ndarray | None = None
@@ -332,7 +293,7 @@ def _say(params: SolveParams, text: str) -> None:
         print(text, file=sys.stderr, flush=True)
 
 
-def _value(a: _Arrays, level: str, idx: np.ndarray) -> int:
+def _value(a: PairArrays, level: str, idx: np.ndarray) -> int:
     """A level's value (minimised form) for the chosen candidate indices."""
     if level == "mandatory":
         return a.n_mand - int(a.mand[idx].sum())
@@ -340,13 +301,14 @@ def _value(a: _Arrays, level: str, idx: np.ndarray) -> int:
 
 
 def _column_generation(
-    a: _Arrays,
+    a: PairArrays,
     level: str,
     fixed: list[tuple[str, int]],
     cols: np.ndarray,
     allowed: np.ndarray,
     per_mentee: int,
     deadline: float,
+    params: SolveParams,
 ) -> tuple[_Lp, np.ndarray, int]:
     """LP of ``level`` by column generation until no allowed pair prices out, or the bound is
     within one unit of the LP value (the level is an integer: more rounds cannot help)."""
@@ -357,7 +319,7 @@ def _column_generation(
                        deadline - time.perf_counter())
         neg = np.setdiff1d(np.flatnonzero((lp.rc < -_EPS) & allowed), cols)
         close = lp.value - lp.bound <= max(1.0, 1e-5 * abs(lp.value))
-        if not len(neg) or close or time.perf_counter() > deadline:
+        if not len(neg) or close or time.perf_counter() > deadline or stopped(params):
             return lp, cols, rounds
         order = neg[np.lexsort((lp.rc[neg], a.ei[neg]))]  # the most negative few per mentee
         first = np.searchsorted(a.ei[order], np.unique(a.ei[order]))
@@ -366,16 +328,11 @@ def _column_generation(
         cols = np.union1d(cols, order[rank < per_mentee])
 
 
-HIGHS_MAX_COLUMNS = 40_000
-"""Sub-MIPs up to this many pairs go to HiGHS (its LP-based search proves these near-integral
-problems in about a second), larger ones to CP-SAT."""
 
-NEIGHBOURHOOD = 1500
-"""Mentees freed at a time when improving a pairing whose reduced-cost set is too large."""
 
 
 def _mip_rounds(
-    a: _Arrays,
+    a: PairArrays,
     p: PairingProblem,
     stage: str,
     fixed: list[tuple[str, int]],
@@ -401,7 +358,7 @@ def _mip_rounds(
     def mip(cols_: np.ndarray, hint: set[int], seconds: float, fix: np.ndarray | None = None
             ) -> tuple[SolveStatus, set[int] | None, float | None, float | None]:
         free = len(cols_) - (0 if fix is None else len(fix))  # fixed pairs cost HiGHS nothing
-        highs = engine == "highs" or (engine == "auto" and free <= HIGHS_MAX_COLUMNS)
+        highs = engine == "highs" or (engine == "auto" and free <= a.ep.colgen_highs_max_columns)
         out = _mip(p, cols_, stage, fixed, hint, params.with_time(max(0.1, seconds)), highs,
                    fix=fix)
         name = "highs" if highs else "cpsat"
@@ -427,7 +384,8 @@ def _mip_rounds(
     split = ~np.isin(a.ei[cols], a.ei[ones])
     if len(ones) and (split.any() or stage == "fairness"):
         remaining = deadline - time.perf_counter()
-        st, got, val, _ = mip(np.union1d(ones, cols[split]), set(), min(10.0, remaining / 3),
+        st, got, val, _ = mip(np.union1d(ones, cols[split]), set(),
+                              min(a.ep.colgen_guided_seconds, remaining / 3),
                               fix=ones)
         if got is not None:
             best, ub = got, round(val or 0)
@@ -456,7 +414,7 @@ def _mip_rounds(
     assert best is not None and ub is not None
     rng = np.random.default_rng(params.seed)
     proven = ub <= lb_int
-    while not proven and time.perf_counter() < deadline - 0.2:
+    while not proven and time.perf_counter() < deadline - 0.2 and not stopped(params):
         # c·x ≥ LB + rc_j whenever x_j = 1: pairs with rc_j > UB − LB cannot do better
         kept = np.flatnonzero((lp.rc <= ub - lp.bound + 1e-6) & allowed)
         kept = np.union1d(kept, np.fromiter(best, np.int64, len(best)))
@@ -465,7 +423,7 @@ def _mip_rounds(
             proven = True  # the optimum over a superset of the kept pairs
             cols = solved_on
             break
-        if len(kept) <= HIGHS_MAX_COLUMNS:
+        if len(kept) <= a.ep.colgen_highs_max_columns:
             st, got, val, mlb = mip(kept, best, deadline - time.perf_counter())
             status = st
             if got is not None and round(val or 0) <= ub:
@@ -481,10 +439,10 @@ def _mip_rounds(
         want = np.flatnonzero(~paired & np.isin(np.arange(a.ne), a.ei[a.mand]))
         rng.shuffle(want)
         free_set: set[int] = set()
-        budget_cols = HIGHS_MAX_COLUMNS // 2
+        budget_cols = a.ep.colgen_highs_max_columns // 2
         per_mentee_cols = np.bincount(a.ei[kept], minlength=a.ne)
         used_cols = 0
-        seeds = list(want[:50]) + list(rng.permutation(a.ne)[:NEIGHBOURHOOD])
+        seeds = list(want[:50]) + list(rng.permutation(a.ne)[:a.ep.colgen_neighbourhood])
         for e in seeds:
             group = [int(e)]
             if not paired[e]:  # the mentees of the mentors this one could have
@@ -512,13 +470,12 @@ def _mip_rounds(
     return best, ub, proven, mip_lb, cols, status
 
 
-def solve_levels(
+def solve_colgen(
     problem: PairingProblem,
     params: SolveParams,
     start: set[int],
-    deadline: float,
+    ep: EngineParams | None = None,
     *,
-    per_mentee: int = 6,
     mip_engine: str = "auto",
 ) -> LevelOutcome | None:
     """Solve the lexicographic levels of a large problem (see the module docstring).
@@ -528,16 +485,15 @@ def solve_levels(
     problem
         A pairing problem in lexicographic mode.
     params
-        Seed, workers, deterministic mode; the time comes from ``deadline``.
+        Seed, workers, deterministic mode; the time is ``params.budget``'s (its deadline, and
+        its stop: the levels proven so far are kept).
     start
         Candidate indices of a valid starting pairing (e.g. greedy).
-    deadline
-        ``time.perf_counter()`` value by which to stop.
-    per_mentee
-        Columns per mentee in the first LP.
+    ep
+        The engine parameters (``colgen_*`` fields); default :class:`EngineParams`.
     mip_engine
-        ``"auto"`` (HiGHS up to :data:`HIGHS_MAX_COLUMNS` pairs, CP-SAT above), ``"highs"`` or
-        ``"cpsat"`` for the exact MIPs.
+        ``"auto"`` (HiGHS up to ``ep.colgen_highs_max_columns`` pairs, CP-SAT above),
+        ``"highs"`` or ``"cpsat"`` for the exact MIPs.
 
     Returns
     -------
@@ -545,14 +501,9 @@ def solve_levels(
         ``None`` when no solution was found in time.
     """
     p = problem
-    if not p.assign_all and p.objective_mode == "lexicographic":
-        from assignments.mentoring.reduce_split import solve_split
-
-        split = solve_split(p, params, start, deadline)
-        if split is not None:
-            return LevelOutcome(split.status, split.x, split.values, split.bounds,
-                                stats=split.stats)
-    a = _Arrays(p)
+    deadline = deadline_of(params)
+    a = PairArrays(p, ep)
+    per_mentee = a.ep.colgen_per_mentee
     names = p.levels()
     fixed: list[tuple[str, int]] = []
     current = set(start)
@@ -564,6 +515,9 @@ def solve_levels(
     stages = list(names)
     carried = np.zeros(0, np.int64)  # pairs generated by the previous stage (its LP met them)
     for si, stage in enumerate(stages):
+        if values and stopped(params):  # the caller asked to stop: the levels so far
+            status = SolveStatus.FEASIBLE
+            break
         t_stage = time.perf_counter()
         last_stage = si == len(stages) - 1
         now = np.fromiter(current, np.int64, len(current))
@@ -574,7 +528,7 @@ def solve_levels(
         cols = cols[allowed[cols] | np.isin(cols, now)]
         try:
             lp, cols, rounds = _column_generation(a, stage, fixed, cols, allowed, per_mentee,
-                                                  deadline)
+                                                  deadline, params)
         except _LpFailed as exc:  # out of time: keep what the earlier stages proved
             _say(params, f"[reduced:{stage}] LP stopped: {exc}")
             if not values:
@@ -586,7 +540,8 @@ def solve_levels(
         info: dict[str, Any] = {"lp_rounds": rounds, "columns": len(cols),
                                 "lp_bound": round(lp.bound, 3)}
         stats[stage] = info
-        stage_deadline = deadline if last_stage else t_stage + 0.6 * (deadline - t_stage)
+        stage_deadline = deadline if last_stage else t_stage + a.ep.colgen_stage_share * (
+            deadline - t_stage)
         chosen, ub_i, proven, mip_lb, cols, _st = _mip_rounds(
             a, p, stage, fixed, cols, lp, allowed, current, params, stage_deadline, mip_engine,
             info, t_stage)
@@ -604,6 +559,7 @@ def solve_levels(
         values[stage] = ub_i
         bounds[stage] = float(ub_i) if proven else float(math.ceil(
             max(lp.bound, -math.inf if mip_lb is None else mip_lb) - 1e-6))
+        report(params, stage, ub_i, bounds[stage], "colgen")
         limit = ub_i
         if stage == "quality" and p.quality_tolerance > 0:
             limit += math.floor(p.quality_tolerance * abs(ub_i))
@@ -611,7 +567,7 @@ def solve_levels(
         if proven and not last_stage:
             # exact: a pair with rc > limit − LB cannot be in a pairing within the limit
             allowed &= lp.rc <= limit - lp.bound + 1e-6
-            allowed[a.forced] = True
+            allowed[a.forced_idx] = True
             info["allowed_after"] = int(allowed.sum())
     x = [0] * a.n
     for k in current:

@@ -654,7 +654,7 @@ def lagrangian_bound(
     them, else each job's second-cheapest cost. Returns ``(best L(u), its u, best assignment
     found or None, its cost)``.
     """
-    from assignments.mentoring.gap_lagrange import lp_multipliers
+    from assignments.pairing.engines.gap_lagrange import lp_multipliers
 
     c = np.ascontiguousarray(cost, dtype=np.int64)
     a = np.ascontiguousarray(load, dtype=np.int64)

@@ -18,7 +18,7 @@ above the plain LP bound, and it comes with:
   by shift moves — a feasible assignment (or ``None``) that the caller checks.
 
 Plain NumPy, no solver; costs and loads must be integers (they are, in a
-:class:`~assignments.mentoring.problem.PairingProblem`).
+:class:`~assignments.pairing.problem.PairingProblem`).
 """
 
 from __future__ import annotations

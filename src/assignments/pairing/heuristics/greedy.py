@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from assignments.mentoring.problem import Pairing, PairingProblem
+from assignments.pairing.problem import Pairing, PairingProblem
 
 __all__ = ["dense", "greedy", "regret_greedy"]
 

@@ -17,9 +17,9 @@ import random
 import numpy as np
 import pytest
 
-from assignments.mentoring import Candidate, PairingProblem
-from assignments.mentoring import pair_lagrange as pl
-from assignments.mentoring.reduce_split import _Data
+from assignments.pairing import Candidate, PairingProblem
+from assignments.pairing.arrays import PairArrays
+from assignments.pairing.engines import pair_lagrange as pl
 
 
 def teacher_blocks(seed: int, blocks: tuple[int, int] = (2, 3), mentors: tuple[int, int] = (2, 3),
@@ -52,11 +52,11 @@ def teacher_blocks(seed: int, blocks: tuple[int, int] = (2, 3), mentors: tuple[i
     return p
 
 
-def component(seed: int) -> tuple[_Data, np.ndarray, np.ndarray, list[tuple[np.ndarray, int]]]:
+def component(seed: int) -> tuple[PairArrays, np.ndarray, np.ndarray, list[tuple[np.ndarray, int]]]:
     """One block's pairs as a component: data, pairs, must-pair mentees, "at least" rows."""
     rng = random.Random(seed)
     p = teacher_blocks(seed, blocks=(1, 1), mentors=(2, 3), mentees=(3, 6))
-    d = _Data(p)
+    d = PairArrays(p)
     cols = np.arange(d.n)
     must = np.array([rng.random() < 0.3 for _ in range(d.ne)], dtype=bool)
     rows: list[tuple[np.ndarray, int]] = []
@@ -66,7 +66,7 @@ def component(seed: int) -> tuple[_Data, np.ndarray, np.ndarray, list[tuple[np.n
     return d, cols, must, rows
 
 
-def pairings(d: _Data, cols: np.ndarray, must: np.ndarray,
+def pairings(d: PairArrays, cols: np.ndarray, must: np.ndarray,
              rows: list[tuple[np.ndarray, int]]) -> list[tuple[int, list[int]]]:
     """Every feasible pairing of ``cols`` (cost, pairs) by brute force."""
     es = sorted(set(d.ei[cols].tolist()))
@@ -89,7 +89,7 @@ def pairings(d: _Data, cols: np.ndarray, must: np.ndarray,
     return out
 
 
-def make_block(d: _Data, cols: np.ndarray, must: np.ndarray,
+def make_block(d: PairArrays, cols: np.ndarray, must: np.ndarray,
                rows: list[tuple[np.ndarray, int]]) -> pl.Block:
     b = pl.block(cols, d.mi, d.ei, d.cost, d.load, d.forced, d.cap, d.budget, must, rows)
     assert b is not None
@@ -169,7 +169,7 @@ def test_subgradient_closes_a_binding_component() -> None:
     """Across components where hours bind the compact LP is above the optimum; the
     Lagrangian's bound after the subgradient is never above it and, summed over these
     components, closes most of the compact LP's gap."""
-    from assignments.mentoring.reduce_split import _lp
+    from assignments.pairing.engines.reduce_split import _lp
 
     lp_gap = lag_gap = 0.0
     for seed in range(200, 212):
@@ -197,7 +197,7 @@ def test_block_refuses_mentors_with_many_places() -> None:
     cands = [Candidate(0, j, 5, 1) for j in range(pl.MAX_SLOTS + 2)]
     p = PairingProblem(mentors=["a"], mentees=[f"e{j}" for j in range(len(cands))],
                        candidates=cands, capacity=[None], budget=[None])
-    d = _Data(p)
+    d = PairArrays(p)
     assert pl.block(np.arange(d.n), d.mi, d.ei, d.cost, d.load, d.forced, d.cap, d.budget,
                     np.zeros(d.ne, bool), []) is None
 

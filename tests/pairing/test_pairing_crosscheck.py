@@ -24,9 +24,9 @@ from assignments.mentoring import (
     solve,
     solve_pairing,
 )
-from assignments.mentoring.mip import solve_mip
-from assignments.mentoring.problem import Pairing
 from assignments.mentoring.solution import pair_load, pair_score, pair_violations
+from assignments.pairing.mip import solve_mip
+from assignments.pairing.problem import Pairing
 
 TEACHER_SEEDS = range(45)
 
@@ -43,9 +43,9 @@ def test_teachers_cpsat_equals_highs(seed: int) -> None:
         assert any("forced pair" in line for line in res.explanation)
         return
     assert res.status is SolveStatus.OPTIMAL and mip.status == "optimal"
-    assert res.solution is not None and mip.pairing is not None
+    assert res.solution is not None and mip.solution is not None
     assert check(data, res.solution) == []
-    assert check_pairing(mp.problem, mip.pairing) == []
+    assert check_pairing(mp.problem, mip.solution) == []
     assert objective_levels(data, res.solution) == {
         **{"mandatory": 0, "fairness": 0}, **{k: int(v) for k, v in res.objectives.items()}}
     if mp.problem.objective_mode == "weighted":
@@ -138,8 +138,8 @@ def test_generic_cpsat_highs_bruteforce(seed: int) -> None:
         assert res.explanation
         return
     assert res.status is SolveStatus.OPTIMAL and mip.status == "optimal"
-    assert res.solution is not None and mip.pairing is not None
-    assert check_pairing(p, res.solution) == [] and check_pairing(p, mip.pairing) == []
+    assert res.solution is not None and mip.solution is not None
+    assert check_pairing(p, res.solution) == [] and check_pairing(p, mip.solution) == []
 
     def key(levels: dict[str, float]) -> tuple[int, ...]:
         return tuple(int(-levels[n] if n == "quality" and p.sense == "max" else levels[n])

@@ -1,7 +1,7 @@
 """An independent mixed-integer formulation of the pairing problem, solved by HiGHS.
 
-This module exists to cross-check the CP-SAT model (:mod:`assignments.mentoring.model`). It is
-written from the definitions in :mod:`assignments.mentoring.problem` and the checker
+This module exists to cross-check the CP-SAT model (:mod:`assignments.pairing.model`). It is
+written from the definitions in :mod:`assignments.pairing.problem` and the checker
 (:func:`solution.pairing_levels`), not from the CP-SAT model, and it formulates the levels
 differently:
 
@@ -20,40 +20,18 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
 from ortools.math_opt.python import mathopt
 
-from assignments.mentoring.problem import Pairing, PairingProblem
+from assignments.core.crosscheck import MipResult
+from assignments.pairing.problem import Pairing, PairingProblem
 
 __all__ = ["MipResult", "solve_mip"]
 
 
-@dataclass
-class MipResult:
-    """Outcome of :func:`solve_mip`.
-
-    Attributes
-    ----------
-    status
-        ``"optimal"``, ``"feasible"``, ``"infeasible"`` or ``"unknown"``.
-    levels
-        Level name -> value (``quality`` in the problem's own sense).
-    pairing
-        The chosen candidates, to be checked by :func:`solution.check_pairing`.
-    runtime
-        Wall-clock seconds.
-    """
-
-    status: str
-    levels: dict[str, int] = field(default_factory=dict)
-    pairing: Pairing | None = None
-    runtime: float = 0.0
-
-
-def solve_mip(problem: PairingProblem, *, time_limit: float = 60.0) -> MipResult:
+def solve_mip(problem: PairingProblem, *, time_limit: float = 60.0) -> MipResult[Pairing]:
     """Solve ``problem`` with HiGHS (stages for lexicographic mode) and return its levels."""
     t0 = time.perf_counter()
     p = problem
@@ -68,7 +46,7 @@ def solve_mip(problem: PairingProblem, *, time_limit: float = 60.0) -> MipResult
     for e, ks in enumerate(incoming):
         if p.assign_all:
             if not ks:  # a job no agent may take
-                return MipResult("infeasible", runtime=time.perf_counter() - t0)
+                return MipResult[Pairing]("infeasible", runtime=time.perf_counter() - t0)
             lp.add_linear_constraint(sum(x[k] for k in ks) == 1)
             u.append(0)
         else:
@@ -88,7 +66,7 @@ def solve_mip(problem: PairingProblem, *, time_limit: float = 60.0) -> MipResult
     pos = {(c.mentor, c.mentee): k for k, c in enumerate(p.candidates)}
     for pair in p.forced:
         if pair not in pos:
-            return MipResult("infeasible", runtime=time.perf_counter() - t0)
+            return MipResult[Pairing]("infeasible", runtime=time.perf_counter() - t0)
         lp.add_linear_constraint(x[pos[pair]] == 1)
 
     exprs: dict[str, Any] = {}
@@ -146,7 +124,7 @@ def solve_mip(problem: PairingProblem, *, time_limit: float = 60.0) -> MipResult
         for nm in names:
             st, r = run(exprs[nm], deadline - time.perf_counter())
             if st in ("infeasible", "unknown"):
-                return MipResult(st, runtime=time.perf_counter() - t0)
+                return MipResult[Pairing](st, runtime=time.perf_counter() - t0)
             if st != "optimal":
                 status = "feasible"
             result = r
@@ -157,7 +135,7 @@ def solve_mip(problem: PairingProblem, *, time_limit: float = 60.0) -> MipResult
             if not isinstance(exprs[nm], int | float):
                 lp.add_linear_constraint(exprs[nm] <= limit + 1e-6)
     if status in ("infeasible", "unknown") or result is None:
-        return MipResult(status, runtime=time.perf_counter() - t0)
+        return MipResult[Pairing](status, runtime=time.perf_counter() - t0)
     values = result.variable_values()
     chosen = sorted(k for k, v in enumerate(x) if values[v] > 0.5)
     pairing = Pairing(chosen)

@@ -14,10 +14,10 @@ graph falls apart into a few dozen connected components. The levels are solved o
    are implied by the first level's optimum, since the minima add up), the total score splits
    over the components of the whole candidate graph, solved smallest first, each given its
    share of the time by size. A small component is one exact MIP. A larger one goes through
-   the per-mentor Lagrangian (:mod:`assignments.mentoring.pair_lagrange`: the mentee rows
+   the per-mentor Lagrangian (:mod:`assignments.pairing.engines.pair_lagrange`: the mentee rows
    relaxed, multipliers from the compact LP's duals and subgradient steps; with hours that
    bind its bound is far above the compact LP's): an exact MIP on the pairs whose forcing
-   bound is within :data:`LAG_KERNEL_DELTA` of ``L`` gives the pairing, proven when
+   bound is within ``split_lag_kernel_delta`` of ``L`` gives the pairing, proven when
    ``⌈L⌉`` meets it, when every pair that could be in a better pairing (forcing bound at most
    ``UB − 1``) was in that MIP, or by an exact MIP over those surviving pairs; the time left
    goes to the components not proven, smallest first: steps aimed at the incumbent, then the
@@ -36,7 +36,7 @@ graph falls apart into a few dozen connected components. The levels are solved o
    of the best quality (a pair whose forcing bound exceeds its component's optimum, plus the
    质量容差 slack, cannot: dropped, exactly). It is only run when quality is proven (a
    tie-breaker of an unproven quality level would prove nothing) and at most
-   :data:`FAIRNESS_MIP_MAX` pairs are left; otherwise the fairness of the pairing found is
+   ``split_fairness_mip_max`` pairs are left; otherwise the fairness of the pairing found is
    reported without a bound.
 
 A component where hours cannot bind (head count × heaviest pair within every mentor's budget,
@@ -64,7 +64,9 @@ from scipy.sparse import coo_matrix, csr_matrix, vstack
 from scipy.sparse.csgraph import connected_components, maximum_bipartite_matching
 
 from assignments.core.solver import SolveParams, SolveStatus
-from assignments.mentoring.problem import PairingProblem
+from assignments.pairing.arrays import PairArrays, pair_arrays
+from assignments.pairing.params import EngineParams, deadline_of, report, stopped
+from assignments.pairing.problem import PairingProblem
 
 __all__ = ["SplitOutcome", "components", "pair_arrays", "solve_split"]
 
@@ -78,62 +80,6 @@ class SplitOutcome:
     values: dict[str, int]
     bounds: dict[str, float]
     stats: dict[str, Any]
-
-
-def pair_arrays(p: PairingProblem) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Mentor, mentee, score and load of every candidate pair, as four int64 arrays."""
-    table = np.array(p.candidates, dtype=np.int64).reshape(-1, 4)
-    return table[:, 0], table[:, 1], table[:, 2], table[:, 3]
-
-
-class _Data:
-    """The problem as NumPy arrays, one entry per candidate pair."""
-
-    def __init__(self, p: PairingProblem) -> None:
-        self.p = p
-        self.n = len(p.candidates)
-        self.ne, self.nm = len(p.mentees), len(p.mentors)
-        self.mi, self.ei, self.score, self.load = pair_arrays(p)
-        self.mand_e = np.array([p.is_mandatory(e) for e in range(self.ne)], dtype=bool)
-        self.mand = self.mand_e[self.ei]
-        self.cap = np.array([np.inf if c is None else c for c in p.capacity], dtype=float)
-        self.budget = np.array([np.inf if b is None else b for b in p.budget], dtype=float)
-        self.forced = np.zeros(self.n, bool)
-        if p.forced:
-            index = p.index()
-            self.forced[[index[f] for f in p.forced]] = True
-        self.sign = -1 if p.sense == "max" else 1
-        self.cost = (self.sign * self.score).astype(float)  # quality, minimised
-        self.drain = bool(p.drain_weight and p.drain_limit)
-        if self.drain:
-            mg = np.array(p.mentor_group, dtype=np.int64)
-            eg = np.array(p.mentee_group, dtype=np.int64)
-            self.outside = mg[self.mi] != eg[self.ei]
-            self.group = mg[self.mi]
-            self.limit = np.array(p.drain_limit, dtype=np.int64)
-        else:
-            self.outside = np.zeros(self.n, bool)
-            self.group = np.zeros(self.n, np.int64)
-            self.limit = np.zeros(0, np.int64)
-
-    def levels(self, chosen: np.ndarray) -> dict[str, int]:
-        """The levels (minimised form) of the chosen candidate indices."""
-        out: dict[str, int] = {}
-        names = self.p.levels()
-        if "mandatory" in names:
-            paired = np.zeros(self.ne, bool)
-            paired[self.ei[chosen]] = True
-            out["mandatory"] = int((self.mand_e & ~paired).sum())
-        out["quality"] = int((self.sign * self.score[chosen]).sum())
-        if "fairness" in names:
-            heads = np.bincount(self.mi[chosen], minlength=self.nm)
-            value = self.p.balance_weight * int((heads * (heads - 1) // 2).sum())
-            if self.drain:
-                given = np.bincount(self.group[chosen][self.outside[chosen]],
-                                    minlength=len(self.limit))
-                value += self.p.drain_weight * int(np.maximum(0, given - self.limit).sum())
-            out["fairness"] = value
-        return out
 
 
 def components(p: PairingProblem, pairs: np.ndarray | None = None) -> tuple[int, np.ndarray]:
@@ -152,7 +98,7 @@ def components(p: PairingProblem, pairs: np.ndarray | None = None) -> tuple[int,
     return int(count), labels
 
 
-def _labels(d: _Data, pairs: np.ndarray) -> np.ndarray:
+def _labels(d: PairArrays, pairs: np.ndarray) -> np.ndarray:
     """Component label of every mentor and mentee in the graph of ``pairs``."""
     g = coo_matrix((np.ones(len(pairs)), (d.mi[pairs], d.nm + d.ei[pairs])),
                    shape=(d.nm + d.ne, d.nm + d.ne))
@@ -169,7 +115,7 @@ class _Mip:
 
 
 def _rows(
-    d: _Data,
+    d: PairArrays,
     cols: np.ndarray,
     n_aux: int,
     must_pair: np.ndarray | None,
@@ -208,7 +154,7 @@ def _rows(
 
 
 def _milp(
-    d: _Data,
+    d: PairArrays,
     cols: np.ndarray,
     cost: np.ndarray,
     seconds: float,
@@ -247,7 +193,7 @@ def _milp(
 
 
 def _lp(
-    d: _Data,
+    d: PairArrays,
     cols: np.ndarray,
     cost: np.ndarray,
     seconds: float,
@@ -284,7 +230,7 @@ def _lp(
 
 
 def _cpsat(
-    d: _Data,
+    d: PairArrays,
     cols: np.ndarray,
     seconds: float,
     must_pair: np.ndarray,
@@ -338,7 +284,7 @@ def _cpsat(
 
 
 def _component_quality(
-    d: _Data,
+    d: PairArrays,
     cols: np.ndarray,
     seconds: float,
     must_pair: np.ndarray,
@@ -350,7 +296,7 @@ def _component_quality(
     (a bound) and an exact MIP on the LP's pairs plus the best ``per_mentee`` and two lightest
     pairs of each mentee (a pairing, not a proof unless it meets the LP bound)."""
     cost = d.cost[cols]
-    if len(cols) <= KERNEL_COMPONENT:
+    if len(cols) <= d.ep.split_kernel_component:
         return _milp(d, cols, cost, seconds, must_pair=must_pair, extra=extra)
     t0 = time.perf_counter()
     relaxed = _lp(d, cols, cost, seconds, must_pair, extra)
@@ -366,7 +312,7 @@ def _component_quality(
         sub_extra.append((np.searchsorted(kernel, cols[where][inside]), coef[inside], lo, hi))
     left = max(0.05, seconds - (time.perf_counter() - t0))
     best = _milp(d, kernel, d.cost[kernel], left, must_pair=must_pair, extra=sub_extra,
-                 gap=KERNEL_GAP)
+                 gap=d.ep.split_kernel_gap)
     if best.x is None:
         ones = cols[x > 1 - 1e-6]
         return _Mip("unknown", None, None, float(math.ceil(lp_value - 1e-6)),
@@ -391,7 +337,7 @@ def _sub_extra(
 
 @dataclass
 class _Lag:
-    """A component's Lagrangian state (module :mod:`assignments.mentoring.pair_lagrange`)."""
+    """A component's Lagrangian state (module :mod:`assignments.pairing.engines.pair_lagrange`)."""
 
     block: Any
     lam: np.ndarray
@@ -403,18 +349,20 @@ class _Lag:
 
 
 def _lag_start(
-    d: _Data,
+    d: PairArrays,
     cols: np.ndarray,
     seconds: float,
     must_pair: np.ndarray,
     extra: list[tuple[np.ndarray, np.ndarray, float, float]],
 ) -> _Lag | None:
     """The Lagrangian of a component: multipliers from its compact LP's duals, then
-    subgradient steps (at most :data:`LAG_STEPS_SECONDS`) aiming a little above the first
+    subgradient steps (at most ``split_lag_steps_seconds``) aiming a little above the first
     bound; ``None`` where the relaxation does not apply (or no LP in ``seconds``)."""
-    from assignments.mentoring import pair_lagrange as pl
+    from assignments.pairing.engines import pair_lagrange as pl
 
     t_end = time.perf_counter() + seconds
+    if not d.ep.split_lagrangian:
+        return None
     if any((coef != 1).any() or math.isfinite(hi) for _w, coef, _lo, hi in extra):
         return None
     rows = [(cols[w], math.ceil(lo - 1e-9)) for w, _c, lo, _h in extra]
@@ -426,15 +374,16 @@ def _lag_start(
         return None
     _v, _x, lam, mu = relaxed
     first, _ = pl.lagrangian(b, lam, mu)
-    target = first + max(1.0, LAG_TARGET * abs(first))
-    steps = min(LAG_STEPS_SECONDS, LAG_STEPS_SHARE * (t_end - time.perf_counter()))
+    target = first + max(1.0, d.ep.split_lag_target * abs(first))
+    steps = min(d.ep.split_lag_steps_seconds,
+                d.ep.split_lag_steps_share * (t_end - time.perf_counter()))
     dual = pl.subgradient(b, lam, mu, target, steps)
-    return _Lag(b, dual.lam, dual.mu, dual.value, LAG_KERNEL_DELTA)
+    return _Lag(b, dual.lam, dual.mu, dual.value, d.ep.split_lag_kernel_delta)
 
 
 def _lag_improve(lag: _Lag, target: float, seconds: float) -> None:
     """More subgradient steps towards ``target`` (an incumbent's cost); forcing bounds again."""
-    from assignments.mentoring import pair_lagrange as pl
+    from assignments.pairing.engines import pair_lagrange as pl
 
     dual = pl.subgradient(lag.block, lag.lam, lag.mu, target, seconds)
     if dual.value > lag.value:
@@ -443,7 +392,7 @@ def _lag_improve(lag: _Lag, target: float, seconds: float) -> None:
 
 
 def _lag_solve(
-    d: _Data,
+    d: PairArrays,
     cols: np.ndarray,
     lag: _Lag,
     seconds: float,
@@ -462,7 +411,7 @@ def _lag_solve(
     cheaper pairing) was in the kernel, or (``survivors_mip``; else the kernel MIP has all
     the time) by the set MIP (:func:`_set_mip`, first when ``old`` is an incumbent already)
     or an exact MIP over those pairs and the incumbent's."""
-    from assignments.mentoring import pair_lagrange as pl
+    from assignments.pairing.engines import pair_lagrange as pl
 
     t_end = time.perf_counter() + seconds
     b = lag.block
@@ -473,7 +422,7 @@ def _lag_solve(
         # an incumbent already: steps aimed at it, then the sets that could beat it
         ub = round(old.value)
         if low < ub:
-            _lag_improve(lag, ub, min(LAG_STEPS_SECONDS, 0.2 * seconds))
+            _lag_improve(lag, ub, min(d.ep.split_lag_steps_seconds, 0.2 * seconds))
             low = max(low, math.ceil(lag.value - 1e-6))
         # first at the least cost the bound allows (few sets: it proves an optimum there at
         # once, else raises the bound by one), then just below the incumbent
@@ -481,7 +430,7 @@ def _lag_solve(
             if low >= ub or ceiling < low:
                 break
             tried = ceiling
-            got = _set_mip(d, lag, ceiling, SET_SHARE * (t_end - time.perf_counter()))
+            got = _set_mip(d, lag, ceiling, d.ep.split_set_share * (t_end - time.perf_counter()))
             if got is None:  # too many sets (more still at a higher ceiling) or no time
                 crowded = True
                 break
@@ -496,7 +445,7 @@ def _lag_solve(
         lag.forcing = pl.forcing_bounds(b, lag.lam, lag.mu)
         lag.x = np.flatnonzero(pl.lagrangian(b, lag.lam, lag.mu)[1])
     reach = lag.value + lag.delta
-    if survivors_mip and int((lag.forcing <= low + 1e-6).sum()) <= REACH_PAIRS:
+    if survivors_mip and int((lag.forcing <= low + 1e-6).sum()) <= d.ep.split_reach_pairs:
         reach = max(reach, low)  # every pair of a pairing at the bound: one found is optimal
     kernel = np.union1d(b.cols[lag.forcing <= reach + 1e-6],
                         b.cols[lag.x] if lag.x is not None else np.zeros(0, np.int64))
@@ -505,17 +454,17 @@ def _lag_solve(
     if old is not None and old.x is not None:
         kernel = np.union1d(kernel, old.x)
     lag.delta *= 2  # a wider kernel next time
-    if (crowded and len(cols) > FULL_MIP_MAX and old is not None and old.x is not None
+    if (crowded and len(cols) > d.ep.split_full_mip_max and old is not None and old.x is not None
             and old.value is not None):  # large: no set MIP, no survivors' MIP to improve it
         better = _rins(d, cols, lag, kernel, old.x, low,
-                       RINS_SHARE * (t_end - time.perf_counter()), must_pair, extra)
+                       d.ep.split_rins_share * (t_end - time.perf_counter()), must_pair, extra)
         if better is not None and better.value is not None and better.value < old.value:
             old = better
             if round(better.value) <= low:  # at the bound: optimal
                 return _Mip("optimal", better.x, better.value, better.value)
-    share = LAG_KERNEL_SHARE if survivors_mip else 1.0
+    share = d.ep.split_lag_kernel_share if survivors_mip else 1.0
     # stopped within about one point of the kernel's own bound (integer costs): not a proof
-    gap = 0.0 if survivors_mip else LAG_KERNEL_POINTS / max(1.0, abs(lag.value))
+    gap = 0.0 if survivors_mip else d.ep.split_lag_kernel_points / max(1.0, abs(lag.value))
     r = _milp(d, kernel, d.cost[kernel], share * (t_end - time.perf_counter()),
               must_pair=must_pair, extra=_sub_extra(cols, extra, kernel), gap=gap)
     found = [(round(m.value), i, m.x) for i, m in enumerate((r, old))
@@ -525,7 +474,8 @@ def _lag_solve(
     ub, which, best_x = min(found, key=lambda f: (f[0], f[1]))
     kernel_proven = r.status == "optimal" and which == 0 and gap == 0.0
     if math.ceil(lag.value - 1e-6) < ub and survivors_mip:  # steps aimed at the incumbent
-        _lag_improve(lag, ub, min(LAG_STEPS_SECONDS, 0.3 * (t_end - time.perf_counter())))
+        _lag_improve(lag, ub, min(d.ep.split_lag_steps_seconds,
+                                  0.3 * (t_end - time.perf_counter())))
         if lag.forcing is None:
             lag.forcing = pl.forcing_bounds(b, lag.lam, lag.mu)
     bound = float(max(low, math.ceil(lag.value - 1e-6)))
@@ -533,7 +483,7 @@ def _lag_solve(
     survivors = b.cols[lag.forcing <= ub - 1 + 1e-6]
     proven = bound >= ub or (kernel_proven and bool(np.isin(survivors, kernel).all()))
     if survivors_mip and not proven and tried != ub - 1:  # the sets that can beat it
-        got = _set_mip(d, lag, ub - 1, SET_SHARE * (t_end - time.perf_counter()))
+        got = _set_mip(d, lag, ub - 1, d.ep.split_set_share * (t_end - time.perf_counter()))
         if got is not None:
             sets, low = got
             if sets.x is not None and sets.value is not None and round(sets.value) < ub:
@@ -541,9 +491,11 @@ def _lag_solve(
             bound = max(bound, float(low))
             proven = bound >= ub
     left = t_end - time.perf_counter()
-    if survivors_mip and not proven and 0 < len(survivors) <= FULL_MIP_MAX and left > 0.1:
+    if (survivors_mip and not proven and 0 < len(survivors) <= d.ep.split_full_mip_max
+            and left > 0.1):
         rest = np.union1d(np.union1d(survivors, best_x), cols[d.forced[cols]])
-        if len(rest) <= CPSAT_PAIRS:  # small but hard: CP-SAT proves these faster (measured)
+        # small but hard: CP-SAT proves these faster (measured)
+        if len(rest) <= d.ep.split_cpsat_pairs:
             r = _cpsat(d, rest, left, must_pair, _sub_extra(cols, extra, rest), best_x)
         else:
             r = _milp(d, rest, d.cost[rest], left, must_pair=must_pair,
@@ -560,7 +512,7 @@ def _lag_solve(
 
 
 def _rins(
-    d: _Data,
+    d: PairArrays,
     cols: np.ndarray,
     lag: _Lag,
     kernel: np.ndarray,
@@ -572,7 +524,7 @@ def _rins(
 ) -> _Mip | None:
     """A better pairing than ``x`` (or ``None``): MIPs on ``kernel`` ∪ ``x`` with the pairs that
     ``x`` and the relaxation's choice share held — all of them first, then a random
-    :data:`RINS_KEEP` of them (a wider neighbourhood) — until ``seconds`` are spent or the bound
+    ``split_rins_keep`` of them (a wider neighbourhood) — until ``seconds`` are spent or the bound
     ``low`` is met. A heuristic: what it finds is proven only by the bound."""
     if lag.x is None or seconds < 0.1:
         return None
@@ -581,13 +533,13 @@ def _rins(
     best: _Mip | None = None
     value = float(d.cost[x].sum())
     relaxed = lag.block.cols[lag.x]
-    for rnd in range(RINS_ROUNDS):
+    for rnd in range(d.ep.split_rins_rounds):
         left = t_end - time.perf_counter()
         if left < 0.1 or value <= low:
             break
         space = np.union1d(kernel, x)
         agree = np.intersect1d(relaxed, x)
-        held = agree if rnd == 0 else agree[rng.random(len(agree)) < RINS_KEEP]
+        held = agree if rnd == 0 else agree[rng.random(len(agree)) < d.ep.split_rins_keep]
         hold = (np.searchsorted(space, held), np.ones(len(held)), float(len(held)), math.inf)
         rows = [*_sub_extra(cols, extra, space), hold]
         r = _milp(d, space, d.cost[space], left, must_pair=must_pair, extra=rows)
@@ -596,36 +548,22 @@ def _rins(
     return best
 
 
-REACH_PAIRS = 20_000
-"""A second-pass kernel takes every pair that a pairing at the bound may use when there are at
-most this many (HiGHS can overrun its time limit on much larger MIPs)."""
-
-RINS_SHARE = 0.5
-"""Share of a second-pass solve's time (after the set MIP) for :func:`_rins`."""
-
-RINS_KEEP = 0.3
-"""Share of the agreeing pairs held in :func:`_rins`'s later rounds."""
-
-RINS_ROUNDS = 6
-"""Most rounds of :func:`_rins`."""
-
-
-def _set_mip(d: _Data, lag: _Lag, ceiling: int, seconds: float) -> tuple[_Mip, int] | None:
+def _set_mip(d: PairArrays, lag: _Lag, ceiling: int, seconds: float) -> tuple[_Mip, int] | None:
     """The component over the mentor sets that can be in a pairing of cost ≤ ``ceiling``
-    (:func:`~assignments.mentoring.pair_lagrange.columns`): one set per mentor, each mentee at
+    (:func:`~assignments.pairing.engines.pair_lagrange.columns`): one set per mentor, each mentee at
     most (or exactly) once, the "at least" rows. Returns its best pairing (``x`` ``None`` when
     none) and a lower bound of the component's optimum — the restricted optimum when it is ≤
     ``ceiling`` (then it is the component's), else ``ceiling + 1``; less when the MIP stops
-    early. ``None`` when there are more than :data:`SET_COLUMNS` sets or no time. Without
+    early. ``None`` when there are more than ``split_set_columns`` sets or no time. Without
     HiGHS's presolve: on ~40,000 sets it outlasted a 3 s limit by 10 s (and found nothing);
     without it the limit holds, with the same outcomes on the city's other components."""
-    from assignments.mentoring import pair_lagrange as pl
+    from assignments.pairing.engines import pair_lagrange as pl
 
     t_end = time.perf_counter() + seconds
     b = lag.block
     if seconds < 0.05:
         return None
-    cs = pl.columns(b, lag.lam, lag.mu, float(ceiling), SET_COLUMNS)
+    cs = pl.columns(b, lag.lam, lag.mu, float(ceiling), d.ep.split_set_columns)
     if cs is None:
         return None
     nothing = _Mip("infeasible", None, None, None)  # (status not used by the caller)
@@ -662,83 +600,7 @@ def _set_mip(d: _Data, lag: _Lag, ceiling: int, seconds: float) -> tuple[_Mip, i
                 float(low)), low
 
 
-SET_COLUMNS = 50_000
-"""Most mentor sets for the set MIP (:func:`_set_mip`): the city's components that need one
-have 0–49,000 at their incumbent's cost minus one; HiGHS proves them in 0–7 s."""
-
-SET_SHARE = 0.6
-"""Share of a second-pass solve's time given to the set MIP (then the survivors' MIP)."""
-
-CPSAT_PAIRS = 6_000
-"""The exact MIP over a component's surviving pairs goes to CP-SAT up to this many pairs: the
-city's small components with most mentees mandatory took HiGHS 7–14 s, CP-SAT 2.5–4 s."""
-
-KERNEL_SECONDS = 10.0
-"""The least time a large component's first (kernel) MIP is given."""
-
-FULL_MIP_MAX = 40_000
-"""Components up to this many pairs get MIPs over all their pairs when time is left."""
-
-KERNEL_COMPONENT = 1_000
-"""Components with more pairs than this get their first quality pairing from the LP's pairs."""
-
-KERNEL_ABOVE = 20_000
-"""Components with more pairs than this are first solved on a few pairs per mentee."""
-
-PER_MENTEE = 8
-"""Pairs per mentee in those first, restricted solves."""
-
-FIRST_PASS = 1.0
-"""Share of the quality level's time in which every component gets a first pairing."""
-
-MIN_SECONDS = 0.3
-"""The least time a component's first MIP is given."""
-
-AGAIN_SECONDS = 1.5
-"""The least time a component's second MIP is given."""
-
-STEPS_AFTER_MIN = 1.0
-"""After a first-pass kernel MIP, subgradient steps aimed at its pairing run when more than
-this much of the component's share is left."""
-
-CHECK_SECONDS_PER_PAIR = 1e-5
-"""Time left at the end, per candidate pair, for the caller's independent checks (the city's
-take about 4 s), so that the whole solve keeps to its time limit."""
-
-FAIRNESS_MIP_MAX = 60_000
-"""The fairness MIP (over every pair, the schools' drain term couples the components) is only
-run up to this many pairs: above, HiGHS's presolve alone can outlast any time limit."""
-
-KERNEL_GAP = 1e-3
-"""Relative gap at which a kernel MIP stops (it gives a pairing, never a proof)."""
-
-KERNEL_PER_MENTEE = 3
-"""Best-scoring pairs per mentee added to the LP's pairs for a large component's incumbent."""
-
-LAG_TARGET = 0.005
-"""The first subgradient steps aim this share above the LP-duals' Lagrangian bound."""
-
-LAG_STEPS_SECONDS = 1.5
-"""The most time one run of subgradient steps is given."""
-
-LAG_STEPS_SHARE = 0.4
-"""Share of a component's first time (after its LP) given to the subgradient steps."""
-
-LAG_MIN_SECONDS = 2.0
-"""The least time a component's Lagrangian path is given in the first pass."""
-
-LAG_KERNEL_DELTA = 0.25
-"""The first kernel: pairs whose forcing bound is within this of ``L`` (doubled on retries)."""
-
-LAG_KERNEL_POINTS = 1.0
-"""The first pass's kernel MIP stops within this many points of its own bound (relative gap
-this over ``|L|``): the pairing, not the proof, is what it is for there."""
-
-LAG_KERNEL_SHARE = 0.7
-"""Share of the time left that a kernel MIP gets (the rest: steps and the survivors' MIP)."""
-
-
-def _lightest(d: _Data, cols: np.ndarray, per: int) -> np.ndarray:
+def _lightest(d: PairArrays, cols: np.ndarray, per: int) -> np.ndarray:
     """The ``per`` lightest pairs (then best-scoring) of each mentee among ``cols``."""
     order = cols[np.lexsort((d.cost[cols], d.load[cols], d.ei[cols]))]
     first = np.searchsorted(d.ei[order], np.unique(d.ei[order]))
@@ -746,7 +608,7 @@ def _lightest(d: _Data, cols: np.ndarray, per: int) -> np.ndarray:
     return np.sort(order[rank < per])
 
 
-def _best(d: _Data, cols: np.ndarray, per: int) -> np.ndarray:
+def _best(d: PairArrays, cols: np.ndarray, per: int) -> np.ndarray:
     """The ``per`` best-scoring pairs (then lightest) of each mentee among ``cols``."""
     order = cols[np.lexsort((d.load[cols], d.cost[cols], d.ei[cols]))]
     first = np.searchsorted(d.ei[order], np.unique(d.ei[order]))
@@ -754,7 +616,7 @@ def _best(d: _Data, cols: np.ndarray, per: int) -> np.ndarray:
     return np.sort(order[rank < per])
 
 
-def _matching(d: _Data, cols: np.ndarray) -> np.ndarray | None:
+def _matching(d: PairArrays, cols: np.ndarray) -> np.ndarray | None:
     """A maximum set of ``cols`` pairs with one mentor per mentee and head counts kept, when
     no forced pair is among them and no mentor's hours can bind (head count × heaviest pair
     within the budget): then this is a bipartite matching (mentors copied once per head),
@@ -785,7 +647,7 @@ def _matching(d: _Data, cols: np.ndarray) -> np.ndarray | None:
 
 
 def _warm_up() -> None:
-    from assignments.mentoring import pair_lagrange as pl
+    from assignments.pairing.engines import pair_lagrange as pl
 
     pl.warm_up()
 
@@ -801,7 +663,7 @@ def solve_split(
     problem: PairingProblem,
     params: SolveParams,
     start: set[int],
-    deadline: float,
+    ep: EngineParams | None = None,
 ) -> SplitOutcome | None:
     """Solve the lexicographic levels of ``problem`` component by component (module doc).
 
@@ -810,11 +672,12 @@ def solve_split(
     problem
         A pairing problem in lexicographic mode, not assign-all.
     params
-        Seed and progress printing; the time comes from ``deadline``.
+        Seed, workers and progress printing; the time is ``params.budget``'s (the run ends by
+        its deadline, and early when its stop is set: the components then keep what they have).
     start
         Candidate indices of a valid pairing (e.g. greedy), or empty.
-    deadline
-        ``time.perf_counter()`` value by which to stop.
+    ep
+        The engine parameters (``split_*`` fields); default :class:`EngineParams`.
 
     Returns
     -------
@@ -822,13 +685,15 @@ def solve_split(
         ``None`` when no pairing satisfying the first level was found in time.
     """
     t0 = time.perf_counter()
-    d = _Data(problem)
+    deadline = deadline_of(params)
+    d = PairArrays(problem, ep)
     p = problem
     names = p.levels()
     # the caller checks the result against the rules and recomputes its levels after this
-    deadline -= min(0.15 * max(0.0, deadline - t0), CHECK_SECONDS_PER_PAIR * d.n)
+    deadline -= min(0.15 * max(0.0, deadline - t0), d.ep.split_check_seconds_per_pair * d.n)
     stats: dict[str, Any] = {"engine": "split"}
-    if d.n > KERNEL_COMPONENT:  # the Lagrangian's kernels compile while level 1 is solved
+    # the Lagrangian's kernels compile while level 1 is solved
+    if d.n > d.ep.split_kernel_component:
         threading.Thread(target=_warm_up, daemon=True).start()
     values: dict[str, int] = {}
     bounds: dict[str, float] = {}
@@ -876,7 +741,8 @@ def solve_split(
                 left = deadline - time.perf_counter()
                 # a pairing of them all proves 0 (a bound): the first one found, on the
                 # lightest few pairs per mentee when there are many; else the exact minimum
-                few = _lightest(d, cols, PER_MENTEE) if len(cols) > KERNEL_ABOVE else cols
+                few = (_lightest(d, cols, d.ep.split_per_mentee)
+                       if len(cols) > d.ep.split_kernel_above else cols)
                 few = np.union1d(few, cols[in_start[cols]])
                 r = _milp(d, few, d.cost[few], 0.25 * left, must_pair=d.mand_e, gap=1.0)
                 if r.x is not None and n_c - int(d.mand[r.x].sum()) == 0:
@@ -907,6 +773,7 @@ def solve_split(
         bounds["mandatory"] = float(lower)
         stats["mandatory"] = {"components": len(np.flatnonzero(per_comp_mand)),
                               "mips": n_mip, "seconds": round(time.perf_counter() - t0, 2)}
+        report(params, "mandatory", total, lower, "split")
         _say(params, f"[split:mandatory] {total} unpaired (bound {lower}), {n_mip} MIP(s), "
                      f"{time.perf_counter() - t0:.1f}s")
 
@@ -988,6 +855,7 @@ def solve_split(
     stats["quality"] = {"components": len(todo), "unproven": int(sum(
         1 for c in todo if results[c].status != "optimal")), "without_pairing": len(unsolved),
         "seconds": round(time.perf_counter() - t1, 2)}
+    report(params, "quality", q_value, bounds.get("quality"), "split")
     _say(params, f"[split:quality] {q_value} (bound {bounds.get('quality')}), {len(todo)} "
                  f"component(s), {time.perf_counter() - t1:.1f}s")
     if not q_proven:
@@ -1004,7 +872,8 @@ def solve_split(
             _say(params, f"[split:fairness] {len(keep)} of {d.n} pairs can be in a pairing "
                          f"of the best quality")
         size = d.n if keep is None else len(keep)
-        if q_proven and deadline - t2 > 0.1 and size <= FAIRNESS_MIP_MAX:
+        if (q_proven and deadline - t2 > 0.1 and size <= d.ep.split_fairness_mip_max
+                and not stopped(params)):
             better = _fairness(d, chosen, must_pair, rows, order, cuts, todo, solved,
                                deadline - time.perf_counter(), keep)
         if better is not None:
@@ -1017,10 +886,10 @@ def solve_split(
         lv = d.levels(chosen)
         values["fairness"] = lv["fairness"]
         values["quality"] = lv["quality"]  # lower than the best by at most 质量容差
+        report(params, "fairness", values["fairness"], bounds.get("fairness"), "split")
         stats["fairness"] = {"seconds": round(time.perf_counter() - t2, 2),
                              "mip": better is not None}
     return _finish(d, chosen, status, values, bounds, stats)
-
 
 
 def _lanes(todo: list[int], sizes: np.ndarray, workers: int) -> list[list[int]]:
@@ -1037,7 +906,7 @@ def _lanes(todo: list[int], sizes: np.ndarray, workers: int) -> list[list[int]]:
 
 
 def _quality_lane(
-    d: _Data,
+    d: PairArrays,
     todo: list[int],
     order: np.ndarray,
     cuts: np.ndarray,
@@ -1060,24 +929,27 @@ def _quality_lane(
     results, lags, extras = shared.results, shared.lags, shared.extras
     exhausted, busy, lock = shared.exhausted, shared.busy, shared.lock
     left_size = float(sizes[todo].sum()) if todo else 1.0
-    phase_a = t1 + FIRST_PASS * (q_deadline - t1)
+    phase_a = t1 + d.ep.split_first_pass * (q_deadline - t1)
     for c in todo:  # first pass: a pairing (and a bound) for every component
         cols = order[cuts[c]: cuts[c + 1]]
         share = sizes[c] / left_size
         left_size -= sizes[c]
-        seconds = min(max(MIN_SECONDS if sizes[c] <= KERNEL_COMPONENT else KERNEL_SECONDS,
+        least = (d.ep.split_min_seconds if sizes[c] <= d.ep.split_kernel_component
+                 else d.ep.split_kernel_seconds)
+        seconds = min(max(least,
                           share * (phase_a - time.perf_counter())),
                       q_deadline - time.perf_counter())
         extras[c] = [(np.searchsorted(cols, rc), np.ones(len(rc)), float(need), math.inf)
                      for rc, need in comp_rows.get(c, [])]
-        if seconds < 0.05:  # out of time: the first level's pairs (below)
+        if seconds < 0.05 or stopped(params):  # out of time: the first level's pairs (below)
             with lock:
                 results[c] = _Mip("unknown", None, None, None)
             continue
         tc = time.perf_counter()
         lag = None
-        if sizes[c] > KERNEL_COMPONENT:  # its share of the time, not the LP kernel's least
-            seconds = min(max(LAG_MIN_SECONDS, share * (phase_a - tc)), q_deadline - tc)
+        # its share of the time, not the LP kernel's least
+        if sizes[c] > d.ep.split_kernel_component:
+            seconds = min(max(d.ep.split_lag_min_seconds, share * (phase_a - tc)), q_deadline - tc)
             lag = _lag_start(d, cols, seconds, must_pair, extras[c])
         if lag is not None:
             r = _lag_solve(d, cols, lag, max(0.05, seconds - (time.perf_counter() - tc)),
@@ -1087,9 +959,10 @@ def _quality_lane(
                                        must_pair, extras[c], hints)
                 r.bound = max(r.bound or -math.inf, float(math.ceil(lag.value - 1e-6)))
             left = seconds - (time.perf_counter() - tc)
-            if r.status != "optimal" and r.x is not None and left > STEPS_AFTER_MIN:
+            if r.status != "optimal" and r.x is not None and left > d.ep.split_steps_after_min:
                 # steps aimed at the pairing found: a bound closer to it (cheap)
-                _lag_improve(lag, round(r.value or 0), min(LAG_STEPS_SECONDS, 0.3 * left))
+                _lag_improve(lag, round(r.value or 0),
+                             min(d.ep.split_lag_steps_seconds, 0.3 * left))
                 r.bound = max(r.bound or -math.inf, float(math.ceil(lag.value - 1e-6)))
                 if r.bound >= (r.value or 0):
                     r.status = "optimal"
@@ -1106,7 +979,7 @@ def _quality_lane(
     with lock:
         shared.lanes_open -= 1
     c = -1
-    while time.perf_counter() < q_deadline - 0.2:
+    while time.perf_counter() < q_deadline - 0.2 and not stopped(params):
         with lock:
             busy.discard(c)
             gaps = {c: (math.inf if r.x is None or r.bound is None else (r.value or 0) - r.bound)
@@ -1130,23 +1003,25 @@ def _quality_lane(
             continue
         finite = sum(g for g in gaps.values() if math.isfinite(g)) or 1.0
         left = q_deadline - time.perf_counter()
-        share = min(0.25, MIN_SECONDS * 5 / max(left, 1e-9)) if math.isinf(gaps[c]) else (
-            gaps[c] / finite)
-        seconds = left if last_round else min(left, max(AGAIN_SECONDS, left * min(1.0, share)))
+        share = (min(0.25, d.ep.split_min_seconds * 5 / max(left, 1e-9))
+                 if math.isinf(gaps[c]) else gaps[c] / finite)
+        seconds = left if last_round else min(
+            left, max(d.ep.split_again_seconds, left * min(1.0, share)))
         cols = order[cuts[c]: cuts[c + 1]]
         tc = time.perf_counter()
         if c in lags:  # a wider kernel, steps towards the incumbent, the survivors' MIP
             old_r = results[c]
             r = _lag_solve(d, cols, lags[c], seconds, must_pair, extras[c], hints,
                            old_r if old_r.x is not None else None)
-        elif len(cols) <= FULL_MIP_MAX:
+        elif len(cols) <= d.ep.split_full_mip_max:
             r = _milp(d, cols, d.cost[cols], seconds, must_pair=must_pair, extra=extras[c])
         else:  # too large for a MIP over every pair: once more with a larger kernel
             with lock:
                 exhausted.add(c)
-            if seconds < KERNEL_SECONDS:
+            if seconds < d.ep.split_kernel_seconds:
                 continue
-            r = _component_quality(d, cols, seconds, must_pair, extras[c], hints, 3)
+            r = _component_quality(d, cols, seconds, must_pair, extras[c], hints,
+                                   d.ep.split_kernel_per_mentee)
         old = results[c]
         if not (r.x is not None and (old.x is None or (r.value or 0) < (old.value or 0))) and not (
                 r.bound is not None and (old.bound is None or r.bound > old.bound)):
@@ -1191,7 +1066,7 @@ class _Shared:
 
 
 def _fairness(
-    d: _Data,
+    d: PairArrays,
     chosen: np.ndarray,
     must_pair: np.ndarray,
     rows: list[tuple[np.ndarray, int]],
@@ -1264,7 +1139,7 @@ def _fairness(
 
 
 def _quality_optimal_pairs(
-    d: _Data,
+    d: PairArrays,
     chosen: np.ndarray,
     lags: dict[int, _Lag],
     order: np.ndarray,
@@ -1274,7 +1149,7 @@ def _quality_optimal_pairs(
     """The pairs that can be in a pairing meeting the proven quality level (within 质量容差):
     a pair of a component with a Lagrangian whose forcing bound exceeds the component's
     optimum plus the tolerance's slack cannot (exact); every other pair is kept."""
-    from assignments.mentoring import pair_lagrange as pl
+    from assignments.pairing.engines import pair_lagrange as pl
 
     keep = np.ones(d.n, bool)
     slack = 0
@@ -1292,7 +1167,7 @@ def _quality_optimal_pairs(
     return np.flatnonzero(keep)
 
 
-def _fill(d: _Data, piece: np.ndarray, extra: np.ndarray) -> np.ndarray:
+def _fill(d: PairArrays, piece: np.ndarray, extra: np.ndarray) -> np.ndarray:
     """``piece`` plus the pairs of ``extra`` (in order) that still fit: mentee unpaired,
     mentor's head count and hours not exceeded."""
     paired = set(d.ei[piece].tolist())
@@ -1310,7 +1185,7 @@ def _fill(d: _Data, piece: np.ndarray, extra: np.ndarray) -> np.ndarray:
     return np.array(sorted(out), dtype=np.int64)
 
 
-def _finish(d: _Data, chosen: np.ndarray, status: SolveStatus, values: dict[str, int],
+def _finish(d: PairArrays, chosen: np.ndarray, status: SolveStatus, values: dict[str, int],
             bounds: dict[str, float], stats: dict[str, Any]) -> SplitOutcome:
     x = [0] * d.n
     for k in chosen.tolist():

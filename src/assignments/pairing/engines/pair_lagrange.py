@@ -1,6 +1,6 @@
 """Lagrangian relaxation of a pairing component's mentee rows: per-mentor pricing, bounds, fixing.
 
-One component of the quality level (module :mod:`assignments.mentoring.reduce_split`) is::
+One component of the quality level (module :mod:`assignments.pairing.engines.reduce_split`) is::
 
     min Σ c_k x_k   s.t.  Σ_{k of e} x_k ≤ 1 (= 1 where mentee e must be paired),
                           Σ_{k of i} x_k ≤ cap_i,  Σ_{k of i} load_k x_k ≤ budget_i,

@@ -2,20 +2,20 @@
 
 After the first CP-SAT solve, while time is left, two kinds of search share the two cores:
 
-* the compiled local search (:mod:`assignments.mentoring.gap_search`: penalty weights on
+* the compiled local search (:mod:`assignments.pairing.engines.gap_search`: penalty weights on
   capacity excess, shift, swap and ejection-chain moves; numba, frees the GIL) runs in a thread
-  from the start (:data:`SEARCH_LANES`);
+  from the start (``lns_search_lanes``);
 * beside it, first the Lagrangian relaxation of "each job on one agent"
-  (:mod:`assignments.mentoring.gap_lagrange`, started from the LP duals, :data:`GUIDE_SHARE` of
-  the time) gives a proven lower bound (everything stops when it is met), the cost of forcing
-  each job onto each agent, and the agent each job's knapsack wants; pairs that no cheaper
-  assignment can use (reduced-cost fixing, exact) are then removed from both searches, and the
-  local search's ejection chains use only the :data:`SEARCH_NEAR` agents per job where forcing
-  it costs the bound least;
+  (:mod:`assignments.pairing.engines.gap_lagrange`, started from the LP duals,
+  ``lns_guide_share`` of the time) gives a proven lower bound (everything stops when it is met),
+  the cost of forcing each job onto each agent, and the agent each job's knapsack wants; pairs
+  that no cheaper assignment can use (reduced-cost fixing, exact) are then removed from both
+  searches, and the local search's ejection chains use only the ``lns_search_near`` agents per
+  job where forcing it costs the bound least;
 * then rounds of CP-SAT sub-solves on the other core: free a share of the jobs (mentees) —
   every job of two agents and random others, random jobs, or jobs the relaxation wants
-  elsewhere with every job of both agents (:data:`NEAR_DUAL` of the rounds) — let each move to
-  its current agent or one of its :data:`KERNEL_AGENTS` agents where forcing it costs the bound
+  elsewhere with every job of both agents (``lns_near_dual`` of the rounds) — let each move to
+  its current agent or one of its ``lns_kernel_agents`` agents where forcing it costs the bound
   least, and re-solve that sub-problem (one worker, a short limit). After each round the two
   searches exchange their best assignments (the local search's is checked again first).
 
@@ -23,7 +23,7 @@ Freeing jobs rather than whole agents lets improving chains run through many age
 type D instances need). The share adapts: it grows while sub-problems are proven optimal
 quickly and shrinks when they time out. Deterministic for a given seed when the solver runs in
 deterministic mode: the Lagrangian step runs a fixed number of iterations, the local search a
-fixed amount of work per sub-solve round (:data:`SEARCH_WORK_RATE` × :data:`SUB_LIMIT`: pairs
+fixed amount of work per sub-solve round (``lns_search_work_rate`` × ``lns_sub_limit``: pairs
 looked at, counted by the search — a measure of time that, unlike a count of rounds, hardly
 depends on the problem's size or type), and the exchanges happen after both sides stopped, in
 a fixed order — nothing depends on the clock.
@@ -42,69 +42,18 @@ from typing import Any
 import numpy as np
 
 from assignments.core.solver import SolveParams, SolveStatus, run_cpsat
-from assignments.mentoring.gap_lagrange import (
+from assignments.pairing.engines.gap_lagrange import (
     Knapsacks,
     lp_multipliers,
     penalties,
     subgradient,
 )
-from assignments.mentoring.greedy import dense
-from assignments.mentoring.model import build_model
-from assignments.mentoring.problem import Candidate, PairingProblem
+from assignments.pairing.heuristics.greedy import dense
+from assignments.pairing.model import build_model
+from assignments.pairing.params import EngineParams, deadline_of, report, stopped, wall_net
+from assignments.pairing.problem import Candidate, PairingProblem
 
-__all__ = ["BB_SHARE", "GUIDE_SHARE", "KERNEL_AGENTS", "LAGRANGE_MAX_WORK", "SEARCH_LANES",
-           "first_assignment", "improve"]
-
-GUIDE_SHARE = 0.15
-"""Share of the search time for the Lagrangian relaxation that guides it."""
-KERNEL_AGENTS = 4
-"""A freed job may move to its current agent or to one of the agents where forcing it costs
-the Lagrangian bound least (this many)."""
-SUB_LIMIT = 0.3
-"""Seconds per sub-solve (deterministic time in deterministic mode)."""
-NEAR_DUAL = 0.34
-"""Share of the neighbourhoods built around the jobs the Lagrangian relaxation wants elsewhere."""
-SEARCH_LANES = 1
-"""Threads running the compiled local search (:mod:`assignments.mentoring.gap_search`) beside
-the sub-solves (each takes a core from them)."""
-SEARCH_RATES = (1.2, 0.9)
-"""Local search: factors raising and lowering the penalty weights."""
-SEARCH_DEPTH = 6
-"""Local search: the longest ejection chain (jobs)."""
-SEARCH_NEAR = 8
-"""Local search: ejection chains move a job only into the agents where forcing it costs the
-Lagrangian bound least (this many)."""
-SEARCH_STALL = 300
-"""Local search: rounds without a new best before it restarts between two elite assignments."""
-SEARCH_WORK_RATE = 1.6e8
-"""Deterministic mode: local-search work (pairs looked at, :attr:`GapSearch.work`) that stands
-for one second — measured 1.4–2.7e8 per second on a 2-core CI-class machine over GAP files of
-5 × 100 to 60 × 900 (a count of rounds varied 0.2–36 ms per round there)."""
-SEARCH_CHUNK = 0.02
-"""Seconds of local search between two looks at the stop signal (about: whole rounds)."""
-
-
-LAGRANGE_MAX_WORK = 1e7
-"""The Lagrangian step (one knapsack table per agent, about agents × jobs × mean capacity
-entries per step) is skipped above this size (:func:`_work`): on the 80 × 1,600 literature
-problems (1e8) one step takes seconds. Without its guidance the local search also makes no
-ejection chains (unfocused, one round of them took 25 s on a 40 × 1,600 problem)."""
-RESCUE_SHARE = 0.4
-"""Deterministic mode: the most local-search work spent looking for a first assignment, as a
-share of the time limit (× :data:`SEARCH_WORK_RATE`)."""
-BB_MAX_JOBS = 1_000
-"""No branch-and-bound above this many jobs."""
-BB_SHARE = 0.6
-"""Share of the time after the Lagrangian step for the Lagrangian branch-and-bound
-(:mod:`assignments.mentoring.gap_bb`) on one core beside the local search (0: none)."""
-BB_WAIT = 3.0
-"""The most seconds (and at most a fifth of the time left) a search waits for the
-branch-and-bound's compiled code to load (:func:`gap_bb.warm_up`, started beside CP-SAT);
-when it is still being compiled (its first use on a machine: about 20 s), the search goes on
-without it. Deterministic mode always waits (so that the result does not depend on it)."""
-BB_NODE_RATE = 3_000
-"""Deterministic mode: branch-and-bound nodes that stand for one second (measured 2,000–4,000
-on the 100–200-job type D files)."""
+__all__ = ["first_assignment", "improve"]
 
 
 def _sub_solve(
@@ -148,14 +97,14 @@ def _sub_solve(
 
 def _neighbourhood(
     rng: random.Random, assign: np.ndarray, m: int, n: int, share: float,
-    wanted: np.ndarray | None = None,
+    wanted: np.ndarray | None = None, near_dual: float = 0.34,
 ) -> list[int]:
     """Jobs to free: every job of two agents and random others, or random jobs only, or (with
     ``wanted``, the agent each job's Lagrangian knapsack chose) jobs that are not where the
     relaxation wants them, with every job of both agents involved."""
     size = max(4, min(n, int(share * n)))
     r = rng.random()
-    if wanted is not None and r < NEAR_DUAL:
+    if wanted is not None and r < near_dual:
         off = np.flatnonzero((wanted >= 0) & (wanted != assign)).tolist()
         rng.shuffle(off)
         picked: set[int] = set()
@@ -196,30 +145,30 @@ def _take_best(searches: list[Any], assign: np.ndarray, best: int, cost: np.ndar
     return assign, best
 
 
-def _search_epoch(search: Any, stop: threading.Event, seconds: float) -> None:
+def _search_epoch(search: Any, stop: threading.Event, seconds: float, ep: EngineParams) -> None:
     """Run the local search: ``seconds`` worth of work (deterministic mode, when > 0;
-    :data:`SEARCH_WORK_RATE`), or short chunks of rounds until ``stop`` is set."""
+    ``lns_search_work_rate``), or short chunks of rounds until ``stop`` is set."""
     if seconds > 0:
-        search.run(2**62, work=_det_work(seconds))
+        search.run(2**62, work=_det_work(seconds, ep))
         return
-    chunk = 1  # grows while a chunk takes under SEARCH_CHUNK seconds (large problems: 1 round)
+    chunk = 1  # grows while a chunk takes under lns_search_chunk seconds (large problems: 1 round)
     while not stop.is_set():
         t = time.perf_counter()
         search.run(chunk)
-        if time.perf_counter() - t < SEARCH_CHUNK:
+        if time.perf_counter() - t < ep.lns_search_chunk:
             chunk = min(2 * chunk, 64)
 
 
 def _bb_phase(cost: np.ndarray, load: np.ndarray, budget: np.ndarray, u: np.ndarray,
               assign: np.ndarray, best: int, bound: float, seconds: float,
               params: SolveParams, searches: list[Any], helper: ThreadPoolExecutor,
-              stats: dict[str, Any]) -> tuple[np.ndarray, int, float]:
-    """The Lagrangian branch-and-bound (:mod:`assignments.mentoring.gap_bb`) for ``seconds``
-    (deterministic mode: :data:`BB_NODE_RATE` nodes a second) on this thread, searching only
+              stats: dict[str, Any], ep: EngineParams) -> tuple[np.ndarray, int, float]:
+    """The Lagrangian branch-and-bound (:mod:`assignments.pairing.engines.gap_bb`) for ``seconds``
+    (deterministic mode: ``lns_bb_node_rate`` nodes a second) on this thread, searching only
     for assignments cheaper than ``best``, while the local search runs on the other core;
     every result checked here before it is taken. Returns the best assignment, its cost and
     the bound (raised when the search was exhausted, i.e. proved it)."""
-    from assignments.mentoring.gap_bb import branch_and_bound
+    from assignments.pairing.engines.gap_bb import branch_and_bound
 
     m, n = cost.shape
     jobs = np.arange(n)
@@ -230,13 +179,13 @@ def _bb_phase(cost: np.ndarray, load: np.ndarray, budget: np.ndarray, u: np.ndar
     a = np.where(finite, load, (budget + 1)[:, None]).astype(np.int64)
     det = params.deterministic
     stop = threading.Event()
-    running = [helper.submit(_search_epoch, ts, stop, seconds if det else 0)
+    running = [helper.submit(_search_epoch, ts, stop, seconds if det else 0, ep)
                for ts in searches]
     try:
         got, value, lower, bb = branch_and_bound(
-            c, a, budget, deadline=math.inf if det else time.perf_counter() + seconds,
+            c, a, budget, deadline=wall_net(params) if det else time.perf_counter() + seconds,
             upper=best, seed=params.seed, start=u,
-            max_nodes=max(1, int(seconds * BB_NODE_RATE)) if det else None)
+            max_nodes=max(1, int(seconds * ep.lns_bb_node_rate)) if det else None)
     finally:
         stop.set()
         for r in running:
@@ -256,16 +205,17 @@ def _bb_phase(cost: np.ndarray, load: np.ndarray, budget: np.ndarray, u: np.ndar
     return (*_take_best(searches, assign, best, cost, load, budget, stats), bound)
 
 
-def _bb_ready(deadline: float, params: SolveParams, stats: dict[str, Any]) -> bool:
-    """Whether the branch-and-bound's compiled code is loaded (waiting :data:`BB_WAIT` at
+def _bb_ready(deadline: float, params: SolveParams, stats: dict[str, Any],
+              ep: EngineParams) -> bool:
+    """Whether the branch-and-bound's compiled code is loaded (waiting ``lns_bb_wait`` at
     most; deterministic mode: always true, the first call compiles it). Starts loading it in
     the background when nobody has."""
-    from assignments.mentoring.gap_bb import ready, warm_up
+    from assignments.pairing.engines.gap_bb import ready, warm_up
 
     if params.deterministic:
         return True
     _start_bb_warm_up(warm_up)
-    if ready(min(BB_WAIT, 0.2 * (deadline - time.perf_counter()))):
+    if ready(min(ep.lns_bb_wait, 0.2 * (deadline - time.perf_counter()))):
         return True
     stats["bb_skipped"] = "still being compiled (first use on this machine)"
     return False
@@ -285,9 +235,9 @@ def _as_x(kidx: np.ndarray, assign: np.ndarray, size: int) -> list[int]:
     return x
 
 
-def _det_work(seconds: float) -> int:
+def _det_work(seconds: float, ep: EngineParams) -> int:
     """Deterministic mode: the local-search work that stands for ``seconds``."""
-    return max(1, int(seconds * SEARCH_WORK_RATE))
+    return max(1, int(seconds * ep.lns_search_work_rate))
 
 
 def _work(load: np.ndarray, budget: np.ndarray) -> float:
@@ -298,15 +248,16 @@ def _work(load: np.ndarray, budget: np.ndarray) -> float:
 
 def first_assignment(
     problem: PairingProblem,
-    deadline: float,
     params: SolveParams,
+    ep: EngineParams | None = None,
     stats: dict[str, Any] | None = None,
 ) -> tuple[list[int], int] | None:
     """A first feasible assignment of an assign-all problem when CP-SAT found none in its share
     (e.g. the 80 × 1,600 literature problems): the compiled local search from every job on its
     cheapest agent (capacities exceeded, then repaired by the penalty weights), until it meets
-    a feasible assignment or ``deadline`` (deterministic mode: :data:`RESCUE_SHARE` of the time
-    limit, counted in the search's work).
+    a feasible assignment, the budget's deadline or its stop (``params.budget``: the rescue gets
+    what is left, never more). Deterministic mode: at most ``lns_rescue_share`` of the time
+    limit, counted in the search's work (and never past the budget's deadline either).
 
     Returns
     -------
@@ -314,6 +265,8 @@ def first_assignment(
         The 0/1 vector per candidate and its minimised cost, or ``None`` (out of scope: head
         counts or forced pairs; a job without a pair; nothing found in time).
     """
+    ep = ep if ep is not None else EngineParams()
+    deadline = wall_net(params) if params.deterministic else deadline_of(params)
     p = problem
     stats = {} if stats is None else stats
     if any(c is not None for c in p.capacity) or p.forced:
@@ -323,23 +276,23 @@ def first_assignment(
     finite = np.isfinite(cost)
     if n == 0 or not finite.any(axis=0).all():
         return None
-    from assignments.mentoring.gap_search import GapSearch
+    from assignments.pairing.engines.gap_search import GapSearch
 
     search = GapSearch(cost, load, budget, np.argmin(np.where(finite, cost, np.inf), axis=0),
-                       seed=params.seed, rates=SEARCH_RATES,
-                       depth=SEARCH_DEPTH if _work(load, budget) <= LAGRANGE_MAX_WORK else 0,
-                       stall=SEARCH_STALL)
+                       seed=params.seed, rates=ep.lns_search_rates,
+                       depth=(ep.lns_search_depth
+                              if _work(load, budget) <= ep.lns_lagrange_max_work else 0),
+                       stall=ep.lns_search_stall)
     chunk = 1
-    allowance = _det_work(RESCUE_SHARE * params.time_limit)
+    allowance = _det_work(ep.lns_rescue_share * params.time_limit, ep)
     while search.best_cost is None:
-        if params.deterministic:
-            if search.work >= allowance:
-                break
-        elif time.perf_counter() >= deadline:
+        if params.deterministic and search.work >= allowance:
+            break
+        if time.perf_counter() >= deadline or stopped(params):
             break
         t = time.perf_counter()
         search.run(chunk, work=allowance - search.work if params.deterministic else None)
-        if params.deterministic or time.perf_counter() - t < SEARCH_CHUNK:
+        if params.deterministic or time.perf_counter() - t < ep.lns_search_chunk:
             chunk = min(2 * chunk, 64)
     stats["rescue_rounds"] = search.iterations
     if search.best_cost is None:
@@ -353,13 +306,13 @@ def improve(
     problem: PairingProblem,
     x: list[int],
     bound: float,
-    deadline: float,
     params: SolveParams,
+    ep: EngineParams | None = None,
     *,
     guide: bool = True,
     stats: dict[str, Any] | None = None,
 ) -> tuple[list[int], int] | None:
-    """Improve an assign-all solution until ``deadline`` (``time.perf_counter()`` seconds).
+    """Improve an assign-all solution until the budget's deadline or stop (``params.budget``).
 
     Parameters
     ----------
@@ -369,16 +322,19 @@ def improve(
         The current solution: 0/1 per candidate.
     bound
         A proven lower bound of the (minimised) cost: stop when it is reached.
-    deadline
-        When to stop.
     params
-        Seed and deterministic mode (sub-solves run with one worker).
+        Seed and deterministic mode (sub-solves run with one worker); its budget gives the
+        deadline, the stop and the progress reports (one per improvement).
+    ep
+        The engine parameters (``lns_*`` fields); default :class:`EngineParams`.
 
     Returns
     -------
     tuple or None
         The better 0/1 vector and its minimised cost, or ``None`` when nothing improved.
     """
+    ep = ep if ep is not None else EngineParams()
+    deadline = deadline_of(params)
     p = problem
     stats = {} if stats is None else stats
     if any(c is not None for c in p.capacity):
@@ -404,34 +360,36 @@ def improve(
     exact: np.ndarray | None = None
     near: np.ndarray | None = None
     cores = max(1, min(2, int(params.workers)))
-    large = _work(load, budget) > LAGRANGE_MAX_WORK
+    large = _work(load, budget) > ep.lns_lagrange_max_work
     stats["lagrange_skipped"] = large
     searches: list[Any] = []
     helper: ThreadPoolExecutor | None = None
-    if SEARCH_LANES > 0:
+    if ep.lns_search_lanes > 0:
         # the compiled local search runs in threads beside the Lagrangian step and the
         # sub-solves (it frees the GIL)
-        from assignments.mentoring.gap_search import GapSearch
+        from assignments.pairing.engines.gap_search import GapSearch
 
-        for k in range(min(SEARCH_LANES, cores)):
+        for k in range(min(ep.lns_search_lanes, cores)):
             searches.append(GapSearch(cost, load, budget, assign, seed=params.seed + 7919 * k,
-                                      rates=SEARCH_RATES, depth=0 if large else SEARCH_DEPTH,
-                                      stall=SEARCH_STALL))
+                                      rates=ep.lns_search_rates,
+                                      depth=0 if large else ep.lns_search_depth,
+                                      stall=ep.lns_search_stall))
         helper = ThreadPoolExecutor(max_workers=len(searches))
         stats["search_found"] = 0
     early = threading.Event()
     running = [] if helper is None else [
-        helper.submit(_search_epoch, ts, early, 3 * SUB_LIMIT if params.deterministic else 0)
+        helper.submit(_search_epoch, ts, early,
+                      3 * ep.lns_sub_limit if params.deterministic else 0, ep)
         for ts in searches]
     try:
         lagrange = (guide and not large
                     and (params.deterministic or deadline - time.perf_counter() > 1.0))
         if lagrange:
             start_u = lp_multipliers(cost, load, budget)
-            until = time.perf_counter() + GUIDE_SHARE * (deadline - time.perf_counter())
+            until = time.perf_counter() + ep.lns_guide_share * (deadline - time.perf_counter())
             dual = subgradient(cost, load, budget, upper=best, incumbent=assign,
                                max_iter=100 if params.deterministic else 300,
-                               deadline=math.inf if params.deterministic else until,
+                               deadline=wall_net(params) if params.deterministic else until,
                                repair_every=25, start=start_u,
                                step=0.5 if start_u is not None else 2.0)
             stats["lagrange_bound"] = dual.bound
@@ -446,8 +404,8 @@ def improve(
             wanted = np.where(choice.sum(axis=0) == 1, np.argmax(choice, axis=0), -1)
             exact = lag + pen <= best - 1 + 1e-6  # pairs an assignment cheaper than best may use
             rank = np.argsort(np.argsort(pen, axis=0, kind="stable"), axis=0, kind="stable")
-            kernel = exact & (rank < KERNEL_AGENTS)
-            near = rank < SEARCH_NEAR
+            kernel = exact & (rank < ep.lns_kernel_agents)
+            near = rank < ep.lns_search_near
             stats["kernel_pairs"] = int(kernel.sum())
             stats["exact_pairs"] = int(exact.sum())
     finally:
@@ -458,6 +416,8 @@ def improve(
     trace = stats.setdefault("trace", [(0.0, start, "start")])
     t_start = time.perf_counter()
     trace.append((0.0, best, "lagrange+search"))
+    if best < start:
+        report(params, "quality", best, bound, "lns: Lagrangian and local search")
     if exact is not None:
         exact &= lag + pen <= best - 1 + 1e-6  # the best may be cheaper now
         if kernel is not None:
@@ -466,15 +426,17 @@ def improve(
             ts.restrict(exact)
             if near is not None:
                 ts.focus(near)
-    bb_ran = (BB_SHARE > 0 and exact is not None and helper is not None and n <= BB_MAX_JOBS
-              and best > bound + 1e-9 and _bb_ready(deadline, params, stats))
+    bb_ran = (ep.lns_bb_share > 0 and exact is not None and helper is not None
+              and n <= ep.lns_bb_max_jobs
+              and best > bound + 1e-9 and _bb_ready(deadline, params, stats, ep))
     if bb_ran:
         assert exact is not None and helper is not None
-        left = (0.8 * params.time_limit * (1 - GUIDE_SHARE) if params.deterministic
+        left = (0.8 * params.time_limit * (1 - ep.lns_guide_share) if params.deterministic
                 else deadline - time.perf_counter())
         assign, best, bound = _bb_phase(cost, load, budget, dual.u, assign, best, bound,
-                                        BB_SHARE * left, params, searches, helper, stats)
+                                        ep.lns_bb_share * left, params, searches, helper, stats, ep)
         trace.append((round(time.perf_counter() - t_start, 2), best, "branch-and-bound"))
+        report(params, "quality", best, bound, "lns: branch-and-bound")
         exact &= lag + pen <= best - 1 + 1e-6
         if kernel is not None:
             kernel &= exact
@@ -485,23 +447,28 @@ def improve(
     share = 0.25
     # parallel sub-solves (CP-SAT frees the GIL) on the cores the searches leave
     lanes = max(0 if searches else 1, cores - len(searches))
-    sub = [SolveParams(time_limit=SUB_LIMIT, seed=params.seed + k, workers=1,
-                       deterministic=params.deterministic) for k in range(lanes)]
+    sub = [SolveParams(time_limit=ep.lns_sub_limit, seed=params.seed + k, workers=1,
+                       deterministic=params.deterministic, budget=params.budget)
+           for k in range(lanes)]
     pool = ThreadPoolExecutor(max_workers=lanes) if lanes > 1 else None
     # deterministic mode: a fixed number of rounds instead of the wall clock (a generous
     # wall-clock safety net stays)
-    rest = 1 - BB_SHARE if bb_ran else 1.0
-    rounds = max(1, int(rest * 0.8 * params.time_limit / SUB_LIMIT)) if params.deterministic else -1
-    safety = deadline + 10 * params.time_limit + 60
+    rest = 1 - ep.lns_bb_share if bb_ran else 1.0
+    rounds = (max(1, int(rest * 0.8 * params.time_limit / ep.lns_sub_limit))
+              if params.deterministic else -1)
+    # deterministic mode counts rounds, not seconds; the budget's deadline (and the overrun it
+    # allows) stays a net, since a solve never runs past its limit by more than that
+    safety = wall_net(params)
     try:
-        while best > bound + 1e-9 and rounds != 0 and time.perf_counter() < (
-                safety if params.deterministic else deadline - 0.05):
+        while best > bound + 1e-9 and rounds != 0 and not stopped(params) and (
+                time.perf_counter() < (safety if params.deterministic else deadline - 0.05)):
             rounds -= 1
             used = np.bincount(assign, weights=load[assign, jobs_all], minlength=m).astype(
                 np.int64)
-            picks = [_neighbourhood(rng, assign, m, n, share, wanted) for _ in range(lanes)]
-            limit = SUB_LIMIT if params.deterministic else max(
-                0.05, min(SUB_LIMIT, deadline - time.perf_counter()))
+            picks = [_neighbourhood(rng, assign, m, n, share, wanted, ep.lns_near_dual)
+                     for _ in range(lanes)]
+            limit = ep.lns_sub_limit if params.deterministic else max(
+                0.05, min(ep.lns_sub_limit, deadline - time.perf_counter()))
             for s in sub:
                 s.time_limit = limit
             args = [(assign, jobs, cost, load, used, budget.copy(), s, kernel)
@@ -509,14 +476,14 @@ def improve(
             stop = threading.Event()
             running = [] if helper is None else [
                 helper.submit(_search_epoch, ts, stop,
-                              SUB_LIMIT if params.deterministic else 0)
+                              ep.lns_sub_limit if params.deterministic else 0, ep)
                 for ts in searches]
             if pool is None:
                 results = [_sub_solve(*a) for a in args]
             else:
                 results = list(pool.map(lambda a: _sub_solve(*a), args))
             if not args and not params.deterministic:
-                stop.wait(min(SUB_LIMIT, max(0.0, deadline - 0.05 - time.perf_counter())))
+                stop.wait(min(ep.lns_sub_limit, max(0.0, deadline - 0.05 - time.perf_counter())))
             stop.set()
             for r in running:
                 r.result()
@@ -542,6 +509,7 @@ def improve(
             assign, best = _take_best(searches, assign, best, cost, load, budget, stats)
             if best < trace[-1][1]:
                 trace.append((round(time.perf_counter() - t_start, 2), best, "round"))
+                report(params, "quality", best, bound, "lns")
             for ts in searches:
                 found = ts.best_cost
                 if found is None or best < found:

@@ -1,0 +1,1 @@
+"""The pairing engines (see the engine table in :mod:`assignments.pairing.solve`)."""

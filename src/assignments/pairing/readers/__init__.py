@@ -1,0 +1,1 @@
+"""Readers of pairing problems: OR-Library GAP files, generic candidate-pair tables."""
