@@ -132,9 +132,9 @@ def stable(
     """Stable matching (mentees propose; capacities in head count and hours) beside the
     optimised pairing: coverage, quality and blocking pairs of both."""
     from assignments.mentoring.candidates import build_problem
+    from assignments.mentoring.compare import stable_compare
     from assignments.mentoring.data import read_mentoring
     from assignments.mentoring.report import write_outputs
-    from assignments.mentoring.stable import stable_compare
 
     check_lang(lang)
     try:

@@ -16,10 +16,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assignments.core.solver import Result
 from assignments.mentoring.candidates import MentorProblem
 from assignments.mentoring.problem import Pairing, PairingProblem
-from assignments.mentoring.solution import MentorSolution
 
 __all__ = [
     "Preferences",
@@ -27,7 +25,6 @@ __all__ = [
     "describe_blocking",
     "pairing_of",
     "score_preferences",
-    "stable_compare",
     "stable_matching",
     "teacher_preferences",
 ]
@@ -213,71 +210,3 @@ def describe_blocking(mp: MentorProblem, blocks: list[tuple[int, int]], limit: i
     if len(blocks) > limit:
         out.append(f"… and {len(blocks) - limit} more blocking pairs")
     return out
-
-
-def stable_compare(
-    mp: MentorProblem, *, time_limit: float = 60.0, seed: int = 0, num_workers: int = 2
-) -> tuple[Result[MentorSolution], list[str]]:
-    """Stable matching of a teacher problem, checked, beside the optimised pairing.
-
-    Returns
-    -------
-    tuple
-        The stable matching as a :class:`Result` (its levels recomputed by the checker), and
-        printable lines comparing coverage, quality, fairness, blocking pairs and time.
-    """
-    import time
-
-    from assignments.core.errors import SolutionCheckError
-    from assignments.core.solver import SolveStatus
-    from assignments.mentoring.explain import explain_forced, unpaired_reasons
-    from assignments.mentoring.solution import (
-        MentorPair,
-        check,
-        check_pairing,
-        objective_levels,
-    )
-    from assignments.mentoring.solve import solve
-
-    data, p = mp.data, mp.problem
-    lines = explain_forced(mp)
-    if lines:
-        return Result(SolveStatus.INFEASIBLE, explanation=lines), lines
-    t0 = time.perf_counter()
-    prefs = teacher_preferences(mp)
-    pairing = stable_matching(p, prefs)
-    t_stable = time.perf_counter() - t0
-    bad = check_pairing(p, pairing)
-    forced = {(p.mentors[i], p.mentees[e]) for i, e in p.forced}
-    sol = MentorSolution(
-        pairs=sorted((MentorPair(p.mentors[i], p.mentees[e], (p.mentors[i], p.mentees[e])
-                                 in forced) for i, e in pairing.pairs(p)),
-                     key=lambda x: (x.mentor, x.mentee)),
-        unpaired=unpaired_reasons(mp, pairing))
-    bad += check(data, sol)
-    if bad:
-        raise SolutionCheckError("the checker rejected the stable matching:\n"
-                                 + "\n".join(map(str, bad[:20])))
-    levels = objective_levels(data, sol)
-    blocks = blocking_pairs(p, pairing, prefs)
-    opt = solve(data, time_limit=time_limit, seed=seed, num_workers=num_workers,
-                mentor_problem=mp)
-    rows = [("stable matching", levels, len(sol.pairs), len(blocks), t_stable)]
-    if opt.solution is not None:
-        opt_pairing = pairing_of(p, [(x.mentor, x.mentee) for x in opt.solution.pairs])
-        rows.append(("optimised", objective_levels(data, opt.solution), len(opt.solution.pairs),
-                     len(blocking_pairs(p, opt_pairing, prefs)), opt.runtime))
-    out = [f"{'method':<16} {'pairs':>6} {'mandatory unpaired':>19} {'quality':>9} "
-           f"{'fairness':>9} {'blocking':>9} {'time':>8}"]
-    for name, lv, n, nb, secs in rows:
-        out.append(f"{name:<16} {n:>6} {lv['mandatory']:>19} {lv['quality']:>9} "
-                   f"{lv['fairness']:>9} {nb:>9} {secs:>7.2f}s")
-    source = "the 意愿 sheet, then pair scores" if data.preferences else "pair scores"
-    out.append(f"preference lists from {source}; blocking pairs counted on those lists")
-    result: Result[MentorSolution] = Result(
-        SolveStatus.FEASIBLE, objective=float(levels["quality"]), runtime=t_stable,
-        solution=sol, objectives={n: float(levels[n]) for n in p.levels()},
-        explanation=describe_blocking(mp, blocks) + out,
-        warnings=list(data.warnings), stats={"method": "stable matching (mentees propose)",
-                                             "blocking_pairs": len(blocks)})
-    return result, out
