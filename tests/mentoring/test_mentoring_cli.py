@@ -146,7 +146,7 @@ def test_schools_and_placement(tmp_path: Path) -> None:
 def test_docs_document_every_column() -> None:
     """docs/mentoring.md lists every sheet and column (both languages) and every parameter."""
     from assignments.mentoring.data import POLICY_PARAMS, SHEETS
-    from assignments.mentoring.generic import GENERIC_SHEETS
+    from assignments.pairing.readers.generic import GENERIC_SHEETS
 
     text = DOC.read_text(encoding="utf-8")
     for sheet in (*SHEETS, *GENERIC_SHEETS):

@@ -1,6 +1,6 @@
 """F — fund allocation and scenarios (资金分配 / 项目库).
 
-The public API, loaded on first use (so that ``assignments --help`` does not load the solvers)::
+The public API::
 
     from assignments.funding import read_funding, solve, check, RULES
 
@@ -14,8 +14,29 @@ The generic knapsack machinery (the reduced-cost ladder, the LP core search) is
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from assignments.funding.data import (
+    FundingData,
+    Policy,
+    Problem,
+    Project,
+    Source,
+    problem,
+    read_funding,
+)
+from assignments.funding.explain import explain_infeasible, project_reasons
+from assignments.funding.greedy import greedy
+from assignments.funding.report import write_outputs
+from assignments.funding.rules import RULES
+from assignments.funding.scenarios import (
+    Scenario,
+    derive,
+    marginal_values,
+    read_scenarios,
+    run_scenarios,
+)
+from assignments.funding.solution import FundingSolution, check, coverage, objective_levels
+from assignments.funding.solve import solve
+from assignments.funding.subsidies import allocate_subsidies, check_subsidies
 
 __all__ = [
     "RULES",
@@ -43,24 +64,3 @@ __all__ = [
     "solve",
     "write_outputs",
 ]
-
-_WHERE = {
-    "RULES": "rules",
-    "FundingData": "data", "Policy": "data", "Problem": "data", "Project": "data",
-    "Source": "data", "problem": "data", "read_funding": "data",
-    "FundingSolution": "solution", "check": "solution", "coverage": "solution",
-    "objective_levels": "solution",
-    "solve": "solve",
-    "greedy": "greedy",
-    "explain_infeasible": "explain", "project_reasons": "explain",
-    "Scenario": "scenarios", "derive": "scenarios", "marginal_values": "scenarios",
-    "read_scenarios": "scenarios", "run_scenarios": "scenarios",
-    "allocate_subsidies": "subsidies", "check_subsidies": "subsidies",
-    "write_outputs": "report",
-}
-
-
-def __getattr__(name: str) -> Any:
-    if name in _WHERE:
-        return getattr(importlib.import_module(f"assignments.funding.{_WHERE[name]}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

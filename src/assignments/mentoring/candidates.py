@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 
 from assignments.mentoring.data import MentoringData, Rating, Teacher
-from assignments.mentoring.problem import Candidate, PairingProblem
+from assignments.pairing.problem import Candidate, PairingProblem
 
 __all__ = [
     "COMPONENTS",

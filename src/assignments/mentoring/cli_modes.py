@@ -49,9 +49,9 @@ def generic(
     lang: Lang = "zh",
 ) -> None:
     """Solve a pairing given directly as candidate pairs (mentor, mentee, score, load)."""
-    from assignments.mentoring.generic import read_generic
     from assignments.mentoring.report import pairing_json, pairing_tables, write_tables
-    from assignments.mentoring.solve import solve_pairing
+    from assignments.pairing.readers.generic import read_generic
+    from assignments.pairing.solve import solve_pairing
 
     check_lang(lang)
     try:
@@ -92,9 +92,9 @@ def gap(
 ) -> None:
     """Solve GAP files (every job to exactly one agent); print a batch table."""
     from assignments.core.io import staged_output, write_json
-    from assignments.mentoring.orlib import read_gap
     from assignments.mentoring.report import BATCH_HEADER, pairing_json, result_row
-    from assignments.mentoring.solve import solve_pairing
+    from assignments.pairing.readers.orlib import read_gap
+    from assignments.pairing.solve import solve_pairing
 
     _sense(sense)
     try:

@@ -19,10 +19,10 @@ from collections.abc import Callable
 
 from assignments.mentoring.candidates import MentorProblem, exclusions
 from assignments.mentoring.data import MentoringData
-from assignments.mentoring.problem import Pairing, PairingProblem
 from assignments.mentoring.rules import RULES, figures
 from assignments.mentoring.solution import pair_violations
 from assignments.pairing.explain import forced_conflicts, gap_infeasible
+from assignments.pairing.problem import Pairing, PairingProblem
 
 __all__ = [
     "capacity_reasons",

@@ -1,6 +1,6 @@
 """The small CP-SAT model of the "1+1+1" school groups (:func:`build_group_model`).
 
-The pairing model itself is generic: :mod:`assignments.pairing.model` (re-exported here).
+The pairing model itself is generic: :mod:`assignments.pairing.model`.
 """
 
 from __future__ import annotations
@@ -10,9 +10,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from assignments.pairing.model import FAMILIES, Family, PairingModel, build_model
-
-__all__ = ["FAMILIES", "Family", "GroupModel", "PairingModel", "build_group_model", "build_model"]
+__all__ = ["GroupModel", "build_group_model"]
 
 LinearExpr = Any
 

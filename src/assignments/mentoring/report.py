@@ -21,7 +21,6 @@ from assignments.core.io import staged_output, write_csv_folder, write_excel, wr
 from assignments.core.solver import Result
 from assignments.mentoring.candidates import COMPONENTS
 from assignments.mentoring.data import MentoringData, weekday_label
-from assignments.mentoring.problem import Pairing, PairingProblem
 from assignments.mentoring.rules import RULES, figures
 from assignments.mentoring.solution import (
     MentorSolution,
@@ -30,6 +29,7 @@ from assignments.mentoring.solution import (
     pair_score,
     score_lookups,
 )
+from assignments.pairing.problem import Pairing, PairingProblem
 
 __all__ = [
     "BATCH_HEADER",

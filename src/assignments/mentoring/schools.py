@@ -37,9 +37,9 @@ from assignments.core.errors import SolutionCheckError
 from assignments.core.rules import Violation
 from assignments.core.solver import Result, SolveParams, SolveStatus, run_cpsat
 from assignments.mentoring.data import MentoringData, School, Teacher
-from assignments.mentoring.problem import Candidate, Pairing, PairingProblem
 from assignments.mentoring.rules import RULES
-from assignments.mentoring.solve import solve_pairing
+from assignments.pairing.problem import Candidate, Pairing, PairingProblem
+from assignments.pairing.solve import solve_pairing
 
 __all__ = [
     "Group",

@@ -5,9 +5,6 @@ forced pairs that cannot hold, solves the pairing problem with the pairing engin
 (:func:`assignments.pairing.solve.run_pairing`, the same budget), and checks the pairs again
 from the raw data with the independent teacher checker
 (:func:`assignments.mentoring.solution.check`) and its objective recomputation.
-
-``solve_pairing`` and ``SolutionCheckError`` are re-exported here for the modules that still
-import them from here (the pairing engine lives in :mod:`assignments.pairing`).
 """
 
 from __future__ import annotations
@@ -27,9 +24,9 @@ from assignments.mentoring.solution import (
     objective_levels,
 )
 from assignments.pairing.params import EngineParams
-from assignments.pairing.solve import run_pairing, solve_pairing
+from assignments.pairing.solve import run_pairing
 
-__all__ = ["SolutionCheckError", "solve", "solve_pairing"]
+__all__ = ["solve"]
 
 
 def solve(

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assignments.mentoring.candidates import MentorProblem
-from assignments.mentoring.problem import Pairing, PairingProblem
+from assignments.pairing.problem import Pairing, PairingProblem
 
 __all__ = [
     "Preferences",

@@ -1,10 +1,11 @@
 """The pairing problem as a CP-SAT model: named constraint families and objective levels.
 
-The only module of ``mentoring`` that imports ``ortools`` (besides the cross-check
-:mod:`assignments.pairing.mip`). One Boolean ``x[k]`` per candidate pair of a
-:class:`~assignments.pairing.problem.PairingProblem`; pairs that break a hard rule of DOMAIN
-§M (rules 1–4, forbidden pairs) have no variable at all. Every constraint is linear, so the same
-model also runs through HiGHS (:class:`assignments.core.solver.HighsLinear`).
+With :mod:`assignments.pairing.engines` the only place of ``pairing`` that builds CP-SAT models
+(besides the cross-check :mod:`assignments.pairing.mip`). One Boolean ``x[k]`` per candidate
+pair of a :class:`~assignments.pairing.problem.PairingProblem`; pairs that are not candidates
+(for teachers: those that break a hard rule of DOMAIN §M) have no variable at all. Every
+constraint is linear, so the same model also runs through HiGHS
+(:class:`assignments.core.highs.HighsLinear`).
 """
 
 from __future__ import annotations
@@ -16,54 +17,27 @@ from ortools.sat.python import cp_model
 
 from assignments.pairing.problem import PairingProblem
 
-__all__ = ["FAMILIES", "Family", "PairingModel", "build_model"]
+__all__ = ["FAMILIES", "PairingModel", "build_model"]
 
 LinearExpr = Any
 
 
-@dataclass(frozen=True)
-class Family:
-    """A named constraint family: label quoted by reports, hard/soft, one-line description."""
-
-    label: str
-    hard: bool
-    doc: str
-
-
-FAMILIES: dict[str, Family] = {
-    "allowed": Family(
-        "M1–M4, M6 allowed pairs",
-        True,
-        "only pairs of a mentee and a qualified, more experienced, same-subject mentor who can "
-        "observe and be observed (free periods, travel or partner link), not forbidden, exist",
-    ),
-    "one_mentor": Family(
-        "M one mentor", True, "each mentee has at most one mentor (exactly one in GAP mode)"
-    ),
-    "heads": Family("M5 capacity (head count)", True, "each mentor takes at most their capacity"),
-    "hours": Family(
-        "M5 capacity (hours)",
-        True,
-        "the guidance hours of a mentor's pairs (observations, reviews, travel) fit their budget",
-    ),
-    "forced": Family("M6 forced pairs", True, "forced pairs (and required continuity) are kept"),
-    "mandatory": Family(
-        "objective 1: mandatory mentees", False, "every mandatory mentee paired when possible"
-    ),
-    "quality": Family(
-        "objective 2: quality",
-        False,
-        "grade band, mentor level, experience gap, rural/weak schools, room, continuity, wishes",
-    ),
-    "balance": Family(
-        "objective 3: balanced loads", False, "n(n−1)/2 per mentor with n mentees, summed"
-    ),
-    "drain": Family(
-        "objective 3: no school drained",
-        False,
-        "pairs a school's mentors give to other schools beyond its outside share",
-    ),
+FAMILIES: dict[str, str] = {
+    "allowed": "only the problem's candidate pairs exist (a domain decides which: mentoring's "
+               "rule M0 and its filters)",
+    "one_mentor": "each mentee (job) has at most one mentor (agent); exactly one when every "
+                  "mentee must be assigned (GAP)",
+    "heads": "each mentor takes at most its head-count capacity",
+    "hours": "the loads of a mentor's pairs fit its load budget",
+    "forced": "forced pairs are kept",
+    "mandatory": "level 1: mandatory mentees left unpaired",
+    "quality": "level 2: the pairs' total score (or cost)",
+    "balance": "level 3: n(n−1)/2 per mentor with n mentees, summed",
+    "drain": "level 3: pairs a group's mentors give to other groups beyond its share",
 }
+"""The model's constraint families and levels, in build order, by name; the generic engine
+speaks of no domain rule — a domain's registry gives each name its rule key and labels
+(:data:`assignments.mentoring.rules.RULES`)."""
 
 
 @dataclass

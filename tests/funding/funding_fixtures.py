@@ -17,7 +17,7 @@ from assignments.funding.data import (
     Village,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 TINY_XLSX = ROOT / "instances" / "funding" / "tiny.xlsx"
 COUNTY_XLSX = ROOT / "instances" / "funding" / "county.xlsx"
 MKP_DIR = ROOT / "instances" / "funding" / "benchmarks"  # copies: see SOURCES.md there

@@ -11,7 +11,7 @@ import pytest
 from assignments.core.solver import SolveStatus
 from assignments.roster import check, read_roster, solve
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 _spec = importlib.util.spec_from_file_location(
     "generate_roster", ROOT / "scripts" / "generate_roster.py"
 )

@@ -1,0 +1,34 @@
+"""Shared fixtures of the whole test tree.
+
+The tree mirrors the package (``tests/core``, ``tests/cli``, ``tests/pairing``,
+``tests/roster``, ``tests/mentoring``, ``tests/funding``, ``tests/scripts``); fixture modules
+shared by several folders (``mentoring_fixtures.py``) stay here and are importable from any
+folder (``pythonpath = ["tests"]`` in ``pyproject.toml``); a folder's own fixtures sit in it
+(``tests/roster/roster_fixtures.py``, ``tests/funding/funding_fixtures.py``,
+``tests/roster/conftest.py``).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+"""The repository (README, instances/, scripts/)."""
+
+os.environ.setdefault("MPLBACKEND", "Agg")  # plots render without a screen
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    """The repository root."""
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def shipped() -> dict[str, Path]:
+    """The shipped example workbooks by model: ``shipped["roster"]`` is
+    ``instances/roster/tiny.xlsx`` (the README's example)."""
+    return {m: ROOT / "instances" / m / "tiny.xlsx" for m in ("roster", "mentoring", "funding")}
