@@ -20,10 +20,39 @@ from ortools.sat.python import cp_model
 
 from assignments.core.solver import SolveParams, SolveStatus, run_cpsat
 
-__all__ = ["Conflict", "find_conflict"]
+__all__ = ["Conflict", "Guards", "find_conflict"]
 
 Guard = tuple[Any, str, tuple[Any, ...]]
 """``(assumption literal, family, key)``."""
+
+
+class Guards:
+    """Mixin of a model builder: guard literals of explain mode.
+
+    A builder sets ``m`` (the :class:`cp_model.CpModel`), ``explain`` and ``literals`` (a list);
+    ``families`` (optional) is the model's registry of family names, against which every guard
+    is checked. With ``explain`` off, :meth:`enforce` adds nothing: the model is the plain one.
+    """
+
+    m: cp_model.CpModel
+    explain: bool
+    literals: list[Guard]
+    families: Any = None
+
+    def lit(self, family: str, key: tuple[Any, ...]) -> list[cp_model.IntVar]:
+        """Explain mode: a new guard literal for one instance of ``family``; else nothing."""
+        assert self.families is None or family in self.families, family
+        if not self.explain:
+            return []
+        b = self.m.new_bool_var(f"{family}{key}")
+        self.literals.append((b, family, key))
+        return [b]
+
+    def enforce(self, ct: cp_model.Constraint, family: str, key: tuple[Any, ...]) -> None:
+        """Guard ``ct`` by a literal of ``family`` (explain mode)."""
+        lits = self.lit(family, key)
+        if lits:
+            ct.only_enforce_if(lits)
 
 
 @dataclass

@@ -31,6 +31,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
+from assignments.core.conflict import Guards
 from assignments.funding.data import Problem
 from assignments.funding.rules import RULES
 from assignments.funding.solution import FundingSolution
@@ -209,7 +210,7 @@ class FundingModel:
         return out
 
 
-class _Builder:
+class _Builder(Guards):
     """State shared by the family functions while the model is built."""
 
     def __init__(self, prob: Problem, explain: bool, aggregate: bool = True,
@@ -230,6 +231,7 @@ class _Builder:
         self.cx: dict[tuple[int, int, int], LinearExpr] = {}  # (class, source, period)
         self.cX: dict[tuple[int, int], LinearExpr] = {}  # (class, timeless source)
         self.literals: list[tuple[cp_model.IntVar, str, tuple[Any, ...]]] = []
+        self.families = RULES.families
         self.decision: list[cp_model.IntVar] = []
         self.level: dict[int, LinearExpr] = {}
         self.funded: dict[int, LinearExpr] = {}
@@ -247,17 +249,6 @@ class _Builder:
         self.levels: dict[str, LinearExpr] = {}
         self.target_short: list[cp_model.IntVar] = []
 
-    def lit(self, family: str, key: tuple[Any, ...]) -> list[cp_model.IntVar]:
-        if not self.explain:
-            return []
-        b = self.m.new_bool_var(f"{family}{key}")
-        self.literals.append((b, family, key))
-        return [b]
-
-    def enforce(self, ct: cp_model.Constraint, family: str, key: tuple[Any, ...]) -> None:
-        lits = self.lit(family, key)
-        if lits:
-            ct.only_enforce_if(lits)
 
     def at_levels(self, j: int, coef: int) -> LinearExpr:
         """``floor(coef × level / 100)`` of a one-hot partial project: a sum over its levels."""

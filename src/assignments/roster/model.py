@@ -29,6 +29,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
+from assignments.core.conflict import Guards
 from assignments.roster.data import RosterData
 from assignments.roster.rules import RULES
 from assignments.roster.schedule import Schedule, Service, Turn, classify, previous_turn
@@ -67,7 +68,7 @@ class RosterModel:
     redo_give: dict[tuple[str, int], cp_model.IntVar] = field(default_factory=dict)
 
 
-class _Build:
+class _Build(Guards):
     """What the family functions share while the model is built: the data, the decisions and
     the guard literals of explain mode."""
 
@@ -81,6 +82,7 @@ class _Build:
         self.avail = data.available()
         self.rank = ranks(data)
         self.literals: list[tuple[cp_model.IntVar, str, tuple[Any, ...]]] = []
+        self.families = RULES.families
         self.all_vars: list[cp_model.IntVar] = []
         self.staff_of = {s.id: s for s in data.staff}
         self.members_of: dict[str, list[Any]] = defaultdict(list)
@@ -120,20 +122,6 @@ class _Build:
         self.title_short: list[LinearExpr] = []  # R8 when soft: missing seats (level "mix")
 
     # ---------------------------------------------------------------- helpers
-    def lit(self, family: str, key: tuple[Any, ...]) -> list[cp_model.IntVar]:
-        """Explain mode: a new guard literal for one instance of ``family``; else nothing."""
-        assert family in RULES.families, family
-        if not self.explain:
-            return []
-        b = self.m.new_bool_var(f"{family}{key}")
-        self.literals.append((b, family, key))
-        return [b]
-
-    def enforce(self, ct: cp_model.Constraint, family: str, key: tuple[Any, ...]) -> None:
-        """Guard ``ct`` by a literal of ``family`` (explain mode)."""
-        lits = self.lit(family, key)
-        if lits:
-            ct.only_enforce_if(lits)
 
     def allowed(self, s: Any, q: int) -> bool:
         """May ``s`` serve ``q`` at all (R2 availability, R7 no repeat across the programme
