@@ -179,6 +179,8 @@ class Result(Generic[T]):
             "runtime": round(self.runtime, 3),
             "objectives": self.objectives,
             **self.stats,
+            # every level's state (optimal / feasible / not reached / ...), value and bound
+            **({"level_states": self.levels} if self.levels else {}),
         }
 
 
