@@ -35,6 +35,7 @@ _SHEETS = {
         "money_summary": "费用汇总",
         "money_quarter": "费用-季度",
         "notes": "说明",
+        "rules": "规则",
     },
     "en": {
         "roster": "roster",
@@ -43,6 +44,7 @@ _SHEETS = {
         "money_summary": "money_summary",
         "money_quarter": "money_by_quarter",
         "notes": "notes",
+        "rules": "rules",
     },
 }
 _COLS = {
@@ -236,13 +238,12 @@ def roster_tables(
         sheets["money_summary"]: summary,
         sheets["money_quarter"]: by_quarter,
         sheets["notes"]: pd.DataFrame(notes),
+        sheets["rules"]: rules_table(data, lang),
     }
 
 
 def rules_table(data: RosterData, lang: str = "zh") -> pd.DataFrame:
-    """The rules of DOMAIN §R from the registry, with this instance's figures (for a 规则
-    sheet; not yet written by :func:`write_outputs`, whose sheet list ``tests/test_cli.py``
-    pins)."""
+    """The rules of DOMAIN §R from the registry, with this instance's figures: the 规则 sheet."""
     head = {"zh": ("规则", "名称", "类型", "出处", "说明"),
             "en": ("rule", "label", "kind", "source", "doc")}[lang if lang == "zh" else "en"]
     rows = RULES.table(lang, figures(data))

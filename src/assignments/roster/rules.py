@@ -72,8 +72,8 @@ RULES = RuleBook(
              "title mix (weight {title_weight} a missing seat) and the centers' requested "
              "specialties"),
         Rule("R-obj4", "DOMAIN §R objective 4", "公平", "fairness", False,
-             "inside a department, who served least (past and planned) or longest ago goes "
-             "first"),
+             "inside a department, who had served least before the plan (下乡次数), then longest "
+             "ago, goes first (rotations planned in this roster are not counted yet)"),
         Rule("R-obj5", "DOMAIN §R objective 5", "变更", "changes", False,
              "when re-planning, fewest changes to the published roster"),
     ],
