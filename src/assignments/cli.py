@@ -67,10 +67,10 @@ def roster_validate(
         data = read_roster(workbook, strict_calendar=strict_calendar or None)
         alts = alternatives(data)
     except InputError as exc:
-        fail(str(exc), 1)
+        fail(str(exc))
         return
     except ScheduleError as exc:
-        fail(f"{workbook.name}, sheet 后延申请 (deferrals): {exc}", 1)
+        fail(f"{workbook.name}, sheet 后延申请 (deferrals): {exc}")
         return
     typer.echo(
         f"{workbook.name}: OK — {len(data.departments)} departments, {len(data.staff)} "

@@ -87,3 +87,17 @@ def test_bad_lang() -> None:
     """An unknown --lang is refused with a message."""
     p = run("roster", "solve", str(TINY), "--lang", "fr")
     assert p.returncode == 2 and "--lang" in p.stderr
+
+
+def test_bad_input_exits_2_in_validate_and_solve(tmp_path: Path) -> None:
+    """One exit-code convention: a bad input is exit 2 in ``validate`` as in ``solve`` (issue
+    #18), for every model, with a located message and no traceback."""
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    (folder / "人员.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    for model in ("roster", "mentoring", "funding"):
+        for cmd in (["validate", str(folder)],
+                    ["solve", str(folder), "--out", str(tmp_path / f"out_{model}")]):
+            p = run(model, *cmd)
+            assert p.returncode == 2, (model, cmd, p.stderr)
+            assert "Traceback" not in p.stderr and p.stderr.strip(), (model, cmd)

@@ -75,7 +75,7 @@ def validate_cmd(workbook: InputPath) -> None:
     try:
         data = read_funding(workbook)
     except InputError as exc:
-        fail(str(exc), 1)
+        fail(str(exc))
         return
     prob = problem(data)
     pol = data.policy

@@ -46,7 +46,7 @@ def mentoring_validate(workbook: InputPath) -> None:
     try:
         data = read_mentoring(workbook)
     except InputError as exc:
-        fail(str(exc), 1)
+        fail(str(exc))
     mp = build_problem(data)
     p = mp.problem
     mandatory = sum(p.mandatory)
