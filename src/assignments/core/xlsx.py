@@ -338,6 +338,25 @@ def _formula(inner: bytes, a: dict[str, str], at: tuple[int, int], scan: _SheetS
         scan.formulas[at] = "=" + text if text else "(shared formula)"
 
 
+def _cell_count(buf: bytes) -> int:
+    """Cell start tags in ``buf``: plain counts of ``<c `` / ``<c>`` / ``<c/`` (fast), the regex
+    only where a namespace prefix (``<x:c ...>``) may occur."""
+    if b":c" in buf:
+        return len(_CELL_START.findall(buf))
+    return buf.count(b"<c ") + buf.count(b"<c>") + buf.count(b"<c/") + buf.count(b"<c\t") \
+        + buf.count(b"<c\n") + buf.count(b"<c\r")
+
+
+def _last_token(buf: bytes, tail: int = 8192) -> list[tuple[bytes, bytes, bytes]]:
+    """The last ``<row>`` or ``<c>`` tag of ``buf`` (as a one-item list of ``_TOKEN`` groups):
+    searched in the buffer's tail first (a chunk ends at a tag boundary, so the tail's last
+    complete tag is the buffer's), the whole buffer only when the tail holds none."""
+    found = _TOKEN.findall(buf[-tail:]) if len(buf) > tail else []
+    if not found:
+        found = _TOKEN.findall(buf)
+    return found[-1:]
+
+
 def _scan_sheet(chunks: Iterator[bytes], percent: set[int]) -> _SheetScan:
     """One pass over a worksheet's XML: extent of the cells, percent-styled cells, formulas
     without a cached value. Cell-by-cell work only where needed (formulas, percent styles,
@@ -357,7 +376,7 @@ def _scan_sheet(chunks: Iterator[bytes], percent: set[int]) -> _SheetScan:
         if not buf:
             continue
         refs = _REF.findall(buf)
-        walk = (len(refs) != len(_CELL_START.findall(buf)) or _FORMULA_TAG.search(buf) is not None
+        walk = (len(refs) != _cell_count(buf) or _FORMULA_TAG.search(buf) is not None
                 or (pct_attr is not None and pct_attr.search(buf) is not None))
         if walk:
             walker.walk(buf, scan, percent)
@@ -366,8 +385,8 @@ def _scan_sheet(chunks: Iterator[bytes], percent: set[int]) -> _SheetScan:
             scan.max_row = max(scan.max_row, max(int(r) for r in {r for _, r in refs}))
             scan.max_col = max(scan.max_col,
                                max(_col_number(c) for c in {c for c, _ in refs}))
-        last = _TOKEN.findall(buf)  # keep the walker's position for later chunks
-        for kind, attrs, _ in last[-1:]:
+        last = _last_token(buf)  # keep the walker's position for later chunks
+        for kind, attrs, _ in last:
             a = _attrs(attrs)
             if kind == b"row" and a.get("r", "").isdigit():
                 walker.row, walker.col = int(a["r"]) - 1, -1
