@@ -121,3 +121,12 @@ def test_solve_params_rejects_a_non_positive_limit() -> None:
         solve_params(time_limit=0)
     p = solve_params(time_limit=5, preset="fast", num_workers=0)
     assert p.workers == 1 and p.budget is not None and p.extra
+
+
+def test_deterministic_note_only_when_the_limit_cut_the_work() -> None:
+    """A deterministic solve that reached its limit says its result may not be reproducible;
+    one that ended in time, or a non-deterministic one, says nothing."""
+    assert Budget(0.0).deterministic_note(True) and "确定性" in Budget(0.0).deterministic_note(
+        True)[0]
+    assert Budget(60.0).deterministic_note(True) == []
+    assert Budget(0.0).deterministic_note(False) == []

@@ -136,6 +136,16 @@ class Budget:
         """Time is up or a stop was asked: loops end, the best so far is returned."""
         return self.stopped() or self.expired()
 
+    def deterministic_note(self, deterministic: bool) -> list[str]:
+        """A warning for a deterministic solve that reached its time limit: its work budgets
+        are meant to end before the limit, so reaching it means the wall clock cut some work,
+        and the result may differ between runs (the limit is kept rather than exceeded)."""
+        if not deterministic or time.perf_counter() < self.deadline:
+            return []
+        return [f"deterministic mode: the {self.time_limit:g} s time limit cut the planned "
+                "work, so this result may differ between runs; give a longer --time-limit "
+                "for a reproducible one (确定性模式: 时间限制截断了计算, 结果可能不可复现)"]
+
     def slack(self) -> float:
         """The overrun the promise allows: ``max(1 s, 5 % of the limit)``."""
         return max(SLACK_SECONDS, SLACK_SHARE * self.time_limit)

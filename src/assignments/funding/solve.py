@@ -441,6 +441,7 @@ def solve(
                       levels={n: r.as_dict() for n, r in run.levels.items()})
 
     sol = _solution(prob, run.values)
+    warnings += budget.deterministic_note(params.deterministic)
     return _result(data, prob, order, sol, run.status, run.levels, run, warnings, stats,
                    budget.elapsed(), stopped)
 

@@ -115,6 +115,8 @@ def gap(
                             deterministic=deterministic)
         results.append(pairing_json(p, res))
         typer.echo(result_row(p.name, res))
+        for line in res.warnings:
+            typer.echo(f"  {line}", err=True)
     if out is not None:
         with staged_output(out) as stage:
             write_json(stage / "result.json", results)

@@ -91,6 +91,7 @@ def solve(
                              "candidates": len(p.candidates)})
     res = run_pairing(p, params, engine=engine, engine_params=engine_params)
     res.stats["build_time"] = round(build_time, 3)
+    warnings += res.warnings
     if res.solution is None:
         return Result(res.status, runtime=time.perf_counter() - t0,
                       explanation=res.explanation, warnings=warnings, stats=res.stats,

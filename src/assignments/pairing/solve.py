@@ -318,6 +318,8 @@ def _finish(p: PairingProblem, run: EngineRun, params: SolveParams, t0: float,
         stats=stats,
         stopped=stopped,
         levels=levels,
+        warnings=(params.budget.deterministic_note(params.deterministic)
+                  if params.budget is not None else []),
     )
 
 

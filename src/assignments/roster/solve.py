@@ -454,6 +454,8 @@ def solve(
     if best is None:
         return _no_roster(data, alts, params, statuses, stopped, explain, warnings, stats)
     rm, run = best
+    assert params.budget is not None
+    warnings += params.budget.deterministic_note(params.deterministic)
     return _checked(data, rm, run, unproven, stopped, warnings, stats, params)
 
 

@@ -145,11 +145,20 @@ def _take_best(searches: list[Any], assign: np.ndarray, best: int, cost: np.ndar
     return assign, best
 
 
-def _search_epoch(search: Any, stop: threading.Event, seconds: float, ep: EngineParams) -> None:
+def _search_epoch(search: Any, stop: threading.Event, seconds: float, ep: EngineParams,
+                  net: float = math.inf) -> None:
     """Run the local search: ``seconds`` worth of work (deterministic mode, when > 0;
-    ``lns_search_work_rate``), or short chunks of rounds until ``stop`` is set."""
+    ``lns_search_work_rate``), or short chunks of rounds until ``stop`` is set.
+
+    Deterministic mode runs its work in sixteen slices and gives up at the wall-clock ``net``
+    (the solve budget's deadline plus half its allowed overrun): the same work in slices ends at
+    the same round as in one call, so the result stays reproducible whenever the net does not
+    bind, and the time limit is kept when it does."""
     if seconds > 0:
-        search.run(2**62, work=_det_work(seconds, ep))
+        target = search.work + _det_work(seconds, ep)
+        step = max(1, _det_work(seconds, ep) // 16)
+        while search.work < target and time.perf_counter() < net:
+            search.run(2**62, work=min(step, target - search.work))
         return
     chunk = 1  # grows while a chunk takes under lns_search_chunk seconds (large problems: 1 round)
     while not stop.is_set():
@@ -179,7 +188,8 @@ def _bb_phase(cost: np.ndarray, load: np.ndarray, budget: np.ndarray, u: np.ndar
     a = np.where(finite, load, (budget + 1)[:, None]).astype(np.int64)
     det = params.deterministic
     stop = threading.Event()
-    running = [helper.submit(_search_epoch, ts, stop, seconds if det else 0, ep)
+    running = [helper.submit(_search_epoch, ts, stop, seconds if det else 0, ep,
+                             wall_net(params))
                for ts in searches]
     try:
         got, value, lower, bb = branch_and_bound(
@@ -208,11 +218,16 @@ def _bb_phase(cost: np.ndarray, load: np.ndarray, budget: np.ndarray, u: np.ndar
 def _bb_ready(deadline: float, params: SolveParams, stats: dict[str, Any],
               ep: EngineParams) -> bool:
     """Whether the branch-and-bound's compiled code is loaded (waiting ``lns_bb_wait`` at
-    most; deterministic mode: always true, the first call compiles it). Starts loading it in
-    the background when nobody has."""
+    most; deterministic mode: true unless the wall-clock net has passed, the first call compiles
+    it). Starts loading it in the background when nobody has."""
     from assignments.pairing.engines.gap_bb import ready, warm_up
 
     if params.deterministic:
+        # the search counts nodes, not seconds; it would only load its code (up to ~1 s) to
+        # stop at once when the wall-clock net has already passed
+        if time.perf_counter() >= wall_net(params):
+            stats["bb_skipped"] = "the time limit was reached before it could start"
+            return False
         return True
     _start_bb_warm_up(warm_up)
     if ready(min(ep.lns_bb_wait, 0.2 * (deadline - time.perf_counter()))):
@@ -379,7 +394,7 @@ def improve(
     early = threading.Event()
     running = [] if helper is None else [
         helper.submit(_search_epoch, ts, early,
-                      3 * ep.lns_sub_limit if params.deterministic else 0, ep)
+                      3 * ep.lns_sub_limit if params.deterministic else 0, ep, wall_net(params))
         for ts in searches]
     try:
         lagrange = (guide and not large
@@ -476,7 +491,7 @@ def improve(
             stop = threading.Event()
             running = [] if helper is None else [
                 helper.submit(_search_epoch, ts, stop,
-                              ep.lns_sub_limit if params.deterministic else 0, ep)
+                              ep.lns_sub_limit if params.deterministic else 0, ep, safety)
                 for ts in searches]
             if pool is None:
                 results = [_sub_solve(*a) for a in args]
