@@ -123,10 +123,20 @@ def test_solve_params_rejects_a_non_positive_limit() -> None:
     assert p.workers == 1 and p.budget is not None and p.extra
 
 
-def test_deterministic_note_only_when_the_limit_cut_the_work() -> None:
-    """A deterministic solve that reached its limit says its result may not be reproducible;
-    one that ended in time, or a non-deterministic one, says nothing."""
-    assert Budget(0.0).deterministic_note(True) and "确定性" in Budget(0.0).deterministic_note(
-        True)[0]
-    assert Budget(60.0).deterministic_note(True) == []
-    assert Budget(0.0).deterministic_note(False) == []
+def test_deterministic_note_only_when_the_wall_clock_cut_the_work() -> None:
+    """A deterministic solve whose work an engine reports cut by the wall clock says its result
+    may not be reproducible; otherwise, or when not deterministic, nothing is said."""
+    b = Budget(0.0)
+    assert b.deterministic_note(True) == []
+    b.cut = True
+    assert b.deterministic_note(True) and "确定性" in b.deterministic_note(True)[0]
+    assert b.deterministic_note(False) == []
+
+
+def test_a_cpsat_run_cut_by_the_wall_clock_marks_the_budget() -> None:
+    """Deterministic CP-SAT with a large deterministic limit inside a 0.5 s budget: the wall
+    clock ends it, the run says ``wall_cut`` and the budget is marked cut."""
+    m, _x = _hard_model()
+    params = solve_params(time_limit=0.5, num_workers=1, deterministic=True)
+    run = run_cpsat(m, params.with_time(60.0), lambda s: None)
+    assert run.stats["wall_cut"] and params.budget is not None and params.budget.cut

@@ -88,7 +88,7 @@ def test_bad_input_no_traceback_nothing_written(tmp_path: Path) -> None:
     assert "bad.xlsx" in p.stderr and "Traceback" not in p.stderr
     assert not out.exists()
     p = run("validate", str(tmp_path / "nope.xlsx"))
-    assert p.returncode == 1 and "nope.xlsx: file not found" in p.stderr
+    assert p.returncode == 2 and "nope.xlsx: file not found" in p.stderr
     p = run("solve", str(TINY_XLSX), "--out", str(out), "--lang", "fr")
     assert p.returncode == 2 and "--lang must be zh or en" in p.stderr
     p = run("solve", str(TINY_XLSX), "--out", str(out), "--engine", "gurobi")

@@ -108,6 +108,7 @@ class Budget:
         self.deadline = self.start + self.time_limit
         self.on_progress = on_progress
         self.stop = stop
+        self.cut = False  # a deterministic work budget was cut by the wall clock (see below)
         self._lock = threading.Lock()
 
     # ------------------------------------------------------------------ time
@@ -137,10 +138,10 @@ class Budget:
         return self.stopped() or self.expired()
 
     def deterministic_note(self, deterministic: bool) -> list[str]:
-        """A warning for a deterministic solve that reached its time limit: its work budgets
-        are meant to end before the limit, so reaching it means the wall clock cut some work,
-        and the result may differ between runs (the limit is kept rather than exceeded)."""
-        if not deterministic or time.perf_counter() < self.deadline:
+        """A warning for a deterministic solve whose work (CP-SAT's deterministic time, the local
+        search's work units) was cut by the wall clock (``cut``, set by the engines): the
+        result may then differ between runs (the limit is kept rather than exceeded)."""
+        if not deterministic or not self.cut:
             return []
         return [f"deterministic mode: the {self.time_limit:g} s time limit cut the planned "
                 "work, so this result may differ between runs; give a longer --time-limit "

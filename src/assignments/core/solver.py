@@ -343,6 +343,10 @@ def run_cpsat(
         code = solver.solve(model, cb)
     runtime = time.perf_counter() - start
     status = _STATUS.get(code, SolveStatus.UNKNOWN)
+    wall_cut = bool(params.deterministic and code not in (cp_model.OPTIMAL, cp_model.INFEASIBLE)
+                    and solver.wall_time >= 0.98 * solver.parameters.max_time_in_seconds)
+    if wall_cut and budget is not None:
+        budget.cut = True
     values = extract(solver) if status.has_solution else None
     has_objective = model.has_objective()
     objective = solver.objective_value if status.has_solution and has_objective else None
@@ -366,10 +370,6 @@ def run_cpsat(
             "conflicts": solver.num_conflicts,
             "wall_time": solver.wall_time,
             "stopped": bool(budget is not None and budget.stopped()),
-            "wall_cut": bool(
-                params.deterministic
-                and status is not SolveStatus.OPTIMAL
-                and solver.wall_time >= 0.98 * solver.parameters.max_time_in_seconds
-            ),
+            "wall_cut": wall_cut,
         },
     )

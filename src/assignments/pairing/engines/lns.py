@@ -146,7 +146,7 @@ def _take_best(searches: list[Any], assign: np.ndarray, best: int, cost: np.ndar
 
 
 def _search_epoch(search: Any, stop: threading.Event, seconds: float, ep: EngineParams,
-                  net: float = math.inf) -> None:
+                  net: float = math.inf, budget: Any = None) -> None:
     """Run the local search: ``seconds`` worth of work (deterministic mode, when > 0;
     ``lns_search_work_rate``), or short chunks of rounds until ``stop`` is set.
 
@@ -159,6 +159,8 @@ def _search_epoch(search: Any, stop: threading.Event, seconds: float, ep: Engine
         step = max(1, _det_work(seconds, ep) // 16)
         while search.work < target and time.perf_counter() < net:
             search.run(2**62, work=min(step, target - search.work))
+        if search.work < target and budget is not None:
+            budget.cut = True  # the wall clock cut the planned work: say so
         return
     chunk = 1  # grows while a chunk takes under lns_search_chunk seconds (large problems: 1 round)
     while not stop.is_set():
@@ -189,7 +191,7 @@ def _bb_phase(cost: np.ndarray, load: np.ndarray, budget: np.ndarray, u: np.ndar
     det = params.deterministic
     stop = threading.Event()
     running = [helper.submit(_search_epoch, ts, stop, seconds if det else 0, ep,
-                             wall_net(params))
+                             wall_net(params), params.budget)
                for ts in searches]
     try:
         got, value, lower, bb = branch_and_bound(
@@ -227,6 +229,8 @@ def _bb_ready(deadline: float, params: SolveParams, stats: dict[str, Any],
         # stop at once when the wall-clock net has already passed
         if time.perf_counter() >= wall_net(params):
             stats["bb_skipped"] = "the time limit was reached before it could start"
+            if params.budget is not None:
+                params.budget.cut = True
             return False
         return True
     _start_bb_warm_up(warm_up)
@@ -394,7 +398,8 @@ def improve(
     early = threading.Event()
     running = [] if helper is None else [
         helper.submit(_search_epoch, ts, early,
-                      3 * ep.lns_sub_limit if params.deterministic else 0, ep, wall_net(params))
+                      3 * ep.lns_sub_limit if params.deterministic else 0, ep, wall_net(params),
+                      params.budget)
         for ts in searches]
     try:
         lagrange = (guide and not large
@@ -491,7 +496,8 @@ def improve(
             stop = threading.Event()
             running = [] if helper is None else [
                 helper.submit(_search_epoch, ts, stop,
-                              ep.lns_sub_limit if params.deterministic else 0, ep, safety)
+                              ep.lns_sub_limit if params.deterministic else 0, ep, safety,
+                              params.budget)
                 for ts in searches]
             if pool is None:
                 results = [_sub_solve(*a) for a in args]
@@ -529,6 +535,9 @@ def improve(
                 found = ts.best_cost
                 if found is None or best < found:
                     ts.offer(assign, best)  # it goes on from the better assignment
+        if (params.deterministic and rounds != 0 and best > bound + 1e-9
+                and time.perf_counter() >= safety and params.budget is not None):
+            params.budget.cut = True  # rounds left when the wall-clock net ended the search
     finally:
         if pool is not None:
             pool.shutdown()
