@@ -117,8 +117,8 @@ def test_deterministic_mode_repeats(tmp_path: Path) -> None:
     even when the (deterministic) time limit stops the search before it proves optimality."""
     gen = load_script("generate_funding")
     data = read_funding(gen.write(gen.generate(60, 15, 6, 1, seed=5), tmp_path / "g.xlsx"))
-    a = solve(data, time_limit=1.0, seed=3, num_workers=2, deterministic=True, engine="cpsat")
-    b = solve(data, time_limit=1.0, seed=3, num_workers=2, deterministic=True, engine="cpsat")
+    a = solve(data, time_limit=3.0, seed=3, num_workers=2, deterministic=True, engine="cpsat")
+    b = solve(data, time_limit=3.0, seed=3, num_workers=2, deterministic=True, engine="cpsat")
     assert a.solution is not None and b.solution is not None
     cut = [w for r in (a, b) for w in r.warnings if "deterministic mode" in w]
     if cut:  # the wall clock cut the deterministic work (a loaded machine): said, not equal

@@ -109,6 +109,7 @@ class Budget:
         self.on_progress = on_progress
         self.stop = stop
         self.cut = False  # a deterministic work budget was cut by the wall clock (see below)
+        self.det_left: float | None = None  # deterministic time not yet given to a stage
         self._lock = threading.Lock()
 
     # ------------------------------------------------------------------ time
