@@ -109,7 +109,7 @@ class Budget:
         self.on_progress = on_progress
         self.stop = stop
         self.cut = False  # a deterministic work budget was cut by the wall clock (see below)
-        self.det_left: float | None = None  # deterministic time not yet given to a stage
+        self.det_left = self.time_limit  # deterministic time not yet given to a stage
         self._lock = threading.Lock()
 
     # ------------------------------------------------------------------ time
@@ -148,6 +148,11 @@ class Budget:
                 "work, so this result may differ between runs; give a longer --time-limit "
                 "for a reproducible one (确定性模式: 时间限制截断了计算, 结果可能不可复现)"]
 
+    def net(self) -> float:
+        """The wall-clock net of deterministic mode (whose engines count work, not seconds): the
+        deadline plus half the overrun a solve may take."""
+        return self.deadline + 0.5 * self.slack()
+
     def slack(self) -> float:
         """The overrun the promise allows: ``max(1 s, 5 % of the limit)``."""
         return max(SLACK_SECONDS, SLACK_SHARE * self.time_limit)
@@ -185,7 +190,7 @@ class Budget:
 
         def run() -> None:
             while not done.wait(poll):
-                if self.stopped() or time.perf_counter() > self.deadline + 0.5 * self.slack():
+                if self.stopped() or time.perf_counter() > self.net():
                     interrupt()
                     return
 

@@ -368,19 +368,16 @@ def _time(params: SolveParams, share: float) -> float:
     without a budget)."""
     if params.budget is None:
         return max(0.05, params.time_limit * share)
-    left = min(params.time_limit, params.budget.remaining())
     if params.deterministic:
         # deterministic mode: a share of the deterministic time not yet handed out (counted
         # from the limit, never from the clock, so the same stages get the same time on every
         # run); the stages together get at most the limit, so that the wall clock's net at the
         # deadline binds only on a slow machine
         budget = params.budget
-        if budget.det_left is None:
-            budget.det_left = budget.time_limit
         give = max(0.05, min(params.time_limit, budget.det_left) * share)
         budget.det_left = max(0.0, budget.det_left - give)
         return give
-    return max(0.05, left * share)
+    return max(0.05, min(params.time_limit, params.budget.remaining()) * share)
 
 
 def _highs_levels(

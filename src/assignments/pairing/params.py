@@ -288,7 +288,7 @@ def wall_net(params: SolveParams) -> float:
     """Deterministic mode counts work, not seconds; the wall clock stays a net at the budget's
     deadline plus half the overrun a solve may take (without a budget: a generous net)."""
     if params.budget is not None:
-        return params.budget.deadline + 0.5 * params.budget.slack()
+        return params.budget.net()
     return deadline_of(params) + 10 * params.time_limit + 60
 
 
