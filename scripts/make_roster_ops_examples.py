@@ -7,10 +7,14 @@
 
 The tiny files are written by hand (the README explains tiny's roster: 2027Q1 is 张伟, 王芳 and
 孙强). The county files are derived from the county roster that ``roster solve`` gives (solved
-here), so that the events touch people who are on it; the logs follow the duty plan, with a few
-people made to fail on purpose.
+here, as ``roster solve`` does), so that the events touch people who are on it and name turns
+that exist; the logs follow the duty plan of every 2027Q1 rotation, with a few people made to
+fail on purpose. Whenever the roster model changes, re-run this one command (from the
+repository root) and commit the four files; ``tests/roster/test_roster_ops_examples.py`` fails
+while the shipped county logs do not match today's roster (a record the assessment ignores, a
+rotation without records, a refusal of a turn the roster does not have).
 
-    python scripts/make_roster_ops_examples.py [OUT_DIR]
+    PYTHONPATH=src python scripts/make_roster_ops_examples.py [OUT_DIR]
 """
 
 from __future__ import annotations
@@ -105,7 +109,7 @@ def tiny_logs() -> dict[str, list[dict[str, Any]]]:
 def county_files(root: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     """Events and logs for the county instance, from its solved roster."""
     data = read_roster(root / "instances/roster/county_hospital.xlsx")
-    r = solve(data, time_limit=60, explain=False)
+    r = solve(data, time_limit=60, num_workers=2, explain=False)
     assert r.solution is not None, r.explanation
     sol = r.solution
     first = data.policy.first_quarter
@@ -122,6 +126,12 @@ def county_files(root: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     alt = alternatives(data)[0]
     turn_q5 = sorted({t.dept for t in alt.turns_in(5)})
     q4, q6 = by_q[4], by_q[6]
+    # C7 refuses a turn the roster has: a department whose turn is in 2027Q2
+    # (or whose seats went to pulled-forward candidates)
+    from assignments.roster.ledger import refusal_problem
+
+    refusing = next(d.id for d in data.departments
+                    if refusal_problem(data, sol.assignments, d.id, 1) is None)
     events = [
         {"id": "C1", "kind": "进修", "staff": q4[0], "start": str(periods[4][0] - dt.timedelta(
             days=10)), "end": str(periods[4][1]), "reason": "上级医院进修半年",
@@ -136,7 +146,7 @@ def county_files(root: Path) -> tuple[dict[str, Any], dict[str, Any]]:
          "decision": "next", "reason": "两人同期进修", "reported": "2027-05-19"},
         {"id": "C6", "kind": "擅自调回", "staff": by_q[0][0], "start": "2027-02-22",
          "end": "2027-02-26", "reason": "科室擅自调回", "reported": "2027-03-01"},
-        {"id": "C7", "kind": "拒派", "department": staff[by_q[1][0]].department,
+        {"id": "C7", "kind": "拒派", "department": refusing,
          "quarter": str(first + 1), "reason": "无故拒派，由医务部协调补派",
          "reported": "2027-04-01"},
     ]

@@ -299,3 +299,79 @@ def test_assessment_parameters_from_the_programme_sheet(tmp_path: Path) -> None:
     text = str(err.value)
     assert "bad.xlsx" in text and "sheet 方案" in text and "row 4" in text
     assert "扣除补助月数" in text and "three whole months" in text
+
+
+# ------------------------------------------------------------------ missing logs, as-of (#16.6)
+
+
+def test_rotation_without_any_record_is_pending_until_confirmed(tmp_path: Path,
+                                                                 tiny_roster) -> None:
+    """Logs of 王芳 only: 张伟 and 孙强 (also on 2027Q1) have no record at all. They are not
+    failed silently (re-dispatch, fine, 880 deducted): each is a located warning and has no
+    consequence until the office confirms; confirmed, the three failed items count."""
+    from assignments.roster.ledger import EntryKind, build_ledger
+
+    data, sol = tiny_roster
+    logs = read_logs(_logs(tmp_path, 6, 13, 65), data)
+    result = assess(data, logs, sol.assignments, quarters=[0])
+    by = {ra.rotation.staff: ra for ra in result.rotations}
+    zhang = by["S01"]
+    assert zhang.missing_logs and zhang.pending and not by["S02"].missing_logs
+    assert (zhang.deduction, zhang.department_fine, zhang.redispatch) == (0, 0, False)
+    assert redispatch_events(data, result) == []
+    assert any("张伟" in w and "no 授课, 查房 or 考勤 record" in w and "S01:2027Q1" in w
+               for w in result.warnings)
+    ledger = build_ledger(data, sol.assignments, assessment=result)
+    assert ledger.total(EntryKind.DEDUCTION) == 0
+    for confirm in (["S01"], [("S01", 0)], "all"):
+        done = assess(data, logs, sol.assignments, quarters=[0], confirm_missing=confirm)
+        z = next(ra for ra in done.rotations if ra.rotation.staff == "S01")
+        assert not z.pending and z.failed == ["teaching", "rounds", "attendance"]
+        assert (z.deduction, z.department_fine, z.redispatch) == (880, 500, True)
+
+
+def test_running_rotation_counts_days_up_to_the_assessment_date(tmp_path: Path,
+                                                               tiny_roster) -> None:
+    """Assessed on 2027-03-01 with perfect attendance so far, 王芳's attendance is 100 % of the
+    working days up to that date — not the 61 days of the whole quarter."""
+    data, sol = tiny_roster
+    when = D(2027, 3, 1)
+    start, _end = data.periods()[0]
+    so_far = len(data.calendar.working_days(start, when))
+    result = assess(data, read_logs(_logs(tmp_path, 6, 13, 65), data), sol.assignments,
+                    quarters=[0], as_of=when)
+    wang = next(ra for ra in result.rotations if ra.rotation.staff == "S02")
+    assert wang.in_progress
+    assert (wang.present, wang.required) == (so_far, so_far)
+    assert wang.items["attendance"].passed and "up to 2027-03-01" in wang.items[
+        "attendance"].reason
+
+
+def test_refusal_of_a_turn_the_roster_does_not_have_is_refused(tiny_roster) -> None:
+    """A 拒派 event for a quarter in which the department has no turn is refused with a
+    located message (no fine booked); one for a real turn is booked."""
+    from assignments.roster.events import Event, EventKind, EventLog
+    from assignments.roster.ledger import EntryKind, build_ledger
+    from assignments.roster.schedule import alternatives
+
+    data, sol = tiny_roster
+    alt = alternatives(data)[0]
+    staff = {s.id: s for s in data.staff}
+    first = data.policy.first_quarter
+    dept = staff["S01"].department  # 张伟's department serves 2027Q1
+    idle = next(q for q in range(data.policy.quarters) if alt.demand(dept, q) == 0
+                and not any(a.quarter == q and staff[a.staff].department == dept
+                            for a in sol.assignments))
+    from assignments.core.errors import Location
+
+    bad = Event(id="R1", kind=EventKind.REFUSAL, department=dept, quarter=first + idle)
+    log = EventLog(events=[bad], locations={"R1": Location("ev.xlsx", "事件", 2,
+                                                           record="event 'R1'")})
+    with pytest.raises(InputError) as exc:
+        build_ledger(data, sol.assignments, events=log)
+    text = str(exc.value)
+    assert "ev.xlsx" in text and "row 2" in text and "event 'R1'" in text
+    assert f"has no turn in {first + idle}" in text
+    ok = Event(id="R2", kind=EventKind.REFUSAL, department=dept, quarter=first)
+    ledger = build_ledger(data, sol.assignments, events=[ok])
+    assert ledger.total(EntryKind.REFUSAL_FINE) == -data.policy.refusal_fine

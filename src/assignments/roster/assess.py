@@ -13,6 +13,12 @@ subsidy; two deduct 2 months and the center does not sign the appraisal form (�
 卫生机构服务鉴定表》); three deduct 2 months, no form, the person is dispatched again — a
 重新下乡 event that ``roster replan`` reads directly — and the department is fined 500 yuan.
 
+A rotation with no record at all in 授课, 查房 and 考勤 is *missing logs*, not a rotation that
+failed everything: its items are shown, but no consequence (deduction, appraisal form,
+re-dispatch, fine) is drawn until the office confirms that the person really did nothing
+(``confirm_missing``; ``roster assess --confirm-missing S01:2027Q1``, or ``all``). A rotation
+still running on the assessment date counts only the working days up to that date.
+
 Leave (请假) during a rotation: under 3 working days needs the center's approval and a phone
 note to the office; 3 days or more the center's approval and a written note. Leave without the
 documentation is flagged, and its days count as absences.
@@ -290,6 +296,8 @@ class RotationAssessment:
     required: int
     in_progress: bool = False
     flags: list[str] = field(default_factory=list)
+    missing_logs: bool = False
+    confirmed: bool = False
     deduction_months: int = 0
     deduction: int = 0
     appraisal_form: bool = True
@@ -299,6 +307,11 @@ class RotationAssessment:
     @property
     def failed(self) -> list[str]:
         return [k for k, r in self.items.items() if not r.passed]
+
+    @property
+    def pending(self) -> bool:
+        """No log record at all and not confirmed: no consequence is drawn yet."""
+        return self.missing_logs and not self.confirmed
 
 
 @dataclass
@@ -335,6 +348,7 @@ def assess(
     *,
     quarters: Sequence[int] | None = None,
     as_of: dt.date | None = None,
+    confirm_missing: Iterable[str | tuple[str, int]] | str = (),
 ) -> Assessment:
     """Decide every item of every rotation, with consequences.
 
@@ -350,7 +364,12 @@ def assess(
         Only these quarter indices. Without it, the rotations that have ended by ``as_of``
         (or end within a week of it: the form is handed in a week before the end).
     as_of
-        Default: the latest date in the logs.
+        Default: the latest date in the logs. A rotation still running then counts the working
+        days up to this date only (attendance), and records dated after it are not counted.
+    confirm_missing
+        Rotations without any log record whose consequences the office confirms: ``"all"``,
+        staff ids (every rotation of that person) or ``(staff id, quarter index)`` pairs.
+        Without a confirmation such a rotation is *pending*: a warning, no consequence.
     """
     pol = data.policy
     cal = data.calendar
@@ -366,6 +385,8 @@ def assess(
                 chosen.append(a)
         elif when is not None and periods[a.quarter][1] <= when + dt.timedelta(days=7):
             chosen.append(a)
+    confirm_all = confirm_missing == "all"
+    confirmed: set[Any] = set() if isinstance(confirm_missing, str) else set(confirm_missing)
     rot_of: dict[str, list[Assignment]] = defaultdict(list)
     for a in rots:
         rot_of[a.staff].append(a)
@@ -377,6 +398,8 @@ def assess(
     for key, index in (("teaching", logs.teaching), ("rounds", logs.rounds),
                        ("attendance", logs.attendance)):
         for i, r in enumerate(index.records):
+            if when is not None and r.day > when:
+                continue  # after the assessment date: not counted yet
             a = rotation_at(r.staff, r.day)
             if a is None:
                 who = staff[r.staff].label
@@ -410,7 +433,8 @@ def assess(
                           min_sessions=pol.teaching_min_sessions,
                           min_gap=pol.teaching_min_gap_days)
         ro = rounds_item([r.day for r in recs["rounds"]], minimum=pol.rounds_min)
-        workdays = set(cal.working_days(start, end))
+        running = when is not None and end > when
+        workdays = set(cal.working_days(start, min(end, when) if running and when else end))
         off = excused[(a.staff, a.quarter)] & workdays
         present_days = {r.day for r in recs["attendance"] if r.status == "present"} & workdays
         required = len(workdays - off)
@@ -418,7 +442,10 @@ def assess(
         at = attendance_item(present, required, min_percent=pol.attendance_min_percent)
         ra = RotationAssessment(a, {"teaching": t, "rounds": ro, "attendance": at},
                                 present, required,
-                                in_progress=when is not None and end > when)
+                                in_progress=running)
+        if running:
+            at = ItemResult("attendance", at.passed, at.reason + f" (up to {when})")
+            ra.items["attendance"] = at
         leave_days = {r.day for r in recs["attendance"] if r.status == "leave"} & workdays
         if leave_days - off:
             ra.flags.append(
@@ -432,6 +459,21 @@ def assess(
             ra.flags.append("duplicate teaching dates counted once")
         if ra.in_progress:
             ra.flags.append(f"rotation still running on {when} (ends {end})")
+        ra.missing_logs = not any(recs[k] for k in ("teaching", "rounds", "attendance"))
+        ra.confirmed = ra.missing_logs and (
+            confirm_all or a.staff in confirmed or (a.staff, a.quarter) in confirmed)
+        if ra.pending:
+            who = staff[a.staff].label
+            q_text = str(data.policy.first_quarter + a.quarter)
+            msg = (f"{who} {q_text}: no 授课, 查房 or 考勤 record at all — the logs look missing; "
+                   "no deduction, re-dispatch or fine until confirmed (add the records, or "
+                   f"confirm with --confirm-missing {a.staff}:{q_text})")
+            ra.flags.append(msg)
+            warnings.append(msg)
+            out.append(ra)
+            continue
+        if ra.confirmed:
+            ra.flags.append("no log record at all: confirmed by the office")
         failed = len(ra.failed)
         if failed:
             ra.deduction_months = pol.deduction_months[min(failed, 3) - 1]
@@ -487,17 +529,19 @@ def assessment_tables(
             "姓名" if zh else "name": s.label,
             "科室" if zh else "department": depts[s.department].label,
         }
+        pending = ("待确认" if zh else "pending") if ra.pending else None
         for key, res in ra.items.items():
             name = _ITEM_ZH[key] if zh else key
-            row[name] = ("合格" if res.passed else "不合格") if zh else (
-                "pass" if res.passed else "fail")
+            row[name] = pending or (("合格" if res.passed else "不合格") if zh else (
+                "pass" if res.passed else "fail"))
             row[f"{name}{'依据' if zh else ' reason'}"] = res.reason
         row.update({
             "不合格项数" if zh else "items failed": len(ra.failed),
             "扣除月数" if zh else "months deducted": ra.deduction_months,
             "扣除补助(元)" if zh else "subsidy deducted (yuan)": ra.deduction,
-            "鉴定表" if zh else "appraisal form": yes if ra.appraisal_form else no,
-            "重新下乡" if zh else "re-dispatched": yes if ra.redispatch else no,
+            "鉴定表" if zh else "appraisal form": pending
+            or (yes if ra.appraisal_form else no),
+            "重新下乡" if zh else "re-dispatched": pending or (yes if ra.redispatch else no),
             "科室罚款(元)" if zh else "department fine (yuan)": ra.department_fine,
             "备注" if zh else "flags": "；".join(ra.flags),
         })
@@ -553,7 +597,11 @@ def summary_lines(data: RosterData, assessment: Assessment, *, lang: str = "zh")
             f"{_ITEM_ZH[k] if zh else k}{'✓' if r.passed else '✗'}" for k, r in ra.items.items()
         )
         tail = ""
-        if ra.failed:
+        if ra.pending:
+            marks = "无任何记录" if zh else "no records"
+            tail = ("  待确认：未扣补助、未罚款、未重新下乡" if zh
+                    else "  pending: no deduction, fine or re-dispatch until confirmed")
+        elif ra.failed:
             tail = (f"  扣{ra.deduction_months}个月 {ra.deduction}元" if zh
                     else f"  deduct {ra.deduction_months} month(s), {ra.deduction} yuan")
             if not ra.appraisal_form:
@@ -562,13 +610,16 @@ def summary_lines(data: RosterData, assessment: Assessment, *, lang: str = "zh")
                 tail += (f"，重新下乡，科室罚款{ra.department_fine}元" if zh
                          else f", re-dispatched, department fined {ra.department_fine} yuan")
         lines.append(f"  {first + a.quarter} {staff[a.staff].label}: {marks}{tail}")
-    n_fail = sum(1 for ra in assessment.rotations if ra.failed)
+    n_fail = sum(1 for ra in assessment.rotations if ra.failed and not ra.pending)
+    n_pending = sum(1 for ra in assessment.rotations if ra.pending)
     lines.append(
         (f"考核 {len(assessment.rotations)} 人次，不合格 {n_fail} 人次，"
-         f"请假手续不全 {sum(1 for x in assessment.leaves if not x.documented)} 条")
+         f"请假手续不全 {sum(1 for x in assessment.leaves if not x.documented)} 条"
+         + (f"，无记录待确认 {n_pending} 人次" if n_pending else ""))
         if zh else
         (f"{len(assessment.rotations)} rotations assessed, {n_fail} with failed items, "
-         f"{sum(1 for x in assessment.leaves if not x.documented)} leave records undocumented")
+         f"{sum(1 for x in assessment.leaves if not x.documented)} leave records undocumented"
+         + (f", {n_pending} without any record (pending)" if n_pending else ""))
     )
     lines += [("警告: " if zh else "Warning: ") + w for w in assessment.warnings]
     return lines

@@ -45,6 +45,27 @@ def _quarters(data, texts: list[str] | None) -> list[int] | None:
     return out
 
 
+def _confirmations(data, texts: list[str] | None) -> list[str | tuple[str, int]] | str:
+    """``--confirm-missing`` values: ``all``, a staff id (every rotation of that person) or
+    ``STAFF:QUARTER`` (``S01:2027Q1``); an unknown staff id or quarter is refused."""
+    if not texts:
+        return []
+    if any(t.strip().lower() == "all" for t in texts):
+        return "all"
+    known = {s.id for s in data.staff}
+    out: list[str | tuple[str, int]] = []
+    for t in texts:
+        sid, _, q = t.strip().partition(":")
+        if sid not in known:
+            fail(f"--confirm-missing {t}: unknown staff '{sid}'")
+        if q:
+            (qi,) = _quarters(data, [q]) or [0]
+            out.append((sid, qi))
+        else:
+            out.append(sid)
+    return out
+
+
 def register(app: typer.Typer) -> None:
     """Add ``duties``, ``assess``, ``ledger`` and ``ops-template`` to the ``roster`` group."""
 
@@ -142,6 +163,12 @@ def register(app: typer.Typer) -> None:
         out: OutDir = Path("out"),
         quarter: QuarterOpt = None,
         as_of: AsOf = None,
+        confirm_missing: Annotated[
+            list[str] | None,
+            typer.Option("--confirm-missing",
+                         help="Confirm a rotation without any log record (STAFF:QUARTER, a "
+                              "staff id, or all): its failed items then have consequences."),
+        ] = None,
         lang: Lang = "zh",
     ) -> None:
         """Turn activity logs into the assessment: each item with its reason, deductions, the
@@ -163,7 +190,8 @@ def register(app: typer.Typer) -> None:
             data = read_roster(workbook)
             log = read_logs(logs, data)
             rotations = read_published(roster, data).assignments if roster else None
-            result = assess(data, log, rotations, quarters=_quarters(data, quarter), as_of=when)
+            result = assess(data, log, rotations, quarters=_quarters(data, quarter), as_of=when,
+                            confirm_missing=_confirmations(data, confirm_missing))
             written = write_assessment(data, result, out, lang=lang)
         except (InputError, UserError, ValueError) as exc:
             fail(str(exc))

@@ -364,6 +364,10 @@ def build_ledger(
         where = log.where(e.id) if log else Location(record=f"event '{e.id}'")
         if e.kind is EventKind.REFUSAL:
             assert e.department is not None and e.quarter is not None
+            problem = refusal_problem(data, rots, e.department, e.quarter - first)
+            if problem:
+                issues.append(Issue(where, problem))
+                continue
             add(Entry(EntryKind.REFUSAL_FINE, -pol.refusal_fine, e.department, None, e.quarter,
                       e.id, "refused to send its turn without cause"
                       + (f" ({e.reason})" if e.reason else "")))
@@ -386,6 +390,43 @@ def build_ledger(
     if issues:
         raise InputError(issues)
     return ledger
+
+
+def refusal_problem(
+    data: RosterData, rotations: Iterable[Assignment], dept: str, q: int
+) -> str | None:
+    """Why a 拒派 (refusal) of ``dept``'s turn in quarter index ``q`` cannot be right, or None.
+
+    The department must have a turn there: one of its people serves that quarter in the roster
+    in its own turn or filling a swapped seat, a seat of its turn went to a pulled-forward
+    candidate or a re-dispatched person, or the turn schedule (published order and deferrals)
+    gives it seats that quarter."""
+    staff = {s.id: s for s in data.staff}
+    depts = {d.id: d for d in data.departments}
+    mine = [a for a in rotations if a.quarter == q and (
+        (a.kind in ("turn", "swap") and staff[a.staff].department == dept)
+        or a.seat_from == dept)]
+    if mine:
+        return None
+    # a roster read back from roster.xlsx does not say whose seat a candidate took: the turn
+    # schedule of the published order (and the workbook's deferrals) says whose turn it is
+    from assignments.roster.schedule import ScheduleError, alternatives
+
+    try:
+        alts = alternatives(data)
+    except ScheduleError:
+        alts = []
+    if any(alt.demand(dept, q) > 0 for alt in alts):
+        return None
+    first = data.policy.first_quarter
+    turns = sorted({first + a.quarter for a in rotations
+                    if a.kind == "turn" and staff[a.staff].department == dept}
+                   | {first + qq for alt in alts for qq in range(data.policy.quarters)
+                      if alt.demand(dept, qq) > 0})
+    name = depts[dept].label if dept in depts else dept
+    return (f"{name} has no turn in {first + q} in the roster, so it cannot have refused one "
+            f"(its turns: {', '.join(map(str, turns)) or 'none in the roster'}); the refusal "
+            "fine is not booked — correct the event's 季度 (quarter) or 科室 (department)")
 
 
 def write_ledger(ledger: Ledger, out_dir: str | Path, *, lang: str = "zh") -> list[Path]:
