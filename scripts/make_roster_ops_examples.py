@@ -113,7 +113,7 @@ def county_files(root: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     assert r.solution is not None, r.explanation
     sol = r.solution
     first = data.policy.first_quarter
-    staff = {s.id: s for s in data.staff}
+    {s.id: s for s in data.staff}
     by_q: dict[int, list[str]] = {}
     for a in sorted(sol.assignments, key=lambda a: (a.quarter, a.staff)):
         by_q.setdefault(a.quarter, []).append(a.staff)

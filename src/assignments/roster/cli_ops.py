@@ -135,13 +135,21 @@ def register(app: typer.Typer) -> None:
             (f"{len(plan.rotations)} 人次轮转，授课 "
              f"{sum(d.kind == 'teaching' for d in plan.duties)} 次，查房 "
              f"{sum(d.kind == 'rounds' for d in plan.duties)} 次，因节假日顺延 "
-             f"{sum(d.moved for d in plan.duties)} 次")
+             f"{sum(d.day > d.target for d in plan.duties)} 次、提前 "
+             f"{sum(d.day < d.target for d in plan.duties)} 次")
             if zh else
             (f"{len(plan.rotations)} rotations, "
              f"{sum(d.kind == 'teaching' for d in plan.duties)} teaching sessions, "
              f"{sum(d.kind == 'rounds' for d in plan.duties)} ward rounds, "
-             f"{sum(d.moved for d in plan.duties)} moved off holidays")
+             f"{sum(d.day > d.target for d in plan.duties)} moved later and "
+             f"{sum(d.day < d.target for d in plan.duties)} earlier off holidays")
         )
+        from assignments.roster.duties import check_duties
+        from assignments.roster.rules import label
+
+        for v in check_duties(data, plan):
+            typer.echo(("规则未满足: " if zh else "Rule broken: ")
+                       + f"[{label(v.rule, lang)}] {v.message}")
         for note in plan.notes:
             typer.echo(("警告: " if zh else "Warning: ") + note)
         for w in data.calendar.warnings:

@@ -6,11 +6,17 @@ calendar (:class:`assignments.core.calendar.WorkCalendar`: official holidays, ma
 (调休) and the workbook's 节假日 sheet). The figures are the 方案 parameters 授课间隔天数,
 授课最少次数, 授课最小间隔天数, 查房间隔天数, 查房最少次数.
 
-The plan: a target date every interval from the handover day (teaching from the second week,
-rounds from the third day); a target that is not a working day moves to the next working day
-(teaching: as long as it stays at least the minimum gap before the next session; else the
-previous working day; rounds: inside the same week). A rotation in which fewer than the minimum
-fit (a very short quarter) is reported, never silently planned short.
+The plan: one teaching session for each full interval of the rotation (``days // 14``: 6 in a
+quarter of 13 weeks, 7 in one of 14 weeks), the first in the second week and then every
+interval; the people at one center in one quarter teach on different days (Monday, Wednesday,
+Friday, Tuesday, Thursday of the week, and never a day a colleague already teaches). One ward
+round in each calendar week (Monday–Sunday) of the rotation on its Wednesday, not before the
+third day of the rotation (a first partial week without a working day from then has none). A
+target that is not a working day moves to the next working day (teaching: as long as it stays
+at least the minimum gap before the next session; else the previous working day; rounds:
+inside the same week); the note says 顺延自 (moved later) or 提前自 (moved earlier). A rotation
+in which fewer than the minimum fit (a very short quarter) is reported, never silently planned
+short. :func:`check_duties` checks a plan independently (rules RD1–RD4 of ``roster/rules.py``).
 
 Outputs: one Excel sheet per center and quarter (plus an overview) and one ``.ics`` file per
 person (the ``icalendar`` library: all-day events, stable UIDs, reproducible).
@@ -18,6 +24,7 @@ person (the ``icalendar`` library: all-day events, stable UIDs, reproducible).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 import re
@@ -29,12 +36,14 @@ from pathlib import Path
 import pandas as pd
 
 from assignments.core.calendar import WorkCalendar
+from assignments.core.rules import Violation
 from assignments.roster.data import RosterData
 from assignments.roster.solution import Assignment
 
 __all__ = [
     "Duty",
     "DutyPlan",
+    "check_duties",
     "duty_plan",
     "duty_tables",
     "person_calendar",
@@ -83,6 +92,17 @@ class Duty:
     def moved(self) -> bool:
         return self.day != self.target
 
+    def move_note(self, lang: str = "zh") -> str:
+        """``顺延自 <target>`` (moved later) or ``提前自 <target>`` (moved earlier); empty when
+        the duty is held on its target day."""
+        if not self.moved:
+            return ""
+        later = self.day > self.target
+        if lang == "zh":
+            return f"{'顺延自' if later else '提前自'} {self.target}（非工作日）"
+        return (f"moved {'from' if later else 'forward from'} {self.target} "
+                "(not a working day)")
+
 
 @dataclass
 class DutyPlan:
@@ -105,20 +125,27 @@ def _weekday(day: dt.date) -> dt.date:
     return day + dt.timedelta(days=(7 - day.weekday()) % 7) if day.weekday() >= 5 else day
 
 
-def _next_working(cal: WorkCalendar, day: dt.date, last: dt.date) -> dt.date | None:
+def _next_working(cal: WorkCalendar, day: dt.date, last: dt.date,
+                  skip: frozenset[dt.date] | set[dt.date] = frozenset()) -> dt.date | None:
     while day <= last:
-        if cal.is_working_day(day):
+        if cal.is_working_day(day) and day not in skip:
             return day
         day += dt.timedelta(days=1)
     return None
 
 
-def _prev_working(cal: WorkCalendar, day: dt.date, first: dt.date) -> dt.date | None:
+def _prev_working(cal: WorkCalendar, day: dt.date, first: dt.date,
+                  skip: frozenset[dt.date] | set[dt.date] = frozenset()) -> dt.date | None:
     while day >= first:
-        if cal.is_working_day(day):
+        if cal.is_working_day(day) and day not in skip:
             return day
         day -= dt.timedelta(days=1)
     return None
+
+
+TEACHING_SHIFTS = (0, 2, 4, 1, 3)
+"""Days added to the teaching target of the 1st, 2nd, ... person at a center in a quarter
+(Monday, Wednesday, Friday, Tuesday, Thursday when the handover is a Monday)."""
 
 
 def plan_teaching(
@@ -129,25 +156,33 @@ def plan_teaching(
     interval: int = 14,
     min_gap: int = 7,
     offset: int = TEACHING_OFFSET_DAYS,
+    shift: int = 0,
+    taken: frozenset[dt.date] | set[dt.date] = frozenset(),
 ) -> list[tuple[dt.date, dt.date]]:
     """Teaching sessions of a rotation from ``start`` to ``end``: ``(day, target)`` pairs.
 
-    Targets every ``interval`` days from ``start + offset`` (a weekend target is planned on the
-    Monday after; that is the intended day, not a move); each moves to the next working day
-    when that keeps ``min_gap`` days before the next target, else to the previous working day
-    at least ``min_gap`` days after the previous session; a target with neither is dropped.
+    One target for each full ``interval`` of the rotation, every ``interval`` days from
+    ``start + offset + shift`` (a weekend target is planned on the Monday after; that is the
+    intended day, not a move); each moves to the next working day not in ``taken`` (days a
+    colleague at the same center teaches) when that keeps ``min_gap`` days before the next
+    target, else to the previous such working day at least ``min_gap`` days after the previous
+    session; with no such day, a day in ``taken`` is shared rather than the session dropped; a
+    target with no working day at all is dropped.
     """
     out: list[tuple[dt.date, dt.date]] = []
-    base = _weekday(start + dt.timedelta(days=offset))
+    base = _weekday(start + dt.timedelta(days=offset + shift))
+    sessions = ((end - start).days + 1) // interval
     k = 0
-    while (target := _weekday(base + dt.timedelta(days=k * interval))) <= end:
+    while k < sessions and (target := _weekday(base + dt.timedelta(days=k * interval))) <= end:
         k += 1
         nxt_target = _weekday(base + dt.timedelta(days=k * interval))
         latest = min(end, nxt_target - dt.timedelta(days=min_gap))
         earliest = start if not out else out[-1][0] + dt.timedelta(days=min_gap)
-        day = _next_working(cal, max(target, earliest), latest)
-        if day is None:
-            day = _prev_working(cal, min(target, latest), earliest)
+        day = (_next_working(cal, max(target, earliest), latest, taken)
+               or _prev_working(cal, min(target, latest), earliest, taken)
+               # no free day: share a colleague's day rather than drop the session
+               or _next_working(cal, max(target, earliest), latest)
+               or _prev_working(cal, min(target, latest), earliest))
         if day is not None:
             out.append((day, target))
     return out
@@ -161,8 +196,12 @@ def plan_rounds(
     interval: int = 7,
     offset: int = ROUNDS_OFFSET_DAYS,
 ) -> list[tuple[dt.date, dt.date]]:
-    """Ward rounds of a rotation: one per ``interval`` days from ``start + offset``, each on the
-    first working day of its week from the target (else the last one before it in the week)."""
+    """Ward rounds of a rotation: one in each calendar week (Monday–Sunday) when ``interval``
+    is 7, else one per ``interval`` days from ``start``; the target is the week's day
+    ``offset`` (Wednesday), never before ``start + offset``; each is held on the first working
+    day of its week from the target (else the last one before it in the week)."""
+    if interval == 7:
+        return _weekly_rounds(cal, start, end, offset)
     out: list[tuple[dt.date, dt.date]] = []
     target = _weekday(start + dt.timedelta(days=offset))
     week_start = start
@@ -179,6 +218,48 @@ def plan_rounds(
         week_start += dt.timedelta(days=interval)
         target += dt.timedelta(days=interval)
     return out
+
+
+def _weekly_rounds(
+    cal: WorkCalendar, start: dt.date, end: dt.date, offset: int
+) -> list[tuple[dt.date, dt.date]]:
+    out: list[tuple[dt.date, dt.date]] = []
+    first = start + dt.timedelta(days=offset)  # not before the third day of the rotation
+    monday = start - dt.timedelta(days=start.weekday())
+    while monday <= end:
+        lo, hi = max(monday, first), min(end, monday + dt.timedelta(days=6))
+        target = max(monday + dt.timedelta(days=offset), first)
+        if target <= hi:
+            day = _next_working(cal, target, hi) or _prev_working(cal, target, lo)
+            if day is not None:
+                out.append((day, target))
+        monday += dt.timedelta(days=7)
+    return out
+
+
+def _move_colleague(plan: DutyPlan, data: RosterData, a: Assignment, day: dt.date,
+                    cell: set[dt.date]) -> None:
+    """``a``'s person must teach on ``day``, which a colleague at the same center already has:
+    move the colleague's session to a free working day their own sessions and the minimum gap
+    allow (nearest to their target), when there is one."""
+    cal, gap = data.calendar, dt.timedelta(days=data.policy.teaching_min_gap_days)
+    start, end = data.periods()[a.quarter]
+    for i, d in enumerate(plan.duties):
+        if not (d.kind == "teaching" and d.quarter == a.quarter and d.center == a.center
+                and d.day == day and d.staff != a.staff):
+            continue
+        mine = sorted(x.day for x in plan.of(d.staff, d.quarter, "teaching"))
+        k = mine.index(day)
+        lo = mine[k - 1] + gap if k > 0 else start
+        hi = mine[k + 1] - gap if k + 1 < len(mine) else end
+        free = [lo + dt.timedelta(days=j) for j in range((hi - lo).days + 1)]
+        free = [x for x in free if x != day and x not in cell and cal.is_working_day(x)]
+        if free:
+            new = min(free, key=lambda x: (abs((x - d.target).days), x))
+            plan.duties[i] = dataclasses.replace(d, day=new)
+            cell.discard(day)
+            cell.add(new)
+            return
 
 
 def duty_plan(
@@ -200,13 +281,23 @@ def duty_plan(
     periods = data.periods()
     plan = DutyPlan()
     staff = {s.id: s for s in data.staff}
+    taken: dict[tuple[int, str], set[dt.date]] = defaultdict(set)
     for a in sorted(rotations, key=lambda a: (a.quarter, a.center, a.staff)):
         if quarters is not None and a.quarter not in quarters:
             continue
+        cell = taken[(a.quarter, a.center)]
+        colleague = sum(1 for b in plan.rotations if (b.quarter, b.center) == (a.quarter,
+                                                                               a.center))
         plan.rotations.append(a)
         start, end = periods[a.quarter]
         teach = plan_teaching(cal, start, end, interval=pol.teaching_interval_days,
-                              min_gap=pol.teaching_min_gap_days)
+                              min_gap=pol.teaching_min_gap_days,
+                              shift=TEACHING_SHIFTS[colleague % len(TEACHING_SHIFTS)],
+                              taken=cell)
+        for day, _t in teach:
+            if day in cell:  # forced to share: move the colleague who holds the day instead
+                _move_colleague(plan, data, a, day, cell)
+        cell.update(day for day, _t in teach)
         rounds = plan_rounds(cal, start, end, interval=pol.rounds_interval_days)
         for kind, dates in (("teaching", teach), ("rounds", rounds)):
             for n, (day, target) in enumerate(dates, start=1):
@@ -265,7 +356,7 @@ def duty_tables(data: RosterData, plan: DutyPlan, *, lang: str = "zh") -> dict[s
             "授课次数" if zh else "teaching sessions": len(teach),
             "授课最小间隔(天)" if zh else "smallest teaching gap (days)": min(gaps, default=""),
             "查房次数" if zh else "ward rounds": len(plan.of(a.staff, a.quarter, "rounds")),
-            "顺延次数" if zh else "moved for holidays": sum(
+            "调整次数" if zh else "moved for holidays": sum(
                 d.moved for d in plan.of(a.staff, a.quarter)),
         })
     sheets: dict[str, pd.DataFrame] = {("概览" if zh else "overview"): pd.DataFrame(overview)}
@@ -277,10 +368,7 @@ def duty_tables(data: RosterData, plan: DutyPlan, *, lang: str = "zh") -> dict[s
         rows = []
         for d in sorted(duties, key=lambda d: (d.day, d.kind != "teaching", d.staff)):
             s = staff[d.staff]
-            note = ""
-            if d.moved:
-                note = (f"顺延自 {d.target}（非工作日）" if zh
-                        else f"moved from {d.target} (not a working day)")
+            note = d.move_note(lang)
             rows.append({
                 "日期" if zh else "date": d.day.isoformat(),
                 "星期" if zh else "weekday": ("周" + _WEEKDAY_ZH[d.day.weekday()]) if zh
@@ -336,8 +424,7 @@ def person_calendar(data: RosterData, plan: DutyPlan, staff_id: str, *, lang: st
             ev.add("summary", f"{label}（第{d.number}次）· {center}" if zh
                    else f"{label} #{d.number} · {center}")
             if d.moved:
-                ev.add("description", f"顺延自 {d.target}（非工作日）" if zh
-                       else f"moved from {d.target} (not a working day)")
+                ev.add("description", d.move_note(lang))
             cal.add_component(ev)
     return cal
 
@@ -362,3 +449,109 @@ def write_duties(
             cal = person_calendar(data, plan, sid, lang=lang)
             (stage / "ics" / _file_name(sid, staff[sid].label)).write_bytes(cal.to_ical())
     return [Path(out_dir) / "duties.xlsx", Path(out_dir) / "ics"]
+
+
+# ------------------------------------------------------------------ the independent checker
+
+_NOTE = re.compile(r"^(顺延自|提前自|moved from|moved forward from) (\d{4}-\d{2}-\d{2})")
+
+
+def check_duties(
+    data: RosterData, plan: DutyPlan, sheets: dict[str, pd.DataFrame] | None = None
+) -> list[Violation]:
+    """Every broken duty rule of a plan (rules RD1–RD4 of ``roster/rules.py``), recomputed from
+    the dates alone (it does not call the planner): RD1 teaching (one session for each full
+    interval of the rotation, working days inside it, at least the minimum gap apart), RD2
+    ward rounds (exactly one in each calendar week of the rotation with a working day from its
+    third day, never two in one week), RD3 the people of one center and quarter teach on
+    different days (unless the shared day is the only working day the person's neighbouring
+    sessions and the minimum gap leave), RD4 a moved date says 顺延自 when held later and
+    提前自 when held earlier
+    (``sheets``: the tables of :func:`duty_tables`; default: made here in Chinese)."""
+    pol = data.policy
+    cal = data.calendar
+    periods = data.periods()
+    first = pol.first_quarter
+    staff = {s.id: s for s in data.staff}
+    out: list[Violation] = []
+    for a in plan.rotations:
+        start, end = periods[a.quarter]
+        who = f"{staff[a.staff].label if a.staff in staff else a.staff} {first + a.quarter}"
+        teach = sorted(d.day for d in plan.of(a.staff, a.quarter, "teaching"))
+        rounds = sorted(d.day for d in plan.of(a.staff, a.quarter, "rounds"))
+        expected = ((end - start).days + 1) // pol.teaching_interval_days
+        if len(teach) != expected:
+            out.append(Violation("RD1", f"{who}: {len(teach)} teaching sessions, the rotation "
+                                        f"{start}–{end} has {expected} full "
+                                        f"{pol.teaching_interval_days}-day periods"))
+        for x, y in itertools.pairwise(teach):
+            if (y - x).days < pol.teaching_min_gap_days:
+                out.append(Violation("RD1", f"{who}: teaching on {x} and {y}, less than "
+                                            f"{pol.teaching_min_gap_days} days apart"))
+        for kind, days in (("RD1", teach), ("RD2", rounds)):
+            for d in days:
+                if not (start <= d <= end and cal.is_working_day(d)):
+                    out.append(Violation(kind, f"{who}: {d} is not a working day of the "
+                                               f"rotation {start}–{end}"))
+        if pol.rounds_interval_days == 7:
+            from_day = start + dt.timedelta(days=ROUNDS_OFFSET_DAYS)
+            monday = start - dt.timedelta(days=start.weekday())
+            while monday <= end:
+                sunday = monday + dt.timedelta(days=6)
+                held = [d for d in rounds if monday <= d <= sunday]
+                lo, hi = max(monday, from_day), min(sunday, end)
+                open_days = [lo + dt.timedelta(days=k) for k in range((hi - lo).days + 1)
+                             if cal.is_working_day(lo + dt.timedelta(days=k))]
+                if len(held) > 1:
+                    out.append(Violation("RD2", f"{who}: {len(held)} ward rounds in the week of "
+                                                f"{monday} ({', '.join(map(str, held))})"))
+                elif not held and open_days:
+                    out.append(Violation("RD2", f"{who}: no ward round in the week of {monday} "
+                                                f"although {open_days[0]} is a working day"))
+                monday += dt.timedelta(days=7)
+    by_cell: dict[tuple[int, str, dt.date], list[str]] = defaultdict(list)
+    for d in plan.duties:
+        if d.kind == "teaching":
+            by_cell[(d.quarter, d.center, d.day)].append(d.staff)
+    used: dict[tuple[int, str], set[dt.date]] = defaultdict(set)
+    for q, center, day in by_cell:
+        used[(q, center)].add(day)
+
+    def free_day_left(sid: str, q: int, center: str, day: dt.date) -> bool:
+        """Whether ``sid`` had another working day no colleague uses for this session."""
+        start, end = periods[q]
+        mine = sorted(d.day for d in plan.of(sid, q, "teaching"))
+        k = mine.index(day)
+        gap = dt.timedelta(days=pol.teaching_min_gap_days)
+        lo = mine[k - 1] + gap if k > 0 else start
+        hi = mine[k + 1] - gap if k + 1 < len(mine) else end
+        x = lo
+        while x <= hi:
+            if x != day and cal.is_working_day(x) and x not in used[(q, center)]:
+                return True
+            x += dt.timedelta(days=1)
+        return False
+
+    for (q, center, day), people in sorted(by_cell.items()):
+        if len(people) > 1 and any(free_day_left(p, q, center, day) for p in people):
+            names = "、".join(staff[p].label if p in staff else p for p in people)
+            out.append(Violation("RD3", f"{center} {first + q}: {names} all teach on {day}"))
+    tables = sheets if sheets is not None else duty_tables(data, plan)
+    for name, df in tables.items():
+        cols = {c: c for c in df.columns}
+        date_col = cols.get("日期") or cols.get("date")
+        note_col = cols.get("备注") or cols.get("note")
+        if date_col is None or note_col is None:
+            continue
+        for i, row in df.iterrows():
+            m = _NOTE.match(str(row[note_col] or ""))
+            if not m:
+                continue
+            target, day = dt.date.fromisoformat(m.group(2)), dt.date.fromisoformat(
+                str(row[date_col]))
+            later = m.group(1) in ("顺延自", "moved from")
+            if later != (day > target) or day == target:
+                right = "顺延自 (later)" if day > target else "提前自 (earlier)"
+                out.append(Violation("RD4", f"sheet {name}, row {int(str(i)) + 2}: {day} says "
+                                            f"'{m.group(1)} {target}', should be {right}"))
+    return out

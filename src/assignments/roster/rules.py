@@ -22,6 +22,8 @@ R7      once, consecutive           hard rule 7
 R8      title                       hard rule 8 (soft when the policy says so)
 R9      frozen                      §R Changes (re-planning keeps published quarters)
 R10     redispatch                  §R Duties (3 items failed: dispatched again)
+RD1–4   —                           §R Duties: the duty calendars (checker only:
+                                    :func:`~assignments.roster.duties.check_duties`)
 ======  ==========================  ===============================================
 """
 
@@ -76,6 +78,17 @@ RULES = RuleBook(
              "ago, goes first (rotations planned in this roster are not counted yet)"),
         Rule("R-obj5", "DOMAIN §R objective 5", "变更", "changes", False,
              "when re-planning, fewest changes to the published roster"),
+        # the duty calendars (roster duties; checker: duties.check_duties)
+        Rule("RD1", "DOMAIN §R Duties", "授课安排", "teaching plan", True,
+             "one teaching session for each full teaching interval (授课间隔天数) of the "
+             "rotation, on working days, consecutive sessions at least the minimum gap apart"),
+        Rule("RD2", "DOMAIN §R Duties", "查房安排", "ward-round plan", True,
+             "exactly one ward round in each calendar week (Monday–Sunday) of the rotation that "
+             "has a working day from its third day, never two in one week"),
+        Rule("RD3", "DOMAIN §R Duties", "授课错开", "staggered teaching", True,
+             "the people at one center in one quarter teach on different days"),
+        Rule("RD4", "DOMAIN §R Duties", "调整说明", "move note", True,
+             "a duty held off its target day says 顺延自 when held later, 提前自 when earlier"),
     ],
     families=[
         # hard families, in the order the model builds them (see model.FAMILIES)
