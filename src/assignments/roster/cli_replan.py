@@ -38,7 +38,8 @@ def parse_day(text: str | None, option: str) -> dt.date | None:
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``replan`` to the ``roster`` command group."""
+    """Add ``replan`` and ``check`` to the ``roster`` command group."""
+    register_check(app)
 
     @app.command("replan")
     def roster_replan(
@@ -95,6 +96,7 @@ def register(app: typer.Typer) -> None:
         try:
             data = read_roster(workbook)
             pub = read_published(published, data)
+            edits, n_edits = hand_check_lines(data, published, lang)
             log = read_events(events or [], data)
             outcome = replan(
                 data,
@@ -142,10 +144,107 @@ def register(app: typer.Typer) -> None:
             )
         except (InputError, UserError, ValueError) as exc:
             fail(str(exc))
+        if n_edits:
+            typer.echo(
+                (f"警告: 已公布的排班 {published} 有 {n_edits} 处违反规则（多为手工修改），"
+                 "重排不会保留这些安排；其余合规的修改在冻结季度内原样保留，在开放季度内作为"
+                 "“最少变更”的参照（仅当不影响前四级目标时保留）：") if lang == "zh" else
+                (f"Warning: the published roster {published} breaks {n_edits} rule(s) (hand "
+                 "edits?); the re-plan cannot keep those assignments. Valid edits are kept "
+                 "as published in frozen quarters and, in open quarters, are the reference of "
+                 "the fewest-changes level (kept unless levels 1–4 improve without them):"))
+            for line in edits:
+                typer.echo(line)
         for line in roster_summary(outcome.data, outcome.result, lang=lang):
             typer.echo(line)
         for line in summary_lines(outcome, lang=lang):
             typer.echo(line)
         typer.echo(("已写入" if lang == "zh" else "Written") + ": " + ", ".join(map(str, written)))
         if not outcome.result.status.has_solution:
+            raise typer.Exit(1)
+
+
+def hand_check_lines(data, path: Path, lang: str) -> tuple[list[str], int]:
+    """Lines for every broken rule of a roster file (each with its rows) and their count."""
+    from assignments.roster.hand_check import check_hand_edited
+    from assignments.roster.rules import label
+
+    zh = lang == "zh"
+    found = check_hand_edited(data, path)
+    lines = []
+    for p in found.problems:
+        where = "; ".join(str(loc) for loc in p.rows) or (
+            f"{path}（整张排班）" if zh else f"{path} (the roster as a whole)")
+        lines.append(f"  [{label(p.violation.rule, lang)}] {p.violation.message} — {where}")
+    return lines, len(found.problems)
+
+
+def register_check(app: typer.Typer) -> None:
+    """Add ``check`` to the ``roster`` command group."""
+
+    @app.command("check")
+    def roster_check(
+        workbook: InputPath,
+        roster: Annotated[Path, typer.Argument(
+            help="The roster to check (roster.xlsx, its 排班 sheet possibly edited by hand).")],
+        time_limit: Annotated[float, typer.Option(
+            "--time-limit", help="Seconds for the solve that gives the optimum to compare "
+                                 "with (0: no comparison).")] = 10.0,
+        workers: Workers = 2,
+        lang: Lang = "zh",
+    ) -> None:
+        """Check a roster edited by hand: every broken rule with its rows of ROSTER.xlsx, and
+        how the roster compares with the optimum on each objective level. Exit 0: no rule
+        broken; 1: rules broken; 2: unreadable input."""
+        from assignments.roster import read_roster, solve
+        from assignments.roster.hand_check import check_hand_edited
+        from assignments.roster.rules import level_label
+        from assignments.roster.solution import objective_levels
+
+        check_lang(lang)
+        zh = lang == "zh"
+        if time_limit < 0:
+            fail("--time-limit must not be negative")
+        try:
+            data = read_roster(workbook)
+            found = check_hand_edited(data, roster)
+            lines, broken = hand_check_lines(data, roster, lang)
+        except (InputError, UserError, ValueError) as exc:
+            fail(str(exc))
+        n = len(found.solution.assignments)
+        if broken:
+            typer.echo(f"{roster}: {n} 条排班，{broken} 处违反规则：" if zh
+                       else f"{roster}: {n} rows, {broken} broken rule(s):")
+            for line in lines:
+                typer.echo(line)
+        else:
+            typer.echo(f"{roster}: {n} 条排班，所有规则均满足" if zh
+                       else f"{roster}: {n} rows, every rule holds")
+        mine = objective_levels(data, found.solution)
+        if time_limit > 0:
+            best = solve(data, time_limit=time_limit, num_workers=workers, explain=False)
+            if best.solution is None:
+                typer.echo(f"  最优方案：{time_limit:g} 秒内未求得（{best.status.value}）" if zh
+                           else f"  optimum: none found in {time_limit:g} s "
+                                f"({best.status.value})")
+            else:
+                opt = best.objectives
+                state = ("已证明最优" if zh else "proven optimal") if \
+                    best.status.value == "optimal" else (
+                    f"{time_limit:g} 秒内最好的方案，未证明最优" if zh
+                    else f"best found in {time_limit:g} s, not proven optimal")
+                typer.echo(("与最优方案比较（越小越好；" if zh else
+                            "Compared with the optimum (smaller is better; ") + state
+                           + ("）：" if zh else "):"))
+                for level, value in opt.items():
+                    if level not in mine:
+                        continue
+                    gap = mine[level] - int(value)
+                    verdict = (("相同" if zh else "equal") if gap == 0 else
+                               (f"差 {gap}" if zh else f"worse by {gap}") if gap > 0 else
+                               (f"好 {-gap}（最优方案违反规则？）" if zh
+                                else f"better by {-gap} (only possible by breaking a rule)"))
+                    typer.echo(f"  {level_label(level, lang)}: {mine[level]} / "
+                               f"{int(value)} — {verdict}")
+        if broken:
             raise typer.Exit(1)
