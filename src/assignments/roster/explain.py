@@ -112,8 +112,11 @@ def explain_infeasible(
             cycle = turn.cycle if turn else None
             deferred = cycle is not None and (d, cycle) in schedule.choices
             msg = (
-                f"- {_tag('order', lang)} {dept.label} has {len(ok)} available staff in "
-                f"{_q(data, q)}, its turn needs {need}"
+                f"- {_tag('order', lang)} {dept.label}'s turn in {_q(data, q)} needs {need} "
+                + (f"of its {len(ok)} available staff"
+                   + (" (all of them, so none can be spared for the other rules below)"
+                      if len(ok) == need else "")
+                   if len(ok) >= need else f"people, only {len(ok)} are available")
             )
             if deferred:
                 msg += f"; it has already deferred in cycle {cycle + 1}"  # type: ignore[operator]

@@ -459,6 +459,11 @@ def solve(
     return _checked(data, rm, run, unproven, stopped, warnings, stats, params)
 
 
+def _dept_label(data: RosterData, dept: str) -> str:
+    """A department's name (with its id only when the name is missing)."""
+    return next((d.label for d in data.departments if d.id == dept), dept)
+
+
 def _no_roster(
     data: RosterData,
     alts: list[Schedule],
@@ -489,7 +494,8 @@ def _no_roster(
             if len(alts) > 1:
                 lines.append(
                     "With deferrals "
-                    + ", ".join(f"{d} → {dec.value}" for (d, _c), dec in alt.auto.items())
+                    + ", ".join(f"{_dept_label(data, d)} → {dec.value}"
+                                for (d, _c), dec in alt.auto.items())
                     + ":"
                 )
             # the conflict search gets its share of what the budget has left
