@@ -486,12 +486,8 @@ def _roster(mip: _Mip, res: mathopt.SolveResult) -> RosterSolution:
                 credit_quarter=credit_q,
             )
         )
-    first = data.policy.first_quarter
-    deferrals = [
-        (r.department, r.quarter - first, mip.schedule.choices[mip.schedule.applied[k]])
-        for k, r in enumerate(data.deferrals)
-    ]
-    return RosterSolution(assignments=out, deferrals=deferrals)
+    deferrals, not_needed = mip.schedule.requests(data)
+    return RosterSolution(assignments=out, deferrals=deferrals, not_needed=not_needed)
 
 
 def solve_mip(

@@ -10,7 +10,7 @@ import pandas as pd
 
 from assignments.core.io import staged_output, write_csv_folder, write_excel, write_json
 from assignments.core.solver import Result
-from assignments.roster.data import RosterData
+from assignments.roster.data import DeferralDecision, RosterData
 from assignments.roster.ledger import EntryKind, build_ledger, rotation_money
 from assignments.roster.rules import RULES, figures, level_label
 from assignments.roster.schedule import Schedule, schedule_of
@@ -159,13 +159,25 @@ def roster_tables(
                 f"{staff[a.staff].label} ({first + a.quarter})"
             )
     deferred: dict[str, list[str]] = defaultdict(list)
-    for (d, c), dec in sched.choices.items():
-        label = {
-            "next": "自动后延" if lang == "zh" else "next",
-            "last": "调至最后一批" if lang == "zh" else "last",
-        }[dec.value]
-        auto = (" (solver)" if lang == "en" else "（系统选择）") if (d, c) in sched.auto else ""
-        deferred[d].append(f"C{c + 1}: {label}{auto}")
+    labels = {
+        "next": "自动后延" if lang == "zh" else "next",
+        "last": "调至最后一批" if lang == "zh" else "last",
+        "auto": "由系统决定" if lang == "zh" else "auto",
+    }
+    asked_auto = {(r.department, r.quarter - first) for r in data.deferrals
+                  if r.decision is DeferralDecision.AUTO}
+    cycles_of = {d: sorted(c for (dd, c) in sched.choices if dd == d) for d, _, _ in sol.deferrals}
+    for d, q, dec in sorted(sol.deferrals, key=lambda r: r[1]):
+        c = cycles_of[d].pop(0) if cycles_of[d] else 0
+        auto = ((" (solver)" if lang == "en" else "（系统选择）")
+                if (d, q) in asked_auto else "")
+        deferred[d].append(f"C{c + 1}: {labels[dec.value]}{auto} ({first + q})")
+    for d, q, dec in sol.not_needed:  # R5: a request that would move nothing
+        deferred[d].append(
+            f"{first + q} {labels[dec.value]}: not needed (changes nobody's seats; deferral "
+            "not used)" if lang == "en"
+            else f"{first + q} {labels[dec.value]}：无需后延（不改变任何科室的席位，不占用后延次数）"
+        )
     dept_rows = []
     for d in data.departments:
         dept_rows.append(

@@ -237,13 +237,8 @@ def _roster(rm: RosterModel, values: dict[str, Any]) -> RosterSolution:
                         credit_quarter=credit_q.get((sid, q)) if kind == "pulled" else None,
                     )
                 )
-    deferrals = []
-    first = data.policy.first_quarter
-    for k, r in enumerate(data.deferrals):
-        dept_cycle = rm.schedule.applied[k]
-        decision = rm.schedule.choices[dept_cycle]
-        deferrals.append((r.department, r.quarter - first, decision))
-    return RosterSolution(assignments=assignments, deferrals=deferrals)
+    deferrals, not_needed = rm.schedule.requests(data)
+    return RosterSolution(assignments=assignments, deferrals=deferrals, not_needed=not_needed)
 
 
 def _place(
@@ -602,8 +597,19 @@ def _checked(
                 }
                 for d, q, dec in sol.deferrals
             ],
+            "deferrals_not_needed": [
+                {"department": d, "quarter": str(data.policy.first_quarter + q),
+                 "decision": dec.value}
+                for d, q, dec in sol.not_needed
+            ],
         }
     )
+    names = {dep.id: dep.label for dep in data.departments}
+    for d, q, dec in sol.not_needed:  # R5: a request that would move nothing
+        warnings.append(
+            f"deferral request of {names.get(d, d)} for {data.policy.first_quarter + q} ('{dec.value}') not needed: it would change "
+            "nobody's seats; the department's deferral of the cycle is not used"
+        )
     budget.report("check", objective, bound, "roster checked")
     result: Result[RosterSolution] = Result(
         status=status,
