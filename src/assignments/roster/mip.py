@@ -277,6 +277,25 @@ def build_mip(data: RosterData, schedule: Schedule, *, candidate_swaps: bool = T
         _sum(list(give.values())) - _sum([v for vs in swap_mode.values() for v in vs]),
         _sum(beyond_all),
     )
+    # the seat swap pair by pair: the department whose seat a candidate took fills, in the
+    # quarter the candidate is credited to, the seat that credit frees (pair[p, q, e, k] =
+    # give[p, q, e] * credit[p, q, k], linearised)
+    repaid: dict[tuple[str, int], list[Any]] = defaultdict(list)
+    credit_of: dict[tuple[str, int], list[tuple[int | None, Any]]] = defaultdict(list)
+    for (sid, q, k), cv in credit.items():
+        credit_of[(sid, q)].append((k, cv))
+    for (sid, q, e), g in give.items():
+        for k, cv in credit_of[(sid, q)]:
+            pv = m.add_binary_variable(name=f"pair[{sid},{q},{e},{k}]")
+            m.add_linear_constraint(pv <= g)
+            m.add_linear_constraint(pv <= cv)
+            m.add_linear_constraint(pv >= g + cv - 1)
+            if k is not None:
+                repaid[(e, k)].append(pv)
+    for did in dept_ids:
+        for q in range(H):
+            if repaid[(did, q)] or swap_mode[(did, q)]:
+                _eq(m, _sum(swap_mode[(did, q)]), _sum(repaid[(did, q)]))
     # a turn absorbs at most its own seats: no more candidates credited to a quarter of it (or
     # beyond the programme) than the turn has seats there. check() bounds the credits only per
     # department and quarter, and not at all beyond the programme; the rule (and CP-SAT) does.

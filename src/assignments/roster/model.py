@@ -66,6 +66,8 @@ class RosterModel:
     stages: list[dict[str, Any]] = field(default_factory=list)  # how the levels went
     redo: dict[tuple[str, int], cp_model.IntVar] = field(default_factory=dict)  # R10 extra seat
     redo_give: dict[tuple[str, int], cp_model.IntVar] = field(default_factory=dict)
+    # (giver, quarter given, credited turn index, credit quarter or None) -> seats (R6 swap)
+    pairs: dict[tuple[str, int, int, int | None], cp_model.IntVar] = field(default_factory=dict)
 
 
 class _Build(Guards):
@@ -107,6 +109,7 @@ class _Build(Guards):
         self.credit: dict[tuple[int, int], cp_model.IntVar] = {}
         self.swap: dict[tuple[str, int], cp_model.IntVar] = {}
         self.redo_give: dict[tuple[str, int], cp_model.IntVar] = {}
+        self.pairs: dict[tuple[str, int, int, int | None], cp_model.IntVar] = {}
         self.turns = schedule.turns
         self.turn_index = {id(t): i for i, t in enumerate(self.turns)}
         self.pull_quarters: list[int] = []
@@ -312,41 +315,50 @@ def _order(b: _Build) -> None:
 
 def _pull(b: _Build) -> None:
     """R6 promotion, the seat ledger: a pulled-forward candidate takes a seat of a department
-    whose turn it is and is credited to their own department's next turn; the giver fills a
-    credited seat later (the seat swap); only for a candidate's first service."""
+    whose turn it is and is credited to their own department's next turn; the department that
+    gave the seat fills the very seat the credit frees at that turn (the seat swap, pair by
+    pair; none inside the programme when the credit lies beyond it); only for a candidate's
+    first service."""
     m = b.m
-    for q in b.pull_quarters:
-        gs = [b.give[(t.dept, q)] for t in b.schedule.turns_in(q) if (t.dept, q) in b.give]
-        b.enforce(m.add(sum(gs) == sum(b.pulled_into[q])), "pull", ("quarter", q))
-    beyond_total: list[Any] = []
-    for ti, vs in b.credited_to.items():
+    # the seat swap, pair by pair: y[G, q, t, k] candidates pulled into G's seats in quarter q
+    # and credited to quarter k of their department's turn t (k None: beyond the programme);
+    # G fills exactly those seats in k (swap), so the giver gets its seat back when the
+    # candidate's department sends one fewer
+    pulled_at: dict[tuple[int, int], list[cp_model.IntVar]] = defaultdict(list)
+    for (sid, q), svc in b.service.items():
+        if svc.kind == "pulled":
+            assert svc.turn is not None
+            v = b.split[(sid, q)][0] if (sid, q) in b.split else b.served[(sid, q)]
+            pulled_at[(q, b.turn_index[id(svc.turn)])].append(v)
+    by_give: dict[tuple[str, int], list[Any]] = defaultdict(list)
+    by_credit: dict[tuple[int, int | None], list[Any]] = defaultdict(list)
+    by_swap: dict[tuple[str, int], list[Any]] = defaultdict(list)
+    for (q, ti), vs in sorted(pulled_at.items()):
         t = b.turns[ti]
-        parts = [b.credit[(ti, q)] for q in t.seats]
-        beyond = m.new_int_var(0, t.beyond, f"beyond[{t.dept},{t.cycle}]") if t.beyond else 0
-        beyond_total.append(beyond)
-        b.enforce(m.add(sum(parts) + beyond == sum(vs)), "pull", ("turn", t.dept, t.cycle))
-    credit_in_q: dict[int, list[cp_model.IntVar]] = defaultdict(list)
-    for (_ti, q), v in b.credit.items():
-        credit_in_q[q].append(v)
-    swap_in_q: dict[int, list[cp_model.IntVar]] = defaultdict(list)
-    for (_d, q2), v in b.swap.items():
-        swap_in_q[q2].append(v)
-    for q2 in b.credit_quarters:  # every credited seat is filled by a department that gave one
-        b.enforce(m.add(sum(swap_in_q[q2]) == sum(credit_in_q[q2])), "pull", ("swap", q2))
-    giver_depts = sorted({d for d, _q in b.givers})
-    swap_beyond: list[Any] = []
-    for d in giver_depts:
-        gives = {q: b.give[(d, q)] for q in b.pull_quarters if (d, q) in b.give}
-        swaps = {q2: b.swap[(d, q2)] for q2 in b.credit_quarters if (d, q2) in b.swap}
-        for r in b.credit_quarters:  # a seat is filled only after it was given
-            lhs = [v for q2, v in swaps.items() if q2 <= r]
-            if lhs:
-                m.add(sum(lhs) <= sum(v for q, v in gives.items() if q < r))
-        later = m.new_int_var(0, b.data.seats_per_quarter * b.H, f"swap_beyond[{d}]")
-        swap_beyond.append(later)
-        m.add(sum(swaps.values()) + later == sum(gives.values()))
-    if giver_depts or beyond_total:
-        m.add(sum(swap_beyond) == sum(beyond_total))
+        slots: list[int | None] = [*sorted(t.seats), *([None] if t.beyond else [])]
+        ys = []
+        for g in sorted({u.dept for u in b.schedule.turns_in(q)}):
+            for k in slots:
+                y = b.new_int(0, len(vs), f"pair[{g},{q},{t.dept},{t.cycle},{k}]")
+                b.pairs[(g, q, ti, k)] = y
+                ys.append(y)
+                by_give[(g, q)].append(y)
+                by_credit[(ti, k)].append(y)
+                if k is not None:
+                    by_swap[(g, k)].append(y)
+        b.enforce(m.add(sum(ys) == sum(vs)), "pull", ("quarter", q))
+    for key, v in b.give.items():
+        b.enforce(m.add(v == sum(by_give[key])), "pull", ("quarter", key[1]))
+    for (ti, k), v in b.credit.items():
+        b.enforce(m.add(v == sum(by_credit[(ti, k)])), "pull", ("turn", b.turns[ti].dept, b.turns[ti].cycle))
+    for (d, k), v in b.swap.items():
+        b.enforce(m.add(v == sum(by_swap[(d, k)])), "pull", ("swap", k))
+    missing = [key for key in by_swap if key not in b.swap]
+    for key in missing:  # a giver without anyone who could fill the seat then
+        b.enforce(m.add(sum(by_swap[key]) == 0), "pull", ("swap", key[1]))
+    for ti in b.credited_to:  # a turn absorbs at most its seats beyond the programme
+        if by_credit[(ti, None)]:
+            m.add(sum(by_credit[(ti, None)]) <= b.turns[ti].beyond)
     for key, v in b.swap.items():  # a swapped seat is filled by a real person of the department
         m.add(v <= sum(b.own[key]))
     # a candidate is pulled forward only for their first rural service of the programme
@@ -540,6 +552,7 @@ def build_model(
         variables=b.all_vars,
         redo=b.redo,
         redo_give=b.redo_give,
+        pairs=b.pairs,
     )
 
 

@@ -64,6 +64,7 @@ _COLS = {
     "sent": ("派出人数", "people sent"),
     "deferrals": ("后延", "deferrals"),
     "pulled": ("提前晋升人员", "candidates pulled forward"),
+    "swaps": ("席位调换", "seat swaps"),
     "reward": ("科室奖励(元)", "department reward (yuan)"),
     "year": ("年度", "year"),
     "subsidy": ("下乡补助(元)", "rural subsidy (yuan)"),
@@ -89,6 +90,46 @@ def _turns_text(data: RosterData, sched: Schedule, dept: str) -> str:
         )
         parts.append(f"C{t.cycle + 1}: {where}" + (" …" if t.beyond else ""))
     return "; ".join(parts)
+
+
+def seat_swaps(data: RosterData, sol: RosterSolution, lang: str = "zh") -> dict[str, list[str]]:
+    """Department id -> one line per seat it gave or got back (科室汇总 席位调换).
+
+    Rule R6: a pulled-forward candidate takes a seat of the department whose turn it is; that
+    department gets it back at the candidate's department's turn (the quarter the candidate is
+    credited to), where the candidate's department sends one fewer and the giver fills the
+    seat. Rule R10: a re-dispatched person takes a seat of the department whose turn it is
+    (see :mod:`assignments.roster.replan` for how it is paid back)."""
+    staff = {s.id: s for s in data.staff}
+    depts = {d.id: d.label for d in data.departments}
+    first = data.policy.first_quarter
+    fillers: dict[tuple[str, int], list[str]] = defaultdict(list)
+    for a in sorted(sol.assignments, key=lambda a: a.staff):
+        if a.kind == "swap" and a.staff in staff:
+            fillers[(staff[a.staff].department, a.quarter)].append(staff[a.staff].label)
+    out: dict[str, list[str]] = defaultdict(list)
+    for a in sorted(sol.assignments, key=lambda a: (a.quarter, a.staff)):
+        if a.kind != "pulled" or a.staff not in staff or a.seat_from is None:
+            continue
+        s = staff[a.staff]
+        g, d = a.seat_from, s.department
+        k = a.credit_quarter
+        who = fillers[(g, k)].pop(0) if k is not None and fillers[(g, k)] else ""
+        if lang == "en":
+            back = (f"{depts[g]} gets it back in {first + k}: {depts[d]} sends one fewer"
+                    + (f", {who} of {depts[g]} fills it" if who else "")
+                    if k is not None else
+                    f"{depts[g]} gets it back after the programme, at {depts[d]}'s next turn")
+            text = f"{depts[g]} gave its {first + a.quarter} seat to {s.label} ({depts[d]}); {back}"
+        else:
+            back = (f"{first + k}{depts[d]}少派1人，由{depts[g]}"
+                    + (who if who else "") + "补回"
+                    if k is not None else f"方案期后{depts[d]}轮次时由{depts[g]}补回")
+            text = f"{depts[g]}让出{first + a.quarter}席位给{depts[d]}{s.label}；{back}"
+        out[g].append(text)
+        if d != g:
+            out[d].append(text)
+    return out
 
 
 def roster_tables(
@@ -178,6 +219,7 @@ def roster_tables(
             "not used)" if lang == "en"
             else f"{first + q} {labels[dec.value]}：无需后延（不改变任何科室的席位，不占用后延次数）"
         )
+    swapped = seat_swaps(data, sol, lang)
     dept_rows = []
     for d in data.departments:
         dept_rows.append(
@@ -188,6 +230,7 @@ def roster_tables(
                 _h("sent", lang): sent[d.id],
                 _h("deferrals", lang): "; ".join(deferred[d.id]),
                 _h("pulled", lang): "; ".join(pulled[d.id]),
+                _h("swaps", lang): "; ".join(swapped[d.id]),
                 _h("reward", lang): rewards[d.id],
             }
         )

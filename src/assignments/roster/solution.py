@@ -565,6 +565,22 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
                     f"pulled-forward candidates, {filled} filled by seat swaps",
                 )
             )
+    # the seat swap pair by pair: the department whose seat a candidate took fills the seat
+    # that the candidate's credit frees at their own department's turn, in that quarter
+    repay: Counter[tuple[str, int]] = Counter(
+        (a.seat_from or "", a.credit_quarter) for a in sol.assignments
+        if a.kind == "pulled" and a.credit_quarter is not None
+    )
+    for d_, q in sorted(set(repay) | set(swaps)):
+        if repay[(d_, q)] != swaps[(d_, q)]:
+            v.append(
+                Violation(
+                    "R6",
+                    f"department '{d_}' fills {swaps[(d_, q)]} swapped seats in quarter "
+                    f"{q + 1}, but {repay[(d_, q)]} candidates who took its seats are credited "
+                    "there (the giving department fills the seat its candidate frees)",
+                )
+            )
     if sum(give.values()) - sum(swaps.values()) != beyond:
         v.append(
             Violation(
