@@ -68,6 +68,7 @@ class RosterModel:
     redo_give: dict[tuple[str, int], cp_model.IntVar] = field(default_factory=dict)
     # (giver, quarter given, credited turn index, credit quarter or None) -> seats (R6 swap)
     pairs: dict[tuple[str, int, int, int | None], cp_model.IntVar] = field(default_factory=dict)
+    redo_turn: dict[tuple[str, int], Turn] = field(default_factory=dict)  # R10 payback turn
 
 
 class _Build(Guards):
@@ -110,6 +111,7 @@ class _Build(Guards):
         self.swap: dict[tuple[str, int], cp_model.IntVar] = {}
         self.redo_give: dict[tuple[str, int], cp_model.IntVar] = {}
         self.pairs: dict[tuple[str, int, int, int | None], cp_model.IntVar] = {}
+        self.redo_turn: dict[tuple[str, int], Turn] = {}  # R10 seat: the turn that pays back
         self.turns = schedule.turns
         self.turn_index = {id(t): i for i, t in enumerate(self.turns)}
         self.pull_quarters: list[int] = []
@@ -184,8 +186,27 @@ def _decisions(b: _Build, prune: bool) -> None:
     b.pull_quarters = sorted({q for (_sid, q), svc in b.service.items() if svc.kind == "pulled"})
     credited_turns = {id(svc.turn): svc.turn for svc in b.service.values()
                       if svc.kind == "pulled"}
+    # R10 re-dispatch (re-planning): in a quarter without their department's turn, a
+    # re-dispatched person takes a seat of a department whose turn it is, paid back like a
+    # pulled-forward candidate's: the person's own department's next turn sends one fewer and
+    # the giver fills that seat (the failing department pays for the extra rotation)
+    replan = data.replan
+    redo_opts: list[tuple[Any, int]] = []
+    for term in replan.redispatch if replan else []:
+        s = b.staff_of[term.staff]
+        for q in range(max(0, term.earliest), min(term.deadline, H - 1) + 1):
+            if (s, q) in redo_opts or schedule.turn_at(s.department, q) is not None:
+                continue
+            if not b.avail[s.id][q] or not b.allowed(s, q) or not schedule.turns_in(q):
+                continue
+            nxt = schedule.next_turn(s.department, q)
+            assert nxt is not None  # one cycle more than the programme is laid out
+            b.redo_turn[(s.id, q)] = nxt
+            redo_opts.append((s, q))
+            credited_turns[id(nxt)] = nxt
     b.credit_quarters = sorted({q for t in credited_turns.values() if t for q in t.seats})
     b.givers = {(t.dept, q) for q in b.pull_quarters for t in schedule.turns_in(q)}
+    b.givers |= {(t.dept, q) for _s, q in redo_opts for t in schedule.turns_in(q)}
     b.swap_pairs = sorted({(d, q2) for d, q in b.givers for q2 in b.credit_quarters if q2 > q})
     # a candidate who could be pulled forward in q2 may instead fill a swapped seat there:
     # served = pulled + swap, two options counted in their own cycles
@@ -205,19 +226,10 @@ def _decisions(b: _Build, prune: bool) -> None:
                 b.split[key] = (a, c, Service("swap", prev))
     for sid, q in b.served:
         b.by_q[q].append(sid)
-    # R10 re-dispatch (re-planning): in a quarter without their department's turn, a
-    # re-dispatched person takes a seat given by a department whose turn it is
-    replan = data.replan
-    for term in replan.redispatch if replan else []:
-        s = b.staff_of[term.staff]
-        for q in range(max(0, term.earliest), min(term.deadline, H - 1) + 1):
-            if (s.id, q) in b.redo or schedule.turn_at(s.department, q) is not None:
-                continue
-            if not b.avail[s.id][q] or not b.allowed(s, q) or not schedule.turns_in(q):
-                continue
-            b.redo[(s.id, q)] = b.new_bool(f"redo[{s.id},{q}]")
-            if (s.id, q) in b.served:
-                m.add(b.served[(s.id, q)] + b.redo[(s.id, q)] <= 1)
+    for s, q in redo_opts:
+        b.redo[(s.id, q)] = b.new_bool(f"redo[{s.id},{q}]")
+        if (s.id, q) in b.served:
+            m.add(b.served[(s.id, q)] + b.redo[(s.id, q)] <= 1)
     for (sid, q), v in b.redo.items():
         b.redo_in_q[q].append((sid, v))
     # class counts per center: z[q, c, k] adds up to the people of class k serving in q
@@ -251,6 +263,8 @@ def _decisions(b: _Build, prune: bool) -> None:
             if (t.dept, q) not in b.give:
                 b.give[(t.dept, q)] = b.new_int(0, schedule.demand(t.dept, q),
                                                 f"give[{t.dept},{q}]")
+    for key, v in b.redo.items():  # R10: credited to the own department's next turn
+        b.credited_to[b.turn_index[id(b.redo_turn[key])]].append(v)
     for ti in b.credited_to:
         t = b.turns[ti]
         for q, n in t.seats.items():
@@ -330,6 +344,8 @@ def _pull(b: _Build) -> None:
             assert svc.turn is not None
             v = b.split[(sid, q)][0] if (sid, q) in b.split else b.served[(sid, q)]
             pulled_at[(q, b.turn_index[id(svc.turn)])].append(v)
+    for key, v in b.redo.items():  # R10 re-dispatch seats are paid back the same way
+        pulled_at[(key[1], b.turn_index[id(b.redo_turn[key])])].append(v)
     by_give: dict[tuple[str, int], list[Any]] = defaultdict(list)
     by_credit: dict[tuple[int, int | None], list[Any]] = defaultdict(list)
     by_swap: dict[tuple[str, int], list[Any]] = defaultdict(list)
@@ -347,8 +363,9 @@ def _pull(b: _Build) -> None:
                 if k is not None:
                     by_swap[(g, k)].append(y)
         b.enforce(m.add(sum(ys) == sum(vs)), "pull", ("quarter", q))
-    for key, v in b.give.items():
-        b.enforce(m.add(v == sum(by_give[key])), "pull", ("quarter", key[1]))
+    for key in sorted(set(b.give) | set(b.redo_give)):
+        given = b.give.get(key, 0) + b.redo_give.get(key, 0)
+        b.enforce(m.add(given == sum(by_give[key])), "pull", ("quarter", key[1]))
     for (ti, k), v in b.credit.items():
         b.enforce(m.add(v == sum(by_credit[(ti, k)])), "pull", ("turn", b.turns[ti].dept, b.turns[ti].cycle))
     for (d, k), v in b.swap.items():
@@ -553,6 +570,7 @@ def build_model(
         redo=b.redo,
         redo_give=b.redo_give,
         pairs=b.pairs,
+        redo_turn=b.redo_turn,
     )
 
 

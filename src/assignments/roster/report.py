@@ -98,8 +98,8 @@ def seat_swaps(data: RosterData, sol: RosterSolution, lang: str = "zh") -> dict[
     Rule R6: a pulled-forward candidate takes a seat of the department whose turn it is; that
     department gets it back at the candidate's department's turn (the quarter the candidate is
     credited to), where the candidate's department sends one fewer and the giver fills the
-    seat. Rule R10: a re-dispatched person takes a seat of the department whose turn it is
-    (see :mod:`assignments.roster.replan` for how it is paid back)."""
+    seat. Rule R10: a re-dispatched person's seat is paid back the same way, at their own
+    department's next turn."""
     staff = {s.id: s for s in data.staff}
     depts = {d.id: d.label for d in data.departments}
     first = data.policy.first_quarter
@@ -109,7 +109,7 @@ def seat_swaps(data: RosterData, sol: RosterSolution, lang: str = "zh") -> dict[
             fillers[(staff[a.staff].department, a.quarter)].append(staff[a.staff].label)
     out: dict[str, list[str]] = defaultdict(list)
     for a in sorted(sol.assignments, key=lambda a: (a.quarter, a.staff)):
-        if a.kind != "pulled" or a.staff not in staff or a.seat_from is None:
+        if a.kind not in ("pulled", "redo") or a.staff not in staff or a.seat_from is None:
             continue
         s = staff[a.staff]
         g, d = a.seat_from, s.department
@@ -120,12 +120,15 @@ def seat_swaps(data: RosterData, sol: RosterSolution, lang: str = "zh") -> dict[
                     + (f", {who} of {depts[g]} fills it" if who else "")
                     if k is not None else
                     f"{depts[g]} gets it back after the programme, at {depts[d]}'s next turn")
-            text = f"{depts[g]} gave its {first + a.quarter} seat to {s.label} ({depts[d]}); {back}"
+            why = " (re-dispatched)" if a.kind == "redo" else ""
+            text = (f"{depts[g]} gave its {first + a.quarter} seat to {s.label}{why} "
+                    f"({depts[d]}); {back}")
         else:
             back = (f"{first + k}{depts[d]}少派1人，由{depts[g]}"
                     + (who if who else "") + "补回"
                     if k is not None else f"方案期后{depts[d]}轮次时由{depts[g]}补回")
-            text = f"{depts[g]}让出{first + a.quarter}席位给{depts[d]}{s.label}；{back}"
+            why = "重新下乡的" if a.kind == "redo" else ""
+            text = f"{depts[g]}让出{first + a.quarter}席位给{why}{depts[d]}{s.label}；{back}"
         out[g].append(text)
         if d != g:
             out[d].append(text)

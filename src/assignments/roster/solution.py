@@ -414,6 +414,23 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
                 )
             else:
                 redo_give[(a.seat_from, a.quarter)] += 1
+            # the seat is paid back like a pulled-forward candidate's: the person's own
+            # department's next turn sends one fewer there, and the giver fills that seat
+            back = lay.next_turn(s.department, a.quarter)
+            if back is None:
+                continue
+            if a.credit_quarter is None:
+                beyond += 1
+                if back.beyond == 0:
+                    v.append(Violation("R10", f"{a.staff}: re-dispatch seat paid back after the "
+                                              "programme, but the department's next turn is "
+                                              "inside it"))
+            elif a.credit_quarter not in back.seats:
+                v.append(Violation("R10", f"{a.staff}: re-dispatch seat paid back in quarter "
+                                          f"{a.credit_quarter + 1}, not a quarter of the "
+                                          "department's next turn"))
+            else:
+                credit[(s.department, a.credit_quarter)] += 1
             continue
         if a.kind == "swap":
             # the seat a department gave earlier, filled at the candidate's turn: it counts in
@@ -545,7 +562,7 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
                         f"in quarter {q + 1} before giving one",
                     )
                 )
-            given += give[(d.id, q)]
+            given += give[(d.id, q)] + redo_give[(d.id, q)]
             swapped += swaps[(d.id, q)]
         if swapped > given:
             v.append(
@@ -569,7 +586,7 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
     # that the candidate's credit frees at their own department's turn, in that quarter
     repay: Counter[tuple[str, int]] = Counter(
         (a.seat_from or "", a.credit_quarter) for a in sol.assignments
-        if a.kind == "pulled" and a.credit_quarter is not None
+        if a.kind in ("pulled", "redo") and a.credit_quarter is not None
     )
     for d_, q in sorted(set(repay) | set(swaps)):
         if repay[(d_, q)] != swaps[(d_, q)]:
@@ -581,7 +598,7 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
                     "there (the giving department fills the seat its candidate frees)",
                 )
             )
-    if sum(give.values()) - sum(swaps.values()) != beyond:
+    if sum(give.values()) + sum(redo_give.values()) - sum(swaps.values()) != beyond:
         v.append(
             Violation(
                 "R6", "seats given to candidates and seats swapped back do not balance"

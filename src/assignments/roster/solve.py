@@ -171,11 +171,9 @@ def _roster(rm: RosterModel, values: dict[str, Any]) -> RosterSolution:
     for (sid, q), v in values["served"].items():
         if v:
             by_q[q].append(sid)
-    redo_people: dict[int, list[str]] = defaultdict(list)  # R10 re-dispatch seats
     for (sid, q), v in values.get("redo", {}).items():
         if v:
             by_q[q].append(sid)
-            redo_people[q].append(sid)
     assignments: list[Assignment] = []
     staff = {s.id: s for s in data.staff}
     # rule-6 ledger: which department gave the seat, which quarter of the own turn is credited
@@ -188,6 +186,8 @@ def _roster(rm: RosterModel, values: dict[str, Any]) -> RosterSolution:
         for sid in sorted(sids, key=lambda s: (rank[s], s)):
             if _kind(rm, values, sid, q) == "pulled":
                 pulled[turn_index[id(rm.service[(sid, q)].turn)]].append(sid)
+            elif _kind(rm, values, sid, q) == "redo":  # R10: paid back the same way
+                pulled[turn_index[id(rm.redo_turn[(sid, q)])]].append(sid)
         for ti, people in pulled.items():
             slots = [(g, k) for (g, qq, tj, k), n in sorted(
                 values["pairs"].items(), key=lambda kv: (kv[0][0], kv[0][3] is None, kv[0][3]))
@@ -195,12 +195,6 @@ def _roster(rm: RosterModel, values: dict[str, Any]) -> RosterSolution:
             for sid, (g, k) in zip(people, slots, strict=True):
                 seat_from[(sid, q)] = g
                 credit_q[(sid, q)] = k
-        redo_givers = [
-            d for (d, qq), n in sorted(values.get("redo_give", {}).items()) if qq == q
-            for _ in range(n)
-        ]
-        for sid, d in zip(sorted(redo_people[q]), redo_givers, strict=True):
-            seat_from[(sid, q)] = d
     # seats swapped back: the giving department's people filling a credited seat
     swap_people: set[tuple[str, int]] = set()
     for (d, q), n in values["swap"].items():
@@ -232,7 +226,7 @@ def _roster(rm: RosterModel, values: dict[str, Any]) -> RosterSolution:
                         end=end,
                         kind=kind,
                         seat_from=seat_from.get((sid, q)) if ledger else None,
-                        credit_quarter=credit_q.get((sid, q)) if kind == "pulled" else None,
+                        credit_quarter=credit_q.get((sid, q)) if ledger else None,
                     )
                 )
     deferrals, not_needed = rm.schedule.requests(data)
