@@ -72,7 +72,8 @@ def test_each_giver_fills_the_seat_its_candidate_frees(tmp_path: Path) -> None:
     en = list(roster_tables(data, sol, result, lang="en").values())[1]
     for a in pulled:
         giver = f"科{a.seat_from}"
-        assert zh["席位调换"].str.contains(f"{giver}让出2027Q1席位给科{_dept(a.staff)}{a.staff}").any()
+        text = f"{giver}让出2027Q1席位给科{_dept(a.staff)}{a.staff}"
+        assert zh["席位调换"].str.contains(text).any()
         assert en["seat swaps"].str.contains(
             f"{giver} gets it back in {data.policy.first_quarter + a.credit_quarter}").any()
 

@@ -367,7 +367,8 @@ def _pull(b: _Build) -> None:
         given = b.give.get(key, 0) + b.redo_give.get(key, 0)
         b.enforce(m.add(given == sum(by_give[key])), "pull", ("quarter", key[1]))
     for (ti, k), v in b.credit.items():
-        b.enforce(m.add(v == sum(by_credit[(ti, k)])), "pull", ("turn", b.turns[ti].dept, b.turns[ti].cycle))
+        t = b.turns[ti]
+        b.enforce(m.add(v == sum(by_credit[(ti, k)])), "pull", ("turn", t.dept, t.cycle))
     for (d, k), v in b.swap.items():
         b.enforce(m.add(v == sum(by_swap[(d, k)])), "pull", ("swap", k))
     missing = [key for key in by_swap if key not in b.swap]

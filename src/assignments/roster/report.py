@@ -220,7 +220,8 @@ def roster_tables(
         deferred[d].append(
             f"{first + q} {labels[dec.value]}: not needed (changes nobody's seats; deferral "
             "not used)" if lang == "en"
-            else f"{first + q} {labels[dec.value]}：无需后延（不改变任何科室的席位，不占用后延次数）"
+            else f"{first + q} {labels[dec.value]}：无需后延（不改变任何科室的席位，"
+            "不占用后延次数）"
         )
     swapped = seat_swaps(data, sol, lang)
     dept_rows = []

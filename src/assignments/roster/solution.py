@@ -179,14 +179,16 @@ class Layout:
         i = order.index(dept)
         rest = order[:i] + order[i + 1:]
         if decision is DeferralDecision.LAST:
-            return rest + [dept]
+            return [*rest, dept]
         for j in range(i + 1, len(order)):  # behind order[i+1..j]: the first that leaves q
-            trial = rest[:j] + [dept] + rest[j:]
+            trial = [*rest[:j], dept, *rest[j:]]
             if not self._layout(c, trial)[(dept, c)][0].get(q):
                 return trial
         return None
 
-    def _layout(self, c: int, order: list[str]) -> dict[tuple[str, int], tuple[dict[int, int], int]]:
+    def _layout(
+        self, c: int, order: list[str]
+    ) -> dict[tuple[str, int], tuple[dict[int, int], int]]:
         saved = self.cycles[c]
         self.cycles[c] = order
         try:

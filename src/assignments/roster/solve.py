@@ -599,7 +599,8 @@ def _checked(
     names = {dep.id: dep.label for dep in data.departments}
     for d, q, dec in sol.not_needed:  # R5: a request that would move nothing
         warnings.append(
-            f"deferral request of {names.get(d, d)} for {data.policy.first_quarter + q} ('{dec.value}') not needed: it would change "
+            f"deferral request of {names.get(d, d)} for {data.policy.first_quarter + q} "
+            f"('{dec.value}') not needed: it would change "
             "nobody's seats; the department's deferral of the cycle is not used"
         )
     budget.report("check", objective, bound, "roster checked")
