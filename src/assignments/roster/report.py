@@ -10,7 +10,7 @@ import pandas as pd
 
 from assignments.core.io import staged_output, write_csv_folder, write_excel, write_json
 from assignments.core.solver import Result
-from assignments.roster.data import RosterData
+from assignments.roster.data import DeferralDecision, RosterData
 from assignments.roster.ledger import EntryKind, build_ledger, rotation_money
 from assignments.roster.rules import RULES, figures, level_label
 from assignments.roster.schedule import Schedule, schedule_of
@@ -64,6 +64,7 @@ _COLS = {
     "sent": ("派出人数", "people sent"),
     "deferrals": ("后延", "deferrals"),
     "pulled": ("提前晋升人员", "candidates pulled forward"),
+    "swaps": ("席位调换", "seat swaps"),
     "reward": ("科室奖励(元)", "department reward (yuan)"),
     "year": ("年度", "year"),
     "subsidy": ("下乡补助(元)", "rural subsidy (yuan)"),
@@ -89,6 +90,49 @@ def _turns_text(data: RosterData, sched: Schedule, dept: str) -> str:
         )
         parts.append(f"C{t.cycle + 1}: {where}" + (" …" if t.beyond else ""))
     return "; ".join(parts)
+
+
+def seat_swaps(data: RosterData, sol: RosterSolution, lang: str = "zh") -> dict[str, list[str]]:
+    """Department id -> one line per seat it gave or got back (科室汇总 席位调换).
+
+    Rule R6: a pulled-forward candidate takes a seat of the department whose turn it is; that
+    department gets it back at the candidate's department's turn (the quarter the candidate is
+    credited to), where the candidate's department sends one fewer and the giver fills the
+    seat. Rule R10: a re-dispatched person's seat is paid back the same way, at their own
+    department's next turn."""
+    staff = {s.id: s for s in data.staff}
+    depts = {d.id: d.label for d in data.departments}
+    first = data.policy.first_quarter
+    fillers: dict[tuple[str, int], list[str]] = defaultdict(list)
+    for a in sorted(sol.assignments, key=lambda a: a.staff):
+        if a.kind == "swap" and a.staff in staff:
+            fillers[(staff[a.staff].department, a.quarter)].append(staff[a.staff].label)
+    out: dict[str, list[str]] = defaultdict(list)
+    for a in sorted(sol.assignments, key=lambda a: (a.quarter, a.staff)):
+        if a.kind not in ("pulled", "redo") or a.staff not in staff or a.seat_from is None:
+            continue
+        s = staff[a.staff]
+        g, d = a.seat_from, s.department
+        k = a.credit_quarter
+        who = fillers[(g, k)].pop(0) if k is not None and fillers[(g, k)] else ""
+        if lang == "en":
+            back = (f"{depts[g]} gets it back in {first + k}: {depts[d]} sends one fewer"
+                    + (f", {who} of {depts[g]} fills it" if who else "")
+                    if k is not None else
+                    f"{depts[g]} gets it back after the programme, at {depts[d]}'s next turn")
+            why = " (re-dispatched)" if a.kind == "redo" else ""
+            text = (f"{depts[g]} gave its {first + a.quarter} seat to {s.label}{why} "
+                    f"({depts[d]}); {back}")
+        else:
+            back = (f"{first + k}{depts[d]}少派1人，由{depts[g]}"
+                    + (who if who else "") + "补回"
+                    if k is not None else f"方案期后{depts[d]}轮次时由{depts[g]}补回")
+            why = "重新下乡的" if a.kind == "redo" else ""
+            text = f"{depts[g]}让出{first + a.quarter}席位给{why}{depts[d]}{s.label}；{back}"
+        out[g].append(text)
+        if d != g:
+            out[d].append(text)
+    return out
 
 
 def roster_tables(
@@ -159,13 +203,27 @@ def roster_tables(
                 f"{staff[a.staff].label} ({first + a.quarter})"
             )
     deferred: dict[str, list[str]] = defaultdict(list)
-    for (d, c), dec in sched.choices.items():
-        label = {
-            "next": "自动后延" if lang == "zh" else "next",
-            "last": "调至最后一批" if lang == "zh" else "last",
-        }[dec.value]
-        auto = (" (solver)" if lang == "en" else "（系统选择）") if (d, c) in sched.auto else ""
-        deferred[d].append(f"C{c + 1}: {label}{auto}")
+    labels = {
+        "next": "自动后延" if lang == "zh" else "next",
+        "last": "调至最后一批" if lang == "zh" else "last",
+        "auto": "由系统决定" if lang == "zh" else "auto",
+    }
+    asked_auto = {(r.department, r.quarter - first) for r in data.deferrals
+                  if r.decision is DeferralDecision.AUTO}
+    cycles_of = {d: sorted(c for (dd, c) in sched.choices if dd == d) for d, _, _ in sol.deferrals}
+    for d, q, dec in sorted(sol.deferrals, key=lambda r: r[1]):
+        c = cycles_of[d].pop(0) if cycles_of[d] else 0
+        auto = ((" (solver)" if lang == "en" else "（系统选择）")
+                if (d, q) in asked_auto else "")
+        deferred[d].append(f"C{c + 1}: {labels[dec.value]}{auto} ({first + q})")
+    for d, q, dec in sol.not_needed:  # R5: a request that would move nothing
+        deferred[d].append(
+            f"{first + q} {labels[dec.value]}: not needed (changes nobody's seats; deferral "
+            "not used)" if lang == "en"
+            else f"{first + q} {labels[dec.value]}：无需后延（不改变任何科室的席位，"
+            "不占用后延次数）"
+        )
+    swapped = seat_swaps(data, sol, lang)
     dept_rows = []
     for d in data.departments:
         dept_rows.append(
@@ -176,6 +234,7 @@ def roster_tables(
                 _h("sent", lang): sent[d.id],
                 _h("deferrals", lang): "; ".join(deferred[d.id]),
                 _h("pulled", lang): "; ".join(pulled[d.id]),
+                _h("swaps", lang): "; ".join(swapped[d.id]),
                 _h("reward", lang): rewards[d.id],
             }
         )

@@ -50,11 +50,13 @@ RULES = RuleBook(
              "departments serve in the published order, each turn its turn size, cut into "
              "groups of {seats} seats a quarter"),
         Rule("R5", "DOMAIN §R hard rule 5", "后延申请", "deferral", True,
-             "one deferral per department per cycle: 'next' (next batch) or 'last' (end of "
-             "the cycle)"),
+             "one deferral per department per cycle: 'next' (the next batch: the first later "
+             "quarter in which other departments serve) or 'last' (end of the cycle); a request "
+             "that would change nobody's seats is not needed and does not use the deferral"),
         Rule("R6", "DOMAIN §R hard rule 6", "晋升优先", "promotion", True,
              "a promotion candidate may be pulled forward into a seat of the department whose "
-             "turn it is, and counts towards their own department's turn; a deadline is kept"),
+             "turn it is, and counts towards their own department's turn, where the giving "
+             "department fills the seat so freed; a deadline is kept"),
         Rule("R7", "DOMAIN §R hard rule 7", "每轮一次", "once per cycle", True,
              "a person serves at most once per cycle and never in two consecutive quarters"),
         Rule("R8", "DOMAIN §R hard rule 8", "职称结构", "title mix", True,
@@ -65,7 +67,8 @@ RULES = RuleBook(
              "published"),
         Rule("R10", "DOMAIN §R Duties and assessment", "重新下乡", "re-dispatch", True,
              "a person re-dispatched after the assessment serves once more, in a seat given "
-             "by the department whose turn it is when their own department has no turn"),
+             "by the department whose turn it is when their own department has no turn; the "
+             "seat is paid back at their own department's next turn"),
         Rule("R-obj1", "DOMAIN §R objective 1", "晋升", "promotion", False,
              "promotion candidates served before their deadline and as early as possible"),
         Rule("R-obj2", "DOMAIN §R objective 2", "顺序偏离", "departures", False,

@@ -76,10 +76,13 @@ class Assignment:
 
 @dataclass
 class RosterSolution:
-    """The roster: assignments plus the deferrals applied (``auto`` ones resolved)."""
+    """The roster: assignments plus the deferrals applied (``auto`` ones resolved), and the
+    requests reported "not needed" (无需后延: their move would change nobody's seats, so the
+    department's deferral of the cycle is not used; with the decision asked for)."""
 
     assignments: list[Assignment]
     deferrals: list[tuple[str, int, DeferralDecision]] = field(default_factory=list)
+    not_needed: list[tuple[str, int, DeferralDecision]] = field(default_factory=list)
 
     def by_quarter(self) -> dict[int, list[Assignment]]:
         out: dict[int, list[Assignment]] = defaultdict(list)
@@ -109,22 +112,28 @@ class Layout:
     DOMAIN §R rule 4: list the departments in published order, each repeated as many times as
     its turn size; cut that list into consecutive groups of each quarter's seats — group *k* is
     quarter *k*; when the list is used up a new cycle starts from the top. Rule 5: a deferral
-    moves the department's turn inside its cycle — ``next`` changes places with the department
-    that follows it, ``last`` goes to the end of the cycle — once per department and cycle.
-    One cycle more than the programme needs is laid out, so that every department's next turn
-    exists (it may lie after the programme).
+    moves the department's turn inside its cycle — ``next`` (自动后延) to the next batch: it
+    goes behind as many of the departments that follow it as it takes for its turn to have no
+    seat left in the requested quarter (they move up); ``last`` goes to the end of the cycle —
+    once per department and cycle. A move after which every department has the same seats in
+    every quarter changes nothing: as an applied deferral it is listed in :attr:`idle` (it
+    must not use the department's deferral), and a request reported not needed whose move
+    would change something is listed in :attr:`needed`. One cycle more than the programme
+    needs is laid out, so that every department's next turn exists (it may lie after the
+    programme).
 
     Raises
     ------
     ValueError
         When a deferral cannot be applied (no turn in that quarter, a second one in a cycle,
-        ``next`` for the last department of a cycle, ``last`` for the last one already).
+        ``next`` for the last department of a cycle or when no later batch exists in it).
     """
 
     def __init__(
         self,
         data: RosterData,
         deferrals: Sequence[tuple[str, int, DeferralDecision]] = (),
+        not_needed: Sequence[tuple[str, int, DeferralDecision]] = (),
     ) -> None:
         self.sizes = {d.id: data.turn_size(d) for d in data.departments}
         self.seats = list(data.quarter_seats())
@@ -132,25 +141,63 @@ class Layout:
         cycles = max(1, -(-sum(self.seats) // max(1, per_cycle))) + 1
         self.cycles: list[list[str]] = [[d.id for d in data.departments] for _ in range(cycles)]
         self.deferred: dict[tuple[str, int], DeferralDecision] = {}
+        self.idle: list[tuple[str, int, DeferralDecision]] = []
+        self.needed: list[tuple[str, int, DeferralDecision]] = []
         self.turns = self._cut()
-        for dept, q, decision in sorted(deferrals, key=lambda r: r[1]):
+        requests = [(r, True) for r in deferrals] + [(r, False) for r in not_needed]
+        for (dept, q, decision), used in sorted(requests, key=lambda x: x[0][1]):
             turn = next((t for t in self.turns if t.dept == dept and t.seats.get(q, 0)), None)
             if turn is None:
                 raise ValueError(f"department '{dept}' has no turn in quarter {q + 1} to defer")
             c = turn.cycle
+            if not used:  # reported not needed: no decision may move anything
+                options = ([DeferralDecision.NEXT, DeferralDecision.LAST]
+                           if decision is DeferralDecision.AUTO else [decision])
+                for dec in options:
+                    moved = self._moved(c, dept, q, dec)
+                    if moved is not None and self._layout(c, moved) != self._where():
+                        self.needed.append((dept, q, dec))
+                continue
             if (dept, c) in self.deferred:
                 raise ValueError(f"department '{dept}' defers twice in cycle {c + 1}")
-            order = self.cycles[c]
-            i = order.index(dept)
-            if i == len(order) - 1:
-                raise ValueError(f"department '{dept}' is the last of cycle {c + 1}: "
-                                 f"'{decision.value}' cannot move it later")
-            if decision is DeferralDecision.NEXT:
-                order[i], order[i + 1] = order[i + 1], order[i]
-            else:
-                order.append(order.pop(i))
-            self.deferred[(dept, c)] = decision
+            moved = self._moved(c, dept, q, decision)
+            if moved is None:
+                raise ValueError(f"department '{dept}' in cycle {c + 1}: "
+                                 f"'{decision.value}' cannot move its turn out of quarter "
+                                 f"{q + 1} (no later batch in the cycle)")
+            before = self._where()
+            self.cycles[c] = moved
             self.turns = self._cut()
+            if self._where() == before:
+                self.idle.append((dept, q, decision))
+            self.deferred[(dept, c)] = decision
+
+    def _moved(self, c: int, dept: str, q: int, decision: DeferralDecision) -> list[str] | None:
+        """Cycle ``c``'s order after deferring ``dept`` (its turn in quarter ``q``); ``None``
+        when the move is impossible."""
+        order = self.cycles[c]
+        i = order.index(dept)
+        rest = order[:i] + order[i + 1:]
+        if decision is DeferralDecision.LAST:
+            return [*rest, dept]
+        for j in range(i + 1, len(order)):  # behind order[i+1..j]: the first that leaves q
+            trial = [*rest[:j], dept, *rest[j:]]
+            if not self._layout(c, trial)[(dept, c)][0].get(q):
+                return trial
+        return None
+
+    def _layout(
+        self, c: int, order: list[str]
+    ) -> dict[tuple[str, int], tuple[dict[int, int], int]]:
+        saved = self.cycles[c]
+        self.cycles[c] = order
+        try:
+            return {(t.dept, t.cycle): (t.seats, t.beyond) for t in self._cut()}
+        finally:
+            self.cycles[c] = saved
+
+    def _where(self) -> dict[tuple[str, int], tuple[dict[int, int], int]]:
+        return {(t.dept, t.cycle): (t.seats, t.beyond) for t in self.turns}
 
     def _cut(self) -> list[_Turn]:
         """Walk the seats of every cycle in order and cut them at the quarters' seats."""
@@ -239,7 +286,7 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
 
     # the deferrals must be those the office asked for ('auto' may be resolved either way)
     asked = Counter((r.department, r.quarter - data.policy.first_quarter) for r in data.deferrals)
-    given = Counter((d, q) for d, q, _ in sol.deferrals)
+    given = Counter((d, q) for d, q, _ in [*sol.deferrals, *sol.not_needed])
     if asked != given:
         v.append(
             Violation(
@@ -250,7 +297,7 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
     for r in data.deferrals:
         if r.decision is not DeferralDecision.AUTO:
             qi = r.quarter - data.policy.first_quarter
-            if (r.department, qi, r.decision) not in sol.deferrals:
+            if (r.department, qi, r.decision) not in [*sol.deferrals, *sol.not_needed]:
                 v.append(
                     Violation(
                         "R5",
@@ -259,9 +306,17 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
                     )
                 )
     try:
-        lay = Layout(data, list(sol.deferrals))
+        lay = Layout(data, list(sol.deferrals), list(sol.not_needed))
     except ValueError as exc:
         return [*v, Violation("R5", str(exc))]
+    first_q = data.policy.first_quarter
+    for d, q, dec in lay.idle:
+        v.append(Violation("R5", f"the deferral of '{d}' in {first_q + q} ('{dec.value}') moves "
+                                 "nothing, yet it uses the department's deferral of the cycle "
+                                 "(it is not needed)"))
+    for d, q, dec in lay.needed:
+        v.append(Violation("R5", f"the request of '{d}' for {first_q + q} is reported not needed, "
+                                 f"but '{dec.value}' would move its turn"))
 
     seen_cell: set[tuple[str, int]] = set()
     for a in sol.assignments:
@@ -361,6 +416,23 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
                 )
             else:
                 redo_give[(a.seat_from, a.quarter)] += 1
+            # the seat is paid back like a pulled-forward candidate's: the person's own
+            # department's next turn sends one fewer there, and the giver fills that seat
+            back = lay.next_turn(s.department, a.quarter)
+            if back is None:
+                continue
+            if a.credit_quarter is None:
+                beyond += 1
+                if back.beyond == 0:
+                    v.append(Violation("R10", f"{a.staff}: re-dispatch seat paid back after the "
+                                              "programme, but the department's next turn is "
+                                              "inside it"))
+            elif a.credit_quarter not in back.seats:
+                v.append(Violation("R10", f"{a.staff}: re-dispatch seat paid back in quarter "
+                                          f"{a.credit_quarter + 1}, not a quarter of the "
+                                          "department's next turn"))
+            else:
+                credit[(s.department, a.credit_quarter)] += 1
             continue
         if a.kind == "swap":
             # the seat a department gave earlier, filled at the candidate's turn: it counts in
@@ -492,7 +564,7 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
                         f"in quarter {q + 1} before giving one",
                     )
                 )
-            given += give[(d.id, q)]
+            given += give[(d.id, q)] + redo_give[(d.id, q)]
             swapped += swaps[(d.id, q)]
         if swapped > given:
             v.append(
@@ -512,7 +584,23 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
                     f"pulled-forward candidates, {filled} filled by seat swaps",
                 )
             )
-    if sum(give.values()) - sum(swaps.values()) != beyond:
+    # the seat swap pair by pair: the department whose seat a candidate took fills the seat
+    # that the candidate's credit frees at their own department's turn, in that quarter
+    repay: Counter[tuple[str, int]] = Counter(
+        (a.seat_from or "", a.credit_quarter) for a in sol.assignments
+        if a.kind in ("pulled", "redo") and a.credit_quarter is not None
+    )
+    for d_, q in sorted(set(repay) | set(swaps)):
+        if repay[(d_, q)] != swaps[(d_, q)]:
+            v.append(
+                Violation(
+                    "R6",
+                    f"department '{d_}' fills {swaps[(d_, q)]} swapped seats in quarter "
+                    f"{q + 1}, but {repay[(d_, q)]} candidates who took its seats are credited "
+                    "there (the giving department fills the seat its candidate frees)",
+                )
+            )
+    if sum(give.values()) + sum(redo_give.values()) - sum(swaps.values()) != beyond:
         v.append(
             Violation(
                 "R6", "seats given to candidates and seats swapped back do not balance"

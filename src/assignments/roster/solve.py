@@ -125,6 +125,7 @@ def _solve_schedule(
             "split": {k: solver.value(b) for k, (_a, b, _s) in rm.split.items()},
             "redo": {k: solver.value(v) for k, v in rm.redo.items()},
             "redo_give": {k: solver.value(v) for k, v in rm.redo_give.items()},
+            "pairs": {k: solver.value(v) for k, v in rm.pairs.items()},
             "hint": {v: solver.value(v) for v in rm.variables} if cpsat else None,
         }
 
@@ -170,39 +171,30 @@ def _roster(rm: RosterModel, values: dict[str, Any]) -> RosterSolution:
     for (sid, q), v in values["served"].items():
         if v:
             by_q[q].append(sid)
-    redo_people: dict[int, list[str]] = defaultdict(list)  # R10 re-dispatch seats
     for (sid, q), v in values.get("redo", {}).items():
         if v:
             by_q[q].append(sid)
-            redo_people[q].append(sid)
     assignments: list[Assignment] = []
     staff = {s.id: s for s in data.staff}
     # rule-6 ledger: which department gave the seat, which quarter of the own turn is credited
     seat_from: dict[tuple[str, int], str] = {}
     credit_q: dict[tuple[str, int], int | None] = {}
-    pulled_by_turn: dict[int, list[tuple[int, str]]] = defaultdict(list)
     turn_index = {id(t): i for i, t in enumerate(rm.turns)}
     for q, sids in sorted(by_q.items()):
-        pulled = sorted(
-            (s for s in sids if _kind(rm, values, s, q) == "pulled"), key=lambda s: (rank[s], s)
-        )
-        givers = [d for (d, qq), n in sorted(values["give"].items()) if qq == q for _ in range(n)]
-        for sid, d in zip(pulled, givers, strict=True):
-            seat_from[(sid, q)] = d
-            t = rm.service[(sid, q)].turn
-            pulled_by_turn[turn_index[id(t)]].append((q, sid))
-        redo_givers = [
-            d for (d, qq), n in sorted(values.get("redo_give", {}).items()) if qq == q
-            for _ in range(n)
-        ]
-        for sid, d in zip(sorted(redo_people[q]), redo_givers, strict=True):
-            seat_from[(sid, q)] = d
-    for ti, items in pulled_by_turn.items():
-        slots = [
-            qq for (tj, qq), n in sorted(values["credit"].items()) if tj == ti for _ in range(n)
-        ]
-        for k, (q, sid) in enumerate(sorted(items)):
-            credit_q[(sid, q)] = slots[k] if k < len(slots) else None
+        # pulled-forward candidates: the (giver, credit quarter) pairs of the seat swap (R6)
+        pulled: dict[int, list[str]] = defaultdict(list)
+        for sid in sorted(sids, key=lambda s: (rank[s], s)):
+            if _kind(rm, values, sid, q) == "pulled":
+                pulled[turn_index[id(rm.service[(sid, q)].turn)]].append(sid)
+            elif _kind(rm, values, sid, q) == "redo":  # R10: paid back the same way
+                pulled[turn_index[id(rm.redo_turn[(sid, q)])]].append(sid)
+        for ti, people in pulled.items():
+            slots = [(g, k) for (g, qq, tj, k), n in sorted(
+                values["pairs"].items(), key=lambda kv: (kv[0][0], kv[0][3] is None, kv[0][3]))
+                if qq == q and tj == ti for _ in range(n)]
+            for sid, (g, k) in zip(people, slots, strict=True):
+                seat_from[(sid, q)] = g
+                credit_q[(sid, q)] = k
     # seats swapped back: the giving department's people filling a credited seat
     swap_people: set[tuple[str, int]] = set()
     for (d, q), n in values["swap"].items():
@@ -234,16 +226,11 @@ def _roster(rm: RosterModel, values: dict[str, Any]) -> RosterSolution:
                         end=end,
                         kind=kind,
                         seat_from=seat_from.get((sid, q)) if ledger else None,
-                        credit_quarter=credit_q.get((sid, q)) if kind == "pulled" else None,
+                        credit_quarter=credit_q.get((sid, q)) if ledger else None,
                     )
                 )
-    deferrals = []
-    first = data.policy.first_quarter
-    for k, r in enumerate(data.deferrals):
-        dept_cycle = rm.schedule.applied[k]
-        decision = rm.schedule.choices[dept_cycle]
-        deferrals.append((r.department, r.quarter - first, decision))
-    return RosterSolution(assignments=assignments, deferrals=deferrals)
+    deferrals, not_needed = rm.schedule.requests(data)
+    return RosterSolution(assignments=assignments, deferrals=deferrals, not_needed=not_needed)
 
 
 def _place(
@@ -608,8 +595,20 @@ def _checked(
                 }
                 for d, q, dec in sol.deferrals
             ],
+            "deferrals_not_needed": [
+                {"department": d, "quarter": str(data.policy.first_quarter + q),
+                 "decision": dec.value}
+                for d, q, dec in sol.not_needed
+            ],
         }
     )
+    names = {dep.id: dep.label for dep in data.departments}
+    for d, q, dec in sol.not_needed:  # R5: a request that would move nothing
+        warnings.append(
+            f"deferral request of {names.get(d, d)} for {data.policy.first_quarter + q} "
+            f"('{dec.value}') not needed: it would change "
+            "nobody's seats; the department's deferral of the cycle is not used"
+        )
     budget.report("check", objective, bound, "roster checked")
     result: Result[RosterSolution] = Result(
         status=status,
