@@ -565,8 +565,8 @@ def write_scenario_outputs(base: FundingData, outcomes: list[Any], out_dir: str 
     out = Path(out_dir)
     written: list[Path] = []
     table = comparison_table(outcomes, lang=lang)
-    pairs = [(outcomes[0], o) for o in outcomes[1:]]
-    if all_pairs or (all_pairs is None and len(outcomes) <= 8):
+    pairs = [(outcomes[0], o) for o in outcomes[1:]]  # each scenario against the base
+    if all_pairs:
         pairs = [(a, b) for i, a in enumerate(outcomes) for b in outcomes[i + 1:]]
     diffs = [diff_table(a, b, base, lang=lang) for a, b in pairs]
     diff = pd.concat([d for d in diffs if not d.empty], ignore_index=True) if any(

@@ -156,6 +156,10 @@ def check(data: FundingData, sol: FundingSolution, prob: Problem | None = None) 
     n, S, T = len(data.projects), len(data.sources), len(prob.periods)
     pid = [p.id for p in data.projects]
     sname = [s.id for s in data.sources]
+
+    def m(units: int) -> str:  # money in the workbook's unit, never the model's units
+        return money_text(units * prob.unit, pol.input_unit)
+
     if len(sol.level) != n:
         return [Violation("structure", f"{len(sol.level)} levels for {n} projects")]
     if sol.unit != prob.unit:
@@ -185,12 +189,12 @@ def check(data: FundingData, sol: FundingSolution, prob: Problem | None = None) 
             want = prob.period_cost[j][t] * lv // 100
             if per_period[j][t] != want:
                 out.append(Violation("curve",
-                                     f"project '{p.id}' gets {per_period[j][t]} units in "
-                                     f"{prob.periods[t]}, its curve at {lv}% needs {want}"))
+                                     f"project '{p.id}' gets {m(per_period[j][t])} in "
+                                     f"{prob.periods[t]}, its curve at {lv}% needs {m(want)}"))
         if lv > 0 and p.partial and fund[j] < prob.min_funding[j]:
             out.append(Violation("minimum",
-                                 f"project '{p.id}' gets {fund[j]} units, below its minimum "
-                                 f"{prob.min_funding[j]}"))
+                                 f"project '{p.id}' gets {m(fund[j])}, below its minimum "
+                                 f"{m(prob.min_funding[j])}"))
         if p.excluded and lv > 0:
             out.append(Violation("excluded", f"project '{p.id}' is 不予安排 but funded"))
         if p.committed and (lv == 0 or (not p.partial and lv != 100)):
@@ -227,9 +231,9 @@ def check(data: FundingData, sol: FundingSolution, prob: Problem | None = None) 
                 have, used = prob.budget[s][t], spent[s][t]
             if used > have:
                 out.append(Violation("budget",
-                                     f"source '{sname[s]}' pays {used} units "
+                                     f"source '{sname[s]}' pays {m(used)} "
                                      + ("up to " if prob.carry_over else "in ")
-                                     + f"{prob.periods[t]}, it has {have}"))
+                                     + f"{prob.periods[t]}, it has {m(have)}"))
 
     # ---- F2 industry share of central linkage funds
     if pol.on("industry_share") and pol.industry_share > 0:
@@ -240,7 +244,7 @@ def check(data: FundingData, sol: FundingSolution, prob: Problem | None = None) 
         num, den = _fraction(pol.industry_share)
         if den * ind < num * total:
             out.append(Violation("industry_share",
-                                 f"{ind} of {total} units of central linkage funds go to "
+                                 f"{m(ind)} of {m(total)} of central linkage funds go to "
                                  f"{pol.industry_category} ({100 * ind / max(1, total):.1f}% < "
                                  f"{pol.industry_share:g}%)"))
 
@@ -284,7 +288,7 @@ def check(data: FundingData, sol: FundingSolution, prob: Problem | None = None) 
                 if abs(R * by_js[(j, s)] - r * fund[j]) > R - 1:
                     out.append(Violation("cost_sharing",
                                          f"project '{p.id}': source '{sname[s]}' pays "
-                                         f"{by_js[(j, s)]} of {fund[j]} units, its share is "
+                                         f"{m(by_js[(j, s)])} of {m(fund[j])}, its share is "
                                          f"{r}/{R}"))
 
     # ---- F6 spending milestones
@@ -293,7 +297,7 @@ def check(data: FundingData, sol: FundingSolution, prob: Problem | None = None) 
         cum = sum(per_period[j][t] for j in range(n) for t in range(k + 1))
         if den * cum < num * total:
             out.append(Violation("milestones",
-                                 f"by the end of {prob.periods[k]} {cum} of {total} units are "
+                                 f"by the end of {prob.periods[k]} {m(cum)} of {m(total)} are "
                                  f"spent ({100 * cum / max(1, total):.1f}% < "
                                  f"{100 * num / den:g}%)"))
     return out
