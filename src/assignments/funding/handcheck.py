@@ -52,7 +52,7 @@ def read_plan(path: str | Path, data: FundingData, prob: Problem | None = None
     if not p.exists():
         raise InputError(Issue(Location(str(p)), "file not found"))
     try:
-        book = pd.read_excel(p, sheet_name=None, dtype=object)
+        book = pd.read_excel(p, sheet_name=None, dtype=object, engine="openpyxl")
     except Exception as exc:  # not a workbook
         raise InputError(Issue(Location(str(p)), f"cannot be read: {exc}")) from None
     sheet = next((n for n in book if n in ("分配明细", "allocation")), None)

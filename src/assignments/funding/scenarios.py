@@ -347,7 +347,7 @@ def _read_sheet(p: Path, base: FundingData | None) -> ScenarioFile:
     for that source's change, and any 方案 parameter or rule switch (产业占比, 特困村最低资金,
     支出进度节点, 特困村规则, 人口权重, …); an empty cell leaves the base's value."""
     try:
-        book = pd.read_excel(p, sheet_name=None, dtype=object)
+        book = pd.read_excel(p, sheet_name=None, dtype=object, engine="openpyxl")
     except Exception as exc:  # a broken or locked workbook
         raise InputError(Issue(Location(str(p)), f"cannot be read: {exc}")) from None
     name = next((n for n in book if normalize_name(n) in ("情景", "scenarios", "scenario")),
