@@ -156,7 +156,7 @@ def project_reasons(data: FundingData, sol: FundingSolution, prob: Problem | Non
                                         for a in prob.period_cost[j]):
                 nxt += 1
             need = [a * nxt // 100 - a * lv // 100 for a in prob.period_cost[j]]
-            f = shortage(j, need)
+            f: dict[str, Any] | None = shortage(j, need)
             text = _t(lang, f"部分安排 {lv}%", f"partly funded at {lv}%")
             if f:
                 f.update(level=lv, next_level=nxt)
