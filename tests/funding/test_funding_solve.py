@@ -192,8 +192,8 @@ def test_outputs_reconcile_like_a_ledger(tiny, tmp_path: Path) -> None:
     ms = sheets["支出进度"]
     matrix = sheets["项目×来源"]
     assert alloc == projects == spent == total["支出(元)"] == matrix["安排资金(元)"].sum()
-    assert matrix[["S1", "S2"]].to_numpy().sum() == alloc
-    assert matrix[["2027Q1", "2027Q2", "2027Q3", "2027Q4"]].to_numpy().sum() == alloc
+    assert matrix[["S1(元)", "S2(元)"]].to_numpy().sum() == alloc  # the unit in every header
+    assert matrix[[f"2027Q{q}(元)" for q in range(1, 5)]].to_numpy().sum() == alloc
     assert total["到位资金(元)"] - total["支出(元)"] == total["结余(元)"] == 0
     assert ms[ms["季度"].str.startswith("2027")]["支出(元)"].sum() == alloc
     js = result_json(data, r)

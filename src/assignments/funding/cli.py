@@ -93,6 +93,60 @@ def validate_cmd(workbook: InputPath) -> None:
         typer.echo(f"Warning: {w}")
 
 
+@app.command("check")
+def check_cmd(
+    workbook: InputPath,
+    plan: Annotated[Path, typer.Argument(help="A plan workbook (its 分配明细 sheet), e.g. edited "
+                                              "by hand from funding.xlsx.")],
+    time_limit: TimeLimit = 10.0,
+    optimum: Annotated[bool, typer.Option("--optimum/--no-optimum",
+                                          help="Solve the workbook to compare with the best "
+                                               "plan.")] = True,
+    lang: Lang = "zh",
+) -> None:
+    """Verify a plan edited by hand: every broken rule with its sheet and rows; exit 0 when it
+    keeps every rule, 1 when it breaks one, 2 when it cannot be read."""
+    from assignments.funding.data import problem, read_funding
+    from assignments.funding.handcheck import check_plan, read_plan
+    from assignments.funding.solution import objective_levels
+    from assignments.funding.solve import solve
+
+    check_lang(lang)
+    zh = lang == "zh"
+    try:
+        data = read_funding(workbook)
+        prob = problem(data)
+        sol, sheet, rows = read_plan(plan, data, prob)
+    except (InputError, UserError, ValueError) as exc:
+        fail(str(exc))
+        return
+    found = check_plan(data, sol, sheet, rows, prob)
+    for x in found:
+        where = f"{plan.name}, {sheet}" + (f", 行 {'、'.join(map(str, x.rows))}" if zh and x.rows
+                                           else f", rows {', '.join(map(str, x.rows))}"
+                                           if x.rows else "")
+        typer.echo(f"{where}: [{x.rule}] {x.message}")
+    mine = objective_levels(data, sol, prob)
+    iu = data.policy.input_unit
+    from assignments.funding.data import money_text
+
+    typer.echo(("违反规则" if zh else "Broken rules") + f": {len(found)}   "
+               + ("安排" if zh else "allocated") + f": {money_text(mine['spent'] * prob.unit, iu)}"
+               + ("   加权受益" if zh else "   weighted beneficiaries") + f": {mine['benefit']:,}"
+               + ("   未达标覆盖目标" if zh else "   targets not met") + f": {mine['unmet']}")
+    if optimum:
+        best = solve(data, time_limit=time_limit, num_workers=1)
+        if best.solution is not None:
+            top = objective_levels(data, best.solution, prob)
+            typer.echo(("最优方案" if zh else "Best plan") + f" ({best.status.value}): "
+                       + ("加权受益" if zh else "weighted beneficiaries")
+                       + f" {top['benefit']:,}, "
+                       + ("未达标覆盖目标" if zh else "targets not met") + f" {top['unmet']}; "
+                       + ("本方案差 " if zh else "this plan is short by ")
+                       + f"{top['benefit'] - mine['benefit']:,}")
+    raise typer.Exit(1 if found else 0)
+
+
 def _examples(records: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
     return {
         "policy": [

@@ -59,9 +59,12 @@ __all__ = [
     "Target",
     "TargetRow",
     "Village",
+    "default_warnings",
+    "money_text",
     "parse_money",
     "problem",
     "read_funding",
+    "unit_name",
 ]
 
 MONEY_LIMIT = 1_000_000
@@ -108,6 +111,27 @@ def rule_name(text: str) -> str:
         f"unknown rule '{text}'; known: "
         + ", ".join(f"{k} ({switch_label(k)})" for k in SWITCHABLE)
     )
+
+
+UNIT_NAMES: dict[int, str] = {1: "元", 100: "百元", 1000: "千元", 10_000: "万元",
+                              100_000: "十万元", 1_000_000: "百万元"}
+"""The money units a workbook may be written in (its 金额单位), by yuan per unit."""
+
+
+def unit_name(input_unit: int) -> str:
+    """The name of a money unit (``10_000`` -> ``万元``): the unit every output speaks."""
+    return UNIT_NAMES.get(input_unit, f"×{input_unit:,} 元")
+
+
+def money_text(yuan: float, input_unit: int = 1) -> str:
+    """An amount in the workbook's own unit: ``1,120,000 元`` or, for a 万元 workbook,
+    ``112 万元`` (up to four decimals, trailing zeros dropped). Outputs never speak of the
+    model's internal money units."""
+    v = yuan / input_unit
+    if input_unit == 1:
+        return f"{v:,.0f} 元"
+    text = f"{v:,.4f}".rstrip("0").rstrip(".")
+    return f"{text} {unit_name(input_unit)}"
 
 
 # ------------------------------------------------------------------ cell parsers
@@ -884,7 +908,29 @@ def read_funding(path: str | Path) -> FundingData:
         problem(data)  # unit choice and curve checks: fail here, located, not in the solver
     except ValueError as exc:
         raise InputError(Issue(Location(str(path)), str(exc))) from None
+    data.warnings.extend(default_warnings(data))
     return data
+
+
+def default_warnings(data: FundingData) -> list[str]:
+    """Validation warnings about figures nobody set (rule F4): a default special-hardship
+    amount that, over the special-hardship villages, is larger than the whole budget."""
+    pol = data.policy
+    hard = [v for v in data.villages if v.special_hardship]
+    if not hard or not pol.on("special_hardship") or \
+            "special_hardship_amount" in pol.model_fields_set:
+        return []
+    budget = sum(s.amount for s in data.sources)
+    need = pol.special_hardship_amount * len(hard)
+    if need <= budget:
+        return []
+    u = pol.input_unit
+    return [f"特困村最低资金使用默认值 {money_text(pol.special_hardship_amount, u)}（方案未设置），"
+            f"{len(hard)} 个特困村共需 {money_text(need, u)}，超过全部预算 "
+            f"{money_text(budget, u)}；请在方案中设置 特困村最低资金 "
+            f"(default special-hardship amount {money_text(pol.special_hardship_amount, u)}, "
+            f"not set in 方案: {len(hard)} village(s) need {money_text(need, u)}, more than the "
+            f"whole budget {money_text(budget, u)})"]
 
 
 def _cross_checks(
@@ -1258,8 +1304,8 @@ def problem(data: FundingData) -> Problem:
         for v in data.villages:
             if v.special_hardship and need > 0:
                 mem, den = money_members(v.id)
-                amount = f"{pol.special_hardship_amount:,.0f}"
-                targets.append(Target(f"hardship:{v.id}", f"特困村 {v.label} 至少 {amount} 元",
+                amount = money_text(pol.special_hardship_amount, pol.input_unit)
+                targets.append(Target(f"hardship:{v.id}", f"特困村 {v.label} 至少 {amount}",
                                       "money", need, mem, den, unit_text="元", village=v.id))
     for t in data.targets:
         if t.kind == "village_industry":
@@ -1278,12 +1324,14 @@ def problem(data: FundingData) -> Problem:
             for vid in vids:
                 mem, den = money_members(vid)
                 targets.append(Target(f"{t.id}:{vid}",
-                                      f"{t.id}: 村 {vil[vid].label} 至少 {t.value:,.0f} 元",
+                                      f"{t.id}: 村 {vil[vid].label} 至少 "
+                                      f"{money_text(t.value, pol.input_unit)}",
                                       "money", need, mem, den, unit_text="元", village=vid))
         elif t.kind == "category_amount":
             need = math.ceil(round(t.value) / unit)
             mem = [(j, 1) for j, p in enumerate(data.projects) if p.category == t.category]
-            targets.append(Target(t.id, f"{t.id}: {t.category} 至少 {t.value:,.0f} 元",
+            targets.append(Target(t.id, f"{t.id}: {t.category} 至少 "
+                                        f"{money_text(t.value, pol.input_unit)}",
                                   "money", need, mem, 1, unit_text="元"))
         elif t.kind == "poor_household_share":
             total_ph = sum(v.poor_households for v in data.villages)

@@ -101,6 +101,12 @@ RULES = RuleBook("F", [
            "every poor village gets at least one {industry_category} project"),
     Family("special_hardship", "F4", "特困村", "special-hardship villages",
            "every special-hardship village receives at least {special_hardship_amount} 元"),
+    # what the outputs state, recomputed by the checker (solution.check_reasons, .reached)
+    Family("reason", "F0", "原因数字", "reason figures",
+           "every figure a reason states (money needed, left, free, short; value per yuan) is "
+           "the plan's"),
+    Family("beneficiaries", "F4", "受益人数", "people reached",
+           "people reached are counted per village, at most the village's own totals"),
     # F7, checked by subsidies.check_subsidies
     Family("subsidy_entitlement", "F7", "应得金额", "entitlement",
            "each household's entitlement follows the rate, the minimum area and the cap"),
