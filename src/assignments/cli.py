@@ -17,6 +17,7 @@ from assignments.core.cli import (
     solve_command,
     template_command,
 )
+from assignments.batch import register as register_batch
 from assignments.core.errors import InputError, UserError
 from assignments.funding.cli import app as funding_app
 from assignments.mentoring.cli import app as mentoring_app
@@ -107,6 +108,21 @@ template_command(roster_app, "roster", "assignments.roster.data:SHEETS", _roster
 
 register_roster_ops(roster_app)
 register_roster_replan(roster_app)
+register_batch(app)
+
+
+@app.command("warmup")
+def warmup_cmd() -> None:
+    """Compile the numba engines (GAP local search, branch-and-bound, pairing Lagrangian) into
+    the user cache folder once, so that the first solve is as fast as the tenth."""
+    from assignments.pairing.warmup import warmup
+
+    try:
+        info = warmup()
+    except OSError as exc:
+        fail(f"warmup: {exc}")
+    typer.echo(f"compiled {', '.join(info['engines'])} in {info['seconds']:.1f}s "
+               f"(numba cache: {info['cache_dir']})")
 
 
 def main() -> None:
