@@ -183,10 +183,8 @@ def run_batch(folder: Path, out: Path, *, model: str = "auto", executor: str = "
             job = {"model": item.model, "data": data, "time_limit": time_limit, "seed": seed,
                    "workers": ex.solve_workers, "deterministic": deterministic, "args": args}
             futures[ex.executor.submit(solve_job, job)] = (item, data)
-        done = 0
-        for f in as_completed(futures):
+        for done, f in enumerate(as_completed(futures), start=1):
             item, data = futures[f]
-            done += 1
             try:
                 result, more, item.seconds = f.result()
                 item.status = result.status.value

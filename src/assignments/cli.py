@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
+from assignments.batch import register as register_batch
 from assignments.core.cli import (
     InputPath,
     Option,
@@ -17,7 +18,6 @@ from assignments.core.cli import (
     solve_command,
     template_command,
 )
-from assignments.batch import register as register_batch
 from assignments.core.errors import InputError, UserError
 from assignments.funding.cli import app as funding_app
 from assignments.mentoring.cli import app as mentoring_app

@@ -43,13 +43,13 @@ from assignments.core.errors import InputError, UserError
 
 __all__ = [
     "INTERRUPTED",
+    "SPECS",
     "Deterministic",
     "InputPath",
     "Lang",
     "OutDir",
     "Preset",
     "ProgressFlag",
-    "SPECS",
     "ProgressPrinter",
     "Seed",
     "SolveSpec",

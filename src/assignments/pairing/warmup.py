@@ -12,6 +12,7 @@ compilation is not counted in the time limit — and says so.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import threading
@@ -80,10 +81,8 @@ def warmup() -> dict[str, Any]:
         seconds = time.perf_counter() - t0
         info = {"cache_dir": str(numba_cache_dir()), "seconds": round(seconds, 1),
                 "engines": list(_ENGINES)}
-        try:
+        with contextlib.suppress(OSError):  # an unwritable marker: warmup again next time
             marker().write_text(json.dumps(info), encoding="utf-8")
-        except OSError:
-            pass
         return info
 
 
