@@ -34,8 +34,8 @@ import re
 import time
 import unicodedata
 from collections import defaultdict
-from collections.abc import Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -51,8 +51,9 @@ from pydantic import (
 )
 
 from assignments.core.errors import InputError, Issue, Location
+from assignments.core.executor import local_pool
 from assignments.core.policy import SWITCH_WORDS, Param, normalize_name, parse_bool
-from assignments.core.solver import Result
+from assignments.core.solver import Result, SolveStatus
 from assignments.funding.data import (
     _INPUT_UNIT,
     POLICY_PARAMS,
@@ -77,6 +78,7 @@ __all__ = [
     "default_pool_size",
     "derive",
     "diff_table",
+    "failed_outcome",
     "frontier_scenarios",
     "marginal_values",
     "read_scenarios",
@@ -493,6 +495,7 @@ class ScenarioOutcome:
     funded: dict[str, int] = field(default_factory=dict)  # project id -> level %
     reasons: dict[str, str] = field(default_factory=dict)  # unfunded project id -> reason
     seconds: float = 0.0
+    error: str | None = None  # the solve raised: why (the scenario has no result)
 
 
 def _metrics(data: FundingData, prob: Problem, r: Result[FundingSolution],
@@ -560,6 +563,7 @@ def run_scenarios(
     cores: int | None = None,
     hint: FundingSolution | None = None,
     lang: str = "zh",
+    on_result: Callable[[int, ScenarioOutcome], None] | None = None,
 ) -> list[ScenarioOutcome]:
     """Solve every derived problem in parallel; outcomes in the order given.
 
@@ -580,6 +584,12 @@ def run_scenarios(
     hint
         An allocation every solve starts from (the base case's; ignored where it no longer
         fits).
+    on_result
+        Called as ``on_result(index, outcome)`` as each scenario ends (in the order they end),
+        e.g. to print progress.
+
+    A scenario whose solve raises does not lose the others: its outcome has ``error`` (the
+    reason) and status ``error``.
     """
     jobs_data = list(datas)
     if not jobs_data:
@@ -593,13 +603,30 @@ def run_scenarios(
     jobs = [{"data": d, "time_limit": time_limit, "seed": seed, "workers": workers,
              "deterministic": deterministic, "hint": _fitting_hint(hint, d), "lang": lang}
             for d in jobs_data]
-    pool: Executor = executor if executor is not None else ProcessPoolExecutor(max_workers=procs)
+    pool: Executor = executor if executor is not None else local_pool(procs)
     try:
-        futures = [pool.submit(solve_job, job) for job in jobs]
-        return [f.result() for f in futures]
+        futures = {pool.submit(solve_job, job): i for i, job in enumerate(jobs)}
+        outcomes: list[ScenarioOutcome | None] = [None] * len(jobs)
+        for f in as_completed(futures):
+            i = futures[f]
+            try:
+                out = f.result()
+            except Exception as exc:  # the others go on; the reason is reported
+                out = failed_outcome(jobs_data[i].name, exc)
+            outcomes[i] = out
+            if on_result is not None:
+                on_result(i, out)
+        return [o for o in outcomes if o is not None]
     finally:
         if own:
             pool.shutdown()
+
+
+def failed_outcome(name: str, exc: BaseException) -> ScenarioOutcome:
+    """The outcome of a scenario whose solve raised: status ``error``, the reason kept."""
+    reason = f"{type(exc).__name__}: {exc}"
+    return ScenarioOutcome(name, Result(SolveStatus.UNKNOWN, explanation=[reason]),
+                           {"status": "error"}, error=reason)
 
 
 def _fitting_hint(hint: FundingSolution | None, data: FundingData) -> FundingSolution | None:
