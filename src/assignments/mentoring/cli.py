@@ -41,7 +41,7 @@ def mentoring_validate(workbook: InputPath) -> None:
     and whether the forced pairs can hold."""
     from assignments.mentoring.candidates import build_problem
     from assignments.mentoring.data import read_mentoring
-    from assignments.mentoring.explain import explain_forced
+    from assignments.mentoring.explain import explain_forced, why_no_candidate
 
     try:
         data = read_mentoring(workbook)
@@ -56,6 +56,12 @@ def mentoring_validate(workbook: InputPath) -> None:
         f"{len(p.mentees)} mentees ({mandatory} mandatory), {len(p.mentors)} possible mentors, "
         f"{len(p.candidates)} allowed pairs; {without} mentee(s) without any allowed mentor"
     )
+    for j, ks in enumerate(p.by_mentee()):
+        if not ks:
+            e = data.teacher[p.mentees[j]]
+            star = "★" if data.is_mandatory(e) else ""
+            typer.echo(f"  {star}{e.label} ({e.id}, {data.school[e.school].label}, "
+                       f"{'、'.join(e.subjects)}): {why_no_candidate(mp, j)}")
     for w in data.warnings:
         typer.echo(f"Warning: {w}")
     for m_id, e_id, why in mp.forced_missing:

@@ -821,8 +821,8 @@ SHEETS: tuple[SheetSpec, ...] = (
     SheetSpec(
         "forced", "指定结对", "forced pairs",
         (
-            C("mentor", "师傅", "mentor", note="teacher id", example="T001"),
-            C("mentee", "徒弟", "mentee", note="teacher id", example="T010"),
+            C("mentor", "师傅", "mentor", note="teacher id or unique name", example="T001"),
+            C("mentee", "徒弟", "mentee", note="teacher id or unique name", example="T010"),
             C("reason", "原因", "reason", required=False, note="free text"),
         ),
         required=False, aliases=("forced",),
@@ -830,8 +830,8 @@ SHEETS: tuple[SheetSpec, ...] = (
     SheetSpec(
         "forbidden", "禁止结对", "forbidden pairs",
         (
-            C("mentor", "师傅", "mentor", note="teacher id", example="T001"),
-            C("mentee", "徒弟", "mentee", note="teacher id", example="T011"),
+            C("mentor", "师傅", "mentor", note="teacher id or unique name", example="T001"),
+            C("mentee", "徒弟", "mentee", note="teacher id or unique name", example="T011"),
             C("reason", "原因", "reason", required=False, note="free text"),
         ),
         required=False, aliases=("forbidden",),
@@ -1198,10 +1198,36 @@ def read_mentoring(
                     "at once"))
                 continue
             slots[les.teacher][slot] = number
+    teachers_named: dict[str, list[Teacher]] = defaultdict(list)
+    for t in teachers:
+        if t.name:
+            teachers_named[t.name].append(t)
+
+    def named_ref(index: RecordIndex[Any], i: int, rec: Any, key: str, rid: str) -> bool:
+        """A teacher given by 工号 or by a name (指定结对, 禁止结对): a unique name becomes the
+        工号; an ambiguous one is refused with the teachers it may mean."""
+        ref = getattr(rec, key)
+        if ref not in teacher_ids and ref not in teachers.rejected and ref in teachers_named:
+            named = teachers_named[ref]
+            if len(named) == 1:
+                setattr(rec, key, named[0].id)
+                return True
+            listed = "、".join(f"{t.id} ({school_label(t.school)}, {'、'.join(t.subjects)})"
+                              for t in named)
+            issues.append(Issue(index.loc(i, key, rid),
+                                f"'{ref}' names {len(named)} teachers: {listed}; give the 工号"))
+            return False
+        return teacher_ref(index, i, rec, key, rid)
+
+    def school_label(sid: str) -> str:
+        s = next((x for x in schools if x.id == sid), None)
+        return s.label if s is not None else sid
+
     for index in (past, forced, forbidden):
+        ref_of = teacher_ref if index is past else named_ref
         for i, r in enumerate(index.records):
-            ok = teacher_ref(index, i, r, "mentor", r.mentor)
-            ok = teacher_ref(index, i, r, "mentee", r.mentor) and ok
+            ok = ref_of(index, i, r, "mentor", r.mentor)
+            ok = ref_of(index, i, r, "mentee", r.mentor) and ok
             if ok and r.mentor == r.mentee:
                 issues.append(Issue(index.loc(i, "mentee", r.mentor),
                                     "a teacher cannot be their own mentor"))
