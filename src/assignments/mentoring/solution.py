@@ -416,8 +416,12 @@ def _v(family: str, message: str) -> Violation:
     return Violation(RULES.rule(family).key, f"{RULES.label(family, 'en')}: {message}")
 
 
-def check(data: MentoringData, sol: MentorSolution) -> list[Violation]:
+def check(data: MentoringData, sol: MentorSolution,
+          rows: dict[tuple[str, str], str] | None = None) -> list[Violation]:
     """Every hard rule of DOMAIN §M the solution breaks (empty when it is valid).
+
+    ``rows`` (a plan read from a sheet: (mentor, mentee) -> "file, sheet 结对, row 7") puts
+    the rows each violation concerns in front of its message.
 
     Returns
     -------
@@ -427,40 +431,56 @@ def check(data: MentoringData, sol: MentorSolution) -> list[Violation]:
         minutes, head counts, hours).
     """
     out: list[Violation] = []
+    where = rows or {}
+
+    def at(pred: object) -> str:
+        """The rows of the pairs ``pred`` keeps, as a message prefix ("" without rows)."""
+        hits = [where[(p.mentor, p.mentee)] for p in sol.pairs
+                if (p.mentor, p.mentee) in where and pred(p)]  # type: ignore[operator]
+        return "; ".join(dict.fromkeys(hits)) + ": " if hits else ""
+
+    def v(family: str, message: str, pred: object = None) -> Violation:
+        return _v(family, (at(pred) if pred is not None and where else "") + message)
+
     mentees: Counter[str] = Counter(p.mentee for p in sol.pairs)
     for e, n in mentees.items():
         if n > 1:
-            out.append(_v("one_mentor", f"{e} has {n} mentors"))
+            out.append(v("one_mentor", f"{e} has {n} mentors", lambda p, e=e: p.mentee == e))
     mentors = {p.mentor for p in sol.pairs}
     for t in sorted(mentors & set(mentees)):
-        out.append(_v("mentor", f"{t} is both a mentor and a mentee"))
+        out.append(v("mentor", f"{t} is both a mentor and a mentee",
+                     lambda p, t=t: t in (p.mentor, p.mentee)))
     heads: Counter[str] = Counter()
     minutes: Counter[str] = Counter()
     for p in sol.pairs:
+        row = f"{where[(p.mentor, p.mentee)]}: " if (p.mentor, p.mentee) in where else ""
         if p.mentor not in data.teacher or p.mentee not in data.teacher:
-            out.append(_v("allowed", f"unknown teacher in pair {p.mentor} – {p.mentee}"))
+            out.append(_v("allowed", f"{row}unknown teacher in pair {p.mentor} – {p.mentee}"))
             continue
         m, e = data.teacher[p.mentor], data.teacher[p.mentee]
-        for v in pair_violations(data, m, e):
-            out.append(_v(v.rule, f"{p.mentor} – {p.mentee}: {v.message}"))
+        for x in pair_violations(data, m, e):
+            out.append(_v(x.rule, f"{row}{p.mentor} – {p.mentee}: {x.message}"))
         if p.mentor_periods is not None or p.mentee_periods is not None:
-            for v in period_violations(data, m, e, list(p.mentor_periods or ()),
+            for x in period_violations(data, m, e, list(p.mentor_periods or ()),
                                        list(p.mentee_periods or ())):
-                out.append(_v(v.rule, f"{p.mentor} – {p.mentee}: {v.message}"))
+                out.append(_v(x.rule, f"{row}{p.mentor} – {p.mentee}: {x.message}"))
         heads[p.mentor] += 1
         minutes[p.mentor] += pair_load(data, m, e)
     for tid, n in heads.items():
         cap = _capacity(data, data.teacher[tid])
         if n > cap:
-            out.append(_v("heads", f"{tid} has {n} mentees, capacity {cap}"))
+            out.append(v("heads", f"{tid} has {n} mentees, capacity {cap}",
+                         lambda p, tid=tid: p.mentor == tid))
         budget = _budget(data, data.teacher[tid])
         if minutes[tid] > budget:
-            out.append(_v("hours", f"{tid} needs {minutes[tid] / 60:.1f} h, budget "
-                                   f"{budget / 60:.1f} h"))
+            out.append(v("hours", f"{tid} needs {minutes[tid] / 60:.1f} h, budget "
+                                  f"{budget / 60:.1f} h", lambda p, tid=tid: p.mentor == tid))
     chosen = {(p.mentor, p.mentee) for p in sol.pairs}
     for m_id, e_id, why in required_pairs(data):
         if (m_id, e_id) not in chosen:
-            out.append(_v(why, f"{m_id} – {e_id} must be kept ({why}) but is missing"))
+            loc = data.locations.get(("forced", f"{m_id}->{e_id}")) if why == "forced" else None
+            head = f"{loc}: " if loc is not None and where else ""
+            out.append(_v(why, f"{head}{m_id} – {e_id} must be kept ({why}) but is missing"))
     return out
 
 
