@@ -30,9 +30,9 @@ def test_tiny_pairs() -> None:
     assert "free periods" in sol.unpaired["T09"]
     assert "too far" in sol.unpaired["T10"]
     assert check(data, sol) == []
-    assert res.objectives == {"mandatory": 4, "quality": 409, "fairness": 0}
-    assert objective_levels(data, sol) == {"mandatory": 4, "quality": 409, "fairness": 0}
-    assert res.objective == 409 and res.bound == 409 and res.gap == 0
+    assert res.objectives == {"mandatory": 4, "quality": 439, "fairness": 0}
+    assert objective_levels(data, sol) == {"mandatory": 4, "quality": 439, "fairness": 0}
+    assert res.objective == 439 and res.bound == 439 and res.gap == 0
 
 
 def test_tiny_outputs(tmp_path: Path) -> None:
@@ -52,7 +52,7 @@ def test_tiny_outputs(tmp_path: Path) -> None:
              "意愿", "同校", "就近"]
     assert (pairs[terms].sum(axis=1) == pairs["总分"]).all()
     assert pairs.loc["T06", "延续"] == 30
-    assert pairs.loc["T06", "同校"] == 30 and pairs.loc["T06", "就近"] == 20
+    assert pairs.loc["T06", "同校"] == 40 and pairs.loc["T06", "就近"] == 20
     loads = sheets["师傅负荷"].set_index("工号")
     assert loads.loc["T03", "徒弟数"] == 1 and loads.loc["T03", "指导时数"] == 10.4
     assert set(sheets["未结对"]["工号"]) == {"T07", "T09", "T10", "T12"}

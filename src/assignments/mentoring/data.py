@@ -616,7 +616,7 @@ DEFAULT_WEIGHTS: dict[str, int] = {
     "continuity": 30,  # last year's pair kept
     "related": 20,  # penalty of a related-subject (not same-subject) pair
     "preference": 5,  # per preference point (rank 1 = 3 points, 2 = 2, 3 = 1)
-    "same_school": 30,  # mentor at the mentee's own school
+    "same_school": 40,  # mentor at the mentee's own school
     "near": 20,  # times (1 − travel / 最长路程), at least 0: the nearer the better
     "balance": 1,  # fairness: n(n-1)/2 per mentor with n mentees
     "drain": 5,  # fairness: per pair beyond a school's outside share
