@@ -187,8 +187,8 @@ def figures(policy: Policy) -> dict[str, Any]:
         "break_minutes": p.break_minutes,
         "same_school": p.weight("same_school"),
         "near": p.weight("near"),
-        "school_stage_text": ("小学 with 小学, 初中 with 初中, 高中 with 高中; 学校结对学段 = 同学段"
-                              if p.school_stage == "exact"
+        "school_stage_text": ("小学 with 小学, 初中 with 初中, 高中 with 高中; "
+                              "学校结对学段 = 同学段" if p.school_stage == "exact"
                               else "初中 and 高中 may pair; 学校结对学段 = 同类"),
         "direction_text": ("urban school to rural school; 支教方向 = 城到乡"
                            if p.placement_direction == "urban_to_rural"

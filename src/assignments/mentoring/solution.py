@@ -34,16 +34,16 @@ __all__ = [
     "gap_minutes",
     "idle_same_school",
     "objective_levels",
-    "pair_travel",
-    "period_violations",
-    "slot_conflict",
     "observation_slots",
     "pair_load",
     "pair_score",
+    "pair_travel",
     "pair_violations",
     "pairing_levels",
+    "period_violations",
     "required_pairs",
     "score_lookups",
+    "slot_conflict",
 ]
 
 

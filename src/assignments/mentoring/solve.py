@@ -17,6 +17,7 @@ from assignments.core.solver import Result, SolveStatus, solve_params
 from assignments.mentoring.candidates import MentorProblem, build_problem
 from assignments.mentoring.data import MentoringData
 from assignments.mentoring.explain import explain_forced, unpaired_reasons
+from assignments.mentoring.rules import RULES
 from assignments.mentoring.solution import (
     MentorPair,
     MentorSolution,
@@ -24,7 +25,6 @@ from assignments.mentoring.solution import (
     idle_same_school,
     objective_levels,
 )
-from assignments.mentoring.rules import RULES
 from assignments.pairing.params import EngineParams
 from assignments.pairing.solve import run_pairing
 
