@@ -154,9 +154,12 @@ def build_mip(data: RosterData, schedule: Schedule, *, candidate_swaps: bool = T
             if "pulled" in modes:
                 pv = mode[(s.id, q, "pulled")]
                 # pulled forward only for the first service of the programme
+                # (aggregated: n * pulled + services before <= n, for n possible services
+                # before; vacuous when the pull-forward is not used)
                 earlier = [served[(s.id, r)] for r in range(q) if (s.id, r) in served]
                 if earlier:
-                    m.add_linear_constraint(pv + _sum(earlier) <= 1)
+                    n = len(earlier)
+                    m.add_linear_constraint(n * pv + _sum(earlier) <= n)
                 # the seat comes from a department whose turn it is
                 gs = []
                 for e in sorted({t.dept for t in schedule.turns_in(q)}):

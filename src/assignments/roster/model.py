@@ -349,14 +349,15 @@ def _pull(b: _Build) -> None:
         m.add(sum(swap_beyond) == sum(beyond_total))
     for key, v in b.swap.items():  # a swapped seat is filled by a real person of the department
         m.add(v <= sum(b.own[key]))
-    # a candidate is pulled forward only for their first rural service of the programme
+    # a candidate is pulled forward only for their first rural service of the programme:
+    # pairwise, a pull-forward in q excludes every service before q. (Not "pv + sum(before)
+    # <= 1", which also forbids two earlier services when the pull-forward is not used.)
     for (sid, q), svc in b.service.items():
         if svc.kind != "pulled":
             continue
         pv = b.split[(sid, q)][0] if (sid, q) in b.split else b.served[(sid, q)]
-        before = [v for r in range(q) for v in b.occupied(sid, r)]
-        if before:
-            m.add(pv + sum(before) <= 1)
+        for v in (v for r in range(q) for v in b.occupied(sid, r)):
+            m.add(pv + v <= 1)
 
 
 def _deadline(b: _Build) -> None:
