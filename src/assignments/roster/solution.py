@@ -658,8 +658,9 @@ def fair_turns(data: RosterData, sol: RosterSolution) -> list[Violation]:
     have taken it with every hard rule kept and every other objective level unchanged:
 
     * same department, same title level (职称级别) and same specialty;
-    * ``p`` is not a promotion candidate and the service is their department's own turn or a
-      seat swap (not a pull-forward or a re-dispatch, which are personal), outside the frozen
+    * ``p`` is neither a promotion candidate nor re-dispatched (rule 10: any service in the
+      window may be the one owed), and the service is their department's own turn or a seat
+      swap (not a pull-forward or a re-dispatch seat, which are personal), outside the frozen
       quarters of a re-plan;
     * ``r`` is available the whole quarter (rule 2; not right after a 上次下乡 in the previous
       quarter), serves neither that quarter nor the one before or after (rule 7), and has no
@@ -689,9 +690,10 @@ def fair_turns(data: RosterData, sol: RosterSolution) -> list[Violation]:
     colleagues: dict[tuple[str, str, str | None], list[Staff]] = defaultdict(list)
     for s in data.staff:
         colleagues[(s.department, s.title.value, data.specialty(s))].append(s)
+    redispatched = {t.staff for t in data.replan.redispatch} if data.replan is not None else set()
     out: list[Violation] = []
     for p in data.staff:
-        if p.promotion_candidate:
+        if p.promotion_candidate or p.id in redispatched:
             continue
         reported: set[str] = set()
         for a in sorted(mine[p.id], key=lambda a: a.quarter):
