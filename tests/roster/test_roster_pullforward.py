@@ -156,3 +156,34 @@ def test_multicycle_instances_cover_the_case() -> None:
     assert len(feasible) >= 12
     assert sum(_unused_pull_after_two(d, cp.solution) for d, cp in feasible) >= 5
     assert any(a.kind == "pulled" for _d, cp in feasible for a in cp.solution.assignments)
+
+
+def test_county_replan_redispatches_pulled_candidates_early(county: RosterData) -> None:
+    """The county re-plan flow of docs/roster_operations.md (as of 2027-05-20, 2027Q1–Q3
+    frozen) with two candidates pulled forward into 2027Q2 re-dispatched (as 王琳 and 陆鹏成 in
+    the issue): the old constraint counted their frozen service and the re-dispatch as "two
+    services before" every later pull-forward option and pushed the re-dispatch past the last
+    one (2029Q4); now both serve again in the first open quarter, 2027Q4."""
+    import datetime as dt
+
+    from assignments.roster.events import Event, EventKind
+    from assignments.roster.replan import replan
+
+    res = solve(county, time_limit=5, num_workers=2, explain=False)
+    assert res.status is SolveStatus.OPTIMAL and res.solution is not None
+    first = county.policy.first_quarter
+    pulled = sorted({a.staff for a in res.solution.assignments
+                     if a.kind == "pulled" and a.quarter == 1})[:2]
+    assert len(pulled) == 2
+    events = [Event(id=f"R{i}", kind=EventKind.REDISPATCH, staff=sid, quarter=first + 1)
+              for i, sid in enumerate(pulled)]
+    out = replan(county, res.solution, events, as_of=dt.date(2027, 5, 20), announce=1,
+                 time_limit=5, num_workers=2, explain=False)
+    assert out.result.status is SolveStatus.OPTIMAL and out.result.solution is not None
+    assert check(out.data, out.result.solution) == []
+    assert out.data.replan is not None and out.data.replan.frozen == 3
+    redo: dict[str, int] = {}
+    for a in out.result.solution.assignments:
+        if a.kind == "redo":
+            redo[a.staff] = min(a.quarter, redo.get(a.staff, a.quarter))
+    assert redo == dict.fromkeys(pulled, 3)  # both serve again in 2027Q4
