@@ -155,7 +155,7 @@ def test_people_sheet_and_department_spread(tmp_path: Path) -> None:
     depts = tables["科室汇总"]
     for d, row in zip(data.departments, depts.itertuples(index=False), strict=True):
         counts = [planned[s.id] for s in data.staff if s.department == d.id]
-        assert (getattr(row, "本期每人最少"), getattr(row, "本期每人最多")) == (min(counts),
+        assert (row.本期每人最少, row.本期每人最多) == (min(counts),
                                                                            max(counts))
     assert "people" in roster_tables(data, res.solution, res, lang="en")
     text = "\n".join(summary_lines(data, res, lang="zh"))

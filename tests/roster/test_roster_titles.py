@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from roster_fixtures import ROOT, read_records, write_records, tiny_records
+from roster_fixtures import ROOT, read_records, tiny_records, write_records
 
 from assignments.core.errors import InputError
 from assignments.core.solver import SolveStatus
@@ -82,8 +82,8 @@ def test_workbook_title_map_extends_and_overrides(tmp_path: Path) -> None:
 
 
 def test_senior_titles_count_when_the_policy_says_so(tmp_path: Path) -> None:
-    """心内科 sends 副主任医师 (副高) and 主任医师 (正高) instead of 中级: infeasible under the default
-    rule (majority 中级), feasible with 职称要求 = 中级、副高、正高, where they count."""
+    """心内科 sends 副主任医师 (副高) and 主任医师 (正高) instead of 中级: infeasible under the
+    default rule (majority 中级), feasible with 职称要求 = 中级、副高、正高, where they count."""
     def edit(rec: dict, rule: str | None) -> None:
         for row in rec["staff"]:
             if row["id"] in ("S01", "S02"):

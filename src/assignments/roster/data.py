@@ -33,6 +33,7 @@ from assignments.core.schema import (
 
 __all__ = [
     "SHEETS",
+    "TITLE_TABLE",
     "Center",
     "DeferralDecision",
     "DeferralRequest",
@@ -42,7 +43,6 @@ __all__ = [
     "ReplanTerms",
     "RosterData",
     "Staff",
-    "TITLE_TABLE",
     "Title",
     "TitleRule",
     "Unavailability",

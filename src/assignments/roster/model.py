@@ -636,15 +636,15 @@ def _levels(b: _Build) -> tuple[dict[str, LinearExpr], dict[str, int]]:
         if not vs:
             continue
         fair_terms.append((unit * s.times_served + b.rank[s.id]) * sum(vs))
-        cycles: set[int] = set()
+        fair_cycles: set[int] = set()
         for q in range(H):
             if (s.id, q) in b.service:
-                cycles.add(b.service[(s.id, q)].cycle)
+                fair_cycles.add(b.service[(s.id, q)].cycle)
                 if (s.id, q) in b.split:
-                    cycles.add(b.split[(s.id, q)][2].cycle)
+                    fair_cycles.add(b.split[(s.id, q)][2].cycle)
         k_max = min(len(vs), (H + 1) // 2)
         if not any(sid == s.id for sid, _q in b.redo):
-            k_max = min(k_max, len(cycles))
+            k_max = min(k_max, len(fair_cycles))
         most = max(most, k_max)
         if k_max >= 2:
             e = m.new_int_var(0, k_max * (k_max - 1) // 2, f"fair_extra[{s.id}]")
