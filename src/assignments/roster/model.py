@@ -720,8 +720,8 @@ def _dominated(
     serves in quarter ``q`` and ``N_d`` colleagues of the same class (title rule, requested
     specialty) who could also serve in ``q`` rank before ``p``, one of them serves nowhere:
     giving ``p``'s seat to them keeps every rule and every level but fairness, which strictly
-    improves (ranked before ``p``, they have no more past rotations, so their first service
-    costs ``B × past + rank`` less than ``p``'s last one, ``B × (past + n − 1) + rank``).
+    improves (ranked before ``p``, they have no more past rotations, so their first service,
+    ``B × past_r + rank_r``, costs less than ``p``'s last, ``B × (past_p + n − 1) + rank_p``).
     Repeating this ends (fairness falls each time), so some optimal roster of every
     stage uses no option of a non-candidate at position ``>= N_d`` among the colleagues of
     its class who may serve in ``q``. (Not valid for the ``changes`` level, which may prefer
