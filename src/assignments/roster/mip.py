@@ -27,8 +27,9 @@ optimum before the next.
 
 from __future__ import annotations
 
+import itertools
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -157,9 +158,12 @@ def build_mip(data: RosterData, schedule: Schedule, *, candidate_swaps: bool = T
             if "pulled" in modes:
                 pv = mode[(s.id, q, "pulled")]
                 # pulled forward only for the first service of the programme
+                # (aggregated: n * pulled + services before <= n, for n possible services
+                # before; vacuous when the pull-forward is not used)
                 earlier = [served[(s.id, r)] for r in range(q) if (s.id, r) in served]
                 if earlier:
-                    m.add_linear_constraint(pv + _sum(earlier) <= 1)
+                    n = len(earlier)
+                    m.add_linear_constraint(n * pv + _sum(earlier) <= n)
                 # the seat comes from a department whose turn it is
                 gs = []
                 for e in sorted({t.dept for t in schedule.turns_in(q)}):
@@ -398,7 +402,21 @@ def build_mip(data: RosterData, schedule: Schedule, *, candidate_swaps: bool = T
             dev.append(v)
     levels["departures"] = _sum(dev)
     levels["mix"] = data.policy.title_weight * _sum(title_short) + _sum(spec_miss) + spec_const
-    levels["fairness"] = _sum([rank[sid] * v for (sid, _q, _c), v in x.items() if rank[sid]])
+    # fairness: nth[p, k] = 1 iff p serves at least k times in the roster (a staircase,
+    # nth[p, k] >= nth[p, k + 1], summing to p's services); the k-th service costs
+    # B * (past + k - 1) + rank, B the size of the largest department
+    unit = max(Counter(s.department for s in data.staff).values(), default=1)
+    fair: list[Any] = []
+    for s in data.staff:
+        mine = [served[(s.id, q)] for q in range(H) if (s.id, q) in served]
+        if not mine:
+            continue
+        nth = [m.add_binary_variable(name=f"nth[{s.id},{k}]") for k in range(1, len(mine) + 1)]
+        for a, b in itertools.pairwise(nth):
+            m.add_linear_constraint(b <= a)
+        _eq(m, _sum(nth), _sum(mine))
+        fair += [(unit * (s.times_served + k) + rank[s.id]) * v for k, v in enumerate(nth)]
+    levels["fairness"] = _sum(fair)
     levels["changes"] = 0.0
     if replan is not None and replan.minimize_changes:
         # outside the frozen quarters: a published (person, quarter, center) not kept counts 1

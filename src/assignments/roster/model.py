@@ -33,7 +33,7 @@ from assignments.core.conflict import Guards
 from assignments.roster.data import RosterData
 from assignments.roster.rules import RULES
 from assignments.roster.schedule import Schedule, Service, Turn, classify, previous_turn
-from assignments.roster.solution import ranks
+from assignments.roster.solution import fairness_unit, ranks
 
 __all__ = ["FAMILIES", "RosterModel", "build_model"]
 
@@ -379,14 +379,15 @@ def _pull(b: _Build) -> None:
             m.add(sum(by_credit[(ti, None)]) <= b.turns[ti].beyond)
     for key, v in b.swap.items():  # a swapped seat is filled by a real person of the department
         m.add(v <= sum(b.own[key]))
-    # a candidate is pulled forward only for their first rural service of the programme
+    # a candidate is pulled forward only for their first rural service of the programme:
+    # pairwise, a pull-forward in q excludes every service before q. (Not "pv + sum(before)
+    # <= 1", which also forbids two earlier services when the pull-forward is not used.)
     for (sid, q), svc in b.service.items():
         if svc.kind != "pulled":
             continue
         pv = b.split[(sid, q)][0] if (sid, q) in b.split else b.served[(sid, q)]
-        before = [v for r in range(q) for v in b.occupied(sid, r)]
-        if before:
-            m.add(pv + sum(before) <= 1)
+        for v in (v for r in range(q) for v in b.occupied(sid, r)):
+            m.add(pv + v <= 1)
 
 
 def _deadline(b: _Build) -> None:
@@ -654,15 +655,37 @@ def _levels(b: _Build) -> tuple[dict[str, LinearExpr], dict[str, int]]:
     ub["mix"] = data.policy.title_weight * data.seats_per_quarter * H + H * sum(
         w for c in data.centers for w in c.specialty_weights().values()
     )
-    # R-obj4 fairness: the ranks of the people sent
-    levels["fairness"] = sum(b.rank[sid] * v for (sid, _q), v in b.served.items()) + sum(
-        b.rank[sid] * v for (sid, _q), v in b.redo.items()
-    )
-    top_rank: dict[str, int] = defaultdict(int)
+    # R-obj4 fairness: a person's k-th service costs B*(past + k - 1) + rank (solution.
+    # fairness_unit), i.e. n*(B*past + rank) + B*n(n-1)/2 for n services: the linear part on
+    # the service variables, the convex part B*e with e >= k*n - k(k+1)/2 (k = 1..K-1, the
+    # chords of n(n-1)/2; exact at integer n once minimised) for people who may serve K >= 2
+    # times
+    unit = fairness_unit(data)
+    fair_terms: list[LinearExpr] = []
+    most = 1
     for s in data.staff:
-        top_rank[s.department] = max(top_rank[s.department], b.rank[s.id])
-    ub["fairness"] = H * sum(top_rank[d.id] for d in data.departments) + (
-        data.seats_per_quarter * H * max(b.rank.values(), default=0)
+        vs = [v for q in range(H) for v in b.occupied(s.id, q)]
+        if not vs:
+            continue
+        fair_terms.append((unit * s.times_served + b.rank[s.id]) * sum(vs))
+        fair_cycles: set[int] = set()
+        for q in range(H):
+            if (s.id, q) in b.service:
+                fair_cycles.add(b.service[(s.id, q)].cycle)
+                if (s.id, q) in b.split:
+                    fair_cycles.add(b.split[(s.id, q)][2].cycle)
+        k_max = min(len(vs), (H + 1) // 2)
+        if not any(sid == s.id for sid, _q in b.redo):
+            k_max = min(k_max, len(fair_cycles))
+        most = max(most, k_max)
+        if k_max >= 2:
+            e = m.new_int_var(0, k_max * (k_max - 1) // 2, f"fair_extra[{s.id}]")
+            for k in range(1, k_max):
+                m.add(e >= k * sum(vs) - k * (k + 1) // 2)
+            fair_terms.append(unit * e)
+    levels["fairness"] = sum(fair_terms)
+    ub["fairness"] = (sum(data.quarter_seats()) + len(replan.redispatch if replan else [])) * (
+        unit * (max((s.times_served for s in data.staff), default=0) + most)
     )
     # R-obj5 changes to the published roster (re-planning)
     levels["changes"] = 0
@@ -729,7 +752,9 @@ def _dominated(
     serves in quarter ``q`` and ``N_d`` colleagues of the same class (title rule, requested
     specialty) who could also serve in ``q`` rank before ``p``, one of them serves nowhere:
     giving ``p``'s seat to them keeps every rule and every level but fairness, which strictly
-    improves. Repeating this ends (fairness falls each time), so some optimal roster of every
+    improves (ranked before ``p``, they have no more past rotations, so their first service,
+    ``B × past_r + rank_r``, costs less than ``p``'s last, ``B × (past_p + n − 1) + rank_p``).
+    Repeating this ends (fairness falls each time), so some optimal roster of every
     stage uses no option of a non-candidate at position ``>= N_d`` among the colleagues of
     its class who may serve in ``q``. (Not valid for the ``changes`` level, which may prefer
     the person of a published roster.)

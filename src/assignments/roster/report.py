@@ -16,7 +16,14 @@ from assignments.roster.rules import RULES, figures, level_label
 from assignments.roster.schedule import Schedule, schedule_of
 from assignments.roster.solution import RosterSolution
 
-__all__ = ["roster_tables", "rules_table", "summary_lines", "write_outputs"]
+__all__ = [
+    "people_table",
+    "planned_spread",
+    "roster_tables",
+    "rules_table",
+    "summary_lines",
+    "write_outputs",
+]
 
 _KIND = {
     "zh": {"turn": "本科室轮次", "pulled": "晋升提前", "swap": "换位补席", "redo": "重新下乡"},
@@ -36,6 +43,7 @@ _SHEETS = {
         "money_quarter": "费用-季度",
         "notes": "说明",
         "rules": "规则",
+        "people_stats": "人员统计",
     },
     "en": {
         "roster": "roster",
@@ -45,6 +53,7 @@ _SHEETS = {
         "money_quarter": "money_by_quarter",
         "notes": "notes",
         "rules": "rules",
+        "people_stats": "people",
     },
 }
 _COLS = {
@@ -72,6 +81,12 @@ _COLS = {
     "people": ("人次", "rotations"),
     "type": ("类别", "type"),
     "text": ("内容", "text"),
+    "past": ("往期下乡次数", "past rotations"),
+    "planned": ("本期下乡次数", "planned rotations"),
+    "quarters": ("下乡季度", "quarters"),
+    "total_rotations": ("合计次数", "total rotations"),
+    "planned_min": ("本期每人最少", "planned per person, min"),
+    "planned_max": ("本期每人最多", "planned per person, max"),
 }
 
 
@@ -183,7 +198,7 @@ def roster_tables(
                 _h("staff", lang): a.staff,
                 _h("name", lang): s.label,
                 _h("department", lang): depts[s.department].label,
-                _h("title", lang): s.title.value if lang == "zh" else s.title.en,
+                _h("title", lang): _title_text(s, lang),
                 _h("specialty", lang): data.specialty(s) or "",
                 _h("kind", lang): kinds[a.kind],
                 _h("note", lang): note,
@@ -224,6 +239,9 @@ def roster_tables(
             "不占用后延次数）"
         )
     swapped = seat_swaps(data, sol, lang)
+    people_stats = people_table(data, sol, lang=lang)
+    planned = Counter(a.staff for a in sol.assignments)
+    spread = planned_spread(data, planned)
     dept_rows = []
     for d in data.departments:
         dept_rows.append(
@@ -232,6 +250,8 @@ def roster_tables(
                 _h("department", lang): d.label,
                 _h("turns", lang): _turns_text(data, sched, d.id),
                 _h("sent", lang): sent[d.id],
+                _h("planned_min", lang): spread[d.id][0],
+                _h("planned_max", lang): spread[d.id][1],
                 _h("deferrals", lang): "; ".join(deferred[d.id]),
                 _h("pulled", lang): "; ".join(pulled[d.id]),
                 _h("swaps", lang): "; ".join(swapped[d.id]),
@@ -293,12 +313,56 @@ def roster_tables(
     return {
         sheets["roster"]: roster,
         sheets["departments"]: departments,
+        sheets["people_stats"]: people_stats,
         sheets["money"]: money,
         sheets["money_summary"]: summary,
         sheets["money_quarter"]: by_quarter,
         sheets["notes"]: pd.DataFrame(notes),
         sheets["rules"]: rules_table(data, lang),
     }
+
+
+def _title_text(s: Any, lang: str) -> str:
+    """The title as written with its level (主治医师（中级）), or the level alone."""
+    level = s.title.value if lang == "zh" else s.title.en
+    if s.title_name and s.title_name != s.title.value:
+        return f"{s.title_name}（{level}）" if lang == "zh" else f"{s.title_name} ({level})"
+    return level
+
+
+def planned_spread(data: RosterData, planned: Counter[str]) -> dict[str, tuple[int, int]]:
+    """Per department: the fewest and the most rotations a member has in this roster."""
+    counts: dict[str, list[int]] = defaultdict(list)
+    for s in data.staff:
+        counts[s.department].append(planned[s.id])
+    return {d.id: (min(counts[d.id], default=0), max(counts[d.id], default=0))
+            for d in data.departments}
+
+
+def people_table(data: RosterData, sol: RosterSolution, *, lang: str = "zh") -> pd.DataFrame:
+    """The 人员统计 sheet: every person with past rotations (下乡次数), rotations planned in
+    this roster, their quarters, and the total — what fairness (level 4, rule R11) counts."""
+    depts = {d.id: d for d in data.departments}
+    first = data.policy.first_quarter
+    quarters: dict[str, list[int]] = defaultdict(list)
+    for a in sol.assignments:
+        quarters[a.staff].append(a.quarter)
+    rows = []
+    for s in sorted(data.staff, key=lambda s: (depts[s.department].order, s.id)):
+        qs = sorted(quarters[s.id])
+        rows.append(
+            {
+                _h("staff", lang): s.id,
+                _h("name", lang): s.label,
+                _h("department", lang): depts[s.department].label,
+                _h("title", lang): _title_text(s, lang),
+                _h("past", lang): s.times_served,
+                _h("planned", lang): len(qs),
+                _h("quarters", lang): "、".join(str(first + q) for q in qs),
+                _h("total_rotations", lang): s.times_served + len(qs),
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 def rules_table(data: RosterData, lang: str = "zh") -> pd.DataFrame:
@@ -470,6 +534,17 @@ def summary_lines(
             )
             lines.append(f"  {first + q} [{start}] {shown}")
         sent = len(sol.assignments)
+        spread = planned_spread(data, Counter(a.staff for a in sol.assignments))
+        lo = min((v[0] for v in spread.values()), default=0)
+        hi = max((v[1] for v in spread.values()), default=0)
+        uneven = [depts[d].label for d, (a, b) in spread.items() if b - a >= 2]
+        lines.append(
+            (f"本期每人下乡次数：最少 {lo}，最多 {hi}" if zh
+             else f"Rotations per person in this roster: min {lo}, max {hi}")
+            + ((("；相差 2 次及以上的科室：" if zh else "; departments differing by 2 or more: ")
+                + "、".join(uneven)) if uneven else "")
+            + ("（见 人员统计、科室汇总）" if zh else " (see sheets people, departments)")
+        )
         ledger = build_ledger(data, sol.assignments)
         lines.append(
             ("下乡人次" if zh else "Rotations")

@@ -29,6 +29,9 @@ __all__ = [
     "Violation",
     "changed_cells",
     "check",
+    "fair_turns",
+    "fairness_cost",
+    "fairness_unit",
     "objective_levels",
     "ranks",
 ]
@@ -266,6 +269,32 @@ def ranks(data: RosterData) -> dict[str, int]:
         for r, s in enumerate(members):
             out[s.id] = r
     return out
+
+
+def fairness_unit(data: RosterData) -> int:
+    """``B``, the weight of one rotation in the fairness level: the size of the largest
+    department (so ``B`` exceeds every difference of two fairness ranks).
+
+    A service that is a person's ``k``-th in the roster costs ``B × (past + k − 1) + rank``
+    (``past`` = 下乡次数 before the programme, ``rank`` from :func:`ranks`): the cost of a
+    person is convex in their total rotations, past and planned, so a colleague with fewer in
+    total goes first, and among equal totals the one ranked first (fewer past rotations, then
+    longest ago, then staff id).
+    """
+    sizes = Counter(s.department for s in data.staff)
+    return max(sizes.values(), default=1)
+
+
+def fairness_cost(data: RosterData, planned: dict[str, int]) -> int:
+    """The fairness level of a roster that sends each person ``planned[id]`` times:
+    ``Σ_p Σ_{k=1..n_p} B × (past_p + k − 1) + rank_p`` (see :func:`fairness_unit`)."""
+    rank = ranks(data)
+    unit = fairness_unit(data)
+    total = 0
+    for s in data.staff:
+        n = planned.get(s.id, 0)
+        total += n * (unit * s.times_served + rank[s.id]) + unit * n * (n - 1) // 2
+    return total
 
 
 def _title_need(data: RosterData, center_id: str, q: int) -> int:
@@ -690,7 +719,96 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
                         f"center '{cid}' quarter {q + 1}: {n} of the required titles, needs {need}",
                     )
                 )
+    # R11: nobody sent two or more times more than an equally available colleague
+    v += fair_turns(data, sol)
     return v
+
+
+def _cycle_of(lay: Layout, s: Staff, a: Assignment) -> int | None:
+    """The cycle of rule 7 a service counts in (``None``: a re-dispatch, outside the cycles)."""
+    if a.kind == "redo":
+        return None
+    own_turn = lay.own_turn(s.department, a.quarter)
+    if a.kind == "swap":
+        t = own_turn or lay.last_turn_before(s.department, a.quarter)
+    elif own_turn is not None:
+        t = own_turn
+    else:
+        t = lay.next_turn(s.department, a.quarter)
+    return t.cycle if t is not None else None
+
+
+def fair_turns(data: RosterData, sol: RosterSolution) -> list[Violation]:
+    """Rule R11 (DOMAIN §R objective 4, "nobody goes again while an equally available
+    colleague has gone fewer times"): person ``p`` is reported when their total rotations
+    (下乡次数 before the programme + services in this roster) exceed a colleague ``r``'s by 2
+    or more while ``r`` was *equally available* for one of ``p``'s services, i.e. ``r`` could
+    have taken it with every hard rule kept and every other objective level unchanged:
+
+    * same department, same title level (职称级别) and same specialty;
+    * ``p`` is neither a promotion candidate nor re-dispatched (rule 10: any service in the
+      window may be the one owed), and the service is their department's own turn or a seat
+      swap (not a pull-forward or a re-dispatch seat, which are personal), outside the frozen
+      quarters of a re-plan;
+    * ``r`` is available the whole quarter (rule 2; not right after a 上次下乡 in the previous
+      quarter), serves neither that quarter nor the one before or after (rule 7), and has no
+      service in the cycle the service counts in (rule 7), and no pull-forward after it
+      (rule 6: a pull-forward is a first service).
+
+    Moving such a service from ``p`` to ``r`` lowers the fairness level by at least
+    ``B − (rank difference) > 0`` (:func:`fairness_unit`), so a roster optimal with fairness
+    ranked before ``changes`` never has one.
+    """
+    try:
+        lay = Layout(data, list(sol.deferrals))
+    except ValueError:
+        return []  # check() reports the deferrals (R5)
+    H = data.policy.quarters
+    first = data.policy.first_quarter
+    staff = {s.id: s for s in data.staff}
+    avail = data.available()
+    frozen = data.replan.frozen if data.replan is not None else 0
+    mine: dict[str, list[Assignment]] = defaultdict(list)
+    for a in sol.assignments:
+        if a.staff in staff and 0 <= a.quarter < H:
+            mine[a.staff].append(a)
+    total = {sid: s.times_served + len(mine[sid]) for sid, s in staff.items()}
+    quarters = {sid: {a.quarter for a in mine[sid]} for sid in staff}
+    cycles = {sid: {_cycle_of(lay, staff[sid], a) for a in mine[sid]} for sid in staff}
+    colleagues: dict[tuple[str, str, str | None], list[Staff]] = defaultdict(list)
+    for s in data.staff:
+        colleagues[(s.department, s.title.value, data.specialty(s))].append(s)
+    redispatched = {t.staff for t in data.replan.redispatch} if data.replan is not None else set()
+    out: list[Violation] = []
+    for p in data.staff:
+        if p.promotion_candidate or p.id in redispatched:
+            continue
+        reported: set[str] = set()
+        for a in sorted(mine[p.id], key=lambda a: a.quarter):
+            q = a.quarter
+            if a.kind not in ("turn", "swap") or q < frozen:
+                continue
+            c = _cycle_of(lay, p, a)
+            for r in colleagues[(p.department, p.title.value, data.specialty(p))]:
+                if r.id == p.id or r.id in reported or total[p.id] < total[r.id] + 2:
+                    continue
+                if not avail[r.id][q] or (q == 0 and r.last_served == first - 1):
+                    continue
+                if quarters[r.id] & {q - 1, q, q + 1} or c in cycles[r.id]:
+                    continue
+                if any(b.kind == "pulled" and b.quarter > q for b in mine[r.id]):
+                    continue  # r's pull-forward must stay their first service (rule 6)
+                reported.add(r.id)
+                out.append(
+                    Violation(
+                        "R11",
+                        f"{p.id} ({p.label}, {p.department}) goes {len(mine[p.id])} times "
+                        f"({total[p.id]} with past rotations) while {r.id} ({r.label}), same "
+                        f"title, goes {len(mine[r.id])} times ({total[r.id]} with past "
+                        f"rotations) and could have taken {p.id}'s place in {first + q}",
+                    )
+                )
+    return out
 
 
 def _title_counts(data: RosterData, sol: RosterSolution) -> dict[tuple[str, int], int]:
@@ -713,7 +831,9 @@ def objective_levels(data: RosterData, sol: RosterSolution) -> dict[str, int]:
       pulled-forward candidates);
     * ``mix``: ``title_weight`` × missing required-title seats + weights of requested
       specialties not present at a center in a quarter;
-    * ``fairness``: sum of the fairness ranks of the people sent (0 = should go first);
+    * ``fairness``: each service that is a person's ``k``-th in the roster costs
+      ``B × (past + k − 1) + rank`` (:func:`fairness_unit`): convex in each person's total
+      rotations, past and planned, then the fairness rank (0 = should go first);
     * ``changes``: when re-planning, outside the frozen quarters, people removed from a
       quarter, people added to one, and people kept in a quarter at another center (0 without
       a published roster).
@@ -755,8 +875,7 @@ def objective_levels(data: RosterData, sol: RosterSolution) -> dict[str, int]:
             for q in range(H):
                 if spec not in present[(c.id, q)]:
                     mix += w
-    rank = ranks(data)
-    fairness = sum(rank[a.staff] for a in sol.assignments if a.staff in rank)
+    fairness = fairness_cost(data, Counter(a.staff for a in sol.assignments if a.staff in staff))
     return {
         "promotion": promotion,
         "departures": departures,

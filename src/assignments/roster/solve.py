@@ -526,6 +526,23 @@ def _checked(
         status = SolveStatus.FEASIBLE
     sol = _roster(rm, run.values)
     violations = check(data, sol)
+    # R11 (fair turns) holds for every optimal roster in which fairness is not traded for
+    # another level that the move would worsen (changes to a published roster); otherwise it
+    # is reported as a warning, never silently
+    order = _order(data)
+    changes_ahead = (
+        data.replan is not None and data.replan.minimize_changes
+        and (data.policy.objective_mode == "weighted"
+             or order.index("changes") < order.index("fairness"))
+    )
+    if status is not SolveStatus.OPTIMAL or changes_ahead:
+        why = ("the roster is not proven optimal" if status is not SolveStatus.OPTIMAL
+               else "fewer changes to the published roster weigh more than fairness")
+        warnings = warnings + [
+            f"[R11 fair turns / 公平派遣] {x.message} ({why})"
+            for x in violations if x.rule == "R11"
+        ]
+        violations = [x for x in violations if x.rule != "R11"]
     if violations:
         raise SolutionCheckError(
             "the checker rejected the solver's roster:\n" + "\n".join(map(str, violations[:20]))
