@@ -72,7 +72,6 @@ RULES = RuleBook(
              "a person re-dispatched after the assessment serves once more, in a seat given "
              "by the department whose turn it is when their own department has no turn; the "
              "seat is paid back at their own department's next turn"),
-             "by the department whose turn it is when their own department has no turn"),
         Rule("R11", "DOMAIN §R objective 4", "公平派遣", "fair turns", False,
              "nobody is sent two or more times more (past and planned rotations) than an "
              "equally available colleague of the same department, title and specialty "
