@@ -476,6 +476,7 @@ class Policy(BaseModel):
     subsidy_min_area: float = Field(default=1.0, ge=0)  # mu, contiguous (redacted in the seed)
     subsidy_cap_per_member: float = Field(default=3000.0, ge=0)
     subsidy_budget: float = Field(default=4_000_000.0, ge=0)
+    subsidy_registered_only: bool = True  # F7: 建档立卡户 only (seed 003); 否 widens it
     rationing: Rationing = "poorest"
 
     def on(self, rule: str) -> bool:
@@ -729,6 +730,8 @@ POLICY_PARAMS: tuple[Param, ...] = (
     P("subsidy_cap_per_member", "人均上限", "subsidy cap per member", ("人均奖补上限",),
       kind="float"),
     P("subsidy_budget", "奖补预算", "subsidy budget", ("奖补资金",), parse=parse_money),
+    P("subsidy_registered_only", "仅限建档立卡", "registered only",
+      ("奖补仅限建档立卡户", "subsidy registered only"), kind="bool"),
     P("rationing", "配给规则", "rationing", kind="enum", choices=_RATIONING,
       error="unknown rationing rule '{value}'; expected 贫困优先, 按比例 or 受益最优 "
             "(poorest, pro_rata, optimal)"),

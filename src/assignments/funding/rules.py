@@ -54,7 +54,7 @@ RULES = RuleBook("F", [
     Rule("F6", "DOMAIN §F rule 6", "支出进度", "spending milestones", True,
          "cumulative spending reaches {milestones} of the money allocated"),
     Rule("F7", "DOMAIN §F rule 7", "到户奖补", "household subsidies", True,
-         "registered poor households get {subsidy_rate} 元 per mu, nothing below "
+         "{subsidy_scope} get {subsidy_rate} 元 per mu, nothing below "
          "{subsidy_min_area} mu contiguous, at most {subsidy_cap_per_member} 元 per member; "
          "the programme's {subsidy_budget} 元 are rationed {rationing}"),
     Rule("F.unmet", _O, "未达标覆盖目标", "coverage targets not met", False,
@@ -104,6 +104,8 @@ RULES = RuleBook("F", [
     # F7, checked by subsidies.check_subsidies
     Family("subsidy_entitlement", "F7", "应得金额", "entitlement",
            "each household's entitlement follows the rate, the minimum area and the cap"),
+    Family("subsidy_registered", "F7", "仅限建档立卡", "registered only",
+           "only registered poor households (建档立卡) are paid, unless the 方案 widens it"),
     Family("subsidy_amount", "F7", "发放金额", "amount paid",
            "a household is paid between 0 and its entitlement"),
     Family("subsidy_reason", "F7", "核减原因", "reason", "a reduced award states its reason"),
@@ -171,6 +173,9 @@ def figures(policy: Any) -> dict[str, Any]:
         "subsidy_min_area": f"{pol.subsidy_min_area:g}",
         "subsidy_cap_per_member": f"{pol.subsidy_cap_per_member:,g}",
         "subsidy_budget": f"{pol.subsidy_budget:,.0f}",
+        "subsidy_scope": ("registered poor households (建档立卡) only"
+                          if getattr(pol, "subsidy_registered_only", True)
+                          else "all applying households (widened by the 方案)"),
         "rationing": {"poorest": "poorest first", "pro_rata": "pro rata",
                       "optimal": "for the most beneficiaries"}[pol.rationing],
         "weights": weights or "by nothing",

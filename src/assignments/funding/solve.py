@@ -401,17 +401,34 @@ def solve(
                                 start=start)
         if initial_solution is not None:
             hint = fm.hint_values(initial_solution)
+    staged = [lv.name for lv in levels if not lv.constant]
+    done: list[str] = []
 
-    def hint_of(values: dict[str, Any]) -> Mapping[Any, int] | None:
-        """The next level starts from this level's plan (the ladder and HiGHS keep their own
-        copy of it; the stages backend completes it greedily)."""
+    def hint_of(values: dict[str, Any]) -> Any:
+        """The next level starts from this level's plan; before a level that only gains from
+        more money spent (benefit, priority, idle) the plan is first completed greedily, so the
+        level starts at least from the greedy completion (the stages backend completes it
+        itself); the ladder wants every variable's value."""
+        done.append(staged[len(done)] if len(done) < len(staged) else "")
         if isinstance(backend, FundingStages):
             backend.previous = values
             return values["hint"]
-        return None
+        nxt = staged[len(done)] if len(done) < len(staged) else None
+        if not hints or nxt not in ("benefit", "priority", "idle"):
+            return None
+        plan = greedy(data, prob, start=_solution(prob, values), coverage=False)
+        if check(data, plan, prob):
+            return None
+        return _full_values(fm, data, prob, plan)
 
-    run = solve_levels(backend, levels, params, extract, hint=hint, hint_of=hint_of,
-                       label="funding")
+    # the levels end early enough to leave time for the checker and the greedy floor
+    reserve = min(0.1 * time_limit, 0.2 + 0.0005 * prob.n)
+    budget.deadline -= reserve
+    try:
+        run = solve_levels(backend, levels, params, extract, hint=hint, hint_of=hint_of,
+                           label="funding")
+    finally:
+        budget.deadline += reserve
     stats["stages"] = _stage_log(run, backend)
     for key in ("core_search", "rens"):
         for entry in backend.log.values():
@@ -423,6 +440,8 @@ def solve(
         stopped = stopped or budget.stopped()
         if start is not None and run.status is not SolveStatus.INFEASIBLE:
             # no level finished in time (or a stop came first): the checked start plan
+            stats["floor"] = "start"
+            warnings.append(_FLOOR_NOTE[0] if initial_solution is start else _FLOOR_NOTE[1])
             return _result(data, prob, order, start, SolveStatus.FEASIBLE, _not_reached(
                 levels, data, prob, start), None, warnings, stats, budget.elapsed(), stopped)
         lines: list[str] = []
@@ -442,8 +461,28 @@ def solve(
 
     sol = _solution(prob, run.values)
     warnings += budget.deterministic_note(params.deterministic)
+    if start is not None and run.status is not SolveStatus.OPTIMAL:
+        # the floor: an unproven plan lexicographically worse than the checked start plan (the
+        # greedy baseline by default) gives way to it, and the result says so
+        names = [n for n, _e in all_stages]
+        mine = [_stage_value(data, prob, sol, n) for n in names]
+        base = [_stage_value(data, prob, start, n) for n in names]
+        stats["floor"] = {"engine": mine, "start": base}
+        if base < mine:
+            warnings.append(_FLOOR_NOTE[0] if initial_solution is start else _FLOOR_NOTE[1])
+            return _result(data, prob, order, start, SolveStatus.FEASIBLE, _not_reached(
+                levels, data, prob, start), None, warnings, stats, budget.elapsed(), stopped)
     return _result(data, prob, order, sol, run.status, run.levels, run, warnings, stats,
                    budget.elapsed(), stopped)
+
+
+_FLOOR_NOTE = (
+    "the engine's plan was not better than the greedy baseline within the time limit: the "
+    "greedy plan (checked) is returned; give a longer --time-limit for a better one "
+    "(求解器方案未优于贪心基线方案，已返回经检查的贪心方案)",
+    "the engine's plan was not better than the starting plan within the time limit: the "
+    "starting plan (checked) is returned (求解器方案未优于初始方案，已返回经检查的初始方案)",
+)
 
 
 def _not_reached(levels: list[Level], data: FundingData, prob: Problem,
