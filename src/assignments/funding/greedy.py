@@ -64,28 +64,37 @@ class Ledger:
                 slack[s][k] -= amount
 
         out: dict[tuple[int, int, int], int] = {}
-        quota: dict[int, int] | None = None
-        order = list(p.eligible[j])
-        if j in p.share:
+        if p.industry is not None:  # F2: central money to industry first, to the rest last
+            central, ind = set(p.industry[2]), j in set(p.industry[3])
+            order_f2 = sorted(p.eligible[j], key=lambda s: (s in central) != ind)
+        else:
+            order_f2 = list(p.eligible[j])
+        if j in p.share:  # F5 per payment: each period's spending split by the ratios
             group = p.share[j]
             R = sum(r for _s, r in group)
-            quota = {s: total * r // R for s, r in group}
-            rest = total - sum(quota.values())
-            for s, _r in sorted(group, key=lambda g: -g[1])[:rest]:
-                quota[s] += 1
-            order = [s for s, _r in group]
+            for t, n in enumerate(need):
+                if n == 0:
+                    continue
+                quota = {s: n * r // R for s, r in group}
+                rest = n - sum(quota.values())
+                for s, _r in sorted(group, key=lambda g: -g[1])[:rest]:
+                    quota[s] += 1
+                for s, q in quota.items():
+                    if q > room(s, t):
+                        return None
+                    if q > 0:
+                        out[(j, s, t)] = q
+                        take_from(s, t, q)
+            return out
+        order = order_f2
         for t, n in enumerate(need):
             for s in order:
                 if n == 0:
                     break
                 take = min(n, room(s, t))
-                if quota is not None:
-                    take = min(take, quota[s])
                 if take > 0:
                     out[(j, s, t)] = take
                     take_from(s, t, take)
-                    if quota is not None:
-                        quota[s] -= take
                     n -= take
             if n:
                 return None
@@ -123,6 +132,7 @@ class _Totals:
         self.by_period = [0] * len(self.prob.periods)
         p = self.prob
         self.central = set(p.industry[2]) if p.industry else set()
+        self.central_amount = sum(sum(p.budget[s]) for s in self.central)
         self.industry = set(p.industry[3]) if p.industry else set()
         self.infra = set(p.labour[2]) if p.labour else set()
 
@@ -144,9 +154,10 @@ class _Totals:
     def ok(self, alloc: dict[tuple[int, int, int], int], j: int) -> bool:
         p = self.prob
         ct, ci, w, wb, per = self.delta(alloc)
-        if p.industry is not None:
-            num, den = p.industry[0], p.industry[1]
-            if den * (self.central_industry + ci) < num * (self.central_total + ct):
+        if p.industry is not None:  # the central money not for industry stays within the
+            num, den = p.industry[0], p.industry[1]  # part of the amount F2 leaves free
+            other = self.central_total + ct - self.central_industry - ci
+            if den * other > (den - num) * self.central_amount:
                 return False
         if p.labour is not None:
             scope, thr = p.labour[0], p.labour[1]
@@ -262,6 +273,12 @@ def greedy(data: FundingData, prob: Problem | None = None, *,
                     if a == j and sol.level[k] == 0:
                         try_add(k, levels_of(k))
                 try_add(j, levels_of(j))
+    if prob.industry is not None:  # F2: industry projects until the central share is reached
+        num, den = prob.industry[0], prob.industry[1]
+        for j in sorted(prob.industry[3], key=lambda j: (-ratio[j], j)):
+            if den * tot.central_industry >= num * tot.central_amount:
+                break
+            try_add(j, levels_of(j))
     for j in sorted(range(prob.n), key=lambda j: (-ratio[j], j)):
         if prob.value[j] > 0:
             try_add(j, levels_of(j))

@@ -133,11 +133,13 @@ def solve_mip(data: FundingData, *, time_limit: float = 60.0) -> MipResult[Fundi
             m.add_linear_constraint(z[j] + z[ids[r]] <= 1)
     # F2
     if pol.on("industry_share") and pol.industry_share > 0:
+        # of the central amount (DOMAIN §F rule 2), not of the central money used
         central = [i for i, s in enumerate(data.sources) if s.kind == "central"]
-        all_c = mathopt.fast_sum([v for (j, s, _t), v in x.items() if s in central])
+        amount_c = sum(sum(prob.budget[s]) for s in central)
         ind_c = mathopt.fast_sum([v for (j, s, _t), v in x.items() if s in central
                                   and data.projects[j].category == pol.industry_category])
-        m.add_linear_constraint(100 * ind_c >= pol.industry_share * all_c)
+        if amount_c:
+            m.add_linear_constraint(100 * ind_c >= pol.industry_share * amount_c)
     # F3
     if pol.on("labour") and pol.labour_share > 0:
         infra = [j for j, p in enumerate(data.projects) if p.category == pol.labour_category]
@@ -149,13 +151,17 @@ def solve_mip(data: FundingData, *, time_limit: float = 60.0) -> MipResult[Fundi
         else:
             m.add_linear_constraint(mathopt.fast_sum(
                 [(round(data.projects[j].labour_share * 10) - thr) * fund[j] for j in infra]) >= 0)
-    # F5
+    # F5, per payment: every period's spending shared by the ratios (to within one unit)
     if pol.on("cost_sharing"):
         for j, group in prob.share.items():
             R = sum(r for _s, r in group)
-            for s, r in group:
-                m.add_linear_constraint(R * X[(j, s)] - r * fund[j] <= R - 1)
-                m.add_linear_constraint(R * X[(j, s)] - r * fund[j] >= -(R - 1))
+            for t in range(T):
+                if (j, t) not in g:
+                    continue
+                for s, r in group:
+                    xs: Any = x.get((j, s, t), 0)
+                    m.add_linear_constraint(R * xs - r * g[(j, t)] <= R - 1)
+                    m.add_linear_constraint(R * xs - r * g[(j, t)] >= -(R - 1))
     # F6: cumulative spending variables
     total = mathopt.fast_sum(fund)
     cum = []

@@ -331,7 +331,10 @@ def _curve(b: _Builder) -> None:
             b.defs.append(("f", y, j))
         total = []
         g: LinearExpr
-        timeless = [s for s in p.eligible[j] if s in b.timeless]
+        # a cost-sharing project pays every period by its ratios (F5 per payment): each of its
+        # sources, timeless ones included, gets a variable per period
+        per_payment = j in p.share
+        timeless = [] if per_payment else [s for s in p.eligible[j] if s in b.timeless]
         tranched: list[LinearExpr] = []
         agg = b.class_of(j)
         for t in needs:
@@ -355,7 +358,8 @@ def _curve(b: _Builder) -> None:
             if agg is not None:  # money routed by the project's class (see _route_classes)
                 b.class_g[(agg, t)].append((j, g))
                 continue
-            for s, xv in _route(b, ("x", j), t, g, a, [s for s in srcs[t] if s not in b.timeless],
+            for s, xv in _route(b, ("x", j), t, g, a, [s for s in srcs[t] if per_payment
+                                                       or s not in b.timeless],
                                 bool(timeless)).items():
                 b.x[(j, s, t)] = xv
                 b.paid[(j, s)].append(xv)
@@ -503,9 +507,10 @@ def _budget(b: _Builder) -> None:
     for (_j, s), v in [*b.X.items(), *b.cX.items()]:
         by_s[s].append(v)
     for s in range(len(p.source_ids)):
-        if s in b.timeless:
-            if by_s[s]:
-                b.enforce(b.m.add(sum(by_s[s]) <= p.budget[s][0]), "budget", (s, T - 1))
+        if s in b.timeless:  # its totals, and the per-period money of cost-sharing projects
+            used = by_s[s] + [v for t in range(T) for v in by_st[(s, t)]]
+            if used:
+                b.enforce(b.m.add(sum(used) <= p.budget[s][0]), "budget", (s, T - 1))
             continue
         acc: list[LinearExpr] = []
         for t in range(T):
@@ -517,21 +522,27 @@ def _budget(b: _Builder) -> None:
 
 
 def _industry_share(b: _Builder) -> None:
-    """F2 industry share of the central linkage funds used."""
+    """F2 industry share of the central linkage funds: the central money paid to industry
+    projects is at least the share of the central *amount* (DOMAIN §F rule 2, seed 001:
+    中央财政衔接资金用于产业占比达55%以上), not of the central money used."""
     if b.p.industry is None:
         return
     num, den, central, ind = b.p.industry
     ind_set, c_set = set(ind), set(central)
-    terms = []
+    amount = sum(sum(b.p.budget[s]) for s in c_set)
+    if amount == 0:
+        return
     money = [(j in ind_set, s, v) for (j, s, _t), v in b.x.items()]
     money += [(j in ind_set, s, v) for (j, s), v in b.X.items()]
     money += [(b.class_key[c][1], s, v) for (c, s, _t), v in b.cx.items()]
     money += [(b.class_key[c][1], s, v) for (c, s), v in b.cX.items()]
-    for is_ind, s, v in money:
-        if s in c_set:
-            terms.append((den - num) * v if is_ind else -num * v)
-    if terms:
-        b.enforce(b.m.add(sum(terms) >= 0), "industry_share", ())
+    terms = [v for is_ind, s, v in money if is_ind and s in c_set]
+    lhs = den * sum(terms) if terms else 0
+    if isinstance(lhs, int):
+        b.enforce(b.m.add_bool_or([]) if lhs < num * amount else b.m.add_bool_and([]),
+                  "industry_share", ())
+        return
+    b.enforce(b.m.add(lhs >= num * amount), "industry_share", ())
 
 
 def _labour(b: _Builder) -> None:
@@ -550,18 +561,25 @@ def _labour(b: _Builder) -> None:
 
 
 def _cost_sharing(b: _Builder) -> None:
-    """F5 cost sharing: each group source pays its ratio, to within one unit."""
+    """F5 cost sharing, per payment: in every period each group source pays its ratio of the
+    project's spending, to within one unit (seed 004: 所需资金由省财政和市县财政按6∶4比例分担 —
+    each payment is shared, not only the total)."""
+    T = len(b.p.periods)
     for j, group in b.p.share.items():
         if isinstance(b.fund[j], int):
             continue
         R = sum(r for _s, r in group)
-        for s, r in group:
-            paid = sum(b.paid[(j, s)])
-            lits = b.lit("cost_sharing", (j, s))
-            for ct in (b.m.add(R * paid - r * b.fund[j] <= R - 1),
-                       b.m.add(R * paid - r * b.fund[j] >= -(R - 1))):
-                if lits:
-                    ct.only_enforce_if(lits)
+        for t in range(T):
+            g = b.g.get((j, t))
+            if g is None:
+                continue
+            for s, r in group:
+                paid = b.x.get((j, s, t), 0)
+                lits = b.lit("cost_sharing", (j, s))
+                for ct in (b.m.add(R * paid - r * g <= R - 1),
+                           b.m.add(R * paid - r * g >= -(R - 1))):
+                    if lits:
+                        ct.only_enforce_if(lits)
 
 
 def _milestones(b: _Builder) -> None:

@@ -39,8 +39,8 @@ RULES = RuleBook("F", [
     Rule("F1", "DOMAIN §F rule 1", "预算与类别", "budgets and eligibility", True,
          "no source pays beyond its money ({carry_over}), or for a category it may not fund"),
     Rule("F2", "DOMAIN §F rule 2", "产业占比", "industry share", True,
-         "at least {industry_share}% of the central linkage funds used go to "
-         "{industry_category} projects"),
+         "at least {industry_share}% of the central linkage funds (their whole amount, not "
+         "only the money used) go to {industry_category} projects"),
     Rule("F3", "DOMAIN §F rule 3", "以工代赈", "work relief", True,
          "{labour_category} projects pay at least {labour_share}% of their cost as local "
          "labour wages ({labour_scope})"),
@@ -50,7 +50,8 @@ RULES = RuleBook("F", [
          "target is met; unmet targets and their shortfall are minimised first"),
     Rule("F5", "DOMAIN §F rule 5", "成本分担", "cost sharing", True,
          "the categories of a cost-sharing group are paid by its sources in fixed ratios "
-         "(e.g. province : county = 6 : 4)"),
+         "(e.g. province : county = 6 : 4), payment by payment: every period's spending of a "
+         "project is shared by the ratios, to within one unit"),
     Rule("F6", "DOMAIN §F rule 6", "支出进度", "spending milestones", True,
          "cumulative spending reaches {milestones} of the money allocated"),
     Rule("F7", "DOMAIN §F rule 7", "到户奖补", "household subsidies", True,
