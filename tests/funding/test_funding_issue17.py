@@ -120,3 +120,46 @@ def test_f4_checked(county, county_plan) -> None:
                                                       county_plan.unit))
     poor = sum(v.poor for v in county.villages)
     assert sum(v.rule == "poor_village_industry" for v in empty) == poor
+
+
+def test_assignment_by_march(county, county_plan) -> None:
+    """Point 6: "100 % assigned by the end of March" is enforced (F6, family assignment): every
+    central source assigns all the money it has by 2027Q1; a plan that leaves central money
+    idle breaks it, and idle money in a result comes with a reason."""
+    from assignments.funding.data import problem
+    from assignments.funding.solution import FundingSolution
+
+    prob = problem(county)
+    assert prob.assignment is not None
+    k, _num, _den, srcs = prob.assignment
+    for s in srcs:
+        paid = sum(v for (_j, s2, _t), v in county_plan.alloc.items() if s2 == s)
+        assert paid >= sum(prob.budget[s][: k + 1])
+    drop = next(j for j in county_plan.funded()
+                if any(s in srcs for (jj, s, _t) in county_plan.alloc if jj == j)
+                and not county.projects[j].committed)
+    level = list(county_plan.level)
+    level[drop] = 0
+    bad = FundingSolution(level, {key: v for key, v in county_plan.alloc.items()
+                                  if key[0] != drop}, county_plan.unit)
+    assert "assignment" in {v.rule for v in check(county, bad)}
+
+
+def test_all_spending_in_q4_is_not_optimal_empty(county) -> None:
+    """Point 6: when every project spends in Q4 the milestones cannot hold with any money
+    assigned; the plan is no longer an "optimal" empty plan: the assignment rule makes it
+    infeasible (hard by default)."""
+    import copy
+
+    data = copy.deepcopy(county)
+    for p in data.projects:
+        p.start = "2027Q4"
+        p.curve = []
+        p.committed = False
+    from assignments.funding.data import problem
+
+    prob = problem(data)
+    if any(sum(c[:3]) for c in prob.period_cost):
+        pytest.skip("the records do not let every project spend in Q4")
+    r = solve(data, time_limit=5, explain=False)
+    assert r.status.value == "infeasible" and r.solution is None

@@ -466,6 +466,8 @@ class Policy(BaseModel):
     milestones: list[tuple[int, float]] = Field(
         default_factory=lambda: [(6, 50.0), (9, 75.0), (12, 95.0)]
     )  # (month, percent) by the end of that month
+    assign_month: int = Field(default=3, ge=1, le=12)  # F6: money assigned by this month's end
+    assign_share: float = Field(default=100.0, ge=0, le=100)  # of the central money arrived
     objective: ObjectiveName = "coverage"
     weight_people: int = Field(default=1, ge=0, le=1000)
     weight_poor_people: int = Field(default=2, ge=0, le=1000)
@@ -718,6 +720,9 @@ POLICY_PARAMS: tuple[Param, ...] = (
       switch="rules.special_hardship"),
     P("milestones", "支出进度节点", "milestones", parse=parse_milestones,
       switch="rules.milestones"),
+    P("assign_month", "安排期限", "assignment month", ("资金安排期限",), kind="int"),
+    P("assign_share", "资金安排率", "assignment share", ("安排率",), kind="percent",
+      fraction=True, switch="rules.milestones"),
     P("objective", "目标", "objective", kind="enum", choices=_OBJECTIVES,
       error="unknown objective '{value}'; expected 覆盖优先, 优先级 or 最小成本 "
             "(coverage, priority, cost)"),
@@ -1105,6 +1110,11 @@ class Problem:
     project_ids: list[str]
     source_ids: list[str]
     warnings: list[str] = field(default_factory=list)
+    assignment: tuple[int, int, int, list[int]] | None = None
+    """``(period index, num, den, sources)`` of rule F6's first milestone: each of these sources
+    (the central linkage funds; every source when none is central) assigns to projects at least
+    ``num/den`` of the money it has by the end of that period (DOMAIN §F rule 6: 100 % by the
+    end of March), or ``None``."""
 
     @property
     def n(self) -> int:
@@ -1316,6 +1326,15 @@ def problem(data: FundingData) -> Problem:
             else:
                 warnings.append(f"milestone {month}月 ({q}) is outside the plan; not checked")
 
+    assignment = None
+    if pol.on("milestones") and pol.period_labels is None and pol.assign_share > 0:
+        q0 = Quarter.parse(pol.first_period)
+        k = Quarter(q0.year, (pol.assign_month - 1) // 3 + 1) - q0
+        if 0 <= k < T:
+            srcs = [i for i, s in enumerate(data.sources) if s.kind == "central"] or list(
+                range(len(data.sources)))
+            num, den = _ratio(pol.assign_share)
+            assignment = (k, num, den, srcs)
     industry = None
     if pol.on("industry_share"):
         central = [i for i, s in enumerate(data.sources) if s.kind == "central"]
@@ -1342,5 +1361,5 @@ def problem(data: FundingData) -> Problem:
         excluded=[p.excluded for p in data.projects],
         requires=requires, excludes=excludes,  # type: ignore[arg-type]
         project_ids=[p.id for p in data.projects], source_ids=[s.id for s in data.sources],
-        warnings=warnings,
+        warnings=warnings, assignment=assignment,
     )

@@ -174,6 +174,13 @@ def solve_mip(data: FundingData, *, time_limit: float = 60.0) -> MipResult[Fundi
         acc = c
     for k, num, den in prob.milestones:
         m.add_linear_constraint(den * cum[k] >= num * total)
+    # F6 assignment: central money had by the assignment month assigned to projects
+    if pol.on("milestones") and prob.assignment is not None:
+        k, num, den, srcs_a = prob.assignment
+        for s in srcs_a:
+            have = sum(prob.budget[s][: k + 1]) if prob.carry_over else prob.budget[s][k]
+            m.add_linear_constraint(den * mathopt.fast_sum(
+                [v for (j, s2, _t), v in x.items() if s2 == s]) >= num * have)
     def scaled_sum(coefs: list[int], name: str) -> Any:
         """Σ floor(coef × pct / 100): a variable per partial project, ``coef × z`` otherwise."""
         terms = []

@@ -592,6 +592,30 @@ def _milestones(b: _Builder) -> None:
         b.enforce(b.m.add((den - num) * sum(early) - num * sum(late) >= 0), "milestones", (k,))
 
 
+def _assignment(b: _Builder) -> None:
+    """F6 assignment: each central source assigns to projects at least the share (100 %) of the
+    money it has by the end of the assignment month (March), whatever the period it is spent
+    in."""
+    p = b.p
+    if p.assignment is None:
+        return
+    k, num, den, srcs = p.assignment
+    paid: dict[int, list[LinearExpr]] = defaultdict(list)
+    for (_j, s, _t), v in [*b.x.items(), *b.cx.items()]:
+        paid[s].append(v)
+    for (_j, s), v in [*b.X.items(), *b.cX.items()]:
+        paid[s].append(v)
+    for s in srcs:
+        have = sum(p.budget[s][: k + 1]) if p.carry_over else p.budget[s][k]
+        need = -((-num * have) // den)
+        if need <= 0:
+            continue
+        if not paid[s]:
+            b.enforce(b.m.add_bool_or([]), "assignment", (s,))
+            continue
+        b.enforce(b.m.add(sum(paid[s]) >= need), "assignment", (s,))
+
+
 def _coverage(b: _Builder) -> None:
     """F4 coverage (soft): shortfall, unmet flag and ‰ short of every target."""
     m = b.m
@@ -660,6 +684,7 @@ FAMILIES: tuple[tuple[str, Callable[[_Builder], None]], ...] = (
     ("labour", _labour),
     ("cost_sharing", _cost_sharing),  # after curve: each project's money by source (paid)
     ("milestones", _milestones),
+    ("assignment", _assignment),  # after curve: each central source's money (x, X, class flows)
     ("coverage", _coverage),  # last: its shortfall variables start the objective levels
 )
 """The model's constraint families, in build order, keyed by their name in

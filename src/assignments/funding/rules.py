@@ -53,7 +53,9 @@ RULES = RuleBook("F", [
          "(e.g. province : county = 6 : 4), payment by payment: every period's spending of a "
          "project is shared by the ratios, to within one unit"),
     Rule("F6", "DOMAIN §F rule 6", "支出进度", "spending milestones", True,
-         "cumulative spending reaches {milestones} of the money allocated"),
+         "{assign_share}% of the central money arrived by the end of month {assign_month} is "
+         "assigned to projects; cumulative spending reaches {milestones} of the money "
+         "allocated"),
     Rule("F7", "DOMAIN §F rule 7", "到户奖补", "household subsidies", True,
          "{subsidy_scope} get {subsidy_rate} 元 per mu, nothing below "
          "{subsidy_min_area} mu contiguous, at most {subsidy_cap_per_member} 元 per member; "
@@ -91,6 +93,9 @@ RULES = RuleBook("F", [
     Family("labour", "F3"),
     Family("cost_sharing", "F5"),
     Family("milestones", "F6"),
+    Family("assignment", "F6", "资金安排率", "money assigned",
+           "each central linkage source assigns to projects at least {assign_share}% of the "
+           "money it has by the end of month {assign_month}"),
     Family("coverage", "F4", "覆盖目标", "coverage targets"),
     # checked (and switched) but not a constraint family of their own in the model
     Family("level", "F0", "安排比例", "funding level",
@@ -170,6 +175,8 @@ def figures(policy: Any) -> dict[str, Any]:
                          else "over the funded portfolio"),
         "special_hardship_amount": f"{pol.special_hardship_amount:,.0f}",
         "milestones": months or "no milestone",
+        "assign_share": f"{getattr(pol, 'assign_share', 100.0):g}",
+        "assign_month": f"{getattr(pol, 'assign_month', 3)}",
         "subsidy_rate": f"{pol.subsidy_rate:,g}",
         "subsidy_min_area": f"{pol.subsidy_min_area:g}",
         "subsidy_cap_per_member": f"{pol.subsidy_cap_per_member:,g}",

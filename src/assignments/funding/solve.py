@@ -381,8 +381,10 @@ def solve(
         "constraints": len(fm.model.proto.constraints),
         "build_seconds": round(time.perf_counter() - t0, 3),
     }
+    t_greedy = time.perf_counter()
     if initial_solution is None and hints:
         initial_solution = greedy(data, prob)
+    t_greedy = time.perf_counter() - t_greedy
     start = initial_solution if initial_solution is not None and not check(
         data, initial_solution, prob) else None
     if start is not None and all_stages:
@@ -414,7 +416,8 @@ def solve(
             backend.previous = values
             return values["hint"]
         nxt = staged[len(done)] if len(done) < len(staged) else None
-        if not hints or nxt not in ("benefit", "priority", "idle"):
+        if not hints or nxt not in ("benefit", "priority", "idle") \
+                or budget.remaining() < 3 * t_greedy + 0.5:  # no time for a completion
             return None
         plan = greedy(data, prob, start=_solution(prob, values), coverage=False)
         if check(data, plan, prob):
@@ -531,6 +534,7 @@ def _result(data: FundingData, prob: Problem, order: list[str], sol: FundingSolu
         bound = objective
     cov = coverage(data, sol, prob)
     explanation = [f"{c.target.label}: short by {_short_text(prob, c)}" for c in cov if not c.met]
+    explanation += _idle_reasons(data, prob, sol)
     return Result(
         status=status,
         objective=objective,
@@ -545,6 +549,31 @@ def _result(data: FundingData, prob: Problem, order: list[str], sol: FundingSolu
         stopped=stopped,
         levels={n: r.as_dict() for n, r in levels.items()},
     )
+
+
+def _idle_reasons(data: FundingData, prob: Problem, sol: FundingSolution) -> list[str]:
+    """Why money stays idle, per source: the least money an unfunded project it may pay would
+    still need (its minimum, or its whole cost), against what the source has left."""
+    T = len(prob.periods)
+    spent = sol.by_source_period(len(prob.source_ids), T)
+    out = []
+    for s, sid in enumerate(prob.source_ids):
+        left = sum(prob.budget[s]) - sum(spent[s])
+        if left <= 0:
+            continue
+        needs = [prob.min_funding[j] if prob.partial[j] and prob.min_funding[j] else
+                 (min(1, prob.cost[j]) if prob.partial[j] else prob.cost[j])
+                 for j in range(prob.n) if sol.level[j] == 0 and s in prob.eligible[j]
+                 and not prob.excluded[j]]
+        if needs:
+            why = (f"其可支付的未安排项目最少仍需 {min(needs) * prob.unit:,} 元，且受其他规则限制 "
+                   f"(the least an unfunded project it may pay still needs is "
+                   f"{min(needs) * prob.unit:,} yuan, or other rules bind)")
+        else:
+            why = "没有它可支付的未安排项目 (no unfunded project it may pay)"
+        out.append(f"闲置资金 {sid}: {left * prob.unit:,} 元 未安排 (idle money {left * prob.unit:,}"
+                   f" yuan): {why}")
+    return out
 
 
 def _short_text(prob: Problem, c: Any) -> str:
