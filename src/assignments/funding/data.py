@@ -1112,7 +1112,7 @@ class Problem:
     warnings: list[str] = field(default_factory=list)
     assignment: tuple[int, int, int, list[int]] | None = None
     """``(period index, num, den, sources)`` of rule F6's first milestone: each of these sources
-    (the central linkage funds; every source when none is central) assigns to projects at least
+    (the central linkage funds, seed 001: 中央提前下达资金; none: no such rule) assigns at least
     ``num/den`` of the money it has by the end of that period (DOMAIN §F rule 6: 100 % by the
     end of March), or ``None``."""
 
@@ -1331,10 +1331,10 @@ def problem(data: FundingData) -> Problem:
         q0 = Quarter.parse(pol.first_period)
         k = Quarter(q0.year, (pol.assign_month - 1) // 3 + 1) - q0
         if 0 <= k < T:
-            srcs = [i for i, s in enumerate(data.sources) if s.kind == "central"] or list(
-                range(len(data.sources)))
+            srcs = [i for i, s in enumerate(data.sources) if s.kind == "central"]
             num, den = _ratio(pol.assign_share)
-            assignment = (k, num, den, srcs)
+            if srcs:
+                assignment = (k, num, den, srcs)
     industry = None
     if pol.on("industry_share"):
         central = [i for i, s in enumerate(data.sources) if s.kind == "central"]

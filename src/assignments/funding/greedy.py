@@ -282,4 +282,46 @@ def greedy(data: FundingData, prob: Problem | None = None, *,
     for j in sorted(range(prob.n), key=lambda j: (-ratio[j], j)):
         if prob.value[j] > 0:
             try_add(j, levels_of(j))
+    if prob.assignment is not None and _reroute(prob, sol, led, tot):
+        for j in sorted(range(prob.n), key=lambda j: (-ratio[j], j)):  # the money freed
+            if prob.value[j] > 0:
+                try_add(j, levels_of(j))
     return sol
+
+
+def _reroute(prob: Problem, sol: FundingSolution, led: Ledger, tot: _Totals) -> bool:
+    """F6 assignment: move funded projects' payments from other sources to the central sources
+    that have not yet assigned their money by the assignment month (levels unchanged; F2's
+    room for non-industry central money kept). Whether anything moved."""
+    assert prob.assignment is not None
+    k, num, den, srcs = prob.assignment
+    moved = False
+    for s in srcs:
+        have = sum(prob.budget[s][: k + 1]) if prob.carry_over else prob.budget[s][k]
+        owed = -((-num * have) // den) - sum(led.spent[s])
+        for (j, s2, t), v in sorted(sol.alloc.items()):
+            if owed <= 0:
+                break
+            if s2 in srcs or j in prob.share or s not in prob.eligible[j]:
+                continue
+            take = min(v, owed, led.headroom(s, t))
+            if prob.industry is not None and j not in tot.industry:
+                free = ((prob.industry[1] - prob.industry[0]) * tot.central_amount
+                        // prob.industry[1]) - (tot.central_total - tot.central_industry)
+                take = min(take, max(0, free))
+            if take <= 0:
+                continue
+            led.spent[s2][t] -= take
+            led.spent[s][t] += take
+            if v == take:
+                del sol.alloc[(j, s2, t)]
+            else:
+                sol.alloc[(j, s2, t)] = v - take
+            sol.alloc[(j, s, t)] = sol.alloc.get((j, s, t), 0) + take
+            if s in tot.central:
+                tot.central_total += take
+                if j in tot.industry:
+                    tot.central_industry += take
+            owed -= take
+            moved = True
+    return moved

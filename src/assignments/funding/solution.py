@@ -281,15 +281,14 @@ def check(data: FundingData, sol: FundingSolution, prob: Problem | None = None) 
                                              f"'{sname[s]}' pays {paid} of {per_period[j][t]} "
                                              f"units, its share is {r}/{R}"))
 
-    # ---- F6 money assigned by the assignment month (the central sources; all when none is)
+    # ---- F6 money assigned by the assignment month (the central linkage sources)
     if pol.on("milestones") and pol.period_labels is None and pol.assign_share > 0:
         from assignments.core.calendar import Quarter
 
         q0 = Quarter.parse(pol.first_period)
         k = Quarter(q0.year, (pol.assign_month - 1) // 3 + 1) - q0
         if 0 <= k < T:
-            srcs = [i for i, s in enumerate(data.sources) if s.kind == "central"] or list(
-                range(S))
+            srcs = [i for i, s in enumerate(data.sources) if s.kind == "central"]
             num, den = _fraction(pol.assign_share)
             for s in srcs:
                 have = (sum(prob.budget[s][: k + 1]) if prob.carry_over else prob.budget[s][k])
