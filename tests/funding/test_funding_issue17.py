@@ -163,3 +163,38 @@ def test_all_spending_in_q4_is_not_optimal_empty(county) -> None:
         pytest.skip("the records do not let every project spend in Q4")
     r = solve(data, time_limit=5, explain=False)
     assert r.status.value == "infeasible" and r.solution is None
+
+
+def test_partial_levels_in_steps() -> None:
+    """Point 8: partial projects are funded in steps of the policy's 部分安排步长 (5 % by
+    default): a generated library no longer gets 98–99 % cuts to spend the last yuan, the
+    checker names a level off the step, and step 1 restores 1 % levels."""
+    gen = load_script("generate_funding")
+    import tempfile
+    from pathlib import Path
+
+    from assignments.funding.solution import FundingSolution
+
+    path = Path(tempfile.mkdtemp()) / "prov.xlsx"
+    gen.write(gen.province_records(300, 3), path)
+    data = read_funding(path)
+    assert data.policy.partial_step == 5
+    r = solve(data, time_limit=4, explain=False)
+    assert r.solution is not None and check(data, r.solution) == []
+    partial = [lv for j, lv in enumerate(r.solution.level)
+               if data.projects[j].partial and 0 < lv < 100]
+    assert all(lv % 5 == 0 for lv in partial)
+    j = next(j for j, p in enumerate(data.projects) if p.partial)
+    level = [0] * len(data.projects)
+    level[j] = 98
+    from assignments.funding.data import problem
+
+    prob = problem(data)
+    alloc = {}
+    for t, a in enumerate(prob.period_cost[j]):
+        if a * 98 // 100:
+            alloc[(j, prob.eligible[j][0], t)] = a * 98 // 100
+    bad = FundingSolution(level, alloc, prob.unit)
+    assert "level_step" in {v.rule for v in check(data, bad)}
+    data.policy.partial_step = 1
+    assert "level_step" not in {v.rule for v in check(data, bad)}

@@ -466,6 +466,7 @@ class Policy(BaseModel):
     milestones: list[tuple[int, float]] = Field(
         default_factory=lambda: [(6, 50.0), (9, 75.0), (12, 95.0)]
     )  # (month, percent) by the end of that month
+    partial_step: int = 5  # F0: a partial project's level in steps of this percent (1: any)
     assign_month: int = Field(default=3, ge=1, le=12)  # F6: money assigned by this month's end
     assign_share: float = Field(default=100.0, ge=0, le=100)  # of the central money arrived
     objective: ObjectiveName = "coverage"
@@ -480,6 +481,14 @@ class Policy(BaseModel):
     subsidy_budget: float = Field(default=4_000_000.0, ge=0)
     subsidy_registered_only: bool = True  # F7: 建档立卡户 only (seed 003); 否 widens it
     rationing: Rationing = "poorest"
+
+    @field_validator("partial_step")
+    @classmethod
+    def _step(cls, v: int) -> int:
+        if v not in (1, 2, 4, 5, 10, 20, 25, 50, 100):
+            raise ValueError(f"部分安排步长 {v}%: use a divisor of 100 (1, 2, 4, 5, 10, 20, 25, "
+                             "50 or 100)")
+        return v
 
     def on(self, rule: str) -> bool:
         """Whether a switchable rule is on."""
@@ -720,6 +729,8 @@ POLICY_PARAMS: tuple[Param, ...] = (
       switch="rules.special_hardship"),
     P("milestones", "支出进度节点", "milestones", parse=parse_milestones,
       switch="rules.milestones"),
+    P("partial_step", "部分安排步长", "partial step", ("安排比例步长", "level step"),
+      kind="int"),
     P("assign_month", "安排期限", "assignment month", ("资金安排期限",), kind="int"),
     P("assign_share", "资金安排率", "assignment share", ("安排率",), kind="percent",
       fraction=True, switch="rules.milestones"),
@@ -1110,6 +1121,8 @@ class Problem:
     project_ids: list[str]
     source_ids: list[str]
     warnings: list[str] = field(default_factory=list)
+    step: int = 1
+    """A partial project's level is a multiple of this percent (the 方案's 部分安排步长)."""
     assignment: tuple[int, int, int, list[int]] | None = None
     """``(period index, num, den, sources)`` of rule F6's first milestone: each of these sources
     (the central linkage funds, seed 001: 中央提前下达资金; none: no such rule) assigns at least
@@ -1361,5 +1374,5 @@ def problem(data: FundingData) -> Problem:
         excluded=[p.excluded for p in data.projects],
         requires=requires, excludes=excludes,  # type: ignore[arg-type]
         project_ids=[p.id for p in data.projects], source_ids=[s.id for s in data.sources],
-        warnings=warnings, assignment=assignment,
+        warnings=warnings, assignment=assignment, step=pol.partial_step,
     )

@@ -240,7 +240,7 @@ def greedy(data: FundingData, prob: Problem | None = None, *,
         while lo < 100 and sum(a * lo // 100 for a in prob.period_cost[j]) < max(
                 1, prob.min_funding[j]):
             lo += 1
-        return list(range(100, lo - 1, -1))
+        return [lv for lv in range(100, lo - 1, -1) if lv % prob.step == 0]
 
     ratio = {j: prob.value[j] / max(1, prob.cost[j]) for j in range(prob.n)}
     for j in range(prob.n):

@@ -63,7 +63,14 @@ def solve_mip(data: FundingData, *, time_limit: float = 60.0) -> MipResult[Fundi
     z = [m.add_binary_variable(name=f"z{j}") for j in range(n)]
     pct = []
     for j, p in enumerate(data.projects):
-        if p.partial:
+        if p.partial and pol.partial_step > 1:  # levels in steps: pct = step × q
+            q = m.add_integer_variable(lb=0, ub=100 // pol.partial_step, name=f"q{j}")
+            v = m.add_variable(lb=0, ub=100, name=f"pct{j}")
+            m.add_linear_constraint(v == pol.partial_step * q)
+            m.add_linear_constraint(v <= 100 * z[j])
+            m.add_linear_constraint(v >= z[j])
+            pct.append(v)
+        elif p.partial:
             v = m.add_integer_variable(lb=0, ub=100, name=f"pct{j}")
             m.add_linear_constraint(v <= 100 * z[j])
             m.add_linear_constraint(v >= z[j])
@@ -106,8 +113,6 @@ def solve_mip(data: FundingData, *, time_limit: float = 60.0) -> MipResult[Fundi
             m.add_linear_constraint(mathopt.fast_sum(row) == g[(j, t)] if row
                                     else g[(j, t)] == 0)
     fund = [mathopt.fast_sum([g[(j, t)] for t in range(T) if (j, t) in g]) for j in range(n)]
-    X = {(j, s): mathopt.fast_sum([x[(j, s, t)] for t in range(T) if (j, s, t) in x])
-         for j in range(n) for s in srcs[j]}
     spend = [[mathopt.fast_sum([v for (j, s2, t2), v in x.items() if s2 == s and t2 == t])
               for t in range(T)] for s in range(S)]
     # budgets: stocks with carry-over, per period without

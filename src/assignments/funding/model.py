@@ -318,7 +318,8 @@ def _curve(b: _Builder) -> None:
             b.defs += [("lv", lv, j), ("f", f, j)]
             b.decision += [lv, f]
             if b.onehot:  # one 0/1 per level the project may take: the exact hull in the LP
-                z = {k: m.new_bool_var(f"z[{j},{k}]") for k in range(min_level(p, j), 101)}
+                z = {k: m.new_bool_var(f"z[{j},{k}]") for k in range(min_level(p, j), 101)
+                     if k % p.step == 0}  # F0 level step: only the levels it allows
                 m.add(sum(z.values()) == f)
                 m.add(sum(k * v for k, v in z.items()) == lv)
                 b.defs += [("z", v, j, k) for k, v in z.items()]
@@ -441,6 +442,19 @@ def _route_classes(b: _Builder) -> None:
             for s, xv in _route_rest(b, ("cX", c), sum(total) - sum(tranched), ub,
                                      timeless).items():
                 b.cX[(c, s)] = xv
+
+
+def _level_step(b: _Builder) -> None:
+    """F0 level step: a partial project's level is a multiple of the policy's step (5 %: no
+    98–99 % cuts to spend the last yuan; idle money is preferred to a cut below the step)."""
+    step = b.p.step
+    if step <= 1:
+        return
+    for j, lv in b.lv_var.items():
+        if j in b.onehot_z:  # its one-hot levels are the allowed ones already
+            continue
+        q = b.m.new_int_var(0, 100 // step, f"q[{j}]")
+        b.enforce(b.m.add(lv == step * q), "level_step", (j,))
 
 
 def _eligibility(b: _Builder) -> None:
@@ -673,6 +687,7 @@ def _levels(b: _Builder) -> None:
 
 FAMILIES: tuple[tuple[str, Callable[[_Builder], None]], ...] = (
     ("curve", _curve),  # first: every later family reads its level, funded, g, x, X variables
+    ("level_step", _level_step),  # after curve: the partial projects' levels
     ("eligibility", _eligibility),  # after curve: the projects it found blocked
     ("minimum", _minimum),
     ("committed", _committed),

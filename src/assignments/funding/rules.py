@@ -77,6 +77,9 @@ RULES = RuleBook("F", [
     # the model's families, in the order model.FAMILIES adds them
     Family("curve", "F0", "支出曲线", "spending curve",
            "a project's money per period is its spending curve at its funding level"),
+    Family("level_step", "F0", "安排比例步长", "level step",
+           "a partial project is funded in steps of {partial_step}% (no 98–99 % cuts to spend "
+           "the last yuan: the money stays idle instead)"),
     Family("eligibility", "F1", "类别限制", "eligibility",
            "a source pays only for the categories it may fund, and only money it has by then"),
     Family("minimum", "F0", "最低资金", "minimum funding",
@@ -175,6 +178,7 @@ def figures(policy: Any) -> dict[str, Any]:
                          else "over the funded portfolio"),
         "special_hardship_amount": f"{pol.special_hardship_amount:,.0f}",
         "milestones": months or "no milestone",
+        "partial_step": f"{getattr(pol, 'partial_step', 1)}",
         "assign_share": f"{getattr(pol, 'assign_share', 100.0):g}",
         "assign_month": f"{getattr(pol, 'assign_month', 3)}",
         "subsidy_rate": f"{pol.subsidy_rate:,g}",

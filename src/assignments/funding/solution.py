@@ -172,6 +172,10 @@ def check(data: FundingData, sol: FundingSolution, prob: Problem | None = None) 
                                  f"project '{p.id}': level {lv}% "
                                  + ("(whole or nothing)" if not p.partial else "")))
             continue
+        if p.partial and lv % pol.partial_step:
+            out.append(Violation("level_step",
+                                 f"project '{p.id}': level {lv}% is not a multiple of the "
+                                 f"{pol.partial_step}% step (部分安排步长)"))
         for t in range(T):
             want = prob.period_cost[j][t] * lv // 100
             if per_period[j][t] != want:
@@ -297,7 +301,8 @@ def check(data: FundingData, sol: FundingSolution, prob: Problem | None = None) 
                     out.append(Violation("assignment",
                                          f"source '{sname[s]}' assigns {paid} units to projects, "
                                          f"{pol.assign_share:g}% of the {have} units it has by "
-                                         f"the end of {prob.periods[k]} is {-(-num * have // den)}"))
+                                         f"the end of {prob.periods[k]} is "
+                                         f"{-(-num * have // den)}"))
 
     # ---- F6 spending milestones
     total = sum(fund)

@@ -464,10 +464,26 @@ def solve(
 
     sol = _solution(prob, run.values)
     warnings += budget.deterministic_note(params.deterministic)
+    names = [n for n, _e in all_stages]
+    if run.status is not SolveStatus.OPTIMAL and hints and "spent" not in order:
+        # an unproven plan completed greedily (more projects: coverage no worse, more
+        # beneficiaries, less idle money) when that is better and keeps every rule
+        done_plan = greedy(data, prob, start=sol, coverage=False)
+        new = [_stage_value(data, prob, done_plan, n) for n in names]
+        old = [_stage_value(data, prob, sol, n) for n in names]
+        if not check(data, done_plan, prob) and new < old:
+            sol = done_plan
+            stats["completed_greedily"] = True
+            run.status = SolveStatus.FEASIBLE
+            # a level's bound holds while every level before it kept its value
+            same = {n for i, n in enumerate(names) if new[:i] == old[:i]}
+            run.levels = _not_reached(levels, data, prob, sol) | {
+                n: LevelResult(n, LevelState.FEASIBLE, _stage_value(data, prob, sol, n),
+                               r.bound if n in same else None)
+                for n, r in run.levels.items()}
     if start is not None and run.status is not SolveStatus.OPTIMAL:
         # the floor: an unproven plan lexicographically worse than the checked start plan (the
         # greedy baseline by default) gives way to it, and the result says so
-        names = [n for n, _e in all_stages]
         mine = [_stage_value(data, prob, sol, n) for n in names]
         base = [_stage_value(data, prob, start, n) for n in names]
         stats["floor"] = {"engine": mine, "start": base}
@@ -571,8 +587,8 @@ def _idle_reasons(data: FundingData, prob: Problem, sol: FundingSolution) -> lis
                    f"{min(needs) * prob.unit:,} yuan, or other rules bind)")
         else:
             why = "没有它可支付的未安排项目 (no unfunded project it may pay)"
-        out.append(f"闲置资金 {sid}: {left * prob.unit:,} 元 未安排 (idle money {left * prob.unit:,}"
-                   f" yuan): {why}")
+        money = f"{left * prob.unit:,}"
+        out.append(f"闲置资金 {sid}: {money} 元 未安排 (idle money {money} yuan): {why}")
     return out
 
 

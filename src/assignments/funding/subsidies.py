@@ -127,14 +127,15 @@ def allocate_subsidies(
     unregistered = [a for a, app in zip(awards, apps, strict=True)
                     if pol.subsidy_registered_only and not app.poor]
     if unregistered:
-        plan.notes.append(f"{len(unregistered)} 户非建档立卡户不予奖补（仅限建档立卡，方案“仅限建档立卡”"
-                          f"可放宽）({len(unregistered)} households are not registered and are "
-                          "not eligible; the 方案 may widen the programme)")
+        plan.notes.append(f"{len(unregistered)} 户非建档立卡户不予奖补（仅限建档立卡，"
+                          f"方案“仅限建档立卡”可放宽）({len(unregistered)} households are not "
+                          "registered and are not eligible; the 方案 may widen the programme)")
     if need <= total_budget:
         plan.notes.append(f"申请合计 {need:,} 元 不超过预算 {total_budget:,} 元：全部足额发放 "
                           "(all entitlements fit the budget)")
         if need < total_budget:
-            plan.notes.append(f"结余 {total_budget - need:,} 元 未发放：符合条件的申请已全部足额发放 "
+            plan.notes.append(f"结余 {total_budget - need:,} 元 未发放："
+                              "符合条件的申请已全部足额发放 "
                               f"({total_budget - need:,} yuan left: every eligible application "
                               "is paid in full)")
         return plan
