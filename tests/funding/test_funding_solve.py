@@ -86,6 +86,8 @@ def test_infeasible_committed_over_budget(tmp_path: Path) -> None:
     project(rec, "P2")["cost"] = 1_200_000
     project(rec, "P3")["committed"] = "是"
     project(rec, "P3")["cost"] = 600_000
+    # F2 off: on the central amount it would give a smaller conflict (F2, the budget and P2)
+    rec["policy"].append({"parameter": "产业占比规则", "value": "关"})
     data = read_funding(write_records(tmp_path, rec))
     r = solve(data, time_limit=20, num_workers=1)
     assert r.status is SolveStatus.INFEASIBLE and r.solution is None

@@ -490,6 +490,9 @@ class Policy(BaseModel):
     milestones: list[tuple[int, float]] = Field(
         default_factory=lambda: [(6, 50.0), (9, 75.0), (12, 95.0)]
     )  # (month, percent) by the end of that month
+    partial_step: int = 5  # F0: a partial project's level in steps of this percent (1: any)
+    assign_month: int = Field(default=3, ge=1, le=12)  # F6: money assigned by this month's end
+    assign_share: float = Field(default=100.0, ge=0, le=100)  # of the central money arrived
     objective: ObjectiveName = "coverage"
     weight_people: int = Field(default=1, ge=0, le=1000)
     weight_poor_people: int = Field(default=2, ge=0, le=1000)
@@ -500,7 +503,16 @@ class Policy(BaseModel):
     subsidy_min_area: float = Field(default=1.0, ge=0)  # mu, contiguous (redacted in the seed)
     subsidy_cap_per_member: float = Field(default=3000.0, ge=0)
     subsidy_budget: float = Field(default=4_000_000.0, ge=0)
+    subsidy_registered_only: bool = True  # F7: 建档立卡户 only (seed 003); 否 widens it
     rationing: Rationing = "poorest"
+
+    @field_validator("partial_step")
+    @classmethod
+    def _step(cls, v: int) -> int:
+        if v not in (1, 2, 4, 5, 10, 20, 25, 50, 100):
+            raise ValueError(f"部分安排步长 {v}%: use a divisor of 100 (1, 2, 4, 5, 10, 20, 25, "
+                             "50 or 100)")
+        return v
 
     def on(self, rule: str) -> bool:
         """Whether a switchable rule is on."""
@@ -741,6 +753,11 @@ POLICY_PARAMS: tuple[Param, ...] = (
       switch="rules.special_hardship"),
     P("milestones", "支出进度节点", "milestones", parse=parse_milestones,
       switch="rules.milestones"),
+    P("partial_step", "部分安排步长", "partial step", ("安排比例步长", "level step"),
+      kind="int"),
+    P("assign_month", "安排期限", "assignment month", ("资金安排期限",), kind="int"),
+    P("assign_share", "资金安排率", "assignment share", ("安排率",), kind="percent",
+      fraction=True, switch="rules.milestones"),
     P("objective", "目标", "objective", kind="enum", choices=_OBJECTIVES,
       error="unknown objective '{value}'; expected 覆盖优先, 优先级 or 最小成本 "
             "(coverage, priority, cost)"),
@@ -753,6 +770,8 @@ POLICY_PARAMS: tuple[Param, ...] = (
     P("subsidy_cap_per_member", "人均上限", "subsidy cap per member", ("人均奖补上限",),
       kind="float"),
     P("subsidy_budget", "奖补预算", "subsidy budget", ("奖补资金",), parse=parse_money),
+    P("subsidy_registered_only", "仅限建档立卡", "registered only",
+      ("奖补仅限建档立卡户", "subsidy registered only"), kind="bool"),
     P("rationing", "配给规则", "rationing", kind="enum", choices=_RATIONING,
       error="unknown rationing rule '{value}'; expected 贫困优先, 按比例 or 受益最优 "
             "(poorest, pro_rata, optimal)"),
@@ -1148,6 +1167,13 @@ class Problem:
     project_ids: list[str]
     source_ids: list[str]
     warnings: list[str] = field(default_factory=list)
+    step: int = 1
+    """A partial project's level is a multiple of this percent (the 方案's 部分安排步长)."""
+    assignment: tuple[int, int, int, list[int]] | None = None
+    """``(period index, num, den, sources)`` of rule F6's first milestone: each of these sources
+    (the central linkage funds, seed 001: 中央提前下达资金; none: no such rule) assigns at least
+    ``num/den`` of the money it has by the end of that period (DOMAIN §F rule 6: 100 % by the
+    end of March), or ``None``."""
 
     @property
     def n(self) -> int:
@@ -1361,6 +1387,15 @@ def problem(data: FundingData) -> Problem:
             else:
                 warnings.append(f"milestone {month}月 ({q}) is outside the plan; not checked")
 
+    assignment = None
+    if pol.on("milestones") and pol.period_labels is None and pol.assign_share > 0:
+        q0 = Quarter.parse(pol.first_period)
+        k = Quarter(q0.year, (pol.assign_month - 1) // 3 + 1) - q0
+        if 0 <= k < T:
+            srcs = [i for i, s in enumerate(data.sources) if s.kind == "central"]
+            num, den = _ratio(pol.assign_share)
+            if srcs:
+                assignment = (k, num, den, srcs)
     industry = None
     if pol.on("industry_share"):
         central = [i for i, s in enumerate(data.sources) if s.kind == "central"]
@@ -1387,5 +1422,5 @@ def problem(data: FundingData) -> Problem:
         excluded=[p.excluded for p in data.projects],
         requires=requires, excludes=excludes,  # type: ignore[arg-type]
         project_ids=[p.id for p in data.projects], source_ids=[s.id for s in data.sources],
-        warnings=warnings,
+        warnings=warnings, assignment=assignment, step=pol.partial_step,
     )

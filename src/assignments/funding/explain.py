@@ -376,6 +376,13 @@ def _detail(data: FundingData, prob: Problem, family: str, key: tuple[Any, ...],
         return _t(lang, f"截至 {prob.periods[k]} 至少支出已安排资金的 {100 * m[1] / m[2]:g}%",
                   f"at least {100 * m[1] / m[2]:g}% of the money allocated is spent by the end "
                   f"of {prob.periods[k]}")
+    if family == "assignment" and prob.assignment is not None:
+        k, num, den, _srcs = prob.assignment
+        src = data.sources[key[0]]
+        return _t(lang, f"资金来源 {src.label} 截至 {prob.periods[k]} 到位的资金须 "
+                        f"{100 * num / den:g}% 安排到项目",
+                  f"source {src.label} assigns {100 * num / den:g}% of the money it has by the "
+                  f"end of {prob.periods[k]} to projects")
     if family == "industry_share":
         return _t(lang, f"中央衔接资金至少 {fig['industry_share']}% 用于"
                         f"{fig['industry_category']}",

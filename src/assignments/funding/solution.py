@@ -35,6 +35,7 @@ __all__ = [
     "TargetStatus",
     "Violation",
     "check",
+    "check_coverage",
     "check_reached",
     "check_reasons",
     "coverage",
@@ -185,6 +186,10 @@ def check(data: FundingData, sol: FundingSolution, prob: Problem | None = None) 
                                  f"project '{p.id}': level {lv}% "
                                  + ("(whole or nothing)" if not p.partial else "")))
             continue
+        if p.partial and lv % pol.partial_step:
+            out.append(Violation("level_step",
+                                 f"project '{p.id}': level {lv}% is not a multiple of the "
+                                 f"{pol.partial_step}% step (部分安排步长)"))
         for t in range(T):
             want = prob.period_cost[j][t] * lv // 100
             if per_period[j][t] != want:
@@ -237,8 +242,9 @@ def check(data: FundingData, sol: FundingSolution, prob: Problem | None = None) 
 
     # ---- F2 industry share of central linkage funds
     if pol.on("industry_share") and pol.industry_share > 0:
+        # measured against the central amount (DOMAIN §F rule 2), not the money used
         central = {i for i, s in enumerate(data.sources) if s.kind == "central"}
-        total = sum(v for (j, s, _t), v in sol.alloc.items() if s in central)
+        total = sum(sum(prob.budget[s]) for s in central)
         ind = sum(v for (j, s, _t), v in sol.alloc.items()
                   if s in central and data.projects[j].category == pol.industry_category)
         num, den = _fraction(pol.industry_share)
@@ -276,20 +282,41 @@ def check(data: FundingData, sol: FundingSolution, prob: Problem | None = None) 
             groups[r.group].append((sidx[r.source], r.share))
             for c in r.categories:
                 cat_group[c] = r.group
-        by_js: dict[tuple[int, int], int] = defaultdict(int)
-        for (j, s, _t), v in sol.alloc.items():
-            by_js[(j, s)] += v
+        # per payment: every period's spending is shared by the ratios (seed 004)
         for j, p in enumerate(data.projects):
             g = cat_group.get(p.category)
             if g is None or fund[j] == 0:
                 continue
             R = sum(r for _s, r in groups[g])
-            for s, r in groups[g]:
-                if abs(R * by_js[(j, s)] - r * fund[j]) > R - 1:
-                    out.append(Violation("cost_sharing",
-                                         f"project '{p.id}': source '{sname[s]}' pays "
-                                         f"{m(by_js[(j, s)])} of {m(fund[j])}, its share is "
-                                         f"{r}/{R}"))
+            for t in range(T):
+                if per_period[j][t] == 0:
+                    continue
+                for s, r in groups[g]:
+                    paid = sol.alloc.get((j, s, t), 0)
+                    if abs(R * paid - r * per_period[j][t]) > R - 1:
+                        out.append(Violation("cost_sharing",
+                                             f"project '{p.id}' in {prob.periods[t]}: source "
+                                             f"'{sname[s]}' pays {m(paid)} of "
+                                             f"{m(per_period[j][t])}, its share is {r}/{R}"))
+
+    # ---- F6 money assigned by the assignment month (the central linkage sources)
+    if pol.on("milestones") and pol.period_labels is None and pol.assign_share > 0:
+        from assignments.core.calendar import Quarter
+
+        q0 = Quarter.parse(pol.first_period)
+        k = Quarter(q0.year, (pol.assign_month - 1) // 3 + 1) - q0
+        if 0 <= k < T:
+            srcs = [i for i, s in enumerate(data.sources) if s.kind == "central"]
+            num, den = _fraction(pol.assign_share)
+            for s in srcs:
+                have = (sum(prob.budget[s][: k + 1]) if prob.carry_over else prob.budget[s][k])
+                paid = sum(spent[s])
+                if den * paid < num * have:
+                    out.append(Violation("assignment",
+                                         f"source '{sname[s]}' assigns {m(paid)} to projects, "
+                                         f"{pol.assign_share:g}% of the {m(have)} it has by "
+                                         f"the end of {prob.periods[k]} is "
+                                         f"{m(-(-num * have // den))}"))
 
     # ---- F6 spending milestones
     total = sum(fund)
@@ -300,6 +327,46 @@ def check(data: FundingData, sol: FundingSolution, prob: Problem | None = None) 
                                  f"by the end of {prob.periods[k]} {m(cum)} of {m(total)} are "
                                  f"spent ({100 * cum / max(1, total):.1f}% < "
                                  f"{100 * num / den:g}%)"))
+    return out
+
+
+def check_coverage(data: FundingData, sol: FundingSolution,
+                   prob: Problem | None = None) -> list[Violation]:
+    """Rule F4 (全覆盖), checked as DOMAIN §F rule 4 says: every poor village with at least one
+    industry project, every special-hardship village with its amount, every declared target
+    met. F4 is minimised first rather than imposed (a library may not allow it), so these are
+    not in :func:`check`; a report that says whether F4 holds uses this list."""
+    prob = prob if prob is not None else problem(data)
+    pol = data.policy
+    fund = sol.funding()
+    out: list[Violation] = []
+    if pol.on("poor_village_industry"):
+        for v in data.villages:
+            if not v.poor:
+                continue
+            got = [p.id for j, p in enumerate(data.projects)
+                   if v.id in p.villages and p.category == pol.industry_category
+                   and sol.level[j] > 0]
+            if not got:
+                out.append(Violation("poor_village_industry",
+                                     f"poor village '{v.label}' ({v.id}) has no funded "
+                                     f"{pol.industry_category} project"))
+    if pol.on("special_hardship") and pol.special_hardship_amount > 0:
+        for v in data.villages:
+            if not v.special_hardship:
+                continue
+            money = sum(fund[j] * prob.unit / len(p.villages)
+                        for j, p in enumerate(data.projects) if v.id in p.villages)
+            if money + 1e-6 < pol.special_hardship_amount:
+                out.append(Violation("special_hardship",
+                                     f"special-hardship village '{v.label}' ({v.id}) receives "
+                                     f"{money:,.0f} 元 < {pol.special_hardship_amount:,.0f} 元"))
+    named = {t.key for t in prob.targets if t.key.startswith(("industry:", "hardship:"))}
+    for c in coverage(data, sol, prob):
+        if c.target.key in named or c.met:
+            continue
+        out.append(Violation("coverage", f"{c.target.label}: short by {c.shortfall} "
+                                         f"{c.target.unit_text}"))
     return out
 
 
