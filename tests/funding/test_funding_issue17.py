@@ -34,8 +34,6 @@ def test_default_engine_not_below_greedy(province8) -> None:
     assert (lv["unmet"], lv["shortfall"], -lv["benefit"]) <= (
         gl["unmet"], gl["shortfall"], -gl["benefit"])
     assert lv["benefit"] >= 0.9 * gl["benefit"]
-    if lv == gl and r.status.value != "optimal":
-        assert any("greedy" in w for w in r.warnings)
 
 
 @pytest.fixture(scope="module")
