@@ -33,6 +33,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 __all__ = [
@@ -63,6 +64,7 @@ PORTRAIT_MAX_COLUMNS = 8
 PORTRAIT_MAX_WIDTH = 100
 
 _MONEY_HEADER = re.compile(r"[(（]\s*万?元\s*[)）]|金额|资金|yuan|\bCNY\b|\bRMB\b", re.IGNORECASE)
+_PER = re.compile(r"每|\bper\b", re.IGNORECASE)  # 每万元加权受益: a rate, not money
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _ANY_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 _HEADER_LIMIT = 80  # characters per header/footer section (Excel allows 255 in all)
@@ -106,8 +108,10 @@ def display_width(text: str) -> int:
 
 
 def is_money_header(header: object) -> bool:
-    """Whether a column header names money: ``(元)``, ``（万元）``, ``金额``, ``资金``, ``yuan``."""
-    return bool(_MONEY_HEADER.search(str(header)))
+    """Whether a column header names money: ``(元)``, ``（万元）``, ``金额``, ``资金``, ``yuan``;
+    not a rate (``每万元加权受益``, ``… per 10,000 yuan``)."""
+    text = str(header)
+    return bool(_MONEY_HEADER.search(text)) and not _PER.search(text)
 
 
 def _as_date(value: Any, *, lenient: bool = False) -> dt.date | None:
@@ -136,8 +140,10 @@ def _missing(value: Any) -> bool:
         or value is pd.NaT or (isinstance(value, str) and not value.strip())
 
 
-def _numeric(series: pd.Series) -> bool:
-    return pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
+def _numeric(values: list[Any]) -> bool:
+    """Whether every (non-missing) value is a number (``bool`` is not)."""
+    return all(isinstance(v, int | float | np.integer | np.floating)
+               and not isinstance(v, bool | np.bool_) for v in values)
 
 
 def prepare_frame(df: pd.DataFrame, options: PrintOptions) -> tuple[pd.DataFrame, dict[int, str]]:
@@ -157,7 +163,7 @@ def prepare_frame(df: pd.DataFrame, options: PrintOptions) -> tuple[pd.DataFrame
         values = [v for v in series.tolist() if not _missing(v)]
         if not values:
             continue
-        if _numeric(series):
+        if _numeric(values):
             if str(col) in options.money or is_money_header(col):
                 formats[j] = money_format(values)
             continue
