@@ -19,7 +19,8 @@ pdfium = pytest.importorskip("pypdfium2")
 
 ROOT = Path(__file__).resolve().parents[2]
 A4 = (595.3, 841.9)  # points
-TITLES = {"roster": "下乡轮转安排通知", "mentoring": "师徒结对名单", "funding": "资金分配方案公示表"}
+TITLES = {"roster": "下乡轮转安排通知", "mentoring": "师徒结对名单",
+          "funding": "资金分配方案公示表"}
 WORKBOOK = {"roster": "roster.xlsx", "mentoring": "pairs.xlsx", "funding": "funding.xlsx"}
 MONEY = {"roster": ("费用", "合计(元)"), "funding": ("项目", "安排资金(元)")}
 

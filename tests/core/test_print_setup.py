@@ -41,7 +41,8 @@ def test_page_setup_of_a_narrow_table(tmp_path: Path) -> None:
     assert all(c.font.b for c in ws[1])
     # the header stays in row 1: the table reads back as it was written
     back = pd.read_excel(tmp_path / "out.xlsx", sheet_name="排班", engine="openpyxl")
-    assert list(back.columns) == list(df.columns) and back["姓名"].tolist() == ["张伟", "王芳", "孙强"]
+    assert list(back.columns) == list(df.columns)
+    assert back["姓名"].tolist() == ["张伟", "王芳", "孙强"]
 
 
 @pytest.mark.parametrize(

@@ -53,7 +53,7 @@ def funding_notice(data: FundingData, sol: FundingSolution, *, lang: str = "zh")
     def money(yuan: float) -> str:
         return f"{yuan / 10_000:,.2f}" if wan else f"{yuan:,.0f}"
 
-    rows = []
+    rows: list[list[str]] = []
     households = 0
     for j, p in enumerate(data.projects):
         if not amount.get(j):

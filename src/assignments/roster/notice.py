@@ -74,7 +74,8 @@ def roster_notice(data: RosterData, sol: RosterSolution, *, lang: str = "zh") ->
         closing = ["如有特殊情况需调整，请尽早向主管部门提出，不得自行调换。", "特此通知。"]
         if data.calendar.estimated_years:
             years = "、".join(map(str, data.calendar.estimated_years))
-            closing.insert(0, f"注意：{years} 年节假日为估算（日历库未收录），交接日请核对后再发布。")
+            closing.insert(0, f"注意：{years} 年节假日为估算（日历库未收录），"
+                              "交接日请核对后再发布。")
         columns = ["季度", "下乡时间", "卫生院", "下乡人员（科室，职称）"]
     else:
         intro = [f"The rural rotation of {period} is as follows ({len(rows)} groups, "
