@@ -52,7 +52,7 @@ def test_readme_example_roster(tmp_path: Path) -> None:
         "2027Q3": {"刘洋", "陈静", "杨帆"},
         "2027Q4": {"李娜", "吴刚", "徐丽"},
     }
-    starts = roster.groupby("季度")["交接日"].first().to_dict()
+    starts = roster.groupby("季度")["交接日"].first().dt.strftime("%Y-%m-%d").to_dict()
     assert starts == {
         "2027Q1": "2027-01-04",
         "2027Q2": "2027-04-06",

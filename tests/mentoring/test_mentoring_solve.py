@@ -41,7 +41,7 @@ def test_tiny_outputs(tmp_path: Path) -> None:
     res = solve(data, time_limit=10, num_workers=1, deterministic=True)
     written = write_outputs(data, res, tmp_path / "out")
     assert {p.name for p in written} == {"result.json", "pairs.xlsx", "csv", "mentor_loads.png",
-                                         "school_heatmap.png"}
+                                         "school_heatmap.png", "notice.pdf"}
     sheets = pd.read_excel(tmp_path / "out" / "pairs.xlsx", sheet_name=None, engine="openpyxl")
     assert list(sheets) == ["结对", "师傅负荷", "未结对", "学校汇总", "说明"]
     pairs = sheets["结对"].set_index("徒弟工号")

@@ -47,9 +47,11 @@ from typing import Any
 import pandas as pd
 
 from assignments.core.errors import UserError
+from assignments.core.printsetup import PrintOptions
 
 __all__ = [
     "MANIFEST",
+    "PrintOptions",
     "check_output_dir",
     "interrupt_sets",
     "output_lock",
@@ -420,25 +422,24 @@ def staged_output(out_dir: str | os.PathLike[str]) -> Iterator[Path]:
 # ---------------------------------------------------------------- writers
 
 
-def write_excel(path: Path, sheets: Mapping[str, pd.DataFrame]) -> Path:
-    """Write DataFrames as readable sheets: bold frozen header, fitted column widths."""
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
+def write_excel(path: Path, sheets: Mapping[str, pd.DataFrame], *,
+                options: PrintOptions | None = None) -> Path:
+    """Write DataFrames as sheets ready to read and to print.
 
+    Each sheet: the header in row 1 (bold, frozen, auto-filter, repeated on every printed
+    page), fitted column widths, real dates, money with thousands separators, A4 fitted to the
+    page width (landscape when wide), a page header with ``options``' organisation, title,
+    period and date made, and page numbers in the footer (:mod:`assignments.core.printsetup`).
+    """
+    from assignments.core.printsetup import apply_print_setup, prepare_frame
+
+    opts = options or PrintOptions()
     path.parent.mkdir(parents=True, exist_ok=True)
     with pd.ExcelWriter(path, engine="openpyxl") as xw:
         for name, df in sheets.items():
-            df.to_excel(xw, sheet_name=name[:31], index=False)
-            ws = xw.sheets[name[:31]]
-            ws.freeze_panes = "A2"
-            for j, col in enumerate(df.columns, start=1):
-                cell = ws.cell(row=1, column=j)
-                cell.font = Font(bold=True)
-                cell.fill = PatternFill("solid", fgColor="DDEBF7")
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-                values = [str(col), *(str(v) for v in df.iloc[:200, j - 1].tolist())]
-                width = max(_display_width(v) for v in values) + 2
-                ws.column_dimensions[get_column_letter(j)].width = min(max(width, 8), 80)
+            frame, formats = prepare_frame(df, opts)
+            frame.to_excel(xw, sheet_name=name[:31], index=False)
+            apply_print_setup(xw.sheets[name[:31]], frame, formats, opts, sheet=name[:31])
     return path
 
 

@@ -427,8 +427,10 @@ def result_json(data: FundingData, result: Result[FundingSolution], *,
 
 def write_outputs(data: FundingData, result: Result[FundingSolution], out_dir: str | Path, *,
                   lang: str = "zh", marginal: list[MarginalValue] | None = None) -> list[Path]:
-    """Write funding.xlsx, csv/, result.json and the plots into ``out_dir`` atomically."""
+    """Write funding.xlsx, csv/, result.json, notice.pdf and the plots into ``out_dir``
+    atomically."""
     from assignments.core.plotting import save_figure
+    from assignments.funding.notice import NOTICE, print_options, write_notice
     from assignments.funding.plot import plot_milestones, plot_stacked
 
     out = Path(out_dir)
@@ -447,9 +449,10 @@ def write_outputs(data: FundingData, result: Result[FundingSolution], out_dir: s
             written.append(out / "funding.xlsx")
             return written
         tables = allocation_tables(data, result, lang=lang, marginal=marginal, reasons=reasons)
-        write_excel(stage / "funding.xlsx", tables)
+        write_excel(stage / "funding.xlsx", tables, options=print_options(data, lang=lang))
         write_csv_folder(stage / "csv", tables)
-        written += [out / "funding.xlsx", out / "csv"]
+        write_notice(stage / NOTICE, data, result.solution, lang=lang)
+        written += [out / "funding.xlsx", out / "csv", out / NOTICE]
         prob = problem(data)
         sol = result.solution
         by_period_source: dict[str, dict[str, float]] = {t: {} for t in prob.periods}

@@ -292,9 +292,10 @@ def write_outputs(
     data: MentoringData, result: Result[MentorSolution], out_dir: str | Path, *,
     lang: str = "zh",
 ) -> list[Path]:
-    """Write pairs.xlsx, csv/, result.json, mentor_loads.png and school_heatmap.png
+    """Write pairs.xlsx, csv/, result.json, mentor_loads.png, school_heatmap.png and notice.pdf
     into ``out_dir`` atomically (nothing is written when anything fails)."""
     from assignments.core.plotting import save_figure
+    from assignments.mentoring.notice import NOTICE, print_options, write_notice
     from assignments.mentoring.plot import plot_mentor_loads, plot_school_heatmap
 
     written: list[Path] = []
@@ -304,8 +305,10 @@ def write_outputs(
         written.append(out / "result.json")
         if result.solution is not None:
             tables = mentoring_tables(data, result.solution, result, lang=lang)
-            write_excel(stage / "pairs.xlsx", tables)
+            write_excel(stage / "pairs.xlsx", tables, options=print_options(data, lang=lang))
             write_csv_folder(stage / "csv", tables)
+            write_notice(stage / NOTICE, data, result.solution, lang=lang)
+            written.append(out / NOTICE)
             ax = plot_mentor_loads(result.solution, data, lang=lang)
             fig = ax.figure
             save_figure(fig, stage / "mentor_loads.png")  # type: ignore[arg-type]

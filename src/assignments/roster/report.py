@@ -437,12 +437,14 @@ def write_outputs(
     extra_sheets: dict[str, pd.DataFrame] | None = None,
     extra_json: dict[str, Any] | None = None,
 ) -> list[Path]:
-    """Write roster.xlsx, csv/, result.json and roster_gantt.png into ``out_dir`` atomically.
+    """Write roster.xlsx, csv/, result.json, roster_gantt.png and notice.pdf into ``out_dir``
+    atomically.
 
     ``extra_sheets`` are placed right after the roster sheet (re-planning: 变更, 事件);
     ``extra_json`` entries are added to ``result.json``.
     """
     from assignments.core.plotting import new_axes, save_figure
+    from assignments.roster.notice import NOTICE, print_options, write_notice
     from assignments.roster.plot import plot_roster_gantt
 
     written: list[Path] = []
@@ -458,8 +460,10 @@ def write_outputs(
                     **extra_sheets,
                     **{n: tables[n] for n in names[1:]},
                 }
-            write_excel(stage / "roster.xlsx", tables)
+            write_excel(stage / "roster.xlsx", tables, options=print_options(data, lang=lang))
             write_csv_folder(stage / "csv", tables)
+            write_notice(stage / NOTICE, data, result.solution, lang=lang)
+            written.append(Path(out_dir) / NOTICE)
             rows = gantt_rows(data, result.solution)
             n_q = rows["quarter"].nunique()
             fig, ax = new_axes(
