@@ -173,7 +173,8 @@ def hand_check_lines(data, path: Path, lang: str) -> tuple[list[str], int]:
 
     zh = lang == "zh"
     found = check_hand_edited(data, path)
-    hard, soft = [], []
+    hard: list[str] = []
+    soft: list[str] = []
     for p in found.problems:
         where = "; ".join(str(loc) for loc in p.rows) or (
             f"{path}（整张排班）" if zh else f"{path} (the roster as a whole)")
