@@ -137,6 +137,29 @@ def test_no_verified_change_is_said_honestly(tmp_path: Path) -> None:
     assert result.stats.get("suggestions") == []
 
 
+def test_last_of_cycle_gets_no_deferral_hint(tmp_path: Path) -> None:
+    """Two centers, two departments a quarter: 骨科 (last of the cycle) is one short in 2027Q2,
+    儿科 fills its 3 seats there exactly. Neither 'next' nor 'last' can move 骨科, so no
+    deferral is suggested (the old text said one "would move its turn"); 儿科 is not named."""
+
+    def edit(r: Records) -> None:
+        r["centers"].append({"id": "C02", "name": "河口镇卫生院", "seats": 3})
+        for d in r["departments"]:
+            d["turn_size"] = 3
+        r["policy"][1]["value"] = 2
+        _leave(r, "P10", "2027-04-01", "2027-06-30", "进修")
+
+    data = _data(tmp_path, edit)
+    result = solve(data, time_limit=10, lang="en")
+    assert result.status is SolveStatus.INFEASIBLE
+    text = "\n".join(result.explanation)
+    assert "骨科" in text and "吴刚" in text and "2027Q2" in text
+    assert "儿科" not in text and not ID.search(text), text
+    assert "would move its turn" not in text and "could move its turn" not in text
+    assert "[verified]" not in text and "No change to suggest" in text
+    assert len([x for x in result.explanation if "吴刚" in x]) == 1  # told once, not twice
+
+
 def test_deferral_already_used_is_stated_and_alternatives_verified(tmp_path: Path) -> None:
     """普外科 deferred 'next' into 2027Q3, where 刘洋 is away: the line says the deferral was
     used; deciding 'last' instead (2027Q4) is offered, verified; withdrawing it is not (陈静 is

@@ -46,7 +46,7 @@ def _assert_valid(data, result) -> None:
 def test_infeasible_names_department_and_leave(tmp_path: Path) -> None:
     """Without its deferral, 普外科 cannot fill 2027Q2: the explanation names 陈静's leave."""
     data = _data(tmp_path, lambda r: r.update(deferrals=[]))
-    r = solve(data, time_limit=10)
+    r = solve(data, time_limit=10, lang="en")
     assert r.status is SolveStatus.INFEASIBLE
     text = "\n".join(r.explanation)
     assert "confirms it" in text  # the conflict was re-solved alone and proven infeasible
@@ -62,7 +62,7 @@ def test_infeasible_after_deferral_says_already_deferred(tmp_path: Path) -> None
             {"staff": "S04", "start": "2027-07-01", "end": "2027-09-30", "reason": "休假"}
         ),
     )
-    r = solve(data, time_limit=10)
+    r = solve(data, time_limit=10, lang="en")
     assert r.status is SolveStatus.INFEASIBLE
     text = "\n".join(r.explanation)
     assert "already deferred in cycle 1" in text and "刘洋" in text

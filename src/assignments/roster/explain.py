@@ -250,7 +250,9 @@ def conflict_lines(
             need = schedule.demand(d, q)
             members = [s for s in data.staff if s.department == d]
             ok = [s for s in members if avail[s.id][q]]
-            if len(ok) < need:
+            if need == 0:
+                zh = en = ""
+            elif len(ok) < need:
                 zh = f"只有 {len(ok)} 人可用"
                 en = f"people, only {len(ok)} are available"
             elif len(ok) == need:
@@ -264,12 +266,19 @@ def conflict_lines(
                            f"{need} 人，{zh}",
                      f"- {_tag('order', lang)} {dept.label}'s turn in {_q(data, q)} needs "
                      f"{need} {en}")
+            if need == 0:
+                msg = _t(lang, f"- {_tag('order', lang)} {dept.label} 在 {_q(data, q)} 没有轮次"
+                               "名额：其人员只能为补上调换的名额而下乡",
+                         f"- {_tag('order', lang)} {dept.label} has no seats of its turn in "
+                         f"{_q(data, q)}: its staff serve then only to fill a swapped seat")
             if deferral(d, q):
                 msg += _t(lang, "；", "; ") + deferral(d, q)
             away = [s for s in members if not avail[s.id][q] and s.id in away_members]
             if away:
-                msg += _t(lang, "；不可用：", "; away: ") + "; ".join(
-                    leave(s.id, q) for s in away)
+                msg += _t(lang, "；不可用：", "; away: ") + _t(lang, "、", "; ").join(
+                    leave(s.id, q) for s in away[:8]) + (
+                    _t(lang, f" 等 {len(away)} 人", f" … ({len(away)} in all)")
+                    if len(away) > 8 else "")
                 shown.update(s.id for s in away)
             lines.append(msg)
         elif family == "seats":
@@ -307,7 +316,8 @@ def conflict_lines(
                 ok_s = [s.label for s in data.staff
                         if s.department == t.dept and s.title in rule and avail[s.id][q]]
                 parts.append(f"{depts[t.dept].label} {len(ok_s)}"
-                             + (f" ({'、'.join(ok_s[:5])})" if ok_s else ""))
+                             + (f" ({'、'.join(ok_s[:5])})" if ok_s else "")
+                             + _t(lang, f"（{deferral(t.dept, q)}）", f" ({deferral(t.dept, q)})"))
             lines.append(_t(
                 lang,
                 f"- {_tag('title', lang)} {cc.label} 在 {_q(data, q)} 的 {seats} 个名额中至少需要 "
@@ -551,9 +561,11 @@ def suggestion_lines(
                    "re-solved and its roster passed the independent checker):")] + [
             _t(lang, f"- [已验证] {s.zh}", f"- [verified] {s.en}") for s in good]
     if not candidates:
-        return [_t(lang, "没有可验证的改动建议：冲突中没有可以申请或更改后延的科室。",
+        return [_t(lang, "没有可建议的改动：冲突中的科室都不能再申请或更改后延（本轮已后延，"
+                         "或 next 与 last 都无法应用，例如已是本轮最后一个科室）。",
                    "No change to suggest: no department of the conflict can request or change "
-                   "a deferral.")]
+                   "a deferral (it has deferred in this cycle, or neither next nor last can be "
+                   "applied, e.g. it is the last department of its cycle).")]
     if tried < len(candidates) or any(s.verified is None for s in candidates[:tried]):
         return [_t(lang, f"在时限内未能验证任何改动能使轮转表存在（已试 {tried} / "
                          f"{len(candidates)} 个后延改动）；可延长 --time-limit 再试。",
