@@ -203,3 +203,24 @@ def test_end_of_cycle_next_is_refused_with_the_alternatives(tmp_path: Path) -> N
     with pytest.raises(InputError) as err_zh:
         solve(data, time_limit=10)
     assert "撤回该申请" in str(err_zh.value) and "已验证" in str(err_zh.value)
+
+
+def test_cli_prints_the_explanation_in_the_chosen_language(tmp_path: Path) -> None:
+    """`roster solve --lang en` reaches the explanation (exit 1: no roster); Chinese by default."""
+    from typer.testing import CliRunner
+
+    from assignments.cli import app
+
+    rec = copy.deepcopy(BASE)
+    _leave(rec, "P05", "2027-04-01", "2027-06-30", "进修")
+    book = write_records(tmp_path, rec, "cli.xlsx")
+    runner = CliRunner()
+    en = runner.invoke(app, ["roster", "solve", str(book), "--out", str(tmp_path / "en"),
+                             "--time-limit", "5", "--lang", "en"])
+    assert en.exit_code == 1, en.output
+    assert "No roster exists" in en.output and "[verified] 普外科" in en.output
+    zh = runner.invoke(app, ["roster", "solve", str(book), "--out", str(tmp_path / "zh"),
+                             "--time-limit", "5"])
+    assert zh.exit_code == 1, zh.output
+    assert "无法排出轮转表" in zh.output and "[已验证] 普外科" in zh.output
+    assert not ID.search(zh.output.split("警告")[0])

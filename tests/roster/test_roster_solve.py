@@ -206,7 +206,7 @@ def test_short_department_is_named(tmp_path: Path) -> None:
         r["staff"][-1]["promotion_candidate"] = False
         r["staff"][-1].pop("promotion_deadline")
 
-    r = solve(_data(tmp_path, edit), time_limit=5)
+    r = solve(_data(tmp_path, edit), time_limit=5, lang="en")
     assert r.status is SolveStatus.INFEASIBLE
     assert "儿科 2 available for 3 seats" in "\n".join(r.explanation)
 
@@ -298,7 +298,7 @@ def test_stop_before_solve_says_none_yet() -> None:
     data = read_roster(ROOT / "instances" / "roster" / "tiny.xlsx")
     stop = threading.Event()
     stop.set()
-    r = solve(data, time_limit=5, stop=stop)
+    r = solve(data, time_limit=5, stop=stop, lang="en")
     assert r.stopped and r.solution is None and r.status is SolveStatus.UNKNOWN
     assert "stopped" in r.explanation[0]
 
