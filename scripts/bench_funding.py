@@ -6,6 +6,9 @@
     python scripts/bench_funding.py --only sweep    # 50 scenarios vs 50 × one / cores
     python scripts/bench_funding.py --quick         # under a minute: county and province
                                                     # (auto engine only), 1 MKP each at 3 s
+    python scripts/bench_funding.py --floor --province-seeds 8 --time-limit 20
+                                                    # the default engine against its greedy
+                                                    # floor (issue 17, point 2)
 
 1. **Allocation** — the county (150 projects) and a generated province (2,000 projects, seed 1;
    ``--province-seeds 1,2,3`` for others), at 10 s (the target) and at ``--time-limit``:
@@ -84,7 +87,9 @@ def solve_once(path: str, engine: str, time_limit: float) -> dict[str, Any]:
             "gap": r.gap, "seconds": time.perf_counter() - t0, "engine": r.stats["engine"],
             "levels": r.objectives, "peak_mb": _peak_mb(), "variables": r.stats["variables"],
             "stages": [(s["stage"], s["status"], s["seconds"]) for s in r.stats["stages"]],
-            "ladder": [(s["stage"], s["ladder"]) for s in r.stats["stages"] if s.get("ladder")]}
+            "ladder": [(s["stage"], s["ladder"]) for s in r.stats["stages"] if s.get("ladder")],
+            "floor": "greedy plan returned" if any("greedy baseline" in w for w in r.warnings)
+            else ""}
 
 
 def _rungs(log: list[dict[str, Any]]) -> str:
@@ -157,6 +162,30 @@ def bench_alloc(time_limit: float, province: int, seeds: list[int],
               f"{other['seconds'] / main['seconds']:.2f}  "
               f"(model: {main['variables']:,} variables)")
         print()
+
+
+def bench_floor(time_limit: float, province: int, seeds: list[int]) -> None:
+    """The default solve against the greedy baseline it must never fall below (lexicographic
+    levels: coverage targets unmet, ‰ short, then weighted beneficiaries), and the wall time
+    against the limit (at most limit + max(1 s, 5 %))."""
+    print(f"== Default engine vs the greedy floor ({time_limit:g} s limit, 2 workers)")
+    print(f"{'instance':<24} {'status':<9} {'objective':>11} {'bound':>11} {'gap':>8} "
+          f"{'time':>7} {'peak MB':>8} {'unmet':>5} {'greedy':>11} {'g.unmet':>7} floor")
+    cases = [(f"province {province} s{seed}", str(_province_path(province, seed)))
+             for seed in seeds]
+    for label, path in cases:
+        res = _in_child(solve_once, path, "auto", time_limit)
+        g = _in_child(greedy_once, path)
+        gap = "—" if res["gap"] is None else f"{100 * res['gap']:.3f}%"
+        bound = "—" if res["bound"] is None else f"{res['bound']:,.0f}"
+        lv, gl = res["levels"], g["levels"]
+        print(f"{label:<24} {res['status']:<9} {res['objective']:>11,.0f} {bound:>11} {gap:>8} "
+              f"{res['seconds']:>6.2f}s {res['peak_mb']:>8.0f} {lv.get('unmet', 0):>5.0f} "
+              f"{gl['benefit']:>11,} {gl['unmet']:>7} {res.get('floor') or ''}")
+        over = res["seconds"] - time_limit
+        print(f"{'':<24} wall − limit: {over:+.2f} s (allowed {max(1.0, 0.05 * time_limit):.2f}"
+              f" s); stages: " + ", ".join(f"{n} {s} {t:.1f}s" for n, s, t in res["stages"]))
+    print()
 
 
 # ------------------------------------------------------------------ 2. MKP
@@ -283,10 +312,17 @@ def main(argv: list[str] | None = None) -> None:
                     help="generator seeds of the province instances, e.g. 1,2,3")
     ap.add_argument("--sweep-time", type=float, default=30.0)
     ap.add_argument("--cores", type=int, default=os.cpu_count() or 2)
+    ap.add_argument("--floor", action="store_true",
+                    help="only the default engine against its greedy floor on the province "
+                         "seeds, at --time-limit")
     ap.add_argument("--quick", action="store_true",
                     help="county and province at 10 s (auto engine only), one MKP instance "
                          "per file at 3 s, no sweep")
     args = ap.parse_args(argv)
+    if args.floor:
+        bench_floor(args.time_limit, args.province,
+                    [int(x) for x in args.province_seeds.split(",")])
+        return
     if args.quick:
         print(f"machine: {os.cpu_count()} cores (shared with other work: timings are indicative)")
         print()

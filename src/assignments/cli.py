@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
+from assignments.batch import register as register_batch
 from assignments.core.cli import (
     InputPath,
     Option,
@@ -107,6 +108,21 @@ template_command(roster_app, "roster", "assignments.roster.data:SHEETS", _roster
 
 register_roster_ops(roster_app)
 register_roster_replan(roster_app)
+register_batch(app)
+
+
+@app.command("warmup")
+def warmup_cmd() -> None:
+    """Compile the numba engines (GAP local search, branch-and-bound, pairing Lagrangian) into
+    the user cache folder once, so that the first solve is as fast as the tenth."""
+    from assignments.pairing.warmup import warmup
+
+    try:
+        info = warmup()
+    except OSError as exc:
+        fail(f"warmup: {exc}")
+    typer.echo(f"compiled {', '.join(info['engines'])} in {info['seconds']:.1f}s "
+               f"(numba cache: {info['cache_dir']})")
 
 
 def main() -> None:

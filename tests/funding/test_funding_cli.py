@@ -113,9 +113,10 @@ def test_subsidies_command(tmp_path: Path) -> None:
     out = tmp_path / "sub"
     p = run("subsidies", str(TINY_XLSX), "--out", str(out), "--rule", "pro_rata")
     assert p.returncode == 0, p.stderr
-    assert "实发: 20,000 元" in p.stdout
+    # only registered households (建档立卡) by default: H4 is not, 19,000 of 20,000 paid
+    assert "实发: 19,000 元" in p.stdout and "非建档立卡" in p.stdout
     table = pd.read_excel(out / "subsidies.xlsx", sheet_name="到户奖补", engine="openpyxl")
-    assert len(table) == 6 and table["实发(元)"].sum() == 20_000
+    assert len(table) == 6 and table["实发(元)"].sum() == 19_000
     p = run("subsidies", str(TINY_XLSX), "--out", str(out), "--rule", "lottery")
     assert p.returncode == 2 and "unknown rationing rule" in p.stderr
 

@@ -61,8 +61,9 @@ def _eligibility() -> FundingData:
 
 
 def _industry() -> FundingData:
-    """Central money must go ≥ 55% to 产业; the valuable project is infrastructure."""
-    return mini([Project(id="A", category="产业", cost=40_000, people=10),
+    """55% of the central amount (not of the central money used) must go to 产业; the valuable
+    project is infrastructure, and only one of the two fits."""
+    return mini([Project(id="A", category="产业", cost=60_000, people=10),
                  Project(id="B", category="基础设施", cost=60_000, people=100, labour_share=30)],
                 [Source(id="S1", kind="central", amount=100_000)])
 

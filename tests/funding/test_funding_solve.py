@@ -86,6 +86,8 @@ def test_infeasible_committed_over_budget(tmp_path: Path) -> None:
     project(rec, "P2")["cost"] = 1_200_000
     project(rec, "P3")["committed"] = "是"
     project(rec, "P3")["cost"] = 600_000
+    # F2 off: on the central amount it would give a smaller conflict (F2, the budget and P2)
+    rec["policy"].append({"parameter": "产业占比规则", "value": "关"})
     data = read_funding(write_records(tmp_path, rec))
     r = solve(data, time_limit=20, num_workers=1)
     assert r.status is SolveStatus.INFEASIBLE and r.solution is None
@@ -192,8 +194,8 @@ def test_outputs_reconcile_like_a_ledger(tiny, tmp_path: Path) -> None:
     ms = sheets["支出进度"]
     matrix = sheets["项目×来源"]
     assert alloc == projects == spent == total["支出(元)"] == matrix["安排资金(元)"].sum()
-    assert matrix[["S1", "S2"]].to_numpy().sum() == alloc
-    assert matrix[["2027Q1", "2027Q2", "2027Q3", "2027Q4"]].to_numpy().sum() == alloc
+    assert matrix[["S1(元)", "S2(元)"]].to_numpy().sum() == alloc  # the unit in every header
+    assert matrix[[f"2027Q{q}(元)" for q in range(1, 5)]].to_numpy().sum() == alloc
     assert total["到位资金(元)"] - total["支出(元)"] == total["结余(元)"] == 0
     assert ms[ms["季度"].str.startswith("2027")]["支出(元)"].sum() == alloc
     js = result_json(data, r)

@@ -12,7 +12,42 @@ from assignments.funding.subsidies import allocate_subsidies, check_subsidies, e
 
 @pytest.fixture(scope="module")
 def tiny():
-    return read_funding(TINY_XLSX)
+    """The tiny workbook with the programme widened to every household (仅限建档立卡 = 否), so
+    that its 23,000 yuan of entitlements exceed the 20,000 yuan budget."""
+    data = read_funding(TINY_XLSX)
+    data.policy.subsidy_registered_only = False
+    return data
+
+
+def test_registered_only_by_default() -> None:
+    """Seed 003: only registered poor households (建档立卡) are paid by default — H4 (not
+    registered) is ineligible and gets nothing although 1,000 yuan stay unpaid; a plan that pays
+    it breaks rule F7 (subsidy_registered)."""
+    data = read_funding(TINY_XLSX)
+    assert data.policy.subsidy_registered_only
+    plan = allocate_subsidies(data, "poorest")
+    h4 = next(a for a in plan.awards if a.household == "H4")
+    assert (h4.entitled, h4.paid, h4.status) == (0, 0, "ineligible")
+    assert "非建档立卡" in h4.reason
+    assert plan.paid == 19_000 and plan.unallocated == 1_000
+    assert any("1,000" in n and "结余" in n for n in plan.notes)
+    assert check_subsidies(data, plan) == []
+    h4.paid = 1_000
+    assert "subsidy_registered" in {v.rule for v in check_subsidies(data, plan)}
+
+
+def test_county_no_unregistered_paid() -> None:
+    """County: no household outside 建档立卡 is paid (H0019 got 6,500 yuan before); the
+    registered households' 3,918,200 yuan fit the budget, 81,800 yuan stay unpaid."""
+    data = read_funding(COUNTY_XLSX)
+    poor = {a.id: a.poor for a in data.applications}
+    for rule in ("poorest", "pro_rata"):
+        plan = allocate_subsidies(data, rule)
+        h19 = next(a for a in plan.awards if a.household == "H0019")
+        assert not poor["H0019"] and h19.paid == 0
+        assert plan.paid == sum(a.entitled for a in plan.awards) < 4_000_000
+        assert all(a.paid == 0 for a in plan.awards if not poor[a.household])
+        assert check_subsidies(data, plan) == []
 
 
 def test_entitlements_by_hand(tiny) -> None:
@@ -90,9 +125,11 @@ def test_checker_catches_bad_plans(tiny) -> None:
 
 
 def test_county_kumquat() -> None:
-    """The county's 1,350 kumquat applications: entitlements exceed the 4,000,000 yuan
-    programme; each rule spends within it and every household has its amount and reason."""
+    """The county's 1,350 kumquat applications, the programme widened to every household:
+    entitlements exceed the 4,000,000 yuan programme; each rule spends within it and every
+    household has its amount and reason."""
     data = read_funding(COUNTY_XLSX)
+    data.policy.subsidy_registered_only = False
     assert len(data.applications) == 1350
     for rule in ("poorest", "pro_rata", "optimal"):
         plan = allocate_subsidies(data, rule, time_limit=10)

@@ -28,6 +28,7 @@ from assignments.mentoring.rules import RULES
 
 FREE = frozenset({(1, 1), (2, 1), (3, 1)})  # a mentor's lessons
 OTHER = frozenset({(1, 2), (2, 2), (3, 2)})  # a mentee's lessons, never at the same time
+LATER = frozenset({(1, 4), (2, 4), (3, 4)})  # another school's mentee: room for the trip
 
 
 def T(tid: str, years: int, **kw: Any) -> Teacher:
@@ -38,14 +39,15 @@ def T(tid: str, years: int, **kw: Any) -> Teacher:
 
 def mk(*teachers: Teacher, policy: Policy | None = None, lessons: dict[str, Any] | None = None,
        **kw: Any) -> MentoringData:
-    """Schools A (urban) and B (rural, weak, 30 min away); lessons default: mentors (≥ 5 years)
-    teach FREE, mentees OTHER."""
+    """Schools A (urban) and B (rural, weak, 20 min away); lessons default: mentors (≥ 5 years)
+    teach FREE, mentees OTHER (LATER at another school than A)."""
     schools = kw.pop("schools", [School(id="A"), School(id="B", area="rural", weak=True)])
-    less = {t.id: (FREE if t.years >= 5 else OTHER) for t in teachers}
+    less = {t.id: (FREE if t.years >= 5 else OTHER if t.school == "A" else LATER)
+            for t in teachers}
     less.update(lessons or {})
     return MentoringData(policy=policy or Policy(), schools=schools, teachers=list(teachers),
-                         lessons=less, travel=kw.pop("travel", {("A", "B"): 30.0,
-                                                                ("B", "A"): 30.0}), **kw)
+                         lessons=less, travel=kw.pop("travel", {("A", "B"): 20.0,
+                                                                ("B", "A"): 20.0}), **kw)
 
 
 def pairs_of(data: MentoringData, **kw: Any) -> set[tuple[str, str]]:
@@ -123,12 +125,12 @@ def test_m4_teaching_weeks() -> None:
 
 
 def test_m4_travel_or_partner() -> None:
-    """Cross-school: 30 min is fine under 40; under 20 only a partner link allows it."""
+    """Cross-school: 20 min is fine under 40; under 15 only a partner link allows it."""
     m, e = T("m", 20), T("e", 1, school="B")
     assert pairs_of(mk(m, e)) == {("m", "e")}
-    assert pairs_of(mk(m, e, policy=Policy(max_travel=20))) == set()
+    assert pairs_of(mk(m, e, policy=Policy(max_travel=15))) == set()
     linked = [School(id="A"), School(id="B", area="rural", partners=["A"])]
-    assert pairs_of(mk(m, e, policy=Policy(max_travel=20), schools=linked)) == {("m", "e")}
+    assert pairs_of(mk(m, e, policy=Policy(max_travel=15), schools=linked)) == {("m", "e")}
 
 
 # ---------------------------------------------------------------- rule 5: capacity
@@ -206,7 +208,7 @@ def test_mandatory_first() -> None:
     must = T("must", 1, school="A")
     opt = T("opt", 4, wants_mentor=True, school="B")  # rural + weak: +20
     assert pairs_of(mk(m, must, opt)) == {("m", "must")}
-    w = {**Policy().weights, "mandatory": 1}
+    w = {**Policy().weights, "mandatory": 1, "same_school": 0, "near": 0}
     assert pairs_of(mk(m, must, opt, policy=Policy(objective_mode="weighted", weights=w))) == {
         ("m", "opt")}
 
@@ -243,6 +245,7 @@ def checker_data(**kw: Any) -> MentoringData:
         schools=[School(id="A"), School(id="B"), School(id="C")],
         forced=[PairRow(mentor="m", mentee="e1")],
         forbidden=[PairRow(mentor="m", mentee="e3")],
+        policy=kw.pop("policy", Policy(hours_default=50)),  # far's unknown travel: 40 min
         **kw,
     )
 

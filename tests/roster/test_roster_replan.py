@@ -26,6 +26,7 @@ from assignments.roster.data import RedispatchTerm, ReplanTerms
 from assignments.roster.events import Event, EventKind, read_events
 from assignments.roster.mip import solve_mip
 from assignments.roster.replan import frozen_count, read_published, replan
+from assignments.roster.report import seat_swaps
 from assignments.roster.solution import changed_cells
 
 PROPERTY = settings(max_examples=40, deadline=None,
@@ -429,3 +430,25 @@ def test_replan_is_reproducible(tiny_published) -> None:
     assert runs[0].result.solution is not None and runs[0].changes
     assert runs[0].result.solution.assignments == runs[1].result.solution.assignments
     assert runs[0].changes == runs[1].changes
+
+
+def test_redispatch_seat_is_paid_back(tiny_published, tmp_path: Path) -> None:
+    """R10 (issue 16.5): 张伟's re-dispatch seat, taken from 普外科's 2027Q3 turn, is paid back
+    at 心内科's next turn (one fewer sent there, 普外科 fills it) — in tiny that turn lies after
+    the programme, which the roster states; a payback claimed in a quarter that is not 心内科's
+    next turn, or a seat with no payback at all, is reported by the checker."""
+    data, pub = tiny_published
+    path = write_events(tmp_path / "ev.xlsx", [
+        {"id": "E2", "kind": "进修", "staff": "刘洋", "start": "2027-07-01", "end": "2027-09-30"},
+        {"id": "KH1", "kind": "重新下乡", "staff": "S01", "quarter": "2027Q1"},
+    ], settings=[{"parameter": "重排日期", "value": "2027-03-29"}])
+    out = replan(data, pub, read_events(path, data), time_limit=10)
+    _assert_checked(out)
+    sol = out.result.solution
+    (redo,) = [a for a in sol.assignments if a.kind == "redo"]
+    assert (redo.seat_from, redo.credit_quarter) == ("D2", None)  # 心内科's next turn: cycle 2
+    lines = [t for ts in seat_swaps(out.data, sol, "zh").values() for t in ts]
+    assert any("普外科" in t and "张伟" in t and "方案期后" in t for t in lines), lines
+    wrong = dataclasses.replace(sol, assignments=[
+        dataclasses.replace(a, credit_quarter=3) if a is redo else a for a in sol.assignments])
+    assert any(v.rule == "R10" and "paid back" in v.message for v in check(out.data, wrong))

@@ -609,10 +609,9 @@ def test_checker_layout_agrees_with_schedule(seed: int) -> None:
         return
     H = data.policy.quarters
     for sched in alts:
-        first = data.policy.first_quarter
-        deferrals = [(r.department, r.quarter - first, sched.choices[sched.applied[k]])
-                     for k, r in enumerate(data.deferrals)]
-        lay = Layout(data, deferrals)
+        deferrals, not_needed = sched.requests(data)
+        lay = Layout(data, deferrals, not_needed)
+        assert lay.idle == [] and lay.needed == []  # both agree on what is not needed (R5)
         for d in data.departments:
             for q in range(H):
                 assert lay.demand(d.id, q) == sched.demand(d.id, q)

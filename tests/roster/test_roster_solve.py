@@ -37,7 +37,14 @@ def _data(tmp_path: Path, edit=None, name: str = "x.xlsx"):
 
 def _assert_valid(data, result) -> None:
     assert result.status.has_solution
-    assert check(data, result.solution) == []
+    found = check(data, result.solution)
+    if result.status is not SolveStatus.OPTIMAL:
+        # R11 (fair turns) holds for optimal rosters; a roster not proven optimal says so in
+        # its warnings
+        fair = [v for v in found if v.rule == "R11"]
+        assert all(any(v.message in w for w in result.warnings) for v in fair)
+        found = [v for v in found if v.rule != "R11"]
+    assert found == []
     levels = objective_levels(data, result.solution)
     for k, v in result.objectives.items():
         assert levels[k] == v

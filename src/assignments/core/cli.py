@@ -43,6 +43,7 @@ from assignments.core.errors import InputError, UserError
 
 __all__ = [
     "INTERRUPTED",
+    "SPECS",
     "Deterministic",
     "InputPath",
     "Lang",
@@ -450,8 +451,15 @@ def _run(spec: SolveSpec, args: dict[str, Any]) -> None:
         raise typer.Exit(1)
 
 
+SPECS: dict[str, SolveSpec] = {}
+"""Every model's :class:`SolveSpec` by model name, as :func:`solve_command` registered it
+(``assignments batch`` solves and writes through them)."""
+
+
 def solve_command(app: typer.Typer, spec: SolveSpec, name: str = "solve") -> Callable[..., None]:
     """Add ``name`` (the model's solve command made from ``spec``) to ``app``; returns it."""
+    if name == "solve":
+        SPECS[spec.model] = spec
     common: list[tuple[str, Any, Any]] = [
         ("workbook", InputPath, inspect.Parameter.empty),
         ("out", OutDir, Path("out")),

@@ -18,6 +18,7 @@ from assignments.core.cli import (
     Lang,
     Option,
     OutDir,
+    ProgressFlag,
     Seed,
     SolveSpec,
     TimeLimit,
@@ -35,6 +36,10 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
+ExecutorOption = Annotated[str, typer.Option(
+    "--executor", help="Where the solves run: local (a process pool on this machine), "
+                       "dask-local (a Dask LocalCluster on 127.0.0.1) or dask://HOST:PORT "
+                       "(a running dask scheduler).")]
 Marginal = Annotated[
     bool, typer.Option("--marginal/--no-marginal",
                        help="Re-solve with 100,000 yuan more per source (marginal value).")]
@@ -93,6 +98,60 @@ def validate_cmd(workbook: InputPath) -> None:
         typer.echo(f"Warning: {w}")
 
 
+@app.command("check")
+def check_cmd(
+    workbook: InputPath,
+    plan: Annotated[Path, typer.Argument(help="A plan workbook (its 分配明细 sheet), e.g. edited "
+                                              "by hand from funding.xlsx.")],
+    time_limit: TimeLimit = 10.0,
+    optimum: Annotated[bool, typer.Option("--optimum/--no-optimum",
+                                          help="Solve the workbook to compare with the best "
+                                               "plan.")] = True,
+    lang: Lang = "zh",
+) -> None:
+    """Verify a plan edited by hand: every broken rule with its sheet and rows; exit 0 when it
+    keeps every rule, 1 when it breaks one, 2 when it cannot be read."""
+    from assignments.funding.data import problem, read_funding
+    from assignments.funding.handcheck import check_plan, read_plan
+    from assignments.funding.solution import objective_levels
+    from assignments.funding.solve import solve
+
+    check_lang(lang)
+    zh = lang == "zh"
+    try:
+        data = read_funding(workbook)
+        prob = problem(data)
+        sol, sheet, rows = read_plan(plan, data, prob)
+    except (InputError, UserError, ValueError) as exc:
+        fail(str(exc))
+        return
+    found = check_plan(data, sol, sheet, rows, prob)
+    for x in found:
+        where = f"{plan.name}, {sheet}" + (f", 行 {'、'.join(map(str, x.rows))}" if zh and x.rows
+                                           else f", rows {', '.join(map(str, x.rows))}"
+                                           if x.rows else "")
+        typer.echo(f"{where}: [{x.rule}] {x.message}")
+    mine = objective_levels(data, sol, prob)
+    iu = data.policy.input_unit
+    from assignments.funding.data import money_text
+
+    typer.echo(("违反规则" if zh else "Broken rules") + f": {len(found)}   "
+               + ("安排" if zh else "allocated") + f": {money_text(mine['spent'] * prob.unit, iu)}"
+               + ("   加权受益" if zh else "   weighted beneficiaries") + f": {mine['benefit']:,}"
+               + ("   未达标覆盖目标" if zh else "   targets not met") + f": {mine['unmet']}")
+    if optimum:
+        best = solve(data, time_limit=time_limit, num_workers=1)
+        if best.solution is not None:
+            top = objective_levels(data, best.solution, prob)
+            typer.echo(("最优方案" if zh else "Best plan") + f" ({best.status.value}): "
+                       + ("加权受益" if zh else "weighted beneficiaries")
+                       + f" {top['benefit']:,}, "
+                       + ("未达标覆盖目标" if zh else "targets not met") + f" {top['unmet']}; "
+                       + ("本方案差 " if zh else "this plan is short by ")
+                       + f"{top['benefit'] - mine['benefit']:,}")
+    raise typer.Exit(1 if found else 0)
+
+
 def _examples(records: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
     return {
         "policy": [
@@ -129,8 +188,11 @@ def scenarios_cmd(
     = 2,
     deterministic: Deterministic = False,
     lang: Lang = "zh",
+    executor: ExecutorOption = "local",
+    progress: ProgressFlag = None,
 ) -> None:
     """Solve the base case and every scenario in parallel; write the side-by-side comparison."""
+    from assignments.core.executor import open_executor, parse_executor
     from assignments.funding.data import read_funding
     from assignments.funding.report import write_scenario_outputs
     from assignments.funding.scenarios import (
@@ -143,13 +205,21 @@ def scenarios_cmd(
 
     check_lang(lang)
     try:
+        parse_executor(executor)
         base = read_funding(workbook)
         sf = read_scenarios(scenarios, base)
         scen = [Scenario(name="基准" if lang == "zh" else "base"), *sf.scenarios]
         fr = frontier_scenarios(sf.frontier) if sf.frontier else []
         datas = [derive(base, s) for s in [*scen, *fr]]
-        outs = run_scenarios(datas, time_limit=time_limit, seed=seed, cores=cores,
-                             deterministic=deterministic, lang=lang)
+        show = progress if progress is not None else True
+        with open_executor(executor, jobs=len(datas), cores=cores) as ex:
+            if show:
+                typer.echo((f"{len(datas)} 个情景，在 {ex.where} 上求解" if lang == "zh" else
+                            f"{len(datas)} scenarios on {ex.where}"), err=True)
+            outs = run_scenarios(datas, time_limit=time_limit, seed=seed, cores=cores,
+                                 deterministic=deterministic, lang=lang, executor=ex.executor,
+                                 workers_per_solve=ex.solve_workers,
+                                 on_result=_progress(len(datas), lang) if show else None)
         main, front = outs[: len(scen)], outs[len(scen):]
         written = write_scenario_outputs(base, main, out, frontier=front or None, lang=lang)
     except (InputError, UserError, ValueError) as exc:
@@ -163,7 +233,28 @@ def scenarios_cmd(
                    f"{m.get('projects_funded', 0):>7} "
                    f"{m.get('weighted_beneficiaries', 0) or 0:>10,} "
                    f"{m.get('idle_yuan', 0) or 0:>14,} {o.result.runtime:>6.1f}s")
+    failed = [o for o in [*main, *front] if o.error]
+    for o in failed:
+        typer.echo((f"情景“{o.name}”求解失败：{o.error}" if lang == "zh" else
+                    f"scenario '{o.name}' failed: {o.error}"), err=True)
     typer.echo(("已写入" if lang == "zh" else "Written") + ": " + ", ".join(map(str, written)))
+    if failed:
+        raise typer.Exit(1)
+
+
+def _progress(total: int, lang: str) -> Any:
+    """``on_result`` printing one line to stderr per scenario as it ends."""
+    done = [0]
+
+    def show(i: int, o: Any) -> None:
+        done[0] += 1
+        if o.error:
+            state = ("失败：" if lang == "zh" else "failed: ") + o.error
+        else:
+            state = f"{o.metrics.get('status', '')}  {o.seconds:.1f}s"
+        typer.echo(f"[{done[0]}/{total}] {o.name}  {state}", err=True)
+
+    return show
 
 
 def _pad(text: str, width: int) -> str:

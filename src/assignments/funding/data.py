@@ -59,9 +59,12 @@ __all__ = [
     "Target",
     "TargetRow",
     "Village",
+    "default_warnings",
+    "money_text",
     "parse_money",
     "problem",
     "read_funding",
+    "unit_name",
 ]
 
 MONEY_LIMIT = 1_000_000
@@ -108,6 +111,27 @@ def rule_name(text: str) -> str:
         f"unknown rule '{text}'; known: "
         + ", ".join(f"{k} ({switch_label(k)})" for k in SWITCHABLE)
     )
+
+
+UNIT_NAMES: dict[int, str] = {1: "元", 100: "百元", 1000: "千元", 10_000: "万元",
+                              100_000: "十万元", 1_000_000: "百万元"}
+"""The money units a workbook may be written in (its 金额单位), by yuan per unit."""
+
+
+def unit_name(input_unit: int) -> str:
+    """The name of a money unit (``10_000`` -> ``万元``): the unit every output speaks."""
+    return UNIT_NAMES.get(input_unit, f"×{input_unit:,} 元")
+
+
+def money_text(yuan: float, input_unit: int = 1) -> str:
+    """An amount in the workbook's own unit: ``1,120,000 元`` or, for a 万元 workbook,
+    ``112 万元`` (up to four decimals, trailing zeros dropped). Outputs never speak of the
+    model's internal money units."""
+    v = yuan / input_unit
+    if input_unit == 1:
+        return f"{v:,.0f} 元"
+    text = f"{v:,.4f}".rstrip("0").rstrip(".")
+    return f"{text} {unit_name(input_unit)}"
 
 
 # ------------------------------------------------------------------ cell parsers
@@ -466,6 +490,9 @@ class Policy(BaseModel):
     milestones: list[tuple[int, float]] = Field(
         default_factory=lambda: [(6, 50.0), (9, 75.0), (12, 95.0)]
     )  # (month, percent) by the end of that month
+    partial_step: int = 5  # F0: a partial project's level in steps of this percent (1: any)
+    assign_month: int = Field(default=3, ge=1, le=12)  # F6: money assigned by this month's end
+    assign_share: float = Field(default=100.0, ge=0, le=100)  # of the central money arrived
     objective: ObjectiveName = "coverage"
     weight_people: int = Field(default=1, ge=0, le=1000)
     weight_poor_people: int = Field(default=2, ge=0, le=1000)
@@ -476,7 +503,16 @@ class Policy(BaseModel):
     subsidy_min_area: float = Field(default=1.0, ge=0)  # mu, contiguous (redacted in the seed)
     subsidy_cap_per_member: float = Field(default=3000.0, ge=0)
     subsidy_budget: float = Field(default=4_000_000.0, ge=0)
+    subsidy_registered_only: bool = True  # F7: 建档立卡户 only (seed 003); 否 widens it
     rationing: Rationing = "poorest"
+
+    @field_validator("partial_step")
+    @classmethod
+    def _step(cls, v: int) -> int:
+        if v not in (1, 2, 4, 5, 10, 20, 25, 50, 100):
+            raise ValueError(f"部分安排步长 {v}%: use a divisor of 100 (1, 2, 4, 5, 10, 20, 25, "
+                             "50 or 100)")
+        return v
 
     def on(self, rule: str) -> bool:
         """Whether a switchable rule is on."""
@@ -717,6 +753,11 @@ POLICY_PARAMS: tuple[Param, ...] = (
       switch="rules.special_hardship"),
     P("milestones", "支出进度节点", "milestones", parse=parse_milestones,
       switch="rules.milestones"),
+    P("partial_step", "部分安排步长", "partial step", ("安排比例步长", "level step"),
+      kind="int"),
+    P("assign_month", "安排期限", "assignment month", ("资金安排期限",), kind="int"),
+    P("assign_share", "资金安排率", "assignment share", ("安排率",), kind="percent",
+      fraction=True, switch="rules.milestones"),
     P("objective", "目标", "objective", kind="enum", choices=_OBJECTIVES,
       error="unknown objective '{value}'; expected 覆盖优先, 优先级 or 最小成本 "
             "(coverage, priority, cost)"),
@@ -729,6 +770,8 @@ POLICY_PARAMS: tuple[Param, ...] = (
     P("subsidy_cap_per_member", "人均上限", "subsidy cap per member", ("人均奖补上限",),
       kind="float"),
     P("subsidy_budget", "奖补预算", "subsidy budget", ("奖补资金",), parse=parse_money),
+    P("subsidy_registered_only", "仅限建档立卡", "registered only",
+      ("奖补仅限建档立卡户", "subsidy registered only"), kind="bool"),
     P("rationing", "配给规则", "rationing", kind="enum", choices=_RATIONING,
       error="unknown rationing rule '{value}'; expected 贫困优先, 按比例 or 受益最优 "
             "(poorest, pro_rata, optimal)"),
@@ -884,7 +927,29 @@ def read_funding(path: str | Path) -> FundingData:
         problem(data)  # unit choice and curve checks: fail here, located, not in the solver
     except ValueError as exc:
         raise InputError(Issue(Location(str(path)), str(exc))) from None
+    data.warnings.extend(default_warnings(data))
     return data
+
+
+def default_warnings(data: FundingData) -> list[str]:
+    """Validation warnings about figures nobody set (rule F4): a default special-hardship
+    amount that, over the special-hardship villages, is larger than the whole budget."""
+    pol = data.policy
+    hard = [v for v in data.villages if v.special_hardship]
+    if not hard or not pol.on("special_hardship") or \
+            "special_hardship_amount" in pol.model_fields_set:
+        return []
+    budget = sum(s.amount for s in data.sources)
+    need = pol.special_hardship_amount * len(hard)
+    if need <= budget:
+        return []
+    u = pol.input_unit
+    return [f"特困村最低资金使用默认值 {money_text(pol.special_hardship_amount, u)}（方案未设置），"
+            f"{len(hard)} 个特困村共需 {money_text(need, u)}，超过全部预算 "
+            f"{money_text(budget, u)}；请在方案中设置 特困村最低资金 "
+            f"(default special-hardship amount {money_text(pol.special_hardship_amount, u)}, "
+            f"not set in 方案: {len(hard)} village(s) need {money_text(need, u)}, more than the "
+            f"whole budget {money_text(budget, u)})"]
 
 
 def _cross_checks(
@@ -1102,6 +1167,13 @@ class Problem:
     project_ids: list[str]
     source_ids: list[str]
     warnings: list[str] = field(default_factory=list)
+    step: int = 1
+    """A partial project's level is a multiple of this percent (the 方案's 部分安排步长)."""
+    assignment: tuple[int, int, int, list[int]] | None = None
+    """``(period index, num, den, sources)`` of rule F6's first milestone: each of these sources
+    (the central linkage funds, seed 001: 中央提前下达资金; none: no such rule) assigns at least
+    ``num/den`` of the money it has by the end of that period (DOMAIN §F rule 6: 100 % by the
+    end of March), or ``None``."""
 
     @property
     def n(self) -> int:
@@ -1258,8 +1330,8 @@ def problem(data: FundingData) -> Problem:
         for v in data.villages:
             if v.special_hardship and need > 0:
                 mem, den = money_members(v.id)
-                amount = f"{pol.special_hardship_amount:,.0f}"
-                targets.append(Target(f"hardship:{v.id}", f"特困村 {v.label} 至少 {amount} 元",
+                amount = money_text(pol.special_hardship_amount, pol.input_unit)
+                targets.append(Target(f"hardship:{v.id}", f"特困村 {v.label} 至少 {amount}",
                                       "money", need, mem, den, unit_text="元", village=v.id))
     for t in data.targets:
         if t.kind == "village_industry":
@@ -1278,12 +1350,14 @@ def problem(data: FundingData) -> Problem:
             for vid in vids:
                 mem, den = money_members(vid)
                 targets.append(Target(f"{t.id}:{vid}",
-                                      f"{t.id}: 村 {vil[vid].label} 至少 {t.value:,.0f} 元",
+                                      f"{t.id}: 村 {vil[vid].label} 至少 "
+                                      f"{money_text(t.value, pol.input_unit)}",
                                       "money", need, mem, den, unit_text="元", village=vid))
         elif t.kind == "category_amount":
             need = math.ceil(round(t.value) / unit)
             mem = [(j, 1) for j, p in enumerate(data.projects) if p.category == t.category]
-            targets.append(Target(t.id, f"{t.id}: {t.category} 至少 {t.value:,.0f} 元",
+            targets.append(Target(t.id, f"{t.id}: {t.category} 至少 "
+                                        f"{money_text(t.value, pol.input_unit)}",
                                   "money", need, mem, 1, unit_text="元"))
         elif t.kind == "poor_household_share":
             total_ph = sum(v.poor_households for v in data.villages)
@@ -1313,6 +1387,15 @@ def problem(data: FundingData) -> Problem:
             else:
                 warnings.append(f"milestone {month}月 ({q}) is outside the plan; not checked")
 
+    assignment = None
+    if pol.on("milestones") and pol.period_labels is None and pol.assign_share > 0:
+        q0 = Quarter.parse(pol.first_period)
+        k = Quarter(q0.year, (pol.assign_month - 1) // 3 + 1) - q0
+        if 0 <= k < T:
+            srcs = [i for i, s in enumerate(data.sources) if s.kind == "central"]
+            num, den = _ratio(pol.assign_share)
+            if srcs:
+                assignment = (k, num, den, srcs)
     industry = None
     if pol.on("industry_share"):
         central = [i for i, s in enumerate(data.sources) if s.kind == "central"]
@@ -1339,5 +1422,5 @@ def problem(data: FundingData) -> Problem:
         excluded=[p.excluded for p in data.projects],
         requires=requires, excludes=excludes,  # type: ignore[arg-type]
         project_ids=[p.id for p in data.projects], source_ids=[s.id for s in data.sources],
-        warnings=warnings,
+        warnings=warnings, assignment=assignment, step=pol.partial_step,
     )

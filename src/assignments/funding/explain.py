@@ -16,12 +16,12 @@ instance's figures. What the next 100,000 yuan would buy is a scenario run:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from assignments.core.conflict import Conflict, find_conflict
 from assignments.core.solver import SolveParams, solve_params
-from assignments.funding.data import FundingData, Problem, problem
+from assignments.funding.data import FundingData, Problem, money_text, problem
 from assignments.funding.greedy import Ledger
 from assignments.funding.rules import RULES, figures
 from assignments.funding.solution import FundingSolution, check
@@ -38,18 +38,30 @@ def _t(lang: str, zh: str, en: str) -> str:
     return zh if lang == "zh" else en
 
 
-def yuan(units: float, prob: Problem) -> str:
-    """Units as ``1,234,000 元``."""
-    return f"{units * prob.unit:,.0f} 元"
+def yuan(units: float, prob: Problem, input_unit: int = 1) -> str:
+    """Model units as money in the workbook's own unit (``1,234,000 元``, ``123.4 万元``)."""
+    return money_text(units * prob.unit, input_unit)
 
 
 @dataclass(frozen=True)
 class Reason:
-    """Why a project is not (fully) funded: a short code and a sentence."""
+    """Why a project is not (fully) funded: a short code, a sentence, and every figure the
+    sentence states (``figures``: name -> value, money in yuan), which
+    :func:`assignments.funding.solution.check_reasons` recomputes from the plan alone.
+
+    Figures: ``period`` (the quarter the money is short in), ``need`` (yuan the project — for a
+    partial project, its next 1 % — needs that quarter), ``left`` (yuan its eligible sources
+    still hold at the end of that quarter, as the 资金来源 sheet's 结余 shows them), ``free``
+    (yuan they can still pay that quarter without taking money later quarters already spend),
+    ``short`` (at least this much more money would fund it: the sum over its quarters of need −
+    free), ``ratio`` / ``rival`` / ``rival_ratio`` (weighted beneficiaries per 10,000 yuan of it
+    and of the funded project it is compared with), ``level`` / ``next_level``.
+    """
 
     project: int
     code: str
     text: str
+    figures: dict[str, Any] = field(default_factory=dict)
 
 
 def _label(data: FundingData, j: int) -> str:
@@ -64,26 +76,68 @@ def project_reasons(data: FundingData, sol: FundingSolution, prob: Problem | Non
     The checks run in order and the first that applies is the reason: excluded, work relief,
     no eligible source, no eligible source with money in one of its quarters, a required project
     unfunded, excluded by a funded project, the money left (by quarter and eligible source) does
-    not cover its minimum / its spending, a rule it would break (milestones, industry share),
-    then the objective (no beneficiaries, value per yuan, least cost).
+    not cover its minimum / its spending (预算不足, with the amount that would fund it), a rule
+    it would break (milestones, industry share), then the objective (no beneficiaries, value per
+    yuan, least cost). Every figure a reason states is in :attr:`Reason.figures` (money in
+    yuan, written in the workbook's unit) and is recomputed by
+    :func:`assignments.funding.solution.check_reasons`.
     """
     prob = prob if prob is not None else problem(data)
     pol = data.policy
+    iu = pol.input_unit
     led = Ledger.of(prob, sol)
     T = len(prob.periods)
-    ratio = [prob.value[j] * 10_000 / max(1, prob.cost[j] * prob.unit) for j in range(prob.n)]
+    u = prob.unit
+    ratio = [prob.value[j] * 10_000 / max(1, prob.cost[j] * u) for j in range(prob.n)]
     out: dict[int, Reason] = {}
 
-    def money_short(j: int, level: int) -> tuple[int, int, int] | None:
-        """(period, need, left) of the first quarter whose need exceeds the money left."""
+    def money(yuan_: float) -> str:
+        return money_text(yuan_, iu)
+
+    def left_at(j: int, t: int) -> int:
+        """Units the eligible sources of ``j`` still hold at the end of ``t`` (the sheet's 结余)."""
+        total = 0
+        for s in prob.eligible[j]:
+            if prob.carry_over:
+                total += sum(prob.budget[s][: t + 1]) - sum(led.spent[s][: t + 1])
+            else:
+                total += prob.budget[s][t] - led.spent[s][t]
+        return total
+
+    def shortage(j: int, need: list[int]) -> dict[str, Any] | None:
+        """Figures of the first quarter whose need exceeds what the sources can still pay."""
+        first = None
+        short = 0
         for t in range(T):
-            need = prob.period_cost[j][t] * level // 100
-            if need == 0:
+            if need[t] == 0:
                 continue
-            left = sum(led.headroom(s, t) for s in prob.eligible[j])
-            if left < need:
-                return t, need, left
-        return None
+            free = sum(led.headroom(s, t) for s in prob.eligible[j])
+            if free < need[t]:
+                short += need[t] - free
+                if first is None:
+                    first = (t, free)
+        if first is None:
+            return None
+        t, free = first
+        return {"period": prob.periods[t], "need": need[t] * u, "left": left_at(j, t) * u,
+                "free": free * u, "short": short * u}
+
+    def budget_text(f: dict[str, Any], lead: tuple[str, str] | None = None) -> str:
+        """``预算不足：…`` (or ``lead`` instead) with the figures of :func:`shortage`."""
+        per = f["period"]
+        zh_lead, en_lead = lead or ("预算不足：", "budget short: ")
+        zh = (f"{zh_lead}{per} 需要 {money(f['need'])}，可用来源当季可支配 "
+              f"{money(f['free'])}")
+        en = (f"{en_lead}in {per} it needs {money(f['need'])}, its eligible sources can pay "
+              f"{money(f['free'])} then")
+        if f["left"] > f["free"]:
+            zh += (f"（截至 {per} 结余 {money(f['left'])}，其中 {money(f['left'] - f['free'])}"
+                   "已用于其后季度的支出）")
+            en += (f" ({money(f['left'])} left at the end of {per}, of which "
+                   f"{money(f['left'] - f['free'])} is spent in later quarters)")
+        zh += f"；至少还差 {money(f['short'])}"
+        en += f"; at least {money(f['short'])} more would be needed"
+        return _t(lang, zh, en)
 
     def competitors(j: int) -> list[int]:
         """Funded projects paid by a source of ``j`` in one of ``j``'s quarters."""
@@ -97,17 +151,22 @@ def project_reasons(data: FundingData, sol: FundingSolution, prob: Problem | Non
         if lv == 100:
             continue
         if lv > 0:
-            short = money_short(j, min(100, lv + 1))
+            nxt = lv + 1
+            while nxt < 100 and not any(a * nxt // 100 - a * lv // 100
+                                        for a in prob.period_cost[j]):
+                nxt += 1
+            need = [a * nxt // 100 - a * lv // 100 for a in prob.period_cost[j]]
+            f: dict[str, Any] | None = shortage(j, need)
             text = _t(lang, f"部分安排 {lv}%", f"partly funded at {lv}%")
-            if short:
-                t, need, left = short
-                text += _t(lang, f"：{prob.periods[t]} 可用来源余额 {yuan(left, prob)} 已用尽",
-                           f": its eligible sources have only {yuan(left, prob)} left in "
-                           f"{prob.periods[t]}")
+            if f:
+                f.update(level=lv, next_level=nxt)
+                text += _t(lang, "：", ": ") + budget_text(
+                    f, (f"提高到 {nxt}%：", f"raising it to {nxt}%: "))
             else:
+                f = {"level": lv}
                 text += _t(lang, "：更多资金会降低目标（或违反其他规则）",
                            ": more would not improve the plan (or would break another rule)")
-            out[j] = Reason(j, "partial", text)
+            out[j] = Reason(j, "partial", text, f)
             continue
         if p.excluded:
             out[j] = Reason(j, "excluded", _t(lang, "标记为不予安排", "marked 不予安排 (excluded)"))
@@ -144,54 +203,53 @@ def project_reasons(data: FundingData, sol: FundingSolution, prob: Problem | Non
                 lang, f"与已安排的项目 {_label(data, excl[0])} 互斥",
                 f"excluded by {_label(data, excl[0])}, which is funded"))
             continue
-        lowest = 1
+        lowest = 100  # a whole project is funded at 100 % or not at all
         if prob.partial[j]:
+            lowest = 1
             while lowest < 100 and sum(a * lowest // 100 for a in prob.period_cost[j]) < max(
                     1, prob.min_funding[j]):
                 lowest += 1
-        short = money_short(j, lowest)
-        if short is not None:
-            t, need, left = short
+        f = shortage(j, [a * lowest // 100 for a in prob.period_cost[j]])
+        if f is not None:
+            f["next_level"] = lowest
             if prob.partial[j] and prob.min_funding[j]:
+                f["minimum"] = prob.min_funding[j] * u
                 out[j] = Reason(j, "minimum", _t(
-                    lang, f"低于最低可行资金：{prob.periods[t]} 可用来源余额 {yuan(left, prob)}，"
-                          f"最低需要 {yuan(need, prob)}",
-                    f"below its minimum viable funding: its eligible sources have "
-                    f"{yuan(left, prob)} left in {prob.periods[t]}, the minimum needs "
-                    f"{yuan(need, prob)} there"))
+                    lang, f"低于最低可行资金 {money(f['minimum'])}：",
+                    f"below its minimum viable funding {money(f['minimum'])}: ")
+                    + budget_text(f), f)
                 continue
             rivals = [k for k in competitors(j) if sol.level[k] > 0]
             worst = min(rivals, key=lambda k: (ratio[k], k)) if rivals else None
-            base = _t(lang, f"{prob.periods[t]} 可用来源余额 {yuan(left, prob)}，"
-                            f"需要 {yuan(need, prob)}",
-                      f"its eligible sources have {yuan(left, prob)} left in {prob.periods[t]}, "
-                      f"it needs {yuan(need, prob)}")
+            base = budget_text(f)
             if worst is not None and ratio[j] <= ratio[worst]:
+                f.update(ratio=round(ratio[j], 1), rival=data.projects[worst].id,
+                         rival_ratio=round(ratio[worst], 1))
                 out[j] = Reason(j, "value", base + _t(
                     lang, f"；每万元受益 {ratio[j]:.1f}，低于已安排的 {_label(data, worst)}"
                           f"（{ratio[worst]:.1f}）",
                     f"; {ratio[j]:.1f} weighted beneficiaries per 10,000 yuan, less than the "
-                    f"last funded project competing for the same money, {_label(data, worst)} "
-                    f"({ratio[worst]:.1f})"))
+                    f"funded {_label(data, worst)} competing for the same money "
+                    f"({ratio[worst]:.1f})"), f)
             elif prob.value[j] == 0 and pol.objective in ("coverage", "benefit"):
                 out[j] = Reason(j, "no_benefit", base + _t(
-                    lang, "；未填受益人数", "; it declares no beneficiaries"))
+                    lang, "；未填受益人数", "; it declares no beneficiaries"), f)
             else:
-                out[j] = Reason(j, "no_money", base + _t(
-                    lang, "；资金已用于受益更多的项目组合",
-                    "; the money went to a combination of whole projects that benefits more"))
+                out[j] = Reason(j, "no_money", base, f)
             continue
         # the money is there: which rule would funding it break?
-        plan = led.plan(j, 100 if not prob.partial[j] else lowest)
+        plan = led.plan(j, lowest)
         if plan is None:
             share = prob.share.get(j)
             out[j] = Reason(j, "cost_sharing" if share else "no_money", _t(
-                lang, "成本分担比例下各来源余额不足" if share else "可用来源余额不足",
+                lang, "成本分担比例下各来源余额不足" if share
+                else "预算不足：可用来源的余额不能同时支付它各季度的支出",
                 "its cost-sharing sources cannot pay their ratios from what is left" if share
-                else "its eligible sources cannot pay its quarters from what is left"))
+                else "budget short: its eligible sources cannot pay all its quarters from what "
+                     "is left"))
             continue
         trial = FundingSolution(level=list(sol.level), alloc={**sol.alloc, **plan}, unit=sol.unit)
-        trial.level[j] = 100 if not prob.partial[j] else lowest
+        trial.level[j] = lowest
         broken = [v for v in check(data, trial, prob)
                   if v.rule in ("industry_share", "labour", "milestones")]
         if broken:
@@ -294,10 +352,11 @@ def _render(data: FundingData, prob: Problem, family: str, key: tuple[Any, ...],
 def _detail(data: FundingData, prob: Problem, family: str, key: tuple[Any, ...],
             lang: str) -> str:
     pol = data.policy
+    iu = pol.input_unit
     fig = figures(pol)
     if family == "committed":
         j = key[0]
-        need = ", ".join(f"{prob.periods[t]} {yuan(a, prob)}"
+        need = ", ".join(f"{prob.periods[t]} {yuan(a, prob, iu)}"
                          for t, a in enumerate(prob.period_cost[j]) if a)
         return _t(lang, f"已承诺项目 {_label(data, j)} 必须安排（支出：{need}）",
                   f"committed project {_label(data, j)} must be funded (spending {need})")
@@ -307,9 +366,9 @@ def _detail(data: FundingData, prob: Problem, family: str, key: tuple[Any, ...],
         have = sum(prob.budget[s][: t + 1]) if prob.carry_over else prob.budget[s][t]
         by = _t(lang, "截至" if prob.carry_over else "在", "by" if prob.carry_over else "in")
         cats = "、".join(src.categories) if src.categories else _t(lang, "全部", "any")
-        return _t(lang, f"资金来源 {src.label} {by} {prob.periods[t]} 只有 {yuan(have, prob)}"
+        return _t(lang, f"资金来源 {src.label} {by} {prob.periods[t]} 只有 {yuan(have, prob, iu)}"
                         f"（可用类别：{cats}）",
-                  f"source {src.label} has {yuan(have, prob)} {by} {prob.periods[t]} "
+                  f"source {src.label} has {yuan(have, prob, iu)} {by} {prob.periods[t]} "
                   f"(categories: {cats})")
     if family == "milestones":
         k = key[0]
@@ -317,6 +376,13 @@ def _detail(data: FundingData, prob: Problem, family: str, key: tuple[Any, ...],
         return _t(lang, f"截至 {prob.periods[k]} 至少支出已安排资金的 {100 * m[1] / m[2]:g}%",
                   f"at least {100 * m[1] / m[2]:g}% of the money allocated is spent by the end "
                   f"of {prob.periods[k]}")
+    if family == "assignment" and prob.assignment is not None:
+        k, num, den, _srcs = prob.assignment
+        src = data.sources[key[0]]
+        return _t(lang, f"资金来源 {src.label} 截至 {prob.periods[k]} 到位的资金须 "
+                        f"{100 * num / den:g}% 安排到项目",
+                  f"source {src.label} assigns {100 * num / den:g}% of the money it has by the "
+                  f"end of {prob.periods[k]} to projects")
     if family == "industry_share":
         return _t(lang, f"中央衔接资金至少 {fig['industry_share']}% 用于"
                         f"{fig['industry_category']}",
@@ -350,8 +416,8 @@ def _detail(data: FundingData, prob: Problem, family: str, key: tuple[Any, ...],
                   f"{_label(data, key[0])} is marked 不予安排")
     if family == "minimum":
         j = key[0]
-        return _t(lang, f"{_label(data, j)} 最低可行资金 {yuan(prob.min_funding[j], prob)}",
-                  f"{_label(data, j)} needs at least {yuan(prob.min_funding[j], prob)}")
+        return _t(lang, f"{_label(data, j)} 最低可行资金 {yuan(prob.min_funding[j], prob, iu)}",
+                  f"{_label(data, j)} needs at least {yuan(prob.min_funding[j], prob, iu)}")
     if family == "eligibility":
         j = key[0]
         return _t(lang, f"{_label(data, j)} 的支出季度没有可用来源的资金到位",

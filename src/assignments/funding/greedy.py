@@ -64,28 +64,37 @@ class Ledger:
                 slack[s][k] -= amount
 
         out: dict[tuple[int, int, int], int] = {}
-        quota: dict[int, int] | None = None
-        order = list(p.eligible[j])
-        if j in p.share:
+        if p.industry is not None:  # F2: central money to industry first, to the rest last
+            central, ind = set(p.industry[2]), j in set(p.industry[3])
+            order_f2 = sorted(p.eligible[j], key=lambda s: (s in central) != ind)
+        else:
+            order_f2 = list(p.eligible[j])
+        if j in p.share:  # F5 per payment: each period's spending split by the ratios
             group = p.share[j]
             R = sum(r for _s, r in group)
-            quota = {s: total * r // R for s, r in group}
-            rest = total - sum(quota.values())
-            for s, _r in sorted(group, key=lambda g: -g[1])[:rest]:
-                quota[s] += 1
-            order = [s for s, _r in group]
+            for t, n in enumerate(need):
+                if n == 0:
+                    continue
+                quota = {s: n * r // R for s, r in group}
+                rest = n - sum(quota.values())
+                for s, _r in sorted(group, key=lambda g: -g[1])[:rest]:
+                    quota[s] += 1
+                for s, q in quota.items():
+                    if q > room(s, t):
+                        return None
+                    if q > 0:
+                        out[(j, s, t)] = q
+                        take_from(s, t, q)
+            return out
+        order = order_f2
         for t, n in enumerate(need):
             for s in order:
                 if n == 0:
                     break
                 take = min(n, room(s, t))
-                if quota is not None:
-                    take = min(take, quota[s])
                 if take > 0:
                     out[(j, s, t)] = take
                     take_from(s, t, take)
-                    if quota is not None:
-                        quota[s] -= take
                     n -= take
             if n:
                 return None
@@ -123,6 +132,7 @@ class _Totals:
         self.by_period = [0] * len(self.prob.periods)
         p = self.prob
         self.central = set(p.industry[2]) if p.industry else set()
+        self.central_amount = sum(sum(p.budget[s]) for s in self.central)
         self.industry = set(p.industry[3]) if p.industry else set()
         self.infra = set(p.labour[2]) if p.labour else set()
 
@@ -144,9 +154,10 @@ class _Totals:
     def ok(self, alloc: dict[tuple[int, int, int], int], j: int) -> bool:
         p = self.prob
         ct, ci, w, wb, per = self.delta(alloc)
-        if p.industry is not None:
-            num, den = p.industry[0], p.industry[1]
-            if den * (self.central_industry + ci) < num * (self.central_total + ct):
+        if p.industry is not None:  # the central money not for industry stays within the
+            num, den = p.industry[0], p.industry[1]  # part of the amount F2 leaves free
+            other = self.central_total + ct - self.central_industry - ci
+            if den * other > (den - num) * self.central_amount:
                 return False
         if p.labour is not None:
             scope, thr = p.labour[0], p.labour[1]
@@ -229,7 +240,7 @@ def greedy(data: FundingData, prob: Problem | None = None, *,
         while lo < 100 and sum(a * lo // 100 for a in prob.period_cost[j]) < max(
                 1, prob.min_funding[j]):
             lo += 1
-        return list(range(100, lo - 1, -1))
+        return [lv for lv in range(100, lo - 1, -1) if lv % prob.step == 0]
 
     ratio = {j: prob.value[j] / max(1, prob.cost[j]) for j in range(prob.n)}
     for j in range(prob.n):
@@ -262,7 +273,55 @@ def greedy(data: FundingData, prob: Problem | None = None, *,
                     if a == j and sol.level[k] == 0:
                         try_add(k, levels_of(k))
                 try_add(j, levels_of(j))
+    if prob.industry is not None:  # F2: industry projects until the central share is reached
+        num, den = prob.industry[0], prob.industry[1]
+        for j in sorted(prob.industry[3], key=lambda j: (-ratio[j], j)):
+            if den * tot.central_industry >= num * tot.central_amount:
+                break
+            try_add(j, levels_of(j))
     for j in sorted(range(prob.n), key=lambda j: (-ratio[j], j)):
         if prob.value[j] > 0:
             try_add(j, levels_of(j))
+    if prob.assignment is not None and _reroute(prob, sol, led, tot):
+        for j in sorted(range(prob.n), key=lambda j: (-ratio[j], j)):  # the money freed
+            if prob.value[j] > 0:
+                try_add(j, levels_of(j))
     return sol
+
+
+def _reroute(prob: Problem, sol: FundingSolution, led: Ledger, tot: _Totals) -> bool:
+    """F6 assignment: move funded projects' payments from other sources to the central sources
+    that have not yet assigned their money by the assignment month (levels unchanged; F2's
+    room for non-industry central money kept). Whether anything moved."""
+    assert prob.assignment is not None
+    k, num, den, srcs = prob.assignment
+    moved = False
+    for s in srcs:
+        have = sum(prob.budget[s][: k + 1]) if prob.carry_over else prob.budget[s][k]
+        owed = -((-num * have) // den) - sum(led.spent[s])
+        for (j, s2, t), v in sorted(sol.alloc.items()):
+            if owed <= 0:
+                break
+            if s2 in srcs or j in prob.share or s not in prob.eligible[j]:
+                continue
+            take = min(v, owed, led.headroom(s, t))
+            if prob.industry is not None and j not in tot.industry:
+                free = ((prob.industry[1] - prob.industry[0]) * tot.central_amount
+                        // prob.industry[1]) - (tot.central_total - tot.central_industry)
+                take = min(take, max(0, free))
+            if take <= 0:
+                continue
+            led.spent[s2][t] -= take
+            led.spent[s][t] += take
+            if v == take:
+                del sol.alloc[(j, s2, t)]
+            else:
+                sol.alloc[(j, s2, t)] = v - take
+            sol.alloc[(j, s, t)] = sol.alloc.get((j, s, t), 0) + take
+            if s in tot.central:
+                tot.central_total += take
+                if j in tot.industry:
+                    tot.central_industry += take
+            owed -= take
+            moved = True
+    return moved

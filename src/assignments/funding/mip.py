@@ -63,7 +63,14 @@ def solve_mip(data: FundingData, *, time_limit: float = 60.0) -> MipResult[Fundi
     z = [m.add_binary_variable(name=f"z{j}") for j in range(n)]
     pct = []
     for j, p in enumerate(data.projects):
-        if p.partial:
+        if p.partial and pol.partial_step > 1:  # levels in steps: pct = step × q
+            q = m.add_integer_variable(lb=0, ub=100 // pol.partial_step, name=f"q{j}")
+            v = m.add_variable(lb=0, ub=100, name=f"pct{j}")
+            m.add_linear_constraint(v == pol.partial_step * q)
+            m.add_linear_constraint(v <= 100 * z[j])
+            m.add_linear_constraint(v >= z[j])
+            pct.append(v)
+        elif p.partial:
             v = m.add_integer_variable(lb=0, ub=100, name=f"pct{j}")
             m.add_linear_constraint(v <= 100 * z[j])
             m.add_linear_constraint(v >= z[j])
@@ -106,8 +113,6 @@ def solve_mip(data: FundingData, *, time_limit: float = 60.0) -> MipResult[Fundi
             m.add_linear_constraint(mathopt.fast_sum(row) == g[(j, t)] if row
                                     else g[(j, t)] == 0)
     fund = [mathopt.fast_sum([g[(j, t)] for t in range(T) if (j, t) in g]) for j in range(n)]
-    X = {(j, s): mathopt.fast_sum([x[(j, s, t)] for t in range(T) if (j, s, t) in x])
-         for j in range(n) for s in srcs[j]}
     spend = [[mathopt.fast_sum([v for (j, s2, t2), v in x.items() if s2 == s and t2 == t])
               for t in range(T)] for s in range(S)]
     # budgets: stocks with carry-over, per period without
@@ -133,11 +138,13 @@ def solve_mip(data: FundingData, *, time_limit: float = 60.0) -> MipResult[Fundi
             m.add_linear_constraint(z[j] + z[ids[r]] <= 1)
     # F2
     if pol.on("industry_share") and pol.industry_share > 0:
+        # of the central amount (DOMAIN §F rule 2), not of the central money used
         central = [i for i, s in enumerate(data.sources) if s.kind == "central"]
-        all_c = mathopt.fast_sum([v for (j, s, _t), v in x.items() if s in central])
+        amount_c = sum(sum(prob.budget[s]) for s in central)
         ind_c = mathopt.fast_sum([v for (j, s, _t), v in x.items() if s in central
                                   and data.projects[j].category == pol.industry_category])
-        m.add_linear_constraint(100 * ind_c >= pol.industry_share * all_c)
+        if amount_c:
+            m.add_linear_constraint(100 * ind_c >= pol.industry_share * amount_c)
     # F3
     if pol.on("labour") and pol.labour_share > 0:
         infra = [j for j, p in enumerate(data.projects) if p.category == pol.labour_category]
@@ -149,13 +156,17 @@ def solve_mip(data: FundingData, *, time_limit: float = 60.0) -> MipResult[Fundi
         else:
             m.add_linear_constraint(mathopt.fast_sum(
                 [(round(data.projects[j].labour_share * 10) - thr) * fund[j] for j in infra]) >= 0)
-    # F5
+    # F5, per payment: every period's spending shared by the ratios (to within one unit)
     if pol.on("cost_sharing"):
         for j, group in prob.share.items():
             R = sum(r for _s, r in group)
-            for s, r in group:
-                m.add_linear_constraint(R * X[(j, s)] - r * fund[j] <= R - 1)
-                m.add_linear_constraint(R * X[(j, s)] - r * fund[j] >= -(R - 1))
+            for t in range(T):
+                if (j, t) not in g:
+                    continue
+                for s, r in group:
+                    xs: Any = x.get((j, s, t), 0)
+                    m.add_linear_constraint(R * xs - r * g[(j, t)] <= R - 1)
+                    m.add_linear_constraint(R * xs - r * g[(j, t)] >= -(R - 1))
     # F6: cumulative spending variables
     total = mathopt.fast_sum(fund)
     cum = []
@@ -168,6 +179,13 @@ def solve_mip(data: FundingData, *, time_limit: float = 60.0) -> MipResult[Fundi
         acc = c
     for k, num, den in prob.milestones:
         m.add_linear_constraint(den * cum[k] >= num * total)
+    # F6 assignment: central money had by the assignment month assigned to projects
+    if pol.on("milestones") and prob.assignment is not None:
+        k, num, den, srcs_a = prob.assignment
+        for s in srcs_a:
+            have = sum(prob.budget[s][: k + 1]) if prob.carry_over else prob.budget[s][k]
+            m.add_linear_constraint(den * mathopt.fast_sum(
+                [v for (j, s2, _t), v in x.items() if s2 == s]) >= num * have)
     def scaled_sum(coefs: list[int], name: str) -> Any:
         """Σ floor(coef × pct / 100): a variable per partial project, ``coef × z`` otherwise."""
         terms = []

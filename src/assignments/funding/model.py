@@ -318,7 +318,8 @@ def _curve(b: _Builder) -> None:
             b.defs += [("lv", lv, j), ("f", f, j)]
             b.decision += [lv, f]
             if b.onehot:  # one 0/1 per level the project may take: the exact hull in the LP
-                z = {k: m.new_bool_var(f"z[{j},{k}]") for k in range(min_level(p, j), 101)}
+                z = {k: m.new_bool_var(f"z[{j},{k}]") for k in range(min_level(p, j), 101)
+                     if k % p.step == 0}  # F0 level step: only the levels it allows
                 m.add(sum(z.values()) == f)
                 m.add(sum(k * v for k, v in z.items()) == lv)
                 b.defs += [("z", v, j, k) for k, v in z.items()]
@@ -331,7 +332,10 @@ def _curve(b: _Builder) -> None:
             b.defs.append(("f", y, j))
         total = []
         g: LinearExpr
-        timeless = [s for s in p.eligible[j] if s in b.timeless]
+        # a cost-sharing project pays every period by its ratios (F5 per payment): each of its
+        # sources, timeless ones included, gets a variable per period
+        per_payment = j in p.share
+        timeless = [] if per_payment else [s for s in p.eligible[j] if s in b.timeless]
         tranched: list[LinearExpr] = []
         agg = b.class_of(j)
         for t in needs:
@@ -355,7 +359,8 @@ def _curve(b: _Builder) -> None:
             if agg is not None:  # money routed by the project's class (see _route_classes)
                 b.class_g[(agg, t)].append((j, g))
                 continue
-            for s, xv in _route(b, ("x", j), t, g, a, [s for s in srcs[t] if s not in b.timeless],
+            for s, xv in _route(b, ("x", j), t, g, a, [s for s in srcs[t] if per_payment
+                                                       or s not in b.timeless],
                                 bool(timeless)).items():
                 b.x[(j, s, t)] = xv
                 b.paid[(j, s)].append(xv)
@@ -439,6 +444,19 @@ def _route_classes(b: _Builder) -> None:
                 b.cX[(c, s)] = xv
 
 
+def _level_step(b: _Builder) -> None:
+    """F0 level step: a partial project's level is a multiple of the policy's step (5 %: no
+    98–99 % cuts to spend the last yuan; idle money is preferred to a cut below the step)."""
+    step = b.p.step
+    if step <= 1:
+        return
+    for j, lv in b.lv_var.items():
+        if j in b.onehot_z:  # its one-hot levels are the allowed ones already
+            continue
+        q = b.m.new_int_var(0, 100 // step, f"q[{j}]")
+        b.enforce(b.m.add(lv == step * q), "level_step", (j,))
+
+
 def _eligibility(b: _Builder) -> None:
     """F1 eligibility: a project no eligible source can pay in one of its periods is unfunded
     (left out of the model outright unless explaining)."""
@@ -503,9 +521,10 @@ def _budget(b: _Builder) -> None:
     for (_j, s), v in [*b.X.items(), *b.cX.items()]:
         by_s[s].append(v)
     for s in range(len(p.source_ids)):
-        if s in b.timeless:
-            if by_s[s]:
-                b.enforce(b.m.add(sum(by_s[s]) <= p.budget[s][0]), "budget", (s, T - 1))
+        if s in b.timeless:  # its totals, and the per-period money of cost-sharing projects
+            used = by_s[s] + [v for t in range(T) for v in by_st[(s, t)]]
+            if used:
+                b.enforce(b.m.add(sum(used) <= p.budget[s][0]), "budget", (s, T - 1))
             continue
         acc: list[LinearExpr] = []
         for t in range(T):
@@ -517,21 +536,27 @@ def _budget(b: _Builder) -> None:
 
 
 def _industry_share(b: _Builder) -> None:
-    """F2 industry share of the central linkage funds used."""
+    """F2 industry share of the central linkage funds: the central money paid to industry
+    projects is at least the share of the central *amount* (DOMAIN §F rule 2, seed 001:
+    中央财政衔接资金用于产业占比达55%以上), not of the central money used."""
     if b.p.industry is None:
         return
     num, den, central, ind = b.p.industry
     ind_set, c_set = set(ind), set(central)
-    terms = []
+    amount = sum(sum(b.p.budget[s]) for s in c_set)
+    if amount == 0:
+        return
     money = [(j in ind_set, s, v) for (j, s, _t), v in b.x.items()]
     money += [(j in ind_set, s, v) for (j, s), v in b.X.items()]
     money += [(b.class_key[c][1], s, v) for (c, s, _t), v in b.cx.items()]
     money += [(b.class_key[c][1], s, v) for (c, s), v in b.cX.items()]
-    for is_ind, s, v in money:
-        if s in c_set:
-            terms.append((den - num) * v if is_ind else -num * v)
-    if terms:
-        b.enforce(b.m.add(sum(terms) >= 0), "industry_share", ())
+    terms = [v for is_ind, s, v in money if is_ind and s in c_set]
+    lhs = den * sum(terms) if terms else 0
+    if isinstance(lhs, int):
+        b.enforce(b.m.add_bool_or([]) if lhs < num * amount else b.m.add_bool_and([]),
+                  "industry_share", ())
+        return
+    b.enforce(b.m.add(lhs >= num * amount), "industry_share", ())
 
 
 def _labour(b: _Builder) -> None:
@@ -550,18 +575,25 @@ def _labour(b: _Builder) -> None:
 
 
 def _cost_sharing(b: _Builder) -> None:
-    """F5 cost sharing: each group source pays its ratio, to within one unit."""
+    """F5 cost sharing, per payment: in every period each group source pays its ratio of the
+    project's spending, to within one unit (seed 004: 所需资金由省财政和市县财政按6∶4比例分担 —
+    each payment is shared, not only the total)."""
+    T = len(b.p.periods)
     for j, group in b.p.share.items():
         if isinstance(b.fund[j], int):
             continue
         R = sum(r for _s, r in group)
-        for s, r in group:
-            paid = sum(b.paid[(j, s)])
-            lits = b.lit("cost_sharing", (j, s))
-            for ct in (b.m.add(R * paid - r * b.fund[j] <= R - 1),
-                       b.m.add(R * paid - r * b.fund[j] >= -(R - 1))):
-                if lits:
-                    ct.only_enforce_if(lits)
+        for t in range(T):
+            g = b.g.get((j, t))
+            if g is None:
+                continue
+            for s, r in group:
+                paid = b.x.get((j, s, t), 0)
+                lits = b.lit("cost_sharing", (j, s))
+                for ct in (b.m.add(R * paid - r * g <= R - 1),
+                           b.m.add(R * paid - r * g >= -(R - 1))):
+                    if lits:
+                        ct.only_enforce_if(lits)
 
 
 def _milestones(b: _Builder) -> None:
@@ -572,6 +604,30 @@ def _milestones(b: _Builder) -> None:
         if not late:
             continue
         b.enforce(b.m.add((den - num) * sum(early) - num * sum(late) >= 0), "milestones", (k,))
+
+
+def _assignment(b: _Builder) -> None:
+    """F6 assignment: each central source assigns to projects at least the share (100 %) of the
+    money it has by the end of the assignment month (March), whatever the period it is spent
+    in."""
+    p = b.p
+    if p.assignment is None:
+        return
+    k, num, den, srcs = p.assignment
+    paid: dict[int, list[LinearExpr]] = defaultdict(list)
+    for (_j, s, _t), v in [*b.x.items(), *b.cx.items()]:
+        paid[s].append(v)
+    for (_j, s), v in [*b.X.items(), *b.cX.items()]:
+        paid[s].append(v)
+    for s in srcs:
+        have = sum(p.budget[s][: k + 1]) if p.carry_over else p.budget[s][k]
+        need = -((-num * have) // den)
+        if need <= 0:
+            continue
+        if not paid[s]:
+            b.enforce(b.m.add_bool_or([]), "assignment", (s,))
+            continue
+        b.enforce(b.m.add(sum(paid[s]) >= need), "assignment", (s,))
 
 
 def _coverage(b: _Builder) -> None:
@@ -631,6 +687,7 @@ def _levels(b: _Builder) -> None:
 
 FAMILIES: tuple[tuple[str, Callable[[_Builder], None]], ...] = (
     ("curve", _curve),  # first: every later family reads its level, funded, g, x, X variables
+    ("level_step", _level_step),  # after curve: the partial projects' levels
     ("eligibility", _eligibility),  # after curve: the projects it found blocked
     ("minimum", _minimum),
     ("committed", _committed),
@@ -642,6 +699,7 @@ FAMILIES: tuple[tuple[str, Callable[[_Builder], None]], ...] = (
     ("labour", _labour),
     ("cost_sharing", _cost_sharing),  # after curve: each project's money by source (paid)
     ("milestones", _milestones),
+    ("assignment", _assignment),  # after curve: each central source's money (x, X, class flows)
     ("coverage", _coverage),  # last: its shortfall variables start the objective levels
 )
 """The model's constraint families, in build order, keyed by their name in

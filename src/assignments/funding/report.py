@@ -16,11 +16,25 @@ import pandas as pd
 
 from assignments.core.io import staged_output, write_csv_folder, write_excel, write_json
 from assignments.core.solver import Result
-from assignments.funding.data import KIND_ZH, FundingData, Problem, problem
+from assignments.funding.data import (
+    KIND_ZH,
+    FundingData,
+    Problem,
+    money_text,
+    problem,
+    unit_name,
+)
 from assignments.funding.explain import Reason, project_reasons
 from assignments.funding.rules import RULES, SWITCHABLE, figures, level_label, switch_label
 from assignments.funding.scenarios import MarginalValue
-from assignments.funding.solution import FundingSolution, check, coverage, level_order
+from assignments.funding.solution import (
+    FundingSolution,
+    check,
+    coverage,
+    defaults_used,
+    level_order,
+    reached,
+)
 
 __all__ = ["allocation_tables", "result_json", "summary_lines", "write_outputs"]
 
@@ -59,15 +73,32 @@ _C = {
     "step": ("增加(元)", "added (yuan)"), "d_benefit": ("加权受益增加", "beneficiaries gained"),
     "d_targets": ("达标目标增加", "targets newly met"),
     "entering": ("新进入项目", "projects entering"), "leaving": ("退出项目", "projects leaving"),
-    "type": ("类别", "type"), "text": ("内容", "text"),
+    "type": ("类别", "type"), "text": ("内容", "text"), "unit": ("单位", "unit"),
+    "per_village": ("按村封顶后达到", "achieved, capped per village"),
 }
 _STATUS = {"zh": {"full": "安排", "partial": "部分安排", "none": "未安排"},
            "en": {"full": "funded", "partial": "partly funded", "none": "not funded"}}
 
 
-def _h(key: str, lang: str) -> str:
+_UNIT_EN = {1: "yuan", 100: "100 yuan", 1000: "1,000 yuan", 10_000: "10,000 yuan",
+            100_000: "100,000 yuan", 1_000_000: "1,000,000 yuan"}
+
+
+def _h(key: str, lang: str, iu: int = 1) -> str:
+    """A column header; money headers name the workbook's unit (``金额(万元)``)."""
     zh, en = _C[key]
+    if iu != 1:
+        zh = zh.replace("(元)", f"({unit_name(iu)})")
+        en = en.replace("(yuan)", f"({_UNIT_EN.get(iu, f'{iu:,} yuan')})")
     return zh if lang == "zh" else en
+
+
+def _tidy(df: pd.DataFrame) -> pd.DataFrame:
+    """Money converted to the workbook's unit: floats rounded to 4 decimals (no 0.1 noise)."""
+    for c in df.columns:
+        if df[c].dtype.kind == "f":
+            df[c] = df[c].round(4)
+    return df
 
 
 def allocation_tables(
@@ -78,8 +109,10 @@ def allocation_tables(
     assert result.solution is not None
     sol = result.solution
     prob = problem(data)
-    u = prob.unit
-    h = lambda k: _h(k, lang)  # noqa: E731
+    iu = data.policy.input_unit
+    u: float = prob.unit if iu == 1 else prob.unit / iu  # model units -> the workbook's unit
+    h = lambda k: _h(k, lang, iu)  # noqa: E731
+    money_unit = unit_name(iu) if lang == "zh" else _UNIT_EN.get(iu, f"{iu:,} yuan")
     sheets = _SHEETS[lang]
     reasons = reasons if reasons is not None else project_reasons(data, sol, prob, lang=lang)
     P, S, T = data.projects, data.sources, prob.periods
@@ -99,9 +132,9 @@ def allocation_tables(
     for j in sol.funded():
         row: dict[str, Any] = {h("project"): P[j].id, h("name"): P[j].name or ""}
         for s, src in enumerate(S):
-            row[src.id] = by_js[(j, s)] * u
+            row[f"{src.id}({money_unit})"] = by_js[(j, s)] * u
         for t, lab in enumerate(T):
-            row[lab] = by_jt[(j, t)] * u
+            row[f"{lab}({money_unit})"] = by_jt[(j, t)] * u
         row[h("funded")] = fund[j] * u
         matrix_rows.append(row)
     matrix = pd.DataFrame(matrix_rows)
@@ -117,7 +150,7 @@ def allocation_tables(
             h("cost"): prob.cost[j] * u,
             h("level"): lv, h("funded"): fund[j] * u, h("status"): _STATUS[lang][st],
             h("reason"): reasons[j].text if j in reasons else "",
-            h("per10k"): round(prob.value[j] * 10_000 / max(1, prob.cost[j] * u), 2),
+            h("per10k"): round(prob.value[j] * 10_000 / max(1, prob.cost[j] * prob.unit), 2),
             h("benefit"): prob.value[j] * lv // 100,
         })
     projects = pd.DataFrame(proj_rows)
@@ -164,17 +197,23 @@ def allocation_tables(
         vil_rows.append({
             h("villages"): v.id, h("name"): v.name or "", h("poor"): "是" if v.poor else "",
             h("hardship"): "是" if v.special_hardship else "", h("n_projects"): n_v[v.id],
-            h("n_industry"): ind_v[v.id], h("money"): round(money_v[v.id]),
+            h("n_industry"): ind_v[v.id], h("money"): round(money_v[v.id], 4),
             h("met"): ("是" if all(c.met for c in vt) else "否") if vt else "",
-            h("shortfall"): "；".join(_short(prob, c) for c in vt if not c.met),
+            h("shortfall"): "；".join(_short(prob, c, iu) for c in vt if not c.met),
         })
     villages = pd.DataFrame(vil_rows)
+    got = reached(data, sol)
+    field = {"户": "poor_households", "人": "poor_people"}
     targets = pd.DataFrame([{
         h("target"): c.target.label,
-        h("requirement"): _amount(prob, c.target.requirement, c.target),
-        h("achieved"): _amount(prob, c.achieved, c.target),
-        h("shortfall"): _amount(prob, c.shortfall, c.target),
-        h("met"): "是" if c.met else "否"} for c in cov])
+        h("unit"): money_unit if c.target.kind == "money" else c.target.unit_text,
+        h("requirement"): _amount(prob, c.target.requirement, c.target, iu),
+        h("achieved"): _amount(prob, c.achieved, c.target, iu),
+        h("shortfall"): _amount(prob, c.shortfall, c.target, iu),
+        h("met"): "是" if c.met else "否",
+        h("per_village"): (got.counted[field[c.target.unit_text]]
+                           if c.target.kind == "people" and c.target.unit_text in field else "")}
+        for c in cov])
 
     thresholds = {k: 100 * num / den for k, num, den in prob.milestones}
     per_t = [sum(spent[s][t] for s in range(len(S))) for t in range(len(T))]
@@ -202,13 +241,13 @@ def allocation_tables(
            sheets["milestones"]: milestones, sheets["rules"]: rules}
     if marginal is not None:
         out[sheets["marginal"]] = pd.DataFrame([{
-            h("source"): m.source, h("step"): m.step_yuan, h("status"): m.status,
+            h("source"): m.source, h("step"): m.step_yuan / iu, h("status"): m.status,
             h("d_benefit"): m.delta.get("benefit", 0.0),
             h("d_targets"): -m.delta.get("unmet", 0.0),
             h("entering"): "、".join(m.entering), h("leaving"): "、".join(m.leaving)}
             for m in marginal])
     out[sheets["notes"]] = pd.DataFrame(_notes(data, result, prob, reasons, lang))
-    return out
+    return {k: _tidy(df) for k, df in out.items()}
 
 
 def _rules_sheet(data: FundingData, sol: FundingSolution, prob: Problem,
@@ -251,15 +290,15 @@ def _rules_sheet(data: FundingData, sol: FundingSolution, prob: Problem,
     return pd.DataFrame(rows)
 
 
-def _amount(prob: Problem, value: float, tg: Any) -> Any:
+def _amount(prob: Problem, value: float, tg: Any, iu: int = 1) -> Any:
     if tg.kind == "money":
-        return round(value * prob.unit)
+        return round(value * prob.unit) if iu == 1 else round(value * prob.unit / iu, 4)
     return round(value, 2) if isinstance(value, float) else value
 
 
-def _short(prob: Problem, c: Any) -> str:
+def _short(prob: Problem, c: Any, iu: int = 1) -> str:
     if c.target.kind == "money":
-        return f"{c.target.label} 缺 {c.shortfall * prob.unit:,} 元"
+        return f"{c.target.label} 缺 {money_text(c.shortfall * prob.unit, iu)}"
     return f"{c.target.label} 缺 {c.shortfall} {c.target.unit_text}"
 
 
@@ -268,21 +307,76 @@ def _notes(data: FundingData, result: Result[FundingSolution], prob: Problem,
     zh = lang == "zh"
     t = _h("type", lang)
     x = _h("text", lang)
+    iu = data.policy.input_unit
     rows = [{t: "单位" if zh else "unit",
-             x: (f"计算单位：1 单位 = {prob.unit:,} 元；表中金额均为元" if zh else
-                 f"model money unit: 1 unit = {prob.unit:,} yuan; every table is in yuan")}]
+             x: (f"金额单位：{unit_name(iu)}（与输入相同）；计算精度 {prob.unit:,} 元" if zh else
+                 f"money unit: {_UNIT_EN.get(iu, unit_name(iu))} (as the input); the solver "
+                 f"counts in steps of {prob.unit:,} yuan")}]
     if not prob.exact:
         rows.append({t: "单位" if zh else "unit",
                      x: "部分金额已取整到计算单位（成本向上、预算向下）" if zh else
                      "some amounts were rounded to the unit (costs up, budgets down)"})
     for line in result.explanation:
         rows.append({t: "覆盖缺口" if zh else "coverage", x: line})
+    if result.solution is not None:
+        for line in default_lines(data, result.solution, prob, lang, only_binding=False):
+            rows.append({t: "使用默认值" if zh else "default used", x: line})
+        rows.append({t: "受益人数口径" if zh else "people counted",
+                     x: reached_line(data, result.solution, lang)})
     for j, rs in sorted(reasons.items()):
         p = data.projects[j]
         rows.append({t: "未安排原因" if zh else "reason", x: f"{p.id} {p.name or ''}: {rs.text}"})
     for w in result.warnings:
         rows.append({t: "警告" if zh else "warning", x: w})
     return rows
+
+
+def default_lines(data: FundingData, sol: FundingSolution, prob: Problem, lang: str,
+                  *, only_binding: bool = True) -> list[str]:
+    """One line per default policy figure the plan uses (by default: only those that bind):
+    ``特困村最低资金 = 10,000,000 元（方案未设置；起作用：石门村 获得 … 缺 …）``."""
+    zh = lang == "zh"
+    out = []
+    for d in defaults_used(data, sol, prob):
+        if only_binding and not d.binds:
+            continue
+        note = d.note_zh if zh else d.note_en
+        if zh:
+            state = "起作用" if d.binds else "未起作用"
+            out.append(f"{d.zh} = {d.value}（方案未设置，使用默认值；{state}"
+                       + (f"：{note}" if note else "") + "）")
+        else:
+            state = "binds" if d.binds else "does not bind"
+            out.append(f"{d.en} = {d.value} (default used, not set in 方案; {state}"
+                       + (f": {note}" if note else "") + ")")
+    return out
+
+
+def reached_line(data: FundingData, sol: FundingSolution, lang: str) -> str:
+    """How people reached are counted: per village, capped by the village totals, and what the
+    projects declare when that is more (the same person in two projects)."""
+    r = reached(data, sol)
+    zh = lang == "zh"
+    parts = []
+    for k, zname, ename in (("people", "受益人口", "people"),
+                            ("poor_people", "贫困人口", "poor people"),
+                            ("poor_households", "贫困户", "poor households")):
+        txt = f"{zname} {r.counted[k]:,}" if zh else f"{ename} {r.counted[k]:,}"
+        if r.declared[k] != r.counted[k]:
+            txt += (f"（项目申报合计 {r.declared[k]:,}，同一人受益于多个项目重复计算）" if zh
+                    else f" (the projects declare {r.declared[k]:,}: people in several projects "
+                         "counted again)")
+        parts.append(txt)
+    missing = sorted({v for k in ("people", "poor_people", "poor_households")
+                      for v in r.uncapped_villages[k]})
+    head = ("按村计数，不超过各村人口、贫困人口、贫困户总数：" if zh else
+            "counted per village, at most each village's population, poor population and poor "
+            "households: ")
+    tail = ""
+    if missing:
+        tail = (f"；村表未填总数的村未封顶：{'、'.join(missing)}" if zh
+                else f"; not capped where the village sheet gives no total: {', '.join(missing)}")
+    return head + ("，" if zh else ", ").join(parts) + tail
 
 
 def result_json(data: FundingData, result: Result[FundingSolution], *,
@@ -294,7 +388,10 @@ def result_json(data: FundingData, result: Result[FundingSolution], *,
         "model": "funding", "input": data.source, "name": data.name,
         **result.summary(),
         "money_unit": {"yuan_per_unit": prob.unit, "exact": prob.exact,
-                       "note": "amounts below are in yuan"},
+                       "input_unit": unit_name(data.policy.input_unit),
+                       "yuan_per_input_unit": data.policy.input_unit,
+                       "note": "amounts below are in yuan (keys ending _yuan / yuan); the "
+                               "tables and texts are in the input's unit"},
         "explanation": result.explanation, "warnings": result.warnings,
         "levels": result.levels,
     }
@@ -313,6 +410,11 @@ def result_json(data: FundingData, result: Result[FundingSolution], *,
                         "reason": reasons[j].code if j in reasons else None,
                         "reason_text": reasons[j].text if j in reasons else None}
                        for j, p in enumerate(data.projects)]
+    out["defaults_used"] = [d.__dict__ for d in defaults_used(data, sol, prob)]
+    r = reached(data, sol)
+    out["people_reached"] = {"rule": "per village, capped by the village totals",
+                             "counted": r.counted, "declared_by_projects": r.declared,
+                             "uncapped_villages": r.uncapped_villages}
     out["coverage"] = [{"target": c.target.key, "label": c.target.label,
                         "requirement": _amount(prob, c.target.requirement, c.target),
                         "achieved": _amount(prob, c.achieved, c.target),
@@ -389,34 +491,46 @@ def summary_lines(data: FundingData, result: Result[FundingSolution], *, lang: s
     name = level_label(main, lang)
     obj = "—" if result.objective is None else f"{result.objective:,.0f}"
     bound = "—" if result.bound is None else f"{result.bound:,.0f}"
+    iu = data.policy.input_unit
     lines = [("状态" if zh else "Status") + f": {result.status.value}   {name}: {obj}   "
              + ("上界" if zh else "bound") + f": {bound}   gap: {gap}   "
              + ("用时" if zh else "time") + f": {result.runtime:.2f}s",
-             ("计算单位" if zh else "Money unit") + f": 1 = {prob.unit:,} 元"]
+             (f"金额单位: {unit_name(iu)}（计算精度 {prob.unit:,} 元）" if zh else
+              f"Money unit: {_UNIT_EN.get(iu, unit_name(iu))} (solver steps of "
+              f"{prob.unit:,} yuan)")]
     sol = result.solution
     if sol is not None:
         fund = sol.funding()
         partial = sum(1 for lv in sol.level if 0 < lv < 100)
         lines.append(
-            ("预算" if zh else "Budget") + f": {prob.total_budget * prob.unit:,} 元   "
-            + ("安排" if zh else "allocated") + f": {sum(fund) * prob.unit:,} 元   "
-            + ("结余" if zh else "idle") + f": {(prob.total_budget - sum(fund)) * prob.unit:,} 元")
+            ("预算" if zh else "Budget") + f": {money_text(prob.total_budget * prob.unit, iu)}   "
+            + ("安排" if zh else "allocated") + f": {money_text(sum(fund) * prob.unit, iu)}   "
+            + ("结余" if zh else "idle") + ": "
+            + money_text((prob.total_budget - sum(fund)) * prob.unit, iu))
         lines.append(
             ("项目" if zh else "Projects") + f": {len(sol.funded())}/{prob.n} "
             + ("安排" if zh else "funded") + (f"（其中部分 {partial}）" if zh
                                                else f" ({partial} partly)"))
-        people = sum(p.people * sol.level[j] // 100 for j, p in enumerate(data.projects))
-        poor = sum(p.poor_people * sol.level[j] // 100 for j, p in enumerate(data.projects))
-        lines.append(("受益人口" if zh else "People") + f": {people:,}   "
-                     + ("贫困人口" if zh else "poor people") + f": {poor:,}   "
+        got = reached(data, sol)
+        lines.append(("受益人口" if zh else "People") + f": {got.counted['people']:,}   "
+                     + ("贫困人口" if zh else "poor people")
+                     + f": {got.counted['poor_people']:,}   "
                      + ("加权受益" if zh else "weighted") + f": "
-                     f"{int(result.objectives.get('benefit', 0)):,}")
+                     f"{int(result.objectives.get('benefit', 0)):,}"
+                     + ("（按项目申报合计）" if zh else " (as the projects declare)"))
+        lines.append("  " + reached_line(data, sol, lang))
         cov = coverage(data, sol, prob)
         if cov:
             lines.append(("覆盖目标达标" if zh else "Coverage targets met")
                          + f": {sum(c.met for c in cov)}/{len(cov)}")
-        for e in result.explanation[:20]:
-            lines.append("  " + e)
+        for c in cov:
+            if not c.met:
+                short = (money_text(c.shortfall * prob.unit, iu) if c.target.kind == "money"
+                         else f"{c.shortfall:,} {c.target.unit_text}")
+                lines.append(f"  {c.target.label}: " + (f"缺 {short}" if zh
+                                                        else f"short by {short}"))
+        for d in default_lines(data, sol, prob, lang):
+            lines.append(("  使用默认值: " if zh else "  default used: ") + d)
         reasons = project_reasons(data, sol, prob, lang=lang)
         for j, rs in list(sorted(reasons.items()))[:max_reasons]:
             p = data.projects[j]
@@ -451,8 +565,8 @@ def write_scenario_outputs(base: FundingData, outcomes: list[Any], out_dir: str 
     out = Path(out_dir)
     written: list[Path] = []
     table = comparison_table(outcomes, lang=lang)
-    pairs = [(outcomes[0], o) for o in outcomes[1:]]
-    if all_pairs or (all_pairs is None and len(outcomes) <= 8):
+    pairs = [(outcomes[0], o) for o in outcomes[1:]]  # each scenario against the base
+    if all_pairs:
         pairs = [(a, b) for i, a in enumerate(outcomes) for b in outcomes[i + 1:]]
     diffs = [diff_table(a, b, base, lang=lang) for a, b in pairs]
     diff = pd.concat([d for d in diffs if not d.empty], ignore_index=True) if any(

@@ -39,8 +39,8 @@ RULES = RuleBook("F", [
     Rule("F1", "DOMAIN §F rule 1", "预算与类别", "budgets and eligibility", True,
          "no source pays beyond its money ({carry_over}), or for a category it may not fund"),
     Rule("F2", "DOMAIN §F rule 2", "产业占比", "industry share", True,
-         "at least {industry_share}% of the central linkage funds used go to "
-         "{industry_category} projects"),
+         "at least {industry_share}% of the central linkage funds (their whole amount, not "
+         "only the money used) go to {industry_category} projects"),
     Rule("F3", "DOMAIN §F rule 3", "以工代赈", "work relief", True,
          "{labour_category} projects pay at least {labour_share}% of their cost as local "
          "labour wages ({labour_scope})"),
@@ -50,11 +50,14 @@ RULES = RuleBook("F", [
          "target is met; unmet targets and their shortfall are minimised first"),
     Rule("F5", "DOMAIN §F rule 5", "成本分担", "cost sharing", True,
          "the categories of a cost-sharing group are paid by its sources in fixed ratios "
-         "(e.g. province : county = 6 : 4)"),
+         "(e.g. province : county = 6 : 4), payment by payment: every period's spending of a "
+         "project is shared by the ratios, to within one unit"),
     Rule("F6", "DOMAIN §F rule 6", "支出进度", "spending milestones", True,
-         "cumulative spending reaches {milestones} of the money allocated"),
+         "{assign_share}% of the central money arrived by the end of month {assign_month} is "
+         "assigned to projects; cumulative spending reaches {milestones} of the money "
+         "allocated"),
     Rule("F7", "DOMAIN §F rule 7", "到户奖补", "household subsidies", True,
-         "registered poor households get {subsidy_rate} 元 per mu, nothing below "
+         "{subsidy_scope} get {subsidy_rate} 元 per mu, nothing below "
          "{subsidy_min_area} mu contiguous, at most {subsidy_cap_per_member} 元 per member; "
          "the programme's {subsidy_budget} 元 are rationed {rationing}"),
     Rule("F.unmet", _O, "未达标覆盖目标", "coverage targets not met", False,
@@ -74,6 +77,9 @@ RULES = RuleBook("F", [
     # the model's families, in the order model.FAMILIES adds them
     Family("curve", "F0", "支出曲线", "spending curve",
            "a project's money per period is its spending curve at its funding level"),
+    Family("level_step", "F0", "安排比例步长", "level step",
+           "a partial project is funded in steps of {partial_step}% (no 98–99 % cuts to spend "
+           "the last yuan: the money stays idle instead)"),
     Family("eligibility", "F1", "类别限制", "eligibility",
            "a source pays only for the categories it may fund, and only money it has by then"),
     Family("minimum", "F0", "最低资金", "minimum funding",
@@ -90,6 +96,9 @@ RULES = RuleBook("F", [
     Family("labour", "F3"),
     Family("cost_sharing", "F5"),
     Family("milestones", "F6"),
+    Family("assignment", "F6", "资金安排率", "money assigned",
+           "each central linkage source assigns to projects at least {assign_share}% of the "
+           "money it has by the end of month {assign_month}"),
     Family("coverage", "F4", "覆盖目标", "coverage targets"),
     # checked (and switched) but not a constraint family of their own in the model
     Family("level", "F0", "安排比例", "funding level",
@@ -101,9 +110,17 @@ RULES = RuleBook("F", [
            "every poor village gets at least one {industry_category} project"),
     Family("special_hardship", "F4", "特困村", "special-hardship villages",
            "every special-hardship village receives at least {special_hardship_amount} 元"),
+    # what the outputs state, recomputed by the checker (solution.check_reasons, .reached)
+    Family("reason", "F0", "原因数字", "reason figures",
+           "every figure a reason states (money needed, left, free, short; value per yuan) is "
+           "the plan's"),
+    Family("beneficiaries", "F4", "受益人数", "people reached",
+           "people reached are counted per village, at most the village's own totals"),
     # F7, checked by subsidies.check_subsidies
     Family("subsidy_entitlement", "F7", "应得金额", "entitlement",
            "each household's entitlement follows the rate, the minimum area and the cap"),
+    Family("subsidy_registered", "F7", "仅限建档立卡", "registered only",
+           "only registered poor households (建档立卡) are paid, unless the 方案 widens it"),
     Family("subsidy_amount", "F7", "发放金额", "amount paid",
            "a household is paid between 0 and its entitlement"),
     Family("subsidy_reason", "F7", "核减原因", "reason", "a reduced award states its reason"),
@@ -167,10 +184,16 @@ def figures(policy: Any) -> dict[str, Any]:
                          else "over the funded portfolio"),
         "special_hardship_amount": f"{pol.special_hardship_amount:,.0f}",
         "milestones": months or "no milestone",
+        "partial_step": f"{getattr(pol, 'partial_step', 1)}",
+        "assign_share": f"{getattr(pol, 'assign_share', 100.0):g}",
+        "assign_month": f"{getattr(pol, 'assign_month', 3)}",
         "subsidy_rate": f"{pol.subsidy_rate:,g}",
         "subsidy_min_area": f"{pol.subsidy_min_area:g}",
         "subsidy_cap_per_member": f"{pol.subsidy_cap_per_member:,g}",
         "subsidy_budget": f"{pol.subsidy_budget:,.0f}",
+        "subsidy_scope": ("registered poor households (建档立卡) only"
+                          if getattr(pol, "subsidy_registered_only", True)
+                          else "all applying households (widened by the 方案)"),
         "rationing": {"poorest": "poorest first", "pro_rata": "pro rata",
                       "optimal": "for the most beneficiaries"}[pol.rationing],
         "weights": weights or "by nothing",

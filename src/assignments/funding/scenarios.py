@@ -28,23 +28,42 @@ that pool size × workers does not exceed the cores.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import time
 import unicodedata
 from collections import defaultdict
-from collections.abc import Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from assignments.core.errors import InputError, Issue, Location
-from assignments.core.solver import Result
-from assignments.funding.data import FundingData, Problem, parse_money, problem, rule_name
+from assignments.core.executor import local_pool
+from assignments.core.policy import SWITCH_WORDS, Param, normalize_name, parse_bool
+from assignments.core.solver import Result, SolveStatus
+from assignments.funding.data import (
+    _INPUT_UNIT,
+    POLICY_PARAMS,
+    FundingData,
+    Policy,
+    Problem,
+    parse_money,
+    problem,
+    rule_name,
+)
 from assignments.funding.explain import project_reasons
 from assignments.funding.solution import FundingSolution, coverage
 from assignments.funding.solve import solve
@@ -59,6 +78,7 @@ __all__ = [
     "default_pool_size",
     "derive",
     "diff_table",
+    "failed_outcome",
     "frontier_scenarios",
     "marginal_values",
     "read_scenarios",
@@ -69,11 +89,42 @@ _KEYS = {
     "名称": "name", "说明": "description", "预算": "budget", "资金来源": "sources",
     "规则": "rules", "权重": "weights", "强制安排": "force_in", "不予安排": "force_out",
     "目标": "objective", "情景": "scenarios", "前沿": "frontier", "步数": "steps",
+    "方案": "policy", "参数": "policy", "parameters": "policy",
 }
 _WEIGHTS = {"people": "weight_people", "人口": "weight_people",
             "poor_people": "weight_poor_people", "贫困人口": "weight_poor_people",
             "households": "weight_households", "户数": "weight_households",
             "poor_households": "weight_poor_households", "贫困户": "weight_poor_households"}
+
+
+_PARAMS: dict[str, Param] = {}
+for _p in POLICY_PARAMS:
+    for _n in (*_p.names, _p.key):
+        _PARAMS.setdefault(normalize_name(_n), _p)
+
+
+def _param(name: Any) -> Param:
+    """The 方案 parameter named ``name`` (Chinese, English or key), as the 方案 sheet reads it."""
+    p = _PARAMS.get(normalize_name(name))
+    if p is None:
+        raise ValueError(f"unknown 方案 parameter '{name}'; known: "
+                         + ", ".join(dict.fromkeys(f"{q.zh} ({q.en})" for q in POLICY_PARAMS)))
+    return p
+
+
+def _read_param(param: Param, value: Any, name: str, unit: int = 1) -> tuple[str, Any]:
+    """``(key, parsed value)`` of one 方案 figure or switch, as the 方案 sheet reads it (a switch
+    word on a figure's row switches its rule); ``ValueError`` naming it when unreadable."""
+    if param.switch is not None and (isinstance(value, bool)
+                                     or normalize_name(value) in SWITCH_WORDS):
+        return param.switch, value if isinstance(value, bool) else parse_bool(value)
+    token = _INPUT_UNIT.set(unit)
+    try:
+        return param.key, param.read(value)
+    except ValueError as exc:
+        raise ValueError(f"{name}: {exc}") from None
+    finally:
+        _INPUT_UNIT.reset(token)
 
 
 def _keys(d: Any) -> Any:
@@ -116,23 +167,50 @@ class Scenario(BaseModel):
     force_in: list[str] = Field(default_factory=list)
     force_out: list[str] = Field(default_factory=list)
     objective: str | None = None
+    policy: dict[str, Any] = Field(default_factory=dict)  # 方案 figures: param key -> raw value
 
     @field_validator("name", mode="before")
     @classmethod
     def _name(cls, v: Any) -> Any:
         return None if v is None else str(v)
 
-    @field_validator("rules", mode="before")
+    @model_validator(mode="before")
     @classmethod
-    def _rules(cls, v: Any) -> Any:
+    def _figures(cls, v: Any) -> Any:
+        """``rules:`` values that are figures (``产业占比: 60``) set the figure and keep the rule
+        on; ``policy:`` names are 方案 parameters; every value is read now (a value that
+        cannot be read is refused, not taken for "off")."""
         if not isinstance(v, dict):
             return v
-        out = {}
-        for k, x in v.items():
-            on = x if isinstance(x, bool) else str(x).strip().lower() in (
-                "on", "true", "yes", "开", "是", "启用", "1")
-            out[rule_name(str(k))] = on
-        return out
+        v = dict(v)
+        rules: dict[str, bool] = {}
+        policy: dict[str, Any] = {}
+        for k, x in (v.get("policy") or {}).items():
+            param = _param(k)
+            key, value = _read_param(param, x, str(k))
+            if key.startswith("rules."):
+                rules[key[6:]] = value
+            else:
+                policy[key] = x  # money is read again in the workbook's unit by derive()
+        raw_rules = v.get("rules") or {}
+        if not isinstance(raw_rules, dict):
+            raise ValueError("rules: expected a mapping such as {产业占比: 关}")
+        for k, x in raw_rules.items():
+            rule = rule_name(str(k))
+            if isinstance(x, bool) or normalize_name(x) in SWITCH_WORDS or str(x).strip() in (
+                    "0", "1"):
+                rules[rule] = x if isinstance(x, bool) else (
+                    str(x).strip() == "1" or (str(x).strip() != "0" and parse_bool(x)))
+                continue
+            figure = next((p for p in POLICY_PARAMS if p.switch == f"rules.{rule}"), None)
+            if figure is None:
+                raise ValueError(f"rules: {k}: expected on/off (开/关), got '{x}'")
+            _read_param(figure, x, str(k))
+            policy[figure.key] = x
+            rules[rule] = True
+        v["rules"] = rules
+        v["policy"] = policy
+        return v
 
     @field_validator("weights", mode="before")
     @classmethod
@@ -201,6 +279,8 @@ def read_scenarios(path: str | Path, base: FundingData | None = None) -> Scenari
     p = Path(path)
     if not p.exists():
         raise InputError(Issue(Location(str(p)), "file not found"))
+    if p.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+        return _read_sheet(p, base)
     text = p.read_text(encoding="utf-8-sig")
     try:
         raw = json.loads(text) if p.suffix.lower() == ".json" else yaml.safe_load(text)
@@ -234,7 +314,7 @@ def read_scenarios(path: str | Path, base: FundingData | None = None) -> Scenari
                                         + ", ".join(Scenario.model_fields)))
                     continue
                 msg = str(err["msg"]).removeprefix("Value error, ")
-                issues.append(Issue(where, f"{key}: {msg}"))
+                issues.append(Issue(where, f"{key}: {msg}" if key else msg))
             continue
         except ValueError as exc:
             issues.append(Issue(where, str(exc)))
@@ -258,6 +338,72 @@ def read_scenarios(path: str | Path, base: FundingData | None = None) -> Scenari
     if issues:
         raise InputError(issues)
     return ScenarioFile(scenarios=scenarios, frontier=frontier)
+
+
+_SHEET_FIELDS = {"name", "description", "budget", "objective", "force_in", "force_out"}
+
+
+def _read_sheet(p: Path, base: FundingData | None) -> ScenarioFile:
+    """An Excel scenario sheet 情景 (or ``scenarios``): one row per scenario, one column per
+    changed figure — 名称, 说明, 预算, 目标, 强制安排, 不予安排, a source id (or ``资金来源:S1``)
+    for that source's change, and any 方案 parameter or rule switch (产业占比, 特困村最低资金,
+    支出进度节点, 特困村规则, 人口权重, …); an empty cell leaves the base's value."""
+    try:
+        book = pd.read_excel(p, sheet_name=None, dtype=object, engine="openpyxl")
+    except Exception as exc:  # a broken or locked workbook
+        raise InputError(Issue(Location(str(p)), f"cannot be read: {exc}")) from None
+    name = next((n for n in book if normalize_name(n) in ("情景", "scenarios", "scenario")),
+                None)
+    if name is None:
+        raise InputError(Issue(Location(str(p)), "no sheet 情景 (scenarios); sheets: "
+                               + ", ".join(book)))
+    df = book[name]
+    sids = {s.id for s in base.sources} if base is not None else set()
+    issues: list[Issue] = []
+    items: list[dict[str, Any]] = []
+    cols: list[dict[str, str]] = []
+    for i, row in df.iterrows():
+        item: dict[str, Any] = {}
+        where: dict[str, str] = {}
+        for col, value in row.items():
+            if value is None or (isinstance(value, float) and math.isnan(value)) or \
+                    str(value).strip() == "":
+                continue
+            head = str(col).strip()
+            key = _KEYS.get(head, head)
+            src = re.sub(r"^(资金来源|来源|source)\s*[:：]\s*", "", head, flags=re.I)
+            if key in _SHEET_FIELDS:
+                item[key] = value
+            elif src in sids or src != head:
+                item.setdefault("sources", {})[src] = value
+            else:
+                item.setdefault("policy", {})[head] = value
+            where[key] = head
+        if item:
+            items.append(item)
+            cols.append(where)
+            item["_row"] = int(str(i)) + 2
+    scenarios: list[Scenario] = []
+    names: set[str] = set()
+    for item in items:
+        row_no = item.pop("_row")
+        where_ = Location(str(p), name, row_no, record=f"scenario '{item.get('name', '')}'")
+        try:
+            sc = Scenario.model_validate(item)
+        except (ValidationError, ValueError) as exc:
+            msgs = ([str(e["msg"]).removeprefix("Value error, ") for e in exc.errors()]
+                    if isinstance(exc, ValidationError) else [str(exc)])
+            issues += [Issue(where_, m) for m in msgs]
+            continue
+        if sc.name in names:
+            issues.append(Issue(where_, f"duplicate scenario name '{sc.name}'"))
+        names.add(sc.name)
+        if base is not None:
+            issues += [Issue(where_, m) for m in _check_ids(sc, base)]
+        scenarios.append(sc)
+    if issues:
+        raise InputError(issues)
+    return ScenarioFile(scenarios=scenarios)
 
 
 def _check_ids(sc: Scenario, base: FundingData) -> list[str]:
@@ -303,10 +449,19 @@ def derive(base: FundingData, sc: Scenario) -> FundingData:
     update: dict[str, Any] = {}
     if sc.rules:
         update["rules"] = {**base.policy.rules, **sc.rules}
+    for key, raw in sc.policy.items():
+        update[key] = _read_param(_param(key), raw, key, base.policy.input_unit)[1]
     update.update(sc.weights)
     if sc.objective is not None:
         update["objective"] = {"覆盖优先": "coverage", "优先级": "priority",
                                "最小成本": "cost"}.get(sc.objective, sc.objective)
+    if update:  # validated like the 方案 sheet (ranges), then copied (keeps what was set)
+        try:
+            Policy.model_validate({**base.policy.model_dump(), **update})
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            raise ValueError(f"{'.'.join(map(str, err['loc']))}: "
+                             f"{str(err['msg']).removeprefix('Value error, ')}") from None
     policy = base.policy.model_copy(update=update) if update else base.policy
     return base.model_copy(update={"sources": sources, "projects": projects, "policy": policy,
                                    "name": sc.name})
@@ -340,6 +495,7 @@ class ScenarioOutcome:
     funded: dict[str, int] = field(default_factory=dict)  # project id -> level %
     reasons: dict[str, str] = field(default_factory=dict)  # unfunded project id -> reason
     seconds: float = 0.0
+    error: str | None = None  # the solve raised: why (the scenario has no result)
 
 
 def _metrics(data: FundingData, prob: Problem, r: Result[FundingSolution],
@@ -407,6 +563,7 @@ def run_scenarios(
     cores: int | None = None,
     hint: FundingSolution | None = None,
     lang: str = "zh",
+    on_result: Callable[[int, ScenarioOutcome], None] | None = None,
 ) -> list[ScenarioOutcome]:
     """Solve every derived problem in parallel; outcomes in the order given.
 
@@ -427,6 +584,12 @@ def run_scenarios(
     hint
         An allocation every solve starts from (the base case's; ignored where it no longer
         fits).
+    on_result
+        Called as ``on_result(index, outcome)`` as each scenario ends (in the order they end),
+        e.g. to print progress.
+
+    A scenario whose solve raises does not lose the others: its outcome has ``error`` (the
+    reason) and status ``error``.
     """
     jobs_data = list(datas)
     if not jobs_data:
@@ -440,13 +603,30 @@ def run_scenarios(
     jobs = [{"data": d, "time_limit": time_limit, "seed": seed, "workers": workers,
              "deterministic": deterministic, "hint": _fitting_hint(hint, d), "lang": lang}
             for d in jobs_data]
-    pool: Executor = executor if executor is not None else ProcessPoolExecutor(max_workers=procs)
+    pool: Executor = executor if executor is not None else local_pool(procs)
     try:
-        futures = [pool.submit(solve_job, job) for job in jobs]
-        return [f.result() for f in futures]
+        futures = {pool.submit(solve_job, job): i for i, job in enumerate(jobs)}
+        outcomes: list[ScenarioOutcome | None] = [None] * len(jobs)
+        for f in as_completed(futures):
+            i = futures[f]
+            try:
+                out = f.result()
+            except Exception as exc:  # the others go on; the reason is reported
+                out = failed_outcome(jobs_data[i].name, exc)
+            outcomes[i] = out
+            if on_result is not None:
+                on_result(i, out)
+        return [o for o in outcomes if o is not None]
     finally:
         if own:
             pool.shutdown()
+
+
+def failed_outcome(name: str, exc: BaseException) -> ScenarioOutcome:
+    """The outcome of a scenario whose solve raised: status ``error``, the reason kept."""
+    reason = f"{type(exc).__name__}: {exc}"
+    return ScenarioOutcome(name, Result(SolveStatus.UNKNOWN, explanation=[reason]),
+                           {"status": "error"}, error=reason)
 
 
 def _fitting_hint(hint: FundingSolution | None, data: FundingData) -> FundingSolution | None:

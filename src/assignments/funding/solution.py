@@ -15,23 +15,34 @@ reports quote; the message gives the instance's figures.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
 
 from assignments.core.rules import Violation
-from assignments.funding.data import FundingData, Problem, Target, problem
+from assignments.funding.data import FundingData, Problem, Target, money_text, problem
 from assignments.funding.rules import LEVELS as LEVEL_NAMES
 from assignments.funding.rules import MAXIMISED, level_label
 
 __all__ = [
     "LEVELS",
+    "DefaultUse",
     "FundingSolution",
+    "Reached",
     "TargetStatus",
     "Violation",
     "check",
+    "check_coverage",
+    "check_reached",
+    "check_reasons",
     "coverage",
+    "defaults_used",
     "level_order",
     "objective_levels",
+    "reached",
 ]
 
 LEVELS: dict[str, tuple[str, str, str]] = {
@@ -146,6 +157,10 @@ def check(data: FundingData, sol: FundingSolution, prob: Problem | None = None) 
     n, S, T = len(data.projects), len(data.sources), len(prob.periods)
     pid = [p.id for p in data.projects]
     sname = [s.id for s in data.sources]
+
+    def m(units: int) -> str:  # money in the workbook's unit, never the model's units
+        return money_text(units * prob.unit, pol.input_unit)
+
     if len(sol.level) != n:
         return [Violation("structure", f"{len(sol.level)} levels for {n} projects")]
     if sol.unit != prob.unit:
@@ -171,16 +186,20 @@ def check(data: FundingData, sol: FundingSolution, prob: Problem | None = None) 
                                  f"project '{p.id}': level {lv}% "
                                  + ("(whole or nothing)" if not p.partial else "")))
             continue
+        if p.partial and lv % pol.partial_step:
+            out.append(Violation("level_step",
+                                 f"project '{p.id}': level {lv}% is not a multiple of the "
+                                 f"{pol.partial_step}% step (部分安排步长)"))
         for t in range(T):
             want = prob.period_cost[j][t] * lv // 100
             if per_period[j][t] != want:
                 out.append(Violation("curve",
-                                     f"project '{p.id}' gets {per_period[j][t]} units in "
-                                     f"{prob.periods[t]}, its curve at {lv}% needs {want}"))
+                                     f"project '{p.id}' gets {m(per_period[j][t])} in "
+                                     f"{prob.periods[t]}, its curve at {lv}% needs {m(want)}"))
         if lv > 0 and p.partial and fund[j] < prob.min_funding[j]:
             out.append(Violation("minimum",
-                                 f"project '{p.id}' gets {fund[j]} units, below its minimum "
-                                 f"{prob.min_funding[j]}"))
+                                 f"project '{p.id}' gets {m(fund[j])}, below its minimum "
+                                 f"{m(prob.min_funding[j])}"))
         if p.excluded and lv > 0:
             out.append(Violation("excluded", f"project '{p.id}' is 不予安排 but funded"))
         if p.committed and (lv == 0 or (not p.partial and lv != 100)):
@@ -217,20 +236,21 @@ def check(data: FundingData, sol: FundingSolution, prob: Problem | None = None) 
                 have, used = prob.budget[s][t], spent[s][t]
             if used > have:
                 out.append(Violation("budget",
-                                     f"source '{sname[s]}' pays {used} units "
+                                     f"source '{sname[s]}' pays {m(used)} "
                                      + ("up to " if prob.carry_over else "in ")
-                                     + f"{prob.periods[t]}, it has {have}"))
+                                     + f"{prob.periods[t]}, it has {m(have)}"))
 
     # ---- F2 industry share of central linkage funds
     if pol.on("industry_share") and pol.industry_share > 0:
+        # measured against the central amount (DOMAIN §F rule 2), not the money used
         central = {i for i, s in enumerate(data.sources) if s.kind == "central"}
-        total = sum(v for (j, s, _t), v in sol.alloc.items() if s in central)
+        total = sum(sum(prob.budget[s]) for s in central)
         ind = sum(v for (j, s, _t), v in sol.alloc.items()
                   if s in central and data.projects[j].category == pol.industry_category)
         num, den = _fraction(pol.industry_share)
         if den * ind < num * total:
             out.append(Violation("industry_share",
-                                 f"{ind} of {total} units of central linkage funds go to "
+                                 f"{m(ind)} of {m(total)} of central linkage funds go to "
                                  f"{pol.industry_category} ({100 * ind / max(1, total):.1f}% < "
                                  f"{pol.industry_share:g}%)"))
 
@@ -262,20 +282,41 @@ def check(data: FundingData, sol: FundingSolution, prob: Problem | None = None) 
             groups[r.group].append((sidx[r.source], r.share))
             for c in r.categories:
                 cat_group[c] = r.group
-        by_js: dict[tuple[int, int], int] = defaultdict(int)
-        for (j, s, _t), v in sol.alloc.items():
-            by_js[(j, s)] += v
+        # per payment: every period's spending is shared by the ratios (seed 004)
         for j, p in enumerate(data.projects):
             g = cat_group.get(p.category)
             if g is None or fund[j] == 0:
                 continue
             R = sum(r for _s, r in groups[g])
-            for s, r in groups[g]:
-                if abs(R * by_js[(j, s)] - r * fund[j]) > R - 1:
-                    out.append(Violation("cost_sharing",
-                                         f"project '{p.id}': source '{sname[s]}' pays "
-                                         f"{by_js[(j, s)]} of {fund[j]} units, its share is "
-                                         f"{r}/{R}"))
+            for t in range(T):
+                if per_period[j][t] == 0:
+                    continue
+                for s, r in groups[g]:
+                    paid = sol.alloc.get((j, s, t), 0)
+                    if abs(R * paid - r * per_period[j][t]) > R - 1:
+                        out.append(Violation("cost_sharing",
+                                             f"project '{p.id}' in {prob.periods[t]}: source "
+                                             f"'{sname[s]}' pays {m(paid)} of "
+                                             f"{m(per_period[j][t])}, its share is {r}/{R}"))
+
+    # ---- F6 money assigned by the assignment month (the central linkage sources)
+    if pol.on("milestones") and pol.period_labels is None and pol.assign_share > 0:
+        from assignments.core.calendar import Quarter
+
+        q0 = Quarter.parse(pol.first_period)
+        k = Quarter(q0.year, (pol.assign_month - 1) // 3 + 1) - q0
+        if 0 <= k < T:
+            srcs = [i for i, s in enumerate(data.sources) if s.kind == "central"]
+            num, den = _fraction(pol.assign_share)
+            for s in srcs:
+                have = (sum(prob.budget[s][: k + 1]) if prob.carry_over else prob.budget[s][k])
+                paid = sum(spent[s])
+                if den * paid < num * have:
+                    out.append(Violation("assignment",
+                                         f"source '{sname[s]}' assigns {m(paid)} to projects, "
+                                         f"{pol.assign_share:g}% of the {m(have)} it has by "
+                                         f"the end of {prob.periods[k]} is "
+                                         f"{m(-(-num * have // den))}"))
 
     # ---- F6 spending milestones
     total = sum(fund)
@@ -283,9 +324,49 @@ def check(data: FundingData, sol: FundingSolution, prob: Problem | None = None) 
         cum = sum(per_period[j][t] for j in range(n) for t in range(k + 1))
         if den * cum < num * total:
             out.append(Violation("milestones",
-                                 f"by the end of {prob.periods[k]} {cum} of {total} units are "
+                                 f"by the end of {prob.periods[k]} {m(cum)} of {m(total)} are "
                                  f"spent ({100 * cum / max(1, total):.1f}% < "
                                  f"{100 * num / den:g}%)"))
+    return out
+
+
+def check_coverage(data: FundingData, sol: FundingSolution,
+                   prob: Problem | None = None) -> list[Violation]:
+    """Rule F4 (全覆盖), checked as DOMAIN §F rule 4 says: every poor village with at least one
+    industry project, every special-hardship village with its amount, every declared target
+    met. F4 is minimised first rather than imposed (a library may not allow it), so these are
+    not in :func:`check`; a report that says whether F4 holds uses this list."""
+    prob = prob if prob is not None else problem(data)
+    pol = data.policy
+    fund = sol.funding()
+    out: list[Violation] = []
+    if pol.on("poor_village_industry"):
+        for v in data.villages:
+            if not v.poor:
+                continue
+            got = [p.id for j, p in enumerate(data.projects)
+                   if v.id in p.villages and p.category == pol.industry_category
+                   and sol.level[j] > 0]
+            if not got:
+                out.append(Violation("poor_village_industry",
+                                     f"poor village '{v.label}' ({v.id}) has no funded "
+                                     f"{pol.industry_category} project"))
+    if pol.on("special_hardship") and pol.special_hardship_amount > 0:
+        for v in data.villages:
+            if not v.special_hardship:
+                continue
+            money = sum(fund[j] * prob.unit / len(p.villages)
+                        for j, p in enumerate(data.projects) if v.id in p.villages)
+            if money + 1e-6 < pol.special_hardship_amount:
+                out.append(Violation("special_hardship",
+                                     f"special-hardship village '{v.label}' ({v.id}) receives "
+                                     f"{money:,.0f} 元 < {pol.special_hardship_amount:,.0f} 元"))
+    named = {t.key for t in prob.targets if t.key.startswith(("industry:", "hardship:"))}
+    for c in coverage(data, sol, prob):
+        if c.target.key in named or c.met:
+            continue
+        out.append(Violation("coverage", f"{c.target.label}: short by {c.shortfall} "
+                                         f"{c.target.unit_text}"))
     return out
 
 
@@ -332,3 +413,251 @@ def objective_levels(data: FundingData, sol: FundingSolution,
         "spent": spent,
         "idle": prob.total_budget - spent,
     }
+
+
+# ------------------------------------------------------------------ what the outputs state
+
+
+def _slack(prob: Problem, spent: list[list[int]], s: int) -> list[int]:
+    """Money of source ``s`` not spent: cumulative by the end of each period with carry-over."""
+    out, acc = [], 0
+    for t in range(len(prob.periods)):
+        if prob.carry_over:
+            acc += prob.budget[s][t] - spent[s][t]
+            out.append(acc)
+        else:
+            out.append(prob.budget[s][t] - spent[s][t])
+    return out
+
+
+def check_reasons(data: FundingData, sol: FundingSolution, reasons: Mapping[int, Any],
+                  prob: Problem | None = None) -> list[Violation]:
+    """Every figure a reason states, recomputed from the input and the allocation alone.
+
+    ``reasons``: project index -> an object with ``text`` and ``figures`` (money in yuan), as
+    :func:`assignments.funding.explain.project_reasons` makes them. For the quarter a reason
+    names, ``need`` is the project's spending there at the stated level (or its step from the
+    current level), ``left`` what its eligible sources hold at the end of the quarter, ``free``
+    what they can still pay then without the money later quarters spend (the least cumulative
+    slack from that quarter on), ``short`` the sum over its quarters of need − free, and the
+    stated quarter is the first one short; ``ratio`` is weighted beneficiaries per 10,000 yuan.
+    Each money figure must also appear in the text, written in the workbook's unit.
+    """
+    prob = prob if prob is not None else problem(data)
+    iu = data.policy.input_unit
+    u = prob.unit
+    S, T = len(data.sources), len(prob.periods)
+    eligible = _eligible_sources(data)
+    spent = sol.by_source_period(S, T)
+    slack = [_slack(prob, spent, s) for s in range(S)]
+    pidx = {p.id: j for j, p in enumerate(data.projects)}
+    out: list[Violation] = []
+    for j, rs in sorted(reasons.items()):
+        f: dict[str, Any] = dict(getattr(rs, "figures", {}) or {})
+        text = str(rs.text)
+        pid = data.projects[j].id
+
+        def bad(name: str, said: Any, mine: Any, pid: str = pid) -> None:
+            out.append(Violation("reason", f"project '{pid}': its reason states {name} = "
+                                           f"{said}, the plan gives {mine}"))
+
+        mine: dict[str, Any] = {}
+        if "period" in f:
+            frm, to = sol.level[j], int(f.get("next_level", 100))
+            need = [a * to // 100 - a * frm // 100 for a in prob.period_cost[j]]
+            free = [sum(max(0, min(slack[s][t:]) if prob.carry_over else slack[s][t])
+                        for s in eligible[j]) for t in range(T)]
+            short_at = [t for t in range(T) if need[t] > 0 and free[t] < need[t]]
+            if not short_at:
+                bad("a quarter short of money", f["period"], "none")
+                continue
+            t = short_at[0]
+            mine = {"period": prob.periods[t], "need": need[t] * u,
+                    "left": sum(slack[s][t] for s in eligible[j]) * u, "free": free[t] * u,
+                    "short": sum(need[k] - free[k] for k in short_at) * u}
+        if "minimum" in f:
+            mine["minimum"] = prob.min_funding[j] * u
+        if "ratio" in f:
+            mine["ratio"] = round(prob.value[j] * 10_000 / max(1, prob.cost[j] * u), 1)
+            k = pidx.get(str(f.get("rival")))
+            if k is None or sol.level[k] == 0:
+                bad("a funded rival", f.get("rival"), "not funded")
+            else:
+                mine["rival_ratio"] = round(prob.value[k] * 10_000 / max(1, prob.cost[k] * u), 1)
+        if "level" in f:
+            mine["level"] = sol.level[j]
+        for name, value in mine.items():
+            said = f.get(name)
+            if isinstance(value, float) or isinstance(said, float):
+                if said is None or abs(float(said) - float(value)) > 0.051:
+                    bad(name, said, value)
+            elif said != value:
+                bad(name, said, value)
+        for name in ("need", "left", "free", "short", "minimum"):
+            if name in f and money_text(f[name], iu) not in text:
+                bad(f"{name} (in the text)", text, money_text(f[name], iu))
+        for name in ("ratio", "rival_ratio"):
+            if name in f and f"{float(f[name]):.1f}" not in text:
+                bad(f"{name} (in the text)", text, f"{float(f[name]):.1f}")
+    return out
+
+
+@dataclass
+class Reached:
+    """People reached by a plan, counted per village and capped by the village's own totals.
+
+    ``declared`` sums what the funded projects declare (a person in two projects counts twice);
+    ``counted`` caps each village at its total (a project in several villages counts an equal
+    share in each; a village without that total, or a project without a village, is not capped);
+    ``capped`` says whether any cap was applied; ``uncapped_villages`` lists the villages whose
+    total is not given.
+    """
+
+    declared: dict[str, int]
+    counted: dict[str, int]
+    capped: dict[str, bool]
+    uncapped_villages: dict[str, list[str]]
+
+
+REACHED_FIELDS: dict[str, str] = {"people": "population", "poor_people": "poor_population",
+                                  "households": "households",
+                                  "poor_households": "poor_households"}
+"""Project beneficiary field -> the village total that caps it."""
+
+
+def reached(data: FundingData, sol: FundingSolution) -> Reached:
+    """People (and households) reached, per village, capped by the village totals (see
+    :class:`Reached`); from the records and the funding levels alone."""
+    vil = {v.id: v for v in data.villages}
+    declared: dict[str, int] = {}
+    counted: dict[str, int] = {}
+    capped: dict[str, bool] = {}
+    missing: dict[str, list[str]] = {}
+    for pf, vf in REACHED_FIELDS.items():
+        per_v: dict[str, Fraction] = defaultdict(Fraction)
+        loose = 0
+        total = 0
+        for j, p in enumerate(data.projects):
+            n = getattr(p, pf) * sol.level[j] // 100
+            total += n
+            vs = [v for v in p.villages if v in vil]
+            if not vs:
+                loose += n
+                continue
+            for v in vs:
+                per_v[v] += Fraction(n, len(vs))
+        got = loose
+        cut = False
+        miss = []
+        for v, amount in per_v.items():
+            cap = getattr(vil[v], vf)
+            if cap <= 0:
+                miss.append(v)
+                got += math.floor(amount)
+            else:
+                got += min(cap, math.floor(amount))
+                cut = cut or amount > cap
+        declared[pf], counted[pf], capped[pf] = total, got, cut
+        missing[pf] = sorted(miss)
+    return Reached(declared, counted, capped, missing)
+
+
+def check_reached(data: FundingData, sol: FundingSolution, stated: Mapping[str, int]
+                  ) -> list[Violation]:
+    """The people a report states (``{"people": …, "poor_people": …}``) against
+    :func:`reached`'s per-village count: a figure above the villages' totals is caught."""
+    got = reached(data, sol).counted
+    return [Violation("beneficiaries", f"{k}: the report states {v:,}, counted per village "
+                                       f"(capped by the village totals) {got[k]:,}")
+            for k, v in stated.items() if k in got and v != got[k]]
+
+
+@dataclass
+class DefaultUse:
+    """A policy figure nobody set (not in the 方案 sheet) that the plan uses."""
+
+    key: str
+    zh: str
+    en: str
+    value: str
+    binds: bool
+    note_zh: str
+    note_en: str
+
+
+def defaults_used(data: FundingData, sol: FundingSolution | None,
+                  prob: Problem | None = None) -> list[DefaultUse]:
+    """The policy figures left at their default that apply to this instance, and whether each
+    binds the plan: the special-hardship amount when a village falls short of it or gets at
+    most 1 % more; a share (industry, milestones, labour on the portfolio) when the plan is
+    within 1 percentage point of it; the project-level labour share when it keeps a project
+    out; the beneficiary weights whenever the objective counts beneficiaries."""
+    prob = prob if prob is not None else problem(data)
+    pol = data.policy
+    iu = pol.input_unit
+    given = pol.model_fields_set
+    out: list[DefaultUse] = []
+    fund = sol.funding() if sol is not None else [0] * len(data.projects)
+    if pol.on("special_hardship") and "special_hardship_amount" not in given:
+        hard = [v for v in data.villages if v.special_hardship]
+        if hard:
+            notes_zh, notes_en, binds = [], [], False
+            for v in hard:
+                got = sum(Fraction(fund[j] * prob.unit, len(p.villages))
+                          for j, p in enumerate(data.projects) if v.id in p.villages)
+                if got < pol.special_hardship_amount * Fraction(101, 100):
+                    binds = True
+                    short = max(0, pol.special_hardship_amount - got)
+                    notes_zh.append(f"{v.label} 获得 {money_text(float(got), iu)}"
+                                    + (f"，缺 {money_text(float(short), iu)}" if short else ""))
+                    notes_en.append(f"{v.label} receives {money_text(float(got), iu)}"
+                                    + (f", short by {money_text(float(short), iu)}"
+                                       if short else ""))
+            out.append(DefaultUse("special_hardship_amount", "特困村最低资金",
+                                  "special hardship amount",
+                                  money_text(pol.special_hardship_amount, iu), binds,
+                                  "；".join(notes_zh), "; ".join(notes_en)))
+    if sol is not None and pol.on("industry_share") and "industry_share" not in given:
+        central = {i for i, s in enumerate(data.sources) if s.kind == "central"}
+        tot = sum(v for (j, s, _t), v in sol.alloc.items() if s in central)
+        if central and tot:
+            ind = sum(v for (j, s, _t), v in sol.alloc.items()
+                      if s in central and data.projects[j].category == pol.industry_category)
+            pct = 100 * ind / tot
+            out.append(DefaultUse("industry_share", "产业占比", "industry share",
+                                  f"{pol.industry_share:g}%", pct < pol.industry_share + 1,
+                                  f"中央衔接资金用于产业 {pct:.1f}%",
+                                  f"{pct:.1f}% of the central linkage funds go to industry"))
+    if pol.on("labour") and "labour_share" not in given:
+        infra = [j for j, p in enumerate(data.projects) if p.category == pol.labour_category]
+        low = [data.projects[j].id for j in infra
+               if data.projects[j].labour_share < pol.labour_share]
+        if infra:
+            out.append(DefaultUse("labour_share", "劳务报酬比例", "labour share",
+                                  f"{pol.labour_share:g}%", bool(low),
+                                  f"不能安排：{'、'.join(low)}" if low else "",
+                                  f"keeps out: {', '.join(low)}" if low else ""))
+    if sol is not None and prob.milestones and "milestones" not in given:
+        per_t = [0] * len(prob.periods)
+        for (_j, _s, t), v in sol.alloc.items():
+            per_t[t] += v
+        total = sum(per_t)
+        tight = []
+        for k, num, den in prob.milestones:
+            pct = 100 * sum(per_t[: k + 1]) / total if total else 100.0
+            if pct < 100 * num / den + 1:
+                tight.append(f"{prob.periods[k]} {pct:.1f}%")
+        out.append(DefaultUse("milestones", "支出进度节点", "milestones",
+                              "、".join(f"{m}月:{pct:g}" for m, pct in pol.milestones),
+                              bool(tight), "；".join(tight), "; ".join(tight)))
+    weights = ("weight_people", "weight_poor_people", "weight_households",
+               "weight_poor_households")
+    if pol.objective in ("coverage", "benefit") and not any(w in given for w in weights) \
+            and not any(p.value_override is not None for p in data.projects):
+        out.append(DefaultUse("weights", "受益权重", "beneficiary weights",
+                              f"人口 {pol.weight_people}、贫困人口 +{pol.weight_poor_people}",
+                              True, f"加权受益 = {pol.weight_people} × 受益人口 + "
+                                    f"{pol.weight_poor_people} × 受益贫困人口",
+                              f"weighted = {pol.weight_people} × people + "
+                              f"{pol.weight_poor_people} × poor people"))
+    return out

@@ -381,8 +381,10 @@ def solve(
         "constraints": len(fm.model.proto.constraints),
         "build_seconds": round(time.perf_counter() - t0, 3),
     }
+    t_greedy = time.perf_counter()
     if initial_solution is None and hints:
         initial_solution = greedy(data, prob)
+    t_greedy = time.perf_counter() - t_greedy
     start = initial_solution if initial_solution is not None and not check(
         data, initial_solution, prob) else None
     if start is not None and all_stages:
@@ -401,17 +403,35 @@ def solve(
                                 start=start)
         if initial_solution is not None:
             hint = fm.hint_values(initial_solution)
+    staged = [lv.name for lv in levels if not lv.constant]
+    done: list[str] = []
 
-    def hint_of(values: dict[str, Any]) -> Mapping[Any, int] | None:
-        """The next level starts from this level's plan (the ladder and HiGHS keep their own
-        copy of it; the stages backend completes it greedily)."""
+    def hint_of(values: dict[str, Any]) -> Any:
+        """The next level starts from this level's plan; before a level that only gains from
+        more money spent (benefit, priority, idle) the plan is first completed greedily, so the
+        level starts at least from the greedy completion (the stages backend completes it
+        itself); the ladder wants every variable's value."""
+        done.append(staged[len(done)] if len(done) < len(staged) else "")
         if isinstance(backend, FundingStages):
             backend.previous = values
             return values["hint"]
-        return None
+        nxt = staged[len(done)] if len(done) < len(staged) else None
+        if not hints or nxt not in ("benefit", "priority", "idle") \
+                or budget.remaining() < 3 * t_greedy + 0.5:  # no time for a completion
+            return None
+        plan = greedy(data, prob, start=_solution(prob, values), coverage=False)
+        if check(data, plan, prob):
+            return None
+        return _full_values(fm, data, prob, plan)
 
-    run = solve_levels(backend, levels, params, extract, hint=hint, hint_of=hint_of,
-                       label="funding")
+    # the levels end early enough to leave time for the checker and the greedy floor
+    reserve = min(0.1 * time_limit, 0.2 + 0.0005 * prob.n)
+    budget.deadline -= reserve
+    try:
+        run = solve_levels(backend, levels, params, extract, hint=hint, hint_of=hint_of,
+                           label="funding")
+    finally:
+        budget.deadline += reserve
     stats["stages"] = _stage_log(run, backend)
     for key in ("core_search", "rens"):
         for entry in backend.log.values():
@@ -423,6 +443,8 @@ def solve(
         stopped = stopped or budget.stopped()
         if start is not None and run.status is not SolveStatus.INFEASIBLE:
             # no level finished in time (or a stop came first): the checked start plan
+            stats["floor"] = "start"
+            warnings.append(_FLOOR_NOTE[0] if initial_solution is start else _FLOOR_NOTE[1])
             return _result(data, prob, order, start, SolveStatus.FEASIBLE, _not_reached(
                 levels, data, prob, start), None, warnings, stats, budget.elapsed(), stopped)
         lines: list[str] = []
@@ -442,8 +464,44 @@ def solve(
 
     sol = _solution(prob, run.values)
     warnings += budget.deterministic_note(params.deterministic)
+    names = [n for n, _e in all_stages]
+    if run.status is not SolveStatus.OPTIMAL and hints and "spent" not in order:
+        # an unproven plan completed greedily (more projects: coverage no worse, more
+        # beneficiaries, less idle money) when that is better and keeps every rule
+        done_plan = greedy(data, prob, start=sol, coverage=False)
+        new = [_stage_value(data, prob, done_plan, n) for n in names]
+        old = [_stage_value(data, prob, sol, n) for n in names]
+        if not check(data, done_plan, prob) and new < old:
+            sol = done_plan
+            stats["completed_greedily"] = True
+            run.status = SolveStatus.FEASIBLE
+            # a level's bound holds while every level before it kept its value
+            same = {n for i, n in enumerate(names) if new[:i] == old[:i]}
+            run.levels = _not_reached(levels, data, prob, sol) | {
+                n: LevelResult(n, LevelState.FEASIBLE, _stage_value(data, prob, sol, n),
+                               r.bound if n in same else None)
+                for n, r in run.levels.items()}
+    if start is not None and run.status is not SolveStatus.OPTIMAL:
+        # the floor: an unproven plan lexicographically worse than the checked start plan (the
+        # greedy baseline by default) gives way to it, and the result says so
+        mine = [_stage_value(data, prob, sol, n) for n in names]
+        base = [_stage_value(data, prob, start, n) for n in names]
+        stats["floor"] = {"engine": mine, "start": base}
+        if base < mine:
+            warnings.append(_FLOOR_NOTE[0] if initial_solution is start else _FLOOR_NOTE[1])
+            return _result(data, prob, order, start, SolveStatus.FEASIBLE, _not_reached(
+                levels, data, prob, start), None, warnings, stats, budget.elapsed(), stopped)
     return _result(data, prob, order, sol, run.status, run.levels, run, warnings, stats,
                    budget.elapsed(), stopped)
+
+
+_FLOOR_NOTE = (
+    "the engine's plan was not better than the greedy baseline within the time limit: the "
+    "greedy plan (checked) is returned; give a longer --time-limit for a better one "
+    "(求解器方案未优于贪心基线方案，已返回经检查的贪心方案)",
+    "the engine's plan was not better than the starting plan within the time limit: the "
+    "starting plan (checked) is returned (求解器方案未优于初始方案，已返回经检查的初始方案)",
+)
 
 
 def _not_reached(levels: list[Level], data: FundingData, prob: Problem,
@@ -492,6 +550,7 @@ def _result(data: FundingData, prob: Problem, order: list[str], sol: FundingSolu
         bound = objective
     cov = coverage(data, sol, prob)
     explanation = [f"{c.target.label}: short by {_short_text(prob, c)}" for c in cov if not c.met]
+    explanation += _idle_reasons(data, prob, sol)
     return Result(
         status=status,
         objective=objective,
@@ -506,6 +565,31 @@ def _result(data: FundingData, prob: Problem, order: list[str], sol: FundingSolu
         stopped=stopped,
         levels={n: r.as_dict() for n, r in levels.items()},
     )
+
+
+def _idle_reasons(data: FundingData, prob: Problem, sol: FundingSolution) -> list[str]:
+    """Why money stays idle, per source: the least money an unfunded project it may pay would
+    still need (its minimum, or its whole cost), against what the source has left."""
+    T = len(prob.periods)
+    spent = sol.by_source_period(len(prob.source_ids), T)
+    out = []
+    for s, sid in enumerate(prob.source_ids):
+        left = sum(prob.budget[s]) - sum(spent[s])
+        if left <= 0:
+            continue
+        needs = [prob.min_funding[j] if prob.partial[j] and prob.min_funding[j] else
+                 (min(1, prob.cost[j]) if prob.partial[j] else prob.cost[j])
+                 for j in range(prob.n) if sol.level[j] == 0 and s in prob.eligible[j]
+                 and not prob.excluded[j]]
+        if needs:
+            why = (f"其可支付的未安排项目最少仍需 {min(needs) * prob.unit:,} 元，且受其他规则限制 "
+                   f"(the least an unfunded project it may pay still needs is "
+                   f"{min(needs) * prob.unit:,} yuan, or other rules bind)")
+        else:
+            why = "没有它可支付的未安排项目 (no unfunded project it may pay)"
+        money = f"{left * prob.unit:,}"
+        out.append(f"闲置资金 {sid}: {money} 元 未安排 (idle money {money} yuan): {why}")
+    return out
 
 
 def _short_text(prob: Problem, c: Any) -> str:

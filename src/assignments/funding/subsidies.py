@@ -1,6 +1,8 @@
 """Household subsidies (到户奖补), the kumquat case of seed 003 篇一 (DOMAIN §F rule 7).
 
-Each household applying (到户申请) is entitled to ``rate × area`` yuan (1,000 yuan per mu), capped
+Only registered poor households (建档立卡户) are eligible (seed 003; 仅限建档立卡 = 否 in the
+方案 widens the programme to every household). Each eligible household applying (到户申请) is
+entitled to ``rate × area`` yuan (1,000 yuan per mu), capped
 at ``cap × members`` (3,000 yuan per household member), and to nothing when its largest
 contiguous plot is below the minimum area (a figure redacted in the seed: a parameter) or when
 its planting failed the acceptance check (验收). When the entitlements exceed the programme
@@ -69,6 +71,9 @@ class SubsidyPlan:
 
 def entitlement(app: Application, pol: Policy) -> tuple[int, str, str]:
     """``(yuan, status, reason)`` a household is entitled to before rationing."""
+    if pol.subsidy_registered_only and not app.poor:
+        return 0, "ineligible", ("非建档立卡户：奖补仅限建档立卡贫困户 (not a registered poor "
+                                 "household; the programme is for registered households only)")
     if not app.verified:
         return 0, "ineligible", "验收不合格 (failed the acceptance check)"
     plot = app.area if app.contiguous is None else app.contiguous
@@ -119,9 +124,20 @@ def allocate_subsidies(
     awards = [Award(a.id, e, e, st, why) for a, (e, st, why) in zip(apps, base, strict=True)]
     plan = SubsidyPlan(rule, total_budget, awards)
     need = sum(a.entitled for a in awards)
+    unregistered = [a for a, app in zip(awards, apps, strict=True)
+                    if pol.subsidy_registered_only and not app.poor]
+    if unregistered:
+        plan.notes.append(f"{len(unregistered)} 户非建档立卡户不予奖补（仅限建档立卡，"
+                          f"方案“仅限建档立卡”可放宽）({len(unregistered)} households are not "
+                          "registered and are not eligible; the 方案 may widen the programme)")
     if need <= total_budget:
         plan.notes.append(f"申请合计 {need:,} 元 不超过预算 {total_budget:,} 元：全部足额发放 "
                           "(all entitlements fit the budget)")
+        if need < total_budget:
+            plan.notes.append(f"结余 {total_budget - need:,} 元 未发放："
+                              "符合条件的申请已全部足额发放 "
+                              f"({total_budget - need:,} yuan left: every eligible application "
+                              "is paid in full)")
         return plan
     plan.notes.append(f"申请合计 {need:,} 元 超过预算 {total_budget:,} 元：按“{RULE_ZH[rule]}”配给 "
                       f"(entitlements exceed the budget; rationed by {rule})")
@@ -204,7 +220,13 @@ def check_subsidies(data: FundingData, plan: SubsidyPlan) -> list[Violation]:
             out.append(Violation("subsidy_structure", f"unknown household '{aw.household}'"))
             continue
         plot = app.area if app.contiguous is None else app.contiguous
-        ok = app.verified and plot + 1e-9 >= pol.subsidy_min_area
+        registered = app.poor or not pol.subsidy_registered_only
+        if not registered and aw.paid > 0:
+            out.append(Violation("subsidy_registered",
+                                 f"household '{app.id}' is not registered (建档立卡) and is paid "
+                                 f"{aw.paid:,} yuan; the programme is for registered households "
+                                 "only"))
+        ok = registered and app.verified and plot + 1e-9 >= pol.subsidy_min_area
         cap = math.floor(pol.subsidy_cap_per_member * app.members + 1e-6)
         right = min(math.floor(pol.subsidy_rate * app.area + 1e-6), cap) if ok else 0
         need += right

@@ -49,7 +49,7 @@ __all__ = [
 
 COMPONENTS: tuple[str, ...] = (
     "pair", "grade", "level", "gap", "rural", "weak", "room", "continuity", "related",
-    "preference",
+    "preference", "same_school", "near",
 )
 """Score terms of a pair, in report order (see :func:`solution.pair_score`)."""
 
@@ -66,6 +66,39 @@ def _masks(data: MentoringData, teachers: list[Teacher]) -> tuple[np.ndarray, np
                 b |= 1 << ((day - 6) * 12 + period - 1)
         lo[i], hi[i] = a, b
     return lo, hi
+
+
+_DAY = 12  # periods per day in the bit masks (days 1–5 in ``lo``, 6–7 in ``hi``)
+
+
+def _within_day(shift: int, low: bool) -> np.uint64:
+    """The bits of a 60-bit (5-day) mask whose period within the day is ≥ ``shift`` (``low``
+    False) or < 12 − ``shift`` (``low`` True)."""
+    m = 0
+    for d in range(5):
+        for q in range(_DAY):
+            if (q < _DAY - shift) if low else (q >= shift):
+                m |= 1 << (d * _DAY + q)
+    return np.uint64(m)
+
+
+def _dilate(a: np.ndarray, k: int) -> np.ndarray:
+    """Each lesson of the masks ``a`` widened by ``k`` periods on both sides, within its day."""
+    out = a.copy()
+    for s in range(1, min(k, _DAY - 1) + 1):
+        out |= (a << np.uint64(s)) & _within_day(s, False)
+        out |= (a >> np.uint64(s)) & _within_day(s, True)
+    return out
+
+
+def periods_blocked(minutes: float, lesson: int, brk: int) -> int:
+    """How many periods on each side of an observed lesson an observer travelling ``minutes``
+    one way must have free: the periods ``d`` apart whose gap ``(d − 1) × lesson + d × brk``
+    is shorter than the trip (0 within a school)."""
+    k = 0
+    while k < _DAY - 1 and minutes > 0 and k * lesson + (k + 1) * brk < minutes:
+        k += 1
+    return k
 
 
 def _popcount(a: np.ndarray) -> np.ndarray:
@@ -192,14 +225,63 @@ class Pool:
                 out |= row
         return out & ~self.same_subject(e)
 
-    def free_periods(self, j: int, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Weekly periods, per mentor of ``idx``: (mentee ``j``'s lessons the mentor is free
-        to observe, the mentor's lessons the mentee is free to observe)."""
+    def blocked(self, travel: np.ndarray) -> np.ndarray:
+        """Periods each side an observer travelling ``travel`` minutes must have free."""
+        p = self.data.policy
+        return np.array([periods_blocked(float(t), p.lesson_minutes, p.break_minutes)
+                         for t in travel.tolist()], dtype=np.int64)
+
+    def reachable_masks(
+        self, j: int, idx: np.ndarray, travel: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Per mentor of ``idx``, bit masks (lo, hi) of (mentee ``j``'s lessons the mentor can
+        observe, the mentor's lessons the mentee can observe): the observer teaches neither
+        the observed period nor any period too close to it for the one-way ``travel`` there
+        and back (:func:`periods_blocked`)."""
         e_lo, e_hi = self.e_lo[j], self.e_hi[j]
         m_lo, m_hi = self.m_lo[idx], self.m_hi[idx]
-        a = _popcount(e_lo & ~m_lo) + _popcount(e_hi & ~m_hi)
-        b = _popcount(m_lo & ~e_lo) + _popcount(m_hi & ~e_hi)
-        return a, b
+        a_lo, a_hi = e_lo & ~m_lo, e_hi & ~m_hi
+        b_lo, b_hi = m_lo & ~e_lo, m_hi & ~e_hi
+        ks = self.blocked(travel)
+        for k in set(ks.tolist()) - {0}:
+            rows = ks == k
+            one = np.array([e_lo], dtype=np.uint64)
+            one_hi = np.array([e_hi], dtype=np.uint64)
+            a_lo[rows] &= ~_dilate(m_lo[rows], k)
+            a_hi[rows] &= ~_dilate(m_hi[rows], k)
+            b_lo[rows] &= ~_dilate(one, k)[0]
+            b_hi[rows] &= ~_dilate(one_hi, k)[0]
+        return a_lo, a_hi, b_lo, b_hi
+
+    def free_periods(self, j: int, idx: np.ndarray, travel: np.ndarray | None = None
+                     ) -> tuple[np.ndarray, np.ndarray]:
+        """Weekly periods, per mentor of ``idx``: (mentee ``j``'s lessons the mentor can
+        observe, the mentor's lessons the mentee can observe), leaving the one-way travel
+        time free before and after the observed lesson for a cross-school pair."""
+        if travel is None:
+            travel = self.travel(self.sidx[self.mentees[j].school], idx)
+        a_lo, a_hi, b_lo, b_hi = self.reachable_masks(j, idx, travel)
+        return _popcount(a_lo) + _popcount(a_hi), _popcount(b_lo) + _popcount(b_hi)
+
+    def suggested_periods(self, j: int, i: int) -> tuple[list[tuple[int, int]],
+                                                         list[tuple[int, int]]]:
+        """The weekly periods (weekday, period) suggested for mentor ``i`` and mentee ``j``:
+        (mentee's lessons the mentor observes, mentor's lessons the mentee observes)."""
+        idx = np.array([i], dtype=np.int64)
+        a_lo, a_hi, b_lo, b_hi = self.reachable_masks(j, idx, self.travel(
+            self.sidx[self.mentees[j].school], idx))
+
+        def slots(lo: int, hi: int) -> list[tuple[int, int]]:
+            out = []
+            for bit in range(5 * _DAY):
+                if lo >> bit & 1:
+                    out.append((bit // _DAY + 1, bit % _DAY + 1))
+            for bit in range(2 * _DAY):
+                if hi >> bit & 1:
+                    out.append((bit // _DAY + 6, bit % _DAY + 1))
+            return out
+
+        return slots(int(a_lo[0]), int(a_hi[0])), slots(int(b_lo[0]), int(b_hi[0]))
 
     def travel(self, se: int, idx: np.ndarray) -> np.ndarray:
         """One-way minutes from each mentor of ``idx`` to school ``se`` (0 within a school;
@@ -207,8 +289,10 @@ class Pool:
         return np.where(self.school[idx] == se, 0.0, self.travel_load[self.school[idx], se])
 
     def load(self, se: int, idx: np.ndarray) -> np.ndarray:
-        """Minutes of each mentor's semester the pair takes (observations, reviews, trips)."""
-        trips = self.data.policy.trips
+        """Minutes of each mentor's semester the pair takes (observations, reviews, the
+        mentor's and the mentee's round trips)."""
+        p = self.data.policy
+        trips = p.trips + p.mentee_trips
         return self.base_load + np.ceil(trips * 2 * self.travel(se, idx) - 1e-9).astype(np.int64)
 
 
@@ -244,7 +328,8 @@ def _within_reach(pool: Pool, s: Slate) -> np.ndarray:
 
 def _observation_possible(pool: Pool, s: Slate) -> np.ndarray:
     """M4 (family ``observation``): free periods × teaching weeks ≥ 5 lessons the mentor
-    observes and ≥ 15 the mentee observes (不设课表: not checked)."""
+    observes and ≥ 15 the mentee observes (不设课表: not checked); across schools a period
+    counts only when the observer's own lessons leave the travel time free on both sides."""
     if not pool.timetable:
         return np.ones(len(s.idx), dtype=bool)
     p = pool.data.policy
@@ -403,10 +488,10 @@ def build_problem(data: MentoringData) -> MentorProblem:
         se = sidx[e.school]
         is_rel = pool.related_subject(e)[idx]
         room = np.zeros(len(idx), dtype=np.int64)
-        if pool.timetable:
-            a, b = pool.free_periods(j, idx)
-            room = np.minimum(np.minimum(a, b), 10)
         trav = pool.travel(se, idx)
+        if pool.timetable:
+            a, b = pool.free_periods(j, idx, trav)
+            room = np.minimum(np.minimum(a, b), 10)
         load = pool.load(se, idx)
         n = len(idx)
         gap = pool.years[idx] - e.years
@@ -420,6 +505,9 @@ def build_problem(data: MentoringData) -> MentorProblem:
         cols["weak"].append(np.full(n, w("weak") if school.weak else 0, dtype=np.int64))
         cols["room"].append(w("room") * room)
         cols["related"].append(np.where(is_rel, -w("related"), 0))
+        cols["same_school"].append(np.where(pool.school[idx] == se, w("same_school"), 0))
+        close = 1 - trav / p.max_travel if p.max_travel > 0 else (trav == 0).astype(float)
+        cols["near"].append(np.floor(w("near") * np.clip(close, 0, 1) + 0.5).astype(np.int64))
         cont = np.zeros(n, dtype=np.int64)
         pref = np.zeros(n, dtype=np.int64)
         wishes = wish_by_mentee.get(e.id)

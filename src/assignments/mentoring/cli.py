@@ -5,11 +5,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 
-from assignments.core.cli import InputPath, SolveSpec, fail, solve_command, template_command
+from assignments.core.cli import (
+    InputPath,
+    Lang,
+    SolveSpec,
+    TimeLimit,
+    check_lang,
+    fail,
+    solve_command,
+    template_command,
+)
 from assignments.core.errors import InputError
 from assignments.mentoring.cli_modes import register as register_modes
 
@@ -41,7 +50,7 @@ def mentoring_validate(workbook: InputPath) -> None:
     and whether the forced pairs can hold."""
     from assignments.mentoring.candidates import build_problem
     from assignments.mentoring.data import read_mentoring
-    from assignments.mentoring.explain import explain_forced
+    from assignments.mentoring.explain import explain_forced, why_no_candidate
 
     try:
         data = read_mentoring(workbook)
@@ -56,6 +65,12 @@ def mentoring_validate(workbook: InputPath) -> None:
         f"{len(p.mentees)} mentees ({mandatory} mandatory), {len(p.mentors)} possible mentors, "
         f"{len(p.candidates)} allowed pairs; {without} mentee(s) without any allowed mentor"
     )
+    for j, ks in enumerate(p.by_mentee()):
+        if not ks:
+            e = data.teacher[p.mentees[j]]
+            star = "★" if data.is_mandatory(e) else ""
+            typer.echo(f"  {star}{e.label} ({e.id}, {data.school[e.school].label}, "
+                       f"{'、'.join(e.subjects)}): {why_no_candidate(mp, j)}")
     for w in data.warnings:
         typer.echo(f"Warning: {w}")
     for m_id, e_id, why in mp.forced_missing:
@@ -65,6 +80,68 @@ def mentoring_validate(workbook: InputPath) -> None:
     if lines:
         for line in lines:
             typer.echo(line, err=True)
+        raise typer.Exit(1)
+
+
+_CHECK_TEXT = {
+    "zh": {"ok": "检查通过：没有违反硬性规则", "broken": "违反硬性规则 {n} 处",
+           "warn": "提示", "plan": "本方案", "best": "最优方案", "proven": "已证明最优",
+           "found": "限时内最好（界 {bound:g}）", "none": "求解未得到方案",
+           "unpaired": "必须结对未结对"},
+    "en": {"ok": "check passed: no hard rule broken", "broken": "{n} hard rule(s) broken",
+           "warn": "note", "plan": "this plan", "best": "optimum", "proven": "proven optimal",
+           "found": "best found within the limit (bound {bound:g})",
+           "none": "the solve found no plan", "unpaired": "mandatory mentees unpaired"},
+}
+
+
+@app.command("check")
+def mentoring_check(
+    workbook: InputPath,
+    plan: Annotated[Path, typer.Argument(help="The edited plan: pairs.xlsx (sheet 结对).")],
+    time_limit: TimeLimit = 10.0,
+    lang: Lang = "zh",
+) -> None:
+    """Check a plan edited by hand (the 结对 sheet that solve writes) against the workbook:
+    every broken rule with its sheet and row, then the plan against the optimum. Exit 0 when
+    no hard rule is broken, 1 when one is, 2 when a file cannot be read."""
+    from assignments.mentoring.check_plan import check_plan, read_plan
+    from assignments.mentoring.data import read_mentoring
+    from assignments.mentoring.report import _level_label
+    from assignments.mentoring.rules import RULES
+    from assignments.mentoring.solve import solve
+
+    check_lang(lang)
+    text = _CHECK_TEXT[lang]
+    if not plan.exists():
+        fail(f"{plan}: no such file")
+    try:
+        data = read_mentoring(workbook)
+        found = check_plan(data, read_plan(data, plan))
+    except InputError as exc:
+        fail(str(exc))
+    for v in found.violations:
+        typer.echo(f"[{RULES.label(v.rule, lang)}] {v.message}")
+    for w in found.warnings:
+        typer.echo(f"{text['warn']}: [{RULES.label('same_school', lang)}] {w.message}")
+    typer.echo(text["ok"] if not found.violations
+               else text["broken"].format(n=len(found.violations)))
+    if found.unpaired_mandatory:
+        names = "、".join(data.teacher[t].label for t in found.unpaired_mandatory)
+        typer.echo(f"{text['unpaired']}: {names}")
+    res = solve(data, time_limit=time_limit)
+    for name, value in found.levels.items():
+        best = res.objectives.get(name)
+        other = "—" if best is None else f"{best:g}"
+        typer.echo(f"{_level_label(name, lang)}: {text['plan']} {value:g}, {text['best']} "
+                   f"{other}")
+    if res.solution is None:
+        typer.echo(text["none"])
+    elif res.gap == 0:
+        typer.echo(f"{text['best']}: {text['proven']}")
+    elif res.bound is not None:
+        typer.echo(f"{text['best']}: " + text["found"].format(bound=res.bound))
+    if found.violations:
         raise typer.Exit(1)
 
 

@@ -541,6 +541,20 @@ class Policy(BaseModel):
     lesson_minutes, review_minutes, trips
         Minutes of one lesson (45), of one review talk after an observation (20), and the
         mentor's round trips per semester for a cross-school pair (5).
+    break_minutes
+        Minutes between two periods (10): the 课表 gives period numbers, not clock times, so
+        period ``p`` starts ``(p − 1) × (lesson_minutes + break_minutes)`` minutes into the day;
+        an observer from another school needs the one-way travel time free between their own
+        lessons and the observed one (rule M4).
+    mentee_trips
+        The mentee's round trips per semester for a cross-school pair (15: one per observed
+        lesson); they count in the pair's load with the mentor's ``trips``.
+    school_stage
+        School pairing: ``exact`` (the same stage: 小学 with 小学, 初中 with 初中; a 中学
+        covers 初中 and 高中) or ``family`` (初中 with 高中 allowed).
+    placement_direction
+        Placement: ``urban_to_rural`` (teachers of urban schools to rural schools, DOMAIN §M)
+        or ``any``.
     continuity
         ``bonus`` (keeping last year's pair scores points) or ``required``.
     objective_mode
@@ -555,7 +569,7 @@ class Policy(BaseModel):
     weights
         Points of the score and fairness terms (see :data:`DEFAULT_WEIGHTS`).
     periods_listed
-        Suggested observation periods listed per direction (6).
+        Suggested observation periods listed per direction (0: every one).
     """
 
     semester_weeks: int = Field(default=18, ge=1, le=30)
@@ -579,7 +593,11 @@ class Policy(BaseModel):
     drain_share: float = Field(default=50, ge=0, le=100)
     gap_low: int = Field(default=5, ge=0, le=60)
     gap_high: int = Field(default=20, ge=0, le=60)
-    periods_listed: int = Field(default=6, ge=1, le=50)
+    break_minutes: int = Field(default=10, ge=0, le=240)
+    mentee_trips: int = Field(default=15, ge=0, le=200)
+    school_stage: Literal["exact", "family"] = "exact"
+    placement_direction: Literal["urban_to_rural", "any"] = "urban_to_rural"
+    periods_listed: int = Field(default=0, ge=0, le=50)
     weights: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
 
     def weight(self, name: str) -> int:
@@ -598,6 +616,8 @@ DEFAULT_WEIGHTS: dict[str, int] = {
     "continuity": 30,  # last year's pair kept
     "related": 20,  # penalty of a related-subject (not same-subject) pair
     "preference": 5,  # per preference point (rank 1 = 3 points, 2 = 2, 3 = 1)
+    "same_school": 40,  # mentor at the mentee's own school
+    "near": 20,  # times (1 − travel / 最长路程), at least 0: the nearer the better
     "balance": 1,  # fairness: n(n-1)/2 per mentor with n mentees
     "drain": 5,  # fairness: per pair beyond a school's outside share
     "mandatory": 1000,  # weighted mode only: per mandatory mentee left unpaired
@@ -626,6 +646,11 @@ _CONTINUITY = {"加分": "bonus", "bonus": "bonus", "必须": "required", "requi
                "保持": "required"}
 _OBJECTIVE_MODE = {"字典序": "lexicographic", "分层": "lexicographic",
                    "lexicographic": "lexicographic", "加权": "weighted", "weighted": "weighted"}
+_SCHOOL_STAGE = {"同学段": "exact", "严格": "exact", "exact": "exact", "same": "exact",
+                 "同类": "family", "放宽": "family", "family": "family", "relaxed": "family"}
+_DIRECTION = {"城到乡": "urban_to_rural", "城区到农村": "urban_to_rural",
+              "urban_to_rural": "urban_to_rural", "urbantorural": "urban_to_rural",
+              "不限": "any", "any": "any"}
 P = Param
 POLICY_PARAMS: tuple[Param, ...] = (
     P("semester_weeks", "学期教学周数", "semester weeks", ("教学周数", "teaching weeks")),
@@ -651,6 +676,12 @@ POLICY_PARAMS: tuple[Param, ...] = (
       kind="percent"),
     P("gap_low", "理想教龄差下限", "gap low"),
     P("gap_high", "理想教龄差上限", "gap high"),
+    P("break_minutes", "课间分钟", "break minutes", ("课间",)),
+    P("mentee_trips", "徒弟跨校往返次数", "mentee trips", ("徒弟往返次数",)),
+    P("school_stage", "学校结对学段", "school stage", ("学段匹配", "stage match"),
+      kind="enum", choices=_SCHOOL_STAGE),
+    P("placement_direction", "支教方向", "placement direction", kind="enum",
+      choices=_DIRECTION),
     P("periods_listed", "建议节次数", "periods listed"),
     _weight("pair", "结对基础分", "weight pair"),
     _weight("grade", "学段权重", "weight grade"),
@@ -662,6 +693,8 @@ POLICY_PARAMS: tuple[Param, ...] = (
     _weight("continuity", "延续权重", "weight continuity"),
     _weight("related", "相关学科扣分", "weight related"),
     _weight("preference", "意愿权重", "weight preference"),
+    _weight("same_school", "同校权重", "weight same school"),
+    _weight("near", "就近权重", "weight near"),
     _weight("balance", "均衡权重", "weight balance"),
     _weight("drain", "外派权重", "weight drain"),
     _weight("mandatory", "必须结对权重", "weight mandatory"),
@@ -788,8 +821,8 @@ SHEETS: tuple[SheetSpec, ...] = (
     SheetSpec(
         "forced", "指定结对", "forced pairs",
         (
-            C("mentor", "师傅", "mentor", note="teacher id", example="T001"),
-            C("mentee", "徒弟", "mentee", note="teacher id", example="T010"),
+            C("mentor", "师傅", "mentor", note="teacher id or unique name", example="T001"),
+            C("mentee", "徒弟", "mentee", note="teacher id or unique name", example="T010"),
             C("reason", "原因", "reason", required=False, note="free text"),
         ),
         required=False, aliases=("forced",),
@@ -797,8 +830,8 @@ SHEETS: tuple[SheetSpec, ...] = (
     SheetSpec(
         "forbidden", "禁止结对", "forbidden pairs",
         (
-            C("mentor", "师傅", "mentor", note="teacher id", example="T001"),
-            C("mentee", "徒弟", "mentee", note="teacher id", example="T011"),
+            C("mentor", "师傅", "mentor", note="teacher id or unique name", example="T001"),
+            C("mentee", "徒弟", "mentee", note="teacher id or unique name", example="T011"),
             C("reason", "原因", "reason", required=False, note="free text"),
         ),
         required=False, aliases=("forbidden",),
@@ -1165,10 +1198,36 @@ def read_mentoring(
                     "at once"))
                 continue
             slots[les.teacher][slot] = number
+    teachers_named: dict[str, list[Teacher]] = defaultdict(list)
+    for t in teachers:
+        if t.name:
+            teachers_named[t.name].append(t)
+
+    def named_ref(index: RecordIndex[Any], i: int, rec: Any, key: str, rid: str) -> bool:
+        """A teacher given by 工号 or by a name (指定结对, 禁止结对): a unique name becomes the
+        工号; an ambiguous one is refused with the teachers it may mean."""
+        ref = getattr(rec, key)
+        if ref not in teacher_ids and ref not in teachers.rejected and ref in teachers_named:
+            named = teachers_named[ref]
+            if len(named) == 1:
+                setattr(rec, key, named[0].id)
+                return True
+            listed = "、".join(f"{t.id} ({school_label(t.school)}, {'、'.join(t.subjects)})"
+                              for t in named)
+            issues.append(Issue(index.loc(i, key, rid),
+                                f"'{ref}' names {len(named)} teachers: {listed}; give the 工号"))
+            return False
+        return teacher_ref(index, i, rec, key, rid)
+
+    def school_label(sid: str) -> str:
+        s = next((x for x in schools if x.id == sid), None)
+        return s.label if s is not None else sid
+
     for index in (past, forced, forbidden):
+        ref_of = teacher_ref if index is past else named_ref
         for i, r in enumerate(index.records):
-            ok = teacher_ref(index, i, r, "mentor", r.mentor)
-            ok = teacher_ref(index, i, r, "mentee", r.mentor) and ok
+            ok = ref_of(index, i, r, "mentor", r.mentor)
+            ok = ref_of(index, i, r, "mentee", r.mentor) and ok
             if ok and r.mentor == r.mentee:
                 issues.append(Issue(index.loc(i, "mentee", r.mentor),
                                     "a teacher cannot be their own mentor"))

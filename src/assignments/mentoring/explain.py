@@ -30,6 +30,7 @@ __all__ = [
     "forced_conflicts",
     "gap_infeasible",
     "unpaired_reasons",
+    "why_no_candidate",
 ]
 
 
@@ -91,6 +92,11 @@ def _what(family: str, data: MentoringData) -> str:
     }[family]
 
 
+def why_no_candidate(mp: MentorProblem, j: int, lang: str = "zh") -> str:
+    """Why mentee ``j`` has no allowed mentor (the rule that excluded each qualified one)."""
+    return _why_no_candidate(mp, j, lang)
+
+
 def _why_no_candidate(mp: MentorProblem, j: int, lang: str) -> str:
     """Why mentee ``j`` has no candidate pair: which pair filter (rule) excluded each qualified
     mentor first (:func:`candidates.exclusions`), with an example and its figures."""
@@ -148,10 +154,19 @@ def capacity_reasons(
     chosen = pairing.mentor_of(p)
     heads: Counter[int] = Counter()
     used: Counter[int] = Counter()
+    forced: Counter[int] = Counter()
     for k in pairing.chosen:
         c = p.candidates[k]
         heads[c.mentor] += 1
         used[c.mentor] += c.load
+        if (c.mentor, c.mentee) in p.forced:
+            forced[c.mentor] += 1
+
+    def by_forced(i: int) -> str:
+        """How many of mentor ``i``'s places forced pairs (指定结对) hold."""
+        n = forced[i]
+        return f", {n} held by a forced pair (指定结对)" if n == 1 else (
+            f", {n} held by forced pairs (指定结对)" if n else "")
     by_mentee = p.by_mentee()
     out: dict[int, str] = {}
     for e, ks in enumerate(by_mentee):
@@ -165,10 +180,12 @@ def capacity_reasons(
             c = p.candidates[k]
             cap, budget = p.capacity[c.mentor], p.budget[c.mentor]
             if cap is not None and heads[c.mentor] >= cap:
-                full.append(f"{name(c.mentor)} ({heads[c.mentor]}/{cap} {unit})")
+                full.append(f"{name(c.mentor)} ({heads[c.mentor]}/{cap} {unit}"
+                            f"{by_forced(c.mentor)})")
             elif budget is not None and used[c.mentor] + c.load > budget:
                 short.append(f"{name(c.mentor)} ({load_text(used[c.mentor])}/"
-                             f"{load_text(budget)} used, the pair needs {load_text(c.load)})")
+                             f"{load_text(budget)} used, the pair needs {load_text(c.load)}"
+                             f"{by_forced(c.mentor)})")
             else:
                 free.append(name(c.mentor))
         if not free:

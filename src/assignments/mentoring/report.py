@@ -76,10 +76,11 @@ _COLS: dict[str, tuple[str, str]] = {
 _TERMS = {
     "zh": {"pair": "基础分", "grade": "学段", "level": "级别", "gap": "教龄差", "rural": "农村",
            "weak": "薄弱", "room": "课表余量", "continuity": "延续", "related": "相关学科",
-           "preference": "意愿"},
+           "preference": "意愿", "same_school": "同校", "near": "就近"},
     "en": {"pair": "base", "grade": "grade band", "level": "level", "gap": "experience gap",
            "rural": "rural", "weak": "weak school", "room": "timetable room",
-           "continuity": "continuity", "related": "related subject", "preference": "wishes"},
+           "continuity": "continuity", "related": "related subject", "preference": "wishes",
+           "same_school": "same school", "near": "nearness"},
 }
 _LEVEL = {"zh": {"mandatory": "必须结对未满足", "quality": "质量分", "fairness": "公平罚分"},
           "en": {"mandatory": "mandatory unpaired", "quality": "quality", "fairness": "fairness"}}
@@ -100,8 +101,17 @@ def _yes(v: bool, lang: str) -> str:
     return ("是" if v else "否") if lang == "zh" else ("yes" if v else "no")
 
 
-def periods_text(slots: list[tuple[int, int]], limit: int, lang: str = "zh") -> str:
-    """``周一第2节、周三第4节 …`` (the first ``limit`` weekly periods and how many more)."""
+def _slots(data: MentoringData, pr: Any) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """The pair's suggested periods (the solver's, else recomputed from the data)."""
+    if pr.mentor_periods is not None and pr.mentee_periods is not None:
+        return list(pr.mentor_periods), list(pr.mentee_periods)
+    return observation_slots(data, data.teacher[pr.mentor], data.teacher[pr.mentee])
+
+
+def periods_text(slots: list[tuple[int, int]], limit: int = 0, lang: str = "zh") -> str:
+    """``周一第2节、周三第4节`` — every weekly period (or the first ``limit`` when 建议节次数
+    is set above 0, and how many more)."""
+    limit = limit or len(slots)
     shown = [
         f"{weekday_label(d, lang)}第{p}节" if lang == "zh" else f"{weekday_label(d, lang)} P{p}"
         for d, p in slots[:limit]
@@ -128,7 +138,7 @@ def mentoring_tables(
     for pr in sorted(sol.pairs, key=lambda x: (data.teacher[x.mentor].school, x.mentor, x.mentee)):
         m, e = data.teacher[pr.mentor], data.teacher[pr.mentee]
         score = pair_score(data, m, e, lookups=lookups)
-        a, b = observation_slots(data, m, e)
+        a, b = _slots(data, pr)
         cross = m.school != e.school
         travel = data.travel_minutes(m.school, e.school) if cross else 0
         common = sorted(set(m.subjects) & set(e.subjects)) or e.subjects
@@ -261,7 +271,7 @@ def result_json(data: MentoringData, result: Result[MentorSolution]) -> dict[str
         lookups = score_lookups(data)
         for pr in sorted(sol.pairs, key=lambda x: (x.mentor, x.mentee)):
             m, e = data.teacher[pr.mentor], data.teacher[pr.mentee]
-            a, b = observation_slots(data, m, e)
+            a, b = _slots(data, pr)
             score = pair_score(data, m, e, lookups=lookups)
             pairs.append({
                 "mentor": m.id, "mentee": e.id, "forced": pr.forced,

@@ -53,11 +53,14 @@ RULES = RuleBook(
              "the mentor observes ≥ {mentor_observations} of the mentee's lessons and the mentee "
              "≥ {mentee_observations} of the mentor's in {semester_weeks} teaching weeks (free "
              "periods × weeks); a cross-school pair needs travel ≤ {max_travel} min or a "
-             "partner link"),
+             "partner link, and a period counts (and is suggested) only when the observer's "
+             "own lessons leave the one-way travel free before and after it (periods of "
+             "{lesson_minutes} min, {break_minutes} min apart)"),
         Rule("M5", "DOMAIN §M rule 5", "带徒容量", "capacity", True,
              "at most 带徒上限 mentees (default {capacity_default}) and 指导时数上限 hours "
              "(default {hours_default} h) per mentor; a pair takes {pair_minutes} min in a "
-             "school, plus {trips} round trips across schools"),
+             "school, plus {trips} round trips of the mentor and {mentee_trips} of the mentee "
+             "across schools"),
         Rule("M6", "DOMAIN §M rule 6", "指定、禁止与延续", "forced, forbidden, continuity",
              True,
              "指定结对 pairs are kept, 禁止结对 pairs never made; last year's pair (not rated 差) "
@@ -67,18 +70,20 @@ RULES = RuleBook(
              "a helper school (帮扶, or urban and not weak) and a helped one (受援, or rural and "
              "weak), one to one or as 1+1+1 groups (高职 + 示范中职 → 中职): categories match, "
              "travel within the limit or a partner link, each helped school one helper (group), "
-             "a helper within its 可结对数"),
+             "a helper within its 可结对数; the same stage ({school_stage_text})"),
         Rule("MP", "DOMAIN §M also in scope: teacher placement", "支教挂职", "teacher placement",
              True,
              "a volunteer (支教意向 = 是) of the subject from another school fills a 支教需求 row "
-             "for its term and grade band; each teacher placed once; no row over its number"),
+             "for its term and grade band ({direction_text}); each teacher placed once; no row "
+             "over its number"),
         Rule("MO1", "DOMAIN §M objective (first level)", "必须结对优先",
              "mandatory mentees first", False,
              "every mandatory mentee (M1) paired when at all possible: fewest left unpaired"),
         Rule("MO2", "DOMAIN §M objective (second level)", "结对质量", "pair quality", False,
              "the most quality points: grade band, mentor level, experience gap "
              "{gap_low}–{gap_high} years, rural and weak schools, timetable room, continuity, "
-             "wishes, minus related subjects"),
+             "wishes, the same school ({same_school} points) then the nearest (up to {near}), "
+             "minus related subjects"),
         Rule("MO3", "DOMAIN §M objective (third level)", "公平", "fairness", False,
              "balanced mentor loads (n(n−1)/2 per mentor with n mentees) and no school drained "
              "(pairs given to other schools beyond {drain_share} % of its mentor capacity)"),
@@ -99,6 +104,9 @@ RULES = RuleBook(
         Family("observation", "M4", "课表", "timetable",
                "free periods × {semester_weeks} weeks ≥ {mentor_observations} (mentor observes) "
                "and ≥ {mentee_observations} (mentee observes)"),
+        Family("obs_travel", "M4", "听课路程", "time to travel",
+               "a suggested period is a lesson of the observed teacher, and the observer "
+               "teaches neither then nor within the one-way travel time before or after it"),
         Family("pair_hours", "M5", "单对时数", "hours of the pair",
                "the pair alone fits the mentor's 指导时数上限"),
         Family("forbidden", "M6", "禁止结对", "forbidden", "禁止结对 pairs are never made"),
@@ -123,6 +131,8 @@ RULES = RuleBook(
                "each helped school has at most one helper school"),
         Family("school_capacity", "MS", "可结对数", "capacity",
                "a helper school takes at most its 可结对数 partners"),
+        Family("school_stage", "MS", "学段一致", "same stage",
+               "the schools teach the same stage ({school_stage_text})"),
         Family("group_kinds", "MS", "1+1+1 组成", "1+1+1 kinds",
                "a group is one 高职, one 示范中职 and one 中职"),
         Family("group_travel", "MS", "1+1+1 路程", "1+1+1 travel",
@@ -132,11 +142,18 @@ RULES = RuleBook(
         Family("place_once", "MP", "一人一处", "placed once", "each teacher is placed once"),
         Family("place_match", "MP", "需求匹配", "fits the demand",
                "a volunteer of the subject from another school, for the term and grade band"),
+        Family("place_direction", "MP", "城到乡", "city to rural",
+               "a teacher of an urban school to a rural school ({direction_text})"),
         Family("place_demand", "MP", "需求人数", "demand count",
                "no 支教需求 row gets more teachers than it asks for"),
         Family("mandatory", "MO1"),
         Family("quality", "MO2"),
         Family("fairness", "MO3"),
+        Family("same_school", "MO2", "同校优先", "same school first",
+               "同校权重 {same_school} points for a mentor of the mentee's school, 就近权重 × "
+               "(1 − travel / {max_travel} min) for the nearness; the checker warns of a "
+               "cross-school pair while a same-subject teacher of the mentee's school who could "
+               "mentor them has no mentee"),
         Family("balance", "MO3", "负荷均衡", "balanced loads",
                "均衡权重 × n(n−1)/2 per mentor with n mentees"),
         Family("drain", "MO3", "不抽空学校", "no school drained",
@@ -165,6 +182,17 @@ def figures(policy: Policy) -> dict[str, Any]:
         "hours_default": f"{p.hours_default:g}",
         "pair_minutes": pair_minutes,
         "trips": p.trips,
+        "mentee_trips": p.mentee_trips,
+        "lesson_minutes": p.lesson_minutes,
+        "break_minutes": p.break_minutes,
+        "same_school": p.weight("same_school"),
+        "near": p.weight("near"),
+        "school_stage_text": ("小学 with 小学, 初中 with 初中, 高中 with 高中; "
+                              "学校结对学段 = 同学段" if p.school_stage == "exact"
+                              else "初中 and 高中 may pair; 学校结对学段 = 同类"),
+        "direction_text": ("urban school to rural school; 支教方向 = 城到乡"
+                           if p.placement_direction == "urban_to_rural"
+                           else "any direction; 支教方向 = 不限"),
         "continuity_text": ("is kept when still allowed (延续结对 = 必须)"
                             if p.continuity == "required"
                             else "scores 延续权重 points (延续结对 = 加分)"),

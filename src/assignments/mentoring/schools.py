@@ -54,6 +54,7 @@ __all__ = [
     "placement_problem",
     "school_pair_score",
     "school_problem",
+    "school_stages",
     "solve_groups",
     "solve_placement",
     "solve_school_pairs",
@@ -89,10 +90,26 @@ def category_family(category: str | None) -> str | None:
     return next((fam for key, fam in _FAMILIES if key in category), None)
 
 
-def compatible(a: School, b: School) -> bool:
-    """Schools of the same family (primary with primary, …) when both give a category."""
-    fa, fb = category_family(a.category), category_family(b.category)
-    return fa is None or fb is None or fa == fb
+_STAGES = (("幼儿园", {"pre"}), ("学前", {"pre"}), ("小学", {"primary"}), ("职", {"vocational"}),
+           ("初中", {"junior"}), ("高中", {"senior"}), ("中学", {"junior", "senior"}))
+
+
+def school_stages(category: str | None) -> set[str] | None:
+    """The stages a school teaches, from its 类别: 小学 → primary, 初中 → junior, 高中 → senior,
+    中学 (完全中学) → junior and senior, 中职/示范中职/高职 → vocational; unknown → None."""
+    if not category:
+        return None
+    return next((set(st) for key, st in _STAGES if key in category), None)
+
+
+def compatible(a: School, b: School, stage: str = "exact") -> bool:
+    """Schools that may pair when both give a category: the same stage (``exact``, the default
+    学校结对学段 = 同学段: 初中 not with 高中) or the same family (``family``: 初中 with 高中)."""
+    if stage == "family":
+        fa, fb = category_family(a.category), category_family(b.category)
+        return fa is None or fb is None or fa == fb
+    sa, sb = school_stages(a.category), school_stages(b.category)
+    return sa is None or sb is None or bool(sa & sb)
 
 
 def _reach(data: MentoringData, a: School, b: School, max_travel: float) -> float | None:
@@ -128,7 +145,7 @@ def school_problem(data: MentoringData, *, max_travel: float = 90.0) -> PairingP
     for i, h in enumerate(helpers):
         for j, w in enumerate(helped):
             t = _reach(data, h, w, max_travel)
-            if t is not None and compatible(h, w):
+            if t is not None and compatible(h, w, data.policy.school_stage):
                 cands.append(Candidate(i, j, sum(school_pair_score(data, h, w, t, max_travel)
                                                  .values())))
     return PairingProblem(
@@ -159,9 +176,16 @@ def check_school_pairs(
         if not data.partners(h, w) and (t is None or t > max_travel):
             out.append(_v("school_travel", f"{h} – {w}: travel {t} min > {max_travel:g} and "
                                            "not partners"))
-        if not compatible(data.school[h], data.school[w]):
-            out.append(_v("school_category", f"{h} – {w}: {data.school[h].category} and "
-                                             f"{data.school[w].category} do not match"))
+        ca, cb = data.school[h].category, data.school[w].category
+        fa, fb = category_family(ca), category_family(cb)
+        if fa is not None and fb is not None and fa != fb:
+            out.append(_v("school_category", f"{h} – {w}: {ca} and {cb} do not match"))
+        elif data.policy.school_stage == "exact":
+            sa, sb = school_stages(ca), school_stages(cb)
+            if sa is not None and sb is not None and not sa & sb:
+                out.append(_v("school_stage", f"{data.school[h].label} ({ca}) – "
+                                              f"{data.school[w].label} ({cb}): different stages "
+                                              "(学校结对学段 = 同学段)"))
     for w, n in Counter(w for _h, w in pairs).items():
         if n > 1:
             out.append(_v("school_one_helper", f"{w} has {n} helper schools"))
@@ -202,7 +226,8 @@ def solve_school_pairs(
 
         def nothing(e: int) -> str:
             w = data.school[p.mentees[e]]
-            return (f"no helper school of the same kind ({w.category or 'any'}) within "
+            kind = "stage" if data.policy.school_stage == "exact" else "kind"
+            return (f"no helper school of the same {kind} ({w.category or 'any'}) within "
                     f"{max_travel:g} min or linked as a partner")
 
         reasons = capacity_reasons(p, res.solution, label=lambda i: data.school[p.mentors[i]].label,
@@ -369,9 +394,11 @@ def placement_score(data: MentoringData, t: Teacher, school: School, band: Any) 
 
 def placement_allowed(data: MentoringData, t: Teacher, d: Any) -> bool:
     """A volunteer of the subject, from another school, for the term, of the grade band when
-    both give one."""
+    both give one; under 支教方向 = 城到乡 (default) from an urban school to a rural one."""
+    direction = (data.policy.placement_direction == "any"
+                 or (not data.school[t.school].rural and data.school[d.school].rural))
     return (t.placement and d.subject in t.subjects and t.school != d.school
-            and _term_ok(t, d.term)
+            and _term_ok(t, d.term) and direction
             and (d.grade_band is None or t.grade_band is None or t.grade_band == d.grade_band))
 
 
@@ -416,7 +443,16 @@ def check_placement(data: MentoringData, placed: list[tuple[str, int]],
             out.append(_v("place_once", f"{tid} is placed {n} times"))
     for tid, r in placed:
         t, d = data.teacher[tid], data.demand[r]
-        if not placement_allowed(data, t, d):
+        src, dst = data.school[t.school], data.school[d.school]
+        if data.policy.placement_direction == "urban_to_rural" and (src.rural or not dst.rural):
+            out.append(_v("place_direction", (
+                f"{t.label} ({tid}) of {src.label} ({'农村' if src.rural else '城区'}) placed at "
+                f"{dst.label} ({'农村' if dst.rural else '城区'}), demand row {r + 1}: 支教方向 = "
+                "城到乡 sends teachers of urban schools to rural schools")))
+        if not (t.placement and d.subject in t.subjects and t.school != d.school
+                and _term_ok(t, d.term)
+                and (d.grade_band is None or t.grade_band is None
+                     or t.grade_band == d.grade_band)):
             out.append(_v("place_match", f"{tid} does not fit demand row {r + 1} "
                                           f"({d.school} {d.subject} {d.term})"))
     for r, n in Counter(r for _t, r in placed).items():
@@ -455,8 +491,11 @@ def solve_placement(
                                                    d.grade_band)})
     reasons = capacity_reasons(
         p, res.solution, label=lambda i: data.teacher[p.mentors[i]].label,
-        no_candidate=lambda e: (f"no volunteer teaches {data.demand[pl.slots[e][0]].subject} "
-                                f"for a {data.demand[pl.slots[e][0]].term} from another school"),
+        no_candidate=lambda e: (
+            f"no volunteer teaches {data.demand[pl.slots[e][0]].subject} for a "
+            f"{data.demand[pl.slots[e][0]].term} from another school"
+            + (" (an urban one: 支教方向 = 城到乡)"
+               if data.policy.placement_direction == "urban_to_rural" else "")),
         unit="places")
     unfilled = [{"需求 demand": p.mentees[e], "原因 reason": text} for e, text in reasons.items()]
     tables = {"安排 placements": pd.DataFrame(rows), "未满足 unfilled": pd.DataFrame(unfilled)}

@@ -31,14 +31,19 @@ __all__ = [
     "Violation",
     "check",
     "check_pairing",
+    "gap_minutes",
+    "idle_same_school",
     "objective_levels",
     "observation_slots",
     "pair_load",
     "pair_score",
+    "pair_travel",
     "pair_violations",
     "pairing_levels",
+    "period_violations",
     "required_pairs",
     "score_lookups",
+    "slot_conflict",
 ]
 
 
@@ -46,13 +51,20 @@ __all__ = [
 # ------------------------------------------------------------------ teachers
 
 
+Slots = list[tuple[int, int]]
+
+
 @dataclass(frozen=True)
 class MentorPair:
-    """A mentor and a mentee (teacher ids); ``forced`` when the office fixed it."""
+    """A mentor and a mentee (teacher ids); ``forced`` when the office fixed it; the suggested
+    weekly periods (weekday, period) when known: ``mentor_periods`` (mentee's lessons the
+    mentor observes) and ``mentee_periods`` (mentor's lessons the mentee observes)."""
 
     mentor: str
     mentee: str
     forced: bool = False
+    mentor_periods: tuple[tuple[int, int], ...] | None = None
+    mentee_periods: tuple[tuple[int, int], ...] | None = None
 
 
 @dataclass
@@ -116,31 +128,61 @@ def _related(data: MentoringData, a: str, b: str) -> bool:
     return a in data.groups and data.groups.get(a) == data.groups.get(b)
 
 
-def observation_slots(
-    data: MentoringData, mentor: Teacher, mentee: Teacher
-) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    """Weekly periods for rule M4: (mentee's lessons the mentor is free to observe, mentor's
-    lessons the mentee is free to observe), each sorted by weekday and period."""
-    mine = data.lessons_of(mentor.id)
-    theirs = data.lessons_of(mentee.id)
-    return sorted(s for s in theirs if s not in mine), sorted(s for s in mine if s not in theirs)
+def gap_minutes(data: MentoringData, p: int, q: int) -> int:
+    """Minutes between the end of the earlier and the start of the later of periods ``p`` and
+    ``q`` of one day (period ``n`` starts ``(n − 1) × (每节课分钟 + 课间分钟)`` into the day)."""
+    pol = data.policy
+    lo, hi = min(p, q), max(p, q)
+    end = (lo - 1) * (pol.lesson_minutes + pol.break_minutes) + pol.lesson_minutes
+    start = (hi - 1) * (pol.lesson_minutes + pol.break_minutes)
+    return start - end
 
 
-def _travel_for_load(data: MentoringData, mentor: Teacher, mentee: Teacher) -> float:
+def slot_conflict(data: MentoringData, observer: Teacher, slot: tuple[int, int],
+                  travel: float) -> tuple[int, int] | None:
+    """The observer's own lesson that keeps them from observing ``slot`` (the same period, or
+    one whose gap to it is shorter than the one-way ``travel``), or ``None``."""
+    day, period = slot
+    for d, q in sorted(data.lessons_of(observer.id)):
+        if d == day and (q == period or gap_minutes(data, q, period) < travel):
+            return (d, q)
+    return None
+
+
+def pair_travel(data: MentoringData, mentor: Teacher, mentee: Teacher) -> float:
+    """One-way minutes between the pair's schools (0 within a school; unknown travel, with a
+    partner link, counts as 最长路程)."""
     if mentor.school == mentee.school:
         return 0.0
     t = data.travel_minutes(mentor.school, mentee.school)
     return data.policy.max_travel if t is None else t
 
 
+_travel_for_load = pair_travel
+
+
+def observation_slots(
+    data: MentoringData, mentor: Teacher, mentee: Teacher
+) -> tuple[Slots, Slots]:
+    """Weekly periods for rule M4: (mentee's lessons the mentor can observe, mentor's lessons
+    the mentee can observe), each sorted by weekday and period. Across schools the observer's
+    own lessons must leave the one-way travel time free before and after the observed one."""
+    travel = pair_travel(data, mentor, mentee)
+    theirs = data.lessons_of(mentee.id)
+    mine = data.lessons_of(mentor.id)
+    return (sorted(s for s in theirs if slot_conflict(data, mentor, s, travel) is None),
+            sorted(s for s in mine if slot_conflict(data, mentee, s, travel) is None))
+
+
 def pair_load(data: MentoringData, mentor: Teacher, mentee: Teacher) -> int:
     """Minutes of the mentor's semester the pair takes: the lessons they observe, a review talk
-    after every observation (both directions), and round trips for a cross-school pair."""
+    after every observation (both directions), and, for a cross-school pair, the mentor's
+    跨校往返次数 and the mentee's 徒弟跨校往返次数 round trips."""
     p = data.policy
     minutes = p.mentor_observations * p.lesson_minutes + (
         p.mentor_observations + p.mentee_observations) * p.review_minutes
-    travel = _travel_for_load(data, mentor, mentee)
-    return minutes + math.ceil(p.trips * 2 * travel)
+    travel = pair_travel(data, mentor, mentee)
+    return minutes + math.ceil((p.trips + p.mentee_trips) * 2 * travel)
 
 
 def _rank_points(data: MentoringData) -> dict[tuple[str, str], int]:
@@ -195,7 +237,19 @@ def pair_score(
         "continuity": w("continuity") if good_past else 0,
         "related": 0 if same else -w("related"),
         "preference": w("preference") * wishes,
+        "same_school": w("same_school") if mentor.school == mentee.school else 0,
+        "near": _near_points(data, pair_travel(data, mentor, mentee)),
     }
+
+
+def _near_points(data: MentoringData, travel: float) -> int:
+    """就近权重 × (1 − travel / 最长路程), at least 0, rounded half up."""
+    p = data.policy
+    if p.max_travel > 0:
+        close = max(0.0, min(1.0, 1 - travel / p.max_travel))
+    else:
+        close = 1.0 if travel == 0 else 0.0
+    return math.floor(p.weight("near") * close + 0.5)
 
 
 def pair_violations(data: MentoringData, mentor: Teacher, mentee: Teacher) -> list[Violation]:
@@ -255,18 +309,21 @@ def pair_violations(data: MentoringData, mentor: Teacher, mentee: Teacher) -> li
     if data.lessons is not None:
         a, b = observation_slots(data, mentor, mentee)
         weeks = p.semester_weeks
+        travel = pair_travel(data, mentor, mentee)
+        around = (f" (leaving {travel:g} min of travel free before and after)"
+                  if travel > 0 else "")
         if len(a) * weeks < p.mentor_observations:
             out.append(Violation(
                 "observation",
                 f"{mentor.label} is free in {len(a)} of {mentee.label}'s "
-                f"{len(data.lessons_of(mentee.id))} weekly lessons: {len(a) * weeks} in "
-                f"{weeks} weeks < {p.mentor_observations} observations"))
+                f"{len(data.lessons_of(mentee.id))} weekly lessons{around}: {len(a) * weeks} "
+                f"in {weeks} weeks < {p.mentor_observations} observations"))
         if len(b) * weeks < p.mentee_observations:
             out.append(Violation(
                 "observation",
                 f"{mentee.label} is free in {len(b)} of {mentor.label}'s "
-                f"{len(data.lessons_of(mentor.id))} weekly lessons: {len(b) * weeks} in "
-                f"{weeks} weeks < {p.mentee_observations} observations"))
+                f"{len(data.lessons_of(mentor.id))} weekly lessons{around}: {len(b) * weeks} "
+                f"in {weeks} weeks < {p.mentee_observations} observations"))
     load, budget = pair_load(data, mentor, mentee), _budget(data, mentor)
     if load > budget:
         out.append(Violation(
@@ -295,13 +352,76 @@ def required_pairs(data: MentoringData) -> list[tuple[str, str, str]]:
     return out
 
 
+def period_violations(
+    data: MentoringData, mentor: Teacher, mentee: Teacher, mentor_periods: Slots,
+    mentee_periods: Slots,
+) -> list[Violation]:
+    """The suggested periods of a pair that cannot be used (family ``obs_travel``, rule M4):
+    the observed teacher does not teach then, or the observer teaches then or too close to it
+    for the one-way travel there and back (:func:`gap_minutes`)."""
+    from assignments.mentoring.data import weekday_label
+
+    out: list[Violation] = []
+    travel = pair_travel(data, mentor, mentee)
+    for observer, observed, slots in ((mentor, mentee, mentor_periods),
+                                      (mentee, mentor, mentee_periods)):
+        for slot in slots:
+            text = f"{weekday_label(slot[0])}第{slot[1]}节"
+            if slot not in data.lessons_of(observed.id):
+                out.append(Violation("obs_travel", f"{observed.label} does not teach {text}, "
+                                                   f"the period suggested to {observer.label}"))
+                continue
+            hit = slot_conflict(data, observer, slot, travel)
+            if hit is None:
+                continue
+            if hit == slot:
+                why = f"{observer.label} teaches {text} too"
+            else:
+                gap = gap_minutes(data, hit[1], slot[1])
+                why = (f"{observer.label} teaches {weekday_label(hit[0])}第{hit[1]}节 at "
+                       f"{data.school[observer.school].label}, {gap} min apart, and the trip "
+                       f"to {data.school[observed.school].label} takes {travel:g} min")
+            out.append(Violation("obs_travel", f"{observer.label} cannot observe "
+                                               f"{observed.label} {text}: {why}"))
+    return out
+
+
+def idle_same_school(data: MentoringData, sol: MentorSolution) -> list[Violation]:
+    """Warning-level findings (family ``same_school``, rule MO2): a cross-school pair while a
+    teacher of the mentee's own school who teaches one of the mentee's subjects, with whom the
+    pair breaks no hard rule (:func:`pair_violations`: qualified, more experienced, timetable,
+    hours, not forbidden), has no mentee at all in the plan."""
+    busy = {p.mentor for p in sol.pairs} | {p.mentee for p in sol.pairs}
+    out: list[Violation] = []
+    for pr in sol.pairs:
+        m, e = data.teacher.get(pr.mentor), data.teacher.get(pr.mentee)
+        if m is None or e is None or m.school == e.school or pr.forced:
+            continue
+        idle = [t for t in data.teachers
+                if t.school == e.school and t.id not in busy and t.id != e.id
+                and set(t.subjects) & set(e.subjects) and not pair_violations(data, t, e)]
+        if idle:
+            names = "、".join(f"{t.label} ({t.id}, {t.years} years)" for t in idle[:5])
+            more = f" … (+{len(idle) - 5})" if len(idle) > 5 else ""
+            out.append(Violation("same_school", (
+                f"{pr.mentor} – {pr.mentee}: {e.label} is paired with {m.label} of "
+                f"{data.school[m.school].label} ({pair_travel(data, m, e):g} min) while "
+                f"{names}{more} of {data.school[e.school].label} teach "
+                f"{'、'.join(e.subjects)}, could mentor {e.label} and have no mentee")))
+    return out
+
+
 def _v(family: str, message: str) -> Violation:
     """A violation under the rule key of ``family``, the family's English label first."""
     return Violation(RULES.rule(family).key, f"{RULES.label(family, 'en')}: {message}")
 
 
-def check(data: MentoringData, sol: MentorSolution) -> list[Violation]:
+def check(data: MentoringData, sol: MentorSolution,
+          rows: dict[tuple[str, str], str] | None = None) -> list[Violation]:
     """Every hard rule of DOMAIN §M the solution breaks (empty when it is valid).
+
+    ``rows`` (a plan read from a sheet: (mentor, mentee) -> "file, sheet 结对, row 7") puts
+    the rows each violation concerns in front of its message.
 
     Returns
     -------
@@ -311,36 +431,56 @@ def check(data: MentoringData, sol: MentorSolution) -> list[Violation]:
         minutes, head counts, hours).
     """
     out: list[Violation] = []
+    where = rows or {}
+
+    def at(pred: object) -> str:
+        """The rows of the pairs ``pred`` keeps, as a message prefix ("" without rows)."""
+        hits = [where[(p.mentor, p.mentee)] for p in sol.pairs
+                if (p.mentor, p.mentee) in where and pred(p)]  # type: ignore[operator]
+        return "; ".join(dict.fromkeys(hits)) + ": " if hits else ""
+
+    def v(family: str, message: str, pred: object = None) -> Violation:
+        return _v(family, (at(pred) if pred is not None and where else "") + message)
+
     mentees: Counter[str] = Counter(p.mentee for p in sol.pairs)
     for e, n in mentees.items():
         if n > 1:
-            out.append(_v("one_mentor", f"{e} has {n} mentors"))
+            out.append(v("one_mentor", f"{e} has {n} mentors", lambda p, e=e: p.mentee == e))
     mentors = {p.mentor for p in sol.pairs}
     for t in sorted(mentors & set(mentees)):
-        out.append(_v("mentor", f"{t} is both a mentor and a mentee"))
+        out.append(v("mentor", f"{t} is both a mentor and a mentee",
+                     lambda p, t=t: t in (p.mentor, p.mentee)))
     heads: Counter[str] = Counter()
     minutes: Counter[str] = Counter()
     for p in sol.pairs:
+        row = f"{where[(p.mentor, p.mentee)]}: " if (p.mentor, p.mentee) in where else ""
         if p.mentor not in data.teacher or p.mentee not in data.teacher:
-            out.append(_v("allowed", f"unknown teacher in pair {p.mentor} – {p.mentee}"))
+            out.append(_v("allowed", f"{row}unknown teacher in pair {p.mentor} – {p.mentee}"))
             continue
         m, e = data.teacher[p.mentor], data.teacher[p.mentee]
-        for v in pair_violations(data, m, e):
-            out.append(_v(v.rule, f"{p.mentor} – {p.mentee}: {v.message}"))
+        for x in pair_violations(data, m, e):
+            out.append(_v(x.rule, f"{row}{p.mentor} – {p.mentee}: {x.message}"))
+        if p.mentor_periods is not None or p.mentee_periods is not None:
+            for x in period_violations(data, m, e, list(p.mentor_periods or ()),
+                                       list(p.mentee_periods or ())):
+                out.append(_v(x.rule, f"{row}{p.mentor} – {p.mentee}: {x.message}"))
         heads[p.mentor] += 1
         minutes[p.mentor] += pair_load(data, m, e)
     for tid, n in heads.items():
         cap = _capacity(data, data.teacher[tid])
         if n > cap:
-            out.append(_v("heads", f"{tid} has {n} mentees, capacity {cap}"))
+            out.append(v("heads", f"{tid} has {n} mentees, capacity {cap}",
+                         lambda p, tid=tid: p.mentor == tid))
         budget = _budget(data, data.teacher[tid])
         if minutes[tid] > budget:
-            out.append(_v("hours", f"{tid} needs {minutes[tid] / 60:.1f} h, budget "
-                                   f"{budget / 60:.1f} h"))
+            out.append(v("hours", f"{tid} needs {minutes[tid] / 60:.1f} h, budget "
+                                  f"{budget / 60:.1f} h", lambda p, tid=tid: p.mentor == tid))
     chosen = {(p.mentor, p.mentee) for p in sol.pairs}
     for m_id, e_id, why in required_pairs(data):
         if (m_id, e_id) not in chosen:
-            out.append(_v(why, f"{m_id} – {e_id} must be kept ({why}) but is missing"))
+            loc = data.locations.get(("forced", f"{m_id}->{e_id}")) if why == "forced" else None
+            head = f"{loc}: " if loc is not None and where else ""
+            out.append(_v(why, f"{head}{m_id} – {e_id} must be kept ({why}) but is missing"))
     return out
 
 

@@ -17,10 +17,12 @@ from assignments.core.solver import Result, SolveStatus, solve_params
 from assignments.mentoring.candidates import MentorProblem, build_problem
 from assignments.mentoring.data import MentoringData
 from assignments.mentoring.explain import explain_forced, unpaired_reasons
+from assignments.mentoring.rules import RULES
 from assignments.mentoring.solution import (
     MentorPair,
     MentorSolution,
     check,
+    idle_same_school,
     objective_levels,
 )
 from assignments.pairing.params import EngineParams
@@ -98,8 +100,12 @@ def solve(
                       stopped=res.stopped, levels=res.levels)
     pairing = res.solution
     forced = {(p.mentors[i], p.mentees[e]) for i, e in p.forced}
-    pairs = [MentorPair(p.mentors[i], p.mentees[e], (p.mentors[i], p.mentees[e]) in forced)
-             for i, e in pairing.pairs(p)]
+    pool = mp.filters()
+    pairs = []
+    for i, e in pairing.pairs(p):
+        a, b = pool.suggested_periods(e, i) if pool.timetable else (None, None)
+        pairs.append(MentorPair(p.mentors[i], p.mentees[e], (p.mentors[i], p.mentees[e]) in forced,
+                                None if a is None else tuple(a), None if b is None else tuple(b)))
     sol = MentorSolution(pairs=sorted(pairs, key=lambda x: (x.mentor, x.mentee)),
                          unpaired=unpaired_reasons(mp, pairing))
     violations = check(data, sol)
@@ -111,6 +117,8 @@ def solve(
         if recomputed[n] != v:
             raise SolutionCheckError(f"objective level '{n}': engine {v}, checker {recomputed[n]}")
     explanation = []
+    for v in idle_same_school(data, sol):
+        warnings.append(f"[{RULES.label('same_school', 'en')}] {v.message}")
     if data.preferences:
         from assignments.mentoring.stable import (
             blocking_pairs,

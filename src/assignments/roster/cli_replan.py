@@ -166,18 +166,24 @@ def register(app: typer.Typer) -> None:
 
 
 def hand_check_lines(data, path: Path, lang: str) -> tuple[list[str], int]:
-    """Lines for every broken rule of a roster file (each with its rows) and their count."""
+    """Lines for every finding of a roster file (each with its rows) and the number of hard
+    rules broken. Soft rules (R11 fair turns, …) come after the hard ones, marked as notes:
+    they make the roster worse on an objective level, not invalid."""
     from assignments.roster.hand_check import check_hand_edited
-    from assignments.roster.rules import label
+    from assignments.roster.rules import RULES, label
 
     zh = lang == "zh"
     found = check_hand_edited(data, path)
-    lines = []
+    hard, soft = [], []
     for p in found.problems:
         where = "; ".join(str(loc) for loc in p.rows) or (
             f"{path}（整张排班）" if zh else f"{path} (the roster as a whole)")
-        lines.append(f"  [{label(p.violation.rule, lang)}] {p.violation.message} — {where}")
-    return lines, len(found.problems)
+        key = p.violation.rule
+        is_hard = key not in RULES or RULES.hard(key)
+        mark = "" if is_hard else ("（软规则，仅提示）" if zh else " (soft rule, a note)")
+        (hard if is_hard else soft).append(
+            f"  [{label(key, lang)}]{mark} {p.violation.message} — {where}")
+    return hard + soft, len(hard)
 
 
 def register_check(app: typer.Typer) -> None:
@@ -216,11 +222,11 @@ def register_check(app: typer.Typer) -> None:
         if broken:
             typer.echo(f"{roster}: {n} 条排班，{broken} 处违反规则：" if zh
                        else f"{roster}: {n} rows, {broken} broken rule(s):")
-            for line in lines:
-                typer.echo(line)
         else:
-            typer.echo(f"{roster}: {n} 条排班，所有规则均满足" if zh
-                       else f"{roster}: {n} rows, every rule holds")
+            typer.echo(f"{roster}: {n} 条排班，所有硬性规则均满足" if zh
+                       else f"{roster}: {n} rows, every hard rule holds")
+        for line in lines:
+            typer.echo(line)
         mine = objective_levels(data, found.solution)
         if time_limit > 0:
             best = solve(data, time_limit=time_limit, num_workers=workers, explain=False)
@@ -237,14 +243,31 @@ def register_check(app: typer.Typer) -> None:
                 typer.echo(("与最优方案比较（越小越好；" if zh else
                             "Compared with the optimum (smaller is better; ") + state
                            + ("）：" if zh else "):"))
+                proven = best.status.value == "optimal"
+                decided = False
                 for level, value in opt.items():
                     if level not in mine:
                         continue
                     gap = mine[level] - int(value)
-                    verdict = (("相同" if zh else "equal") if gap == 0 else
-                               (f"差 {gap}" if zh else f"worse by {gap}") if gap > 0 else
-                               (f"好 {-gap}（最优方案违反规则？）" if zh
-                                else f"better by {-gap} (only possible by breaking a rule)"))
+                    if decided:
+                        verdict = ("（上一级已决定比较结果）" if zh
+                                   else "(a lower level: the comparison is decided above)")
+                    elif gap == 0:
+                        verdict = "相同" if zh else "equal"
+                    elif gap > 0:
+                        verdict = f"差 {gap}" if zh else f"worse by {gap}"
+                    elif broken:
+                        verdict = (f"好 {-gap}（因违反上述规则）" if zh
+                                   else f"better by {-gap} (by breaking the rules above)")
+                    elif not proven:
+                        verdict = (f"好 {-gap}（求解在时限内未达最优，可加大 --time-limit）"
+                                   if zh else f"better by {-gap} (the solve did not reach the "
+                                   "optimum in time; raise --time-limit)")
+                    else:
+                        verdict = (f"好 {-gap}（与已证明的最优值矛盾，请报告此问题）" if zh
+                                   else f"better by {-gap} (contradicts the proven optimum: "
+                                   "please report this)")
+                    decided = decided or gap != 0
                     typer.echo(f"  {level_label(level, lang)}: {mine[level]} / "
                                f"{int(value)} — {verdict}")
         if broken:

@@ -33,6 +33,7 @@ from assignments.core.schema import (
 
 __all__ = [
     "SHEETS",
+    "TITLE_TABLE",
     "Center",
     "DeferralDecision",
     "DeferralRequest",
@@ -68,42 +69,71 @@ _TITLE_EN = {
     Title.ASSOCIATE: "associate senior",
     Title.SENIOR: "senior",
 }
-_TITLE_ALIASES = {
-    "初级": Title.JUNIOR,
-    "junior": Title.JUNIOR,
-    "住院医师": Title.JUNIOR,
-    "医师": Title.JUNIOR,
-    "护师": Title.JUNIOR,
-    "初级职称": Title.JUNIOR,
-    "中级": Title.INTERMEDIATE,
-    "intermediate": Title.INTERMEDIATE,
-    "主治医师": Title.INTERMEDIATE,
-    "主管护师": Title.INTERMEDIATE,
-    "中级职称": Title.INTERMEDIATE,
-    "副高": Title.ASSOCIATE,
-    "associate": Title.ASSOCIATE,
-    "associatesenior": Title.ASSOCIATE,
-    "副主任医师": Title.ASSOCIATE,
-    "副主任护师": Title.ASSOCIATE,
-    "副高级": Title.ASSOCIATE,
+TITLE_TABLE: dict[str, Title] = {
+    # the four levels themselves
+    "初级": Title.JUNIOR, "中级": Title.INTERMEDIATE, "副高": Title.ASSOCIATE,
     "正高": Title.SENIOR,
-    "senior": Title.SENIOR,
-    "主任医师": Title.SENIOR,
-    "主任护师": Title.SENIOR,
+    "初级职称": Title.JUNIOR, "中级职称": Title.INTERMEDIATE, "副高级": Title.ASSOCIATE,
     "正高级": Title.SENIOR,
+    # 医 (physicians), 中医 (TCM physicians)
+    "医士": Title.JUNIOR, "医师": Title.JUNIOR, "住院医师": Title.JUNIOR,
+    "中医士": Title.JUNIOR, "中医师": Title.JUNIOR, "住院中医师": Title.JUNIOR,
+    "主治医师": Title.INTERMEDIATE, "主治中医师": Title.INTERMEDIATE,
+    "副主任医师": Title.ASSOCIATE, "副主任中医师": Title.ASSOCIATE,
+    "主任医师": Title.SENIOR, "主任中医师": Title.SENIOR,
+    # 护 (nursing)
+    "护士": Title.JUNIOR, "护师": Title.JUNIOR, "主管护师": Title.INTERMEDIATE,
+    "副主任护师": Title.ASSOCIATE, "主任护师": Title.SENIOR,
+    # 药 (pharmacy), 中药
+    "药士": Title.JUNIOR, "药师": Title.JUNIOR, "主管药师": Title.INTERMEDIATE,
+    "副主任药师": Title.ASSOCIATE, "主任药师": Title.SENIOR,
+    "中药士": Title.JUNIOR, "中药师": Title.JUNIOR, "主管中药师": Title.INTERMEDIATE,
+    "副主任中药师": Title.ASSOCIATE, "主任中药师": Title.SENIOR,
+    # 技 (medical technicians), 检验 (laboratory)
+    "技士": Title.JUNIOR, "技师": Title.JUNIOR, "主管技师": Title.INTERMEDIATE,
+    "副主任技师": Title.ASSOCIATE, "主任技师": Title.SENIOR,
+    "检验士": Title.JUNIOR, "检验师": Title.JUNIOR, "主管检验师": Title.INTERMEDIATE,
+    "副主任检验师": Title.ASSOCIATE, "主任检验师": Title.SENIOR,
+    # English
+    "junior": Title.JUNIOR, "intermediate": Title.INTERMEDIATE, "associate": Title.ASSOCIATE,
+    "associatesenior": Title.ASSOCIATE, "senior": Title.SENIOR,
 }
+"""Professional titles (职称) and the level (级别) each counts as: the four levels, the health
+titles of the 卫生专业技术资格 series (医/中医/护/药/中药/技/检验: 士、师 → 初级, 主治/主管 → 中级,
+副主任 → 副高, 主任 → 正高) and English names. A workbook adds or overrides entries in its
+optional 职称对照 sheet (职称, 级别). Keys are compared after NFKC, lower case, no spaces or
+dashes."""
 
 
-def parse_title(v: Any) -> Title:
-    """A title from Chinese or English text (初级/中级/副高/正高, 主治医师, intermediate, ...)."""
+def _title_key(v: Any) -> str:
+    return unicodedata.normalize("NFKC", str(v)).strip().lower().replace(" ", "").replace("-", "")
+
+
+def known_titles(extra: dict[str, Title] | None = None) -> str:
+    """The known titles by level, for messages: '初级: 住院医师、医师、… ; 中级: …'."""
+    table = {**TITLE_TABLE, **(extra or {})}
+    parts = []
+    for level in Title:
+        names = [k for k, t in table.items() if t is level and not k.isascii()]
+        parts.append(f"{level.value}: " + "、".join(names))
+    return "; ".join(parts)
+
+
+def parse_title(v: Any, extra: dict[str, Title] | None = None) -> Title:
+    """A title level from a title: 初级/中级/副高/正高, a health title of :data:`TITLE_TABLE`
+    (主治医师, 副主任中医师, 主管护师 …) or an entry of the workbook's 职称对照 sheet
+    (``extra``, keys normalised by :func:`_title_key`)."""
     if isinstance(v, Title):
         return v
-    key = unicodedata.normalize("NFKC", str(v)).strip().lower().replace(" ", "").replace("-", "")
-    if key in _TITLE_ALIASES:
-        return _TITLE_ALIASES[key]
+    key = _title_key(v)
+    if extra and key in extra:
+        return extra[key]
+    if key in TITLE_TABLE:
+        return TITLE_TABLE[key]
     raise ValueError(
-        f"unknown title '{v}'; expected 初级, 中级, 副高 or 正高 (junior, "
-        "intermediate, associate, senior)"
+        f"unknown title '{v}'; known titles — {known_titles(extra)} (English: junior, "
+        "intermediate, associate, senior); add it to the 职称对照 (title map) sheet with its "
+        "级别 (level)"
     )
 
 
@@ -203,6 +233,7 @@ class Staff(Schema):
     name: str | None = None
     department: str
     title: Title
+    title_name: str | None = None  # the title as written (主治医师), when it is not a level
     specialty: str | None = None
     promotion_candidate: YesNo = False
     promotion_deadline: Quarter | None = None
@@ -264,6 +295,28 @@ class DeferralRequest(Schema):
         raise ValueError(
             f"unknown decision '{v}'; expected next (自动后延), last (调至最后一批) or auto (自动)"
         )
+
+
+class TitleMapRow(Schema):
+    """A row of the optional 职称对照 sheet: a title and the level it counts as."""
+
+    title: str
+    level: Title
+
+    @field_validator("level", mode="before")
+    @classmethod
+    def _level(cls, v: Any) -> Any:
+        if v is None or v == "" or isinstance(v, Title):
+            return v
+        levels = {"初级": Title.JUNIOR, "中级": Title.INTERMEDIATE, "副高": Title.ASSOCIATE,
+                  "正高": Title.SENIOR, "junior": Title.JUNIOR,
+                  "intermediate": Title.INTERMEDIATE, "associate": Title.ASSOCIATE,
+                  "senior": Title.SENIOR}
+        key = _title_key(v)
+        if key not in levels:
+            raise ValueError(f"unknown level '{v}'; expected 初级, 中级, 副高 or 正高 (junior, "
+                             "intermediate, associate, senior)")
+        return levels[key]
 
 
 class HolidayRow(Schema):
@@ -454,7 +507,8 @@ SHEETS: tuple[SheetSpec, ...] = (
             C("id", "工号", "id", note="staff id", example="S001", aliases=("编号",)),
             C("name", "姓名", "name", required=False, example="张伟"),
             C("department", "科室", "department", note="department id or name", example="D01"),
-            C("title", "职称", "title", note="初级/中级/副高/正高", example="中级"),
+            C("title", "职称", "title", note="初级/中级/副高/正高, or a title of the title table "
+              "(主治医师, 主管护师 …) or of the 职称对照 sheet", example="主治医师"),
             C(
                 "specialty",
                 "专业",
@@ -547,6 +601,19 @@ SHEETS: tuple[SheetSpec, ...] = (
         ),
         required=False,
         aliases=("deferral requests", "后延"),
+    ),
+    SheetSpec(
+        "title_map",
+        "职称对照",
+        "title map",
+        (
+            C("title", "职称", "title", note="a title as written in the 人员 sheet",
+              example="副主任康复治疗师"),
+            C("level", "级别", "level", note="初级/中级/副高/正高", example="副高"),
+        ),
+        required=False,
+        note="titles the built-in title table does not know (or counts differently)",
+        aliases=("titles", "职称级别"),
     ),
     SheetSpec(
         "holidays",
@@ -845,6 +912,22 @@ def read_roster(path: str | Path, *, strict_calendar: bool | None = None) -> Ros
         issues=issues,
         warnings=notices,
     )
+    # the workbook's title map (职称对照) first: staff titles are read through it
+    title_rows = parse_table(
+        tables.get("title_map"), TitleMapRow, label="title", record_key="title", issues=issues,
+        warnings=notices,
+    )
+    extra_titles = {_title_key(r.title): r.level for r in title_rows}
+    if "staff" in tables:
+        for row in tables["staff"].rows:
+            raw = row.values.get("title")
+            if raw is None or raw == "" or isinstance(raw, Title):
+                continue
+            text = str(raw).strip()
+            if text not in {t.value for t in Title}:
+                row.values["title_name"] = text
+            if _title_key(raw) in extra_titles:
+                row.values["title"] = extra_titles[_title_key(raw)]
     staff = parse_table(
         tables.get("staff"), Staff, label="staff", id_key="id", issues=issues, warnings=notices
     )

@@ -456,6 +456,21 @@ def conflict_lines(
 # ------------------------------------------------------------------ what would make a roster
 
 
+def layouts(data: RosterData) -> frozenset[tuple[Any, ...]] | None:
+    """Where every turn lies in each schedule alternative of ``data`` (``None``: its deferral
+    requests cannot be applied). Two instances with the same layouts give the same rosters, so
+    a change that keeps them changes nothing (e.g. a request that is not needed)."""
+    try:
+        alts = alternatives(data)
+    except ScheduleError:
+        return None
+    return frozenset(
+        tuple(sorted((t.dept, t.cycle, tuple(sorted(t.seats.items())), t.beyond)
+                     for t in alt.turns))
+        for alt in alts
+    )
+
+
 def _request(data: RosterData, dept: str, q: int, dec: DeferralDecision) -> DeferralRequest:
     return DeferralRequest(department=dept, quarter=data.policy.first_quarter + q,
                            decision=dec, reason="explain")
@@ -468,7 +483,7 @@ def suggestion_candidates(
     department of the conflict that has not deferred its turn there, a deferral request
     (``next``, ``last``); for each deferral request of the input, the other decision and its
     withdrawal. Changes that cannot be applied (e.g. ``next`` for the last department of a
-    cycle) are left out."""
+    cycle) or that move no turn (a request that is not needed) are left out."""
     depts = {d.id: d for d in data.departments}
     in_conflict = conflict_departments(data, schedule, found)
     quarters = conflict_quarters(data, found)
@@ -512,18 +527,13 @@ def suggestion_candidates(
             f"withdraw {name}'s deferral request ({r.quarter}, {_decision(r.decision, 'en')})",
             rest,
         ))
-    seen: set[tuple[tuple[str, str, str], ...]] = set()
+    seen = {layouts(data)}
     kept = []
     for s in out:
-        key = tuple(sorted((r.department, str(r.quarter), r.decision.value)
-                           for r in s.deferrals))
-        if key in seen:
-            continue
+        key = layouts(s.data(data))
+        if key is None or key in seen:
+            continue  # cannot be applied, changes nothing, or the same as one kept already
         seen.add(key)
-        try:
-            alternatives(s.data(data))
-        except ScheduleError:
-            continue
         kept.append(s)
     return kept
 

@@ -27,8 +27,9 @@ optimum before the next.
 
 from __future__ import annotations
 
+import itertools
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -65,6 +66,7 @@ class _Mip:
     credit: dict[tuple[str, int, int | None], mathopt.Variable]  # None: beyond the programme
     levels: dict[str, Any]
     redo_give: dict[tuple[str, int, str], mathopt.Variable] = field(default_factory=dict)
+    redo_credit: dict[tuple[str, int, int | None], mathopt.Variable] = field(default_factory=dict)
 
 
 def _sum(terms: list[Any]) -> Any:
@@ -92,14 +94,15 @@ def build_mip(data: RosterData, schedule: Schedule, *, candidate_swaps: bool = T
     first = data.policy.first_quarter
     avail = data.available()
     rank = ranks(data)
-    any_candidate = any(s.promotion_candidate for s in data.staff)
+    any_candidate = any(s.promotion_candidate for s in data.staff) or bool(
+        data.replan and data.replan.redispatch)  # R10 seats are paid back by seat swaps
 
     x: dict[tuple[str, int, str], mathopt.Variable] = {}
     mode: dict[tuple[str, int, str], mathopt.Variable] = {}
     cycle_of: dict[tuple[str, int, str], int] = {}
     give: dict[tuple[str, int, str], mathopt.Variable] = {}
     credit: dict[tuple[str, int, int | None], mathopt.Variable] = {}
-    credit_turn: dict[tuple[str, int, int | None], int] = {}  # -> index of the credited turn
+    credit_turn: dict[tuple[Any, ...], int] = {}  # -> index of the credited turn
     turn_index = {id(t): i for i, t in enumerate(schedule.turns)}
     replan = data.replan
     # R10 (re-planning): quarters in which a re-dispatched person may take a seat of another turn
@@ -107,6 +110,7 @@ def build_mip(data: RosterData, schedule: Schedule, *, candidate_swaps: bool = T
     for term in replan.redispatch if replan else []:
         redo_window[term.staff].update(range(max(0, term.earliest), min(term.deadline, H - 1) + 1))
     redo_give: dict[tuple[str, int, str], mathopt.Variable] = {}
+    redo_credit: dict[tuple[str, int, int | None], mathopt.Variable] = {}
 
     served: dict[tuple[str, int], Any] = {}
     for s in data.staff:
@@ -154,9 +158,12 @@ def build_mip(data: RosterData, schedule: Schedule, *, candidate_swaps: bool = T
             if "pulled" in modes:
                 pv = mode[(s.id, q, "pulled")]
                 # pulled forward only for the first service of the programme
+                # (aggregated: n * pulled + services before <= n, for n possible services
+                # before; vacuous when the pull-forward is not used)
                 earlier = [served[(s.id, r)] for r in range(q) if (s.id, r) in served]
                 if earlier:
-                    m.add_linear_constraint(pv + _sum(earlier) <= 1)
+                    n = len(earlier)
+                    m.add_linear_constraint(n * pv + _sum(earlier) <= n)
                 # the seat comes from a department whose turn it is
                 gs = []
                 for e in sorted({t.dept for t in schedule.turns_in(q)}):
@@ -183,6 +190,16 @@ def build_mip(data: RosterData, schedule: Schedule, *, candidate_swaps: bool = T
                     redo_give[(s.id, q, e)] = g
                     rs.append(g)
                 _eq(m, _sum(rs), mode[(s.id, q, "redo")])
+                # ... paid back at the own department's next turn (one fewer sent there)
+                nt = schedule.next_turn(d, q)
+                assert nt is not None
+                rcs = []
+                for k in [*sorted(nt.seats), *([None] if nt.beyond > 0 else [])]:
+                    cv = m.add_binary_variable(name=f"redo_credit[{s.id},{q},{k}]")
+                    redo_credit[(s.id, q, k)] = cv
+                    credit_turn[("redo", s.id, q, k)] = turn_index[id(nt)]
+                    rcs.append(cv)
+                _eq(m, _sum(rcs), mode[(s.id, q, "redo")])
 
     staff_of = {s.id: s for s in data.staff}
 
@@ -232,15 +249,15 @@ def build_mip(data: RosterData, schedule: Schedule, *, candidate_swaps: bool = T
     gives: dict[tuple[str, int], list[Any]] = defaultdict(list)
     for (_sid, q, e), v in give.items():
         gives[(e, q)].append(v)
-    redo_gives: dict[tuple[str, int], list[Any]] = defaultdict(list)
-    for (_sid, q, e), v in redo_give.items():
-        redo_gives[(e, q)].append(v)
     credits: dict[tuple[str, int], list[Any]] = defaultdict(list)
     credits_by_turn: dict[tuple[int, int | None], list[Any]] = defaultdict(list)
     beyond_all: list[Any] = []
-    for ckey, v in credit.items():
+    for gkey, v in redo_give.items():  # R10 seats count as given, paid back like R6 seats
+        gives[(gkey[2], gkey[1])].append(v)
+    for tkey, ckey, v in [*((ck, ck, v) for ck, v in credit.items()),
+                          *((("redo", *ck), ck, v) for ck, v in redo_credit.items())]:
         sid, _q, k = ckey
-        credits_by_turn[(credit_turn[ckey], k)].append(v)
+        credits_by_turn[(credit_turn[tkey], k)].append(v)
         if k is None:
             beyond_all.append(v)
         else:
@@ -256,8 +273,7 @@ def build_mip(data: RosterData, schedule: Schedule, *, candidate_swaps: bool = T
                 _sum(turn_mode[dq]),
                 schedule.demand(did, q)
                 - _sum(gives[dq])
-                - _sum(credits[dq])
-                - _sum(redo_gives[dq]),
+                - _sum(credits[dq]),
             )
             # a swapped seat is filled only after the department gave one
             _le(
@@ -274,9 +290,32 @@ def build_mip(data: RosterData, schedule: Schedule, *, candidate_swaps: bool = T
     # seats given and not swapped back = candidates credited beyond the programme
     _eq(
         m,
-        _sum(list(give.values())) - _sum([v for vs in swap_mode.values() for v in vs]),
+        _sum([*give.values(), *redo_give.values()])
+        - _sum([v for vs in swap_mode.values() for v in vs]),
         _sum(beyond_all),
     )
+    # the seat swap pair by pair: the department whose seat a candidate took fills, in the
+    # quarter the candidate is credited to, the seat that credit frees (pair[p, q, e, k] =
+    # give[p, q, e] * credit[p, q, k], linearised)
+    repaid: dict[tuple[str, int], list[Any]] = defaultdict(list)
+    credit_of: dict[tuple[str, int, str], list[tuple[int | None, Any]]] = defaultdict(list)
+    for (sid, q, k), cv in credit.items():
+        credit_of[(sid, q, "pulled")].append((k, cv))
+    for (sid, q, k), cv in redo_credit.items():
+        credit_of[(sid, q, "redo")].append((k, cv))
+    for kind_, (sid, q, e), g in [*(("pulled", gk, g) for gk, g in give.items()),
+                                  *(("redo", gk, g) for gk, g in redo_give.items())]:
+        for k, cv in credit_of[(sid, q, kind_)]:
+            pv = m.add_binary_variable(name=f"pair[{sid},{q},{e},{k}]")
+            m.add_linear_constraint(pv <= g)
+            m.add_linear_constraint(pv <= cv)
+            m.add_linear_constraint(pv >= g + cv - 1)
+            if k is not None:
+                repaid[(e, k)].append(pv)
+    for did in dept_ids:
+        for q in range(H):
+            if repaid[(did, q)] or swap_mode[(did, q)]:
+                _eq(m, _sum(swap_mode[(did, q)]), _sum(repaid[(did, q)]))
     # a turn absorbs at most its own seats: no more candidates credited to a quarter of it (or
     # beyond the programme) than the turn has seats there. check() bounds the credits only per
     # department and quarter, and not at all beyond the programme; the rule (and CP-SAT) does.
@@ -363,7 +402,21 @@ def build_mip(data: RosterData, schedule: Schedule, *, candidate_swaps: bool = T
             dev.append(v)
     levels["departures"] = _sum(dev)
     levels["mix"] = data.policy.title_weight * _sum(title_short) + _sum(spec_miss) + spec_const
-    levels["fairness"] = _sum([rank[sid] * v for (sid, _q, _c), v in x.items() if rank[sid]])
+    # fairness: nth[p, k] = 1 iff p serves at least k times in the roster (a staircase,
+    # nth[p, k] >= nth[p, k + 1], summing to p's services); the k-th service costs
+    # B * (past + k - 1) + rank, B the size of the largest department
+    unit = max(Counter(s.department for s in data.staff).values(), default=1)
+    fair: list[Any] = []
+    for s in data.staff:
+        mine = [served[(s.id, q)] for q in range(H) if (s.id, q) in served]
+        if not mine:
+            continue
+        nth = [m.add_binary_variable(name=f"nth[{s.id},{k}]") for k in range(1, len(mine) + 1)]
+        for a, b in itertools.pairwise(nth):
+            m.add_linear_constraint(b <= a)
+        _eq(m, _sum(nth), _sum(mine))
+        fair += [(unit * (s.times_served + k) + rank[s.id]) * v for k, v in enumerate(nth)]
+    levels["fairness"] = _sum(fair)
     levels["changes"] = 0.0
     if replan is not None and replan.minimize_changes:
         # outside the frozen quarters: a published (person, quarter, center) not kept counts 1
@@ -376,7 +429,7 @@ def build_mip(data: RosterData, schedule: Schedule, *, candidate_swaps: bool = T
             if q >= replan.frozen and (sid, q) not in replan.published:
                 changes.append(e)
         levels["changes"] = _sum(changes)
-    return _Mip(data, schedule, m, x, mode, give, credit, levels, redo_give)
+    return _Mip(data, schedule, m, x, mode, give, credit, levels, redo_give, redo_credit)
 
 
 def _stage_order(data: RosterData) -> list[str]:
@@ -466,6 +519,10 @@ def _roster(mip: _Mip, res: mathopt.SolveResult) -> RosterSolution:
                 for (p, qq, e), g in mip.redo_give.items()
                 if p == sid and qq == q and vals[g] > 0.5
             )
+            credit_q = next(
+                k for (p, qq, k), c in mip.redo_credit.items()
+                if p == sid and qq == q and vals[c] > 0.5
+            )
         if kind == "pulled":
             seat_from = next(
                 e for (p, qq, e), g in mip.give.items() if p == sid and qq == q and vals[g] > 0.5
@@ -486,12 +543,8 @@ def _roster(mip: _Mip, res: mathopt.SolveResult) -> RosterSolution:
                 credit_quarter=credit_q,
             )
         )
-    first = data.policy.first_quarter
-    deferrals = [
-        (r.department, r.quarter - first, mip.schedule.choices[mip.schedule.applied[k]])
-        for k, r in enumerate(data.deferrals)
-    ]
-    return RosterSolution(assignments=out, deferrals=deferrals)
+    deferrals, not_needed = mip.schedule.requests(data)
+    return RosterSolution(assignments=out, deferrals=deferrals, not_needed=not_needed)
 
 
 def solve_mip(

@@ -33,7 +33,7 @@ from assignments.core.conflict import Guards
 from assignments.roster.data import RosterData
 from assignments.roster.rules import RULES
 from assignments.roster.schedule import Schedule, Service, Turn, classify, previous_turn
-from assignments.roster.solution import ranks
+from assignments.roster.solution import fairness_unit, ranks
 
 __all__ = ["FAMILIES", "RosterModel", "build_model"]
 
@@ -66,6 +66,9 @@ class RosterModel:
     stages: list[dict[str, Any]] = field(default_factory=list)  # how the levels went
     redo: dict[tuple[str, int], cp_model.IntVar] = field(default_factory=dict)  # R10 extra seat
     redo_give: dict[tuple[str, int], cp_model.IntVar] = field(default_factory=dict)
+    # (giver, quarter given, credited turn index, credit quarter or None) -> seats (R6 swap)
+    pairs: dict[tuple[str, int, int, int | None], cp_model.IntVar] = field(default_factory=dict)
+    redo_turn: dict[tuple[str, int], Turn] = field(default_factory=dict)  # R10 payback turn
 
 
 class _Build(Guards):
@@ -107,6 +110,8 @@ class _Build(Guards):
         self.credit: dict[tuple[int, int], cp_model.IntVar] = {}
         self.swap: dict[tuple[str, int], cp_model.IntVar] = {}
         self.redo_give: dict[tuple[str, int], cp_model.IntVar] = {}
+        self.pairs: dict[tuple[str, int, int, int | None], cp_model.IntVar] = {}
+        self.redo_turn: dict[tuple[str, int], Turn] = {}  # R10 seat: the turn that pays back
         self.turns = schedule.turns
         self.turn_index = {id(t): i for i, t in enumerate(self.turns)}
         self.pull_quarters: list[int] = []
@@ -181,8 +186,27 @@ def _decisions(b: _Build, prune: bool) -> None:
     b.pull_quarters = sorted({q for (_sid, q), svc in b.service.items() if svc.kind == "pulled"})
     credited_turns = {id(svc.turn): svc.turn for svc in b.service.values()
                       if svc.kind == "pulled"}
+    # R10 re-dispatch (re-planning): in a quarter without their department's turn, a
+    # re-dispatched person takes a seat of a department whose turn it is, paid back like a
+    # pulled-forward candidate's: the person's own department's next turn sends one fewer and
+    # the giver fills that seat (the failing department pays for the extra rotation)
+    replan = data.replan
+    redo_opts: list[tuple[Any, int]] = []
+    for term in replan.redispatch if replan else []:
+        s = b.staff_of[term.staff]
+        for q in range(max(0, term.earliest), min(term.deadline, H - 1) + 1):
+            if (s, q) in redo_opts or schedule.turn_at(s.department, q) is not None:
+                continue
+            if not b.avail[s.id][q] or not b.allowed(s, q) or not schedule.turns_in(q):
+                continue
+            nxt = schedule.next_turn(s.department, q)
+            assert nxt is not None  # one cycle more than the programme is laid out
+            b.redo_turn[(s.id, q)] = nxt
+            redo_opts.append((s, q))
+            credited_turns[id(nxt)] = nxt
     b.credit_quarters = sorted({q for t in credited_turns.values() if t for q in t.seats})
     b.givers = {(t.dept, q) for q in b.pull_quarters for t in schedule.turns_in(q)}
+    b.givers |= {(t.dept, q) for _s, q in redo_opts for t in schedule.turns_in(q)}
     b.swap_pairs = sorted({(d, q2) for d, q in b.givers for q2 in b.credit_quarters if q2 > q})
     # a candidate who could be pulled forward in q2 may instead fill a swapped seat there:
     # served = pulled + swap, two options counted in their own cycles
@@ -202,19 +226,10 @@ def _decisions(b: _Build, prune: bool) -> None:
                 b.split[key] = (a, c, Service("swap", prev))
     for sid, q in b.served:
         b.by_q[q].append(sid)
-    # R10 re-dispatch (re-planning): in a quarter without their department's turn, a
-    # re-dispatched person takes a seat given by a department whose turn it is
-    replan = data.replan
-    for term in replan.redispatch if replan else []:
-        s = b.staff_of[term.staff]
-        for q in range(max(0, term.earliest), min(term.deadline, H - 1) + 1):
-            if (s.id, q) in b.redo or schedule.turn_at(s.department, q) is not None:
-                continue
-            if not b.avail[s.id][q] or not b.allowed(s, q) or not schedule.turns_in(q):
-                continue
-            b.redo[(s.id, q)] = b.new_bool(f"redo[{s.id},{q}]")
-            if (s.id, q) in b.served:
-                m.add(b.served[(s.id, q)] + b.redo[(s.id, q)] <= 1)
+    for s, q in redo_opts:
+        b.redo[(s.id, q)] = b.new_bool(f"redo[{s.id},{q}]")
+        if (s.id, q) in b.served:
+            m.add(b.served[(s.id, q)] + b.redo[(s.id, q)] <= 1)
     for (sid, q), v in b.redo.items():
         b.redo_in_q[q].append((sid, v))
     # class counts per center: z[q, c, k] adds up to the people of class k serving in q
@@ -248,6 +263,8 @@ def _decisions(b: _Build, prune: bool) -> None:
             if (t.dept, q) not in b.give:
                 b.give[(t.dept, q)] = b.new_int(0, schedule.demand(t.dept, q),
                                                 f"give[{t.dept},{q}]")
+    for key, v in b.redo.items():  # R10: credited to the own department's next turn
+        b.credited_to[b.turn_index[id(b.redo_turn[key])]].append(v)
     for ti in b.credited_to:
         t = b.turns[ti]
         for q, n in t.seats.items():
@@ -312,51 +329,65 @@ def _order(b: _Build) -> None:
 
 def _pull(b: _Build) -> None:
     """R6 promotion, the seat ledger: a pulled-forward candidate takes a seat of a department
-    whose turn it is and is credited to their own department's next turn; the giver fills a
-    credited seat later (the seat swap); only for a candidate's first service."""
+    whose turn it is and is credited to their own department's next turn; the department that
+    gave the seat fills the very seat the credit frees at that turn (the seat swap, pair by
+    pair; none inside the programme when the credit lies beyond it); only for a candidate's
+    first service."""
     m = b.m
-    for q in b.pull_quarters:
-        gs = [b.give[(t.dept, q)] for t in b.schedule.turns_in(q) if (t.dept, q) in b.give]
-        b.enforce(m.add(sum(gs) == sum(b.pulled_into[q])), "pull", ("quarter", q))
-    beyond_total: list[Any] = []
-    for ti, vs in b.credited_to.items():
+    # the seat swap, pair by pair: y[G, q, t, k] candidates pulled into G's seats in quarter q
+    # and credited to quarter k of their department's turn t (k None: beyond the programme);
+    # G fills exactly those seats in k (swap), so the giver gets its seat back when the
+    # candidate's department sends one fewer
+    pulled_at: dict[tuple[int, int], list[cp_model.IntVar]] = defaultdict(list)
+    for (sid, q), svc in b.service.items():
+        if svc.kind == "pulled":
+            assert svc.turn is not None
+            v = b.split[(sid, q)][0] if (sid, q) in b.split else b.served[(sid, q)]
+            pulled_at[(q, b.turn_index[id(svc.turn)])].append(v)
+    for key, v in b.redo.items():  # R10 re-dispatch seats are paid back the same way
+        pulled_at[(key[1], b.turn_index[id(b.redo_turn[key])])].append(v)
+    by_give: dict[tuple[str, int], list[Any]] = defaultdict(list)
+    by_credit: dict[tuple[int, int | None], list[Any]] = defaultdict(list)
+    by_swap: dict[tuple[str, int], list[Any]] = defaultdict(list)
+    for (q, ti), vs in sorted(pulled_at.items()):
         t = b.turns[ti]
-        parts = [b.credit[(ti, q)] for q in t.seats]
-        beyond = m.new_int_var(0, t.beyond, f"beyond[{t.dept},{t.cycle}]") if t.beyond else 0
-        beyond_total.append(beyond)
-        b.enforce(m.add(sum(parts) + beyond == sum(vs)), "pull", ("turn", t.dept, t.cycle))
-    credit_in_q: dict[int, list[cp_model.IntVar]] = defaultdict(list)
-    for (_ti, q), v in b.credit.items():
-        credit_in_q[q].append(v)
-    swap_in_q: dict[int, list[cp_model.IntVar]] = defaultdict(list)
-    for (_d, q2), v in b.swap.items():
-        swap_in_q[q2].append(v)
-    for q2 in b.credit_quarters:  # every credited seat is filled by a department that gave one
-        b.enforce(m.add(sum(swap_in_q[q2]) == sum(credit_in_q[q2])), "pull", ("swap", q2))
-    giver_depts = sorted({d for d, _q in b.givers})
-    swap_beyond: list[Any] = []
-    for d in giver_depts:
-        gives = {q: b.give[(d, q)] for q in b.pull_quarters if (d, q) in b.give}
-        swaps = {q2: b.swap[(d, q2)] for q2 in b.credit_quarters if (d, q2) in b.swap}
-        for r in b.credit_quarters:  # a seat is filled only after it was given
-            lhs = [v for q2, v in swaps.items() if q2 <= r]
-            if lhs:
-                m.add(sum(lhs) <= sum(v for q, v in gives.items() if q < r))
-        later = m.new_int_var(0, b.data.seats_per_quarter * b.H, f"swap_beyond[{d}]")
-        swap_beyond.append(later)
-        m.add(sum(swaps.values()) + later == sum(gives.values()))
-    if giver_depts or beyond_total:
-        m.add(sum(swap_beyond) == sum(beyond_total))
+        slots: list[int | None] = [*sorted(t.seats), *([None] if t.beyond else [])]
+        ys = []
+        for g in sorted({u.dept for u in b.schedule.turns_in(q)}):
+            for k in slots:
+                y = b.new_int(0, len(vs), f"pair[{g},{q},{t.dept},{t.cycle},{k}]")
+                b.pairs[(g, q, ti, k)] = y
+                ys.append(y)
+                by_give[(g, q)].append(y)
+                by_credit[(ti, k)].append(y)
+                if k is not None:
+                    by_swap[(g, k)].append(y)
+        b.enforce(m.add(sum(ys) == sum(vs)), "pull", ("quarter", q))
+    for key in sorted(set(b.give) | set(b.redo_give)):
+        given = b.give.get(key, 0) + b.redo_give.get(key, 0)
+        b.enforce(m.add(given == sum(by_give[key])), "pull", ("quarter", key[1]))
+    for (ti, k), v in b.credit.items():
+        t = b.turns[ti]
+        b.enforce(m.add(v == sum(by_credit[(ti, k)])), "pull", ("turn", t.dept, t.cycle))
+    for (d, k), v in b.swap.items():
+        b.enforce(m.add(v == sum(by_swap[(d, k)])), "pull", ("swap", k))
+    missing = [key for key in by_swap if key not in b.swap]
+    for key in missing:  # a giver without anyone who could fill the seat then
+        b.enforce(m.add(sum(by_swap[key]) == 0), "pull", ("swap", key[1]))
+    for ti in b.credited_to:  # a turn absorbs at most its seats beyond the programme
+        if by_credit[(ti, None)]:
+            m.add(sum(by_credit[(ti, None)]) <= b.turns[ti].beyond)
     for key, v in b.swap.items():  # a swapped seat is filled by a real person of the department
         m.add(v <= sum(b.own[key]))
-    # a candidate is pulled forward only for their first rural service of the programme
+    # a candidate is pulled forward only for their first rural service of the programme:
+    # pairwise, a pull-forward in q excludes every service before q. (Not "pv + sum(before)
+    # <= 1", which also forbids two earlier services when the pull-forward is not used.)
     for (sid, q), svc in b.service.items():
         if svc.kind != "pulled":
             continue
         pv = b.split[(sid, q)][0] if (sid, q) in b.split else b.served[(sid, q)]
-        before = [v for r in range(q) for v in b.occupied(sid, r)]
-        if before:
-            m.add(pv + sum(before) <= 1)
+        for v in (v for r in range(q) for v in b.occupied(sid, r)):
+            m.add(pv + v <= 1)
 
 
 def _deadline(b: _Build) -> None:
@@ -540,6 +571,8 @@ def build_model(
         variables=b.all_vars,
         redo=b.redo,
         redo_give=b.redo_give,
+        pairs=b.pairs,
+        redo_turn=b.redo_turn,
     )
 
 
@@ -622,15 +655,37 @@ def _levels(b: _Build) -> tuple[dict[str, LinearExpr], dict[str, int]]:
     ub["mix"] = data.policy.title_weight * data.seats_per_quarter * H + H * sum(
         w for c in data.centers for w in c.specialty_weights().values()
     )
-    # R-obj4 fairness: the ranks of the people sent
-    levels["fairness"] = sum(b.rank[sid] * v for (sid, _q), v in b.served.items()) + sum(
-        b.rank[sid] * v for (sid, _q), v in b.redo.items()
-    )
-    top_rank: dict[str, int] = defaultdict(int)
+    # R-obj4 fairness: a person's k-th service costs B*(past + k - 1) + rank (solution.
+    # fairness_unit), i.e. n*(B*past + rank) + B*n(n-1)/2 for n services: the linear part on
+    # the service variables, the convex part B*e with e >= k*n - k(k+1)/2 (k = 1..K-1, the
+    # chords of n(n-1)/2; exact at integer n once minimised) for people who may serve K >= 2
+    # times
+    unit = fairness_unit(data)
+    fair_terms: list[LinearExpr] = []
+    most = 1
     for s in data.staff:
-        top_rank[s.department] = max(top_rank[s.department], b.rank[s.id])
-    ub["fairness"] = H * sum(top_rank[d.id] for d in data.departments) + (
-        data.seats_per_quarter * H * max(b.rank.values(), default=0)
+        vs = [v for q in range(H) for v in b.occupied(s.id, q)]
+        if not vs:
+            continue
+        fair_terms.append((unit * s.times_served + b.rank[s.id]) * sum(vs))
+        fair_cycles: set[int] = set()
+        for q in range(H):
+            if (s.id, q) in b.service:
+                fair_cycles.add(b.service[(s.id, q)].cycle)
+                if (s.id, q) in b.split:
+                    fair_cycles.add(b.split[(s.id, q)][2].cycle)
+        k_max = min(len(vs), (H + 1) // 2)
+        if not any(sid == s.id for sid, _q in b.redo):
+            k_max = min(k_max, len(fair_cycles))
+        most = max(most, k_max)
+        if k_max >= 2:
+            e = m.new_int_var(0, k_max * (k_max - 1) // 2, f"fair_extra[{s.id}]")
+            for k in range(1, k_max):
+                m.add(e >= k * sum(vs) - k * (k + 1) // 2)
+            fair_terms.append(unit * e)
+    levels["fairness"] = sum(fair_terms)
+    ub["fairness"] = (sum(data.quarter_seats()) + len(replan.redispatch if replan else [])) * (
+        unit * (max((s.times_served for s in data.staff), default=0) + most)
     )
     # R-obj5 changes to the published roster (re-planning)
     levels["changes"] = 0
@@ -697,7 +752,9 @@ def _dominated(
     serves in quarter ``q`` and ``N_d`` colleagues of the same class (title rule, requested
     specialty) who could also serve in ``q`` rank before ``p``, one of them serves nowhere:
     giving ``p``'s seat to them keeps every rule and every level but fairness, which strictly
-    improves. Repeating this ends (fairness falls each time), so some optimal roster of every
+    improves (ranked before ``p``, they have no more past rotations, so their first service,
+    ``B × past_r + rank_r``, costs less than ``p``'s last, ``B × (past_p + n − 1) + rank_p``).
+    Repeating this ends (fairness falls each time), so some optimal roster of every
     stage uses no option of a non-candidate at position ``>= N_d`` among the colleagues of
     its class who may serve in ``q``. (Not valid for the ``changes`` level, which may prefer
     the person of a published roster.)

@@ -10,13 +10,20 @@ import pandas as pd
 
 from assignments.core.io import staged_output, write_csv_folder, write_excel, write_json
 from assignments.core.solver import Result
-from assignments.roster.data import RosterData
+from assignments.roster.data import DeferralDecision, RosterData
 from assignments.roster.ledger import EntryKind, build_ledger, rotation_money
 from assignments.roster.rules import RULES, figures, level_label
 from assignments.roster.schedule import Schedule, schedule_of
 from assignments.roster.solution import RosterSolution
 
-__all__ = ["roster_tables", "rules_table", "summary_lines", "write_outputs"]
+__all__ = [
+    "people_table",
+    "planned_spread",
+    "roster_tables",
+    "rules_table",
+    "summary_lines",
+    "write_outputs",
+]
 
 _KIND = {
     "zh": {"turn": "本科室轮次", "pulled": "晋升提前", "swap": "换位补席", "redo": "重新下乡"},
@@ -36,6 +43,7 @@ _SHEETS = {
         "money_quarter": "费用-季度",
         "notes": "说明",
         "rules": "规则",
+        "people_stats": "人员统计",
     },
     "en": {
         "roster": "roster",
@@ -45,6 +53,7 @@ _SHEETS = {
         "money_quarter": "money_by_quarter",
         "notes": "notes",
         "rules": "rules",
+        "people_stats": "people",
     },
 }
 _COLS = {
@@ -64,6 +73,7 @@ _COLS = {
     "sent": ("派出人数", "people sent"),
     "deferrals": ("后延", "deferrals"),
     "pulled": ("提前晋升人员", "candidates pulled forward"),
+    "swaps": ("席位调换", "seat swaps"),
     "reward": ("科室奖励(元)", "department reward (yuan)"),
     "year": ("年度", "year"),
     "subsidy": ("下乡补助(元)", "rural subsidy (yuan)"),
@@ -71,6 +81,12 @@ _COLS = {
     "people": ("人次", "rotations"),
     "type": ("类别", "type"),
     "text": ("内容", "text"),
+    "past": ("往期下乡次数", "past rotations"),
+    "planned": ("本期下乡次数", "planned rotations"),
+    "quarters": ("下乡季度", "quarters"),
+    "total_rotations": ("合计次数", "total rotations"),
+    "planned_min": ("本期每人最少", "planned per person, min"),
+    "planned_max": ("本期每人最多", "planned per person, max"),
 }
 
 
@@ -89,6 +105,49 @@ def _turns_text(data: RosterData, sched: Schedule, dept: str) -> str:
         )
         parts.append(f"C{t.cycle + 1}: {where}" + (" …" if t.beyond else ""))
     return "; ".join(parts)
+
+
+def seat_swaps(data: RosterData, sol: RosterSolution, lang: str = "zh") -> dict[str, list[str]]:
+    """Department id -> one line per seat it gave or got back (科室汇总 席位调换).
+
+    Rule R6: a pulled-forward candidate takes a seat of the department whose turn it is; that
+    department gets it back at the candidate's department's turn (the quarter the candidate is
+    credited to), where the candidate's department sends one fewer and the giver fills the
+    seat. Rule R10: a re-dispatched person's seat is paid back the same way, at their own
+    department's next turn."""
+    staff = {s.id: s for s in data.staff}
+    depts = {d.id: d.label for d in data.departments}
+    first = data.policy.first_quarter
+    fillers: dict[tuple[str, int], list[str]] = defaultdict(list)
+    for a in sorted(sol.assignments, key=lambda a: a.staff):
+        if a.kind == "swap" and a.staff in staff:
+            fillers[(staff[a.staff].department, a.quarter)].append(staff[a.staff].label)
+    out: dict[str, list[str]] = defaultdict(list)
+    for a in sorted(sol.assignments, key=lambda a: (a.quarter, a.staff)):
+        if a.kind not in ("pulled", "redo") or a.staff not in staff or a.seat_from is None:
+            continue
+        s = staff[a.staff]
+        g, d = a.seat_from, s.department
+        k = a.credit_quarter
+        who = fillers[(g, k)].pop(0) if k is not None and fillers[(g, k)] else ""
+        if lang == "en":
+            back = (f"{depts[g]} gets it back in {first + k}: {depts[d]} sends one fewer"
+                    + (f", {who} of {depts[g]} fills it" if who else "")
+                    if k is not None else
+                    f"{depts[g]} gets it back after the programme, at {depts[d]}'s next turn")
+            why = " (re-dispatched)" if a.kind == "redo" else ""
+            text = (f"{depts[g]} gave its {first + a.quarter} seat to {s.label}{why} "
+                    f"({depts[d]}); {back}")
+        else:
+            back = (f"{first + k}{depts[d]}少派1人，由{depts[g]}"
+                    + (who if who else "") + "补回"
+                    if k is not None else f"方案期后{depts[d]}轮次时由{depts[g]}补回")
+            why = "重新下乡的" if a.kind == "redo" else ""
+            text = f"{depts[g]}让出{first + a.quarter}席位给{why}{depts[d]}{s.label}；{back}"
+        out[g].append(text)
+        if d != g:
+            out[d].append(text)
+    return out
 
 
 def roster_tables(
@@ -139,7 +198,7 @@ def roster_tables(
                 _h("staff", lang): a.staff,
                 _h("name", lang): s.label,
                 _h("department", lang): depts[s.department].label,
-                _h("title", lang): s.title.value if lang == "zh" else s.title.en,
+                _h("title", lang): _title_text(s, lang),
                 _h("specialty", lang): data.specialty(s) or "",
                 _h("kind", lang): kinds[a.kind],
                 _h("note", lang): note,
@@ -159,13 +218,30 @@ def roster_tables(
                 f"{staff[a.staff].label} ({first + a.quarter})"
             )
     deferred: dict[str, list[str]] = defaultdict(list)
-    for (d, c), dec in sched.choices.items():
-        label = {
-            "next": "自动后延" if lang == "zh" else "next",
-            "last": "调至最后一批" if lang == "zh" else "last",
-        }[dec.value]
-        auto = (" (solver)" if lang == "en" else "（系统选择）") if (d, c) in sched.auto else ""
-        deferred[d].append(f"C{c + 1}: {label}{auto}")
+    labels = {
+        "next": "自动后延" if lang == "zh" else "next",
+        "last": "调至最后一批" if lang == "zh" else "last",
+        "auto": "由系统决定" if lang == "zh" else "auto",
+    }
+    asked_auto = {(r.department, r.quarter - first) for r in data.deferrals
+                  if r.decision is DeferralDecision.AUTO}
+    cycles_of = {d: sorted(c for (dd, c) in sched.choices if dd == d) for d, _, _ in sol.deferrals}
+    for d, q, dec in sorted(sol.deferrals, key=lambda r: r[1]):
+        c = cycles_of[d].pop(0) if cycles_of[d] else 0
+        auto = ((" (solver)" if lang == "en" else "（系统选择）")
+                if (d, q) in asked_auto else "")
+        deferred[d].append(f"C{c + 1}: {labels[dec.value]}{auto} ({first + q})")
+    for d, q, dec in sol.not_needed:  # R5: a request that would move nothing
+        deferred[d].append(
+            f"{first + q} {labels[dec.value]}: not needed (changes nobody's seats; deferral "
+            "not used)" if lang == "en"
+            else f"{first + q} {labels[dec.value]}：无需后延（不改变任何科室的席位，"
+            "不占用后延次数）"
+        )
+    swapped = seat_swaps(data, sol, lang)
+    people_stats = people_table(data, sol, lang=lang)
+    planned = Counter(a.staff for a in sol.assignments)
+    spread = planned_spread(data, planned)
     dept_rows = []
     for d in data.departments:
         dept_rows.append(
@@ -174,8 +250,11 @@ def roster_tables(
                 _h("department", lang): d.label,
                 _h("turns", lang): _turns_text(data, sched, d.id),
                 _h("sent", lang): sent[d.id],
+                _h("planned_min", lang): spread[d.id][0],
+                _h("planned_max", lang): spread[d.id][1],
                 _h("deferrals", lang): "; ".join(deferred[d.id]),
                 _h("pulled", lang): "; ".join(pulled[d.id]),
+                _h("swaps", lang): "; ".join(swapped[d.id]),
                 _h("reward", lang): rewards[d.id],
             }
         )
@@ -234,12 +313,56 @@ def roster_tables(
     return {
         sheets["roster"]: roster,
         sheets["departments"]: departments,
+        sheets["people_stats"]: people_stats,
         sheets["money"]: money,
         sheets["money_summary"]: summary,
         sheets["money_quarter"]: by_quarter,
         sheets["notes"]: pd.DataFrame(notes),
         sheets["rules"]: rules_table(data, lang),
     }
+
+
+def _title_text(s: Any, lang: str) -> str:
+    """The title as written with its level (主治医师（中级）), or the level alone."""
+    level = s.title.value if lang == "zh" else s.title.en
+    if s.title_name and s.title_name != s.title.value:
+        return f"{s.title_name}（{level}）" if lang == "zh" else f"{s.title_name} ({level})"
+    return level
+
+
+def planned_spread(data: RosterData, planned: Counter[str]) -> dict[str, tuple[int, int]]:
+    """Per department: the fewest and the most rotations a member has in this roster."""
+    counts: dict[str, list[int]] = defaultdict(list)
+    for s in data.staff:
+        counts[s.department].append(planned[s.id])
+    return {d.id: (min(counts[d.id], default=0), max(counts[d.id], default=0))
+            for d in data.departments}
+
+
+def people_table(data: RosterData, sol: RosterSolution, *, lang: str = "zh") -> pd.DataFrame:
+    """The 人员统计 sheet: every person with past rotations (下乡次数), rotations planned in
+    this roster, their quarters, and the total — what fairness (level 4, rule R11) counts."""
+    depts = {d.id: d for d in data.departments}
+    first = data.policy.first_quarter
+    quarters: dict[str, list[int]] = defaultdict(list)
+    for a in sol.assignments:
+        quarters[a.staff].append(a.quarter)
+    rows = []
+    for s in sorted(data.staff, key=lambda s: (depts[s.department].order, s.id)):
+        qs = sorted(quarters[s.id])
+        rows.append(
+            {
+                _h("staff", lang): s.id,
+                _h("name", lang): s.label,
+                _h("department", lang): depts[s.department].label,
+                _h("title", lang): _title_text(s, lang),
+                _h("past", lang): s.times_served,
+                _h("planned", lang): len(qs),
+                _h("quarters", lang): "、".join(str(first + q) for q in qs),
+                _h("total_rotations", lang): s.times_served + len(qs),
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 def rules_table(data: RosterData, lang: str = "zh") -> pd.DataFrame:
@@ -411,6 +534,17 @@ def summary_lines(
             )
             lines.append(f"  {first + q} [{start}] {shown}")
         sent = len(sol.assignments)
+        spread = planned_spread(data, Counter(a.staff for a in sol.assignments))
+        lo = min((v[0] for v in spread.values()), default=0)
+        hi = max((v[1] for v in spread.values()), default=0)
+        uneven = [depts[d].label for d, (a, b) in spread.items() if b - a >= 2]
+        lines.append(
+            (f"本期每人下乡次数：最少 {lo}，最多 {hi}" if zh
+             else f"Rotations per person in this roster: min {lo}, max {hi}")
+            + ((("；相差 2 次及以上的科室：" if zh else "; departments differing by 2 or more: ")
+                + "、".join(uneven)) if uneven else "")
+            + ("（见 人员统计、科室汇总）" if zh else " (see sheets people, departments)")
+        )
         ledger = build_ledger(data, sol.assignments)
         lines.append(
             ("下乡人次" if zh else "Rotations")

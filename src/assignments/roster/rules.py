@@ -22,6 +22,9 @@ R7      once, consecutive           hard rule 7
 R8      title                       hard rule 8 (soft when the policy says so)
 R9      frozen                      §R Changes (re-planning keeps published quarters)
 R10     redispatch                  §R Duties (3 items failed: dispatched again)
+R11     — (level ``fairness``)      objective 4 "nobody goes again while an equally
+                                    available colleague has gone fewer times" (checker:
+                                    :func:`~assignments.roster.solution.fair_turns`)
 RD1–4   —                           §R Duties: the duty calendars (checker only:
                                     :func:`~assignments.roster.duties.check_duties`)
 ======  ==========================  ===============================================
@@ -50,11 +53,13 @@ RULES = RuleBook(
              "departments serve in the published order, each turn its turn size, cut into "
              "groups of {seats} seats a quarter"),
         Rule("R5", "DOMAIN §R hard rule 5", "后延申请", "deferral", True,
-             "one deferral per department per cycle: 'next' (next batch) or 'last' (end of "
-             "the cycle)"),
+             "one deferral per department per cycle: 'next' (the next batch: the first later "
+             "quarter in which other departments serve) or 'last' (end of the cycle); a request "
+             "that would change nobody's seats is not needed and does not use the deferral"),
         Rule("R6", "DOMAIN §R hard rule 6", "晋升优先", "promotion", True,
              "a promotion candidate may be pulled forward into a seat of the department whose "
-             "turn it is, and counts towards their own department's turn; a deadline is kept"),
+             "turn it is, and counts towards their own department's turn, where the giving "
+             "department fills the seat so freed; a deadline is kept"),
         Rule("R7", "DOMAIN §R hard rule 7", "每轮一次", "once per cycle", True,
              "a person serves at most once per cycle and never in two consecutive quarters"),
         Rule("R8", "DOMAIN §R hard rule 8", "职称结构", "title mix", True,
@@ -65,7 +70,12 @@ RULES = RuleBook(
              "published"),
         Rule("R10", "DOMAIN §R Duties and assessment", "重新下乡", "re-dispatch", True,
              "a person re-dispatched after the assessment serves once more, in a seat given "
-             "by the department whose turn it is when their own department has no turn"),
+             "by the department whose turn it is when their own department has no turn; the "
+             "seat is paid back at their own department's next turn"),
+        Rule("R11", "DOMAIN §R objective 4", "公平派遣", "fair turns", False,
+             "nobody is sent two or more times more (past and planned rotations) than an "
+             "equally available colleague of the same department, title and specialty "
+             "(checker; an optimal roster with fairness ranked before changes keeps it)"),
         Rule("R-obj1", "DOMAIN §R objective 1", "晋升", "promotion", False,
              "promotion candidates served before their deadline and as early as possible"),
         Rule("R-obj2", "DOMAIN §R objective 2", "顺序偏离", "departures", False,
@@ -74,8 +84,8 @@ RULES = RuleBook(
              "title mix (weight {title_weight} a missing seat) and the centers' requested "
              "specialties"),
         Rule("R-obj4", "DOMAIN §R objective 4", "公平", "fairness", False,
-             "inside a department, who had served least before the plan (下乡次数), then longest "
-             "ago, goes first (rotations planned in this roster are not counted yet)"),
+             "inside a department, who has served least — past rotations (下乡次数) and those "
+             "planned in this roster — goes first, then who served longest ago"),
         Rule("R-obj5", "DOMAIN §R objective 5", "变更", "changes", False,
              "when re-planning, fewest changes to the published roster"),
         # the duty calendars (roster duties; checker: duties.check_duties)

@@ -3,8 +3,13 @@
 List the departments in published order, each repeated as many times as its turn size; cut
 that list into consecutive groups of "seats per quarter": group *k* is quarter *k*'s baseline.
 When the list is used up a new cycle starts from the top (and the deferral ledger resets).
-A deferral moves a department's block inside its cycle: ``next`` swaps it with the following
-department's block, ``last`` moves it to the end of the cycle.
+A deferral moves a department's block inside its cycle: ``next`` (自动后延) moves it to the next
+batch — past the departments that follow it until its turn no longer has a seat in the requested
+quarter, so it starts in the first later quarter in which other departments serve, and those
+it passed move up; ``last`` moves it to the end of the cycle. A request whose move would leave
+every department's seats as they were (e.g. ``last`` for a department already sharing the
+cycle's last quarter with the departments after it) is *not needed*: nothing moves and the
+department's one deferral of the cycle is not used (:attr:`Schedule.not_needed`).
 
 Both the model and the independent checker use this module: it *defines* the published order.
 """
@@ -14,6 +19,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from assignments.roster.data import DeferralDecision, DeferralRequest, RosterData
 
@@ -83,6 +89,7 @@ class Schedule:
     choices: dict[tuple[str, int], DeferralDecision]  # (dept, cycle) -> applied decision
     auto: dict[tuple[str, int], DeferralDecision] = field(default_factory=dict)
     applied: list[tuple[str, int]] = field(default_factory=list)  # per request: (dept, cycle)
+    not_needed: set[int] = field(default_factory=set)  # requests (indices) that move nothing
 
     _in_q: dict[int, list[Turn]] | None = field(default=None, init=False, repr=False,
                                                 compare=False)
@@ -121,7 +128,34 @@ class Schedule:
         return best
 
     def baseline_equal(self, other: Schedule) -> bool:
-        return all(a.seats == b.seats for a, b in zip(self.turns, other.turns, strict=True))
+        return _signature(self.turns) == _signature(other.turns)
+
+    def decision(self, k: int) -> DeferralDecision | None:
+        """The decision applied for request ``k``; ``None`` when the request is not needed."""
+        return None if k in self.not_needed else self.choices[self.applied[k]]
+
+    def requests(
+        self, data: RosterData
+    ) -> tuple[
+        list[tuple[str, int, DeferralDecision]], list[tuple[str, int, DeferralDecision]]
+    ]:
+        """``data``'s deferral requests as ``(department, quarter index, decision)``: those
+        applied (``auto`` resolved) and those not needed (with the decision asked for)."""
+        first = data.policy.first_quarter
+        done, idle = [], []
+        for k, r in enumerate(data.deferrals):
+            dec = self.decision(k)
+            if dec is None:
+                idle.append((r.department, r.quarter - first, r.decision))
+            else:
+                done.append((r.department, r.quarter - first, dec))
+        return done, idle
+
+
+def _signature(turns: Sequence[Turn]) -> dict[tuple[str, int], tuple[Any, int]]:
+    """Where every department's turns lie: (department, cycle) -> (seats by quarter, seats
+    beyond the programme). Two schedules with the same signature give the same roster."""
+    return {(t.dept, t.cycle): (tuple(sorted(t.seats.items())), t.beyond) for t in turns}
 
 
 def _cycles_needed(sizes: Sequence[int], seats: Sequence[int]) -> int:
@@ -157,6 +191,7 @@ def build_schedule(
     cycles: list[list[Block]] = [[Block(d, c, s) for d, s in order] for c in range(n_cycles)]
     choices: dict[tuple[str, int], DeferralDecision] = {}
     applied: list[tuple[str, int]] = [("", -1)] * len(deferrals)
+    not_needed: set[int] = set()
     for k in sorted(range(len(deferrals)), key=lambda k: deferrals[k][1]):
         dept, q, decision = deferrals[k]
         turns = _cut(cycles, seats, choices)
@@ -182,25 +217,41 @@ def build_schedule(
             )
         blocks = cycles[c]
         i = next(k for k, b in enumerate(blocks) if b.dept == dept)
+        before, saved = _signature(turns), list(blocks)
         if decision is DeferralDecision.NEXT:
             if i == len(blocks) - 1:
                 raise ScheduleError(
                     f"department '{dept}' is the last of cycle {c + 1}; 'next' (自动后延) has no "
                     "following department in the cycle to swap with"
                 )
-            blocks[i], blocks[i + 1] = blocks[i + 1], blocks[i]
-        elif decision is DeferralDecision.LAST:
-            if i == len(blocks) - 1:
+            # the next batch: pass the following departments until the turn starts after q
+            slot = c * sum(b.size for b in blocks) + sum(b.size for b in blocks[:i])
+            end_q = sum(seats[: q + 1])
+            j = i
+            while slot < end_q and j + 1 < len(blocks):
+                j += 1
+                slot += blocks[j].size
+            if slot < end_q:
                 raise ScheduleError(
-                    f"department '{dept}' is already the last of cycle {c + 1}; 'last' "
-                    "(调至最后一批) changes nothing"
+                    f"department '{dept}': every department after it in cycle {c + 1} also serves "
+                    f"in quarter {q + 1}, so 'next' (自动后延) cannot move its turn to a later "
+                    "batch"
                 )
+            blocks.insert(j, blocks.pop(i))
+        elif decision is DeferralDecision.LAST:
             blocks.append(blocks.pop(i))
         else:  # pragma: no cover - AUTO is resolved by alternatives()
             raise ScheduleError("an 'auto' deferral must be resolved before building")
-        choices[(dept, c)] = decision
         applied[k] = (dept, c)
-    return Schedule(_cut(cycles, seats, choices), list(seats), choices, applied=applied)
+        if _signature(_cut(cycles, seats, choices)) == before:
+            # the move changes nobody's seats: not needed, the deferral is not used (R5)
+            blocks[:] = saved
+            not_needed.add(k)
+            continue
+        choices[(dept, c)] = decision
+    return Schedule(
+        _cut(cycles, seats, choices), list(seats), choices, applied=applied, not_needed=not_needed
+    )
 
 
 def _cut(
@@ -280,9 +331,20 @@ def alternatives(data: RosterData) -> list[Schedule]:
             first_error = first_error or exc
             continue
         for k, r in enumerate(data.deferrals):
-            if r.decision is DeferralDecision.AUTO:
+            if r.decision is DeferralDecision.AUTO and k not in s.not_needed:
                 s.auto[s.applied[k]] = chosen[id(r)]
         out.append(s)
+    # 'auto' never picks a move that changes nothing when one that moves the turn exists, and
+    # two choices that lay the turns out alike are one alternative (the first, 'next')
+    auto_k = [k for k, r in enumerate(data.deferrals) if r.decision is DeferralDecision.AUTO]
+    for k in auto_k:
+        if any(k not in s.not_needed for s in out):
+            out = [s for s in out if k not in s.not_needed]
+    unique: list[Schedule] = []
+    for s in out:
+        if not any(_signature(u.turns) == _signature(s.turns) for u in unique):
+            unique.append(s)
+    out = unique
     if not out:
         assert first_error is not None
         raise first_error

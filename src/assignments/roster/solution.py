@@ -29,6 +29,9 @@ __all__ = [
     "Violation",
     "changed_cells",
     "check",
+    "fair_turns",
+    "fairness_cost",
+    "fairness_unit",
     "objective_levels",
     "ranks",
 ]
@@ -76,10 +79,13 @@ class Assignment:
 
 @dataclass
 class RosterSolution:
-    """The roster: assignments plus the deferrals applied (``auto`` ones resolved)."""
+    """The roster: assignments plus the deferrals applied (``auto`` ones resolved), and the
+    requests reported "not needed" (无需后延: their move would change nobody's seats, so the
+    department's deferral of the cycle is not used; with the decision asked for)."""
 
     assignments: list[Assignment]
     deferrals: list[tuple[str, int, DeferralDecision]] = field(default_factory=list)
+    not_needed: list[tuple[str, int, DeferralDecision]] = field(default_factory=list)
 
     def by_quarter(self) -> dict[int, list[Assignment]]:
         out: dict[int, list[Assignment]] = defaultdict(list)
@@ -109,22 +115,28 @@ class Layout:
     DOMAIN §R rule 4: list the departments in published order, each repeated as many times as
     its turn size; cut that list into consecutive groups of each quarter's seats — group *k* is
     quarter *k*; when the list is used up a new cycle starts from the top. Rule 5: a deferral
-    moves the department's turn inside its cycle — ``next`` changes places with the department
-    that follows it, ``last`` goes to the end of the cycle — once per department and cycle.
-    One cycle more than the programme needs is laid out, so that every department's next turn
-    exists (it may lie after the programme).
+    moves the department's turn inside its cycle — ``next`` (自动后延) to the next batch: it
+    goes behind as many of the departments that follow it as it takes for its turn to have no
+    seat left in the requested quarter (they move up); ``last`` goes to the end of the cycle —
+    once per department and cycle. A move after which every department has the same seats in
+    every quarter changes nothing: as an applied deferral it is listed in :attr:`idle` (it
+    must not use the department's deferral), and a request reported not needed whose move
+    would change something is listed in :attr:`needed`. One cycle more than the programme
+    needs is laid out, so that every department's next turn exists (it may lie after the
+    programme).
 
     Raises
     ------
     ValueError
         When a deferral cannot be applied (no turn in that quarter, a second one in a cycle,
-        ``next`` for the last department of a cycle, ``last`` for the last one already).
+        ``next`` for the last department of a cycle or when no later batch exists in it).
     """
 
     def __init__(
         self,
         data: RosterData,
         deferrals: Sequence[tuple[str, int, DeferralDecision]] = (),
+        not_needed: Sequence[tuple[str, int, DeferralDecision]] = (),
     ) -> None:
         self.sizes = {d.id: data.turn_size(d) for d in data.departments}
         self.seats = list(data.quarter_seats())
@@ -132,25 +144,63 @@ class Layout:
         cycles = max(1, -(-sum(self.seats) // max(1, per_cycle))) + 1
         self.cycles: list[list[str]] = [[d.id for d in data.departments] for _ in range(cycles)]
         self.deferred: dict[tuple[str, int], DeferralDecision] = {}
+        self.idle: list[tuple[str, int, DeferralDecision]] = []
+        self.needed: list[tuple[str, int, DeferralDecision]] = []
         self.turns = self._cut()
-        for dept, q, decision in sorted(deferrals, key=lambda r: r[1]):
+        requests = [(r, True) for r in deferrals] + [(r, False) for r in not_needed]
+        for (dept, q, decision), used in sorted(requests, key=lambda x: x[0][1]):
             turn = next((t for t in self.turns if t.dept == dept and t.seats.get(q, 0)), None)
             if turn is None:
                 raise ValueError(f"department '{dept}' has no turn in quarter {q + 1} to defer")
             c = turn.cycle
+            if not used:  # reported not needed: no decision may move anything
+                options = ([DeferralDecision.NEXT, DeferralDecision.LAST]
+                           if decision is DeferralDecision.AUTO else [decision])
+                for dec in options:
+                    moved = self._moved(c, dept, q, dec)
+                    if moved is not None and self._layout(c, moved) != self._where():
+                        self.needed.append((dept, q, dec))
+                continue
             if (dept, c) in self.deferred:
                 raise ValueError(f"department '{dept}' defers twice in cycle {c + 1}")
-            order = self.cycles[c]
-            i = order.index(dept)
-            if i == len(order) - 1:
-                raise ValueError(f"department '{dept}' is the last of cycle {c + 1}: "
-                                 f"'{decision.value}' cannot move it later")
-            if decision is DeferralDecision.NEXT:
-                order[i], order[i + 1] = order[i + 1], order[i]
-            else:
-                order.append(order.pop(i))
-            self.deferred[(dept, c)] = decision
+            moved = self._moved(c, dept, q, decision)
+            if moved is None:
+                raise ValueError(f"department '{dept}' in cycle {c + 1}: "
+                                 f"'{decision.value}' cannot move its turn out of quarter "
+                                 f"{q + 1} (no later batch in the cycle)")
+            before = self._where()
+            self.cycles[c] = moved
             self.turns = self._cut()
+            if self._where() == before:
+                self.idle.append((dept, q, decision))
+            self.deferred[(dept, c)] = decision
+
+    def _moved(self, c: int, dept: str, q: int, decision: DeferralDecision) -> list[str] | None:
+        """Cycle ``c``'s order after deferring ``dept`` (its turn in quarter ``q``); ``None``
+        when the move is impossible."""
+        order = self.cycles[c]
+        i = order.index(dept)
+        rest = order[:i] + order[i + 1:]
+        if decision is DeferralDecision.LAST:
+            return [*rest, dept]
+        for j in range(i + 1, len(order)):  # behind order[i+1..j]: the first that leaves q
+            trial = [*rest[:j], dept, *rest[j:]]
+            if not self._layout(c, trial)[(dept, c)][0].get(q):
+                return trial
+        return None
+
+    def _layout(
+        self, c: int, order: list[str]
+    ) -> dict[tuple[str, int], tuple[dict[int, int], int]]:
+        saved = self.cycles[c]
+        self.cycles[c] = order
+        try:
+            return {(t.dept, t.cycle): (t.seats, t.beyond) for t in self._cut()}
+        finally:
+            self.cycles[c] = saved
+
+    def _where(self) -> dict[tuple[str, int], tuple[dict[int, int], int]]:
+        return {(t.dept, t.cycle): (t.seats, t.beyond) for t in self.turns}
 
     def _cut(self) -> list[_Turn]:
         """Walk the seats of every cycle in order and cut them at the quarters' seats."""
@@ -221,6 +271,32 @@ def ranks(data: RosterData) -> dict[str, int]:
     return out
 
 
+def fairness_unit(data: RosterData) -> int:
+    """``B``, the weight of one rotation in the fairness level: the size of the largest
+    department (so ``B`` exceeds every difference of two fairness ranks).
+
+    A service that is a person's ``k``-th in the roster costs ``B × (past + k − 1) + rank``
+    (``past`` = 下乡次数 before the programme, ``rank`` from :func:`ranks`): the cost of a
+    person is convex in their total rotations, past and planned, so a colleague with fewer in
+    total goes first, and among equal totals the one ranked first (fewer past rotations, then
+    longest ago, then staff id).
+    """
+    sizes = Counter(s.department for s in data.staff)
+    return max(sizes.values(), default=1)
+
+
+def fairness_cost(data: RosterData, planned: dict[str, int]) -> int:
+    """The fairness level of a roster that sends each person ``planned[id]`` times:
+    ``Σ_p Σ_{k=1..n_p} B × (past_p + k − 1) + rank_p`` (see :func:`fairness_unit`)."""
+    rank = ranks(data)
+    unit = fairness_unit(data)
+    total = 0
+    for s in data.staff:
+        n = planned.get(s.id, 0)
+        total += n * (unit * s.times_served + rank[s.id]) + unit * n * (n - 1) // 2
+    return total
+
+
 def _title_need(data: RosterData, center_id: str, q: int) -> int:
     c = next(c for c in data.centers if c.id == center_id)
     seats = data.center_seats(center_id, q)
@@ -239,7 +315,7 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
 
     # the deferrals must be those the office asked for ('auto' may be resolved either way)
     asked = Counter((r.department, r.quarter - data.policy.first_quarter) for r in data.deferrals)
-    given = Counter((d, q) for d, q, _ in sol.deferrals)
+    given = Counter((d, q) for d, q, _ in [*sol.deferrals, *sol.not_needed])
     if asked != given:
         v.append(
             Violation(
@@ -250,7 +326,7 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
     for r in data.deferrals:
         if r.decision is not DeferralDecision.AUTO:
             qi = r.quarter - data.policy.first_quarter
-            if (r.department, qi, r.decision) not in sol.deferrals:
+            if (r.department, qi, r.decision) not in [*sol.deferrals, *sol.not_needed]:
                 v.append(
                     Violation(
                         "R5",
@@ -259,9 +335,17 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
                     )
                 )
     try:
-        lay = Layout(data, list(sol.deferrals))
+        lay = Layout(data, list(sol.deferrals), list(sol.not_needed))
     except ValueError as exc:
         return [*v, Violation("R5", str(exc))]
+    first_q = data.policy.first_quarter
+    for d, q, dec in lay.idle:
+        v.append(Violation("R5", f"the deferral of '{d}' in {first_q + q} ('{dec.value}') moves "
+                                 "nothing, yet it uses the department's deferral of the cycle "
+                                 "(it is not needed)"))
+    for d, q, dec in lay.needed:
+        v.append(Violation("R5", f"the request of '{d}' for {first_q + q} is reported not needed, "
+                                 f"but '{dec.value}' would move its turn"))
 
     seen_cell: set[tuple[str, int]] = set()
     for a in sol.assignments:
@@ -361,6 +445,23 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
                 )
             else:
                 redo_give[(a.seat_from, a.quarter)] += 1
+            # the seat is paid back like a pulled-forward candidate's: the person's own
+            # department's next turn sends one fewer there, and the giver fills that seat
+            back = lay.next_turn(s.department, a.quarter)
+            if back is None:
+                continue
+            if a.credit_quarter is None:
+                beyond += 1
+                if back.beyond == 0:
+                    v.append(Violation("R10", f"{a.staff}: re-dispatch seat paid back after the "
+                                              "programme, but the department's next turn is "
+                                              "inside it"))
+            elif a.credit_quarter not in back.seats:
+                v.append(Violation("R10", f"{a.staff}: re-dispatch seat paid back in quarter "
+                                          f"{a.credit_quarter + 1}, not a quarter of the "
+                                          "department's next turn"))
+            else:
+                credit[(s.department, a.credit_quarter)] += 1
             continue
         if a.kind == "swap":
             # the seat a department gave earlier, filled at the candidate's turn: it counts in
@@ -492,7 +593,7 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
                         f"in quarter {q + 1} before giving one",
                     )
                 )
-            given += give[(d.id, q)]
+            given += give[(d.id, q)] + redo_give[(d.id, q)]
             swapped += swaps[(d.id, q)]
         if swapped > given:
             v.append(
@@ -512,7 +613,23 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
                     f"pulled-forward candidates, {filled} filled by seat swaps",
                 )
             )
-    if sum(give.values()) - sum(swaps.values()) != beyond:
+    # the seat swap pair by pair: the department whose seat a candidate took fills the seat
+    # that the candidate's credit frees at their own department's turn, in that quarter
+    repay: Counter[tuple[str, int]] = Counter(
+        (a.seat_from or "", a.credit_quarter) for a in sol.assignments
+        if a.kind in ("pulled", "redo") and a.credit_quarter is not None
+    )
+    for d_, q in sorted(set(repay) | set(swaps)):
+        if repay[(d_, q)] != swaps[(d_, q)]:
+            v.append(
+                Violation(
+                    "R6",
+                    f"department '{d_}' fills {swaps[(d_, q)]} swapped seats in quarter "
+                    f"{q + 1}, but {repay[(d_, q)]} candidates who took its seats are credited "
+                    "there (the giving department fills the seat its candidate frees)",
+                )
+            )
+    if sum(give.values()) + sum(redo_give.values()) - sum(swaps.values()) != beyond:
         v.append(
             Violation(
                 "R6", "seats given to candidates and seats swapped back do not balance"
@@ -602,7 +719,96 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
                         f"center '{cid}' quarter {q + 1}: {n} of the required titles, needs {need}",
                     )
                 )
+    # R11: nobody sent two or more times more than an equally available colleague
+    v += fair_turns(data, sol)
     return v
+
+
+def _cycle_of(lay: Layout, s: Staff, a: Assignment) -> int | None:
+    """The cycle of rule 7 a service counts in (``None``: a re-dispatch, outside the cycles)."""
+    if a.kind == "redo":
+        return None
+    own_turn = lay.own_turn(s.department, a.quarter)
+    if a.kind == "swap":
+        t = own_turn or lay.last_turn_before(s.department, a.quarter)
+    elif own_turn is not None:
+        t = own_turn
+    else:
+        t = lay.next_turn(s.department, a.quarter)
+    return t.cycle if t is not None else None
+
+
+def fair_turns(data: RosterData, sol: RosterSolution) -> list[Violation]:
+    """Rule R11 (DOMAIN §R objective 4, "nobody goes again while an equally available
+    colleague has gone fewer times"): person ``p`` is reported when their total rotations
+    (下乡次数 before the programme + services in this roster) exceed a colleague ``r``'s by 2
+    or more while ``r`` was *equally available* for one of ``p``'s services, i.e. ``r`` could
+    have taken it with every hard rule kept and every other objective level unchanged:
+
+    * same department, same title level (职称级别) and same specialty;
+    * ``p`` is neither a promotion candidate nor re-dispatched (rule 10: any service in the
+      window may be the one owed), and the service is their department's own turn or a seat
+      swap (not a pull-forward or a re-dispatch seat, which are personal), outside the frozen
+      quarters of a re-plan;
+    * ``r`` is available the whole quarter (rule 2; not right after a 上次下乡 in the previous
+      quarter), serves neither that quarter nor the one before or after (rule 7), and has no
+      service in the cycle the service counts in (rule 7), and no pull-forward after it
+      (rule 6: a pull-forward is a first service).
+
+    Moving such a service from ``p`` to ``r`` lowers the fairness level by at least
+    ``B − (rank difference) > 0`` (:func:`fairness_unit`), so a roster optimal with fairness
+    ranked before ``changes`` never has one.
+    """
+    try:
+        lay = Layout(data, list(sol.deferrals))
+    except ValueError:
+        return []  # check() reports the deferrals (R5)
+    H = data.policy.quarters
+    first = data.policy.first_quarter
+    staff = {s.id: s for s in data.staff}
+    avail = data.available()
+    frozen = data.replan.frozen if data.replan is not None else 0
+    mine: dict[str, list[Assignment]] = defaultdict(list)
+    for a in sol.assignments:
+        if a.staff in staff and 0 <= a.quarter < H:
+            mine[a.staff].append(a)
+    total = {sid: s.times_served + len(mine[sid]) for sid, s in staff.items()}
+    quarters = {sid: {a.quarter for a in mine[sid]} for sid in staff}
+    cycles = {sid: {_cycle_of(lay, staff[sid], a) for a in mine[sid]} for sid in staff}
+    colleagues: dict[tuple[str, str, str | None], list[Staff]] = defaultdict(list)
+    for s in data.staff:
+        colleagues[(s.department, s.title.value, data.specialty(s))].append(s)
+    redispatched = {t.staff for t in data.replan.redispatch} if data.replan is not None else set()
+    out: list[Violation] = []
+    for p in data.staff:
+        if p.promotion_candidate or p.id in redispatched:
+            continue
+        reported: set[str] = set()
+        for a in sorted(mine[p.id], key=lambda a: a.quarter):
+            q = a.quarter
+            if a.kind not in ("turn", "swap") or q < frozen:
+                continue
+            c = _cycle_of(lay, p, a)
+            for r in colleagues[(p.department, p.title.value, data.specialty(p))]:
+                if r.id == p.id or r.id in reported or total[p.id] < total[r.id] + 2:
+                    continue
+                if not avail[r.id][q] or (q == 0 and r.last_served == first - 1):
+                    continue
+                if quarters[r.id] & {q - 1, q, q + 1} or c in cycles[r.id]:
+                    continue
+                if any(b.kind == "pulled" and b.quarter > q for b in mine[r.id]):
+                    continue  # r's pull-forward must stay their first service (rule 6)
+                reported.add(r.id)
+                out.append(
+                    Violation(
+                        "R11",
+                        f"{p.id} ({p.label}, {p.department}) goes {len(mine[p.id])} times "
+                        f"({total[p.id]} with past rotations) while {r.id} ({r.label}), same "
+                        f"title, goes {len(mine[r.id])} times ({total[r.id]} with past "
+                        f"rotations) and could have taken {p.id}'s place in {first + q}",
+                    )
+                )
+    return out
 
 
 def _title_counts(data: RosterData, sol: RosterSolution) -> dict[tuple[str, int], int]:
@@ -625,7 +831,9 @@ def objective_levels(data: RosterData, sol: RosterSolution) -> dict[str, int]:
       pulled-forward candidates);
     * ``mix``: ``title_weight`` × missing required-title seats + weights of requested
       specialties not present at a center in a quarter;
-    * ``fairness``: sum of the fairness ranks of the people sent (0 = should go first);
+    * ``fairness``: each service that is a person's ``k``-th in the roster costs
+      ``B × (past + k − 1) + rank`` (:func:`fairness_unit`): convex in each person's total
+      rotations, past and planned, then the fairness rank (0 = should go first);
     * ``changes``: when re-planning, outside the frozen quarters, people removed from a
       quarter, people added to one, and people kept in a quarter at another center (0 without
       a published roster).
@@ -667,8 +875,7 @@ def objective_levels(data: RosterData, sol: RosterSolution) -> dict[str, int]:
             for q in range(H):
                 if spec not in present[(c.id, q)]:
                     mix += w
-    rank = ranks(data)
-    fairness = sum(rank[a.staff] for a in sol.assignments if a.staff in rank)
+    fairness = fairness_cost(data, Counter(a.staff for a in sol.assignments if a.staff in staff))
     return {
         "promotion": promotion,
         "departures": departures,

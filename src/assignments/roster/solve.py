@@ -134,6 +134,7 @@ def _solve_schedule(
             "split": {k: solver.value(b) for k, (_a, b, _s) in rm.split.items()},
             "redo": {k: solver.value(v) for k, v in rm.redo.items()},
             "redo_give": {k: solver.value(v) for k, v in rm.redo_give.items()},
+            "pairs": {k: solver.value(v) for k, v in rm.pairs.items()},
             "hint": {v: solver.value(v) for v in rm.variables} if cpsat else None,
         }
 
@@ -179,39 +180,30 @@ def _roster(rm: RosterModel, values: dict[str, Any]) -> RosterSolution:
     for (sid, q), v in values["served"].items():
         if v:
             by_q[q].append(sid)
-    redo_people: dict[int, list[str]] = defaultdict(list)  # R10 re-dispatch seats
     for (sid, q), v in values.get("redo", {}).items():
         if v:
             by_q[q].append(sid)
-            redo_people[q].append(sid)
     assignments: list[Assignment] = []
     staff = {s.id: s for s in data.staff}
     # rule-6 ledger: which department gave the seat, which quarter of the own turn is credited
     seat_from: dict[tuple[str, int], str] = {}
     credit_q: dict[tuple[str, int], int | None] = {}
-    pulled_by_turn: dict[int, list[tuple[int, str]]] = defaultdict(list)
     turn_index = {id(t): i for i, t in enumerate(rm.turns)}
     for q, sids in sorted(by_q.items()):
-        pulled = sorted(
-            (s for s in sids if _kind(rm, values, s, q) == "pulled"), key=lambda s: (rank[s], s)
-        )
-        givers = [d for (d, qq), n in sorted(values["give"].items()) if qq == q for _ in range(n)]
-        for sid, d in zip(pulled, givers, strict=True):
-            seat_from[(sid, q)] = d
-            t = rm.service[(sid, q)].turn
-            pulled_by_turn[turn_index[id(t)]].append((q, sid))
-        redo_givers = [
-            d for (d, qq), n in sorted(values.get("redo_give", {}).items()) if qq == q
-            for _ in range(n)
-        ]
-        for sid, d in zip(sorted(redo_people[q]), redo_givers, strict=True):
-            seat_from[(sid, q)] = d
-    for ti, items in pulled_by_turn.items():
-        slots = [
-            qq for (tj, qq), n in sorted(values["credit"].items()) if tj == ti for _ in range(n)
-        ]
-        for k, (q, sid) in enumerate(sorted(items)):
-            credit_q[(sid, q)] = slots[k] if k < len(slots) else None
+        # pulled-forward candidates: the (giver, credit quarter) pairs of the seat swap (R6)
+        pulled: dict[int, list[str]] = defaultdict(list)
+        for sid in sorted(sids, key=lambda s: (rank[s], s)):
+            if _kind(rm, values, sid, q) == "pulled":
+                pulled[turn_index[id(rm.service[(sid, q)].turn)]].append(sid)
+            elif _kind(rm, values, sid, q) == "redo":  # R10: paid back the same way
+                pulled[turn_index[id(rm.redo_turn[(sid, q)])]].append(sid)
+        for ti, people in pulled.items():
+            slots = [(g, k) for (g, qq, tj, k), n in sorted(
+                values["pairs"].items(), key=lambda kv: (kv[0][0], kv[0][3] is None, kv[0][3]))
+                if qq == q and tj == ti for _ in range(n)]
+            for sid, (g, k) in zip(people, slots, strict=True):
+                seat_from[(sid, q)] = g
+                credit_q[(sid, q)] = k
     # seats swapped back: the giving department's people filling a credited seat
     swap_people: set[tuple[str, int]] = set()
     for (d, q), n in values["swap"].items():
@@ -243,16 +235,11 @@ def _roster(rm: RosterModel, values: dict[str, Any]) -> RosterSolution:
                         end=end,
                         kind=kind,
                         seat_from=seat_from.get((sid, q)) if ledger else None,
-                        credit_quarter=credit_q.get((sid, q)) if kind == "pulled" else None,
+                        credit_quarter=credit_q.get((sid, q)) if ledger else None,
                     )
                 )
-    deferrals = []
-    first = data.policy.first_quarter
-    for k, r in enumerate(data.deferrals):
-        dept_cycle = rm.schedule.applied[k]
-        decision = rm.schedule.choices[dept_cycle]
-        deferrals.append((r.department, r.quarter - first, decision))
-    return RosterSolution(assignments=assignments, deferrals=deferrals)
+    deferrals, not_needed = rm.schedule.requests(data)
+    return RosterSolution(assignments=assignments, deferrals=deferrals, not_needed=not_needed)
 
 
 def _place(
@@ -533,6 +520,8 @@ def _named(data: RosterData, text: str) -> str:
 def _refused(
     data: RosterData, exc: ScheduleError, params: SolveParams, lang: str, explain: bool
 ) -> InputError:
+    from assignments.roster.explain import layouts
+
     """The located refusal of deferral requests that cannot be applied, by department name;
     with ``explain``, for each request whose withdrawal lets the others apply: which other
     decision can be applied instead and whether a roster then exists (a short re-solve)."""
@@ -551,6 +540,7 @@ def _refused(
         name = _dept_label(data, r.department)
         record = f"{name} {r.quarter} {r.decision.value}"
         options: list[tuple[str, list[Any]]] = []
+        as_withdrawn = layouts(dataclasses.replace(data, deferrals=rest))
         for dec in (DeferralDecision.NEXT, DeferralDecision.LAST):
             if dec is r.decision:
                 continue
@@ -562,6 +552,11 @@ def _refused(
                     notes.append(f"'{_dec(dec, lang)}' 也不能应用（{_named(data, str(why))}）"
                                   if zh else f"'{_dec(dec, lang)}' cannot be applied either "
                                   f"({_named(data, str(why))})")
+                continue
+            if layouts(dataclasses.replace(data, deferrals=changed)) == as_withdrawn:
+                notes.append(f"'{_dec(dec, lang)}' 不需要：它不移动任何轮次（与撤回相同）" if zh
+                             else f"'{_dec(dec, lang)}' is not needed: it moves no turn (the "
+                             "same as withdrawing the request)")
                 continue
             options.append((f"'{_dec(dec, lang)}'" if zh else f"deciding '{_dec(dec, lang)}'",
                             changed))
@@ -691,6 +686,23 @@ def _checked(
         status = SolveStatus.FEASIBLE
     sol = _roster(rm, run.values)
     violations = check(data, sol)
+    # R11 (fair turns) holds for every optimal roster in which fairness is not traded for
+    # another level that the move would worsen (changes to a published roster); otherwise it
+    # is reported as a warning, never silently
+    order = _order(data)
+    changes_ahead = (
+        data.replan is not None and data.replan.minimize_changes
+        and (data.policy.objective_mode == "weighted"
+             or order.index("changes") < order.index("fairness"))
+    )
+    if status is not SolveStatus.OPTIMAL or changes_ahead:
+        why = ("the roster is not proven optimal" if status is not SolveStatus.OPTIMAL
+               else "fewer changes to the published roster weigh more than fairness")
+        warnings = warnings + [
+            f"[R11 fair turns / 公平派遣] {x.message} ({why})"
+            for x in violations if x.rule == "R11"
+        ]
+        violations = [x for x in violations if x.rule != "R11"]
     if violations:
         raise SolutionCheckError(
             "the checker rejected the solver's roster:\n" + "\n".join(map(str, violations[:20]))
@@ -760,8 +772,20 @@ def _checked(
                 }
                 for d, q, dec in sol.deferrals
             ],
+            "deferrals_not_needed": [
+                {"department": d, "quarter": str(data.policy.first_quarter + q),
+                 "decision": dec.value}
+                for d, q, dec in sol.not_needed
+            ],
         }
     )
+    names = {dep.id: dep.label for dep in data.departments}
+    for d, q, dec in sol.not_needed:  # R5: a request that would move nothing
+        warnings.append(
+            f"deferral request of {names.get(d, d)} for {data.policy.first_quarter + q} "
+            f"('{dec.value}') not needed: it would change "
+            "nobody's seats; the department's deferral of the cycle is not used"
+        )
     budget.report("check", objective, bound, "roster checked")
     result: Result[RosterSolution] = Result(
         status=status,
