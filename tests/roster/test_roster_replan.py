@@ -256,7 +256,7 @@ def test_infeasible_redispatch_is_explained(tiny_published) -> None:
         Event(id="U1", kind=EventKind.UNAVAILABLE, staff="S01", start=dt.date(2027, 10, 1),
               end=dt.date(2027, 12, 31)),
     ]
-    out = replan(data, pub, ev, as_of=dt.date(2027, 6, 1), time_limit=10)
+    out = replan(data, pub, ev, as_of=dt.date(2027, 6, 1), time_limit=10, lang="en")
     assert out.frozen == 3
     assert out.result.status is SolveStatus.INFEASIBLE
     text = "\n".join(out.result.explanation)

@@ -315,7 +315,7 @@ def test_r7_across_the_programme_start_is_caught(tmp_path: Path, tiny: Solved) -
     data = read_records(tmp_path, served_before)
     assert "S01 served in 2026Q4 and again" in messages(data, tiny.sol, "R7")
     # without 张伟, 心内科 has one 中级 left for 2027Q1: the solver says so instead
-    result = solve(data, time_limit=10)
+    result = solve(data, time_limit=10, lang="en")
     assert result.status is SolveStatus.INFEASIBLE
     text = "\n".join(result.explanation)
     assert "张伟 served in 2026Q4" in text and "R8 title mix" in text

@@ -53,7 +53,7 @@ def _assert_valid(data, result) -> None:
 def test_infeasible_names_department_and_leave(tmp_path: Path) -> None:
     """Without its deferral, 普外科 cannot fill 2027Q2: the explanation names 陈静's leave."""
     data = _data(tmp_path, lambda r: r.update(deferrals=[]))
-    r = solve(data, time_limit=10)
+    r = solve(data, time_limit=10, lang="en")
     assert r.status is SolveStatus.INFEASIBLE
     text = "\n".join(r.explanation)
     assert "confirms it" in text  # the conflict was re-solved alone and proven infeasible
@@ -69,7 +69,7 @@ def test_infeasible_after_deferral_says_already_deferred(tmp_path: Path) -> None
             {"staff": "S04", "start": "2027-07-01", "end": "2027-09-30", "reason": "休假"}
         ),
     )
-    r = solve(data, time_limit=10)
+    r = solve(data, time_limit=10, lang="en")
     assert r.status is SolveStatus.INFEASIBLE
     text = "\n".join(r.explanation)
     assert "already deferred in cycle 1" in text and "刘洋" in text
@@ -213,7 +213,7 @@ def test_short_department_is_named(tmp_path: Path) -> None:
         r["staff"][-1]["promotion_candidate"] = False
         r["staff"][-1].pop("promotion_deadline")
 
-    r = solve(_data(tmp_path, edit), time_limit=5)
+    r = solve(_data(tmp_path, edit), time_limit=5, lang="en")
     assert r.status is SolveStatus.INFEASIBLE
     assert "儿科 2 available for 3 seats" in "\n".join(r.explanation)
 
@@ -305,7 +305,7 @@ def test_stop_before_solve_says_none_yet() -> None:
     data = read_roster(ROOT / "instances" / "roster" / "tiny.xlsx")
     stop = threading.Event()
     stop.set()
-    r = solve(data, time_limit=5, stop=stop)
+    r = solve(data, time_limit=5, stop=stop, lang="en")
     assert r.stopped and r.solution is None and r.status is SolveStatus.UNKNOWN
     assert "stopped" in r.explanation[0]
 

@@ -251,10 +251,12 @@ def solve_call(
     on_progress: Callable[[Any], None] | None = None,
     stop: Any = None,
     threaded: bool = False,
+    lang: str | None = None,
 ) -> dict[str, Any]:
     """The keyword arguments of one call to a model's ``solve``: the one signature, trimmed to
     what this ``solve`` accepts (``on_progress``/``stop`` are passed when it takes them, else
-    progress is printed by the solve itself with ``progress=True``)."""
+    progress is printed by the solve itself with ``progress=True``; ``lang`` when it takes it:
+    the language of its explanation lines)."""
     sig = inspect.signature(solve)
     takes = set(sig.parameters)
     extra_ok = any(p.kind is p.VAR_KEYWORD for p in sig.parameters.values())
@@ -271,6 +273,8 @@ def solve_call(
         kwargs["progress"] = progress
     if "stop" in takes and stop is not None:
         kwargs["stop"] = stop
+    if "lang" in takes and lang is not None:
+        kwargs["lang"] = lang
     if threaded and extra_ok:
         # CP-SAT's own Ctrl-C handler works only in the thread that called it (it aborts the
         # process when the signal reaches another thread): the command owns Ctrl-C instead.
@@ -397,7 +401,7 @@ def _run(spec: SolveSpec, args: dict[str, Any]) -> None:
                             workers=args["workers"], deterministic=args["deterministic"],
                             preset=preset, engine=engine, progress=progress,
                             on_progress=ProgressPrinter(spec.model), stop=stop,
-                            threaded=takes_stop)
+                            threaded=takes_stop, lang=lang)
     except UserError as exc:
         fail(str(exc))
 

@@ -109,6 +109,7 @@ def register(app: typer.Typer) -> None:
                 num_workers=workers,
                 deterministic=deterministic,
                 engine=engine,
+                lang=lang,
                 progress=progress and time_limit >= 10,
             )
             sheets = {

@@ -2,24 +2,41 @@
 
 * :func:`explain_infeasible` — the smallest set of named rules and records found to conflict:
   CP-SAT's sufficient assumptions, shrunk by deletion, then *verified* by re-solving the set
-  alone (CP-SAT's sufficient assumptions can be wrong, or-tools#5141);
+  alone (CP-SAT's sufficient assumptions can be wrong, or-tools#5141). Every line is about a
+  member of that set (departments, people and centers by name); then the changes the office
+  could make (deferral requests added, changed or withdrawn), each re-solved and printed only
+  when a roster then exists that the independent checker accepts;
 * :func:`explain_soft` — for a roster that exists: soft rules not fully met, and why.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import time
 from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
+from assignments.core.budget import Budget
 from assignments.core.conflict import Conflict
 from assignments.core.conflict import find_conflict as core_find_conflict
 from assignments.core.solver import SolveParams
-from assignments.roster.data import RosterData, Title
+from assignments.roster.data import DeferralDecision, DeferralRequest, RosterData, Title
 from assignments.roster.rules import RULES
-from assignments.roster.schedule import Schedule, baseline
+from assignments.roster.schedule import Schedule, ScheduleError, alternatives, baseline
 from assignments.roster.solution import RosterSolution, ranks
 
-__all__ = ["explain_infeasible", "explain_soft", "find_conflict"]
+__all__ = [
+    "Suggestion",
+    "conflict_lines",
+    "explain_infeasible",
+    "explain_soft",
+    "find_conflict",
+    "suggestion_candidates",
+    "suggestion_lines",
+    "verify_suggestions",
+]
 
 
 def _tag(key: str, lang: str) -> str:
@@ -65,42 +82,167 @@ def find_conflict(
                               drop_first=_DROP_FIRST)
 
 
-def explain_infeasible(
-    data: RosterData,
-    schedule: Schedule,
-    params: SolveParams,
-    seconds: float | None = None,
-    lang: str = "en",
+def _t(lang: str, zh: str, en: str) -> str:
+    return zh if lang == "zh" else en
+
+
+_DECISION_TEXT = {
+    DeferralDecision.NEXT: ("next（自动后延）", "next (自动后延)"),
+    DeferralDecision.LAST: ("last（调至最后一批）", "last (调至最后一批)"),
+    DeferralDecision.AUTO: ("auto（由系统决定）", "auto (the solver decides)"),
+}
+
+
+def _decision(dec: DeferralDecision, lang: str) -> str:
+    zh, en = _DECISION_TEXT[dec]
+    return _t(lang, zh, en)
+
+
+@dataclass
+class Suggestion:
+    """A change the office can make (a deferral request added, its decision changed, or the
+    request withdrawn), with the deferral requests of the changed instance.
+
+    ``verified`` is ``True`` only when the changed instance was re-solved and a roster found
+    that the independent checker accepts; ``False`` when it was proven to have none either;
+    ``None`` when the re-solve did not finish in time (or was not tried).
+    """
+
+    zh: str
+    en: str
+    deferrals: list[DeferralRequest]
+    verified: bool | None = None
+
+    def text(self, lang: str) -> str:
+        return _t(lang, self.zh, self.en)
+
+    def data(self, data: RosterData) -> RosterData:
+        """``data`` with this change applied."""
+        return dataclasses.replace(data, deferrals=list(self.deferrals))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "zh": self.zh,
+            "en": self.en,
+            "verified": self.verified,
+            "deferrals": [
+                {"department": r.department, "quarter": str(r.quarter),
+                 "decision": r.decision.value}
+                for r in self.deferrals
+            ],
+        }
+
+
+Verify = Callable[[RosterData, float], bool | None]
+"""``verify(changed data, seconds)``: ``True`` when a roster exists (found and accepted by the
+checker), ``False`` when none exists, ``None`` when the re-solve did not finish in time."""
+
+
+def _staff_of(key: tuple[Any, ...], family: str) -> str | None:
+    """The staff id a conflict member is about, if it is about one person."""
+    if family in ("availability", "deadline") or (family == "redispatch" and key[0] != "quarter"):
+        return str(key[0])
+    if family in ("once", "consecutive"):
+        return str(key[0])
+    return None
+
+
+def conflict_departments(data: RosterData, schedule: Schedule, conflict: Conflict) -> set[str]:
+    """Departments the conflict's members are about: their turn, one of their people, or (for
+    a center's seats or title mix in a quarter where no other member names a department) the
+    departments whose turn it is then — only their people can fill those seats."""
+    staff = {s.id: s for s in data.staff}
+    out: set[str] = set()
+    for family, key in conflict.members:
+        if family == "order":
+            out.add(key[0])
+        elif family == "pull" and key[0] == "turn":
+            out.add(key[1])
+        sid = _staff_of(key, family)
+        if sid is not None and sid in staff:
+            out.add(staff[sid].department)
+    named = set(out)
+    for family, key in conflict.members:
+        if family in ("seats", "title"):
+            turns = {t.dept for t in schedule.turns_in(key[1])}
+            if not turns & named:
+                out |= turns
+    return out
+
+
+def conflict_quarters(data: RosterData, conflict: Conflict) -> set[int]:
+    """Quarter indices the conflict's members are about."""
+    out: set[int] = set()
+    avail = data.available()
+    for family, key in conflict.members:
+        if family in ("order", "seats", "title"):
+            out.add(key[1])
+        elif family == "frozen":
+            out.add(key[0])
+        elif family in ("pull", "redispatch") and key[0] in ("quarter", "swap"):
+            out.add(key[1])
+        elif family == "consecutive" and key[1] >= 0:
+            out.update((key[1], key[1] + 1))
+        elif family == "availability":
+            out.update(q for q in range(data.policy.quarters) if not avail[key[0]][q])
+    return out
+
+
+def conflict_lines(
+    data: RosterData, schedule: Schedule, found: Conflict, lang: str = "zh"
 ) -> list[str]:
-    """Lines that say why no roster exists under ``schedule``, in the office's terms
-    (``seconds``: as for :func:`find_conflict`; rules named by ``RULES.label(key, lang)``)."""
-    found = find_conflict(data, schedule, params, seconds)
+    """The conflict put into words: one line per member (people shown with the member of their
+    department's turn), naming departments, people and centers by name; nothing about a
+    department, quarter or rule outside the conflict."""
     conflict, minimal, verified = found.members, found.minimal, found.verified
     if not conflict:
-        return [
-            "No roster exists, but no conflicting set of rules could be isolated within "
-            "the time limit."
-        ]
+        return [_t(lang, "无法排出轮转表，但在时限内未能找出相互冲突的规则集合。",
+                   "No roster exists, but no conflicting set of rules could be isolated within "
+                   "the time limit.")]
     staff = {s.id: s for s in data.staff}
     depts = {d.id: d for d in data.departments}
     centers = {c.id: c for c in data.centers}
     avail = data.available()
-    head = (
+    in_conflict = conflict_departments(data, schedule, found)
+    away_members = {key[0] for family, key in conflict if family == "availability"}
+    head = _t(
+        lang,
+        "无法排出轮转表。以下规则与记录相互冲突"
+        + ("" if minimal else "（未必是最小的集合）")
+        + ("；单独重新求解这些规则已证实冲突：" if verified
+           else "（单独重新求解未能完成，这是 CP-SAT 未经验证的结论）："),
         "No roster exists. These rules and records conflict"
         + ("" if minimal else " (the set may not be the smallest)")
-        + (
-            "; re-solving them alone confirms it:"
-            if verified
-            else " (re-solving them alone did not finish, so this is CP-SAT's unverified finding):"
-        )
+        + ("; re-solving them alone confirms it:" if verified
+           else " (re-solving them alone did not finish, so this is CP-SAT's unverified "
+                "finding):"),
     )
     lines = [head]
-    unavailable: dict[str, list[str]] = defaultdict(list)
-    for family, key in conflict:
-        if family == "availability":
-            (sid,) = key
-            s = staff[sid]
-            unavailable[s.department].append(sid)
+
+    def leave(sid: str, q: int | None) -> str:
+        u = data.blocking_leave(sid, q) if q is not None else next(
+            (u for u in data.unavailability if u.staff == sid), None)
+        if u is None:
+            return staff[sid].label
+        reason = u.reason or _t(lang, "不可用", "unavailable")
+        return _t(lang, f"{staff[sid].label}（{reason} {u.start}–{u.end}）",
+                  f"{staff[sid].label} ({reason} {u.start}–{u.end})")
+
+    def deferral(d: str, q: int) -> str:
+        """Whether ``d`` has used its deferral in the cycle of its turn in ``q``."""
+        turn = schedule.turn_at(d, q)
+        if turn is None:
+            return ""
+        choice = schedule.choices.get((d, turn.cycle))
+        if choice is not None:
+            return _t(lang, f"第 {turn.cycle + 1} 轮已后延（{_decision(choice, lang)}）",
+                      f"it has already deferred in cycle {turn.cycle + 1} "
+                      f"({_decision(choice, lang)})")
+        return _t(lang, f"第 {turn.cycle + 1} 轮尚未后延",
+                  f"it has not deferred in cycle {turn.cycle + 1}")
+
+    shown: set[str] = set()  # people whose leave was told in their turn's line
+    order_quarters = {key for family, key in conflict if family == "order"}
     for family, key in conflict:
         if family == "order":
             d, q = key
@@ -108,94 +250,119 @@ def explain_infeasible(
             need = schedule.demand(d, q)
             members = [s for s in data.staff if s.department == d]
             ok = [s for s in members if avail[s.id][q]]
-            turn = schedule.turn_at(d, q)
-            cycle = turn.cycle if turn else None
-            deferred = cycle is not None and (d, cycle) in schedule.choices
-            msg = (
-                f"- {_tag('order', lang)} {dept.label}'s turn in {_q(data, q)} needs {need} "
-                + (f"of its {len(ok)} available staff"
-                   + (" (all of them, so none can be spared for the other rules below)"
-                      if len(ok) == need else "")
-                   if len(ok) >= need else f"people, only {len(ok)} are available")
-            )
-            if deferred:
-                msg += f"; it has already deferred in cycle {cycle + 1}"  # type: ignore[operator]
-            elif cycle is not None:
-                msg += (
-                    f"; it has not deferred in cycle {cycle + 1}: a deferral request "
-                    "(后延申请, next or last) would move its turn"
-                )
-            away = [s for s in members if not avail[s.id][q]]
+            if need == 0:
+                zh = en = ""
+            elif len(ok) < need:
+                zh = f"只有 {len(ok)} 人可用"
+                en = f"people, only {len(ok)} are available"
+            elif len(ok) == need:
+                zh = f"其 {len(ok)} 名可用人员须全部下乡，不能再分给下列其他规则"
+                en = (f"of its {len(ok)} available staff (all of them, so none can be spared "
+                      "for the other rules below)")
+            else:
+                zh = f"（可用 {len(ok)} 人）"
+                en = f"of its {len(ok)} available staff"
+            msg = _t(lang, f"- {_tag('order', lang)} {dept.label} 在 {_q(data, q)} 的轮次需要 "
+                           f"{need} 人，{zh}",
+                     f"- {_tag('order', lang)} {dept.label}'s turn in {_q(data, q)} needs "
+                     f"{need} {en}")
+            if need == 0:
+                msg = _t(lang, f"- {_tag('order', lang)} {dept.label} 在 {_q(data, q)} 没有轮次"
+                               "名额：其人员只能为补上调换的名额而下乡",
+                         f"- {_tag('order', lang)} {dept.label} has no seats of its turn in "
+                         f"{_q(data, q)}: its staff serve then only to fill a swapped seat")
+            if deferral(d, q):
+                msg += _t(lang, "；", "; ") + deferral(d, q)
+            away = [s for s in members if not avail[s.id][q] and s.id in away_members]
             if away:
-                reasons = []
-                for s in away[:6]:
-                    u = data.blocking_leave(s.id, q)
-                    why = f"{u.reason or 'unavailable'} {u.start}–{u.end}" if u else "unavailable"
-                    reasons.append(f"{s.label} ({why})")
-                msg += "; away: " + "; ".join(reasons) + (" …" if len(away) > 6 else "")
+                msg += _t(lang, "；不可用：", "; away: ") + _t(lang, "、", "; ").join(
+                    leave(s.id, q) for s in away[:8]) + (
+                    _t(lang, f" 等 {len(away)} 人", f" … ({len(away)} in all)")
+                    if len(away) > 8 else "")
+                shown.update(s.id for s in away)
             lines.append(msg)
         elif family == "seats":
             c, q = key
             parts = []
             for t in schedule.turns_in(q):
-                ok = sum(1 for s in data.staff if s.department == t.dept and avail[s.id][q])
-                parts.append(f"{depts[t.dept].label} {ok} available for {t.seats[q]} seats")
-            lines.append(
+                if t.dept not in in_conflict:
+                    continue
+                ok_n = sum(1 for s in data.staff if s.department == t.dept and avail[s.id][q])
+                parts.append(_t(lang, f"{depts[t.dept].label} 可用 {ok_n} 人、名额 {t.seats[q]} 个"
+                                      f"（{deferral(t.dept, q)}）",
+                                f"{depts[t.dept].label} {ok_n} available for {t.seats[q]} "
+                                f"seats ({deferral(t.dept, q)})"))
+            lines.append(_t(
+                lang,
+                f"- {_tag('seats', lang)} {centers[c].label} 在 {_q(data, q)} 需要恰好 "
+                f"{data.center_seats(c, q)} 人" + (f"；轮到的科室：{'；'.join(parts)}"
+                                                     if parts else ""),
                 f"- {_tag('seats', lang)} {centers[c].label} needs exactly "
-                f"{data.center_seats(c, q)} "
-                f"people in {_q(data, q)}; whose turn it is: {'; '.join(parts) or 'nobody'}"
-            )
+                f"{data.center_seats(c, q)} people in {_q(data, q)}"
+                + (f"; whose turn it is: {'; '.join(parts)}" if parts else ""),
+            ))
         elif family == "title":
             c, q = key
             cc = centers[c]
             seats = data.center_seats(c, q)
-            need = min(
-                seats,
-                cc.min_intermediate
-                if cc.min_intermediate is not None
-                else (data.policy.title_rule.required(seats)),
-            )
+            need = min(seats, cc.min_intermediate if cc.min_intermediate is not None
+                       else data.policy.title_rule.required(seats))
             rule = set(data.policy.title_rule.titles)
             titles = "/".join(t.value for t in data.policy.title_rule.titles)
             parts = []
             for t in schedule.turns_in(q):
-                ok = [
-                    s.label
-                    for s in data.staff
-                    if s.department == t.dept and s.title in rule and avail[s.id][q]
-                ]
-                parts.append(
-                    f"{depts[t.dept].label} {len(ok)}" + (f" ({'、'.join(ok[:5])})" if ok else "")
-                )
-            lines.append(
+                if t.dept not in in_conflict:
+                    continue
+                ok_s = [s.label for s in data.staff
+                        if s.department == t.dept and s.title in rule and avail[s.id][q]]
+                parts.append(f"{depts[t.dept].label} {len(ok_s)}"
+                             + (f" ({'、'.join(ok_s[:5])})" if ok_s else "")
+                             + _t(lang, f"（{deferral(t.dept, q)}）", f" ({deferral(t.dept, q)})"))
+            lines.append(_t(
+                lang,
+                f"- {_tag('title', lang)} {cc.label} 在 {_q(data, q)} 的 {seats} 个名额中至少需要 "
+                f"{need} 名{titles}" + (f"；轮到的科室中可用的{titles}：{'；'.join(parts)}"
+                                         if parts else ""),
                 f"- {_tag('title', lang)} {cc.label} needs at least {need} {titles} of its "
-                f"{seats} seats in {_q(data, q)}; available {titles} in the "
-                f"department(s) whose turn it is: {'; '.join(parts) or 'none'}"
-            )
+                f"{seats} seats in {_q(data, q)}"
+                + (f"; available {titles} in the department(s) whose turn it is: "
+                   f"{'; '.join(parts)}" if parts else ""),
+            ))
         elif family == "deadline":
             (sid,) = key
             s = staff[sid]
-            lines.append(
+            lines.append(_t(
+                lang,
+                f"- {_tag('deadline', lang)} {s.label}（{depts[s.department].label}）须在 "
+                f"{s.promotion_deadline} 前下乡",
                 f"- {_tag('deadline', lang)} {s.label} ({depts[s.department].label}) "
-                f"must serve by {s.promotion_deadline}"
-            )
+                f"must serve by {s.promotion_deadline}",
+            ))
         elif family == "once":
             sid, c = key
-            lines.append(
-                f"- {_tag('once', lang)} {staff[sid].label} serves at most once in cycle {c + 1}"
-            )
+            lines.append(_t(
+                lang,
+                f"- {_tag('once', lang)} {staff[sid].label} 在第 {c + 1} 轮最多下乡一次",
+                f"- {_tag('once', lang)} {staff[sid].label} serves at most once in cycle {c + 1}",
+            ))
         elif family == "consecutive":
             sid, q = key
             if q < 0:
-                lines.append(
+                lines.append(_t(
+                    lang,
+                    f"- {_tag('consecutive', lang)} {staff[sid].label} 已于 "
+                    f"{staff[sid].last_served} 下乡，{_q(data, 0)} 不能再去",
                     f"- {_tag('consecutive', lang)} {staff[sid].label} served in "
-                    f"{staff[sid].last_served}, so not in {_q(data, 0)}"
-                )
+                    f"{staff[sid].last_served}, so not in {_q(data, 0)}",
+                ))
             else:
-                lines.append(
+                lines.append(_t(
+                    lang,
+                    f"- {_tag('consecutive', lang)} {staff[sid].label} 不能同时在 "
+                    f"{_q(data, q)} 和 {_q(data, q + 1)} 下乡",
                     f"- {_tag('consecutive', lang)} {staff[sid].label} cannot serve both "
-                    f"{_q(data, q)} and {_q(data, q + 1)}"
-                )
+                    f"{_q(data, q)} and {_q(data, q + 1)}",
+                ))
         elif family == "frozen":
             (q,) = key
             assert data.replan is not None
@@ -204,73 +371,244 @@ def explain_infeasible(
                 for (sid, qq), cid in sorted(data.replan.published.items())
                 if qq == q
             ]
-            lines.append(
-                f"- {_tag('frozen', lang)} {_q(data, q)} has started or is announced, so it stays "
-                f"as published ({'、'.join(names[:12])}{' …' if len(names) > 12 else ''}); "
-                "re-plan with a shorter announce horizon (--horizon) if it may still change"
-            )
+            listed = f"{'、'.join(names[:12])}{' …' if len(names) > 12 else ''}"
+            lines.append(_t(
+                lang,
+                f"- {_tag('frozen', lang)} {_q(data, q)} 已开始或已公布，按公布的安排不变"
+                f"（{listed}）",
+                f"- {_tag('frozen', lang)} {_q(data, q)} has started or is announced, so it "
+                f"stays as published ({listed})",
+            ))
         elif family == "redispatch":
             if key[0] == "quarter":
-                lines.append(
+                lines.append(_t(
+                    lang,
+                    f"- {_tag('redispatch', lang)} {_q(data, key[1])} 重新下乡的人员需要轮到的"
+                    "科室让出名额",
                     f"- {_tag('redispatch', lang)} the re-dispatched people of "
-                    f"{_q(data, key[1])} need "
-                    "seats given up by the departments whose turn it is"
-                )
+                    f"{_q(data, key[1])} need seats given up by the departments whose turn "
+                    "it is",
+                ))
             else:
                 (sid,) = key
                 assert data.replan is not None
-                t = next(t for t in data.replan.redispatch if t.staff == sid)
+                term = next(t for t in data.replan.redispatch if t.staff == sid)
                 s = staff[sid]
-                last = min(t.deadline, data.policy.quarters - 1)
-                ok = [_q(data, q) for q in range(max(0, t.earliest), last + 1) if avail[sid][q]]
-                lines.append(
-                    f"- {_tag('redispatch', lang)} {s.label} "
-                    f"({depts[s.department].label}) must serve "
-                    f"again between {_q(data, t.earliest)} and {_q(data, last)} "
-                    f"({t.source or 'assessment'}); available then: {'、'.join(ok) or 'never'}"
-                )
+                last = min(term.deadline, data.policy.quarters - 1)
+                ok_q = [_q(data, q) for q in range(max(0, term.earliest), last + 1)
+                        if avail[sid][q]]
+                src = term.source or _t(lang, "考核", "assessment")
+                lines.append(_t(
+                    lang,
+                    f"- {_tag('redispatch', lang)} {s.label}（{depts[s.department].label}）须在 "
+                    f"{_q(data, term.earliest)} 至 {_q(data, last)} 之间再次下乡（{src}）；"
+                    f"其间可用的季度：{'、'.join(ok_q) or '无'}",
+                    f"- {_tag('redispatch', lang)} {s.label} ({depts[s.department].label}) "
+                    f"must serve again between {_q(data, term.earliest)} and {_q(data, last)} "
+                    f"({src}); available then: {'、'.join(ok_q) or 'never'}",
+                ))
         elif family == "pull":
             what = key[0]
             if what == "quarter":
-                lines.append(
-                    f"- {_tag('R6', lang)} pulled-forward candidates in {_q(data, key[1])} "
-                    "need seats given up by the departments whose turn it is"
-                )
+                lines.append(_t(
+                    lang,
+                    f"- {_tag('pull', lang)} {_q(data, key[1])} 提前下乡的晋升人选需要轮到的"
+                    "科室让出名额",
+                    f"- {_tag('pull', lang)} pulled-forward candidates in {_q(data, key[1])} "
+                    "need seats given up by the departments whose turn it is",
+                ))
             elif what == "swap":
-                lines.append(
-                    f"- {_tag('R6', lang)} in {_q(data, key[1])} the seats credited to "
-                    "pulled-forward candidates must be filled by the departments that "
-                    "gave them their seats (seat swap)"
-                )
+                lines.append(_t(
+                    lang,
+                    f"- {_tag('pull', lang)} {_q(data, key[1])} 记在提前下乡人选名下的名额，须由"
+                    "当初让出名额的科室补上（席位调换）",
+                    f"- {_tag('pull', lang)} in {_q(data, key[1])} the seats credited to "
+                    "pulled-forward candidates must be filled by the departments that gave "
+                    "them their seats (seat swap)",
+                ))
             else:
-                lines.append(
-                    f"- {_tag('R6', lang)} candidates pulled forward count towards "
-                    f"{depts[key[1]].label}'s turn in cycle {key[2] + 1}"
-                )
-    for d, sids in unavailable.items():
-        turns = [t for t in schedule.turns if t.dept == d and t.seats]
-        hint = ""
-        for t in turns:
-            if (d, t.cycle) in schedule.choices:
-                hint = f"; {depts[d].label} has already deferred in cycle {t.cycle + 1}"
-                break
-        else:
-            if turns:
-                hint = (
-                    f"; {depts[d].label} has not deferred in cycle {turns[0].cycle + 1}: a "
-                    "deferral request (后延申请, next or last) could move its turn"
-                )
-        names = []
-        for sid in sids[:8]:
-            s = staff[sid]
-            u = next((u for u in data.unavailability if u.staff == sid), None)
-            names.append(f"{s.label}" + (f" ({u.reason or '—'} {u.start}–{u.end})" if u else ""))
-        lines.append(
-            f"- {_tag('availability', lang)} unavailable in {depts[d].label}: "
-            + "; ".join(names)
-            + (" …" if len(sids) > 8 else "")
-            + hint
-        )
+                lines.append(_t(
+                    lang,
+                    f"- {_tag('pull', lang)} 提前下乡的人选计入{depts[key[1]].label}第 "
+                    f"{key[2] + 1} 轮的轮次",
+                    f"- {_tag('pull', lang)} candidates pulled forward count towards "
+                    f"{depts[key[1]].label}'s turn in cycle {key[2] + 1}",
+                ))
+    # people away whose department's turn is not itself a member: one line each, with the
+    # leave that blocks a quarter of the conflict (else their first leave)
+    quarters = conflict_quarters(data, found)
+    for sid in sorted(away_members - shown, key=lambda x: list(staff).index(x)):
+        s = staff[sid]
+        blocked = [q for q in sorted(quarters) if not avail[sid][q]
+                   and any((s.department, q) == k for k in order_quarters)]
+        blocked = blocked or [q for q in range(data.policy.quarters)
+                              if not avail[sid][q] and schedule.turn_at(s.department, q)]
+        lines.append(_t(
+            lang,
+            f"- {_tag('availability', lang)} {depts[s.department].label}的"
+            f"{leave(sid, blocked[0] if blocked else None)}不可用",
+            f"- {_tag('availability', lang)} unavailable in {depts[s.department].label}: "
+            f"{leave(sid, blocked[0] if blocked else None)}",
+        ))
+    return lines
+
+
+# ------------------------------------------------------------------ what would make a roster
+
+
+def layouts(data: RosterData) -> frozenset[tuple[Any, ...]] | None:
+    """Where every turn lies in each schedule alternative of ``data`` (``None``: its deferral
+    requests cannot be applied). Two instances with the same layouts give the same rosters, so
+    a change that keeps them changes nothing (e.g. a request that is not needed)."""
+    try:
+        alts = alternatives(data)
+    except ScheduleError:
+        return None
+    return frozenset(
+        tuple(sorted((t.dept, t.cycle, tuple(sorted(t.seats.items())), t.beyond)
+                     for t in alt.turns))
+        for alt in alts
+    )
+
+
+def _request(data: RosterData, dept: str, q: int, dec: DeferralDecision) -> DeferralRequest:
+    return DeferralRequest(department=dept, quarter=data.policy.first_quarter + q,
+                           decision=dec, reason="explain")
+
+
+def suggestion_candidates(
+    data: RosterData, schedule: Schedule, found: Conflict
+) -> list[Suggestion]:
+    """Changes the office could make that might let a roster exist, not yet verified: for each
+    department of the conflict that has not deferred its turn there, a deferral request
+    (``next``, ``last``); for each deferral request of the input, the other decision and its
+    withdrawal. Changes that cannot be applied (e.g. ``next`` for the last department of a
+    cycle) or that move no turn (a request that is not needed) are left out."""
+    depts = {d.id: d for d in data.departments}
+    in_conflict = conflict_departments(data, schedule, found)
+    quarters = conflict_quarters(data, found)
+    out: list[Suggestion] = []
+    for d in data.departments:
+        if d.id not in in_conflict:
+            continue
+        turns = [t for t in schedule.turns if t.dept == d.id and t.seats]
+        relevant = [t for t in turns if quarters & set(t.seats)] or turns[:1]
+        for t in relevant:
+            if (d.id, t.cycle) in schedule.choices:
+                continue  # its request is among the input's requests below
+            q = min(set(t.seats) & quarters) if set(t.seats) & quarters else t.first
+            assert q is not None
+            for dec in (DeferralDecision.NEXT, DeferralDecision.LAST):
+                out.append(Suggestion(
+                    f"{d.label} 为 {_q(data, q)} 的轮次提出后延申请，决定为 "
+                    f"{_decision(dec, 'zh')}",
+                    f"{d.label} requests a deferral of its turn in {_q(data, q)}, decided "
+                    f"{_decision(dec, 'en')}",
+                    [*data.deferrals, _request(data, d.id, q, dec)],
+                ))
+    mine = sorted(range(len(data.deferrals)),
+                  key=lambda k: data.deferrals[k].department not in in_conflict)
+    for k in mine:
+        r = data.deferrals[k]
+        name = depts[r.department].label if r.department in depts else r.department
+        rest = data.deferrals[:k] + data.deferrals[k + 1:]
+        for dec in (DeferralDecision.NEXT, DeferralDecision.LAST):
+            if dec is r.decision or r.decision is DeferralDecision.AUTO:
+                continue
+            changed = r.model_copy(update={"decision": dec})
+            out.append(Suggestion(
+                f"{name} 的后延申请（{r.quarter}）改为 {_decision(dec, 'zh')}",
+                f"{name}'s deferral request ({r.quarter}) decided {_decision(dec, 'en')} "
+                "instead",
+                [*data.deferrals[:k], changed, *data.deferrals[k + 1:]],
+            ))
+        out.append(Suggestion(
+            f"撤回 {name} 的后延申请（{r.quarter}，{_decision(r.decision, 'zh')}）",
+            f"withdraw {name}'s deferral request ({r.quarter}, {_decision(r.decision, 'en')})",
+            rest,
+        ))
+    seen = {layouts(data)}
+    kept = []
+    for s in out:
+        key = layouts(s.data(data))
+        if key is None or key in seen:
+            continue  # cannot be applied, changes nothing, or the same as one kept already
+        seen.add(key)
+        kept.append(s)
+    return kept
+
+
+def verify_suggestions(
+    data: RosterData,
+    candidates: list[Suggestion],
+    verify: Verify,
+    seconds: float,
+    budget: Budget | None = None,
+) -> int:
+    """Re-solve each candidate's changed instance (``verify``), sharing ``seconds`` (never past
+    ``budget``'s deadline); sets ``verified`` and returns how many were tried."""
+    deadline = time.perf_counter() + seconds
+    if budget is not None:
+        deadline = min(deadline, budget.deadline)
+    tried = 0
+    for i, s in enumerate(candidates):
+        left = deadline - time.perf_counter()
+        if left < 0.2 or (budget is not None and budget.stopped()):
+            break
+        s.verified = verify(s.data(data), left / (len(candidates) - i))
+        tried += 1
+    return tried
+
+
+def suggestion_lines(
+    candidates: list[Suggestion], tried: int, lang: str = "zh"
+) -> list[str]:
+    """The verified changes, marked as verified; or an honest line when none was."""
+    good = [s for s in candidates if s.verified]
+    if good:
+        return [_t(lang, "以下改动可使轮转表存在（均已重新求解验证，排出的轮转表通过独立检查）：",
+                   "Changes that make a roster exist (each verified: the changed instance was "
+                   "re-solved and its roster passed the independent checker):")] + [
+            _t(lang, f"- [已验证] {s.zh}", f"- [verified] {s.en}") for s in good]
+    if not candidates:
+        return [_t(lang, "没有可建议的改动：冲突中的科室都不能再申请或更改后延（本轮已后延，"
+                         "或 next 与 last 都无法应用，例如已是本轮最后一个科室）。",
+                   "No change to suggest: no department of the conflict can request or change "
+                   "a deferral (it has deferred in this cycle, or neither next nor last can be "
+                   "applied, e.g. it is the last department of its cycle).")]
+    if tried < len(candidates) or any(s.verified is None for s in candidates[:tried]):
+        return [_t(lang, f"在时限内未能验证任何改动能使轮转表存在（已试 {tried} / "
+                         f"{len(candidates)} 个后延改动）；可延长 --time-limit 再试。",
+                   f"No change was verified to make a roster exist within the time limit "
+                   f"({tried} of {len(candidates)} deferral changes tried); try a longer "
+                   "--time-limit.")]
+    return [_t(lang, f"已试 {tried} 个后延改动（新增、更改或撤回后延申请），均不能使轮转表存在。",
+               f"None of the {tried} deferral changes tried (adding, changing or withdrawing "
+               "a deferral request) makes a roster exist.")]
+
+
+def explain_infeasible(
+    data: RosterData,
+    schedule: Schedule,
+    params: SolveParams,
+    seconds: float | None = None,
+    lang: str = "zh",
+    verify: Verify | None = None,
+) -> list[str]:
+    """Lines that say why no roster exists under ``schedule``, in the office's terms (Chinese by
+    default, English with ``lang="en"``): the verified conflict (:func:`conflict_lines`), then,
+    with ``verify``, the changes re-solved and verified to make a roster exist
+    (``seconds``: as for :func:`find_conflict`, shared by both)."""
+    if seconds is None:
+        seconds = params.budget.remaining() if params.budget is not None else params.time_limit
+    start = time.perf_counter()
+    found = find_conflict(data, schedule, params, seconds * (0.6 if verify else 1.0))
+    lines = conflict_lines(data, schedule, found, lang)
+    if verify is not None and found:
+        candidates = suggestion_candidates(data, schedule, found)
+        left = seconds - (time.perf_counter() - start)
+        tried = verify_suggestions(data, candidates, verify, left, params.budget)
+        lines += suggestion_lines(candidates, tried, lang)
     return lines
 
 

@@ -665,6 +665,7 @@ def replan(
     engine: str = "auto",
     explain: bool = True,
     progress: bool = False,
+    lang: str = "zh",
 ) -> ReplanOutcome:
     """Re-plan ``published`` after ``events``: frozen quarters kept, as few changes as possible.
 
@@ -686,7 +687,7 @@ def replan(
     minimize_changes
         Whether changes are an objective level (``False`` re-solves from scratch with the
         frozen quarters kept: the comparison of ``scripts/bench_replan.py``).
-    time_limit, seed, num_workers, deterministic, engine, explain, progress
+    time_limit, seed, num_workers, deterministic, engine, explain, progress, lang
         As for :func:`assignments.roster.solve`.
 
     Raises
@@ -726,6 +727,7 @@ def replan(
         engine=engine,
         explain=explain,
         progress=progress,
+        lang=lang,
     )
     result.warnings = [*warnings, *result.warnings]
     changes: list[Change] = []

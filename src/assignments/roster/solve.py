@@ -10,6 +10,7 @@ the conflict search; a stop request ends the solve with the best roster so far, 
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import threading
 from collections import defaultdict
@@ -29,7 +30,15 @@ from assignments.core.levels import (
 )
 from assignments.core.solver import Result, SolveParams, SolveStatus, solve_params
 from assignments.roster.data import DEFAULT_ORDER, DeferralDecision, RosterData
-from assignments.roster.explain import explain_infeasible, explain_soft
+from assignments.roster.explain import (
+    Suggestion,
+    conflict_lines,
+    explain_soft,
+    find_conflict,
+    suggestion_candidates,
+    suggestion_lines,
+    verify_suggestions,
+)
 from assignments.roster.model import RosterModel, build_model
 from assignments.roster.schedule import Schedule, ScheduleError, alternatives
 from assignments.roster.solution import Assignment, RosterSolution, check, objective_levels, ranks
@@ -312,6 +321,7 @@ def solve(
     progress: bool = False,
     log: bool = False,
     explain: bool = True,
+    lang: str = "zh",
     **cp_sat_params: Any,
 ) -> Result[RosterSolution]:
     """Solve a roster problem: the best roster under every rule of DOMAIN §R, checked.
@@ -342,7 +352,11 @@ def solve(
         Print improving solutions / CP-SAT's search log to stderr.
     explain
         When no roster exists, search for the smallest set of rules and records that conflict
-        (with the time the budget has left).
+        and the deferral changes that would make a roster exist, each verified by a short
+        re-solve (with the time the budget has left); when a deferral request cannot be
+        applied, the decisions that can, verified the same way.
+    lang
+        Language of the explanation lines: ``"zh"`` (default) or ``"en"``.
     cp_sat_params
         Further CP-SAT parameters.
 
@@ -380,8 +394,7 @@ def solve(
     try:
         alts = alternatives(data)
     except ScheduleError as exc:
-        issue = Issue(Location(data.source, "后延申请 (deferrals)"), str(exc))
-        raise InputError(issue) from None
+        raise _refused(data, exc, params, lang, explain) from None
     best: tuple[RosterModel, LevelsRun[dict[str, Any]]] | None = None
     best_key: tuple[int, ...] | None = None
     statuses: list[SolveStatus] = []
@@ -439,7 +452,8 @@ def solve(
         "alternatives_skipped": skipped,
     }
     if best is None:
-        return _no_roster(data, alts, params, statuses, stopped, explain, warnings, stats)
+        return _no_roster(data, alts, params, statuses, stopped, explain, warnings, stats,
+                          lang)
     rm, run = best
     assert params.budget is not None
     warnings += params.budget.deterministic_note(params.deterministic)
@@ -451,6 +465,128 @@ def _dept_label(data: RosterData, dept: str) -> str:
     return next((d.label for d in data.departments if d.id == dept), dept)
 
 
+class _FirstRoster:
+    """Progress callback and stop flag of a verifying re-solve: it stops at the first roster
+    found (that roster is then checked), at the caller's stop, or at the caller's deadline."""
+
+    def __init__(self, budget: Budget | None) -> None:
+        self.found = threading.Event()
+        self.budget = budget
+
+    def __call__(self, p: Any) -> None:
+        if p.incumbent is not None:
+            self.found.set()
+
+    def is_set(self) -> bool:
+        return self.found.is_set() or (self.budget is not None and self.budget.should_end())
+
+
+def _roster_exists(data: RosterData, params: SolveParams, seconds: float) -> bool | None:
+    """Re-solve a changed instance for at most ``seconds`` (never past ``params.budget``'s
+    deadline): ``True`` when a roster is found and the independent checker accepts it,
+    ``False`` when none exists, ``None`` when neither is known in time."""
+    budget = params.budget
+    if budget is not None:
+        seconds = min(seconds, budget.remaining())
+    if seconds <= 0.05:
+        return None
+    flag = _FirstRoster(budget)
+    try:
+        r = solve(data, time_limit=seconds, seed=params.seed, num_workers=1,
+                  deterministic=params.deterministic, engine="cpsat", on_progress=flag,
+                  stop=flag, explain=False)
+    except ScheduleError:
+        return False
+    except (InputError, SolutionCheckError):
+        return None
+    if r.solution is not None:
+        return True  # read back and accepted by the checker in _checked
+    return False if r.status is SolveStatus.INFEASIBLE else None
+
+
+def _dec(dec: DeferralDecision, lang: str) -> str:
+    zh = {"next": "next（自动后延）", "last": "last（调至最后一批）", "auto": "auto"}
+    en = {"next": "next (自动后延)", "last": "last (调至最后一批)", "auto": "auto"}
+    return (zh if lang == "zh" else en)[dec.value]
+
+
+def _named(data: RosterData, text: str) -> str:
+    """A schedule message with department ids (``'K03'``) replaced by their names."""
+    for d in data.departments:
+        text = text.replace(f"'{d.id}'", d.label)
+    return text
+
+
+def _refused(
+    data: RosterData, exc: ScheduleError, params: SolveParams, lang: str, explain: bool
+) -> InputError:
+    from assignments.roster.explain import layouts
+
+    """The located refusal of deferral requests that cannot be applied, by department name;
+    with ``explain``, for each request whose withdrawal lets the others apply: which other
+    decision can be applied instead and whether a roster then exists (a short re-solve)."""
+    zh = lang == "zh"
+    budget = params.budget
+    reason = _named(data, str(exc))
+    parts: list[str] = []  # decisions that can be applied, with what re-solving showed
+    notes: list[str] = []  # decisions that cannot be applied either
+    record = None
+    for k, r in enumerate(data.deferrals if explain else []):
+        rest = data.deferrals[:k] + data.deferrals[k + 1:]
+        try:
+            alternatives(dataclasses.replace(data, deferrals=rest))
+        except ScheduleError:
+            continue  # not (only) this request
+        name = _dept_label(data, r.department)
+        record = f"{name} {r.quarter} {r.decision.value}"
+        options: list[tuple[str, list[Any]]] = []
+        as_withdrawn = layouts(dataclasses.replace(data, deferrals=rest))
+        for dec in (DeferralDecision.NEXT, DeferralDecision.LAST):
+            if dec is r.decision:
+                continue
+            changed = [*rest[:k], r.model_copy(update={"decision": dec}), *rest[k:]]
+            try:
+                alternatives(dataclasses.replace(data, deferrals=changed))
+            except ScheduleError as why:
+                if r.decision is not DeferralDecision.AUTO:
+                    notes.append(f"'{_dec(dec, lang)}' 也不能应用（{_named(data, str(why))}）"
+                                  if zh else f"'{_dec(dec, lang)}' cannot be applied either "
+                                  f"({_named(data, str(why))})")
+                continue
+            if layouts(dataclasses.replace(data, deferrals=changed)) == as_withdrawn:
+                notes.append(f"'{_dec(dec, lang)}' 不需要：它不移动任何轮次（与撤回相同）" if zh
+                             else f"'{_dec(dec, lang)}' is not needed: it moves no turn (the "
+                             "same as withdrawing the request)")
+                continue
+            options.append((f"'{_dec(dec, lang)}'" if zh else f"deciding '{_dec(dec, lang)}'",
+                            changed))
+        options.append(("撤回该申请（轮次不动）" if zh else "withdrawing the request (the turn "
+                        "stays where it is)", rest))
+        for i, (what, deferrals) in enumerate(options):
+            left = budget.seconds(1 / (len(options) - i)) if budget is not None else 1.0
+            ok = _roster_exists(dataclasses.replace(data, deferrals=deferrals), params, left)
+            if ok:
+                state = ("可以应用，已验证：重新求解得到通过独立检查的轮转表" if zh else
+                         "can be applied, verified: re-solving it gives a roster that passes "
+                         "the independent checker")
+            elif ok is False:
+                state = ("可以应用，但仍无法排出轮转表" if zh else
+                         "can be applied, but no roster exists with it either")
+            else:
+                state = ("可以应用，但未能在时限内验证是否能排出轮转表" if zh else
+                         "can be applied, but whether a roster then exists was not verified "
+                         "within the time limit")
+            parts.append(f"{what}{'：' if zh else ': '}{state}")
+        break
+    message = reason
+    if notes:
+        message += ("；" if zh else "; ") + ("；" if zh else "; ").join(notes)
+    if parts:
+        message += ("。可行的替代：" if zh else ". Instead: ") + ("；" if zh else "; ").join(parts)
+    return InputError(Issue(Location(data.source, "后延申请 (deferrals)", record=record),
+                            message))
+
+
 def _no_roster(
     data: RosterData,
     alts: list[Schedule],
@@ -460,11 +596,13 @@ def _no_roster(
     explain: bool,
     warnings: list[str],
     stats: dict[str, Any],
+    lang: str = "zh",
 ) -> Result[RosterSolution]:
-    """The result without a roster: proven impossible (with the conflicting rules when
-    ``explain``), stopped, or none found in time."""
+    """The result without a roster: proven impossible (with the conflicting rules and the
+    verified changes when ``explain``), stopped, or none found in time."""
     budget = params.budget
     assert budget is not None
+    zh = lang == "zh"
     status = (
         SolveStatus.INFEASIBLE
         if statuses and len(statuses) == len(alts)
@@ -473,28 +611,50 @@ def _no_roster(
     )
     lines: list[str] = []
     if status is SolveStatus.INFEASIBLE and explain:
+        candidates: list[Suggestion] = []
+        seen: set[tuple[tuple[str, str, str], ...]] = set()
         for k, alt in enumerate(alts):
             if k > 0 and budget.should_end():  # the first gets a small floor, no others
-                lines.append(f"({len(alts) - k} other deferral alternative(s) not explained: "
+                lines.append(f"（另有 {len(alts) - k} 种后延方案未解释：已到时间限制）" if zh else
+                             f"({len(alts) - k} other deferral alternative(s) not explained: "
                              "the time limit was reached)")
                 break
             if len(alts) > 1:
                 lines.append(
-                    "With deferrals "
-                    + ", ".join(f"{_dept_label(data, d)} → {dec.value}"
-                                for (d, _c), dec in alt.auto.items())
-                    + ":"
+                    ("按后延方案 " if zh else "With deferrals ")
+                    + ("，" if zh else ", ").join(f"{_dept_label(data, d)} → {_dec(dec, lang)}"
+                                                  for (d, _c), dec in alt.auto.items())
+                    + ("：" if zh else ":")
                 )
-            # the conflict search gets its share of what the budget has left
-            lines += explain_infeasible(data, alt, params,
-                                        seconds=budget.remaining() / (len(alts) - k))
+            # the conflict search gets its share of what the budget has left; the rest is
+            # for verifying the changes it suggests
+            found = find_conflict(data, alt, params,
+                                  seconds=budget.seconds(0.6 / (len(alts) - k)))
+            lines += conflict_lines(data, alt, found, lang)
+            if found:
+                for cand in suggestion_candidates(data, alt, found):
+                    key = tuple(sorted((r.department, str(r.quarter), r.decision.value)
+                                       for r in cand.deferrals))
+                    if key not in seen:
+                        seen.add(key)
+                        candidates.append(cand)
+        if candidates or lines:
+            tried = verify_suggestions(
+                data, candidates, lambda d, sec: _roster_exists(d, params, sec),
+                budget.remaining(), budget)
+            lines += suggestion_lines(candidates, tried, lang)
+            stats["suggestions"] = [c.as_dict() for c in candidates if c.verified]
     elif status is SolveStatus.UNKNOWN and stopped:
         lines.append(
+            f"求解在 {budget.elapsed():.1f} 秒后被停止，尚未找到任何轮转表（也未证明不存在）。"
+            if zh else
             f"The solve was stopped after {budget.elapsed():.1f} s, before any roster was "
             "found (none was proven impossible)."
         )
     elif status is SolveStatus.UNKNOWN:
         lines.append(
+            f"在 {params.time_limit:g} 秒的时间限制内未找到轮转表，也未证明不存在；"
+            "请用更长的 --time-limit 再试。" if zh else
             f"No roster was found within the time limit of {params.time_limit:g} s, and none "
             "was proven impossible; try a longer --time-limit."
         )
