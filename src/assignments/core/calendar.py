@@ -28,6 +28,8 @@ from typing import overload
 
 import chinese_calendar
 
+from assignments.core.i18n import tr
+
 __all__ = [
     "CalendarError",
     "HolidayOverride",
@@ -403,12 +405,13 @@ class WorkCalendar:
 
     @property
     def warnings(self) -> list[str]:
-        """One English message per estimated year, in year order."""
+        """One message per estimated year, in year order (in the current language)."""
         lo, hi = self._known
         return [
-            f"{year}: not in chinesecalendar {self._version} (knows {lo}–{hi}); working days "
-            "estimated from weekends and the usual holidays (no make-up workdays) — add a "
-            "节假日 (holidays) sheet to be exact"
+            tr("{year}: not in chinesecalendar {version} (knows {lo}–{hi}); working days "
+               "estimated from weekends and the usual holidays (no make-up workdays) — add a "
+               "节假日 (holidays) sheet to be exact", year=year, version=self._version, lo=lo,
+               hi=hi)
             for year in self.estimated_years
         ]
 

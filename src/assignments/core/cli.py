@@ -40,6 +40,7 @@ from typing import Annotated, Any, NoReturn
 import typer
 
 from assignments.core.errors import InputError, UserError
+from assignments.core.i18n import set_lang
 
 __all__ = [
     "INTERRUPTED",
@@ -129,6 +130,7 @@ def check_lang(lang: str) -> str:
     """Accept ``zh`` or ``en``; anything else is a user mistake."""
     if lang not in ("zh", "en"):
         fail(f"--lang must be zh or en, got '{lang}'")
+    set_lang(lang)
     return lang
 
 

@@ -1,0 +1,115 @@
+"""One message catalogue: every sentence a person reads, in Chinese (default) and English.
+
+A message is written in the code once, in English, as a gettext msgid marked with :func:`tr`::
+
+    tr("{department} has {n} available staff in {quarter}", department=d, n=3, quarter=q)
+
+Its Chinese lives in ``src/assignments/locale/zh/LC_MESSAGES/<domain>.po`` (one file per part of
+the package: ``core``, ``roster``, ``mentoring``, ``funding``, ``pairing``; see :func:`domain_of`),
+read with Babel's ``.po`` reader at first use and merged into one table. ``scripts/i18n.py``
+extracts every ``tr(...)`` msgid of a domain and adds the new ones to its ``.po`` file (keeping
+the translations made); ``tests/core/test_i18n.py`` fails when a msgid has no Chinese or when a
+translation loses or invents a ``{placeholder}``.
+
+The language is Chinese by default: the CLI sets it for the process from ``--lang``
+(:func:`set_lang`, called by ``core.cli.check_lang``); ``with use_lang("en"):`` overrides it in
+one context (a model function with a ``lang`` parameter wraps its work so); ``lang=`` overrides
+it for one :func:`tr` call.
+Placeholders are ``str.format`` fields, filled only when arguments are given (a msgid without
+arguments keeps its braces as written). A msgid missing from the catalogue is shown in English
+and remembered in :data:`MISSING` (the tests assert it stays empty).
+"""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+__all__ = ["LANGS", "LOCALE_DIR", "MISSING", "current_lang", "domain_of", "set_lang", "tr",
+           "use_lang"]
+
+LANGS = ("zh", "en")
+LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+DOMAINS = ("core", "roster", "mentoring", "funding", "pairing")
+MISSING: set[str] = set()
+
+# the process-wide language (set by the CLI's --lang; seen by every thread) and a context
+# override (use_lang: one call, one task); a new process (a scenario's worker) starts in
+# Chinese, so code that sends work to other processes passes the language along.
+_PROCESS = ["zh"]
+_LANG: contextvars.ContextVar[str | None] = contextvars.ContextVar("assignments_lang",
+                                                                   default=None)
+
+
+def current_lang() -> str:
+    """The language messages are produced in now (``zh`` unless set)."""
+    return _LANG.get() or _PROCESS[0]
+
+
+def set_lang(lang: str) -> None:
+    """Set the language of this process (the CLI's ``--lang``)."""
+    if lang not in LANGS:
+        raise ValueError(f"language must be one of {', '.join(LANGS)}, got {lang!r}")
+    _PROCESS[0] = lang
+
+
+@contextmanager
+def use_lang(lang: str | None) -> Iterator[str]:
+    """``with use_lang("en"): ...`` — messages inside in that language (None: unchanged)."""
+    if lang is None:
+        yield current_lang()
+        return
+    if lang not in LANGS:
+        raise ValueError(f"language must be one of {', '.join(LANGS)}, got {lang!r}")
+    token = _LANG.set(lang)
+    try:
+        yield lang
+    finally:
+        _LANG.reset(token)
+
+
+def domain_of(path: Path | str) -> str:
+    """The catalogue domain of a source file: its model folder, else ``core``."""
+    parts = Path(path).parts
+    for d in DOMAINS:
+        if d in parts:
+            return d
+    return "core"
+
+
+@cache
+def catalogue(lang: str) -> dict[str, str]:
+    """msgid → translation for ``lang`` over every domain (empty translations left out)."""
+    if lang == "en":
+        return {}
+    from babel.messages.pofile import read_po
+
+    table: dict[str, str] = {}
+    folder = LOCALE_DIR / lang / "LC_MESSAGES"
+    for d in DOMAINS:
+        po = folder / f"{d}.po"
+        if not po.exists():
+            continue
+        with po.open("rb") as fh:
+            cat = read_po(fh, locale=lang)
+        for msg in cat:
+            if msg.id and isinstance(msg.id, str) and isinstance(msg.string, str) and msg.string:
+                table[msg.id] = msg.string
+    return table
+
+
+def tr(msgid: str, /, *, lang: str | None = None, **fields: Any) -> str:
+    """``msgid`` in the current language (or ``lang``), its ``{fields}`` filled."""
+    lang = lang or current_lang()
+    text = msgid
+    if lang != "en":
+        found = catalogue(lang).get(msgid)
+        if found is None:
+            MISSING.add(msgid)
+        else:
+            text = found
+    return text.format(**fields) if fields else text
