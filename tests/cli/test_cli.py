@@ -75,7 +75,7 @@ def test_solve_english(tmp_path: Path) -> None:
     )
     assert p.returncode == 0, p.stderr
     sheets = pd.read_excel(out / "roster.xlsx", sheet_name=None, engine="openpyxl")
-    assert list(sheets) == ["roster", "departments", "money", "money_summary",
+    assert list(sheets) == ["roster", "departments", "people", "money", "money_summary",
                             "money_by_quarter", "notes", "rules"]
     assert "R8" in set(sheets["rules"]["rule"])
     roster = sheets["roster"]
