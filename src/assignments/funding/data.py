@@ -46,6 +46,7 @@ from assignments.funding.rules import SWITCHABLE, switch_label
 
 __all__ = [
     "MONEY_LIMIT",
+    "REACH_FIELDS",
     "RULES",
     "SHEETS",
     "SWITCHES",
@@ -54,7 +55,6 @@ __all__ = [
     "Policy",
     "Problem",
     "Project",
-    "REACH_FIELDS",
     "ReachGroup",
     "ShareRow",
     "Source",

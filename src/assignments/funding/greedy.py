@@ -12,9 +12,8 @@ the largest level (≥ their minimum) that fits. No solver is used.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import heapq
+from dataclasses import dataclass, field
 
 from assignments.funding.data import FundingData, Problem, ReachGroup, Target, problem
 from assignments.funding.solution import FundingSolution
