@@ -684,7 +684,7 @@ def defaults_used(data: FundingData, sol: FundingSolution | None,
         out.append(DefaultUse("weights", "受益权重", "beneficiary weights",
                               f"人口 {pol.weight_people}、贫困人口 +{pol.weight_poor_people}",
                               True, f"加权受益 = {pol.weight_people} × 受益人口 + "
-                                    f"{pol.weight_poor_people} × 受益贫困人口",
+                                    f"{pol.weight_poor_people} × 受益贫困人口（按村计数封顶）",
                               f"weighted = {pol.weight_people} × people + "
-                              f"{pol.weight_poor_people} × poor people"))
+                              f"{pol.weight_poor_people} × poor people (per village, capped)"))
     return out
