@@ -46,6 +46,7 @@ from assignments.funding.rules import SWITCHABLE, switch_label
 
 __all__ = [
     "MONEY_LIMIT",
+    "REACH_FIELDS",
     "RULES",
     "SHEETS",
     "SWITCHES",
@@ -54,6 +55,7 @@ __all__ = [
     "Policy",
     "Problem",
     "Project",
+    "ReachGroup",
     "ShareRow",
     "Source",
     "Target",
@@ -1104,6 +1106,68 @@ class Target:
     denom: int = 1
     unit_text: str = ""
     village: str | None = None
+    reach: str | None = None
+    """A ``people`` target counted per village (capped by the village totals): the project
+    field it counts (``poor_people``, ``poor_households``), summed over
+    ``Problem.reach[reach]``; ``members`` then lists the projects that declare it."""
+
+
+REACH_FIELDS: dict[str, str] = {"people": "population", "poor_people": "poor_population",
+                                "households": "households",
+                                "poor_households": "poor_households"}
+"""Project beneficiary field -> the village total that caps it (people reached per village)."""
+
+
+@dataclass
+class ReachGroup:
+    """People of one beneficiary field reached in one village, capped by the village's total.
+
+    ``min(cap, floor(Σ mult × floor(coef × level_j / 100) / den))`` over ``members``
+    ``(project, coef, mult)``: a project in ``k`` villages counts ``1/k`` of its declared figure
+    in each (``mult = den / k``); ``cap`` 0 means not capped (the village sheet gives no total,
+    or the group of projects without a known village, ``village`` ``None``).
+    """
+
+    village: str | None
+    cap: int
+    den: int
+    members: list[tuple[int, int, int]]
+
+    def count(self, level: list[int]) -> int:
+        """The group's people reached at the projects' funding levels (percent)."""
+        num = sum(m * (c * level[j] // 100) for j, c, m in self.members)
+        got = num // self.den
+        return min(self.cap, got) if self.cap > 0 else got
+
+    @property
+    def may_bind(self) -> bool:
+        """Whether the cap or the split can make the count differ from the declared sum."""
+        return self.den > 1 or (self.cap > 0 and sum(c for _j, c, _m in self.members) > self.cap)
+
+
+def reach_groups(data: FundingData, field_name: str,
+                 projects: set[int] | None = None) -> list[ReachGroup]:
+    """The per-village groups of one beneficiary field (see :class:`ReachGroup`), over the
+    given projects (default: all)."""
+    vil = {v.id: v for v in data.villages}
+    per_v: dict[str, list[tuple[int, int, int]]] = {}
+    loose: list[tuple[int, int, int]] = []
+    for j, p in enumerate(data.projects):
+        c = getattr(p, field_name)
+        if c <= 0 or (projects is not None and j not in projects):
+            continue
+        vs = [v for v in p.villages if v in vil]
+        if not vs:
+            loose.append((j, c, 1))
+            continue
+        for v in vs:
+            per_v.setdefault(v, []).append((j, c, len(vs)))
+    out = [ReachGroup(None, 0, 1, loose)] if loose else []
+    for v, mem in per_v.items():
+        den = math.lcm(*[k for _j, _c, k in mem])
+        out.append(ReachGroup(v, getattr(vil[v], REACH_FIELDS[field_name]), den,
+                              [(j, c, den // k) for j, c, k in mem]))
+    return out
 
 
 @dataclass
@@ -1174,6 +1238,17 @@ class Problem:
     (the central linkage funds, seed 001: 中央提前下达资金; none: no such rule) assigns at least
     ``num/den`` of the money it has by the end of that period (DOMAIN §F rule 6: 100 % by the
     end of March), or ``None``."""
+    reach: dict[str, list[ReachGroup]] = field(default_factory=dict)
+    """Beneficiary field -> its per-village groups over every project (people reached, capped
+    by the village totals): the fields the objective weighs or a target counts."""
+    benefit_weights: dict[str, int] = field(default_factory=dict)
+    """Beneficiary field -> its weight in the objective (the 方案's 人口权重 …); the weighted
+    beneficiaries are ``Σ weight × people reached`` over :attr:`benefit_reach`, plus
+    ``floor(value × level / 100)`` of the projects whose value is given (``value_override``)."""
+    benefit_reach: dict[str, list[ReachGroup]] = field(default_factory=dict)
+    """The groups of the objective: over the projects without a given value."""
+    value_given: list[int] = field(default_factory=list)
+    """Projects whose benefit is given (MKP / Pabulib ``value_override``): counted as it is."""
 
     @property
     def n(self) -> int:
@@ -1366,12 +1441,13 @@ def problem(data: FundingData) -> Problem:
                 targets.append(Target(t.id, f"{t.id}: ≥ {t.value:g}% 贫困户受益 ({need} 户)",
                                       "people", need,
                                       [(j, p.poor_households) for j, p in enumerate(data.projects)
-                                       if p.poor_households], unit_text="户"))
+                                       if p.poor_households], unit_text="户",
+                                      reach="poor_households"))
         elif t.kind == "poor_people":
             targets.append(Target(t.id, f"{t.id}: ≥ {int(t.value)} 贫困人口受益", "people",
                                   int(t.value),
                                   [(j, p.poor_people) for j, p in enumerate(data.projects)
-                                   if p.poor_people], unit_text="人"))
+                                   if p.poor_people], unit_text="人", reach="poor_people"))
 
     milestones: list[tuple[int, int, int]] = []
     if pol.on("milestones") and pol.period_labels is None:
@@ -1409,6 +1485,17 @@ def problem(data: FundingData) -> Problem:
         labour = (pol.labour_scope, round(pol.labour_share * 10), infra,
                   [round(p.labour_share * 10) for p in data.projects])
 
+    # people reached, per village and capped by the village totals (objective and targets)
+    weights = {"people": pol.weight_people, "poor_people": pol.weight_poor_people,
+               "households": pol.weight_households,
+               "poor_households": pol.weight_poor_households}
+    given = [j for j, p in enumerate(data.projects) if p.value_override is not None]
+    own = set(range(len(data.projects))) - set(given)
+    reach = {f: reach_groups(data, f)
+             for f in REACH_FIELDS if weights[f] > 0 or any(t.reach == f for t in targets)}
+    benefit_reach = {f: (reach[f] if not given else reach_groups(data, f, own))
+                     for f in REACH_FIELDS if weights[f] > 0}
+
     requires = [(pidx[p.id], pidx[r]) for p in data.projects for r in p.requires if r in pidx]
     excludes = sorted({tuple(sorted((pidx[p.id], pidx[r]))) for p in data.projects
                        for r in p.excludes if r in pidx})  # type: ignore[misc]
@@ -1423,4 +1510,6 @@ def problem(data: FundingData) -> Problem:
         requires=requires, excludes=excludes,  # type: ignore[arg-type]
         project_ids=[p.id for p in data.projects], source_ids=[s.id for s in data.sources],
         warnings=warnings, assignment=assignment, step=pol.partial_step,
+        reach=reach, benefit_weights={f: w for f, w in weights.items() if w > 0},
+        benefit_reach=benefit_reach, value_given=given,
     )
