@@ -829,7 +829,7 @@ def read_funding(path: str | Path) -> FundingData:
     InputError
         With every problem of the file, each naming file, sheet, row, column and record.
     """
-    tables = read_tables(path, SHEETS)
+    tables = read_tables(path, SHEETS, nonempty=("sources", "projects"))
     issues: list[Issue] = []
     notices: list[Issue] = []
     token = _INPUT_UNIT.set(_input_unit(tables.get("policy")))

@@ -28,6 +28,7 @@ from assignments.core.io import ColumnSpec, SheetSpec, Table, read_tables
 from assignments.core.policy import Param, parse_int, read_params
 from assignments.core.schema import (
     RecordIndex,
+    RecordLocations,
     Schema,
     TextList,
     YesNo,
@@ -1057,7 +1058,7 @@ def read_mentoring(
         With every problem of the file, each naming file, sheet, row, column and record.
     """
     specs = [dc_replace(s, required=s.key in required) for s in SHEETS]
-    tables = read_tables(path, specs)
+    tables = read_tables(path, specs, nonempty=("schools", "teachers"))
     issues: list[Issue] = []
     notices: list[Issue] = []
     policy = _policy(issues, tables.get("policy"))
@@ -1230,10 +1231,7 @@ def read_mentoring(
         notices.append(Issue(Location(str(path), "方案 (policy)"),
                              "学科要求 is 相关学科 but there is no 学科组 sheet: no subjects are "
                              "related, so only same-subject pairs are possible"))
-    locations: dict[tuple[str, str], Location] = {}
-    for kind, index in (("teacher", teachers), ("school", schools)):
-        for i, rec in enumerate(index.records):
-            locations[(kind, rec.id)] = index.loc(i)
+    locations = RecordLocations((("teacher", teachers), ("school", schools)))
     for i, r in enumerate(forced.records):
         locations[("forced", f"{r.mentor}->{r.mentee}")] = forced.loc(i)
     data = MentoringData(

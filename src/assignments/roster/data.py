@@ -23,6 +23,7 @@ from assignments.core.policy import Param, parse_int, read_params
 from assignments.core.schema import (
     Day,
     RecordIndex,
+    RecordLocations,
     Schema,
     TextList,
     YesNo,
@@ -830,7 +831,7 @@ def read_roster(path: str | Path, *, strict_calendar: bool | None = None) -> Ros
     InputError
         With every problem of the file, each naming file, sheet, row, column and record.
     """
-    tables = read_tables(path, SHEETS)
+    tables = read_tables(path, SHEETS, nonempty=("centers", "departments", "staff"))
     issues: list[Issue] = []
     notices: list[Issue] = []
     policy = _policy(issues, tables)
@@ -974,12 +975,7 @@ def read_roster(path: str | Path, *, strict_calendar: bool | None = None) -> Ros
     except ValueError as exc:
         raise InputError(Issue(Location(str(path), "节假日 (holidays)"), str(exc))) from None
 
-    locations: dict[tuple[str, str], Location] = {}
-    indexes: tuple[tuple[str, RecordIndex[Any]], ...] = (
-        ("staff", staff), ("department", depts), ("center", centers))
-    for kind, index in indexes:
-        for i, rec in enumerate(index.records):
-            locations[(kind, rec.id)] = index.loc(i)
+    locations = RecordLocations((("staff", staff), ("department", depts), ("center", centers)))
     data = RosterData(
         policy=policy,
         centers=list(centers),
