@@ -148,3 +148,66 @@ def test_record_locations_found_when_asked() -> None:
     assert isinstance(data.locations, RecordLocations)
     with pytest.raises(KeyError):
         data.locations[("center", "nowhere")]
+
+
+# ---------------------------------------------------------------- one rule for percentages
+
+# every percentage column and policy figure of the three models: (model, sheet, where, read)
+# where: ("param", name) for a 方案 row, ("column", header prefix) for the first data row
+PERCENTS: list[tuple[str, str, tuple[str, str], Any]] = [
+    ("roster", "方案", ("param", "考勤最低比例"), lambda d: d.policy.attendance_min_percent),
+    ("mentoring", "方案", ("param", "质量容差"), lambda d: d.policy.quality_tolerance),
+    ("mentoring", "方案", ("param", "外派上限比例"), lambda d: d.policy.drain_share),
+    ("funding", "方案", ("param", "产业占比"), lambda d: d.policy.industry_share),
+    ("funding", "方案", ("param", "劳务报酬比例"), lambda d: d.policy.labour_share),
+    ("funding", "项目库", ("column", "劳务报酬比例"), lambda d: d.projects[0].labour_share),
+    ("funding", "覆盖目标", ("column", "目标值"), lambda d: d.targets[0].value),
+    ("funding", "方案", ("param", "支出进度节点"),
+     lambda d: d.policy.milestones[0][1]),
+]
+
+
+def _write_percent(tmp_path: Path, model: str, sheet: str, where: tuple[str, str],
+                   value: Any, fmt: str | None) -> tuple[Path, int]:
+    """tiny.xlsx with ``value`` (number format ``fmt``) at ``where``; the row written."""
+    wb = load_workbook(INSTANCES / model / "tiny.xlsx")
+    ws = wb[sheet]
+    kind, name = where
+    if kind == "param":
+        row = next((r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == name),
+                   ws.max_row + 1)
+        ws.cell(row, 1, name)
+        col = 2
+        if name == "支出进度节点":  # a list of month:percent: the percent is typed in the text
+            value = f"12月:{value}" if fmt is None else f"12月:{value * 100:g}%"
+            fmt = None
+    else:
+        row = 2
+        col = next(c.column for c in ws[1] if str(c.value).startswith(name))
+    cell = ws.cell(row, col, value)
+    if fmt:
+        cell.number_format = fmt
+    path = tmp_path / f"{model}.xlsx"
+    wb.save(path)
+    return path, row
+
+
+@pytest.mark.parametrize(("model", "sheet", "where", "read"), PERCENTS,
+                         ids=[f"{m}-{w[1]}" for m, _, w, _ in PERCENTS])
+def test_percentages_one_rule(tmp_path: Path, model: str, sheet: str, where: tuple[str, str],
+                              read: Any) -> None:
+    """Every percentage of every model: ``55%`` typed as text, a cell formatted as a percentage
+    (stored 0.55) and a bare 55 all read 55 %; a bare 0.55 is refused with its location
+    (file, sheet, row) and says it is ambiguous — before, some columns read it as 55 %, others
+    as 0.55 % (a project's labour share typed 0.25 became 0.25 %)."""
+    for value, fmt in (("55%", None), (0.55, "0%"), (55, None)):
+        path, _ = _write_percent(tmp_path, model, sheet, where, value, fmt)
+        assert read(_reader(model)(path)) == pytest.approx(55.0), (value, fmt)
+    path, row = _write_percent(tmp_path, model, sheet, where, 0.55, None)
+    with pytest.raises(InputError) as e:
+        _reader(model)(path)
+    hits = [i for i in e.value.issues if "ambiguous" in i.message]
+    assert len(hits) == 1, str(e.value)
+    loc = hits[0].location
+    assert loc.file == str(path) and loc.sheet == sheet and loc.row == row
+    assert "55%" in hits[0].message and "0.55%" in hits[0].message

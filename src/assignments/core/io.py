@@ -475,7 +475,7 @@ def _to_table(path: Path, name: str, raw: _Raw, spec: SheetSpec) -> tuple[Table,
     # header: first non-empty row
     header: list[Any] | None = None
     header_idx = -1
-    for header_idx, r in enumerate(rows):  # noqa: B007 - header_idx is used after the loop
+    for header_idx, r in enumerate(rows):
         if any(_clean(v) is not None for v in r):
             header = r
             table.header_row = header_idx + 1

@@ -31,7 +31,7 @@ from pydantic import (
 from assignments.core.calendar import Quarter
 from assignments.core.errors import InputError, Issue, Location
 from assignments.core.io import ColumnSpec, SheetSpec, Table, read_tables
-from assignments.core.policy import Param, read_params
+from assignments.core.policy import Param, parse_percent, read_params
 from assignments.core.schema import (
     RecordIndex,
     Schema,
@@ -143,13 +143,8 @@ def parse_money(v: Any) -> Any:
 
 
 def _percent(v: Any) -> Any:
-    if v is None or (isinstance(v, int | float) and not isinstance(v, bool)):
-        return v
-    text = unicodedata.normalize("NFKC", str(v)).strip().rstrip("%").strip()
-    try:
-        return float(text)
-    except ValueError:
-        raise ValueError(f"expected a percentage like 20 or 20%, got '{v}'") from None
+    """A percentage cell by the one rule of :func:`assignments.core.policy.parse_percent`."""
+    return None if v is None else parse_percent(v)
 
 
 def _number_list(v: Any) -> Any:
@@ -674,7 +669,8 @@ def parse_milestones(v: Any) -> list[tuple[int, float]]:
             raise ValueError(
                 f"milestone '{part}' not understood; write e.g. 6月:50、9月:75、12月:95"
             )
-        month, pct = int(m.group(1)), float(m.group(2))
+        month = int(m.group(1))
+        pct = parse_percent(m.group(2) + ("%" if "%" in part else ""))  # 6月:0.5 is ambiguous
         if not 1 <= month <= 12 or not 0 <= pct <= 100:
             raise ValueError(f"milestone '{part}': month 1–12 and percent 0–100 expected")
         out.append((month, pct))
@@ -704,11 +700,11 @@ POLICY_PARAMS: tuple[Param, ...] = (
     P("carry_over", "结转", "carry over", ("资金结转",), kind="bool"),
     P("input_unit", "金额单位", "money unit", parse=_unit),
     P("model_unit", "计算单位", "model unit", parse=lambda v: _unit(v, auto=True)),
-    P("industry_share", "产业占比", "industry share", kind="percent", fraction=True,
+    P("industry_share", "产业占比", "industry share", kind="percent",
       switch="rules.industry_share"),
     P("industry_category", "产业类别", "industry category"),
     P("labour_share", "劳务报酬比例", "labour share", ("以工代赈比例",), kind="percent",
-      fraction=True, switch="rules.labour"),
+      switch="rules.labour"),
     P("labour_category", "以工代赈类别", "labour category"),
     P("labour_scope", "以工代赈口径", "labour scope", kind="enum",
       choices={"项目": "project", "project": "project", "总体": "portfolio",
