@@ -211,3 +211,37 @@ def test_percentages_one_rule(tmp_path: Path, model: str, sheet: str, where: tup
     loc = hits[0].location
     assert loc.file == str(path) and loc.sheet == sheet and loc.row == row
     assert "55%" in hits[0].message and "0.55%" in hits[0].message
+
+
+# ---------------------------------------------------------------- the funding money unit
+
+
+def test_money_unit_rounding_states_the_figures(tmp_path: Path) -> None:
+    """A 1,000,000,000,000-yuan source makes the money unit 10,000,000 yuan: the 600,000-yuan
+    source S2 rounds to 0. The warning names it with its amount and states the budget lost and
+    the costs added in yuan (before: only "amounts rounded", the CLI "(rounded)")."""
+    from assignments.funding.data import problem, read_funding
+
+    wb = load_workbook(INSTANCES / "funding" / "tiny.xlsx")
+    ws = wb["资金来源"]
+    col = next(c.column for c in ws[1] if str(c.value).startswith("金额"))
+    ws.cell(2, col, 1_000_000_000_000)
+    path = tmp_path / "huge.xlsx"
+    wb.save(path)
+    data = read_funding(path)
+    prob = problem(data)
+    assert prob.unit == 10_000_000 and not prob.exact
+    costs = [round(p.cost) for p in data.projects]
+    added = sum(-c % prob.unit for c in costs)
+    text = next(w for w in prob.warnings if "rounded" in w)
+    assert "'S2' (600,000 yuan) round to 0" in text and "取整为 0" in text
+    assert "budgets lose 600,000 yuan" in text and f"costs gain {added:,} yuan" in text
+    assert prob.budget[1] == [0] * len(prob.budget[1])  # S2 indeed funds nothing
+
+
+def test_money_unit_exact_says_nothing() -> None:
+    """The shipped tiny instance keeps yuan exact: no rounding warning."""
+    from assignments.funding.data import problem, read_funding
+
+    prob = problem(read_funding(INSTANCES / "funding" / "tiny.xlsx"))
+    assert prob.exact and not any("rounded" in w for w in prob.warnings)

@@ -1140,6 +1140,28 @@ def value_of(p: Project, policy: Policy) -> int:
             + policy.weight_poor_households * p.poor_households)
 
 
+def _rounding_warning(data: FundingData, unit: int) -> str:
+    """What rounding to the money unit costs, in yuan: the budget lost (sources rounded down),
+    the costs added (projects rounded up), and every source that rounds to nothing."""
+    lost = [(s, round(s.amount) - math.floor(round(s.amount) / unit) * unit)
+            for s in data.sources]
+    added = sum(math.ceil(round(p.cost) / unit) * unit - round(p.cost) for p in data.projects)
+    budget_lost = sum(x for _, x in lost)
+    zeroed = [s for s in data.sources if round(s.amount) > 0 and round(s.amount) < unit]
+    zh = (f"金额已取整到计算单位 {unit:,} 元（成本向上、预算向下）：预算减少 {budget_lost:,} 元，"
+          f"项目成本增加 {added:,} 元")
+    en = (f"amounts rounded to the money unit of {unit:,} yuan (costs up, budgets down): "
+          f"budgets lose {budget_lost:,} yuan, project costs gain {added:,} yuan")
+    if zeroed:
+        names = "、".join(f"'{s.id}' ({round(s.amount):,} 元)" for s in zeroed[:10])
+        more = f" … +{len(zeroed) - 10}" if len(zeroed) > 10 else ""
+        zh += f"；资金来源 {names}{more} 取整为 0，不再出资"
+        en += (f"; source(s) {names.replace('元', 'yuan').replace('、', ', ')}{more} round to 0 "
+               "and fund nothing")
+    hint = f" (amounts in whole multiples of {unit:,} yuan stay exact)"
+    return f"{zh} / {en}{hint}"
+
+
 def problem(data: FundingData) -> Problem:
     """The integer view of ``data`` (see :class:`Problem`).
 
@@ -1171,9 +1193,7 @@ def problem(data: FundingData) -> Problem:
         )
     exact = all(v % unit == 0 for v in yuan)
     if not exact:
-        warnings.append(
-            f"amounts rounded to the money unit of {unit:,} yuan (costs up, budgets down)"
-        )
+        warnings.append(_rounding_warning(data, unit))
     pidx = {p.id: j for j, p in enumerate(data.projects)}
     sidx = {s.id: i for i, s in enumerate(data.sources)}
 
