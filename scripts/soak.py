@@ -19,9 +19,10 @@ M, funding F, in turn), of one of three sizes:
 A **violation** is a plan the checker refuses (or a solve that raises the checker's
 ``SolutionCheckError``); a **disagreement** a tiny instance on which the solver and the MIP
 differ (status or levels) when both claim a proven answer; a **crash** any other exception.
-Solves that stop at their time limit without proof are checked but not compared. Every
-violation, disagreement and crash is printed with its model, size and seed (re-run with
-``--seed``). Usage::
+Solves that stop at their time limit without proof are checked but not compared. A
+generated instance the model refuses with a located input message (``InputError``) counts as
+``refused``, not as a crash, and is listed. Every violation, disagreement, crash and refusal is
+printed with its model, size and seed (re-run with ``--seed``). Usage::
 
     PYTHONPATH=src python scripts/soak.py --solves 200 --minutes 3
     PYTHONPATH=src python scripts/soak.py --solves 10000 --minutes 1440   # the full target
@@ -71,6 +72,7 @@ class Outcome:
     compared: bool = False
     disagreement: str = ""
     crash: str = ""
+    refusal: str = ""
 
 
 @dataclass
@@ -111,14 +113,16 @@ def instance(model: str, size: str, seed: int) -> Any:
         if size == "county":
             kw = dict(gen.PRESETS["county"])
         else:
-            centers = rng.randint(1, 3)
-            kw = {"departments": rng.randint(3, 10), "centers": centers,
-                  "staff": rng.randint(40, 160), "quarters": rng.randint(4, 8),
-                  "first_quarter": "2027Q1"}
+            centers, depts, quarters = rng.randint(1, 3), rng.randint(3, 10), rng.randint(4, 8)
+            # the turns share the programme's seats; each department needs its turn plus 3
+            seats = gen.SEATS_PER_CENTER * centers * quarters
+            staff = seats + 4 * depts + rng.randint(0, 60)
+            kw = {"departments": depts, "centers": centers, "staff": staff,
+                  "quarters": quarters, "first_quarter": "2027Q1"}
         try:
             records = gen.generate(**kw, seed=seed)
-        except ValueError:  # sizes the generator cannot fill: a smaller, valid shape
-            records = gen.generate(departments=4, centers=1, staff=60, quarters=4, seed=seed)
+        except ValueError:  # the generator cannot place its 2 deferral requests in this shape
+            records = gen.generate(**kw, seed=seed, deferrals=0)
         return _via_workbook(gen.write, read_roster, records)
     if model == "mentoring":
         if size == "tiny":
@@ -251,7 +255,7 @@ def run_funding(data: Any, size: str, limit: float, workers: int, out: Outcome,
 
 
 def one_round(model: str, size: str, seed: int, limit: float, workers: int) -> Outcome:
-    from assignments.core.errors import SolutionCheckError
+    from assignments.core.errors import InputError, SolutionCheckError
 
     out = Outcome()
     try:
@@ -262,6 +266,9 @@ def one_round(model: str, size: str, seed: int, limit: float, workers: int) -> O
             run_mentoring(data, size, limit, workers, out)
         else:
             run_funding(data, size, limit, workers, out, seed)
+    except InputError as exc:  # a located refusal of the instance: not a crash, but listed
+        out.status = "refused"
+        out.refusal = str(exc.issues[0])[:300]
     except SolutionCheckError as exc:  # the solve's own final check refused its plan
         out.status = "checked-out"
         out.violations = max(1, len(getattr(exc, "violations", []) or []))
@@ -295,6 +302,7 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(f"unknown model(s): {', '.join(sorted(unknown))}")
     tallies: dict[tuple[str, str], Tally] = defaultdict(Tally)
     problems: list[str] = []
+    refusals: list[str] = []
     start = time.perf_counter()
     done = 0  # rounds run
     for k in range(args.solves):
@@ -328,6 +336,8 @@ def main(argv: list[str] | None = None) -> int:
         if out.crash:
             t.crashes += 1
             problems.append(f"CRASH {where}: {out.crash}")
+        if out.refusal:
+            refusals.append(f"refused (located input message) {where}: {out.refusal}")
         if done % 50 == 0:
             print(f"... {done} solves, {time.perf_counter() - start:.0f} s", flush=True)
     elapsed = time.perf_counter() - start
@@ -346,7 +356,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"TOTAL: {total.solves} solves, {total.violations} violations, {total.compared} "
           f"differential comparisons, {total.disagreements} disagreements, {total.crashes} "
           f"crashes, {elapsed:.0f} s ({elapsed / max(total.solves, 1):.2f} s a solve)")
-    for line in problems:
+    for line in [*problems, *refusals]:
         print(line)
     return 1 if problems else 0
 
