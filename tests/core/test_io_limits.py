@@ -99,7 +99,7 @@ def test_large_csv_is_read_in_bounded_memory(tmp_path: Path) -> None:
     """A 36,000-staff CSV folder is validated with Python allocations below 1,000 bytes a row
     at the peak (before: the rows were held as dicts beside the records, each record held its
     own set of given fields and a Location: about 1,900 bytes a row), which keeps the largest
-    CSV the limits accept (1,048,576 rows) under 1 GB."""
+    CSV the limits accept (500,000 rows, 6,000,000 cells) under 1 GB."""
     from assignments.roster.data import read_roster
 
     folder = tmp_path / "big"
@@ -245,3 +245,29 @@ def test_money_unit_exact_says_nothing() -> None:
 
     prob = problem(read_funding(INSTANCES / "funding" / "tiny.xlsx"))
     assert prob.exact and not any("rounded" in w for w in prob.warnings)
+
+
+def test_repeated_notices_are_capped_and_counted(tmp_path: Path) -> None:
+    """A mentoring CSV folder with 300 teachers without lessons: the reader keeps 100 of those
+    notices and says how many more there are (before: one notice per teacher, 300 here,
+    900,000 in a 50 MB file)."""
+    from assignments.mentoring.data import read_mentoring
+
+    folder = tmp_path / "m"
+    folder.mkdir()
+    sheets = pd.read_excel(INSTANCES / "mentoring" / "tiny.xlsx", sheet_name=None, dtype=object,
+                           engine="calamine")
+    for name, df in sheets.items():
+        if name != "教师":
+            df.to_csv(folder / f"{name}.csv", index=False)
+    teachers = sheets["教师"]
+    extra = pd.concat([teachers.assign(**{teachers.columns[0]: [f"X{k}_{i}" for i in
+                                                                 range(len(teachers))]})
+                       for k in range(25)])
+    pd.concat([teachers, extra]).to_csv(folder / "教师.csv", index=False)
+    data = read_mentoring(folder)
+    no_lessons = [w for w in data.warnings if "has no lessons" in w]
+    assert len(data.teachers) == len(teachers) * 26
+    assert len(no_lessons) == 101  # 100 kept, one saying how many more
+    assert "… and 200 more like this (同类提示另有 200 条)" in no_lessons[-1]
+    assert "教师.csv" in no_lessons[-1]

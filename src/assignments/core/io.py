@@ -6,7 +6,7 @@ accepted in Chinese or English (see each model's ``SheetSpec`` list). Every cell
 location so that validation messages can name file, sheet, row and column.
 
 Hostile files are refused with a located message before they cost much: workbooks larger
-than the limits of :mod:`assignments.core.xlsx` (zip bombs, sheets reaching row 1,048,576),
+than the limits of :mod:`assignments.core.xlsx` (zip bombs, sheets reaching row 500,001),
 CSV files beyond its row and cell limits; CSV files are read one row at a time in UTF-8 or
 GB18030/GBK with their delimiter found (:mod:`assignments.core.encoding`). Numbers formatted as
 percentages in Excel are read as the percentage shown (``"25%"``); a formula cell without a
@@ -166,8 +166,9 @@ class LazyRows:
 
     A CSV folder's rows are not held in memory: :func:`~assignments.core.schema.parse_table`
     reads them once, validating each row as it comes (a 1,000,000-row sheet would take about
-    400 bytes a row as :class:`Row` objects). ``bool()`` reads up to the first data row;
-    ``len()`` reads the whole file once.
+    400 bytes a row as :class:`Row` objects). :func:`read_tables` has read the file once before
+    (holding nothing), so a file past the row and cell limits is refused before any record is
+    built. ``bool()`` reads up to the first data row; ``len()`` reads the whole file once.
     """
 
     def __init__(self, raw: Iterable[list[Any]], skip: int, cols: list[tuple[int, str]]) -> None:
@@ -532,6 +533,9 @@ def _to_table(path: Path, name: str, raw: _Raw, spec: SheetSpec) -> tuple[Table,
                 "type the value"))
     cols = sorted(col_of.items())
     if is_csv:  # read again, one row at a time, when the rows are parsed
+        if not issues:
+            for _ in rows:  # a first pass holding nothing: a file past the limits is refused
+                pass        # here, before any record is built
         table.rows = LazyRows(raw.rows, header_idx + 1, cols)
     else:
         table.rows = list(_data_rows(rows, header_idx + 2, cols))

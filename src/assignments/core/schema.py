@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Generic, TypeVar
 
@@ -20,6 +20,7 @@ from assignments.core.errors import InputError, Issue, Location
 from assignments.core.io import Row, Table
 
 __all__ = [
+    "CappedIssues",
     "Day",
     "RecordIndex",
     "RecordLocations",
@@ -161,6 +162,36 @@ class RecordIndex(Generic[M]):
 
     def __len__(self) -> int:
         return len(self.records)
+
+
+class CappedIssues(list[Issue]):
+    """A list of notices keeping at most ``per_kind`` of one kind (same file, sheet and
+    message, e.g. "the teacher has no lessons" on 500,000 rows): the rest are counted, and
+    iterating yields one more notice per kind saying how many were left out (同类提示另有 N
+    条). A reader's notices then take bounded memory and stay readable."""
+
+    def __init__(self, per_kind: int = 100) -> None:
+        super().__init__()
+        self.per_kind = per_kind
+        self._seen: dict[tuple[str | None, str | None, str], int] = {}
+
+    def append(self, issue: Issue) -> None:
+        key = (issue.location.file, issue.location.sheet, issue.message)
+        n = self._seen[key] = self._seen.get(key, 0) + 1
+        if n <= self.per_kind:
+            super().append(issue)
+
+    def extend(self, issues: Iterable[Issue]) -> None:
+        for issue in issues:
+            self.append(issue)
+
+    def __iter__(self) -> Iterator[Issue]:
+        yield from super().__iter__()
+        for (file, sheet, message), n in self._seen.items():
+            if n > self.per_kind:
+                left = n - self.per_kind
+                yield Issue(Location(file, sheet),
+                            f"… and {left:,} more like this (同类提示另有 {left:,} 条): {message}")
 
 
 class RecordLocations(dict[tuple[str, str], Location]):

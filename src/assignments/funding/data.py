@@ -33,6 +33,7 @@ from assignments.core.errors import InputError, Issue, Location
 from assignments.core.io import ColumnSpec, SheetSpec, Table, read_tables
 from assignments.core.policy import Param, parse_percent, read_params
 from assignments.core.schema import (
+    CappedIssues,
     RecordIndex,
     Schema,
     TextList,
@@ -827,7 +828,7 @@ def read_funding(path: str | Path) -> FundingData:
     """
     tables = read_tables(path, SHEETS, nonempty=("sources", "projects"))
     issues: list[Issue] = []
-    notices: list[Issue] = []
+    notices: list[Issue] = CappedIssues()  # at most 100 of one kind, the rest counted
     token = _INPUT_UNIT.set(_input_unit(tables.get("policy")))
     try:
         policy = _parse_policy(issues, tables.get("policy"))

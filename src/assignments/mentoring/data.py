@@ -27,6 +27,7 @@ from assignments.core.errors import InputError, Issue, Location
 from assignments.core.io import ColumnSpec, SheetSpec, Table, read_tables
 from assignments.core.policy import Param, parse_int, read_params
 from assignments.core.schema import (
+    CappedIssues,
     RecordIndex,
     RecordLocations,
     Schema,
@@ -1060,7 +1061,7 @@ def read_mentoring(
     specs = [dc_replace(s, required=s.key in required) for s in SHEETS]
     tables = read_tables(path, specs, nonempty=("schools", "teachers"))
     issues: list[Issue] = []
-    notices: list[Issue] = []
+    notices: list[Issue] = CappedIssues()  # at most 100 of one kind, the rest counted
     policy = _policy(issues, tables.get("policy"))
 
     def parse(key: str, model: type[Any], label: str, **kw: Any) -> RecordIndex[Any]:

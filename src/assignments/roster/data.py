@@ -21,6 +21,7 @@ from assignments.core.errors import InputError, Issue, Location
 from assignments.core.io import ColumnSpec, SheetSpec, read_tables
 from assignments.core.policy import Param, parse_int, read_params
 from assignments.core.schema import (
+    CappedIssues,
     Day,
     RecordIndex,
     RecordLocations,
@@ -832,7 +833,7 @@ def read_roster(path: str | Path, *, strict_calendar: bool | None = None) -> Ros
     """
     tables = read_tables(path, SHEETS, nonempty=("centers", "departments", "staff"))
     issues: list[Issue] = []
-    notices: list[Issue] = []
+    notices: list[Issue] = CappedIssues()  # at most 100 of one kind, the rest counted
     policy = _policy(issues, tables)
     centers = parse_table(
         tables.get("centers"), Center, label="center", id_key="id", issues=issues, warnings=notices
