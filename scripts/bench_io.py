@@ -1,8 +1,9 @@
 """Peak memory and time to validate a large CSV folder with each model's reader (issue #18).
 
 Each model's ``tiny.xlsx`` is turned into a CSV folder whose main sheet is grown (rows
-copied with fresh ids) until the folder holds about ``--mb`` megabytes (``max``: as many rows
-as the CSV limits accept, :data:`assignments.core.xlsx.MAX_ROWS` rows and
+copied with fresh ids) until the folder holds about ``--mb`` megabytes (``50fit``: 50 MB in no
+more rows than the limits accept, the names made longer; ``max``: as many rows as the CSV
+limits accept, :data:`assignments.core.xlsx.MAX_ROWS` rows and
 :data:`~assignments.core.xlsx.MAX_CELLS` cells); the model's reader then validates it in a
 fresh process. The peak resident memory of that process is read by the parent with
 ``resource.getrusage(RUSAGE_CHILDREN)`` (one wrapper process per measurement, so that each
@@ -11,7 +12,7 @@ figure is one reader's own); the reader also reports the peak during the read al
 
 Usage::
 
-    PYTHONPATH=src python scripts/bench_io.py [--mb 10,50,max] [--models roster,mentoring,funding]
+    PYTHONPATH=src python scripts/bench_io.py [--mb 10,50,50fit,max] [--models roster,...]
 
 Prints one line per model and size: file size, rows, seconds, peak MB (process), read MB
 (peak over the memory held before reading), outcome.
@@ -82,9 +83,12 @@ sys.exit(p.returncode)
 """
 
 
-def make_folder(model: str, mb: float | None, dest: Path) -> tuple[int, int]:
+def make_folder(model: str, mb: float | None, dest: Path, *, fit: bool = False
+                ) -> tuple[int, int]:
     """Write the model's tiny instance as a CSV folder with one sheet grown to ``mb`` MB
-    (``None``: to the most rows the CSV limits accept)."""
+    (``None``: to the most rows the CSV limits accept). ``fit``: no more rows than the limits
+    accept, each row's name (the second column) lengthened until the folder holds ``mb`` MB
+    (a large file the reader accepts: long texts rather than more rows)."""
     import pandas as pd
 
     from assignments.core.xlsx import MAX_CELLS, MAX_ROWS
@@ -98,37 +102,53 @@ def make_folder(model: str, mb: float | None, dest: Path) -> tuple[int, int]:
     df = sheets[grow]
     target = int(mb * 2**20) if mb is not None else 2**62
     most = min(MAX_ROWS - 1, MAX_CELLS // len(df.columns) - 1)  # data rows under the limits
+    if fit and mb is not None:
+        row_bytes = len(df.to_csv(index=False, header=False).encode()) / len(df)
+        pad = max(0, int((target / most - row_bytes) / 3) + 2)  # 3 bytes a character
+        name = df.columns[1]
+        df = df.assign(**{name: [f"{v}{'名' * pad}" for v in df[name]]})
     rows = 0
+    per_block = max(1, 2000 // len(df))  # copies written at a time
     with (dest / f"{grow}.csv").open("w", encoding="utf-8-sig", newline="") as fh:
         fh.write(df.head(0).to_csv(index=False))
         copy = 0
-        while fh.tell() < target and (mb is not None or rows + len(df) <= most):
-            block = df.copy()
+        while fh.tell() < target:
+            k = per_block
+            if mb is None or fit:
+                k = min(k, (most - rows) // len(df))
+                if k <= 0:
+                    break
+            block = pd.concat([df] * k, ignore_index=True)
             if id_col is not None:
                 col = block.columns[id_col]
-                if copy:  # the first copy keeps the ids other sheets refer to
-                    block[col] = [f"{v}_{copy}" for v in block[col]]
+                # the first copy keeps the ids other sheets refer to
+                suffix = [("" if copy + c == 0 else f"_{copy + c}") for c in range(k)
+                          for _ in range(len(df))]
+                block[col] = [f"{v}{x}" for v, x in zip(block[col], suffix, strict=True)]
             fh.write(block.to_csv(index=False, header=False))
             rows += len(block)
-            copy += 1
+            copy += k
     size = sum(f.stat().st_size for f in dest.iterdir())
     return size, rows
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--mb", default="10,50",
-                    help="sizes in MB, comma-separated; 'max': the most rows the limits accept")
+    ap.add_argument("--mb", default="10,50,50fit,max",
+                    help="sizes in MB, comma-separated; 'max': the most rows the limits accept; "
+                         "'50fit': 50 MB within the row limits (long names)")
     ap.add_argument("--models", default="roster,mentoring,funding")
     args = ap.parse_args()
     print(f"{'model':<10} {'MB':>6} {'rows':>9} {'seconds':>8} {'peak MB':>8} {'read MB':>8}"
           "  outcome", flush=True)
     for mb_text in args.mb.split(","):
-        mb = None if mb_text.strip() == "max" else float(mb_text)
+        text = mb_text.strip()
+        fit = text.endswith("fit")
+        mb = None if text == "max" else float(text.removesuffix("fit"))
         for model in args.models.split(","):
             with tempfile.TemporaryDirectory() as tmp:
                 folder = Path(tmp) / model
-                size, rows = make_folder(model, mb, folder)
+                size, rows = make_folder(model, mb, folder, fit=fit)
                 p = subprocess.run([sys.executable, "-c", WRAPPER, CHILD, str(folder),
                                     READERS[model]], capture_output=True, text=True, cwd=ROOT)
             lines = p.stdout.strip().splitlines()
