@@ -31,8 +31,9 @@ from pydantic import (
 from assignments.core.calendar import Quarter
 from assignments.core.errors import InputError, Issue, Location
 from assignments.core.io import ColumnSpec, SheetSpec, Table, read_tables
-from assignments.core.policy import Param, read_params
+from assignments.core.policy import Param, parse_percent, read_params
 from assignments.core.schema import (
+    CappedIssues,
     RecordIndex,
     Schema,
     TextList,
@@ -169,13 +170,8 @@ def parse_money(v: Any) -> Any:
 
 
 def _percent(v: Any) -> Any:
-    if v is None or (isinstance(v, int | float) and not isinstance(v, bool)):
-        return v
-    text = unicodedata.normalize("NFKC", str(v)).strip().rstrip("%").strip()
-    try:
-        return float(text)
-    except ValueError:
-        raise ValueError(f"expected a percentage like 20 or 20%, got '{v}'") from None
+    """A percentage cell by the one rule of :func:`assignments.core.policy.parse_percent`."""
+    return None if v is None else parse_percent(v)
 
 
 def _number_list(v: Any) -> Any:
@@ -712,7 +708,8 @@ def parse_milestones(v: Any) -> list[tuple[int, float]]:
             raise ValueError(
                 f"milestone '{part}' not understood; write e.g. 6月:50、9月:75、12月:95"
             )
-        month, pct = int(m.group(1)), float(m.group(2))
+        month = int(m.group(1))
+        pct = parse_percent(m.group(2) + ("%" if "%" in part else ""))  # 6月:0.5 is ambiguous
         if not 1 <= month <= 12 or not 0 <= pct <= 100:
             raise ValueError(f"milestone '{part}': month 1–12 and percent 0–100 expected")
         out.append((month, pct))
@@ -742,11 +739,11 @@ POLICY_PARAMS: tuple[Param, ...] = (
     P("carry_over", "结转", "carry over", ("资金结转",), kind="bool"),
     P("input_unit", "金额单位", "money unit", parse=_unit),
     P("model_unit", "计算单位", "model unit", parse=lambda v: _unit(v, auto=True)),
-    P("industry_share", "产业占比", "industry share", kind="percent", fraction=True,
+    P("industry_share", "产业占比", "industry share", kind="percent",
       switch="rules.industry_share"),
     P("industry_category", "产业类别", "industry category"),
     P("labour_share", "劳务报酬比例", "labour share", ("以工代赈比例",), kind="percent",
-      fraction=True, switch="rules.labour"),
+      switch="rules.labour"),
     P("labour_category", "以工代赈类别", "labour category"),
     P("labour_scope", "以工代赈口径", "labour scope", kind="enum",
       choices={"项目": "project", "project": "project", "总体": "portfolio",
@@ -874,9 +871,9 @@ def read_funding(path: str | Path) -> FundingData:
     InputError
         With every problem of the file, each naming file, sheet, row, column and record.
     """
-    tables = read_tables(path, SHEETS)
+    tables = read_tables(path, SHEETS, nonempty=("sources", "projects"))
     issues: list[Issue] = []
-    notices: list[Issue] = []
+    notices: list[Issue] = CappedIssues()  # at most 100 of one kind, the rest counted
     token = _INPUT_UNIT.set(_input_unit(tables.get("policy")))
     try:
         policy = _parse_policy(issues, tables.get("policy"))
@@ -1291,6 +1288,28 @@ def value_of(p: Project, policy: Policy) -> int:
             + policy.weight_poor_households * p.poor_households)
 
 
+def _rounding_warning(data: FundingData, unit: int) -> str:
+    """What rounding to the money unit costs, in yuan: the budget lost (sources rounded down),
+    the costs added (projects rounded up), and every source that rounds to nothing."""
+    lost = [(s, round(s.amount) - math.floor(round(s.amount) / unit) * unit)
+            for s in data.sources]
+    added = sum(math.ceil(round(p.cost) / unit) * unit - round(p.cost) for p in data.projects)
+    budget_lost = sum(x for _, x in lost)
+    zeroed = [s for s in data.sources if round(s.amount) > 0 and round(s.amount) < unit]
+    zh = (f"金额已取整到计算单位 {unit:,} 元（成本向上、预算向下）：预算减少 {budget_lost:,} 元，"
+          f"项目成本增加 {added:,} 元")
+    en = (f"amounts rounded to the money unit of {unit:,} yuan (costs up, budgets down): "
+          f"budgets lose {budget_lost:,} yuan, project costs gain {added:,} yuan")
+    if zeroed:
+        names = "、".join(f"'{s.id}' ({round(s.amount):,} 元)" for s in zeroed[:10])
+        more = f" … +{len(zeroed) - 10}" if len(zeroed) > 10 else ""
+        zh += f"；资金来源 {names}{more} 取整为 0，不再出资"
+        en += (f"; source(s) {names.replace('元', 'yuan').replace('、', ', ')}{more} round to 0 "
+               "and fund nothing")
+    hint = f" (amounts in whole multiples of {unit:,} yuan stay exact)"
+    return f"{zh} / {en}{hint}"
+
+
 def problem(data: FundingData) -> Problem:
     """The integer view of ``data`` (see :class:`Problem`).
 
@@ -1322,9 +1341,7 @@ def problem(data: FundingData) -> Problem:
         )
     exact = all(v % unit == 0 for v in yuan)
     if not exact:
-        warnings.append(
-            f"amounts rounded to the money unit of {unit:,} yuan (costs up, budgets down)"
-        )
+        warnings.append(_rounding_warning(data, unit))
     pidx = {p.id: j for j, p in enumerate(data.projects)}
     sidx = {s.id: i for i, s in enumerate(data.sources)}
 
