@@ -756,7 +756,7 @@ POLICY_PARAMS: tuple[Param, ...] = (
       kind="int"),
     P("assign_month", "安排期限", "assignment month", ("资金安排期限",), kind="int"),
     P("assign_share", "资金安排率", "assignment share", ("安排率",), kind="percent",
-      fraction=True, switch="rules.milestones"),
+      switch="rules.milestones"),
     P("objective", "目标", "objective", kind="enum", choices=_OBJECTIVES,
       error="unknown objective '{value}'; expected 覆盖优先, 优先级 or 最小成本 "
             "(coverage, priority, cost)"),
