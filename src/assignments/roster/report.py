@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from assignments.core.i18n import use_lang
+from assignments.core.i18n import tr, use_lang
 from assignments.core.io import staged_output, write_csv_folder, write_excel, write_json
 from assignments.core.solver import Result
 from assignments.roster.data import DeferralDecision, RosterData
@@ -553,20 +553,15 @@ def summary_lines(
             + ("（见 人员统计、科室汇总）" if zh else " (see sheets people, departments)")
         )
         ledger = build_ledger(data, sol.assignments)
-        lines.append(
-            ("下乡人次" if zh else "Rotations")
-            + f": {sent}   "
-            + ("补助合计" if zh else "subsidies")
-            + f": "
-            f"{ledger.total(EntryKind.SUBSIDY):,} 元   "
-            + ("科室奖励合计" if zh else "department rewards")
-            + f": "
-            f"{ledger.total(EntryKind.REWARD):,} 元"
-        )
+        lines.append(tr("Rotations: {sent}   subsidies: {subsidy} yuan   department rewards: "
+                        "{reward} yuan", lang=lang, sent=sent,
+                        subsidy=f"{ledger.total(EntryKind.SUBSIDY):,}",
+                        reward=f"{ledger.total(EntryKind.REWARD):,}"))
     for e in result.explanation[:30]:
         lines.append(e)
     if len(result.explanation) > 30:
-        lines.append(f"… {len(result.explanation) - 30} more in 说明 / notes")
+        lines.append(tr("… {n} more in the notes sheet", lang=lang,
+                        n=len(result.explanation) - 30))
     for w in result.warnings:
         lines.append(("警告" if zh else "Warning") + f": {w}")
     return lines
