@@ -42,16 +42,6 @@ def _english():
 
 @pytest.fixture(scope="module")
 
-@pytest.fixture(autouse=True)
-def _english():
-    """These tests read the English messages (``use_lang("en")``); the Chinese ones are
-    checked by test_roster_zh_outputs.py."""
-    from assignments.core.i18n import use_lang
-
-    with use_lang("en"):
-        yield
-
-
 def tiny_roster():
     data = tiny()
     r = solve(data, time_limit=10)
