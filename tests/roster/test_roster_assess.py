@@ -41,7 +41,6 @@ def _english():
 
 
 @pytest.fixture(scope="module")
-
 def tiny_roster():
     data = tiny()
     r = solve(data, time_limit=10)
