@@ -80,7 +80,8 @@ def _check_chart(chart: Chart, lang: str) -> None:
     """The PNG exists and is not blank; the texts are in ``lang``; nothing leaves the frame."""
     assert chart.path.is_file() and chart.path.stat().st_size > 5_000, chart.name
     pixels = imread(chart.path)
-    assert pixels.ndim == 3 and float(np.std(pixels[..., :3])) > 0.05, f"{chart.name} is blank"
+    colours = np.unique(pixels.reshape(-1, pixels.shape[-1]), axis=0)
+    assert len(colours) > 16, f"{chart.name} is blank"
     if lang == "zh":
         bad = [(t, english_runs(t)) for t in chart.texts if english_runs(t)]
         assert bad == [], f"{chart.name}: English in the Chinese chart: {bad}"
@@ -263,7 +264,7 @@ def test_mentoring_charts(pairings: dict[str, tuple[Any, Any]], name: str, lang:
     _bars_carry_values(loads)
     if lang == "zh":
         assert not [t for t in charts[0].texts if re.search(r"\b(bar|h)\b", t)]
-        assert any("小时" in t for t in charts[0].texts)
+        assert any("小时" in t for t in charts[0].texts) or not sol.pairs
 
 
 # ---------------------------------------------------------------------------- funding
@@ -330,8 +331,8 @@ def test_scenario_charts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     main, fr = outs[: len(scen)], frontier_points(outs[len(scen):])
     for lang in ("zh", "en"):
         folder = tmp_path / lang
-        charts = _render(monkeypatch, caplog, lambda: fplot.write_scenario_plots(
-            base, main, folder, frontier=fr, lang=lang), fplot)
+        charts = _render(monkeypatch, caplog, lambda f=folder, lg=lang: fplot.write_scenario_plots(
+            base, main, f, frontier=fr, lang=lg), fplot)
         assert [c.name for c in charts] == ["scenarios_by_category.png",
                                             "scenarios_by_source.png", "frontier.png"]
         for chart in charts:

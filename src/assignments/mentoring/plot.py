@@ -88,8 +88,11 @@ def _school_heatmap(solution: MentorSolution, data: MentoringData, *, ax: Axes |
     side = min(4 + 0.35 * n, 24)
     fig, ax = new_axes(ax, figsize=(side + 2, side))
     if not solution.pairs:
-        ax.text(0.5, 0.5, tr("no pairs"), ha="center", va="center", transform=ax.transAxes)
-        ax.set_axis_off()
+        ax.text(0.5, 0.5, tr("no pairs"), ha="center", va="center", transform=ax.transAxes,
+                fontsize=14, color="0.4")
+        ax.set_title(tr("Pairs by school"))
+        ax.set_xticks([])
+        ax.set_yticks([])
         return ax
     grid = np.zeros((len(rows), len(cols)), dtype=int)
     ri = {r: i for i, r in enumerate(rows)}

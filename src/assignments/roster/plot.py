@@ -89,8 +89,9 @@ def _slots(df: pd.DataFrame) -> dict[str, int]:
     """Bar rows of each center: its busiest quarter's head count."""
     counts = df.groupby(["center", "quarter"]).size()
     out: dict[str, int] = {}
-    for (center, _q), n in counts.items():
-        out[str(center)] = max(out.get(str(center), 1), int(n))
+    for key, n in counts.items():
+        where = str(key[0]) if isinstance(key, tuple) else str(key)
+        out[where] = max(out.get(where, 1), int(n))
     return out
 
 
@@ -153,7 +154,7 @@ def _plot_roster_gantt(rows: pd.DataFrame, *, ax: Axes | None, title: str | None
     slots = _slots(df)
     band_heights = {center: slots.get(center, 1) + 2 * _PAD for center in centers}
     total_height = sum(band_heights.values()) or 1.0
-    label_em = max((_width_em(_bar_label(r.staff, r.department, r.candidate))
+    label_em = max((_width_em(_bar_label(str(r.staff), str(r.department), bool(r.candidate)))
                     for r in df.itertuples(index=False)), default=4.0)
 
     if ax is None:
