@@ -440,15 +440,14 @@ def write_outputs(
     extra_sheets: dict[str, pd.DataFrame] | None = None,
     extra_json: dict[str, Any] | None = None,
 ) -> list[Path]:
-    """Write roster.xlsx, csv/, result.json, roster_gantt.png and notice.pdf into ``out_dir``
-    atomically.
+    """Write roster.xlsx, csv/, result.json, the charts (roster_gantt.png, or one per year when
+    large: see roster.plot.write_roster_plots) and notice.pdf into ``out_dir`` atomically.
 
     ``extra_sheets`` are placed right after the roster sheet (re-planning: 变更, 事件);
     ``extra_json`` entries are added to ``result.json``.
     """
-    from assignments.core.plotting import new_axes, save_figure
     from assignments.roster.notice import NOTICE, print_options, write_notice
-    from assignments.roster.plot import plot_roster_gantt
+    from assignments.roster.plot import write_roster_plots
 
     written: list[Path] = []
     with staged_output(out_dir) as stage:
@@ -467,21 +466,8 @@ def write_outputs(
             write_csv_folder(stage / "csv", tables)
             write_notice(stage / NOTICE, data, result.solution, lang=lang)
             written.append(Path(out_dir) / NOTICE)
-            rows = gantt_rows(data, result.solution)
-            n_q = rows["quarter"].nunique()
-            fig, ax = new_axes(
-                figsize=(max(8.0, 1.6 * n_q + 3), max(4.0, 1.0 * len(data.centers) + 2))
-            )
-            plot_roster_gantt(rows, ax=ax, lang=lang)
-            if data.calendar.estimated_years:
-                years = "、".join(map(str, data.calendar.estimated_years))
-                fig.text(0.01, 0.005, (f"注意：{years} 年节假日为估算（日历库未收录），请核对交接日"
-                                       if lang == "zh" else
-                                       f"Note: holidays of {years} are estimated (not in the "
-                                       "calendar library); check the handover days"),
-                         fontsize=8, color="darkred", ha="left", va="bottom")
-            save_figure(fig, stage / "roster_gantt.png")
-            written += [Path(out_dir) / n for n in ("roster.xlsx", "csv", "roster_gantt.png")]
+            charts = write_roster_plots(data, result.solution, stage, lang=lang)
+            written += [Path(out_dir) / n for n in ("roster.xlsx", "csv", *charts)]
         else:
             notes = pd.DataFrame(
                 {
