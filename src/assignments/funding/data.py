@@ -30,6 +30,7 @@ from pydantic import (
 
 from assignments.core.calendar import Quarter
 from assignments.core.errors import InputError, Issue, Location
+from assignments.core.i18n import tr
 from assignments.core.io import ColumnSpec, SheetSpec, Table, read_tables
 from assignments.core.policy import Param, read_params
 from assignments.core.schema import (
@@ -65,6 +66,7 @@ __all__ = [
     "problem",
     "read_funding",
     "unit_name",
+    "unit_word",
 ]
 
 MONEY_LIMIT = 1_000_000
@@ -132,6 +134,13 @@ def money_text(yuan: float, input_unit: int = 1) -> str:
         return f"{v:,.0f} 元"
     text = f"{v:,.4f}".rstrip("0").rstrip(".")
     return f"{text} {unit_name(input_unit)}"
+
+
+def unit_word(unit_text: str) -> str:
+    """The unit of a coverage target (:attr:`Target.unit_text`: 个, 元, 户, 人) in the current
+    language."""
+    words = {"个": tr("projects"), "元": "元", "户": tr("households"), "人": tr("people")}
+    return words.get(unit_text, unit_text)
 
 
 # ------------------------------------------------------------------ cell parsers
