@@ -150,7 +150,7 @@ def test_mkp_and_pb_commands(tmp_path: Path) -> None:
     assert p.returncode == 0, p.stderr
     assert "mknap1.txt#0" in p.stdout and "3,800.0" in p.stdout and "8,706.1" in p.stdout
     pb = next(PB_DIR.glob("Poland_Warszawa_2017*.pb"))
-    p = run("pb", str(pb), "--out", str(tmp_path / "pb"))
+    p = run("pb", str(pb), "--out", str(tmp_path / "pb"), "--lang", "en")
     assert p.returncode == 0, p.stderr
     assert "selected column: matches" in p.stdout
     p = run("mkp", str(MKP_DIR / "mknap1.txt"), "--instances", "9")

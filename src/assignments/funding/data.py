@@ -30,7 +30,7 @@ from pydantic import (
 
 from assignments.core.calendar import Quarter
 from assignments.core.errors import InputError, Issue, Location
-from assignments.core.i18n import tr
+from assignments.core.i18n import current_lang
 from assignments.core.io import ColumnSpec, SheetSpec, Table, read_tables
 from assignments.core.policy import Param, read_params
 from assignments.core.schema import (
@@ -139,8 +139,9 @@ def money_text(yuan: float, input_unit: int = 1) -> str:
 def unit_word(unit_text: str) -> str:
     """The unit of a coverage target (:attr:`Target.unit_text`: 个, 元, 户, 人) in the current
     language."""
-    words = {"个": tr("projects"), "元": "元", "户": tr("households"), "人": tr("people")}
-    return words.get(unit_text, unit_text)
+    if current_lang() == "zh":
+        return unit_text
+    return {"个": "projects", "户": "households", "人": "people"}.get(unit_text, unit_text)
 
 
 # ------------------------------------------------------------------ cell parsers

@@ -575,7 +575,12 @@ def write_scenario_outputs(base: FundingData, outcomes: list[Any], out_dir: str 
     """Write scenarios.xlsx (comparison, enter/leave diffs, frontier), result.json and plots."""
     from assignments.core.plotting import save_figure
     from assignments.funding.plot import plot_frontier, plot_stacked
-    from assignments.funding.scenarios import comparison_table, diff_table, frontier_points
+    from assignments.funding.scenarios import (
+        comparison_table,
+        diff_table,
+        frontier_points,
+        frontier_sheet,
+    )
 
     out = Path(out_dir)
     written: list[Path] = []
@@ -595,7 +600,7 @@ def write_scenario_outputs(base: FundingData, outcomes: list[Any], out_dir: str 
     fr = None
     if frontier:
         fr = frontier_points(frontier)
-        sheets[tr("frontier")] = fr
+        sheets[tr("frontier")] = frontier_sheet(fr)
     with staged_output(out) as stage:
         write_excel(stage / "scenarios.xlsx", sheets)
         write_csv_folder(stage / "csv", sheets)
