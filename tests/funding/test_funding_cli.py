@@ -139,7 +139,8 @@ def test_scenarios_command(tmp_path: Path) -> None:
         assert (out / png).exists()
     bad = tmp_path / "bad.yaml"
     bad.write_text("scenarios:\n  - name: x\n    force_in: [P99]\n", encoding="utf-8")
-    p = run("scenarios", str(TINY_XLSX), "--scenarios", str(bad), "--out", str(tmp_path / "b"))
+    p = run("scenarios", str(TINY_XLSX), "--scenarios", str(bad), "--out", str(tmp_path / "b"),
+            "--lang", "en")
     assert p.returncode == 2 and "unknown project 'P99'" in p.stderr
     assert not (tmp_path / "b").exists()
 

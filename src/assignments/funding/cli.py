@@ -158,11 +158,12 @@ def check_cmd(
 def _examples(records: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
     return {
         "policy": [
-            {"parameter": "起始季度", "value": "2027Q1", "note": "first quarter of the plan"},
-            {"parameter": "期数", "value": 4, "note": "number of quarters"},
+            {"parameter": "起始季度", "value": "2027Q1", "note": tr("first quarter of the plan")},
+            {"parameter": "期数", "value": 4, "note": tr("number of quarters")},
             {"parameter": "金额单位", "value": "元",
-             "note": "元 or 万元: unit of the money columns"},
-            {"parameter": "产业占比", "value": 55, "note": "F2: % of central funds to industry"},
+             "note": tr("元 or 万元: unit of the money columns")},
+            {"parameter": "产业占比", "value": 55,
+             "note": tr("F2: % of central funds to industry")},
             {"parameter": "支出进度节点", "value": "6月:50、9月:75、12月:95", "note": "F6"},
         ],
         "sharing": [{"group": "G1", "categories": "教育", "source": "S2", "share": 6},
@@ -227,8 +228,10 @@ def scenarios_cmd(
     except (InputError, UserError, ValueError) as exc:
         fail(str(exc))
         return
-    typer.echo(f"{_pad(tr('Scenario'), 26)} {_pad(tr('Status'), 10)} {tr('Funded'):>7} "
-               f"{tr('Weighted'):>10} {tr('Idle (yuan)'):>14} {tr('Time'):>7}")
+    head = [tr("Scenario"), tr("Status"), tr("Funded"), tr("Weighted"), tr("Idle (yuan)"),
+            tr("Time")]
+    typer.echo(f"{_pad(head[0], 26)} {_pad(head[1], 10)} {_lpad(head[2], 7)} "
+               f"{_lpad(head[3], 10)} {_lpad(head[4], 14)} {_lpad(head[5], 7)}")
     for o in [*main, *front]:
         m = o.metrics
         typer.echo(f"{_pad(o.name, 26)} {_pad(status_text(m.get('status', '')), 10)} "
@@ -258,6 +261,14 @@ def _progress(total: int, lang: str) -> Any:
     return show
 
 
+def _lpad(text: str, width: int) -> str:
+    """``text`` right-aligned in ``width`` terminal columns (CJK characters are two wide)."""
+    import unicodedata
+
+    w = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return " " * max(0, width - w) + text
+
+
 def _pad(text: str, width: int) -> str:
     """``text`` padded to ``width`` terminal columns (CJK characters are two wide)."""
     import unicodedata
@@ -285,8 +296,11 @@ def mkp_cmd(
     except (InputError, UserError, ValueError) as exc:
         fail(str(exc))
         return
-    typer.echo(f"{_pad(tr('Instance'), 18)} {_pad(tr('Status'), 9)} {tr('Objective'):>11} "
-               f"{tr('Bound'):>11} {tr('Gap'):>8} {tr('File opt'):>9} {tr('Time'):>7}")
+    head = [tr("Instance"), tr("Status"), tr("Objective"), tr("Bound"), tr("Gap"),
+            tr("File opt"), tr("Time")]
+    typer.echo(f"{_pad(head[0], 18)} {_pad(head[1], 9)} {_lpad(head[2], 11)} "
+               f"{_lpad(head[3], 11)} {_lpad(head[4], 8)} {_lpad(head[5], 9)} "
+               f"{_lpad(head[6], 7)}")
     for k in picked:
         inst = insts[k]
         r = solve_mkp(inst, time_limit=time_limit, seed=seed, workers=workers, method=method)

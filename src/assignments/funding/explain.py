@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assignments.core.conflict import Conflict, find_conflict
-from assignments.core.i18n import tr
+from assignments.core.i18n import current_lang, tr
 from assignments.core.solver import SolveParams, solve_params
 from assignments.funding.data import FundingData, Problem, money_text, problem
 from assignments.funding.greedy import Ledger
@@ -81,6 +81,7 @@ def project_reasons(data: FundingData, sol: FundingSolution, prob: Problem | Non
     yuan, written in the workbook's unit) and is recomputed by
     :func:`assignments.funding.solution.check_reasons`.
     """
+    lang = lang or current_lang()  # set by @speaks; for the type checker
     prob = prob if prob is not None else problem(data)
     pol = data.policy
     iu = pol.input_unit

@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from assignments.core.i18n import tr, use_lang
+from assignments.core.i18n import current_lang, tr, use_lang
 from assignments.core.io import staged_output, write_csv_folder, write_excel, write_json
 from assignments.core.solver import Result
 from assignments.funding.data import (
@@ -118,6 +118,7 @@ def allocation_tables(
     marginal: list[MarginalValue] | None = None, reasons: dict[int, Reason] | None = None,
 ) -> dict[str, pd.DataFrame]:
     """The output tables of a solved plan (see the module docstring)."""
+    lang = lang or current_lang()  # set by @speaks; for the type checker
     assert result.solution is not None
     sol = result.solution
     prob = problem(data)
@@ -443,6 +444,7 @@ def write_outputs(data: FundingData, result: Result[FundingSolution], out_dir: s
                   marginal: list[MarginalValue] | None = None) -> list[Path]:
     """Write funding.xlsx, csv/, result.json, notice.pdf and the plots into ``out_dir``
     atomically."""
+    lang = lang or current_lang()  # set by @speaks; for the type checker
     from assignments.core.plotting import save_figure
     from assignments.funding.notice import NOTICE, print_options, write_notice
     from assignments.funding.plot import plot_milestones, plot_stacked
@@ -573,6 +575,7 @@ def write_scenario_outputs(base: FundingData, outcomes: list[Any], out_dir: str 
                            frontier: list[Any] | None = None, lang: str | None = None,
                            all_pairs: bool | None = None) -> list[Path]:
     """Write scenarios.xlsx (comparison, enter/leave diffs, frontier), result.json and plots."""
+    lang = lang or current_lang()  # set by @speaks; for the type checker
     from assignments.core.plotting import save_figure
     from assignments.funding.plot import plot_frontier, plot_stacked
     from assignments.funding.scenarios import (

@@ -301,8 +301,8 @@ def read_scenarios(path: str | Path, base: FundingData | None = None) -> Scenari
     names: set[str] = set()
     for i, item in enumerate(items, start=1):
         item = _keys(item)
-        where = Location(str(p), record=f"scenario {i}"
-                         + (f" '{item.get('name')}'" if isinstance(item, dict) else ""))
+        where = Location(str(p), record=tr("scenario {i} '{name}'", i=i, name=item.get("name"))
+                         if isinstance(item, dict) else tr("scenario {i}", i=i))
         if not isinstance(item, dict):
             issues.append(Issue(where, "expected a mapping (name:, budget:, ...)"))
             continue
@@ -412,14 +412,18 @@ def _check_ids(sc: Scenario, base: FundingData) -> list[str]:
     out = []
     sids = {s.id for s in base.sources}
     pids = {p.id for p in base.projects}
-    out += [f"unknown source '{s}'" for s in sc.sources if s not in sids]
-    out += [f"force_in: unknown project '{x}'" for x in sc.force_in if x not in pids]
-    out += [f"force_out: unknown project '{x}'" for x in sc.force_out if x not in pids]
+    out += [tr("unknown source '{source}'", source=s) for s in sc.sources if s not in sids]
+    out += [tr("force_in: unknown project '{project}'", project=x)
+            for x in sc.force_in if x not in pids]
+    out += [tr("force_out: unknown project '{project}'", project=x)
+            for x in sc.force_out if x not in pids]
     both = set(sc.force_in) & set(sc.force_out)
-    out += [f"project '{x}' is both forced in and out" for x in sorted(both)]
+    out += [tr("project '{project}' is both forced in and out", project=x)
+            for x in sorted(both)]
     if sc.objective is not None and sc.objective not in ("coverage", "priority", "cost",
                                                          "覆盖优先", "优先级", "最小成本"):
-        out.append(f"unknown objective '{sc.objective}'; expected coverage, priority or cost")
+        out.append(tr("unknown objective '{objective}'; expected coverage, priority or cost",
+                      objective=sc.objective))
     try:
         derive(base, sc)
     except ValueError as exc:

@@ -28,6 +28,7 @@ from ortools.sat.python import cp_model_helper
 from assignments.core.budget import ProgressCallback, StopFlag
 from assignments.core.errors import SolutionCheckError
 from assignments.core.highs import HighsLinear
+from assignments.core.i18n import tr
 from assignments.core.levels import Level, LevelResult, LevelsRun, LevelState, solve_levels
 from assignments.core.solver import (
     CpRun,
@@ -582,13 +583,12 @@ def _idle_reasons(data: FundingData, prob: Problem, sol: FundingSolution) -> lis
                  for j in range(prob.n) if sol.level[j] == 0 and s in prob.eligible[j]
                  and not prob.excluded[j]]
         if needs:
-            why = (f"其可支付的未安排项目最少仍需 {min(needs) * prob.unit:,} 元，且受其他规则限制 "
-                   f"(the least an unfunded project it may pay still needs is "
-                   f"{min(needs) * prob.unit:,} yuan, or other rules bind)")
+            why = tr("the least an unfunded project it may pay still needs is {need} 元, or "
+                     "other rules bind", need=f"{min(needs) * prob.unit:,}")
         else:
-            why = "没有它可支付的未安排项目 (no unfunded project it may pay)"
-        money = f"{left * prob.unit:,}"
-        out.append(f"闲置资金 {sid}: {money} 元 未安排 (idle money {money} yuan): {why}")
+            why = tr("no unfunded project it may pay")
+        out.append(tr("idle money {source}: {money} 元 not allocated: {why}", source=sid,
+                      money=f"{left * prob.unit:,}", why=why))
     return out
 
 
