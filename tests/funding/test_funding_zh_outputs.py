@@ -87,7 +87,8 @@ def _pb_names() -> list[str]:
     from assignments.funding.pabulib import read_pb
 
     inst = read_pb(PB)
-    words = {str(p.get(k) or "") for p in inst.projects for k in ("name", "category")}
+    words = {str(p.get("name") or "") for p in inst.projects}
+    words |= {c.strip() for p in inst.projects for c in str(p.get("category") or "").split(",")}
     return sorted((w for w in words | {str(inst.rule)} if w), key=len, reverse=True)
 
 

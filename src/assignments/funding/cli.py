@@ -75,10 +75,11 @@ solve_command(app, SolveSpec(
 
 
 @app.command("validate")
-def validate_cmd(workbook: InputPath) -> None:
+def validate_cmd(workbook: InputPath, lang: Lang = "zh") -> None:
     """Check a funding workbook without solving: every problem, located."""
     from assignments.funding.data import problem, read_funding
 
+    check_lang(lang)
     try:
         data = read_funding(workbook)
     except InputError as exc:
