@@ -148,7 +148,9 @@ def _user_words() -> set[str]:
                     if isinstance(v, str):
                         _USER_WORDS.update(CJK.findall(v))
     _USER_WORDS.update(CJK.findall(SCENARIOS.read_text(encoding="utf-8")))
-    _USER_WORDS.update({"元", "万元"})   # the money unit, as the workbook writes it
+    # the money unit and the column names the workbook writes (不予安排, 建档立卡, 方案), quoted
+    # beside their English in the English texts
+    _USER_WORDS.update({"元", "万元", "不予安排", "建档立卡", "方案", "到户申请"})
     return _USER_WORDS
 
 

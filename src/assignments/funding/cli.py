@@ -287,10 +287,12 @@ def mkp_cmd(
     workers: Workers = 2,
     method: Annotated[str, typer.Option("--method", help="cpsat, core (LP core + hint) or highs.")]
     = "core",
+    lang: Lang = "zh",
 ) -> None:
     """Solve OR-Library multidimensional knapsack instances with the allocation engine."""
     from assignments.funding.mkp import read_mkp, solve_mkp
 
+    check_lang(lang)
     try:
         insts = read_mkp(file)
         picked = _indices(instances, len(insts))

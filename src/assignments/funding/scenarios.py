@@ -475,7 +475,8 @@ def derive(base: FundingData, sc: Scenario) -> FundingData:
 
 def frontier_scenarios(fr: Frontier) -> list[Scenario]:
     """One scenario per budget factor of the frontier."""
-    return [Scenario(name=f"预算 {100 * f:.0f}%", budget=f"×{f}") for f in fr.factors()]
+    return [Scenario(name=tr("budget {pct}%", pct=f"{100 * f:.0f}"), budget=f"×{f}")
+            for f in fr.factors()]
 
 
 # ------------------------------------------------------------------ running

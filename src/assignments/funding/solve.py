@@ -39,7 +39,7 @@ from assignments.core.solver import (
     run_cpsat,
     solve_params,
 )
-from assignments.funding.data import FundingData, Problem, problem
+from assignments.funding.data import FundingData, Problem, problem, unit_word
 from assignments.funding.greedy import greedy
 from assignments.funding.model import FundingModel, build_model
 from assignments.funding.rules import MAXIMISED, RULES
@@ -550,7 +550,8 @@ def _result(data: FundingData, prob: Problem, order: list[str], sol: FundingSolu
                                          and main_run.state is LevelState.CONSTANT):
         bound = objective
     cov = coverage(data, sol, prob)
-    explanation = [f"{c.target.label}: short by {_short_text(prob, c)}" for c in cov if not c.met]
+    explanation = [tr("{target}: short by {amount}", target=c.target.label,
+                      amount=_short_text(prob, c)) for c in cov if not c.met]
     explanation += _idle_reasons(data, prob, sol)
     return Result(
         status=status,
@@ -595,7 +596,7 @@ def _idle_reasons(data: FundingData, prob: Problem, sol: FundingSolution) -> lis
 def _short_text(prob: Problem, c: Any) -> str:
     if c.target.kind == "money":
         return f"{c.shortfall * prob.unit:,} 元"
-    return f"{c.shortfall} {c.target.unit_text}"
+    return f"{c.shortfall} {unit_word(c.target.unit_text)}"
 
 
 def _compare(data: FundingData, prob: Problem, sol: FundingSolution,
