@@ -134,7 +134,7 @@ def check_cmd(
         return
     found = check_plan(data, sol, sheet, rows, prob)
     for x in found:
-        where = f"{plan.name}{tr(', ')}{sheet}" + (
+        where = f"{plan.name}, {sheet}" + (
             tr(", rows {rows}", rows=tr(", ").join(map(str, x.rows))) if x.rows else "")
         typer.echo(f"{where}: [{x.rule}] {x.message}")
     mine = objective_levels(data, sol, prob)

@@ -389,7 +389,7 @@ def reached_line(data: FundingData, sol: FundingSolution, lang: str | None = Non
         if missing:
             tail = tr("; not capped where the village sheet gives no total: {villages}",
                       villages=tr(", ").join(missing))
-        return head + tr(", ").join(parts) + tail
+        return head + ("，" if current_lang() == "zh" else ", ").join(parts) + tail
 
 
 def result_json(data: FundingData, result: Result[FundingSolution], *,
