@@ -71,7 +71,7 @@ def test_validate_and_template(tmp_path: Path) -> None:
     """validate prints the figures of a good workbook; template writes one that validates."""
     p = run("validate", str(TINY_XLSX))
     assert p.returncode == 0, p.stderr
-    assert "OK — 2 sources (1,600,000 元), 6 projects" in p.stdout
+    assert "通过 — 资金来源 2 个（1,600,000 元），项目 6 个" in p.stdout
     out = tmp_path / "t.xlsx"
     assert run("template", str(out)).returncode == 0
     p = run("validate", str(out))
@@ -139,7 +139,8 @@ def test_scenarios_command(tmp_path: Path) -> None:
         assert (out / png).exists()
     bad = tmp_path / "bad.yaml"
     bad.write_text("scenarios:\n  - name: x\n    force_in: [P99]\n", encoding="utf-8")
-    p = run("scenarios", str(TINY_XLSX), "--scenarios", str(bad), "--out", str(tmp_path / "b"))
+    p = run("scenarios", str(TINY_XLSX), "--scenarios", str(bad), "--out", str(tmp_path / "b"),
+            "--lang", "en")
     assert p.returncode == 2 and "unknown project 'P99'" in p.stderr
     assert not (tmp_path / "b").exists()
 
@@ -150,8 +151,8 @@ def test_mkp_and_pb_commands(tmp_path: Path) -> None:
     assert p.returncode == 0, p.stderr
     assert "mknap1.txt#0" in p.stdout and "3,800.0" in p.stdout and "8,706.1" in p.stdout
     pb = next(PB_DIR.glob("Poland_Warszawa_2017*.pb"))
-    p = run("pb", str(pb), "--out", str(tmp_path / "pb"))
+    p = run("pb", str(pb), "--out", str(tmp_path / "pb"), "--lang", "en")
     assert p.returncode == 0, p.stderr
     assert "selected column: matches" in p.stdout
     p = run("mkp", str(MKP_DIR / "mknap1.txt"), "--instances", "9")
-    assert p.returncode == 2 and "within 0–6" in p.stderr
+    assert p.returncode == 2 and "0–6" in p.stderr and "--instances 9" in p.stderr

@@ -10,6 +10,7 @@ import pytest
 from funding_fixtures import ROOT, TINY_XLSX
 
 from assignments.core.errors import InputError
+from assignments.core.i18n import use_lang
 from assignments.funding.data import read_funding
 from assignments.funding.scenarios import (
     Frontier,
@@ -80,7 +81,7 @@ def test_scenario_file_errors_located(tmp_path: Path, base) -> None:
         "  - name: c\n    budget: +lots\n"
         "  - name: a\n    colour: red\n"
         "extra: 1\n", encoding="utf-8")
-    with pytest.raises(InputError) as err:
+    with pytest.raises(InputError) as err, use_lang("en"):   # the English messages
         read_scenarios(f, base)
     text = str(err.value)
     assert "s.yaml, scenario 1 'a': unknown source 'S9'" in text

@@ -48,7 +48,7 @@ def test_tiny_optimum_by_hand(tiny) -> None:
     # the one unmet target: 87 of the 90 poor households (50% of 180) benefit
     cov = {c.target.key: c for c in coverage(data, sol)}
     assert cov["T1"].achieved == 87 and cov["T1"].shortfall == 3
-    assert r.explanation == ["T1: ≥ 50% 贫困户受益 (90 户): short by 3 户"]
+    assert r.explanation == ["T1: ≥ 50% 贫困户受益 (90 户): 缺 3 户"]
     assert r.stats["unit_yuan"] == 10
 
 

@@ -102,7 +102,7 @@ def test_scenario_figure_sets_the_figure_not_off(tmp_path) -> None:
         assert ra.solution.level == rs.solution.level
     assert rb.solution is not None and ra.status != rb.status
     f.write_text("scenarios:\n  - name: c\n    rules: {产业占比: 很多}\n", encoding="utf-8")
-    with pytest.raises(Exception, match=r"scenario 1 'c'.*产业占比"):
+    with pytest.raises(Exception, match=r"情景 1“c”.*产业占比"):
         read_scenarios(f, base)
 
 

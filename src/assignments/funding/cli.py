@@ -29,7 +29,9 @@ from assignments.core.cli import (
     template_command,
 )
 from assignments.core.errors import InputError, UserError
+from assignments.core.i18n import tr
 from assignments.funding.cli_subsidies import register as register_subsidies
+from assignments.funding.speak import status_text
 
 app = typer.Typer(
     help="F — fund allocation (资金分配), household subsidies and scenarios.",
@@ -73,10 +75,11 @@ solve_command(app, SolveSpec(
 
 
 @app.command("validate")
-def validate_cmd(workbook: InputPath) -> None:
+def validate_cmd(workbook: InputPath, lang: Lang = "zh") -> None:
     """Check a funding workbook without solving: every problem, located."""
     from assignments.funding.data import problem, read_funding
 
+    check_lang(lang)
     try:
         data = read_funding(workbook)
     except InputError as exc:
@@ -84,18 +87,23 @@ def validate_cmd(workbook: InputPath) -> None:
         return
     prob = problem(data)
     pol = data.policy
-    typer.echo(
-        f"{workbook.name}: OK — {len(data.sources)} sources "
-        f"({prob.total_budget * prob.unit:,} 元), {len(data.projects)} projects "
-        f"({sum(prob.cost) * prob.unit:,} 元), {len(data.villages)} villages "
-        f"({sum(v.poor for v in data.villages)} poor, "
-        f"{sum(v.special_hardship for v in data.villages)} special-hardship), "
-        f"{len(prob.periods)} periods {prob.periods[0]}–{prob.periods[-1]}, "
-        f"{len(prob.targets)} coverage targets, {len(data.applications)} household applications")
-    typer.echo(f"  money unit: 1 = {prob.unit:,} 元" + ("" if prob.exact else " (rounded)"))
-    typer.echo("  rules: " + ", ".join(f"{k} {'on' if pol.on(k) else 'off'}" for k in pol.rules))
+    typer.echo(tr(
+        "{file}: OK — {sources} sources ({budget} 元), {projects} projects ({cost} 元), "
+        "{villages} villages ({poor} poor, {hardship} special-hardship), {periods} periods "
+        "{first}–{last}, {targets} coverage targets, {applications} household applications",
+        file=workbook.name, sources=len(data.sources),
+        budget=f"{prob.total_budget * prob.unit:,}", projects=len(data.projects),
+        cost=f"{sum(prob.cost) * prob.unit:,}", villages=len(data.villages),
+        poor=sum(v.poor for v in data.villages),
+        hardship=sum(v.special_hardship for v in data.villages), periods=len(prob.periods),
+        first=prob.periods[0], last=prob.periods[-1], targets=len(prob.targets),
+        applications=len(data.applications)))
+    typer.echo("  " + (tr("money unit: 1 = {step} 元", step=f"{prob.unit:,}") if prob.exact
+                       else tr("money unit: 1 = {step} 元 (rounded)", step=f"{prob.unit:,}")))
+    typer.echo("  " + tr("rules: {rules}", rules=tr(", ").join(
+        f"{k} {tr('on') if pol.on(k) else tr('off')}" for k in pol.rules)))
     for w in [*data.warnings, *prob.warnings]:
-        typer.echo(f"Warning: {w}")
+        typer.echo(tr("Warning: {text}", text=w))
 
 
 @app.command("check")
@@ -117,7 +125,6 @@ def check_cmd(
     from assignments.funding.solve import solve
 
     check_lang(lang)
-    zh = lang == "zh"
     try:
         data = read_funding(workbook)
         prob = problem(data)
@@ -127,39 +134,37 @@ def check_cmd(
         return
     found = check_plan(data, sol, sheet, rows, prob)
     for x in found:
-        where = f"{plan.name}, {sheet}" + (f", 行 {'、'.join(map(str, x.rows))}" if zh and x.rows
-                                           else f", rows {', '.join(map(str, x.rows))}"
-                                           if x.rows else "")
+        where = f"{plan.name}, {sheet}" + (
+            tr(", rows {rows}", rows=tr(", ").join(map(str, x.rows))) if x.rows else "")
         typer.echo(f"{where}: [{x.rule}] {x.message}")
     mine = objective_levels(data, sol, prob)
     iu = data.policy.input_unit
     from assignments.funding.data import money_text
 
-    typer.echo(("违反规则" if zh else "Broken rules") + f": {len(found)}   "
-               + ("安排" if zh else "allocated") + f": {money_text(mine['spent'] * prob.unit, iu)}"
-               + ("   加权受益" if zh else "   weighted beneficiaries") + f": {mine['benefit']:,}"
-               + ("   未达标覆盖目标" if zh else "   targets not met") + f": {mine['unmet']}")
+    typer.echo(tr("Broken rules: {n}   allocated: {allocated}   weighted beneficiaries: "
+                  "{benefit}   targets not met: {unmet}", n=len(found),
+                  allocated=money_text(mine["spent"] * prob.unit, iu),
+                  benefit=f"{mine['benefit']:,}", unmet=mine["unmet"]))
     if optimum:
         best = solve(data, time_limit=time_limit, num_workers=1)
         if best.solution is not None:
             top = objective_levels(data, best.solution, prob)
-            typer.echo(("最优方案" if zh else "Best plan") + f" ({best.status.value}): "
-                       + ("加权受益" if zh else "weighted beneficiaries")
-                       + f" {top['benefit']:,}, "
-                       + ("未达标覆盖目标" if zh else "targets not met") + f" {top['unmet']}; "
-                       + ("本方案差 " if zh else "this plan is short by ")
-                       + f"{top['benefit'] - mine['benefit']:,}")
+            typer.echo(tr("Best plan ({status}): weighted beneficiaries {benefit}, targets not "
+                          "met {unmet}; this plan is short by {short}",
+                          status=status_text(best.status), benefit=f"{top['benefit']:,}",
+                          unmet=top["unmet"], short=f"{top['benefit'] - mine['benefit']:,}"))
     raise typer.Exit(1 if found else 0)
 
 
 def _examples(records: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
     return {
         "policy": [
-            {"parameter": "起始季度", "value": "2027Q1", "note": "first quarter of the plan"},
-            {"parameter": "期数", "value": 4, "note": "number of quarters"},
+            {"parameter": "起始季度", "value": "2027Q1", "note": tr("first quarter of the plan")},
+            {"parameter": "期数", "value": 4, "note": tr("number of quarters")},
             {"parameter": "金额单位", "value": "元",
-             "note": "元 or 万元: unit of the money columns"},
-            {"parameter": "产业占比", "value": 55, "note": "F2: % of central funds to industry"},
+             "note": tr("元 or 万元: unit of the money columns")},
+            {"parameter": "产业占比", "value": 55,
+             "note": tr("F2: % of central funds to industry")},
             {"parameter": "支出进度节点", "value": "6月:50、9月:75、12月:95", "note": "F6"},
         ],
         "sharing": [{"group": "G1", "categories": "教育", "source": "S2", "share": 6},
@@ -208,14 +213,13 @@ def scenarios_cmd(
         parse_executor(executor)
         base = read_funding(workbook)
         sf = read_scenarios(scenarios, base)
-        scen = [Scenario(name="基准" if lang == "zh" else "base"), *sf.scenarios]
+        scen = [Scenario(name=tr("base")), *sf.scenarios]
         fr = frontier_scenarios(sf.frontier) if sf.frontier else []
         datas = [derive(base, s) for s in [*scen, *fr]]
         show = progress if progress is not None else True
         with open_executor(executor, jobs=len(datas), cores=cores) as ex:
             if show:
-                typer.echo((f"{len(datas)} 个情景，在 {ex.where} 上求解" if lang == "zh" else
-                            f"{len(datas)} scenarios on {ex.where}"), err=True)
+                typer.echo(tr("{n} scenarios on {where}", n=len(datas), where=ex.where), err=True)
             outs = run_scenarios(datas, time_limit=time_limit, seed=seed, cores=cores,
                                  deterministic=deterministic, lang=lang, executor=ex.executor,
                                  workers_per_solve=ex.solve_workers,
@@ -225,19 +229,20 @@ def scenarios_cmd(
     except (InputError, UserError, ValueError) as exc:
         fail(str(exc))
         return
-    typer.echo(f"{_pad('Scenario', 26)} {'Status':<10} {'Funded':>7} {'Weighted':>10} "
-               f"{'Idle (yuan)':>14} {'Time':>7}")
+    head = [tr("Scenario"), tr("Status"), tr("Funded"), tr("Weighted"), tr("Idle (yuan)"),
+            tr("Time")]
+    typer.echo(f"{_pad(head[0], 26)} {_pad(head[1], 10)} {_lpad(head[2], 7)} "
+               f"{_lpad(head[3], 10)} {_lpad(head[4], 14)} {_lpad(head[5], 7)}")
     for o in [*main, *front]:
         m = o.metrics
-        typer.echo(f"{_pad(o.name, 26)} {m.get('status', ''):<10} "
+        typer.echo(f"{_pad(o.name, 26)} {_pad(status_text(m.get('status', '')), 10)} "
                    f"{m.get('projects_funded', 0):>7} "
                    f"{m.get('weighted_beneficiaries', 0) or 0:>10,} "
                    f"{m.get('idle_yuan', 0) or 0:>14,} {o.result.runtime:>6.1f}s")
     failed = [o for o in [*main, *front] if o.error]
     for o in failed:
-        typer.echo((f"情景“{o.name}”求解失败：{o.error}" if lang == "zh" else
-                    f"scenario '{o.name}' failed: {o.error}"), err=True)
-    typer.echo(("已写入" if lang == "zh" else "Written") + ": " + ", ".join(map(str, written)))
+        typer.echo(tr("scenario '{name}' failed: {error}", name=o.name, error=o.error), err=True)
+    typer.echo(tr("Written: {files}", files=", ".join(map(str, written))))
     if failed:
         raise typer.Exit(1)
 
@@ -249,12 +254,20 @@ def _progress(total: int, lang: str) -> Any:
     def show(i: int, o: Any) -> None:
         done[0] += 1
         if o.error:
-            state = ("失败：" if lang == "zh" else "failed: ") + o.error
+            state = tr("failed: {error}", error=o.error)
         else:
-            state = f"{o.metrics.get('status', '')}  {o.seconds:.1f}s"
+            state = f"{status_text(o.metrics.get('status', ''))}  {o.seconds:.1f}s"
         typer.echo(f"[{done[0]}/{total}] {o.name}  {state}", err=True)
 
     return show
+
+
+def _lpad(text: str, width: int) -> str:
+    """``text`` right-aligned in ``width`` terminal columns (CJK characters are two wide)."""
+    import unicodedata
+
+    w = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return " " * max(0, width - w) + text
 
 
 def _pad(text: str, width: int) -> str:
@@ -274,25 +287,31 @@ def mkp_cmd(
     workers: Workers = 2,
     method: Annotated[str, typer.Option("--method", help="cpsat, core (LP core + hint) or highs.")]
     = "core",
+    lang: Lang = "zh",
 ) -> None:
     """Solve OR-Library multidimensional knapsack instances with the allocation engine."""
     from assignments.funding.mkp import read_mkp, solve_mkp
 
+    check_lang(lang)
     try:
         insts = read_mkp(file)
         picked = _indices(instances, len(insts))
     except (InputError, UserError, ValueError) as exc:
         fail(str(exc))
         return
-    typer.echo(f"{'Instance':<18} {'Status':<9} {'Objective':>11} {'Bound':>11} {'Gap':>8} "
-               f"{'File opt':>9} {'Time':>7}")
+    head = [tr("Instance"), tr("Status"), tr("Objective"), tr("Bound"), tr("Gap"),
+            tr("File opt"), tr("Time")]
+    typer.echo(f"{_pad(head[0], 18)} {_pad(head[1], 9)} {_lpad(head[2], 11)} "
+               f"{_lpad(head[3], 11)} {_lpad(head[4], 8)} {_lpad(head[5], 9)} "
+               f"{_lpad(head[6], 7)}")
     for k in picked:
         inst = insts[k]
         r = solve_mkp(inst, time_limit=time_limit, seed=seed, workers=workers, method=method)
         obj = (r.objective or 0) / inst.scale
         bound = (r.bound or 0) / inst.scale
         gap = "—" if r.gap is None else f"{100 * r.gap:.3f}%"
-        typer.echo(f"{inst.name:<18} {r.status.value:<9} {obj:>11,.1f} {bound:>11,.1f} {gap:>8} "
+        typer.echo(f"{inst.name:<18} {_pad(status_text(r.status), 9)} {obj:>11,.1f} "
+                   f"{bound:>11,.1f} {gap:>8} "
                    f"{inst.optimum or '—':>9} {r.runtime:>6.2f}s")
 
 
@@ -304,7 +323,8 @@ def _indices(text: str, n: int) -> list[int]:
         a, _, b = part.partition("-")
         lo, hi = int(a), int(b) if b else int(a)
         if not (0 <= lo <= hi < n):
-            raise UserError(f"--instances {text}: indices must be within 0–{n - 1}")
+            raise UserError(tr("--instances {text}: indices must be within 0–{last}", text=text,
+                               last=n - 1))
         out += list(range(lo, hi + 1))
     return out
 
@@ -338,10 +358,11 @@ def pb_cmd(
     support = {p["project_id"]: inst.support(p) for p in inst.projects}
     sel = inst.selected()
     same = "n/a" if sel is None else ("matches" if sorted(sel) == sorted(greedy) else "differs")
-    typer.echo(f"greedy by votes: {len(greedy)} projects, support "
-               f"{sum(support[g] for g in greedy)} (META rule: {inst.rule}; the file's "
-               f"selected column: {same})")
-    typer.echo(("已写入" if lang == "zh" else "Written") + ": " + ", ".join(map(str, written)))
+    same = {"n/a": tr("n/a"), "matches": tr("matches"), "differs": tr("differs")}[same]
+    typer.echo(tr("greedy by votes: {n} projects, support {support} (META rule: {rule}; the "
+                  "file's selected column: {same})", n=len(greedy),
+                  support=sum(support[g] for g in greedy), rule=inst.rule, same=same))
+    typer.echo(tr("Written: {files}", files=", ".join(map(str, written))))
 
 
 register_subsidies(app)

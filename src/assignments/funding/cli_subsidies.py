@@ -18,6 +18,8 @@ from assignments.core.cli import (
     fail,
 )
 from assignments.core.errors import InputError, UserError
+from assignments.core.i18n import tr
+from assignments.funding.speak import speaks
 
 __all__ = ["register", "subsidy_tables"]
 
@@ -27,7 +29,8 @@ _STATUS = {"zh": {"paid": "足额", "reduced": "核减", "refused": "未发放",
                   "ineligible": "not eligible"}}
 
 
-def subsidy_tables(data: Any, plan: Any, *, lang: str = "zh") -> dict[str, Any]:
+@speaks
+def subsidy_tables(data: Any, plan: Any, *, lang: str | None = None) -> dict[str, Any]:
     """The households sheet, the by-village summary and the notes of a subsidy plan."""
     import pandas as pd
 
@@ -47,7 +50,7 @@ def subsidy_tables(data: Any, plan: Any, *, lang: str = "zh") -> dict[str, Any]:
             else a.contiguous,
             ("应补(元)" if zh else "entitled (yuan)"): aw.entitled,
             ("实发(元)" if zh else "paid (yuan)"): aw.paid,
-            ("状态" if zh else "status"): _STATUS[lang][aw.status],
+            ("状态" if zh else "status"): _STATUS[lang or "zh"][aw.status],
             ("原因" if zh else "reason"): aw.reason,
         })
     households = pd.DataFrame(rows)
@@ -67,10 +70,9 @@ def subsidy_tables(data: Any, plan: Any, *, lang: str = "zh") -> dict[str, Any]:
                              for v, x in sorted(by_v.items())])
     notes = pd.DataFrame({("内容" if zh else "text"): [
         *plan.notes,
-        f"预算 {plan.budget:,} 元，应补合计 {plan.entitled:,} 元，实发 {plan.paid:,} 元，"
-        f"结余 {plan.unallocated:,} 元" if zh else
-        f"budget {plan.budget:,} yuan, entitled {plan.entitled:,}, paid {plan.paid:,}, "
-        f"left {plan.unallocated:,}"]})
+        tr("budget {budget} 元, entitled {entitled} 元, paid {paid} 元, left {left} 元",
+           budget=f"{plan.budget:,}", entitled=f"{plan.entitled:,}", paid=f"{plan.paid:,}",
+           left=f"{plan.unallocated:,}")]})
     return {("到户奖补" if zh else "households"): households,
             ("分村汇总" if zh else "by_village"): villages, ("说明" if zh else "notes"): notes}
 
@@ -95,20 +97,24 @@ def register(app: typer.Typer) -> None:
         """Household subsidies (到户奖补): entitlements, rationing, a reason per household."""
         from assignments.core.io import staged_output, write_csv_folder, write_excel, write_json
         from assignments.funding.data import read_funding
-        from assignments.funding.subsidies import allocate_subsidies, check_subsidies
+        from assignments.funding.subsidies import (
+            allocate_subsidies,
+            check_subsidies,
+            rationing_text,
+        )
 
         check_lang(lang)
         try:
             data = read_funding(workbook)
             if not data.applications:
-                raise UserError(f"{workbook.name}: no 到户申请 (household applications) sheet "
-                                "or it is empty")
+                raise UserError(tr("{file}: no 到户申请 (household applications) sheet or it is "
+                                   "empty", file=workbook.name))
             plan = allocate_subsidies(data, rule, budget=budget, time_limit=time_limit,
                                       seed=seed, workers=workers)
             violations = check_subsidies(data, plan)
             if violations:
-                raise RuntimeError("subsidy plan rejected by the checker: "
-                                   + "; ".join(map(str, violations[:5])))
+                raise RuntimeError(tr("subsidy plan rejected by the checker: {violations}",
+                                      violations="; ".join(map(str, violations[:5]))))
             tables = subsidy_tables(data, plan, lang=lang)
             with staged_output(out) as stage:
                 write_excel(stage / "subsidies.xlsx", tables)
@@ -125,16 +131,14 @@ def register(app: typer.Typer) -> None:
         paid = [aw for aw in plan.awards if aw.paid > 0]
         people = sum(a.members for a in data.applications
                      if any(aw.household == a.id and aw.paid > 0 for aw in paid))
-        zh = lang == "zh"
         for n in plan.notes:
             typer.echo(n)
-        typer.echo(("配给规则" if zh else "Rule") + f": {plan.rule}   "
-                   + ("预算" if zh else "budget") + f": {plan.budget:,} 元   "
-                   + ("实发" if zh else "paid") + f": {plan.paid:,} 元   "
-                   + ("结余" if zh else "left") + f": {plan.unallocated:,} 元")
+        typer.echo(tr("Rule: {rule}   budget: {budget} 元   paid: {paid} 元   left: {left} 元",
+                      rule=rationing_text(plan.rule), budget=f"{plan.budget:,}",
+                      paid=f"{plan.paid:,}", left=f"{plan.unallocated:,}"))
         counts = {k: sum(aw.status == k for aw in plan.awards) for k in _STATUS["en"]}
-        typer.echo(("农户" if zh else "Households") + f": {len(plan.awards)}   "
-                   + "   ".join(f"{_STATUS[lang][k]} {v}" for k, v in counts.items())
-                   + ("   受益人口" if zh else "   people") + f": {people:,}")
-        typer.echo(("已写入" if zh else "Written") + f": {out / 'subsidies.xlsx'}, "
-                   f"{out / 'csv'}, {out / 'result.json'}")
+        typer.echo(tr("Households: {n}   {counts}   people: {people}", n=len(plan.awards),
+                      counts="   ".join(f"{_STATUS[lang][k]} {v}" for k, v in counts.items()),
+                      people=f"{people:,}"))
+        typer.echo(tr("Written: {files}", files=f"{out / 'subsidies.xlsx'}, {out / 'csv'}, "
+                                                f"{out / 'result.json'}"))

@@ -30,6 +30,7 @@ from pydantic import (
 
 from assignments.core.calendar import Quarter
 from assignments.core.errors import InputError, Issue, Location
+from assignments.core.i18n import current_lang, tr
 from assignments.core.io import ColumnSpec, SheetSpec, Table, read_tables
 from assignments.core.policy import Param, parse_percent, read_params
 from assignments.core.schema import (
@@ -68,6 +69,7 @@ __all__ = [
     "problem",
     "read_funding",
     "unit_name",
+    "unit_word",
 ]
 
 MONEY_LIMIT = 1_000_000
@@ -135,6 +137,14 @@ def money_text(yuan: float, input_unit: int = 1) -> str:
         return f"{v:,.0f} 元"
     text = f"{v:,.4f}".rstrip("0").rstrip(".")
     return f"{text} {unit_name(input_unit)}"
+
+
+def unit_word(unit_text: str) -> str:
+    """The unit of a coverage target (:attr:`Target.unit_text`: 个, 元, 户, 人) in the current
+    language."""
+    if current_lang() == "zh":
+        return unit_text
+    return {"个": "projects", "户": "households", "人": "people"}.get(unit_text, unit_text)
 
 
 # ------------------------------------------------------------------ cell parsers
@@ -1414,7 +1424,8 @@ def problem(data: FundingData) -> Problem:
         for v in data.villages:
             if v.poor:
                 targets.append(Target(f"industry:{v.id}",
-                                      f"贫困村 {v.label} 至少 1 个{ind_cat}项目",
+                                      tr("poor village {village}: at least 1 {category} "
+                                         "project", village=v.label, category=ind_cat),
                                       "count", 1, [(j, 1) for j in projects_in(v.id, ind_cat)],
                                       unit_text="个", village=v.id))
     if pol.on("special_hardship"):
@@ -1423,14 +1434,17 @@ def problem(data: FundingData) -> Problem:
             if v.special_hardship and need > 0:
                 mem, den = money_members(v.id)
                 amount = money_text(pol.special_hardship_amount, pol.input_unit)
-                targets.append(Target(f"hardship:{v.id}", f"特困村 {v.label} 至少 {amount}",
+                targets.append(Target(f"hardship:{v.id}",
+                                      tr("special-hardship village {village}: at least "
+                                         "{amount}", village=v.label, amount=amount),
                                       "money", need, mem, den, unit_text="元", village=v.id))
     for t in data.targets:
         if t.kind == "village_industry":
             cat = t.category or ind_cat
             vids = [t.village] if t.village else [v.id for v in data.villages if v.poor]
             for vid in vids:
-                label = f"{t.id}: 村 {vil[vid].label} 至少 {int(t.value)} 个{cat}项目"
+                label = tr("{target}: village {village} at least {n} {category} projects",
+                           target=t.id, village=vil[vid].label, n=int(t.value), category=cat)
                 targets.append(Target(f"{t.id}:{vid}", label,
                                       "count", int(t.value),
                                       [(j, 1) for j in projects_in(vid, cat)], unit_text="个",
@@ -1442,26 +1456,31 @@ def problem(data: FundingData) -> Problem:
             for vid in vids:
                 mem, den = money_members(vid)
                 targets.append(Target(f"{t.id}:{vid}",
-                                      f"{t.id}: 村 {vil[vid].label} 至少 "
-                                      f"{money_text(t.value, pol.input_unit)}",
+                                      tr("{target}: village {village} at least {amount}",
+                                         target=t.id, village=vil[vid].label,
+                                         amount=money_text(t.value, pol.input_unit)),
                                       "money", need, mem, den, unit_text="元", village=vid))
         elif t.kind == "category_amount":
             need = math.ceil(round(t.value) / unit)
             mem = [(j, 1) for j, p in enumerate(data.projects) if p.category == t.category]
-            targets.append(Target(t.id, f"{t.id}: {t.category} 至少 "
-                                        f"{money_text(t.value, pol.input_unit)}",
+            targets.append(Target(t.id, tr("{target}: {category} at least {amount}",
+                                           target=t.id, category=t.category,
+                                           amount=money_text(t.value, pol.input_unit)),
                                   "money", need, mem, 1, unit_text="元"))
         elif t.kind == "poor_household_share":
             total_ph = sum(v.poor_households for v in data.villages)
             need = math.ceil(t.value * total_ph / 100 - 1e-9)
             if need > 0:
-                targets.append(Target(t.id, f"{t.id}: ≥ {t.value:g}% 贫困户受益 ({need} 户)",
+                targets.append(Target(t.id, tr("{target}: ≥ {pct}% of poor households reached "
+                                               "({n} households)", target=t.id,
+                                               pct=f"{t.value:g}", n=need),
                                       "people", need,
                                       [(j, p.poor_households) for j, p in enumerate(data.projects)
                                        if p.poor_households], unit_text="户",
                                       reach="poor_households"))
         elif t.kind == "poor_people":
-            targets.append(Target(t.id, f"{t.id}: ≥ {int(t.value)} 贫困人口受益", "people",
+            targets.append(Target(t.id, tr("{target}: ≥ {n} poor people reached", target=t.id,
+                                           n=int(t.value)), "people",
                                   int(t.value),
                                   [(j, p.poor_people) for j, p in enumerate(data.projects)
                                    if p.poor_people], unit_text="人", reach="poor_people"))

@@ -20,11 +20,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assignments.core.conflict import Conflict, find_conflict
+from assignments.core.i18n import current_lang, tr
 from assignments.core.solver import SolveParams, solve_params
 from assignments.funding.data import FundingData, Problem, money_text, problem
 from assignments.funding.greedy import Ledger
-from assignments.funding.rules import RULES, figures
+from assignments.funding.rules import RULES, figures, rule_doc
 from assignments.funding.solution import FundingSolution, check
+from assignments.funding.speak import speaks
 
 __all__ = [
     "Reason",
@@ -32,10 +34,6 @@ __all__ = [
     "explain_infeasible",
     "project_reasons",
 ]
-
-
-def _t(lang: str, zh: str, en: str) -> str:
-    return zh if lang == "zh" else en
 
 
 def yuan(units: float, prob: Problem, input_unit: int = 1) -> str:
@@ -69,8 +67,9 @@ def _label(data: FundingData, j: int) -> str:
     return f"{p.id} {p.name}" if p.name else p.id
 
 
+@speaks
 def project_reasons(data: FundingData, sol: FundingSolution, prob: Problem | None = None,
-                    *, lang: str = "zh") -> dict[int, Reason]:
+                    *, lang: str | None = None) -> dict[int, Reason]:
     """A reason for every project that is unfunded or only partly funded.
 
     The checks run in order and the first that applies is the reason: excluded, work relief,
@@ -82,6 +81,7 @@ def project_reasons(data: FundingData, sol: FundingSolution, prob: Problem | Non
     yuan, written in the workbook's unit) and is recomputed by
     :func:`assignments.funding.solution.check_reasons`.
     """
+    lang = lang or current_lang()  # set by @speaks; for the type checker
     prob = prob if prob is not None else problem(data)
     pol = data.policy
     iu = pol.input_unit
@@ -122,22 +122,17 @@ def project_reasons(data: FundingData, sol: FundingSolution, prob: Problem | Non
         return {"period": prob.periods[t], "need": need[t] * u, "left": left_at(j, t) * u,
                 "free": free * u, "short": short * u}
 
-    def budget_text(f: dict[str, Any], lead: tuple[str, str] | None = None) -> str:
+    def budget_text(f: dict[str, Any], lead: str | None = None) -> str:
         """``预算不足：…`` (or ``lead`` instead) with the figures of :func:`shortage`."""
         per = f["period"]
-        zh_lead, en_lead = lead or ("预算不足：", "budget short: ")
-        zh = (f"{zh_lead}{per} 需要 {money(f['need'])}，可用来源当季可支配 "
-              f"{money(f['free'])}")
-        en = (f"{en_lead}in {per} it needs {money(f['need'])}, its eligible sources can pay "
-              f"{money(f['free'])} then")
+        text = (lead or tr("budget short: ")) + tr(
+            "in {period} it needs {need}, its eligible sources can pay {free} then",
+            period=per, need=money(f["need"]), free=money(f["free"]))
         if f["left"] > f["free"]:
-            zh += (f"（截至 {per} 结余 {money(f['left'])}，其中 {money(f['left'] - f['free'])}"
-                   "已用于其后季度的支出）")
-            en += (f" ({money(f['left'])} left at the end of {per}, of which "
-                   f"{money(f['left'] - f['free'])} is spent in later quarters)")
-        zh += f"；至少还差 {money(f['short'])}"
-        en += f"; at least {money(f['short'])} more would be needed"
-        return _t(lang, zh, en)
+            text += tr(" ({left} left at the end of {period}, of which {later} is spent in later "
+                       "quarters)", left=money(f["left"]), period=per,
+                       later=money(f["left"] - f["free"]))
+        return text + tr("; at least {short} more would be needed", short=money(f["short"]))
 
     def competitors(j: int) -> list[int]:
         """Funded projects paid by a source of ``j`` in one of ``j``'s quarters."""
@@ -157,51 +152,45 @@ def project_reasons(data: FundingData, sol: FundingSolution, prob: Problem | Non
                 nxt += 1
             need = [a * nxt // 100 - a * lv // 100 for a in prob.period_cost[j]]
             f: dict[str, Any] | None = shortage(j, need)
-            text = _t(lang, f"部分安排 {lv}%", f"partly funded at {lv}%")
+            text = tr("partly funded at {level}%", level=lv)
             if f:
                 f.update(level=lv, next_level=nxt)
-                text += _t(lang, "：", ": ") + budget_text(
-                    f, (f"提高到 {nxt}%：", f"raising it to {nxt}%: "))
+                text += tr(": ") + budget_text(f, tr("raising it to {level}%: ", level=nxt))
             else:
                 f = {"level": lv}
-                text += _t(lang, "：更多资金会降低目标（或违反其他规则）",
-                           ": more would not improve the plan (or would break another rule)")
+                text += tr(": more would not improve the plan (or would break another rule)")
             out[j] = Reason(j, "partial", text, f)
             continue
         if p.excluded:
-            out[j] = Reason(j, "excluded", _t(lang, "标记为不予安排", "marked 不予安排 (excluded)"))
+            out[j] = Reason(j, "excluded", tr("marked 不予安排 (excluded)"))
             continue
         if prob.labour and prob.labour[0] == "project" and j in prob.labour[2] \
                 and prob.labour[3][j] < prob.labour[1]:
-            out[j] = Reason(j, "labour", RULES.label("labour", lang) + _t(
-                lang, f"：劳务报酬比例 {p.labour_share:g}% 低于 {pol.labour_share:g}%",
-                f": pays {p.labour_share:g}% as labour wages, below {pol.labour_share:g}%"))
+            out[j] = Reason(j, "labour", RULES.label("labour", lang) + tr(
+                ": pays {share}% as labour wages, below {required}%",
+                share=f"{p.labour_share:g}", required=f"{pol.labour_share:g}"))
             continue
         if not prob.eligible[j]:
-            out[j] = Reason(j, "ineligible", _t(
-                lang, f"没有资金来源可用于“{p.category}”类项目",
-                f"no source may pay for category '{p.category}'"))
+            out[j] = Reason(j, "ineligible", tr("no source may pay for category '{category}'",
+                                                 category=p.category))
             continue
         empty = [t for t in range(T) if prob.period_cost[j][t]
                  and not any((sum(prob.budget[s][: t + 1]) if prob.carry_over
                               else prob.budget[s][t]) > 0 for s in prob.eligible[j])]
         if empty:
-            out[j] = Reason(j, "no_money_period", _t(
-                lang, f"{prob.periods[empty[0]]} 没有可用来源的资金到位",
-                f"no eligible source has money by {prob.periods[empty[0]]}"))
+            out[j] = Reason(j, "no_money_period", tr("no eligible source has money by {period}",
+                                                      period=prob.periods[empty[0]]))
             continue
         req = [k for a, k in prob.requires if a == j and sol.level[k] == 0]
         if req:
-            out[j] = Reason(j, "requires", _t(
-                lang, f"依赖的项目 {_label(data, req[0])} 未安排",
-                f"requires {_label(data, req[0])}, which is not funded"))
+            out[j] = Reason(j, "requires", tr("requires {project}, which is not funded",
+                                               project=_label(data, req[0])))
             continue
         excl = [b if a == j else a for a, b in prob.excludes
                 if j in (a, b) and sol.level[b if a == j else a] > 0]
         if excl:
-            out[j] = Reason(j, "excluded_by", _t(
-                lang, f"与已安排的项目 {_label(data, excl[0])} 互斥",
-                f"excluded by {_label(data, excl[0])}, which is funded"))
+            out[j] = Reason(j, "excluded_by", tr("excluded by {project}, which is funded",
+                                                  project=_label(data, excl[0])))
             continue
         lowest = 100  # a whole project is funded at 100 % or not at all
         if prob.partial[j]:
@@ -214,10 +203,9 @@ def project_reasons(data: FundingData, sol: FundingSolution, prob: Problem | Non
             f["next_level"] = lowest
             if prob.partial[j] and prob.min_funding[j]:
                 f["minimum"] = prob.min_funding[j] * u
-                out[j] = Reason(j, "minimum", _t(
-                    lang, f"低于最低可行资金 {money(f['minimum'])}：",
-                    f"below its minimum viable funding {money(f['minimum'])}: ")
-                    + budget_text(f), f)
+                out[j] = Reason(j, "minimum", tr("below its minimum viable funding {minimum}: ",
+                                                 minimum=money(f["minimum"]))
+                                + budget_text(f), f)
                 continue
             rivals = [k for k in competitors(j) if sol.level[k] > 0]
             worst = min(rivals, key=lambda k: (ratio[k], k)) if rivals else None
@@ -225,15 +213,13 @@ def project_reasons(data: FundingData, sol: FundingSolution, prob: Problem | Non
             if worst is not None and ratio[j] <= ratio[worst]:
                 f.update(ratio=round(ratio[j], 1), rival=data.projects[worst].id,
                          rival_ratio=round(ratio[worst], 1))
-                out[j] = Reason(j, "value", base + _t(
-                    lang, f"；每万元受益 {ratio[j]:.1f}，低于已安排的 {_label(data, worst)}"
-                          f"（{ratio[worst]:.1f}）",
-                    f"; {ratio[j]:.1f} weighted beneficiaries per 10,000 yuan, less than the "
-                    f"funded {_label(data, worst)} competing for the same money "
-                    f"({ratio[worst]:.1f})"), f)
+                out[j] = Reason(j, "value", base + tr(
+                    "; {ratio} weighted beneficiaries per 10,000 yuan, less than the funded "
+                    "{rival} competing for the same money ({rival_ratio})",
+                    ratio=f"{ratio[j]:.1f}", rival=_label(data, worst),
+                    rival_ratio=f"{ratio[worst]:.1f}"), f)
             elif prob.value[j] == 0 and pol.objective in ("coverage", "benefit"):
-                out[j] = Reason(j, "no_benefit", base + _t(
-                    lang, "；未填受益人数", "; it declares no beneficiaries"), f)
+                out[j] = Reason(j, "no_benefit", base + tr("; it declares no beneficiaries"), f)
             else:
                 out[j] = Reason(j, "no_money", base, f)
             continue
@@ -241,12 +227,10 @@ def project_reasons(data: FundingData, sol: FundingSolution, prob: Problem | Non
         plan = led.plan(j, lowest)
         if plan is None:
             share = prob.share.get(j)
-            out[j] = Reason(j, "cost_sharing" if share else "no_money", _t(
-                lang, "成本分担比例下各来源余额不足" if share
-                else "预算不足：可用来源的余额不能同时支付它各季度的支出",
-                "its cost-sharing sources cannot pay their ratios from what is left" if share
-                else "budget short: its eligible sources cannot pay all its quarters from what "
-                     "is left"))
+            out[j] = Reason(j, "cost_sharing" if share else "no_money", tr(
+                "its cost-sharing sources cannot pay their ratios from what is left") if share
+                else tr("budget short: its eligible sources cannot pay all its quarters from what "
+                        "is left"))
             continue
         trial = FundingSolution(level=list(sol.level), alloc={**sol.alloc, **plan}, unit=sol.unit)
         trial.level[j] = lowest
@@ -254,20 +238,17 @@ def project_reasons(data: FundingData, sol: FundingSolution, prob: Problem | Non
                   if v.rule in ("industry_share", "labour", "milestones")]
         if broken:
             rule = RULES.label(broken[0].rule, lang)
-            out[j] = Reason(j, "rule", _t(lang, f"安排它会违反 {rule}：{broken[0].message}",
-                                          f"funding it would break {rule}: "
-                                          f"{broken[0].message}"))
+            out[j] = Reason(j, "rule", tr("funding it would break {rule}: {message}",
+                                          rule=rule, message=broken[0].message))
         elif prob.value[j] == 0 and pol.objective in ("coverage", "benefit"):
-            out[j] = Reason(j, "no_benefit", _t(lang, "未填受益人数，对目标无贡献",
-                                                "it declares no beneficiaries"))
+            out[j] = Reason(j, "no_benefit", tr("it declares no beneficiaries"))
         elif pol.objective == "cost":
-            out[j] = Reason(j, "objective", _t(lang, "目标为最小成本：覆盖目标不需要它",
-                                               "objective least cost: the targets do not need it"))
+            out[j] = Reason(j, "objective",
+                            tr("objective least cost: the targets do not need it"))
         elif pol.objective == "priority" and prob.priority[j] == 0:
-            out[j] = Reason(j, "objective", _t(lang, "优先级为 0", "its priority is 0"))
+            out[j] = Reason(j, "objective", tr("its priority is 0"))
         else:
-            out[j] = Reason(j, "time_limit", _t(
-                lang, "资金足够但未安排：求解在证明最优前达到时间上限",
+            out[j] = Reason(j, "time_limit", tr(
                 "the money is there: the solve stopped at its time limit before this project "
                 "was added"))
     return out
@@ -286,39 +267,31 @@ def _precheck(data: FundingData, prob: Problem, lang: str) -> list[str]:
         p = data.projects[j]
         L = _label(data, j)
         if not prob.eligible[j]:
-            lines.append(_t(lang, f"已承诺项目 {L}：没有资金来源可用于“{p.category}”类",
-                            f"committed project {L}: no source may pay for category "
-                            f"'{p.category}'"))
+            lines.append(tr("committed project {project}: no source may pay for category "
+                            "'{category}'", project=L, category=p.category))
             continue
         for t in range(T):
             if prob.period_cost[j][t] and not any(
                     (sum(prob.budget[s][: t + 1]) if prob.carry_over else prob.budget[s][t]) > 0
                     for s in prob.eligible[j]):
-                lines.append(_t(lang, f"已承诺项目 {L}：{prob.periods[t]} 需要支出，"
-                                      "但没有可用来源的资金到位",
-                                f"committed project {L} spends in {prob.periods[t]}, but no "
-                                f"eligible source has money by then"))
+                lines.append(tr("committed project {project} spends in {period}, but no eligible "
+                                "source has money by then", project=L, period=prob.periods[t]))
                 break
         if prob.labour and prob.labour[0] == "project" and j in prob.labour[2] \
                 and prob.labour[3][j] < prob.labour[1]:
-            lines.append(_t(lang, f"已承诺项目 {L}：劳务报酬比例 {p.labour_share:g}% "
-                                  f"低于 {RULES.label('labour', lang)} 要求的 "
-                                  f"{pol.labour_share:g}%",
-                            f"committed project {L} pays {p.labour_share:g}% as labour wages, "
-                            f"below the {pol.labour_share:g}% of "
-                            f"{RULES.label('labour', lang)}"))
+            lines.append(tr("committed project {project} pays {share}% as labour wages, below "
+                            "the {required}% of {rule}", project=L,
+                            share=f"{p.labour_share:g}", required=f"{pol.labour_share:g}",
+                            rule=RULES.label("labour", lang)))
     cset = set(committed)
     for a, b in prob.excludes:
         if a in cset and b in cset:
-            lines.append(_t(lang, f"已承诺项目 {_label(data, a)} 与 {_label(data, b)} 互斥",
-                            f"committed projects {_label(data, a)} and {_label(data, b)} "
-                            "exclude each other"))
+            lines.append(tr("committed projects {a} and {b} exclude each other",
+                            a=_label(data, a), b=_label(data, b)))
     for a, b in prob.requires:
         if a in cset and prob.excluded[b]:
-            lines.append(_t(lang, f"已承诺项目 {_label(data, a)} 依赖不予安排的项目 "
-                                  f"{_label(data, b)}",
-                            f"committed project {_label(data, a)} requires "
-                            f"{_label(data, b)}, which is marked 不予安排"))
+            lines.append(tr("committed project {a} requires {b}, which is marked 不予安排",
+                            a=_label(data, a), b=_label(data, b)))
     return lines
 
 
@@ -346,7 +319,7 @@ def _render(data: FundingData, prob: Problem, family: str, key: tuple[Any, ...],
             lang: str) -> str:
     """One member of a conflict, in the office's terms, led by its rule's label."""
     detail = _detail(data, prob, family, key, lang)
-    return f"{RULES.label(family, lang)}{_t(lang, '：', ': ')}{detail}"
+    return f"{RULES.label(family, lang)}{tr(': ')}{detail}"
 
 
 def _detail(data: FundingData, prob: Problem, family: str, key: tuple[Any, ...],
@@ -358,75 +331,68 @@ def _detail(data: FundingData, prob: Problem, family: str, key: tuple[Any, ...],
         j = key[0]
         need = ", ".join(f"{prob.periods[t]} {yuan(a, prob, iu)}"
                          for t, a in enumerate(prob.period_cost[j]) if a)
-        return _t(lang, f"已承诺项目 {_label(data, j)} 必须安排（支出：{need}）",
-                  f"committed project {_label(data, j)} must be funded (spending {need})")
+        return tr("committed project {project} must be funded (spending {need})",
+                  project=_label(data, j), need=need)
     if family == "budget":
         s, t = key
         src = data.sources[s]
         have = sum(prob.budget[s][: t + 1]) if prob.carry_over else prob.budget[s][t]
-        by = _t(lang, "截至" if prob.carry_over else "在", "by" if prob.carry_over else "in")
-        cats = "、".join(src.categories) if src.categories else _t(lang, "全部", "any")
-        return _t(lang, f"资金来源 {src.label} {by} {prob.periods[t]} 只有 {yuan(have, prob, iu)}"
-                        f"（可用类别：{cats}）",
-                  f"source {src.label} has {yuan(have, prob, iu)} {by} {prob.periods[t]} "
-                  f"(categories: {cats})")
+        cats = tr(", ").join(src.categories) if src.categories else tr("any")
+        kw = dict(source=src.label, have=yuan(have, prob, iu), period=prob.periods[t],
+                  categories=cats)
+        if prob.carry_over:
+            return tr("source {source} has {have} by {period} (categories: {categories})", **kw)
+        return tr("source {source} has {have} in {period} (categories: {categories})", **kw)
     if family == "milestones":
         k = key[0]
         m = next(x for x in prob.milestones if x[0] == k)
-        return _t(lang, f"截至 {prob.periods[k]} 至少支出已安排资金的 {100 * m[1] / m[2]:g}%",
-                  f"at least {100 * m[1] / m[2]:g}% of the money allocated is spent by the end "
-                  f"of {prob.periods[k]}")
+        return tr("at least {pct}% of the money allocated is spent by the end of {period}",
+                  pct=f"{100 * m[1] / m[2]:g}", period=prob.periods[k])
     if family == "assignment" and prob.assignment is not None:
         k, num, den, _srcs = prob.assignment
         src = data.sources[key[0]]
-        return _t(lang, f"资金来源 {src.label} 截至 {prob.periods[k]} 到位的资金须 "
-                        f"{100 * num / den:g}% 安排到项目",
-                  f"source {src.label} assigns {100 * num / den:g}% of the money it has by the "
-                  f"end of {prob.periods[k]} to projects")
+        return tr("source {source} assigns {pct}% of the money it has by the end of {period} "
+                  "to projects", source=src.label, pct=f"{100 * num / den:g}",
+                  period=prob.periods[k])
     if family == "industry_share":
-        return _t(lang, f"中央衔接资金至少 {fig['industry_share']}% 用于"
-                        f"{fig['industry_category']}",
-                  RULES.describe("industry_share", fig))
+        return rule_doc("industry_share", fig)
     if family == "labour":
         if key:
             p = data.projects[key[0]]
-            return _t(lang, f"{_label(data, key[0])} 劳务报酬比例 {p.labour_share:g}% "
-                            f"低于 {fig['labour_share']}%",
-                      f"{_label(data, key[0])} pays {p.labour_share:g}% as wages, "
-                      f"below {fig['labour_share']}%")
-        return _t(lang, f"{fig['labour_category']}整体劳务报酬至少 {fig['labour_share']}%",
-                  RULES.describe("labour", fig))
+            return tr("{project} pays {share}% as wages, below {required}%",
+                      project=_label(data, key[0]), share=f"{p.labour_share:g}",
+                      required=fig["labour_share"])
+        return rule_doc("labour", fig)
     if family == "cost_sharing":
         j, s = key
         group = prob.share[j]
         ratio = ":".join(str(r) for _s, r in group)
         names = ":".join(data.sources[x].label for x, _r in group)
-        return _t(lang, f"{_label(data, j)} 由 {names} 按 {ratio} 分担",
-                  f"{_label(data, j)} is paid {ratio} by {names}")
+        return tr("{project} is paid {ratio} by {sources}", project=_label(data, j),
+                  ratio=ratio, sources=names)
     if family == "requires":
         a, b = key
-        return _t(lang, f"{_label(data, a)} 依赖 {_label(data, b)}",
-                  f"{_label(data, a)} requires {_label(data, b)}")
+        return tr("{a} requires {b}", a=_label(data, a), b=_label(data, b))
     if family == "excludes":
         a, b = key
-        return _t(lang, f"{_label(data, a)} 与 {_label(data, b)} 互斥",
-                  f"{_label(data, a)} and {_label(data, b)} exclude each other")
+        return tr("{a} and {b} exclude each other", a=_label(data, a), b=_label(data, b))
     if family == "excluded":
-        return _t(lang, f"{_label(data, key[0])} 标记为不予安排",
-                  f"{_label(data, key[0])} is marked 不予安排")
+        return tr("{project} is marked 不予安排", project=_label(data, key[0]))
     if family == "minimum":
         j = key[0]
-        return _t(lang, f"{_label(data, j)} 最低可行资金 {yuan(prob.min_funding[j], prob, iu)}",
-                  f"{_label(data, j)} needs at least {yuan(prob.min_funding[j], prob, iu)}")
+        return tr("{project} needs at least {minimum}", project=_label(data, j),
+                  minimum=yuan(prob.min_funding[j], prob, iu))
     if family == "eligibility":
         j = key[0]
-        return _t(lang, f"{_label(data, j)} 的支出季度没有可用来源的资金到位",
-                  f"no eligible source has money in the quarters {_label(data, j)} spends")
-    return RULES.describe(family, fig) + f" {key}"
+        return tr("no eligible source has money in the quarters {project} spends",
+                  project=_label(data, j))
+    return rule_doc(family, fig) + f" {key}"
 
 
+@speaks
 def explain_infeasible(data: FundingData, prob: Problem | None = None,
-                       params: SolveParams | None = None, *, lang: str = "zh") -> list[str]:
+                       params: SolveParams | None = None, *, lang: str | None = None
+                       ) -> list[str]:
     """Why no plan satisfies every switched-on rule, naming the rules and records in conflict.
 
     ``params`` carries the solve's budget (the search stops at its deadline); without it, a
@@ -434,20 +400,17 @@ def explain_infeasible(data: FundingData, prob: Problem | None = None,
     """
     prob = prob if prob is not None else problem(data)
     params = params if params is not None else solve_params(time_limit=20, num_workers=1)
-    head = _t(lang, "没有满足全部已开启规则的分配方案。冲突如下：",
-              "No allocation satisfies every switched-on rule. These conflict:")
+    assert lang is not None
+    head = tr("No allocation satisfies every switched-on rule. These conflict:")
     pre = _precheck(data, prob, lang)
     if pre:
         return [head, *(f"  - {x}" for x in pre)]
     found = conflict(data, prob, params)
     if not found:
-        return [_t(lang, "未能在时间内找出冲突的规则；请延长时间上限。",
-                   "The conflicting rules could not be found in time; try a longer time limit.")]
+        return [tr("The conflicting rules could not be found in time; try a longer time limit.")]
     lines = [head, *(f"  - {_render(data, prob, f, k, lang)}" for f, k in found.members)]
     if not found.minimal:
-        lines.append(_t(lang, "  （未能在时间内缩到最小）",
-                        "  (not shrunk to a minimal set in time)"))
+        lines.append("  " + tr("(not shrunk to a minimal set in time)"))
     if not found.verified:
-        lines.append(_t(lang, "  （未能在时间内复核这组冲突）",
-                        "  (this set could not be re-verified in time)"))
+        lines.append("  " + tr("(this set could not be re-verified in time)"))
     return lines

@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from assignments.core.i18n import current_lang, tr, use_lang
 from assignments.core.io import staged_output, write_csv_folder, write_excel, write_json
 from assignments.core.solver import Result
 from assignments.funding.data import (
@@ -23,9 +24,18 @@ from assignments.funding.data import (
     money_text,
     problem,
     unit_name,
+    unit_word,
 )
 from assignments.funding.explain import Reason, project_reasons
-from assignments.funding.rules import RULES, SWITCHABLE, figures, level_label, switch_label
+from assignments.funding.rules import (
+    RULES,
+    SWITCHABLE,
+    domain_text,
+    figures,
+    level_label,
+    rule_doc,
+    switch_label,
+)
 from assignments.funding.scenarios import MarginalValue
 from assignments.funding.solution import (
     FundingSolution,
@@ -35,6 +45,7 @@ from assignments.funding.solution import (
     level_order,
     reached,
 )
+from assignments.funding.speak import speaks, status_text
 
 __all__ = ["allocation_tables", "result_json", "summary_lines", "write_outputs"]
 
@@ -101,17 +112,20 @@ def _tidy(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
+@speaks
 def allocation_tables(
-    data: FundingData, result: Result[FundingSolution], *, lang: str = "zh",
+    data: FundingData, result: Result[FundingSolution], *, lang: str | None = None,
     marginal: list[MarginalValue] | None = None, reasons: dict[int, Reason] | None = None,
 ) -> dict[str, pd.DataFrame]:
     """The output tables of a solved plan (see the module docstring)."""
+    lang = lang or current_lang()  # set by @speaks; for the type checker
     assert result.solution is not None
     sol = result.solution
     prob = problem(data)
     iu = data.policy.input_unit
     u: float = prob.unit if iu == 1 else prob.unit / iu  # model units -> the workbook's unit
     h = lambda k: _h(k, lang, iu)  # noqa: E731
+    assert lang is not None
     money_unit = unit_name(iu) if lang == "zh" else _UNIT_EN.get(iu, f"{iu:,} yuan")
     sheets = _SHEETS[lang]
     reasons = reasons if reasons is not None else project_reasons(data, sol, prob, lang=lang)
@@ -173,7 +187,7 @@ def allocation_tables(
             })
     total_row: dict[str, Any] = dict.fromkeys(src_rows[0] if src_rows else [], "")
     if src_rows:
-        total_row[h("source")] = "合计" if lang == "zh" else "total"
+        total_row[h("source")] = tr("total")
         total_row[h("budget")] = prob.total_budget * u
         total_row[h("spent")] = sum(fund) * u
         total_row[h("idle")] = (prob.total_budget - sum(fund)) * u
@@ -195,10 +209,10 @@ def allocation_tables(
     for v in data.villages:
         vt = [c for c in cov if c.target.village == v.id]
         vil_rows.append({
-            h("villages"): v.id, h("name"): v.name or "", h("poor"): "是" if v.poor else "",
-            h("hardship"): "是" if v.special_hardship else "", h("n_projects"): n_v[v.id],
+            h("villages"): v.id, h("name"): v.name or "", h("poor"): tr("yes") if v.poor else "",
+            h("hardship"): tr("yes") if v.special_hardship else "", h("n_projects"): n_v[v.id],
             h("n_industry"): ind_v[v.id], h("money"): round(money_v[v.id], 4),
-            h("met"): ("是" if all(c.met for c in vt) else "否") if vt else "",
+            h("met"): (tr("yes") if all(c.met for c in vt) else tr("no")) if vt else "",
             h("shortfall"): "；".join(_short(prob, c, iu) for c in vt if not c.met),
         })
     villages = pd.DataFrame(vil_rows)
@@ -206,11 +220,11 @@ def allocation_tables(
     field = {"户": "poor_households", "人": "poor_people"}
     targets = pd.DataFrame([{
         h("target"): c.target.label,
-        h("unit"): money_unit if c.target.kind == "money" else c.target.unit_text,
+        h("unit"): money_unit if c.target.kind == "money" else unit_word(c.target.unit_text),
         h("requirement"): _amount(prob, c.target.requirement, c.target, iu),
         h("achieved"): _amount(prob, c.achieved, c.target, iu),
         h("shortfall"): _amount(prob, c.shortfall, c.target, iu),
-        h("met"): "是" if c.met else "否",
+        h("met"): tr("yes") if c.met else tr("no"),
         h("per_village"): (got.counted[field[c.target.unit_text]]
                            if c.target.kind == "people" and c.target.unit_text in field else "")}
         for c in cov])
@@ -226,11 +240,13 @@ def allocation_tables(
         thr = thresholds.get(t)
         ms_rows.append({h("period"): lab, h("spent"): per_t[t] * u, h("cum_spent"): cum * u,
                         h("cum_pct"): round(pct, 2), h("threshold"): "" if thr is None else thr,
-                        h("met"): "" if thr is None else ("是" if pct + 1e-9 >= thr else "否")})
-    ms_rows.append({h("period"): "安排率" if lang == "zh" else "allocation rate",
+                        h("met"): "" if thr is None else (tr("yes") if pct + 1e-9 >= thr
+                                                          else tr("no"))})
+    ms_rows.append({h("period"): tr("allocation rate"),
                     h("spent"): total * u, h("cum_spent"): prob.total_budget * u,
                     h("cum_pct"): round(100 * total / max(1, prob.total_budget), 2),
-                    h("threshold"): 100, h("met"): "是" if total == prob.total_budget else "否"})
+                    h("threshold"): 100,
+                    h("met"): tr("yes") if total == prob.total_budget else tr("no")})
     milestones = pd.DataFrame(ms_rows)
 
     rules = _rules_sheet(data, sol, prob, lang)
@@ -241,7 +257,7 @@ def allocation_tables(
            sheets["milestones"]: milestones, sheets["rules"]: rules}
     if marginal is not None:
         out[sheets["marginal"]] = pd.DataFrame([{
-            h("source"): m.source, h("step"): m.step_yuan / iu, h("status"): m.status,
+            h("source"): m.source, h("step"): m.step_yuan / iu, h("status"): status_text(m.status),
             h("d_benefit"): m.delta.get("benefit", 0.0),
             h("d_targets"): -m.delta.get("unmet", 0.0),
             h("entering"): "、".join(m.entering), h("leaving"): "、".join(m.leaving)}
@@ -255,13 +271,13 @@ def _rules_sheet(data: FundingData, sol: FundingSolution, prob: Problem,
     """The 规则 sheet: every rule of :data:`~assignments.funding.rules.RULES` with the
     instance's figures, whether it is on (which switches are off) and whether the plan keeps it."""
     h = lambda k: _h(k, lang)  # noqa: E731
-    zh = lang == "zh"
-    yes, no, dash = ("是", "否", "—") if zh else ("yes", "no", "—")
+    yes, no, dash = tr("yes"), tr("no"), "—"
+    fig = figures(data.policy)
     broken = {RULES.rule(v.rule).key for v in check(data, sol, prob)}
     cov = coverage(data, sol, prob)
     order = level_order(data)
     rows = []
-    for row in RULES.table(lang, figures(data.policy)):
+    for row in RULES.table(lang):
         key = row["key"]
         if key.startswith("F."):
             on = yes if key[2:] in order else no
@@ -275,18 +291,18 @@ def _rules_sheet(data: FundingData, sol: FundingSolution, prob: Problem,
             elif len(off) == len(switches) and not always:
                 on = no
             else:
-                on = ("部分，关闭：" if zh else "partly, off: ") + "、".join(
-                    switch_label(f) if zh else RULES.family(f).en or f for f in off)
+                on = tr("partly, off: {switches}", switches=tr(", ").join(
+                    switch_label(f) if lang == "zh" else RULES.family(f).en or f for f in off))
             if key == "F7":
                 ok = dash  # the subsidies command checks it
             elif key == "F4":
-                ok = yes if all(c.met for c in cov) else (
-                    f"{no}（{sum(not c.met for c in cov)} 个未达标）" if zh
-                    else f"{no} ({sum(not c.met for c in cov)} not met)")
+                ok = yes if all(c.met for c in cov) else tr(
+                    "{no} ({n} not met)", no=no, n=sum(not c.met for c in cov))
             else:
                 ok = no if key in broken else yes
         rows.append({h("rule"): f"{key} {row['label']}", h("hard"): row["kind"], h("on"): on,
-                     h("doc"): row["doc"], h("ok"): ok, h("domain"): row["domain"]})
+                     h("doc"): rule_doc(row["key"], fig), h("ok"): ok,
+                     h("domain"): domain_text(row["domain"])})
     return pd.DataFrame(rows)
 
 
@@ -298,85 +314,82 @@ def _amount(prob: Problem, value: float, tg: Any, iu: int = 1) -> Any:
 
 def _short(prob: Problem, c: Any, iu: int = 1) -> str:
     if c.target.kind == "money":
-        return f"{c.target.label} 缺 {money_text(c.shortfall * prob.unit, iu)}"
-    return f"{c.target.label} 缺 {c.shortfall} {c.target.unit_text}"
+        return tr("{target} short by {amount}", target=c.target.label,
+                  amount=money_text(c.shortfall * prob.unit, iu))
+    return tr("{target} short by {amount}", target=c.target.label,
+              amount=f"{c.shortfall} {unit_word(c.target.unit_text)}")
 
 
 def _notes(data: FundingData, result: Result[FundingSolution], prob: Problem,
            reasons: dict[int, Reason], lang: str) -> list[dict[str, str]]:
-    zh = lang == "zh"
     t = _h("type", lang)
     x = _h("text", lang)
     iu = data.policy.input_unit
-    rows = [{t: "单位" if zh else "unit",
-             x: (f"金额单位：{unit_name(iu)}（与输入相同）；计算精度 {prob.unit:,} 元" if zh else
-                 f"money unit: {_UNIT_EN.get(iu, unit_name(iu))} (as the input); the solver "
-                 f"counts in steps of {prob.unit:,} yuan")}]
+    unit = tr("unit")
+    rows = [{t: unit,
+             x: tr("money unit: {unit} (as the input); the solver counts in steps of {step} yuan",
+                   unit=unit_name(iu) if lang == "zh" else _UNIT_EN.get(iu, unit_name(iu)),
+                   step=f"{prob.unit:,}")}]
     if not prob.exact:
-        rows.append({t: "单位" if zh else "unit",
-                     x: "部分金额已取整到计算单位（成本向上、预算向下）" if zh else
-                     "some amounts were rounded to the unit (costs up, budgets down)"})
+        rows.append({t: unit,
+                     x: tr("some amounts were rounded to the unit (costs up, budgets down)")})
     for line in result.explanation:
-        rows.append({t: "覆盖缺口" if zh else "coverage", x: line})
+        rows.append({t: tr("coverage"), x: line})
     if result.solution is not None:
         for line in default_lines(data, result.solution, prob, lang, only_binding=False):
-            rows.append({t: "使用默认值" if zh else "default used", x: line})
-        rows.append({t: "受益人数口径" if zh else "people counted",
-                     x: reached_line(data, result.solution, lang)})
+            rows.append({t: tr("default used"), x: line})
+        rows.append({t: tr("people counted"), x: reached_line(data, result.solution, lang)})
     for j, rs in sorted(reasons.items()):
         p = data.projects[j]
-        rows.append({t: "未安排原因" if zh else "reason", x: f"{p.id} {p.name or ''}: {rs.text}"})
+        rows.append({t: tr("reason"), x: f"{p.id} {p.name or ''}: {rs.text}"})
     for w in result.warnings:
-        rows.append({t: "警告" if zh else "warning", x: w})
+        rows.append({t: tr("warning"), x: w})
     return rows
 
 
-def default_lines(data: FundingData, sol: FundingSolution, prob: Problem, lang: str,
-                  *, only_binding: bool = True) -> list[str]:
+def default_lines(data: FundingData, sol: FundingSolution, prob: Problem,
+                  lang: str | None = None, *, only_binding: bool = True) -> list[str]:
     """One line per default policy figure the plan uses (by default: only those that bind):
-    ``特困村最低资金 = 10,000,000 元（方案未设置；起作用：石门村 获得 … 缺 …）``."""
-    zh = lang == "zh"
-    out = []
-    for d in defaults_used(data, sol, prob):
-        if only_binding and not d.binds:
-            continue
-        note = d.note_zh if zh else d.note_en
-        if zh:
-            state = "起作用" if d.binds else "未起作用"
-            out.append(f"{d.zh} = {d.value}（方案未设置，使用默认值；{state}"
-                       + (f"：{note}" if note else "") + "）")
-        else:
-            state = "binds" if d.binds else "does not bind"
-            out.append(f"{d.en} = {d.value} (default used, not set in 方案; {state}"
-                       + (f": {note}" if note else "") + ")")
-    return out
+    ``特困村最低资金 = 10,000,000 元（方案未设置，使用默认值；起作用：石门村 获得 … 缺 …）``."""
+    with use_lang(lang) as now:
+        out = []
+        for d in defaults_used(data, sol, prob):
+            if only_binding and not d.binds:
+                continue
+            note = d.note_zh if now == "zh" else d.note_en
+            name = d.zh if now == "zh" else d.en
+            state = tr("binds") if d.binds else tr("does not bind")
+            if note:
+                out.append(tr("{name} = {value} (default used, not set in 方案; {state}: {note})",
+                              name=name, value=d.value, state=state, note=note))
+            else:
+                out.append(tr("{name} = {value} (default used, not set in 方案; {state})",
+                              name=name, value=d.value, state=state))
+        return out
 
 
-def reached_line(data: FundingData, sol: FundingSolution, lang: str) -> str:
+def reached_line(data: FundingData, sol: FundingSolution, lang: str | None = None) -> str:
     """How people reached are counted: per village, capped by the village totals, and what the
     projects declare when that is more (the same person in two projects)."""
     r = reached(data, sol)
-    zh = lang == "zh"
-    parts = []
-    for k, zname, ename in (("people", "受益人口", "people"),
-                            ("poor_people", "贫困人口", "poor people"),
-                            ("poor_households", "贫困户", "poor households")):
-        txt = f"{zname} {r.counted[k]:,}" if zh else f"{ename} {r.counted[k]:,}"
-        if r.declared[k] != r.counted[k]:
-            txt += (f"（项目申报合计 {r.declared[k]:,}，同一人受益于多个项目重复计算）" if zh
-                    else f" (the projects declare {r.declared[k]:,}: people in several projects "
-                         "counted again)")
-        parts.append(txt)
-    missing = sorted({v for k in ("people", "poor_people", "poor_households")
-                      for v in r.uncapped_villages[k]})
-    head = ("按村计数，不超过各村人口、贫困人口、贫困户总数：" if zh else
-            "counted per village, at most each village's population, poor population and poor "
-            "households: ")
-    tail = ""
-    if missing:
-        tail = (f"；村表未填总数的村未封顶：{'、'.join(missing)}" if zh
-                else f"; not capped where the village sheet gives no total: {', '.join(missing)}")
-    return head + ("，" if zh else ", ").join(parts) + tail
+    with use_lang(lang):
+        parts = []
+        for k, name in (("people", tr("people")), ("poor_people", tr("poor people")),
+                        ("poor_households", tr("poor households"))):
+            txt = f"{name} {r.counted[k]:,}"
+            if r.declared[k] != r.counted[k]:
+                txt += tr(" (the projects declare {n}: people in several projects counted "
+                          "again)", n=f"{r.declared[k]:,}")
+            parts.append(txt)
+        missing = sorted({v for k in ("people", "poor_people", "poor_households")
+                          for v in r.uncapped_villages[k]})
+        head = tr("counted per village, at most each village's population, poor population and "
+                  "poor households: ")
+        tail = ""
+        if missing:
+            tail = tr("; not capped where the village sheet gives no total: {villages}",
+                      villages=tr(", ").join(missing))
+        return head + ("，" if current_lang() == "zh" else ", ").join(parts) + tail
 
 
 def result_json(data: FundingData, result: Result[FundingSolution], *,
@@ -390,8 +403,8 @@ def result_json(data: FundingData, result: Result[FundingSolution], *,
         "money_unit": {"yuan_per_unit": prob.unit, "exact": prob.exact,
                        "input_unit": unit_name(data.policy.input_unit),
                        "yuan_per_input_unit": data.policy.input_unit,
-                       "note": "amounts below are in yuan (keys ending _yuan / yuan); the "
-                               "tables and texts are in the input's unit"},
+                       "note": tr("amounts below are in yuan (keys ending _yuan / yuan); the "
+                                  "tables and texts are in the input's unit")},
         "explanation": result.explanation, "warnings": result.warnings,
         "levels": result.levels,
     }
@@ -412,7 +425,7 @@ def result_json(data: FundingData, result: Result[FundingSolution], *,
                        for j, p in enumerate(data.projects)]
     out["defaults_used"] = [d.__dict__ for d in defaults_used(data, sol, prob)]
     r = reached(data, sol)
-    out["people_reached"] = {"rule": "per village, capped by the village totals",
+    out["people_reached"] = {"rule": tr("per village, capped by the village totals"),
                              "counted": r.counted, "declared_by_projects": r.declared,
                              "uncapped_villages": r.uncapped_villages}
     out["coverage"] = [{"target": c.target.key, "label": c.target.label,
@@ -425,10 +438,13 @@ def result_json(data: FundingData, result: Result[FundingSolution], *,
     return out
 
 
+@speaks
 def write_outputs(data: FundingData, result: Result[FundingSolution], out_dir: str | Path, *,
-                  lang: str = "zh", marginal: list[MarginalValue] | None = None) -> list[Path]:
+                  lang: str | None = None,
+                  marginal: list[MarginalValue] | None = None) -> list[Path]:
     """Write funding.xlsx, csv/, result.json, notice.pdf and the plots into ``out_dir``
     atomically."""
+    lang = lang or current_lang()  # set by @speaks; for the type checker
     from assignments.funding.notice import NOTICE, print_options, write_notice
     from assignments.funding.plot import write_allocation_plots
 
@@ -441,7 +457,8 @@ def write_outputs(data: FundingData, result: Result[FundingSolution], out_dir: s
                                                       reasons=reasons))
         written.append(out / "result.json")
         if result.solution is None:
-            notes = pd.DataFrame({_h("type", lang): ["说明" if lang == "zh" else "explanation"]
+            assert lang is not None
+            notes = pd.DataFrame({_h("type", lang): [tr("explanation")]
                                   * len(result.explanation),
                                   _h("text", lang): result.explanation})
             write_excel(stage / "funding.xlsx", {_SHEETS[lang]["notes"]: notes})
@@ -457,87 +474,92 @@ def write_outputs(data: FundingData, result: Result[FundingSolution], out_dir: s
     return written
 
 
-def summary_lines(data: FundingData, result: Result[FundingSolution], *, lang: str = "zh",
-                  marginal: list[MarginalValue] | None = None, max_reasons: int = 15) -> list[str]:
+@speaks
+def summary_lines(data: FundingData, result: Result[FundingSolution], *,
+                  lang: str | None = None, marginal: list[MarginalValue] | None = None,
+                  max_reasons: int = 15) -> list[str]:
     """A printed summary: status, money, coverage, reasons, marginal values, warnings."""
-    zh = lang == "zh"
     prob = problem(data)
     gap = "—" if result.gap is None else f"{100 * result.gap:.2f}%"
     main = result.stats.get("main_level", "benefit")
-    name = level_label(main, lang)
+    name = level_label(main, lang or "zh")
     obj = "—" if result.objective is None else f"{result.objective:,.0f}"
     bound = "—" if result.bound is None else f"{result.bound:,.0f}"
     iu = data.policy.input_unit
-    lines = [("状态" if zh else "Status") + f": {result.status.value}   {name}: {obj}   "
-             + ("上界" if zh else "bound") + f": {bound}   gap: {gap}   "
-             + ("用时" if zh else "time") + f": {result.runtime:.2f}s",
-             (f"金额单位: {unit_name(iu)}（计算精度 {prob.unit:,} 元）" if zh else
-              f"Money unit: {_UNIT_EN.get(iu, unit_name(iu))} (solver steps of "
-              f"{prob.unit:,} yuan)")]
+    lines = [tr("Status: {status}   {name}: {objective}   bound: {bound}   gap: {gap}   "
+                "time: {seconds}s", status=status_text(result.status), name=name, objective=obj,
+                bound=bound, gap=gap, seconds=f"{result.runtime:.2f}"),
+             tr("Money unit: {unit} (solver steps of {step} yuan)",
+                unit=unit_name(iu) if lang == "zh" else _UNIT_EN.get(iu, unit_name(iu)),
+                step=f"{prob.unit:,}")]
     sol = result.solution
     if sol is not None:
         fund = sol.funding()
         partial = sum(1 for lv in sol.level if 0 < lv < 100)
-        lines.append(
-            ("预算" if zh else "Budget") + f": {money_text(prob.total_budget * prob.unit, iu)}   "
-            + ("安排" if zh else "allocated") + f": {money_text(sum(fund) * prob.unit, iu)}   "
-            + ("结余" if zh else "idle") + ": "
-            + money_text((prob.total_budget - sum(fund)) * prob.unit, iu))
-        lines.append(
-            ("项目" if zh else "Projects") + f": {len(sol.funded())}/{prob.n} "
-            + ("安排" if zh else "funded") + (f"（其中部分 {partial}）" if zh
-                                               else f" ({partial} partly)"))
+        lines.append(tr("Budget: {budget}   allocated: {allocated}   idle: {idle}",
+                        budget=money_text(prob.total_budget * prob.unit, iu),
+                        allocated=money_text(sum(fund) * prob.unit, iu),
+                        idle=money_text((prob.total_budget - sum(fund)) * prob.unit, iu)))
+        lines.append(tr("Projects: {funded}/{n} funded ({partial} partly)",
+                        funded=len(sol.funded()), n=prob.n, partial=partial))
         got = reached(data, sol)
-        lines.append(("受益人口" if zh else "People") + f": {got.counted['people']:,}   "
-                     + ("贫困人口" if zh else "poor people")
-                     + f": {got.counted['poor_people']:,}   "
-                     + ("加权受益" if zh else "weighted") + f": "
-                     f"{int(result.objectives.get('benefit', 0)):,}"
-                     + ("（按村计数，不超过各村总数）" if zh
-                        else " (counted per village, at most the village totals)"))
+        lines.append(tr("People: {people}   poor people: {poor}   weighted: {weighted} (counted "
+                        "per village, at most the village totals)",
+                        people=f"{got.counted['people']:,}",
+                        poor=f"{got.counted['poor_people']:,}",
+                        weighted=f"{int(result.objectives.get('benefit', 0)):,}"))
         lines.append("  " + reached_line(data, sol, lang))
         cov = coverage(data, sol, prob)
         if cov:
-            lines.append(("覆盖目标达标" if zh else "Coverage targets met")
-                         + f": {sum(c.met for c in cov)}/{len(cov)}")
+            lines.append(tr("Coverage targets met: {met}/{n}", met=sum(c.met for c in cov),
+                            n=len(cov)))
         for c in cov:
             if not c.met:
                 short = (money_text(c.shortfall * prob.unit, iu) if c.target.kind == "money"
-                         else f"{c.shortfall:,} {c.target.unit_text}")
-                lines.append(f"  {c.target.label}: " + (f"缺 {short}" if zh
-                                                        else f"short by {short}"))
+                         else f"{c.shortfall:,} {unit_word(c.target.unit_text)}")
+                lines.append("  " + tr("{target}: short by {amount}", target=c.target.label,
+                                       amount=short))
         for d in default_lines(data, sol, prob, lang):
-            lines.append(("  使用默认值: " if zh else "  default used: ") + d)
+            lines.append("  " + tr("default used: {what}", what=d))
         reasons = project_reasons(data, sol, prob, lang=lang)
         for j, rs in list(sorted(reasons.items()))[:max_reasons]:
             p = data.projects[j]
             lines.append(f"  {p.id} {p.name or ''}: {rs.text}")
         if len(reasons) > max_reasons:
-            lines.append(f"  … {len(reasons) - max_reasons} "
-                         + ("个项目的原因见 项目/说明 表" if zh else "more in the projects sheet"))
+            lines.append("  " + tr("… {n} more in the projects sheet",
+                                   n=len(reasons) - max_reasons))
     else:
         lines += result.explanation
     if marginal:
-        lines.append("下一笔 100,000 元的边际价值：" if zh else
-                     "Marginal value of the next 100,000 yuan:")
+        lines.append(tr("Marginal value of the next 100,000 yuan:"))
         for m in marginal:
             gain = m.delta.get("benefit", 0.0)
-            lines.append(f"  {m.source}: +{gain:,.0f} " + ("加权受益" if zh else "weighted")
-                         + (f"，新进入 {'、'.join(m.entering)}" if m.entering and zh else "")
-                         + (f", enter: {', '.join(m.entering)}" if m.entering and not zh else ""))
+            if m.entering:
+                lines.append("  " + tr("{source}: +{gain} weighted, enter: {projects}",
+                                       source=m.source, gain=f"{gain:,.0f}",
+                                       projects=tr(", ").join(m.entering)))
+            else:
+                lines.append("  " + tr("{source}: +{gain} weighted", source=m.source,
+                                       gain=f"{gain:,.0f}"))
     for w in result.warnings:
-        lines.append(("警告" if zh else "Warning") + f": {w}")
+        lines.append(tr("Warning: {text}", text=w))
     return lines
 
 
+@speaks
 def write_scenario_outputs(base: FundingData, outcomes: list[Any], out_dir: str | Path, *,
-                           frontier: list[Any] | None = None, lang: str = "zh",
+                           frontier: list[Any] | None = None, lang: str | None = None,
                            all_pairs: bool | None = None) -> list[Path]:
     """Write scenarios.xlsx (comparison, enter/leave diffs, frontier), result.json and plots."""
+    lang = lang or current_lang()  # set by @speaks; for the type checker
     from assignments.funding.plot import write_scenario_plots
-    from assignments.funding.scenarios import comparison_table, diff_table, frontier_points
+    from assignments.funding.scenarios import (
+        comparison_table,
+        diff_table,
+        frontier_points,
+        frontier_sheet,
+    )
 
-    zh = lang == "zh"
     out = Path(out_dir)
     written: list[Path] = []
     table = comparison_table(outcomes, lang=lang)
@@ -547,18 +569,16 @@ def write_scenario_outputs(base: FundingData, outcomes: list[Any], out_dir: str 
     diffs = [diff_table(a, b, base, lang=lang) for a, b in pairs]
     diff = pd.concat([d for d in diffs if not d.empty], ignore_index=True) if any(
         not d.empty for d in diffs) else pd.DataFrame()
-    funded = pd.DataFrame([{("项目" if zh else "project"): p.id,
-                            ("名称" if zh else "name"): p.name or "",
-                            ("类别" if zh else "category"): p.category,
+    funded = pd.DataFrame([{tr("project"): p.id, tr("name"): p.name or "",
+                            tr("category"): p.category,
                             **{o.name: o.funded.get(p.id, 0) for o in outcomes}}
                            for p in base.projects])
-    sheets = {("情景对比" if zh else "comparison"): table,
-              ("项目进出" if zh else "enter_leave"): diff,
-              ("各情景安排比例" if zh else "levels_by_scenario"): funded}
+    sheets = {tr("comparison"): table, tr("enter_leave"): diff,
+              tr("levels_by_scenario"): funded}
     fr = None
     if frontier:
         fr = frontier_points(frontier)
-        sheets["预算前沿" if zh else "frontier"] = fr
+        sheets[tr("frontier")] = frontier_sheet(fr)
     with staged_output(out) as stage:
         write_excel(stage / "scenarios.xlsx", sheets)
         write_csv_folder(stage / "csv", sheets)

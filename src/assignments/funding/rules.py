@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from assignments.core.i18n import tr
 from assignments.core.rules import Family, Rule, RuleBook
 
 __all__ = [
@@ -23,9 +24,11 @@ __all__ = [
     "MAXIMISED",
     "RULES",
     "SWITCHABLE",
+    "domain_text",
     "figures",
     "level_key",
     "level_label",
+    "rule_doc",
     "switch_label",
 ]
 
@@ -165,25 +168,54 @@ def switch_label(name: str) -> str:
     return fam.zh or RULES.rule(name).zh
 
 
+def rule_doc(key: str, figs: dict[str, Any] | None = None) -> str:
+    """The one-line doc of a rule or family (:meth:`RuleBook.describe`) in the current language,
+    with the instance's figures (:func:`figures`, in the same language) filled in."""
+    text = tr(RULES.describe(key))  # the docs are catalogued below (_DOCS)
+    if figs:
+        try:
+            return text.format(**figs)
+        except (KeyError, IndexError, ValueError):
+            return text
+    return text
+
+
+def domain_text(ref: str) -> str:
+    """Where DOMAIN.md states a rule (``DOMAIN §F rule 2``) in the current language."""
+    _head, _, rest = ref.partition("§F")
+    rest = rest.strip()
+    if rest.startswith("rule "):
+        return tr("DOMAIN §F rule {n}", n=rest[5:])
+    if rest == "Objective":
+        return tr("DOMAIN §F Objective")
+    if rest.startswith("Entities"):
+        return tr("DOMAIN §F Entities (project)")
+    return ref
+
+
 def figures(policy: Any) -> dict[str, Any]:
     """The figures the rule texts quote, from an instance's policy
-    (:class:`assignments.funding.data.Policy`; this module imports nothing of the package)."""
+    (:class:`assignments.funding.data.Policy`; this module imports nothing of the package),
+    in the current language."""
     pol = policy
-    months = ", ".join(f"{pct:g}% by the end of month {m}" for m, pct in pol.milestones)
-    weights = ", ".join(f"{w} per {what}" for w, what in (
-        (pol.weight_people, "person"), (pol.weight_poor_people, "poor person"),
-        (pol.weight_households, "household"), (pol.weight_poor_households, "poor household"))
+    months = tr(", ").join(tr("{pct}% by the end of month {month}", pct=f"{pct:g}", month=m)
+                           for m, pct in pol.milestones)
+    weights = tr(", ").join(tr("{weight} per {what}", weight=w, what=what) for w, what in (
+        (pol.weight_people, tr("person")), (pol.weight_poor_people, tr("poor person")),
+        (pol.weight_households, tr("household")),
+        (pol.weight_poor_households, tr("poor household")))
         if w)
     return {
-        "carry_over": "cumulatively, with carry-over" if pol.carry_over else "in each period",
+        "carry_over": tr("cumulatively, with carry-over") if pol.carry_over
+        else tr("in each period"),
         "industry_share": f"{pol.industry_share:g}",
         "industry_category": pol.industry_category,
         "labour_share": f"{pol.labour_share:g}",
         "labour_category": pol.labour_category,
-        "labour_scope": ("each project" if pol.labour_scope == "project"
-                         else "over the funded portfolio"),
+        "labour_scope": (tr("each project") if pol.labour_scope == "project"
+                         else tr("over the funded portfolio")),
         "special_hardship_amount": f"{pol.special_hardship_amount:,.0f}",
-        "milestones": months or "no milestone",
+        "milestones": months or tr("no milestone"),
         "partial_step": f"{getattr(pol, 'partial_step', 1)}",
         "assign_share": f"{getattr(pol, 'assign_share', 100.0):g}",
         "assign_month": f"{getattr(pol, 'assign_month', 3)}",
@@ -191,10 +223,72 @@ def figures(policy: Any) -> dict[str, Any]:
         "subsidy_min_area": f"{pol.subsidy_min_area:g}",
         "subsidy_cap_per_member": f"{pol.subsidy_cap_per_member:,g}",
         "subsidy_budget": f"{pol.subsidy_budget:,.0f}",
-        "subsidy_scope": ("registered poor households (建档立卡) only"
+        "subsidy_scope": (tr("registered poor households (建档立卡) only")
                           if getattr(pol, "subsidy_registered_only", True)
-                          else "all applying households (widened by the 方案)"),
-        "rationing": {"poorest": "poorest first", "pro_rata": "pro rata",
-                      "optimal": "for the most beneficiaries"}[pol.rationing],
-        "weights": weights or "by nothing",
+                          else tr("all applying households (widened by the 方案)")),
+        "rationing": {"poorest": tr("poorest first"), "pro_rata": tr("pro rata"),
+                      "optimal": tr("for the most beneficiaries")}[pol.rationing],
+        "weights": weights or tr("by nothing"),
     }
+
+
+def _docs() -> None:
+    """The rule and family docs above, marked for the catalogue (never called: the docs are
+    looked up by their English text in :func:`rule_doc`)."""
+    tr('a project is funded whole or at a level of 1–100 %, at least its minimum viable '
+       'funding, along its spending curve; committed, 不予安排, requires and excludes marks '
+       'are kept')
+    tr('no source pays beyond its money ({carry_over}), or for a category it may not '
+       'fund')
+    tr('at least {industry_share}% of the central linkage funds (their whole amount, not'
+       ' only the money used) go to {industry_category} projects')
+    tr('{labour_category} projects pay at least {labour_share}% of their cost as local '
+       'labour wages ({labour_scope})')
+    tr('every poor village gets at least one {industry_category} project, every special-'
+       'hardship village at least {special_hardship_amount} 元, and every declared target'
+       ' is met; unmet targets and their shortfall are minimised first')
+    tr('the categories of a cost-sharing group are paid by its sources in fixed ratios '
+       "(e.g. province : county = 6 : 4), payment by payment: every period's spending of"
+       ' a project is shared by the ratios, to within one unit')
+    tr('{assign_share}% of the central money arrived by the end of month {assign_month} '
+       'is assigned to projects; cumulative spending reaches {milestones} of the money '
+       'allocated')
+    tr('{subsidy_scope} get {subsidy_rate} 元 per mu, nothing below {subsidy_min_area} mu'
+       " contiguous, at most {subsidy_cap_per_member} 元 per member; the programme's "
+       '{subsidy_budget} 元 are rationed {rationing}')
+    tr('the number of coverage targets not met (minimised first)')
+    tr('the sum over the targets of the share short, in ‰ (minimised next)')
+    tr('beneficiaries weighted {weights} (maximised)')
+    tr("the sum of the funded projects' priority scores, pro rata of their level "
+       '(maximised)')
+    tr('the money allocated (minimised: the least cost of reaching the targets)')
+    tr('the budget left unallocated (minimised last)')
+    tr("a project's money per period is its spending curve at its funding level")
+    tr('a partial project is funded in steps of {partial_step}% (no 98–99 % cuts to '
+       'spend the last yuan: the money stays idle instead)')
+    tr('a source pays only for the categories it may fund, and only money it has by then')
+    tr('a funded partial project gets at least its minimum viable funding')
+    tr('a committed project is funded')
+    tr('a project marked 不予安排 is not funded')
+    tr('a project is funded only with the projects it requires')
+    tr('two projects that exclude each other are not both funded')
+    tr('no source pays beyond its money in a period ({carry_over})')
+    tr('each central linkage source assigns to projects at least {assign_share}% of the '
+       'money it has by the end of month {assign_month}')
+    tr('a level is 0–100 %; a whole project is funded 0 or 100 %')
+    tr('the allocation names known projects, sources and periods, with positive whole '
+       'amounts')
+    tr('every poor village gets at least one {industry_category} project')
+    tr('every special-hardship village receives at least {special_hardship_amount} 元')
+    tr('every figure a reason states (money needed, left, free, short; value per yuan) '
+       "is the plan's")
+    tr("people reached are counted per village, at most the village's own totals")
+    tr("each household's entitlement follows the rate, the minimum area and the cap")
+    tr('only registered poor households (建档立卡) are paid, unless the 方案 widens it')
+    tr('a household is paid between 0 and its entitlement')
+    tr('a reduced award states its reason')
+    tr('the programme spends at most its budget, and all of it when applications exceed '
+       'it')
+    tr('rationing poorest first: nobody is paid after a poorer household was cut')
+    tr('rationing pro rata: each household gets its share of the budget, to the yuan')
+    tr('one award per application, for known households')

@@ -52,6 +52,7 @@ from pydantic import (
 
 from assignments.core.errors import InputError, Issue, Location
 from assignments.core.executor import local_pool
+from assignments.core.i18n import current_lang, tr, use_lang
 from assignments.core.policy import SWITCH_WORDS, Param, normalize_name, parse_bool
 from assignments.core.solver import Result, SolveStatus
 from assignments.funding.data import (
@@ -67,6 +68,7 @@ from assignments.funding.data import (
 from assignments.funding.explain import project_reasons
 from assignments.funding.solution import FundingSolution, benefit, coverage, reached
 from assignments.funding.solve import solve
+from assignments.funding.speak import speaks, status_text
 
 __all__ = [
     "Frontier",
@@ -299,8 +301,8 @@ def read_scenarios(path: str | Path, base: FundingData | None = None) -> Scenari
     names: set[str] = set()
     for i, item in enumerate(items, start=1):
         item = _keys(item)
-        where = Location(str(p), record=f"scenario {i}"
-                         + (f" '{item.get('name')}'" if isinstance(item, dict) else ""))
+        where = Location(str(p), record=tr("scenario {i} '{name}'", i=i, name=item.get("name"))
+                         if isinstance(item, dict) else tr("scenario {i}", i=i))
         if not isinstance(item, dict):
             issues.append(Issue(where, "expected a mapping (name:, budget:, ...)"))
             continue
@@ -410,14 +412,18 @@ def _check_ids(sc: Scenario, base: FundingData) -> list[str]:
     out = []
     sids = {s.id for s in base.sources}
     pids = {p.id for p in base.projects}
-    out += [f"unknown source '{s}'" for s in sc.sources if s not in sids]
-    out += [f"force_in: unknown project '{x}'" for x in sc.force_in if x not in pids]
-    out += [f"force_out: unknown project '{x}'" for x in sc.force_out if x not in pids]
+    out += [tr("unknown source '{source}'", source=s) for s in sc.sources if s not in sids]
+    out += [tr("force_in: unknown project '{project}'", project=x)
+            for x in sc.force_in if x not in pids]
+    out += [tr("force_out: unknown project '{project}'", project=x)
+            for x in sc.force_out if x not in pids]
     both = set(sc.force_in) & set(sc.force_out)
-    out += [f"project '{x}' is both forced in and out" for x in sorted(both)]
+    out += [tr("project '{project}' is both forced in and out", project=x)
+            for x in sorted(both)]
     if sc.objective is not None and sc.objective not in ("coverage", "priority", "cost",
                                                          "覆盖优先", "优先级", "最小成本"):
-        out.append(f"unknown objective '{sc.objective}'; expected coverage, priority or cost")
+        out.append(tr("unknown objective '{objective}'; expected coverage, priority or cost",
+                      objective=sc.objective))
     try:
         derive(base, sc)
     except ValueError as exc:
@@ -469,7 +475,8 @@ def derive(base: FundingData, sc: Scenario) -> FundingData:
 
 def frontier_scenarios(fr: Frontier) -> list[Scenario]:
     """One scenario per budget factor of the frontier."""
-    return [Scenario(name=f"预算 {100 * f:.0f}%", budget=f"×{f}") for f in fr.factors()]
+    return [Scenario(name=tr("budget {pct}%", pct=f"{100 * f:.0f}"), budget=f"×{f}")
+            for f in fr.factors()]
 
 
 # ------------------------------------------------------------------ running
@@ -541,13 +548,18 @@ def _metrics(data: FundingData, prob: Problem, r: Result[FundingSolution],
 
 def solve_job(job: dict[str, Any]) -> ScenarioOutcome:
     """Solve one scenario (runs in a worker process; the job is plain picklable data)."""
+    with use_lang(job.get("lang")):  # a worker process starts in Chinese: speak the job's
+        return _solve_job(job)
+
+
+def _solve_job(job: dict[str, Any]) -> ScenarioOutcome:
     t0 = time.perf_counter()
     data: FundingData = job["data"]
     r = solve(data, time_limit=job["time_limit"], seed=job["seed"],
               num_workers=job["workers"], deterministic=job["deterministic"],
               initial_solution=job.get("hint"), explain=job.get("explain", True))
     prob = problem(data)
-    metrics, funded, reasons = _metrics(data, prob, r, job.get("lang", "zh"))
+    metrics, funded, reasons = _metrics(data, prob, r, current_lang())
     return ScenarioOutcome(data.name, r, metrics, funded, reasons, time.perf_counter() - t0)
 
 
@@ -561,7 +573,7 @@ def run_scenarios(
     workers_per_solve: int | None = None,
     cores: int | None = None,
     hint: FundingSolution | None = None,
-    lang: str = "zh",
+    lang: str | None = None,
     on_result: Callable[[int, ScenarioOutcome], None] | None = None,
 ) -> list[ScenarioOutcome]:
     """Solve every derived problem in parallel; outcomes in the order given.
@@ -600,7 +612,8 @@ def run_scenarios(
     elif not own:
         workers = 1
     jobs = [{"data": d, "time_limit": time_limit, "seed": seed, "workers": workers,
-             "deterministic": deterministic, "hint": _fitting_hint(hint, d), "lang": lang}
+             "deterministic": deterministic, "hint": _fitting_hint(hint, d),
+             "lang": lang or current_lang()}
             for d in jobs_data]
     pool: Executor = executor if executor is not None else local_pool(procs)
     try:
@@ -706,31 +719,34 @@ _ROWS = [
 ]
 
 
-def comparison_table(outcomes: Sequence[ScenarioOutcome], *, lang: str = "zh") -> pd.DataFrame:
+@speaks
+def comparison_table(outcomes: Sequence[ScenarioOutcome], *,
+                     lang: str | None = None) -> pd.DataFrame:
     """Scenarios side by side: one column per scenario, one row per figure (money by category
     and by source included)."""
     zh = lang == "zh"
     cats = sorted({c for o in outcomes for c in o.metrics.get("by_category", {})})
     srcs = sorted({s for o in outcomes for s in o.metrics.get("by_source", {})})
     rows = []
+    figure = tr("figure")
     for key, z, e in _ROWS:
-        rows.append({"指标" if zh else "figure": z if zh else e,
-                     **{o.name: o.metrics.get(key) for o in outcomes}})
+        rows.append({figure: z if zh else e,
+                     **{o.name: (status_text(o.metrics.get(key)) if key == "status"
+                                 and o.metrics.get(key) is not None else o.metrics.get(key))
+                        for o in outcomes}})
     for c in cats:
-        rows.append({"指标" if zh else "figure":
-                     (f"类别：{c}(元)" if zh else f"category {c} (yuan)"),
+        rows.append({figure: tr("category {category} (yuan)", category=c),
                      **{o.name: o.metrics.get("by_category", {}).get(c, 0) for o in outcomes}})
     for s in srcs:
-        rows.append({"指标" if zh else "figure":
-                     (f"来源：{s}(元)" if zh else f"source {s} (yuan)"),
+        rows.append({figure: tr("source {source} (yuan)", source=s),
                      **{o.name: o.metrics.get("by_source", {}).get(s, 0) for o in outcomes}})
     return pd.DataFrame(rows)
 
 
+@speaks
 def diff_table(a: ScenarioOutcome, b: ScenarioOutcome, data: FundingData, *,
-               lang: str = "zh") -> pd.DataFrame:
+               lang: str | None = None) -> pd.DataFrame:
     """Projects that enter or leave (or change level) from scenario ``a`` to ``b``, and why."""
-    zh = lang == "zh"
     names = {p.id: p.name or "" for p in data.projects}
     rows = []
     for pid in [p.id for p in data.projects]:
@@ -738,20 +754,30 @@ def diff_table(a: ScenarioOutcome, b: ScenarioOutcome, data: FundingData, *,
         if la == lb:
             continue
         if la == 0:
-            change = "进入" if zh else "enters"
-            why = (f"在“{a.name}”中：{a.reasons.get(pid, '')}" if zh
-                   else f"in '{a.name}': {a.reasons.get(pid, '')}")
+            change = tr("enters")
+            why = tr("in '{scenario}': {reason}", scenario=a.name,
+                     reason=a.reasons.get(pid, ""))
         elif lb == 0:
-            change = "退出" if zh else "leaves"
-            why = (f"在“{b.name}”中：{b.reasons.get(pid, '')}" if zh
-                   else f"in '{b.name}': {b.reasons.get(pid, '')}")
+            change = tr("leaves")
+            why = tr("in '{scenario}': {reason}", scenario=b.name,
+                     reason=b.reasons.get(pid, ""))
         else:
             change = f"{la}% → {lb}%"
             why = b.reasons.get(pid, "") or a.reasons.get(pid, "")
-        rows.append({("从" if zh else "from"): a.name, ("到" if zh else "to"): b.name,
-                     ("项目" if zh else "project"): pid, ("名称" if zh else "name"): names[pid],
-                     ("变化" if zh else "change"): change, ("原因" if zh else "reason"): why})
+        rows.append({tr("from"): a.name, tr("to"): b.name, tr("project"): pid,
+                     tr("name"): names[pid], tr("change"): change, tr("reason"): why})
     return pd.DataFrame(rows)
+
+
+def frontier_sheet(points: pd.DataFrame) -> pd.DataFrame:
+    """:func:`frontier_points` for people: headers and statuses in the current language."""
+    sheet = points.copy()
+    if "status" in sheet:
+        sheet["status"] = [status_text(x) if isinstance(x, str) else x for x in sheet["status"]]
+    return sheet.rename(columns={
+        "scenario": tr("scenario"), "budget_yuan": tr("budget (yuan)"),
+        "weighted_beneficiaries": tr("weighted beneficiaries"), "people": tr("people"),
+        "poor_people": tr("poor people"), "status": tr("status")})
 
 
 def frontier_points(outcomes: Sequence[ScenarioOutcome]) -> pd.DataFrame:

@@ -28,6 +28,7 @@ from ortools.sat.python import cp_model_helper
 from assignments.core.budget import ProgressCallback, StopFlag
 from assignments.core.errors import SolutionCheckError
 from assignments.core.highs import HighsLinear
+from assignments.core.i18n import tr
 from assignments.core.levels import Level, LevelResult, LevelsRun, LevelState, solve_levels
 from assignments.core.solver import (
     CpRun,
@@ -38,7 +39,7 @@ from assignments.core.solver import (
     run_cpsat,
     solve_params,
 )
-from assignments.funding.data import FundingData, Problem, problem
+from assignments.funding.data import FundingData, Problem, problem, unit_word
 from assignments.funding.greedy import greedy
 from assignments.funding.model import FundingModel, build_model
 from assignments.funding.rules import MAXIMISED, RULES
@@ -549,7 +550,8 @@ def _result(data: FundingData, prob: Problem, order: list[str], sol: FundingSolu
                                          and main_run.state is LevelState.CONSTANT):
         bound = objective
     cov = coverage(data, sol, prob)
-    explanation = [f"{c.target.label}: short by {_short_text(prob, c)}" for c in cov if not c.met]
+    explanation = [tr("{target}: short by {amount}", target=c.target.label,
+                      amount=_short_text(prob, c)) for c in cov if not c.met]
     explanation += _idle_reasons(data, prob, sol)
     return Result(
         status=status,
@@ -582,20 +584,19 @@ def _idle_reasons(data: FundingData, prob: Problem, sol: FundingSolution) -> lis
                  for j in range(prob.n) if sol.level[j] == 0 and s in prob.eligible[j]
                  and not prob.excluded[j]]
         if needs:
-            why = (f"其可支付的未安排项目最少仍需 {min(needs) * prob.unit:,} 元，且受其他规则限制 "
-                   f"(the least an unfunded project it may pay still needs is "
-                   f"{min(needs) * prob.unit:,} yuan, or other rules bind)")
+            why = tr("the least an unfunded project it may pay still needs is {need} 元, or "
+                     "other rules bind", need=f"{min(needs) * prob.unit:,}")
         else:
-            why = "没有它可支付的未安排项目 (no unfunded project it may pay)"
-        money = f"{left * prob.unit:,}"
-        out.append(f"闲置资金 {sid}: {money} 元 未安排 (idle money {money} yuan): {why}")
+            why = tr("no unfunded project it may pay")
+        out.append(tr("idle money {source}: {money} 元 not allocated: {why}", source=sid,
+                      money=f"{left * prob.unit:,}", why=why))
     return out
 
 
 def _short_text(prob: Problem, c: Any) -> str:
     if c.target.kind == "money":
         return f"{c.shortfall * prob.unit:,} 元"
-    return f"{c.shortfall} {c.target.unit_text}"
+    return f"{c.shortfall} {unit_word(c.target.unit_text)}"
 
 
 def _compare(data: FundingData, prob: Problem, sol: FundingSolution,

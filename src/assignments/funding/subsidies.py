@@ -26,6 +26,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from assignments.core.i18n import current_lang, tr
 from assignments.core.rules import Violation
 from assignments.core.solver import SolveParams, SolveStatus, run_cpsat
 from assignments.funding.data import Application, FundingData, Policy
@@ -33,6 +34,13 @@ from assignments.funding.data import Application, FundingData, Policy
 __all__ = ["Award", "SubsidyPlan", "allocate_subsidies", "check_subsidies", "entitlement"]
 
 RULE_ZH = {"poorest": "贫困优先", "pro_rata": "按比例", "optimal": "受益最优"}
+RULE_EN = {"poorest": "poorest first", "pro_rata": "pro rata",
+           "optimal": "for the most beneficiaries"}
+
+
+def rationing_text(rule: str) -> str:
+    """A rationing rule's name in the current language (``贫困优先`` / ``poorest first``)."""
+    return (RULE_ZH if current_lang() == "zh" else RULE_EN).get(rule, rule)
 
 
 @dataclass
@@ -72,19 +80,20 @@ class SubsidyPlan:
 def entitlement(app: Application, pol: Policy) -> tuple[int, str, str]:
     """``(yuan, status, reason)`` a household is entitled to before rationing."""
     if pol.subsidy_registered_only and not app.poor:
-        return 0, "ineligible", ("非建档立卡户：奖补仅限建档立卡贫困户 (not a registered poor "
-                                 "household; the programme is for registered households only)")
+        return 0, "ineligible", tr("not a registered poor household; the programme is for "
+                                   "registered households only")
     if not app.verified:
-        return 0, "ineligible", "验收不合格 (failed the acceptance check)"
+        return 0, "ineligible", tr("failed the acceptance check")
     plot = app.area if app.contiguous is None else app.contiguous
     if plot + 1e-9 < pol.subsidy_min_area:
-        return 0, "ineligible", (f"连片面积 {plot:g} 亩 低于最低 {pol.subsidy_min_area:g} 亩 "
-                                 f"(contiguous area below the minimum)")
+        return 0, "ineligible", tr("contiguous area {area} mu below the minimum {minimum} mu",
+                                   area=f"{plot:g}", minimum=f"{pol.subsidy_min_area:g}")
     by_area = math.floor(pol.subsidy_rate * app.area + 1e-6)
     cap = math.floor(pol.subsidy_cap_per_member * app.members + 1e-6)
     if by_area > cap:
-        return cap, "paid", (f"按人均上限 {pol.subsidy_cap_per_member:,.0f} 元 × {app.members} 人 "
-                             f"封顶 (capped per member; area gives {by_area:,} 元)")
+        return cap, "paid", tr("capped at {cap} 元 per member × {members} (the area gives "
+                               "{by_area} 元)", cap=f"{pol.subsidy_cap_per_member:,.0f}",
+                               members=app.members, by_area=f"{by_area:,}")
     return by_area, "paid", ""
 
 
@@ -127,20 +136,18 @@ def allocate_subsidies(
     unregistered = [a for a, app in zip(awards, apps, strict=True)
                     if pol.subsidy_registered_only and not app.poor]
     if unregistered:
-        plan.notes.append(f"{len(unregistered)} 户非建档立卡户不予奖补（仅限建档立卡，"
-                          f"方案“仅限建档立卡”可放宽）({len(unregistered)} households are not "
-                          "registered and are not eligible; the 方案 may widen the programme)")
+        plan.notes.append(tr("{n} households are not registered and are not eligible; the 方案 "
+                             "may widen the programme", n=len(unregistered)))
     if need <= total_budget:
-        plan.notes.append(f"申请合计 {need:,} 元 不超过预算 {total_budget:,} 元：全部足额发放 "
-                          "(all entitlements fit the budget)")
+        plan.notes.append(tr("entitlements of {need} 元 fit the budget of {budget} 元: all paid "
+                             "in full", need=f"{need:,}", budget=f"{total_budget:,}"))
         if need < total_budget:
-            plan.notes.append(f"结余 {total_budget - need:,} 元 未发放："
-                              "符合条件的申请已全部足额发放 "
-                              f"({total_budget - need:,} yuan left: every eligible application "
-                              "is paid in full)")
+            plan.notes.append(tr("{left} 元 left: every eligible application is paid in full",
+                                 left=f"{total_budget - need:,}"))
         return plan
-    plan.notes.append(f"申请合计 {need:,} 元 超过预算 {total_budget:,} 元：按“{RULE_ZH[rule]}”配给 "
-                      f"(entitlements exceed the budget; rationed by {rule})")
+    plan.notes.append(tr("entitlements of {need} 元 exceed the budget of {budget} 元: rationed "
+                         "{rule}", need=f"{need:,}", budget=f"{total_budget:,}",
+                         rule=rationing_text(rule)))
     live = [i for i, a in enumerate(awards) if a.entitled > 0]
     if rule == "poorest":
         left = total_budget
@@ -151,13 +158,13 @@ def allocate_subsidies(
                 left -= aw.entitled
             elif left > 0:
                 aw.paid, aw.status = left, "reduced"
-                aw.reason = _join(aw.reason, f"贫困优先第 {rank} 位：预算余额仅 {left:,} 元 "
-                                             "(reduced to the money left)")
+                aw.reason = _join(aw.reason, tr("poorest first, rank {rank}: reduced to the "
+                                                "{left} 元 left", rank=rank, left=f"{left:,}"))
                 left = 0
             else:
                 aw.paid, aw.status = 0, "refused"
-                aw.reason = _join(aw.reason, f"贫困优先第 {rank} 位：预算已用完 "
-                                             "(budget exhausted before this household)")
+                aw.reason = _join(aw.reason, tr("poorest first, rank {rank}: budget exhausted "
+                                                "before this household", rank=rank))
     elif rule == "pro_rata":
         share = [awards[i].entitled * total_budget for i in live]
         paid = [s // need for s in share]
@@ -171,7 +178,7 @@ def allocate_subsidies(
             aw.paid = paid[k]
             if aw.paid < aw.entitled:
                 aw.status = "reduced"
-                aw.reason = _join(aw.reason, f"按比例发放 {pct:.2f}% (pro rata)")
+                aw.reason = _join(aw.reason, tr("paid pro rata {pct}%", pct=f"{pct:.2f}"))
     else:
         _optimal(plan, apps, live, pol, time_limit, seed, workers)
     return plan
@@ -191,18 +198,19 @@ def _optimal(plan: SubsidyPlan, apps: list[Application], live: list[int], pol: P
     if run.values is None:
         raise RuntimeError(f"the subsidy knapsack found no plan ({run.status.value})")
     if run.status is not SolveStatus.OPTIMAL:
-        plan.notes.append(f"受益最优：时间内未证明最优 (bound {run.bound:,.0f}, found "
-                          f"{run.objective:,.0f})")
+        plan.notes.append(tr("for the most beneficiaries: not proven optimal in time (bound "
+                             "{bound}, found {found})", bound=f"{run.bound:,.0f}",
+                             found=f"{run.objective:,.0f}"))
     for i, x in zip(live, run.values, strict=True):
         if not x:
             aw = plan.awards[i]
             aw.paid, aw.status = 0, "refused"
-            aw.reason = _join(aw.reason, "受益最优：预算用于受益人数更多的农户组合 "
-                                         "(the budget benefits more people paying others in full)")
+            aw.reason = _join(aw.reason, tr("for the most beneficiaries: the budget benefits "
+                                            "more people paying others in full"))
 
 
 def _join(a: str, b: str) -> str:
-    return f"{a}；{b}" if a else b
+    return f"{a}{tr('; ')}{b}" if a else b
 
 
 def check_subsidies(data: FundingData, plan: SubsidyPlan) -> list[Violation]:
