@@ -39,8 +39,9 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 
+from assignments.core.cli_i18n import localize_click
 from assignments.core.errors import InputError, UserError
-from assignments.core.i18n import set_lang
+from assignments.core.i18n import ENV_VAR, lang_from_argv, set_lang, tr
 
 __all__ = [
     "INTERRUPTED",
@@ -67,10 +68,20 @@ __all__ = [
 INTERRUPTED = 130
 """Exit code after Ctrl-C (128 + SIGINT), as shells use."""
 
+# ------------------------------------------------------------------ the help's language
+
+# Help texts are built when the command modules are imported, before --lang is parsed: the
+# language is read from the raw command line (or $ASSIGNMENTS_LANG) now, when this module is
+# imported (every command module imports it before making its own help texts, all of them
+# written help=tr("English text")), and typer's own words follow it (see core/cli_i18n.py).
+HELP_LANG = lang_from_argv()
+set_lang(HELP_LANG)
+localize_click()
+
 # ------------------------------------------------------------------ common options
 
 InputPath = Annotated[
-    Path, typer.Argument(help="Input workbook (.xlsx), CSV folder, .json or .yaml.")
+    Path, typer.Argument(help=tr("Input workbook (.xlsx), CSV folder, .json or .yaml."))
 ]
 def _writable_out(value: Path | None) -> Path | None:
     """``--out`` is checked when the command line is read, before any input is read or solved:
@@ -87,29 +98,31 @@ def _writable_out(value: Path | None) -> Path | None:
 
 
 OutDir = Annotated[
-    Path, typer.Option("--out", help="Output folder.", callback=_writable_out)
+    Path, typer.Option("--out", help=tr("Output folder."), callback=_writable_out)
 ]
-TimeLimit = Annotated[float, typer.Option("--time-limit", help="Seconds (whole solve).")]
-Seed = Annotated[int, typer.Option("--seed", help="Random seed.")]
-Workers = Annotated[int, typer.Option("--workers", help="CP-SAT workers (cores).")]
+TimeLimit = Annotated[float, typer.Option("--time-limit", help=tr("Seconds (whole solve)."))]
+Seed = Annotated[int, typer.Option("--seed", help=tr("Random seed."))]
+Workers = Annotated[int, typer.Option("--workers", help=tr("CP-SAT workers (cores)."))]
 Deterministic = Annotated[
     bool,
     typer.Option(
         "--deterministic",
-        help="Same answer for the same input and seed, even when the time limit is hit.",
+        help=tr("Same answer for the same input and seed, even when the time limit is hit."),
     ),
 ]
-Lang = Annotated[str, typer.Option("--lang", help="Output language: zh or en.")]
+Lang = Annotated[str, typer.Option(
+    "--lang", envvar=ENV_VAR, help=tr("Language of the outputs and messages: zh or en."))]
 Preset = Annotated[
     str | None,
-    typer.Option("--preset", help="CP-SAT parameter preset in configs/ (default, fast, quality)."),
+    typer.Option("--preset", help=tr(
+        "CP-SAT parameter preset in configs/ (default, fast, quality).")),
 ]
 ProgressFlag = Annotated[
     bool | None,
     typer.Option(
         "--progress/--quiet",
-        help="Print progress (level, best solution, bound, time) to stderr; default: on when "
-             "--time-limit is 10 s or more.",
+        help=tr("Print progress (level, best solution, bound, time) to stderr; default: on "
+                "when --time-limit is 10 s or more."),
     ),
 ]
 
@@ -499,7 +512,7 @@ def template_command(app: typer.Typer, model: str, sheets: str,
     row, or the rows ``examples(records)`` gives for it (``records``: the example rows)."""
 
     def template(
-        out: Annotated[Path, typer.Argument(help="Where to write the empty workbook (.xlsx).")],
+        out: Annotated[Path, typer.Argument(help=tr("Where to write the empty workbook (.xlsx)."))],
     ) -> None:
         from assignments.core.io import write_input_workbook
 
