@@ -31,7 +31,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-__all__ = ["ENV_VAR", "LANGS", "LOCALE_DIR", "MISSING", "current_lang", "domain_of",
+__all__ = ["ENV_VAR", "LANGS", "LOCALE_DIR", "MISSING", "N_", "current_lang", "domain_of",
            "lang_from_argv", "set_lang", "tr", "use_lang"]
 
 LANGS = ("zh", "en")
@@ -139,3 +139,10 @@ def tr(msgid: str, /, *, lang: str | None = None, **fields: Any) -> str:
         else:
             text = found
     return text.format(**fields) if fields else text
+
+
+def N_(msgid: str, /) -> str:
+    """Mark ``msgid`` for the catalogue without translating it now (``scripts/i18n.py``
+    extracts ``N_("...")`` like ``tr("...")``): for texts kept in data made at import (a rule's
+    doc) and translated where they are shown, with ``tr(text)``."""
+    return msgid
