@@ -276,10 +276,10 @@ class _Progress(cp_model.CpSolverSolutionCallback):
             self.budget.report(self.label.rsplit(":", 1)[-1], obj, bound, "cp-sat")
         if self.printing and now - self.last >= 1.0:
             self.last = now
+            shown = [v if v is None else f"{v:,.0f}" for v in (obj, bound)]
             print(
-                f"[{self.label}] {now:6.1f}s  "
-                + tr("objective {value}", value=obj if obj is None else f"{obj:,.0f}") + "  "
-                + tr("bound {value}", value=bound if bound is None else f"{bound:,.0f}"),
+                f"[{self.label}] {now:6.1f}s  " + tr("objective {value}", value=shown[0])
+                + "  " + tr("bound {value}", value=shown[1]),
                 file=sys.stderr,
                 flush=True,
             )
