@@ -249,8 +249,32 @@ class ProgressPrinter:
         if gap is not None:
             parts.append(tr("gap {value:.2%}", value=gap))
         if p.message:
-            parts.append(p.message)
+            parts.append(_progress_words(p.message))
         print("  ".join(parts), file=self.stream or sys.stderr, flush=True)
+
+
+def _progress_words(message: str) -> str:
+    """A progress message of the engines (a fixed English word that programs may also read:
+    ``level done``, ``cp-sat``) in the current language for the printed line."""
+    words = {
+        "level done": tr("level done"),
+        "highs level done": tr("HiGHS level done"),
+        "roster checked": tr("roster checked"),
+        "start plan": tr("start plan"),
+        "lns: Lagrangian and local search": tr("lns: Lagrangian and local search"),
+        "lns: branch-and-bound": tr("lns: branch-and-bound"),
+    }
+    if message in words:
+        return words[message]
+    head, _, tail = message.partition(", ")
+    if tail == "checked":  # "<status>, checked"
+        from assignments.core.solver import SolveStatus
+
+        try:
+            return tr("{status}, checked", status=SolveStatus(head).text())
+        except ValueError:
+            return message
+    return message
 
 
 def solve_call(

@@ -29,7 +29,6 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from ortools.sat.python import cp_model
 
-from assignments.core.i18n import tr
 from assignments.core.solver import CpRun, SolveParams, SolveStatus, run_cpsat
 
 __all__ = [
@@ -343,7 +342,7 @@ def solve_levels(
         reached[lv.name] = LevelResult(
             lv.name, LevelState.OPTIMAL if proven else LevelState.FEASIBLE, value, bound)
         if budget is not None:
-            budget.report(lv.name, value, bound, tr("level done"))
+            budget.report(lv.name, value, bound, "level done")
         if not proven:
             status = SolveStatus.FEASIBLE
         if on_level is not None and not on_level(lv.name, value,
@@ -395,7 +394,7 @@ def _highs_levels(
 
     def hook(name: str, value: int, bound: float, proven: bool) -> bool:
         if budget is not None:
-            budget.report(name, value, bound if bound == bound else None, tr("HiGHS level done"))
+            budget.report(name, value, bound if bound == bound else None, "highs level done")
         if on_level is not None and not on_level(name, value, bound, proven):
             pruned[0] = True
             return False
