@@ -142,7 +142,7 @@ def fail(message: str, code: int = 2) -> NoReturn:
 def check_lang(lang: str) -> str:
     """Accept ``zh`` or ``en``; anything else is a user mistake."""
     if lang not in ("zh", "en"):
-        fail(tr("--lang must be zh or en, got '{lang}'", lang=lang))
+        fail(tr("--lang must be zh or en, got '{value}'", value=lang))
     set_lang(lang)
     return lang
 
