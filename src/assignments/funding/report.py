@@ -55,7 +55,7 @@ _C = {
     "level": ("安排比例(%)", "level (%)"), "funded": ("安排资金(元)", "funded (yuan)"),
     "status": ("状态", "status"), "reason": ("原因", "reason"),
     "per10k": ("每万元加权受益", "weighted beneficiaries per 10,000 yuan"),
-    "benefit": ("计入加权受益", "weighted beneficiaries counted"),
+    "benefit": ("项目申报加权受益", "weighted beneficiaries declared (before village caps)"),
     "budget": ("到位资金(元)", "arriving (yuan)"), "spent": ("支出(元)", "spent (yuan)"),
     "available": ("累计可用(元)", "available so far (yuan)"),
     "cum_spent": ("累计支出(元)", "spent so far (yuan)"),
@@ -520,7 +520,8 @@ def summary_lines(data: FundingData, result: Result[FundingSolution], *, lang: s
                      + f": {got.counted['poor_people']:,}   "
                      + ("加权受益" if zh else "weighted") + f": "
                      f"{int(result.objectives.get('benefit', 0)):,}"
-                     + ("（按项目申报合计）" if zh else " (as the projects declare)"))
+                     + ("（按村计数，不超过各村总数）" if zh
+                        else " (counted per village, at most the village totals)"))
         lines.append("  " + reached_line(data, sol, lang))
         cov = coverage(data, sol, prob)
         if cov:

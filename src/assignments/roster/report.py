@@ -8,11 +8,12 @@ from typing import Any
 
 import pandas as pd
 
+from assignments.core.i18n import tr, use_lang
 from assignments.core.io import staged_output, write_csv_folder, write_excel, write_json
 from assignments.core.solver import Result
 from assignments.roster.data import DeferralDecision, RosterData
 from assignments.roster.ledger import EntryKind, build_ledger, rotation_money
-from assignments.roster.rules import RULES, figures, level_label
+from assignments.roster.rules import RULES, describe, level_label, source
 from assignments.roster.schedule import Schedule, schedule_of
 from assignments.roster.solution import RosterSolution
 
@@ -369,9 +370,11 @@ def rules_table(data: RosterData, lang: str = "zh") -> pd.DataFrame:
     """The rules of DOMAIN §R from the registry, with this instance's figures: the 规则 sheet."""
     head = {"zh": ("规则", "名称", "类型", "出处", "说明"),
             "en": ("rule", "label", "kind", "source", "doc")}[lang if lang == "zh" else "en"]
-    rows = RULES.table(lang, figures(data))
-    return pd.DataFrame([dict(zip(head, (r["key"], r["label"], r["kind"], r["domain"], r["doc"]),
-                                  strict=True)) for r in rows])
+    with use_lang(lang):
+        rows = RULES.table(lang)
+        return pd.DataFrame([dict(zip(head, (r["key"], r["label"], r["kind"], source(r["key"]),
+                                             describe(r["key"], data)), strict=True))
+                             for r in rows])
 
 
 def result_json(
@@ -550,20 +553,15 @@ def summary_lines(
             + ("（见 人员统计、科室汇总）" if zh else " (see sheets people, departments)")
         )
         ledger = build_ledger(data, sol.assignments)
-        lines.append(
-            ("下乡人次" if zh else "Rotations")
-            + f": {sent}   "
-            + ("补助合计" if zh else "subsidies")
-            + f": "
-            f"{ledger.total(EntryKind.SUBSIDY):,} 元   "
-            + ("科室奖励合计" if zh else "department rewards")
-            + f": "
-            f"{ledger.total(EntryKind.REWARD):,} 元"
-        )
+        lines.append(tr("Rotations: {sent}   subsidies: {subsidy} yuan   department rewards: "
+                        "{reward} yuan", lang=lang, sent=sent,
+                        subsidy=f"{ledger.total(EntryKind.SUBSIDY):,}",
+                        reward=f"{ledger.total(EntryKind.REWARD):,}"))
     for e in result.explanation[:30]:
         lines.append(e)
     if len(result.explanation) > 30:
-        lines.append(f"… {len(result.explanation) - 30} more in 说明 / notes")
+        lines.append(tr("… {n} more in the notes sheet", lang=lang,
+                        n=len(result.explanation) - 30))
     for w in result.warnings:
         lines.append(("警告" if zh else "Warning") + f": {w}")
     return lines
