@@ -38,7 +38,7 @@ def extract() -> dict[str, dict[str, list[tuple[str, int]]]]:
     for path in sorted(SRC.rglob("*.py")):
         rel = path.relative_to(SRC)
         for lineno, msg, _comments, _ctx in extract_from_file(
-                "python", str(path), keywords={"tr": None}):
+                "python", str(path), keywords={"tr": None, "N_": None}):
             if isinstance(msg, str) and msg:
                 out[domain_of(rel)][msg].append((str(rel), lineno))
     return out

@@ -32,7 +32,8 @@ from assignments.core.cli import (
     fail,
     solve_call,
 )
-from assignments.core.errors import InputError, UserError
+from assignments.core.errors import InputError, UserError, os_reason
+from assignments.core.i18n import tr, use_lang
 
 __all__ = ["BatchItem", "detect_model", "register", "solve_job", "workbooks"]
 
@@ -79,13 +80,14 @@ def detect_model(path: Path) -> str:
         if all(names & s.accepts() for s in specs if s.required):
             scores[model] = sum(1 for s in specs if names & s.accepts())
     if not scores:
-        raise InputError(Issue(Location(str(path)), "not a roster, mentoring or funding "
-                               "workbook (its sheets match no model's required sheets); "
-                               "use --model"))
+        raise InputError(Issue(Location(str(path)), tr(
+            "not a roster, mentoring or funding workbook (its sheets match no model's "
+            "required sheets); use --model")))
     best = max(scores.values())
     top = [m for m, s in scores.items() if s == best]
     if len(top) > 1:
-        raise InputError(Issue(Location(str(path)), f"could be {' or '.join(top)}; use --model"))
+        raise InputError(Issue(Location(str(path)), tr(
+            "could be {models}; use --model", models=tr(" or ").join(top))))
     return top[0]
 
 
@@ -121,8 +123,8 @@ def solve_job(job: dict[str, Any]) -> tuple[Any, dict[str, Any], float]:
     return result, more, time.perf_counter() - t0
 
 
-def _say(zh: bool, text_zh: str, text_en: str) -> None:
-    typer.echo(text_zh if zh else text_en, err=True)
+def _say(text: str) -> None:
+    typer.echo(text, err=True)
 
 
 def _unique(name: str, taken: set[str]) -> str:
@@ -137,17 +139,28 @@ def run_batch(folder: Path, out: Path, *, model: str = "auto", executor: str = "
               time_limit: float = 60.0, seed: int = 0, deterministic: bool = False,
               cores: int = 2, lang: str = "zh", progress: bool = True) -> list[BatchItem]:
     """Read, solve and write every workbook of ``folder`` (see the module's doc)."""
+
+    with use_lang(lang):
+        return _run_batch(folder, out, model=model, executor=executor, time_limit=time_limit,
+                          seed=seed, deterministic=deterministic, cores=cores, lang=lang,
+                          progress=progress)
+
+
+def _run_batch(folder: Path, out: Path, *, model: str, executor: str, time_limit: float,
+               seed: int, deterministic: bool, cores: int, lang: str,
+               progress: bool) -> list[BatchItem]:
     from assignments.core.executor import open_executor, parse_executor
 
-    zh = lang == "zh"
     parse_executor(executor)
     if model != "auto" and model not in MODELS:
-        raise UserError(f"--model must be auto, {', '.join(MODELS)}; got '{model}'")
+        raise UserError(tr("--model must be auto, {models}; got '{model}'",
+                           models=", ".join(MODELS), model=model))
     if not folder.is_dir():
-        raise UserError(f"{folder}: not a folder")
+        raise UserError(tr("{path}: not a folder", path=folder))
     paths = workbooks(folder)
     if not paths:
-        raise UserError(f"{folder}: no workbooks (.xlsx, .json, .yaml or folders of .csv)")
+        raise UserError(tr("{path}: no workbooks (.xlsx, .json, .yaml or folders of .csv)",
+                           path=folder))
     import assignments.cli  # noqa: F401  (registers every model's SolveSpec)
 
     taken: set[str] = set()
@@ -162,19 +175,17 @@ def run_batch(folder: Path, out: Path, *, model: str = "auto", executor: str = "
             item.status, item.error = "error", str(exc)
             continue
         except OSError as exc:
-            item.status, item.error = "error", f"{item.path}: {exc.strerror or exc}"
+            item.status, item.error = "error", f"{item.path}: {os_reason(exc)}"
             continue
         ready.append((item, data))
     for item in items:
         if item.error and progress:
-            _say(zh, f"{item.name}：无法读取 — {item.error}",
-                 f"{item.name}: cannot be read — {item.error}")
+            _say(tr("{name}: cannot be read — {reason}", name=item.name, reason=item.error))
     if not ready:
         return items
     with open_executor(executor, jobs=len(ready), cores=cores) as ex:
         if progress:
-            _say(zh, f"{len(ready)} 个工作簿，在 {ex.where} 上求解",
-                 f"{len(ready)} workbooks on {ex.where}")
+            _say(tr("{n} workbooks on {where}", n=len(ready), where=ex.where))
         futures = {}
         for item, data in ready:
             spec = SPECS[item.model]
@@ -200,50 +211,67 @@ def run_batch(folder: Path, out: Path, *, model: str = "auto", executor: str = "
             except Exception as exc:  # a failed solve does not lose the others
                 item.status, item.error = "error", f"{type(exc).__name__}: {exc}"
             if progress:
-                state = item.status + (f" — {item.error}" if item.error else "")
-                _say(zh, f"[{done}/{len(ready)}] {item.name} ({item.model})：{state}",
-                     f"[{done}/{len(ready)}] {item.name} ({item.model}): {state}")
+                state = _status_text(item.status) + (f" — {item.error}" if item.error else "")
+                _say(tr("[{done}/{total}] {name} ({model}): {state}", done=done,
+                        total=len(ready), name=item.name, model=item.model, state=state))
     return items
 
 
 def summary_lines(items: list[BatchItem], *, lang: str = "zh") -> list[str]:
     """The summary table: one line per workbook (name, model, status, objective, time,
     where written or why not)."""
-    zh = lang == "zh"
-    head = ("工作簿", "模型", "状态", "目标值", "用时", "输出 / 原因") if zh else \
-        ("workbook", "model", "status", "objective", "time", "output / reason")
+    with use_lang(lang):
+        return _summary_lines(items)
+
+
+def _status_text(status: str) -> str:
+    """A status for people: the solver's words (最优 …), ``error`` as 出错."""
+    from assignments.core.solver import SolveStatus
+
+    if status == "error":
+        return tr("error")
+    try:
+        return SolveStatus(status).text()
+    except ValueError:
+        return status
+
+
+def _summary_lines(items: list[BatchItem]) -> list[str]:
+    head = (tr("workbook"), tr("model"), tr("status"), tr("objective"), tr("time"),
+            tr("output / reason"))
     lines = [f"{head[0]:<24} {head[1]:<10} {head[2]:<10} {head[3]:>14} {head[4]:>7}  {head[5]}"]
     for it in items:
         obj = "—" if it.objective is None else f"{it.objective:,.6g}"
         where = str(it.written) if it.written is not None else (it.error or "")
-        lines.append(f"{it.name:<24} {it.model or '?':<10} {it.status:<10} {obj:>14} "
+        lines.append(f"{it.name:<24} {it.model or '?':<10} {_status_text(it.status):<10} {obj:>14} "
                      f"{it.seconds:>6.1f}s  {where}")
     ok = sum(1 for it in items if it.written is not None)
-    lines.append(f"{ok}/{len(items)} 个工作簿已求解并写入" if zh else
-                 f"{ok}/{len(items)} workbooks solved and written")
+    lines.append(tr("{ok}/{n} workbooks solved and written", ok=ok, n=len(items)))
     return lines
 
 
 ModelOption = Annotated[str, typer.Option(
-    "--model", help="auto (from each workbook's sheets), roster, mentoring or funding.")]
+    "--model", help=tr("auto (from each workbook's sheets), roster, mentoring or funding."))]
 ExecutorOption = Annotated[str, typer.Option(
-    "--executor", help="Where the solves run: local (a process pool on this machine), "
-                       "dask-local (a Dask LocalCluster on 127.0.0.1) or dask://HOST:PORT "
-                       "(a running dask scheduler).")]
+    "--executor", help=tr("Where the solves run: local (a process pool on this machine), "
+                          "dask-local (a Dask LocalCluster on 127.0.0.1) or dask://HOST:PORT "
+                          "(a running dask scheduler)."))]
 Cores = Annotated[int, typer.Option(
-    "--cores", help="Cores of this machine to use (local pool processes × CP-SAT workers; "
-                    "dask-local workers).")]
+    "--cores", help=tr("Cores of this machine to use (local pool processes × CP-SAT "
+                       "workers; dask-local workers)."))]
 
 
 def register(app: typer.Typer) -> None:
     """Add ``batch`` to the top-level command line."""
 
-    @app.command("batch")
+    @app.command("batch", help=tr(
+        "Solve every workbook of a folder (any model) on a local pool or a Dask cluster; write "
+        "each into OUT/<name>/ as its model's solve command does; print a summary."))
     def batch(
-        folder: Annotated[Path, typer.Argument(help="Folder of workbooks (.xlsx, .json, "
-                                               ".yaml, sub-folders of .csv).")],
-        out: Annotated[Path, typer.Option("--out", help="Output folder: OUT/<name>/ per "
-                                          "workbook.")] = Path("out"),
+        folder: Annotated[Path, typer.Argument(help=tr(
+            "Folder of workbooks (.xlsx, .json, .yaml, sub-folders of .csv)."))],
+        out: Annotated[Path, typer.Option("--out", help=tr(
+            "Output folder: OUT/<name>/ per workbook."))] = Path("out"),
         model: ModelOption = "auto",
         executor: ExecutorOption = "local",
         time_limit: TimeLimit = 60.0,
@@ -257,9 +285,10 @@ def register(app: typer.Typer) -> None:
         write each into OUT/<name>/ as its model's solve command does; print a summary."""
         check_lang(lang)
         if not time_limit > 0:
-            fail(f"--time-limit must be a positive number of seconds, got {time_limit:g}")
+            fail(tr("--time-limit must be a positive number of seconds, got {value:g}",
+                    value=time_limit))
         if cores < 1:
-            fail(f"--cores must be at least 1, got {cores}")
+            fail(tr("--cores must be at least 1, got {value}", value=cores))
         try:
             items = run_batch(folder, out, model=model, executor=executor,
                               time_limit=time_limit, seed=seed, deterministic=deterministic,

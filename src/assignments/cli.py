@@ -12,26 +12,29 @@ import typer
 from assignments.batch import register as register_batch
 from assignments.core.cli import (
     InputPath,
+    Lang,
     Option,
     SolveSpec,
+    check_lang,
     fail,
     solve_command,
     template_command,
 )
 from assignments.core.errors import InputError, UserError
+from assignments.core.i18n import tr
 from assignments.funding.cli import app as funding_app
 from assignments.mentoring.cli import app as mentoring_app
 from assignments.roster.cli_ops import register as register_roster_ops
 from assignments.roster.cli_replan import register as register_roster_replan
 
 app = typer.Typer(
-    help="Constraint optimisation for rural-support planning (对口支援 / 结对帮扶 / 精准扶贫).",
+    help=tr("Constraint optimisation for rural-support planning (对口支援 / 结对帮扶 / 精准扶贫)."),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
 roster_app = typer.Typer(
-    help="R — quarterly rotation roster of support staff (轮转排班).", no_args_is_help=True
+    help=tr("R — quarterly rotation roster of support staff (轮转排班)."), no_args_is_help=True
 )
 app.add_typer(roster_app, name="roster")
 app.add_typer(mentoring_app, name="mentoring")
@@ -46,24 +49,31 @@ def _read_roster(workbook: Path, options: Mapping[str, Any]) -> Any:
 
 solve_command(roster_app, SolveSpec(
     model="roster",
-    doc="Solve a roster workbook; write roster.xlsx, csv/, result.json and roster_gantt.png.",
+    doc=tr("Solve a roster workbook; write roster.xlsx, csv/, result.json and "
+           "roster_gantt.png."),
     read=_read_roster,
-    engine_help="auto (CP-SAT for small models, HiGHS above 1,000 variables), cpsat or highs.",
+    engine_help=tr("auto (CP-SAT for small models, HiGHS above 1,000 variables), cpsat or "
+                   "highs."),
     options=(Option("strict_calendar", Annotated[bool, typer.Option(
-        "--strict-calendar", help="Fail when a year is unknown to the holiday calendar.")],
+        "--strict-calendar", help=tr("Fail when a year is unknown to the holiday calendar."))],
         False),),
 ))
 
 
-@roster_app.command("validate")
+@roster_app.command("validate", help=tr(
+    "Check a roster workbook without solving: every problem, located."))
 def roster_validate(
     workbook: InputPath,
-    strict_calendar: Annotated[bool, typer.Option("--strict-calendar")] = False,
+    strict_calendar: Annotated[bool, typer.Option(
+        "--strict-calendar", help=tr("Fail when a year is unknown to the holiday calendar."))]
+        = False,
+    lang: Lang = "zh",
 ) -> None:
     """Check a roster workbook without solving: every problem, located."""
     from assignments.roster import read_roster
     from assignments.roster.schedule import ScheduleError, alternatives
 
+    check_lang(lang)
     try:
         data = read_roster(workbook, strict_calendar=strict_calendar or None)
         alts = alternatives(data)
@@ -71,18 +81,21 @@ def roster_validate(
         fail(str(exc))
         return
     except ScheduleError as exc:
-        fail(f"{workbook.name}, sheet 后延申请 (deferrals): {exc}")
+        fail(tr("{file}, sheet 后延申请 (deferrals): {message}", file=workbook.name,
+                message=exc))
         return
-    typer.echo(
-        f"{workbook.name}: OK — {len(data.departments)} departments, {len(data.staff)} "
-        f"staff, {len(data.centers)} centers ({data.seats_per_quarter} seats a quarter), "
-        f"{data.policy.quarters} quarters from {data.policy.first_quarter}, "
-        f"{len(data.deferrals)} deferral requests ({len(alts)} schedule alternatives)"
-    )
+    typer.echo(tr(
+        "{file}: OK — {departments} departments, {staff} staff, {centers} centers ({seats} seats "
+        "a quarter), {quarters} quarters from {first}, {deferrals} deferral requests "
+        "({alternatives} schedule alternatives)",
+        file=workbook.name, departments=len(data.departments), staff=len(data.staff),
+        centers=len(data.centers), seats=data.seats_per_quarter, quarters=data.policy.quarters,
+        first=data.policy.first_quarter, deferrals=len(data.deferrals), alternatives=len(alts)))
     for q, (a, b) in zip(data.quarters, data.periods(), strict=True):
-        typer.echo(f"  {q}: handover {a} (last day {b})")
+        typer.echo(tr("  {quarter}: handover {first_day} (last day {last_day})", quarter=q,
+                      first_day=a, last_day=b))
     for w in [*data.calendar.warnings, *data.warnings]:
-        typer.echo(f"Warning: {w}")
+        typer.echo(tr("Warning: {message}", message=w))
 
 
 def _roster_examples(records: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
@@ -102,8 +115,8 @@ def _roster_examples(records: Mapping[str, Any]) -> dict[str, list[dict[str, Any
 
 
 template_command(roster_app, "roster", "assignments.roster.data:SHEETS", _roster_examples,
-                 "Write an empty roster workbook: every sheet with headers, notes and one "
-                 "example row.")
+                 tr("Write an empty roster workbook: every sheet with headers, notes and one "
+                    "example row."))
 
 
 register_roster_ops(roster_app)
@@ -111,18 +124,22 @@ register_roster_replan(roster_app)
 register_batch(app)
 
 
-@app.command("warmup")
-def warmup_cmd() -> None:
+@app.command("warmup", help=tr(
+    "Compile the numba engines (GAP local search, branch-and-bound, pairing Lagrangian) into "
+    "the user cache folder once, so that the first solve is as fast as the tenth."))
+def warmup_cmd(lang: Lang = "zh") -> None:
     """Compile the numba engines (GAP local search, branch-and-bound, pairing Lagrangian) into
     the user cache folder once, so that the first solve is as fast as the tenth."""
     from assignments.pairing.warmup import warmup
 
+    check_lang(lang)
     try:
         info = warmup()
     except OSError as exc:
-        fail(f"warmup: {exc}")
-    typer.echo(f"compiled {', '.join(info['engines'])} in {info['seconds']:.1f}s "
-               f"(numba cache: {info['cache_dir']})")
+        fail(tr("warmup: {message}", message=exc))
+    typer.echo(tr("compiled {engines} in {seconds:.1f}s (numba cache: {folder})",
+                  engines=", ".join(info["engines"]), seconds=info["seconds"],
+                  folder=info["cache_dir"]))
 
 
 def main() -> None:

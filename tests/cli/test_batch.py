@@ -91,12 +91,14 @@ def test_batch_local_and_dask_local(folder: Path, tmp_path: Path) -> None:
 def test_batch_bad_options(folder: Path, tmp_path: Path) -> None:
     """A bad --executor, --model or an empty folder: one message, exit 2."""
     for extra, text in ((["--executor", "yarn"], "--executor"), (["--model", "x"], "--model")):
-        p = run("batch", str(folder), "--out", str(tmp_path / "o"), *extra)
+        p = run("batch", str(folder), "--out", str(tmp_path / "o"), *extra, "--lang", "en")
         assert p.returncode == 2 and text in p.stderr and "Traceback" not in p.stderr
     empty = tmp_path / "empty"
     empty.mkdir()
-    p = run("batch", str(empty), "--out", str(tmp_path / "o"))
+    p = run("batch", str(empty), "--out", str(tmp_path / "o"), "--lang", "en")
     assert p.returncode == 2 and "no workbooks" in p.stderr
+    p = run("batch", str(empty), "--out", str(tmp_path / "o"))  # Chinese by default
+    assert p.returncode == 2 and "没有工作簿" in p.stderr
 
 
 def test_batch_forced_model(folder: Path, tmp_path: Path) -> None:

@@ -24,9 +24,12 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 
 def test_validate_ok() -> None:
     """validate on the tiny instance prints OK and the handover days."""
-    p = run("roster", "validate", str(TINY))
+    p = run("roster", "validate", str(TINY), "--lang", "en")
     assert p.returncode == 0, p.stderr
-    assert "OK" in p.stdout and "2027-01-04" in p.stdout
+    assert "OK" in p.stdout and "handover 2027-01-04" in p.stdout
+    p = run("roster", "validate", str(TINY))  # Chinese by default
+    assert p.returncode == 0, p.stderr
+    assert "检查通过" in p.stdout and "2027-01-04 交接" in p.stdout
 
 
 def test_template_roundtrip(tmp_path: Path) -> None:

@@ -117,18 +117,23 @@ def test_on_progress_callback_prints_to_stderr(book: Path, tmp_path: Path) -> No
         return SimpleNamespace(status=SolveStatus.FEASIBLE, stopped=False)
 
     r = invoke(app_for(fake, solve=solve), str(book), "--out", str(tmp_path / "o"),
-               "--progress")
+               "--progress", "--lang", "en")
     assert r.exit_code == 0, r.output
     assert seen["progress"] is False and seen["stop"] is not None
     assert "[fake:quality]" in r.stderr and "best -325" in r.stderr and "gap 1.54%" in r.stderr
+    r = invoke(app_for(fake, solve=solve), str(book), "--out", str(tmp_path / "o2"),
+               "--progress")
+    assert "最好解 -325" in r.stderr and "差距 1.54%" in r.stderr
 
 
 @pytest.mark.parametrize(("args", "needle"), [
-    (("--engine", "gurobi"), "unknown engine 'gurobi'; use auto, cpsat, highs"),
-    (("--lang", "fr"), "--lang must be zh or en"),
-    (("--preset", "nope"), "unknown preset 'nope'"),
-    (("--time-limit", "0"), "--time-limit must be a positive number"),
-    (("--workers", "0"), "--workers must be at least 1"),
+    (("--engine", "gurobi", "--lang", "en"), "unknown engine 'gurobi'; use auto, cpsat, highs"),
+    (("--engine", "gurobi"), "未知的求解引擎 'gurobi'；可用：auto, cpsat, highs"),
+    (("--lang", "fr"), "--lang 只能是 zh 或 en"),  # said in the default language
+    (("--preset", "nope", "--lang", "en"), "unknown preset 'nope'"),
+    (("--time-limit", "0", "--lang", "en"), "--time-limit must be a positive number"),
+    (("--time-limit", "0"), "--time-limit 应为正的秒数"),
+    (("--workers", "0", "--lang", "en"), "--workers must be at least 1"),
 ])
 def test_user_mistakes_exit_2_nothing_written(book: Path, tmp_path: Path,
                                               args: tuple[str, ...], needle: str) -> None:
@@ -170,7 +175,7 @@ def test_preset_refused_when_the_solve_has_none(book: Path, tmp_path: Path) -> N
         return SimpleNamespace(status=SolveStatus.OPTIMAL, stopped=False)
 
     r = invoke(app_for(fake, solve=solve), str(book), "--out", str(tmp_path / "o"),
-               "--preset", "fast")
+               "--preset", "fast", "--lang", "en")
     assert r.exit_code == 2 and "--preset is not supported" in r.stderr
     r = invoke(app_for(fake, solve=solve), str(book), "--out", str(tmp_path / "o"))
     assert r.exit_code == 0, r.output

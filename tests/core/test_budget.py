@@ -14,6 +14,7 @@ from ortools.sat.python import cp_model
 
 from assignments.core.budget import Budget, Progress
 from assignments.core.highs import HighsLinear
+from assignments.core.i18n import use_lang
 from assignments.core.solver import SolveParams, SolveStatus, run_cpsat, solve_params
 
 
@@ -129,7 +130,9 @@ def test_deterministic_note_only_when_the_wall_clock_cut_the_work() -> None:
     b = Budget(0.0)
     assert b.deterministic_note(True) == []
     b.cut = True
-    assert b.deterministic_note(True) and "确定性" in b.deterministic_note(True)[0]
+    assert b.deterministic_note(True)[0].startswith("deterministic mode: the 0 s time limit")
+    with use_lang("zh"):
+        assert b.deterministic_note(True)[0].startswith("确定性模式：0 秒的时间上限")
     assert b.deterministic_note(False) == []
 
 

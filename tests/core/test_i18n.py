@@ -13,6 +13,7 @@ import pytest
 from assignments.core.i18n import catalogue, current_lang, tr, use_lang
 
 ROOT = Path(__file__).resolve().parents[2]
+LANG = "zh"  # the default language (tests/core/conftest.py)
 FIELD = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)(?:[:!][^}]*)?\}")
 
 

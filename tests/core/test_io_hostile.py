@@ -21,6 +21,7 @@ from openpyxl import load_workbook
 
 from assignments.core import xlsx
 from assignments.core.errors import InputError
+from assignments.core.i18n import use_lang
 from assignments.core.io import SheetSpec, _raw_excel, read_tables
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -109,8 +110,9 @@ def test_bomb_by_size_refused_before_expanding(tmp_path: Path) -> None:
     assert bomb.stat().st_size < 10 * 2**20
     with zipfile.ZipFile(bomb) as z:  # a well-formed archive declaring what it holds
         assert z.getinfo("xl/media/zeros.bin").file_size == 1 << 31
-    _refused_cheaply(bomb, "too large or damaged", "文件过大或已损坏",
-                     f"more than {xlsx.MAX_UNCOMPRESSED_MB} MB")
+    _refused_cheaply(bomb, "too large or damaged", f"more than {xlsx.MAX_UNCOMPRESSED_MB} MB")
+    with use_lang("zh"):  # and in Chinese, the default
+        _refused_cheaply(bomb, "文件过大或已损坏", f"解压后超过 {xlsx.MAX_UNCOMPRESSED_MB} MB")
 
 
 def test_bomb_by_ratio_refused(tmp_path: Path) -> None:
@@ -300,7 +302,9 @@ def test_csv_row_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     folder.mkdir()
     (folder / "表.csv").write_text("a,b\n" + "1,2\n" * 100, encoding="utf-8")
     spec = SheetSpec("t", "表", "table", (ColumnSpec("a", "a", "a"),))
-    with pytest.raises(InputError, match="文件过大或已损坏"):
+    with pytest.raises(InputError, match="too large or damaged"):
+        read_tables(folder, [spec])
+    with use_lang("zh"), pytest.raises(InputError, match="文件过大或已损坏"):
         read_tables(folder, [spec])
 
 

@@ -12,6 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from assignments.core.errors import InputError
+from assignments.core.i18n import use_lang
 from assignments.core.io import LazyRows, read_tables
 from assignments.core.schema import RecordLocations, parse_table
 
@@ -54,7 +55,10 @@ def test_empty_main_sheet_is_named_first(tmp_path: Path, model: str, sheet: str)
     first = e.value.issues[0]
     assert first.location.file == str(path) and first.location.sheet == sheet
     assert first.location.row == 2
-    assert "no rows" in first.message and "表中没有数据" in first.message
+    assert "has a header but no rows" in first.message
+    with use_lang("zh"), pytest.raises(InputError) as e:
+        _reader(model)(path)
+    assert "只有表头没有数据" in e.value.issues[0].message
     assert "unknown" not in str(e.value)
 
 
@@ -269,5 +273,5 @@ def test_repeated_notices_are_capped_and_counted(tmp_path: Path) -> None:
     no_lessons = [w for w in data.warnings if "has no lessons" in w]
     assert len(data.teachers) == len(teachers) * 26
     assert len(no_lessons) == 101  # 100 kept, one saying how many more
-    assert "… and 200 more like this (同类提示另有 200 条)" in no_lessons[-1]
+    assert "… and 200 more like this" in no_lessons[-1]
     assert "教师.csv" in no_lessons[-1]

@@ -14,6 +14,7 @@ import pytest
 
 from assignments.core import output
 from assignments.core.errors import UserError
+from assignments.core.i18n import use_lang
 from assignments.core.io import check_output_dir, staged_output
 
 OLD = {"result.json": "old", "roster.xlsx": "old", "csv/排班.csv": "old", "roster_gantt.png": "old"}
@@ -79,7 +80,7 @@ def test_failed_swap_puts_the_old_result_back(old: Path, monkeypatch: pytest.Mon
         real(a, b)  # type: ignore[arg-type]
 
     monkeypatch.setattr(output.os, "rename", rename)
-    with pytest.raises(UserError, match="No space left"), staged_output(old) as stage:
+    with pytest.raises(UserError, match="the disk is full"), staged_output(old) as stage:
         _write(stage, NEW)
     monkeypatch.setattr(output.os, "rename", real)
     assert _result(old) == OLD
@@ -170,7 +171,7 @@ def test_second_writer_is_refused(tmp_path: Path) -> None:
         release.set()
         t.join()
     assert not errors
-    assert "another run is writing" in str(e.value) and "另一个运行正在写入" in str(e.value)
+    assert "another run is writing" in str(e.value)
     assert _result(out) == OLD
     with staged_output(out) as stage:
         _write(stage, NEW)
@@ -255,7 +256,10 @@ def test_unwritable_parent_is_reported(tmp_path: Path, monkeypatch: pytest.Monke
     monkeypatch.setattr(output.tempfile, "mkstemp", refuse)
     with pytest.raises(UserError) as e:
         check_output_dir(tmp_path / "new" / "out")
-    assert "Read-only file system" in str(e.value) and "输出目录不可写" in str(e.value)
+    assert "cannot write into" in str(e.value) and "(the disk is read-only)" in str(e.value)
+    with use_lang("zh"), pytest.raises(UserError) as e:
+        check_output_dir(tmp_path / "new" / "out")
+    assert "无法写入" in str(e.value) and "（磁盘只读）" in str(e.value)
     assert not (tmp_path / "new").exists()
 
 

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from pydantic import BaseModel, Field
 
+from assignments.core.i18n import use_lang
 from assignments.core.io import ColumnSpec, Row, SheetSpec, Table
 from assignments.core.policy import (
     Param,
@@ -67,7 +68,10 @@ def test_bare_fraction_is_ambiguous(cell: Any) -> None:
     meaning (never guessed: 0.55 could be 55 % or 0.55 %)."""
     with pytest.raises(ValueError, match="ambiguous") as e:
         parse_percent(cell)
-    assert "%" in str(e.value) and "比例含义不明确" in str(e.value)
+    assert "%" in str(e.value)
+    with use_lang("zh"), pytest.raises(ValueError) as e:
+        parse_percent(cell)
+    assert "含义不明确" in str(e.value) and "%" in str(e.value)
 
 
 def test_percent_refused() -> None:

@@ -47,7 +47,7 @@ def test_warmup_populates_the_cache(tmp_path: Path) -> None:
     p = subprocess.run([sys.executable, "-m", "assignments", "warmup"], env=env,
                        capture_output=True, text=True, timeout=900, cwd=ROOT)
     assert p.returncode == 0, p.stderr
-    assert "compiled gap_search, gap_bb, pair_lagrange" in p.stdout
+    assert "已编译 gap_search, gap_bb, pair_lagrange" in p.stdout  # Chinese by default
     files = [f for f in cache.rglob("*") if f.is_file()]
     for engine in ("gap_search", "gap_bb", "pair_lagrange"):
         assert any(f.name.startswith(engine) and f.suffix == ".nbi" for f in files), engine

@@ -19,6 +19,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Protocol
 
+from assignments.core.i18n import tr
+
 __all__ = [
     "SLACK_SECONDS",
     "SLACK_SHARE",
@@ -144,9 +146,9 @@ class Budget:
         result may then differ between runs (the limit is kept rather than exceeded)."""
         if not deterministic or not self.cut:
             return []
-        return [f"deterministic mode: the {self.time_limit:g} s time limit cut the planned "
-                "work, so this result may differ between runs; give a longer --time-limit "
-                "for a reproducible one (确定性模式: 时间限制截断了计算, 结果可能不可复现)"]
+        return [tr("deterministic mode: the {seconds:g} s time limit cut the planned work, so "
+                   "this result may differ between runs; give a longer --time-limit for a "
+                   "reproducible one", seconds=self.time_limit)]
 
     def net(self) -> float:
         """The wall-clock net of deterministic mode (whose engines count work, not seconds): the

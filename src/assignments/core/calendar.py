@@ -47,14 +47,9 @@ _RE_Q = re.compile(r"^(\d{4})\s*[-_/.]?\s*[Qq]\s*([1-4])$")
 # "2027年第1季度", "2027年一季度", "2027年1季度", "2027年第一季"
 _RE_CN = re.compile(r"^(\d{4})\s*年\s*第?\s*([1-4一二三四])\s*季度?$")
 
-_PARSE_HINT = (
-    "expected a quarter such as '2027Q1', '2027-Q1', '2027 Q1' or '2027年第1季度' "
-    "/ 应为 '2027Q1'、'2027-Q1'、'2027 Q1' 或 '2027年第1季度' 等格式的季度"
-)
-
-
 def _bad_quarter(text: object) -> ValueError:
-    return ValueError(f"Cannot parse quarter {text!r} / 无法识别季度 {text!r}: {_PARSE_HINT}")
+    return ValueError(tr("Cannot parse quarter {text}: expected a quarter such as '2027Q1', "
+                         "'2027-Q1', '2027 Q1' or '2027年第1季度'", text=repr(text)))
 
 
 @dataclass(frozen=True, order=True)
@@ -86,13 +81,12 @@ class Quarter:
     def __post_init__(self) -> None:
         for name, value in (("year", self.year), ("q", self.q)):
             if isinstance(value, bool) or not isinstance(value, int):
-                raise ValueError(
-                    f"Quarter {name} must be an int, got {value!r} / 季度的{name}必须是整数"
-                )
+                raise ValueError(tr("Quarter {name} must be a whole number, got {value}",
+                                    name=name, value=repr(value)))
         if not 1 <= self.q <= 4:
-            raise ValueError(f"Quarter number must be 1–4, got {self.q} / 季度必须为 1–4")
+            raise ValueError(tr("Quarter number must be 1–4, got {q}", q=self.q))
         if not 1 <= self.year <= 9999:
-            raise ValueError(f"Year must be 1–9999, got {self.year} / 年份超出范围")
+            raise ValueError(tr("Year must be 1–9999, got {year}", year=self.year))
 
     # ------------------------------------------------------------------ parsing
     @classmethod
@@ -277,7 +271,7 @@ def quarter_range(start: Quarter, n: int) -> list[Quarter]:
         If ``n`` is negative.
     """
     if n < 0:
-        raise ValueError(f"Number of quarters must be >= 0, got {n} / 季度数不能为负")
+        raise ValueError(tr("Number of quarters must be >= 0, got {n}", n=n))
     return [start + i for i in range(n)]
 
 
@@ -311,9 +305,8 @@ class HolidayOverride:
         if isinstance(self.day, datetime):
             self.day = self.day.date()
         if not isinstance(self.day, date):
-            raise CalendarError(
-                f"Holiday override day must be a date, got {self.day!r} / 节假日日期无效"
-            )
+            raise CalendarError(tr("Holiday override day must be a date, got {value}",
+                                   value=repr(self.day)))
         self.is_working_day = bool(self.is_working_day)
 
 
@@ -369,11 +362,9 @@ class WorkCalendar:
         for row in overrides:
             previous = self._overrides.get(row.day)
             if previous is not None and previous.is_working_day != row.is_working_day:
-                raise CalendarError(
-                    f"Conflicting 节假日 rows for {row.day.isoformat()}: listed both as a "
-                    f"working day and as a holiday / {row.day.isoformat()} 在节假日表中"
-                    "同时被标为工作日和休息日"
-                )
+                raise CalendarError(tr(
+                    "Conflicting 节假日 (holidays) rows for {day}: listed both as a working day "
+                    "and as a holiday", day=row.day.isoformat()))
             self._overrides[row.day] = row
         self.strict = strict
         self._version = _library_version()
@@ -428,9 +419,11 @@ class WorkCalendar:
         parts = [f"chinesecalendar {self._version} ({lo}–{hi})"]
         if self._overrides:
             n = len(self._overrides)
-            parts.append(f"节假日 sheet ({n} row{'s' if n != 1 else ''})")
+            parts.append(tr("节假日 sheet ({n} rows)", n=n) if n != 1 else
+                         tr("节假日 sheet (1 row)"))
         if self._estimated:
-            parts.append("estimate for " + ", ".join(str(y) for y in self.estimated_years))
+            parts.append(tr("estimate for {years}",
+                            years=", ".join(str(y) for y in self.estimated_years)))
         return " + ".join(parts)
 
     def is_known_year(self, year: int) -> bool:
@@ -480,11 +473,10 @@ class WorkCalendar:
                 pass
         if self.strict:
             lo, hi = self._known
-            raise CalendarError(
-                f"{d.isoformat()}: year {d.year} is not in chinesecalendar {self._version} "
-                f"(knows {lo}–{hi}) and the 节假日 (holidays) sheet has no row for this day / "
-                f"{d.year} 年不在 chinesecalendar 数据范围内，且节假日表中没有 {d.isoformat()}"
-            )
+            raise CalendarError(tr(
+                "{day}: year {year} is not in chinesecalendar {version} (knows {lo}–{hi}) and "
+                "the 节假日 (holidays) sheet has no row for this day", day=d.isoformat(),
+                year=d.year, version=self._version, lo=lo, hi=hi))
         self._estimated.add(d.year)
         return self._estimate_working_day(d)
 
@@ -526,10 +518,8 @@ class WorkCalendar:
             if self.is_working_day(day):
                 return day
             day += timedelta(days=1)
-        raise CalendarError(
-            f"No working day within {_MAX_SEARCH_DAYS} days after {_to_date(d).isoformat()} "
-            f"/ {_to_date(d).isoformat()} 之后 {_MAX_SEARCH_DAYS} 天内没有工作日"
-        )
+        raise CalendarError(tr("No working day within {n} days after {day}",
+                               n=_MAX_SEARCH_DAYS, day=_to_date(d).isoformat()))
 
     def working_days(self, start: date, end: date) -> list[date]:
         """Return all working days from ``start`` to ``end`` inclusive.

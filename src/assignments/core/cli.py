@@ -39,8 +39,9 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 
-from assignments.core.errors import InputError, UserError
-from assignments.core.i18n import set_lang
+from assignments.core.cli_i18n import localize_click
+from assignments.core.errors import InputError, UserError, os_reason
+from assignments.core.i18n import ENV_VAR, lang_from_argv, set_lang, tr
 
 __all__ = [
     "INTERRUPTED",
@@ -67,10 +68,20 @@ __all__ = [
 INTERRUPTED = 130
 """Exit code after Ctrl-C (128 + SIGINT), as shells use."""
 
+# ------------------------------------------------------------------ the help's language
+
+# Help texts are built when the command modules are imported, before --lang is parsed: the
+# language is read from the raw command line (or $ASSIGNMENTS_LANG) now, when this module is
+# imported (every command module imports it before making its own help texts, all of them
+# written help=tr("English text")), and typer's own words follow it (see core/cli_i18n.py).
+HELP_LANG = lang_from_argv()
+set_lang(HELP_LANG)
+localize_click()
+
 # ------------------------------------------------------------------ common options
 
 InputPath = Annotated[
-    Path, typer.Argument(help="Input workbook (.xlsx), CSV folder, .json or .yaml.")
+    Path, typer.Argument(help=tr("Input workbook (.xlsx), CSV folder, .json or .yaml."))
 ]
 def _writable_out(value: Path | None) -> Path | None:
     """``--out`` is checked when the command line is read, before any input is read or solved:
@@ -87,29 +98,31 @@ def _writable_out(value: Path | None) -> Path | None:
 
 
 OutDir = Annotated[
-    Path, typer.Option("--out", help="Output folder.", callback=_writable_out)
+    Path, typer.Option("--out", help=tr("Output folder."), callback=_writable_out)
 ]
-TimeLimit = Annotated[float, typer.Option("--time-limit", help="Seconds (whole solve).")]
-Seed = Annotated[int, typer.Option("--seed", help="Random seed.")]
-Workers = Annotated[int, typer.Option("--workers", help="CP-SAT workers (cores).")]
+TimeLimit = Annotated[float, typer.Option("--time-limit", help=tr("Seconds (whole solve)."))]
+Seed = Annotated[int, typer.Option("--seed", help=tr("Random seed."))]
+Workers = Annotated[int, typer.Option("--workers", help=tr("CP-SAT workers (cores)."))]
 Deterministic = Annotated[
     bool,
     typer.Option(
         "--deterministic",
-        help="Same answer for the same input and seed, even when the time limit is hit.",
+        help=tr("Same answer for the same input and seed, even when the time limit is hit."),
     ),
 ]
-Lang = Annotated[str, typer.Option("--lang", help="Output language: zh or en.")]
+Lang = Annotated[str, typer.Option(
+    "--lang", envvar=ENV_VAR, help=tr("Language of the outputs and messages: zh or en."))]
 Preset = Annotated[
     str | None,
-    typer.Option("--preset", help="CP-SAT parameter preset in configs/ (default, fast, quality)."),
+    typer.Option("--preset", help=tr(
+        "CP-SAT parameter preset in configs/ (default, fast, quality).")),
 ]
 ProgressFlag = Annotated[
     bool | None,
     typer.Option(
         "--progress/--quiet",
-        help="Print progress (level, best solution, bound, time) to stderr; default: on when "
-             "--time-limit is 10 s or more.",
+        help=tr("Print progress (level, best solution, bound, time) to stderr; default: on "
+                "when --time-limit is 10 s or more."),
     ),
 ]
 
@@ -129,7 +142,7 @@ def fail(message: str, code: int = 2) -> NoReturn:
 def check_lang(lang: str) -> str:
     """Accept ``zh`` or ``en``; anything else is a user mistake."""
     if lang not in ("zh", "en"):
-        fail(f"--lang must be zh or en, got '{lang}'")
+        fail(tr("--lang must be zh or en, got '{value}'", value=lang))
     set_lang(lang)
     return lang
 
@@ -229,15 +242,39 @@ class ProgressPrinter:
             self._last = (p.level, now)
         parts = [f"[{self.model}:{p.level}] {p.elapsed:6.1f}s"]
         if p.incumbent is not None:
-            parts.append(f"best {p.incumbent:,.6g}")
+            parts.append(tr("best {value:,.6g}", value=p.incumbent))
         if p.bound is not None:
-            parts.append(f"bound {p.bound:,.6g}")
+            parts.append(tr("bound {value:,.6g}", value=p.bound))
         gap = getattr(p, "gap", None)
         if gap is not None:
-            parts.append(f"gap {gap:.2%}")
+            parts.append(tr("gap {value:.2%}", value=gap))
         if p.message:
-            parts.append(p.message)
+            parts.append(_progress_words(p.message))
         print("  ".join(parts), file=self.stream or sys.stderr, flush=True)
+
+
+def _progress_words(message: str) -> str:
+    """A progress message of the engines (a fixed English word that programs may also read:
+    ``level done``, ``cp-sat``) in the current language for the printed line."""
+    words = {
+        "level done": tr("level done"),
+        "highs level done": tr("HiGHS level done"),
+        "roster checked": tr("roster checked"),
+        "start plan": tr("start plan"),
+        "lns: Lagrangian and local search": tr("lns: Lagrangian and local search"),
+        "lns: branch-and-bound": tr("lns: branch-and-bound"),
+    }
+    if message in words:
+        return words[message]
+    head, _, tail = message.partition(", ")
+    if tail == "checked":  # "<status>, checked"
+        from assignments.core.solver import SolveStatus
+
+        try:
+            return tr("{status}, checked", status=SolveStatus(head).text())
+        except ValueError:
+            return message
+    return message
 
 
 def solve_call(
@@ -266,7 +303,7 @@ def solve_call(
                               "deterministic": deterministic, "engine": engine}
     if preset is not None:
         if "preset" not in takes:
-            raise UserError("--preset is not supported by this model's solve")
+            raise UserError(tr("--preset is not supported by this model's solve"))
         kwargs["preset"] = preset
     if "on_progress" in takes and on_progress is not None:
         kwargs["on_progress"] = on_progress if progress else None
@@ -291,12 +328,11 @@ def _main_thread() -> bool:
     return threading.current_thread() is threading.main_thread()
 
 
-def _say(zh: bool, text_zh: str, text_en: str) -> None:
-    print(text_zh if zh else text_en, file=sys.stderr, flush=True)
+def _say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
 
 
-def _run_stoppable(work: Callable[[], Any], stop: threading.Event, zh: bool,
-                   name: str) -> tuple[Any, bool]:
+def _run_stoppable(work: Callable[[], Any], stop: threading.Event, name: str) -> tuple[Any, bool]:
     """Run ``work`` in a worker thread; the first Ctrl-C sets ``stop``, the second quits."""
     box: dict[str, Any] = {}
 
@@ -311,14 +347,12 @@ def _run_stoppable(work: Callable[[], Any], stop: threading.Event, zh: bool,
     def on_sigint(signum: int, frame: Any) -> None:
         hits.append(signum)
         if len(hits) > 1:
-            _say(zh, "已退出：未写入任何文件。", "Quit: nothing written.")
+            _say(tr("Quit: nothing written."))
             sys.stdout.flush()
             os._exit(INTERRUPTED)
         stop.set()
-        _say(zh, "已中断：正在结束求解，检查并保留目前最好的解（再按一次 Ctrl-C 立即退出，"
-                 "不写任何文件）……",
-             "Interrupted: ending the solve with the best solution so far, checked "
-             "(Ctrl-C again to quit at once, writing nothing)...")
+        _say(tr("Interrupted: ending the solve with the best solution so far, checked "
+                "(Ctrl-C again to quit at once, writing nothing)..."))
 
     owner = _main_thread()
     if owner:
@@ -338,7 +372,7 @@ def _run_stoppable(work: Callable[[], Any], stop: threading.Event, zh: bool,
 
 
 @contextmanager
-def _writing(zh: bool) -> Iterator[list[int]]:
+def _writing() -> Iterator[list[int]]:
     """While outputs are written, a Ctrl-C waits for them to be complete (it is recorded)."""
     hits: list[int] = []
     if not _main_thread():
@@ -347,7 +381,7 @@ def _writing(zh: bool) -> Iterator[list[int]]:
 
     def later(signum: int, frame: Any) -> None:
         if not hits:
-            _say(zh, "正在写完输出文件……", "Finishing the output files first...")
+            _say(tr("Finishing the output files first..."))
         hits.append(signum)
 
     signal.signal(signal.SIGINT, later)
@@ -365,16 +399,17 @@ def _run(spec: SolveSpec, args: dict[str, Any]) -> None:
     workbook: Path = args["workbook"]
     out: Path = args["out"]
     lang = check_lang(args["lang"])
-    zh = lang == "zh"
     time_limit: float = args["time_limit"]
     engine: str = args["engine"]
     preset: str | None = args["preset"]
     if not time_limit > 0:
-        fail(f"--time-limit must be a positive number of seconds, got {time_limit:g}")
+        fail(tr("--time-limit must be a positive number of seconds, got {value:g}",
+                value=time_limit))
     if engine not in spec.engines:
-        fail(f"unknown engine '{engine}'; use {', '.join(spec.engines)}")
+        fail(tr("unknown engine '{engine}'; use {engines}", engine=engine,
+                engines=", ".join(spec.engines)))
     if args["workers"] < 1:
-        fail(f"--workers must be at least 1, got {args['workers']}")
+        fail(tr("--workers must be at least 1, got {value}", value=args["workers"]))
     if preset is not None:
         from assignments.core.solver import load_preset
 
@@ -390,9 +425,9 @@ def _run(spec: SolveSpec, args: dict[str, Any]) -> None:
     except (InputError, UserError, ValueError) as exc:
         fail(str(exc))
     except OSError as exc:
-        fail(f"{workbook}: {exc.strerror or exc}")
+        fail(f"{workbook}: {os_reason(exc)}")
     except KeyboardInterrupt:
-        _say(zh, "已中断：未写入任何文件。", "Interrupted: nothing written.")
+        _say(tr("Interrupted: nothing written."))
         raise typer.Exit(INTERRUPTED) from None
 
     solve = spec.part("solve")
@@ -417,36 +452,34 @@ def _run(spec: SolveSpec, args: dict[str, Any]) -> None:
     interrupted = False
     try:
         if takes_stop:
-            (result, more), interrupted = _run_stoppable(work, stop, zh, spec.model)
+            (result, more), interrupted = _run_stoppable(work, stop, spec.model)
         else:
             result, more = work()
     except (InputError, UserError, ValueError) as exc:
         fail(str(exc))
     except KeyboardInterrupt:
-        _say(zh, "已中断：未写入任何文件。", "Interrupted: nothing written.")
+        _say(tr("Interrupted: nothing written."))
         raise typer.Exit(INTERRUPTED) from None
 
     has_solution = bool(result.status.has_solution)
     stopped = interrupted or bool(getattr(result, "stopped", False))
     if stopped and not has_solution:
-        _say(zh, "求解在找到任何解之前被中断：未写入任何文件。",
-             "Stopped before any solution was found: nothing written.")
+        _say(tr("Stopped before any solution was found: nothing written."))
         raise typer.Exit(INTERRUPTED)
     write = spec.part("write")
-    with _writing(zh) as hits:
+    with _writing() as hits:
         try:
             written = write(data, result, out, lang=lang, **more)
         except (InputError, UserError, ValueError) as exc:
             fail(str(exc))
         except OSError as exc:
-            fail(f"{out}: cannot write ({exc.strerror or exc})")
+            fail(tr("{path}: cannot write ({reason})", path=out, reason=os_reason(exc)))
     for line in spec.part("summary")(data, result, lang=lang, **more):
         typer.echo(line)
-    typer.echo(("已写入" if zh else "Written") + ": " + ", ".join(map(str, written)))
+    typer.echo(tr("Written: {files}", files=", ".join(map(str, written))))
     if stopped:
-        _say(zh, "已按 Ctrl-C 停止：写入的是目前最好的解（已检查），未必最优。",
-             "Stopped by Ctrl-C: the files hold the best solution found so far (checked), "
-             "not necessarily the best there is.")
+        _say(tr("Stopped by Ctrl-C: the files hold the best solution found so far (checked), "
+                "not necessarily the best there is."))
     if stopped or hits:
         raise typer.Exit(INTERRUPTED)
     if not has_solution:
@@ -499,12 +532,13 @@ def template_command(app: typer.Typer, model: str, sheets: str,
     row, or the rows ``examples(records)`` gives for it (``records``: the example rows)."""
 
     def template(
-        out: Annotated[Path, typer.Argument(help="Where to write the empty workbook (.xlsx).")],
+        out: Annotated[Path, typer.Argument(help=tr("Where to write the empty workbook (.xlsx)."))],
     ) -> None:
         from assignments.core.io import write_input_workbook
 
         if out.suffix.lower() != ".xlsx":
-            fail(f"{out}: the template is an Excel workbook; use a name ending in .xlsx")
+            fail(tr("{path}: the template is an Excel workbook; use a name ending in .xlsx",
+                    path=out))
         specs = _resolve(sheets)
         records = {s.key: [{c.key: c.example for c in s.columns if c.example is not None}]
                    for s in specs}  # type: ignore[attr-defined]
@@ -512,8 +546,8 @@ def template_command(app: typer.Typer, model: str, sheets: str,
         try:
             write_input_workbook(out, specs, records)  # type: ignore[arg-type]
         except OSError as exc:
-            fail(f"{out}: cannot write ({exc.strerror or exc})")
-        typer.echo(f"Written: {out}")
+            fail(tr("{path}: cannot write ({reason})", path=out, reason=os_reason(exc)))
+        typer.echo(tr("Written: {files}", files=out))
 
     template.__doc__ = doc
     template.__name__ = f"{model}_template"

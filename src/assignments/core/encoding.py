@@ -27,7 +27,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from assignments.core import xlsx
-from assignments.core.errors import InputError, Issue, Location
+from assignments.core.errors import InputError, Issue, Location, os_reason
+from assignments.core.i18n import tr
 
 __all__ = ["DELIMITERS", "ENCODINGS", "CsvFile", "open_csv"]
 
@@ -65,17 +66,19 @@ class CsvFile:
                     cells += len(row)
                     if line > xlsx.MAX_ROWS or cells > xlsx.MAX_CELLS:
                         raise xlsx.too_large(
-                            self.path, f"more than {xlsx.MAX_ROWS:,} rows or {xlsx.MAX_CELLS:,} "
-                                       "cells (行数或单元格数超过上限)")
+                            self.path, tr("more than {rows:,} rows or {cells:,} cells",
+                                          rows=xlsx.MAX_ROWS, cells=xlsx.MAX_CELLS))
                     yield row
         except csv.Error as exc:
             at = (reader.line_num if reader else 0) or line + 1
             raise InputError(Issue(Location(loc.file, loc.sheet, at),
-                                   f"cannot be read as CSV: {exc}")) from None
+                                   tr("cannot be read as CSV: {reason}", reason=exc))) from None
         except UnicodeDecodeError as exc:  # changed on disk since the encoding was checked
-            raise InputError(Issue(loc, f"cannot be decoded as {self.encoding}: {exc}")) from None
+            raise InputError(Issue(loc, tr("cannot be decoded as {encoding}: {reason}",
+                                           encoding=self.encoding, reason=exc))) from None
         except OSError as exc:
-            raise InputError(Issue(loc, f"cannot be read: {exc.strerror or exc}")) from None
+            raise InputError(Issue(loc, tr("cannot be read: {reason}",
+                                           reason=os_reason(exc)))) from None
 
 
 def _decodes(path: Path, encoding: str) -> tuple[bool, int]:
@@ -138,9 +141,9 @@ def open_csv(path: Path) -> CsvFile:
             first_bad = first_bad or bad_line
     except OSError as exc:
         raise InputError(Issue(Location(loc_file, sheet),
-                               f"cannot be read: {exc.strerror or exc}")) from None
+                               tr("cannot be read: {reason}", reason=os_reason(exc)))) from None
     raise InputError(Issue(
         Location(loc_file, sheet, first_bad),
-        "cannot be decoded as UTF-8 or GB18030/GBK text (无法识别的文字编码): save it from "
-        "Excel or WPS as \"CSV UTF-8\" or as CSV"))
+        tr("cannot be decoded as UTF-8 or GB18030/GBK text: save it from Excel or WPS as "
+           "\"CSV UTF-8\" or as CSV")))
 

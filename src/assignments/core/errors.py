@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 from pathlib import Path
+
+from assignments.core.i18n import tr
 
 
 @dataclass(frozen=True)
@@ -35,14 +38,14 @@ class Location:
         if self.file:
             parts.append(Path(self.file).name)
         if self.sheet:
-            parts.append(f"sheet {self.sheet}")
+            parts.append(tr("sheet {sheet}", sheet=self.sheet))
         if self.row is not None:
-            parts.append(f"row {self.row}")
+            parts.append(tr("row {row}", row=self.row))
         if self.column:
-            parts.append(f"column {self.column}")
+            parts.append(tr("column {column}", column=self.column))
         if self.record:
-            parts.append(self.record)
-        return ", ".join(parts)
+            parts.append(self.record)  # the model's words: "staff 'S012'", "事件 'E1'"
+        return tr(", ").join(parts)
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,8 @@ class Issue:
 
     def __str__(self) -> str:
         where = str(self.location)
-        return f"{where}: {self.message}" if where else self.message
+        return tr("{where}: {message}", where=where, message=self.message) if where \
+            else self.message
 
 
 class InputError(Exception):
@@ -72,10 +76,11 @@ class InputError(Exception):
         """Format the issues as one message, one line per issue."""
         lines = [str(i) for i in self.issues[:limit]]
         if len(self.issues) > limit:
-            lines.append(f"... and {len(self.issues) - limit} more problems")
+            lines.append(tr("... and {n} more problems", n=len(self.issues) - limit))
         if len(lines) == 1:
             return lines[0]
-        return f"{len(self.issues)} problems in the input:\n" + "\n".join(f"  - {x}" for x in lines)
+        return tr("{n} problems in the input:", n=len(self.issues)) + "\n" + \
+            "\n".join(f"  - {x}" for x in lines)
 
 
 class UserError(Exception):
@@ -88,3 +93,22 @@ class SolutionCheckError(RuntimeError):
     The one such exception of the package: every model raises it, so catching it once catches
     every model's.
     """
+
+
+def os_reason(exc: OSError) -> str:
+    """Why the system refused a file operation, in the current language (the common causes;
+    others in the system's words)."""
+    words = {
+        errno.EACCES: tr("permission denied"),
+        errno.EPERM: tr("operation not permitted"),
+        errno.ENOENT: tr("no such file or folder"),
+        errno.ENOSPC: tr("the disk is full"),
+        errno.EROFS: tr("the disk is read-only"),
+        errno.EEXIST: tr("it already exists"),
+        errno.ENOTDIR: tr("a part of the path is a file, not a folder"),
+        errno.EISDIR: tr("it is a folder, not a file"),
+        errno.EBUSY: tr("it is in use (open in Excel or WPS?)"),
+    }
+    if exc.errno in words:
+        return words[exc.errno]
+    return exc.strerror or str(exc)

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from assignments.core.errors import UserError
+from assignments.core.i18n import tr
 
 __all__ = ["ExecutorInfo", "in_daemon_process", "local_pool", "open_executor",
            "parse_executor"]
@@ -76,8 +77,8 @@ def parse_executor(spec: str) -> tuple[str, str | None]:
                 break
             scheme = "tls" if prefix == "tls://" else "tcp"
             return "dask", f"{scheme}://{rest}"
-    raise UserError(f"--executor '{spec}': use local, dask-local or dask://HOST:PORT "
-                    "(the address of a running dask scheduler)")
+    raise UserError(tr("--executor '{spec}': use local, dask-local or dask://HOST:PORT (the "
+                       "address of a running dask scheduler)", spec=spec))
 
 
 def in_daemon_process() -> bool:
@@ -145,15 +146,15 @@ def open_executor(spec: str = LOCAL, *, jobs: int = 1, cores: int | None = None,
         pool = local_pool(procs)
         try:
             yield ExecutorInfo(pool, LOCAL, procs, max(1, cores // procs),
-                               f"local pool of {procs} processes")
+                               tr("local pool of {n} processes", n=procs))
         finally:
             pool.shutdown(cancel_futures=True)
         return
     try:
         from distributed import Client, LocalCluster
     except ImportError:
-        raise UserError(f"--executor {spec} needs dask: pip install \"assignments[dask]\" "
-                        "(or pip install \"dask[distributed]\")") from None
+        raise UserError(tr("--executor {spec} needs dask: pip install \"assignments[dask]\" (or "
+                           "pip install \"dask[distributed]\")", spec=spec)) from None
     cluster: Any = None
     client: Any = None
     try:
@@ -167,11 +168,12 @@ def open_executor(spec: str = LOCAL, *, jobs: int = 1, cores: int | None = None,
             try:
                 client = Client(address, timeout=connect_timeout)
             except (OSError, TimeoutError) as exc:
-                raise UserError(f"--executor {spec}: cannot reach the dask scheduler at "
-                                f"{address} ({exc})") from None
+                raise UserError(tr("--executor {spec}: cannot reach the dask scheduler at "
+                                   "{address} ({reason})", spec=spec, address=address,
+                                   reason=exc)) from None
         nthreads: dict[str, int] = dict(client.nthreads())
         if not nthreads:
-            raise UserError(f"--executor {spec}: the scheduler has no workers")
+            raise UserError(tr("--executor {spec}: the scheduler has no workers", spec=spec))
         cpus: dict[str, int] = dict(client.run(_cpu_count))
         slots = sum(nthreads.values())
         workers = _per_host(nthreads, cpus)
@@ -179,7 +181,8 @@ def open_executor(spec: str = LOCAL, *, jobs: int = 1, cores: int | None = None,
             workers = max(1, cores // slots)
         name = "dask-local" if kind == DASK_LOCAL else f"dask {address}"
         yield ExecutorInfo(client.get_executor(pure=False), kind, slots, workers,
-                           f"{name} ({len(nthreads)} workers, {slots} threads)")
+                           tr("{name} ({workers} workers, {threads} threads)", name=name,
+                              workers=len(nthreads), threads=slots))
     finally:
         if client is not None:
             client.close()

@@ -23,19 +23,23 @@ and remembered in :data:`MISSING` (the tests assert it stays empty).
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Iterator
+import os
+import sys
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-__all__ = ["LANGS", "LOCALE_DIR", "MISSING", "current_lang", "domain_of", "set_lang", "tr",
-           "use_lang"]
+__all__ = ["ENV_VAR", "LANGS", "LOCALE_DIR", "MISSING", "N_", "current_lang", "domain_of",
+           "lang_from_argv", "set_lang", "tr", "use_lang"]
 
 LANGS = ("zh", "en")
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 DOMAINS = ("core", "roster", "mentoring", "funding", "pairing", "plots")
 MISSING: set[str] = set()
+ENV_VAR = "ASSIGNMENTS_LANG"
+"""The environment variable giving the command line's language when ``--lang`` is not given."""
 
 # the process-wide language (set by the CLI's --lang; seen by every thread) and a context
 # override (use_lang: one call, one task); a new process (a scenario's worker) starts in
@@ -55,6 +59,28 @@ def set_lang(lang: str) -> None:
     if lang not in LANGS:
         raise ValueError(f"language must be one of {', '.join(LANGS)}, got {lang!r}")
     _PROCESS[0] = lang
+
+
+def lang_from_argv(argv: Sequence[str] | None = None,
+                   environ: Mapping[str, str] | None = None) -> str:
+    """The language a command line asks for, read before it is parsed (help texts are built
+    when the command modules are imported): the last ``--lang X`` / ``--lang=X`` of ``argv``
+    (default ``sys.argv``), else ``$ASSIGNMENTS_LANG``, else ``zh``. A value that is not a
+    language gives ``zh`` here (the parsed ``--lang`` then reports it)."""
+    argv = sys.argv[1:] if argv is None else argv
+    environ = os.environ if environ is None else environ
+    found: str | None = None
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--lang" and i + 1 < len(argv):
+            found = argv[i + 1]
+        elif arg.startswith("--lang="):
+            found = arg.partition("=")[2]
+    if found is None:
+        found = environ.get(ENV_VAR, "")
+    found = found.strip().lower()
+    return found if found in LANGS else "zh"
 
 
 @contextmanager
@@ -116,3 +142,10 @@ def tr(msgid: str, /, *, lang: str | None = None, **fields: Any) -> str:
         else:
             text = found
     return text.format(**fields) if fields else text
+
+
+def N_(msgid: str, /) -> str:
+    """Mark ``msgid`` for the catalogue without translating it now (``scripts/i18n.py``
+    extracts ``N_("...")`` like ``tr("...")``): for texts kept in data made at import (a rule's
+    doc) and translated where they are shown, with ``tr(text)``."""
+    return msgid

@@ -31,7 +31,8 @@ from typing import Any
 
 from assignments.core import xlsx
 from assignments.core.encoding import open_csv
-from assignments.core.errors import InputError, Issue, Location
+from assignments.core.errors import InputError, Issue, Location, os_reason
+from assignments.core.i18n import tr
 from assignments.core.output import check_output_dir as check_output_dir
 from assignments.core.output import output_lock as output_lock
 from assignments.core.output import staged_output as staged_output
@@ -265,9 +266,10 @@ def _raw_sheets(path: Path) -> dict[str, _Raw]:
         try:
             files = sorted(f for f in path.glob("*.csv") if f.is_file())
         except OSError as exc:
-            raise InputError(Issue(Location(str(path)), f"cannot be read: {exc}")) from None
+            raise InputError(Issue(Location(str(path)), tr("cannot be read: {reason}",
+                                                           reason=os_reason(exc)))) from None
         if not files:
-            raise InputError(Issue(Location(str(path)), "the folder holds no .csv files"))
+            raise InputError(Issue(Location(str(path)), tr("the folder holds no .csv files")))
         return {f.stem: _Raw(_csv_rows(f)) for f in files}
     if suffix in (".xlsx", ".xlsm"):
         book = xlsx.read_workbook(path)
@@ -277,7 +279,9 @@ def _raw_sheets(path: Path) -> dict[str, _Raw]:
     raise InputError(
         Issue(
             Location(str(path)),
-            f"unsupported file type '{suffix or path.name}'; use one of: {', '.join(SUPPORTED)}",
+            tr("unsupported file type '{kind}'; use one of: {kinds}", kind=suffix or path.name,
+               kinds=", ".join(tr("folder of .csv") if s == "folder of .csv" else s
+                               for s in SUPPORTED)),
         )
     )
 
@@ -320,11 +324,11 @@ def _raw_records(path: Path) -> dict[str, list[list[Any]]]:
     try:
         size = path.stat().st_size
         if size > xlsx.MAX_UNCOMPRESSED_MB * 2**20:
-            raise xlsx.too_large(path, f"more than {xlsx.MAX_UNCOMPRESSED_MB} MB "
-                                       f"(超过 {xlsx.MAX_UNCOMPRESSED_MB} MB)")
+            raise xlsx.too_large(path, tr("more than {mb} MB", mb=xlsx.MAX_UNCOMPRESSED_MB))
         raw = path.read_bytes()
     except OSError as exc:
-        raise InputError(Issue(loc, f"cannot be read: {exc.strerror or exc}")) from None
+        raise InputError(Issue(loc, tr("cannot be read: {reason}",
+                                       reason=os_reason(exc)))) from None
     for enc in ("utf-8-sig", "gb18030"):
         try:
             text = raw.decode(enc)
@@ -332,11 +336,11 @@ def _raw_records(path: Path) -> dict[str, list[list[Any]]]:
         except UnicodeDecodeError:
             continue
     else:
-        raise InputError(Issue(loc, "cannot be decoded as UTF-8 or GB18030/GBK text "
-                                    "(无法识别的文字编码): save it as UTF-8"))
+        raise InputError(Issue(loc, tr("cannot be decoded as UTF-8 or GB18030/GBK text: save "
+                                       "it as UTF-8")))
     del raw
     if not text.strip():
-        raise InputError(Issue(loc, "the file is empty"))
+        raise InputError(Issue(loc, tr("the file is empty")))
     try:
         if path.suffix.lower() == ".json":
             data = json.loads(text)
@@ -345,23 +349,24 @@ def _raw_records(path: Path) -> dict[str, list[list[Any]]]:
 
             data = yaml.safe_load(text)
     except RecursionError:
-        raise InputError(Issue(loc, "cannot be parsed: nested too deeply")) from None
+        raise InputError(Issue(loc, tr("cannot be parsed: nested too deeply"))) from None
     except Exception as exc:  # json.JSONDecodeError, yaml.YAMLError
-        raise InputError(Issue(loc, f"cannot be parsed: {exc}")) from None
+        raise InputError(Issue(loc, tr("cannot be parsed: {reason}", reason=exc))) from None
     try:
         _count_nodes(data, xlsx.MAX_CELLS)
     except ValueError:
-        raise xlsx.too_large(path, f"more than {xlsx.MAX_CELLS:,} values "
-                                   "(数据项过多, e.g. YAML aliases)") from None
+        raise xlsx.too_large(path, tr("more than {n:,} values (e.g. YAML aliases)",
+                                      n=xlsx.MAX_CELLS)) from None
     if not isinstance(data, Mapping):
-        raise InputError(Issue(loc, "expected a mapping of sheet name -> list of records"))
+        raise InputError(Issue(loc, tr("expected a mapping of sheet name -> list of records")))
     out: dict[str, list[list[Any]]] = {}
     for sheet, records in data.items():
         if isinstance(records, Mapping):  # a single record, e.g. the policy sheet
             records = [records]
         if not isinstance(records, list) or not all(isinstance(r, Mapping) for r in records):
             raise InputError(
-                Issue(Location(str(path), str(sheet)), "expected a list of records (mappings)")
+                Issue(Location(str(path), str(sheet)),
+                      tr("expected a list of records (mappings)"))
             )
         headers: list[Any] = []
         seen: set[Any] = set()
@@ -407,7 +412,7 @@ def read_tables(path: str | os.PathLike[str], specs: Sequence[SheetSpec], *,
     """
     p = Path(path)
     if not p.exists():
-        raise InputError(Issue(Location(str(p)), "file not found"))
+        raise InputError(Issue(Location(str(p)), tr("file not found")))
     must_fill = set(nonempty)
     raw = _raw_sheets(p)
     by_norm = {normalize_header(name): name for name in raw}
@@ -420,8 +425,8 @@ def read_tables(path: str | os.PathLike[str], specs: Sequence[SheetSpec], *,
                 issues.append(
                     Issue(
                         Location(str(p), spec.label()),
-                        f"missing sheet {spec.label()}; the file has: "
-                        + (", ".join(raw) or "no sheets"),
+                        tr("missing sheet {sheet}; the file has: {sheets}", sheet=spec.label(),
+                           sheets=", ".join(raw) or tr("no sheets")),
                     )
                 )
             continue
@@ -431,8 +436,8 @@ def read_tables(path: str | os.PathLike[str], specs: Sequence[SheetSpec], *,
         if spec.key in must_fill and table.columns and not sheet_issues and not table.rows:
             issues.append(Issue(
                 table.loc(table.header_row + 1),
-                f"sheet {spec.label()} has a header but no rows (表中没有数据): at least one "
-                "row is needed (至少需要一行)"))
+                tr("sheet {sheet} has a header but no rows: at least one row is needed",
+                   sheet=spec.label())))
     if issues:
         raise InputError(issues)
     return tables
@@ -442,10 +447,12 @@ def _delimiter_hint(header: list[Any]) -> str:
     """A hint when the header is one cell holding another delimiter (``a;b;c``)."""
     cells = [v for v in header if _clean(v) is not None]
     if len(cells) == 1 and isinstance(cells[0], str):
-        for sep, name in ((";", "semicolons ';'"), ("\t", "tabs"), ("|", "bars '|'")):
+        for sep, name in ((";", tr("semicolons ';'")), ("\t", tr("tabs")),
+                          ("|", tr("bars '|'"))):
             if cells[0].count(sep) >= 1:
-                return (f" (the header is one cell '{cells[0][:60]}': the columns seem to be "
-                        f"separated by {name}; save the file as CSV with commas, 逗号分隔)")
+                return tr(" (the header is one cell '{cell}': the columns seem to be separated "
+                          "by {separator}; save the file as CSV with commas)",
+                          cell=cells[0][:60], separator=name)
     return ""
 
 
@@ -483,7 +490,8 @@ def _to_table(path: Path, name: str, raw: _Raw, spec: SheetSpec) -> tuple[Table,
             break
     if header is None:
         if any(c.required for c in spec.columns) and spec.required:
-            issues.append(Issue(table.loc(1), f"sheet {spec.label()} is empty (no header row)"))
+            issues.append(Issue(table.loc(1), tr("sheet {sheet} is empty (no header row)",
+                                                 sheet=spec.label())))
         return table, issues
     col_of: dict[int, str] = {}
     for j, h in enumerate(header):
@@ -498,8 +506,8 @@ def _to_table(path: Path, name: str, raw: _Raw, spec: SheetSpec) -> tuple[Table,
             table.warnings.append(
                 Issue(
                     table.loc(header_idx + 1, None),
-                    f"column {_column_letter(j)} '{h}' is not a known column of "
-                    f"{spec.label()} and is ignored",
+                    tr("column {letter} '{header}' is not a known column of {sheet} and is "
+                       "ignored", letter=_column_letter(j), header=h, sheet=spec.label()),
                 )
             )
             continue
@@ -507,7 +515,7 @@ def _to_table(path: Path, name: str, raw: _Raw, spec: SheetSpec) -> tuple[Table,
             issues.append(
                 Issue(
                     Location(str(path), sheet_label, header_idx + 1, f"{_column_letter(j)} ({h})"),
-                    f"column '{match.header}' appears twice",
+                    tr("column '{header}' appears twice", header=match.header),
                 )
             )
             continue
@@ -521,16 +529,16 @@ def _to_table(path: Path, name: str, raw: _Raw, spec: SheetSpec) -> tuple[Table,
             issues.append(
                 Issue(
                     Location(str(path), sheet_label, header_idx + 1, c.header),
-                    f"missing column {c.header}{hint}",
+                    tr("missing column {header}", header=c.header) + hint,
                 )
             )
     for (i, j), formula in sorted(raw.formulas.items()):
         if i > header_idx and j in col_of:
             issues.append(Issue(
                 table.loc(i + 1, col_of[j]),
-                f"formula {formula} has no computed value (公式没有计算结果; the file was written "
-                "by a program, not saved by Excel): open and save the file in Excel or WPS, or "
-                "type the value"))
+                tr("formula {formula} has no computed value (the file was written by a "
+                   "program, not saved by Excel): open and save the file in Excel or WPS, or "
+                   "type the value", formula=formula)))
     cols = sorted(col_of.items())
     if is_csv:  # read again, one row at a time, when the rows are parsed
         if not issues:

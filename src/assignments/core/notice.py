@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+from assignments.core.i18n import tr
+
 __all__ = ["PORTRAIT_MAX_COLUMNS", "Notice", "notice_font", "write_notice_pdf"]
 
 #: A notice whose table has more columns is printed landscape.
@@ -93,7 +95,8 @@ def notice_font() -> str:
 
 
 def _date_text(day: dt.date, zh: bool) -> str:
-    return f"{day.year}年{day.month}月{day.day}日" if zh else day.isoformat()
+    return tr("{year}-{month:02d}-{day:02d}", lang="zh" if zh else "en", year=day.year,
+              month=day.month, day=day.day)
 
 
 def _numbered_canvas(font: str, zh: bool) -> Any:
@@ -115,8 +118,8 @@ def _numbered_canvas(font: str, zh: bool) -> Any:
                 self.__dict__.update(state)
                 width = self._pagesize[0]
                 self.setFont(font, 9)
-                text = (f"第 {self._pageNumber} 页 共 {total} 页" if zh
-                        else f"Page {self._pageNumber} of {total}")
+                text = tr("Page {page} of {pages}", lang="zh" if zh else "en",
+                          page=self._pageNumber, pages=total)
                 self.drawCentredString(width / 2, 24, text)
                 super().showPage()
             super().save()
@@ -177,7 +180,7 @@ def write_notice_pdf(path: Path, notice: Notice) -> Path:
     if notice.total is not None:
         data.append(line(notice.total, bold=True))
     if not notice.rows:
-        data.append([para("（无）" if zh else "(none)", cell)] + [""] * (n_cols - 1))
+        data.append([para(tr("(none)", lang=notice.lang), cell)] + [""] * (n_cols - 1))
     table = Table(data, colWidths=col_widths, repeatRows=1)
     table.setStyle(TableStyle([
         ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
@@ -193,9 +196,9 @@ def write_notice_pdf(path: Path, notice: Notice) -> Path:
     story.append(Spacer(1, 8 * mm))
     if notice.organisation:
         story.append(para(notice.organisation, right))
-    story.append(para((("制表日期：" if notice.organisation is None else "")
-                       if zh else ("Made " if notice.organisation is None else ""))
-                      + _date_text(made, zh), right))
+    day = _date_text(made, zh)
+    story.append(para(day if notice.organisation else
+                      tr("Made {day}", lang="zh" if zh else "en", day=day), right))
 
     path.parent.mkdir(parents=True, exist_ok=True)
     doc = SimpleDocTemplate(str(path), pagesize=size, leftMargin=margin, rightMargin=margin,

@@ -46,7 +46,8 @@ from typing import Any
 
 import pandas as pd
 
-from assignments.core.errors import UserError
+from assignments.core.errors import UserError, os_reason
+from assignments.core.i18n import tr
 from assignments.core.printsetup import PrintOptions
 
 __all__ = [
@@ -83,7 +84,7 @@ def _probe(folder: Path) -> OSError | None:
 
 
 def _reason(exc: OSError) -> str:
-    return exc.strerror or str(exc)
+    return os_reason(exc)
 
 
 def check_output_dir(out: str | os.PathLike[str]) -> None:
@@ -103,23 +104,23 @@ def _check(given: Path, *, inside: bool) -> None:
     where = str(given)
     path = Path(os.path.abspath(given))
     if path.exists() and not path.is_dir():
-        raise UserError(f"--out {where}: is a file, not a folder (输出目录是一个文件); "
-                        "choose a folder")
+        raise UserError(tr("--out {path}: is a file, not a folder; choose a folder",
+                           path=where))
     probe = path if path.is_dir() and inside else None
     if probe is None:
         parent = path.parent
         while not parent.exists():
             parent = parent.parent
         if not parent.is_dir():
-            raise UserError(f"--out {where}: cannot be created because {parent} is a file "
-                            f"(无法创建输出目录: {parent} 是文件)")
+            raise UserError(tr("--out {path}: cannot be created because {parent} is a file",
+                               path=where, parent=parent))
         probe = parent
     exc = _probe(probe)
     if exc is None and probe == path:
         exc = _probe(path.parent)  # the swap renames out within its parent
     if exc is not None:
-        raise UserError(f"--out {where}: cannot write into {probe} ({_reason(exc)}; "
-                        f"输出目录不可写)")
+        raise UserError(tr("--out {path}: cannot write into {folder} ({reason})", path=where,
+                           folder=probe, reason=_reason(exc)))
     if path.is_dir():
         foreign = _foreign(path, None)
         if foreign:
@@ -156,10 +157,11 @@ def _foreign(folder: Path, new: set[str] | None) -> list[str]:
 
 
 def _foreign_message(out: Path, foreign: list[str]) -> str:
-    shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
-    return (f"--out {out}: the folder holds files that are not results of this program "
-            f"({shown}); they would be deleted when the new result replaces the folder. Choose "
-            f"a new or empty folder, or move them away (输出目录中有其他文件)")
+    shown = ", ".join(foreign[:5]) + (tr(" and {n} more", n=len(foreign) - 5)
+                                      if len(foreign) > 5 else "")
+    return tr("--out {path}: the folder holds files that are not results of this program "
+              "({files}); they would be deleted when the new result replaces the folder. Choose "
+              "a new or empty folder, or move them away", path=out, files=shown)
 
 
 # ---------------------------------------------------------------- lock
@@ -220,21 +222,20 @@ def output_lock(out: str | os.PathLike[str]) -> Iterator[Path]:
             pid, their_host = _read_lock(lock)
             if their_host in ("", host) and not _alive(pid) and _take_over(lock, pid):
                 continue
-            raise UserError(
-                f"--out {out}: another run is writing into this folder (another process, id "
-                f"{pid or '?'}; 另一个运行正在写入该目录). Wait for it to finish or choose another "
-                f"--out; if no run is going, delete {lock}") from None
+            raise UserError(tr(
+                "--out {path}: another run is writing into this folder (another process, id "
+                "{pid}). Wait for it to finish or choose another --out; if no run is going, "
+                "delete {lock}", path=out, pid=pid or "?", lock=lock)) from None
         except OSError as exc:
-            raise UserError(f"--out {out}: cannot create the lock file {lock} ({_reason(exc)}; "
-                            f"输出目录不可写)") from None
+            raise UserError(tr("--out {path}: cannot create the lock file {lock} ({reason})",
+                               path=out, lock=lock, reason=_reason(exc))) from None
         try:
             os.write(fd, me.encode())
         finally:
             os.close(fd)
         break
     else:  # pragma: no cover - the lock changed hands five times in a row
-        raise UserError(f"--out {out}: another run is writing into this folder "
-                        f"(另一个运行正在写入该目录)")
+        raise UserError(tr("--out {path}: another run is writing into this folder", path=out))
     try:
         yield lock
     finally:
@@ -396,8 +397,8 @@ def staged_output(out_dir: str | os.PathLike[str]) -> Iterator[Path]:
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise UserError(f"--out {out}: cannot create {out.parent} ({_reason(exc)}; "
-                        f"无法创建输出目录)") from None
+        raise UserError(tr("--out {path}: cannot create {folder} ({reason})", path=out,
+                           folder=out.parent, reason=_reason(exc))) from None
     with output_lock(out):
         _leftovers(out)
         stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
@@ -410,11 +411,12 @@ def staged_output(out_dir: str | os.PathLike[str]) -> Iterator[Path]:
             if foreign:
                 raise UserError(_foreign_message(given, foreign))
             if out.exists() and not out.is_dir():
-                raise UserError(f"--out {given}: is a file, not a folder (输出目录是一个文件)")
+                raise UserError(tr("--out {path}: is a file, not a folder; choose a folder",
+                                   path=given))
             _swap(stage, out)
         except OSError as exc:  # disk full, permissions changed meanwhile, immutable folder
-            raise UserError(f"--out {given}: cannot write the results ({_reason(exc)}; "
-                            f"无法写入输出目录); the folder was left as it was") from exc
+            raise UserError(tr("--out {path}: cannot write the results ({reason}); the folder "
+                               "was left as it was", path=given, reason=_reason(exc))) from exc
         finally:
             shutil.rmtree(stage, ignore_errors=True)
 

@@ -43,6 +43,7 @@ from typing import Any, Literal, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from assignments.core.errors import Issue, Location
+from assignments.core.i18n import current_lang, tr
 from assignments.core.schema import explain_error, parse_yes_no, split_list
 
 __all__ = [
@@ -76,14 +77,19 @@ def _text(value: Any) -> str:
 
 
 def _number(value: Any, what: str) -> float:
+    def bad() -> ValueError:
+        if what == "a number":
+            return ValueError(tr("expected a number, got '{value}'", value=value))
+        return ValueError(tr("expected a whole number, got '{value}'", value=value))
+
     if isinstance(value, bool):
-        raise ValueError(f"expected {what}, got '{value}'")
+        raise bad()
     try:
         number = float(_text(value).replace(",", ""))
     except ValueError:
-        raise ValueError(f"expected {what}, got '{value}'") from None
+        raise bad() from None
     if not math.isfinite(number) or (what != "a number" and number != int(number)):
-        raise ValueError(f"expected {what}, got '{value}'")
+        raise bad()
     return number
 
 
@@ -109,21 +115,22 @@ def parse_percent(value: Any) -> float:
       55 % written as a fraction or 0.55 %; the message says how to write either. Never
       guessed.
     """
+    bad = tr("expected a percentage like 55 or 55%, got '{value}'", value=value)
     if value is None or isinstance(value, bool):
-        raise ValueError(f"expected a percentage like 55 or 55%, got '{value}'")
+        raise ValueError(bad)
     text = _text(value)
     marked = text.endswith("%")
     try:
         number = float(text.rstrip("%").strip().replace(",", ""))
     except ValueError:
-        raise ValueError(f"expected a percentage like 55 or 55%, got '{value}'") from None
+        raise ValueError(bad) from None
     if not math.isfinite(number):
-        raise ValueError(f"expected a percentage like 55 or 55%, got '{value}'")
+        raise ValueError(bad)
     if not marked and 0 < number < 1:
         whole = f"{number * 100:.10g}"
-        raise ValueError(
-            f"'{text}' is ambiguous (比例含义不明确): write {whole} or {whole}% for {whole} "
-            f"percent, or {text}% for {text} percent")
+        raise ValueError(tr(
+            "'{text}' is ambiguous: write {whole} or {whole}% for {whole} percent, or {text}% "
+            "for {text} percent", text=text, whole=whole))
     return number
 
 
@@ -135,7 +142,7 @@ def parse_bool(value: Any) -> bool:
     if text in _OFF:
         return False
     if value is None or text in ("", "-"):
-        raise ValueError(f"expected yes/no (是/否), got '{value}'")
+        raise ValueError(tr("expected yes/no (是/否), got '{value}'", value=value))
     return bool(parse_yes_no(value))
 
 
@@ -226,7 +233,8 @@ class Param:
             if text in choices:
                 return choices[text]
             expected = self.expected or ", ".join(sorted(self.choices or {}))
-            raise ValueError(f"expected one of {expected}, got '{value}'")
+            raise ValueError(tr("expected one of {expected}, got '{value}'", expected=expected,
+                                value=value))
         raise AssertionError(f"unknown parameter kind {kind!r}")
 
 
@@ -284,7 +292,8 @@ class ParamSheet:
             return Location()
         row = self.rows.get(key) if key is not None else None
         name = self.names.get(key, key) if key is not None else None
-        return self.table.loc(row, "value", f"parameter '{name}'" if name else None)
+        return self.table.loc(row, "value",
+                              tr("parameter '{name}'", name=name) if name else None)
 
     def _key_of(self, loc: Sequence[Any]) -> str:
         parts = [str(p) for p in loc]
@@ -350,7 +359,8 @@ def read_params(
             zh = _has_cjk(str(name))
             known = ", ".join(dict.fromkeys(p.zh if zh else p.en for p in specs))
             sheet.issues.append(Issue(table.loc(row, name_column),
-                                      f"unknown {what} '{name}'; known: {known}"))
+                                      tr("unknown {what} '{name}'; known: {known}",
+                                         what=_what(what), name=name, known=known)))
             continue
         value = row.values.get(value_column)
         if value is None or (isinstance(value, str) and not value.strip()):
@@ -368,10 +378,16 @@ def read_params(
             sheet.issues.append(Issue(sheet.loc(param.key), str(exc)))
     for p in specs:
         if p.required and p.key not in sheet.rows:
-            example = f", e.g. {p.example}" if p.example else ""
+            example = tr(", e.g. {example}", example=p.example) if p.example else ""
             spec = next((c for c in table.spec.columns if c.key == value_column), None)
             header = spec.header if spec is not None else value_column
             sheet.issues.append(Issue(
                 Location(table.file, table.sheet, None, header),
-                f"{what} {p.zh} ({p.en}) is required{example}"))
+                tr("{what} {name} is required", what=_what(what),
+                   name=p.zh if current_lang() == "zh" else f"{p.zh} ({p.en})") + example))
     return sheet
+
+
+def _what(what: str) -> str:
+    """What a settings sheet calls its rows, in the current language."""
+    return {"parameter": tr("parameter"), "setting": tr("setting")}.get(what, what)

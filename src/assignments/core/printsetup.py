@@ -36,6 +36,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from assignments.core.i18n import tr
+
 __all__ = [
     "DATE_FORMAT",
     "FONT",
@@ -264,7 +266,8 @@ def apply_print_setup(ws: Any, df: pd.DataFrame, formats: dict[int, str], option
         ws.oddHeader.left.text = _escape(options.organisation)
     ws.oddHeader.center.text = _escape(
         f"{options.title} — {sheet}" if options.title else sheet)
-    right = [options.period or "",
-             (f"制表日期 {made.isoformat()}" if zh else f"made {made.isoformat()}")]
+    lang = "zh" if zh else "en"
+    right = [options.period or "", tr("made {day}", lang=lang, day=made.isoformat())]
     ws.oddHeader.right.text = _escape("  ".join(r for r in right if r))
-    ws.oddFooter.center.text = "第 &P 页 共 &N 页" if zh else "Page &P of &N"
+    # &P and &N are Excel's page number and page count
+    ws.oddFooter.center.text = tr("Page &P of &N", lang=lang)

@@ -24,6 +24,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from assignments.core.i18n import tr, use_lang
+
 __all__ = ["Family", "Rule", "RuleBook", "Violation"]
 
 
@@ -153,9 +155,12 @@ class RuleBook:
         return base
 
     def describe(self, key: str, figures: Mapping[str, Any] | None = None) -> str:
-        """The one-line doc of a rule or family with the instance's ``figures`` filled in."""
+        """The one-line doc of a rule or family, in the current language (a doc is a catalogue
+        msgid, marked ``N_("...")`` where the rule is listed), the instance's ``figures``
+        filled in."""
         fam = self.families.get(key)
         text = (fam.doc if fam is not None and fam.doc else None) or self.rule(key).doc
+        text = tr(text)
         if figures:
             try:
                 return text.format(**figures)
@@ -166,7 +171,11 @@ class RuleBook:
     def table(self, lang: str = "zh", figures: Mapping[str, Any] | None = None
               ) -> list[dict[str, str]]:
         """One row per rule (key, label, hard/soft, source, doc): for the 规则 report sheet."""
-        hard = {"zh": ("硬性", "软性"), "en": ("hard", "soft")}[lang if lang == "zh" else "en"]
+        with use_lang(lang if lang in ("zh", "en") else "en"):
+            return self._table(lang, figures)
+
+    def _table(self, lang: str, figures: Mapping[str, Any] | None) -> list[dict[str, str]]:
+        hard = (tr("hard"), tr("soft"))
         return [
             {
                 "key": r.key,

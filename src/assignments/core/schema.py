@@ -17,6 +17,7 @@ from typing import Annotated, Any, Generic, TypeVar
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 
 from assignments.core.errors import InputError, Issue, Location
+from assignments.core.i18n import tr
 from assignments.core.io import Row, Table
 
 __all__ = [
@@ -52,7 +53,7 @@ def parse_yes_no(v: Any) -> Any:
         return True
     if text in _FALSE:
         return False
-    raise ValueError(f"expected yes/no (是/否), got '{v}'")
+    raise ValueError(tr("expected yes/no (是/否), got '{value}'", value=v))
 
 
 _DATE_PATTERNS = (
@@ -78,7 +79,7 @@ def _day(v: Any) -> Any:
                 return dt.date(y, mo, d)
             except ValueError:
                 break
-    raise ValueError(f"expected a date like 2027-01-04, got '{v}'")
+    raise ValueError(tr("expected a date like 2027-01-04, got '{value}'", value=v))
 
 
 def split_list(v: Any) -> Any:
@@ -114,29 +115,30 @@ _NUMERIC_LIKE = re.compile(r"^[\s+\-.,0-9eE%]+$")
 def explain_error(err: dict[str, Any]) -> str:
     typ = err.get("type", "")
     got = err.get("input")
-    shown = f"'{got}'" if got is not None else "nothing"
+    shown = f"'{got}'" if got is not None else tr("nothing")
     if typ == "missing":
-        return "a value is required here"
+        return tr("a value is required here")
     if typ in ("int_parsing", "int_from_float", "int_type"):
-        return f"expected a whole number, got {shown}"
+        return tr("expected a whole number, got {value}", value=shown)
     if typ in ("float_parsing", "float_type", "decimal_parsing"):
-        return f"expected a number, got {shown}"
+        return tr("expected a number, got {value}", value=shown)
     if typ in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
         ctx = err.get("ctx", {})
         bound = next(iter(ctx.values()), "")
-        op = {
-            "greater_than_equal": "at least",
-            "greater_than": "more than",
-            "less_than_equal": "at most",
-            "less_than": "less than",
-        }[typ]
-        return f"must be {op} {bound}, got {shown}"
+        if typ == "greater_than_equal":
+            return tr("must be at least {bound}, got {value}", bound=bound, value=shown)
+        if typ == "greater_than":
+            return tr("must be more than {bound}, got {value}", bound=bound, value=shown)
+        if typ == "less_than_equal":
+            return tr("must be at most {bound}, got {value}", bound=bound, value=shown)
+        return tr("must be less than {bound}, got {value}", bound=bound, value=shown)
     if typ in ("literal_error", "enum"):
         ctx = err.get("ctx", {})
-        return f"expected one of {ctx.get('expected', '')}, got {shown}"
+        return tr("expected one of {expected}, got {value}", expected=ctx.get("expected", ""),
+                  value=shown)
     if typ in ("string_type",):
-        return f"expected text, got {shown}"
-    msg = str(err.get("msg", "invalid value"))
+        return tr("expected text, got {value}", value=shown)
+    msg = str(err.get("msg", tr("invalid value")))
     return msg.removeprefix("Value error, ").removeprefix("Assertion failed, ")
 
 
@@ -191,7 +193,8 @@ class CappedIssues(list[Issue]):
             if n > self.per_kind:
                 left = n - self.per_kind
                 yield Issue(Location(file, sheet),
-                            f"… and {left:,} more like this (同类提示另有 {left:,} 条): {message}")
+                            tr("… and {n:,} more like this: {message}", n=left,
+                               message=message))
 
 
 class RecordLocations(dict[tuple[str, str], Location]):
@@ -279,7 +282,8 @@ def parse_table(
                 n = unicodedata.normalize("NFKC", v)
                 if n != v and _NUMERIC_LIKE.match(n):
                     warnings.append(
-                        Issue(table.loc(row, k), f"full-width digits '{v}' read as '{n.strip()}'")
+                        Issue(table.loc(row, k), tr("full-width digits '{text}' read as "
+                                                    "'{digits}'", text=v, digits=n.strip()))
                     )
                     values[k] = n.strip()
         name_key = id_key if id_key is not None else record_key
@@ -301,7 +305,8 @@ def parse_table(
                 issues.append(
                     Issue(
                         table.loc(row, id_key, _rec(label, rid_s)),
-                        f"duplicate {label} id '{rid_s}' (first used in row {seen[rid_s]})",
+                        tr("duplicate {label} id '{id}' (first used in row {row})", label=label,
+                           id=rid_s, row=seen[rid_s]),
                     )
                 )
                 continue
@@ -352,7 +357,8 @@ def check_refs(
         if value is None and optional:
             continue
         if not ok(value):
-            issues.append(Issue(index.loc(i, key, id_of(rec)), f"unknown {what} '{value}'"))
+            issues.append(Issue(index.loc(i, key, id_of(rec)),
+                                tr("unknown {what} '{value}'", what=what, value=value)))
 
 
 def raise_if(issues: list[Issue]) -> None:

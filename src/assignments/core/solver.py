@@ -19,6 +19,7 @@ from typing import Any, Generic, TypeVar
 from ortools.sat.python import cp_model
 
 from assignments.core.budget import Budget
+from assignments.core.i18n import tr
 
 __all__ = [
     "CpRun",
@@ -46,6 +47,18 @@ class SolveStatus(str, Enum):
     @property
     def has_solution(self) -> bool:
         return self in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
+
+    def text(self, lang: str | None = None) -> str:
+        """The status in words for people (最优 / optimal …, in ``lang`` or the current
+        language); ``value`` stays the English word programs read (result.json ``status``)."""
+        words = {
+            SolveStatus.OPTIMAL: tr("optimal", lang=lang),
+            SolveStatus.FEASIBLE: tr("feasible (not proven optimal)", lang=lang),
+            SolveStatus.INFEASIBLE: tr("infeasible (no solution exists)", lang=lang),
+            SolveStatus.UNKNOWN: tr("unknown (no solution found in time)", lang=lang),
+            SolveStatus.INVALID: tr("invalid model (a bug: please report it)", lang=lang),
+        }
+        return words[self]
 
 
 @dataclass
@@ -111,7 +124,8 @@ def load_preset(name: str) -> dict[str, Any]:
             for p in (resources.files("assignments") / "configs").iterdir()
             if p.name.endswith(".toml")
         )
-        raise ValueError(f"unknown preset '{name}'; available: {', '.join(available)}") from None
+        raise ValueError(tr("unknown preset '{name}'; available: {presets}", name=name,
+                            presets=", ".join(available))) from None
     data = tomllib.loads(text)
     return dict(data.get("cp_sat", data))
 
@@ -203,7 +217,8 @@ def solve_params(
     ``on_progress`` and ``stop`` go into the budget that every sub-solve draws from.
     """
     if time_limit is None or not time_limit > 0:
-        raise ValueError(f"the time limit must be a positive number of seconds, got {time_limit}")
+        raise ValueError(tr("the time limit must be a positive number of seconds, got {value}",
+                            value=time_limit))
     params = {**(load_preset(preset) if preset else {}), **(extra or {})}
     budget = Budget(float(time_limit), on_progress=on_progress, stop=stop)
     return SolveParams(float(time_limit), int(seed), max(1, int(num_workers)),
@@ -261,9 +276,10 @@ class _Progress(cp_model.CpSolverSolutionCallback):
             self.budget.report(self.label.rsplit(":", 1)[-1], obj, bound, "cp-sat")
         if self.printing and now - self.last >= 1.0:
             self.last = now
+            shown = [v if v is None else f"{v:,.0f}" for v in (obj, bound)]
             print(
-                f"[{self.label}] {now:6.1f}s  objective {obj if obj is None else f'{obj:,.0f}'}"
-                f"  bound {bound if bound is None else f'{bound:,.0f}'}",
+                f"[{self.label}] {now:6.1f}s  " + tr("objective {value}", value=shown[0])
+                + "  " + tr("bound {value}", value=shown[1]),
                 file=sys.stderr,
                 flush=True,
             )

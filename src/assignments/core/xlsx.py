@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from assignments.core.errors import InputError, Issue, Location
+from assignments.core.i18n import tr
 
 __all__ = [
     "CHUNK",
@@ -65,7 +66,6 @@ MAX_CELLS = 6_000_000
 CHUNK = 1 << 20
 
 _MB = 1 << 20
-_ZH_TOO_LARGE = "文件过大或已损坏"
 
 
 class Percent(str):
@@ -106,12 +106,13 @@ class Workbook:
 
 def too_large(path: Path | str, what: str) -> InputError:
     """The located refusal of an oversized input (Chinese and English)."""
-    return InputError(Issue(Location(str(path)), f"the file is too large or damaged "
-                                                 f"({_ZH_TOO_LARGE}): {what}"))
+    return InputError(Issue(Location(str(path)), tr("the file is too large or damaged: {what}",
+                                                    what=what)))
 
 
 def _unreadable(path: Path, exc: object) -> InputError:
-    return InputError(Issue(Location(str(path)), f"not a readable Excel .xlsx workbook ({exc})"))
+    return InputError(Issue(Location(str(path)), tr("not a readable Excel .xlsx workbook "
+                                                    "({reason})", reason=exc)))
 
 
 # ---------------------------------------------------------------- the archive
@@ -120,21 +121,21 @@ def _unreadable(path: Path, exc: object) -> InputError:
 def _check_directory(path: Path, infos: list[zipfile.ZipInfo]) -> None:
     """Refuse by the central directory alone: member count, total size, ratios."""
     if len(infos) > MAX_MEMBERS:
-        raise too_large(path, f"{len(infos):,} members in the archive, more than "
-                              f"{MAX_MEMBERS:,} (压缩包成员过多)")
+        raise too_large(path, tr("{n:,} members in the archive, more than {limit:,}",
+                                 n=len(infos), limit=MAX_MEMBERS))
     total = sum(i.file_size for i in infos)
     if total > MAX_UNCOMPRESSED_MB * _MB:
-        raise too_large(path, f"expands to more than {MAX_UNCOMPRESSED_MB} MB "
-                              f"({total / _MB:,.0f} MB; 解压后超过 {MAX_UNCOMPRESSED_MB} MB)")
+        raise too_large(path, tr("expands to more than {limit} MB ({mb:,.0f} MB)",
+                                 limit=MAX_UNCOMPRESSED_MB, mb=total / _MB))
     for i in infos:
         if i.flag_bits & 0x1:
             raise InputError(Issue(Location(str(path)),
-                                   f"the workbook is encrypted (文件已加密): member {i.filename}; "
-                                   "save it without a password"))
+                                   tr("the workbook is encrypted (member {member}): save it "
+                                      "without a password", member=i.filename)))
         ratio = i.file_size / max(i.compress_size, 1)
         if i.file_size > RATIO_FLOOR_MB * _MB and ratio > MAX_RATIO:
-            raise too_large(path, f"member {i.filename} expands {ratio:,.0f} times, more than "
-                                  f"{MAX_RATIO} (压缩比异常)")
+            raise too_large(path, tr("member {member} expands {ratio:,.0f} times, more than "
+                                     "{limit}", member=i.filename, ratio=ratio, limit=MAX_RATIO))
 
 
 def _member_chunks(fp: IO[bytes], zf: zipfile.ZipFile, info: zipfile.ZipInfo,
@@ -148,15 +149,16 @@ def _member_chunks(fp: IO[bytes], zf: zipfile.ZipFile, info: zipfile.ZipInfo,
         nonlocal produced
         produced += len(data)
         if produced > declared:
-            raise too_large(path, f"member {info.filename} expands beyond the {declared:,} "
-                                  "bytes it declares (the archive is damaged or crafted)")
+            raise too_large(path, tr("member {member} expands beyond the {n:,} bytes it "
+                                     "declares (the archive is damaged or crafted)",
+                                     member=info.filename, n=declared))
         return data
 
     if info.compress_type == zipfile.ZIP_DEFLATED:
         fp.seek(info.header_offset)
         head = fp.read(30)
         if len(head) < 30 or head[:4] != b"PK\x03\x04":
-            raise _unreadable(path, f"bad local header of {info.filename}")
+            raise _unreadable(path, tr("bad local header of {member}", member=info.filename))
         n, e = struct.unpack("<HH", head[26:30])
         fp.seek(info.header_offset + 30 + n + e)
         left = info.compress_size
@@ -165,7 +167,8 @@ def _member_chunks(fp: IO[bytes], zf: zipfile.ZipFile, info: zipfile.ZipInfo,
             while left > 0:
                 raw = fp.read(min(CHUNK, left))
                 if not raw:
-                    raise _unreadable(path, f"member {info.filename} is truncated")
+                    raise _unreadable(path, tr("member {member} is truncated",
+                                               member=info.filename))
                 left -= len(raw)
                 data = d.decompress(raw, CHUNK)
                 yield count(data)
@@ -175,7 +178,8 @@ def _member_chunks(fp: IO[bytes], zf: zipfile.ZipFile, info: zipfile.ZipInfo,
         except zlib.error as exc:
             raise _unreadable(path, f"member {info.filename}: {exc}") from None
         if produced != declared:
-            raise _unreadable(path, f"member {info.filename} is damaged (size mismatch)")
+            raise _unreadable(path, tr("member {member} is damaged (size mismatch)",
+                                       member=info.filename))
         return
     # stored (and any other method zipfile can read): zipfile stops at the declared size
     try:
@@ -449,10 +453,11 @@ def _inspect(path: Path) -> tuple[dict[str, str], dict[str, _SheetScan]]:
         if scan is None:
             continue
         if scan.max_row > MAX_ROWS or scan.max_row * scan.max_col > MAX_CELLS:
-            raise too_large(path, f"sheet {name} reaches row {scan.max_row:,} and column "
-                                  f"{scan.max_col:,} ({scan.max_row * scan.max_col:,} cells), more "
-                                  f"than the {MAX_ROWS:,} rows or {MAX_CELLS:,} cells read per "
-                                  "sheet (行数或单元格数超过上限)")
+            raise too_large(path, tr(
+                "sheet {sheet} reaches row {row:,} and column {col:,} ({cells:,} cells), more "
+                "than the {rows:,} rows or {max_cells:,} cells read per sheet", sheet=name,
+                row=scan.max_row, col=scan.max_col, cells=scan.max_row * scan.max_col,
+                rows=MAX_ROWS, max_cells=MAX_CELLS))
     return parts, scans
 
 
@@ -477,7 +482,7 @@ def read_workbook(path: Path) -> Workbook:
     except OSError as exc:
         raise _unreadable(path, exc) from None
     if size == 0:
-        raise InputError(Issue(Location(str(path)), "the file is empty (0 bytes)"))
+        raise InputError(Issue(Location(str(path)), tr("the file is empty (0 bytes)")))
     parts, scans = _inspect(path)
     book = Workbook()
     try:
@@ -504,8 +509,8 @@ def read_workbook(path: Path) -> Workbook:
     except BaseException as exc:  # the reader's Rust panics derive from BaseException
         if type(exc).__name__ != "PanicException":
             raise
-        raise _unreadable(path, f"a cell the reader cannot convert: {exc}; e.g. a huge number "
-                                "formatted as a date") from None
+        raise _unreadable(path, tr("a cell the reader cannot convert: {reason}; e.g. a huge "
+                                   "number formatted as a date", reason=exc)) from None
     finally:
         wb.close()
     return book

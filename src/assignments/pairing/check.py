@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
+from assignments.core.i18n import tr
 from assignments.core.rules import Violation
 from assignments.pairing.problem import Pairing, PairingProblem
 
@@ -26,10 +27,10 @@ def check_pairing(problem: PairingProblem, pairing: Pairing) -> list[Violation]:
     load: Counter[int] = Counter()
     for k in pairing.chosen:
         if not 0 <= k < len(p.candidates):
-            out.append(Violation("allowed", f"pair #{k} is not a candidate pair"))
+            out.append(Violation("allowed", tr("pair #{k} is not a candidate pair", k=k)))
             continue
         if k in seen:
-            out.append(Violation("allowed", f"pair #{k} is chosen twice"))
+            out.append(Violation("allowed", tr("pair #{k} is chosen twice", k=k)))
             continue
         seen.add(k)
         c = p.candidates[k]
@@ -39,27 +40,29 @@ def check_pairing(problem: PairingProblem, pairing: Pairing) -> list[Violation]:
     for e, ms in mentor_of.items():
         if len(ms) > 1:
             names = ", ".join(p.mentors[i] for i in ms)
-            out.append(Violation("one_mentor", f"mentee {p.mentees[e]} has {len(ms)} mentors: "
-                                               f"{names}"))
+            out.append(Violation("one_mentor", tr("mentee {mentee} has {n} mentors: {mentors}",
+                                                  mentee=p.mentees[e], n=len(ms), mentors=names)))
     if p.assign_all:
         for e, name in enumerate(p.mentees):
             if e not in mentor_of:
-                out.append(Violation("one_mentor", f"{name} is not assigned (GAP: every job is)"))
+                out.append(Violation("one_mentor", tr(
+                    "{name} is not assigned (GAP: every job is)", name=name)))
     for i, n in heads.items():
         cap = p.capacity[i]
         if cap is not None and n > cap:
-            out.append(Violation("heads", f"mentor {p.mentors[i]} has {n} mentees, capacity "
-                                          f"{cap}"))
+            out.append(Violation("heads", tr("mentor {mentor} has {n} mentees, capacity "
+                                             "{capacity}", mentor=p.mentors[i], n=n,
+                                             capacity=cap)))
     for i, used in load.items():
         budget = p.budget[i]
         if budget is not None and used > budget:
-            out.append(Violation("hours", f"mentor {p.mentors[i]} has load {used} > budget "
-                                          f"{budget}"))
+            out.append(Violation("hours", tr("mentor {mentor} has load {load} > budget {budget}",
+                                             mentor=p.mentors[i], load=used, budget=budget)))
     chosen = {(p.candidates[k].mentor, p.candidates[k].mentee) for k in seen}
     for i, e in sorted(p.forced):
         if (i, e) not in chosen:
-            out.append(Violation("forced", f"forced pair {p.mentors[i]} – {p.mentees[e]} is "
-                                           "missing"))
+            out.append(Violation("forced", tr("forced pair {mentor} – {mentee} is missing",
+                                              mentor=p.mentors[i], mentee=p.mentees[e])))
     return out
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
+from assignments.core.i18n import tr
 from assignments.pairing.problem import PairingProblem
 
 __all__ = ["forced_conflicts", "gap_infeasible"]
@@ -29,21 +30,24 @@ def forced_conflicts(problem: PairingProblem) -> list[str]:
         by_mentee[e].append(i)
         k = index.get((i, e))
         if k is None:
-            lines.append(f"forced pair {p.mentors[i]} – {p.mentees[e]} is not an allowed pair")
+            lines.append(tr("forced pair {mentor} – {mentee} is not an allowed pair",
+                            mentor=p.mentors[i], mentee=p.mentees[e]))
             continue
         heads[i] += 1
         load[i] += p.candidates[k].load
     for e, ms in by_mentee.items():
         if len(ms) > 1:
-            lines.append(f"{p.mentees[e]} is forced to {len(ms)} mentors: "
-                         + ", ".join(p.mentors[i] for i in ms))
+            lines.append(tr("{mentee} is forced to {n} mentors: {mentors}", mentee=p.mentees[e],
+                            n=len(ms), mentors=", ".join(p.mentors[i] for i in ms)))
     for i, n in heads.items():
         cap = p.capacity[i]
         if cap is not None and n > cap:
-            lines.append(f"{p.mentors[i]} has {n} forced mentees, capacity {cap}")
+            lines.append(tr("{mentor} has {n} forced mentees, capacity {capacity}",
+                            mentor=p.mentors[i], n=n, capacity=cap))
         budget = p.budget[i]
         if budget is not None and load[i] > budget:
-            lines.append(f"{p.mentors[i]}'s forced pairs need {load[i]}, budget {budget}")
+            lines.append(tr("{mentor}'s forced pairs need {load}, budget {budget}",
+                            mentor=p.mentors[i], load=load[i], budget=budget))
     return lines
 
 
@@ -57,13 +61,16 @@ def gap_infeasible(problem: PairingProblem) -> list[str]:
         fits = [k for k in ks if p.budget[p.candidates[k].mentor] is None
                 or p.candidates[k].load <= (p.budget[p.candidates[k].mentor] or 0)]
         if not fits:
-            lines.append(f"job {p.mentees[e]} fits no agent (its load exceeds every capacity)")
+            lines.append(tr("job {job} fits no agent (its load exceeds every capacity)",
+                            job=p.mentees[e]))
     if all(b is not None for b in p.budget) and not lines:
         need = sum(min(p.candidates[k].load for k in ks) for ks in by_mentee if ks)
         have = sum(b or 0 for b in p.budget)
         if need > have:
-            lines.append(f"the jobs need at least {need} in total, the agents have {have}")
+            lines.append(tr("the jobs need at least {need} in total, the agents have {have}",
+                            need=need, have=have))
     if all(c is not None for c in p.capacity) and sum(c or 0 for c in p.capacity) < len(
             p.mentees):
-        lines.append(f"{len(p.mentees)} jobs but only {sum(c or 0 for c in p.capacity)} places")
+        lines.append(tr("{jobs} jobs but only {places} places", jobs=len(p.mentees),
+                        places=sum(c or 0 for c in p.capacity)))
     return lines

@@ -22,6 +22,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from assignments.core.i18n import tr
 from assignments.core.solver import SolveParams
 
 __all__ = ["SECTIONS", "EngineParams", "deadline_of", "report", "should_end", "stopped",
@@ -247,7 +248,8 @@ class EngineParams:
                 values[key] = value
         unknown = sorted(set(values) - set(known))
         if unknown:
-            raise ValueError(f"unknown engine parameter(s): {', '.join(unknown)}")
+            raise ValueError(tr("unknown engine parameter(s): {names}",
+                                names=", ".join(unknown)))
         for key, value in list(values.items()):
             default = getattr(cls, key)
             if isinstance(default, tuple):

@@ -42,6 +42,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from assignments.core.errors import SolutionCheckError
+from assignments.core.i18n import tr
 from assignments.core.levels import LevelState
 from assignments.core.solver import Result, SolveParams, SolveStatus, relative_gap, solve_params
 from assignments.pairing.check import check_pairing, pairing_levels
@@ -109,7 +110,8 @@ def choose_engine(problem: PairingProblem, engine: str = "auto",
                   ep: EngineParams | None = None) -> str:
     """The engine :data:`ENGINE_TABLE` runs for ``engine`` asked on ``problem``."""
     if engine not in ENGINES:
-        raise ValueError(f"unknown engine '{engine}'; use {' or '.join(ENGINES)}")
+        raise ValueError(tr("unknown engine '{engine}'; use {engines}", engine=engine,
+                            engines=", ".join(ENGINES)))
     ep = ep if ep is not None else EngineParams()
     for row in ENGINE_TABLE:
         if engine in row.asked and row.test(problem, ep):
@@ -344,21 +346,21 @@ def _no_solution(problem: PairingProblem, status: SolveStatus, t0: float, params
     lines: list[str] = []
     stopped = bool(params.budget is not None and params.budget.stopped())
     if status is SolveStatus.INFEASIBLE:
-        lines = gap_infeasible(problem) or [
-            "no assignment gives every job an agent within the capacities (proven by the solver)"
-        ]
+        lines = gap_infeasible(problem) or [tr(
+            "no assignment gives every job an agent within the capacities (proven by the "
+            "solver)")]
     elif stopped:
-        lines = ["the solve was stopped before a pairing was found"]
+        lines = [tr("the solve was stopped before a pairing was found")]
     else:
         limit = params.budget.time_limit if params.budget is not None else params.time_limit
-        lines = [f"no pairing was found within {limit:g} s, and none was proven "
-                 "impossible; try a longer --time-limit"]
+        lines = [tr("no pairing was found within {seconds:g} s, and none was proven "
+                    "impossible; try a longer --time-limit", seconds=limit)]
         if "rescue" in stats:
             rounds = stats["rescue"].get("rescue_rounds", 0)
-            lines.append(
-                f"the local search for a first assignment ran {rounds} round(s) in the time "
+            lines.append(tr(
+                "the local search for a first assignment ran {rounds} round(s) in the time "
                 "left; the first such solve on a machine also compiles it (about 10 s of CPU, "
-                "kept for later solves)")
+                "kept for later solves)", rounds=rounds))
     res = _none(problem, status if status is not SolveStatus.FEASIBLE else SolveStatus.UNKNOWN,
                 t0, lines, stats)
     res.stopped = stopped

@@ -27,6 +27,7 @@ from typing import Any, Literal
 from pydantic import Field, field_validator
 
 from assignments.core.errors import InputError, Issue, Location
+from assignments.core.i18n import tr
 from assignments.core.io import ColumnSpec, SheetSpec, Table, read_tables
 from assignments.core.schema import Schema, YesNo, id_text, parse_table
 
@@ -57,7 +58,7 @@ class CandidateRow(Schema):
     @classmethod
     def _finite(cls, v: float) -> float:
         if not math.isfinite(v):
-            raise ValueError("the score must be a finite number")
+            raise ValueError(tr("the score must be a finite number"))
         return v
 
 
@@ -147,7 +148,7 @@ def _tables(path: Path) -> dict[str, Table]:
     if path.suffix.lower() != ".csv" or path.is_dir():
         return read_tables(path, GENERIC_SHEETS)
     if not path.exists():
-        raise InputError(Issue(Location(str(path)), "file not found"))
+        raise InputError(Issue(Location(str(path)), tr("file not found")))
     folder = Path(tempfile.mkdtemp(prefix="assignments-generic-"))
     try:
         shutil.copyfile(path, folder / "candidates.csv")
@@ -206,7 +207,7 @@ def read_generic(
                           issues=issues, warnings=notices)
     if "candidates" in tables and not tables["candidates"].rows:
         issues.append(Issue(Location(str(p), tables["candidates"].sheet or None),
-                            "no candidate pairs"))
+                            tr("no candidate pairs")))
     known_m = {m.id for m in mentors} if "mentors" in tables else None
     known_e = {e.id for e in mentees} if "mentees" in tables else None
     seen: dict[tuple[str, str], int] = {}
@@ -215,22 +216,25 @@ def read_generic(
         number = row.number if row is not None else 0
         if known_m is not None and c.mentor not in known_m and c.mentor not in mentors.rejected:
             issues.append(Issue(cands.loc(i, "mentor", c.mentor),
-                                f"mentor '{c.mentor}' is not in the 师傅 (mentors) sheet"))
+                                tr("mentor '{mentor}' is not in the 师傅 (mentors) sheet",
+                                   mentor=c.mentor)))
         if known_e is not None and c.mentee not in known_e and c.mentee not in mentees.rejected:
             issues.append(Issue(cands.loc(i, "mentee", c.mentor),
-                                f"mentee '{c.mentee}' is not in the 徒弟 (mentees) sheet"))
+                                tr("mentee '{mentee}' is not in the 徒弟 (mentees) sheet",
+                                   mentee=c.mentee)))
         if (c.mentor, c.mentee) in seen:
             issues.append(Issue(cands.loc(i, "mentee", c.mentor),
-                                f"pair {c.mentor} – {c.mentee} is listed twice (first in row "
-                                f"{seen[(c.mentor, c.mentee)]})"))
+                                tr("pair {mentor} – {mentee} is listed twice (first in row "
+                                   "{row})", mentor=c.mentor, mentee=c.mentee,
+                                   row=seen[(c.mentor, c.mentee)])))
         seen.setdefault((c.mentor, c.mentee), number)
     forced_of: dict[str, str] = {}
     for i, c in enumerate(cands.records):
         if c.forced:
             if c.mentee in forced_of and forced_of[c.mentee] != c.mentor:
                 issues.append(Issue(cands.loc(i, "forced", c.mentor),
-                                    f"mentee '{c.mentee}' is already forced to "
-                                    f"'{forced_of[c.mentee]}'"))
+                                    tr("mentee '{mentee}' is already forced to '{mentor}'",
+                                       mentee=c.mentee, mentor=forced_of[c.mentee])))
             forced_of.setdefault(c.mentee, c.mentor)
     if issues:
         raise InputError(issues)
@@ -241,11 +245,11 @@ def read_generic(
                          + ([budget] if budget is not None else []))
     warnings = [str(n) for n in notices]
     if score_dec > 2 or load_dec > 2:
-        warnings.append("scores and loads are rounded to two decimals")
+        warnings.append(tr("scores and loads are rounded to two decimals"))
     s_scale = 100 if score_dec else 1
     l_scale = 100 if load_dec else 1
     if s_scale > 1:
-        warnings.append("scores have decimals: the solver works in hundredths")
+        warnings.append(tr("scores have decimals: the solver works in hundredths"))
     m_ids = [m.id for m in mentors] if known_m is not None else []
     e_ids = [e.id for e in mentees] if known_e is not None else []
     for c in cands:

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Literal
 
 from assignments.core.errors import InputError, Issue, Location
+from assignments.core.i18n import tr
 from assignments.pairing.problem import Candidate, PairingProblem
 
 __all__ = ["parse_gap", "read_gap"]
@@ -49,9 +50,10 @@ def parse_gap(
         try:
             values.append(int(tok))
         except ValueError:
-            raise _fail(where, f"token {pos + 1} '{tok[:20]}' is not a whole number") from None
+            raise _fail(where, tr("token {pos} '{token}' is not a whole number", pos=pos + 1,
+                                  token=tok[:20])) from None
     if len(values) < 2:
-        raise _fail(where, "too short for a GAP file (expected 'm n' and the matrices)")
+        raise _fail(where, tr("too short for a GAP file (expected 'm n' and the matrices)"))
 
     def size(m: int, n: int) -> int:
         return 2 + 2 * m * n + m
@@ -61,19 +63,25 @@ def parse_gap(
     else:
         count = values[0]
         if count < 1:
-            raise _fail(where, f"the first number (problems in the file) is {count}")
+            raise _fail(where, tr("the first number (problems in the file) is {count}",
+                                  count=count))
         starts, pos = [], 1
         for k in range(count):
             if pos + 2 > len(values):
-                raise _fail(where, f"problem {k + 1} of {count} is missing (file ends early)")
+                raise _fail(where, tr("problem {k} of {count} is missing (file ends early)",
+                                      k=k + 1, count=count))
             m, n = values[pos], values[pos + 1]
             if m < 1 or n < 1:
-                raise _fail(where, f"problem {k + 1}: m = {m}, n = {n} must be positive")
+                raise _fail(where, tr("problem {k}: m = {m}, n = {n} must be positive",
+                                      k=k + 1, m=m, n=n))
             starts.append(pos)
             pos += size(m, n)
         if pos != len(values):
-            more = "ends early" if pos > len(values) else f"has {len(values) - pos} extra numbers"
-            raise _fail(where, f"the file {more} for {count} problem(s) of the sizes it states")
+            if pos > len(values):
+                raise _fail(where, tr("the file ends early for {count} problem(s) of the sizes "
+                                      "it states", count=count))
+            raise _fail(where, tr("the file has {extra} extra numbers for {count} problem(s) "
+                                  "of the sizes it states", extra=len(values) - pos, count=count))
     problems = []
     for k, pos in enumerate(starts):
         m, n = values[pos], values[pos + 1]
@@ -84,7 +92,7 @@ def parse_gap(
         res = values[a0:b0]
         cap = values[b0:b0 + m]
         if any(v < 0 for v in res) or any(v < 0 for v in cap):
-            raise _fail(where, f"problem {k + 1}: resources and capacities must be ≥ 0")
+            raise _fail(where, tr("problem {k}: resources and capacities must be ≥ 0", k=k + 1))
         cands = [
             Candidate(i, j, cost[i * n + j], res[i * n + j]) for j in range(n) for i in range(m)
         ]
@@ -106,12 +114,12 @@ def read_gap(path: str | Path, *, sense: Literal["min", "max"] = "min") -> list[
     """Read an OR-Library / Yagiura GAP file (see :func:`parse_gap`)."""
     p = Path(path)
     if not p.exists():
-        raise _fail(str(p), "file not found")
+        raise _fail(str(p), tr("file not found"))
     if p.is_dir():
-        raise _fail(str(p), "is a folder, expected a GAP text file")
+        raise _fail(str(p), tr("is a folder, expected a GAP text file"))
     try:
         text = p.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
-        raise _fail(str(p), "not a text file (GAP files hold whitespace-separated numbers)") \
+        raise _fail(str(p), tr("not a text file (GAP files hold whitespace-separated numbers)")) \
             from None
     return parse_gap(text, sense=sense, name=p.stem, path=str(p))
