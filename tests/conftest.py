@@ -32,3 +32,17 @@ def shipped() -> dict[str, Path]:
     """The shipped example workbooks by model: ``shipped["roster"]`` is
     ``instances/roster/tiny.xlsx`` (the README's example)."""
     return {m: ROOT / "instances" / m / "tiny.xlsx" for m in ("roster", "mentoring", "funding")}
+
+
+@pytest.fixture(autouse=True)
+def _message_language(request: pytest.FixtureRequest):
+    """Each test starts in the language its module asks for — ``LANG = "en"`` for a module that
+    checks the English messages (the msgids), Chinese (the default a user gets) otherwise — and
+    the process language is put back to Chinese afterwards (a CLI call with ``--lang en``
+    sets it for the whole process). ``tests/core`` and ``tests/cli`` override this (English
+    unless their module says ``LANG = "zh"``)."""
+    from assignments.core.i18n import set_lang
+
+    set_lang(getattr(request.module, "LANG", "zh"))
+    yield
+    set_lang("zh")

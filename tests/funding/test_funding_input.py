@@ -22,6 +22,8 @@ from funding_fixtures import (
 from assignments.core.errors import InputError
 from assignments.funding.data import SHEETS, problem, read_funding
 
+LANG = "en"  # these tests read the English messages (msgids); Chinese: see tests/core
+
 Build = Callable[[Path], Path]
 
 

@@ -22,6 +22,8 @@ from mentoring_fixtures import (
 from assignments.core.errors import InputError
 from assignments.mentoring.data import SHEETS, KeyLevel, read_mentoring
 
+LANG = "en"  # these tests read the English messages (msgids); Chinese: see tests/core
+
 Build = Callable[[Path], Path]
 
 

@@ -227,7 +227,7 @@ def test_p14_forced_and_forbidden_by_name(tmp_path: Path) -> None:
         read_records(tmp_path, twin, name="twin.xlsx")
     text = str(err.value)
     assert "'王丽' names 2 teachers" in text and "T01" in text and "T21" in text
-    assert "指定结对" in text and "row 2" in text
+    assert "指定结对" in text and "第 2 行" in text  # located in Chinese (the default)
 
 
 def test_p14_validate_lists_who_has_no_allowed_mentor() -> None:
@@ -296,7 +296,7 @@ def test_check_command(tmp_path: Path) -> None:
     assert "hard rule(s) broken" in broken.stdout and "optimum" in broken.stdout
     _edit(plan, 4, "师傅工号", "T99")
     bad = run("mentoring", "check", str(TINY_XLSX), str(plan))
-    assert bad.returncode == 2 and "row 4" in bad.stderr and "T99" in bad.stderr
+    assert bad.returncode == 2 and "第 4 行" in bad.stderr and "T99" in bad.stderr
     assert "Traceback" not in bad.stderr
 
 
@@ -305,7 +305,7 @@ def test_check_command_hard_rules_by_row(tmp_path: Path) -> None:
     plan = _plan(tmp_path)
     _edit(plan, 2, "师傅工号", "T04")  # 赵刚 (英语) for 陈晨 (语文)
     _edit(plan, 4, "师傅工号", "T02")  # 李强 (带徒上限 1) for 刘洋 too
-    p = run("mentoring", "check", str(TINY_XLSX), str(plan), "--time-limit", "5")
+    p = run("mentoring", "check", str(TINY_XLSX), str(plan), "--time-limit", "5", "--lang", "en")
     assert p.returncode == 1
     assert any("M3" in line and "row 2" in line for line in p.stdout.splitlines())
     assert any("M5" in line and "row 3" in line and "row 4" in line

@@ -25,6 +25,8 @@ from roster_fixtures import (
 from assignments.core.errors import InputError
 from assignments.roster.data import read_roster
 
+LANG = "en"  # these tests read the English messages (msgids); Chinese: see tests/core
+
 # ------------------------------------------------------------------ building broken inputs
 
 Build = Callable[[Path], Path]

@@ -16,6 +16,8 @@ from assignments.core.solver import SolveStatus
 from assignments.roster import check, solve
 from assignments.roster.data import TITLE_TABLE, Title, parse_title
 
+LANG = "en"  # these tests read the English messages (msgids); Chinese: see tests/core
+
 CASES = [
     ("主治中医师", Title.INTERMEDIATE), ("副主任中医师", Title.ASSOCIATE),
     ("主管护师", Title.INTERMEDIATE), ("主任护师", Title.SENIOR),
@@ -59,7 +61,7 @@ def test_unknown_title_is_located(tmp_path: Path) -> None:
     p = subprocess.run([sys.executable, "-m", "assignments.cli", "roster", "validate", str(path)],
                        cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert p.returncode == 2 and "Traceback" not in p.stderr
-    assert "column D (职称 (title))" in p.stderr and "康复治疗师" in p.stderr
+    assert "列 D (职称 (title))" in p.stderr and "康复治疗师" in p.stderr  # Chinese by default
 
 
 def test_workbook_title_map_extends_and_overrides(tmp_path: Path) -> None:
