@@ -242,10 +242,10 @@ def solve_school_pairs(
             w = data.school[p.mentees[e]]
             if data.policy.school_stage == "exact":
                 return tr("no helper school of the same stage ({category}) within {minutes} "
-                          "min or linked as a partner", category=w.category or tr("any"),
+                          "min or linked as a partner", category=w.category or tr("any category"),
                           minutes=f"{max_travel:g}")
             return tr("no helper school of the same kind ({category}) within {minutes} min or "
-                      "linked as a partner", category=w.category or tr("any"),
+                      "linked as a partner", category=w.category or tr("any category"),
                       minutes=f"{max_travel:g}")
 
         reasons = capacity_reasons(p, res.solution, label=lambda i: data.school[p.mentors[i]].label,
