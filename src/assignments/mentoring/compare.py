@@ -85,11 +85,15 @@ def _stable_compare(
         opt_pairing = pairing_of(p, [(x.mentor, x.mentee) for x in opt.solution.pairs])
         rows.append((tr("optimised"), objective_levels(data, opt.solution), len(opt.solution.pairs),
                      len(blocking_pairs(p, opt_pairing, prefs)), opt.runtime))
-    out = [f"{tr('method'):<16} {tr('pairs'):>6} {tr('mandatory unpaired'):>19} "
-           f"{tr('quality'):>9} {tr('fairness'):>9} {tr('blocking'):>9} {tr('time'):>8}"]
+    head = (tr("method"), tr("pairs"), tr("mandatory unpaired"), tr("quality"), tr("fairness"),
+            tr("blocking"), tr("time"))
+    widths = (16, 6, 19, 9, 9, 9, 8)
+    out = [" ".join(_pad(h, w, left=k == 0)
+                    for k, (h, w) in enumerate(zip(head, widths, strict=True)))]
     for name, lv, n, nb, secs in rows:
-        out.append(f"{name:<16} {n:>6} {lv['mandatory']:>19} {lv['quality']:>9} "
-                   f"{lv['fairness']:>9} {nb:>9} {secs:>7.2f}s")
+        cells = (name, n, lv["mandatory"], lv["quality"], lv["fairness"], nb, f"{secs:.2f}s")
+        out.append(" ".join(_pad(str(c), w, left=k == 0)
+                            for k, (c, w) in enumerate(zip(cells, widths, strict=True))))
     out.append(tr("preference lists from the 意愿 sheet, then pair scores; blocking pairs "
                   "counted on those lists") if data.preferences else
                tr("preference lists from pair scores; blocking pairs counted on those lists"))
@@ -100,3 +104,12 @@ def _stable_compare(
         warnings=list(data.warnings), stats={"method": "stable matching (mentees propose)",
                                              "blocking_pairs": len(blocks)})
     return result, out
+
+
+def _pad(text: str, width: int, *, left: bool) -> str:
+    """``text`` padded to ``width`` terminal columns (a Chinese character takes two)."""
+    import unicodedata
+
+    used = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    fill = " " * max(0, width - used)
+    return text + fill if left else fill + text
