@@ -184,4 +184,5 @@ def test_en_outputs_hold_no_chinese_sentence(en_runs: dict[str, Any]) -> None:
                                     JSON_PEOPLE_KEYS)
             found += [(name, where, text) for where, text in texts
                       if set(_chinese_left(text)) - _TERMS]
-    assert found == [], "\n".join(map(str, found[:40]))
+    left = sorted({w for _n, _w, text in found for w in set(_chinese_left(text)) - _TERMS})
+    assert found == [], f"{left}\n" + "\n".join(map(str, found[:40]))

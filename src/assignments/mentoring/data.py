@@ -954,11 +954,12 @@ class MentoringData:
         """Why ``t`` must have a mentor (rule M1); empty when they need not."""
         out = []
         if t.years < self.policy.novice_years:
-            out.append(f"教龄{t.years}年 (< {self.policy.novice_years})")
+            out.append(tr("{years} years of teaching (< {limit})", years=t.years,
+                          limit=self.policy.novice_years))
         if t.new_transfer:
-            out.append("新调入")
+            out.append(tr("newly transferred"))
         if t.needs_upgrade:
-            out.append("需提升")
+            out.append(tr("needs upgrading"))
         return out
 
     def is_mandatory(self, t: Teacher) -> bool:

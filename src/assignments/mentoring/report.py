@@ -53,10 +53,10 @@ _SHEETS = {
            "schools": "schools", "notes": "notes"},
 }
 _COLS: dict[str, tuple[str, str]] = {
-    "mentor": ("师傅工号", "mentor id"), "mentor_name": ("师傅", "mentor"),
+    "mentor": ("师傅工号", "mentor id"), "mentor_name": ("师傅", "mentor name"),
     "mentor_school": ("师傅学校", "mentor's school"), "subject": ("学科", "subject"),
     "level": ("师傅级别", "mentor level"), "mentor_years": ("师傅教龄", "mentor years"),
-    "mentee": ("徒弟工号", "mentee id"), "mentee_name": ("徒弟", "mentee"),
+    "mentee": ("徒弟工号", "mentee id"), "mentee_name": ("徒弟", "mentee name"),
     "mentee_school": ("徒弟学校", "mentee's school"), "mentee_years": ("徒弟教龄", "mentee years"),
     "why": ("必须结对原因", "why a mentor is required"), "cross": ("跨校", "cross-school"),
     "travel": ("路程(分钟)", "travel (min)"), "score": ("总分", "score"),
