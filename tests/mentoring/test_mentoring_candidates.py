@@ -14,6 +14,7 @@ import hashlib
 import importlib
 import math
 import re
+from collections.abc import Iterator
 
 import pytest
 from mentoring_fixtures import DISTRICT_XLSX, TINY_XLSX, random_data
@@ -31,6 +32,17 @@ from assignments.mentoring.report import mentoring_tables
 from assignments.mentoring.rules import RULES, figures
 from assignments.mentoring.solution import MentorSolution
 from assignments.pairing.problem import Pairing
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """These tests read the English messages: the process language is English while they run
+    (Chinese, the default, is tested in test_mentoring_zh_outputs.py)."""
+    from assignments.core.i18n import set_lang
+
+    set_lang("en")
+    yield
+    set_lang("zh")
 
 BEFORE = {
     "tiny": (7, "441113ae93583469"),

@@ -4,7 +4,7 @@ row, column, record); every format reads alike; valid inputs read as documented.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,17 @@ from mentoring_fixtures import (
 
 from assignments.core.errors import InputError
 from assignments.mentoring.data import SHEETS, KeyLevel, read_mentoring
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """These tests read the English messages: the process language is English while they run
+    (Chinese, the default, is tested in test_mentoring_zh_outputs.py)."""
+    from assignments.core.i18n import set_lang
+
+    set_lang("en")
+    yield
+    set_lang("zh")
 
 Build = Callable[[Path], Path]
 

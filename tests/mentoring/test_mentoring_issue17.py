@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,17 @@ from assignments.mentoring.solution import (
     pair_load,
     period_violations,
 )
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """These tests read the English messages: the process language is English while they run
+    (Chinese, the default, is tested in test_mentoring_zh_outputs.py)."""
+    from assignments.core.i18n import set_lang
+
+    set_lang("en")
+    yield
+    set_lang("zh")
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -291,7 +303,7 @@ def test_check_command(tmp_path: Path) -> None:
     broken = run("mentoring", "check", str(TINY_XLSX), str(plan), "--lang", "en",
                  "--time-limit", "5")
     assert broken.returncode == 1, broken.stdout + broken.stderr
-    assert "sheet 结对, row 2" in broken.stdout and "周二第1节" in broken.stdout
+    assert "sheet 结对, row 2" in broken.stdout and "Tue P1" in broken.stdout
     assert "row 3" not in broken.stdout
     assert "hard rule(s) broken" in broken.stdout and "optimum" in broken.stdout
     _edit(plan, 4, "师傅工号", "T99")

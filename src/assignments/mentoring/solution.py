@@ -378,7 +378,7 @@ def period_violations(
     for observer, observed, slots in ((mentor, mentee, mentor_periods),
                                       (mentee, mentor, mentee_periods)):
         for slot in slots:
-            text = tr("{weekday} period {period}", weekday=weekday_label(slot[0], current_lang()),
+            text = tr("{weekday} P{period}", weekday=weekday_label(slot[0], current_lang()),
                       period=slot[1])
             if slot not in data.lessons_of(observed.id):
                 out.append(Violation("obs_travel", tr(
