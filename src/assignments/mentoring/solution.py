@@ -394,7 +394,7 @@ def period_violations(
                 gap = gap_minutes(data, hit[1], slot[1])
                 why = tr("{observer} teaches {period} at {school}, {gap} min apart, and the trip "
                          "to {other} takes {minutes} min", observer=observer.label,
-                         period=tr("{weekday} period {period}",
+                         period=tr("{weekday} P{period}",
                                    weekday=weekday_label(hit[0], current_lang()), period=hit[1]),
                          school=data.school[observer.school].label, gap=gap,
                          other=data.school[observed.school].label, minutes=f"{travel:g}")
