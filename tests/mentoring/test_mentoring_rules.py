@@ -179,9 +179,9 @@ def test_m6_forced_pair_breaking_a_rule_is_explained() -> None:
     """A forced pair of different subjects: infeasible, and the message names rule M3 by its
     registry label (Chinese by default, English on request)."""
     data = mk(T("m", 20, subjects=["数学"]), T("e", 1), forced=[PairRow(mentor="m", mentee="e")])
-    res = solve(data, time_limit=5, num_workers=1)
+    res = solve(data, time_limit=5, num_workers=1, lang="zh")
     assert res.status is SolveStatus.INFEASIBLE
-    assert any("forced pair m – e" in x and "[M3 同学科]" in x and "m teaches 数学, e 语文" in x
+    assert any("指定结对 m – e" in x and "[M3 同学科]" in x and "m 任教数学，e 任教语文" in x
                for x in res.explanation)
     en = explain_forced(build_problem(data), lang="en")
     assert any("[M3 same subject]" in x for x in en), en
@@ -191,9 +191,11 @@ def test_m6_forced_beyond_capacity_is_explained() -> None:
     """Two forced mentees for a mentor of capacity 1: infeasible, naming 带徒上限 (M5)."""
     data = mk(T("m", 20, capacity=1), T("e1", 1), T("e2", 1),
               forced=[PairRow(mentor="m", mentee="e1"), PairRow(mentor="m", mentee="e2")])
-    res = solve(data, time_limit=5, num_workers=1)
+    res = solve(data, time_limit=5, num_workers=1, lang="zh")
     assert res.status is SolveStatus.INFEASIBLE
     assert any("[M5 带徒容量·人数]" in x and "带徒上限 1" in x for x in res.explanation)
+    res = solve(data, time_limit=5, num_workers=1)
+    assert any("[M5 capacity (head count)]" in x and "带徒上限 1" in x for x in res.explanation)
 
 
 def test_m6_continuity() -> None:
