@@ -231,7 +231,7 @@ def unpaired_reasons(mp: MentorProblem, pairing: Pairing, *, lang: str | None = 
         reasons = capacity_reasons(
             p, pairing,
             label=lambda i: data.teacher[p.mentors[i]].label,
-            load_text=lambda minutes: f"{minutes / 60:.1f} h",
+            load_text=lambda minutes: tr("{hours} h", hours=f"{minutes / 60:.1f}"),
             no_candidate=lambda e: _why_no_candidate(mp, e),
         )
     return {p.mentees[e]: text for e, text in reasons.items()}
