@@ -17,6 +17,7 @@ from assignments.core.calendar import (
     WorkCalendar,
     quarter_range,
 )
+from assignments.core.i18n import use_lang
 
 LIB_LO = min(d.year for d in chinese_calendar.holidays)
 LIB_HI = max(d.year for d in chinese_calendar.holidays)
@@ -144,11 +145,14 @@ def test_unknown_year_is_estimated_with_warning() -> None:
     cal.handover_day(Quarter(UNKNOWN_YEAR, 1))
     assert cal.estimated_years == [UNKNOWN_YEAR]
     assert len(cal.warnings) == 1
-    message = cal.warnings[0]
+    with use_lang("en"):
+        message = cal.warnings[0]
     assert message.startswith(f"{UNKNOWN_YEAR}:")
     assert f"{LIB_LO}–{LIB_HI}" in message
     assert cal.library_version in message
     assert "节假日" in message
+    zh = cal.warnings[0]  # Chinese by default
+    assert zh.startswith(f"{UNKNOWN_YEAR} 年不在") and f"{LIB_LO}–{LIB_HI}" in zh
     assert f"estimate for {UNKNOWN_YEAR}" in cal.source()
 
 
@@ -185,7 +189,9 @@ def test_estimate_lunar_festivals_2027() -> None:
         assert cal.is_holiday(day), day
     for day in (date(2027, 2, 15), date(2027, 6, 10), date(2027, 9, 16)):
         assert cal.is_working_day(day), day
-    assert "no make-up workdays" in cal.warnings[0]
+    with use_lang("en"):
+        assert "no make-up workdays" in cal.warnings[0]
+    assert "不含调休上班日" in cal.warnings[0]
 
 
 def test_strict_mode_raises_for_unknown_year() -> None:

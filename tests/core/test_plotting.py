@@ -106,7 +106,7 @@ def test_plot_roster_gantt_zh_writes_png(tmp_path: Path) -> None:
     assert ax.get_ylabel() == "卫生院"
     assert ax.get_title() == "下乡轮转排班"
     texts = [t.get_text() for t in ax.texts]
-    assert "张伟" in texts and "★李娜" in texts
+    assert "张伟 · 心内科" in texts and "★李娜 · 儿科" in texts  # name · department
     legend = ax.get_legend()
     assert legend is not None
     assert {"心内科", "儿科", "呼吸科"} <= {t.get_text() for t in legend.get_texts()}
@@ -118,7 +118,7 @@ def test_plot_roster_gantt_english_labels() -> None:
     ax = plot_roster_gantt(_roster(), lang="en")
     assert ax.get_xlabel() == "Quarter"
     assert ax.get_ylabel() == "Health center"
-    assert ax.get_title() == "Rotation roster"
+    assert ax.get_title() == "Rural rotation roster"
     custom = plot_roster_gantt(_roster(), lang="en", title="Custom")
     assert custom.get_title() == "Custom"
 

@@ -33,8 +33,7 @@ PARAMS = (
     Param("first_quarter", "起始季度", "first quarter", kind="quarter", required=True,
           example="2027Q1"),
     Param("quarters", "季度数", "number of quarters", kind="int"),
-    Param("share", "产业占比", "industry share", kind="percent", fraction=True,
-          switch="rules.share"),
+    Param("share", "产业占比", "industry share", kind="percent", switch="rules.share"),
     Param("tolerance", "质量容差", "quality tolerance", kind="percent"),
     Param("hard", "职称为硬约束", "title mix hard", kind="bool"),
     Param("mode", "目标模式", "objective mode", kind="enum",
@@ -53,14 +52,22 @@ class Pol(BaseModel):
     rules: dict[str, bool] = Field(default_factory=dict)
 
 
-@pytest.mark.parametrize(("cell", "fraction", "want"), [
-    (55, False, 55.0), ("55", False, 55.0), ("55%", False, 55.0), ("55 %", False, 55.0),
-    ("５５％", False, 55.0), (0.55, True, 55.0), ("0.55", True, 55.0), (0.55, False, 0.55),
-    ("0.5%", True, 0.5), (1, True, 1.0), (80, True, 80.0),
+@pytest.mark.parametrize(("cell", "want"), [
+    (55, 55.0), ("55", 55.0), ("55%", 55.0), ("55 %", 55.0), ("５５％", 55.0), ("0.5%", 0.5),
+    (1, 1.0), (80, 80.0), (0, 0.0), ("100%", 100.0), ("12.5", 12.5),
 ])
-def test_percent_forms(cell: Any, fraction: bool, want: float) -> None:
-    """55, 55% and (where the model says so) 0.55 all mean 55 %; a marked 0.5% stays 0.5 %."""
-    assert parse_percent(cell, fraction=fraction) == pytest.approx(want)
+def test_percent_forms(cell: Any, want: float) -> None:
+    """55 and 55% mean 55 %; a marked 0.5% stays 0.5 %; 1 is 1 % (one rule everywhere)."""
+    assert parse_percent(cell) == pytest.approx(want)
+
+
+@pytest.mark.parametrize("cell", [0.55, "0.55", "０.５５", 0.005])
+def test_bare_fraction_is_ambiguous(cell: Any) -> None:
+    """A bare number strictly between 0 and 1 is refused, saying how to write either
+    meaning (never guessed: 0.55 could be 55 % or 0.55 %)."""
+    with pytest.raises(ValueError, match="ambiguous") as e:
+        parse_percent(cell)
+    assert "%" in str(e.value) and "比例含义不明确" in str(e.value)
 
 
 def test_percent_refused() -> None:
@@ -87,14 +94,14 @@ def test_values_typed_and_nested() -> None:
     """Each kind parsed; dotted keys nested; names matched whatever the spacing and case."""
     sheet = read_params(table([
         ("起始季度", "2027年第2季度"), ("Number Of Quarters", "8"), ("产业占比", "60%"),
-        ("quality_tolerance", 0.5), ("职称为硬约束", "否"), ("目标模式", "加权"),
+        ("quality_tolerance", "0.5%"), ("职称为硬约束", "否"), ("目标模式", "加权"),
         ("职称要求", "中级、副高"), ("公平权重", 3), ("季度数 ", None),
     ]), PARAMS)
     assert sheet.issues == []
     assert str(sheet.values["first_quarter"]) == "2027Q2"
     assert sheet.values["quarters"] == 8
     assert sheet.values["share"] == 60.0
-    assert sheet.values["tolerance"] == 0.5  # no fraction reading for this one
+    assert sheet.values["tolerance"] == 0.5  # marked: 0.5 %
     assert sheet.values["hard"] is False
     assert sheet.values["mode"] == "weighted"
     assert sheet.values["titles"] == ["中级", "副高"]
@@ -185,11 +192,16 @@ def _roster_policy(rows: list[tuple[str, Any]]) -> Any:
 
 
 def test_roster_reads_percent_forms_and_weights() -> None:
-    """考勤最低比例 0.8 (a cell formatted as 80 %) is 80 %; a weight keeps the others' defaults."""
-    for cell in (0.8, "80%", 80):
+    """考勤最低比例 as a cell formatted as 80 %, 80% or 80 is 80 %; a bare 0.8 is refused as
+    ambiguous; a weight keeps the others' defaults."""
+    from assignments.core.xlsx import Percent
+
+    for cell in (Percent(0.8), "80%", 80):
         pol, issues = _roster_policy([("考勤最低比例", cell), ("公平权重", 5)])
         assert issues == [] and pol.attendance_min_percent == pytest.approx(80.0)
         assert pol.weights["fairness"] == 5 and pol.weights["promotion"] == 1000
+    pol, issues = _roster_policy([("考勤最低比例", 0.8)])
+    assert len(issues) == 1 and "考勤最低比例" in str(issues[0]) and "ambiguous" in str(issues[0])
     pol, issues = _roster_policy([("中级最少", "过半"), ("职称要求", "中级、副高")])
     assert issues == [] and pol.title_rule.minimum is None and len(pol.title_rule.titles) == 2
 

@@ -46,7 +46,7 @@ def test_doc_example_runs(tmp_path: Path) -> None:
         assert strip(line) in strip(p.stdout), line
     out = tmp_path / "tiny"
     result = json.loads((out / "result.json").read_text(encoding="utf-8"))
-    assert result["status"] == "optimal" and result["objective"] == 1277
+    assert result["status"] == "optimal" and result["objective"] == 1276
     assert result["money_unit"]["yuan_per_unit"] == 10
     levels = {p["project"]: p["level"] for p in result["projects"]}
     assert levels == {"P1": 100, "P2": 100, "P3": 100, "P4": 0, "P5": 75, "P6": 100}

@@ -21,3 +21,13 @@ def county() -> RosterData:
     """``instances/roster/county_hospital.xlsx``: 25 departments, 6 seats a quarter, one
     ``next`` and one ``auto`` deferral (two schedule alternatives); read once per session."""
     return read_roster(ROOT / "instances" / "roster" / "county_hospital.xlsx")
+
+
+@pytest.fixture(autouse=True)
+def _process_language_back_to_chinese():
+    """A CLI test with ``--lang en`` sets the process language; the next test starts in the
+    default (Chinese) again."""
+    yield
+    from assignments.core.i18n import set_lang
+
+    set_lang("zh")

@@ -30,6 +30,16 @@ D = dt.date
 TINY_LOGS = ROOT / "instances" / "roster" / "tiny_logs.xlsx"
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """These tests read the English messages (``use_lang("en")``); the Chinese ones are
+    checked by test_roster_zh_outputs.py."""
+    from assignments.core.i18n import use_lang
+
+    with use_lang("en"):
+        yield
+
+
 @pytest.fixture(scope="module")
 def tiny_roster():
     data = tiny()

@@ -19,6 +19,16 @@ from assignments.roster.solve import solve
 DEPTS = ["A", "B", "C", "D", "E", "F"]
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """These tests read the English messages (``use_lang("en")``); the Chinese ones are
+    checked by test_roster_zh_outputs.py."""
+    from assignments.core.i18n import use_lang
+
+    with use_lang("en"):
+        yield
+
+
 def shared_quarters(
     tmp_path: Path, deferrals: list[dict[str, Any]], away: int = 0, quarters: int = 6
 ) -> RosterData:

@@ -25,6 +25,16 @@ D = dt.date
 INST = ROOT / "instances" / "roster"
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """These tests read the English messages (``use_lang("en")``); the Chinese ones are
+    checked by test_roster_zh_outputs.py."""
+    from assignments.core.i18n import use_lang
+
+    with use_lang("en"):
+        yield
+
+
 @pytest.fixture(scope="module")
 def tiny_pipeline():
     """tiny: solved, assessed (tiny_logs), re-planned with tiny_events and the re-dispatch."""

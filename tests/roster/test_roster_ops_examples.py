@@ -3,6 +3,7 @@ with ``PYTHONPATH=src python scripts/make_roster_ops_examples.py`` when this fai
 
 from __future__ import annotations
 
+import pytest
 from roster_ops_fixtures import ROOT
 
 from assignments.roster import read_roster, solve
@@ -11,6 +12,16 @@ from assignments.roster.events import EventKind, read_events
 from assignments.roster.ledger import build_ledger, refusal_problem
 
 COUNTY = ROOT / "instances" / "roster"
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """These tests read the English messages (``use_lang("en")``); the Chinese ones are
+    checked by test_roster_zh_outputs.py."""
+    from assignments.core.i18n import use_lang
+
+    with use_lang("en"):
+        yield
 
 
 def test_shipped_county_logs_and_events_match_the_roster() -> None:

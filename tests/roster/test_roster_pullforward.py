@@ -25,6 +25,16 @@ from assignments.roster.schedule import alternatives, classify
 from assignments.roster.solution import Assignment, RosterSolution
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """These tests read the English messages (``use_lang("en")``); the Chinese ones are
+    checked by test_roster_zh_outputs.py."""
+    from assignments.core.i18n import use_lang
+
+    with use_lang("en"):
+        yield
+
+
 def four_by_three(candidate: bool = True) -> RosterData:
     """4 departments × 3 staff, one center of 3 seats, 8 quarters: every department sends all
     its staff at each turn, so the candidate (D1) serves in 2025Q1 and 2026Q1 and then has an

@@ -26,6 +26,16 @@ _spec.loader.exec_module(_mod)
 TINY: dict[str, list[dict[str, Any]]] = _mod.TINY
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """These tests read the English messages (``use_lang("en")``); the Chinese ones are
+    checked by test_roster_zh_outputs.py."""
+    from assignments.core.i18n import use_lang
+
+    with use_lang("en"):
+        yield
+
+
 def _data(tmp_path: Path, edit=None, name: str = "x.xlsx"):
     rec = copy.deepcopy(TINY)
     if edit:

@@ -34,7 +34,7 @@ __all__ = ["LANGS", "LOCALE_DIR", "MISSING", "current_lang", "domain_of", "set_l
 
 LANGS = ("zh", "en")
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
-DOMAINS = ("core", "roster", "mentoring", "funding", "pairing")
+DOMAINS = ("core", "roster", "mentoring", "funding", "pairing", "plots")
 MISSING: set[str] = set()
 
 # the process-wide language (set by the CLI's --lang; seen by every thread) and a context
@@ -73,8 +73,11 @@ def use_lang(lang: str | None) -> Iterator[str]:
 
 
 def domain_of(path: Path | str) -> str:
-    """The catalogue domain of a source file: its model folder, else ``core``."""
+    """The catalogue domain of a source file: ``plots`` for the plot modules (``plot.py``,
+    ``core/plotting.py``), else its model folder, else ``core``."""
     parts = Path(path).parts
+    if parts and (parts[-1] == "plot.py" or parts[-2:] == ("core", "plotting.py")):
+        return "plots"
     for d in DOMAINS:
         if d in parts:
             return d

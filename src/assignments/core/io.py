@@ -6,7 +6,7 @@ accepted in Chinese or English (see each model's ``SheetSpec`` list). Every cell
 location so that validation messages can name file, sheet, row and column.
 
 Hostile files are refused with a located message before they cost much: workbooks larger
-than the limits of :mod:`assignments.core.xlsx` (zip bombs, sheets reaching row 1,048,576),
+than the limits of :mod:`assignments.core.xlsx` (zip bombs, sheets reaching row 500,001),
 CSV files beyond its row and cell limits; CSV files are read one row at a time in UTF-8 or
 GB18030/GBK with their delimiter found (:mod:`assignments.core.encoding`). Numbers formatted as
 percentages in Excel are read as the percentage shown (``"25%"``); a formula cell without a
@@ -44,6 +44,7 @@ from assignments.core.xlsx import _read_cell as _read_cell
 
 __all__ = [
     "ColumnSpec",
+    "LazyRows",
     "Percent",
     "Row",
     "SheetSpec",
@@ -144,8 +145,9 @@ class Table:
     file: str
     sheet: str
     columns: dict[str, str] = field(default_factory=dict)  # key -> "C (科室)"
-    rows: list[Row] = field(default_factory=list)
+    rows: list[Row] | LazyRows = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
+    header_row: int = 1  # the row of the header (rows above it were empty)
 
     def loc(self, row: Row | int | None = None, key: str | None = None, record: str | None = None):
         """Location of a row (and column) of this table."""
@@ -157,6 +159,54 @@ class Table:
                 spec = next((c for c in self.spec.columns if c.key == key), None)
                 column = spec.header if spec else key
         return Location(self.file, self.sheet, number, column, record)
+
+
+class LazyRows:
+    """The data rows of a CSV sheet, read from the file each time they are iterated.
+
+    A CSV folder's rows are not held in memory: :func:`~assignments.core.schema.parse_table`
+    reads them once, validating each row as it comes (a 1,000,000-row sheet would take about
+    400 bytes a row as :class:`Row` objects). :func:`read_tables` has read the file once before
+    (holding nothing), so a file past the row and cell limits is refused before any record is
+    built. ``bool()`` reads up to the first data row; ``len()`` reads the whole file once.
+    """
+
+    def __init__(self, raw: Iterable[list[Any]], skip: int, cols: list[tuple[int, str]]) -> None:
+        self._raw = raw
+        self._skip = skip  # rows before the first data row (the header and any above it)
+        self._cols = cols
+        self._len: int | None = None
+
+    def __iter__(self) -> Iterator[Row]:
+        rows = iter(self._raw)
+        for _ in range(self._skip):
+            if next(rows, None) is None:
+                return iter(())
+        return _data_rows(rows, self._skip + 1, self._cols)
+
+    def __bool__(self) -> bool:
+        return next(iter(self), None) is not None
+
+    def __len__(self) -> int:
+        if self._len is None:
+            self._len = sum(1 for _ in self)
+        return self._len
+
+
+def _data_rows(rows: Iterator[list[Any]], first: int, cols: list[tuple[int, str]]
+               ) -> Iterator[Row]:
+    """``rows`` as :class:`Row` (values by column key; empty rows left out), numbered from
+    ``first`` (1-based, as the file shows them)."""
+    clean = _cleaner()
+    width = cols[-1][0] + 1 if cols else 0
+    for i, r in enumerate(rows, start=first):
+        if len(r) < width:
+            values = {key: clean(r[j]) for j, key in cols if j < len(r)}
+        else:
+            values = {key: clean(r[j]) for j, key in cols}
+        if all(v is None for v in values.values()):
+            continue
+        yield Row(number=i, values=values)
 
 
 def normalize_header(name: object) -> str:
@@ -329,7 +379,8 @@ def _raw_records(path: Path) -> dict[str, list[list[Any]]]:
 # ---------------------------------------------------------------- mapping to specs
 
 
-def read_tables(path: str | os.PathLike[str], specs: Sequence[SheetSpec]) -> dict[str, Table]:
+def read_tables(path: str | os.PathLike[str], specs: Sequence[SheetSpec], *,
+                nonempty: Iterable[str] = ()) -> dict[str, Table]:
     """Read the sheets described by ``specs`` from a workbook, CSV folder, JSON or YAML file.
 
     Parameters
@@ -339,6 +390,11 @@ def read_tables(path: str | os.PathLike[str], specs: Sequence[SheetSpec]) -> dic
     specs
         The sheets the model knows; each is looked up by its Chinese or English name.
 
+    nonempty
+        Keys of the sheets that need at least one data row (a model's main sheets, e.g. the
+        staff): a header without rows is refused here, naming the sheet, before any record of
+        another sheet is checked against it (``unknown staff 'S05'`` would say less).
+
     Returns
     -------
     dict
@@ -347,11 +403,12 @@ def read_tables(path: str | os.PathLike[str], specs: Sequence[SheetSpec]) -> dic
     Raises
     ------
     InputError
-        Listing every missing sheet or column at once.
+        Listing every missing sheet or column, and every empty main sheet, at once.
     """
     p = Path(path)
     if not p.exists():
         raise InputError(Issue(Location(str(p)), "file not found"))
+    must_fill = set(nonempty)
     raw = _raw_sheets(p)
     by_norm = {normalize_header(name): name for name in raw}
     issues: list[Issue] = []
@@ -371,6 +428,11 @@ def read_tables(path: str | os.PathLike[str], specs: Sequence[SheetSpec]) -> dic
         table, sheet_issues = _to_table(p, found, raw[found], spec)
         issues += sheet_issues
         tables[spec.key] = table
+        if spec.key in must_fill and table.columns and not sheet_issues and not table.rows:
+            issues.append(Issue(
+                table.loc(table.header_row + 1),
+                f"sheet {spec.label()} has a header but no rows (表中没有数据): at least one "
+                "row is needed (至少需要一行)"))
     if issues:
         raise InputError(issues)
     return tables
@@ -414,9 +476,10 @@ def _to_table(path: Path, name: str, raw: _Raw, spec: SheetSpec) -> tuple[Table,
     # header: first non-empty row
     header: list[Any] | None = None
     header_idx = -1
-    for header_idx, r in enumerate(rows):  # noqa: B007 - header_idx is used after the loop
+    for header_idx, r in enumerate(rows):
         if any(_clean(v) is not None for v in r):
             header = r
+            table.header_row = header_idx + 1
             break
     if header is None:
         if any(c.required for c in spec.columns) and spec.required:
@@ -468,16 +531,12 @@ def _to_table(path: Path, name: str, raw: _Raw, spec: SheetSpec) -> tuple[Table,
                 f"formula {formula} has no computed value (公式没有计算结果; the file was written "
                 "by a program, not saved by Excel): open and save the file in Excel or WPS, or "
                 "type the value"))
-    clean = _cleaner()
     cols = sorted(col_of.items())
-    width = cols[-1][0] + 1 if cols else 0
-    append = table.rows.append
-    for i, r in enumerate(rows, start=header_idx + 2):
-        if len(r) < width:
-            values = {key: clean(r[j]) for j, key in cols if j < len(r)}
-        else:
-            values = {key: clean(r[j]) for j, key in cols}
-        if all(v is None for v in values.values()):
-            continue
-        append(Row(number=i, values=values))
+    if is_csv:  # read again, one row at a time, when the rows are parsed
+        if not issues:
+            for _ in rows:  # a first pass holding nothing: a file past the limits is refused
+                pass        # here, before any record is built
+        table.rows = LazyRows(raw.rows, header_idx + 1, cols)
+    else:
+        table.rows = list(_data_rows(rows, header_idx + 2, cols))
     return table, issues

@@ -22,6 +22,7 @@ from matplotlib.figure import Figure
 __all__ = [
     "CJKFontWarning",
     "department_colors",
+    "figure_texts",
     "new_axes",
     "save_figure",
     "setup_cjk_font",
@@ -197,3 +198,12 @@ def department_colors(names: Sequence[str]) -> dict[str, RGBA]:
     unique = sorted(dict.fromkeys(str(name) for name in names))
     palette = _palette()
     return {name: palette[i % len(palette)] for i, name in enumerate(unique)}
+
+
+def figure_texts(fig: Figure) -> list[str]:
+    """Every visible text of ``fig`` (titles, labels, tick labels, legend, annotations): what
+    a reader sees, for checking that a chart is in one language."""
+    from matplotlib.text import Text
+
+    return [t.get_text() for t in fig.findobj(Text)
+            if t.get_visible() and t.get_text().strip()]

@@ -15,9 +15,9 @@ Kinds
 ``int``, ``float``
     A whole number / a number (``12``, ``12.0``, ``"１２"``).
 ``percent``
-    ``55``, ``55%`` or ``"55 %"`` mean 55 %. With ``fraction=True`` a bare number below 1 is a
-    fraction (``0.55`` = 55 %, what Excel stores for a cell formatted as a percentage); use it
-    only where a share below 1 % makes no sense and the model documents it.
+    The one rule of every percentage of every model (:func:`parse_percent`): ``55``, ``55%``,
+    ``"55 %"`` and a cell formatted as ``55%`` in Excel mean 55 %; a bare number strictly
+    between 0 and 1 (``0.55``) is refused as ambiguous, with the two ways to write it.
 ``bool``
     是/否, yes/no, true/false, 1/0, y/n, √/×, 开/关, on/off, 启用/停用.
 ``enum``
@@ -97,24 +97,33 @@ def parse_float(value: Any) -> float:
     return _number(value, "a number")
 
 
-def parse_percent(value: Any, *, fraction: bool = False) -> float:
-    """A percentage as a number of percent: ``55``, ``"55%"``, ``"55 %"`` -> 55.0.
+def parse_percent(value: Any) -> float:
+    """A percentage as a number of percent, by the one rule of every percentage column and
+    policy figure of the three models.
 
-    With ``fraction=True`` a bare number strictly between 0 and 1 is read as a fraction
-    (``0.55`` -> 55.0): what a spreadsheet stores for a cell shown as ``55%``.
+    - Marked as a percentage: text ending in ``%`` (``"55%"``, ``"55 %"``, ``"0.5%"``) or a
+      cell formatted as a percentage in Excel (:class:`assignments.core.xlsx.Percent`, read as
+      the ``55%`` it shows): the number before the ``%``.
+    - A bare number 0 or at least 1: that many percent (``55`` -> 55.0, ``1`` -> 1.0).
+    - A bare number strictly between 0 and 1 (``0.55``): refused, ``ValueError``. It could be
+      55 % written as a fraction or 0.55 %; the message says how to write either. Never
+      guessed.
     """
-    if isinstance(value, bool):
+    if value is None or isinstance(value, bool):
         raise ValueError(f"expected a percentage like 55 or 55%, got '{value}'")
     text = _text(value)
     marked = text.endswith("%")
     try:
-        number = float(text.rstrip("%").strip())
+        number = float(text.rstrip("%").strip().replace(",", ""))
     except ValueError:
         raise ValueError(f"expected a percentage like 55 or 55%, got '{value}'") from None
     if not math.isfinite(number):
         raise ValueError(f"expected a percentage like 55 or 55%, got '{value}'")
-    if fraction and not marked and 0 < number < 1:
-        number = round(number * 100, 10)
+    if not marked and 0 < number < 1:
+        whole = f"{number * 100:.10g}"
+        raise ValueError(
+            f"'{text}' is ambiguous (比例含义不明确): write {whole} or {whole}% for {whole} "
+            f"percent, or {text}% for {text} percent")
     return number
 
 
@@ -148,8 +157,6 @@ class Param:
         ``enum``: accepted text -> value (compared normalised).
     expected
         ``enum``: the message's list of choices (default: every accepted text).
-    fraction
-        ``percent``: a bare number below 1 is a fraction (0.55 = 55 %).
     item
         ``list``: applied to every item (a ``ValueError`` is the message).
     parse
@@ -171,7 +178,6 @@ class Param:
     kind: Kind = "value"
     choices: Mapping[str, Any] | None = None
     expected: str | None = None
-    fraction: bool = False
     item: Callable[[str], Any] | None = None
     parse: Callable[[Any], Any] | None = None
     switch: str | None = None
@@ -204,7 +210,7 @@ class Param:
         if kind == "float":
             return parse_float(value)
         if kind == "percent":
-            return parse_percent(value, fraction=self.fraction)
+            return parse_percent(value)
         if kind == "bool":
             return parse_bool(value)
         if kind == "quarter":

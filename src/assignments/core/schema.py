@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Generic, TypeVar
 
@@ -20,8 +20,10 @@ from assignments.core.errors import InputError, Issue, Location
 from assignments.core.io import Row, Table
 
 __all__ = [
+    "CappedIssues",
     "Day",
     "RecordIndex",
+    "RecordLocations",
     "Schema",
     "TextList",
     "YesNo",
@@ -162,6 +164,77 @@ class RecordIndex(Generic[M]):
         return len(self.records)
 
 
+class CappedIssues(list[Issue]):
+    """A list of notices keeping at most ``per_kind`` of one kind (same file, sheet and
+    message, e.g. "the teacher has no lessons" on 500,000 rows): the rest are counted, and
+    iterating yields one more notice per kind saying how many were left out (同类提示另有 N
+    条). A reader's notices then take bounded memory and stay readable."""
+
+    def __init__(self, per_kind: int = 100) -> None:
+        super().__init__()
+        self.per_kind = per_kind
+        self._seen: dict[tuple[str | None, str | None, str], int] = {}
+
+    def append(self, issue: Issue) -> None:
+        key = (issue.location.file, issue.location.sheet, issue.message)
+        n = self._seen[key] = self._seen.get(key, 0) + 1
+        if n <= self.per_kind:
+            super().append(issue)
+
+    def extend(self, issues: Iterable[Issue]) -> None:
+        for issue in issues:
+            self.append(issue)
+
+    def __iter__(self) -> Iterator[Issue]:
+        yield from super().__iter__()
+        for (file, sheet, message), n in self._seen.items():
+            if n > self.per_kind:
+                left = n - self.per_kind
+                yield Issue(Location(file, sheet),
+                            f"… and {left:,} more like this (同类提示另有 {left:,} 条): {message}")
+
+
+class RecordLocations(dict[tuple[str, str], Location]):
+    """``(kind, id) -> Location`` of the records of some :class:`RecordIndex` es, each found
+    when first asked for (``get``, ``[]``, ``in``) instead of one :class:`Location` held per
+    record (about 200 bytes a record of a large sheet). Entries set explicitly are held as in
+    a dict; iteration and ``len`` see only those.
+    """
+
+    def __init__(self, indexes: Iterable[tuple[str, RecordIndex[Any]]],
+                 id_of: Callable[[Any], str] = lambda rec: rec.id) -> None:
+        super().__init__()
+        self._indexes = dict(indexes)
+        self._id_of = id_of
+        self._pos: dict[str, dict[str, int]] = {}
+
+    def _find(self, key: Any) -> Location | None:
+        if not (isinstance(key, tuple) and len(key) == 2) or key[0] not in self._indexes:
+            return None
+        kind, rid = key
+        index = self._indexes[kind]
+        pos = self._pos.get(kind)
+        if pos is None:
+            pos = self._pos[kind] = {self._id_of(r): i for i, r in enumerate(index.records)}
+        i = pos.get(rid)
+        return None if i is None else index.loc(i)
+
+    def __missing__(self, key: tuple[str, str]) -> Location:
+        loc = self._find(key)
+        if loc is None:
+            raise KeyError(key)
+        return loc
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        if dict.__contains__(self, key):
+            return dict.__getitem__(self, key)
+        loc = self._find(key)
+        return default if loc is None else loc
+
+    def __contains__(self, key: object) -> bool:
+        return dict.__contains__(self, key) or self._find(key) is not None
+
+
 def parse_table(
     table: Table | None,
     model: type[M],
@@ -196,6 +269,9 @@ def parse_table(
     warnings = warnings if warnings is not None else []
     warnings.extend(table.warnings)
     seen: dict[str, int] = {}
+    # pydantic gives every record its own set of the fields it was given (about 700 bytes):
+    # records given the same fields share one (no code reads model_fields_set)
+    fields_sets: dict[frozenset[str], set[str]] = {}
     for row in table.rows:
         values = dict(row.values)
         for k, v in list(values.items()):
@@ -230,9 +306,18 @@ def parse_table(
                 )
                 continue
             seen[rid_s] = row.number
+        given = rec.__pydantic_fields_set__
+        shared = fields_sets.setdefault(frozenset(given), given)
+        if shared is not given and len(fields_sets) < 1024:
+            object.__setattr__(rec, "__pydantic_fields_set__", shared)
         index.records.append(rec)
-        index.rows.append(row)
+        # the record keeps its row number only: the cells are validated into the record
+        index.rows.append(Row(row.number, _NO_VALUES))
     return index
+
+
+_NO_VALUES: dict[str, Any] = {}
+
 
 
 def _id_text(v: Any) -> str:

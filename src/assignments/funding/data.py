@@ -31,8 +31,9 @@ from pydantic import (
 from assignments.core.calendar import Quarter
 from assignments.core.errors import InputError, Issue, Location
 from assignments.core.io import ColumnSpec, SheetSpec, Table, read_tables
-from assignments.core.policy import Param, read_params
+from assignments.core.policy import Param, parse_percent, read_params
 from assignments.core.schema import (
+    CappedIssues,
     RecordIndex,
     Schema,
     TextList,
@@ -46,6 +47,7 @@ from assignments.funding.rules import SWITCHABLE, switch_label
 
 __all__ = [
     "MONEY_LIMIT",
+    "REACH_FIELDS",
     "RULES",
     "SHEETS",
     "SWITCHES",
@@ -54,6 +56,7 @@ __all__ = [
     "Policy",
     "Problem",
     "Project",
+    "ReachGroup",
     "ShareRow",
     "Source",
     "Target",
@@ -167,13 +170,8 @@ def parse_money(v: Any) -> Any:
 
 
 def _percent(v: Any) -> Any:
-    if v is None or (isinstance(v, int | float) and not isinstance(v, bool)):
-        return v
-    text = unicodedata.normalize("NFKC", str(v)).strip().rstrip("%").strip()
-    try:
-        return float(text)
-    except ValueError:
-        raise ValueError(f"expected a percentage like 20 or 20%, got '{v}'") from None
+    """A percentage cell by the one rule of :func:`assignments.core.policy.parse_percent`."""
+    return None if v is None else parse_percent(v)
 
 
 def _number_list(v: Any) -> Any:
@@ -710,7 +708,8 @@ def parse_milestones(v: Any) -> list[tuple[int, float]]:
             raise ValueError(
                 f"milestone '{part}' not understood; write e.g. 6月:50、9月:75、12月:95"
             )
-        month, pct = int(m.group(1)), float(m.group(2))
+        month = int(m.group(1))
+        pct = parse_percent(m.group(2) + ("%" if "%" in part else ""))  # 6月:0.5 is ambiguous
         if not 1 <= month <= 12 or not 0 <= pct <= 100:
             raise ValueError(f"milestone '{part}': month 1–12 and percent 0–100 expected")
         out.append((month, pct))
@@ -740,11 +739,11 @@ POLICY_PARAMS: tuple[Param, ...] = (
     P("carry_over", "结转", "carry over", ("资金结转",), kind="bool"),
     P("input_unit", "金额单位", "money unit", parse=_unit),
     P("model_unit", "计算单位", "model unit", parse=lambda v: _unit(v, auto=True)),
-    P("industry_share", "产业占比", "industry share", kind="percent", fraction=True,
+    P("industry_share", "产业占比", "industry share", kind="percent",
       switch="rules.industry_share"),
     P("industry_category", "产业类别", "industry category"),
     P("labour_share", "劳务报酬比例", "labour share", ("以工代赈比例",), kind="percent",
-      fraction=True, switch="rules.labour"),
+      switch="rules.labour"),
     P("labour_category", "以工代赈类别", "labour category"),
     P("labour_scope", "以工代赈口径", "labour scope", kind="enum",
       choices={"项目": "project", "project": "project", "总体": "portfolio",
@@ -757,7 +756,7 @@ POLICY_PARAMS: tuple[Param, ...] = (
       kind="int"),
     P("assign_month", "安排期限", "assignment month", ("资金安排期限",), kind="int"),
     P("assign_share", "资金安排率", "assignment share", ("安排率",), kind="percent",
-      fraction=True, switch="rules.milestones"),
+      switch="rules.milestones"),
     P("objective", "目标", "objective", kind="enum", choices=_OBJECTIVES,
       error="unknown objective '{value}'; expected 覆盖优先, 优先级 or 最小成本 "
             "(coverage, priority, cost)"),
@@ -872,9 +871,9 @@ def read_funding(path: str | Path) -> FundingData:
     InputError
         With every problem of the file, each naming file, sheet, row, column and record.
     """
-    tables = read_tables(path, SHEETS)
+    tables = read_tables(path, SHEETS, nonempty=("sources", "projects"))
     issues: list[Issue] = []
-    notices: list[Issue] = []
+    notices: list[Issue] = CappedIssues()  # at most 100 of one kind, the rest counted
     token = _INPUT_UNIT.set(_input_unit(tables.get("policy")))
     try:
         policy = _parse_policy(issues, tables.get("policy"))
@@ -1104,6 +1103,68 @@ class Target:
     denom: int = 1
     unit_text: str = ""
     village: str | None = None
+    reach: str | None = None
+    """A ``people`` target counted per village (capped by the village totals): the project
+    field it counts (``poor_people``, ``poor_households``), summed over
+    ``Problem.reach[reach]``; ``members`` then lists the projects that declare it."""
+
+
+REACH_FIELDS: dict[str, str] = {"people": "population", "poor_people": "poor_population",
+                                "households": "households",
+                                "poor_households": "poor_households"}
+"""Project beneficiary field -> the village total that caps it (people reached per village)."""
+
+
+@dataclass
+class ReachGroup:
+    """People of one beneficiary field reached in one village, capped by the village's total.
+
+    ``min(cap, floor(Σ mult × floor(coef × level_j / 100) / den))`` over ``members``
+    ``(project, coef, mult)``: a project in ``k`` villages counts ``1/k`` of its declared figure
+    in each (``mult = den / k``); ``cap`` 0 means not capped (the village sheet gives no total,
+    or the group of projects without a known village, ``village`` ``None``).
+    """
+
+    village: str | None
+    cap: int
+    den: int
+    members: list[tuple[int, int, int]]
+
+    def count(self, level: list[int]) -> int:
+        """The group's people reached at the projects' funding levels (percent)."""
+        num = sum(m * (c * level[j] // 100) for j, c, m in self.members)
+        got = num // self.den
+        return min(self.cap, got) if self.cap > 0 else got
+
+    @property
+    def may_bind(self) -> bool:
+        """Whether the cap or the split can make the count differ from the declared sum."""
+        return self.den > 1 or (self.cap > 0 and sum(c for _j, c, _m in self.members) > self.cap)
+
+
+def reach_groups(data: FundingData, field_name: str,
+                 projects: set[int] | None = None) -> list[ReachGroup]:
+    """The per-village groups of one beneficiary field (see :class:`ReachGroup`), over the
+    given projects (default: all)."""
+    vil = {v.id: v for v in data.villages}
+    per_v: dict[str, list[tuple[int, int, int]]] = {}
+    loose: list[tuple[int, int, int]] = []
+    for j, p in enumerate(data.projects):
+        c = getattr(p, field_name)
+        if c <= 0 or (projects is not None and j not in projects):
+            continue
+        vs = [v for v in p.villages if v in vil]
+        if not vs:
+            loose.append((j, c, 1))
+            continue
+        for v in vs:
+            per_v.setdefault(v, []).append((j, c, len(vs)))
+    out = [ReachGroup(None, 0, 1, loose)] if loose else []
+    for v, mem in per_v.items():
+        den = math.lcm(*[k for _j, _c, k in mem])
+        out.append(ReachGroup(v, getattr(vil[v], REACH_FIELDS[field_name]), den,
+                              [(j, c, den // k) for j, c, k in mem]))
+    return out
 
 
 @dataclass
@@ -1174,6 +1235,17 @@ class Problem:
     (the central linkage funds, seed 001: 中央提前下达资金; none: no such rule) assigns at least
     ``num/den`` of the money it has by the end of that period (DOMAIN §F rule 6: 100 % by the
     end of March), or ``None``."""
+    reach: dict[str, list[ReachGroup]] = field(default_factory=dict)
+    """Beneficiary field -> its per-village groups over every project (people reached, capped
+    by the village totals): the fields the objective weighs or a target counts."""
+    benefit_weights: dict[str, int] = field(default_factory=dict)
+    """Beneficiary field -> its weight in the objective (the 方案's 人口权重 …); the weighted
+    beneficiaries are ``Σ weight × people reached`` over :attr:`benefit_reach`, plus
+    ``floor(value × level / 100)`` of the projects whose value is given (``value_override``)."""
+    benefit_reach: dict[str, list[ReachGroup]] = field(default_factory=dict)
+    """The groups of the objective: over the projects without a given value."""
+    value_given: list[int] = field(default_factory=list)
+    """Projects whose benefit is given (MKP / Pabulib ``value_override``): counted as it is."""
 
     @property
     def n(self) -> int:
@@ -1216,6 +1288,28 @@ def value_of(p: Project, policy: Policy) -> int:
             + policy.weight_poor_households * p.poor_households)
 
 
+def _rounding_warning(data: FundingData, unit: int) -> str:
+    """What rounding to the money unit costs, in yuan: the budget lost (sources rounded down),
+    the costs added (projects rounded up), and every source that rounds to nothing."""
+    lost = [(s, round(s.amount) - math.floor(round(s.amount) / unit) * unit)
+            for s in data.sources]
+    added = sum(math.ceil(round(p.cost) / unit) * unit - round(p.cost) for p in data.projects)
+    budget_lost = sum(x for _, x in lost)
+    zeroed = [s for s in data.sources if round(s.amount) > 0 and round(s.amount) < unit]
+    zh = (f"金额已取整到计算单位 {unit:,} 元（成本向上、预算向下）：预算减少 {budget_lost:,} 元，"
+          f"项目成本增加 {added:,} 元")
+    en = (f"amounts rounded to the money unit of {unit:,} yuan (costs up, budgets down): "
+          f"budgets lose {budget_lost:,} yuan, project costs gain {added:,} yuan")
+    if zeroed:
+        names = "、".join(f"'{s.id}' ({round(s.amount):,} 元)" for s in zeroed[:10])
+        more = f" … +{len(zeroed) - 10}" if len(zeroed) > 10 else ""
+        zh += f"；资金来源 {names}{more} 取整为 0，不再出资"
+        en += (f"; source(s) {names.replace('元', 'yuan').replace('、', ', ')}{more} round to 0 "
+               "and fund nothing")
+    hint = f" (amounts in whole multiples of {unit:,} yuan stay exact)"
+    return f"{zh} / {en}{hint}"
+
+
 def problem(data: FundingData) -> Problem:
     """The integer view of ``data`` (see :class:`Problem`).
 
@@ -1247,9 +1341,7 @@ def problem(data: FundingData) -> Problem:
         )
     exact = all(v % unit == 0 for v in yuan)
     if not exact:
-        warnings.append(
-            f"amounts rounded to the money unit of {unit:,} yuan (costs up, budgets down)"
-        )
+        warnings.append(_rounding_warning(data, unit))
     pidx = {p.id: j for j, p in enumerate(data.projects)}
     sidx = {s.id: i for i, s in enumerate(data.sources)}
 
@@ -1366,12 +1458,13 @@ def problem(data: FundingData) -> Problem:
                 targets.append(Target(t.id, f"{t.id}: ≥ {t.value:g}% 贫困户受益 ({need} 户)",
                                       "people", need,
                                       [(j, p.poor_households) for j, p in enumerate(data.projects)
-                                       if p.poor_households], unit_text="户"))
+                                       if p.poor_households], unit_text="户",
+                                      reach="poor_households"))
         elif t.kind == "poor_people":
             targets.append(Target(t.id, f"{t.id}: ≥ {int(t.value)} 贫困人口受益", "people",
                                   int(t.value),
                                   [(j, p.poor_people) for j, p in enumerate(data.projects)
-                                   if p.poor_people], unit_text="人"))
+                                   if p.poor_people], unit_text="人", reach="poor_people"))
 
     milestones: list[tuple[int, int, int]] = []
     if pol.on("milestones") and pol.period_labels is None:
@@ -1409,6 +1502,17 @@ def problem(data: FundingData) -> Problem:
         labour = (pol.labour_scope, round(pol.labour_share * 10), infra,
                   [round(p.labour_share * 10) for p in data.projects])
 
+    # people reached, per village and capped by the village totals (objective and targets)
+    weights = {"people": pol.weight_people, "poor_people": pol.weight_poor_people,
+               "households": pol.weight_households,
+               "poor_households": pol.weight_poor_households}
+    given = [j for j, p in enumerate(data.projects) if p.value_override is not None]
+    own = set(range(len(data.projects))) - set(given)
+    reach = {f: reach_groups(data, f)
+             for f in REACH_FIELDS if weights[f] > 0 or any(t.reach == f for t in targets)}
+    benefit_reach = {f: (reach[f] if not given else reach_groups(data, f, own))
+                     for f in REACH_FIELDS if weights[f] > 0}
+
     requires = [(pidx[p.id], pidx[r]) for p in data.projects for r in p.requires if r in pidx]
     excludes = sorted({tuple(sorted((pidx[p.id], pidx[r]))) for p in data.projects
                        for r in p.excludes if r in pidx})  # type: ignore[misc]
@@ -1423,4 +1527,6 @@ def problem(data: FundingData) -> Problem:
         requires=requires, excludes=excludes,  # type: ignore[arg-type]
         project_ids=[p.id for p in data.projects], source_ids=[s.id for s in data.sources],
         warnings=warnings, assignment=assignment, step=pol.partial_step,
+        reach=reach, benefit_weights={f: w for f, w in weights.items() if w > 0},
+        benefit_reach=benefit_reach, value_given=given,
     )

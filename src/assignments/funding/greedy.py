@@ -2,7 +2,9 @@
 explanations (:class:`Ledger` says how much money each source still has in each period).
 
 The greedy funds committed projects first, then one industry project for each poor village that
-has none (cheapest per beneficiary first), then the rest by weighted beneficiaries per yuan; a
+has none (cheapest per beneficiary first), then the rest by *marginal* weighted beneficiaries
+per yuan — the people a project adds, counted per village and capped by the village totals as
+the objective counts them, re-evaluated as villages fill (projects adding nobody last); a
 project is taken only when the allocation stays valid for every hard rule (budgets, eligibility,
 cost sharing, requires / excludes, industry share, work relief, milestones). Partial projects get
 the largest level (≥ their minimum) that fits. No solver is used.
@@ -10,9 +12,10 @@ the largest level (≥ their minimum) that fits. No solver is used.
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass, field
 
-from assignments.funding.data import FundingData, Problem, Target, problem
+from assignments.funding.data import FundingData, Problem, ReachGroup, Target, problem
 from assignments.funding.solution import FundingSolution
 
 __all__ = ["Ledger", "greedy"]
@@ -117,6 +120,62 @@ class Ledger:
             self.spent[s][t] += v
 
 
+class _Reach:
+    """People reached so far per village group (:class:`~assignments.funding.data.ReachGroup`),
+    and a project's marginal gain: the weighted people it adds, each village capped at its
+    total (a village already full gains nothing from another project there)."""
+
+    def __init__(self, prob: Problem, level: list[int]) -> None:
+        self.prob = prob
+        self.level = level
+        self.groups: list[tuple[int, ReachGroup]] = []  # (weight, group)
+        seen: dict[int, int] = {}
+        for f, groups in prob.reach.items():
+            w = prob.benefit_weights.get(f, 0) if prob.benefit_reach.get(f) is groups else 0
+            for g in groups:
+                seen[id(g)] = len(self.groups)
+                self.groups.append((w, g))
+        for f, w in prob.benefit_weights.items():  # groups of the objective only
+            for g in prob.benefit_reach.get(f, []):
+                if id(g) not in seen:
+                    seen[id(g)] = len(self.groups)
+                    self.groups.append((w, g))
+        self.num = [sum(m * (c * level[j] // 100) for j, c, m in g.members)
+                    for _w, g in self.groups]
+        self.of: dict[int, list[tuple[int, int, int]]] = {}  # project -> (group, coef, mult)
+        for k, (_w, g) in enumerate(self.groups):
+            for j, c, m in g.members:
+                self.of.setdefault(j, []).append((k, c, m))
+        self.given = set(prob.value_given)
+        self.index = seen
+
+    @staticmethod
+    def _count(g: ReachGroup, num: int) -> int:
+        got = num // g.den
+        return min(g.cap, got) if g.cap > 0 else got
+
+    def gain(self, j: int, lv: int) -> int:
+        """Weighted people project ``j`` adds at level ``lv`` (from its current level)."""
+        out = (self.prob.value[j] * lv // 100 - self.prob.value[j] * self.level[j] // 100
+               if j in self.given else 0)
+        for k, c, m in self.of.get(j, []):
+            w, g = self.groups[k]
+            if w:
+                add = m * (c * lv // 100 - c * self.level[j] // 100)
+                out += w * (self._count(g, self.num[k] + add) - self._count(g, self.num[k]))
+        return out
+
+    def people(self, field_name: str) -> int:
+        """People of one field reached so far (the groups of ``prob.reach``)."""
+        return sum(self._count(g, self.num[self.index[id(g)]])
+                   for g in self.prob.reach.get(field_name, []))
+
+    def book(self, j: int, old: int, new: int) -> None:
+        """Project ``j`` moved from level ``old`` to ``new``."""
+        for k, c, m in self.of.get(j, []):
+            self.num[k] += m * (c * new // 100 - c * old // 100)
+
+
 @dataclass
 class _Totals:
     """Running totals of the ratio rules (F2, F3 portfolio, F6), checked per added project."""
@@ -212,6 +271,7 @@ def greedy(data: FundingData, prob: Problem | None = None, *,
         sol = FundingSolution(level=[0] * prob.n, unit=prob.unit)
     forbidden = {j for j in range(prob.n) if prob.excluded[j]}
     fund = sol.funding()
+    reach = _Reach(prob, sol.level)
 
     def try_add(j: int, levels: list[int]) -> bool:
         if j in forbidden or sol.level[j] > 0:
@@ -225,6 +285,7 @@ def greedy(data: FundingData, prob: Problem | None = None, *,
             if alloc is None:
                 continue
             if tot.ok(alloc, j):
+                reach.book(j, sol.level[j], lv)
                 sol.level[j] = lv
                 sol.alloc.update(alloc)
                 led.add(alloc)
@@ -253,6 +314,8 @@ def greedy(data: FundingData, prob: Problem | None = None, *,
         def got(tg: Target) -> float:
             if tg.kind == "count":
                 return sum(c for j, c in tg.members if sol.level[j] > 0)
+            if tg.kind == "people" and tg.reach is not None:  # per village, capped
+                return reach.people(tg.reach)
             if tg.kind == "people":
                 return sum(c * sol.level[j] // 100 for j, c in tg.members)
             return sum(c * fund[j] for j, c in tg.members)
@@ -279,13 +342,31 @@ def greedy(data: FundingData, prob: Problem | None = None, *,
             if den * tot.central_industry >= num * tot.central_amount:
                 break
             try_add(j, levels_of(j))
-    for j in sorted(range(prob.n), key=lambda j: (-ratio[j], j)):
-        if prob.value[j] > 0:
+    def by_marginal_gain() -> None:
+        """The rest by marginal weighted people reached per unit (lazily re-evaluated: a gain
+        only falls as villages fill up), a project whose villages are full left out."""
+        heap = [(-reach.gain(j, 100) / max(1, prob.cost[j]), j) for j in range(prob.n)
+                if sol.level[j] == 0 and j not in forbidden and prob.value[j] > 0]
+        heapq.heapify(heap)
+        later = []
+        while heap:
+            key, j = heapq.heappop(heap)
+            if sol.level[j] > 0:
+                continue
+            now = -reach.gain(j, 100) / max(1, prob.cost[j])
+            if now >= 0:  # its villages are full: tried last (money spent, nobody more)
+                later.append(j)
+                continue
+            if now > key + 1e-12:  # its gain fell: back in the queue at its new value
+                heapq.heappush(heap, (now, j))
+                continue
             try_add(j, levels_of(j))
+        for j in sorted(later, key=lambda j: (-ratio[j], j)):
+            try_add(j, levels_of(j))
+
+    by_marginal_gain()
     if prob.assignment is not None and _reroute(prob, sol, led, tot):
-        for j in sorted(range(prob.n), key=lambda j: (-ratio[j], j)):  # the money freed
-            if prob.value[j] > 0:
-                try_add(j, levels_of(j))
+        by_marginal_gain()  # the money freed
     return sol
 
 

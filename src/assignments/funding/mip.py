@@ -18,6 +18,7 @@ targets) is shared with the CP-SAT model.
 
 from __future__ import annotations
 
+import math
 import time
 from collections import defaultdict
 from datetime import timedelta
@@ -200,6 +201,45 @@ def solve_mip(data: FundingData, *, time_limit: float = 60.0) -> MipResult[Fundi
                 terms.append(c * z[j])
         return mathopt.fast_sum(terms)
 
+    # people reached, written from the records: per village an integer count ``h ≤`` the
+    # village's total (no bound when the village sheet gives none) with ``L h ≤ Σ (L / k)
+    # n_j`` over the projects there (``n_j`` its people at its level, ``k`` its villages, ``L``
+    # their lcm); projects with no known village counted as declared
+    vil = {v.id: v for v in data.villages}
+    total_of = {"people": "population", "poor_people": "poor_population",
+                "households": "households", "poor_households": "poor_households"}
+
+    def reached_sum(field: str, only: list[int], name: str) -> Any:
+        per_j: dict[int, Any] = {}
+        for j in only:
+            c = getattr(data.projects[j], field)
+            if c == 0:
+                continue
+            if data.projects[j].partial:
+                v = m.add_integer_variable(lb=0, ub=c, name=f"{name}p{j}")
+                m.add_linear_constraint(100 * v <= c * pct[j])
+                per_j[j] = v
+            else:
+                per_j[j] = c * z[j]
+        by_v: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        loose = []
+        for j in per_j:
+            vs = [v for v in data.projects[j].villages if v in vil]
+            for v in vs:
+                by_v[v].append((j, len(vs)))
+            if not vs:
+                loose.append(per_j[j])
+        terms = list(loose)
+        for v, mem in by_v.items():
+            lcm = math.lcm(*[k for _j, k in mem])
+            cap = getattr(vil[v], total_of[field])
+            h = m.add_integer_variable(lb=0, ub=cap if cap > 0 else math.inf,
+                                       name=f"{name}h{v}")
+            m.add_linear_constraint(lcm * h <= mathopt.fast_sum(
+                [(lcm // k) * per_j[j] for j, k in mem]))
+            terms.append(h)
+        return mathopt.fast_sum(terms)
+
     # F4 coverage
     unmet, pm = [], []
     for i, tg in enumerate(prob.targets):
@@ -207,6 +247,9 @@ def solve_mip(data: FundingData, *, time_limit: float = 60.0) -> MipResult[Fundi
         short = m.add_integer_variable(lb=0, ub=R, name=f"short{i}")
         if tg.kind == "count":
             m.add_linear_constraint(mathopt.fast_sum([c * z[j] for j, c in tg.members])
+                                    + short >= R)
+        elif tg.kind == "people" and tg.reach is not None:
+            m.add_linear_constraint(reached_sum(tg.reach, list(range(n)), f"t{i}_")
                                     + short >= R)
         elif tg.kind == "people":
             coefs = [0] * n
@@ -223,10 +266,20 @@ def solve_mip(data: FundingData, *, time_limit: float = 60.0) -> MipResult[Fundi
         unmet.append(u)
         pm.append(q)
 
+    # weighted beneficiaries: the weights times the people reached (per village, capped);
+    # a project whose value is given (MKP / Pabulib) counts that value
+    given = [j for j, p in enumerate(data.projects) if p.value_override is not None]
+    own = [j for j in range(n) if j not in set(given)]
+    weights = {"people": pol.weight_people, "poor_people": pol.weight_poor_people,
+               "households": pol.weight_households,
+               "poor_households": pol.weight_poor_households}
+    benefit = scaled_sum([(data.projects[j].value_override or 0) if j in set(given) else 0
+                          for j in range(n)], "ben") + mathopt.fast_sum(
+        [w * reached_sum(f, own, f"b{f}_") for f, w in weights.items() if w > 0])
     exprs = {
         "unmet": mathopt.fast_sum(unmet),
         "shortfall": mathopt.fast_sum(pm),
-        "benefit": scaled_sum(prob.value, "ben"),
+        "benefit": benefit,
         "priority": scaled_sum(prob.priority, "pri"),
         "spent": total,
         "idle": prob.total_budget - total,

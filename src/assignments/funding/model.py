@@ -32,7 +32,7 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from assignments.core.conflict import Guards
-from assignments.funding.data import Problem
+from assignments.funding.data import Problem, ReachGroup
 from assignments.funding.rules import RULES
 from assignments.funding.solution import FundingSolution
 from assignments.knapsack.hull import floor_hull
@@ -150,6 +150,8 @@ class FundingModel:
                 val = p.period_cost[key[0]][key[1]] * sol.level[key[0]] // 100
             elif kind == "scaled":
                 val = key[1] * sol.level[key[0]] // 100
+            elif kind == "reach":
+                val = key[0].count(sol.level)
             elif kind == "x":
                 val = sol.alloc.get((key[0], key[1], key[2]), 0)
             elif kind == "X":
@@ -248,11 +250,42 @@ class _Builder(Guards):
         self.blocked: set[int] = set()
         self.levels: dict[str, LinearExpr] = {}
         self.target_short: list[cp_model.IntVar] = []
+        self.reach_cache: dict[int, LinearExpr] = {}  # id(ReachGroup) -> people reached
+        self.want: list[str] | None = None  # the objective levels that will be used
 
 
     def at_levels(self, j: int, coef: int) -> LinearExpr:
         """``floor(coef × level / 100)`` of a one-hot partial project: a sum over its levels."""
         return sum((coef * k // 100) * v for k, v in self.onehot_z[j].items() if coef * k >= 100)
+
+    def reached(self, groups: list[ReachGroup]) -> LinearExpr:
+        """People reached over per-village groups (:class:`~assignments.funding.data.ReachGroup`):
+        a group whose cap and split cannot bind is the sum of its projects' scaled figures; any
+        other gets ``r ≤ cap`` and ``den × r ≤ Σ mult × floor(coef × level / 100)`` (the people
+        of a village counted once, however many funded projects declare them), ``r`` pushed up
+        by the levels that count it. Cached: the objective and a target share the variables."""
+        terms: list[LinearExpr] = []
+        for g in groups:
+            key = id(g)
+            if key in self.reach_cache:
+                terms.append(self.reach_cache[key])
+                continue
+            inflow = [(mult, self.scaled(j, c)) for j, c, mult in g.members]
+            inflow = [(mult, e) for mult, e in inflow if not isinstance(e, int) or e]
+            if not inflow:
+                e: LinearExpr = 0
+            elif not g.may_bind:
+                e = sum(x for _m, x in inflow)
+            else:
+                top = sum(c * mult for _j, c, mult in g.members) // g.den
+                r = self.m.new_int_var(0, min(g.cap, top) if g.cap > 0 else top,
+                                       f"reach[{g.village}]")
+                self.m.add(g.den * r <= sum(mult * x for mult, x in inflow))
+                self.defs.append(("reach", r, g))
+                e = r
+            self.reach_cache[key] = e
+            terms.append(e)
+        return sum(terms)
 
     def class_of(self, j: int) -> int | None:
         """The routing class of project ``j`` (``None``: routed on its own)."""
@@ -655,7 +688,8 @@ def _coverage(b: _Builder) -> None:
             short = m.new_int_var(0, R, f"short[{i}]")
             m.add(short >= R - ach)
         elif tg.kind == "people":
-            ach = sum(b.scaled(j, c) for j, c in tg.members)
+            ach = (b.reached(b.p.reach[tg.reach]) if tg.reach is not None
+                   else sum(b.scaled(j, c) for j, c in tg.members))
             short = m.new_int_var(0, R, f"short[{i}]")
             m.add(short >= R - ach)
         else:
@@ -678,7 +712,13 @@ def _levels(b: _Builder) -> None:
     """The objective levels (rules F.benefit, F.priority, F.spent, F.idle) in minimisation
     form; the coverage levels come from :func:`_coverage`."""
     p = b.p
-    b.levels["benefit"] = -sum(b.scaled(j, p.value[j]) for j in range(p.n))
+    # weighted people reached, per village and capped by the village totals (F4 受益人数)
+    if b.want is not None and "benefit" not in b.want:
+        b.levels["benefit"] = 0  # not used (dropped below): no reach variables for it
+    else:
+        b.levels["benefit"] = -(sum(b.scaled(j, p.value[j]) for j in p.value_given)
+                                + sum(w * b.reached(p.benefit_reach[f])
+                                      for f, w in p.benefit_weights.items()))
     b.levels["priority"] = -sum(b.scaled(j, p.priority[j]) for j in range(p.n))
     spent = sum(b.fund.values())
     b.levels["spent"] = spent
@@ -729,6 +769,7 @@ def build_model(prob: Problem, *, explain: bool = False, levels: list[str] | Non
         per partial project (used with HiGHS; off in ``explain`` mode).
     """
     b = _Builder(prob, explain, aggregate, onehot)
+    b.want = levels
     for name, add_family in FAMILIES:
         assert name in RULES.families, name
         add_family(b)

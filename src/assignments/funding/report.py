@@ -55,7 +55,7 @@ _C = {
     "level": ("安排比例(%)", "level (%)"), "funded": ("安排资金(元)", "funded (yuan)"),
     "status": ("状态", "status"), "reason": ("原因", "reason"),
     "per10k": ("每万元加权受益", "weighted beneficiaries per 10,000 yuan"),
-    "benefit": ("计入加权受益", "weighted beneficiaries counted"),
+    "benefit": ("项目申报加权受益", "weighted beneficiaries declared (before village caps)"),
     "budget": ("到位资金(元)", "arriving (yuan)"), "spent": ("支出(元)", "spent (yuan)"),
     "available": ("累计可用(元)", "available so far (yuan)"),
     "cum_spent": ("累计支出(元)", "spent so far (yuan)"),
@@ -429,9 +429,8 @@ def write_outputs(data: FundingData, result: Result[FundingSolution], out_dir: s
                   lang: str = "zh", marginal: list[MarginalValue] | None = None) -> list[Path]:
     """Write funding.xlsx, csv/, result.json, notice.pdf and the plots into ``out_dir``
     atomically."""
-    from assignments.core.plotting import save_figure
     from assignments.funding.notice import NOTICE, print_options, write_notice
-    from assignments.funding.plot import plot_milestones, plot_stacked
+    from assignments.funding.plot import write_allocation_plots
 
     out = Path(out_dir)
     written: list[Path] = []
@@ -453,34 +452,8 @@ def write_outputs(data: FundingData, result: Result[FundingSolution], out_dir: s
         write_csv_folder(stage / "csv", tables)
         write_notice(stage / NOTICE, data, result.solution, lang=lang)
         written += [out / "funding.xlsx", out / "csv", out / NOTICE]
-        prob = problem(data)
-        sol = result.solution
-        by_period_source: dict[str, dict[str, float]] = {t: {} for t in prob.periods}
-        by_cat: dict[str, dict[str, float]] = defaultdict(dict)
-        for (j, s, t), v in sol.alloc.items():
-            d = by_period_source[prob.periods[t]]
-            label = data.sources[s].label
-            d[label] = d.get(label, 0) + v * prob.unit
-            c = data.projects[j].category
-            by_cat[c][label] = by_cat[c].get(label, 0) + v * prob.unit
-        zh = lang == "zh"
-        ax = plot_stacked(by_period_source, title="各季度支出（按资金来源）" if zh else
-                          "Spending by period and source", ylabel="万元" if zh else "10,000 yuan",
-                          legend_title="资金来源" if zh else "source")
-        save_figure(ax.figure, stage / "spending_by_source.png")  # type: ignore[arg-type]
-        ax = plot_stacked(dict(sorted(by_cat.items())), title="各类别资金（按来源）" if zh else
-                          "Money by category and source", ylabel="万元" if zh else "10,000 yuan",
-                          legend_title="资金来源" if zh else "source")
-        save_figure(ax.figure, stage / "money_by_category.png")  # type: ignore[arg-type]
-        per_t = [sum(v for (_j, _s, t), v in sol.alloc.items() if t == k)
-                 for k in range(len(prob.periods))]
-        total = max(1, sum(per_t))
-        cum = [100 * sum(per_t[: k + 1]) / total for k in range(len(per_t))]
-        ax = plot_milestones(prob.periods, cum, {k: 100 * a / b for k, a, b in prob.milestones},
-                             lang=lang)
-        save_figure(ax.figure, stage / "milestones.png")  # type: ignore[arg-type]
-        written += [out / n for n in ("spending_by_source.png", "money_by_category.png",
-                                      "milestones.png")]
+        charts = write_allocation_plots(data, result.solution, stage, lang=lang)
+        written += [out / n for n in charts]
     return written
 
 
@@ -520,7 +493,8 @@ def summary_lines(data: FundingData, result: Result[FundingSolution], *, lang: s
                      + f": {got.counted['poor_people']:,}   "
                      + ("加权受益" if zh else "weighted") + f": "
                      f"{int(result.objectives.get('benefit', 0)):,}"
-                     + ("（按项目申报合计）" if zh else " (as the projects declare)"))
+                     + ("（按村计数，不超过各村总数）" if zh
+                        else " (counted per village, at most the village totals)"))
         lines.append("  " + reached_line(data, sol, lang))
         cov = coverage(data, sol, prob)
         if cov:
@@ -560,8 +534,7 @@ def write_scenario_outputs(base: FundingData, outcomes: list[Any], out_dir: str 
                            frontier: list[Any] | None = None, lang: str = "zh",
                            all_pairs: bool | None = None) -> list[Path]:
     """Write scenarios.xlsx (comparison, enter/leave diffs, frontier), result.json and plots."""
-    from assignments.core.plotting import save_figure
-    from assignments.funding.plot import plot_frontier, plot_stacked
+    from assignments.funding.plot import write_scenario_plots
     from assignments.funding.scenarios import comparison_table, diff_table, frontier_points
 
     zh = lang == "zh"
@@ -600,22 +573,6 @@ def write_scenario_outputs(base: FundingData, outcomes: list[Any], out_dir: str 
             "frontier": None if fr is None else fr.to_dict(orient="records"),
         })
         written += [out / "scenarios.xlsx", out / "csv", out / "result.json"]
-        by_cat = {o.name: o.metrics.get("by_category", {}) for o in outcomes}
-        ax = plot_stacked(by_cat, title="各情景资金（按类别）" if zh else "Money by category",
-                          ylabel="万元" if zh else "10,000 yuan",
-                          legend_title="类别" if zh else "category")
-        save_figure(ax.figure, stage / "scenarios_by_category.png")  # type: ignore[arg-type]
-        by_src = {o.name: o.metrics.get("by_source", {}) for o in outcomes}
-        ax = plot_stacked(by_src, title="各情景资金（按来源）" if zh else "Money by source",
-                          ylabel="万元" if zh else "10,000 yuan",
-                          legend_title="资金来源" if zh else "source")
-        save_figure(ax.figure, stage / "scenarios_by_source.png")  # type: ignore[arg-type]
-        written += [out / "scenarios_by_category.png", out / "scenarios_by_source.png"]
-        if fr is not None and not fr.empty:
-            ok = fr[fr["weighted_beneficiaries"].notna()]
-            ax = plot_frontier(list(ok["budget_yuan"]), list(ok["weighted_beneficiaries"]),
-                               base_budget=problem(base).total_budget * problem(base).unit,
-                               lang=lang)
-            save_figure(ax.figure, stage / "frontier.png")  # type: ignore[arg-type]
-            written.append(out / "frontier.png")
+        charts = write_scenario_plots(base, outcomes, stage, frontier=fr, lang=lang)
+        written += [out / n for n in charts]
     return written

@@ -65,7 +65,7 @@ from assignments.funding.data import (
     rule_name,
 )
 from assignments.funding.explain import project_reasons
-from assignments.funding.solution import FundingSolution, coverage
+from assignments.funding.solution import FundingSolution, benefit, coverage, reached
 from assignments.funding.solve import solve
 
 __all__ = [
@@ -511,8 +511,8 @@ def _metrics(data: FundingData, prob: Problem, r: Result[FundingSolution],
     for (j, s, _t), v in sol.alloc.items():
         by_cat[data.projects[j].category] += v * prob.unit
         by_src[data.sources[s].id] += v * prob.unit
-    people = sum(p.people * sol.level[j] // 100 for j, p in enumerate(data.projects))
-    poor = sum(p.poor_people * sol.level[j] // 100 for j, p in enumerate(data.projects))
+    got = reached(data, sol)  # per village, capped by the village totals (as the objective)
+    people, poor = got.counted["people"], got.counted["poor_people"]
     spent = sum(fund) * prob.unit
     cov = coverage(data, sol, prob)
     m.update({
@@ -525,8 +525,7 @@ def _metrics(data: FundingData, prob: Problem, r: Result[FundingSolution],
         "shortfall_permille": sum(c.permille for c in cov),
         "people": people,
         "poor_people": poor,
-        "weighted_beneficiaries": int(r.objectives.get("benefit", sum(
-            prob.value[j] * lv // 100 for j, lv in enumerate(sol.level)))),
+        "weighted_beneficiaries": int(r.objectives.get("benefit", benefit(data, sol))),
         "yuan_per_person": round(spent / people, 1) if people else None,
         "by_category": dict(sorted(by_cat.items())),
         "by_source": dict(sorted(by_src.items())),

@@ -34,6 +34,7 @@ __all__ = [
     "Reached",
     "TargetStatus",
     "Violation",
+    "benefit",
     "check",
     "check_coverage",
     "check_reached",
@@ -383,9 +384,15 @@ def coverage(data: FundingData, sol: FundingSolution,
     prob = prob if prob is not None else problem(data)
     fund = sol.funding()
     out = []
+    got: Reached | None = None
     for tg in prob.targets:
         if tg.kind == "count":
             ach: float = sum(c for j, c in tg.members if sol.level[j] > 0)
+            short = max(0, tg.requirement - int(ach))
+        elif tg.kind == "people" and tg.reach is not None:
+            # people reached, counted per village and capped by the village totals
+            got = got if got is not None else reached(data, sol)
+            ach = got.counted[tg.reach]
             short = max(0, tg.requirement - int(ach))
         elif tg.kind == "people":
             ach = sum(c * sol.level[j] // 100 for j, c in tg.members)
@@ -408,11 +415,27 @@ def objective_levels(data: FundingData, sol: FundingSolution,
     return {
         "unmet": sum(1 for c in cov if not c.met),
         "shortfall": sum(c.permille for c in cov),
-        "benefit": sum(prob.value[j] * lv // 100 for j, lv in enumerate(sol.level)),
+        "benefit": benefit(data, sol),
         "priority": sum(prob.priority[j] * lv // 100 for j, lv in enumerate(sol.level)),
         "spent": spent,
         "idle": prob.total_budget - spent,
     }
+
+
+def benefit(data: FundingData, sol: FundingSolution) -> int:
+    """Weighted beneficiaries (the objective's benefit level), from the records alone: the
+    policy's weights times the people reached, counted per village and capped by the village
+    totals (:func:`reached`), plus the given value (MKP / Pabulib) of projects that have one."""
+    pol = data.policy
+    weights = {"people": pol.weight_people, "poor_people": pol.weight_poor_people,
+               "households": pol.weight_households,
+               "poor_households": pol.weight_poor_households}
+    given = {j for j, p in enumerate(data.projects) if p.value_override is not None}
+    out = sum((data.projects[j].value_override or 0) * sol.level[j] // 100 for j in given)
+    if len(given) < len(data.projects):
+        got = reached(data, sol, None if not given else set(range(len(data.projects))) - given)
+        out += sum(w * got.counted[k] for k, w in weights.items() if w)
+    return out
 
 
 # ------------------------------------------------------------------ what the outputs state
@@ -525,9 +548,11 @@ REACHED_FIELDS: dict[str, str] = {"people": "population", "poor_people": "poor_p
 """Project beneficiary field -> the village total that caps it."""
 
 
-def reached(data: FundingData, sol: FundingSolution) -> Reached:
+def reached(data: FundingData, sol: FundingSolution,
+            projects: set[int] | None = None) -> Reached:
     """People (and households) reached, per village, capped by the village totals (see
-    :class:`Reached`); from the records and the funding levels alone."""
+    :class:`Reached`); from the records and the funding levels alone (of the given projects
+    only, when ``projects`` is given)."""
     vil = {v.id: v for v in data.villages}
     declared: dict[str, int] = {}
     counted: dict[str, int] = {}
@@ -538,6 +563,8 @@ def reached(data: FundingData, sol: FundingSolution) -> Reached:
         loose = 0
         total = 0
         for j, p in enumerate(data.projects):
+            if projects is not None and j not in projects:
+                continue
             n = getattr(p, pf) * sol.level[j] // 100
             total += n
             vs = [v for v in p.villages if v in vil]
@@ -657,7 +684,7 @@ def defaults_used(data: FundingData, sol: FundingSolution | None,
         out.append(DefaultUse("weights", "受益权重", "beneficiary weights",
                               f"人口 {pol.weight_people}、贫困人口 +{pol.weight_poor_people}",
                               True, f"加权受益 = {pol.weight_people} × 受益人口 + "
-                                    f"{pol.weight_poor_people} × 受益贫困人口",
+                                    f"{pol.weight_poor_people} × 受益贫困人口（按村计数封顶）",
                               f"weighted = {pol.weight_people} × people + "
-                              f"{pol.weight_poor_people} × poor people"))
+                              f"{pol.weight_poor_people} × poor people (per village, capped)"))
     return out

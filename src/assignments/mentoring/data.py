@@ -28,7 +28,9 @@ from assignments.core.i18n import current_lang, tr
 from assignments.core.io import ColumnSpec, SheetSpec, Table, read_tables
 from assignments.core.policy import Param, parse_int, read_params
 from assignments.core.schema import (
+    CappedIssues,
     RecordIndex,
+    RecordLocations,
     Schema,
     TextList,
     YesNo,
@@ -1104,9 +1106,9 @@ def read_mentoring(
         With every problem of the file, each naming file, sheet, row, column and record.
     """
     specs = [dc_replace(s, required=s.key in required) for s in SHEETS]
-    tables = read_tables(path, specs)
+    tables = read_tables(path, specs, nonempty=("schools", "teachers"))
     issues: list[Issue] = []
-    notices: list[Issue] = []
+    notices: list[Issue] = CappedIssues()  # at most 100 of one kind, the rest counted
     policy = _policy(issues, tables.get("policy"))
 
     def parse(key: str, model: type[Any], label: str, **kw: Any) -> RecordIndex[Any]:
@@ -1308,10 +1310,7 @@ def read_mentoring(
         notices.append(Issue(Location(str(path), "方案 (policy)"),
                              tr("学科要求 is 相关学科 but there is no 学科组 sheet: no subjects "
                                 "are related, so only same-subject pairs are possible")))
-    locations: dict[tuple[str, str], Location] = {}
-    for kind, index in (("teacher", teachers), ("school", schools)):
-        for i, rec in enumerate(index.records):
-            locations[(kind, rec.id)] = index.loc(i)
+    locations = RecordLocations((("teacher", teachers), ("school", schools)))
     for i, r in enumerate(forced.records):
         locations[("forced", f"{r.mentor}->{r.mentee}")] = forced.loc(i)
     data = MentoringData(

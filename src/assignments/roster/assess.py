@@ -42,8 +42,10 @@ import pandas as pd
 from pydantic import field_validator
 
 from assignments.core.errors import InputError, Issue, Location
+from assignments.core.i18n import tr
 from assignments.core.io import ColumnSpec, SheetSpec, read_tables
 from assignments.core.schema import Day, RecordIndex, Schema, YesNo, id_text, parse_table
+from assignments.roster._i18n import speaks_lang
 from assignments.roster.data import RosterData
 from assignments.roster.events import Event, EventKind
 from assignments.roster.solution import Assignment
@@ -130,7 +132,8 @@ class AttendanceRow(LogRow):
             return "absent"
         if key in _LEAVE:
             return "leave"
-        raise ValueError(f"expected 出勤 (present), 缺勤 (absent) or 请假 (leave), got '{v}'")
+        raise ValueError(tr("expected 出勤 (present), 缺勤 (absent) or 请假 (leave), got "
+                            "'{value}'", value=v))
 
 
 class LeaveRow(Schema):
@@ -201,18 +204,19 @@ def read_logs(path: str | Path, data: RosterData) -> Logs:
                     r.staff = names[r.staff][0]
                 else:
                     issues.append(Issue(index.loc(i, "staff", r.staff),
-                                        f"unknown staff '{r.staff}'"))
+                                        tr("unknown staff '{value}'", value=r.staff)))
             center = getattr(r, "center", None)
             if center is not None:
                 if center in centers:
                     r.center = centers[center]
                 else:
                     issues.append(Issue(index.loc(i, "center", r.staff),
-                                        f"unknown center '{center}'"))
+                                        tr("unknown center '{value}'", value=center)))
     for i, r in enumerate(logs.leave.records):
         if r.end < r.start:
             issues.append(Issue(logs.leave.loc(i, "end", r.staff),
-                                f"end date {r.end} is before start date {r.start}"))
+                                tr("end date {end} is before start date {start}", end=r.end,
+                                   start=r.start)))
     if issues:
         raise InputError(issues)
     logs.warnings = [str(n) for n in notices]
@@ -237,32 +241,38 @@ def teaching_item(dates: Sequence[dt.date], *, min_sessions: int = 4,
     days = sorted(set(dates))
     gaps = [(b - a).days for a, b in itertools.pairwise(days)]
     smallest = min(gaps, default=None)
-    parts = [f"{len(days)} sessions"]
+    parts = [tr("{n} sessions", n=len(days))]
     if smallest is not None:
-        parts.append(f"smallest spacing {smallest} days")
+        parts.append(tr("smallest spacing {n} days", n=smallest))
     ok = len(days) >= min_sessions and (smallest is None or smallest >= min_gap)
     why = []
     if len(days) < min_sessions:
-        why.append(f"fewer than {min_sessions} sessions")
+        why.append(tr("fewer than {n} sessions", n=min_sessions))
     if smallest is not None and smallest < min_gap:
         a, b = next((a, b) for a, b in itertools.pairwise(days) if (b - a).days == smallest)
-        why.append(f"{a} and {b} are less than {min_gap} days apart")
-    return ItemResult("teaching", ok, ", ".join(parts) + (": " + "; ".join(why) if why else ""))
+        why.append(tr("{a} and {b} are less than {n} days apart", a=a, b=b, n=min_gap))
+    text = tr(", ").join(parts)
+    if why:
+        text = tr("{what}: {why}", what=text, why=tr("; ").join(why))
+    return ItemResult("teaching", ok, text)
 
 
 def rounds_item(dates: Sequence[dt.date], *, minimum: int = 8) -> ItemResult:
     """Ward rounds: at least ``minimum`` distinct days."""
     n = len(set(dates))
     ok = n >= minimum
-    return ItemResult("rounds", ok, f"{n} ward rounds" + ("" if ok else f" (fewer than {minimum})"))
+    return ItemResult("rounds", ok, tr("{n} ward rounds", n=n) if ok else
+                      tr("{n} ward rounds (fewer than {minimum})", n=n, minimum=minimum))
 
 
 def attendance_item(present: int, required: int, *, min_percent: float = 80.0) -> ItemResult:
     """Attendance: ``present / required`` at least ``min_percent`` % (exact arithmetic)."""
     rate = Fraction(present, required) if required else Fraction(1)
     ok = rate * 100 >= Fraction(str(min_percent))
-    text = f"{present}/{required} working days = {float(rate) * 100:.1f}%"
-    return ItemResult("attendance", ok, text + ("" if ok else f" (below {min_percent:g}%)"))
+    text = tr("{present}/{required} working days = {percent}%", present=present,
+              required=required, percent=f"{float(rate) * 100:.1f}")
+    return ItemResult("attendance", ok, text if ok else
+                      tr("{text} (below {minimum}%)", text=text, minimum=f"{min_percent:g}"))
 
 
 # ------------------------------------------------------------------ the evaluator
@@ -403,8 +413,9 @@ def assess(
             a = rotation_at(r.staff, r.day)
             if a is None:
                 who = staff[r.staff].label
-                warnings.append(f"{index.loc(i, 'day', r.staff)}: {who} has no rotation on "
-                                f"{r.day}; the record is ignored")
+                warnings.append(tr("{where}: {name} has no rotation on {day}; the record is "
+                                   "ignored", where=index.loc(i, "day", r.staff), name=who,
+                                   day=r.day))
                 continue
             by_rot[(a.staff, a.quarter)][key].append(r)
     # leave documentation
@@ -423,8 +434,9 @@ def assess(
         if a is not None and check.documented:
             excused[(a.staff, a.quarter)].update(days)
         if a is None:
-            warnings.append(f"{check.location}: {staff[r.staff].label} has no rotation during "
-                            f"the leave {r.start}–{r.end}")
+            warnings.append(tr("{where}: {name} has no rotation during the leave {start}–{end}",
+                               where=check.location, name=staff[r.staff].label, start=r.start,
+                               end=r.end))
     out: list[RotationAssessment] = []
     for a in chosen:
         recs = by_rot[(a.staff, a.quarter)]
@@ -444,36 +456,39 @@ def assess(
                                 present, required,
                                 in_progress=running)
         if running:
-            at = ItemResult("attendance", at.passed, at.reason + f" (up to {when})")
+            at = ItemResult("attendance", at.passed,
+                            tr("{text} (up to {date})", text=at.reason, date=when))
             ra.items["attendance"] = at
         leave_days = {r.day for r in recs["attendance"] if r.status == "leave"} & workdays
         if leave_days - off:
-            ra.flags.append(
-                f"{len(leave_days - off)} day(s) marked 请假 without a documented leave record "
-                "(counted as absence)"
-            )
+            ra.flags.append(tr("{n} day(s) marked as leave without a documented leave record "
+                               "(counted as absence)", n=len(leave_days - off)))
         for lc in leaves:
             if lc.staff == a.staff and lc.quarter == a.quarter and not lc.documented:
-                ra.flags.append(f"leave {lc.start}–{lc.end}: missing {', '.join(lc.missing)}")
+                ra.flags.append(tr("leave {start}–{end}: missing {missing}", start=lc.start,
+                                   end=lc.end, missing=tr(", ").join(
+                                       _leave_need(n) for n in lc.missing)))
         if len(recs["teaching"]) > len({r.day for r in recs["teaching"]}):
-            ra.flags.append("duplicate teaching dates counted once")
+            ra.flags.append(tr("duplicate teaching dates counted once"))
         if ra.in_progress:
-            ra.flags.append(f"rotation still running on {when} (ends {end})")
+            ra.flags.append(tr("rotation still running on {date} (ends {end})", date=when,
+                               end=end))
         ra.missing_logs = not any(recs[k] for k in ("teaching", "rounds", "attendance"))
         ra.confirmed = ra.missing_logs and (
             confirm_all or a.staff in confirmed or (a.staff, a.quarter) in confirmed)
         if ra.pending:
             who = staff[a.staff].label
             q_text = str(data.policy.first_quarter + a.quarter)
-            msg = (f"{who} {q_text}: no 授课, 查房 or 考勤 record at all — the logs look missing; "
-                   "no deduction, re-dispatch or fine until confirmed (add the records, or "
-                   f"confirm with --confirm-missing {a.staff}:{q_text})")
+            msg = tr("{name} {quarter}: no teaching, ward-round or attendance record at all — "
+                     "the logs look missing; no deduction, re-dispatch or fine until confirmed "
+                     "(add the records, or confirm with --confirm-missing {staff}:{quarter})",
+                     name=who, quarter=q_text, staff=a.staff)
             ra.flags.append(msg)
             warnings.append(msg)
             out.append(ra)
             continue
         if ra.confirmed:
-            ra.flags.append("no log record at all: confirmed by the office")
+            ra.flags.append(tr("no log record at all: confirmed by the office"))
         failed = len(ra.failed)
         if failed:
             ra.deduction_months = pol.deduction_months[min(failed, 3) - 1]
@@ -494,19 +509,29 @@ def redispatch_events(data: RosterData, assessment: Assessment) -> list[Event]:
             continue
         a = ra.rotation
         q = first + a.quarter
-        reasons = "; ".join(f"{k}: {r.reason}" for k, r in ra.items.items())
+        reasons = tr("; ").join(f"{_item_name(k)}: {r.reason}" for k, r in ra.items.items())
         out.append(Event(id=f"KH-{a.staff}-{q}", kind=EventKind.REDISPATCH, staff=a.staff,
-                         quarter=q, reason=f"考核三项不合格 ({reasons})", reported=a.end))
+                         quarter=q, reason=tr("all three assessment items failed ({reasons})",
+                                              reasons=reasons), reported=a.end))
     return out
 
 
 _ITEM_ZH = {"teaching": "授课", "rounds": "查房", "attendance": "考勤"}
-_LEAVE_NEED = {
-    "zh": {"approved": "卫生院批准", "phone": "电话报备", "written": "书面说明"},
-    "en": {"approved": "center approval", "phone": "phone note", "written": "written note"},
-}
 
 
+def _item_name(key: str) -> str:
+    """An assessment item's name in the current language (授课 / teaching)."""
+    return {"teaching": tr("teaching"), "rounds": tr("ward rounds"),
+            "attendance": tr("attendance")}[key]
+
+
+def _leave_need(key: str) -> str:
+    """A leave document in the current language (书面说明 / written note)."""
+    return {"approved": tr("center approval"), "phone": tr("phone note"),
+            "written": tr("written note")}[key]
+
+
+@speaks_lang
 def assessment_tables(
     data: RosterData, assessment: Assessment, *, lang: str = "zh"
 ) -> dict[str, pd.DataFrame]:
@@ -548,7 +573,6 @@ def assessment_tables(
         rows.append(row)
     leave_rows = []
     for lc in assessment.leaves:
-        need = _LEAVE_NEED[lang]
         leave_rows.append({
             "工号" if zh else "staff id": lc.staff,
             "姓名" if zh else "name": staff[lc.staff].label,
@@ -556,8 +580,8 @@ def assessment_tables(
             "开始" if zh else "start": lc.start.isoformat(),
             "结束" if zh else "end": lc.end.isoformat(),
             "工作日数" if zh else "working days": lc.working_days,
-            "需要" if zh else "needs": "、".join(need[n] for n in lc.needs),
-            "缺少" if zh else "missing": "、".join(need[n] for n in lc.missing),
+            "需要" if zh else "needs": tr(", ").join(_leave_need(n) for n in lc.needs),
+            "缺少" if zh else "missing": tr(", ").join(_leave_need(n) for n in lc.missing),
             "手续" if zh else "documentation": ("齐全" if zh else "complete") if lc.documented
             else ("不全" if zh else "MISSING"),
             "位置" if zh else "where": str(lc.location),
@@ -585,6 +609,7 @@ def write_assessment(
     return [Path(out_dir) / "assessment.xlsx", Path(out_dir) / "redispatch_events.xlsx"]
 
 
+@speaks_lang
 def summary_lines(data: RosterData, assessment: Assessment, *, lang: str = "zh") -> list[str]:
     """A printed summary: one line per rotation, then the totals."""
     zh = lang == "zh"
@@ -621,5 +646,5 @@ def summary_lines(data: RosterData, assessment: Assessment, *, lang: str = "zh")
          f"{sum(1 for x in assessment.leaves if not x.documented)} leave records undocumented"
          + (f", {n_pending} without any record (pending)" if n_pending else ""))
     )
-    lines += [("警告: " if zh else "Warning: ") + w for w in assessment.warnings]
+    lines += [tr("Warning: {text}", text=w) for w in assessment.warnings]
     return lines

@@ -10,6 +10,7 @@ import typer
 
 from assignments.core.cli import InputPath, Lang, OutDir, check_lang, fail
 from assignments.core.errors import InputError, UserError
+from assignments.core.i18n import tr
 
 RosterOpt = Annotated[
     Path,
@@ -39,8 +40,8 @@ def _quarters(data, texts: list[str] | None) -> list[int] | None:
         except ValueError as exc:
             fail(f"--quarter: {exc}")
         if not 0 <= q - first < data.policy.quarters:
-            fail(f"--quarter {q} is outside the programme {first}–"
-                 f"{first + (data.policy.quarters - 1)}")
+            fail(tr("--quarter {quarter} is outside the programme {first}–{last}", quarter=q,
+                    first=first, last=first + (data.policy.quarters - 1)))
         out.append(q - first)
     return out
 
@@ -57,7 +58,7 @@ def _confirmations(data, texts: list[str] | None) -> list[str | tuple[str, int]]
     for t in texts:
         sid, _, q = t.strip().partition(":")
         if sid not in known:
-            fail(f"--confirm-missing {t}: unknown staff '{sid}'")
+            fail(tr("--confirm-missing {value}: unknown staff '{staff}'", value=t, staff=sid))
         if q:
             (qi,) = _quarters(data, [q]) or [0]
             out.append((sid, qi))
@@ -73,14 +74,17 @@ def register(app: typer.Typer) -> None:
     def roster_ops_template(
         kind: Annotated[str, typer.Argument(help="events (事件) or logs (活动记录).")],
         out: Annotated[Path, typer.Argument(help="Where to write the workbook (.xlsx).")],
+        lang: Lang = "zh",
     ) -> None:
         """Write an empty events or activity-log workbook: headers, notes, example rows."""
         from assignments.core.io import write_input_workbook
         from assignments.roster.assess import LOG_SHEETS
         from assignments.roster.events import EVENT_SHEETS
 
+        check_lang(lang)
         if out.suffix.lower() != ".xlsx":
-            fail(f"{out}: the template is an Excel workbook; use a name ending in .xlsx")
+            fail(tr("{path}: the template is an Excel workbook; use a name ending in .xlsx",
+                    path=out))
         if kind in ("events", "事件"):
             write_input_workbook(out, EVENT_SHEETS, {
                 "events": [
@@ -92,9 +96,9 @@ def register(app: typer.Typer) -> None:
                      "seats": 2},
                 ],
                 "settings": [{"parameter": "重排日期", "value": "2027-03-29",
-                              "note": "re-planning date (as of)"},
+                              "note": tr("re-planning date (as of)")},
                              {"parameter": "公布季度数", "value": 1,
-                              "note": "quarters announced after the running one"}],
+                              "note": tr("quarters announced after the running one")}],
             })
         elif kind in ("logs", "活动记录"):
             write_input_workbook(out, LOG_SHEETS, {
@@ -105,8 +109,8 @@ def register(app: typer.Typer) -> None:
                            "approved": "是", "phone": "是", "reason": "家事"}],
             })
         else:
-            fail(f"unknown template '{kind}'; use events or logs")
-        typer.echo(f"Written: {out}")
+            fail(tr("unknown template '{kind}'; use events or logs", kind=kind))
+        typer.echo(tr("Written: {paths}", paths=out))
 
     @app.command("duties")
     def roster_duties(
@@ -154,7 +158,7 @@ def register(app: typer.Typer) -> None:
             typer.echo(("警告: " if zh else "Warning: ") + note)
         for w in data.calendar.warnings:
             typer.echo(("警告: " if zh else "Warning: ") + w)
-        typer.echo(("已写入" if zh else "Written") + ": " + ", ".join(map(str, written)))
+        typer.echo(tr("Written: {paths}", paths=", ".join(map(str, written))))
 
     @app.command("assess")
     def roster_assess(
@@ -213,8 +217,7 @@ def register(app: typer.Typer) -> None:
                 (f"{n} re-dispatched: re-plan with roster replan --events "
                  f"{out / 'redispatch_events.xlsx'}")
             )
-        typer.echo(("已写入" if lang == "zh" else "Written") + ": "
-                   + ", ".join(map(str, written)))
+        typer.echo(tr("Written: {paths}", paths=", ".join(map(str, written))))
 
     @app.command("ledger")
     def roster_ledger(
@@ -264,4 +267,4 @@ def register(app: typer.Typer) -> None:
                 typer.echo(f"  {k.label(lang)}: {total:,}")
         typer.echo(("合计(元)" if zh else "Total (yuan)") + f": {ledger.total():,}   "
                    + ("各视图核对一致" if zh else "all views reconcile"))
-        typer.echo(("已写入" if zh else "Written") + ": " + ", ".join(map(str, written)))
+        typer.echo(tr("Written: {paths}", paths=", ".join(map(str, written))))

@@ -21,6 +21,7 @@ from assignments.core.cli import (
     fail,
 )
 from assignments.core.errors import InputError, UserError
+from assignments.core.i18n import tr
 
 
 def parse_day(text: str | None, option: str) -> dt.date | None:
@@ -34,7 +35,8 @@ def parse_day(text: str | None, option: str) -> dt.date | None:
     try:
         return TypeAdapter(Day).validate_python(text)
     except ValidationError:
-        fail(f"{option} expects a date like 2027-03-29, got '{text}'")
+        fail(tr("{option} expects a date like 2027-03-29, got '{text}'", option=option,
+                text=text))
 
 
 def register(app: typer.Typer) -> None:
@@ -160,7 +162,7 @@ def register(app: typer.Typer) -> None:
             typer.echo(line)
         for line in summary_lines(outcome, lang=lang):
             typer.echo(line)
-        typer.echo(("已写入" if lang == "zh" else "Written") + ": " + ", ".join(map(str, written)))
+        typer.echo(tr("Written: {paths}", paths=", ".join(map(str, written))))
         if not outcome.result.status.has_solution:
             raise typer.Exit(1)
 
@@ -212,7 +214,7 @@ def register_check(app: typer.Typer) -> None:
         check_lang(lang)
         zh = lang == "zh"
         if time_limit < 0:
-            fail("--time-limit must not be negative")
+            fail(tr("--time-limit must not be negative"))
         try:
             data = read_roster(workbook)
             found = check_hand_edited(data, roster)

@@ -21,8 +21,10 @@ from assignments.core.errors import InputError, Issue, Location
 from assignments.core.io import ColumnSpec, SheetSpec, read_tables
 from assignments.core.policy import Param, parse_int, read_params
 from assignments.core.schema import (
+    CappedIssues,
     Day,
     RecordIndex,
+    RecordLocations,
     Schema,
     TextList,
     YesNo,
@@ -707,8 +709,7 @@ POLICY_PARAMS: tuple[Param, ...] = (
     P("teaching_min_gap_days", "授课最小间隔天数", "teaching minimum gap days", kind="int"),
     P("rounds_interval_days", "查房间隔天数", "rounds interval days", kind="int"),
     P("rounds_min", "查房最少次数", "rounds minimum", kind="int"),
-    P("attendance_min_percent", "考勤最低比例", "attendance minimum percent", kind="percent",
-      fraction=True),
+    P("attendance_min_percent", "考勤最低比例", "attendance minimum percent", kind="percent"),
     P("deduction_months", "扣除补助月数", "deduction months", parse=_deduction_months),
     P("redispatch_fine", "重新下乡罚款", "re-dispatch fine", kind="int"),
     P("leave_written_days", "书面请假天数", "written leave days", kind="int"),
@@ -897,9 +898,9 @@ def read_roster(path: str | Path, *, strict_calendar: bool | None = None) -> Ros
     InputError
         With every problem of the file, each naming file, sheet, row, column and record.
     """
-    tables = read_tables(path, SHEETS)
+    tables = read_tables(path, SHEETS, nonempty=("centers", "departments", "staff"))
     issues: list[Issue] = []
-    notices: list[Issue] = []
+    notices: list[Issue] = CappedIssues()  # at most 100 of one kind, the rest counted
     policy = _policy(issues, tables)
     centers = parse_table(
         tables.get("centers"), Center, label="center", id_key="id", issues=issues, warnings=notices
@@ -1057,12 +1058,7 @@ def read_roster(path: str | Path, *, strict_calendar: bool | None = None) -> Ros
     except ValueError as exc:
         raise InputError(Issue(Location(str(path), "节假日 (holidays)"), str(exc))) from None
 
-    locations: dict[tuple[str, str], Location] = {}
-    indexes: tuple[tuple[str, RecordIndex[Any]], ...] = (
-        ("staff", staff), ("department", depts), ("center", centers))
-    for kind, index in indexes:
-        for i, rec in enumerate(index.records):
-            locations[(kind, rec.id)] = index.loc(i)
+    locations = RecordLocations((("staff", staff), ("department", depts), ("center", centers)))
     data = RosterData(
         policy=policy,
         centers=list(centers),

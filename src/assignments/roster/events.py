@@ -40,6 +40,7 @@ from pydantic import ConfigDict, Field, TypeAdapter, field_validator
 
 from assignments.core.calendar import Quarter
 from assignments.core.errors import InputError, Issue, Location
+from assignments.core.i18n import current_lang, tr
 from assignments.core.io import ColumnSpec, Row, SheetSpec, read_tables
 from assignments.core.schema import Day, Schema, id_text, parse_table
 from assignments.roster.data import DeferralDecision, DeferralRequest, RosterData
@@ -193,10 +194,8 @@ def parse_kind(v: Any) -> EventKind:
     key = unicodedata.normalize("NFKC", str(v)).strip().lower().replace(" ", "").replace("_", "")
     if key in _KIND_ALIASES:
         return _KIND_ALIASES[key]
-    raise ValueError(
-        f"unknown event kind '{v}'; expected one of "
-        + ", ".join(f"{k.zh} ({k.value})" for k in EventKind)
-    )
+    raise ValueError(tr("unknown event kind '{kind}'; expected one of {known}", kind=v,
+                        known=", ".join(f"{k.zh} ({k.value})" for k in EventKind)))
 
 
 class Event(Schema):
@@ -239,7 +238,8 @@ class Event(Schema):
         staff = {s.id: s for s in data.staff}
         depts = {d.id: d for d in data.departments}
         centers = {c.id: c for c in data.centers}
-        parts = [self.id, self.kind.zh]
+        zh = current_lang() == "zh"
+        parts = [self.id, self.kind.zh if zh else self.kind.value]
         if self.staff:
             parts.append(staff[self.staff].label if self.staff in staff else self.staff)
         if self.department:
@@ -255,9 +255,9 @@ class Event(Schema):
         if self.decision:
             parts.append(self.decision.value)
         if self.seats is not None:
-            parts.append(f"{self.seats} seats")
+            parts.append(tr("{n} seats", n=self.seats))
         if self.deadline:
-            parts.append(f"by {self.deadline}")
+            parts.append(tr("by {deadline}", deadline=self.deadline))
         text = " ".join(parts)
         return text + (f" ({self.reason})" if self.reason else "")
 
@@ -288,7 +288,7 @@ class EventLog:
 
     def where(self, event_id: str) -> Location:
         """Location of an event's row (file, sheet, row, record)."""
-        return self.locations.get(event_id, Location(record=f"event '{event_id}'"))
+        return self.locations.get(event_id, Location(record=tr("event '{id}'", id=event_id)))
 
 
 _SETTINGS = {
@@ -313,11 +313,12 @@ def _settings(table: Any, issues: list[Issue]) -> tuple[dt.date | None, int | No
         if name is None:
             continue
         key = lookup.get(unicodedata.normalize("NFKC", str(name)).strip().lower().replace(" ", ""))
-        loc = table.loc(row, "value", f"parameter '{name}'")
+        loc = table.loc(row, "value", tr("parameter '{name}'", name=name))
         if key is None:
             issues.append(
                 Issue(table.loc(row, "parameter"),
-                      f"unknown parameter '{name}'; known: 重排日期 (as of), 公布季度数 (announce)")
+                      tr("unknown parameter '{name}'; known: 重排日期 (as of), 公布季度数 "
+                         "(announce)", name=name))
             )
             continue
         if value is None:
@@ -328,12 +329,13 @@ def _settings(table: Any, issues: list[Issue]) -> tuple[dt.date | None, int | No
             else:
                 f = float(unicodedata.normalize("NFKC", str(value)))
                 if f != int(f) or f < 0:
-                    raise ValueError(f"expected a whole number ≥ 0, got '{value}'")
+                    raise ValueError(tr("expected a whole number ≥ 0, got '{value}'",
+                                        value=value))
                 announce = int(f)
         except ValueError as exc:
             text = str(exc)
             if "validation error" in text:
-                text = f"expected a date like 2027-03-29, got '{value}'"
+                text = tr("expected a date like 2027-03-29, got '{value}'", value=value)
             issues.append(Issue(loc, text))
     return as_of, announce
 
@@ -411,11 +413,12 @@ def _read_one(path: Path, data: RosterData, log: EventLog, issues: list[Issue]) 
         for key in _NEEDS[e.kind]:
             if getattr(e, key) is None:
                 spec = next(c for c in EVENT_SHEETS[0].columns if c.key == key)
-                bad(key, f"a {e.kind.zh} ({e.kind.value}) event needs {spec.header}")
+                bad(key, tr("a {kind} ({kind_en}) event needs {column}", kind=e.kind.zh,
+                            kind_en=e.kind.value, column=spec.header))
         for key, known, what in (
-            ("staff", staff_ids, "staff"),
-            ("department", dept_ids, "department"),
-            ("center", center_ids, "center"),
+            ("staff", staff_ids, tr("unknown staff '{value}'")),
+            ("department", dept_ids, tr("unknown department '{value}'")),
+            ("center", center_ids, tr("unknown center '{value}'")),
         ):
             value = getattr(e, key)
             if value is None:
@@ -423,20 +426,23 @@ def _read_one(path: Path, data: RosterData, log: EventLog, issues: list[Issue]) 
             if value in known:
                 setattr(e, key, known[value])
             else:
-                bad(key, f"unknown {what} '{value}'")
+                bad(key, what.format(value=value))
         if e.start and e.end and e.end < e.start:
-            bad("end", f"end date {e.end} is before start date {e.start}")
+            bad("end", tr("end date {end} is before start date {start}", end=e.end,
+                          start=e.start))
         for key in ("quarter", "deadline"):
             q = getattr(e, key)
             if q is not None and not first <= q <= last:
-                bad(key, f"quarter {q} is outside the programme {first}–{last}")
+                bad(key, tr("quarter {quarter} is outside the programme {first}–{last}",
+                            quarter=q, first=first, last=last))
         if e.kind is EventKind.DEFERRAL and e.decision is None:
             e.decision = DeferralDecision.AUTO
         if e.id in log.locations:
             prev = log.locations[e.id]
-            bad("id", f"duplicate event id '{e.id}' (first used in {prev})")
+            bad("id", tr("duplicate event id '{id}' (first used in {prev})", id=e.id,
+                         prev=prev))
             continue
-        log.locations[e.id] = table.loc(src, None, f"event '{e.id}'")
+        log.locations[e.id] = table.loc(src, None, tr("event '{id}'", id=e.id))
         log.events.append(e)
 
 

@@ -21,6 +21,7 @@ from typing import Any
 from assignments.core.budget import Budget
 from assignments.core.conflict import Conflict
 from assignments.core.conflict import find_conflict as core_find_conflict
+from assignments.core.i18n import current_lang, tr, use_lang
 from assignments.core.solver import SolveParams
 from assignments.roster.data import DeferralDecision, DeferralRequest, RosterData, Title
 from assignments.roster.rules import RULES
@@ -86,16 +87,12 @@ def _t(lang: str, zh: str, en: str) -> str:
     return zh if lang == "zh" else en
 
 
-_DECISION_TEXT = {
-    DeferralDecision.NEXT: ("next（自动后延）", "next (自动后延)"),
-    DeferralDecision.LAST: ("last（调至最后一批）", "last (调至最后一批)"),
-    DeferralDecision.AUTO: ("auto（由系统决定）", "auto (the solver decides)"),
-}
-
-
 def _decision(dec: DeferralDecision, lang: str) -> str:
-    zh, en = _DECISION_TEXT[dec]
-    return _t(lang, zh, en)
+    if dec is DeferralDecision.NEXT:
+        return tr("next (the next batch)", lang=lang)
+    if dec is DeferralDecision.LAST:
+        return tr("last (end of the cycle)", lang=lang)
+    return tr("auto (the solver decides)", lang=lang)
 
 
 @dataclass
@@ -613,10 +610,16 @@ def explain_infeasible(
 
 
 def explain_soft(
-    data: RosterData, sol: RosterSolution, schedule: Schedule, lang: str = "en"
+    data: RosterData, sol: RosterSolution, schedule: Schedule, lang: str | None = None
 ) -> list[str]:
     """Soft rules not fully met by a roster, and why (empty when all are met); rules named by
-    ``RULES.label(key, lang)``."""
+    ``RULES.label(key, lang)``; in ``lang`` (default: the current language)."""
+    with use_lang(lang):
+        return _explain_soft(data, sol, schedule)
+
+
+def _explain_soft(data: RosterData, sol: RosterSolution, schedule: Schedule) -> list[str]:
+    lang = current_lang()
     lines: list[str] = []
     H = data.policy.quarters
     staff = {s.id: s for s in data.staff}
@@ -627,11 +630,9 @@ def explain_soft(
         served[a.staff].append(a.quarter)
     # deferrals chosen by the solver
     for (d, c), dec in schedule.auto.items():
-        lines.append(
-            f"{_tag('R5', lang)} {depts[d].label}'s 'auto' request in cycle {c + 1}: the "
-            f"solver chose '{dec.value}' "
-            f"({'自动后延' if dec.value == 'next' else '调至最后一批'})"
-        )
+        lines.append(tr("{tag} {dept}'s 'auto' request in cycle {cycle}: the solver chose "
+                        "{decision}", tag=_tag("R5", lang), dept=depts[d].label, cycle=c + 1,
+                        decision=_decision(dec, lang)))
     # promotion candidates
     for s in data.staff:
         if not s.promotion_candidate:
@@ -639,37 +640,34 @@ def explain_soft(
         if not served[s.id]:
             ok = [q for q in range(H) if avail[s.id][q]]
             why = (
-                "unavailable in every quarter"
+                tr("unavailable in every quarter")
                 if not ok
-                else ("every quarter they could serve was needed for higher-priority rules")
+                else tr("every quarter they could serve was needed for higher-priority rules")
             )
-            lines.append(
-                f"{_tag('R6', lang)} candidate {s.label} is not sent within the programme: {why}"
-            )
+            lines.append(tr("{tag} candidate {name} is not sent within the programme: {why}",
+                            tag=_tag("R6", lang), name=s.label, why=why))
         elif min(served[s.id]) > 0:
             q = min(served[s.id])
             blocked = [r for r in range(q) if not avail[s.id][r]]
             if len(blocked) == q:
-                why = "unavailable before"
+                why = tr("unavailable before")
             else:
-                why = (
+                why = tr(
                     "no earlier seat without breaking a hard rule (seats, title mix, the seat "
                     "swap the giving department must fill) or moving an earlier candidate"
                 )
-            lines.append(
-                f"{_tag('R6', lang)} candidate {s.label} serves in {_q(data, q)}, "
-                f"not earlier: {why}"
-            )
+            lines.append(tr("{tag} candidate {name} serves in {quarter}, not earlier: {why}",
+                            tag=_tag("R6", lang), name=s.label, quarter=_q(data, q), why=why))
     # re-dispatched people (re-planning)
     for a in sol.assignments:
         if a.kind == "redo":
             s = staff[a.staff]
             giver = depts[a.seat_from].label if a.seat_from else "?"
-            lines.append(
-                f"{_tag('redispatch', lang)} {s.label} ({depts[s.department].label}) "
-                f"serves again in "
-                f"{_q(data, a.quarter)}, in a seat of {giver}'s turn ({giver} sends one fewer)"
-            )
+            lines.append(tr("{tag} {name} ({dept}) serves again in {quarter}, in a seat of "
+                            "{giver}'s turn ({giver} sends one fewer)",
+                            tag=_tag("redispatch", lang), name=s.label,
+                            dept=depts[s.department].label, quarter=_q(data, a.quarter),
+                            giver=giver))
     # pulled forward seats
     for a in sol.assignments:
         if a.pulled_forward:
@@ -677,14 +675,14 @@ def explain_soft(
             credit = (
                 _q(data, a.credit_quarter)
                 if a.credit_quarter is not None
-                else "a turn after the programme"
+                else tr("a turn after the programme")
             )
-            lines.append(
-                f"{_tag('R6', lang)} {s.label} ({depts[s.department].label}) pulled forward "
-                f"into {_q(data, a.quarter)}: {depts[a.seat_from].label if a.seat_from else '?'}"
-                f" sends one fewer then; {depts[s.department].label} sends one fewer "
-                f"in {credit}"
-            )
+            lines.append(tr("{tag} {name} ({dept}) pulled forward into {quarter}: {giver} sends "
+                            "one fewer then; {dept} sends one fewer in {credit}",
+                            tag=_tag("R6", lang), name=s.label, dept=depts[s.department].label,
+                            quarter=_q(data, a.quarter),
+                            giver=depts[a.seat_from].label if a.seat_from else "?",
+                            credit=credit))
     # title mix (soft) and specialties
     titles = set(data.policy.title_rule.titles)
     by_cell: dict[tuple[str, int], list[str]] = defaultdict(list)
@@ -702,18 +700,17 @@ def explain_soft(
             people = by_cell[(c.id, q)]
             have = sum(1 for p in people if staff[p].title in titles)
             if have < need:
-                lines.append(
-                    f"{_tag('title', lang)} {c.label} {_q(data, q)}: {have} of {need} required "
-                    f"{'/'.join(t.value for t in titles)} seats: the departments whose "
-                    "turn it is have too few available"
-                )
+                lines.append(tr("{tag} {center} {quarter}: {have} of {need} required {titles} "
+                                "seats: the departments whose turn it is have too few available",
+                                tag=_tag("title", lang), center=c.label, quarter=_q(data, q),
+                                have=have, need=need,
+                                titles="/".join(t.value for t in titles)))
             for spec in c.specialty_weights():
                 if not any(data.specialty(staff[p]) == spec for p in people):
-                    lines.append(
-                        f"{_tag('specialty', lang)} {c.label} {_q(data, q)}: asks for {spec}; "
-                        "none of "
-                        "the people whose turn it is has it"
-                    )
+                    lines.append(tr("{tag} {center} {quarter}: asks for {specialty}; none of "
+                                    "the people whose turn it is has it",
+                                    tag=_tag("specialty", lang), center=c.label,
+                                    quarter=_q(data, q), specialty=spec))
     # fairness: someone ranked ahead stayed home while a colleague went
     rank = ranks(data)
     members: dict[str, list[Any]] = defaultdict(list)
@@ -729,23 +726,20 @@ def explain_soft(
         ]
         for s in skipped[:3]:
             if not avail[s.id][q]:
-                why = "unavailable"
+                why = tr("unavailable")
             elif (q > 0 and q - 1 in served[s.id]) or (q + 1 in served[s.id]):
-                why = "serves in an adjacent quarter"
+                why = tr("serves in an adjacent quarter")
             elif s.title is not Title.INTERMEDIATE and Title.INTERMEDIATE in titles:
-                why = "the title mix needed an intermediate-title colleague"
+                why = tr("the title mix needed an intermediate-title colleague")
             else:
-                why = "a higher-priority rule needed someone else"
-            lines.append(
-                f"{_tag('fairness', lang)} {s.label} ({depts[d].label}) was ahead in line for "
-                f"{_q(data, q)} but stayed: {why}"
-            )
+                why = tr("a higher-priority rule needed someone else")
+            lines.append(tr("{tag} {name} ({dept}) was ahead in line for {quarter} but stayed: "
+                            "{why}", tag=_tag("fairness", lang), name=s.label,
+                            dept=depts[d].label, quarter=_q(data, q), why=why))
     base = baseline(data)
     if any(
         base.demand(d.id, q) != schedule.demand(d.id, q) for d in data.departments for q in range(H)
     ):
-        lines.append(
-            f"{_tag('order', lang)} the turns differ from the published order because of "
-            "the deferral requests (see 科室汇总)"
-        )
+        lines.append(tr("{tag} the turns differ from the published order because of the "
+                        "deferral requests (see the departments sheet)", tag=_tag("order", lang)))
     return lines

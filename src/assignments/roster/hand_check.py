@@ -48,8 +48,9 @@ class HandCheck:
     rows: dict[tuple[str, int], Location]
 
 
-_SEAT = re.compile(r"占用(.+?)席位")
-_CREDIT = re.compile(r"计入(.+?) (\d{4}Q\d) 轮次")
+# the 备注 (note) as roster solve writes it, in Chinese or English (--lang en)
+_SEAT = re.compile(r"占用(?P<zh>.+?)席位|seat from (?P<en>.+?)(?:;|$)")
+_CREDIT = re.compile(r"计入(.+?) (?P<zh>\d{4}Q\d) 轮次|counts for .+? in (?P<en>\d{4}Q\d)")
 
 
 def _dept_ids(data: RosterData) -> dict[str, str]:
@@ -107,7 +108,7 @@ def classify(
         credit: int | None = None
         if kind in ("pulled", "redo"):
             m = _SEAT.search(note or "")
-            giver = depts.get(m.group(1)) if m else None
+            giver = depts.get(m.group("zh") or m.group("en")) if m else None
             if giver is None:
                 turns = [t.dept for t in alt.turns_in(q) if t.dept != s.department]
                 giver = next((d for d in turns
@@ -118,7 +119,7 @@ def classify(
         if kind == "pulled":
             m = _CREDIT.search(note or "")
             if m:
-                credit = Quarter.parse(m.group(2)) - first
+                credit = Quarter.parse(m.group("zh") or m.group("en")) - first
             else:
                 nxt = alt.next_turn(s.department, q)
                 inside = sorted(k for k, n in (nxt.seats if nxt else {}).items() if n > 0)

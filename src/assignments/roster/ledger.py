@@ -30,6 +30,8 @@ import pandas as pd
 
 from assignments.core.calendar import Quarter
 from assignments.core.errors import InputError, Issue, Location
+from assignments.core.i18n import tr
+from assignments.roster.assess import _item_name
 from assignments.roster.data import RosterData
 from assignments.roster.events import Event, EventKind, EventLog
 from assignments.roster.solution import Assignment
@@ -337,11 +339,12 @@ def build_ledger(
         q = first + a.quarter
         add(Entry(EntryKind.SUBSIDY, pol.subsidy_per_rotation, s.department, s.id, q,
                   f"{s.id} {q}",
-                  f"{pol.subsidy_days_per_month} days × {pol.subsidy_per_day} yuan × "
-                  f"{pol.subsidy_months} months"))
+                  tr("{days} days × {per_day} yuan × {months} months",
+                     days=pol.subsidy_days_per_month, per_day=pol.subsidy_per_day,
+                     months=pol.subsidy_months)))
         if a.kind != "redo":
             add(Entry(EntryKind.REWARD, pol.reward_per_person, s.department, s.id, q,
-                      f"{s.id} {q}", "per person sent"))
+                      f"{s.id} {q}", tr("per person sent")))
     if assessment is not None:
         from assignments.roster.assess import Assessment
 
@@ -351,17 +354,21 @@ def build_ledger(
             s = staff[a.staff]
             q = first + a.quarter
             if ra.deduction:
-                add(Entry(EntryKind.DEDUCTION, -ra.deduction, s.department, s.id, q, "考核",
-                          f"{len(ra.failed)} item(s) failed ({', '.join(ra.failed)}): "
-                          f"{ra.deduction_months} month(s) × {per_month} yuan"))
+                add(Entry(EntryKind.DEDUCTION, -ra.deduction, s.department, s.id, q,
+                          tr("assessment"),
+                          tr("{n} item(s) failed ({items}): {months} month(s) × {per_month} "
+                             "yuan", n=len(ra.failed),
+                             items=tr(", ").join(_item_name(k) for k in ra.failed),
+                             months=ra.deduction_months, per_month=per_month)))
             if ra.department_fine:
                 add(Entry(EntryKind.REDISPATCH_FINE, -ra.department_fine, s.department, s.id, q,
-                          "考核", "all three items failed: the person is re-dispatched"))
+                          tr("assessment"),
+                          tr("all three items failed: the person is re-dispatched")))
     log = events if isinstance(events, EventLog) else None
     issues: list[Issue] = []
     periods = data.periods()
     for e in events.events if isinstance(events, EventLog) else events:
-        where = log.where(e.id) if log else Location(record=f"event '{e.id}'")
+        where = log.where(e.id) if log else Location(record=tr("event '{id}'", id=e.id))
         if e.kind is EventKind.REFUSAL:
             assert e.department is not None and e.quarter is not None
             problem = refusal_problem(data, rots, e.department, e.quarter - first)
@@ -369,22 +376,25 @@ def build_ledger(
                 issues.append(Issue(where, problem))
                 continue
             add(Entry(EntryKind.REFUSAL_FINE, -pol.refusal_fine, e.department, None, e.quarter,
-                      e.id, "refused to send its turn without cause"
-                      + (f" ({e.reason})" if e.reason else "")))
+                      e.id, tr("refused to send its turn without cause ({reason})",
+                               reason=e.reason) if e.reason
+                      else tr("refused to send its turn without cause")))
         elif e.kind is EventKind.RECALL:
             assert e.staff is not None and e.start is not None
             s = staff[e.staff]
             a = next((r for r in rots if r.staff == s.id
                       and periods[r.quarter][0] <= e.start <= periods[r.quarter][1]), None)
             if a is None:
-                issues.append(Issue(where, f"{s.label} is not on a rotation on {e.start}, so "
-                                           "there is nothing to be recalled from"))
+                issues.append(Issue(where, tr("{name} is not on a rotation on {day}, so there is "
+                                              "nothing to be recalled from", name=s.label,
+                                              day=e.start)))
                 continue
             end = min(e.end or periods[a.quarter][1], periods[a.quarter][1])
             days = len(data.calendar.working_days(e.start, end))
             amount = days * pol.recall_fine_per_day
             q = first + a.quarter
-            note = f"{days} working days {e.start}–{end} × {pol.recall_fine_per_day} yuan"
+            note = tr("{n} working days {start}–{end} × {per_day} yuan", n=days, start=e.start,
+                      end=end, per_day=pol.recall_fine_per_day)
             add(Entry(EntryKind.RECALL_PERSON, -amount, s.department, s.id, q, e.id, note))
             add(Entry(EntryKind.RECALL_DEPARTMENT, -amount, s.department, s.id, q, e.id, note))
     if issues:
@@ -424,9 +434,10 @@ def refusal_problem(
                    | {first + qq for alt in alts for qq in range(data.policy.quarters)
                       if alt.demand(dept, qq) > 0})
     name = depts[dept].label if dept in depts else dept
-    return (f"{name} has no turn in {first + q} in the roster, so it cannot have refused one "
-            f"(its turns: {', '.join(map(str, turns)) or 'none in the roster'}); the refusal "
-            "fine is not booked — correct the event's 季度 (quarter) or 科室 (department)")
+    return tr("{dept} has no turn in {quarter} in the roster, so it cannot have refused one "
+              "(its turns: {turns}); the refusal fine is not booked — correct the event's 季度 "
+              "(quarter) or 科室 (department)", dept=name, quarter=first + q,
+              turns=", ".join(map(str, turns)) or tr("none in the roster"))
 
 
 def write_ledger(ledger: Ledger, out_dir: str | Path, *, lang: str = "zh") -> list[Path]:

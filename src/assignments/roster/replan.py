@@ -32,9 +32,11 @@ from pydantic import ConfigDict, field_validator
 
 from assignments.core.calendar import Quarter
 from assignments.core.errors import InputError, Issue, Location
+from assignments.core.i18n import tr, use_lang
 from assignments.core.io import ColumnSpec, SheetSpec, read_tables
 from assignments.core.schema import Schema, id_text, parse_table
 from assignments.core.solver import Result
+from assignments.roster._i18n import speaks_lang
 from assignments.roster.data import (
     DeferralDecision,
     DeferralRequest,
@@ -140,18 +142,20 @@ def read_published(path: str | Path, data: RosterData) -> RosterSolution:
     for i, r in enumerate(index.records):
         ok = True
         if r.staff not in staff:
-            issues.append(Issue(index.loc(i, "staff", r.staff), f"unknown staff '{r.staff}'"))
+            issues.append(Issue(index.loc(i, "staff", r.staff),
+                                tr("unknown staff '{staff}'", staff=r.staff)))
             ok = False
         if r.center not in centers:
-            issues.append(Issue(index.loc(i, "center", r.staff), f"unknown center '{r.center}'"))
+            issues.append(Issue(index.loc(i, "center", r.staff),
+                                tr("unknown center '{center}'", center=r.center)))
             ok = False
         q = r.quarter - first
         if not 0 <= q < data.policy.quarters:
             issues.append(
                 Issue(
                     index.loc(i, "quarter", r.staff),
-                    f"quarter {r.quarter} is outside the programme {first}–"
-                    f"{first + (data.policy.quarters - 1)}",
+                    tr("quarter {quarter} is outside the programme {first}–{last}",
+                       quarter=r.quarter, first=first, last=first + (data.policy.quarters - 1)),
                 )
             )
             ok = False
@@ -162,8 +166,8 @@ def read_published(path: str | Path, data: RosterData) -> RosterSolution:
             issues.append(
                 Issue(
                     index.loc(i, "staff", r.staff),
-                    f"'{r.staff}' is listed twice in {r.quarter} "
-                    f"(first in row {seen[(r.staff, q)]})",
+                    tr("'{staff}' is listed twice in {quarter} (first in row {row})",
+                       staff=r.staff, quarter=r.quarter, row=seen[(r.staff, q)]),
                 )
             )
             continue
@@ -245,12 +249,12 @@ class Change:
     how: str = "none"
     via: str = ""
 
-    def why(self, data: RosterData, lang: str = "zh") -> str:
-        """How the causes were found, in words."""
-        if self.how == "knock-on":
-            link = _VIA[lang][self.via].format(q=_q(data, self.quarter))
-            return _HOW[lang]["knock-on"].format(via=link)
-        return _HOW[lang][self.how]
+    def why(self, data: RosterData, lang: str | None = None) -> str:
+        """How the causes were found, in words (in ``lang``, default the current language)."""
+        with use_lang(lang):
+            if self.how == "knock-on":
+                return tr("knock-on effect (via {via})", via=_via(self.via, _q(data, self.quarter)))
+            return _how(self.how)
 
     @property
     def kind(self) -> str:
@@ -378,14 +382,14 @@ def apply_events(
                 q for q in _overlap(data, e.start, end) if q < frozen and q in pub_q[s.id]
             ]
             for q in hit_frozen:
-                eff.warnings.append(
-                    f"{e.id}: {s.label} is away {e.start}–{end} during {_q(data, q)}, a frozen "
-                    "quarter in which they serve; the rotation is kept (record the days as leave, "
-                    "请假, in the activity log) — re-plan with a shorter announce horizon if "
-                    f"{_q(data, q)} has not started"
-                )
+                eff.warnings.append(tr(
+                    "{event}: {name} is away {start}–{end} during {quarter}, a frozen quarter in "
+                    "which they serve; the rotation is kept (record the days as leave in the "
+                    "activity log) — re-plan with a shorter announce horizon if {quarter} has "
+                    "not started", event=e.id, name=s.label, start=e.start, end=end,
+                    quarter=_q(data, q)))
             if cut is None or end < cut:
-                eff.text = "only frozen quarters: no roster change"
+                eff.text = tr("only frozen quarters: no roster change")
             else:
                 start = max(e.start, cut)
                 reason = (e.reason or e.kind.zh) + f" [{e.id}]"
@@ -393,10 +397,9 @@ def apply_events(
                 qs = [q for q in _overlap(data, start, end) if q >= frozen]
                 fp.quarters.update(qs)
                 fp.cells.update((s.department, q) for q in qs)
-                eff.text = (
-                    f"{s.label} unavailable {start}–{end}: "
-                    + ("、".join(_q(data, q) for q in qs) or "no quarter")
-                )
+                eff.text = tr("{name} unavailable {start}–{end}: {quarters}", name=s.label,
+                              start=start, end=end,
+                              quarters="、".join(_q(data, q) for q in qs) or tr("no quarter"))
         elif e.kind is EventKind.DEFERRAL:
             assert e.department is not None and e.quarter is not None
             qi = e.quarter - first
@@ -404,8 +407,9 @@ def apply_events(
             if qi < frozen:
                 issues.append(
                     Issue(loc(e, "quarter"),
-                          f"{e.quarter} is frozen (started or announced, up to {frozen_text}); "
-                          "a deferral can only move a later turn")
+                          tr("{quarter} is frozen (started or announced, up to {frozen}); a "
+                             "deferral can only move a later turn", quarter=e.quarter,
+                             frozen=frozen_text))
                 )
                 continue
             trial = dataclasses.replace(data, deferrals=deferrals, seat_changes=seat_changes)
@@ -417,8 +421,9 @@ def apply_events(
             if turn is not None and turn.first is not None and turn.first < frozen:
                 issues.append(
                     Issue(loc(e, "quarter"),
-                          f"{d.label}'s turn that includes {e.quarter} started in "
-                          f"{_q(data, turn.first)}, a frozen quarter; it can no longer be deferred")
+                          tr("{dept}'s turn that includes {quarter} started in {first}, a frozen "
+                             "quarter; it can no longer be deferred", dept=d.label,
+                             quarter=e.quarter, first=_q(data, turn.first)))
                 )
                 continue
             req = DeferralRequest(
@@ -443,7 +448,8 @@ def apply_events(
             fp.quarters.update(qs)
             fp.cells.update((d.id, q) for q in range(qi, H))
             fp.cells.update(_turn_cells(trial, qs))
-            eff.text = f"{d.label} defers its turn of {e.quarter} ({req.decision.value})"
+            eff.text = tr("{dept} defers its turn of {quarter} ({decision})", dept=d.label,
+                          quarter=e.quarter, decision=req.decision.value)
         elif e.kind is EventKind.PROMOTION:
             assert e.staff is not None
             s = staff[e.staff]
@@ -453,8 +459,9 @@ def apply_events(
             ):
                 issues.append(
                     Issue(loc(e, "deadline"),
-                          f"deadline {dl} is in a frozen quarter (up to {frozen_text}) and "
-                          f"{s.label} has not served by then")
+                          tr("deadline {deadline} is in a frozen quarter (up to {frozen}) and "
+                             "{name} has not served by then", deadline=dl, frozen=frozen_text,
+                             name=s.label))
                 )
                 continue
             s.promotion_candidate = True
@@ -465,25 +472,28 @@ def apply_events(
             fp.quarters.update(qs)
             fp.cells.update(_turn_cells(data, qs))
             fp.cells.update((s.department, q) for q in open_q)
-            eff.text = f"{s.label} is a promotion candidate" + (f", deadline {dl}" if dl else "")
+            eff.text = (tr("{name} is a promotion candidate, deadline {deadline}", name=s.label,
+                           deadline=dl) if dl else
+                        tr("{name} is a promotion candidate", name=s.label))
         elif e.kind is EventKind.REDISPATCH:
             assert e.staff is not None
             s = staff[e.staff]
             dl = H - 1 if e.deadline is None else e.deadline - first
             if e.quarter is not None and (e.quarter - first) not in pub_q[s.id]:
-                eff.warnings.append(
-                    f"{e.id}: {s.label} does not serve in {e.quarter} in the published roster"
-                )
+                eff.warnings.append(tr(
+                    "{event}: {name} does not serve in {quarter} in the published roster",
+                    event=e.id, name=s.label, quarter=e.quarter))
             if dl < frozen:
                 issues.append(
                     Issue(loc(e, "deadline"),
-                          f"deadline {e.deadline} is in a frozen quarter (up to {frozen_text})")
+                          tr("deadline {deadline} is in a frozen quarter (up to {frozen})",
+                             deadline=e.deadline, frozen=frozen_text))
                 )
                 continue
             if frozen >= H:
                 issues.append(
-                    Issue(loc(e), "every quarter of the programme is frozen: nowhere to "
-                                  "re-dispatch")
+                    Issue(loc(e), tr("every quarter of the programme is frozen: nowhere to "
+                                     "re-dispatch"))
                 )
                 continue
             redispatch.append(RedispatchTerm(s.id, frozen, dl, e.id))
@@ -491,10 +501,8 @@ def apply_events(
             fp.persons.add(s.id)
             fp.quarters.update(qs)
             fp.cells.update(_turn_cells(data, qs))
-            eff.text = (
-                f"{s.label} serves again between {_q(data, frozen)} and {_q(data, dl)}, as early "
-                "as possible"
-            )
+            eff.text = tr("{name} serves again between {first} and {last}, as early as possible",
+                          name=s.label, first=_q(data, frozen), last=_q(data, dl))
         elif e.kind is EventKind.SEATS:
             assert e.center is not None and e.quarter is not None and e.seats is not None
             qi = e.quarter - first
@@ -502,8 +510,9 @@ def apply_events(
             if qi < frozen:
                 issues.append(
                     Issue(loc(e, "quarter"),
-                          f"{e.quarter} is frozen (started or announced, up to {frozen_text}); "
-                          "seats can change from a later quarter")
+                          tr("{quarter} is frozen (started or announced, up to {frozen}); seats "
+                             "can change from a later quarter", quarter=e.quarter,
+                             frozen=frozen_text))
                 )
                 continue
             seat_changes.append((c.id, qi, e.seats))
@@ -511,12 +520,13 @@ def apply_events(
             fp.quarters.update(qs)
             fp.centers.update((c.id, q) for q in qs)
             fp.cells.update(_turn_cells(data, qs))
-            eff.text = f"{c.label} has {e.seats} seats from {e.quarter}"
+            eff.text = tr("{center} has {seats} seats from {quarter}", center=c.label,
+                          seats=e.seats, quarter=e.quarter)
         else:
             eff.text = (
-                "money only (no roster change): the penalty is in the ledger"
+                tr("money only (no roster change): the penalty is in the ledger")
                 if e.kind is EventKind.RECALL
-                else "money only (no roster change): the refusal fine is in the ledger"
+                else tr("money only (no roster change): the refusal fine is in the ledger")
             )
         footprints.append(fp)
         effects.append(eff)
@@ -613,36 +623,22 @@ def attribute(
     return changes
 
 
-_HOW = {
-    "zh": {
-        "person": "事件涉及本人",
-        "cell": "事件影响本科室本季度的席位",
-        "center": "事件改变该卫生院名额",
-        "knock-on": "连带调整（{via}）",
-        "none": "无事件：原排班在前几层目标上并非最优",
-    },
-    "en": {
-        "person": "the event names the person",
-        "cell": "the event touches the department's seats in this quarter",
-        "center": "the event changes the center's seats",
-        "knock-on": "knock-on effect (via {via})",
-        "none": "no event: the published roster was not optimal for the earlier levels",
-    },
-}
-_VIA = {
-    "zh": {
-        "person": "同一人",
-        "cell": "同科室同季度",
-        "quarter": "同季度 {q}",
-        "department": "同科室",
-    },
-    "en": {
-        "person": "the same person",
-        "cell": "the same department and quarter",
-        "quarter": "the same quarter {q}",
-        "department": "the same department",
-    },
-}
+def _how(how: str) -> str:
+    return {
+        "person": tr("the event names the person"),
+        "cell": tr("the event touches the department's seats in this quarter"),
+        "center": tr("the event changes the center's seats"),
+        "none": tr("no event: the published roster was not optimal for the earlier levels"),
+    }[how]
+
+
+def _via(via: str, quarter: str) -> str:
+    return {
+        "person": tr("the same person"),
+        "cell": tr("the same department and quarter"),
+        "quarter": tr("the same quarter {q}", q=quarter),
+        "department": tr("the same department"),
+    }[via]
 
 
 def _event_order(footprints: Sequence[Footprint]) -> Any:
@@ -650,6 +646,7 @@ def _event_order(footprints: Sequence[Footprint]) -> Any:
     return lambda e: order.get(e, len(order))
 
 
+@speaks_lang
 def replan(
     data: RosterData,
     published: RosterSolution,
@@ -704,7 +701,7 @@ def replan(
     if when is None:
         reported = [e.reported for e in event_list if e.reported is not None]
         when = max(reported) if reported else dt.date.today()
-        source = "latest 报告日期 of the events" if reported else "today"
+        source = tr("the latest report date of the events") if reported else tr("today")
     horizon = announce if announce is not None else (
         log.announce if log and log.announce is not None else data.policy.announce_quarters
     )
@@ -715,9 +712,9 @@ def replan(
     new.replan.minimize_changes = minimize_changes
     warnings = [w for eff in effects for w in eff.warnings]
     if source != "given":
-        warnings.append(f"re-planning date {when} ({source})")
+        warnings.append(tr("re-planning date {date} ({source})", date=when, source=source))
     if frozen >= data.policy.quarters:
-        warnings.append("every quarter of the programme is frozen: nothing can change")
+        warnings.append(tr("every quarter of the programme is frozen: nothing can change"))
     result = solve(
         new,
         time_limit=time_limit,
@@ -760,10 +757,11 @@ def _check_frozen_seats(data: RosterData, published: RosterSolution, frozen: int
             if n != need:
                 issues.append(
                     Issue(
-                        Location(record=f"published roster, {_q(data, q)}"),
-                        f"{c.label} has {n} people in frozen quarter {_q(data, q)}, its seats are "
-                        f"{need}; a frozen quarter is kept as published, so the published roster "
-                        "must be complete there",
+                        Location(record=tr("published roster, {quarter}", quarter=_q(data, q))),
+                        tr("{center} has {n} people in frozen quarter {quarter}, its seats are "
+                           "{need}; a frozen quarter is kept as published, so the published "
+                           "roster must be complete there", center=c.label, n=n,
+                           quarter=_q(data, q), need=need),
                     )
                 )
     if issues:
@@ -772,12 +770,12 @@ def _check_frozen_seats(data: RosterData, published: RosterSolution, frozen: int
 
 # ------------------------------------------------------------------ tables
 
-_KIND_LABEL = {
-    "zh": {"removed": "取消", "added": "新增", "moved": "换卫生院"},
-    "en": {"removed": "removed", "added": "added", "moved": "moved to another center"},
-}
+def _kind_label(kind: str) -> str:
+    return {"removed": tr("removed"), "added": tr("added"),
+            "moved": tr("moved to another center")}[kind]
 
 
+@speaks_lang
 def changes_table(outcome: ReplanOutcome, *, lang: str = "zh") -> pd.DataFrame:
     """The 变更 (changes) sheet: one row per change, with its cause."""
     data = outcome.data
@@ -799,7 +797,7 @@ def changes_table(outcome: ReplanOutcome, *, lang: str = "zh") -> pd.DataFrame:
                 if ch.before
                 else "",
                 "新卫生院" if zh else "new center": centers[ch.after].label if ch.after else "",
-                "变更" if zh else "change": _KIND_LABEL[lang][ch.kind],
+                "变更" if zh else "change": _kind_label(ch.kind),
                 "原因事件" if zh else "cause (events)": "、".join(ch.causes),
                 "事件内容" if zh else "event": "；".join(
                     by_id[e].describe(data) for e in ch.causes if e in by_id
@@ -817,6 +815,7 @@ def changes_table(outcome: ReplanOutcome, *, lang: str = "zh") -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
+@speaks_lang
 def events_table(outcome: ReplanOutcome, *, lang: str = "zh") -> pd.DataFrame:
     """The 事件 (events) sheet: every event and what the re-planner did with it."""
     zh = lang == "zh"
@@ -840,6 +839,7 @@ def events_table(outcome: ReplanOutcome, *, lang: str = "zh") -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+@speaks_lang
 def summary_lines(outcome: ReplanOutcome, *, lang: str = "zh") -> list[str]:
     """The re-planning part of the printed summary."""
     zh = lang == "zh"
@@ -872,5 +872,5 @@ def summary_lines(outcome: ReplanOutcome, *, lang: str = "zh") -> list[str]:
             + ("、".join(ch.causes) or "—") + "]"
         )
     if len(outcome.changes) > 30:
-        lines.append(f"  … {len(outcome.changes) - 30} more in 变更 / changes")
+        lines.append(tr("  … {n} more in the changes sheet", n=len(outcome.changes) - 30))
     return lines

@@ -8,11 +8,12 @@ from typing import Any
 
 import pandas as pd
 
+from assignments.core.i18n import tr, use_lang
 from assignments.core.io import staged_output, write_csv_folder, write_excel, write_json
 from assignments.core.solver import Result
 from assignments.roster.data import DeferralDecision, RosterData
 from assignments.roster.ledger import EntryKind, build_ledger, rotation_money
-from assignments.roster.rules import RULES, figures, level_label
+from assignments.roster.rules import RULES, describe, level_label, source
 from assignments.roster.schedule import Schedule, schedule_of
 from assignments.roster.solution import RosterSolution
 
@@ -369,9 +370,11 @@ def rules_table(data: RosterData, lang: str = "zh") -> pd.DataFrame:
     """The rules of DOMAIN §R from the registry, with this instance's figures: the 规则 sheet."""
     head = {"zh": ("规则", "名称", "类型", "出处", "说明"),
             "en": ("rule", "label", "kind", "source", "doc")}[lang if lang == "zh" else "en"]
-    rows = RULES.table(lang, figures(data))
-    return pd.DataFrame([dict(zip(head, (r["key"], r["label"], r["kind"], r["domain"], r["doc"]),
-                                  strict=True)) for r in rows])
+    with use_lang(lang):
+        rows = RULES.table(lang)
+        return pd.DataFrame([dict(zip(head, (r["key"], r["label"], r["kind"], source(r["key"]),
+                                             describe(r["key"], data)), strict=True))
+                             for r in rows])
 
 
 def result_json(
@@ -437,15 +440,14 @@ def write_outputs(
     extra_sheets: dict[str, pd.DataFrame] | None = None,
     extra_json: dict[str, Any] | None = None,
 ) -> list[Path]:
-    """Write roster.xlsx, csv/, result.json, roster_gantt.png and notice.pdf into ``out_dir``
-    atomically.
+    """Write roster.xlsx, csv/, result.json, the charts (roster_gantt.png, or one per year when
+    large: see roster.plot.write_roster_plots) and notice.pdf into ``out_dir`` atomically.
 
     ``extra_sheets`` are placed right after the roster sheet (re-planning: 变更, 事件);
     ``extra_json`` entries are added to ``result.json``.
     """
-    from assignments.core.plotting import new_axes, save_figure
     from assignments.roster.notice import NOTICE, print_options, write_notice
-    from assignments.roster.plot import plot_roster_gantt
+    from assignments.roster.plot import write_roster_plots
 
     written: list[Path] = []
     with staged_output(out_dir) as stage:
@@ -464,21 +466,8 @@ def write_outputs(
             write_csv_folder(stage / "csv", tables)
             write_notice(stage / NOTICE, data, result.solution, lang=lang)
             written.append(Path(out_dir) / NOTICE)
-            rows = gantt_rows(data, result.solution)
-            n_q = rows["quarter"].nunique()
-            fig, ax = new_axes(
-                figsize=(max(8.0, 1.6 * n_q + 3), max(4.0, 1.0 * len(data.centers) + 2))
-            )
-            plot_roster_gantt(rows, ax=ax, lang=lang)
-            if data.calendar.estimated_years:
-                years = "、".join(map(str, data.calendar.estimated_years))
-                fig.text(0.01, 0.005, (f"注意：{years} 年节假日为估算（日历库未收录），请核对交接日"
-                                       if lang == "zh" else
-                                       f"Note: holidays of {years} are estimated (not in the "
-                                       "calendar library); check the handover days"),
-                         fontsize=8, color="darkred", ha="left", va="bottom")
-            save_figure(fig, stage / "roster_gantt.png")
-            written += [Path(out_dir) / n for n in ("roster.xlsx", "csv", "roster_gantt.png")]
+            charts = write_roster_plots(data, result.solution, stage, lang=lang)
+            written += [Path(out_dir) / n for n in ("roster.xlsx", "csv", *charts)]
         else:
             notes = pd.DataFrame(
                 {
@@ -550,20 +539,15 @@ def summary_lines(
             + ("（见 人员统计、科室汇总）" if zh else " (see sheets people, departments)")
         )
         ledger = build_ledger(data, sol.assignments)
-        lines.append(
-            ("下乡人次" if zh else "Rotations")
-            + f": {sent}   "
-            + ("补助合计" if zh else "subsidies")
-            + f": "
-            f"{ledger.total(EntryKind.SUBSIDY):,} 元   "
-            + ("科室奖励合计" if zh else "department rewards")
-            + f": "
-            f"{ledger.total(EntryKind.REWARD):,} 元"
-        )
+        lines.append(tr("Rotations: {sent}   subsidies: {subsidy} yuan   department rewards: "
+                        "{reward} yuan", lang=lang, sent=sent,
+                        subsidy=f"{ledger.total(EntryKind.SUBSIDY):,}",
+                        reward=f"{ledger.total(EntryKind.REWARD):,}"))
     for e in result.explanation[:30]:
         lines.append(e)
     if len(result.explanation) > 30:
-        lines.append(f"… {len(result.explanation) - 30} more in 说明 / notes")
+        lines.append(tr("… {n} more in the notes sheet", lang=lang,
+                        n=len(result.explanation) - 30))
     for w in result.warnings:
         lines.append(("警告" if zh else "Warning") + f": {w}")
     return lines

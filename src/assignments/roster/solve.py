@@ -19,6 +19,7 @@ from typing import Any
 
 from assignments.core.budget import Budget, ProgressCallback, StopFlag
 from assignments.core.errors import InputError, Issue, Location, SolutionCheckError
+from assignments.core.i18n import current_lang, tr
 from assignments.core.levels import (
     CpSatBackend,
     HighsBackend,
@@ -32,6 +33,7 @@ from assignments.core.solver import Result, SolveParams, SolveStatus, solve_para
 from assignments.roster.data import DEFAULT_ORDER, DeferralDecision, RosterData
 from assignments.roster.explain import (
     Suggestion,
+    _decision,
     conflict_lines,
     explain_soft,
     find_conflict,
@@ -40,6 +42,7 @@ from assignments.roster.explain import (
     verify_suggestions,
 )
 from assignments.roster.model import RosterModel, build_model
+from assignments.roster.rules import RULES
 from assignments.roster.schedule import Schedule, ScheduleError, alternatives
 from assignments.roster.solution import Assignment, RosterSolution, check, objective_levels, ranks
 
@@ -321,7 +324,7 @@ def solve(
     progress: bool = False,
     log: bool = False,
     explain: bool = True,
-    lang: str = "zh",
+    lang: str | None = None,
     **cp_sat_params: Any,
 ) -> Result[RosterSolution]:
     """Solve a roster problem: the best roster under every rule of DOMAIN §R, checked.
@@ -356,7 +359,8 @@ def solve(
         re-solve (with the time the budget has left); when a deferral request cannot be
         applied, the decisions that can, verified the same way.
     lang
-        Language of the explanation lines: ``"zh"`` (default) or ``"en"``.
+        Language of the explanation, warning and refusal lines: ``"zh"`` or ``"en"``
+        (default: the current language, :func:`~assignments.core.i18n.current_lang`).
     cp_sat_params
         Further CP-SAT parameters.
 
@@ -374,6 +378,7 @@ def solve(
     ValueError
         An unknown engine or preset, or a time limit that is not positive.
     """
+    lang = lang or current_lang()
     if engine not in ("auto", "cpsat", "highs"):
         raise ValueError(f"unknown engine '{engine}'; use auto, cpsat or highs")
     params = solve_params(
@@ -457,7 +462,7 @@ def solve(
     rm, run = best
     assert params.budget is not None
     warnings += params.budget.deterministic_note(params.deterministic)
-    return _checked(data, rm, run, unproven, stopped, warnings, stats, params)
+    return _checked(data, rm, run, unproven, stopped, warnings, stats, params, lang)
 
 
 def _dept_label(data: RosterData, dept: str) -> str:
@@ -505,9 +510,7 @@ def _roster_exists(data: RosterData, params: SolveParams, seconds: float) -> boo
 
 
 def _dec(dec: DeferralDecision, lang: str) -> str:
-    zh = {"next": "next（自动后延）", "last": "last（调至最后一批）", "auto": "auto"}
-    en = {"next": "next (自动后延)", "last": "last (调至最后一批)", "auto": "auto"}
-    return (zh if lang == "zh" else en)[dec.value]
+    return _decision(dec, lang)
 
 
 def _named(data: RosterData, text: str) -> str:
@@ -525,7 +528,6 @@ def _refused(
     """The located refusal of deferral requests that cannot be applied, by department name;
     with ``explain``, for each request whose withdrawal lets the others apply: which other
     decision can be applied instead and whether a roster then exists (a short re-solve)."""
-    zh = lang == "zh"
     budget = params.budget
     reason = _named(data, str(exc))
     parts: list[str] = []  # decisions that can be applied, with what re-solving showed
@@ -549,40 +551,36 @@ def _refused(
                 alternatives(dataclasses.replace(data, deferrals=changed))
             except ScheduleError as why:
                 if r.decision is not DeferralDecision.AUTO:
-                    notes.append(f"'{_dec(dec, lang)}' 也不能应用（{_named(data, str(why))}）"
-                                  if zh else f"'{_dec(dec, lang)}' cannot be applied either "
-                                  f"({_named(data, str(why))})")
+                    notes.append(tr("'{decision}' cannot be applied either ({why})", lang=lang,
+                                    decision=_dec(dec, lang), why=_named(data, str(why))))
                 continue
             if layouts(dataclasses.replace(data, deferrals=changed)) == as_withdrawn:
-                notes.append(f"'{_dec(dec, lang)}' 不需要：它不移动任何轮次（与撤回相同）" if zh
-                             else f"'{_dec(dec, lang)}' is not needed: it moves no turn (the "
-                             "same as withdrawing the request)")
+                notes.append(tr("'{decision}' is not needed: it moves no turn (the same as "
+                                "withdrawing the request)", lang=lang, decision=_dec(dec, lang)))
                 continue
-            options.append((f"'{_dec(dec, lang)}'" if zh else f"deciding '{_dec(dec, lang)}'",
+            options.append((tr("deciding '{decision}'", lang=lang, decision=_dec(dec, lang)),
                             changed))
-        options.append(("撤回该申请（轮次不动）" if zh else "withdrawing the request (the turn "
-                        "stays where it is)", rest))
+        options.append((tr("withdrawing the request (the turn stays where it is)", lang=lang),
+                        rest))
         for i, (what, deferrals) in enumerate(options):
             left = budget.seconds(1 / (len(options) - i)) if budget is not None else 1.0
             ok = _roster_exists(dataclasses.replace(data, deferrals=deferrals), params, left)
             if ok:
-                state = ("可以应用，已验证：重新求解得到通过独立检查的轮转表" if zh else
-                         "can be applied, verified: re-solving it gives a roster that passes "
-                         "the independent checker")
+                state = tr("can be applied, verified: re-solving it gives a roster that "
+                           "passes the independent checker", lang=lang)
             elif ok is False:
-                state = ("可以应用，但仍无法排出轮转表" if zh else
-                         "can be applied, but no roster exists with it either")
+                state = tr("can be applied, but no roster exists with it either", lang=lang)
             else:
-                state = ("可以应用，但未能在时限内验证是否能排出轮转表" if zh else
-                         "can be applied, but whether a roster then exists was not verified "
-                         "within the time limit")
-            parts.append(f"{what}{'：' if zh else ': '}{state}")
+                state = tr("can be applied, but whether a roster then exists was not "
+                           "verified within the time limit", lang=lang)
+            parts.append(tr("{what}: {state}", lang=lang, what=what, state=state))
         break
     message = reason
+    sep = tr("; ", lang=lang)
     if notes:
-        message += ("；" if zh else "; ") + ("；" if zh else "; ").join(notes)
+        message += sep + sep.join(notes)
     if parts:
-        message += ("。可行的替代：" if zh else ". Instead: ") + ("；" if zh else "; ").join(parts)
+        message += tr(". Instead: ", lang=lang) + sep.join(parts)
     return InputError(Issue(Location(data.source, "后延申请 (deferrals)", record=record),
                             message))
 
@@ -602,7 +600,6 @@ def _no_roster(
     verified changes when ``explain``), stopped, or none found in time."""
     budget = params.budget
     assert budget is not None
-    zh = lang == "zh"
     status = (
         SolveStatus.INFEASIBLE
         if statuses and len(statuses) == len(alts)
@@ -615,17 +612,13 @@ def _no_roster(
         seen: set[tuple[tuple[str, str, str], ...]] = set()
         for k, alt in enumerate(alts):
             if k > 0 and budget.should_end():  # the first gets a small floor, no others
-                lines.append(f"（另有 {len(alts) - k} 种后延方案未解释：已到时间限制）" if zh else
-                             f"({len(alts) - k} other deferral alternative(s) not explained: "
-                             "the time limit was reached)")
+                lines.append(tr("({n} other deferral alternative(s) not explained: the time "
+                                "limit was reached)", lang=lang, n=len(alts) - k))
                 break
             if len(alts) > 1:
-                lines.append(
-                    ("按后延方案 " if zh else "With deferrals ")
-                    + ("，" if zh else ", ").join(f"{_dept_label(data, d)} → {_dec(dec, lang)}"
-                                                  for (d, _c), dec in alt.auto.items())
-                    + ("：" if zh else ":")
-                )
+                lines.append(tr("With deferrals {choices}:", lang=lang, choices=tr(
+                    ", ", lang=lang).join(f"{_dept_label(data, d)} → {_dec(dec, lang)}"
+                                          for (d, _c), dec in alt.auto.items())))
             # the conflict search gets its share of what the budget has left; the rest is
             # for verifying the changes it suggests
             found = find_conflict(data, alt, params,
@@ -645,19 +638,13 @@ def _no_roster(
             lines += suggestion_lines(candidates, tried, lang)
             stats["suggestions"] = [c.as_dict() for c in candidates if c.verified]
     elif status is SolveStatus.UNKNOWN and stopped:
-        lines.append(
-            f"求解在 {budget.elapsed():.1f} 秒后被停止，尚未找到任何轮转表（也未证明不存在）。"
-            if zh else
-            f"The solve was stopped after {budget.elapsed():.1f} s, before any roster was "
-            "found (none was proven impossible)."
-        )
+        lines.append(tr("The solve was stopped after {seconds} s, before any roster was found "
+                        "(none was proven impossible).", lang=lang,
+                        seconds=f"{budget.elapsed():.1f}"))
     elif status is SolveStatus.UNKNOWN:
-        lines.append(
-            f"在 {params.time_limit:g} 秒的时间限制内未找到轮转表，也未证明不存在；"
-            "请用更长的 --time-limit 再试。" if zh else
-            f"No roster was found within the time limit of {params.time_limit:g} s, and none "
-            "was proven impossible; try a longer --time-limit."
-        )
+        lines.append(tr("No roster was found within the time limit of {seconds} s, and none "
+                        "was proven impossible; try a longer --time-limit.", lang=lang,
+                        seconds=f"{params.time_limit:g}"))
     return Result(
         status,
         runtime=budget.elapsed(),
@@ -677,6 +664,7 @@ def _checked(
     warnings: list[str],
     stats: dict[str, Any],
     params: SolveParams,
+    lang: str = "zh",
 ) -> Result[RosterSolution]:
     """The best roster, read back, checked by the independent checker, with its levels."""
     budget = params.budget
@@ -696,10 +684,13 @@ def _checked(
              or order.index("changes") < order.index("fairness"))
     )
     if status is not SolveStatus.OPTIMAL or changes_ahead:
-        why = ("the roster is not proven optimal" if status is not SolveStatus.OPTIMAL
-               else "fewer changes to the published roster weigh more than fairness")
+        why = (tr("the roster is not proven optimal", lang=lang)
+               if status is not SolveStatus.OPTIMAL
+               else tr("fewer changes to the published roster weigh more than fairness",
+                       lang=lang))
         warnings = warnings + [
-            f"[R11 fair turns / 公平派遣] {x.message} ({why})"
+            tr("[{label}] {message} ({why})", lang=lang, label=RULES.label("R11", lang),
+               message=x.message, why=why)
             for x in violations if x.rule == "R11"
         ]
         violations = [x for x in violations if x.rule != "R11"]
@@ -781,11 +772,11 @@ def _checked(
     )
     names = {dep.id: dep.label for dep in data.departments}
     for d, q, dec in sol.not_needed:  # R5: a request that would move nothing
-        warnings.append(
-            f"deferral request of {names.get(d, d)} for {data.policy.first_quarter + q} "
-            f"('{dec.value}') not needed: it would change "
-            "nobody's seats; the department's deferral of the cycle is not used"
-        )
+        warnings.append(tr(
+            "deferral request of {dept} for {quarter} ('{decision}') not needed: it would "
+            "change nobody's seats; the department's deferral of the cycle is not used",
+            lang=lang, dept=names.get(d, d), quarter=data.policy.first_quarter + q,
+            decision=dec.value))
     budget.report("check", objective, bound, "roster checked")
     result: Result[RosterSolution] = Result(
         status=status,
@@ -800,5 +791,5 @@ def _checked(
         stopped=stopped,
         levels={n: r.as_dict() for n, r in run.levels.items()},
     )
-    result.explanation = explain_soft(data, sol, rm.schedule)
+    result.explanation = explain_soft(data, sol, rm.schedule, lang)
     return result

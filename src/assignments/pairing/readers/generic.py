@@ -153,6 +153,8 @@ def _tables(path: Path) -> dict[str, Table]:
         shutil.copyfile(path, folder / "candidates.csv")
         try:
             tables = read_tables(folder, GENERIC_SHEETS[:1])
+            for t in tables.values():  # CSV rows are read lazily: read them before the copy goes
+                t.rows = list(t.rows)
         except InputError as exc:
             raise InputError([
                 Issue(replace(i.location, file=str(path), sheet=None), i.message)
