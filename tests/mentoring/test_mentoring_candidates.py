@@ -14,6 +14,7 @@ import hashlib
 import importlib
 import math
 import re
+from collections.abc import Iterator
 
 import pytest
 from mentoring_fixtures import DISTRICT_XLSX, TINY_XLSX, random_data
@@ -31,6 +32,17 @@ from assignments.mentoring.report import mentoring_tables
 from assignments.mentoring.rules import RULES, figures
 from assignments.mentoring.solution import MentorSolution
 from assignments.pairing.problem import Pairing
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """These tests read the English messages: the process language is English while they run
+    (Chinese, the default, is tested in test_mentoring_zh_outputs.py)."""
+    from assignments.core.i18n import set_lang
+
+    set_lang("en")
+    yield
+    set_lang("zh")
 
 BEFORE = {
     "tiny": (7, "441113ae93583469"),
@@ -216,11 +228,14 @@ def test_unpaired_reasons_quote_the_rule(shipped: dict[str, MentoringData]) -> N
     registry labels in the language asked for."""
     mp = build_problem(shipped["tiny"])
     nobody = Pairing([])
-    zh = unpaired_reasons(mp, nobody)
+    zh = unpaired_reasons(mp, nobody, lang="zh")
     en = unpaired_reasons(mp, nobody, lang="en")
-    assert "2 are too far (> 40 min, no partner link) [M4 可以听课·路程]" in zh["T10"]
-    assert "[M4 可以听课·课表]" in zh["T09"] and "0 in 18 weeks < 5 observations" in zh["T09"]
-    assert "[M4 observation possible (travel)]" in en["T10"]
+    assert "2 位路程太远（> 40 分钟，且两校无结对关系） [M4 可以听课·路程]" in zh["T10"]
+    assert "[M4 可以听课·课表]" in zh["T09"] and "18 周共 0 节 < 听课 5 节" in zh["T09"]
+    assert "2 are too far (> 40 min, no partner link) [M4 observation possible (travel)]" in \
+        en["T10"]
+    assert "[M4 observation possible (timetable)]" in en["T09"]
+    assert "0 in 18 weeks < 5 observations" in en["T09"]
 
 
 def test_unpaired_reason_without_a_subject_mentor() -> None:
@@ -231,19 +246,23 @@ def test_unpaired_reason_without_a_subject_mentor() -> None:
                   Teacher(id="e", school="A", subjects=["音乐"], years=1)])
     mp = build_problem(data)
     reason = unpaired_reasons(mp, Pairing([]))["e"]
-    assert reason.startswith("no qualified mentor teaches 音乐 [M3 同学科]")
-    assert "≥ 10 years" in reason and "M2 师傅资格·资格" in reason
+    assert reason.startswith("no qualified mentor teaches 音乐 [M3 same subject]")
+    assert "≥ 10 years" in reason and "M2 who may mentor (qualified)" in reason
+    reason = unpaired_reasons(mp, Pairing([]), lang="zh")["e"]
+    assert reason.startswith("没有任教音乐的合格师傅 [M3 同学科]")
+    assert "教龄 ≥ 10 年" in reason and "M2 师傅资格·资格" in reason
 
 
 def test_report_notes_list_the_rules_with_figures(shipped: dict[str, MentoringData]) -> None:
     """The 说明 sheet has one 规则 row per registered rule, with the input's figures."""
     data = shipped["tiny"]
     data = dataclasses.replace(data, policy=data.policy.model_copy(update={"max_travel": 35}))
-    notes = mentoring_tables(data, MentorSolution([]))["说明"]
+    notes = mentoring_tables(data, MentorSolution([]), lang="zh")["说明"]
     rules = notes[notes["类别"] == "规则"]["内容"].tolist()
     assert len(rules) == len(list(RULES))
     m4 = next(x for x in rules if x.startswith("M4 可以听课 (硬性)"))
-    assert "≤ 35 min" in m4
+    assert "≤ 35 分钟" in m4
     assert any(re.match(r"MO3 公平 \(软性\)", x) for x in rules)
     en = mentoring_tables(data, MentorSolution([]), lang="en")["notes"]
-    assert any(x.startswith("M4 observation possible (hard)") for x in en["text"])
+    m4 = next(x for x in en["text"] if x.startswith("M4 observation possible (hard)"))
+    assert "≤ 35 min" in m4

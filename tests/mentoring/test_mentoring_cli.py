@@ -44,8 +44,10 @@ def test_docs_example_command(tmp_path: Path) -> None:
 
 def test_validate_and_template(tmp_path: Path) -> None:
     """validate prints counts; a template validates; a non-.xlsx template name is refused."""
-    p = run("mentoring", "validate", str(TINY_XLSX))
+    p = run("mentoring", "validate", str(TINY_XLSX), "--lang", "en")
     assert p.returncode == 0 and "12 teachers, 7 mentees (7 mandatory)" in p.stdout
+    p = run("mentoring", "validate", str(TINY_XLSX))
+    assert p.returncode == 0 and "教师 12 人，徒弟 7 人（必须结对 7 人）" in p.stdout
     out = tmp_path / "t.xlsx"
     assert run("mentoring", "template", str(out)).returncode == 0
     assert run("mentoring", "validate", str(out)).returncode == 0
@@ -59,7 +61,7 @@ def test_bad_input_nothing_written(tmp_path: Path) -> None:
     rec["teachers"][4]["school"] = "S9"
     bad = write_records(tmp_path, rec, "bad.xlsx")
     out = tmp_path / "out"
-    p = run("mentoring", "solve", str(bad), "--out", str(out))
+    p = run("mentoring", "solve", str(bad), "--out", str(out), "--lang", "en")
     assert p.returncode == 2
     assert "Traceback" not in p.stderr
     assert "bad.xlsx, sheet 教师, row 6" in p.stderr and "unknown school 'S9'" in p.stderr
@@ -74,7 +76,7 @@ def test_forced_pair_infeasible_explained(tmp_path: Path) -> None:
     p = run("mentoring", "validate", str(path))
     assert p.returncode == 1 and "[M3 同学科]" in p.stderr and "row 2" in p.stderr
     p = run("mentoring", "solve", str(path), "--out", str(tmp_path / "o"))
-    assert p.returncode == 1 and "forced pair 李强 (T02) – 陈晨 (T05)" in p.stdout
+    assert p.returncode == 1 and "指定结对 李强 (T02) – 陈晨 (T05) 违反 [M3 同学科]" in p.stdout
     notes = pd.read_excel(tmp_path / "o" / "pairs.xlsx", sheet_name="说明", engine="openpyxl")
     assert notes["内容"].str.contains("M3 同学科").any()
 
@@ -94,7 +96,7 @@ def test_english_and_options(tmp_path: Path) -> None:
 
 def test_stable_mode(tmp_path: Path) -> None:
     """stable prints both methods side by side and writes the stable matching."""
-    p = run("mentoring", "stable", str(TINY_XLSX), "--out", str(tmp_path / "s"))
+    p = run("mentoring", "stable", str(TINY_XLSX), "--out", str(tmp_path / "s"), "--lang", "en")
     assert p.returncode == 0, p.stderr
     assert "stable matching" in p.stdout and "optimised" in p.stdout
     assert (tmp_path / "s" / "pairs.xlsx").exists()
@@ -132,13 +134,14 @@ def test_schools_and_placement(tmp_path: Path) -> None:
     p = run("mentoring", "schools", str(SCHOOLS_XLSX), "--out", str(tmp_path / "p"))
     assert p.returncode == 0, p.stderr
     pairs = pd.read_excel(tmp_path / "p" / "school_pairs.xlsx", engine="openpyxl")
-    assert set(zip(pairs["帮扶学校 (helper)"], pairs["受援学校 (helped)"], strict=True)) == {
+    assert set(zip(pairs["帮扶学校"], pairs["受援学校"], strict=True)) == {
         ("城关一小", "青山村小"), ("实验小学", "石桥小学"), ("城关中学", "白沙中学"),
         ("育才中学", "河口中学")}
     p = run("mentoring", "schools", str(SCHOOLS_XLSX), "--groups", "--out", str(tmp_path / "g"))
     assert p.returncode == 0, p.stderr
     assert "市职业技术学院 | 第一职业中学 | 青山县职业中学" in p.stdout
-    p = run("mentoring", "placement", str(SCHOOLS_XLSX), "--out", str(tmp_path / "pl"))
+    p = run("mentoring", "placement", str(SCHOOLS_XLSX), "--out", str(tmp_path / "pl"),
+            "--lang", "en")
     assert p.returncode == 0, p.stderr
     assert "places filled: 4/6" in p.stdout
 

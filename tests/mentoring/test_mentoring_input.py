@@ -115,7 +115,7 @@ CASES: list[tuple[str, Build, list[str]]] = [
     # one teacher, one lesson at a time
     ("double booking", edited(_rows("timetable", [
         {"teacher": "T01", "weekday": "周一", "periods": "2"}])),
-     ["sheet 课表", "row", "周一 period 2 is already taught by this teacher (row 2)"]),
+     ["sheet 课表", "row", "Mon period 2 is already taught by this teacher (row 2)"]),
     # timetable names a known teacher
     ("timetable unknown teacher", edited(_rows("timetable", [
         {"teacher": "T99", "weekday": "周二", "periods": "1"}])),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,17 @@ from assignments.mentoring.solution import (
     pair_load,
     period_violations,
 )
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """These tests read the English messages: the process language is English while they run
+    (Chinese, the default, is tested in test_mentoring_zh_outputs.py)."""
+    from assignments.core.i18n import set_lang
+
+    set_lang("en")
+    yield
+    set_lang("zh")
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -107,7 +119,7 @@ def test_p11_checker_flags_a_period_without_travel_time() -> None:
     found = check(data, MentorSolution([MentorPair("m", "e", False, ((2, 4), (1, 6)),
                                                    ((1, 1),))]))
     assert [v.rule for v in found] == ["M4"]
-    assert "周二第4节" in found[0].message and "周二第3节" in found[0].message
+    assert "Tue P4" in found[0].message and "Tue P3" in found[0].message
     assert "10 min apart" in found[0].message and "25 min" in found[0].message
     bad = period_violations(data, data.teacher["m"], data.teacher["e"], [(1, 2)], [])
     assert bad and "does not teach" in bad[0].message
@@ -291,7 +303,7 @@ def test_check_command(tmp_path: Path) -> None:
     broken = run("mentoring", "check", str(TINY_XLSX), str(plan), "--lang", "en",
                  "--time-limit", "5")
     assert broken.returncode == 1, broken.stdout + broken.stderr
-    assert "sheet 结对, row 2" in broken.stdout and "周二第1节" in broken.stdout
+    assert "sheet 结对, row 2" in broken.stdout and "Tue P1" in broken.stdout
     assert "row 3" not in broken.stdout
     assert "hard rule(s) broken" in broken.stdout and "optimum" in broken.stdout
     _edit(plan, 4, "师傅工号", "T99")

@@ -6,6 +6,7 @@ independent checker (check + objective_levels) inside ``solve`` and again here.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -25,6 +26,17 @@ from assignments.mentoring.data import (
 )
 from assignments.mentoring.explain import explain_forced
 from assignments.mentoring.rules import RULES
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """These tests read the English messages: the process language is English while they run
+    (Chinese, the default, is tested in test_mentoring_zh_outputs.py)."""
+    from assignments.core.i18n import set_lang
+
+    set_lang("en")
+    yield
+    set_lang("zh")
 
 FREE = frozenset({(1, 1), (2, 1), (3, 1)})  # a mentor's lessons
 OTHER = frozenset({(1, 2), (2, 2), (3, 2)})  # a mentee's lessons, never at the same time
@@ -167,9 +179,9 @@ def test_m6_forced_pair_breaking_a_rule_is_explained() -> None:
     """A forced pair of different subjects: infeasible, and the message names rule M3 by its
     registry label (Chinese by default, English on request)."""
     data = mk(T("m", 20, subjects=["数学"]), T("e", 1), forced=[PairRow(mentor="m", mentee="e")])
-    res = solve(data, time_limit=5, num_workers=1)
+    res = solve(data, time_limit=5, num_workers=1, lang="zh")
     assert res.status is SolveStatus.INFEASIBLE
-    assert any("forced pair m – e" in x and "[M3 同学科]" in x and "m teaches 数学, e 语文" in x
+    assert any("指定结对 m – e" in x and "[M3 同学科]" in x and "m 任教数学，e 任教语文" in x
                for x in res.explanation)
     en = explain_forced(build_problem(data), lang="en")
     assert any("[M3 same subject]" in x for x in en), en
@@ -179,9 +191,11 @@ def test_m6_forced_beyond_capacity_is_explained() -> None:
     """Two forced mentees for a mentor of capacity 1: infeasible, naming 带徒上限 (M5)."""
     data = mk(T("m", 20, capacity=1), T("e1", 1), T("e2", 1),
               forced=[PairRow(mentor="m", mentee="e1"), PairRow(mentor="m", mentee="e2")])
-    res = solve(data, time_limit=5, num_workers=1)
+    res = solve(data, time_limit=5, num_workers=1, lang="zh")
     assert res.status is SolveStatus.INFEASIBLE
     assert any("[M5 带徒容量·人数]" in x and "带徒上限 1" in x for x in res.explanation)
+    res = solve(data, time_limit=5, num_workers=1)
+    assert any("[M5 capacity (head count)]" in x and "带徒上限 1" in x for x in res.explanation)
 
 
 def test_m6_continuity() -> None:

@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from mentoring_fixtures import TINY_XLSX
 
 from assignments.core.solver import SolveStatus
 from assignments.mentoring import check, objective_levels, read_mentoring, solve
 from assignments.mentoring.report import summary_lines, write_outputs
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """These tests read the English messages: the process language is English while they run
+    (Chinese, the default, is tested in test_mentoring_zh_outputs.py)."""
+    from assignments.core.i18n import set_lang
+
+    set_lang("en")
+    yield
+    set_lang("zh")
 
 
 def test_tiny_pairs() -> None:
@@ -57,7 +70,7 @@ def test_tiny_outputs(tmp_path: Path) -> None:
     assert loads.loc["T03", "徒弟数"] == 1 and loads.loc["T03", "指导时数"] == 10.4
     assert set(sheets["未结对"]["工号"]) == {"T07", "T09", "T10", "T12"}
     lines = summary_lines(data, res)
-    assert lines[0].startswith("状态: optimal")
+    assert lines[0].startswith("状态：最优")
     assert any("杨帆" in line for line in lines)
     assert (tmp_path / "out" / "school_heatmap.png").stat().st_size > 5_000
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from assignments.core.errors import InputError, Issue
+from assignments.core.i18n import tr
 from assignments.core.io import ColumnSpec, SheetSpec, read_tables
 from assignments.core.rules import Violation
 from assignments.mentoring.data import MentoringData, parse_weekday
@@ -68,10 +69,11 @@ def parse_periods(text: Any) -> list[tuple[int, int]]:
             continue
         m = _SLOT_ZH.match(part.replace(" ", "")) or _SLOT_EN.match(part)
         if m is None:
-            raise ValueError(f"'{part}' is not a period like 周一第3节 or Mon P3")
+            raise ValueError(tr("'{text}' is not a period like 周一第3节 or Mon P3", text=part))
         day, period = parse_weekday(m.group(1)), int(m.group(2))
         if not 1 <= period <= 12:
-            raise ValueError(f"'{part}': period {period} is outside 1–12")
+            raise ValueError(tr("'{text}': period {period} is outside 1–12", text=part,
+                                period=period))
         out.append((day, period))
     return out
 
@@ -115,10 +117,12 @@ def read_plan(data: MentoringData, path: str | Path) -> Plan:
                 got[key] = names[ref][0]
             elif ref in names:
                 listed = "、".join(names[ref])
-                issues.append(Issue(table.loc(row, key), f"'{ref}' names {len(names[ref])} "
-                                                         f"teachers: {listed}; give the 工号"))
+                issues.append(Issue(table.loc(row, key), tr(
+                    "'{ref}' names {n} teachers: {listed}; give the 工号", ref=ref,
+                    n=len(names[ref]), listed=listed)))
             else:
-                issues.append(Issue(table.loc(row, key), f"unknown teacher '{ref}'"))
+                issues.append(Issue(table.loc(row, key), tr("unknown teacher '{ref}'",
+                                                            ref=ref)))
         periods: dict[str, tuple[tuple[int, int], ...] | None] = {}
         for key in ("mentor_obs", "mentee_obs"):
             if key not in table.columns:
@@ -133,7 +137,8 @@ def read_plan(data: MentoringData, path: str | Path) -> Plan:
             pairs.append(MentorPair(m, e, (m, e) in forced, periods["mentor_obs"],
                                     periods["mentee_obs"]))
             where = str(table.loc(row))
-            rows[(m, e)] = f"{rows[(m, e)]}, row {row.number}" if (m, e) in rows else where
+            rows[(m, e)] = (rows[(m, e)] + tr(", row {row}", row=row.number) if (m, e) in rows
+                            else where)
     if issues:
         raise InputError(issues)
     return Plan(MentorSolution(pairs), rows, str(path))

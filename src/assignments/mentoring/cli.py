@@ -20,10 +20,11 @@ from assignments.core.cli import (
     template_command,
 )
 from assignments.core.errors import InputError
+from assignments.core.i18n import tr
 from assignments.mentoring.cli_modes import register as register_modes
 
 app = typer.Typer(
-    help="M — mentor pairing (师徒结对), school pairing and teacher placement.",
+    help=tr("M — mentor pairing (师徒结对), school pairing and teacher placement."),
     no_args_is_help=True,
 )
 
@@ -36,22 +37,25 @@ def _read(workbook: Path, options: Mapping[str, Any]) -> Any:
 
 solve_command(app, SolveSpec(
     model="mentoring",
-    doc="Pair mentors and mentees; write pairs.xlsx, csv/, result.json and two plots.",
+    doc=tr("Pair mentors and mentees; write pairs.xlsx, csv/, result.json and two plots."),
     read=_read,
     engines=("auto", "cpsat", "highs", "reduce"),
-    engine_help="auto (default: the reduce engine above 2,000 allowed pairs, else CP-SAT), "
-                "cpsat, highs or reduce.",
+    engine_help=tr("auto (default: the reduce engine above 2,000 allowed pairs, else CP-SAT), "
+                   "cpsat, highs or reduce."),
 ))
 
 
-@app.command("validate")
-def mentoring_validate(workbook: InputPath) -> None:
+@app.command("validate", help=tr(
+    "Check a mentoring workbook without solving: every problem, located; then the counts and "
+    "whether the forced pairs can hold."))
+def mentoring_validate(workbook: InputPath, lang: Lang = "zh") -> None:
     """Check a mentoring workbook without solving: every problem, located; then the counts
     and whether the forced pairs can hold."""
     from assignments.mentoring.candidates import build_problem
     from assignments.mentoring.data import read_mentoring
     from assignments.mentoring.explain import explain_forced, why_no_candidate
 
+    check_lang(lang)
     try:
         data = read_mentoring(workbook)
     except InputError as exc:
@@ -60,11 +64,12 @@ def mentoring_validate(workbook: InputPath) -> None:
     p = mp.problem
     mandatory = sum(p.mandatory)
     without = sum(1 for ks in p.by_mentee() if not ks)
-    typer.echo(
-        f"{workbook.name}: OK — {len(data.schools)} schools, {len(data.teachers)} teachers, "
-        f"{len(p.mentees)} mentees ({mandatory} mandatory), {len(p.mentors)} possible mentors, "
-        f"{len(p.candidates)} allowed pairs; {without} mentee(s) without any allowed mentor"
-    )
+    typer.echo(tr(
+        "{file}: OK — {schools} schools, {teachers} teachers, {mentees} mentees ({mandatory} "
+        "mandatory), {mentors} possible mentors, {pairs} allowed pairs; {without} mentee(s) "
+        "without any allowed mentor", file=workbook.name, schools=len(data.schools),
+        teachers=len(data.teachers), mentees=len(p.mentees), mandatory=mandatory,
+        mentors=len(p.mentors), pairs=len(p.candidates), without=without))
     for j, ks in enumerate(p.by_mentee()):
         if not ks:
             e = data.teacher[p.mentees[j]]
@@ -72,10 +77,11 @@ def mentoring_validate(workbook: InputPath) -> None:
             typer.echo(f"  {star}{e.label} ({e.id}, {data.school[e.school].label}, "
                        f"{'、'.join(e.subjects)}): {why_no_candidate(mp, j)}")
     for w in data.warnings:
-        typer.echo(f"Warning: {w}")
+        typer.echo(tr("Warning") + f": {w}")
     for m_id, e_id, why in mp.forced_missing:
         if why == "continuity":
-            typer.echo(f"Warning: last year's pair {m_id} – {e_id} cannot continue")
+            typer.echo(tr("Warning") + ": " + tr("last year's pair {mentor} – {mentee} cannot "
+                                                 "continue", mentor=m_id, mentee=e_id))
     lines = explain_forced(mp)
     if lines:
         for line in lines:
@@ -83,22 +89,13 @@ def mentoring_validate(workbook: InputPath) -> None:
         raise typer.Exit(1)
 
 
-_CHECK_TEXT = {
-    "zh": {"ok": "检查通过：没有违反硬性规则", "broken": "违反硬性规则 {n} 处",
-           "warn": "提示", "plan": "本方案", "best": "最优方案", "proven": "已证明最优",
-           "found": "限时内最好（界 {bound:g}）", "none": "求解未得到方案",
-           "unpaired": "必须结对未结对"},
-    "en": {"ok": "check passed: no hard rule broken", "broken": "{n} hard rule(s) broken",
-           "warn": "note", "plan": "this plan", "best": "optimum", "proven": "proven optimal",
-           "found": "best found within the limit (bound {bound:g})",
-           "none": "the solve found no plan", "unpaired": "mandatory mentees unpaired"},
-}
-
-
-@app.command("check")
+@app.command("check", help=tr(
+    "Check a plan edited by hand (the 结对 sheet that solve writes) against the workbook: every "
+    "broken rule with its sheet and row, then the plan against the optimum. Exit 0 when no hard "
+    "rule is broken, 1 when one is, 2 when a file cannot be read."))
 def mentoring_check(
     workbook: InputPath,
-    plan: Annotated[Path, typer.Argument(help="The edited plan: pairs.xlsx (sheet 结对).")],
+    plan: Annotated[Path, typer.Argument(help=tr("The edited plan: pairs.xlsx (sheet 结对)."))],
     time_limit: TimeLimit = 10.0,
     lang: Lang = "zh",
 ) -> None:
@@ -112,9 +109,8 @@ def mentoring_check(
     from assignments.mentoring.solve import solve
 
     check_lang(lang)
-    text = _CHECK_TEXT[lang]
     if not plan.exists():
-        fail(f"{plan}: no such file")
+        fail(tr("{path}: no such file", path=plan))
     try:
         data = read_mentoring(workbook)
         found = check_plan(data, read_plan(data, plan))
@@ -123,24 +119,25 @@ def mentoring_check(
     for v in found.violations:
         typer.echo(f"[{RULES.label(v.rule, lang)}] {v.message}")
     for w in found.warnings:
-        typer.echo(f"{text['warn']}: [{RULES.label('same_school', lang)}] {w.message}")
-    typer.echo(text["ok"] if not found.violations
-               else text["broken"].format(n=len(found.violations)))
+        typer.echo(tr("note") + f": [{RULES.label('same_school', lang)}] {w.message}")
+    typer.echo(tr("check passed: no hard rule broken") if not found.violations
+               else tr("{n} hard rule(s) broken", n=len(found.violations)))
     if found.unpaired_mandatory:
         names = "、".join(data.teacher[t].label for t in found.unpaired_mandatory)
-        typer.echo(f"{text['unpaired']}: {names}")
+        typer.echo(tr("mandatory mentees unpaired") + f": {names}")
     res = solve(data, time_limit=time_limit)
     for name, value in found.levels.items():
         best = res.objectives.get(name)
         other = "—" if best is None else f"{best:g}"
-        typer.echo(f"{_level_label(name, lang)}: {text['plan']} {value:g}, {text['best']} "
-                   f"{other}")
+        typer.echo(tr("{level}: this plan {value}, optimum {best}",
+                      level=_level_label(name, lang), value=f"{value:g}", best=other))
     if res.solution is None:
-        typer.echo(text["none"])
+        typer.echo(tr("the solve found no plan"))
     elif res.gap == 0:
-        typer.echo(f"{text['best']}: {text['proven']}")
+        typer.echo(tr("optimum: proven optimal"))
     elif res.bound is not None:
-        typer.echo(f"{text['best']}: " + text["found"].format(bound=res.bound))
+        typer.echo(tr("optimum: best found within the limit (bound {bound})",
+                      bound=f"{res.bound:g}"))
     if found.violations:
         raise typer.Exit(1)
 
@@ -166,8 +163,8 @@ def _examples(records: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
 
 
 template_command(app, "mentoring", "assignments.mentoring.data:SHEETS", _examples,
-                 "Write an empty mentoring workbook: every sheet with headers, notes and an "
-                 "example.")
+                 tr("Write an empty mentoring workbook: every sheet with headers, notes and an "
+                    "example."))
 
 
 register_modes(app)

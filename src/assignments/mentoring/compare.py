@@ -22,7 +22,8 @@ __all__ = ["stable_compare"]
 
 
 def stable_compare(
-    mp: MentorProblem, *, time_limit: float = 60.0, seed: int = 0, num_workers: int = 2
+    mp: MentorProblem, *, time_limit: float = 60.0, seed: int = 0, num_workers: int = 2,
+    lang: str | None = None,
 ) -> tuple[Result[MentorSolution], list[str]]:
     """Stable matching of a teacher problem, checked, beside the optimised pairing.
 
@@ -30,11 +31,22 @@ def stable_compare(
     -------
     tuple
         The stable matching as a :class:`Result` (its levels recomputed by the checker), and
-        printable lines comparing coverage, quality, fairness, blocking pairs and time.
+        printable lines comparing coverage, quality, fairness, blocking pairs and time, in
+        ``lang`` (default: the current language).
     """
+    from assignments.core.i18n import use_lang
+
+    with use_lang(lang):
+        return _stable_compare(mp, time_limit=time_limit, seed=seed, num_workers=num_workers)
+
+
+def _stable_compare(
+    mp: MentorProblem, *, time_limit: float, seed: int, num_workers: int
+) -> tuple[Result[MentorSolution], list[str]]:
     import time
 
     from assignments.core.errors import SolutionCheckError
+    from assignments.core.i18n import tr
     from assignments.core.solver import SolveStatus
     from assignments.mentoring.explain import explain_forced, unpaired_reasons
     from assignments.mentoring.solution import (
@@ -68,18 +80,23 @@ def stable_compare(
     blocks = blocking_pairs(p, pairing, prefs)
     opt = solve(data, time_limit=time_limit, seed=seed, num_workers=num_workers,
                 mentor_problem=mp)
-    rows = [("stable matching", levels, len(sol.pairs), len(blocks), t_stable)]
+    rows = [(tr("stable matching"), levels, len(sol.pairs), len(blocks), t_stable)]
     if opt.solution is not None:
         opt_pairing = pairing_of(p, [(x.mentor, x.mentee) for x in opt.solution.pairs])
-        rows.append(("optimised", objective_levels(data, opt.solution), len(opt.solution.pairs),
+        rows.append((tr("optimised"), objective_levels(data, opt.solution), len(opt.solution.pairs),
                      len(blocking_pairs(p, opt_pairing, prefs)), opt.runtime))
-    out = [f"{'method':<16} {'pairs':>6} {'mandatory unpaired':>19} {'quality':>9} "
-           f"{'fairness':>9} {'blocking':>9} {'time':>8}"]
+    head = (tr("method"), tr("pairs"), tr("mandatory unpaired"), tr("quality"), tr("fairness"),
+            tr("blocking"), tr("time"))
+    widths = (16, 6, 19, 9, 9, 9, 8)
+    out = [" ".join(_pad(h, w, left=k == 0)
+                    for k, (h, w) in enumerate(zip(head, widths, strict=True)))]
     for name, lv, n, nb, secs in rows:
-        out.append(f"{name:<16} {n:>6} {lv['mandatory']:>19} {lv['quality']:>9} "
-                   f"{lv['fairness']:>9} {nb:>9} {secs:>7.2f}s")
-    source = "the 意愿 sheet, then pair scores" if data.preferences else "pair scores"
-    out.append(f"preference lists from {source}; blocking pairs counted on those lists")
+        cells = (name, n, lv["mandatory"], lv["quality"], lv["fairness"], nb, f"{secs:.2f}s")
+        out.append(" ".join(_pad(str(c), w, left=k == 0)
+                            for k, (c, w) in enumerate(zip(cells, widths, strict=True))))
+    out.append(tr("preference lists from the 意愿 sheet, then pair scores; blocking pairs "
+                  "counted on those lists") if data.preferences else
+               tr("preference lists from pair scores; blocking pairs counted on those lists"))
     result: Result[MentorSolution] = Result(
         SolveStatus.FEASIBLE, objective=float(levels["quality"]), runtime=t_stable,
         solution=sol, objectives={n: float(levels[n]) for n in p.levels()},
@@ -87,3 +104,12 @@ def stable_compare(
         warnings=list(data.warnings), stats={"method": "stable matching (mentees propose)",
                                              "blocking_pairs": len(blocks)})
     return result, out
+
+
+def _pad(text: str, width: int, *, left: bool) -> str:
+    """``text`` padded to ``width`` terminal columns (a Chinese character takes two)."""
+    import unicodedata
+
+    used = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    fill = " " * max(0, width - used)
+    return text + fill if left else fill + text

@@ -24,6 +24,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, field_validator
 
 from assignments.core.errors import InputError, Issue, Location
+from assignments.core.i18n import current_lang, tr
 from assignments.core.io import ColumnSpec, SheetSpec, Table, read_tables
 from assignments.core.policy import Param, parse_int, read_params
 from assignments.core.schema import (
@@ -102,20 +103,34 @@ _BAND_ALIASES = {
 
 
 def _alias(v: Any, kind: type, table: dict[str, Any], expected: str) -> Any:
-    """``v`` looked up (normalised) in ``table``; ``None`` and members of ``kind`` pass."""
+    """``v`` looked up (normalised) in ``table``; ``None`` and members of ``kind`` pass;
+    ``expected`` is the message (a catalogued msgid with a ``{v}`` field) otherwise."""
     if v is None or isinstance(v, kind):
         return v
     key = _norm(v)
     if key in table:
         return table[key]
-    raise ValueError(f"unknown {expected.format(v=v)}")
+    raise ValueError(tr(expected, v=v))
+
+
+_GRADE_BAND_MSG = ("unknown grade band '{v}'; expected 幼儿园, 小学, 初中, 高中 or 中职 "
+                   "(kindergarten, primary, junior, senior, vocational)")
+_LEVEL_MSG = ("unknown key-teacher level '{v}'; expected 校级, 县级, 市级 or 省级 (school, "
+              "county, city, province)")
+
+
+def _messages() -> None:
+    """The messages above, marked for the catalogue (never called)."""
+    tr("unknown grade band '{v}'; expected 幼儿园, 小学, 初中, 高中 or 中职 (kindergarten, "
+       "primary, junior, senior, vocational)")
+    tr("unknown key-teacher level '{v}'; expected 校级, 县级, 市级 or 省级 (school, county, "
+       "city, province)")
 
 
 def parse_band(v: Any) -> GradeBand | None:
     """A grade band from Chinese or English text; empty means unknown."""
     return _alias(v, GradeBand, _BAND_ALIASES,
-                  "grade band '{v}'; expected 幼儿园, 小学, 初中, 高中 or 中职 (kindergarten, "
-                  "primary, junior, senior, vocational)")
+                  _GRADE_BAND_MSG)
 
 
 class KeyLevel(int, Enum):
@@ -148,8 +163,7 @@ _LEVEL_ALIASES = {
 def parse_level(v: Any) -> KeyLevel | None:
     """A key-teacher level (校级/县级/市级/省级, school/county/city/province)."""
     return _alias(v, KeyLevel, _LEVEL_ALIASES,
-                  "key-teacher level '{v}'; expected 校级, 县级, 市级 or 省级 "
-                  "(school, county, city, province)")
+                  _LEVEL_MSG)
 
 
 class Role(str, Enum):
@@ -186,10 +200,9 @@ def parse_role(v: Any) -> tuple[Role, KeyLevel | None]:
                 level = lv
                 break
         return Role.KEY, level
-    raise ValueError(
-        f"unknown role '{v}'; expected 学科带头人, 教学能手 or (省级/市级/县级/校级)骨干教师 "
-        "(subject leader, teaching expert, key teacher)"
-    )
+    raise ValueError(tr(
+        "unknown role '{v}'; expected 学科带头人, 教学能手 or (省级/市级/县级/校级)骨干教师 "
+        "(subject leader, teaching expert, key teacher)", v=v))
 
 
 class Rating(str, Enum):
@@ -227,12 +240,12 @@ def parse_weekday(v: Any) -> int:
         text = text.removeprefix(prefix)
     if text in _WEEKDAYS:
         return _WEEKDAYS[text]
-    raise ValueError(f"unknown weekday '{v}'; expected 周一 … 周日, Mon … Sun or 1 … 7")
+    raise ValueError(tr("unknown weekday '{v}'; expected 周一 … 周日, Mon … Sun or 1 … 7", v=v))
 
 
-def weekday_label(day: int, lang: str = "zh") -> str:
-    """1 -> 周一 (zh) or Mon (en)."""
-    return (_WEEKDAY_ZH if lang == "zh" else _WEEKDAY_EN)[day]
+def weekday_label(day: int, lang: str | None = None) -> str:
+    """1 -> 周一 (zh) or Mon (en); default: the current language."""
+    return (_WEEKDAY_ZH if (lang or current_lang()) == "zh" else _WEEKDAY_EN)[day]
 
 
 def _periods(v: Any) -> Any:
@@ -301,7 +314,7 @@ class School(Schema):
             return "urban"
         if key in ("农村", "乡村", "乡镇", "村", "rural", "village", "countryside"):
             return "rural"
-        raise ValueError(f"expected 城区 (urban) or 农村 (rural), got '{v}'")
+        raise ValueError(tr("expected 城区 (urban) or 农村 (rural), got '{v}'", v=v))
 
     @field_validator("role", mode="before")
     @classmethod
@@ -313,7 +326,7 @@ class School(Schema):
             return "helper"
         if key in ("受援", "受援方", "被帮扶", "helped", "weak", "supported"):
             return "helped"
-        raise ValueError(f"expected 帮扶 (helper) or 受援 (helped), got '{v}'")
+        raise ValueError(tr("expected 帮扶 (helper) or 受援 (helped), got '{v}'", v=v))
 
     @field_validator("pair_capacity", mode="before")
     @classmethod
@@ -358,7 +371,7 @@ class Teacher(Schema):
     @classmethod
     def _some_subject(cls, v: list[str]) -> list[str]:
         if not v:
-            raise ValueError("at least one subject is required (学科)")
+            raise ValueError(tr("at least one subject is required (学科)"))
         return v
 
     @field_validator("roles")
@@ -403,7 +416,7 @@ def _parse_term(v: Any) -> Any:
         return "semester"
     if key in ("学年", "一年", "年", "year", "schoolyear"):
         return "year"
-    raise ValueError(f"expected 学期 (semester) or 学年 (year), got '{v}'")
+    raise ValueError(tr("expected 学期 (semester) or 学年 (year), got '{v}'", v=v))
 
 
 class Lesson(Schema):
@@ -422,10 +435,10 @@ class Lesson(Schema):
     @classmethod
     def _range(cls, v: list[int]) -> list[int]:
         if not v:
-            raise ValueError("at least one period number is required (节次)")
+            raise ValueError(tr("at least one period number is required (节次)"))
         bad = [p for p in v if not 1 <= p <= 12]
         if bad:
-            raise ValueError(f"period {bad[0]} is outside 1–12")
+            raise ValueError(tr("period {period} is outside 1–12", period=bad[0]))
         return v
 
 
@@ -634,7 +647,7 @@ leader counts 25, a teaching expert 20, a key teacher without a level as a schoo
 def _whole(value: Any) -> int:
     number = parse_int(value) if not isinstance(value, bool) else -1
     if number < 0:
-        raise ValueError(f"expected a whole number ≥ 0, got '{value}'")
+        raise ValueError(tr("expected a whole number ≥ 0, got '{v}'", v=value))
     return number
 
 
@@ -943,11 +956,12 @@ class MentoringData:
         """Why ``t`` must have a mentor (rule M1); empty when they need not."""
         out = []
         if t.years < self.policy.novice_years:
-            out.append(f"教龄{t.years}年 (< {self.policy.novice_years})")
+            out.append(tr("{years} years of teaching (< {limit})", years=t.years,
+                          limit=self.policy.novice_years))
         if t.new_transfer:
-            out.append("新调入")
+            out.append(tr("newly transferred"))
         if t.needs_upgrade:
-            out.append("需提升")
+            out.append(tr("needs upgrading"))
         return out
 
     def is_mandatory(self, t: Teacher) -> bool:
@@ -1061,8 +1075,8 @@ def _policy(issues: list[Issue], table: Table | None) -> Policy:
         raw["weights"] = {**DEFAULT_WEIGHTS, **raw["weights"]}
     policy = sheet.validate(Policy, raw) if table is not None else Policy()
     if policy is not None and policy.gap_low > policy.gap_high:
-        sheet.add("gap_low", f"理想教龄差下限 {policy.gap_low} is above 理想教龄差上限 "
-                             f"{policy.gap_high}")
+        sheet.add("gap_low", tr("理想教龄差下限 {low} is above 理想教龄差上限 {high}",
+                                low=policy.gap_low, high=policy.gap_high))
     issues.extend(sheet.issues)
     return policy or Policy()
 
@@ -1112,9 +1126,9 @@ def read_mentoring(
     groups_idx = parse("subjects", SubjectGroup, "subject", record_key="subject")
     demand = parse("demand", Demand, "school", record_key="school")
 
-    for key, what in (("schools", "schools"), ("teachers", "teachers")):
+    for key, what in (("schools", tr("no schools")), ("teachers", tr("no teachers"))):
         if key in tables and not tables[key].rows:
-            issues.append(Issue(Location(str(path), tables[key].sheet), f"no {what}"))
+            issues.append(Issue(Location(str(path), tables[key].sheet), what))
 
     # ---- references: schools
     school_ids = {s.id for s in schools}
@@ -1130,25 +1144,25 @@ def read_mentoring(
         if ref in school_by_name:
             setattr(rec, key, school_by_name[ref])
             return
-        issues.append(Issue(index.loc(i, key, rid), f"unknown school '{ref}'"))
+        issues.append(Issue(index.loc(i, key, rid), tr("unknown school '{ref}'", ref=ref)))
 
     for i, s in enumerate(schools.records):
         for p in s.partners:
             if p not in school_ids and p not in school_by_name and p not in schools.rejected:
                 issues.append(Issue(schools.loc(i, "partners", s.id),
-                                    f"unknown partner school '{p}'"))
+                                    tr("unknown partner school '{ref}'", ref=p)))
             if p == s.id:
                 issues.append(Issue(schools.loc(i, "partners", s.id),
-                                    "a school cannot be its own partner"))
+                                    tr("a school cannot be its own partner")))
         s.partners = [school_by_name.get(p, p) for p in s.partners]
         if (s.lon is None) != (s.lat is None):
             issues.append(Issue(schools.loc(i, "lon" if s.lon is None else "lat", s.id),
-                                "give both 经度 (longitude) and 纬度 (latitude), or neither"))
+                                tr("give both 经度 (longitude) and 纬度 (latitude), or neither")))
     for i, t in enumerate(teachers.records):
         school_ref(teachers, i, t, "school", t.id)
         if t.can_mentor is None and t.hours is not None and t.hours == 0 and t.capacity:
             notices.append(Issue(teachers.loc(i, "hours", t.id),
-                                 "指导时数上限 is 0: the teacher cannot take any mentee"))
+                                 tr("指导时数上限 is 0: the teacher cannot take any mentee")))
     travel: dict[tuple[str, str], float] = {}
     travel_seen: dict[tuple[str, str], int] = {}
     for i, r in enumerate(travel_rows.records):
@@ -1156,14 +1170,14 @@ def read_mentoring(
         school_ref(travel_rows, i, r, "destination", r.origin)
         if r.origin == r.destination:
             issues.append(Issue(travel_rows.loc(i, "destination", r.origin),
-                                "origin and destination are the same school"))
+                                tr("origin and destination are the same school")))
             continue
         key = (r.origin, r.destination)
         if key in travel_seen:
             issues.append(Issue(
                 travel_rows.loc(i, "destination", r.origin),
-                f"travel {r.origin} → {r.destination} is given twice (first in row "
-                f"{travel_seen[key]})"))
+                tr("travel {a} → {b} is given twice (first in row {row})", a=r.origin,
+                   b=r.destination, row=travel_seen[key])))
             continue
         row = travel_rows.rows[i]
         travel_seen[key] = row.number if row is not None else 0
@@ -1181,7 +1195,7 @@ def read_mentoring(
         if ref in teacher_ids:
             return True
         if ref not in teachers.rejected:
-            issues.append(Issue(index.loc(i, key, rid), f"unknown teacher '{ref}'"))
+            issues.append(Issue(index.loc(i, key, rid), tr("unknown teacher '{ref}'", ref=ref)))
         return False
 
     slots: dict[str, dict[tuple[int, int], int]] = defaultdict(dict)
@@ -1195,9 +1209,10 @@ def read_mentoring(
             if slot in slots[les.teacher]:
                 issues.append(Issue(
                     lessons.loc(i, "periods", les.teacher),
-                    f"{weekday_label(les.weekday)} period {p} is already taught by this teacher "
-                    f"(row {slots[les.teacher][slot]}): one teacher cannot teach two lessons "
-                    "at once"))
+                    tr("{weekday} period {period} is already taught by this teacher (row {row}): "
+                       "one teacher cannot teach two lessons at once",
+                       weekday=weekday_label(les.weekday), period=p,
+                       row=slots[les.teacher][slot])))
                 continue
             slots[les.teacher][slot] = number
     teachers_named: dict[str, list[Teacher]] = defaultdict(list)
@@ -1217,7 +1232,8 @@ def read_mentoring(
             listed = "、".join(f"{t.id} ({school_label(t.school)}, {'、'.join(t.subjects)})"
                               for t in named)
             issues.append(Issue(index.loc(i, key, rid),
-                                f"'{ref}' names {len(named)} teachers: {listed}; give the 工号"))
+                                tr("'{ref}' names {n} teachers: {listed}; give the 工号",
+                                   ref=ref, n=len(named), listed=listed)))
             return False
         return teacher_ref(index, i, rec, key, rid)
 
@@ -1232,7 +1248,7 @@ def read_mentoring(
             ok = ref_of(index, i, r, "mentee", r.mentor) and ok
             if ok and r.mentor == r.mentee:
                 issues.append(Issue(index.loc(i, "mentee", r.mentor),
-                                    "a teacher cannot be their own mentor"))
+                                    tr("a teacher cannot be their own mentor")))
     forced_of: dict[str, tuple[str, int]] = {}
     forced_set = set()
     for i, r in enumerate(forced.records):
@@ -1240,15 +1256,16 @@ def read_mentoring(
         if r.mentee in forced_of and forced_of[r.mentee][0] != r.mentor:
             issues.append(Issue(
                 forced.loc(i, "mentee", r.mentor),
-                f"mentee '{r.mentee}' is already forced to mentor '{forced_of[r.mentee][0]}' "
-                f"(row {forced_of[r.mentee][1]}); a mentee has one mentor"))
+                tr("mentee '{mentee}' is already forced to mentor '{mentor}' (row {row}); a mentee "
+                   "has one mentor", mentee=r.mentee, mentor=forced_of[r.mentee][0],
+                   row=forced_of[r.mentee][1])))
         forced_of.setdefault(r.mentee, (r.mentor, row.number if row is not None else 0))
         forced_set.add((r.mentor, r.mentee))
     for i, r in enumerate(forbidden.records):
         if (r.mentor, r.mentee) in forced_set:
             issues.append(Issue(forbidden.loc(i, "mentee", r.mentor),
-                                f"the pair {r.mentor} – {r.mentee} is both forced (指定结对) and "
-                                "forbidden (禁止结对)"))
+                                tr("the pair {mentor} – {mentee} is both forced (指定结对) and "
+                                   "forbidden (禁止结对)", mentor=r.mentor, mentee=r.mentee)))
     seen_rank: dict[tuple[str, int], int] = {}
     seen_target: set[tuple[str, str]] = set()
     for i, p in enumerate(prefs.records):
@@ -1258,22 +1275,24 @@ def read_mentoring(
             continue
         if p.teacher == p.target:
             issues.append(Issue(prefs.loc(i, "target", p.teacher),
-                                "a teacher cannot state a wish for themselves"))
+                                tr("a teacher cannot state a wish for themselves")))
         row = prefs.rows[i]
         if (p.teacher, p.rank) in seen_rank:
             issues.append(Issue(prefs.loc(i, "rank", p.teacher),
-                                f"rank {p.rank} is used twice by this teacher (row "
-                                f"{seen_rank[(p.teacher, p.rank)]})"))
+                                tr("rank {rank} is used twice by this teacher (row {row})",
+                                   rank=p.rank, row=seen_rank[(p.teacher, p.rank)])))
         seen_rank.setdefault((p.teacher, p.rank), row.number if row is not None else 0)
         if (p.teacher, p.target) in seen_target:
             issues.append(Issue(prefs.loc(i, "target", p.teacher),
-                                f"'{p.target}' is ranked twice by this teacher"))
+                                tr("'{target}' is ranked twice by this teacher",
+                                   target=p.target)))
         seen_target.add((p.teacher, p.target))
     groups: dict[str, str] = {}
     for i, g in enumerate(groups_idx.records):
         if g.subject in groups and groups[g.subject] != g.group:
             issues.append(Issue(groups_idx.loc(i, "group", g.subject),
-                                f"subject '{g.subject}' is already in group '{groups[g.subject]}'"))
+                                tr("subject '{subject}' is already in group '{group}'",
+                                   subject=g.subject, group=groups[g.subject])))
         groups.setdefault(g.subject, g.group)
 
     if issues:
@@ -1285,12 +1304,12 @@ def read_mentoring(
         lesson_map = {tid: frozenset(s) for tid, s in slots.items()}
     elif "teachers" in required and "demand" not in required:
         notices.append(Issue(Location(str(path)),
-                             "no 课表 (timetable) sheet: rule M4 (observation possible) is "
-                             "checked for travel only, not for free periods"))
+                             tr("no 课表 (timetable) sheet: rule M4 (observation possible) is "
+                                "checked for travel only, not for free periods")))
     if policy.subject_rule == "related" and not groups:
         notices.append(Issue(Location(str(path), "方案 (policy)"),
-                             "学科要求 is 相关学科 but there is no 学科组 sheet: no subjects are "
-                             "related, so only same-subject pairs are possible"))
+                             tr("学科要求 is 相关学科 but there is no 学科组 sheet: no subjects "
+                                "are related, so only same-subject pairs are possible")))
     locations = RecordLocations((("teacher", teachers), ("school", schools)))
     for i, r in enumerate(forced.records):
         locations[("forced", f"{r.mentor}->{r.mentee}")] = forced.loc(i)

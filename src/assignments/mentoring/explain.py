@@ -17,9 +17,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 
+from assignments.core.i18n import tr, use_lang
 from assignments.mentoring.candidates import MentorProblem, exclusions
 from assignments.mentoring.data import MentoringData
-from assignments.mentoring.rules import RULES, figures
+from assignments.mentoring.rules import figures, label, rule_doc
 from assignments.mentoring.solution import pair_violations
 from assignments.pairing.explain import forced_conflicts, gap_infeasible
 from assignments.pairing.problem import Pairing, PairingProblem
@@ -39,11 +40,17 @@ def _label(data: MentoringData, tid: str) -> str:
     return f"{t.label} ({tid})" if t is not None and t.name else tid
 
 
-def explain_forced(mp: MentorProblem, *, lang: str = "zh") -> list[str]:
+def explain_forced(mp: MentorProblem, *, lang: str | None = None) -> list[str]:
     """Why the forced pairs (指定结对) cannot all be kept, in the office's terms.
 
     Each line names the rule a forced pair breaks as ``[M3 同学科]`` (``RULES.label``, in
-    ``lang``) with the figures the checker recomputed (:func:`solution.pair_violations`)."""
+    ``lang``, default the current language) with the figures the checker recomputed
+    (:func:`solution.pair_violations`)."""
+    with use_lang(lang):
+        return _explain_forced(mp)
+
+
+def _explain_forced(mp: MentorProblem) -> list[str]:
     data = mp.data
     lines: list[str] = []
     for m_id, e_id, why in mp.forced_missing:
@@ -53,10 +60,10 @@ def explain_forced(mp: MentorProblem, *, lang: str = "zh") -> list[str]:
         head = f"{where}: " if where is not None else ""
         m, e = data.teacher[m_id], data.teacher[e_id]
         broken = pair_violations(data, m, e)
-        text = "; ".join(f"[{RULES.label(v.rule, lang)}] {v.message}" for v in broken) or (
-            f"[{RULES.label('allowed', lang)}] not an allowed pair")
-        lines.append(f"{head}forced pair {_label(data, m_id)} – {_label(data, e_id)} breaks "
-                     f"{text}")
+        text = tr("; ").join(f"[{label(v.rule)}] {v.message}" for v in broken) or (
+            f"[{label('allowed')}] " + tr("not an allowed pair"))
+        lines.append(head + tr("forced pair {mentor} – {mentee} breaks {what}",
+                               mentor=_label(data, m_id), mentee=_label(data, e_id), what=text))
     p = mp.problem
     heads: Counter[int] = Counter()
     minutes: Counter[int] = Counter()
@@ -68,36 +75,43 @@ def explain_forced(mp: MentorProblem, *, lang: str = "zh") -> list[str]:
         t = data.teacher[p.mentors[i]]
         cap = data.capacity(t)
         if n > cap:
-            lines.append(f"[{RULES.label('heads', lang)}] {_label(data, t.id)} has {n} forced "
-                         f"mentees (指定结对"
-                         f"{', continuity' if data.policy.continuity == 'required' else ''}), "
-                         f"带徒上限 {cap}")
+            lines.append(f"[{label('heads')}] " + (
+                tr("{mentor} has {n} forced mentees (指定结对, continuity), 带徒上限 {cap}",
+                   mentor=_label(data, t.id), n=n, cap=cap)
+                if data.policy.continuity == "required" else
+                tr("{mentor} has {n} forced mentees (指定结对), 带徒上限 {cap}",
+                   mentor=_label(data, t.id), n=n, cap=cap)))
         if minutes[i] > data.hour_budget(t):
-            lines.append(f"[{RULES.label('hours', lang)}] {_label(data, t.id)}'s forced pairs "
-                         f"need {minutes[i] / 60:.1f} h, 指导时数上限 "
-                         f"{data.hour_budget(t) / 60:.1f} h")
+            lines.append(f"[{label('hours')}] " + tr(
+                "{mentor}'s forced pairs need {need} h, 指导时数上限 {budget} h",
+                mentor=_label(data, t.id), need=f"{minutes[i] / 60:.1f}",
+                budget=f"{data.hour_budget(t) / 60:.1f}"))
     return lines
 
 
 def _what(family: str, data: MentoringData) -> str:
     """How the mentors a pair filter excluded are described in an unpaired reason."""
     p = data.policy
-    return {
-        "subject": "teach another subject",
-        "experience": "are not more experienced",
-        "travel": f"are too far (> {p.max_travel:g} min, no partner link)",
-        "observation": "have too few free periods in common",
-        "pair_hours": "lack the hours for the pair",
-        "forbidden": "are forbidden pairs",
-    }[family]
+    if family == "subject":
+        return tr("teach another subject")
+    if family == "experience":
+        return tr("are not more experienced")
+    if family == "travel":
+        return tr("are too far (> {minutes} min, no partner link)", minutes=f"{p.max_travel:g}")
+    if family == "observation":
+        return tr("have too few free periods in common")
+    if family == "pair_hours":
+        return tr("lack the hours for the pair")
+    return tr("are forbidden pairs")
 
 
-def why_no_candidate(mp: MentorProblem, j: int, lang: str = "zh") -> str:
+def why_no_candidate(mp: MentorProblem, j: int, lang: str | None = None) -> str:
     """Why mentee ``j`` has no allowed mentor (the rule that excluded each qualified one)."""
-    return _why_no_candidate(mp, j, lang)
+    with use_lang(lang):
+        return _why_no_candidate(mp, j)
 
 
-def _why_no_candidate(mp: MentorProblem, j: int, lang: str) -> str:
+def _why_no_candidate(mp: MentorProblem, j: int) -> str:
     """Why mentee ``j`` has no candidate pair: which pair filter (rule) excluded each qualified
     mentor first (:func:`candidates.exclusions`), with an example and its figures."""
     data = mp.data
@@ -108,22 +122,26 @@ def _why_no_candidate(mp: MentorProblem, j: int, lang: str) -> str:
     excluded = exclusions(pool, j)
     n = len(pool.mentors) - len(excluded.get("subject", []))
     if n == 0:
-        return (f"no qualified mentor teaches {subj} [{RULES.label('subject', lang)}] "
-                f"(学科带头人, 教学能手, 骨干教师 or ≥ {p.experience_threshold} years, "
-                f"not a mentee, capacity > 0: {RULES.label('mentor', lang)})")
+        return tr("no qualified mentor teaches {subject} [{rule}] (学科带头人, 教学能手, 骨干教师 "
+                  "or ≥ {years} years, not a mentee, capacity > 0: {mentor_rule})",
+                  subject=subj, rule=label("subject"), years=p.experience_threshold,
+                  mentor_rule=label("mentor"))
     if len(excluded.get("experience", [])) == n:
-        return (f"none of the {n} {subj} mentors has at least {p.min_gap} more years of "
-                f"teaching than {e.years} [{RULES.label('experience', lang)}]")
+        return tr("none of the {n} {subject} mentors has at least {gap} more years of teaching "
+                  "than {years} [{rule}]", n=n, subject=subj, gap=p.min_gap, years=e.years,
+                  rule=label("experience"))
     parts = []
     for family, mentors in excluded.items():
         if family == "subject":
             continue
         t = pool.mentors[mentors[0]]
         detail = next((v.message for v in pair_violations(data, t, e) if v.rule == family),
-                      RULES.describe(family, figures(p)))
-        parts.append(f"{len(mentors)} {_what(family, data)} [{RULES.label(family, lang)}] "
-                     f"(e.g. {t.label}: {detail})")
-    return f"no allowed mentor among the {n} qualified {subj} mentors: " + "; ".join(parts)
+                      rule_doc(family, figures(p)))
+        parts.append(tr("{n} {what} [{rule}] (e.g. {mentor}: {detail})", n=len(mentors),
+                        what=_what(family, data), rule=label(family), mentor=t.label,
+                        detail=detail))
+    return tr("no allowed mentor among the {n} qualified {subject} mentors: ", n=n,
+              subject=subj) + tr("; ").join(parts)
 
 
 def capacity_reasons(
@@ -133,7 +151,7 @@ def capacity_reasons(
     label: Callable[[int], str] | None = None,
     load_text: Callable[[int], str] = str,
     no_candidate: Callable[[int], str] | None = None,
-    unit: str = "mentees",
+    unit: str | None = None,
 ) -> dict[int, str]:
     """Mentee index -> why they are unpaired: no candidate pair, all candidate mentors full
     (head count or load), or not chosen although a mentor had room.
@@ -147,10 +165,11 @@ def capacity_reasons(
     no_candidate
         Mentee index -> the reason when they have no candidate pair at all.
     unit
-        What a mentor's head count counts ("mentees", "places").
+        What a mentor's head count counts (default "mentees"; "places").
     """
     p = problem
     name = label or (lambda i: p.mentors[i])
+    unit = unit or tr("mentees")
     chosen = pairing.mentor_of(p)
     heads: Counter[int] = Counter()
     used: Counter[int] = Counter()
@@ -165,15 +184,15 @@ def capacity_reasons(
     def by_forced(i: int) -> str:
         """How many of mentor ``i``'s places forced pairs (指定结对) hold."""
         n = forced[i]
-        return f", {n} held by a forced pair (指定结对)" if n == 1 else (
-            f", {n} held by forced pairs (指定结对)" if n else "")
+        return tr(", {n} held by a forced pair (指定结对)", n=n) if n == 1 else (
+            tr(", {n} held by forced pairs (指定结对)", n=n) if n else "")
     by_mentee = p.by_mentee()
     out: dict[int, str] = {}
     for e, ks in enumerate(by_mentee):
         if e in chosen:
             continue
         if not ks:
-            out[e] = no_candidate(e) if no_candidate else "no candidate pair"
+            out[e] = no_candidate(e) if no_candidate else tr("no candidate pair")
             continue
         full, short, free = [], [], []
         for k in ks:
@@ -183,34 +202,36 @@ def capacity_reasons(
                 full.append(f"{name(c.mentor)} ({heads[c.mentor]}/{cap} {unit}"
                             f"{by_forced(c.mentor)})")
             elif budget is not None and used[c.mentor] + c.load > budget:
-                short.append(f"{name(c.mentor)} ({load_text(used[c.mentor])}/"
-                             f"{load_text(budget)} used, the pair needs {load_text(c.load)}"
-                             f"{by_forced(c.mentor)})")
+                short.append(name(c.mentor) + " (" + tr(
+                    "{used}/{budget} used, the pair needs {need}", used=load_text(used[c.mentor]),
+                    budget=load_text(budget), need=load_text(c.load)) + f"{by_forced(c.mentor)})")
             else:
                 free.append(name(c.mentor))
         if not free:
             listed = (full + short)[:4]
             more = len(full) + len(short) - len(listed)
-            out[e] = (f"all capacity used: the {len(ks)} possible mentor"
-                      f"{'s are' if len(ks) > 1 else ' is'} taken: " + ", ".join(listed)
-                      + (f" … (+{more})" if more > 0 else ""))
+            out[e] = ((tr("all capacity used: the {n} possible mentors are taken: ", n=len(ks))
+                       if len(ks) > 1 else
+                       tr("all capacity used: the 1 possible mentor is taken: "))
+                      + tr(", ").join(listed) + (f" … (+{more})" if more > 0 else ""))
         else:
-            out[e] = ("not chosen: " + ", ".join(free[:3])
-                      + " had room, but pairing would not improve the objective "
-                      "(or the time limit stopped the search)")
+            out[e] = tr("not chosen: {mentors} had room, but pairing would not improve the "
+                        "objective (or the time limit stopped the search)",
+                        mentors=tr(", ").join(free[:3]))
     return out
 
 
-def unpaired_reasons(mp: MentorProblem, pairing: Pairing, *, lang: str = "zh"
+def unpaired_reasons(mp: MentorProblem, pairing: Pairing, *, lang: str | None = None
                      ) -> dict[str, str]:
     """Mentee id -> why they are left unpaired, for every mentee without a mentor; a mentee
     without any candidate pair is told which rule (``RULES.label``, in ``lang``) excluded each
     qualified mentor."""
     data, p = mp.data, mp.problem
-    reasons = capacity_reasons(
-        p, pairing,
-        label=lambda i: data.teacher[p.mentors[i]].label,
-        load_text=lambda minutes: f"{minutes / 60:.1f} h",
-        no_candidate=lambda e: _why_no_candidate(mp, e, lang),
-    )
+    with use_lang(lang):
+        reasons = capacity_reasons(
+            p, pairing,
+            label=lambda i: data.teacher[p.mentors[i]].label,
+            load_text=lambda minutes: tr("{hours} h", hours=f"{minutes / 60:.1f}"),
+            no_candidate=lambda e: _why_no_candidate(mp, e),
+        )
     return {p.mentees[e]: text for e, text in reasons.items()}

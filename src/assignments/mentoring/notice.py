@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from assignments.core.i18n import tr, use_lang
 from assignments.core.notice import Notice, write_notice_pdf
 from assignments.core.printsetup import PrintOptions
 from assignments.mentoring.data import MentoringData
@@ -24,7 +25,7 @@ def _organisation(data: MentoringData) -> str | None:
 
 def print_options(data: MentoringData, *, lang: str = "zh") -> PrintOptions:
     """Page header of ``pairs.xlsx``: the bureau and 师徒结对名单."""
-    return PrintOptions(title="师徒结对名单" if lang != "en" else "Mentor pairs",
+    return PrintOptions(title=tr("Mentor pairs", lang=lang),
                         organisation=_organisation(data), lang=lang)
 
 
@@ -33,7 +34,11 @@ def mentoring_notice(data: MentoringData, sol: MentorSolution, *, lang: str = "z
     for pairs across schools and pairs fixed by the input), sorted by the mentor's school,
     subject, mentor;
     the unpaired mandatory mentees counted after the table."""
-    zh = lang != "en"
+    with use_lang(lang):
+        return _notice(data, sol, lang)
+
+
+def _notice(data: MentoringData, sol: MentorSolution, lang: str) -> Notice:
     school = data.school
     teacher = data.teacher
 
@@ -46,30 +51,23 @@ def mentoring_notice(data: MentoringData, sol: MentorSolution, *, lang: str = "z
         subject = "、".join(sorted(set(m.subjects) & set(e.subjects)) or e.subjects)
         note = []
         if m.school != e.school:
-            note.append("跨校" if zh else "across schools")
+            note.append(tr("across schools"))
         if p.forced:
-            note.append("指定" if zh else "fixed by input")
+            note.append(tr("fixed by input"))
         pairs.append((school_label(m.school), subject, m.label, e.label,
-                      school_label(e.school), ("，" if zh else ", ").join(note)))
+                      school_label(e.school), tr(", ").join(note)))
     pairs.sort()
     rows = [[str(i), sub, mentor, mschool, mentee, eschool, note]
             for i, (mschool, sub, mentor, mentee, eschool, note) in enumerate(pairs, start=1)]
     unpaired = [t for t in sol.unpaired if t in teacher and data.is_mandatory(teacher[t])]
-    if zh:
-        intro = [f"现将师徒结对名单公布如下（共 {len(rows)} 对）。",
-                 "师徒双方应签订结对协议，按要求互相听课、指导，学校做好记录与考核。"]
-        closing = ([f"另有 {len(unpaired)} 名须结对教师暂未安排师傅，原因见 pairs.xlsx 的"
-                    "“未结对”表，由学校另行安排。"] if unpaired else [])
-        columns = ["序号", "学科", "师傅", "师傅学校", "徒弟", "徒弟学校", "备注"]
-    else:
-        intro = [f"The mentor pairs are as follows ({len(rows)} pairs).",
-                 "Each pair signs a pairing agreement; mentor and mentee observe each other's "
-                 "lessons as required, and the schools keep the records."]
-        closing = ([f"{len(unpaired)} teacher(s) who must be paired have no mentor yet; the "
-                    "reasons are in the unpaired sheet of pairs.xlsx."] if unpaired else [])
-        columns = ["No.", "Subject", "Mentor", "Mentor's school", "Mentee", "Mentee's school",
-                   "Note"]
-    return Notice(title="师徒结对名单" if zh else "Mentor pairs", columns=columns, rows=rows,
+    intro = [tr("The mentor pairs are as follows ({n} pairs).", n=len(rows)),
+             tr("Each pair signs a pairing agreement; mentor and mentee observe each other's "
+                "lessons as required, and the schools keep the records.")]
+    closing = ([tr("{n} teacher(s) who must be paired have no mentor yet; the reasons are in "
+                   "the unpaired sheet of pairs.xlsx.", n=len(unpaired))] if unpaired else [])
+    columns = [tr("No."), tr("Subject"), tr("Mentor"), tr("Mentor's school"), tr("Mentee"),
+               tr("Mentee's school"), tr("Note")]
+    return Notice(title=tr("Mentor pairs"), columns=columns, rows=rows,
                   intro=intro, closing=closing, organisation=_organisation(data),
                   widths=[0.6, 1.1, 1.2, 1.8, 1.2, 1.8, 1.2], lang=lang)
 

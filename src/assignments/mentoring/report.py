@@ -17,11 +17,12 @@ from typing import Any
 
 import pandas as pd
 
+from assignments.core.i18n import current_lang, tr, use_lang
 from assignments.core.io import staged_output, write_csv_folder, write_excel, write_json
 from assignments.core.solver import Result
 from assignments.mentoring.candidates import COMPONENTS
 from assignments.mentoring.data import MentoringData, weekday_label
-from assignments.mentoring.rules import RULES, figures
+from assignments.mentoring.rules import RULES, figures, rule_doc
 from assignments.mentoring.solution import (
     MentorSolution,
     observation_slots,
@@ -39,6 +40,7 @@ __all__ = [
     "periods_text",
     "result_json",
     "result_row",
+    "status_text",
     "summary_lines",
     "write_outputs",
     "write_tables",
@@ -51,10 +53,10 @@ _SHEETS = {
            "schools": "schools", "notes": "notes"},
 }
 _COLS: dict[str, tuple[str, str]] = {
-    "mentor": ("师傅工号", "mentor id"), "mentor_name": ("师傅", "mentor"),
+    "mentor": ("师傅工号", "mentor id"), "mentor_name": ("师傅", "mentor name"),
     "mentor_school": ("师傅学校", "mentor's school"), "subject": ("学科", "subject"),
     "level": ("师傅级别", "mentor level"), "mentor_years": ("师傅教龄", "mentor years"),
-    "mentee": ("徒弟工号", "mentee id"), "mentee_name": ("徒弟", "mentee"),
+    "mentee": ("徒弟工号", "mentee id"), "mentee_name": ("徒弟", "mentee name"),
     "mentee_school": ("徒弟学校", "mentee's school"), "mentee_years": ("徒弟教龄", "mentee years"),
     "why": ("必须结对原因", "why a mentor is required"), "cross": ("跨校", "cross-school"),
     "travel": ("路程(分钟)", "travel (min)"), "score": ("总分", "score"),
@@ -84,6 +86,14 @@ _TERMS = {
 }
 _LEVEL = {"zh": {"mandatory": "必须结对未满足", "quality": "质量分", "fairness": "公平罚分"},
           "en": {"mandatory": "mandatory unpaired", "quality": "quality", "fairness": "fairness"}}
+
+
+def status_text(status: Any) -> str:
+    """A solve status (:class:`SolveStatus` or its value) in the current language."""
+    value = getattr(status, "value", status)
+    return {"optimal": tr("optimal"), "feasible": tr("feasible"),
+            "infeasible": tr("infeasible"), "unknown": tr("unknown"),
+            "invalid": tr("invalid")}.get(value, value)
 
 
 def _level_label(name: str, lang: str) -> str:
@@ -131,6 +141,12 @@ def mentoring_tables(
     lang: str = "zh",
 ) -> dict[str, pd.DataFrame]:
     """The output tables: pairs, mentor loads, unpaired mentees, school summary, notes."""
+    with use_lang(lang):
+        return _mentoring_tables(data, sol, result, lang)
+
+
+def _mentoring_tables(data: MentoringData, sol: MentorSolution, result: Result[Any] | None,
+                      lang: str) -> dict[str, pd.DataFrame]:
     terms = _TERMS[lang]
     pol = data.policy
     rows = []
@@ -230,22 +246,21 @@ def mentoring_tables(
     schools = pd.DataFrame(school_rows)
 
     notes = []
-    zh = lang == "zh"
     if result is not None:
         for n, v in result.objectives.items():
-            notes.append({_h("type", lang): "目标" if zh else "objective",
+            notes.append({_h("type", lang): tr("objective"),
                           _h("text", lang): f"{_level_label(n, lang)}: {v:g}"})
         for e in result.explanation:
-            notes.append({_h("type", lang): "说明" if zh else "explanation", _h("text", lang): e})
+            notes.append({_h("type", lang): tr("explanation"), _h("text", lang): e})
         for w in result.warnings:
-            notes.append({_h("type", lang): "警告" if zh else "warning", _h("text", lang): w})
-    kinds = ("硬性", "软性") if zh else ("hard", "soft")
+            notes.append({_h("type", lang): tr("warning"), _h("text", lang): w})
+    kinds = (tr("hard"), tr("soft"))
     figs = figures(pol)
     for rule in RULES:
         kind = kinds[0] if rule.hard else kinds[1]
-        notes.append({_h("type", lang): "规则" if zh else "rules",
+        notes.append({_h("type", lang): tr("rules"),
                       _h("text", lang): f"{RULES.label(rule.key, lang)} ({kind}): "
-                                        f"{RULES.describe(rule.key, figs)}"})
+                                        f"{rule_doc(rule.key, figs)}"})
     sheets = _SHEETS[lang]
     return {
         sheets["pairs"]: pairs,
@@ -262,6 +277,7 @@ def result_json(data: MentoringData, result: Result[MentorSolution]) -> dict[str
         "model": "mentoring",
         "input": data.source,
         **result.summary(),
+        "status_text": status_text(result.status),
         "warnings": result.warnings,
         "explanation": result.explanation,
     }
@@ -294,6 +310,12 @@ def write_outputs(
 ) -> list[Path]:
     """Write pairs.xlsx, csv/, result.json, mentor_loads.png, school_heatmap.png and notice.pdf
     into ``out_dir`` atomically (nothing is written when anything fails)."""
+    with use_lang(lang):
+        return _write_outputs(data, result, out_dir, lang)
+
+
+def _write_outputs(data: MentoringData, result: Result[MentorSolution], out_dir: str | Path,
+                   lang: str) -> list[Path]:
     from assignments.core.plotting import save_figure
     from assignments.mentoring.notice import NOTICE, print_options, write_notice
     from assignments.mentoring.plot import plot_mentor_loads, plot_school_heatmap
@@ -318,9 +340,8 @@ def write_outputs(
                                           "school_heatmap.png")]
         else:
             notes = pd.DataFrame({
-                _h("type", lang): ["说明" if lang == "zh" else "explanation"]
-                * len(result.explanation)
-                + ["警告" if lang == "zh" else "warning"] * len(result.warnings),
+                _h("type", lang): [tr("explanation")] * len(result.explanation)
+                + [tr("warning")] * len(result.warnings),
                 _h("text", lang): [*result.explanation, *result.warnings],
             })
             write_excel(stage / "pairs.xlsx", {_SHEETS[lang]["notes"]: notes})
@@ -332,31 +353,34 @@ def summary_lines(
     data: MentoringData, result: Result[MentorSolution], *, lang: str = "zh", max_rows: int = 15
 ) -> list[str]:
     """A printed summary: status, levels, counts, some pairs, the unpaired, warnings."""
-    zh = lang == "zh"
+    with use_lang(lang):
+        return _summary_lines(data, result, lang, max_rows)
+
+
+def _summary_lines(data: MentoringData, result: Result[MentorSolution], lang: str,
+                   max_rows: int) -> list[str]:
     s = result.summary()
     gap = "—" if result.gap is None else f"{100 * result.gap:.2f}%"
-    lines = [("状态" if zh else "Status") + f": {result.status.value}   gap: {gap}   "
-             + ("用时" if zh else "time") + f": {s['runtime']:.2f}s"]
+    lines = [tr("Status: {status}   gap: {gap}   time: {seconds}s",
+                status=status_text(result.status), gap=gap, seconds=f"{s['runtime']:.2f}")]
     if result.objectives:
-        lines.append(("分层目标" if zh else "Objective levels") + ": " + ", ".join(
+        lines.append(tr("Objective levels") + ": " + ", ".join(
             f"{_level_label(k, lang)} {v:g}" for k, v in result.objectives.items()))
     sol = result.solution
     if sol is not None:
         mentees = [t for t in data.teachers if data.is_mentee(t)]
         mandatory = [t for t in mentees if data.is_mandatory(t)]
         paired = {p.mentee for p in sol.pairs}
-        lines.append(
-            (f"结对 {len(sol.pairs)} 对；必须结对 {sum(t.id in paired for t in mandatory)}/"
-             f"{len(mandatory)}；申请结对 {sum(t.id in paired for t in mentees) - sum(t.id in paired for t in mandatory)}/"  # noqa: E501
-             f"{len(mentees) - len(mandatory)}") if zh else
-            (f"{len(sol.pairs)} pairs; mandatory mentees paired "
-             f"{sum(t.id in paired for t in mandatory)}/{len(mandatory)}; optional "
-             f"{sum(t.id in paired for t in mentees) - sum(t.id in paired for t in mandatory)}/"
-             f"{len(mentees) - len(mandatory)}"))
+        n_mandatory = sum(t.id in paired for t in mandatory)
+        lines.append(tr("{pairs} pairs; mandatory mentees paired {mandatory}/{of_mandatory}; "
+                        "optional {optional}/{of_optional}", pairs=len(sol.pairs),
+                        mandatory=n_mandatory, of_mandatory=len(mandatory),
+                        optional=sum(t.id in paired for t in mentees) - n_mandatory,
+                        of_optional=len(mentees) - len(mandatory)))
         lookups = score_lookups(data)
         for pr in sorted(sol.pairs, key=lambda x: (x.mentor, x.mentee))[:max_rows]:
             m, e = data.teacher[pr.mentor], data.teacher[pr.mentee]
-            cross = ("（跨校）" if zh else " (cross-school)") if m.school != e.school else ""
+            cross = tr(" (cross-school)") if m.school != e.school else ""
             lines.append(f"  {m.label} → {e.label}  {'、'.join(e.subjects)}  "
                          f"{data.school[e.school].label}{cross}  "
                          f"{sum(pair_score(data, m, e, lookups=lookups).values())}")
@@ -365,15 +389,16 @@ def summary_lines(
         for tid, reason in list(sol.unpaired.items())[:max_rows]:
             t = data.teacher[tid]
             mark = "★" if data.is_mandatory(t) else ""
-            lines.append(("未结对" if zh else "Unpaired") + f" {mark}{t.label}: {reason}")
+            lines.append(tr("Unpaired") + f" {mark}{t.label}: {reason}")
         if len(sol.unpaired) > max_rows:
             lines.append(f"  … (+{len(sol.unpaired) - max_rows})")
     for e in result.explanation[:30]:
         lines.append(e)
     for w in result.warnings[:20]:
-        lines.append(("警告" if zh else "Warning") + f": {w}")
+        lines.append(tr("Warning") + f": {w}")
     if len(result.warnings) > 20:
-        lines.append(f"… {len(result.warnings) - 20} more warnings in 说明 / notes")
+        lines.append(tr("… {n} more warnings in the 说明 (notes) sheet",
+                        n=len(result.warnings) - 20))
     return lines
 
 
@@ -392,6 +417,14 @@ def pairing_tables(
     """Tables of a generic pairing (generic files, GAP, schools, placement): pairs, mentor
     loads, unpaired mentees with reasons, notes. Scores and loads are shown in the user's
     units (divided by their scale)."""
+    with use_lang(lang):
+        return _pairing_tables(problem, result, names=names, score_scale=score_scale,
+                               load_scale=load_scale, lang=lang)
+
+
+def _pairing_tables(problem: PairingProblem, result: Result[Pairing], *,
+                    names: dict[str, str] | None, score_scale: int, load_scale: int,
+                    lang: str) -> dict[str, pd.DataFrame]:
     from assignments.mentoring.explain import capacity_reasons
 
     names = names or {}
@@ -434,13 +467,14 @@ def pairing_tables(
             un_rows.append({head["mentee"]: p.mentees[e], head["name"]: names.get(p.mentees[e], ""),
                             head["mandatory"]: _yes(p.is_mandatory(e), lang),
                             head["reason"]: text})
-    notes = [{"type": "目标" if zh else "objective", "text": f"{k}: {v:g}"}
+    notes = [{"type": tr("objective"), "text": f"{_objective_label(k)}: {v:g}"}
              for k, v in result.objectives.items()]
-    notes += [{"type": "说明" if zh else "explanation", "text": x} for x in result.explanation]
-    notes += [{"type": "警告" if zh else "warning", "text": x} for x in result.warnings]
+    notes += [{"type": tr("explanation"), "text": x} for x in result.explanation]
+    notes += [{"type": tr("warning"), "text": x} for x in result.warnings]
     if score_scale != 1 or load_scale != 1:
-        notes.append({"type": "单位" if zh else "units",
-                      "text": f"solver units: score × {score_scale}, load × {load_scale}"})
+        notes.append({"type": tr("units"),
+                      "text": tr("solver units: score × {score}, load × {load}",
+                                 score=score_scale, load=load_scale)})
     sheets = _SHEETS[lang]
     return {sheets["pairs"]: pd.DataFrame(rows), sheets["loads"]: pd.DataFrame(load_rows),
             sheets["unpaired"]: pd.DataFrame(un_rows),
@@ -448,10 +482,17 @@ def pairing_tables(
                 columns={"type": _h("type", lang), "text": _h("text", lang)})}
 
 
+def _objective_label(name: str) -> str:
+    """A generic pairing's objective level (``mandatory``, ``quality``, ``fairness``, or the
+    engine's own name) in the current language."""
+    return _LEVEL[current_lang()].get(name, name)
+
+
 def pairing_json(problem: PairingProblem, result: Result[Pairing], *, score_scale: int = 1,
                  load_scale: int = 1) -> dict[str, Any]:
     """Machine-readable result of a generic pairing."""
     out: dict[str, Any] = {"model": "pairing", "instance": problem.name, **result.summary(),
+                           "status_text": status_text(result.status),
                            "warnings": result.warnings, "explanation": result.explanation,
                            "score_scale": score_scale, "load_scale": load_scale}
     if result.solution is not None:

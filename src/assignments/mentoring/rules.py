@@ -24,12 +24,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from assignments.core.i18n import current_lang, tr
 from assignments.core.rules import Family, Rule, RuleBook
 
 if TYPE_CHECKING:
     from assignments.mentoring.data import Policy
 
-__all__ = ["RULES", "figures"]
+__all__ = ["RULES", "figures", "label", "rule_doc"]
 
 RULES = RuleBook(
     "M",
@@ -172,8 +173,8 @@ def figures(policy: Policy) -> dict[str, Any]:
         "novice_years": p.novice_years,
         "experience_threshold": p.experience_threshold,
         "min_gap": p.min_gap,
-        "subject_rule_text": ("same subject only" if p.subject_rule == "same"
-                              else "or, at a cost, a subject of the same 学科组"),
+        "subject_rule_text": (tr("same subject only") if p.subject_rule == "same"
+                              else tr("or, at a cost, a subject of the same 学科组")),
         "mentor_observations": p.mentor_observations,
         "mentee_observations": p.mentee_observations,
         "semester_weeks": p.semester_weeks,
@@ -187,16 +188,120 @@ def figures(policy: Policy) -> dict[str, Any]:
         "break_minutes": p.break_minutes,
         "same_school": p.weight("same_school"),
         "near": p.weight("near"),
-        "school_stage_text": ("小学 with 小学, 初中 with 初中, 高中 with 高中; "
-                              "学校结对学段 = 同学段" if p.school_stage == "exact"
-                              else "初中 and 高中 may pair; 学校结对学段 = 同类"),
-        "direction_text": ("urban school to rural school; 支教方向 = 城到乡"
+        "school_stage_text": (tr("小学 with 小学, 初中 with 初中, 高中 with 高中; "
+                                 "学校结对学段 = 同学段") if p.school_stage == "exact"
+                              else tr("初中 and 高中 may pair; 学校结对学段 = 同类")),
+        "direction_text": (tr("urban school to rural school; 支教方向 = 城到乡")
                            if p.placement_direction == "urban_to_rural"
-                           else "any direction; 支教方向 = 不限"),
-        "continuity_text": ("is kept when still allowed (延续结对 = 必须)"
+                           else tr("any direction; 支教方向 = 不限")),
+        "continuity_text": (tr("is kept when still allowed (延续结对 = 必须)")
                             if p.continuity == "required"
-                            else "scores 延续权重 points (延续结对 = 加分)"),
+                            else tr("scores 延续权重 points (延续结对 = 加分)")),
         "gap_low": p.gap_low,
         "gap_high": p.gap_high,
         "drain_share": f"{p.drain_share:g}",
     }
+
+
+def label(key: str) -> str:
+    """``RULES.label(key)`` in the current language."""
+    return RULES.label(key, current_lang())
+
+
+def rule_doc(key: str, figs: dict[str, Any] | None = None) -> str:
+    """The one-line doc of a rule or family (:meth:`RuleBook.describe`) in the current language,
+    with the instance's figures (:func:`figures`, in the same language) filled in."""
+    text = tr(RULES.describe(key))  # the docs are catalogued below (_docs)
+    if figs:
+        try:
+            return text.format(**figs)
+        except (KeyError, IndexError, ValueError):
+            return text
+    return text
+
+
+def _docs() -> None:
+    """The rule and family docs above, marked for the catalogue (never called: the docs are
+    looked up by their English text in :func:`rule_doc`)."""
+    tr('a pair exists only when the mentee needs a mentor (M1), the mentor may'
+       ' mentor and is more experienced (M2), teaches the subject (M3), can '
+       'observe and be observed (M4), has the hours for the pair (M5) and the '
+       'pair is not forbidden (M6)')
+    tr('fewer than {novice_years} years of teaching, newly transferred (新调入) '
+       'or needing upgrading (需提升): must have a mentor; 申请导师 = 是: may have '
+       'one; one mentor each')
+    tr('学科带头人, 教学能手, 骨干教师 or ≥ {experience_threshold} years of teaching (可任师傅 '
+       'overrides), not a mentee this semester, and ≥ {min_gap} more years of '
+       'teaching than the mentee')
+    tr("the mentor teaches one of the mentee's subjects ({subject_rule_text})")
+    tr("the mentor observes ≥ {mentor_observations} of the mentee's lessons "
+       "and the mentee ≥ {mentee_observations} of the mentor's in "
+       '{semester_weeks} teaching weeks (free periods × weeks); a cross-school'
+       ' pair needs travel ≤ {max_travel} min or a partner link, and a period '
+       "counts (and is suggested) only when the observer's own lessons leave "
+       'the one-way travel free before and after it (periods of '
+       '{lesson_minutes} min, {break_minutes} min apart)')
+    tr('at most 带徒上限 mentees (default {capacity_default}) and 指导时数上限 hours '
+       '(default {hours_default} h) per mentor; a pair takes {pair_minutes} '
+       'min in a school, plus {trips} round trips of the mentor and '
+       '{mentee_trips} of the mentee across schools')
+    tr("指定结对 pairs are kept, 禁止结对 pairs never made; last year's pair (not "
+       'rated 差) {continuity_text}')
+    tr('a helper school (帮扶, or urban and not weak) and a helped one (受援, or '
+       'rural and weak), one to one or as 1+1+1 groups (高职 + 示范中职 → 中职): '
+       'categories match, travel within the limit or a partner link, each '
+       'helped school one helper (group), a helper within its 可结对数; the same '
+       'stage ({school_stage_text})')
+    tr('a volunteer (支教意向 = 是) of the subject from another school fills a 支教需求'
+       ' row for its term and grade band ({direction_text}); each teacher '
+       'placed once; no row over its number')
+    tr('every mandatory mentee (M1) paired when at all possible: fewest left '
+       'unpaired')
+    tr('the most quality points: grade band, mentor level, experience gap '
+       '{gap_low}–{gap_high} years, rural and weak schools, timetable room, '
+       'continuity, wishes, the same school ({same_school} points) then the '
+       'nearest (up to {near}), minus related subjects')
+    tr('balanced mentor loads (n(n−1)/2 per mentor with n mentees) and no '
+       'school drained (pairs given to other schools beyond {drain_share} % of'
+       ' its mentor capacity)')
+    tr("mandatory mentees, teachers asking for a mentor, forced pairs' mentees")
+    tr('a role, ≥ {experience_threshold} years or 可任师傅 = 是; not a mentee; 带徒上限'
+       ' > 0')
+    tr('the mentor has ≥ {min_gap} more years of teaching than the mentee')
+    tr('a cross-school pair needs travel ≤ {max_travel} min or a partner link')
+    tr('free periods × {semester_weeks} weeks ≥ {mentor_observations} (mentor '
+       'observes) and ≥ {mentee_observations} (mentee observes)')
+    tr('a suggested period is a lesson of the observed teacher, and the '
+       'observer teaches neither then nor within the one-way travel time '
+       'before or after it')
+    tr("the pair alone fits the mentor's 指导时数上限")
+    tr('禁止结对 pairs are never made')
+    tr('only candidate pairs (every filter passed) have a variable')
+    tr('each mentee has at most one mentor (exactly one in GAP mode)')
+    tr('each mentor takes at most 带徒上限 mentees')
+    tr("the guidance hours of a mentor's pairs (observations, reviews, travel)"
+       ' fit 指导时数上限')
+    tr('指定结对 pairs are kept')
+    tr("last year's pair (not rated 差) is kept when 延续结对 = 必须 and still "
+       'allowed')
+    tr('a helper school and a helped school')
+    tr("travel within the mode's limit or a partner link")
+    tr("the schools' categories match")
+    tr('each helped school has at most one helper school')
+    tr('a helper school takes at most its 可结对数 partners')
+    tr('the schools teach the same stage ({school_stage_text})')
+    tr('a group is one 高职, one 示范中职 and one 中职')
+    tr('each helper reaches the helped school within the limit or is a partner')
+    tr('a helped school in one group; a helper in at most its 可结对数 groups')
+    tr('each teacher is placed once')
+    tr('a volunteer of the subject from another school, for the term and grade'
+       ' band')
+    tr('a teacher of an urban school to a rural school ({direction_text})')
+    tr('no 支教需求 row gets more teachers than it asks for')
+    tr("同校权重 {same_school} points for a mentor of the mentee's school, 就近权重 × "
+       '(1 − travel / {max_travel} min) for the nearness; the checker warns of'
+       " a cross-school pair while a same-subject teacher of the mentee's "
+       'school who could mentor them has no mentee')
+    tr('均衡权重 × n(n−1)/2 per mentor with n mentees')
+    tr('外派权重 × pairs a school gives beyond {drain_share} % of its mentor '
+       'capacity')

@@ -34,6 +34,7 @@ from typing import Any
 import pandas as pd
 
 from assignments.core.errors import SolutionCheckError
+from assignments.core.i18n import current_lang, tr
 from assignments.core.rules import Violation
 from assignments.core.solver import Result, SolveParams, SolveStatus, run_cpsat
 from assignments.mentoring.data import MentoringData, School, Teacher
@@ -157,7 +158,14 @@ def school_problem(data: MentoringData, *, max_travel: float = 90.0) -> PairingP
 
 def _v(family: str, message: str) -> Violation:
     """A violation under the rule key of ``family`` (MS, MP), the family's label first."""
-    return Violation(RULES.rule(family).key, f"{RULES.label(family, 'en')}: {message}")
+    return Violation(RULES.rule(family).key, f"{RULES.label(family, current_lang())}: {message}")
+
+
+def _term_labels() -> dict[str, str]:
+    """The score terms of a school pair (:func:`school_pair_score`) as column headers."""
+    return {"close": tr("nearness points"), "subjects": tr("subject match points"),
+            "size": tr("similar size points"), "category": tr("same category points"),
+            "link": tr("existing partner points")}
 
 
 def check_school_pairs(
@@ -170,29 +178,34 @@ def check_school_pairs(
     out = []
     for h, w in pairs:
         if h not in h_ids or w not in w_ids:
-            out.append(_v("school_roles", f"{h} – {w}: not a helper and a helped school"))
+            out.append(_v("school_roles", f"{h} – {w}: "
+                          + tr("not a helper and a helped school")))
             continue
         t = data.travel_minutes(h, w)
         if not data.partners(h, w) and (t is None or t > max_travel):
-            out.append(_v("school_travel", f"{h} – {w}: travel {t} min > {max_travel:g} and "
-                                           "not partners"))
+            out.append(_v("school_travel", f"{h} – {w}: " + tr(
+                "travel {minutes} min > {limit} and not partners", minutes=t,
+                limit=f"{max_travel:g}")))
         ca, cb = data.school[h].category, data.school[w].category
         fa, fb = category_family(ca), category_family(cb)
         if fa is not None and fb is not None and fa != fb:
-            out.append(_v("school_category", f"{h} – {w}: {ca} and {cb} do not match"))
+            out.append(_v("school_category", f"{h} – {w}: " + tr(
+                "{a} and {b} do not match", a=ca, b=cb)))
         elif data.policy.school_stage == "exact":
             sa, sb = school_stages(ca), school_stages(cb)
             if sa is not None and sb is not None and not sa & sb:
                 out.append(_v("school_stage", f"{data.school[h].label} ({ca}) – "
-                                              f"{data.school[w].label} ({cb}): different stages "
-                                              "(学校结对学段 = 同学段)"))
+                                              f"{data.school[w].label} ({cb}): "
+                                              + tr("different stages (学校结对学段 = 同学段)")))
     for w, n in Counter(w for _h, w in pairs).items():
         if n > 1:
-            out.append(_v("school_one_helper", f"{w} has {n} helper schools"))
+            out.append(_v("school_one_helper", tr("{school} has {n} helper schools", school=w,
+                                                  n=n)))
     for h, n in Counter(h for h, _w in pairs).items():
         if h in data.school and n > data.school[h].pair_capacity:
-            out.append(_v("school_capacity", f"{h} has {n} partners, 可结对数 "
-                                             f"{data.school[h].pair_capacity}"))
+            out.append(_v("school_capacity", tr("{school} has {n} partners, 可结对数 {cap}",
+                                                school=h, n=n,
+                                                cap=data.school[h].pair_capacity)))
     return out
 
 
@@ -215,23 +228,28 @@ def solve_school_pairs(
             sh, sw = data.school[h], data.school[w]
             t = _reach(data, sh, sw, max_travel) or 0.0
             terms = school_pair_score(data, sh, sw, t, max_travel)
-            rows.append({"帮扶学校 (helper)": sh.label, "受援学校 (helped)": sw.label,
-                         "路程(分钟) travel": data.travel_minutes(h, w),
-                         "总分 score": sum(terms.values()),
-                         **{f"{k}": v for k, v in terms.items()},
-                         "匹配学科 subjects": "、".join(sorted(set(sh.strengths)
-                                                              & set(sw.needs)))})
+            labels = _term_labels()
+            rows.append({tr("helper school"): sh.label, tr("helped school"): sw.label,
+                         tr("travel (min)"): data.travel_minutes(h, w),
+                         tr("total score"): sum(terms.values()),
+                         **{labels[k]: v for k, v in terms.items()},
+                         tr("matching subjects"): "、".join(sorted(set(sh.strengths)
+                                                                 & set(sw.needs)))})
     if res.solution is not None:
         from assignments.mentoring.explain import capacity_reasons
 
         def nothing(e: int) -> str:
             w = data.school[p.mentees[e]]
-            kind = "stage" if data.policy.school_stage == "exact" else "kind"
-            return (f"no helper school of the same {kind} ({w.category or 'any'}) within "
-                    f"{max_travel:g} min or linked as a partner")
+            if data.policy.school_stage == "exact":
+                return tr("no helper school of the same stage ({category}) within {minutes} "
+                          "min or linked as a partner", category=w.category or tr("any category"),
+                          minutes=f"{max_travel:g}")
+            return tr("no helper school of the same kind ({category}) within {minutes} min or "
+                      "linked as a partner", category=w.category or tr("any category"),
+                      minutes=f"{max_travel:g}")
 
         reasons = capacity_reasons(p, res.solution, label=lambda i: data.school[p.mentors[i]].label,
-                                   no_candidate=nothing, unit="partners")
+                                   no_candidate=nothing, unit=tr("partners"))
         res.explanation += [f"{data.school[p.mentees[e]].label}: {text}"
                             for e, text in reasons.items()]
     return res, p, pd.DataFrame(rows)
@@ -286,19 +304,21 @@ def check_groups(data: MentoringData, groups: list[Group], *,
     out = []
     for g in groups:
         if g.college not in first or g.demo not in second or g.helped not in third:
-            out.append(_v("group_kinds", f"{g}: not 高职 + 示范中职 + 中职"))
+            out.append(_v("group_kinds", f"{g}: " + tr("not 高职 + 示范中职 + 中职")))
             continue
         for h in (g.college, g.demo):
             t = data.travel_minutes(h, g.helped)
             if not data.partners(h, g.helped) and (t is None or t > max_travel):
-                out.append(_v("group_travel", f"{h} → {g.helped}: {t} min > {max_travel:g} and not "
-                                                "partners"))
+                out.append(_v("group_travel", f"{h} → {g.helped}: " + tr(
+                    "{minutes} min > {limit} and not partners", minutes=t,
+                    limit=f"{max_travel:g}")))
     for key, pos in (("helped", 2), ("college", 0), ("demo", 1)):
         counts = Counter((g.college, g.demo, g.helped)[pos] for g in groups)
         for sid, n in counts.items():
             cap = 1 if key == "helped" else data.school[sid].pair_capacity
             if n > cap:
-                out.append(_v("group_capacity", f"{sid} is in {n} groups (at most {cap})"))
+                out.append(_v("group_capacity", tr("{school} is in {n} groups (at most {cap})",
+                                                   school=sid, n=n, cap=cap)))
     return out
 
 
@@ -321,8 +341,9 @@ def solve_groups(
     stats = {"colleges": len(first), "demonstration": len(second), "helped": len(third),
              "triples": len(triples)}
     if not triples:
-        why = (f"no allowed group: {len(first)} 高职, {len(second)} 示范中职, {len(third)} helped "
-               f"中职 schools within {max_travel:g} min")
+        why = tr("no allowed group: {a} 高职, {b} 示范中职, {c} helped 中职 schools within "
+                 "{minutes} min", a=len(first), b=len(second), c=len(third),
+                 minutes=f"{max_travel:g}")
         return Result(SolveStatus.INFEASIBLE, runtime=time.perf_counter() - t0,
                       explanation=[why], stats=stats), pd.DataFrame()
     gm = build_group_model(triples, len(first), len(second), len(third),
@@ -360,16 +381,22 @@ def solve_groups(
         status, objective=float(score), bound=bound,
         gap=0.0 if optimal else None, runtime=time.perf_counter() - t0, solution=groups,
         objectives={"covered": float(len(groups)), "score": float(score)},
-        explanation=[f"{len(left)} helped school(s) without a group: " + "、".join(left)]
+        explanation=[tr("{n} helped school(s) without a group: ", n=len(left))
+                     + "、".join(left)]
         if left else [], stats=stats)
-    table = pd.DataFrame([{"高职 (college)": data.school[g.college].label,
-                           "示范中职 (demonstration)": data.school[g.demo].label,
-                           "受援中职 (helped)": data.school[g.helped].label,
-                           "总分 score": g.score} for g in groups])
+    table = pd.DataFrame([{tr("高职 (college)"): data.school[g.college].label,
+                           tr("示范中职 (demonstration)"): data.school[g.demo].label,
+                           tr("受援中职 (helped)"): data.school[g.helped].label,
+                           tr("total score"): g.score} for g in groups])
     return res, table
 
 
 # ------------------------------------------------------------------ placement (支教)
+
+
+def _term_text(term: str) -> str:
+    """A placement term (``semester``, ``year``) in the current language."""
+    return tr("one semester") if term == "semester" else tr("one school year")
 
 
 @dataclass
@@ -440,25 +467,29 @@ def check_placement(data: MentoringData, placed: list[tuple[str, int]],
     out = []
     for tid, n in Counter(t for t, _r in placed).items():
         if n > 1:
-            out.append(_v("place_once", f"{tid} is placed {n} times"))
+            out.append(_v("place_once", tr("{teacher} is placed {n} times", teacher=tid, n=n)))
     for tid, r in placed:
         t, d = data.teacher[tid], data.demand[r]
         src, dst = data.school[t.school], data.school[d.school]
         if data.policy.placement_direction == "urban_to_rural" and (src.rural or not dst.rural):
-            out.append(_v("place_direction", (
-                f"{t.label} ({tid}) of {src.label} ({'农村' if src.rural else '城区'}) placed at "
-                f"{dst.label} ({'农村' if dst.rural else '城区'}), demand row {r + 1}: 支教方向 = "
-                "城到乡 sends teachers of urban schools to rural schools")))
+            out.append(_v("place_direction", tr(
+                "{teacher} ({id}) of {src} ({src_area}) placed at {dst} ({dst_area}), demand row "
+                "{row}: 支教方向 = 城到乡 sends teachers of urban schools to rural schools",
+                teacher=t.label, id=tid, src=src.label,
+                src_area=tr("rural") if src.rural else tr("urban"), dst=dst.label,
+                dst_area=tr("rural") if dst.rural else tr("urban"), row=r + 1)))
         if not (t.placement and d.subject in t.subjects and t.school != d.school
                 and _term_ok(t, d.term)
                 and (d.grade_band is None or t.grade_band is None
                      or t.grade_band == d.grade_band)):
-            out.append(_v("place_match", f"{tid} does not fit demand row {r + 1} "
-                                          f"({d.school} {d.subject} {d.term})"))
+            out.append(_v("place_match", tr("{teacher} does not fit demand row {row} ({school} "
+                                            "{subject} {term})", teacher=tid, row=r + 1,
+                                            school=d.school, subject=d.subject,
+                                            term=_term_text(d.term))))
     for r, n in Counter(r for _t, r in placed).items():
         if n > data.demand[r].number:
-            out.append(_v("place_demand", f"demand row {r + 1} gets {n} > "
-                                           f"{data.demand[r].number}"))
+            out.append(_v("place_demand", tr("demand row {row} gets {n} > {number}", row=r + 1,
+                                             n=n, number=data.demand[r].number)))
     return out
 
 
@@ -483,20 +514,23 @@ def solve_placement(
     rows = []
     for tid, r in sorted(placed, key=lambda x: (x[1], x[0])):
         t, d = data.teacher[tid], data.demand[r]
-        rows.append({"工号 id": tid, "姓名 name": t.label,
-                     "派出学校 from": data.school[t.school].label,
-                     "受援学校 to": data.school[d.school].label, "学科 subject": d.subject,
-                     "期限 term": {"semester": "学期", "year": "学年"}[d.term],
-                     "总分 score": placement_score(data, t, data.school[d.school],
-                                                   d.grade_band)})
+        rows.append({tr("teacher id"): tid, tr("teacher name"): t.label,
+                     tr("sending school"): data.school[t.school].label,
+                     tr("receiving school"): data.school[d.school].label,
+                     tr("placement subject"): d.subject, tr("placement term"): _term_text(d.term),
+                     tr("total score"): placement_score(data, t, data.school[d.school],
+                                                        d.grade_band)})
     reasons = capacity_reasons(
         p, res.solution, label=lambda i: data.teacher[p.mentors[i]].label,
         no_candidate=lambda e: (
-            f"no volunteer teaches {data.demand[pl.slots[e][0]].subject} for a "
-            f"{data.demand[pl.slots[e][0]].term} from another school"
-            + (" (an urban one: 支教方向 = 城到乡)"
+            tr("no volunteer teaches {subject} for a {term} from another school",
+               subject=data.demand[pl.slots[e][0]].subject,
+               term=_term_text(data.demand[pl.slots[e][0]].term))
+            + (tr(" (an urban one: 支教方向 = 城到乡)")
                if data.policy.placement_direction == "urban_to_rural" else "")),
-        unit="places")
-    unfilled = [{"需求 demand": p.mentees[e], "原因 reason": text} for e, text in reasons.items()]
-    tables = {"安排 placements": pd.DataFrame(rows), "未满足 unfilled": pd.DataFrame(unfilled)}
+        unit=tr("places"))
+    unfilled = [{tr("demand slot"): p.mentees[e], tr("why unfilled"): text}
+                for e, text in reasons.items()]
+    tables = {tr("安排 placements"): pd.DataFrame(rows),
+              tr("未满足 unfilled"): pd.DataFrame(unfilled)}
     return res, pl, tables

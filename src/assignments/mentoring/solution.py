@@ -20,6 +20,7 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from assignments.core.i18n import current_lang, tr
 from assignments.core.rules import Violation
 from assignments.mentoring.data import MentoringData, Rating, Teacher
 from assignments.mentoring.rules import RULES
@@ -263,76 +264,87 @@ def pair_violations(data: MentoringData, mentor: Teacher, mentee: Teacher) -> li
     p = data.policy
     out: list[Violation] = []
     if mentor.id == mentee.id:
-        return [Violation("mentor", f"{mentor.label} cannot mentor themselves")]
+        return [Violation("mentor", tr("{mentor} cannot mentor themselves",
+                                       mentor=mentor.label))]
     if not _is_mentee(data, mentee):
-        out.append(Violation("mentee", f"{mentee.label} neither must have a mentor nor asks "
-                                       "for one"))
+        out.append(Violation("mentee", tr("{mentee} neither must have a mentor nor asks for one",
+                                          mentee=mentee.label)))
     if _is_mentee(data, mentor):
-        out.append(Violation("mentor", f"{mentor.label} is a mentee this semester"))
+        out.append(Violation("mentor", tr("{mentor} is a mentee this semester",
+                                          mentor=mentor.label)))
     elif not _qualified(data, mentor):
         if mentor.can_mentor is False:
-            out.append(Violation("mentor", f"{mentor.label} is marked 可任师傅 = 否"))
+            out.append(Violation("mentor", tr("{mentor} is marked 可任师傅 = 否",
+                                              mentor=mentor.label)))
         else:
             out.append(Violation(
                 "mentor",
-                f"{mentor.label} has no mentor role and {mentor.years} years of teaching "
-                f"(< {p.experience_threshold})"))
+                tr("{mentor} has no mentor role and {years} years of teaching (< {threshold})",
+                   mentor=mentor.label, years=mentor.years, threshold=p.experience_threshold)))
     elif _capacity(data, mentor) == 0:
-        out.append(Violation("heads", f"{mentor.label} takes no mentees (带徒上限 0)"))
+        out.append(Violation("heads", tr("{mentor} takes no mentees (带徒上限 0)",
+                                         mentor=mentor.label)))
     if mentor.years < mentee.years + p.min_gap:
         out.append(Violation(
             "experience",
-            f"{mentor.label} has {mentor.years} years of teaching, {mentee.label} {mentee.years}"
-            f" (a mentor needs at least {p.min_gap} more)"))
+            tr("{mentor} has {years} years of teaching, {mentee} {mentee_years} (a mentor needs "
+               "at least {gap} more)", mentor=mentor.label, years=mentor.years,
+               mentee=mentee.label, mentee_years=mentee.years, gap=p.min_gap)))
     if not set(mentor.subjects) & set(mentee.subjects):
         related = p.subject_rule == "related" and any(
             _related(data, a, b) for a in mentor.subjects for b in mentee.subjects)
         if not related:
             out.append(Violation(
                 "subject",
-                f"{mentor.label} teaches {'、'.join(mentor.subjects)}, {mentee.label} "
-                f"{'、'.join(mentee.subjects)}"
-                + (" (not related in 学科组)" if p.subject_rule == "related" else "")))
+                tr("{mentor} teaches {subjects}, {mentee} {mentee_subjects}",
+                   mentor=mentor.label, subjects="、".join(mentor.subjects), mentee=mentee.label,
+                   mentee_subjects="、".join(mentee.subjects))
+                + (tr(" (not related in 学科组)") if p.subject_rule == "related" else "")))
     if mentor.school != mentee.school and not _linked(data, mentor.school, mentee.school):
         t = data.travel_minutes(mentor.school, mentee.school)
         if t is None:
             out.append(Violation(
                 "travel",
-                f"no travel time between {data.school[mentor.school].label} and "
-                f"{data.school[mentee.school].label} (no 路程 row, no coordinates) and no "
-                "partner link"))
+                tr("no travel time between {a} and {b} (no 路程 row, no coordinates) and no "
+                   "partner link", a=data.school[mentor.school].label,
+                   b=data.school[mentee.school].label)))
         elif t > p.max_travel:
             out.append(Violation(
                 "travel",
-                f"{data.school[mentor.school].label} → {data.school[mentee.school].label} takes "
-                f"{t:g} min (> {p.max_travel:g}) and the schools are not partners"))
+                tr("{a} → {b} takes {minutes} min (> {limit}) and the schools are not partners",
+                   a=data.school[mentor.school].label, b=data.school[mentee.school].label,
+                   minutes=f"{t:g}", limit=f"{p.max_travel:g}")))
     if data.lessons is not None:
         a, b = observation_slots(data, mentor, mentee)
         weeks = p.semester_weeks
         travel = pair_travel(data, mentor, mentee)
-        around = (f" (leaving {travel:g} min of travel free before and after)"
-                  if travel > 0 else "")
+        around = (tr(" (leaving {minutes} min of travel free before and after)",
+                     minutes=f"{travel:g}") if travel > 0 else "")
         if len(a) * weeks < p.mentor_observations:
             out.append(Violation(
                 "observation",
-                f"{mentor.label} is free in {len(a)} of {mentee.label}'s "
-                f"{len(data.lessons_of(mentee.id))} weekly lessons{around}: {len(a) * weeks} "
-                f"in {weeks} weeks < {p.mentor_observations} observations"))
+                tr("{observer} is free in {free} of {observed}'s {lessons} weekly lessons{around}: "
+                   "{total} in {weeks} weeks < {needed} observations", observer=mentor.label,
+                   free=len(a), observed=mentee.label, lessons=len(data.lessons_of(mentee.id)),
+                   around=around, total=len(a) * weeks, weeks=weeks,
+                   needed=p.mentor_observations)))
         if len(b) * weeks < p.mentee_observations:
             out.append(Violation(
                 "observation",
-                f"{mentee.label} is free in {len(b)} of {mentor.label}'s "
-                f"{len(data.lessons_of(mentor.id))} weekly lessons{around}: {len(b) * weeks} "
-                f"in {weeks} weeks < {p.mentee_observations} observations"))
+                tr("{observer} is free in {free} of {observed}'s {lessons} weekly lessons{around}: "
+                   "{total} in {weeks} weeks < {needed} observations", observer=mentee.label,
+                   free=len(b), observed=mentor.label, lessons=len(data.lessons_of(mentor.id)),
+                   around=around, total=len(b) * weeks, weeks=weeks,
+                   needed=p.mentee_observations)))
     load, budget = pair_load(data, mentor, mentee), _budget(data, mentor)
     if load > budget:
         out.append(Violation(
             "pair_hours",
-            f"the pair needs {load / 60:.1f} h of {mentor.label}'s time, the budget is "
-            f"{budget / 60:.1f} h"))
+            tr("the pair needs {need} h of {mentor}'s time, the budget is {budget} h",
+               need=f"{load / 60:.1f}", mentor=mentor.label, budget=f"{budget / 60:.1f}")))
     if any(f.mentor == mentor.id and f.mentee == mentee.id for f in data.forbidden):
-        out.append(Violation("forbidden", f"{mentor.label} – {mentee.label} is a forbidden "
-                                          "pair (禁止结对)"))
+        out.append(Violation("forbidden", tr("{mentor} – {mentee} is a forbidden pair (禁止结对)",
+                                             mentor=mentor.label, mentee=mentee.label)))
     return out
 
 
@@ -366,23 +378,29 @@ def period_violations(
     for observer, observed, slots in ((mentor, mentee, mentor_periods),
                                       (mentee, mentor, mentee_periods)):
         for slot in slots:
-            text = f"{weekday_label(slot[0])}第{slot[1]}节"
+            text = tr("{weekday} P{period}", weekday=weekday_label(slot[0], current_lang()),
+                      period=slot[1])
             if slot not in data.lessons_of(observed.id):
-                out.append(Violation("obs_travel", f"{observed.label} does not teach {text}, "
-                                                   f"the period suggested to {observer.label}"))
+                out.append(Violation("obs_travel", tr(
+                    "{observed} does not teach {period}, the period suggested to {observer}",
+                    observed=observed.label, period=text, observer=observer.label)))
                 continue
             hit = slot_conflict(data, observer, slot, travel)
             if hit is None:
                 continue
             if hit == slot:
-                why = f"{observer.label} teaches {text} too"
+                why = tr("{observer} teaches {period} too", observer=observer.label, period=text)
             else:
                 gap = gap_minutes(data, hit[1], slot[1])
-                why = (f"{observer.label} teaches {weekday_label(hit[0])}第{hit[1]}节 at "
-                       f"{data.school[observer.school].label}, {gap} min apart, and the trip "
-                       f"to {data.school[observed.school].label} takes {travel:g} min")
-            out.append(Violation("obs_travel", f"{observer.label} cannot observe "
-                                               f"{observed.label} {text}: {why}"))
+                why = tr("{observer} teaches {period} at {school}, {gap} min apart, and the trip "
+                         "to {other} takes {minutes} min", observer=observer.label,
+                         period=tr("{weekday} P{period}",
+                                   weekday=weekday_label(hit[0], current_lang()), period=hit[1]),
+                         school=data.school[observer.school].label, gap=gap,
+                         other=data.school[observed.school].label, minutes=f"{travel:g}")
+            out.append(Violation("obs_travel", tr("{observer} cannot observe {observed} {period}: "
+                                                  "{why}", observer=observer.label,
+                                                  observed=observed.label, period=text, why=why)))
     return out
 
 
@@ -401,19 +419,22 @@ def idle_same_school(data: MentoringData, sol: MentorSolution) -> list[Violation
                 if t.school == e.school and t.id not in busy and t.id != e.id
                 and set(t.subjects) & set(e.subjects) and not pair_violations(data, t, e)]
         if idle:
-            names = "、".join(f"{t.label} ({t.id}, {t.years} years)" for t in idle[:5])
+            names = "、".join(tr("{name} ({id}, {years} years)", name=t.label, id=t.id,
+                                 years=t.years) for t in idle[:5])
             more = f" … (+{len(idle) - 5})" if len(idle) > 5 else ""
-            out.append(Violation("same_school", (
-                f"{pr.mentor} – {pr.mentee}: {e.label} is paired with {m.label} of "
-                f"{data.school[m.school].label} ({pair_travel(data, m, e):g} min) while "
-                f"{names}{more} of {data.school[e.school].label} teach "
-                f"{'、'.join(e.subjects)}, could mentor {e.label} and have no mentee")))
+            out.append(Violation("same_school", f"{pr.mentor} – {pr.mentee}: " + tr(
+                "{mentee} is paired with {mentor} of {school} ({minutes} min) while {names} of "
+                "{own} teach {subjects}, could mentor {mentee} and have no mentee",
+                mentee=e.label, mentor=m.label, school=data.school[m.school].label,
+                minutes=f"{pair_travel(data, m, e):g}", names=names + more,
+                own=data.school[e.school].label, subjects="、".join(e.subjects))))
     return out
 
 
 def _v(family: str, message: str) -> Violation:
-    """A violation under the rule key of ``family``, the family's English label first."""
-    return Violation(RULES.rule(family).key, f"{RULES.label(family, 'en')}: {message}")
+    """A violation under the rule key of ``family``, the family's label (in the current
+    language) first."""
+    return Violation(RULES.rule(family).key, f"{RULES.label(family, current_lang())}: {message}")
 
 
 def check(data: MentoringData, sol: MentorSolution,
@@ -445,17 +466,19 @@ def check(data: MentoringData, sol: MentorSolution,
     mentees: Counter[str] = Counter(p.mentee for p in sol.pairs)
     for e, n in mentees.items():
         if n > 1:
-            out.append(v("one_mentor", f"{e} has {n} mentors", lambda p, e=e: p.mentee == e))
+            out.append(v("one_mentor", tr("{mentee} has {n} mentors", mentee=e, n=n),
+                         lambda p, e=e: p.mentee == e))
     mentors = {p.mentor for p in sol.pairs}
     for t in sorted(mentors & set(mentees)):
-        out.append(v("mentor", f"{t} is both a mentor and a mentee",
+        out.append(v("mentor", tr("{teacher} is both a mentor and a mentee", teacher=t),
                      lambda p, t=t: t in (p.mentor, p.mentee)))
     heads: Counter[str] = Counter()
     minutes: Counter[str] = Counter()
     for p in sol.pairs:
         row = f"{where[(p.mentor, p.mentee)]}: " if (p.mentor, p.mentee) in where else ""
         if p.mentor not in data.teacher or p.mentee not in data.teacher:
-            out.append(_v("allowed", f"{row}unknown teacher in pair {p.mentor} – {p.mentee}"))
+            out.append(_v("allowed", row + tr("unknown teacher in pair {mentor} – {mentee}",
+                                              mentor=p.mentor, mentee=p.mentee)))
             continue
         m, e = data.teacher[p.mentor], data.teacher[p.mentee]
         for x in pair_violations(data, m, e):
@@ -469,18 +492,25 @@ def check(data: MentoringData, sol: MentorSolution,
     for tid, n in heads.items():
         cap = _capacity(data, data.teacher[tid])
         if n > cap:
-            out.append(v("heads", f"{tid} has {n} mentees, capacity {cap}",
+            out.append(v("heads", tr("{mentor} has {n} mentees, capacity {cap}", mentor=tid, n=n,
+                                     cap=cap),
                          lambda p, tid=tid: p.mentor == tid))
         budget = _budget(data, data.teacher[tid])
         if minutes[tid] > budget:
-            out.append(v("hours", f"{tid} needs {minutes[tid] / 60:.1f} h, budget "
-                                  f"{budget / 60:.1f} h", lambda p, tid=tid: p.mentor == tid))
+            out.append(v("hours", tr("{mentor} needs {need} h, budget {budget} h", mentor=tid,
+                                     need=f"{minutes[tid] / 60:.1f}",
+                                     budget=f"{budget / 60:.1f}"),
+                         lambda p, tid=tid: p.mentor == tid))
     chosen = {(p.mentor, p.mentee) for p in sol.pairs}
     for m_id, e_id, why in required_pairs(data):
         if (m_id, e_id) not in chosen:
             loc = data.locations.get(("forced", f"{m_id}->{e_id}")) if why == "forced" else None
             head = f"{loc}: " if loc is not None and where else ""
-            out.append(_v(why, f"{head}{m_id} – {e_id} must be kept ({why}) but is missing"))
+            out.append(_v(why, head + (
+                tr("{mentor} – {mentee} must be kept (forced) but is missing", mentor=m_id,
+                   mentee=e_id) if why == "forced" else
+                tr("{mentor} – {mentee} must be kept (continuity) but is missing", mentor=m_id,
+                   mentee=e_id))))
     return out
 
 

@@ -13,6 +13,7 @@ import time
 from typing import Any
 
 from assignments.core.errors import SolutionCheckError
+from assignments.core.i18n import current_lang, tr, use_lang
 from assignments.core.solver import Result, SolveStatus, solve_params
 from assignments.mentoring.candidates import MentorProblem, build_problem
 from assignments.mentoring.data import MentoringData
@@ -46,6 +47,7 @@ def solve(
     log: bool = False,
     mentor_problem: MentorProblem | None = None,
     engine_params: EngineParams | None = None,
+    lang: str | None = None,
     **extra: Any,
 ) -> Result[MentorSolution]:
     """Pair mentors and mentees under every rule of DOMAIN §M; checked independently.
@@ -62,6 +64,8 @@ def solve(
         The built candidate pairs, when the caller has them already.
     engine_params
         The pairing engines' thresholds (:class:`assignments.pairing.params.EngineParams`).
+    lang
+        The language of the reasons, warnings and explanations (default: the current one).
     extra
         Further CP-SAT parameters.
 
@@ -73,6 +77,19 @@ def solve(
         :class:`MentorSolution` with a reason for every mentee left unpaired;
         ``explanation``: why there is no solution, or what was left out.
     """
+    with use_lang(lang):
+        return _solve(data, time_limit=time_limit, seed=seed, num_workers=num_workers,
+                      deterministic=deterministic, preset=preset, engine=engine,
+                      on_progress=on_progress, stop=stop, progress=progress, log=log,
+                      mentor_problem=mentor_problem, engine_params=engine_params, **extra)
+
+
+def _solve(
+    data: MentoringData, *, time_limit: float, seed: int, num_workers: int,
+    deterministic: bool, preset: str | None, engine: str, on_progress: Any, stop: Any,
+    progress: bool, log: bool, mentor_problem: MentorProblem | None,
+    engine_params: EngineParams | None, **extra: Any,
+) -> Result[MentorSolution]:
     params = solve_params(time_limit=time_limit, seed=seed, num_workers=num_workers,
                           deterministic=deterministic, preset=preset, on_progress=on_progress,
                           stop=stop, progress=progress, log=log, extra=extra)
@@ -82,8 +99,9 @@ def solve(
     warnings = list(data.warnings)
     for m_id, e_id, why in mp.forced_missing:
         if why == "continuity":
-            warnings.append(f"last year's pair {m_id} – {e_id} cannot continue (it breaks a hard "
-                            "rule now); the mentee is paired anew")
+            warnings.append(tr("last year's pair {mentor} – {mentee} cannot continue (it breaks a "
+                               "hard rule now); the mentee is paired anew", mentor=m_id,
+                               mentee=e_id))
     build_time = time.perf_counter() - t0
     lines = explain_forced(mp)
     if lines:
@@ -118,7 +136,7 @@ def solve(
             raise SolutionCheckError(f"objective level '{n}': engine {v}, checker {recomputed[n]}")
     explanation = []
     for v in idle_same_school(data, sol):
-        warnings.append(f"[{RULES.label('same_school', 'en')}] {v.message}")
+        warnings.append(f"[{RULES.label('same_school', current_lang())}] {v.message}")
     if data.preferences:
         from assignments.mentoring.stable import (
             blocking_pairs,
@@ -132,15 +150,15 @@ def solve(
                                 prefs, stated_only=True)
         res.stats["blocking_pairs"] = len(blocks)
         if blocks:
-            explanation.append(f"stability check: {len(blocks)} blocking pair(s) among the "
-                               "stated wishes (意愿)")
+            explanation.append(tr("stability check: {n} blocking pair(s) among the stated "
+                                  "wishes (意愿)", n=len(blocks)))
             explanation += describe_blocking(mp, blocks)
     unpaired_mandatory = [e for e in sol.unpaired if data.is_mandatory(data.teacher[e])]
     if unpaired_mandatory:
-        explanation.append(f"{len(unpaired_mandatory)} mandatory mentee(s) left unpaired; "
-                           "reasons in the 未结对 (unpaired) sheet")
+        explanation.append(tr("{n} mandatory mentee(s) left unpaired; reasons in the 未结对 "
+                              "(unpaired) sheet", n=len(unpaired_mandatory)))
     if res.stopped:
-        explanation.append("stopped on request: the best pairing found so far (checked)")
+        explanation.append(tr("stopped on request: the best pairing found so far (checked)"))
     return Result(
         status=res.status,
         objective=res.objective,

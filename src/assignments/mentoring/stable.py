@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from assignments.core.i18n import tr
 from assignments.mentoring.candidates import MentorProblem
 from assignments.pairing.problem import Pairing, PairingProblem
 
@@ -205,8 +206,9 @@ def describe_blocking(mp: MentorProblem, blocks: list[tuple[int, int]], limit: i
     out = []
     for i, e in blocks[:limit]:
         m, t = data.teacher[p.mentors[i]], data.teacher[p.mentees[e]]
-        out.append(f"blocking pair: {m.label} ({m.id}) and {t.label} ({t.id}) would both rather "
-                   "be paired together")
+        out.append(tr("blocking pair: {mentor} ({mentor_id}) and {mentee} ({mentee_id}) would "
+                      "both rather be paired together", mentor=m.label, mentor_id=m.id,
+                      mentee=t.label, mentee_id=t.id))
     if len(blocks) > limit:
-        out.append(f"… and {len(blocks) - limit} more blocking pairs")
+        out.append(tr("… and {n} more blocking pairs", n=len(blocks) - limit))
     return out
