@@ -24,7 +24,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, field_validator
 
 from assignments.core.errors import InputError, Issue, Location
-from assignments.core.i18n import current_lang, tr
+from assignments.core.i18n import N_, current_lang, tr
 from assignments.core.io import ColumnSpec, SheetSpec, Table, read_tables
 from assignments.core.policy import Param, parse_int, read_params
 from assignments.core.schema import (
@@ -113,18 +113,10 @@ def _alias(v: Any, kind: type, table: dict[str, Any], expected: str) -> Any:
     raise ValueError(tr(expected, v=v))
 
 
-_GRADE_BAND_MSG = ("unknown grade band '{v}'; expected 幼儿园, 小学, 初中, 高中 or 中职 "
-                   "(kindergarten, primary, junior, senior, vocational)")
-_LEVEL_MSG = ("unknown key-teacher level '{v}'; expected 校级, 县级, 市级 or 省级 (school, "
-              "county, city, province)")
-
-
-def _messages() -> None:
-    """The messages above, marked for the catalogue (never called)."""
-    tr("unknown grade band '{v}'; expected 幼儿园, 小学, 初中, 高中 or 中职 (kindergarten, "
-       "primary, junior, senior, vocational)")
-    tr("unknown key-teacher level '{v}'; expected 校级, 县级, 市级 or 省级 (school, county, "
-       "city, province)")
+_GRADE_BAND_MSG = N_("unknown grade band '{v}'; expected 幼儿园, 小学, 初中, 高中 or 中职 "
+                     "(kindergarten, primary, junior, senior, vocational)")
+_LEVEL_MSG = N_("unknown key-teacher level '{v}'; expected 校级, 县级, 市级 or 省级 (school, "
+                "county, city, province)")
 
 
 def parse_band(v: Any) -> GradeBand | None:
