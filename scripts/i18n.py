@@ -56,14 +56,28 @@ def load(domain: str) -> Catalog:
     return Catalog(locale="zh", domain=domain, project="assignments")
 
 
+def _made_anywhere() -> dict[str, str]:
+    """Every translation made in any domain, obsolete ones included (a message that moved to
+    another domain's file keeps its Chinese)."""
+    made: dict[str, str] = {}
+    for d in DOMAINS:
+        cat = load(d)
+        for msg in [*cat, *cat.obsolete.values()]:
+            if isinstance(msg.id, str) and msg.id and isinstance(msg.string, str) and msg.string:
+                made.setdefault(msg.id, msg.string)
+    return made
+
+
 def update(domains: list[str]) -> None:
     found = extract()
+    made = _made_anywhere()
     for d in domains:
         cat = load(d)
         new = Catalog(locale="zh", domain=d, project="assignments")
         for msgid, where in sorted(found.get(d, {}).items()):
             old = cat.get(msgid)
-            new.add(msgid, old.string if old is not None else "", locations=where)
+            text = old.string if old is not None and old.string else made.get(msgid, "")
+            new.add(msgid, text, locations=where)
         for msg in cat:
             if msg.id and msg.id not in found.get(d, {}) and msg.string:
                 new.obsolete[msg.id] = msg

@@ -3,29 +3,20 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping
-from pathlib import Path
-from typing import Annotated, Any
 
 import typer
 
 from assignments.batch import register as register_batch
 from assignments.core.cli import (
-    InputPath,
     Lang,
-    Option,
-    SolveSpec,
     check_lang,
     fail,
-    solve_command,
-    template_command,
 )
 from assignments.core.errors import InputError, UserError
 from assignments.core.i18n import tr
 from assignments.funding.cli import app as funding_app
 from assignments.mentoring.cli import app as mentoring_app
-from assignments.roster.cli_ops import register as register_roster_ops
-from assignments.roster.cli_replan import register as register_roster_replan
+from assignments.roster.cli import app as roster_app
 
 app = typer.Typer(
     help=tr("Constraint optimisation for rural-support planning (对口支援 / 结对帮扶 / 精准扶贫)."),
@@ -33,94 +24,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-roster_app = typer.Typer(
-    help=tr("R — quarterly rotation roster of support staff (轮转排班)."), no_args_is_help=True
-)
 app.add_typer(roster_app, name="roster")
 app.add_typer(mentoring_app, name="mentoring")
 app.add_typer(funding_app, name="funding")
-
-
-def _read_roster(workbook: Path, options: Mapping[str, Any]) -> Any:
-    from assignments.roster import read_roster
-
-    return read_roster(workbook, strict_calendar=options["strict_calendar"] or None)
-
-
-solve_command(roster_app, SolveSpec(
-    model="roster",
-    doc=tr("Solve a roster workbook; write roster.xlsx, csv/, result.json and "
-           "roster_gantt.png."),
-    read=_read_roster,
-    engine_help=tr("auto (CP-SAT for small models, HiGHS above 1,000 variables), cpsat or "
-                   "highs."),
-    options=(Option("strict_calendar", Annotated[bool, typer.Option(
-        "--strict-calendar", help=tr("Fail when a year is unknown to the holiday calendar."))],
-        False),),
-))
-
-
-@roster_app.command("validate", help=tr(
-    "Check a roster workbook without solving: every problem, located."))
-def roster_validate(
-    workbook: InputPath,
-    strict_calendar: Annotated[bool, typer.Option(
-        "--strict-calendar", help=tr("Fail when a year is unknown to the holiday calendar."))]
-        = False,
-    lang: Lang = "zh",
-) -> None:
-    """Check a roster workbook without solving: every problem, located."""
-    from assignments.roster import read_roster
-    from assignments.roster.schedule import ScheduleError, alternatives
-
-    check_lang(lang)
-    try:
-        data = read_roster(workbook, strict_calendar=strict_calendar or None)
-        alts = alternatives(data)
-    except InputError as exc:
-        fail(str(exc))
-        return
-    except ScheduleError as exc:
-        fail(tr("{file}, sheet 后延申请 (deferrals): {message}", file=workbook.name,
-                message=exc))
-        return
-    typer.echo(tr(
-        "{file}: OK — {departments} departments, {staff} staff, {centers} centers ({seats} seats "
-        "a quarter), {quarters} quarters from {first}, {deferrals} deferral requests "
-        "({alternatives} schedule alternatives)",
-        file=workbook.name, departments=len(data.departments), staff=len(data.staff),
-        centers=len(data.centers), seats=data.seats_per_quarter, quarters=data.policy.quarters,
-        first=data.policy.first_quarter, deferrals=len(data.deferrals), alternatives=len(alts)))
-    for q, (a, b) in zip(data.quarters, data.periods(), strict=True):
-        typer.echo(tr("  {quarter}: handover {first_day} (last day {last_day})", quarter=q,
-                      first_day=a, last_day=b))
-    for w in [*data.calendar.warnings, *data.warnings]:
-        typer.echo(tr("Warning: {message}", message=w))
-
-
-def _roster_examples(records: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
-    return {
-        "departments": [
-            {"id": "D01", "name": "心内科", "order": 1, "turn_size": 3, "specialty": "心血管"},
-            {"id": "D02", "name": "普外科", "order": 2, "turn_size": 3},
-        ],
-        "deferrals": [
-            {"department": "D01", "quarter": "2027Q1", "decision": "next", "reason": "两人进修"}
-        ],
-        "policy": [
-            {"parameter": "起始季度", "value": "2027Q1", "note": "first quarter (e.g. 2027Q1)"},
-            {"parameter": "季度数", "value": 12, "note": "number of quarters (default 12)"},
-        ],
-    }
-
-
-template_command(roster_app, "roster", "assignments.roster.data:SHEETS", _roster_examples,
-                 tr("Write an empty roster workbook: every sheet with headers, notes and one "
-                    "example row."))
-
-
-register_roster_ops(roster_app)
-register_roster_replan(roster_app)
 register_batch(app)
 
 

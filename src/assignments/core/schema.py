@@ -197,6 +197,10 @@ class CappedIssues(list[Issue]):
                                message=message))
 
 
+def _record_id(rec: Any) -> str:
+    return str(rec.id)
+
+
 class RecordLocations(dict[tuple[str, str], Location]):
     """``(kind, id) -> Location`` of the records of some :class:`RecordIndex` es, each found
     when first asked for (``get``, ``[]``, ``in``) instead of one :class:`Location` held per
@@ -205,10 +209,10 @@ class RecordLocations(dict[tuple[str, str], Location]):
     """
 
     def __init__(self, indexes: Iterable[tuple[str, RecordIndex[Any]]],
-                 id_of: Callable[[Any], str] = lambda rec: rec.id) -> None:
+                 id_of: Callable[[Any], str] | None = None) -> None:
         super().__init__()
         self._indexes = dict(indexes)
-        self._id_of = id_of
+        self._id_of = id_of or _record_id  # a module function: the data pickles (batch, web)
         self._pos: dict[str, dict[str, int]] = {}
 
     def _find(self, key: Any) -> Location | None:
