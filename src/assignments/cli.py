@@ -125,6 +125,21 @@ def warmup_cmd() -> None:
                f"(numba cache: {info['cache_dir']})")
 
 
+@app.command("web")
+def web_cmd(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on; anything but "
+                                      "127.0.0.1 / localhost is reachable from other computers "
+                                      "(there is no login: a warning is printed).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port.")] = 8080,
+    no_browser: Annotated[bool, typer.Option("--no-browser",
+                                             help="Do not open the browser.")] = False,
+) -> None:
+    """Start the local web page (Chinese, with an English switch) for the three models."""
+    from assignments.web import serve
+
+    serve(host, port, open_browser=not no_browser)
+
+
 def main() -> None:
     """Console entry point; user mistakes end with a message, never a traceback."""
     try:

@@ -34,7 +34,7 @@ __all__ = ["LANGS", "LOCALE_DIR", "MISSING", "current_lang", "domain_of", "set_l
 
 LANGS = ("zh", "en")
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
-DOMAINS = ("core", "roster", "mentoring", "funding", "pairing")
+DOMAINS = ("core", "roster", "mentoring", "funding", "pairing", "web")
 MISSING: set[str] = set()
 
 # the process-wide language (set by the CLI's --lang; seen by every thread) and a context
