@@ -49,3 +49,13 @@ async def wait_until(check: Callable[[], Any], timeout: float = 180.0,
         if loop.time() > end:
             raise AssertionError(f"not reached within {timeout} s")
         await asyncio.sleep(every)
+
+
+def another_user() -> Any:
+    """A second browser on the same server (inside the ``user`` fixture's simulation)."""
+    import httpx
+    from nicegui import core
+    from nicegui.testing.user import User
+
+    return User(httpx.AsyncClient(transport=httpx.ASGITransport(core.app),
+                                  base_url="http://test"))

@@ -81,3 +81,42 @@ async def test_clean_upload_solves_shows_tables_and_zips(user: Any, tmp_path: Pa
     names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
     assert "roster.xlsx" in names and "result.json" in names and "roster_gantt.png" in names
     assert any(n.startswith("csv/") for n in names)
+
+
+async def test_cancel_returns_the_best_plan_so_far_and_a_second_solve_is_refused(
+        user: Any) -> None:
+    from conftest import another_user
+
+    county = TINY["roster"].with_name("county_hospital.xlsx")
+    await user.open("/roster")
+    await _upload(user, county)
+    await wait_until(lambda: _one(user, "solve").enabled, timeout=120)
+    _one(user, "time-limit").value = 5
+    _one(user, "engine").value = "cpsat"
+    user.find(marker="solve").click()
+    assert _one(user, "cancel").enabled
+
+    other = another_user()
+    await other.open("/mentoring")
+    await _upload(other, TINY["mentoring"])
+    await wait_until(lambda: "可以求解" in _text(other, "file-status"), timeout=120)
+    # the button is off while another solve runs; its handler refuses as well
+    assert not _one(other, "solve").enabled
+    from assignments.web import app as web_app
+
+    assert web_app._running() is not None
+    note_before = _text(other, "solve-note")
+    with other:  # a stale page whose button was still on: the handler itself refuses
+        for listener in _one(other, "solve")._event_listeners.values():
+            listener.handler(None)
+    assert "已有一个求解在运行" in _text(other, "solve-note"), note_before
+
+    # the first progress with a plan, then cancel
+    await wait_until(lambda: "当前最好" in _text(user, "progress")
+                     and "当前最好 —" not in _text(user, "progress"), timeout=120)
+    user.find(marker="cancel").click()
+    await wait_until(lambda: _marked(user, "status"), timeout=120)
+    status = _text(user, "status")
+    assert "已由您停止" in status, status
+    assert "每条硬性规则都成立" in _text(user, "verdict")
+    assert _marked(user, "result-table")

@@ -116,10 +116,17 @@ _RUNNING: list[_Job] = []
 
 
 def _running() -> _Job | None:
+    """The solve running on this server, if any (one at a time); a finished job whose page
+    is gone is forgotten."""
     for job in list(_RUNNING):
-        if job.done:
+        if job.done or not job.proc.is_alive() and job.session.gone:
             _RUNNING.remove(job)
-    return _RUNNING[0] if _RUNNING else None
+    alive = [j for j in _RUNNING if j.proc.is_alive() and not j.done]
+    return alive[0] if alive else None
+
+
+def _job_of(session: Session) -> _Job | None:
+    return next((j for j in _RUNNING if j.session is session and not j.done), None)
 
 
 def _stop_running() -> None:
@@ -149,6 +156,7 @@ class Session:
     result: dict[str, Any] | None = None
     error: str | None = None
     progress: dict[str, Any] = field(default_factory=dict)
+    gone: bool = False
 
     def __post_init__(self) -> None:
         self.folder = Path(tempfile.mkdtemp(prefix=f"{self.model}-", dir=_tmp_root()))
@@ -269,7 +277,8 @@ class ModelPage:
 
                     engines = list(_spec(self.model).engines)
                     self.engine = ui.select(engines, value=engines[0],
-                                            label=tr("Engine", lang=lang)).classes("w-40")
+                                            label=tr("Engine", lang=lang)).classes("w-40").mark(
+                        "engine")
                 with ui.row():
                     self.solve_btn = ui.button(tr("Solve", lang=lang), icon="bolt",
                                                on_click=self.solve).mark("solve")
@@ -286,13 +295,15 @@ class ModelPage:
             self.result_card = ui.card().classes("w-full")
             self.result_card.visible = False
         ui.timer(0.3, self.poll)
+        with contextlib.suppress(Exception):
+            ui.context.client.on_delete(self.closed)
 
     # ---------------------------------------------------------------- start / upload
 
     async def template(self) -> None:
         target = self.s.folder / f"{self.model}_template.xlsx"
         await run.io_bound(write_template, self.model, target)
-        ui.download.file(target, f"{self.model}_template.xlsx")
+        ui.download.content(target.read_bytes(), target.name)
 
     async def example(self) -> None:
         folder = examples_dir()
@@ -405,8 +416,8 @@ class ModelPage:
         self.progress_label.text = tr("Starting the solver ...", lang=lang)
 
     def cancel(self) -> None:
-        job = _running()
-        if job is None or job.session is not self.s:
+        job = _job_of(self.s)
+        if job is None:
             return
         job.stop.set()
         self.cancel_btn.disable()
@@ -414,8 +425,15 @@ class ModelPage:
                                   "and written ...", lang=self.lang)
 
     def _mine(self) -> _Job | None:
-        job = _running()
-        return job if job is not None and job.session is self.s else None
+        return _job_of(self.s)
+
+    def closed(self) -> None:
+        """The page was closed: its solve (if any) is stopped; the folder goes with the
+        server's temporary folder."""
+        self.s.gone = True
+        job = _job_of(self.s)
+        if job is not None:
+            job.stop.set()
 
     def poll(self) -> None:
         job = self._mine()
@@ -462,6 +480,15 @@ class ModelPage:
             self.s.result = None
             self.solve_note.text = tr("The solve failed: {message}", lang=self.lang,
                                       message=final["message"])
+            if final.get("violations"):
+                self.result_card.clear()
+                self.result_card.visible = True
+                with self.result_card:
+                    ui.label(tr("Independent checker: {n} rule(s) broken", lang=self.lang,
+                                n=len(final["violations"]))).classes("text-red-800").mark(
+                        "verdict")
+                    for v in final["violations"]:
+                        ui.label(v).classes("text-red-800")
             return
         self.s.result = final
         self.solve_note.text = tr("Done.", lang=self.lang)
@@ -488,15 +515,12 @@ class ModelPage:
             ui.label(tr("Status: {status}", lang=lang, status=status)).classes(
                 "font-bold").mark("status")
             if r["has_solution"]:
-                if r["violations"]:
-                    ui.label(tr("Independent checker: {n} rule(s) broken", lang=lang,
-                                n=len(r["violations"]))).classes("text-red-800").mark("verdict")
-                    for v in r["violations"]:
-                        ui.label(v).classes("text-red-800")
-                else:
-                    ui.label(tr("Independent checker: every hard rule holds (checked without "
-                                "the solver).", lang=lang)).classes("text-green-800").mark(
-                        "verdict")
+                ui.label(tr("Independent checker: every hard rule holds (checked without "
+                            "the solver).", lang=lang)).classes("text-green-800").mark(
+                    "verdict")
+            for w in r["warnings"]:
+                ui.label(tr("Warning: {text}", lang=lang, text=w)).classes(
+                    "text-amber-800 text-sm").mark("warning")
             with ui.expansion(tr("Summary and explanations", lang=lang), value=True
                               ).classes("w-full"):
                 for line in [*r["summary"]]:
@@ -545,7 +569,7 @@ class ModelPage:
             return
         target = self.s.folder / f"{self.model}-result-{self.s.runs}.zip"
         await run.io_bound(zip_folder, out, target)
-        ui.download.file(target, target.name)
+        ui.download.content(target.read_bytes(), target.name)
 
 
 def build() -> None:

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from assignments.core.errors import InputError, UserError
+from assignments.core.errors import InputError, SolutionCheckError, UserError
 from assignments.core.i18n import use_lang
 
 __all__ = ["MODELS", "check_upload", "issue_rows", "solve_job", "unpack_upload",
@@ -124,18 +124,6 @@ def zip_folder(folder: Path, target: Path) -> Path:
     return target
 
 
-def _verdict(model: str, data: Any, result: Any) -> list[str]:
-    """The independent checker run once more on the plan written: its violations (empty: none).
-    The model's ``solve`` already refuses a plan its checker rejects; this is what the page
-    shows."""
-    if result.solution is None:
-        return []
-    import importlib
-
-    check = importlib.import_module(f"assignments.{model}.solution").check
-    return [str(v) for v in check(data, result.solution)]
-
-
 def solve_job(job: Mapping[str, Any], queue: Any, stop: Any) -> None:
     """Read, solve, check and write one workbook (in a worker process); report on ``queue``.
 
@@ -185,7 +173,12 @@ def solve_job(job: Mapping[str, Any], queue: Any, stop: Any) -> None:
                    "objectives": {str(k): v for k, v in result.objectives.items()},
                    "summary": summary, "explanation": [str(x) for x in result.explanation],
                    "warnings": [str(x) for x in result.warnings], "written": written,
-                   "violations": _verdict(job["model"], data, result)})
+                   # the model's solve runs its independent checker on every plan it returns
+                   # (a stopped one too) and raises SolutionCheckError when it rejects it
+                   "violations": []})
+    except SolutionCheckError as exc:
+        queue.put({"kind": "error", "message": str(exc),
+                   "violations": [x for x in str(exc).splitlines()[1:] if x.strip()]})
     except InputError as exc:
         queue.put({"kind": "error", "message": str(exc), "issues": issue_rows(exc)})
     except (UserError, ValueError) as exc:
