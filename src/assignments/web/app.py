@@ -256,7 +256,7 @@ class ModelPage:
                 self.file_label = ui.label("").mark("file-status")
                 self.warnings = ui.column()
                 self.issues = ui.table(columns=_issue_columns(lang), rows=[], row_key="n",
-                                       pagination=20).classes("w-full").mark("issues")
+                                       pagination=20).classes("w-full issues").mark("issues")
                 self.issues.visible = False
                 self.issues.on("rowClick", self.show_row)
             with ui.card().classes("w-full"):
@@ -542,7 +542,8 @@ class ModelPage:
                             rows = [{f"c{i}": v for i, v in enumerate(rec)} | {"_k": k}
                                     for k, rec in enumerate(df.itertuples(index=False))]
                             ui.table(columns=cols, rows=rows, row_key="_k",
-                                     pagination=25).classes("w-full").mark("result-table")
+                                     pagination=25).classes("w-full result-table").mark(
+                                "result-table")
             for png in sorted(out.glob("*.png")):
                 ui.label(png.name).classes("text-sm text-gray-600")
                 ui.image(png).classes("w-full max-w-4xl").mark("plot")
