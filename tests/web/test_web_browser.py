@@ -8,7 +8,9 @@ README's pictures: ``WEB_SCREENSHOTS=docs/img``).
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -104,6 +106,13 @@ def _shot(page: Any, name: str) -> None:
     folder = os.environ.get("WEB_SCREENSHOTS")
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
+        images = page.locator("img")
+        for i in range(images.count()):  # the plots load when scrolled into view
+            images.nth(i).scroll_into_view_if_needed()
+        with contextlib.suppress(Exception):
+            page.wait_for_function("Array.from(document.images).every(i => i.complete)",
+                                   timeout=20_000)
+        page.evaluate("window.scrollTo(0, 0)")
         page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
 
 
@@ -159,3 +168,20 @@ def test_example_solves_on_the_other_pages(server: str, page: Any, model: str) -
     page.get_by_text("独立检查器").wait_for(timeout=240_000)
     assert page.locator(".result-table").first.is_visible()
     _shot(page, f"web_{model}_result")
+
+
+def test_cancel_a_long_solve(server: str, page: Any) -> None:
+    page.goto(server + "/roster")
+    county = TINY["roster"].with_name("county_hospital.xlsx")
+    page.locator("input[type=file]").set_input_files(str(county))
+    page.get_by_text("未发现问题，可以求解").wait_for()
+    page.get_by_label("时间上限（秒）").fill("5")
+    page.get_by_text("高级选项").click()
+    page.get_by_label("求解引擎").click()
+    page.get_by_role("option", name="cpsat").click()
+    page.get_by_role("button", name="求解").click()
+    page.get_by_text(re.compile(r"当前最好 \d")).wait_for()
+    _shot(page, "web_roster_progress")
+    page.get_by_role("button", name="取消").click()
+    page.get_by_text("已由您停止").wait_for()
+    assert page.get_by_text("独立检查器：每条硬性规则都成立").is_visible()

@@ -48,4 +48,5 @@ def serve(host: str = "127.0.0.1", port: int = 8080, *, open_browser: bool = Tru
              "uploaded files and results)", host=shown, port=port), flush=True)
     build()
     ui.run(host=host, port=port, show=open_browser, reload=False, language="zh-CN",
-           title=tr("Planning assistant"), show_welcome_message=False, uvicorn_logging_level="warning")
+           title=tr("Planning assistant"), show_welcome_message=False,
+           uvicorn_logging_level="warning")

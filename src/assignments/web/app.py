@@ -119,7 +119,7 @@ def _running() -> _Job | None:
     """The solve running on this server, if any (one at a time); a finished job whose page
     is gone is forgotten."""
     for job in list(_RUNNING):
-        if job.done or not job.proc.is_alive() and job.session.gone:
+        if job.done or (not job.proc.is_alive() and job.session.gone):
             _RUNNING.remove(job)
     alive = [j for j in _RUNNING if j.proc.is_alive() and not j.done]
     return alive[0] if alive else None
@@ -264,9 +264,9 @@ class ModelPage:
                 with ui.row().classes("items-end gap-4"):
                     self.time_limit = ui.number(tr("Time limit (seconds)", lang=lang),
                                                 value=30, min=1, max=3600, step=5
-                                                ).mark("time-limit")
+                                                ).classes("w-40").mark("time-limit")
                     self.seed = ui.number(tr("Random seed", lang=lang), value=0, min=0,
-                                          step=1).mark("seed")
+                                          step=1).classes("w-32").mark("seed")
                     self.preset = ui.select({"default": tr("standard", lang=lang),
                                              "fast": tr("fast", lang=lang),
                                              "quality": tr("thorough", lang=lang)},
@@ -325,9 +325,10 @@ class ModelPage:
         self.solve_btn.disable()
         self.file_label.text = tr("Reading {name} ...", lang=lang, name=name)
         folder = self.s.folder / f"upload-{len(list(self.s.folder.glob('upload-*'))) + 1}"
+        checked: dict[str, Any]
         try:
             path = unpack_upload(name, content, folder)
-            checked = await run.io_bound(check_upload, self.model, path, lang)
+            checked = await run.io_bound(check_upload, self.model, path, lang) or {}
         except Exception as exc:  # an unreadable zip, say
             checked = {"ok": False, "issues": [{"n": 1, "sheet": "", "row": "", "column": "",
                                                 "record": "", "message": str(exc)}]}
@@ -365,7 +366,7 @@ class ModelPage:
         if wb is not None and wb.suffix.lower() == ".xlsx" and row.get("sheet") and \
                 isinstance(row.get("row"), int):
             with contextlib.suppress(Exception):
-                cells = await run.io_bound(_row_of, wb, row["sheet"], row["row"])
+                cells = await run.io_bound(_row_of, wb, row["sheet"], row["row"]) or []
         with ui.dialog() as dialog, ui.card():
             ui.label(tr("Sheet {sheet}, row {row}", lang=self.lang, sheet=row.get("sheet", ""),
                         row=row.get("row", ""))).classes("font-bold")
