@@ -37,7 +37,9 @@ def _one(user: Any, marker: str) -> Any:
 
 
 def _text(user: Any, marker: str) -> str:
-    return " ".join(str(getattr(e, "text", "")) for e in _marked(user, marker))
+    """The text of the elements with ``marker`` and of everything inside them."""
+    return " ".join(str(getattr(x, "text", "")) for e in _marked(user, marker)
+                    for x in [e, *e.descendants()])
 
 
 async def test_malformed_upload_lists_located_problems(user: Any, tmp_path: Path) -> None:
@@ -120,3 +122,86 @@ async def test_cancel_returns_the_best_plan_so_far_and_a_second_solve_is_refused
     assert "已由您停止" in status, status
     assert "每条硬性规则都成立" in _text(user, "verdict")
     assert _marked(user, "result-table")
+
+
+async def _solve_example(user: Any, model: str) -> None:
+    await user.open(f"/{model}")
+    user.find(marker="example").click()
+    await wait_until(lambda: _one(user, "solve").enabled, timeout=120)
+    _one(user, "time-limit").value = 5
+    user.find(marker="solve").click()
+    await wait_until(lambda: _marked(user, "wi-resolve"), timeout=240)
+
+
+def _table_with(user: Any, label: str) -> Any:
+    from nicegui import ui
+
+    for t in _marked(user, "result-table"):
+        if isinstance(t, ui.table) and any(c["label"] == label for c in t.columns):
+            return t
+    raise AssertionError(f"no result table with a column {label}")
+
+
+def _column(table: Any, label: str) -> list[str]:
+    field = next(c["field"] for c in table.columns if c["label"] == label)
+    return [str(r[field]) for r in table.rows]
+
+
+async def _resolve_and_diff(user: Any) -> list[dict[str, Any]]:
+    before = _marked(user, "status")[0]
+    user.find(marker="wi-resolve").click()
+    await wait_until(lambda: _marked(user, "status") and _marked(user, "status")[0] is not before
+                     and _marked(user, "diff"), timeout=240)
+    changes = _marked(user, "diff-changes")
+    assert _marked(user, "diff-levels")
+    return list(changes[0].rows) if changes else []
+
+
+async def test_whatif_forbid_a_pair_resolves_and_shows_it_left(user: Any) -> None:
+    await _solve_example(user, "mentoring")
+    pairs = _table_with(user, "师傅工号")
+    mentor, mentee = _column(pairs, "师傅工号")[0], _column(pairs, "徒弟工号")[0]
+    _one(user, "wi-a").value = mentor
+    _one(user, "wi-b").value = mentee
+    user.find(marker="wi-forbid").click()
+    assert f"{mentor} → {mentee}" in _text(user, "wi-edits").replace("禁止结对", "")
+    rows = await _resolve_and_diff(user)
+    assert {"what": f"{mentor} → {mentee}", "before": "✓", "after": "—"} in rows, rows
+    after = _table_with(user, "师傅工号")
+    assert (mentor, mentee) not in set(zip(_column(after, "师傅工号"), _column(after, "徒弟工号"),
+                                           strict=True))
+    assert "每条硬性规则都成立" in _text(user, "verdict")
+
+
+async def test_whatif_drop_a_funded_project(user: Any) -> None:
+    await _solve_example(user, "funding")
+    projects = _table_with(user, "安排资金(元)")
+    ids, money = _column(projects, "项目编号"), _column(projects, "安排资金(元)")
+    # the last funded project (the first, P1, is the only industry project of the central
+    # fund: dropping it is infeasible under F2, which tests/web/test_web_whatif.py shows)
+    funded = [i for i, m in zip(ids, money, strict=True)
+              if m not in ("", "0") and float(m.replace(",", "")) > 0][-1]
+    _one(user, "wi-a").value = funded
+    user.find(marker="wi-drop").click()
+    rows = await _resolve_and_diff(user)
+    row = next(r for r in rows if r["what"] == funded)
+    assert row["after"] == "—" and row["before"] != "—"
+    assert "每条硬性规则都成立" in _text(user, "verdict"), (_text(user, "status"),
+                                                   _text(user, "solve-note"))
+
+
+async def test_whatif_keep_a_person_out_of_their_quarter(user: Any) -> None:
+    await _solve_example(user, "roster")
+    plan = _table_with(user, "工号")
+    # the promotion candidate pulled forward into 2027Q1 (R6): keeping him out of it is
+    # feasible (the others of the tiny roster are each needed where they are)
+    kinds = _column(plan, "类型")
+    i = kinds.index("晋升提前")
+    staff, quarter = _column(plan, "工号")[i], _column(plan, "季度")[i]
+    _one(user, "wi-a").value = staff
+    _one(user, "wi-b").value = quarter
+    user.find(marker="wi-keep-out").click()
+    rows = await _resolve_and_diff(user)
+    row = next(r for r in rows if r["what"] == staff)
+    assert quarter in row["before"] and quarter not in row["after"], row
+    assert "每条硬性规则都成立" in _text(user, "verdict")

@@ -16,6 +16,7 @@ offices' machines are small.
 from __future__ import annotations
 
 import contextlib
+import json
 import multiprocessing as mp
 import shutil
 import tempfile
@@ -29,7 +30,10 @@ from nicegui import events, run, ui
 from assignments.core.i18n import tr
 from assignments.web.worker import (
     MODELS,
+    apply_whatif,
     check_upload,
+    choices,
+    plan_diff,
     solve_job,
     unpack_upload,
     write_template,
@@ -157,6 +161,9 @@ class Session:
     error: str | None = None
     progress: dict[str, Any] = field(default_factory=dict)
     gone: bool = False
+    solved_input: Path | None = None  # the workbook of the last solve (in the zip, input/)
+    edits: list[dict[str, Any]] = field(default_factory=list)
+    previous: dict[str, Any] | None = None  # result.json of the plan before a what-if
 
     def __post_init__(self) -> None:
         self.folder = Path(tempfile.mkdtemp(prefix=f"{self.model}-", dir=_tmp_root()))
@@ -294,6 +301,8 @@ class ModelPage:
                 self.progress_label = ui.label("").classes("font-mono").mark("progress")
             self.result_card = ui.card().classes("w-full")
             self.result_card.visible = False
+            self.whatif_card = ui.card().classes("w-full")
+            self.whatif_card.visible = False
         ui.timer(0.3, self.poll)
         with contextlib.suppress(Exception):
             ui.context.client.on_delete(self.closed)
@@ -334,6 +343,9 @@ class ModelPage:
                                                 "record": "", "message": str(exc)}]}
             path = folder / name
         self.s.workbook = path
+        self.s.edits = []
+        self.s.previous = None
+        self.whatif_card.visible = False
         self.warnings.clear()
         if checked["ok"]:
             self.s.clean = True
@@ -407,6 +419,7 @@ class ModelPage:
         proc.start()
         _RUNNING.append(_Job(self.s, proc, queue, stop))
         self.s.out = out
+        self.s.solved_input = self.s.workbook
         self.s.progress = {}
         self.solve_btn.disable()
         self.cancel_btn.enable()
@@ -436,7 +449,7 @@ class ModelPage:
         if job is not None:
             job.stop.set()
 
-    def poll(self) -> None:
+    async def poll(self) -> None:
         job = self._mine()
         if job is None:
             if self.s.clean and _running() is None and self.solve_btn.enabled is False and \
@@ -494,6 +507,7 @@ class ModelPage:
         self.s.result = final
         self.solve_note.text = tr("Done.", lang=self.lang)
         self.show_result()
+        await self.show_whatif()
 
     # ---------------------------------------------------------------- result
 
@@ -526,6 +540,8 @@ class ModelPage:
                               ).classes("w-full"):
                 for line in [*r["summary"]]:
                     ui.label(line).classes("font-mono text-sm whitespace-pre-wrap")
+            if self.s.previous is not None and (out / "result.json").exists():
+                self._diff(json.loads((out / "result.json").read_text(encoding="utf-8")))
             if not out.exists():
                 return
             ui.button(tr("Download everything (zip)", lang=lang), icon="archive",
@@ -549,6 +565,170 @@ class ModelPage:
                 ui.label(png.name).classes("text-sm text-gray-600")
                 ui.image(png).classes("w-full max-w-4xl").mark("plot")
 
+    def _diff(self, after: dict[str, Any]) -> None:
+        lang = self.lang
+        assert self.s.previous is not None
+        d = plan_diff(self.model, self.s.previous, after)
+        with ui.column().classes("w-full").mark("diff"):
+            ui.label(tr("Compared with the previous plan", lang=lang)).classes("font-bold")
+            ui.table(columns=[{"name": k, "label": lb, "field": k, "align": "left"}
+                              for k, lb in (("level", tr("Objective level", lang=lang)),
+                                            ("before", tr("Before", lang=lang)),
+                                            ("after", tr("After", lang=lang)))],
+                     rows=[{**x, "before": _fmt(x["before"]), "after": _fmt(x["after"])}
+                           for x in d["levels"]], row_key="level").mark("diff-levels")
+            what = {"roster": tr("Person", lang=lang), "mentoring": tr("Pair", lang=lang),
+                    "funding": tr("Project (yuan)", lang=lang)}[self.model]
+            if d["changes"]:
+                ui.table(columns=[{"name": k, "label": lb, "field": k, "align": "left"}
+                                  for k, lb in (("what", what),
+                                                ("before", tr("Before", lang=lang)),
+                                                ("after", tr("After", lang=lang)))],
+                         rows=d["changes"], row_key="what").classes("w-full").mark(
+                    "diff-changes")
+            else:
+                ui.label(tr("The plan did not change.", lang=lang)).mark("diff-none")
+
+    # ---------------------------------------------------------------- what-if
+
+    async def show_whatif(self) -> None:
+        lang = self.lang
+        card = self.whatif_card
+        if self.s.workbook is None or self.s.result is None or not self.s.result["has_solution"]:
+            card.visible = False
+            return
+        try:
+            opts = await run.io_bound(choices, self.model, self.s.workbook) or {}
+        except Exception:
+            card.visible = False
+            return
+        card.clear()
+        card.visible = True
+        with card:
+            ui.label(tr("5. What if", lang=lang)).classes("text-lg font-bold")
+            ui.label(tr("Add changes, re-solve, and see what moved against the plan above. "
+                        "The changes are written into a copy of your workbook (download it "
+                        "with the results).", lang=lang))
+            with ui.row().classes("items-end gap-2"):
+                if self.model == "roster":
+                    staff = ui.select(dict(opts.get("staff", [])), label=tr("Person", lang=lang),
+                                      with_input=True).classes("w-48").mark("wi-a")
+                    quarters = sorted({str(x["quarter"]) for x in self._json().get(
+                        "assignments", [])})
+                    quarter = ui.select(quarters, label=tr("Quarter", lang=lang)
+                                        ).classes("w-32").mark("wi-b")
+                    ui.button(tr("Keep out of this quarter", lang=lang),
+                              on_click=lambda: self.add_edit("keep_out", staff.value,
+                                                             quarter.value)).mark("wi-keep-out")
+                elif self.model == "mentoring":
+                    teachers = dict(opts.get("teachers", []))
+                    mentor = ui.select(teachers, label=tr("Mentor", lang=lang),
+                                       with_input=True).classes("w-48").mark("wi-a")
+                    mentee = ui.select(teachers, label=tr("Mentee", lang=lang),
+                                       with_input=True).classes("w-48").mark("wi-b")
+                    ui.button(tr("Force this pair", lang=lang),
+                              on_click=lambda: self.add_edit("force", mentor.value, mentee.value)
+                              ).mark("wi-force")
+                    ui.button(tr("Forbid this pair", lang=lang),
+                              on_click=lambda: self.add_edit("forbid", mentor.value,
+                                                             mentee.value)).mark("wi-forbid")
+                else:
+                    project = ui.select(dict(opts.get("projects", [])),
+                                        label=tr("Project", lang=lang), with_input=True
+                                        ).classes("w-56").mark("wi-a")
+                    ui.button(tr("Fund it", lang=lang),
+                              on_click=lambda: self.add_edit("fund", project.value, None)
+                              ).mark("wi-fund")
+                    ui.button(tr("Drop it", lang=lang),
+                              on_click=lambda: self.add_edit("drop", project.value, None)
+                              ).mark("wi-drop")
+            if self.model == "funding":
+                with ui.row().classes("items-end gap-2"):
+                    source = ui.select(dict(opts.get("sources", [])),
+                                       label=tr("Source", lang=lang)).classes("w-56").mark(
+                        "wi-source")
+                    amount = ui.number(tr("New amount (the workbook's unit)", lang=lang),
+                                       min=0).classes("w-56").mark("wi-amount")
+                    ui.button(tr("Change the budget", lang=lang),
+                              on_click=lambda: self.add_edit("budget", source.value,
+                                                             amount.value)).mark("wi-budget")
+            self.edit_list = ui.column().mark("wi-edits")
+            with ui.row():
+                ui.button(tr("Re-solve with these changes", lang=lang), icon="refresh",
+                          on_click=self.resolve).mark("wi-resolve")
+                ui.button(tr("Clear the changes", lang=lang), icon="clear",
+                          on_click=self.clear_edits).props("flat")
+            self.whatif_note = ui.label("").mark("wi-note")
+        self._show_edits()
+
+    def _json(self) -> dict[str, Any]:
+        out = self.s.out
+        if out is None or not (out / "result.json").exists():
+            return {}
+        data: dict[str, Any] = json.loads((out / "result.json").read_text(encoding="utf-8"))
+        return data
+
+    def _edit_text(self, e: dict[str, Any]) -> str:
+        lang = self.lang
+        text = {"keep_out": tr("keep {a} out of {b}", lang=lang, a=e["a"], b=e["b"]),
+                "force": tr("force the pair {a} → {b}", lang=lang, a=e["a"], b=e["b"]),
+                "forbid": tr("forbid the pair {a} → {b}", lang=lang, a=e["a"], b=e["b"]),
+                "fund": tr("fund project {a}", lang=lang, a=e["a"]),
+                "drop": tr("drop project {a}", lang=lang, a=e["a"]),
+                "budget": tr("source {a}: amount {b}", lang=lang, a=e["a"], b=_fmt(e["b"]))}
+        return text[e["kind"]]
+
+    def add_edit(self, kind: str, a: Any, b: Any) -> None:
+        if a in (None, "") or (kind != "fund" and kind != "drop" and b in (None, "")):
+            self.whatif_note.text = tr("Choose both values first.", lang=self.lang)
+            return
+        self.s.edits.append({"kind": kind, "a": a, "b": b})
+        self.whatif_note.text = ""
+        self._show_edits()
+
+    def clear_edits(self) -> None:
+        self.s.edits = []
+        self._show_edits()
+
+    def _show_edits(self) -> None:
+        self.edit_list.clear()
+        with self.edit_list:
+            if not self.s.edits:
+                ui.label(tr("No changes yet.", lang=self.lang)).classes("text-gray-600")
+            for e in self.s.edits:
+                ui.label("• " + self._edit_text(e))
+
+    async def resolve(self) -> None:
+        lang = self.lang
+        if not self.s.edits or self.s.workbook is None:
+            self.whatif_note.text = tr("Add a change first.", lang=lang)
+            return
+        if _running() is not None:
+            self.whatif_note.text = tr("Another solve is running on this computer; wait for "
+                                       "it to end or cancel it, then solve again.", lang=lang)
+            return
+        target = self.s.folder / f"whatif-{self.s.runs + 1}" / f"{self.model}_whatif.xlsx"
+        try:
+            path: Path = await run.io_bound(apply_whatif, self.model, self.s.workbook,
+                                            list(self.s.edits), target, lang) or target
+            checked = await run.io_bound(check_upload, self.model, path, lang) or {}
+        except Exception as exc:
+            self.whatif_note.text = str(exc)
+            return
+        if not checked.get("ok"):
+            self.whatif_note.text = tr("The changes make the workbook invalid: see the "
+                                       "problems under Upload.", lang=lang)
+            self.issues.rows = checked.get("issues", [])
+            self.issues.visible = True
+            self.issues.update()
+            return
+        self.s.previous = self._json()
+        self.s.workbook = path
+        self.s.edits = []
+        self._show_edits()
+        self.whatif_note.text = ""
+        self.solve()
+
     @staticmethod
     def _tables(out: Path) -> list[tuple[str, Path]]:
         """The CSV tables of a result, in the order of the sheets of its Excel workbook."""
@@ -570,7 +750,7 @@ class ModelPage:
         if out is None or not out.exists():
             return
         target = self.s.folder / f"{self.model}-result-{self.s.runs}.zip"
-        await run.io_bound(zip_folder, out, target)
+        await run.io_bound(zip_folder, out, target, self.s.solved_input)
         ui.download.content(target.read_bytes(), target.name)
 
 

@@ -18,10 +18,10 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from assignments.core.errors import InputError, SolutionCheckError, UserError
-from assignments.core.i18n import use_lang
+from assignments.core.i18n import tr, use_lang
 
-__all__ = ["MODELS", "check_upload", "issue_rows", "solve_job", "unpack_upload",
-           "write_template", "zip_folder"]
+__all__ = ["MODELS", "WHATIF_KINDS", "apply_whatif", "check_upload", "choices", "issue_rows",
+           "plan_diff", "solve_job", "unpack_upload", "write_template", "zip_folder"]
 
 MODELS = ("roster", "mentoring", "funding")
 """The three models a page is made for."""
@@ -115,12 +115,18 @@ def write_template(model: str, out: Path) -> Path:
     raise UserError(f"no template command for {model}")
 
 
-def zip_folder(folder: Path, target: Path) -> Path:
-    """Every file of ``folder`` (what a CLI run writes) in one zip."""
+def zip_folder(folder: Path, target: Path, source: Path | None = None) -> Path:
+    """Every file of ``folder`` (what a CLI run writes) in one zip, and the input it was
+    solved from (a what-if's changed workbook, say) under ``input/``."""
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zf:
         for p in sorted(folder.rglob("*")):
             if p.is_file() and not p.name.startswith("."):
                 zf.write(p, p.relative_to(folder).as_posix())
+        if source is not None and source.is_file():
+            zf.write(source, f"input/{source.name}")
+        elif source is not None and source.is_dir():
+            for p in sorted(source.glob("*.csv")):
+                zf.write(p, f"input/{source.name}/{p.name}")
     return target
 
 
@@ -186,3 +192,139 @@ def solve_job(job: Mapping[str, Any], queue: Any, stop: Any) -> None:
     except Exception as exc:  # a bug: said on the page, never a silent hang
         queue.put({"kind": "error", "message": f"{type(exc).__name__}: {exc}",
                    "trace": traceback.format_exc()})
+
+
+# ------------------------------------------------------------------ what-if
+
+WHATIF_KINDS = {"roster": ("keep_out",), "mentoring": ("force", "forbid"),
+                "funding": ("fund", "drop", "budget")}
+"""The changes a page can ask for, per model: roster — keep a person out of a quarter (an
+unavailability inside that quarter); mentoring — force or forbid a pair (the 强制结对 / 禁止结对
+sheets); funding — fund or drop a project (its 已承诺 / 不予安排 columns), change a source's
+amount."""
+
+
+def _sheets(model: str) -> Any:
+    import importlib
+
+    return importlib.import_module(f"assignments.{model}.data").SHEETS
+
+
+def _records(model: str, workbook: Path) -> dict[str, list[dict[str, Any]]]:
+    from assignments.core.io import read_tables
+
+    tables = read_tables(workbook, _sheets(model))
+    return {k: [dict(r.values) for r in t.rows] for k, t in tables.items()}
+
+
+def choices(model: str, workbook: Path) -> dict[str, list[list[str]]]:
+    """What the what-if controls offer: ``[id, label]`` lists by kind of record."""
+    rec = _records(model, workbook)
+
+    def pairs(key: str, label: str = "name") -> list[list[str]]:
+        return [[str(r.get("id")), f"{r.get('id')} {r.get(label) or ''}".strip()]
+                for r in rec.get(key, []) if r.get("id") is not None]
+
+    if model == "roster":
+        return {"staff": pairs("staff")}
+    if model == "mentoring":
+        return {"teachers": pairs("teachers")}
+    return {"projects": pairs("projects"), "sources": pairs("sources")}
+
+
+def _quarter_inside(quarter: str) -> tuple[Any, Any]:
+    """Days well inside a calendar quarter (the 15th of its first to the 15th of its last
+    month): they overlap that quarter's service period only (handovers are early in a
+    quarter's first month)."""
+    import datetime as dt
+
+    year, q = int(quarter[:4]), int(quarter[-1])
+    first = 3 * (q - 1) + 1
+    return dt.date(year, first, 15), dt.date(year, first + 2, 15)
+
+
+def apply_whatif(model: str, workbook: Path, edits: list[dict[str, Any]], target: Path,
+                 lang: str | None = None) -> Path:
+    """A copy of ``workbook`` (rewritten in the documented format) with ``edits`` applied.
+
+    Each edit: ``{"kind", "a", "b"}`` — roster ``keep_out`` (a staff id, b quarter
+    ``2027Q2``); mentoring ``force`` / ``forbid`` (a mentor id, b mentee id); funding ``fund`` /
+    ``drop`` (a project id), ``budget`` (a source id, b the new amount in the workbook's unit).
+    """
+    from assignments.core.output import write_input_workbook
+
+    with use_lang(lang):
+        return _apply(model, workbook, edits, target, write_input_workbook)
+
+
+def _apply(model: str, workbook: Path, edits: list[dict[str, Any]], target: Path,
+           write: Any) -> Path:
+    rec = _records(model, workbook)
+    note = "网页假设分析 (what-if from the page)"
+    for e in edits:
+        kind, a, b = e["kind"], str(e["a"]), e.get("b")
+        if kind not in WHATIF_KINDS[model]:
+            raise UserError(tr("unknown change '{kind}'", kind=kind))
+        if kind == "keep_out":
+            start, end = _quarter_inside(str(b))
+            rec.setdefault("unavailability", []).append(
+                {"staff": a, "start": start, "end": end, "reason": note})
+        elif kind in ("force", "forbid"):
+            sheet = "forced" if kind == "force" else "forbidden"
+            rec.setdefault(sheet, []).append({"mentor": a, "mentee": str(b), "reason": note})
+        elif kind in ("fund", "drop"):
+            rows = [r for r in rec.get("projects", []) if str(r.get("id")) == a]
+            if not rows:
+                raise UserError(tr("project '{id}' is not in the workbook", id=a))
+            for r in rows:
+                r["committed"], r["excluded"] = kind == "fund", kind == "drop"
+        else:
+            rows = [r for r in rec.get("sources", []) if str(r.get("id")) == a]
+            if not rows:
+                raise UserError(tr("source '{id}' is not in the workbook", id=a))
+            for r in rows:
+                r["amount"] = b
+    path: Path = write(target, _sheets(model), rec)
+    return path
+
+
+def plan_diff(model: str, before: Mapping[str, Any], after: Mapping[str, Any]
+              ) -> dict[str, Any]:
+    """What changed between two ``result.json`` of the same model: the objective of every
+    level before/after, and ``changes`` — roster: who moved (staff, quarter/center before →
+    after); mentoring: pairs formed and dissolved; funding: projects that entered, left or
+    changed amount."""
+    levels = [{"level": k, "before": before.get("objectives", {}).get(k),
+               "after": after.get("objectives", {}).get(k)}
+              for k in dict.fromkeys([*before.get("objectives", {}),
+                                      *after.get("objectives", {})])]
+    changes: list[dict[str, Any]] = []
+    if model == "roster":
+        def where(res: Mapping[str, Any]) -> dict[str, set[str]]:
+            out: dict[str, set[str]] = {}
+            for x in res.get("assignments", []):
+                out.setdefault(str(x["staff"]), set()).add(f"{x['quarter']} {x['center']}")
+            return out
+        b, a = where(before), where(after)
+        for s in sorted(set(b) | set(a)):
+            if b.get(s, set()) != a.get(s, set()):
+                changes.append({"what": s, "before": "、".join(sorted(b.get(s, set()))) or "—",
+                                "after": "、".join(sorted(a.get(s, set()))) or "—"})
+    elif model == "mentoring":
+        def pairs(res: Mapping[str, Any]) -> set[tuple[str, str]]:
+            return {(str(x["mentor"]), str(x["mentee"])) for x in res.get("pairs", [])}
+        b2, a2 = pairs(before), pairs(after)
+        for m, e in sorted(b2 - a2):
+            changes.append({"what": f"{m} → {e}", "before": "✓", "after": "—"})
+        for m, e in sorted(a2 - b2):
+            changes.append({"what": f"{m} → {e}", "before": "—", "after": "✓"})
+    else:
+        def funded(res: Mapping[str, Any]) -> dict[str, float]:
+            return {str(x["project"]): float(x.get("yuan") or 0) for x in res.get("projects", [])
+                    if float(x.get("yuan") or 0) > 0}
+        b3, a3 = funded(before), funded(after)
+        for p in sorted(set(b3) | set(a3)):
+            if b3.get(p) != a3.get(p):
+                changes.append({"what": p, "before": f"{b3[p]:,.0f}" if p in b3 else "—",
+                                "after": f"{a3[p]:,.0f}" if p in a3 else "—"})
+    return {"levels": levels, "changes": changes}
