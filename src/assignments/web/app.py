@@ -34,6 +34,8 @@ from assignments.web.worker import (
     check_upload,
     choices,
     plan_diff,
+    scenario_job,
+    scenario_spec,
     solve_job,
     unpack_upload,
     write_template,
@@ -114,6 +116,7 @@ class _Job:
     queue: Any
     stop: Any
     done: bool = False
+    kind: str = "solve"  # or "scenarios"
 
 
 _RUNNING: list[_Job] = []
@@ -303,6 +306,11 @@ class ModelPage:
             self.result_card.visible = False
             self.whatif_card = ui.card().classes("w-full")
             self.whatif_card.visible = False
+            self.scen_card = ui.card().classes("w-full")
+            self.scen_card.visible = False
+            if self.model == "funding":
+                with self.scen_card:
+                    self._scenario_form()
         ui.timer(0.3, self.poll)
         with contextlib.suppress(Exception):
             ui.context.client.on_delete(self.closed)
@@ -346,6 +354,7 @@ class ModelPage:
         self.s.edits = []
         self.s.previous = None
         self.whatif_card.visible = False
+        self.scen_card.visible = False
         self.warnings.clear()
         if checked["ok"]:
             self.s.clean = True
@@ -360,6 +369,7 @@ class ModelPage:
             if _running() is None:
                 self.solve_btn.enable()
             self.solve_note.text = ""
+            self.scen_card.visible = self.model == "funding"
         else:
             n = len(checked["issues"])
             self.file_label.text = tr("{name}: {n} problem(s) to fix (click a row to see it in "
@@ -451,6 +461,9 @@ class ModelPage:
 
     async def poll(self) -> None:
         job = self._mine()
+        if job is not None and job.kind == "scenarios":
+            self._poll_scenarios(job)
+            return
         if job is None:
             if self.s.clean and _running() is None and self.solve_btn.enabled is False and \
                     not self.cancel_btn.enabled:
@@ -728,6 +741,144 @@ class ModelPage:
         self._show_edits()
         self.whatif_note.text = ""
         self.solve()
+
+    # ---------------------------------------------------------------- funding scenarios
+
+    def _scenario_form(self) -> None:
+        lang = self.lang
+        ui.label(tr("6. Compare scenarios", lang=lang)).classes("text-lg font-bold")
+        ui.label(tr("Each row is a variation of the uploaded workbook, solved side by side with "
+                    "the base case (as assignments funding scenarios does). Budget: -10%, "
+                    "+500万, =3000000 (every source); sources: S1:+10%, S2:=300万; industry "
+                    "share: a percentage, or 关 to switch rule F2 off; projects: ids separated "
+                    "by commas.", lang=lang)).classes("text-sm")
+        self.scen_rows: list[dict[str, Any]] = []
+        self.scen_box = ui.column().classes("w-full")
+        self.add_scenario(tr("Budget -10%", lang=lang), "-10%")
+        self.add_scenario(tr("Budget +10%", lang=lang), "+10%")
+        with ui.row().classes("items-end gap-2"):
+            ui.button(tr("Add a scenario", lang=lang), icon="add",
+                      on_click=lambda: self.add_scenario("", "")).props("flat")
+            self.scen_limit = ui.number(tr("Time limit per scenario (seconds)", lang=lang),
+                                        value=10, min=1, max=600).classes("w-56").mark(
+                "sc-time-limit")
+            ui.button(tr("Run the scenarios", lang=lang), icon="compare_arrows",
+                      on_click=self.run_scenarios).mark("sc-run")
+        self.scen_note = ui.label("").mark("sc-note")
+        self.scen_progress = ui.table(
+            columns=[{"name": "name", "label": tr("Scenario", lang=lang), "field": "name",
+                      "align": "left"},
+                     {"name": "state", "label": tr("State", lang=lang), "field": "state",
+                      "align": "left"}], rows=[], row_key="i").classes("w-full").mark(
+            "sc-progress")
+        self.scen_progress.visible = False
+        self.scen_result = ui.column().classes("w-full").mark("sc-result")
+
+    def add_scenario(self, name: str, budget: str) -> None:
+        lang = self.lang
+        with self.scen_box, ui.row().classes("items-end gap-2 w-full"):
+            row = {"name": ui.input(tr("Name", lang=lang), value=name).classes("w-40"),
+                   "budget": ui.input(tr("Budget change", lang=lang), value=budget
+                                      ).classes("w-28"),
+                   "sources": ui.input(tr("Sources", lang=lang)).classes("w-48"),
+                   "share": ui.input(tr("Industry share %", lang=lang)).classes("w-32"),
+                   "force_in": ui.input(tr("Fund projects", lang=lang)).classes("w-36"),
+                   "force_out": ui.input(tr("Drop projects", lang=lang)).classes("w-36")}
+            for k, el in row.items():
+                el.mark(f"sc-{k}")
+        self.scen_rows.append(row)
+
+    def run_scenarios(self) -> None:
+        lang = self.lang
+        if not self.s.clean or self.s.workbook is None:
+            self.scen_note.text = tr("Upload a file without problems first.", lang=lang)
+            return
+        if _running() is not None:
+            self.scen_note.text = tr("Another solve is running on this computer; wait for it "
+                                     "to end or cancel it, then solve again.", lang=lang)
+            return
+        spec = scenario_spec([{k: el.value for k, el in r.items()} for r in self.scen_rows])
+        if not spec["scenarios"]:
+            self.scen_note.text = tr("Name at least one scenario.", lang=lang)
+            return
+        self.s.runs += 1
+        out = self.s.folder / f"scenarios-{self.s.runs}"
+        job = {"workbook": str(self.s.workbook), "out": str(out), "lang": lang,
+               "time_limit": float(self.scen_limit.value or 10), "spec": spec, "cores": 2}
+        ctx = mp.get_context("spawn")
+        queue, stop = ctx.Queue(), ctx.Event()
+        # not a daemon: it runs the scenarios in a process pool of its own
+        proc = ctx.Process(target=scenario_job, args=(job, queue, stop), daemon=False,
+                           name="assignments-web-scenarios")
+        proc.start()
+        _RUNNING.append(_Job(self.s, proc, queue, stop, kind="scenarios"))
+        self.scen_out = out
+        self.scen_note.text = tr("Solving {n} scenarios and the base case ...", lang=lang,
+                                 n=len(spec["scenarios"]))
+        self.scen_progress.rows = []
+        self.scen_progress.visible = True
+        self.scen_result.clear()
+
+    def _poll_scenarios(self, job: _Job) -> None:
+        lang = self.lang
+        final: dict[str, Any] | None = None
+        while True:
+            try:
+                msg = job.queue.get_nowait()
+            except Exception:
+                break
+            if msg["kind"] == "scenarios":
+                self.scen_progress.rows = [{"i": i, "name": n, "state": tr("solving ...",
+                                                                           lang=lang)}
+                                           for i, n in enumerate(msg["names"])]
+            elif msg["kind"] == "scenario":
+                state = (tr("failed: {error}", lang=lang, error=msg["error"]) if msg["error"]
+                         else f"{_status_text(msg['status'], lang)} · {msg['seconds']:.1f} s")
+                for r in self.scen_progress.rows:
+                    if r["i"] == msg["i"]:
+                        r["state"] = state
+            else:
+                final = msg
+        self.scen_progress.update()
+        if final is None and not job.proc.is_alive():
+            final = {"kind": "error", "message": tr(
+                "The solver process ended without an answer (exit code {code}).",
+                lang=lang, code=job.proc.exitcode)}
+        if final is None:
+            return
+        job.done = True
+        with contextlib.suppress(Exception):
+            job.proc.join(2)
+        if final["kind"] == "error":
+            self.scen_note.text = tr("The solve failed: {message}", lang=lang,
+                                     message=final["message"])
+            return
+        self.scen_note.text = tr("Done.", lang=lang)
+        self._show_scenarios(self.scen_out)
+
+    def _show_scenarios(self, out: Path) -> None:
+        import pandas as pd
+
+        lang = self.lang
+        with self.scen_result:
+            async def download() -> None:
+                target = self.s.folder / f"{out.name}.zip"
+                await run.io_bound(zip_folder, out, target, self.s.workbook)
+                ui.download.content(target.read_bytes(), target.name)
+
+            ui.button(tr("Download everything (zip)", lang=lang), icon="archive",
+                      on_click=download).mark("sc-zip")
+            for name, path in self._tables(out):
+                ui.label(name).classes("font-bold")
+                df = pd.read_csv(path, dtype=str, keep_default_na=False)
+                cols = [{"name": f"c{i}", "label": str(c), "field": f"c{i}", "align": "left"}
+                        for i, c in enumerate(df.columns)]
+                rows = [{f"c{i}": v for i, v in enumerate(rec)} | {"_k": k}
+                        for k, rec in enumerate(df.itertuples(index=False))]
+                ui.table(columns=cols, rows=rows, row_key="_k", pagination=25).classes(
+                    "w-full result-table").mark("sc-table")
+            for png in sorted(out.glob("*.png")):
+                ui.image(png).classes("w-full max-w-4xl").mark("sc-plot")
 
     @staticmethod
     def _tables(out: Path) -> list[tuple[str, Path]]:

@@ -21,7 +21,8 @@ from assignments.core.errors import InputError, SolutionCheckError, UserError
 from assignments.core.i18n import tr, use_lang
 
 __all__ = ["MODELS", "WHATIF_KINDS", "apply_whatif", "check_upload", "choices", "issue_rows",
-           "plan_diff", "solve_job", "unpack_upload", "write_template", "zip_folder"]
+           "plan_diff", "scenario_job", "scenario_spec", "solve_job", "unpack_upload",
+           "write_template", "zip_folder"]
 
 MODELS = ("roster", "mentoring", "funding")
 """The three models a page is made for."""
@@ -328,3 +329,83 @@ def plan_diff(model: str, before: Mapping[str, Any], after: Mapping[str, Any]
                 changes.append({"what": p, "before": f"{b3[p]:,.0f}" if p in b3 else "—",
                                 "after": f"{a3[p]:,.0f}" if p in a3 else "—"})
     return {"levels": levels, "changes": changes}
+
+
+# ------------------------------------------------------------------ funding scenarios
+
+
+def scenario_spec(rows: list[Mapping[str, Any]]) -> dict[str, Any]:
+    """The scenario file (as ``funding scenarios --scenarios`` reads it) from the page's table:
+    each row ``name``, ``budget`` (``-10%``, ``+500万``), ``sources`` (``S1:+10%, S2:=300万``),
+    ``share`` (the F2 industry share in %, or ``关`` to switch the rule off), ``force_in``,
+    ``force_out`` (project ids, comma separated). Empty rows are left out."""
+    out = []
+    for r in rows:
+        name = str(r.get("name") or "").strip()
+        if not name:
+            continue
+        sc: dict[str, Any] = {"name": name}
+        if str(r.get("budget") or "").strip():
+            sc["budget"] = str(r["budget"]).strip()
+        src = {}
+        for part in str(r.get("sources") or "").replace("，", ",").split(","):
+            if ":" in part or "：" in part:
+                k, _, v = part.replace("：", ":").partition(":")
+                src[k.strip()] = v.strip()
+        if src:
+            sc["sources"] = src
+        if str(r.get("share") or "").strip():
+            sc["rules"] = {"产业占比": str(r["share"]).strip()}
+        for key in ("force_in", "force_out"):
+            ids = [x.strip() for x in str(r.get(key) or "").replace("，", ",").split(",")
+                   if x.strip()]
+            if ids:
+                sc[key] = ids
+        out.append(sc)
+    return {"scenarios": out}
+
+
+def scenario_job(job: Mapping[str, Any], queue: Any, stop: Any) -> None:
+    """``assignments funding scenarios`` for the page (in a worker process): the base case and
+    every scenario solved in parallel by the same functions the command uses, one progress
+    message per scenario as it ends, the comparison written to ``job["out"]``."""
+    from assignments.core.i18n import set_lang
+
+    lang = job["lang"]
+    set_lang(lang)
+    try:
+        import yaml
+
+        from assignments.core.executor import open_executor
+        from assignments.funding.data import read_funding
+        from assignments.funding.report import write_scenario_outputs
+        from assignments.funding.scenarios import Scenario, derive, read_scenarios, run_scenarios
+
+        base = read_funding(Path(job["workbook"]))
+        path = Path(job["out"]).with_suffix(".yaml")
+        path.write_text(yaml.safe_dump(job["spec"], allow_unicode=True), encoding="utf-8")
+        sf = read_scenarios(path, base)
+        scen = [Scenario(name=tr("base case")), *sf.scenarios]
+        datas = [derive(base, s) for s in scen]
+        queue.put({"kind": "scenarios", "names": [s.name for s in scen]})
+
+        def on_result(i: int, o: Any) -> None:
+            queue.put({"kind": "scenario", "i": i, "name": o.name,
+                       "status": str(o.metrics.get("status", "")), "error": o.error,
+                       "seconds": float(getattr(o, "seconds", 0.0) or 0.0)})
+
+        cores = int(job.get("cores", 2))
+        with open_executor("local", jobs=len(datas), cores=cores) as ex:
+            outs = run_scenarios(datas, time_limit=float(job["time_limit"]), seed=0,
+                                 cores=cores, lang=lang, executor=ex.executor,
+                                 workers_per_solve=ex.solve_workers, on_result=on_result)
+        written = write_scenario_outputs(base, outs, Path(job["out"]), lang=lang)
+        queue.put({"kind": "done", "written": [str(p) for p in written],
+                   "failed": [o.name for o in outs if o.error]})
+    except InputError as exc:
+        queue.put({"kind": "error", "message": str(exc), "issues": issue_rows(exc)})
+    except (UserError, ValueError) as exc:
+        queue.put({"kind": "error", "message": str(exc)})
+    except Exception as exc:  # a bug: said on the page, never a silent hang
+        queue.put({"kind": "error", "message": f"{type(exc).__name__}: {exc}",
+                   "trace": traceback.format_exc()})
