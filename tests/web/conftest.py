@@ -6,15 +6,24 @@ from __future__ import annotations
 import asyncio
 import os
 import tempfile
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-pytest.importorskip("nicegui", reason="the web page needs the 'web' extra (NiceGUI)")
-
 MAIN = Path(__file__).with_name("web_main.py")
+
+
+@pytest.fixture(autouse=True)
+def _process_language() -> Iterator[None]:
+    """``solve_job`` sets its (worker) process's language; tests that call it in-process get
+    the language back afterwards."""
+    from assignments.core.i18n import current_lang, set_lang
+
+    before = current_lang()
+    yield
+    set_lang(before)
 
 
 @pytest.fixture

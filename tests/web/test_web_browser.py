@@ -130,7 +130,7 @@ def test_roster_upload_solve_table_and_zip(server: str, page: Any, tmp_path: Pat
     page.goto(server + "/roster")
     page.locator("input[type=file]").set_input_files(str(TINY["roster"]))
     page.get_by_text("未发现问题，可以求解").wait_for()
-    page.get_by_label("时间上限（秒）").fill("5")
+    page.get_by_label("时间上限（秒）", exact=True).fill("5")
     _shot(page, "web_roster_upload")
     page.get_by_role("button", name="求解").click()
     page.get_by_text("独立检查器").wait_for(timeout=240_000)
@@ -163,11 +163,17 @@ def test_example_solves_on_the_other_pages(server: str, page: Any, model: str) -
     page.goto(server + f"/{model}")
     page.get_by_role("button", name="试用示例").click()
     page.get_by_text("未发现问题，可以求解").wait_for()
-    page.get_by_label("时间上限（秒）").fill("5")
+    page.get_by_label("时间上限（秒）", exact=True).fill("5")
     page.get_by_role("button", name="求解").click()
     page.get_by_text("独立检查器").wait_for(timeout=240_000)
     assert page.locator(".result-table").first.is_visible()
     _shot(page, f"web_{model}_result")
+    if model == "funding":  # the scenario table, solved side by side
+        page.get_by_label("每个情景的时间上限（秒）").fill("5")
+        page.get_by_role("button", name="运行情景比较").click()
+        page.get_by_text("情景对比", exact=True).wait_for(timeout=240_000)
+        assert page.get_by_role("columnheader", name="预算减少10%").first.is_visible()
+        _shot(page, "web_funding_scenarios")
 
 
 def test_cancel_a_long_solve(server: str, page: Any) -> None:
@@ -175,7 +181,7 @@ def test_cancel_a_long_solve(server: str, page: Any) -> None:
     county = TINY["roster"].with_name("county_hospital.xlsx")
     page.locator("input[type=file]").set_input_files(str(county))
     page.get_by_text("未发现问题，可以求解").wait_for()
-    page.get_by_label("时间上限（秒）").fill("5")
+    page.get_by_label("时间上限（秒）", exact=True).fill("5")
     page.get_by_text("高级选项").click()
     page.get_by_label("求解引擎").click()
     page.get_by_role("option", name="cpsat").click()

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+
+pytest.importorskip("nicegui", reason="the web page needs the 'web' extra (NiceGUI)")
 from typer.testing import CliRunner
 
 from assignments.cli import app

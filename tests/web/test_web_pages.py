@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+pytest.importorskip("nicegui", reason="the web page needs the 'web' extra (NiceGUI)")
 from conftest import wait_until
 from web_fixtures import TINY, malformed_roster
 
