@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import openpyxl
@@ -20,8 +19,3 @@ def malformed_roster(folder: Path) -> Path:
     path = folder / "broken.xlsx"
     wb.save(path)
     return path
-
-
-def workbook_bytes(path: Path) -> bytes:
-    buf = io.BytesIO(path.read_bytes())
-    return buf.getvalue()
