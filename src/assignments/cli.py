@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import Annotated
 
 import typer
 
@@ -46,6 +47,22 @@ def warmup_cmd(lang: Lang = "zh") -> None:
     typer.echo(tr("compiled {engines} in {seconds:.1f}s (numba cache: {folder})",
                   engines=", ".join(info["engines"]), seconds=info["seconds"],
                   folder=info["cache_dir"]))
+
+
+@app.command("web", help=tr(
+    "Start the local web page (Chinese, with an English switch) for the three models."))
+def web_cmd(
+    host: Annotated[str, typer.Option("--host", help=tr(
+        "Address to listen on; anything but 127.0.0.1 / localhost is reachable from other "
+        "computers (there is no login: a warning is printed)."))] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help=tr("Port."))] = 8080,
+    no_browser: Annotated[bool, typer.Option("--no-browser",
+                                             help=tr("Do not open the browser."))] = False,
+) -> None:
+    """Start the local web page (Chinese, with an English switch) for the three models."""
+    from assignments.web import serve
+
+    serve(host, port, open_browser=not no_browser)
 
 
 def main() -> None:

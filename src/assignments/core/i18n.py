@@ -36,7 +36,7 @@ __all__ = ["ENV_VAR", "LANGS", "LOCALE_DIR", "MISSING", "N_", "current_lang", "d
 
 LANGS = ("zh", "en")
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
-DOMAINS = ("core", "roster", "mentoring", "funding", "pairing", "plots")
+DOMAINS = ("core", "roster", "mentoring", "funding", "pairing", "plots", "web")
 MISSING: set[str] = set()
 ENV_VAR = "ASSIGNMENTS_LANG"
 """The environment variable giving the command line's language when ``--lang`` is not given."""
