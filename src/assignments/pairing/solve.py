@@ -328,9 +328,22 @@ def _finish(p: PairingProblem, run: EngineRun, params: SolveParams, t0: float,
         stats=stats,
         stopped=stopped,
         levels=levels,
-        warnings=(params.budget.deterministic_note(params.deterministic)
-                  if params.budget is not None else []),
+        warnings=[*compile_note(stats),
+                  *(params.budget.deterministic_note(params.deterministic)
+                    if params.budget is not None else [])],
     )
+
+
+def compile_note(stats: dict[str, Any]) -> list[str]:
+    """Say when this solve compiled the fast engines first (their first use after installing
+    without ``assignments warmup``): that time is not part of the time limit, but the person
+    waited for it."""
+    sec = stats.get("compiled_seconds")
+    if not sec:
+        return []
+    return [tr("first use: the fast engines were compiled first ({seconds:.0f} s, not counted "
+               "in the time limit; the solve itself kept its limit); run `assignments warmup` "
+               "once after installing to do this ahead", seconds=sec)]
 
 
 def _none(p: PairingProblem, status: SolveStatus, t0: float, lines: list[str],
