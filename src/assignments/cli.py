@@ -62,6 +62,7 @@ def roster_validate(
 ) -> None:
     """Check a roster workbook without solving: every problem, located."""
     from assignments.roster import read_roster
+    from assignments.roster.cli_ops import validate_error, validate_lines
     from assignments.roster.schedule import ScheduleError, alternatives
 
     try:
@@ -71,18 +72,10 @@ def roster_validate(
         fail(str(exc))
         return
     except ScheduleError as exc:
-        fail(f"{workbook.name}, sheet 后延申请 (deferrals): {exc}")
+        fail(validate_error(workbook.name, exc))
         return
-    typer.echo(
-        f"{workbook.name}: OK — {len(data.departments)} departments, {len(data.staff)} "
-        f"staff, {len(data.centers)} centers ({data.seats_per_quarter} seats a quarter), "
-        f"{data.policy.quarters} quarters from {data.policy.first_quarter}, "
-        f"{len(data.deferrals)} deferral requests ({len(alts)} schedule alternatives)"
-    )
-    for q, (a, b) in zip(data.quarters, data.periods(), strict=True):
-        typer.echo(f"  {q}: handover {a} (last day {b})")
-    for w in [*data.calendar.warnings, *data.warnings]:
-        typer.echo(f"Warning: {w}")
+    for line in validate_lines(workbook.name, data, len(alts)):
+        typer.echo(line)
 
 
 def _roster_examples(records: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:

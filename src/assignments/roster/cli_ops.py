@@ -26,6 +26,29 @@ AsOf = Annotated[
 ]
 
 
+def validate_lines(name: str, data, alternatives: int) -> list[str]:
+    """What ``roster validate`` prints for a readable workbook (in the current language): the
+    counts, each quarter's handover and last day, the calendar's and the input's warnings."""
+    lines = [tr("{name}: OK — {departments} departments, {staff} staff, {centers} centers "
+                "({seats} seats a quarter), {quarters} quarters from {first}, {deferrals} "
+                "deferral requests ({alternatives} schedule alternatives)", name=name,
+                departments=len(data.departments), staff=len(data.staff),
+                centers=len(data.centers), seats=data.seats_per_quarter,
+                quarters=data.policy.quarters, first=data.policy.first_quarter,
+                deferrals=len(data.deferrals), alternatives=alternatives)]
+    for q, (a, b) in zip(data.quarters, data.periods(), strict=True):
+        lines.append(tr("  {quarter}: handover {start} (last day {end})", quarter=q, start=a,
+                        end=b))
+    lines += [tr("Warning: {warning}", warning=w)
+              for w in [*data.calendar.warnings, *data.warnings]]
+    return lines
+
+
+def validate_error(name: str, error: Exception) -> str:
+    """``roster validate``'s message when the deferral requests cannot be applied."""
+    return tr("{name}, sheet 后延申请 (deferrals): {error}", name=name, error=error)
+
+
 def _quarters(data, texts: list[str] | None) -> list[int] | None:
     """Quarter indices from ``--quarter`` values; a quarter outside the programme is refused."""
     if not texts:
