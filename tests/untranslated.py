@@ -67,7 +67,7 @@ def _json_texts(obj: object, where: str, keys: Iterable[str]) -> Iterator[tuple[
 
 
 JSON_PEOPLE_KEYS = ("warnings", "explanation", "explanations", "message", "messages", "reason",
-                    "reasons", "notes", "note", "summary")
+                    "reasons", "notes", "note", "summary", "status_text")
 
 
 def scan_folder(folder: Path) -> list[tuple[str, str, list[str]]]:

@@ -11,6 +11,7 @@ import pytest
 from roster_ops_fixtures import ROOT, tiny
 
 from assignments.core.errors import InputError
+from assignments.core.i18n import use_lang
 from assignments.core.io import write_input_workbook
 from assignments.roster import solve
 from assignments.roster.assess import (
@@ -34,8 +35,6 @@ TINY_LOGS = ROOT / "instances" / "roster" / "tiny_logs.xlsx"
 def _english():
     """These tests read the English messages (``use_lang("en")``); the Chinese ones are
     checked by test_roster_zh_outputs.py."""
-    from assignments.core.i18n import use_lang
-
     with use_lang("en"):
         yield
 
@@ -329,8 +328,12 @@ def test_rotation_without_any_record_is_pending_until_confirmed(tmp_path: Path,
     assert zhang.missing_logs and zhang.pending and not by["S02"].missing_logs
     assert (zhang.deduction, zhang.department_fine, zhang.redispatch) == (0, 0, False)
     assert redispatch_events(data, result) == []
-    assert any("张伟" in w and "no 授课, 查房 or 考勤 record" in w and "S01:2027Q1" in w
-               for w in result.warnings)
+    assert any("张伟" in w and "no teaching, ward-round or attendance record" in w
+               and "S01:2027Q1" in w for w in result.warnings)
+    with use_lang("zh"):  # the default language of people's outputs
+        zh = assess(data, logs, sol.assignments, quarters=[0]).warnings
+    assert any("张伟" in w and "没有任何授课、查房或考勤记录" in w and "S01:2027Q1" in w
+               for w in zh)
     ledger = build_ledger(data, sol.assignments, assessment=result)
     assert ledger.total(EntryKind.DEDUCTION) == 0
     for confirm in (["S01"], [("S01", 0)], "all"):

@@ -14,6 +14,7 @@ from icalendar import Calendar
 from roster_ops_fixtures import tiny
 
 from assignments.core.calendar import HolidayOverride, Quarter, WorkCalendar
+from assignments.core.i18n import use_lang
 from assignments.roster import solve
 from assignments.roster.duties import (
     duty_plan,
@@ -119,8 +120,11 @@ def test_too_short_a_quarter_is_reported() -> None:
     data = dataclasses.replace(data, policy=data.policy.model_copy(
         update={"teaching_interval_days": 40}))
     r = solve(data, time_limit=10)
-    plan = duty_plan(data, r.solution.assignments, quarters=[0])
+    with use_lang("en"):
+        plan = duty_plan(data, r.solution.assignments, quarters=[0])
     assert len(plan.notes) == 3 and all("teaching sessions fit" in n for n in plan.notes)
+    zh = duty_plan(data, r.solution.assignments, quarters=[0]).notes  # Chinese by default
+    assert len(zh) == 3 and all("只能安排 2 次授课（至少需要 4 次）" in n for n in zh), zh
 
 
 def test_sheets_per_center_and_quarter(tiny_plan, tmp_path: Path) -> None:

@@ -10,8 +10,10 @@ import itertools
 
 import pytest
 from roster_ops_fixtures import ROOT, tiny
+from untranslated import english_runs
 
 from assignments.core.calendar import HolidayOverride, WorkCalendar
+from assignments.core.i18n import use_lang
 from assignments.roster import read_roster, solve
 from assignments.roster.duties import (
     Duty,
@@ -128,10 +130,14 @@ def test_checker_reports_each_rule(tiny_plan) -> None:
     second = rounds[1]
     moved = dataclasses.replace(second, day=rounds[2].day - dt.timedelta(days=1))
     duties = [moved if d is second else d for d in plan.duties]
-    found = check_duties(data, _broken(plan, duties=duties))
+    with use_lang("en"):
+        found = check_duties(data, _broken(plan, duties=duties))
     assert {v.rule for v in found} >= {"RD2"}
     assert any("2 ward rounds in the week" in v.message for v in found)
     assert any("no ward round in the week" in v.message for v in found)
+    # shown to people: Chinese by default, the same figures
+    zh = [v.message for v in check_duties(data, _broken(plan, duties=duties))]
+    assert any("那一周查房 2 次" in m for m in zh) and not [m for m in zh if english_runs(m)]
     # RD3: a colleague at the same center teaches the same day
     mate = next(b for b in plan.rotations if (b.quarter, b.center) == (a.quarter, a.center)
                 and b.staff != a.staff)
@@ -145,5 +151,6 @@ def test_checker_reports_each_rule(tiny_plan) -> None:
     df = sheets[name].copy()
     df.loc[0, "备注"] = f"顺延自 {dt.date.fromisoformat(df.loc[0, '日期']) + dt.timedelta(days=2)}"
     sheets[name] = df
-    found = check_duties(data, plan, sheets)
+    with use_lang("en"):
+        found = check_duties(data, plan, sheets)
     assert [v.rule for v in found] == ["RD4"] and "row 2" in found[0].message

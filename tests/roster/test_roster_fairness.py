@@ -15,6 +15,7 @@ from pathlib import Path
 from roster_fair_fixtures import issue_workbook
 
 from assignments.core.calendar import Quarter, WorkCalendar
+from assignments.core.i18n import use_lang
 from assignments.core.solver import SolveStatus
 from assignments.roster import check, objective_levels, solve
 from assignments.roster.data import (
@@ -80,10 +81,14 @@ def _roster(data: RosterData, people: list[str]) -> RosterSolution:
 def test_checker_reports_the_same_people_again() -> None:
     data = _two_departments()
     unfair = _roster(data, ["A", "C", "A", "C"])
-    found = [v for v in check(data, unfair) if v.rule == "R11"]
+    with use_lang("en"):
+        found = [v for v in check(data, unfair) if v.rule == "R11"]
     assert len(found) == 2
     assert "A (A, D1) goes 2 times" in found[0].message and "B (B)" in found[0].message
     assert "C (C, D2) goes 2 times" in found[1].message
+    # shown to people: Chinese by default, the same figures
+    zh = [v.message for v in check(data, unfair) if v.rule == "R11"]
+    assert "A（A，D1）下乡 2 次（连同以往共 2 次），而同职称的 B（B）下乡 0 次" in zh[0], zh
     # the level: B = 2; ranks A 0, B 1, C 0, D 1; A's second service costs 2 × 1 + 0
     assert fairness_unit(data) == 2
     assert objective_levels(data, unfair)["fairness"] == (0 + 2) + (0 + 2)
@@ -107,7 +112,9 @@ def test_past_rotations_count() -> None:
     data = _two_departments()
     data.staff[1].times_served = 2
     data.staff[1].last_served = Quarter(2023, 1)
-    found = [v.message for v in check(data, _roster(data, ["A", "C", "A", "C"])) if v.rule == "R11"]
+    with use_lang("en"):
+        found = [v.message for v in check(data, _roster(data, ["A", "C", "A", "C"]))
+                 if v.rule == "R11"]
     assert len(found) == 1 and found[0].startswith("C ")
 
 

@@ -23,6 +23,7 @@ from roster_fixtures import (
 )
 
 from assignments.core.errors import InputError
+from assignments.core.i18n import use_lang
 from assignments.roster.data import read_roster
 
 LANG = "en"  # these tests read the English messages (msgids); Chinese: see tests/core
@@ -30,6 +31,14 @@ LANG = "en"  # these tests read the English messages (msgids); Chinese: see test
 # ------------------------------------------------------------------ building broken inputs
 
 Build = Callable[[Path], Path]
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """These tests read the messages in English (``--lang en``); the Chinese default is
+    asserted by :func:`test_roster_messages_are_chinese_by_default`."""
+    with use_lang("en"):
+        yield
 
 
 def _staff(rec: Records, sid: str) -> dict[str, Any]:
@@ -342,6 +351,20 @@ def test_malformed_input_is_located(tmp_path: Path, build: Build, expected: list
     for part in expected:
         assert part in message, f"{part!r} not in {message!r}"
     assert len(info.value.issues) == 1, message  # no follow-up noise from the same mistake
+
+
+@pytest.mark.parametrize(("case", "chinese"), [
+    ("unknown-department", "未知科室“D9”"),
+    ("end-before-start", "结束日期 2027-03-01 早于开始日期 2027-04-01"),
+])
+def test_roster_messages_are_chinese_by_default(tmp_path: Path, case: str, chinese: str) -> None:
+    """A validation message is shown to people: Chinese unless English is asked for (the
+    location words are the core's)."""
+    build = next(c[1] for c in CASES if c[0] == case)
+    path = build(tmp_path)
+    with use_lang("zh"), pytest.raises(InputError) as info:
+        read_roster(path)
+    assert chinese in str(info.value) and "bad.xlsx" in str(info.value)
 
 
 def test_case_table_is_large_enough() -> None:

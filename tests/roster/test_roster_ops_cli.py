@@ -97,32 +97,35 @@ def test_no_events_gives_back_the_published_roster(pipeline: Path, tmp_path: Pat
 
 
 @pytest.mark.parametrize(
-    ("args", "needles"),
+    ("args", "needles", "zh_needles"),
     [
         # an events file with an unknown staff id
         (lambda t, p: ["replan", str(TINY), "--published", str(p / "tiny" / "roster.xlsx"),
                        "--events", str(t / "bad_events.xlsx"), "--out", str(t / "o")],
-         ["bad_events.xlsx", "sheet 事件", "row 2", "工号", "event 'X1'", "unknown staff"]),
+         ["bad_events.xlsx", "sheet 事件", "row 2", "工号", "event 'X1'", "unknown staff"],
+         ["bad_events.xlsx", "事件", "工号", "X1", "未知工号“S404”"]),
         # a logs file with a bad date
         (lambda t, p: ["assess", str(TINY), "--logs", str(t / "bad_logs.xlsx"), "--out",
                        str(t / "o")],
-         ["bad_logs.xlsx", "sheet 授课", "row 2", "日期", "staff 'S01'", "expected a date"]),
+         ["bad_logs.xlsx", "sheet 授课", "row 2", "日期", "staff 'S01'", "expected a date"],
+         ["bad_logs.xlsx", "授课", "日期", "S01"]),
         # a quarter outside the programme
         (lambda t, p: ["duties", str(TINY), "--roster", str(p / "tiny" / "roster.xlsx"),
                        "--quarter", "2031Q1", "--out", str(t / "o")],
-         ["--quarter 2031Q1 is outside the programme"]),
+         ["--quarter 2031Q1 is outside the programme"], ["--quarter 2031Q1 不在本期"]),
         # a date that is not a date
         (lambda t, p: ["replan", str(TINY), "--published", str(p / "tiny" / "roster.xlsx"),
                        "--as-of", "tomorrow", "--out", str(t / "o")],
-         ["--as-of expects a date"]),
+         ["--as-of expects a date"], ["--as-of 应为形如 2027-03-29 的日期"]),
         # a published roster that is not a workbook
         (lambda t, p: ["ledger", str(TINY), "--roster", str(t / "bad_events.txt"), "--out",
                        str(t / "o")],
-         ["bad_events.txt", "unsupported file type"]),
+         ["bad_events.txt", "unsupported file type"], ["bad_events.txt"]),
     ],
 )
-def test_user_mistakes(pipeline: Path, tmp_path: Path, args, needles) -> None:
-    """Exit 2, a located message, no traceback, no output folder."""
+def test_user_mistakes(pipeline: Path, tmp_path: Path, args, needles, zh_needles) -> None:
+    """Exit 2, a located message, no traceback, no output folder — in English with
+    ``--lang en``, in Chinese by default (the location words are the core's)."""
     from roster_ops_fixtures import write_events
 
     from assignments.core.io import write_input_workbook
@@ -133,12 +136,13 @@ def test_user_mistakes(pipeline: Path, tmp_path: Path, args, needles) -> None:
     write_input_workbook(tmp_path / "bad_logs.xlsx", LOG_SHEETS, {
         "teaching": [{"staff": "S01", "day": "some day"}], "rounds": [], "attendance": []})
     (tmp_path / "bad_events.txt").write_text("x", encoding="utf-8")
-    p = run(*args(tmp_path, pipeline))
-    assert p.returncode == 2, (p.stdout, p.stderr)
-    assert "Traceback" not in p.stderr
-    for n in needles:
-        assert n in p.stderr, (n, p.stderr)
-    assert not (tmp_path / "o").exists()
+    for lang, want in (("en", needles), ("zh", zh_needles)):
+        p = run(*args(tmp_path, pipeline), *(["--lang", "en"] if lang == "en" else []))
+        assert p.returncode == 2, (p.stdout, p.stderr)
+        assert "Traceback" not in p.stderr
+        for n in want:
+            assert n in p.stderr, (lang, n, p.stderr)
+        assert not (tmp_path / "o").exists()
 
 
 def test_doc_lists_every_column() -> None:

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from roster_fixtures import TINY_XLSX, Records, read_records, write_records
 
 from assignments.core.calendar import Quarter
+from assignments.core.i18n import use_lang
 from assignments.core.solver import Result, SolveParams, SolveStatus
 from assignments.roster.data import DeferralDecision, RosterData, read_roster
 from assignments.roster.solution import (
@@ -59,7 +60,10 @@ def labels(data: RosterData, sol: RosterSolution) -> set[str]:
 
 
 def messages(data: RosterData, sol: RosterSolution, rule: str) -> str:
-    return "\n".join(v.message for v in check(data, sol) if v.rule == rule)
+    """The checker's messages of one rule, in English (``--lang en``; Chinese is the default:
+    :func:`test_checker_messages_are_chinese_by_default`)."""
+    with use_lang("en"):
+        return "\n".join(v.message for v in check(data, sol) if v.rule == rule)
 
 
 def find(sol: RosterSolution, staff: str) -> list[Assignment]:
@@ -294,6 +298,19 @@ def test_r7_twice_in_one_cycle_is_caught(tiny: Solved) -> None:
     """孙强, pulled forward for 骨科's turn, serving in that turn again: R7."""
     a = find(tiny.sol, "S10")[0]
     broken = edit(tiny.sol, a, staff="S12")
+    assert "S12 serves 2 times in cycle 1" in messages(tiny.data, broken, "R7")
+
+
+def test_checker_messages_are_chinese_by_default(tiny: Solved) -> None:
+    """The checker's messages are shown to people: Chinese unless English is asked for, with
+    the same figures in both (R7 twice in a cycle, R2 twice in a quarter)."""
+    from untranslated import english_runs
+
+    a = find(tiny.sol, "S10")[0]
+    broken = edit(tiny.sol, a, staff="S12")
+    zh = [v.message for v in check(tiny.data, broken)]
+    assert zh and not [m for m in zh if english_runs(m)], zh
+    assert any("S12 在第 1 轮下乡 2 次" in m for m in zh), zh
     assert "S12 serves 2 times in cycle 1" in messages(tiny.data, broken, "R7")
 
 

@@ -233,8 +233,8 @@ def test_highs_engine_time_limit_keeps_a_valid_roster() -> None:
     data = read_roster(ROOT / "instances" / "roster" / "county_hospital.xlsx")
     r = solve(data, time_limit=0.5, engine="highs", explain=False)
     assert r.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE, SolveStatus.UNKNOWN)
-    if r.solution is not None:
-        assert check(data, r.solution) == []
+    if r.solution is not None:  # cut short: R11 notes (soft) are in its warnings
+        _assert_valid(data, r)
 
 
 def test_parallel_alternatives_match_sequential() -> None:

@@ -9,6 +9,7 @@ from typing import Any
 
 from roster_fixtures import write_records
 
+from assignments.core.i18n import use_lang
 from assignments.roster.data import RosterData, read_roster
 from assignments.roster.report import roster_tables
 from assignments.roster.solution import RosterSolution, check
@@ -94,5 +95,6 @@ def test_checker_rejects_a_swap_paid_back_by_another_department(tmp_path: Path) 
     sol = solve(data, time_limit=5, seed=0).solution
     assert sol is not None and check(data, sol) == []
     broken = _mispair(sol)
-    msgs = [v.message for v in check(data, broken) if v.rule == "R6"]
+    with use_lang("en"):
+        msgs = [v.message for v in check(data, broken) if v.rule == "R6"]
     assert any("fills the seat its candidate frees" in m for m in msgs), msgs

@@ -12,6 +12,7 @@ import pytest
 from roster_fixtures import ROOT, read_records, tiny_records, write_records
 
 from assignments.core.errors import InputError
+from assignments.core.i18n import use_lang
 from assignments.core.solver import SolveStatus
 from assignments.roster import check, solve
 from assignments.roster.data import TITLE_TABLE, Title, parse_title
@@ -48,11 +49,17 @@ def test_staff_titles_read_through_the_table(tmp_path: Path) -> None:
 def test_unknown_title_is_located(tmp_path: Path) -> None:
     def edit(rec: dict) -> None:
         rec["staff"][2]["title"] = "康复治疗师"
-    with pytest.raises(InputError) as err:
+    with use_lang("en"), pytest.raises(InputError) as err:
         read_records(tmp_path, edit)
     msg = str(err.value)
     assert "sheet 人员, row 4, column D (职称 (title)), staff 'S03'" in msg
     assert "unknown title '康复治疗师'" in msg
+    for known in ("主治医师", "副主任中医师", "主管护师", "主任护师", "职称对照"):
+        assert known in msg
+    with pytest.raises(InputError) as err:  # Chinese by default, the same known titles
+        read_records(tmp_path, edit)
+    msg = str(err.value)
+    assert "未知的职称“康复治疗师”" in msg
     for known in ("主治医师", "副主任中医师", "主管护师", "主任护师", "职称对照"):
         assert known in msg
     rec = tiny_records()
@@ -77,7 +84,7 @@ def test_workbook_title_map_extends_and_overrides(tmp_path: Path) -> None:
 
     def bad(rec: dict) -> None:
         rec["title_map"] = [{"title": "康复治疗师", "level": "师"}]
-    with pytest.raises(InputError) as err:
+    with use_lang("en"), pytest.raises(InputError) as err:
         read_records(tmp_path, bad, name="bad_map.xlsx")
     assert "sheet 职称对照, row 2, column B (级别 (level))" in str(err.value)
     assert "unknown level '师'" in str(err.value)

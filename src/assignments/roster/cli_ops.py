@@ -26,6 +26,29 @@ AsOf = Annotated[
 ]
 
 
+def validate_lines(name: str, data, alternatives: int) -> list[str]:
+    """What ``roster validate`` prints for a readable workbook (in the current language): the
+    counts, each quarter's handover and last day, the calendar's and the input's warnings."""
+    lines = [tr("{name}: OK — {departments} departments, {staff} staff, {centers} centers "
+                "({seats} seats a quarter), {quarters} quarters from {first}, {deferrals} "
+                "deferral requests ({alternatives} schedule alternatives)", name=name,
+                departments=len(data.departments), staff=len(data.staff),
+                centers=len(data.centers), seats=data.seats_per_quarter,
+                quarters=data.policy.quarters, first=data.policy.first_quarter,
+                deferrals=len(data.deferrals), alternatives=alternatives)]
+    for q, (a, b) in zip(data.quarters, data.periods(), strict=True):
+        lines.append(tr("  {quarter}: handover {start} (last day {end})", quarter=q, start=a,
+                        end=b))
+    lines += [tr("Warning: {warning}", warning=w)
+              for w in [*data.calendar.warnings, *data.warnings]]
+    return lines
+
+
+def validate_error(name: str, error: Exception) -> str:
+    """``roster validate``'s message when the deferral requests cannot be applied."""
+    return tr("{name}, sheet 后延申请 (deferrals): {error}", name=name, error=error)
+
+
 def _quarters(data, texts: list[str] | None) -> list[int] | None:
     """Quarter indices from ``--quarter`` values; a quarter outside the programme is refused."""
     if not texts:
@@ -134,30 +157,22 @@ def register(app: typer.Typer) -> None:
             written = write_duties(data, plan, out, lang=lang)
         except (InputError, UserError, ValueError) as exc:
             fail(str(exc))
-        zh = lang == "zh"
-        typer.echo(
-            (f"{len(plan.rotations)} 人次轮转，授课 "
-             f"{sum(d.kind == 'teaching' for d in plan.duties)} 次，查房 "
-             f"{sum(d.kind == 'rounds' for d in plan.duties)} 次，因节假日顺延 "
-             f"{sum(d.day > d.target for d in plan.duties)} 次、提前 "
-             f"{sum(d.day < d.target for d in plan.duties)} 次")
-            if zh else
-            (f"{len(plan.rotations)} rotations, "
-             f"{sum(d.kind == 'teaching' for d in plan.duties)} teaching sessions, "
-             f"{sum(d.kind == 'rounds' for d in plan.duties)} ward rounds, "
-             f"{sum(d.day > d.target for d in plan.duties)} moved later and "
-             f"{sum(d.day < d.target for d in plan.duties)} earlier off holidays")
-        )
+        typer.echo(tr(
+            "{rotations} rotations, {teaching} teaching sessions, {rounds} ward rounds, "
+            "{later} moved later and {earlier} earlier off holidays",
+            rotations=len(plan.rotations),
+            teaching=sum(d.kind == "teaching" for d in plan.duties),
+            rounds=sum(d.kind == "rounds" for d in plan.duties),
+            later=sum(d.day > d.target for d in plan.duties),
+            earlier=sum(d.day < d.target for d in plan.duties)))
         from assignments.roster.duties import check_duties
         from assignments.roster.rules import label
 
         for v in check_duties(data, plan):
-            typer.echo(("规则未满足: " if zh else "Rule broken: ")
-                       + f"[{label(v.rule, lang)}] {v.message}")
-        for note in plan.notes:
-            typer.echo(("警告: " if zh else "Warning: ") + note)
-        for w in data.calendar.warnings:
-            typer.echo(("警告: " if zh else "Warning: ") + w)
+            typer.echo(tr("Rule broken: [{rule}] {message}", rule=label(v.rule, lang),
+                          message=v.message))
+        for note in [*plan.notes, *data.calendar.warnings]:
+            typer.echo(tr("Warning: {warning}", warning=note))
         typer.echo(tr("Written: {paths}", paths=", ".join(map(str, written))))
 
     @app.command("assess")
@@ -211,12 +226,8 @@ def register(app: typer.Typer) -> None:
             typer.echo(line)
         n = len(redispatch_events(data, result))
         if n:
-            typer.echo(
-                (f"{n} 人重新下乡：用 roster replan --events {out / 'redispatch_events.xlsx'} "
-                 "重排") if lang == "zh" else
-                (f"{n} re-dispatched: re-plan with roster replan --events "
-                 f"{out / 'redispatch_events.xlsx'}")
-            )
+            typer.echo(tr("{n} re-dispatched: re-plan with roster replan --events {path}", n=n,
+                          path=out / "redispatch_events.xlsx"))
         typer.echo(tr("Written: {paths}", paths=", ".join(map(str, written))))
 
     @app.command("ledger")
@@ -260,11 +271,10 @@ def register(app: typer.Typer) -> None:
             written = write_ledger(ledger, out, lang=lang)
         except (InputError, UserError, ValueError) as exc:
             fail(str(exc))
-        zh = lang == "zh"
         for k in EntryKind:
             total = ledger.total(k)
             if total:
                 typer.echo(f"  {k.label(lang)}: {total:,}")
-        typer.echo(("合计(元)" if zh else "Total (yuan)") + f": {ledger.total():,}   "
-                   + ("各视图核对一致" if zh else "all views reconcile"))
+        typer.echo(tr("Total (yuan): {total}   all views reconcile",
+                      total=f"{ledger.total():,}"))
         typer.echo(tr("Written: {paths}", paths=", ".join(map(str, written))))

@@ -148,14 +148,12 @@ def register(app: typer.Typer) -> None:
         except (InputError, UserError, ValueError) as exc:
             fail(str(exc))
         if n_edits:
-            typer.echo(
-                (f"警告: 已公布的排班 {published} 有 {n_edits} 处违反规则（多为手工修改），"
-                 "重排不会保留这些安排；其余合规的修改在冻结季度内原样保留，在开放季度内作为"
-                 "“最少变更”的参照（仅当不影响前四级目标时保留）：") if lang == "zh" else
-                (f"Warning: the published roster {published} breaks {n_edits} rule(s) (hand "
-                 "edits?); the re-plan cannot keep those assignments. Valid edits are kept "
-                 "as published in frozen quarters and, in open quarters, are the reference of "
-                 "the fewest-changes level (kept unless levels 1–4 improve without them):"))
+            typer.echo(tr(
+                "Warning: the published roster {published} breaks {n} rule(s) (hand edits?); "
+                "the re-plan cannot keep those assignments. Valid edits are kept as published "
+                "in frozen quarters and, in open quarters, are the reference of the "
+                "fewest-changes level (kept unless levels 1–4 improve without them):",
+                lang=lang, published=published, n=n_edits))
             for line in edits:
                 typer.echo(line)
         for line in roster_summary(outcome.data, outcome.result, lang=lang):
@@ -174,16 +172,15 @@ def hand_check_lines(data, path: Path, lang: str) -> tuple[list[str], int]:
     from assignments.roster.hand_check import check_hand_edited
     from assignments.roster.rules import RULES, label
 
-    zh = lang == "zh"
     found = check_hand_edited(data, path)
     hard: list[str] = []
     soft: list[str] = []
     for p in found.problems:
-        where = "; ".join(str(loc) for loc in p.rows) or (
-            f"{path}（整张排班）" if zh else f"{path} (the roster as a whole)")
+        where = "; ".join(str(loc) for loc in p.rows) or tr(
+            "{path} (the roster as a whole)", lang=lang, path=path)
         key = p.violation.rule
         is_hard = key not in RULES or RULES.hard(key)
-        mark = "" if is_hard else ("（软规则，仅提示）" if zh else " (soft rule, a note)")
+        mark = "" if is_hard else tr(" (soft rule, a note)", lang=lang)
         (hard if is_hard else soft).append(
             f"  [{label(key, lang)}]{mark} {p.violation.message} — {where}")
     return hard + soft, len(hard)
@@ -208,11 +205,11 @@ def register_check(app: typer.Typer) -> None:
         broken; 1: rules broken; 2: unreadable input."""
         from assignments.roster import read_roster, solve
         from assignments.roster.hand_check import check_hand_edited
+        from assignments.roster.report import status_text
         from assignments.roster.rules import level_label
         from assignments.roster.solution import objective_levels
 
         check_lang(lang)
-        zh = lang == "zh"
         if time_limit < 0:
             fail(tr("--time-limit must not be negative"))
         try:
@@ -223,29 +220,24 @@ def register_check(app: typer.Typer) -> None:
             fail(str(exc))
         n = len(found.solution.assignments)
         if broken:
-            typer.echo(f"{roster}: {n} 条排班，{broken} 处违反规则：" if zh
-                       else f"{roster}: {n} rows, {broken} broken rule(s):")
+            typer.echo(tr("{roster}: {n} rows, {broken} broken rule(s):", roster=roster, n=n,
+                          broken=broken))
         else:
-            typer.echo(f"{roster}: {n} 条排班，所有硬性规则均满足" if zh
-                       else f"{roster}: {n} rows, every hard rule holds")
+            typer.echo(tr("{roster}: {n} rows, every hard rule holds", roster=roster, n=n))
         for line in lines:
             typer.echo(line)
         mine = objective_levels(data, found.solution)
         if time_limit > 0:
             best = solve(data, time_limit=time_limit, num_workers=workers, explain=False)
             if best.solution is None:
-                typer.echo(f"  最优方案：{time_limit:g} 秒内未求得（{best.status.value}）" if zh
-                           else f"  optimum: none found in {time_limit:g} s "
-                                f"({best.status.value})")
+                typer.echo(tr("  optimum: none found in {seconds} s ({status})",
+                              seconds=f"{time_limit:g}", status=status_text(best.status)))
             else:
                 opt = best.objectives
-                state = ("已证明最优" if zh else "proven optimal") if \
-                    best.status.value == "optimal" else (
-                    f"{time_limit:g} 秒内最好的方案，未证明最优" if zh
-                    else f"best found in {time_limit:g} s, not proven optimal")
-                typer.echo(("与最优方案比较（越小越好；" if zh else
-                            "Compared with the optimum (smaller is better; ") + state
-                           + ("）：" if zh else "):"))
+                state = tr("proven optimal") if best.status.value == "optimal" else tr(
+                    "best found in {seconds} s, not proven optimal", seconds=f"{time_limit:g}")
+                typer.echo(tr("Compared with the optimum (smaller is better; {state}):",
+                              state=state))
                 proven = best.status.value == "optimal"
                 decided = False
                 for level, value in opt.items():
@@ -253,23 +245,19 @@ def register_check(app: typer.Typer) -> None:
                         continue
                     gap = mine[level] - int(value)
                     if decided:
-                        verdict = ("（上一级已决定比较结果）" if zh
-                                   else "(a lower level: the comparison is decided above)")
+                        verdict = tr("(a lower level: the comparison is decided above)")
                     elif gap == 0:
-                        verdict = "相同" if zh else "equal"
+                        verdict = tr("equal")
                     elif gap > 0:
-                        verdict = f"差 {gap}" if zh else f"worse by {gap}"
+                        verdict = tr("worse by {gap}", gap=gap)
                     elif broken:
-                        verdict = (f"好 {-gap}（因违反上述规则）" if zh
-                                   else f"better by {-gap} (by breaking the rules above)")
+                        verdict = tr("better by {gap} (by breaking the rules above)", gap=-gap)
                     elif not proven:
-                        verdict = (f"好 {-gap}（求解在时限内未达最优，可加大 --time-limit）"
-                                   if zh else f"better by {-gap} (the solve did not reach the "
-                                   "optimum in time; raise --time-limit)")
+                        verdict = tr("better by {gap} (the solve did not reach the optimum in "
+                                     "time; raise --time-limit)", gap=-gap)
                     else:
-                        verdict = (f"好 {-gap}（与已证明的最优值矛盾，请报告此问题）" if zh
-                                   else f"better by {-gap} (contradicts the proven optimum: "
-                                   "please report this)")
+                        verdict = tr("better by {gap} (contradicts the proven optimum: please "
+                                     "report this)", gap=-gap)
                     decided = decided or gap != 0
                     typer.echo(f"  {level_label(level, lang)}: {mine[level]} / "
                                f"{int(value)} — {verdict}")

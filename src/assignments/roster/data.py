@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from assignments.core.calendar import HolidayOverride, Quarter, WorkCalendar
 from assignments.core.errors import InputError, Issue, Location
+from assignments.core.i18n import tr
 from assignments.core.io import ColumnSpec, SheetSpec, read_tables
 from assignments.core.policy import Param, parse_int, read_params
 from assignments.core.schema import (
@@ -132,11 +133,10 @@ def parse_title(v: Any, extra: dict[str, Title] | None = None) -> Title:
         return extra[key]
     if key in TITLE_TABLE:
         return TITLE_TABLE[key]
-    raise ValueError(
-        f"unknown title '{v}'; known titles — {known_titles(extra)} (English: junior, "
-        "intermediate, associate, senior); add it to the 职称对照 (title map) sheet with its "
-        "级别 (level)"
-    )
+    raise ValueError(tr(
+        "unknown title '{title}'; known titles — {known} (English: junior, intermediate, "
+        "associate, senior); add it to the 职称对照 (title map) sheet with its 级别 (level)",
+        title=v, known=known_titles(extra)))
 
 
 class DeferralDecision(str, Enum):
@@ -206,9 +206,9 @@ class Center(Schema):
         for item in v:
             _, sep, w = item.replace("：", ":").partition(":")
             if sep and not w.strip().isdigit():
-                raise ValueError(
-                    f"specialty '{item}': the weight after ':' must be a whole number ≥ 0"
-                )
+                raise ValueError(tr(
+                    "specialty '{item}': the weight after ':' must be a whole number ≥ 0",
+                    item=item))
         return v
 
 
@@ -294,9 +294,9 @@ class DeferralRequest(Schema):
         key = unicodedata.normalize("NFKC", str(v)).strip().lower()
         if key in _DECISION_ALIASES:
             return _DECISION_ALIASES[key]
-        raise ValueError(
-            f"unknown decision '{v}'; expected next (自动后延), last (调至最后一批) or auto (自动)"
-        )
+        raise ValueError(tr(
+            "unknown decision '{value}'; expected next (自动后延), last (调至最后一批) or auto "
+            "(自动)", value=v))
 
 
 class TitleMapRow(Schema):
@@ -316,8 +316,8 @@ class TitleMapRow(Schema):
                   "senior": Title.SENIOR}
         key = _title_key(v)
         if key not in levels:
-            raise ValueError(f"unknown level '{v}'; expected 初级, 中级, 副高 or 正高 (junior, "
-                             "intermediate, associate, senior)")
+            raise ValueError(tr("unknown level '{value}'; expected 初级, 中级, 副高 or 正高 "
+                                "(junior, intermediate, associate, senior)", value=v))
         return levels[key]
 
 
@@ -336,7 +336,7 @@ class HolidayRow(Schema):
             return "holiday"
         if key in {"班", "work", "workday", "working", "上班", "补班", "工作日"}:
             return "workday"
-        raise ValueError(f"expected 休 (holiday) or 班 (workday), got '{v}'")
+        raise ValueError(tr("expected 休 (holiday) or 班 (workday), got '{value}'", value=v))
 
 
 class TitleRule(BaseModel):
@@ -652,10 +652,9 @@ def _objective_order(value: Any) -> tuple[str, ...]:
     for p in split_list(value):
         k = _OBJECTIVE_ALIASES.get(p.strip().lower())
         if k is None:
-            raise ValueError(
-                f"unknown objective '{p}'; expected 晋升/顺序/搭配/公平/变更 (promotion, "
-                "departures, mix, fairness, changes)"
-            )
+            raise ValueError(tr(
+                "unknown objective '{value}'; expected 晋升/顺序/搭配/公平/变更 (promotion, "
+                "departures, mix, fairness, changes)", value=p))
         order.append(k)
     return tuple(order)
 
@@ -668,10 +667,9 @@ def _title_minimum(value: Any) -> int | None:
 def _deduction_months(value: Any) -> tuple[int, ...]:
     parts = [parse_int(p) for p in split_list(value)]
     if len(parts) != 3 or min(parts) < 0:
-        raise ValueError(
-            f"expected three whole months for 1, 2 and 3 failed items, e.g. '1、2、2', "
-            f"got '{value}'"
-        )
+        raise ValueError(tr(
+            "expected three whole months for 1, 2 and 3 failed items, e.g. '1、2、2', got "
+            "'{value}'", value=value))
     return tuple(parts)
 
 
@@ -954,9 +952,11 @@ def read_roster(path: str | Path, *, strict_calendar: bool | None = None) -> Ros
 
     # ---- cross-record rules
     if "centers" in tables and not tables["centers"].rows:
-        issues.append(Issue(Location(str(path), tables["centers"].sheet), "no health centers"))
+        issues.append(Issue(Location(str(path), tables["centers"].sheet),
+                            tr("no health centers")))
     if "departments" in tables and not tables["departments"].rows:
-        issues.append(Issue(Location(str(path), tables["departments"].sheet), "no departments"))
+        issues.append(Issue(Location(str(path), tables["departments"].sheet),
+                            tr("no departments")))
     dept_ids = {d.id for d in depts}
     by_name: dict[str, str] = {}
     for d in depts:
@@ -968,7 +968,8 @@ def read_roster(path: str | Path, *, strict_calendar: bool | None = None) -> Ros
             issues.append(
                 Issue(
                     depts.loc(i, "order", d.id),
-                    f"order {d.order} is also used by department '{orders[d.order]}'",
+                    tr("order {order} is also used by department '{other}'", order=d.order,
+                       other=orders[d.order]),
                 )
             )
         orders.setdefault(d.order, d.id)
@@ -980,7 +981,8 @@ def read_roster(path: str | Path, *, strict_calendar: bool | None = None) -> Ros
         if ref in by_name:
             rec.department = by_name[ref]
             return
-        issues.append(Issue(index.loc(i, "department", rid), f"unknown department '{ref}'"))
+        issues.append(Issue(index.loc(i, "department", rid),
+                            tr("unknown department '{value}'", value=ref)))
 
     for i, s in enumerate(staff.records):
         resolve_dept(staff, i, s, s.id)
@@ -988,19 +990,21 @@ def read_roster(path: str | Path, *, strict_calendar: bool | None = None) -> Ros
             notices.append(
                 Issue(
                     staff.loc(i, "promotion_deadline", s.id),
-                    "a promotion deadline is given but 晋升候选 is not 是; "
-                    "the person is treated as a promotion candidate",
+                    tr("a promotion deadline is given but 晋升候选 is not 是; the person is "
+                       "treated as a promotion candidate"),
                 )
             )
             s.promotion_candidate = True
     staff_ids = {s.id for s in staff}
     for i, u in enumerate(unav.records):
         if u.staff not in staff_ids and u.staff not in staff.rejected:
-            issues.append(Issue(unav.loc(i, "staff", u.staff), f"unknown staff '{u.staff}'"))
+            issues.append(Issue(unav.loc(i, "staff", u.staff),
+                                tr("unknown staff '{value}'", value=u.staff)))
         if u.end < u.start:
             issues.append(
                 Issue(
-                    unav.loc(i, "end", u.staff), f"end date {u.end} is before start date {u.start}"
+                    unav.loc(i, "end", u.staff),
+                    tr("end date {end} is before start date {start}", end=u.end, start=u.start),
                 )
             )
     for i, r in enumerate(defer.records):
@@ -1013,7 +1017,8 @@ def read_roster(path: str | Path, *, strict_calendar: bool | None = None) -> Ros
                 issues.append(
                     Issue(
                         staff.loc(i, "promotion_deadline", s.id),
-                        f"deadline {dl} is before the programme starts ({policy.first_quarter})",
+                        tr("deadline {deadline} is before the programme starts ({first})",
+                           deadline=dl, first=policy.first_quarter),
                     )
                 )
         for i, r in enumerate(defer.records):
@@ -1021,8 +1026,8 @@ def read_roster(path: str | Path, *, strict_calendar: bool | None = None) -> Ros
                 issues.append(
                     Issue(
                         defer.loc(i, "quarter", r.department),
-                        f"quarter {r.quarter} is outside the programme "
-                        f"{policy.first_quarter}–{last}",
+                        tr("quarter {quarter} is outside the programme {first}–{last}",
+                           quarter=r.quarter, first=policy.first_quarter, last=last),
                     )
                 )
         for i, c in enumerate(centers.records):
@@ -1035,15 +1040,16 @@ def read_roster(path: str | Path, *, strict_calendar: bool | None = None) -> Ros
                 issues.append(
                     Issue(
                         centers.loc(i, "min_intermediate", c.id),
-                        f"{need} intermediate seats asked for, but the center has "
-                        f"only {c.seats} seats",
+                        tr("{need} intermediate seats asked for, but the center has only "
+                           "{seats} seats", need=need, seats=c.seats),
                     )
                 )
     for i, d in enumerate(depts.records):
         # every department needs staff
         if not any(s.department == d.id for s in staff):
             notices.append(
-                Issue(depts.loc(i, "id", d.id), "the department has no staff in the 人员 sheet")
+                Issue(depts.loc(i, "id", d.id),
+                      tr("the department has no staff in the 人员 sheet"))
             )
 
     overrides: list[HolidayOverride] = []
@@ -1056,7 +1062,7 @@ def read_roster(path: str | Path, *, strict_calendar: bool | None = None) -> Ros
     try:
         calendar = WorkCalendar(overrides, strict=strict)
     except ValueError as exc:
-        raise InputError(Issue(Location(str(path), "节假日 (holidays)"), str(exc))) from None
+        raise InputError(Issue(Location(str(path), tr("节假日 (holidays)")), str(exc))) from None
 
     locations = RecordLocations((("staff", staff), ("department", depts), ("center", centers)))
     data = RosterData(
@@ -1075,5 +1081,5 @@ def read_roster(path: str | Path, *, strict_calendar: bool | None = None) -> Ros
     try:
         data.periods()
     except ValueError as exc:
-        raise InputError(Issue(Location(str(path), "方案 (programme)"), str(exc))) from None
+        raise InputError(Issue(Location(str(path), tr("方案 (programme)")), str(exc))) from None
     return data

@@ -36,6 +36,7 @@ from pathlib import Path
 import pandas as pd
 
 from assignments.core.calendar import WorkCalendar
+from assignments.core.i18n import tr
 from assignments.core.rules import Violation
 from assignments.roster.data import RosterData
 from assignments.roster.solution import Assignment
@@ -98,10 +99,9 @@ class Duty:
         if not self.moved:
             return ""
         later = self.day > self.target
-        if lang == "zh":
-            return f"{'顺延自' if later else '提前自'} {self.target}（非工作日）"
-        return (f"moved {'from' if later else 'forward from'} {self.target} "
-                "(not a working day)")
+        if later:
+            return tr("moved from {date} (not a working day)", lang=lang, date=self.target)
+        return tr("moved forward from {date} (not a working day)", lang=lang, date=self.target)
 
 
 @dataclass
@@ -305,13 +305,15 @@ def duty_plan(
         who = f"{staff[a.staff].label} {data.policy.first_quarter + a.quarter}"
         if len(teach) < pol.teaching_min_sessions:
             plan.notes.append(
-                f"{who}: only {len(teach)} teaching sessions fit in {start}–{end} "
-                f"(at least {pol.teaching_min_sessions} are required)"
+                tr("{who}: only {n} teaching sessions fit in {start}–{end} (at least {need} "
+                   "are required)", who=who, n=len(teach), start=start, end=end,
+                   need=pol.teaching_min_sessions)
             )
         if len(rounds) < pol.rounds_min:
             plan.notes.append(
-                f"{who}: only {len(rounds)} ward rounds fit in {start}–{end} "
-                f"(at least {pol.rounds_min} are required)"
+                tr("{who}: only {n} ward rounds fit in {start}–{end} (at least {need} are "
+                   "required)", who=who, n=len(rounds), start=start, end=end,
+                   need=pol.rounds_min)
             )
     return plan
 
@@ -481,18 +483,22 @@ def check_duties(
         rounds = sorted(d.day for d in plan.of(a.staff, a.quarter, "rounds"))
         expected = ((end - start).days + 1) // pol.teaching_interval_days
         if len(teach) != expected:
-            out.append(Violation("RD1", f"{who}: {len(teach)} teaching sessions, the rotation "
-                                        f"{start}–{end} has {expected} full "
-                                        f"{pol.teaching_interval_days}-day periods"))
+            out.append(Violation("RD1", tr("{who}: {n} teaching sessions, the rotation "
+                                           "{start}–{end} has {expected} full {days}-day "
+                                           "periods", who=who, n=len(teach), start=start,
+                                           end=end, expected=expected,
+                                           days=pol.teaching_interval_days)))
         for x, y in itertools.pairwise(teach):
             if (y - x).days < pol.teaching_min_gap_days:
-                out.append(Violation("RD1", f"{who}: teaching on {x} and {y}, less than "
-                                            f"{pol.teaching_min_gap_days} days apart"))
+                out.append(Violation("RD1", tr("{who}: teaching on {a} and {b}, less than "
+                                               "{days} days apart", who=who, a=x, b=y,
+                                               days=pol.teaching_min_gap_days)))
         for kind, days in (("RD1", teach), ("RD2", rounds)):
             for d in days:
                 if not (start <= d <= end and cal.is_working_day(d)):
-                    out.append(Violation(kind, f"{who}: {d} is not a working day of the "
-                                               f"rotation {start}–{end}"))
+                    out.append(Violation(kind, tr("{who}: {day} is not a working day of the "
+                                                  "rotation {start}–{end}", who=who, day=d,
+                                                  start=start, end=end)))
         if pol.rounds_interval_days == 7:
             from_day = start + dt.timedelta(days=ROUNDS_OFFSET_DAYS)
             monday = start - dt.timedelta(days=start.weekday())
@@ -503,11 +509,15 @@ def check_duties(
                 open_days = [lo + dt.timedelta(days=k) for k in range((hi - lo).days + 1)
                              if cal.is_working_day(lo + dt.timedelta(days=k))]
                 if len(held) > 1:
-                    out.append(Violation("RD2", f"{who}: {len(held)} ward rounds in the week of "
-                                                f"{monday} ({', '.join(map(str, held))})"))
+                    out.append(Violation("RD2", tr("{who}: {n} ward rounds in the week of "
+                                                   "{monday} ({days})", who=who, n=len(held),
+                                                   monday=monday,
+                                                   days=", ".join(map(str, held)))))
                 elif not held and open_days:
-                    out.append(Violation("RD2", f"{who}: no ward round in the week of {monday} "
-                                                f"although {open_days[0]} is a working day"))
+                    out.append(Violation("RD2", tr("{who}: no ward round in the week of "
+                                                   "{monday} although {day} is a working day",
+                                                   who=who, monday=monday,
+                                                   day=open_days[0])))
                 monday += dt.timedelta(days=7)
     by_cell: dict[tuple[int, str, dt.date], list[str]] = defaultdict(list)
     for d in plan.duties:
@@ -535,7 +545,9 @@ def check_duties(
     for (q, center, day), people in sorted(by_cell.items()):
         if len(people) > 1 and any(free_day_left(p, q, center, day) for p in people):
             names = "、".join(staff[p].label if p in staff else p for p in people)
-            out.append(Violation("RD3", f"{center} {first + q}: {names} all teach on {day}"))
+            out.append(Violation("RD3", tr("{center} {quarter}: {names} all teach on {day}",
+                                           center=center, quarter=first + q, names=names,
+                                           day=day)))
     tables = sheets if sheets is not None else duty_tables(data, plan)
     for name, df in tables.items():
         cols = {c: c for c in df.columns}
@@ -552,6 +564,9 @@ def check_duties(
             later = m.group(1) in ("顺延自", "moved from")
             if later != (day > target) or day == target:
                 right = "顺延自 (later)" if day > target else "提前自 (earlier)"
-                out.append(Violation("RD4", f"sheet {name}, row {int(str(i)) + 2}: {day} says "
-                                            f"'{m.group(1)} {target}', should be {right}"))
+                said = m.group(1) + " " + str(target)
+                out.append(Violation("RD4", tr("sheet {sheet}, row {row}: {day} says '{note}', "
+                                               "should be {right}", sheet=name,
+                                               row=int(str(i)) + 2, day=day, note=said,
+                                               right=right)))
     return out

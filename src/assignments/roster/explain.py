@@ -193,27 +193,19 @@ def conflict_lines(
     department, quarter or rule outside the conflict."""
     conflict, minimal, verified = found.members, found.minimal, found.verified
     if not conflict:
-        return [_t(lang, "无法排出轮转表，但在时限内未能找出相互冲突的规则集合。",
-                   "No roster exists, but no conflicting set of rules could be isolated within "
-                   "the time limit.")]
+        return [tr("No roster exists, but no conflicting set of rules could be isolated within "
+                   "the time limit.", lang=lang)]
     staff = {s.id: s for s in data.staff}
     depts = {d.id: d for d in data.departments}
     centers = {c.id: c for c in data.centers}
     avail = data.available()
     in_conflict = conflict_departments(data, schedule, found)
     away_members = {key[0] for family, key in conflict if family == "availability"}
-    head = _t(
-        lang,
-        "无法排出轮转表。以下规则与记录相互冲突"
-        + ("" if minimal else "（未必是最小的集合）")
-        + ("；单独重新求解这些规则已证实冲突：" if verified
-           else "（单独重新求解未能完成，这是 CP-SAT 未经验证的结论）："),
-        "No roster exists. These rules and records conflict"
-        + ("" if minimal else " (the set may not be the smallest)")
-        + ("; re-solving them alone confirms it:" if verified
-           else " (re-solving them alone did not finish, so this is CP-SAT's unverified "
-                "finding):"),
-    )
+    head = (tr("No roster exists. These rules and records conflict", lang=lang)
+            + ("" if minimal else tr(" (the set may not be the smallest)", lang=lang))
+            + (tr("; re-solving them alone confirms it:", lang=lang) if verified
+               else tr(" (re-solving them alone did not finish, so this is CP-SAT's "
+                       "unverified finding):", lang=lang)))
     lines = [head]
 
     def leave(sid: str, q: int | None) -> str:
@@ -221,9 +213,9 @@ def conflict_lines(
             (u for u in data.unavailability if u.staff == sid), None)
         if u is None:
             return staff[sid].label
-        reason = u.reason or _t(lang, "不可用", "unavailable")
-        return _t(lang, f"{staff[sid].label}（{reason} {u.start}–{u.end}）",
-                  f"{staff[sid].label} ({reason} {u.start}–{u.end})")
+        reason = u.reason or tr("unavailable", lang=lang)
+        return tr("{name} ({reason} {start}–{end})", lang=lang, name=staff[sid].label,
+                  reason=reason, start=u.start, end=u.end)
 
     def deferral(d: str, q: int) -> str:
         """Whether ``d`` has used its deferral in the cycle of its turn in ``q``."""
@@ -232,11 +224,9 @@ def conflict_lines(
             return ""
         choice = schedule.choices.get((d, turn.cycle))
         if choice is not None:
-            return _t(lang, f"第 {turn.cycle + 1} 轮已后延（{_decision(choice, lang)}）",
-                      f"it has already deferred in cycle {turn.cycle + 1} "
-                      f"({_decision(choice, lang)})")
-        return _t(lang, f"第 {turn.cycle + 1} 轮尚未后延",
-                  f"it has not deferred in cycle {turn.cycle + 1}")
+            return tr("it has already deferred in cycle {cycle} ({decision})", lang=lang,
+                      cycle=turn.cycle + 1, decision=_decision(choice, lang))
+        return tr("it has not deferred in cycle {cycle}", lang=lang, cycle=turn.cycle + 1)
 
     shown: set[str] = set()  # people whose leave was told in their turn's line
     order_quarters = {key for family, key in conflict if family == "order"}
@@ -247,35 +237,28 @@ def conflict_lines(
             need = schedule.demand(d, q)
             members = [s for s in data.staff if s.department == d]
             ok = [s for s in members if avail[s.id][q]]
+            fields = {"tag": _tag("order", lang), "dept": dept.label, "quarter": _q(data, q),
+                      "need": need, "ok": len(ok)}
             if need == 0:
-                zh = en = ""
+                msg = tr("- {tag} {dept} has no seats of its turn in {quarter}: its staff serve "
+                         "then only to fill a swapped seat", lang=lang, **fields)
             elif len(ok) < need:
-                zh = f"只有 {len(ok)} 人可用"
-                en = f"people, only {len(ok)} are available"
+                msg = tr("- {tag} {dept}'s turn in {quarter} needs {need} people, only {ok} are "
+                         "available", lang=lang, **fields)
             elif len(ok) == need:
-                zh = f"其 {len(ok)} 名可用人员须全部下乡，不能再分给下列其他规则"
-                en = (f"of its {len(ok)} available staff (all of them, so none can be spared "
-                      "for the other rules below)")
+                msg = tr("- {tag} {dept}'s turn in {quarter} needs {need} of its {ok} available "
+                         "staff (all of them, so none can be spared for the other rules below)",
+                         lang=lang, **fields)
             else:
-                zh = f"（可用 {len(ok)} 人）"
-                en = f"of its {len(ok)} available staff"
-            msg = _t(lang, f"- {_tag('order', lang)} {dept.label} 在 {_q(data, q)} 的轮次需要 "
-                           f"{need} 人，{zh}",
-                     f"- {_tag('order', lang)} {dept.label}'s turn in {_q(data, q)} needs "
-                     f"{need} {en}")
-            if need == 0:
-                msg = _t(lang, f"- {_tag('order', lang)} {dept.label} 在 {_q(data, q)} 没有轮次"
-                               "名额：其人员只能为补上调换的名额而下乡",
-                         f"- {_tag('order', lang)} {dept.label} has no seats of its turn in "
-                         f"{_q(data, q)}: its staff serve then only to fill a swapped seat")
+                msg = tr("- {tag} {dept}'s turn in {quarter} needs {need} of its {ok} available "
+                         "staff", lang=lang, **fields)
             if deferral(d, q):
-                msg += _t(lang, "；", "; ") + deferral(d, q)
+                msg += tr("; {what}", lang=lang, what=deferral(d, q))
             away = [s for s in members if not avail[s.id][q] and s.id in away_members]
             if away:
-                msg += _t(lang, "；不可用：", "; away: ") + _t(lang, "、", "; ").join(
+                msg += tr("; away: {people}", lang=lang, people=tr("; ", lang=lang).join(
                     leave(s.id, q) for s in away[:8]) + (
-                    _t(lang, f" 等 {len(away)} 人", f" … ({len(away)} in all)")
-                    if len(away) > 8 else "")
+                    tr(" … ({n} in all)", lang=lang, n=len(away)) if len(away) > 8 else ""))
                 shown.update(s.id for s in away)
             lines.append(msg)
         elif family == "seats":
@@ -285,19 +268,15 @@ def conflict_lines(
                 if t.dept not in in_conflict:
                     continue
                 ok_n = sum(1 for s in data.staff if s.department == t.dept and avail[s.id][q])
-                parts.append(_t(lang, f"{depts[t.dept].label} 可用 {ok_n} 人、名额 {t.seats[q]} 个"
-                                      f"（{deferral(t.dept, q)}）",
-                                f"{depts[t.dept].label} {ok_n} available for {t.seats[q]} "
-                                f"seats ({deferral(t.dept, q)})"))
-            lines.append(_t(
-                lang,
-                f"- {_tag('seats', lang)} {centers[c].label} 在 {_q(data, q)} 需要恰好 "
-                f"{data.center_seats(c, q)} 人" + (f"；轮到的科室：{'；'.join(parts)}"
-                                                     if parts else ""),
-                f"- {_tag('seats', lang)} {centers[c].label} needs exactly "
-                f"{data.center_seats(c, q)} people in {_q(data, q)}"
-                + (f"; whose turn it is: {'; '.join(parts)}" if parts else ""),
-            ))
+                parts.append(tr("{dept} {ok} available for {seats} seats ({deferral})",
+                                lang=lang, dept=depts[t.dept].label, ok=ok_n,
+                                seats=t.seats[q], deferral=deferral(t.dept, q)))
+            lines.append(
+                tr("- {tag} {center} needs exactly {n} people in {quarter}", lang=lang,
+                   tag=_tag("seats", lang), center=centers[c].label,
+                   n=data.center_seats(c, q), quarter=_q(data, q))
+                + (tr("; whose turn it is: {parts}", lang=lang,
+                      parts=tr("; ", lang=lang).join(parts)) if parts else ""))
         elif family == "title":
             c, q = key
             cc = centers[c]
@@ -314,52 +293,35 @@ def conflict_lines(
                         if s.department == t.dept and s.title in rule and avail[s.id][q]]
                 parts.append(f"{depts[t.dept].label} {len(ok_s)}"
                              + (f" ({'、'.join(ok_s[:5])})" if ok_s else "")
-                             + _t(lang, f"（{deferral(t.dept, q)}）", f" ({deferral(t.dept, q)})"))
-            lines.append(_t(
-                lang,
-                f"- {_tag('title', lang)} {cc.label} 在 {_q(data, q)} 的 {seats} 个名额中至少需要 "
-                f"{need} 名{titles}" + (f"；轮到的科室中可用的{titles}：{'；'.join(parts)}"
-                                         if parts else ""),
-                f"- {_tag('title', lang)} {cc.label} needs at least {need} {titles} of its "
-                f"{seats} seats in {_q(data, q)}"
-                + (f"; available {titles} in the department(s) whose turn it is: "
-                   f"{'; '.join(parts)}" if parts else ""),
-            ))
+                             + tr(" ({deferral})", lang=lang, deferral=deferral(t.dept, q)))
+            lines.append(
+                tr("- {tag} {center} needs at least {need} {titles} of its {seats} seats in "
+                   "{quarter}", lang=lang, tag=_tag("title", lang), center=cc.label, need=need,
+                   titles=titles, seats=seats, quarter=_q(data, q))
+                + (tr("; available {titles} in the department(s) whose turn it is: {parts}",
+                      lang=lang, titles=titles, parts=tr("; ", lang=lang).join(parts))
+                   if parts else ""))
         elif family == "deadline":
             (sid,) = key
             s = staff[sid]
-            lines.append(_t(
-                lang,
-                f"- {_tag('deadline', lang)} {s.label}（{depts[s.department].label}）须在 "
-                f"{s.promotion_deadline} 前下乡",
-                f"- {_tag('deadline', lang)} {s.label} ({depts[s.department].label}) "
-                f"must serve by {s.promotion_deadline}",
-            ))
+            lines.append(tr("- {tag} {name} ({dept}) must serve by {deadline}", lang=lang,
+                            tag=_tag("deadline", lang), name=s.label,
+                            dept=depts[s.department].label, deadline=s.promotion_deadline))
         elif family == "once":
             sid, c = key
-            lines.append(_t(
-                lang,
-                f"- {_tag('once', lang)} {staff[sid].label} 在第 {c + 1} 轮最多下乡一次",
-                f"- {_tag('once', lang)} {staff[sid].label} serves at most once in cycle {c + 1}",
-            ))
+            lines.append(tr("- {tag} {name} serves at most once in cycle {cycle}", lang=lang,
+                            tag=_tag("once", lang), name=staff[sid].label, cycle=c + 1))
         elif family == "consecutive":
             sid, q = key
             if q < 0:
-                lines.append(_t(
-                    lang,
-                    f"- {_tag('consecutive', lang)} {staff[sid].label} 已于 "
-                    f"{staff[sid].last_served} 下乡，{_q(data, 0)} 不能再去",
-                    f"- {_tag('consecutive', lang)} {staff[sid].label} served in "
-                    f"{staff[sid].last_served}, so not in {_q(data, 0)}",
-                ))
+                lines.append(tr("- {tag} {name} served in {last}, so not in {quarter}",
+                                lang=lang, tag=_tag("consecutive", lang),
+                                name=staff[sid].label, last=staff[sid].last_served,
+                                quarter=_q(data, 0)))
             else:
-                lines.append(_t(
-                    lang,
-                    f"- {_tag('consecutive', lang)} {staff[sid].label} 不能同时在 "
-                    f"{_q(data, q)} 和 {_q(data, q + 1)} 下乡",
-                    f"- {_tag('consecutive', lang)} {staff[sid].label} cannot serve both "
-                    f"{_q(data, q)} and {_q(data, q + 1)}",
-                ))
+                lines.append(tr("- {tag} {name} cannot serve both {a} and {b}", lang=lang,
+                                tag=_tag("consecutive", lang), name=staff[sid].label,
+                                a=_q(data, q), b=_q(data, q + 1)))
         elif family == "frozen":
             (q,) = key
             assert data.replan is not None
@@ -369,23 +331,14 @@ def conflict_lines(
                 if qq == q
             ]
             listed = f"{'、'.join(names[:12])}{' …' if len(names) > 12 else ''}"
-            lines.append(_t(
-                lang,
-                f"- {_tag('frozen', lang)} {_q(data, q)} 已开始或已公布，按公布的安排不变"
-                f"（{listed}）",
-                f"- {_tag('frozen', lang)} {_q(data, q)} has started or is announced, so it "
-                f"stays as published ({listed})",
-            ))
+            lines.append(tr("- {tag} {quarter} has started or is announced, so it stays as "
+                            "published ({listed})", lang=lang, tag=_tag("frozen", lang),
+                            quarter=_q(data, q), listed=listed))
         elif family == "redispatch":
             if key[0] == "quarter":
-                lines.append(_t(
-                    lang,
-                    f"- {_tag('redispatch', lang)} {_q(data, key[1])} 重新下乡的人员需要轮到的"
-                    "科室让出名额",
-                    f"- {_tag('redispatch', lang)} the re-dispatched people of "
-                    f"{_q(data, key[1])} need seats given up by the departments whose turn "
-                    "it is",
-                ))
+                lines.append(tr("- {tag} the re-dispatched people of {quarter} need seats "
+                                "given up by the departments whose turn it is", lang=lang,
+                                tag=_tag("redispatch", lang), quarter=_q(data, key[1])))
             else:
                 (sid,) = key
                 assert data.replan is not None
@@ -394,43 +347,28 @@ def conflict_lines(
                 last = min(term.deadline, data.policy.quarters - 1)
                 ok_q = [_q(data, q) for q in range(max(0, term.earliest), last + 1)
                         if avail[sid][q]]
-                src = term.source or _t(lang, "考核", "assessment")
-                lines.append(_t(
-                    lang,
-                    f"- {_tag('redispatch', lang)} {s.label}（{depts[s.department].label}）须在 "
-                    f"{_q(data, term.earliest)} 至 {_q(data, last)} 之间再次下乡（{src}）；"
-                    f"其间可用的季度：{'、'.join(ok_q) or '无'}",
-                    f"- {_tag('redispatch', lang)} {s.label} ({depts[s.department].label}) "
-                    f"must serve again between {_q(data, term.earliest)} and {_q(data, last)} "
-                    f"({src}); available then: {'、'.join(ok_q) or 'never'}",
-                ))
+                src = term.source or tr("assessment", lang=lang)
+                lines.append(tr("- {tag} {name} ({dept}) must serve again between {first} and "
+                                "{last} ({source}); available then: {quarters}", lang=lang,
+                                tag=_tag("redispatch", lang), name=s.label,
+                                dept=depts[s.department].label,
+                                first=_q(data, term.earliest), last=_q(data, last), source=src,
+                                quarters="、".join(ok_q) or tr("never", lang=lang)))
         elif family == "pull":
             what = key[0]
             if what == "quarter":
-                lines.append(_t(
-                    lang,
-                    f"- {_tag('pull', lang)} {_q(data, key[1])} 提前下乡的晋升人选需要轮到的"
-                    "科室让出名额",
-                    f"- {_tag('pull', lang)} pulled-forward candidates in {_q(data, key[1])} "
-                    "need seats given up by the departments whose turn it is",
-                ))
+                lines.append(tr("- {tag} pulled-forward candidates in {quarter} need seats "
+                                "given up by the departments whose turn it is", lang=lang,
+                                tag=_tag("pull", lang), quarter=_q(data, key[1])))
             elif what == "swap":
-                lines.append(_t(
-                    lang,
-                    f"- {_tag('pull', lang)} {_q(data, key[1])} 记在提前下乡人选名下的名额，须由"
-                    "当初让出名额的科室补上（席位调换）",
-                    f"- {_tag('pull', lang)} in {_q(data, key[1])} the seats credited to "
-                    "pulled-forward candidates must be filled by the departments that gave "
-                    "them their seats (seat swap)",
-                ))
+                lines.append(tr("- {tag} in {quarter} the seats credited to pulled-forward "
+                                "candidates must be filled by the departments that gave them "
+                                "their seats (seat swap)", lang=lang, tag=_tag("pull", lang),
+                                quarter=_q(data, key[1])))
             else:
-                lines.append(_t(
-                    lang,
-                    f"- {_tag('pull', lang)} 提前下乡的人选计入{depts[key[1]].label}第 "
-                    f"{key[2] + 1} 轮的轮次",
-                    f"- {_tag('pull', lang)} candidates pulled forward count towards "
-                    f"{depts[key[1]].label}'s turn in cycle {key[2] + 1}",
-                ))
+                lines.append(tr("- {tag} candidates pulled forward count towards {dept}'s "
+                                "turn in cycle {cycle}", lang=lang, tag=_tag("pull", lang),
+                                dept=depts[key[1]].label, cycle=key[2] + 1))
     # people away whose department's turn is not itself a member: one line each, with the
     # leave that blocks a quarter of the conflict (else their first leave)
     quarters = conflict_quarters(data, found)
@@ -440,13 +378,9 @@ def conflict_lines(
                    and any((s.department, q) == k for k in order_quarters)]
         blocked = blocked or [q for q in range(data.policy.quarters)
                               if not avail[sid][q] and schedule.turn_at(s.department, q)]
-        lines.append(_t(
-            lang,
-            f"- {_tag('availability', lang)} {depts[s.department].label}的"
-            f"{leave(sid, blocked[0] if blocked else None)}不可用",
-            f"- {_tag('availability', lang)} unavailable in {depts[s.department].label}: "
-            f"{leave(sid, blocked[0] if blocked else None)}",
-        ))
+        lines.append(tr("- {tag} unavailable in {dept}: {who}", lang=lang,
+                        tag=_tag("availability", lang), dept=depts[s.department].label,
+                        who=leave(sid, blocked[0] if blocked else None)))
     return lines
 
 

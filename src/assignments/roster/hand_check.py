@@ -21,6 +21,7 @@ from pathlib import Path
 
 from assignments.core.calendar import Quarter
 from assignments.core.errors import Location
+from assignments.core.i18n import current_lang, use_lang
 from assignments.core.io import read_tables
 from assignments.core.rules import Violation
 from assignments.core.schema import parse_table
@@ -154,9 +155,8 @@ def check_hand_edited(data: RosterData, path: str | Path) -> HandCheck:
         if key in rows:
             continue
         rows[key] = index.loc(i, None, r.staff)
-        row = index.rows[i]
-        raw = row.values.get("note") if row is not None else None
-        written[key] = (bool(r.kind and str(r.kind).strip()), str(raw) if raw else None)
+        # the parsed index keeps row numbers only: the note is a field of the record
+        written[key] = (bool(r.kind and str(r.kind).strip()), r.note or None)
     cells = []
     for a in published.assignments:
         has_kind, note = written.get((a.staff, a.quarter), (False, None))
@@ -168,14 +168,17 @@ def check_hand_edited(data: RosterData, path: str | Path) -> HandCheck:
                                                                                    str(exc)))],
                          rows)
     best: tuple[int, RosterSolution, list[Violation]] | None = None
-    for alt in alts:
-        sol = classify(data, cells, alt)
-        found = check(data, sol)
-        if best is None or len(found) < best[0]:
-            best = (len(found), sol, found)
+    with use_lang("en"):  # the located messages are read in English (locate), shown translated
+        for alt in alts:
+            sol = classify(data, cells, alt)
+            found = check(data, sol)
+            if best is None or len(found) < best[0]:
+                best = (len(found), sol, found)
     assert best is not None
-    _n, sol, found = best
-    return HandCheck(sol, [Located(v, locate(data, v, sol, rows)) for v in found], rows)
+    _n, sol, found_en = best
+    found = found_en if current_lang() == "en" else check(data, sol)
+    return HandCheck(sol, [Located(v, locate(data, e, sol, rows))
+                           for v, e in zip(found, found_en, strict=True)], rows)
 
 
 _QUARTER = re.compile(r"quarter (\d+)")
@@ -184,7 +187,8 @@ _QUARTER = re.compile(r"quarter (\d+)")
 def locate(data: RosterData, v: Violation, sol: RosterSolution,
            rows: dict[tuple[str, int], Location]) -> list[Location]:
     """The rows a violation concerns: the people its message names (in the quarter it names),
-    else every row of the center or department it names in that quarter."""
+    else every row of the center or department it names in that quarter (``v``: the
+    violation as the checker words it in English)."""
     text = v.message
     quarters = {int(m) - 1 for m in _QUARTER.findall(text)}
     quarters |= {q for q in range(data.policy.quarters)

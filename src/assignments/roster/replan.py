@@ -107,6 +107,7 @@ class PublishedRow(Schema):
     center: str
     staff: str
     kind: str | None = None
+    note: str | None = None  # 备注 as roster solve writes it (the hand check reads the seat)
 
     _ids = field_validator("center", "staff", mode="before")(
         lambda v: id_text(v) if v is not None else v

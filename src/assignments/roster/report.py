@@ -386,6 +386,7 @@ def result_json(
         "model": "roster",
         "input": data.source,
         **result.summary(),
+        "status_text": status_text(result.status),  # for people; "status" is for programs
         "warnings": result.warnings,
         "explanation": result.explanation,
         **(extra or {}),
@@ -451,7 +452,8 @@ def write_outputs(
 
     written: list[Path] = []
     with staged_output(out_dir) as stage:
-        write_json(stage / "result.json", result_json(data, result, extra_json))
+        with use_lang(lang):
+            write_json(stage / "result.json", result_json(data, result, extra_json))
         written.append(Path(out_dir) / "result.json")
         if result.solution is not None:
             tables = roster_tables(data, result.solution, result, lang=lang)
@@ -482,29 +484,44 @@ def write_outputs(
     return written
 
 
+def status_text(status: Any) -> str:
+    """A solve status as people read it (``optimal`` → 最优 in Chinese); result.json keeps the
+    English value for programs."""
+    return {
+        "optimal": tr("optimal"),
+        "feasible": tr("feasible (not proven optimal)"),
+        "infeasible": tr("infeasible"),
+        "unknown": tr("unknown (no roster found in the time limit)"),
+        "invalid": tr("invalid model"),
+    }.get(str(getattr(status, "value", status)), str(getattr(status, "value", status)))
+
+
 def summary_lines(
     data: RosterData, result: Result[RosterSolution], *, lang: str = "zh", max_rows: int = 40
 ) -> list[str]:
     """A printed summary: status, figures, the roster (short), explanations, warnings."""
-    zh = lang == "zh"
+    with use_lang(lang):
+        return _summary_lines(data, result, max_rows)
+
+
+def _summary_lines(data: RosterData, result: Result[RosterSolution], max_rows: int) -> list[str]:
     lines = []
     s = result.summary()
     gap = "—" if result.gap is None else f"{100 * result.gap:.2f}%"
     where = s.get("gap_level")
-    head = ("状态" if zh else "Status") + f": {result.status.value}   gap: {gap}"
+    head = tr("Status: {status}   gap: {gap}", status=status_text(result.status), gap=gap)
     if where:
-        head += f" ({level_label(where, lang)})"
+        head += f" ({level_label(where)})"
     if data.policy.objective_mode == "weighted" and result.objective is not None:
-        head += ("   目标" if zh else "   objective") + f": {result.objective:,.0f}   " + (
-            "下界" if zh else "bound") + f": {result.bound:,.0f}"
-    head += ("   用时" if zh else "   time") + f": {s['runtime']:.2f}s   " + (
-        "引擎" if zh else "engine") + f": {s.get('engine', '')}"
+        head += tr("   objective: {objective}   bound: {bound}",
+                   objective=f"{result.objective:,.0f}", bound=f"{result.bound:,.0f}")
+    head += tr("   time: {seconds}s   engine: {engine}", seconds=f"{s['runtime']:.2f}",
+               engine=s.get("engine", ""))
     lines.append(head)
     if result.objectives:
         lines.append(
-            ("分层目标（越小越好）" if zh else "Objective levels (smaller is better)")
-            + ": "
-            + ", ".join(f"{level_label(k, lang)} {v:g}" for k, v in result.objectives.items())
+            tr("Objective levels (smaller is better): {levels}", levels=", ".join(
+                f"{level_label(k)} {v:g}" for k, v in result.objectives.items()))
         )
     sol = result.solution
     if sol is not None:
@@ -532,22 +549,20 @@ def summary_lines(
         hi = max((v[1] for v in spread.values()), default=0)
         uneven = [depts[d].label for d, (a, b) in spread.items() if b - a >= 2]
         lines.append(
-            (f"本期每人下乡次数：最少 {lo}，最多 {hi}" if zh
-             else f"Rotations per person in this roster: min {lo}, max {hi}")
-            + ((("；相差 2 次及以上的科室：" if zh else "; departments differing by 2 or more: ")
-                + "、".join(uneven)) if uneven else "")
-            + ("（见 人员统计、科室汇总）" if zh else " (see sheets people, departments)")
+            tr("Rotations per person in this roster: min {lo}, max {hi}", lo=lo, hi=hi)
+            + (tr("; departments differing by 2 or more: {departments}",
+                  departments="、".join(uneven)) if uneven else "")
+            + tr(" (see sheets people, departments)")
         )
         ledger = build_ledger(data, sol.assignments)
         lines.append(tr("Rotations: {sent}   subsidies: {subsidy} yuan   department rewards: "
-                        "{reward} yuan", lang=lang, sent=sent,
+                        "{reward} yuan", sent=sent,
                         subsidy=f"{ledger.total(EntryKind.SUBSIDY):,}",
                         reward=f"{ledger.total(EntryKind.REWARD):,}"))
     for e in result.explanation[:30]:
         lines.append(e)
     if len(result.explanation) > 30:
-        lines.append(tr("… {n} more in the notes sheet", lang=lang,
-                        n=len(result.explanation) - 30))
+        lines.append(tr("… {n} more in the notes sheet", n=len(result.explanation) - 30))
     for w in result.warnings:
-        lines.append(("警告" if zh else "Warning") + f": {w}")
+        lines.append(tr("Warning: {warning}", warning=w))
     return lines

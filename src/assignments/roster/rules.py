@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from assignments.core.i18n import tr
+from assignments.core.i18n import current_lang, tr
 from assignments.core.rules import Family, Rule, RuleBook
 
 __all__ = ["LEVEL_RULES", "RULES", "describe", "figures", "label", "level_label", "source"]
@@ -155,12 +155,13 @@ def label(key: str, lang: str = "en") -> str:
     return RULES.label(key, lang) if key in RULES else key
 
 
-def level_label(level: str, lang: str = "zh") -> str:
-    """A level's short name without its key (``"公平"``, ``"fairness"``)."""
+def level_label(level: str, lang: str | None = None) -> str:
+    """A level's short name without its key (``"公平"``, ``"fairness"``), in ``lang`` (default:
+    the current language)."""
     rule = RULES.rule(LEVEL_RULES[level]) if level in LEVEL_RULES else None
     if rule is None:
         return level
-    return rule.zh if lang == "zh" else rule.en
+    return rule.zh if (lang or current_lang()) == "zh" else rule.en
 
 
 def describe(key: str, data: Any) -> str:

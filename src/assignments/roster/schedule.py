@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from assignments.core.i18n import tr
 from assignments.roster.data import DeferralDecision, DeferralRequest, RosterData
 
 __all__ = [
@@ -200,20 +201,22 @@ def build_schedule(
             mine = [t for t in turns if t.dept == dept and t.seats]
             where = (
                 ", ".join(
-                    f"cycle {t.cycle + 1}: quarter {t.first + 1}"  # type: ignore[operator]
+                    tr("cycle {cycle}: quarter {quarter}", cycle=t.cycle + 1,
+                       quarter=t.first + 1)  # type: ignore[operator]
                     for t in mine
                 )
-                or "none inside the programme"
+                or tr("none inside the programme")
             )
             raise ScheduleError(
-                f"department '{dept}' has no turn in quarter {q + 1} of the programme, so there "
-                f"is nothing to defer (its turns: {where})"
+                tr("department '{dept}' has no turn in quarter {quarter} of the programme, so "
+                   "there is nothing to defer (its turns: {where})", dept=dept, quarter=q + 1,
+                   where=where)
             )
         c = turn.cycle
         if (dept, c) in choices:
             raise ScheduleError(
-                f"department '{dept}' already deferred in cycle {c + 1}; only one deferral per "
-                "department per cycle is allowed (在所有科室轮转完成前每个科室只可申请后延一次)"
+                tr("department '{dept}' already deferred in cycle {cycle}; only one deferral "
+                   "per department per cycle is allowed", dept=dept, cycle=c + 1)
             )
         blocks = cycles[c]
         i = next(k for k, b in enumerate(blocks) if b.dept == dept)
@@ -221,8 +224,9 @@ def build_schedule(
         if decision is DeferralDecision.NEXT:
             if i == len(blocks) - 1:
                 raise ScheduleError(
-                    f"department '{dept}' is the last of cycle {c + 1}; 'next' (自动后延) has no "
-                    "following department in the cycle to swap with"
+                    tr("department '{dept}' is the last of cycle {cycle}; 'next' has no "
+                       "following department in the cycle to swap with", dept=dept,
+                       cycle=c + 1)
                 )
             # the next batch: pass the following departments until the turn starts after q
             slot = c * sum(b.size for b in blocks) + sum(b.size for b in blocks[:i])
@@ -233,9 +237,9 @@ def build_schedule(
                 slot += blocks[j].size
             if slot < end_q:
                 raise ScheduleError(
-                    f"department '{dept}': every department after it in cycle {c + 1} also serves "
-                    f"in quarter {q + 1}, so 'next' (自动后延) cannot move its turn to a later "
-                    "batch"
+                    tr("department '{dept}': every department after it in cycle {cycle} also "
+                       "serves in quarter {quarter}, so 'next' cannot move its turn to a later "
+                       "batch", dept=dept, cycle=c + 1, quarter=q + 1)
                 )
             blocks.insert(j, blocks.pop(i))
         elif decision is DeferralDecision.LAST:
@@ -312,9 +316,9 @@ def alternatives(data: RosterData) -> list[Schedule]:
     autos = [r for r in data.deferrals if r.decision is DeferralDecision.AUTO]
     if 2 ** len(autos) > MAX_AUTO_ALTERNATIVES:
         raise ScheduleError(
-            f"{len(autos)} deferral requests are marked 'auto'; at most "
-            f"{MAX_AUTO_ALTERNATIVES.bit_length() - 1} can be left to the solver — decide the "
-            "others (next or last)"
+            tr("{n} deferral requests are marked 'auto'; at most {max} can be left to the "
+               "solver — decide the others (next or last)", n=len(autos),
+               max=MAX_AUTO_ALTERNATIVES.bit_length() - 1)
         )
     out: list[Schedule] = []
     first_error: ScheduleError | None = None

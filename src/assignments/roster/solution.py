@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from assignments.core.i18n import tr
 from assignments.core.rules import Violation
 from assignments.roster.data import DeferralDecision, RosterData, Staff, Title
 
@@ -151,7 +152,8 @@ class Layout:
         for (dept, q, decision), used in sorted(requests, key=lambda x: x[0][1]):
             turn = next((t for t in self.turns if t.dept == dept and t.seats.get(q, 0)), None)
             if turn is None:
-                raise ValueError(f"department '{dept}' has no turn in quarter {q + 1} to defer")
+                raise ValueError(tr("department '{dept}' has no turn in quarter {quarter} to defer",
+                                    dept=dept, quarter=q + 1))
             c = turn.cycle
             if not used:  # reported not needed: no decision may move anything
                 options = ([DeferralDecision.NEXT, DeferralDecision.LAST]
@@ -162,12 +164,14 @@ class Layout:
                         self.needed.append((dept, q, dec))
                 continue
             if (dept, c) in self.deferred:
-                raise ValueError(f"department '{dept}' defers twice in cycle {c + 1}")
+                raise ValueError(tr("department '{dept}' defers twice in cycle {cycle}",
+                                    dept=dept, cycle=c + 1))
             moved = self._moved(c, dept, q, decision)
             if moved is None:
-                raise ValueError(f"department '{dept}' in cycle {c + 1}: "
-                                 f"'{decision.value}' cannot move its turn out of quarter "
-                                 f"{q + 1} (no later batch in the cycle)")
+                raise ValueError(tr("department '{dept}' in cycle {cycle}: '{decision}' cannot "
+                                    "move its turn out of quarter {quarter} (no later batch "
+                                    "in the cycle)", dept=dept, cycle=c + 1,
+                                    decision=decision.value, quarter=q + 1))
             before = self._where()
             self.cycles[c] = moved
             self.turns = self._cut()
@@ -320,7 +324,8 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
         v.append(
             Violation(
                 "R5",
-                f"deferrals applied {sorted(given)} differ from the requests {sorted(asked)}",
+                tr("deferrals applied {given} differ from the requests {asked}",
+                   given=sorted(given), asked=sorted(asked)),
             )
         )
     for r in data.deferrals:
@@ -330,8 +335,9 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
                 v.append(
                     Violation(
                         "R5",
-                        f"request of '{r.department}' for {r.quarter} "
-                        f"was decided '{r.decision.value}' but not applied so",
+                        tr("request of '{dept}' for {quarter} was decided '{decision}' but not "
+                           "applied so",
+                           dept=r.department, quarter=r.quarter, decision=r.decision.value),
                     )
                 )
     try:
@@ -340,28 +346,32 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
         return [*v, Violation("R5", str(exc))]
     first_q = data.policy.first_quarter
     for d, q, dec in lay.idle:
-        v.append(Violation("R5", f"the deferral of '{d}' in {first_q + q} ('{dec.value}') moves "
-                                 "nothing, yet it uses the department's deferral of the cycle "
-                                 "(it is not needed)"))
+        v.append(Violation("R5", tr("the deferral of '{dept}' in {quarter} ('{decision}') moves "
+                                    "nothing, yet it uses the department's deferral of the "
+                                    "cycle (it is not needed)", dept=d, quarter=first_q + q,
+                                    decision=dec.value)))
     for d, q, dec in lay.needed:
-        v.append(Violation("R5", f"the request of '{d}' for {first_q + q} is reported not needed, "
-                                 f"but '{dec.value}' would move its turn"))
+        v.append(Violation("R5", tr("the request of '{dept}' for {quarter} is reported not "
+                                    "needed, but '{decision}' would move its turn", dept=d,
+                                    quarter=first_q + q, decision=dec.value)))
 
     seen_cell: set[tuple[str, int]] = set()
     for a in sol.assignments:
         if a.staff not in staff:
-            v.append(Violation("data", f"unknown staff '{a.staff}'"))
+            v.append(Violation("data", tr("unknown staff '{staff}'", staff=a.staff)))
             continue
         if a.center not in centers:
-            v.append(Violation("data", f"unknown center '{a.center}'"))
+            v.append(Violation("data", tr("unknown center '{center}'", center=a.center)))
         if not 0 <= a.quarter < H:
-            v.append(Violation("data", f"{a.staff}: quarter index {a.quarter} outside programme"))
+            v.append(Violation("data", tr("{staff}: quarter index {quarter} outside programme",
+                                             staff=a.staff, quarter=a.quarter)))
             continue
         # R2: one whole quarter, at one center, with no unavailable day
         if (a.staff, a.quarter) in seen_cell:
             v.append(
                 Violation(
-                    "R2", f"{a.staff} is assigned twice in quarter {a.quarter + 1}"
+                    "R2", tr("{staff} is assigned twice in quarter {quarter}", staff=a.staff,
+                             quarter=a.quarter + 1)
                 )
             )
         seen_cell.add((a.staff, a.quarter))
@@ -371,8 +381,10 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
                 v.append(
                     Violation(
                         "R2",
-                        f"{a.staff} serves {lo}–{hi} but is unavailable "
-                        f"{u.start}–{u.end} ({u.reason or 'no reason given'})",
+                        tr("{staff} serves {start}–{end} but is unavailable {from_}–{to} "
+                           "({reason})",
+                           staff=a.staff, start=lo, end=hi, from_=u.start, to=u.end,
+                           reason=u.reason or tr("no reason given")),
                     )
                 )
                 break
@@ -381,8 +393,10 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
             v.append(
                 Violation(
                     "R3",
-                    f"{a.staff} in quarter {a.quarter + 1} runs {a.start}–{a.end}, the "
-                    f"calendar says {lo}–{hi}",
+                    tr("{staff} in quarter {quarter} runs {start}–{end}, the calendar says "
+                       "{lo}–{hi}",
+                       staff=a.staff, quarter=a.quarter + 1, start=a.start, end=a.end, lo=lo,
+                       hi=hi),
                 )
             )
 
@@ -394,8 +408,9 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
                 v.append(
                     Violation(
                         "R1",
-                        f"center '{c.id}' has {count[(c.id, q)]} people in "
-                        f"quarter {q + 1}, needs {data.center_seats(c.id, q)}",
+                        tr("center '{center}' has {n} people in quarter {quarter}, needs {need}",
+                           center=c.id, n=count[(c.id, q)], quarter=q + 1,
+                           need=data.center_seats(c.id, q)),
                     )
                 )
 
@@ -423,24 +438,26 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
                 v.append(
                     Violation(
                         "R10",
-                        f"{a.staff} takes a re-dispatch seat in quarter {a.quarter + 1} but is "
-                        "not re-dispatched for that quarter",
+                        tr("{staff} takes a re-dispatch seat in quarter {quarter} but is not "
+                           "re-dispatched for that quarter", staff=a.staff,
+                           quarter=a.quarter + 1),
                     )
                 )
             if own_turn is not None:
                 v.append(
                     Violation(
                         "R10",
-                        f"{a.staff} takes a re-dispatch seat in quarter {a.quarter + 1}, where "
-                        "the department has its own turn",
+                        tr("{staff} takes a re-dispatch seat in quarter {quarter}, where the "
+                           "department has its own turn", staff=a.staff, quarter=a.quarter + 1),
                     )
                 )
             if a.seat_from not in lay.depts_in(a.quarter):
                 v.append(
                     Violation(
                         "R10",
-                        f"{a.staff}: re-dispatch seat given by '{a.seat_from}', which has no "
-                        f"turn in quarter {a.quarter + 1}",
+                        tr("{staff}: re-dispatch seat given by '{giver}', which has no turn in "
+                           "quarter {quarter}", staff=a.staff, giver=a.seat_from,
+                           quarter=a.quarter + 1),
                     )
                 )
             else:
@@ -453,13 +470,14 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
             if a.credit_quarter is None:
                 beyond += 1
                 if back.beyond == 0:
-                    v.append(Violation("R10", f"{a.staff}: re-dispatch seat paid back after the "
-                                              "programme, but the department's next turn is "
-                                              "inside it"))
+                    v.append(Violation("R10", tr("{staff}: re-dispatch seat paid back after the "
+                                                 "programme, but the department's next turn "
+                                                 "is inside it", staff=a.staff)))
             elif a.credit_quarter not in back.seats:
-                v.append(Violation("R10", f"{a.staff}: re-dispatch seat paid back in quarter "
-                                          f"{a.credit_quarter + 1}, not a quarter of the "
-                                          "department's next turn"))
+                v.append(Violation("R10", tr("{staff}: re-dispatch seat paid back in quarter "
+                                             "{quarter}, not a quarter of the department's "
+                                             "next turn", staff=a.staff,
+                                             quarter=a.credit_quarter + 1)))
             else:
                 credit[(s.department, a.credit_quarter)] += 1
             continue
@@ -471,8 +489,8 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
                 v.append(
                     Violation(
                         "R6",
-                        f"{a.staff} fills a swapped seat in quarter "
-                        f"{a.quarter + 1}, but the department had no turn before",
+                        tr("{staff} fills a swapped seat in quarter {quarter}, but the department "
+                           "had no turn before", staff=a.staff, quarter=a.quarter + 1),
                     )
                 )
                 continue
@@ -487,7 +505,8 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
                 v.append(
                     Violation(
                         "R6",
-                        f"{a.staff} is marked '{a.kind}' but serves in the department's own turn",
+                        tr("{staff} is marked '{kind}' but serves in the department's own turn",
+                           staff=a.staff, kind=a.kind),
                     )
                 )
             continue
@@ -498,8 +517,9 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
             v.append(
                 Violation(
                     "R4",
-                    f"{a.staff} ({s.department}) serves in quarter {a.quarter + 1}, "
-                    "outside the department's turn, and is not a promotion candidate",
+                    tr("{staff} ({dept}) serves in quarter {quarter}, outside the department's "
+                       "turn, and is not a promotion candidate", staff=a.staff,
+                       dept=s.department, quarter=a.quarter + 1),
                 )
             )
             continue
@@ -508,24 +528,24 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
             v.append(
                 Violation(
                     "R6",
-                    f"{a.staff} serves before the department's turn "
-                    "but is not marked as pulled forward",
+                    tr("{staff} serves before the department's turn but is not marked as pulled "
+                       "forward", staff=a.staff),
                 )
             )
         elif first_service[a.staff] < a.quarter:
             v.append(
                 Violation(
                     "R6",
-                    f"{a.staff} is pulled forward in quarter "
-                    f"{a.quarter + 1} but already served earlier in the programme",
+                    tr("{staff} is pulled forward in quarter {quarter} but already served "
+                       "earlier in the programme", staff=a.staff, quarter=a.quarter + 1),
                 )
             )
         if a.seat_from not in lay.depts_in(a.quarter):
             v.append(
                 Violation(
                     "R6",
-                    f"{a.staff}: seat given by '{a.seat_from}', "
-                    f"which has no turn in quarter {a.quarter + 1}",
+                    tr("{staff}: seat given by '{giver}', which has no turn in quarter {quarter}",
+                       staff=a.staff, giver=a.seat_from, quarter=a.quarter + 1),
                 )
             )
         else:
@@ -538,8 +558,9 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
             v.append(
                 Violation(
                     "R6",
-                    f"{a.staff}: more candidates credited to "
-                    f"'{t.dept}''s turn in cycle {t.cycle + 1} than it has seats there",
+                    tr("{staff}: more candidates credited to '{dept}''s turn in cycle {cycle} "
+                       "than it has seats there", staff=a.staff, dept=t.dept,
+                       cycle=t.cycle + 1),
                 )
             )
         if a.credit_quarter is None:
@@ -548,17 +569,17 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
                 v.append(
                     Violation(
                         "R6",
-                        f"{a.staff}: credited beyond the programme, "
-                        "but the department's next turn is inside it",
+                        tr("{staff}: credited beyond the programme, but the department's next turn "
+                           "is inside it", staff=a.staff),
                     )
                 )
         elif a.credit_quarter not in t.seats:
             v.append(
                 Violation(
                     "R6",
-                    f"{a.staff}: credited to quarter "
-                    f"{a.credit_quarter + 1}, not a quarter of the department's next "
-                    "turn",
+                    tr("{staff}: credited to quarter {quarter}, not a quarter of the "
+                       "department's next turn", staff=a.staff,
+                       quarter=a.credit_quarter + 1),
                 )
             )
         else:
@@ -571,13 +592,13 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
                 v.append(
                     Violation(
                         "R4",
-                        f"department '{d.id}' sends {own[key]} in quarter {q + 1}; its turn has "
-                        f"{need} seats, {give[key]} given to pulled-forward candidates, "
-                        f"{credit[key]} credited to its own candidates served earlier, "
-                        f"{swaps[key]} "
-                        "swapped seats filled"
+                        tr("department '{dept}' sends {n} in quarter {quarter}; its turn has "
+                           "{need} seats, {given} given to pulled-forward candidates, {credited} "
+                           "credited to its own candidates served earlier, {swapped} swapped "
+                           "seats filled", dept=d.id, n=own[key], quarter=q + 1, need=need,
+                           given=give[key], credited=credit[key], swapped=swaps[key])
                         + (
-                            f", {redo_give[key]} given to re-dispatched people"
+                            tr(", {n} given to re-dispatched people", n=redo_give[key])
                             if redo_give[key]
                             else ""
                         ),
@@ -589,8 +610,8 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
                 v.append(
                     Violation(
                         "R6",
-                        f"department '{d.id}' fills a swapped seat "
-                        f"in quarter {q + 1} before giving one",
+                        tr("department '{dept}' fills a swapped seat in quarter {quarter} before "
+                           "giving one", dept=d.id, quarter=q + 1),
                     )
                 )
             given += give[(d.id, q)] + redo_give[(d.id, q)]
@@ -599,7 +620,8 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
             v.append(
                 Violation(
                     "R6",
-                    f"department '{d.id}' fills {swapped} swapped seats but gave only {given}",
+                    tr("department '{dept}' fills {swapped} swapped seats but gave only {given}",
+                       dept=d.id, swapped=swapped, given=given),
                 )
             )
     for q in range(H):
@@ -609,8 +631,9 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
             v.append(
                 Violation(
                     "R6",
-                    f"quarter {q + 1}: {credited} seats credited to "
-                    f"pulled-forward candidates, {filled} filled by seat swaps",
+                    tr("quarter {quarter}: {credited} seats credited to pulled-forward "
+                       "candidates, {filled} filled by seat swaps", quarter=q + 1,
+                       credited=credited, filled=filled),
                 )
             )
     # the seat swap pair by pair: the department whose seat a candidate took fills the seat
@@ -624,15 +647,16 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
             v.append(
                 Violation(
                     "R6",
-                    f"department '{d_}' fills {swaps[(d_, q)]} swapped seats in quarter "
-                    f"{q + 1}, but {repay[(d_, q)]} candidates who took its seats are credited "
-                    "there (the giving department fills the seat its candidate frees)",
+                    tr("department '{dept}' fills {swapped} swapped seats in quarter {quarter}, "
+                       "but {repaid} candidates who took its seats are credited there (the "
+                       "giving department fills the seat its candidate frees)", dept=d_,
+                       swapped=swaps[(d_, q)], quarter=q + 1, repaid=repay[(d_, q)]),
                 )
             )
     if sum(give.values()) + sum(redo_give.values()) - sum(swaps.values()) != beyond:
         v.append(
             Violation(
-                "R6", "seats given to candidates and seats swapped back do not balance"
+                "R6", tr("seats given to candidates and seats swapped back do not balance")
             )
         )
     first = data.policy.first_quarter
@@ -644,7 +668,8 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
             v.append(
                 Violation(
                     "R6",
-                    f"candidate {s.id} has not served by the deadline {s.promotion_deadline}",
+                    tr("candidate {staff} has not served by the deadline {deadline}",
+                       staff=s.id, deadline=s.promotion_deadline),
                 )
             )
 
@@ -656,8 +681,10 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
             v.append(
                 Violation(
                     "R10",
-                    f"{t.staff} is re-dispatched ({t.source or 'assessment'}) but does not serve "
-                    f"between quarters {t.earliest + 1} and {t.deadline + 1}",
+                    tr("{staff} is re-dispatched ({source}) but does not serve between quarters "
+                       "{earliest} and {deadline}", staff=t.staff,
+                       source=t.source or tr("assessment"), earliest=t.earliest + 1,
+                       deadline=t.deadline + 1),
                 )
             )
     # R9: frozen quarters exactly as published
@@ -670,14 +697,16 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
                 v.append(
                     Violation(
                         "R9",
-                        f"{sid} at '{cid}' in frozen quarter {q + 1} is missing",
+                        tr("{staff} at '{center}' in frozen quarter {quarter} is missing",
+                           staff=sid, center=cid, quarter=q + 1),
                     )
                 )
             for sid, cid in sorted(got - want):
                 v.append(
                     Violation(
                         "R9",
-                        f"{sid} at '{cid}' in frozen quarter {q + 1} was not published",
+                        tr("{staff} at '{center}' in frozen quarter {quarter} was not published",
+                           staff=sid, center=cid, quarter=q + 1),
                     )
                 )
 
@@ -688,7 +717,8 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
     for sid, cyc in cycles_served.items():
         for c, n in Counter(cyc).items():
             if n > 1:
-                v.append(Violation("R7", f"{sid} serves {n} times in cycle {c + 1}"))
+                v.append(Violation("R7", tr("{staff} serves {n} times in cycle {cycle}",
+                                               staff=sid, n=n, cycle=c + 1)))
     for sid, qs in served_q.items():
         qs = sorted(qs)
         for a_, b_ in itertools.pairwise(qs):
@@ -696,7 +726,8 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
                 v.append(
                     Violation(
                         "R7",
-                        f"{sid} serves in consecutive quarters {a_ + 1} and {b_ + 1}",
+                        tr("{staff} serves in consecutive quarters {a} and {b}", staff=sid,
+                           a=a_ + 1, b=b_ + 1),
                     )
                 )
         s = staff.get(sid)
@@ -704,7 +735,8 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
             v.append(
                 Violation(
                     "R7",
-                    f"{sid} served in {s.last_served} and again in the first quarter",
+                    tr("{staff} served in {quarter} and again in the first quarter", staff=sid,
+                       quarter=s.last_served),
                 )
             )
 
@@ -716,7 +748,8 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
                 v.append(
                     Violation(
                         "R8",
-                        f"center '{cid}' quarter {q + 1}: {n} of the required titles, needs {need}",
+                        tr("center '{center}' quarter {quarter}: {n} of the required titles, needs "
+                           "{need}", center=cid, quarter=q + 1, n=n, need=need),
                     )
                 )
     # R11: nobody sent two or more times more than an equally available colleague
@@ -802,10 +835,13 @@ def fair_turns(data: RosterData, sol: RosterSolution) -> list[Violation]:
                 out.append(
                     Violation(
                         "R11",
-                        f"{p.id} ({p.label}, {p.department}) goes {len(mine[p.id])} times "
-                        f"({total[p.id]} with past rotations) while {r.id} ({r.label}), same "
-                        f"title, goes {len(mine[r.id])} times ({total[r.id]} with past "
-                        f"rotations) and could have taken {p.id}'s place in {first + q}",
+                        tr("{staff} ({label}, {dept}) goes {n} times ({total} with past rotations) "
+                           "while {other} ({other_label}), same title, goes {m} times "
+                           "({other_total} with past rotations) and could have taken "
+                           "{staff}'s place in {quarter}", staff=p.id, label=p.label,
+                           dept=p.department, n=len(mine[p.id]), total=total[p.id],
+                           other=r.id, other_label=r.label, m=len(mine[r.id]),
+                           other_total=total[r.id], quarter=first + q),
                     )
                 )
     return out

@@ -19,7 +19,7 @@ from typing import Any
 
 from assignments.core.budget import Budget, ProgressCallback, StopFlag
 from assignments.core.errors import InputError, Issue, Location, SolutionCheckError
-from assignments.core.i18n import current_lang, tr
+from assignments.core.i18n import current_lang, tr, use_lang
 from assignments.core.levels import (
     CpSatBackend,
     HighsBackend,
@@ -397,9 +397,11 @@ def solve(
     assert budget is not None
     warnings = [*data.calendar.warnings, *data.warnings]
     try:
-        alts = alternatives(data)
+        with use_lang(lang):  # the refusal's reason is read in the solve's language
+            alts = alternatives(data)
     except ScheduleError as exc:
-        raise _refused(data, exc, params, lang, explain) from None
+        with use_lang(lang):
+            raise _refused(data, exc, params, lang, explain) from None
     best: tuple[RosterModel, LevelsRun[dict[str, Any]]] | None = None
     best_key: tuple[int, ...] | None = None
     statuses: list[SolveStatus] = []
@@ -514,9 +516,10 @@ def _dec(dec: DeferralDecision, lang: str) -> str:
 
 
 def _named(data: RosterData, text: str) -> str:
-    """A schedule message with department ids (``'K03'``) replaced by their names."""
+    """A schedule message with department ids (``'K03'``, ``“K03”``) replaced by their
+    names."""
     for d in data.departments:
-        text = text.replace(f"'{d.id}'", d.label)
+        text = text.replace(f"'{d.id}'", d.label).replace(f"“{d.id}”", d.label)
     return text
 
 
