@@ -25,6 +25,7 @@ from assignments.core.cli import (
 from assignments.core.errors import InputError
 from assignments.core.i18n import tr
 from assignments.roster.cli_ops import register as register_roster_ops
+from assignments.roster.cli_ops import validate_error, validate_lines
 from assignments.roster.cli_replan import register as register_roster_replan
 
 app = typer.Typer(
@@ -72,21 +73,10 @@ def roster_validate(
         fail(str(exc))
         return
     except ScheduleError as exc:
-        fail(tr("{file}, sheet 后延申请 (deferrals): {message}", file=workbook.name,
-                message=exc))
+        fail(validate_error(workbook.name, exc))
         return
-    typer.echo(tr(
-        "{file}: OK — {departments} departments, {staff} staff, {centers} centers ({seats} seats "
-        "a quarter), {quarters} quarters from {first}, {deferrals} deferral requests "
-        "({alternatives} schedule alternatives)",
-        file=workbook.name, departments=len(data.departments), staff=len(data.staff),
-        centers=len(data.centers), seats=data.seats_per_quarter, quarters=data.policy.quarters,
-        first=data.policy.first_quarter, deferrals=len(data.deferrals), alternatives=len(alts)))
-    for q, (a, b) in zip(data.quarters, data.periods(), strict=True):
-        typer.echo(tr("  {quarter}: handover {first_day} (last day {last_day})", quarter=q,
-                      first_day=a, last_day=b))
-    for w in [*data.calendar.warnings, *data.warnings]:
-        typer.echo(tr("Warning: {message}", message=w))
+    for line in validate_lines(workbook.name, data, len(alts)):
+        typer.echo(line)
 
 
 def _roster_examples(records: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
