@@ -14,15 +14,16 @@ from assignments.core.i18n import tr
 
 RosterOpt = Annotated[
     Path,
-    typer.Option("--roster", help="The roster (roster.xlsx of `roster solve` or `roster replan`)."),
+    typer.Option("--roster", help=tr(
+        "The roster (roster.xlsx of `roster solve` or `roster replan`).")),
 ]
 QuarterOpt = Annotated[
     list[str] | None,
-    typer.Option("--quarter", help="Only this quarter, e.g. 2027Q1 (repeat for several)."),
+    typer.Option("--quarter", help=tr("Only this quarter, e.g. 2027Q1 (repeat for several).")),
 ]
 AsOf = Annotated[
     str | None,
-    typer.Option("--as-of", help="Assessment date (default: the latest date in the logs)."),
+    typer.Option("--as-of", help=tr("Assessment date (default: the latest date in the logs).")),
 ]
 
 
@@ -93,10 +94,11 @@ def _confirmations(data, texts: list[str] | None) -> list[str | tuple[str, int]]
 def register(app: typer.Typer) -> None:
     """Add ``duties``, ``assess``, ``ledger`` and ``ops-template`` to the ``roster`` group."""
 
-    @app.command("ops-template")
+    @app.command("ops-template", help=tr(
+        "Write an empty events or activity-log workbook: headers, notes, example rows."))
     def roster_ops_template(
-        kind: Annotated[str, typer.Argument(help="events (事件) or logs (活动记录).")],
-        out: Annotated[Path, typer.Argument(help="Where to write the workbook (.xlsx).")],
+        kind: Annotated[str, typer.Argument(help=tr("events (事件) or logs (活动记录)."))],
+        out: Annotated[Path, typer.Argument(help=tr("Where to write the workbook (.xlsx)."))],
         lang: Lang = "zh",
     ) -> None:
         """Write an empty events or activity-log workbook: headers, notes, example rows."""
@@ -135,7 +137,9 @@ def register(app: typer.Typer) -> None:
             fail(tr("unknown template '{kind}'; use events or logs", kind=kind))
         typer.echo(tr("Written: {paths}", paths=out))
 
-    @app.command("duties")
+    @app.command("duties", help=tr(
+        "Plan teaching (every 14 days) and ward rounds (weekly) on working days for every "
+        "rotation: duties.xlsx (a sheet per center and quarter) and one .ics file per person."))
     def roster_duties(
         workbook: InputPath,
         roster: RosterOpt,
@@ -175,17 +179,19 @@ def register(app: typer.Typer) -> None:
             typer.echo(tr("Warning: {warning}", warning=note))
         typer.echo(tr("Written: {paths}", paths=", ".join(map(str, written))))
 
-    @app.command("assess")
+    @app.command("assess", help=tr(
+        "Turn activity logs into the assessment: each item with its reason, deductions, the "
+        "appraisal form, re-dispatch events (redispatch_events.xlsx, for `roster replan`)."))
     def roster_assess(
         workbook: InputPath,
         logs: Annotated[
             Path,
-            typer.Option("--logs", help="Activity logs: sheets 授课, 查房, 考勤 (and 请假)."),
+            typer.Option("--logs", help=tr("Activity logs: sheets 授课, 查房, 考勤 (and 请假).")),
         ],
         roster: Annotated[
             Path | None,
-            typer.Option("--roster", help="The roster; default: the rotations found in the "
-                                          "logs."),
+            typer.Option("--roster", help=tr("The roster; default: the rotations found in the "
+                                             "logs.")),
         ] = None,
         out: OutDir = Path("out"),
         quarter: QuarterOpt = None,
@@ -193,8 +199,9 @@ def register(app: typer.Typer) -> None:
         confirm_missing: Annotated[
             list[str] | None,
             typer.Option("--confirm-missing",
-                         help="Confirm a rotation without any log record (STAFF:QUARTER, a "
-                              "staff id, or all): its failed items then have consequences."),
+                         help=tr("Confirm a rotation without any log record (STAFF:QUARTER, "
+                                 "a staff id, or all): its failed items then have "
+                                 "consequences.")),
         ] = None,
         lang: Lang = "zh",
     ) -> None:
@@ -230,17 +237,19 @@ def register(app: typer.Typer) -> None:
                           path=out / "redispatch_events.xlsx"))
         typer.echo(tr("Written: {paths}", paths=", ".join(map(str, written))))
 
-    @app.command("ledger")
+    @app.command("ledger", help=tr(
+        "The money ledger: subsidies less deductions, rewards, refusal, re-dispatch and recall "
+        "fines, per person, department, quarter and year (ledger.xlsx, reconciled)."))
     def roster_ledger(
         workbook: InputPath,
         roster: RosterOpt,
         logs: Annotated[
             Path | None,
-            typer.Option("--logs", help="Activity logs: deductions and re-dispatch fines."),
+            typer.Option("--logs", help=tr("Activity logs: deductions and re-dispatch fines.")),
         ] = None,
         events: Annotated[
             list[Path] | None,
-            typer.Option("--events", help="Events: recalls (擅自调回) and refusals (拒派)."),
+            typer.Option("--events", help=tr("Events: recalls (擅自调回) and refusals (拒派).")),
         ] = None,
         out: OutDir = Path("out"),
         as_of: AsOf = None,

@@ -43,29 +43,31 @@ def register(app: typer.Typer) -> None:
     """Add ``replan`` and ``check`` to the ``roster`` command group."""
     register_check(app)
 
-    @app.command("replan")
+    @app.command("replan", help=tr(
+        "Re-plan a published roster after events: frozen quarters kept, fewest changes, every "
+        "change listed with its cause (sheet 变更)."))
     def roster_replan(
         workbook: InputPath,
         published: Annotated[
             Path,
-            typer.Option("--published", help="The published roster (roster.xlsx of `roster "
-                                             "solve` or of an earlier replan)."),
+            typer.Option("--published", help=tr("The published roster (roster.xlsx of `roster "
+                                                "solve` or of an earlier replan).")),
         ],
         events: Annotated[
             list[Path] | None,
-            typer.Option("--events", help="Events workbook (事件 sheet); repeat for several, "
-                                          "e.g. the events written by `roster assess`."),
+            typer.Option("--events", help=tr("Events workbook (事件 sheet); repeat for several, "
+                                             "e.g. the events written by `roster assess`.")),
         ] = None,
         out: OutDir = Path("out"),
         as_of: Annotated[
             str | None,
-            typer.Option("--as-of", help="Re-planning date (default: 重排日期 of the events "
-                                        "file, else the latest 报告日期, else today)."),
+            typer.Option("--as-of", help=tr("Re-planning date (default: 重排日期 of the events "
+                                           "file, else the latest 报告日期, else today).")),
         ] = None,
         horizon: Annotated[
             int | None,
-            typer.Option("--horizon", min=0, help="Quarters announced after the running one, "
-                                                  "kept frozen too (default 1)."),
+            typer.Option("--horizon", min=0, help=tr("Quarters announced after the running one, "
+                                                     "kept frozen too (default 1).")),
         ] = None,
         time_limit: TimeLimit = 60.0,
         seed: Seed = 0,
@@ -73,10 +75,10 @@ def register(app: typer.Typer) -> None:
         deterministic: Deterministic = False,
         lang: Lang = "zh",
         engine: Annotated[
-            str, typer.Option("--engine", help="auto, cpsat or highs.")
+            str, typer.Option("--engine", help=tr("auto, cpsat or highs."))
         ] = "auto",
         progress: Annotated[
-            bool, typer.Option("--progress/--quiet", help="Print improving solutions.")
+            bool, typer.Option("--progress/--quiet", help=tr("Print improving solutions."))
         ] = True,
     ) -> None:
         """Re-plan a published roster after events: frozen quarters kept, fewest changes,
@@ -189,14 +191,17 @@ def hand_check_lines(data, path: Path, lang: str) -> tuple[list[str], int]:
 def register_check(app: typer.Typer) -> None:
     """Add ``check`` to the ``roster`` command group."""
 
-    @app.command("check")
+    @app.command("check", help=tr(
+        "Check a roster edited by hand: every broken rule with its rows of ROSTER.xlsx, and how "
+        "the roster compares with the optimum on each objective level. Exit 0: no rule broken; "
+        "1: rules broken; 2: unreadable input."))
     def roster_check(
         workbook: InputPath,
         roster: Annotated[Path, typer.Argument(
-            help="The roster to check (roster.xlsx, its 排班 sheet possibly edited by hand).")],
+            help=tr("The roster to check (roster.xlsx, its 排班 sheet possibly edited by hand)."))],
         time_limit: Annotated[float, typer.Option(
-            "--time-limit", help="Seconds for the solve that gives the optimum to compare "
-                                 "with (0: no comparison).")] = 10.0,
+            "--time-limit", help=tr("Seconds for the solve that gives the optimum to compare "
+                                    "with (0: no comparison)."))] = 10.0,
         workers: Workers = 2,
         lang: Lang = "zh",
     ) -> None:
