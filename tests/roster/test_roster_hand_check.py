@@ -112,7 +112,7 @@ def test_unreadable_roster_exits_2(solved, tmp_path: Path) -> None:
     path = edit(solved["tiny"], tmp_path / "bad.xlsx", [(3, "工号", "S99")])
     p = run("check", str(INST / "tiny.xlsx"), str(path), "--time-limit", "0")
     assert p.returncode == 2
-    assert "bad.xlsx" in p.stderr + p.stdout and "row 3" in p.stderr + p.stdout
+    assert "bad.xlsx" in p.stderr + p.stdout and "第 3 行" in p.stderr + p.stdout
     assert "S99" in p.stderr + p.stdout and "Traceback" not in p.stderr
 
 

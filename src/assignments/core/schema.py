@@ -17,7 +17,7 @@ from typing import Annotated, Any, Generic, TypeVar
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 
 from assignments.core.errors import InputError, Issue, Location
-from assignments.core.i18n import tr
+from assignments.core.i18n import N_, tr
 from assignments.core.io import Row, Table
 
 __all__ = [
@@ -335,8 +335,19 @@ def _id_text(v: Any) -> str:
     return unicodedata.normalize("NFKC", str(v)).strip()
 
 
+# the record words the models pass as ``label`` (shown in a located message: "staff 'S012'"),
+# catalogued so a Chinese message says 人员 'S012'
+_RECORD_WORDS = frozenset((
+    N_("staff"), N_("mentor"), N_("mentee"), N_("teacher"), N_("school"), N_("department"),
+    N_("center"), N_("village"), N_("title"), N_("target"), N_("source"), N_("project"),
+    N_("household"), N_("group"), N_("event"), N_("date"),
+))
+
+
 def _rec(label: str, rid: str | None) -> str | None:
-    return f"{label} '{rid}'" if rid is not None else None
+    if rid is None:
+        return None
+    return f"{tr(label) if label in _RECORD_WORDS else label} '{rid}'"
 
 
 def id_text(v: Any) -> str:
