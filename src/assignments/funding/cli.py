@@ -182,7 +182,7 @@ def _examples(records: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
     }
 
 
-template_command(app, "funding", "assignments.funding.data:SHEETS", _examples,
+template_command(app, "funding", "assignments.funding.data:TEMPLATE_SHEETS", _examples,
                  tr("Write an empty funding workbook: every sheet with headers, notes and "
                     "example rows."))
 

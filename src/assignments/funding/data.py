@@ -690,6 +690,70 @@ SHEETS: tuple[SheetSpec, ...] = (
 )
 SHEET = {s.key: s for s in SHEETS}
 
+
+def _template_sheets() -> tuple[SheetSpec, ...]:
+    """:data:`SHEETS` with every sheet's and column's note in the current language (the
+    template's header comments; the notes are catalogued in :func:`_notes`)."""
+    from dataclasses import replace
+
+    return tuple(replace(sp, note=tr(sp.note) if sp.note else "",
+                         columns=tuple(replace(c, note=tr(c.note) if c.note else "")
+                                       for c in sp.columns))
+                 for sp in SHEETS)
+
+
+def __getattr__(name: str) -> Any:
+    """``TEMPLATE_SHEETS``: :func:`_template_sheets`, made when asked for, in the language in
+    force then (``funding template`` writes it)."""
+    if name == "TEMPLATE_SHEETS":
+        return _template_sheets()
+    raise AttributeError(name)
+
+
+def _notes() -> None:
+    """The notes of :data:`SHEETS`, marked for the catalogue (never called: a note is looked up
+    by its English text in :func:`_template_sheets`)."""
+    tr('plan parameters and rule switches, one per row (all optional)')
+    tr('parameter name (Chinese or English)')
+    tr('its value')
+    tr('free text, ignored')
+    tr('source id')
+    tr('中央衔接/省级/市级/县级/东西部协作/社会捐赠/其他 (rule F2 reads 中央衔接)')
+    tr('money available for the plan (in 金额单位)')
+    tr('percent arriving in each period, e.g. 40、30、30 (default: all at the start)')
+    tr('categories it may pay for, 、-separated (empty: any)')
+    tr('project id')
+    tr('产业/基础设施/教育/医疗/住房/就业/人居环境/…')
+    tr('village ids or names, 、-separated')
+    tr('full cost (in 金额单位)')
+    tr('minimum viable funding of a partial project (default: any amount)')
+    tr('是: may be funded partly (in 1% steps); 否: whole or nothing')
+    tr('percent of the cost paid as local labour wages (以工代赈)')
+    tr('quarter spending starts (default: the first period)')
+    tr('percent spent in each quarter from the start, e.g. 40、30、30 (default: all in the '
+       'start quarter)')
+    tr('priority score (objective 优先级)')
+    tr('projects that must be funded for this one to be funded')
+    tr('projects that cannot be funded together with this one')
+    tr('是: must be funded (whole, or at least its minimum)')
+    tr('是: must not be funded')
+    tr('village id')
+    tr('是/否')
+    tr('group id (one row per source)')
+    tr('categories paid by this group (on any row of the group)')
+    tr("the source's share, e.g. 6 (for 6:4)")
+    tr('target id')
+    tr('村产业项目/村资金/贫困户受益比例/贫困人口受益/类别资金')
+    tr('count, amount (金额单位), percent or people, by kind')
+    tr('for village targets')
+    tr('for 村产业项目 (default 产业) and 类别资金')
+    tr('household id')
+    tr('household members')
+    tr('是/否 (default 是)')
+    tr('mu planted')
+    tr('largest naturally contiguous plot, mu (default: the whole area)')
+    tr('yuan per person (rationing 贫困优先: lowest first)')
+
 _OBJECTIVES = {
     "coverage": "coverage", "覆盖优先": "coverage", "受益优先": "coverage", "覆盖": "coverage",
     "priority": "priority", "优先级": "priority",
