@@ -696,8 +696,12 @@ def _template_sheets() -> tuple[SheetSpec, ...]:
     template's header comments; the notes are catalogued in :func:`_notes`)."""
     from dataclasses import replace
 
-    return tuple(replace(sp, note=tr(sp.note) if sp.note else "",
-                         columns=tuple(replace(c, note=tr(c.note) if c.note else "")
+    from assignments.core.i18n import catalogue
+
+    # looked up by their English text (the msgids of _notes; English: the text itself)
+    table = catalogue(current_lang())
+    return tuple(replace(sp, note=table.get(sp.note, sp.note),
+                         columns=tuple(replace(c, note=table.get(c.note, c.note))
                                        for c in sp.columns))
                  for sp in SHEETS)
 
