@@ -118,7 +118,9 @@ def test_subsidies_command(tmp_path: Path) -> None:
     table = pd.read_excel(out / "subsidies.xlsx", sheet_name="到户奖补", engine="openpyxl")
     assert len(table) == 6 and table["实发(元)"].sum() == 19_000
     p = run("subsidies", str(TINY_XLSX), "--out", str(out), "--rule", "lottery")
-    assert p.returncode == 2 and "unknown rationing rule" in p.stderr
+    assert p.returncode == 2 and "未知配给规则 'lottery'" in p.stderr
+    p = run("subsidies", str(TINY_XLSX), "--out", str(out), "--rule", "lottery", "--lang", "en")
+    assert p.returncode == 2 and "unknown rationing rule 'lottery'" in p.stderr
 
 
 def test_scenarios_command(tmp_path: Path) -> None:

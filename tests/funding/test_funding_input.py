@@ -27,6 +27,16 @@ LANG = "en"  # these tests read the English messages (msgids); Chinese: see test
 Build = Callable[[Path], Path]
 
 
+@pytest.fixture(autouse=True)
+def _english() -> Any:
+    """These tests read the English messages (the Chinese default is asserted in
+    test_funding_zh_outputs.py)."""
+    from assignments.core.i18n import use_lang
+
+    with use_lang("en"):
+        yield
+
+
 def edited(edit: Callable[[Records], Any]) -> Build:
     """Writes the tiny records with one edit through ``write_input_workbook``."""
 

@@ -29,6 +29,37 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
                           cwd=ROOT, capture_output=True, text=True, timeout=900)
 
 
+def _break_plan(plan: Path, out: Path) -> Path:
+    """A hand edit that breaks the rules: the first allocation row's amount raised to
+    9,000,000 (beyond every tiny source, and off the project's spending curve)."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(plan)
+    ws = next(w for w in wb.worksheets if w.title in ("分配明细", "allocation"))
+    head = [c.value for c in ws[1]]
+    col = next(i for i, h in enumerate(head, 1) if str(h).startswith(("金额", "amount", "yuan")))
+    ws.cell(row=2, column=col, value=9_000_000)
+    wb.save(out)
+    return out
+
+
+BAD_INPUT_EDITS = {  # sheet -> cell -> value: mistakes only the funding reader reports
+    "资金来源": {"C2": "外资"},                              # unknown source kind
+    "项目库": {"E2": "abc", "D3": "V9", "M5": "10、20", "F6": 99_999_999},  # money, village,
+}                                                          # curve, minimum above the cost
+
+
+def _bad_input(out: Path) -> Path:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(TINY_XLSX)
+    for sheet, cells in BAD_INPUT_EDITS.items():
+        for cell, value in cells.items():
+            wb[sheet][cell] = value
+    wb.save(out)
+    return out
+
+
 def _runs(base: Path, lang: str) -> dict[str, Any]:
     """Every funding command on every shipped example in ``lang``: name → (process, out)."""
     extra = ["--lang", lang] if lang == "en" else []   # zh is the default: do not ask for it
@@ -43,6 +74,10 @@ def _runs(base: Path, lang: str) -> dict[str, Any]:
         shutil.copy(out / "funding.xlsx", plan)
         runs[f"check {name}"] = (_run("check", str(wb), str(plan), "--time-limit", "3",
                                       *extra), None)
+        if name == "tiny":   # the same plan broken by hand: every violation is printed
+            broken = _break_plan(plan, base / "plan_broken.xlsx")
+            runs["check broken"] = (_run("check", str(wb), str(broken), "--no-optimum",
+                                         *extra), None)
         out = base / f"subsidies_{name}"
         runs[f"subsidies {name}"] = (_run("subsidies", str(wb), "--out", str(out),
                                           "--time-limit", "3", *extra), out)
@@ -62,6 +97,9 @@ def _runs(base: Path, lang: str) -> dict[str, Any]:
     bad.write_text("scenarios:\n  - name: x\n    force_in: [P99]\n", encoding="utf-8")
     runs["scenarios bad"] = (_run("scenarios", str(TINY_XLSX), "--scenarios", str(bad),
                                   "--out", str(base / "bad"), *extra), None)
+    # a workbook with input mistakes: every one located, in the language asked for
+    runs["validate bad"] = (_run("validate", str(_bad_input(base / "bad_input.xlsx")), *extra),
+                            None)
     return runs
 
 
@@ -77,7 +115,8 @@ def en_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 def _codes_ok(runs: dict[str, Any]) -> None:
     for name, (p, _out) in runs.items():
-        want = 2 if name == "scenarios bad" else (0, 1) if name.startswith("check") else 0
+        want = (2 if name in ("scenarios bad", "validate bad") else 1 if name == "check broken"
+                else (0, 1) if name.startswith("check") else 0)
         assert p.returncode in (want if isinstance(want, tuple) else (want,)), (name, p.stderr)
         assert "Traceback" not in p.stderr, (name, p.stderr)
 
@@ -100,7 +139,8 @@ def _without(text: str, names: list[str]) -> str:
 
 # what the shared code prints, owned by the core helper (issue #19 point 1 for core): left out
 # here until it lands — the executor's description and the level notes of result.json
-_CORE = re.compile(r"local pool of \d+ processes|the start meets the lower bound")
+_CORE = re.compile(r"local pool of \d+ processes|the start meets the lower bound"
+                   r"|\d+ problems? in the input")
 
 
 def test_zh_outputs_hold_no_english_sentence(zh_runs: dict[str, Any]) -> None:
@@ -148,6 +188,9 @@ def _user_words() -> set[str]:
                     if isinstance(v, str):
                         _USER_WORDS.update(CJK.findall(v))
     _USER_WORDS.update(CJK.findall(SCENARIOS.read_text(encoding="utf-8")))
+    # the words a cell must hold (the accepted source kinds and target kinds an error lists)
+    _USER_WORDS.update({"外资", "中央衔接", "省级", "市级", "县级", "东西部协作", "社会捐赠",
+                        "其他"})
     # the money unit and the column names the workbook writes (不予安排, 建档立卡, 方案), quoted
     # beside their English in the English texts
     _USER_WORDS.update({"元", "万元", "不予安排", "建档立卡", "方案", "到户申请"})
@@ -186,3 +229,57 @@ def test_en_outputs_hold_no_chinese_sentence(en_runs: dict[str, Any]) -> None:
                 if _chinese_left(text):
                     found.append((name, where, text))
     assert found == [], "\n".join(map(str, found[:40]))
+
+
+def test_broken_plan_and_bad_input_speak_the_language(zh_runs: dict[str, Any],
+                                                     en_runs: dict[str, Any]) -> None:
+    """The checker's violations (``funding check`` on a plan broken by hand) and the input
+    mistakes (``funding validate``) are the sentences the scans above read: they are there,
+    in Chinese by default and in English with --lang en."""
+    zh, en = zh_runs["check broken"][0], en_runs["check broken"][0]
+    assert "资金来源 S1" in zh.stdout and "的支出进度应为" in zh.stdout, zh.stdout
+    assert "source 'S1' pays" in en.stdout and "its curve at 100% needs" in en.stdout, en.stdout
+    zh, en = zh_runs["validate bad"][0], en_runs["validate bad"][0]
+    for text in ("无法识别资金类型 '外资'", "应为金额，现为 'abc'", "未知村 'V9'",
+                 "支出进度应为合计 100 的非负百分数", "高于总投资"):
+        assert text in zh.stderr, (text, zh.stderr)
+    for text in ("unknown source kind '外资'", "expected an amount of money, got 'abc'",
+                 "unknown village 'V9'", "the spending curve must be percentages",
+                 "is above the full cost"):
+        assert text in en.stderr, (text, en.stderr)
+
+
+def test_every_rule_doc_and_domain_text_is_catalogued() -> None:
+    """Every rule's and family's doc (:meth:`RuleBook.describe`) and every rule's DOMAIN
+    reference (``rule.domain``, the 规则 sheet's 出处) has Chinese in the catalogue."""
+    from assignments.core.i18n import catalogue
+    from assignments.funding.rules import RULES, domain_text
+
+    zh = catalogue("zh")
+    keys = [r.key for r in RULES] + list(RULES.families)
+    missing = sorted({RULES.describe(k) for k in keys} - set(zh))
+    missing += sorted({r.domain for r in RULES} - set(zh))
+    assert missing == [], missing
+    from assignments.core.i18n import use_lang
+
+    with use_lang("zh"):
+        assert all(english_runs(domain_text(r.domain)) == [] for r in RULES)
+
+
+def test_template_notes_are_catalogued_and_chinese(zh_runs: dict[str, Any]) -> None:
+    """Every note of the input sheets (the template's header comments) is in the catalogue,
+    and the template written by default carries them in Chinese."""
+    from openpyxl import load_workbook
+
+    from assignments.core.i18n import catalogue
+    from assignments.funding.data import SHEETS
+
+    notes = {t for sp in SHEETS for t in (sp.note, *(c.note for c in sp.columns)) if t}
+    assert sorted(notes - set(catalogue("zh"))) == []
+    _p, out = zh_runs["template"]
+    wb = load_workbook(out / "funding_template.xlsx")
+    comments = [c.comment.text for ws in wb.worksheets for c in ws[1] if c.comment]
+    assert comments and "参数名（中文或英文）" in comments[0]
+    left = [t for t in comments if english_runs(t.replace("required / 必填", "")
+                                                 .replace("optional / 选填", ""))]
+    assert left == [], left

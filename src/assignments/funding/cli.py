@@ -34,17 +34,18 @@ from assignments.funding.cli_subsidies import register as register_subsidies
 from assignments.funding.speak import status_text
 
 app = typer.Typer(
-    help="F — fund allocation (资金分配), household subsidies and scenarios.",
+    help=tr("F — fund allocation (资金分配), household subsidies and scenarios."),
     no_args_is_help=True,
 )
 
 ExecutorOption = Annotated[str, typer.Option(
-    "--executor", help="Where the solves run: local (a process pool on this machine), "
-                       "dask-local (a Dask LocalCluster on 127.0.0.1) or dask://HOST:PORT "
-                       "(a running dask scheduler).")]
+    "--executor", help=tr("Where the solves run: local (a process pool on this machine), "
+                          "dask-local (a Dask LocalCluster on 127.0.0.1) or dask://HOST:PORT "
+                          "(a running dask scheduler)."))]
 Marginal = Annotated[
     bool, typer.Option("--marginal/--no-marginal",
-                       help="Re-solve with 100,000 yuan more per source (marginal value).")]
+                       help=tr("Re-solve with 100,000 yuan more per source (marginal "
+                               "value)."))]
 
 
 def _read(workbook: Path, options: Mapping[str, Any]) -> Any:
@@ -66,15 +67,17 @@ def _marginal(data: Any, result: Any, args: Mapping[str, Any]) -> dict[str, Any]
 
 solve_command(app, SolveSpec(
     model="funding",
-    doc="Allocate the funds of a workbook; write funding.xlsx, csv/, result.json and plots.",
+    doc=tr("Allocate the funds of a workbook; write funding.xlsx, csv/, result.json and "
+           "plots."),
     read=_read,
-    engine_help="auto (HiGHS, the reduced-cost ladder), cpsat or highs.",
+    engine_help=tr("auto (HiGHS, the reduced-cost ladder), cpsat or highs."),
     after=_marginal,
     options=(Option("marginal", Marginal, True),),
 ))
 
 
-@app.command("validate")
+@app.command("validate", help=tr("Check a funding workbook without solving: every problem, "
+                                  "located."))
 def validate_cmd(workbook: InputPath, lang: Lang = "zh") -> None:
     """Check a funding workbook without solving: every problem, located."""
     from assignments.funding.data import problem, read_funding
@@ -106,15 +109,17 @@ def validate_cmd(workbook: InputPath, lang: Lang = "zh") -> None:
         typer.echo(tr("Warning: {text}", text=w))
 
 
-@app.command("check")
+@app.command("check", help=tr("Verify a plan edited by hand: every broken rule with its sheet "
+                               "and rows; exit 0 when it keeps every rule, 1 when it breaks "
+                               "one, 2 when it cannot be read."))
 def check_cmd(
     workbook: InputPath,
-    plan: Annotated[Path, typer.Argument(help="A plan workbook (its 分配明细 sheet), e.g. edited "
-                                              "by hand from funding.xlsx.")],
+    plan: Annotated[Path, typer.Argument(help=tr("A plan workbook (its 分配明细 sheet), e.g. "
+                                                 "edited by hand from funding.xlsx."))],
     time_limit: TimeLimit = 10.0,
     optimum: Annotated[bool, typer.Option("--optimum/--no-optimum",
-                                          help="Solve the workbook to compare with the best "
-                                               "plan.")] = True,
+                                          help=tr("Solve the workbook to compare with the "
+                                                  "best plan."))] = True,
     lang: Lang = "zh",
 ) -> None:
     """Verify a plan edited by hand: every broken rule with its sheet and rows; exit 0 when it
@@ -177,19 +182,22 @@ def _examples(records: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
     }
 
 
-template_command(app, "funding", "assignments.funding.data:SHEETS", _examples,
-                 "Write an empty funding workbook: every sheet with headers, notes and example "
-                 "rows.")
+template_command(app, "funding", "assignments.funding.data:TEMPLATE_SHEETS", _examples,
+                 tr("Write an empty funding workbook: every sheet with headers, notes and "
+                    "example rows."))
 
 
-@app.command("scenarios")
+@app.command("scenarios", help=tr("Solve the base case and every scenario in parallel; write "
+                                   "the side-by-side comparison."))
 def scenarios_cmd(
     workbook: InputPath,
-    scenarios: Annotated[Path, typer.Option("--scenarios", help="Scenario file (.yaml/.json).")],
+    scenarios: Annotated[Path, typer.Option("--scenarios",
+                                            help=tr("Scenario file (.yaml/.json)."))],
     out: OutDir = Path("out"),
     time_limit: TimeLimit = 30.0,
     seed: Seed = 0,
-    cores: Annotated[int, typer.Option("--cores", help="Cores to use (processes × workers).")]
+    cores: Annotated[int, typer.Option("--cores",
+                                       help=tr("Cores to use (processes × workers)."))]
     = 2,
     deterministic: Deterministic = False,
     lang: Lang = "zh",
@@ -278,14 +286,18 @@ def _pad(text: str, width: int) -> str:
     return text + " " * max(0, width - w)
 
 
-@app.command("mkp")
+@app.command("mkp", help=tr("Solve OR-Library multidimensional knapsack instances with the "
+                             "allocation engine."))
 def mkp_cmd(
-    file: Annotated[Path, typer.Argument(help="OR-Library MKP file (mknap1.txt, mknapcb*.txt).")],
-    instances: Annotated[str, typer.Option("--instances", help="Indices, e.g. 0-4 or 0,3.")] = "",
+    file: Annotated[Path, typer.Argument(
+        help=tr("OR-Library MKP file (mknap1.txt, mknapcb*.txt)."))],
+    instances: Annotated[str, typer.Option("--instances",
+                                           help=tr("Indices, e.g. 0-4 or 0,3."))] = "",
     time_limit: TimeLimit = 10.0,
     seed: Seed = 0,
     workers: Workers = 2,
-    method: Annotated[str, typer.Option("--method", help="cpsat, core (LP core + hint) or highs.")]
+    method: Annotated[str, typer.Option("--method",
+                                        help=tr("cpsat, core (LP core + hint) or highs."))]
     = "core",
     lang: Lang = "zh",
 ) -> None:
@@ -329,9 +341,10 @@ def _indices(text: str, n: int) -> list[int]:
     return out
 
 
-@app.command("pb")
+@app.command("pb", help=tr("Allocate a Pabulib participatory budget (votes as "
+                            "beneficiaries); compare with greedy."))
 def pb_cmd(
-    file: Annotated[Path, typer.Argument(help="Pabulib .pb file.")],
+    file: Annotated[Path, typer.Argument(help=tr("Pabulib .pb file."))],
     out: OutDir = Path("out"),
     time_limit: TimeLimit = 30.0,
     seed: Seed = 0,

@@ -80,15 +80,17 @@ def subsidy_tables(data: Any, plan: Any, *, lang: str | None = None) -> dict[str
 def register(app: typer.Typer) -> None:
     """Add this module's commands to ``app``."""
 
-    @app.command("subsidies")
+    @app.command("subsidies", help=tr("Household subsidies (到户奖补): entitlements, rationing, "
+                                      "a reason per household."))
     def subsidies_cmd(
         workbook: InputPath,
         out: OutDir = Path("out"),
         rule: Annotated[str | None, typer.Option(
-            "--rule", help="poorest (贫困优先), pro_rata (按比例) or optimal (受益最优); "
-                           "default: the workbook's 配给规则.")] = None,
+            "--rule", help=tr("poorest (贫困优先), pro_rata (按比例) or optimal (受益最优); "
+                              "default: the workbook's 配给规则."))] = None,
         budget: Annotated[float | None, typer.Option(
-            "--budget", help="Programme budget in yuan (default: 奖补预算, 4,000,000).")] = None,
+            "--budget", help=tr("Programme budget in yuan (default: 奖补预算, "
+                                "4,000,000)."))] = None,
         time_limit: TimeLimit = 30.0,
         seed: Seed = 0,
         workers: Workers = 2,

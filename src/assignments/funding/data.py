@@ -112,10 +112,8 @@ def rule_name(text: str) -> str:
     for k in (key, str(text).strip()):
         if k in _RULE_NAMES:
             return _RULE_NAMES[k]
-    raise ValueError(
-        f"unknown rule '{text}'; known: "
-        + ", ".join(f"{k} ({switch_label(k)})" for k in SWITCHABLE)
-    )
+    raise ValueError(tr("unknown rule '{rule}'; known: {known}", rule=text, known=tr(", ").join(
+        f"{k} ({switch_label(k)})" for k in SWITCHABLE)))
 
 
 UNIT_NAMES: dict[int, str] = {1: "元", 100: "百元", 1000: "千元", 10_000: "万元",
@@ -169,14 +167,19 @@ def parse_money(v: Any) -> Any:
         try:
             return float(m.group(1).replace(",", "")) * 10_000
         except ValueError:
-            raise ValueError(f"expected an amount of money, got '{v}'") from None
+            raise ValueError(tr("expected an amount of money, got '{value}'", value=v)) from None
     text = text.replace(",", "").replace(" ", "")
     try:
         return float(text) * _INPUT_UNIT.get()
     except ValueError:
-        raise ValueError(f"expected an amount of money, got '{v}'") from None
+        raise ValueError(tr("expected an amount of money, got '{value}'", value=v)) from None
 
 
+
+
+def _numbers(v: list[float]) -> str:
+    """``10、20`` (zh) / ``10, 20`` (en): a list of numbers as a message quotes it."""
+    return tr(", ").join(f"{x:g}" for x in v)
 
 
 def _percent(v: Any) -> Any:
@@ -195,7 +198,8 @@ def _number_list(v: Any) -> Any:
         try:
             out.append(float(text))
         except ValueError:
-            raise ValueError(f"expected numbers separated by 、 or commas, got '{v}'") from None
+            raise ValueError(tr("expected numbers separated by 、 or commas, got '{value}'",
+                                value=v)) from None
     return out
 
 
@@ -247,10 +251,8 @@ def _kind(v: Any) -> Any:
     key = unicodedata.normalize("NFKC", str(v)).strip().lower().replace(" ", "").replace("-", "")
     if key in _KINDS:
         return _KINDS[key]
-    raise ValueError(
-        f"unknown source kind '{v}'; expected 中央衔接, 省级, 市级, 县级, 东西部协作, "
-        "社会捐赠 or 其他"
-    )
+    raise ValueError(tr("unknown source kind '{value}'; expected 中央衔接, 省级, 市级, 县级, "
+                        "东西部协作, 社会捐赠 or 其他", value=v))
 
 
 # ------------------------------------------------------------------ records (one row each)
@@ -287,7 +289,8 @@ class Source(Record):
     @classmethod
     def _tranches_sum(cls, v: list[float]) -> list[float]:
         if v and (any(x < 0 for x in v) or abs(sum(v) - 100) > 0.01):
-            raise ValueError(f"the tranches must be percentages ≥ 0 adding up to 100, got {v}")
+            raise ValueError(tr("the tranches must be percentages ≥ 0 adding up to 100, got "
+                                "{values}", values=_numbers(v)))
         return v
 
     @property
@@ -344,9 +347,8 @@ class Project(Record):
     @classmethod
     def _curve_sum(cls, v: list[float]) -> list[float]:
         if v and (any(x < 0 for x in v) or abs(sum(v) - 100) > 0.01):
-            raise ValueError(
-                f"the spending curve must be percentages ≥ 0 adding up to 100, got {v}"
-            )
+            raise ValueError(tr("the spending curve must be percentages ≥ 0 adding up to 100, "
+                                "got {values}", values=_numbers(v)))
         return v
 
     @property
@@ -433,11 +435,10 @@ class TargetRow(Record):
         key = re.sub(r"[\s_\-]+", "", unicodedata.normalize("NFKC", str(v)).strip().lower())
         if key in _TARGET_KINDS:
             return _TARGET_KINDS[key]
-        raise ValueError(
-            f"unknown target kind '{v}'; expected 村产业项目, 村资金, 贫困户受益比例, "
+        raise ValueError(tr(
+            "unknown target kind '{value}'; expected 村产业项目, 村资金, 贫困户受益比例, "
             "贫困人口受益 or 类别资金 (village_industry, village_amount, poor_household_share, "
-            "poor_people, category_amount)"
-        )
+            "poor_people, category_amount)", value=v))
 
 
 class Application(Record):
@@ -518,8 +519,8 @@ class Policy(BaseModel):
     @classmethod
     def _step(cls, v: int) -> int:
         if v not in (1, 2, 4, 5, 10, 20, 25, 50, 100):
-            raise ValueError(f"部分安排步长 {v}%: use a divisor of 100 (1, 2, 4, 5, 10, 20, 25, "
-                             "50 or 100)")
+            raise ValueError(tr("部分安排步长 {step}%: use a divisor of 100 (1, 2, 4, 5, 10, 20, "
+                                "25, 50 or 100)", step=v))
         return v
 
     def on(self, rule: str) -> bool:
@@ -689,6 +690,74 @@ SHEETS: tuple[SheetSpec, ...] = (
 )
 SHEET = {s.key: s for s in SHEETS}
 
+
+def _template_sheets() -> tuple[SheetSpec, ...]:
+    """:data:`SHEETS` with every sheet's and column's note in the current language (the
+    template's header comments; the notes are catalogued in :func:`_notes`)."""
+    from dataclasses import replace
+
+    from assignments.core.i18n import catalogue
+
+    # looked up by their English text (the msgids of _notes; English: the text itself)
+    table = catalogue(current_lang())
+    return tuple(replace(sp, note=table.get(sp.note, sp.note),
+                         columns=tuple(replace(c, note=table.get(c.note, c.note))
+                                       for c in sp.columns))
+                 for sp in SHEETS)
+
+
+def __getattr__(name: str) -> Any:
+    """``TEMPLATE_SHEETS``: :func:`_template_sheets`, made when asked for, in the language in
+    force then (``funding template`` writes it)."""
+    if name == "TEMPLATE_SHEETS":
+        return _template_sheets()
+    raise AttributeError(name)
+
+
+def _notes() -> None:
+    """The notes of :data:`SHEETS`, marked for the catalogue (never called: a note is looked up
+    by its English text in :func:`_template_sheets`)."""
+    tr('plan parameters and rule switches, one per row (all optional)')
+    tr('parameter name (Chinese or English)')
+    tr('its value')
+    tr('free text, ignored')
+    tr('source id')
+    tr('中央衔接/省级/市级/县级/东西部协作/社会捐赠/其他 (rule F2 reads 中央衔接)')
+    tr('money available for the plan (in 金额单位)')
+    tr('percent arriving in each period, e.g. 40、30、30 (default: all at the start)')
+    tr('categories it may pay for, 、-separated (empty: any)')
+    tr('project id')
+    tr('产业/基础设施/教育/医疗/住房/就业/人居环境/…')
+    tr('village ids or names, 、-separated')
+    tr('full cost (in 金额单位)')
+    tr('minimum viable funding of a partial project (default: any amount)')
+    tr('是: may be funded partly (in 1% steps); 否: whole or nothing')
+    tr('percent of the cost paid as local labour wages (以工代赈)')
+    tr('quarter spending starts (default: the first period)')
+    tr('percent spent in each quarter from the start, e.g. 40、30、30 (default: all in the '
+       'start quarter)')
+    tr('priority score (objective 优先级)')
+    tr('projects that must be funded for this one to be funded')
+    tr('projects that cannot be funded together with this one')
+    tr('是: must be funded (whole, or at least its minimum)')
+    tr('是: must not be funded')
+    tr('village id')
+    tr('是/否')
+    tr('group id (one row per source)')
+    tr('categories paid by this group (on any row of the group)')
+    tr("the source's share, e.g. 6 (for 6:4)")
+    tr('target id')
+    tr('村产业项目/村资金/贫困户受益比例/贫困人口受益/类别资金')
+    tr('count, amount (金额单位), percent or people, by kind')
+    tr('for village targets')
+    tr('for 村产业项目 (default 产业) and 类别资金')
+    tr('household id')
+    tr('household members')
+    tr('是/否 (default 是)')
+    tr('mu planted')
+    tr('largest naturally contiguous plot, mu (default: the whole area)')
+    tr('yuan per person (rationing 贫困优先: lowest first)')
+
 _OBJECTIVES = {
     "coverage": "coverage", "覆盖优先": "coverage", "受益优先": "coverage", "覆盖": "coverage",
     "priority": "priority", "优先级": "priority",
@@ -715,13 +784,13 @@ def parse_milestones(v: Any) -> list[tuple[int, float]]:
         text = unicodedata.normalize("NFKC", part).replace("：", ":").replace("%", "")
         m = re.match(r"^\s*(\d{1,2})\s*月?\s*(?:底|末)?\s*[:=]\s*([\d.]+)\s*$", text)
         if not m:
-            raise ValueError(
-                f"milestone '{part}' not understood; write e.g. 6月:50、9月:75、12月:95"
-            )
+            raise ValueError(tr("milestone '{value}' not understood; write e.g. "
+                                "6月:50、9月:75、12月:95", value=part))
         month = int(m.group(1))
         pct = parse_percent(m.group(2) + ("%" if "%" in part else ""))  # 6月:0.5 is ambiguous
         if not 1 <= month <= 12 or not 0 <= pct <= 100:
-            raise ValueError(f"milestone '{part}': month 1–12 and percent 0–100 expected")
+            raise ValueError(tr("milestone '{value}': month 1–12 and percent 0–100 expected",
+                                value=part))
         out.append((month, pct))
     return out
 
@@ -731,8 +800,21 @@ def _unit(value: Any, *, auto: bool = False) -> int | None:
     if auto and text in ("auto", "自动"):
         return None  # chosen automatically
     if text not in _UNITS:
-        raise ValueError(f"unknown money unit '{value}'; expected 元, 百元, 千元 or 万元")
+        raise ValueError(tr("unknown money unit '{value}'; expected 元, 百元, 千元 or 万元",
+                            value=value))
     return _UNITS[text]
+
+
+def _choice(value: Any, choices: dict[str, str], error: str) -> str:
+    """A 方案 choice by its Chinese or English name (compared as the other parameters are),
+    else ``error`` (already in the current language)."""
+    from assignments.core.policy import normalize_name
+
+    table = {normalize_name(k): v for k, v in choices.items()}
+    text = normalize_name(value)
+    if text in table:
+        return table[text]
+    raise ValueError(error)
 
 
 def _rule_param(rule: str) -> Param:
@@ -767,9 +849,9 @@ POLICY_PARAMS: tuple[Param, ...] = (
     P("assign_month", "安排期限", "assignment month", ("资金安排期限",), kind="int"),
     P("assign_share", "资金安排率", "assignment share", ("安排率",), kind="percent",
       switch="rules.milestones"),
-    P("objective", "目标", "objective", kind="enum", choices=_OBJECTIVES,
-      error="unknown objective '{value}'; expected 覆盖优先, 优先级 or 最小成本 "
-            "(coverage, priority, cost)"),
+    P("objective", "目标", "objective", parse=lambda v: _choice(v, _OBJECTIVES, tr(
+        "unknown objective '{value}'; expected 覆盖优先, 优先级 or 最小成本 "
+        "(coverage, priority, cost)", value=v))),
     P("weight_people", "人口权重", "weight people", kind="int"),
     P("weight_poor_people", "贫困人口权重", "weight poor people", kind="int"),
     P("weight_households", "户数权重", "weight households", kind="int"),
@@ -781,9 +863,9 @@ POLICY_PARAMS: tuple[Param, ...] = (
     P("subsidy_budget", "奖补预算", "subsidy budget", ("奖补资金",), parse=parse_money),
     P("subsidy_registered_only", "仅限建档立卡", "registered only",
       ("奖补仅限建档立卡户", "subsidy registered only"), kind="bool"),
-    P("rationing", "配给规则", "rationing", kind="enum", choices=_RATIONING,
-      error="unknown rationing rule '{value}'; expected 贫困优先, 按比例 or 受益最优 "
-            "(poorest, pro_rata, optimal)"),
+    P("rationing", "配给规则", "rationing", parse=lambda v: _choice(v, _RATIONING, tr(
+        "unknown rationing rule '{value}'; expected 贫困优先, 按比例 or 受益最优 "
+        "(poorest, pro_rata, optimal)", value=v))),
     *(_rule_param(r) for r in RULES),
 )
 """The 方案 (plan) parameters and rule switches (defaults: :class:`Policy`). A name is
@@ -887,24 +969,25 @@ def read_funding(path: str | Path) -> FundingData:
     token = _INPUT_UNIT.set(_input_unit(tables.get("policy")))
     try:
         policy = _parse_policy(issues, tables.get("policy"))
-        src = parse_table(tables.get("sources"), Source, label="source", id_key="id",
+        src = parse_table(tables.get("sources"), Source, label=tr("source"), id_key="id",
                           issues=issues, warnings=notices)
-        prj = parse_table(tables.get("projects"), Project, label="project", id_key="id",
+        prj = parse_table(tables.get("projects"), Project, label=tr("project"), id_key="id",
                           issues=issues, warnings=notices)
-        vil = parse_table(tables.get("villages"), Village, label="village", id_key="id",
+        vil = parse_table(tables.get("villages"), Village, label=tr("village"), id_key="id",
                           issues=issues, warnings=notices)
-        shr = parse_table(tables.get("sharing"), ShareRow, label="group", record_key="group",
+        shr = parse_table(tables.get("sharing"), ShareRow, label=tr("group"), record_key="group",
                           issues=issues, warnings=notices)
-        tgt = parse_table(tables.get("targets"), TargetRow, label="target", id_key="id",
+        tgt = parse_table(tables.get("targets"), TargetRow, label=tr("target"), id_key="id",
                           issues=issues, warnings=notices)
-        app = parse_table(tables.get("applications"), Application, label="household",
+        app = parse_table(tables.get("applications"), Application, label=tr("household"),
                           id_key="id", issues=issues, warnings=notices)
     finally:
         _INPUT_UNIT.reset(token)
     if "sources" in tables and not tables["sources"].rows:
-        issues.append(Issue(Location(str(path), tables["sources"].sheet), "no funding sources"))
+        issues.append(Issue(Location(str(path), tables["sources"].sheet),
+                            tr("no funding sources")))
     if "projects" in tables and not tables["projects"].rows:
-        issues.append(Issue(Location(str(path), tables["projects"].sheet), "no projects"))
+        issues.append(Issue(Location(str(path), tables["projects"].sheet), tr("no projects")))
     if policy is not None:
         _cross_checks(issues, notices, policy, src, prj, vil, shr, tgt, app)
     if issues:
@@ -953,12 +1036,11 @@ def default_warnings(data: FundingData) -> list[str]:
     if need <= budget:
         return []
     u = pol.input_unit
-    return [f"特困村最低资金使用默认值 {money_text(pol.special_hardship_amount, u)}（方案未设置），"
-            f"{len(hard)} 个特困村共需 {money_text(need, u)}，超过全部预算 "
-            f"{money_text(budget, u)}；请在方案中设置 特困村最低资金 "
-            f"(default special-hardship amount {money_text(pol.special_hardship_amount, u)}, "
-            f"not set in 方案: {len(hard)} village(s) need {money_text(need, u)}, more than the "
-            f"whole budget {money_text(budget, u)})"]
+    return [tr("default special-hardship amount {amount} (特困村最低资金, not set in 方案): "
+               "{n} special-hardship village(s) need {need}, more than the whole budget "
+               "{budget}; set 特困村最低资金 in the 方案 sheet",
+               amount=money_text(pol.special_hardship_amount, u), n=len(hard),
+               need=money_text(need, u), budget=money_text(budget, u))]
 
 
 def _cross_checks(
@@ -975,12 +1057,12 @@ def _cross_checks(
     for i, s in enumerate(src.records):
         if s.tranches and len(s.tranches) > len(periods):
             issues.append(Issue(src.loc(i, "tranches", s.id),
-                                f"{len(s.tranches)} tranches given, the plan has "
-                                f"{len(periods)} periods"))
+                                tr("{n} tranches given, the plan has {periods} periods",
+                                   n=len(s.tranches), periods=len(periods))))
         for c in s.categories:
             if c not in categories:
                 notices.append(Issue(src.loc(i, "categories", s.id),
-                                     f"no project has category '{c}'"))
+                                     tr("no project has category '{category}'", category=c)))
     for i, p in enumerate(prj.records):
         fixed = []
         for v in p.villages:
@@ -989,44 +1071,49 @@ def _cross_checks(
             elif v in village_by_name:
                 fixed.append(village_by_name[v])
             elif vil.table is not None:
-                issues.append(Issue(prj.loc(i, "villages", p.id), f"unknown village '{v}'"))
+                issues.append(Issue(prj.loc(i, "villages", p.id),
+                                    tr("unknown village '{village}'", village=v)))
         if vil.table is not None:
             p.villages = fixed
         for key in ("requires", "excludes"):
             for ref in getattr(p, key):
                 if ref not in project_ids:
-                    issues.append(Issue(prj.loc(i, key, p.id), f"unknown project '{ref}'"))
+                    issues.append(Issue(prj.loc(i, key, p.id),
+                                        tr("unknown project '{project}'", project=ref)))
                 elif ref == p.id:
-                    issues.append(Issue(prj.loc(i, key, p.id), "a project cannot name itself"))
+                    issues.append(Issue(prj.loc(i, key, p.id),
+                                        tr("a project cannot name itself")))
         if p.min_funding is not None and p.min_funding > p.cost + 1e-9:
             issues.append(Issue(prj.loc(i, "min_funding", p.id),
-                                f"minimum funding {p.min_funding:,.0f} is above the full cost "
-                                f"{p.cost:,.0f}"))
+                                tr("minimum funding {minimum} is above the full cost {cost}",
+                                   minimum=f"{p.min_funding:,.0f}", cost=f"{p.cost:,.0f}")))
         if p.min_funding is not None and not p.partial:
             notices.append(Issue(prj.loc(i, "min_funding", p.id),
-                                 "a minimum is given for a project funded whole or not at all; "
-                                 "it is ignored"))
+                                 tr("a minimum is given for a project funded whole or not at "
+                                    "all; it is ignored")))
         if p.committed and p.excluded:
             issues.append(Issue(prj.loc(i, "excluded", p.id),
-                                "a project cannot be both 已承诺 (committed) and 不予安排 "
-                                "(excluded)"))
+                                tr("a project cannot be both 已承诺 (committed) and 不予安排 "
+                                   "(excluded)")))
         if p.start is not None and p.start not in periods:
             issues.append(Issue(prj.loc(i, "start", p.id),
-                                f"start quarter {p.start} is outside the plan "
-                                f"({periods[0]}–{periods[-1]})"))
+                                tr("start quarter {start} is outside the plan "
+                                   "({first}–{last})", start=p.start, first=periods[0],
+                                   last=periods[-1])))
         elif p.curve:
             first = periods.index(p.start) if p.start is not None else 0
             if first + len(p.curve) > len(periods):
                 issues.append(Issue(prj.loc(i, "curve", p.id),
-                                    f"{len(p.curve)} quarters of spending from "
-                                    f"{periods[first]} run past the plan's last period "
-                                    f"{periods[-1]}"))
+                                    tr("{n} quarters of spending from {start} run past the "
+                                       "plan's last period {last}", n=len(p.curve),
+                                       start=periods[first], last=periods[-1])))
     # cost sharing
     group_cats: dict[str, set[str]] = {}
     group_rows: dict[str, list[int]] = {}
     for i, r in enumerate(shr.records):
         if r.source not in source_ids:
-            issues.append(Issue(shr.loc(i, "source", r.group), f"unknown source '{r.source}'"))
+            issues.append(Issue(shr.loc(i, "source", r.group),
+                                tr("unknown source '{source}'", source=r.source)))
         group_cats.setdefault(r.group, set()).update(r.categories)
         group_rows.setdefault(r.group, []).append(i)
     cat_group: dict[str, str] = {}
@@ -1035,26 +1122,30 @@ def _cross_checks(
         rows = group_rows[g]
         if not cats:
             issues.append(Issue(shr.loc(rows[0], "categories", g),
-                                f"cost-sharing group '{g}' names no category"))
+                                tr("cost-sharing group '{group}' names no category",
+                                   group=g)))
         seen_src: set[str] = set()
         for i in rows:
             r = shr.records[i]
             if r.source in seen_src:
                 issues.append(Issue(shr.loc(i, "source", g),
-                                    f"source '{r.source}' appears twice in group '{g}'"))
+                                    tr("source '{source}' appears twice in group '{group}'",
+                                       source=r.source, group=g)))
             seen_src.add(r.source)
             s = src_by_id.get(r.source)
             if s is not None and policy.on("eligibility"):
                 for c in cats:
                     if not s.may_fund(c):
                         issues.append(Issue(shr.loc(i, "source", g),
-                                            f"source '{r.source}' shares the cost of '{c}' but "
-                                            f"its 可用类别 do not include '{c}'"))
+                                            tr("source '{source}' shares the cost of "
+                                               "'{category}' but its 可用类别 do not include "
+                                               "'{category}'", source=r.source, category=c)))
         for c in sorted(cats):
             if c in cat_group and cat_group[c] != g:
                 issues.append(Issue(shr.loc(rows[0], "categories", g),
-                                    f"category '{c}' is in two cost-sharing groups "
-                                    f"('{cat_group[c]}' and '{g}')"))
+                                    tr("category '{category}' is in two cost-sharing groups "
+                                       "('{first}' and '{group}')", category=c,
+                                       first=cat_group[c], group=g)))
             cat_group.setdefault(c, g)
     for i, t in enumerate(tgt.records):
         if t.kind in ("village_industry", "village_amount"):
@@ -1064,27 +1155,30 @@ def _cross_checks(
                 t.village = village_by_name[t.village]
             elif t.village not in village_ids:
                 issues.append(Issue(tgt.loc(i, "village", t.id),
-                                    f"unknown village '{t.village}'"))
+                                    tr("unknown village '{village}'", village=t.village)))
         if t.kind == "category_amount" and not t.category:
             issues.append(Issue(tgt.loc(i, "category", t.id),
-                                "a 类别资金 (category_amount) target needs a category"))
+                                tr("a 类别资金 (category_amount) target needs a category")))
         if t.kind == "poor_household_share" and t.value > 100:
             issues.append(Issue(tgt.loc(i, "value", t.id),
-                                f"a share is a percentage ≤ 100, got {t.value:g}"))
+                                tr("a share is a percentage ≤ 100, got {value}",
+                                   value=f"{t.value:g}")))
         if t.kind in ("village_industry", "poor_people") and t.value != int(t.value):
             issues.append(Issue(tgt.loc(i, "value", t.id),
-                                f"expected a whole number, got {t.value:g}"))
+                                tr("expected a whole number, got {value}",
+                                   value=f"{t.value:g}")))
     for i, a in enumerate(app.records):
         if a.village is not None and vil.table is not None:
             if a.village in village_by_name and a.village not in village_ids:
                 a.village = village_by_name[a.village]
             elif a.village not in village_ids:
                 issues.append(Issue(app.loc(i, "village", a.id),
-                                    f"unknown village '{a.village}'"))
+                                    tr("unknown village '{village}'", village=a.village)))
         if a.contiguous is not None and a.contiguous > a.area + 1e-9:
             issues.append(Issue(app.loc(i, "contiguous", a.id),
-                                f"contiguous area {a.contiguous:g} mu is larger than the "
-                                f"declared area {a.area:g} mu"))
+                                tr("contiguous area {contiguous} mu is larger than the "
+                                   "declared area {area} mu", contiguous=f"{a.contiguous:g}",
+                                   area=f"{a.area:g}")))
 
 
 def _period_labels(policy: Policy) -> list[str]:
@@ -1306,18 +1400,14 @@ def _rounding_warning(data: FundingData, unit: int) -> str:
     added = sum(math.ceil(round(p.cost) / unit) * unit - round(p.cost) for p in data.projects)
     budget_lost = sum(x for _, x in lost)
     zeroed = [s for s in data.sources if round(s.amount) > 0 and round(s.amount) < unit]
-    zh = (f"金额已取整到计算单位 {unit:,} 元（成本向上、预算向下）：预算减少 {budget_lost:,} 元，"
-          f"项目成本增加 {added:,} 元")
-    en = (f"amounts rounded to the money unit of {unit:,} yuan (costs up, budgets down): "
-          f"budgets lose {budget_lost:,} yuan, project costs gain {added:,} yuan")
+    text = tr("amounts rounded to the money unit of {unit} 元 (costs up, budgets down): "
+              "budgets lose {lost} 元, project costs gain {added} 元", unit=f"{unit:,}",
+              lost=f"{budget_lost:,}", added=f"{added:,}")
     if zeroed:
-        names = "、".join(f"'{s.id}' ({round(s.amount):,} 元)" for s in zeroed[:10])
+        names = tr(", ").join(f"'{s.id}' ({round(s.amount):,} 元)" for s in zeroed[:10])
         more = f" … +{len(zeroed) - 10}" if len(zeroed) > 10 else ""
-        zh += f"；资金来源 {names}{more} 取整为 0，不再出资"
-        en += (f"; source(s) {names.replace('元', 'yuan').replace('、', ', ')}{more} round to 0 "
-               "and fund nothing")
-    hint = f" (amounts in whole multiples of {unit:,} yuan stay exact)"
-    return f"{zh} / {en}{hint}"
+        text += tr("; source(s) {sources} round to 0 and fund nothing", sources=names + more)
+    return text + tr(" (amounts in whole multiples of {unit} 元 stay exact)", unit=f"{unit:,}")
 
 
 def problem(data: FundingData) -> Problem:
@@ -1345,10 +1435,9 @@ def problem(data: FundingData) -> Problem:
         needed *= 10
     unit = pol.model_unit or needed
     if pol.model_unit is None and total / unit > MONEY_LIMIT * 10:
-        raise ValueError(
-            f"money unit {unit:,} yuan leaves totals of {total / unit:,.0f} units; use a larger "
-            f"计算单位 (model unit) such as {needed:,} yuan"
-        )
+        raise ValueError(tr("money unit {unit} 元 leaves totals of {units} units; use a larger "
+                            "计算单位 (model unit) such as {needed} 元", unit=f"{unit:,}",
+                            units=f"{total / unit:,.0f}", needed=f"{needed:,}"))
     exact = all(v % unit == 0 for v in yuan)
     if not exact:
         warnings.append(_rounding_warning(data, unit))
@@ -1381,7 +1470,8 @@ def problem(data: FundingData) -> Problem:
             pc = [0] * T
             for k, amt in enumerate(_spread(a, p.curve or [100.0])):
                 if first + k >= T:
-                    raise ValueError(f"project '{p.id}': its spending runs past the last period")
+                    raise ValueError(tr("project '{project}': its spending runs past the last "
+                                        "period", project=p.id))
                 pc[first + k] = amt
         pcost.append(pc)
         minf.append(math.ceil(round(p.min_funding) / unit) if p.partial and p.min_funding else 0)
@@ -1491,13 +1581,15 @@ def problem(data: FundingData) -> Problem:
         for month, pct in pol.milestones:
             q = Quarter(q0.year, (month - 1) // 3 + 1)
             if (month % 3) != 0:
-                warnings.append(f"milestone {month}月 falls inside {q}; checked at its end")
+                warnings.append(tr("milestone {month}月 falls inside {quarter}; checked at its "
+                                   "end", month=month, quarter=q))
             k = q - q0
             if 0 <= k < T:
                 num, den = _ratio(pct)
                 milestones.append((k, num, den))
             else:
-                warnings.append(f"milestone {month}月 ({q}) is outside the plan; not checked")
+                warnings.append(tr("milestone {month}月 ({quarter}) is outside the plan; not "
+                                   "checked", month=month, quarter=q))
 
     assignment = None
     if pol.on("milestones") and pol.period_labels is None and pol.assign_share > 0:

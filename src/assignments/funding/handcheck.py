@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 
 from assignments.core.errors import InputError, Issue, Location
+from assignments.core.i18n import current_lang, tr
 from assignments.funding.data import FundingData, Problem, problem
 from assignments.funding.rules import RULES
 from assignments.funding.solution import FundingSolution, check
@@ -50,26 +51,28 @@ def read_plan(path: str | Path, data: FundingData, prob: Problem | None = None
     prob = prob if prob is not None else problem(data)
     p = Path(path)
     if not p.exists():
-        raise InputError(Issue(Location(str(p)), "file not found"))
+        raise InputError(Issue(Location(str(p)), tr("file not found")))
     try:
         book = pd.read_excel(p, sheet_name=None, dtype=object, engine="openpyxl")
     except Exception as exc:  # not a workbook
-        raise InputError(Issue(Location(str(p)), f"cannot be read: {exc}")) from None
+        raise InputError(Issue(Location(str(p)), tr("cannot be read: {error}", error=exc))
+                         ) from None
     sheet = next((n for n in book if n in ("分配明细", "allocation")), None)
     if sheet is None:
-        raise InputError(Issue(Location(str(p)), "no sheet 分配明细 (allocation); sheets: "
-                               + ", ".join(book)))
+        raise InputError(Issue(Location(str(p)), tr("no sheet 分配明细 (allocation); sheets: "
+                                                    "{sheets}", sheets=tr(", ").join(book))))
     df = book[sheet]
     cols: dict[str, str] = {}
     for key, names in _COLS.items():
         col = next((c for c in df.columns if str(c).strip() in names), None)
         if col is None:
-            raise InputError(Issue(Location(str(p), sheet, None, names[0]), "column missing"))
+            raise InputError(Issue(Location(str(p), sheet, None, names[0]),
+                                   tr("column missing")))
         cols[key] = col
     money = next((c for c in df.columns if re.match(r"^(金额|yuan|amount)", str(c).strip())),
                  None)
     if money is None:
-        raise InputError(Issue(Location(str(p), sheet, None, "金额"), "column missing"))
+        raise InputError(Issue(Location(str(p), sheet, None, "金额"), tr("column missing")))
     pidx = {x.id: j for j, x in enumerate(data.projects)}
     sidx = {x.id: i for i, x in enumerate(data.sources)}
     tidx = {t: k for k, t in enumerate(prob.periods)}
@@ -82,12 +85,13 @@ def read_plan(path: str | Path, data: FundingData, prob: Problem | None = None
         pid, sid, per = (str(row[cols[k]]).strip() for k in ("project", "source", "period"))
         if pid in ("nan", ""):
             continue
-        for text, table, col, what in ((pid, pidx, cols["project"], "project"),
-                                       (sid, sidx, cols["source"], "source"),
-                                       (per, tidx, cols["period"], "period")):
+        for text, table, col, what in (
+                (pid, pidx, cols["project"], tr("unknown project '{value}'")),
+                (sid, sidx, cols["source"], tr("unknown source '{value}'")),
+                (per, tidx, cols["period"], tr("unknown quarter '{value}'"))):
             if text not in table:
                 issues.append(Issue(Location(str(p), sheet, r, str(col)),
-                                    f"unknown {what} '{text}'"))
+                                    what.format(value=text)))
         try:
             amount = float(str(row[money]).replace(",", ""))
         except ValueError:
@@ -95,8 +99,8 @@ def read_plan(path: str | Path, data: FundingData, prob: Problem | None = None
         units = amount * iu / prob.unit
         if not math.isfinite(units) or units < 0 or abs(units - round(units)) > 1e-6:
             issues.append(Issue(Location(str(p), sheet, r, str(money)),
-                                f"amount '{row[money]}' is not a non-negative multiple of "
-                                f"{prob.unit:,} yuan"))
+                                tr("amount '{amount}' is not a non-negative multiple of "
+                                   "{step} 元", amount=row[money], step=f"{prob.unit:,}")))
             continue
         if pid in pidx and sid in sidx and per in tidx and round(units) > 0:
             key = (pidx[pid], sidx[sid], tidx[per])
@@ -125,9 +129,11 @@ def check_plan(data: FundingData, sol: FundingSolution, sheet: str,
     prob = prob if prob is not None else problem(data)
     out = []
     for v in check(data, sol, prob):
-        ids = re.findall(r"'([^']+)'", v.message)
+        # the projects and sources a message names (in either language), as whole words
+        ids = [x for x in rows if re.search(rf"(?<![A-Za-z0-9_]){re.escape(x)}(?![A-Za-z0-9_])",
+                                            v.message)]
         where = sorted({r for x in ids for r in rows.get(x, [])})
-        out.append(PlanIssue(sheet, where, RULES.label(v.rule), v.message))
+        out.append(PlanIssue(sheet, where, RULES.label(v.rule, current_lang()), v.message))
     return out
 
 

@@ -9,6 +9,7 @@ period ``i`` is its weight in constraint ``i`` and whose benefit is its profit; 
 
 from __future__ import annotations
 
+from assignments.core.i18n import tr
 from assignments.core.solver import Result
 from assignments.funding.data import SWITCHES, FundingData, Policy, Project, Source
 from assignments.funding.solution import FundingSolution
@@ -46,7 +47,8 @@ def solve_mkp(inst: MkpInstance, *, time_limit: float = 10.0, seed: int = 0, wor
     The objective is in scaled profit units (divide by ``inst.scale``).
     """
     if method not in ("cpsat", "core", "highs"):
-        raise ValueError(f"unknown method '{method}'; use cpsat, core or highs")
+        raise ValueError(tr("unknown method '{method}'; use cpsat, core or highs",
+                            method=method))
     return solve(mkp_data(inst), time_limit=time_limit, seed=seed, num_workers=workers,
                  deterministic=deterministic, engine="highs" if method == "highs" else "cpsat",
                  strategy={"core": "core", "highs": "auto"}.get(method, "plain"), explain=False)

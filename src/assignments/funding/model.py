@@ -32,6 +32,7 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from assignments.core.conflict import Guards
+from assignments.core.i18n import tr
 from assignments.funding.data import Problem, ReachGroup
 from assignments.funding.rules import RULES
 from assignments.funding.solution import FundingSolution
@@ -801,10 +802,9 @@ def check_activity(model: cp_model.CpModel, limit: int = ACTIVITY_LIMIT) -> None
         act = sum(abs(coef) * mag[v if v >= 0 else -v - 1] for v, coef in zip(lin.vars, lin.coeffs,
                                                                                strict=True))
         if act >= limit:
-            raise ValueError(
-                f"constraint {k} ({c.name or 'linear'}) has an activity bound of {act:,}, above "
-                f"{limit:,}: use a larger money unit (计算单位)"
-            )
+            raise ValueError(tr("constraint {k} ({name}) has an activity bound of {bound}, above "
+                                "{limit}: use a larger money unit (计算单位)", k=k,
+                                name=c.name or "linear", bound=f"{act:,}", limit=f"{limit:,}"))
 
 
 def build_subsidy_model(amounts: list[int], values: list[int],

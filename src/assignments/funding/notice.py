@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from assignments.core.i18n import tr
 from assignments.core.notice import Notice, write_notice_pdf
 from assignments.core.printsetup import PrintOptions
 from assignments.funding.data import FundingData, problem
 from assignments.funding.solution import FundingSolution
+from assignments.funding.speak import speaks
 
 __all__ = ["NOTICE", "funding_notice", "print_options", "write_notice"]
 
@@ -27,20 +29,24 @@ def _period(data: FundingData) -> str:
     return f"{periods[0]}–{periods[-1]}" if len(periods) > 1 else periods[0]
 
 
-def print_options(data: FundingData, *, lang: str = "zh") -> PrintOptions:
+@speaks
+def print_options(data: FundingData, *, lang: str | None = None) -> PrintOptions:
     """Page header of ``funding.xlsx`` (the county, 资金分配方案, the plan's periods); the columns
     of the project × source sheet (one per source and per period) declared money."""
-    return PrintOptions(title="资金分配方案" if lang != "en" else "Fund allocation",
+    assert lang is not None  # @speaks gives the language in force
+    return PrintOptions(title=tr("Fund allocation"),
                         organisation=_organisation(data), period=_period(data),
                         money=[*(s.id for s in data.sources), *data.periods], lang=lang)
 
 
-def funding_notice(data: FundingData, sol: FundingSolution, *, lang: str = "zh") -> Notice:
+@speaks
+def funding_notice(data: FundingData, sol: FundingSolution, *, lang: str | None = None
+                   ) -> Notice:
     """资金分配方案公示表: one row per funded project (id, name, category, villages, sources,
     amount, households — the column left out when no project states them), in the order of the
     project library, a total row; amounts in 万元 when the input's money unit is 万元, else in
     元."""
-    zh = lang != "en"
+    assert lang is not None  # @speaks gives the language in force
     unit = problem(data).unit
     wan = getattr(data.policy, "input_unit", 1) == 10_000
     vname = {v.id: v.label for v in data.villages}
@@ -60,45 +66,36 @@ def funding_notice(data: FundingData, sol: FundingSolution, *, lang: str = "zh")
             continue
         name = p.name or p.id
         if 0 < sol.level[j] < 100:
-            name += f"（安排 {sol.level[j]}%）" if zh else f" ({sol.level[j]}% funded)"
+            name += tr(" ({level}% funded)", level=sol.level[j])
         households += p.households
         rows.append([str(len(rows) + 1), p.id, name, p.category,
                      "、".join(vname.get(v, v) for v in p.villages) or (p.township or ""),
                      "、".join(data.sources[s].label for s in sorted(sources[j])),
                      money(amount[j]), str(p.households) if p.households else ""])
     total_yuan = sum(amount.values())
-    total = ["", "合计" if zh else "Total", "", "", "", "", money(total_yuan),
+    total = ["", tr("Total"), "", "", "", "", money(total_yuan),
              str(households) if households else ""]
     period = _period(data)
-    unit_zh, unit_en = ("万元", "10k yuan") if wan else ("元", "yuan")
-    if zh:
-        intro = [f"现将 {period} 资金分配方案予以公示：共安排项目 {len(rows)} 个，"
-                 f"资金 {money(total_yuan)} {unit_zh}。",
-                 "公示期内，如对项目安排或资金分配有异议，请向县乡村振兴主管部门反映。"]
-        closing = ["公示期：____年__月__日 至 ____年__月__日",
-                   "监督电话：________________"]
-        columns = ["序号", "项目编号", "项目名称", "类别", "实施地点", "资金来源",
-                   f"安排资金（{unit_zh}）", "受益户数"]
-    else:
-        intro = [f"The fund allocation of {period}: {len(rows)} projects funded, "
-                 f"{money(total_yuan)} {unit_en} in all.",
-                 "Objections to the projects or amounts may be raised with the programme office "
-                 "during the publicity period."]
-        closing = ["Publicity period: from ________ to ________",
-                   "Telephone for objections: ________________"]
-        columns = ["No.", "Project", "Name", "Category", "Place", "Sources",
-                   f"Amount ({unit_en})", "Households"]
+    unit_text = tr("10k yuan") if wan else tr("yuan")
+    intro = [tr("The fund allocation of {period}: {n} projects funded, {amount} {unit} in all.",
+                period=period, n=len(rows), amount=money(total_yuan), unit=unit_text),
+             tr("Objections to the projects or amounts may be raised with the programme office "
+                "during the publicity period.")]
+    closing = [tr("Publicity period: from ________ to ________"),
+               tr("Telephone for objections: ________________")]
+    columns = [tr("No."), tr("Project"), tr("Name"), tr("Category"), tr("Place"), tr("Sources"),
+               tr("Amount ({unit})", unit=unit_text), tr("Households")]
     widths = [0.5, 0.8, 2.2, 0.9, 1.5, 2.0, 1.3, 0.8]
     if not households:  # no project states its households: no empty column
         columns, widths, total = columns[:-1], widths[:-1], total[:-1]
         rows = [r[:-1] for r in rows]
-    return Notice(title="资金分配方案公示表" if zh else "Fund allocation: public notice",
+    return Notice(title=tr("Fund allocation: public notice"),
                   subtitle=[period], columns=columns, rows=rows, intro=intro, closing=closing,
                   organisation=_organisation(data), total=total, numeric=(6, 7),
                   widths=widths, lang=lang)
 
 
 def write_notice(path: Path, data: FundingData, sol: FundingSolution, *,
-                 lang: str = "zh") -> Path:
+                 lang: str | None = None) -> Path:
     """Write :func:`funding_notice` as a PDF to ``path``."""
     return write_notice_pdf(path, funding_notice(data, sol, lang=lang))

@@ -109,8 +109,9 @@ def _param(name: Any) -> Param:
     """The 方案 parameter named ``name`` (Chinese, English or key), as the 方案 sheet reads it."""
     p = _PARAMS.get(normalize_name(name))
     if p is None:
-        raise ValueError(f"unknown 方案 parameter '{name}'; known: "
-                         + ", ".join(dict.fromkeys(f"{q.zh} ({q.en})" for q in POLICY_PARAMS)))
+        raise ValueError(tr("unknown 方案 parameter '{name}'; known: {known}", name=name,
+                            known=tr(", ").join(dict.fromkeys(
+                                f"{q.zh} ({q.en})" for q in POLICY_PARAMS))))
     return p
 
 
@@ -142,7 +143,7 @@ def change_amount(amount: float, change: str | float | int) -> float:
     text = unicodedata.normalize("NFKC", str(change)).strip().replace(" ", "")
     m = re.match(r"^([+\-=×x*])?(.+)$", text)
     if not m or not m.group(2):
-        raise ValueError(f"change '{change}' not understood")
+        raise ValueError(tr("change '{change}' not understood", change=change))
     op, rest = m.group(1) or "=", m.group(2)
     if rest.endswith("%"):
         pct = float(rest[:-1])
@@ -196,7 +197,8 @@ class Scenario(BaseModel):
                 policy[key] = x  # money is read again in the workbook's unit by derive()
         raw_rules = v.get("rules") or {}
         if not isinstance(raw_rules, dict):
-            raise ValueError("rules: expected a mapping such as {产业占比: 关}")
+            raise ValueError(tr("rules: expected a mapping such as {example}",
+                                example="{产业占比: 关}"))
         for k, x in raw_rules.items():
             rule = rule_name(str(k))
             if isinstance(x, bool) or normalize_name(x) in SWITCH_WORDS or str(x).strip() in (
@@ -206,7 +208,8 @@ class Scenario(BaseModel):
                 continue
             figure = next((p for p in POLICY_PARAMS if p.switch == f"rules.{rule}"), None)
             if figure is None:
-                raise ValueError(f"rules: {k}: expected on/off (开/关), got '{x}'")
+                raise ValueError(tr("rules: {rule}: expected on/off (开/关), got '{value}'",
+                                    rule=k, value=x))
             _read_param(figure, x, str(k))
             policy[figure.key] = x
             rules[rule] = True
@@ -223,8 +226,9 @@ class Scenario(BaseModel):
         for k, x in v.items():
             key = _WEIGHTS.get(str(k).strip())
             if key is None:
-                raise ValueError(f"unknown weight '{k}'; expected people, poor_people, "
-                                 "households or poor_households (人口, 贫困人口, 户数, 贫困户)")
+                raise ValueError(tr("unknown weight '{weight}'; expected people, poor_people, "
+                                    "households or poor_households (人口, 贫困人口, 户数, 贫困户)",
+                                    weight=k))
             out[key] = x
         return out
 
@@ -292,11 +296,11 @@ def read_scenarios(path: str | Path, base: FundingData | None = None) -> Scenari
     if isinstance(raw, list):
         raw = {"scenarios": raw}
     if not isinstance(raw, dict):
-        raise InputError(Issue(Location(str(p)), "expected a mapping with 'scenarios:'"))
+        raise InputError(Issue(Location(str(p)), tr("expected a mapping with 'scenarios:'")))
     issues: list[Issue] = []
     items = raw.get("scenarios") or []
     if not isinstance(items, list):
-        raise InputError(Issue(Location(str(p)), "'scenarios' must be a list"))
+        raise InputError(Issue(Location(str(p)), tr("'scenarios' must be a list")))
     scenarios = []
     names: set[str] = set()
     for i, item in enumerate(items, start=1):
@@ -304,7 +308,7 @@ def read_scenarios(path: str | Path, base: FundingData | None = None) -> Scenari
         where = Location(str(p), record=tr("scenario {i} '{name}'", i=i, name=item.get("name"))
                          if isinstance(item, dict) else tr("scenario {i}", i=i))
         if not isinstance(item, dict):
-            issues.append(Issue(where, "expected a mapping (name:, budget:, ...)"))
+            issues.append(Issue(where, tr("expected a mapping (name:, budget:, ...)")))
             continue
         try:
             sc = Scenario.model_validate(item)
@@ -312,8 +316,9 @@ def read_scenarios(path: str | Path, base: FundingData | None = None) -> Scenari
             for err in exc.errors():
                 key = ".".join(str(x) for x in err["loc"])
                 if err["type"] == "extra_forbidden":
-                    issues.append(Issue(where, f"unknown key '{key}'; known: "
-                                        + ", ".join(Scenario.model_fields)))
+                    issues.append(Issue(where, tr("unknown key '{key}'; known: {known}",
+                                                  key=key,
+                                                  known=", ".join(Scenario.model_fields))))
                     continue
                 msg = str(err["msg"]).removeprefix("Value error, ")
                 issues.append(Issue(where, f"{key}: {msg}" if key else msg))
@@ -322,7 +327,7 @@ def read_scenarios(path: str | Path, base: FundingData | None = None) -> Scenari
             issues.append(Issue(where, str(exc)))
             continue
         if sc.name in names:
-            issues.append(Issue(where, f"duplicate scenario name '{sc.name}'"))
+            issues.append(Issue(where, tr("duplicate scenario name '{name}'", name=sc.name)))
         names.add(sc.name)
         if base is not None:
             issues += [Issue(where, m) for m in _check_ids(sc, base)]
@@ -398,7 +403,7 @@ def _read_sheet(p: Path, base: FundingData | None) -> ScenarioFile:
             issues += [Issue(where_, m) for m in msgs]
             continue
         if sc.name in names:
-            issues.append(Issue(where_, f"duplicate scenario name '{sc.name}'"))
+            issues.append(Issue(where_, tr("duplicate scenario name '{name}'", name=sc.name)))
         names.add(sc.name)
         if base is not None:
             issues += [Issue(where_, m) for m in _check_ids(sc, base)]
@@ -441,7 +446,8 @@ def derive(base: FundingData, sc: Scenario) -> FundingData:
         if s.id in sc.sources:
             amount = change_amount(amount, sc.sources[s.id])
         if amount < 0:
-            raise ValueError(f"source '{s.id}' would have a negative amount ({amount:,.0f})")
+            raise ValueError(tr("source '{source}' would have a negative amount ({amount})",
+                                source=s.id, amount=f"{amount:,.0f}"))
         sources.append(s if amount == s.amount else s.model_copy(update={"amount": amount}))
     projects = []
     fin, fout = set(sc.force_in), set(sc.force_out)

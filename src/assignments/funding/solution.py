@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+from assignments.core.i18n import tr
 from assignments.core.rules import Violation
 from assignments.funding.data import FundingData, Problem, Target, money_text, problem
 from assignments.funding.rules import LEVELS as LEVEL_NAMES
@@ -163,16 +164,21 @@ def check(data: FundingData, sol: FundingSolution, prob: Problem | None = None) 
         return money_text(units * prob.unit, pol.input_unit)
 
     if len(sol.level) != n:
-        return [Violation("structure", f"{len(sol.level)} levels for {n} projects")]
+        return [Violation("structure", tr("{levels} levels for {n} projects", levels=len(sol.level),
+                                          n=n))]
     if sol.unit != prob.unit:
-        out.append(Violation("structure", f"unit {sol.unit} differs from {prob.unit}"))
+        out.append(Violation("structure", tr("unit {unit} differs from {want}", unit=sol.unit,
+                                              want=prob.unit)))
     per_period = [[0] * T for _ in range(n)]
     for (j, s, t), v in sol.alloc.items():
         if not (0 <= j < n and 0 <= s < S and 0 <= t < T):
-            out.append(Violation("structure", f"allocation key {(j, s, t)} out of range"))
+            out.append(Violation("structure", tr("allocation key {key} out of range",
+                                                  key=str((j, s, t)))))
             continue
         if not isinstance(v, int) or v <= 0:
-            out.append(Violation("structure", f"{pid[j]}/{sname[s]}/{t}: amount {v!r}"))
+            out.append(Violation("structure", tr("{where}: amount {amount}",
+                                                  where=f"{pid[j]}/{sname[s]}/{t}",
+                                                  amount=repr(v))))
             continue
         per_period[j][t] += v
     if any(v.rule == "structure" for v in out):
@@ -183,28 +189,35 @@ def check(data: FundingData, sol: FundingSolution, prob: Problem | None = None) 
     for j, p in enumerate(data.projects):
         lv = sol.level[j]
         if not 0 <= lv <= 100 or (not p.partial and lv not in (0, 100)):
-            out.append(Violation("level",
-                                 f"project '{p.id}': level {lv}% "
-                                 + ("(whole or nothing)" if not p.partial else "")))
+            out.append(Violation("level", tr("project '{project}': level {level}%",
+                                             project=p.id, level=lv) if p.partial else
+                                 tr("project '{project}': level {level}% (whole or nothing)",
+                                    project=p.id, level=lv)))
             continue
         if p.partial and lv % pol.partial_step:
             out.append(Violation("level_step",
-                                 f"project '{p.id}': level {lv}% is not a multiple of the "
-                                 f"{pol.partial_step}% step (部分安排步长)"))
+                                 tr("project '{project}': level {level}% is not a multiple of "
+                                    "the {step}% step (部分安排步长)", project=p.id, level=lv,
+                                    step=pol.partial_step)))
         for t in range(T):
             want = prob.period_cost[j][t] * lv // 100
             if per_period[j][t] != want:
                 out.append(Violation("curve",
-                                     f"project '{p.id}' gets {m(per_period[j][t])} in "
-                                     f"{prob.periods[t]}, its curve at {lv}% needs {m(want)}"))
+                                     tr("project '{project}' gets {amount} in {period}, its "
+                                        "curve at {level}% needs {need}", project=p.id,
+                                        amount=m(per_period[j][t]), period=prob.periods[t],
+                                        level=lv, need=m(want))))
         if lv > 0 and p.partial and fund[j] < prob.min_funding[j]:
             out.append(Violation("minimum",
-                                 f"project '{p.id}' gets {m(fund[j])}, below its minimum "
-                                 f"{m(prob.min_funding[j])}"))
+                                 tr("project '{project}' gets {amount}, below its minimum "
+                                    "{minimum}", project=p.id, amount=m(fund[j]),
+                                    minimum=m(prob.min_funding[j]))))
         if p.excluded and lv > 0:
-            out.append(Violation("excluded", f"project '{p.id}' is 不予安排 but funded"))
+            out.append(Violation("excluded", tr("project '{project}' is 不予安排 but funded",
+                                                project=p.id)))
         if p.committed and (lv == 0 or (not p.partial and lv != 100)):
-            out.append(Violation("committed", f"committed project '{p.id}' is not funded"))
+            out.append(Violation("committed", tr("committed project '{project}' is not funded",
+                                                 project=p.id)))
     ids = {p.id: j for j, p in enumerate(data.projects)}
     for j, p in enumerate(data.projects):
         if sol.level[j] == 0:
@@ -212,20 +225,22 @@ def check(data: FundingData, sol: FundingSolution, prob: Problem | None = None) 
         for r in p.requires:
             if r in ids and sol.level[ids[r]] == 0:
                 out.append(Violation("requires",
-                                     f"project '{p.id}' is funded, '{r}' it requires is not"))
+                                     tr("project '{project}' is funded, '{other}' it requires "
+                                        "is not", project=p.id, other=r)))
         for r in p.excludes:
             if r in ids and sol.level[ids[r]] > 0:
                 out.append(Violation("excludes",
-                                     f"projects '{p.id}' and '{r}' exclude each other; "
-                                     "both are funded"))
+                                     tr("projects '{project}' and '{other}' exclude each "
+                                        "other; both are funded", project=p.id, other=r)))
 
     # ---- F1 budgets and eligibility
     eligible = _eligible_sources(data)
     for (j, s, _t) in sol.alloc:
         if s not in eligible[j]:
             out.append(Violation("eligibility",
-                                 f"source '{sname[s]}' may not pay for project '{pid[j]}' "
-                                 f"({data.projects[j].category})"))
+                                 tr("source '{source}' may not pay for project '{project}' "
+                                    "({category})", source=sname[s], project=pid[j],
+                                    category=data.projects[j].category)))
     spent = sol.by_source_period(S, T)
     for s in range(S):
         have = used = 0
@@ -236,10 +251,12 @@ def check(data: FundingData, sol: FundingSolution, prob: Problem | None = None) 
             else:
                 have, used = prob.budget[s][t], spent[s][t]
             if used > have:
-                out.append(Violation("budget",
-                                     f"source '{sname[s]}' pays {m(used)} "
-                                     + ("up to " if prob.carry_over else "in ")
-                                     + f"{prob.periods[t]}, it has {m(have)}"))
+                out.append(Violation("budget", (
+                    tr("source '{source}' pays {amount} up to {period}, it has {have}",
+                       source=sname[s], amount=m(used), period=prob.periods[t], have=m(have))
+                    if prob.carry_over else
+                    tr("source '{source}' pays {amount} in {period}, it has {have}",
+                       source=sname[s], amount=m(used), period=prob.periods[t], have=m(have)))))
 
     # ---- F2 industry share of central linkage funds
     if pol.on("industry_share") and pol.industry_share > 0:
@@ -251,9 +268,11 @@ def check(data: FundingData, sol: FundingSolution, prob: Problem | None = None) 
         num, den = _fraction(pol.industry_share)
         if den * ind < num * total:
             out.append(Violation("industry_share",
-                                 f"{m(ind)} of {m(total)} of central linkage funds go to "
-                                 f"{pol.industry_category} ({100 * ind / max(1, total):.1f}% < "
-                                 f"{pol.industry_share:g}%)"))
+                                 tr("{amount} of {total} of central linkage funds go to "
+                                    "{category} ({pct}% < {share}%)", amount=m(ind),
+                                    total=m(total), category=pol.industry_category,
+                                    pct=f"{100 * ind / max(1, total):.1f}",
+                                    share=f"{pol.industry_share:g}")))
 
     # ---- F3 work relief
     if pol.on("labour") and pol.labour_share > 0:
@@ -263,16 +282,19 @@ def check(data: FundingData, sol: FundingSolution, prob: Problem | None = None) 
             for j in infra:
                 if sol.level[j] > 0 and round(data.projects[j].labour_share * 10) < thr:
                     out.append(Violation("labour",
-                                         f"infrastructure project '{pid[j]}' pays "
-                                         f"{data.projects[j].labour_share:g}% as labour wages "
-                                         f"(< {pol.labour_share:g}%) and is funded"))
+                                         tr("infrastructure project '{project}' pays {pct}% as "
+                                            "labour wages (< {share}%) and is funded",
+                                            project=pid[j],
+                                            pct=f"{data.projects[j].labour_share:g}",
+                                            share=f"{pol.labour_share:g}")))
         else:
             wages = sum(round(data.projects[j].labour_share * 10) * fund[j] for j in infra)
             base = sum(fund[j] for j in infra)
             if wages < thr * base:
                 out.append(Violation("labour",
-                                     f"funded infrastructure pays {wages / max(1, base) / 10:.1f}% "
-                                     f"as labour wages (< {pol.labour_share:g}%)"))
+                                     tr("funded infrastructure pays {pct}% as labour wages "
+                                        "(< {share}%)", pct=f"{wages / max(1, base) / 10:.1f}",
+                                        share=f"{pol.labour_share:g}")))
 
     # ---- F5 cost sharing
     if pol.on("cost_sharing") and data.sharing:
@@ -296,9 +318,12 @@ def check(data: FundingData, sol: FundingSolution, prob: Problem | None = None) 
                     paid = sol.alloc.get((j, s, t), 0)
                     if abs(R * paid - r * per_period[j][t]) > R - 1:
                         out.append(Violation("cost_sharing",
-                                             f"project '{p.id}' in {prob.periods[t]}: source "
-                                             f"'{sname[s]}' pays {m(paid)} of "
-                                             f"{m(per_period[j][t])}, its share is {r}/{R}"))
+                                             tr("project '{project}' in {period}: source "
+                                                "'{source}' pays {amount} of {total}, its "
+                                                "share is {share}", project=p.id,
+                                                period=prob.periods[t], source=sname[s],
+                                                amount=m(paid), total=m(per_period[j][t]),
+                                                share=f"{r}/{R}")))
 
     # ---- F6 money assigned by the assignment month (the central linkage sources)
     if pol.on("milestones") and pol.period_labels is None and pol.assign_share > 0:
@@ -314,10 +339,12 @@ def check(data: FundingData, sol: FundingSolution, prob: Problem | None = None) 
                 paid = sum(spent[s])
                 if den * paid < num * have:
                     out.append(Violation("assignment",
-                                         f"source '{sname[s]}' assigns {m(paid)} to projects, "
-                                         f"{pol.assign_share:g}% of the {m(have)} it has by "
-                                         f"the end of {prob.periods[k]} is "
-                                         f"{m(-(-num * have // den))}"))
+                                         tr("source '{source}' assigns {amount} to projects, "
+                                            "{share}% of the {have} it has by the end of "
+                                            "{period} is {need}", source=sname[s],
+                                            amount=m(paid), share=f"{pol.assign_share:g}",
+                                            have=m(have), period=prob.periods[k],
+                                            need=m(-(-num * have // den)))))
 
     # ---- F6 spending milestones
     total = sum(fund)
@@ -325,9 +352,11 @@ def check(data: FundingData, sol: FundingSolution, prob: Problem | None = None) 
         cum = sum(per_period[j][t] for j in range(n) for t in range(k + 1))
         if den * cum < num * total:
             out.append(Violation("milestones",
-                                 f"by the end of {prob.periods[k]} {m(cum)} of {m(total)} are "
-                                 f"spent ({100 * cum / max(1, total):.1f}% < "
-                                 f"{100 * num / den:g}%)"))
+                                 tr("by the end of {period} {amount} of {total} are spent "
+                                    "({pct}% < {share}%)", period=prob.periods[k],
+                                    amount=m(cum), total=m(total),
+                                    pct=f"{100 * cum / max(1, total):.1f}",
+                                    share=f"{100 * num / den:g}")))
     return out
 
 
@@ -350,8 +379,9 @@ def check_coverage(data: FundingData, sol: FundingSolution,
                    and sol.level[j] > 0]
             if not got:
                 out.append(Violation("poor_village_industry",
-                                     f"poor village '{v.label}' ({v.id}) has no funded "
-                                     f"{pol.industry_category} project"))
+                                     tr("poor village '{village}' ({id}) has no funded "
+                                        "{category} project", village=v.label, id=v.id,
+                                        category=pol.industry_category)))
     if pol.on("special_hardship") and pol.special_hardship_amount > 0:
         for v in data.villages:
             if not v.special_hardship:
@@ -360,14 +390,17 @@ def check_coverage(data: FundingData, sol: FundingSolution,
                         for j, p in enumerate(data.projects) if v.id in p.villages)
             if money + 1e-6 < pol.special_hardship_amount:
                 out.append(Violation("special_hardship",
-                                     f"special-hardship village '{v.label}' ({v.id}) receives "
-                                     f"{money:,.0f} 元 < {pol.special_hardship_amount:,.0f} 元"))
+                                     tr("special-hardship village '{village}' ({id}) receives "
+                                        "{amount} 元 < {minimum} 元", village=v.label, id=v.id,
+                                        amount=f"{money:,.0f}",
+                                        minimum=f"{pol.special_hardship_amount:,.0f}")))
     named = {t.key for t in prob.targets if t.key.startswith(("industry:", "hardship:"))}
     for c in coverage(data, sol, prob):
         if c.target.key in named or c.met:
             continue
-        out.append(Violation("coverage", f"{c.target.label}: short by {c.shortfall} "
-                                         f"{c.target.unit_text}"))
+        out.append(Violation("coverage", tr("{target}: short by {amount} {unit}",
+                                            target=c.target.label, amount=c.shortfall,
+                                            unit=c.target.unit_text)))
     return out
 
 
@@ -481,8 +514,10 @@ def check_reasons(data: FundingData, sol: FundingSolution, reasons: Mapping[int,
         pid = data.projects[j].id
 
         def bad(name: str, said: Any, mine: Any, pid: str = pid) -> None:
-            out.append(Violation("reason", f"project '{pid}': its reason states {name} = "
-                                           f"{said}, the plan gives {mine}"))
+            out.append(Violation("reason", tr("project '{project}': its reason states {name} "
+                                              "= {said}, the plan gives {mine}", project=pid,
+                                              name=_figure_name(name), said=said,
+                                              mine=mine)))
 
         mine: dict[str, Any] = {}
         if "period" in f:
@@ -492,7 +527,7 @@ def check_reasons(data: FundingData, sol: FundingSolution, reasons: Mapping[int,
                         for s in eligible[j]) for t in range(T)]
             short_at = [t for t in range(T) if need[t] > 0 and free[t] < need[t]]
             if not short_at:
-                bad("a quarter short of money", f["period"], "none")
+                bad(tr("a quarter short of money"), f["period"], tr("none"))
                 continue
             t = short_at[0]
             mine = {"period": prob.periods[t], "need": need[t] * u,
@@ -504,7 +539,7 @@ def check_reasons(data: FundingData, sol: FundingSolution, reasons: Mapping[int,
             mine["ratio"] = round(prob.value[j] * 10_000 / max(1, prob.cost[j] * u), 1)
             k = pidx.get(str(f.get("rival")))
             if k is None or sol.level[k] == 0:
-                bad("a funded rival", f.get("rival"), "not funded")
+                bad(tr("a funded rival"), f.get("rival"), tr("not funded"))
             else:
                 mine["rival_ratio"] = round(prob.value[k] * 10_000 / max(1, prob.cost[k] * u), 1)
         if "level" in f:
@@ -518,11 +553,26 @@ def check_reasons(data: FundingData, sol: FundingSolution, reasons: Mapping[int,
                 bad(name, said, value)
         for name in ("need", "left", "free", "short", "minimum"):
             if name in f and money_text(f[name], iu) not in text:
-                bad(f"{name} (in the text)", text, money_text(f[name], iu))
+                bad(tr("{name} (in the text)", name=_figure_name(name)), text,
+                    money_text(f[name], iu))
         for name in ("ratio", "rival_ratio"):
             if name in f and f"{float(f[name]):.1f}" not in text:
-                bad(f"{name} (in the text)", text, f"{float(f[name]):.1f}")
+                bad(tr("{name} (in the text)", name=_figure_name(name)), text,
+                    f"{float(f[name]):.1f}")
     return out
+
+
+def _figure_name(name: str) -> str:
+    """A figure a reason or report states (``need``, ``poor_people`` …), for people."""
+    words = {"period": tr("the quarter short"), "need": tr("the money needed"),
+             "left": tr("the money left"), "free": tr("the money free"),
+             "short": tr("the shortfall"), "minimum": tr("the minimum"),
+             "ratio": tr("beneficiaries per 10,000 yuan"),
+             "rival_ratio": tr("the rival's beneficiaries per 10,000 yuan"),
+             "level": tr("the funding level"), "people": tr("people reached"),
+             "poor_people": tr("poor people reached"), "households": tr("households reached"),
+             "poor_households": tr("poor households reached")}
+    return words.get(name, name)
 
 
 @dataclass
@@ -594,8 +644,10 @@ def check_reached(data: FundingData, sol: FundingSolution, stated: Mapping[str, 
     """The people a report states (``{"people": …, "poor_people": …}``) against
     :func:`reached`'s per-village count: a figure above the villages' totals is caught."""
     got = reached(data, sol).counted
-    return [Violation("beneficiaries", f"{k}: the report states {v:,}, counted per village "
-                                       f"(capped by the village totals) {got[k]:,}")
+    return [Violation("beneficiaries", tr("{what}: the report states {said}, counted per "
+                                          "village (capped by the village totals) {got}",
+                                          what=_figure_name(k), said=f"{v:,}",
+                                          got=f"{got[k]:,}"))
             for k, v in stated.items() if k in got and v != got[k]]
 
 

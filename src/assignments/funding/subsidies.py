@@ -126,7 +126,8 @@ def allocate_subsidies(
     pol = data.policy
     rule = rule or pol.rationing
     if rule not in RULE_ZH:
-        raise ValueError(f"unknown rationing rule '{rule}'; use poorest, pro_rata or optimal")
+        raise ValueError(tr("unknown rationing rule '{rule}'; use poorest, pro_rata or optimal",
+                            rule=rule))
     total_budget = math.floor(pol.subsidy_budget if budget is None else budget)
     apps = data.applications
     base = [entitlement(a, pol) for a in apps]
