@@ -159,6 +159,18 @@ class Budget:
         """The overrun the promise allows: ``max(1 s, 5 % of the limit)``."""
         return max(SLACK_SECONDS, SLACK_SHARE * self.time_limit)
 
+    @contextmanager
+    def holding_back(self, seconds: float) -> Iterator[None]:
+        """Inside the block the deadline is ``seconds`` earlier (at most 80 % of the time left):
+        the time a model's work after the engines (its checker, reasons, reports) is known to
+        take on this size, so that the whole solve keeps the limit."""
+        back = max(0.0, min(seconds, 0.8 * self.remaining()))
+        self.deadline -= back
+        try:
+            yield
+        finally:
+            self.deadline += back
+
     # ------------------------------------------------------------------ progress
     def report(
         self,

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from assignments.core.i18n import current_lang, tr
@@ -171,8 +172,19 @@ def observation_slots(
     travel = pair_travel(data, mentor, mentee)
     theirs = data.lessons_of(mentee.id)
     mine = data.lessons_of(mentor.id)
-    return (sorted(s for s in theirs if slot_conflict(data, mentor, s, travel) is None),
-            sorted(s for s in mine if slot_conflict(data, mentee, s, travel) is None))
+    return (_free_slots(data, mentor, theirs, travel), _free_slots(data, mentee, mine, travel))
+
+
+def _free_slots(data: MentoringData, observer: Teacher, slots: Iterable[tuple[int, int]],
+                travel: float) -> Slots:
+    """The ``slots`` for which :func:`slot_conflict` finds no lesson of the observer (the same
+    test, with the observer's lessons indexed by day once instead of scanned per slot)."""
+    by_day: dict[int, list[int]] = {}
+    for d, q in data.lessons_of(observer.id):
+        by_day.setdefault(d, []).append(q)
+    return sorted((d, p) for d, p in slots
+                  if not any(q == p or gap_minutes(data, q, p) < travel
+                             for q in by_day.get(d, ())))
 
 
 def pair_load(data: MentoringData, mentor: Teacher, mentee: Teacher) -> int:
@@ -410,13 +422,17 @@ def idle_same_school(data: MentoringData, sol: MentorSolution) -> list[Violation
     pair breaks no hard rule (:func:`pair_violations`: qualified, more experienced, timetable,
     hours, not forbidden), has no mentee at all in the plan."""
     busy = {p.mentor for p in sol.pairs} | {p.mentee for p in sol.pairs}
+    idle_at: dict[str, list[Teacher]] = {}
+    for t in data.teachers:
+        if t.id not in busy:
+            idle_at.setdefault(t.school, []).append(t)
     out: list[Violation] = []
     for pr in sol.pairs:
         m, e = data.teacher.get(pr.mentor), data.teacher.get(pr.mentee)
         if m is None or e is None or m.school == e.school or pr.forced:
             continue
-        idle = [t for t in data.teachers
-                if t.school == e.school and t.id not in busy and t.id != e.id
+        idle = [t for t in idle_at.get(e.school, ())
+                if t.id != e.id
                 and set(t.subjects) & set(e.subjects) and not pair_violations(data, t, e)]
         if idle:
             names = "、".join(tr("{name} ({id}, {years} years)", name=t.label, id=t.id,
