@@ -22,6 +22,8 @@ from assignments.core.plotting import (
 )
 from assignments.roster.plot import plot_roster_gantt
 
+LANG = "zh"  # the plots are Chinese by default; the English ones ask for lang="en"
+
 
 @pytest.fixture(autouse=True)
 def _isolated_rcparams() -> Iterator[None]:

@@ -20,6 +20,8 @@ from assignments.funding.data import read_funding
 from assignments.funding.solution import check, level_order, objective_levels
 from assignments.funding.solve import solve
 
+LANG = "en"  # these tests read the English messages (msgids)
+
 
 @pytest.fixture(scope="module")
 def county():

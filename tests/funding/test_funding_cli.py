@@ -88,11 +88,11 @@ def test_bad_input_no_traceback_nothing_written(tmp_path: Path) -> None:
     assert "bad.xlsx" in p.stderr and "Traceback" not in p.stderr
     assert not out.exists()
     p = run("validate", str(tmp_path / "nope.xlsx"))
-    assert p.returncode == 2 and "nope.xlsx: file not found" in p.stderr
+    assert p.returncode == 2 and "nope.xlsx：文件不存在" in p.stderr  # Chinese by default
     p = run("solve", str(TINY_XLSX), "--out", str(out), "--lang", "fr")
-    assert p.returncode == 2 and "--lang must be zh or en" in p.stderr
+    assert p.returncode == 2 and "--lang 只能是 zh 或 en" in p.stderr
     p = run("solve", str(TINY_XLSX), "--out", str(out), "--engine", "gurobi")
-    assert p.returncode == 2 and "unknown engine" in p.stderr and "Traceback" not in p.stderr
+    assert p.returncode == 2 and "未知的求解引擎" in p.stderr and "Traceback" not in p.stderr
     assert not out.exists()
 
 

@@ -74,7 +74,7 @@ def test_forced_pair_infeasible_explained(tmp_path: Path) -> None:
     rec["forced"] = [{"mentor": "T02", "mentee": "T05", "reason": "校长指定"}]
     path = write_records(tmp_path, rec, "forced.xlsx")
     p = run("mentoring", "validate", str(path))
-    assert p.returncode == 1 and "[M3 同学科]" in p.stderr and "row 2" in p.stderr
+    assert p.returncode == 1 and "[M3 同学科]" in p.stderr and "第 2 行" in p.stderr
     p = run("mentoring", "solve", str(path), "--out", str(tmp_path / "o"))
     assert p.returncode == 1 and "指定结对 李强 (T02) – 陈晨 (T05) 违反 [M3 同学科]" in p.stdout
     notes = pd.read_excel(tmp_path / "o" / "pairs.xlsx", sheet_name="说明", engine="openpyxl")
@@ -114,8 +114,8 @@ def test_generic_csv_and_errors(tmp_path: Path) -> None:
     assert result["objective"] == 15775  # hundredths: 87.5 + 70.25
     f.write_text("师傅,徒弟,分数\nM1,E1,high\n", encoding="utf-8")
     p = run("mentoring", "generic", str(f), "--out", str(tmp_path / "g2"))
-    assert p.returncode == 2 and "c.csv, row 2, column C (分数)" in p.stderr
-    assert "expected a number" in p.stderr and not (tmp_path / "g2").exists()
+    assert p.returncode == 2 and "c.csv，第 2 行，列 C (分数)" in p.stderr
+    assert "应为数字" in p.stderr and not (tmp_path / "g2").exists()
 
 
 def test_gap_command(tmp_path: Path) -> None:

@@ -532,7 +532,9 @@ def test_rule_labels_and_figures() -> None:
     assert BOOK.label("deadline", "en") == "R6 promotion (deadline)"
     assert not BOOK.hard("fairness") and BOOK.hard("title")
     data = read_roster(TINY_XLSX)
-    assert f"({data.seats_per_quarter} a quarter)" in BOOK.describe("R1", figures(data))
+    with use_lang("en"):
+        assert f"({data.seats_per_quarter} a quarter)" in BOOK.describe("R1", figures(data))
+    assert f"每季度共 {data.seats_per_quarter} 个" in BOOK.describe("R1", figures(data))
 
 
 @pytest.mark.parametrize("key", [f"R{i}" for i in range(1, 11)])

@@ -111,13 +111,13 @@ def domain_of(path: Path | str) -> str:
 
 
 @cache
-def catalogue(lang: str) -> dict[str, str]:
-    """msgid → translation for ``lang`` over every domain (empty translations left out)."""
+def domain_tables(lang: str) -> dict[str, dict[str, str]]:
+    """domain → (msgid → translation) for ``lang`` (empty translations left out)."""
     if lang == "en":
         return {}
     from babel.messages.pofile import read_po
 
-    table: dict[str, str] = {}
+    tables: dict[str, dict[str, str]] = {}
     folder = LOCALE_DIR / lang / "LC_MESSAGES"
     for d in DOMAINS:
         po = folder / f"{d}.po"
@@ -125,18 +125,40 @@ def catalogue(lang: str) -> dict[str, str]:
             continue
         with po.open("rb") as fh:
             cat = read_po(fh, locale=lang)
-        for msg in cat:
-            if msg.id and isinstance(msg.id, str) and isinstance(msg.string, str) and msg.string:
-                table[msg.id] = msg.string
+        tables[d] = {msg.id: msg.string for msg in cat
+                     if msg.id and isinstance(msg.id, str) and isinstance(msg.string, str)
+                     and msg.string}
+    return tables
+
+
+@cache
+def catalogue(lang: str) -> dict[str, str]:
+    """msgid → translation for ``lang`` over every domain (the first domain in
+    :data:`DOMAINS` order that translates a msgid gives its entry)."""
+    table: dict[str, str] = {}
+    for t in domain_tables(lang).values():
+        for k, v in t.items():
+            table.setdefault(k, v)
     return table
 
 
+@cache
+def _module_domain(module: str) -> str:
+    parts = module.split(".")
+    return domain_of(Path(*parts[1:]).with_suffix(".py") if len(parts) > 1 else Path(module))
+
+
 def tr(msgid: str, /, *, lang: str | None = None, **fields: Any) -> str:
-    """``msgid`` in the current language (or ``lang``), its ``{fields}`` filled."""
+    """``msgid`` in the current language (or ``lang``), its ``{fields}`` filled. A msgid is
+    looked up in the catalogue of the calling module's domain first (the same short msgid may
+    read differently in two domains: a separator, a word), then in every domain."""
     lang = lang or current_lang()
     text = msgid
     if lang != "en":
-        found = catalogue(lang).get(msgid)
+        caller = sys._getframe(1).f_globals.get("__name__", "")
+        found = domain_tables(lang).get(_module_domain(caller), {}).get(msgid)
+        if found is None:
+            found = catalogue(lang).get(msgid)
         if found is None:
             MISSING.add(msgid)
         else:
