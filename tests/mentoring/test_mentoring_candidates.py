@@ -14,7 +14,6 @@ import hashlib
 import importlib
 import math
 import re
-from collections.abc import Iterator
 
 import pytest
 from mentoring_fixtures import DISTRICT_XLSX, TINY_XLSX, random_data
@@ -33,16 +32,7 @@ from assignments.mentoring.rules import RULES, figures
 from assignments.mentoring.solution import MentorSolution
 from assignments.pairing.problem import Pairing
 
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    """These tests read the English messages: the process language is English while they run
-    (Chinese, the default, is tested in test_mentoring_zh_outputs.py)."""
-    from assignments.core.i18n import set_lang
-
-    set_lang("en")
-    yield
-    set_lang("zh")
+LANG = "en"  # these tests read the English messages (msgids); Chinese: test_mentoring_zh_outputs.py
 
 BEFORE = {
     "tiny": (7, "441113ae93583469"),

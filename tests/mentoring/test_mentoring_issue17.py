@@ -6,7 +6,6 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -34,16 +33,7 @@ from assignments.mentoring.solution import (
     period_violations,
 )
 
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    """These tests read the English messages: the process language is English while they run
-    (Chinese, the default, is tested in test_mentoring_zh_outputs.py)."""
-    from assignments.core.i18n import set_lang
-
-    set_lang("en")
-    yield
-    set_lang("zh")
+LANG = "en"  # these tests read the English messages (msgids); Chinese: test_mentoring_zh_outputs.py
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:

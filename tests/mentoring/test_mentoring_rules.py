@@ -6,7 +6,6 @@ independent checker (check + objective_levels) inside ``solve`` and again here.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -27,16 +26,7 @@ from assignments.mentoring.data import (
 from assignments.mentoring.explain import explain_forced
 from assignments.mentoring.rules import RULES
 
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    """These tests read the English messages: the process language is English while they run
-    (Chinese, the default, is tested in test_mentoring_zh_outputs.py)."""
-    from assignments.core.i18n import set_lang
-
-    set_lang("en")
-    yield
-    set_lang("zh")
+LANG = "en"  # these tests read the English messages (msgids); Chinese: test_mentoring_zh_outputs.py
 
 FREE = frozenset({(1, 1), (2, 1), (3, 1)})  # a mentor's lessons
 OTHER = frozenset({(1, 2), (2, 2), (3, 2)})  # a mentee's lessons, never at the same time

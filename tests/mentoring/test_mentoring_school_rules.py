@@ -5,8 +5,6 @@ led by the broken family's label from the registry."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from mentoring_fixtures import ROOT
 
@@ -22,16 +20,7 @@ from assignments.mentoring.schools import (
     solve_school_pairs,
 )
 
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    """These tests read the English messages: the process language is English while they run
-    (Chinese, the default, is tested in test_mentoring_zh_outputs.py)."""
-    from assignments.core.i18n import set_lang
-
-    set_lang("en")
-    yield
-    set_lang("zh")
+LANG = "en"  # these tests read the English messages (msgids); Chinese: test_mentoring_zh_outputs.py
 
 SCHOOLS_XLSX = ROOT / "instances" / "mentoring" / "schools.xlsx"
 FAST = {"time_limit": 5, "num_workers": 1, "deterministic": True}

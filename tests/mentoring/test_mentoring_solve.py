@@ -2,27 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
-import pytest
 from mentoring_fixtures import TINY_XLSX
 
 from assignments.core.solver import SolveStatus
 from assignments.mentoring import check, objective_levels, read_mentoring, solve
 from assignments.mentoring.report import summary_lines, write_outputs
 
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    """These tests read the English messages: the process language is English while they run
-    (Chinese, the default, is tested in test_mentoring_zh_outputs.py)."""
-    from assignments.core.i18n import set_lang
-
-    set_lang("en")
-    yield
-    set_lang("zh")
+LANG = "en"  # these tests read the English messages (msgids); Chinese: test_mentoring_zh_outputs.py
 
 
 def test_tiny_pairs() -> None:

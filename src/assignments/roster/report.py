@@ -412,26 +412,6 @@ def result_json(
     return out
 
 
-def gantt_rows(data: RosterData, sol: RosterSolution) -> pd.DataFrame:
-    """Rows for :func:`assignments.roster.plot.plot_roster_gantt`."""
-    staff = {s.id: s for s in data.staff}
-    depts = {d.id: d for d in data.departments}
-    centers = {c.id: c for c in data.centers}
-    first = data.policy.first_quarter
-    return pd.DataFrame(
-        [
-            {
-                "quarter": str(first + a.quarter),
-                "center": centers[a.center].label,
-                "department": depts[staff[a.staff].department].label,
-                "staff": staff[a.staff].label,
-                "candidate": staff[a.staff].promotion_candidate,
-            }
-            for a in sol.assignments
-        ]
-    )
-
-
 def write_outputs(
     data: RosterData,
     result: Result[RosterSolution],
