@@ -60,7 +60,7 @@ def test_readme_example_roster(tmp_path: Path) -> None:
         "2027Q4": "2027-10-08",
     }
     assert (out / "roster_gantt.png").stat().st_size > 10_000
-    assert "2027" in proc.stdout and "optimal" in proc.stdout
+    assert "2027" in proc.stdout and "最优" in proc.stdout  # the summary is Chinese by default
 
 
 def test_readme_documents_every_column() -> None:

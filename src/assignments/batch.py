@@ -105,7 +105,7 @@ class BatchItem:
     written: Path | None = None
 
 
-def _register_specs() -> None:
+def register_specs() -> None:
     """Import every model's command group (each registers its SolveSpec in ``SPECS``)."""
     import assignments.funding.cli
     import assignments.mentoring.cli
@@ -115,7 +115,7 @@ def _register_specs() -> None:
 def solve_job(job: dict[str, Any]) -> tuple[Any, dict[str, Any], float]:
     """Solve one workbook's data (runs on a worker; the job is plain picklable data):
     ``(result, figures for the writer, seconds)``."""
-    _register_specs()
+    register_specs()
 
     t0 = time.perf_counter()
     spec = SPECS[job["model"]]
@@ -168,7 +168,7 @@ def _run_batch(folder: Path, out: Path, *, model: str, executor: str, time_limit
     if not paths:
         raise UserError(tr("{path}: no workbooks (.xlsx, .json, .yaml or folders of .csv)",
                            path=folder))
-    _register_specs()
+    register_specs()
 
     taken: set[str] = set()
     items = [BatchItem(p, _unique(p.stem if p.is_file() else p.name, taken)) for p in paths]

@@ -29,7 +29,7 @@ def test_validate_ok() -> None:
     assert "OK" in p.stdout and "handover 2027-01-04" in p.stdout
     p = run("roster", "validate", str(TINY))  # Chinese by default
     assert p.returncode == 0, p.stderr
-    assert "检查通过" in p.stdout and "2027-01-04 交接" in p.stdout
+    assert "检查通过" in p.stdout and "交接日 2027-01-04" in p.stdout
 
 
 def test_template_roundtrip(tmp_path: Path) -> None:

@@ -237,9 +237,14 @@ def test_money_unit_rounding_states_the_figures(tmp_path: Path) -> None:
     assert prob.unit == 10_000_000 and not prob.exact
     costs = [round(p.cost) for p in data.projects]
     added = sum(-c % prob.unit for c in costs)
-    text = next(w for w in prob.warnings if "rounded" in w)
-    assert "'S2' (600,000 yuan) round to 0" in text and "取整为 0" in text
-    assert "budgets lose 600,000 yuan" in text and f"costs gain {added:,} yuan" in text
+    text = next(w for w in prob.warnings if "rounded" in w)  # English (this module's LANG)
+    assert "'S2' (600,000 元) round to 0" in text
+    assert "budgets lose 600,000 元" in text and f"costs gain {added:,} 元" in text
+    from assignments.core.i18n import use_lang
+
+    with use_lang("zh"):
+        zh = [w for w in problem(read_funding(path)).warnings if "取整为 0" in w]
+    assert zh and "600,000 元" in zh[0]
     assert prob.budget[1] == [0] * len(prob.budget[1])  # S2 indeed funds nothing
 
 

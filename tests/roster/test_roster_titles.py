@@ -56,7 +56,7 @@ def test_unknown_title_is_located(tmp_path: Path) -> None:
     assert "unknown title '康复治疗师'" in msg
     for known in ("主治医师", "副主任中医师", "主管护师", "主任护师", "职称对照"):
         assert known in msg
-    with pytest.raises(InputError) as err:  # Chinese by default, the same known titles
+    with use_lang("zh"), pytest.raises(InputError) as err:  # Chinese, the same known titles
         read_records(tmp_path, edit)
     msg = str(err.value)
     assert "未知的职称“康复治疗师”" in msg

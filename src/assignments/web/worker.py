@@ -29,8 +29,10 @@ MODELS = ("roster", "mentoring", "funding")
 
 
 def _spec(model: str) -> Any:
-    import assignments.cli  # noqa: F401  (registers every model's SolveSpec)
+    from assignments.batch import register_specs
     from assignments.core.cli import SPECS
+
+    register_specs()
 
     return SPECS[model]
 
@@ -104,15 +106,15 @@ def check_upload(model: str, path: Path, lang: str) -> dict[str, Any]:
 def write_template(model: str, out: Path) -> Path:
     """Write the model's empty input workbook, as ``assignments <model> template OUT`` does
     (the same command function is called)."""
-    from assignments.cli import app
+    from assignments.funding.cli import app as funding_app
+    from assignments.mentoring.cli import app as mentoring_app
+    from assignments.roster.cli import app as roster_app
 
-    for group in app.registered_groups:
-        if group.name != model or group.typer_instance is None:
-            continue
-        for command in group.typer_instance.registered_commands:
-            if command.name == "template" and command.callback is not None:
-                command.callback(out=out)
-                return out
+    group = {"roster": roster_app, "mentoring": mentoring_app, "funding": funding_app}[model]
+    for command in group.registered_commands:
+        if command.name == "template" and command.callback is not None:
+            command.callback(out=out)
+            return out
     raise UserError(f"no template command for {model}")
 
 
