@@ -19,6 +19,8 @@ ALLOWED = [
     r"CP-SAT", r"OR-Tools", r"HiGHS", r"SCIP", r"MathOpt", r"chinesecalendar", r"Microsoft YaHei",
     r"SimHei", r"Excel", r"WPS", r"CSV", r"JSON", r"YAML", r"PDF", r"PNG", r"ICS", r"iCalendar",
     r"numba", r"Dask", r"Python", r"pip", r"assignments(?: \w+)*",
+    # a debugging line the HiGHS library itself prints to stdout on some MIP solves (not ours)
+    r"HighsMipSolverData::\w+ tmpSolver\.run\(\);",
 ]
 _STRIP = re.compile(
     r"(?:https?://\S+)"                      # URLs

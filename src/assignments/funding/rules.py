@@ -169,15 +169,10 @@ def switch_label(name: str) -> str:
 
 
 def rule_doc(key: str, figs: dict[str, Any] | None = None) -> str:
-    """The one-line doc of a rule or family (:meth:`RuleBook.describe`) in the current language,
-    with the instance's figures (:func:`figures`, in the same language) filled in."""
-    text = tr(RULES.describe(key))  # the docs are catalogued below (_DOCS)
-    if figs:
-        try:
-            return text.format(**figs)
-        except (KeyError, IndexError, ValueError):
-            return text
-    return text
+    """The one-line doc of a rule or family in the current language, with the instance's
+    figures (:func:`figures`) filled in: :meth:`RuleBook.describe` (the docs are catalogued
+    below, _DOCS)."""
+    return RULES.describe(key, figs)
 
 
 def domain_text(ref: str) -> str:

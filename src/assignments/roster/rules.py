@@ -168,9 +168,7 @@ def describe(key: str, data: Any) -> str:
     """A rule's (or family's) one-line doc in the current language, with ``data``'s figures
     (the docs are English msgids of the catalogue, marked ``tr(..., lang="en")`` above: the
     registry keeps the English, shown in the current language here)."""
-    fam = RULES.families.get(key)
-    text = (fam.doc if fam is not None and fam.doc else None) or RULES.rule(key).doc
-    return tr(text).format(**figures(data))
+    return RULES.describe(key, figures(data))
 
 
 def source(key: str) -> str:
