@@ -16,8 +16,11 @@ M, funding F, in turn), of one of three sizes:
     the generators at county size (roster 300 staff / 25 departments / 12 quarters, mentoring
     1,200 teachers, funding 150 projects), every ``--county-every`` rounds, solved and checked.
 
-A **violation** is a plan the checker refuses (or a solve that raises the checker's
-``SolutionCheckError``); a **disagreement** a tiny instance on which the solver and the MIP
+A **violation** is a checker finding of a HARD rule (or a solve that raises the checker's
+``SolutionCheckError``); findings are counted by rule key through the model's rule registry,
+and a finding of a SOFT rule (an objective level, such as the roster's R11 fair turns, which a
+plan not proven optimal may keep and lists as a warning) is counted as ``soft``, listed with
+its seed, and is not a violation; a **disagreement** a tiny instance on which the solver and the MIP
 differ (status or levels) when both claim a proven answer; a **crash** any other exception.
 Solves that stop at their time limit without proof are checked but not compared. A
 generated instance the model refuses with a located input message (``InputError``) counts as
@@ -69,6 +72,8 @@ class Outcome:
 
     status: str = ""
     violations: int = 0
+    soft: int = 0
+    rules: Counter[str] = field(default_factory=Counter)
     compared: bool = False
     disagreement: str = ""
     crash: str = ""
@@ -82,6 +87,8 @@ class Tally:
     solves: int = 0
     statuses: Counter[str] = field(default_factory=Counter)
     violations: int = 0
+    soft: int = 0
+    rules: Counter[str] = field(default_factory=Counter)
     compared: int = 0
     disagreements: int = 0
     crashes: int = 0
@@ -157,6 +164,35 @@ def instance(model: str, size: str, seed: int) -> Any:
 # ---------------------------------------------------------------- solve, check, compare
 
 
+def _book(model: str) -> Any:
+    if model == "roster":
+        from assignments.roster.rules import RULES
+    elif model == "mentoring":
+        from assignments.mentoring.rules import RULES
+    else:
+        from assignments.funding.rules import RULES
+    return RULES
+
+
+def tally_findings(model: str, findings: Any, out: Outcome) -> None:
+    """Count the checker's ``findings`` by rule: a broken HARD rule is a violation; a finding
+    of a SOFT rule (an objective level, e.g. roster R11 fair turns, which a plan not proven
+    optimal may keep and lists as a warning) is counted apart. A finding whose rule the
+    registry does not know counts as a violation (never hidden)."""
+    book = _book(model)
+    for f in findings:
+        key = str(getattr(f, "rule", "?"))
+        try:
+            hard = book.hard(key)
+        except KeyError:
+            hard = True
+        out.rules[key] += 1
+        if hard:
+            out.violations += 1
+        else:
+            out.soft += 1
+
+
 def run_roster(data: Any, size: str, limit: float, workers: int, out: Outcome) -> None:
     from assignments.core.solver import SolveStatus
     from assignments.roster import check, solve
@@ -164,7 +200,7 @@ def run_roster(data: Any, size: str, limit: float, workers: int, out: Outcome) -
     r = solve(data, time_limit=limit, num_workers=workers, explain=False)
     out.status = r.status.name.lower()
     if r.solution is not None:
-        out.violations = len(check(data, r.solution))
+        tally_findings("roster", check(data, r.solution), out)
     if size != "tiny" or r.status not in (SolveStatus.OPTIMAL, SolveStatus.INFEASIBLE):
         return
     from test_roster_crosscheck import _reference, _same
@@ -195,7 +231,7 @@ def run_mentoring(data: Any, size: str, limit: float, workers: int, out: Outcome
     r = solve(data, time_limit=limit, num_workers=workers, mentor_problem=mp)
     out.status = r.status.name.lower()
     if r.solution is not None:
-        out.violations = len(check(data, r.solution))
+        tally_findings("mentoring", check(data, r.solution), out)
     if size != "tiny" or r.status not in (SolveStatus.OPTIMAL, SolveStatus.INFEASIBLE):
         return
     if any(why == "forced" for _m, _e, why in mp.forced_missing):
@@ -234,7 +270,7 @@ def run_funding(data: Any, size: str, limit: float, workers: int, out: Outcome,
     r = solve(data, time_limit=limit, num_workers=workers, explain=False, engine=engine)
     out.status = r.status.name.lower()
     if r.solution is not None:
-        out.violations = len(check(data, r.solution))
+        tally_findings("funding", check(data, r.solution), out)
     if size != "tiny" or r.status not in (SolveStatus.OPTIMAL, SolveStatus.INFEASIBLE):
         return
     m = solve_mip(data, time_limit=60)
@@ -271,7 +307,8 @@ def one_round(model: str, size: str, seed: int, limit: float, workers: int) -> O
         out.refusal = str(exc.issues[0])[:300]
     except SolutionCheckError as exc:  # the solve's own final check refused its plan
         out.status = "checked-out"
-        out.violations = max(1, len(getattr(exc, "violations", []) or []))
+        tally_findings(model, getattr(exc, "violations", []) or [], out)
+        out.violations = max(1, out.violations)
     except Exception:  # a crash: kept with its traceback's last lines
         out.crash = "".join(traceback.format_exc().strip().splitlines(keepends=True)[-3:])
     return out
@@ -303,6 +340,7 @@ def main(argv: list[str] | None = None) -> int:
     tallies: dict[tuple[str, str], Tally] = defaultdict(Tally)
     problems: list[str] = []
     refusals: list[str] = []
+    notes: list[str] = []  # soft-rule findings (not violations), listed with their seeds
     start = time.perf_counter()
     done = 0  # rounds run
     for k in range(args.solves):
@@ -326,10 +364,16 @@ def main(argv: list[str] | None = None) -> int:
         done = k + 1
         t.statuses[out.status or "crash"] += 1
         t.violations += out.violations
+        t.soft += out.soft
+        t.rules.update(out.rules)
         t.compared += out.compared
         where = f"{model} {size} seed {seed}"
+        by_rule = ", ".join(f"{k} {n}" for k, n in sorted(out.rules.items()))
         if out.violations:
-            problems.append(f"VIOLATION {where}: {out.violations} rule(s) broken")
+            problems.append(f"VIOLATION {where}: {out.violations} hard-rule finding(s) "
+                            f"({by_rule})")
+        elif out.soft:
+            notes.append(f"soft findings {where} ({out.status}): {by_rule}")
         if out.disagreement:
             t.disagreements += 1
             problems.append(f"DISAGREEMENT {where}: {out.disagreement}")
@@ -342,21 +386,28 @@ def main(argv: list[str] | None = None) -> int:
             print(f"... {done} solves, {time.perf_counter() - start:.0f} s", flush=True)
     elapsed = time.perf_counter() - start
     print(f"{'model':<10} {'size':<7} {'solves':>6} {'compared':>8} {'violations':>10} "
-          f"{'disagree':>8} {'crashes':>7} {'seconds':>8}  statuses")
+          f"{'soft':>5} {'disagree':>8} {'crashes':>7} {'seconds':>8}  statuses")
     total = Tally()
     for (model, size), t in sorted(tallies.items()):
         statuses = ", ".join(f"{s} {n}" for s, n in sorted(t.statuses.items()))
         print(f"{model:<10} {size:<7} {t.solves:>6} {t.compared:>8} {t.violations:>10} "
-              f"{t.disagreements:>8} {t.crashes:>7} {t.seconds:>8.1f}  {statuses}")
+              f"{t.soft:>5} {t.disagreements:>8} {t.crashes:>7} {t.seconds:>8.1f}  {statuses}")
         total.solves += t.solves
         total.compared += t.compared
         total.violations += t.violations
+        total.soft += t.soft
+        total.rules.update(t.rules)
         total.disagreements += t.disagreements
         total.crashes += t.crashes
     print(f"TOTAL: {total.solves} solves, {total.violations} violations, {total.compared} "
           f"differential comparisons, {total.disagreements} disagreements, {total.crashes} "
           f"crashes, {elapsed:.0f} s ({elapsed / max(total.solves, 1):.2f} s a solve)")
-    for line in [*problems, *refusals]:
+    if total.rules:
+        print("checker findings by rule (hard ones are violations; soft ones are objective "
+              "levels a plan not proven optimal may keep): " + ", ".join(
+                  f"{k} {n}" for k, n in sorted(total.rules.items())))
+    print(f"soft-rule findings: {total.soft} (not violations)")
+    for line in [*problems, *refusals, *notes]:
         print(line)
     return 1 if problems else 0
 
