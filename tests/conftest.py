@@ -34,15 +34,22 @@ def shipped() -> dict[str, Path]:
     return {m: ROOT / "instances" / m / "tiny.xlsx" for m in ("roster", "mentoring", "funding")}
 
 
+ENGLISH_FOLDERS = ("core", "pairing")
+"""Test folders that check the messages in English (the package's msgids) unless a module
+says ``LANG = "zh"``: the Chinese default is checked there too, and in ``tests/cli``."""
+
+
 @pytest.fixture(autouse=True)
 def _message_language(request: pytest.FixtureRequest):
     """Each test starts in the language its module asks for — ``LANG = "en"`` for a module that
-    checks the English messages (the msgids), Chinese (the default a user gets) otherwise — and
-    the process language is put back to Chinese afterwards (a CLI call with ``--lang en``
-    sets it for the whole process). ``tests/core`` and ``tests/cli`` override this (English
-    unless their module says ``LANG = "zh"``)."""
+    checks the English messages (the msgids) — else its folder's default: English in
+    :data:`ENGLISH_FOLDERS`, Chinese (the default a user gets) elsewhere; the process language
+    is put back to Chinese afterwards (a CLI call with ``--lang en`` sets it for the whole
+    process, and typer's CliRunner runs commands in this process)."""
     from assignments.core.i18n import set_lang
 
-    set_lang(getattr(request.module, "LANG", "zh"))
+    folder = Path(str(request.node.fspath)).parent.name
+    default = "en" if folder in ENGLISH_FOLDERS else "zh"
+    set_lang(getattr(request.module, "LANG", default))
     yield
     set_lang("zh")
