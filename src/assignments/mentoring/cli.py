@@ -160,6 +160,7 @@ def _examples(records: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
         "timetable": [
             {"teacher": "T001", "name": "王丽", "weekday": "周一", "periods": "1、3"},
             {"teacher": "T010", "name": "陈晨", "weekday": "周一", "periods": "2、4"},
+            {"teacher": "T002", "name": "赵敏", "weekday": "周二", "periods": "1、2"},
         ],
         "travel": [{"origin": "S01", "destination": "S02", "minutes": 25}],
         "schools": [*records["schools"],

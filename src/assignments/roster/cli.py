@@ -87,6 +87,11 @@ def _roster_examples(records: Mapping[str, Any]) -> dict[str, list[dict[str, Any
             {"id": "D01", "name": "心内科", "order": 1, "turn_size": 3, "specialty": "心血管"},
             {"id": "D02", "name": "普外科", "order": 2, "turn_size": 3, "specialty": "普外"},
         ],
+        "staff": [
+            {**records["staff"][0]},
+            {"id": "S002", "name": "李娜", "department": "普外科", "title": "住院医师",
+             "promotion_candidate": "否", "times_served": 0},
+        ],
         "deferrals": [{"department": "心内科", "quarter": "2027Q1", "decision": "自动后延",
                        "reason": "两人进修"}],
         "policy": policy_template_rows(),

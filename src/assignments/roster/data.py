@@ -768,8 +768,9 @@ PARAM_NOTES: dict[str, str] = {
     "title_weight": N_("points per missing title seat when the title rule is soft"),
     "objective_mode": N_("字典序: the goals in 目标顺序 one after the other; 加权: one weighted "
                          "sum"),
-    "objective_order": N_("order of the goals: 晋升、顺序、搭配、公平、变更 (promotion, departures, "
-                          "mix, fairness, changes)"),
+    "objective_order": N_(
+        "order of the goals: 晋升、顺序、搭配、公平、变更 (promotion, departures, mix, fairness, "
+        "changes)"),
     "strict_calendar": N_("是: a year the holiday calendar does not know is refused (add a 节假日 "
                           "sheet); 否: estimated, with a warning"),
     "weights.promotion": N_("weight of promotion deadlines met (加权 mode), points"),
