@@ -533,21 +533,26 @@ def template_command(app: typer.Typer, model: str, sheets: str,
 
     def template(
         out: Annotated[Path, typer.Argument(help=tr("Where to write the empty workbook (.xlsx)."))],
+        lang: Lang = "zh",
     ) -> None:
+        from assignments.core.i18n import use_lang
         from assignments.core.io import write_input_workbook
 
+        if lang not in ("zh", "en"):  # not check_lang: the web page calls this in its process
+            fail(tr("--lang must be zh or en, got '{value}'", value=lang))
         if out.suffix.lower() != ".xlsx":
             fail(tr("{path}: the template is an Excel workbook; use a name ending in .xlsx",
                     path=out))
-        specs = _resolve(sheets)
-        records = {s.key: [{c.key: c.example for c in s.columns if c.example is not None}]
-                   for s in specs}  # type: ignore[attr-defined]
-        records.update(examples(records))
-        try:
-            write_input_workbook(out, specs, records)  # type: ignore[arg-type]
-        except OSError as exc:
-            fail(tr("{path}: cannot write ({reason})", path=out, reason=os_reason(exc)))
-        typer.echo(tr("Written: {files}", files=out))
+        with use_lang(lang):
+            specs = _resolve(sheets)
+            records = {s.key: [{c.key: c.example for c in s.columns if c.example is not None}]
+                       for s in specs}  # type: ignore[attr-defined]
+            records.update(examples(records))
+            try:
+                write_input_workbook(out, specs, records, template=True)  # type: ignore[arg-type]
+            except OSError as exc:
+                fail(tr("{path}: cannot write ({reason})", path=out, reason=os_reason(exc)))
+            typer.echo(tr("Written: {files}", files=out))
 
     template.__doc__ = doc
     template.__name__ = f"{model}_template"

@@ -83,6 +83,13 @@ class ColumnSpec:
         The example value in the template's example row.
     aliases
         Further accepted headers.
+    choices
+        The template's drop-down list: the values (a tuple; written to the hidden 选项 sheet),
+        or ``"sheet.column"`` (sheet and column keys): the values of another sheet's column
+        (``"departments.name"``: the names of the 科室 sheet, rows the user adds included).
+    open_choices
+        Other values are accepted too (a title of the 职称对照 sheet, a department id): the
+        drop-down then warns instead of refusing.
     """
 
     key: str
@@ -92,6 +99,8 @@ class ColumnSpec:
     note: str = ""
     example: Any = None
     aliases: tuple[str, ...] = ()
+    choices: tuple[str, ...] | str | None = None
+    open_choices: bool = False
 
     @property
     def header(self) -> str:

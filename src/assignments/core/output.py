@@ -464,18 +464,34 @@ def write_json(path: Path, data: Any) -> Path:
     return path
 
 
+TEMPLATE_ROWS = 1000
+"""Rows of a template sheet its drop-down lists cover (rows the user adds included)."""
+OPTIONS_SHEET = "选项"
+"""The hidden sheet of a template's drop-down lists (every reader ignores it: no model has a
+sheet of that name)."""
+
+
 def write_input_workbook(
     path: Path,
     specs: Sequence[Any],
     records: Mapping[str, Sequence[Mapping[str, Any]]],
     *,
     with_notes: bool = True,
+    template: bool = False,
 ) -> Path:
     """Write an input workbook in the documented format (templates, generated instances).
 
     ``specs`` are :class:`assignments.core.io.SheetSpec` (not imported here: io imports this
     module). Each sheet gets the ``中文 (english)`` headers of its spec, a comment on each
-    header with the column's note, and one row per record (keys are column keys).
+    header with the column's note (in the current language), and one row per record (keys are
+    column keys).
+
+    ``template``: every column of every spec (not only those the records fill), each header's
+    comment saying required/optional and the allowed values, and a drop-down list (Excel data
+    validation, rows 2 to :data:`TEMPLATE_ROWS`) on every column with ``choices``: fixed
+    lists come from the hidden :data:`OPTIONS_SHEET` sheet, ``"sheet.column"`` lists from that
+    sheet's column, both through defined names. A record may carry ``"_choices": {column key:
+    (values, ...)}``: a drop-down on that one cell (the 方案 sheet's yes/no values).
     """
     from openpyxl import Workbook
     from openpyxl.comments import Comment
@@ -484,19 +500,28 @@ def write_input_workbook(
 
     wb = Workbook()
     wb.remove(wb.active)  # type: ignore[arg-type]
+    written: dict[str, tuple[str, dict[str, str]]] = {}  # spec key -> (title, col key -> letter)
     for spec in specs:
         rows = records.get(spec.key)
         if rows is None:
             continue
         ws = wb.create_sheet(spec.title)
-        cols = [c for c in spec.columns if c.required or any(c.key in r for r in rows) or not rows]
+        if template:
+            cols = list(spec.columns)
+        else:
+            cols = [c for c in spec.columns
+                    if c.required or any(c.key in r for r in rows) or not rows]
+        written[spec.key] = (spec.title, {c.key: get_column_letter(j)
+                                          for j, c in enumerate(cols, start=1)})
         for j, c in enumerate(cols, start=1):
             cell = ws.cell(row=1, column=j, value=c.header)
             cell.font = Font(bold=True)
             cell.fill = PatternFill("solid", fgColor="FFF2CC" if c.required else "EDEDED")
-            if with_notes and c.note:
-                req = "required / 必填" if c.required else "optional / 选填"
-                cell.comment = Comment(f"{c.note} ({req})", "assignments")
+            if with_notes and (c.note or template):
+                text = _column_note(c) if template else _note_text(c)
+                comment = Comment(text, "assignments")
+                comment.width, comment.height = 320, 40 + 16 * (len(text) // 20 + 1)
+                cell.comment = comment
             width = (
                 max(
                     [_display_width(c.header)]
@@ -511,9 +536,118 @@ def write_input_workbook(
                 if value is not None:
                     ws.cell(row=i, column=j, value=_cell(value))
         ws.freeze_panes = "A2"
+    if template:
+        _add_dropdowns(wb, specs, records, written)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
+
+
+def _translated(text: str) -> str:
+    """A note (an English msgid marked with ``N_``) in the current language."""
+    from assignments.core.i18n import catalogue, current_lang
+
+    if not text or current_lang() == "en":
+        return text
+    return catalogue(current_lang()).get(text, text)
+
+
+def _note_text(c: Any) -> str:
+    req = "required / 必填" if c.required else "optional / 选填"
+    return f"{c.note} ({req})"
+
+
+def _column_note(c: Any) -> str:
+    """A template header's comment: what the column means (unit and default included in the
+    note), required or optional, the allowed values (a fixed drop-down) and the example."""
+    from assignments.core.i18n import tr
+
+    parts = [_translated(c.note)] if c.note else []
+    parts.append(tr("Required.") if c.required else tr("Optional (may be left empty)."))
+    if isinstance(c.choices, tuple):
+        shown = "、".join(c.choices[:12]) + ("…" if len(c.choices) > 12 else "")
+        parts.append(tr("Choose from the list: {values}", values=shown) if not c.open_choices
+                     else tr("Choose from the list ({values}) or type another value",
+                             values=shown))
+    elif isinstance(c.choices, str):
+        parts.append(tr("Drop-down: the values of the {sheet} sheet",
+                        sheet=c.choices.split(".")[0]))
+    if c.example is not None:
+        parts.append(tr("Example: {value}", value=_cell(c.example)))
+    return "\n".join(p for p in parts if p)
+
+
+def _add_dropdowns(wb: Any, specs: Sequence[Any],
+                   records: Mapping[str, Sequence[Mapping[str, Any]]],
+                   written: Mapping[str, tuple[str, Mapping[str, str]]]) -> None:
+    """The drop-down lists of a template (see :func:`write_input_workbook`)."""
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter, quote_sheetname
+    from openpyxl.workbook.defined_name import DefinedName
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from assignments.core.i18n import tr
+
+    lists: dict[tuple[str, ...], str] = {}  # values -> defined name
+    options = None
+    last = TEMPLATE_ROWS
+
+    def fixed(values: tuple[str, ...], title: str) -> str:
+        nonlocal options
+        if values in lists:
+            return lists[values]
+        if options is None:
+            options = wb.create_sheet(OPTIONS_SHEET)
+            options.sheet_state = "hidden"
+        j = len(lists) + 1
+        letter = get_column_letter(j)
+        options.cell(row=1, column=j, value=title).font = Font(bold=True)
+        for i, v in enumerate(values, start=2):
+            options.cell(row=i, column=j, value=v)
+        name = f"list_{j}"
+        ref = f"{quote_sheetname(OPTIONS_SHEET)}!${letter}$2:${letter}${len(values) + 1}"
+        wb.defined_names[name] = DefinedName(name, attr_text=ref)
+        lists[values] = name
+        return name
+
+    def validation(formula: str, open_choices: bool) -> Any:
+        dv = DataValidation(type="list", formula1=formula, allow_blank=True)
+        dv.showErrorMessage = True
+        dv.errorStyle = "warning" if open_choices else "stop"
+        dv.errorTitle = tr("Not in the list")
+        dv.error = (tr("The value is not in the drop-down list; it may still be accepted.")
+                    if open_choices else tr("Choose a value from the drop-down list."))
+        return dv
+
+    for spec in specs:
+        if spec.key not in written:
+            continue
+        title, letters = written[spec.key]
+        ws = wb[title]
+        for c in spec.columns:
+            if c.choices is None or c.key not in letters:
+                continue
+            if isinstance(c.choices, tuple):
+                name = fixed(c.choices, c.header)
+            else:
+                sheet_key, col_key = c.choices.split(".", 1)
+                if sheet_key not in written or col_key not in written[sheet_key][1]:
+                    continue
+                other, other_letters = written[sheet_key]
+                col = other_letters[col_key]
+                name = f"ref_{sheet_key}_{col_key}"
+                if name not in wb.defined_names:
+                    wb.defined_names[name] = DefinedName(
+                        name, attr_text=f"{quote_sheetname(other)}!${col}$2:${col}${last}")
+            dv = validation(f"={name}", c.open_choices)
+            ws.add_data_validation(dv)
+            dv.add(f"{letters[c.key]}2:{letters[c.key]}{last}")
+        for i, r in enumerate(records.get(spec.key, ()), start=2):
+            for key, values in (r.get("_choices") or {}).items():
+                if key in letters:
+                    dv = validation(f"={fixed(tuple(values), '/'.join(values))}", False)
+                    ws.add_data_validation(dv)
+                    dv.add(f"{letters[key]}{i}")
 
 
 def _cell(value: Any) -> Any:

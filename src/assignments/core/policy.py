@@ -391,3 +391,113 @@ def read_params(
 def _what(what: str) -> str:
     """What a settings sheet calls its rows, in the current language."""
     return {"parameter": tr("parameter"), "setting": tr("setting")}.get(what, what)
+
+
+# ---------------------------------------------------------------- the template's 方案 sheet
+
+_YES_NO = ("是", "否")
+
+
+def _default_of(model: type[BaseModel], key: str) -> Any:
+    """The default of a (dotted) policy key: the model field's default, then the nested
+    model's attribute or dict entry (``weights.promotion``, ``title_rule.minimum``)."""
+    first, *rest = key.split(".")
+    info = model.model_fields.get(first)
+    if info is None:
+        return None
+    value = info.get_default(call_default_factory=True)
+    for part in rest:
+        value = value.get(part) if isinstance(value, Mapping) else getattr(value, part, None)
+    return value
+
+
+def _shown(value: Any, param: Param, lang: str) -> Any:
+    """A default as an office would type it in the 值 column."""
+    from enum import Enum
+
+    if param.kind == "enum" and param.choices:
+        keys = [k for k, v in param.choices.items() if v == value]
+        preferred = [k for k in keys if _has_cjk(k) == (lang == "zh")]
+        return (preferred or keys or [value])[0]
+    if isinstance(value, bool):
+        return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, list | tuple):
+        return "、".join(str(_shown(v, param, lang)) for v in value)
+    if isinstance(value, int | float | str) or value is None:
+        return value
+    return str(value)
+
+
+def _bounds(model: type[BaseModel], key: str) -> tuple[Any, Any]:
+    """The ``ge``/``gt`` and ``le``/``lt`` bounds of a top-level field (``None`` if none)."""
+    info = model.model_fields.get(key)
+    low = high = None
+    for m in getattr(info, "metadata", ()):
+        low = getattr(m, "ge", getattr(m, "gt", low))
+        high = getattr(m, "le", getattr(m, "lt", high))
+    return low, high
+
+
+def _allowed(param: Param, model: type[BaseModel], lang: str) -> str:
+    """The allowed values of a parameter, from its kind and the model's bounds."""
+    low, high = _bounds(model, param.key)
+    span = ""
+    if low is not None and high is not None:
+        span = f"{low:g}–{high:g}"
+    elif low is not None:
+        span = f"≥ {low:g}"
+    if param.kind == "bool":
+        return tr("是 or 否 (yes or no); 开/关 also accepted")
+    if param.kind == "enum" and param.choices:
+        names = [k for k in param.choices if _has_cjk(k) == (lang == "zh")]
+        return tr("one of {values}", values="、".join(names or list(param.choices)))
+    if param.kind == "int":
+        return tr("a whole number {range}", range=span).strip()
+    if param.kind == "float":
+        return tr("a number {range}", range=span).strip()
+    if param.kind == "percent":
+        return tr("a percentage 0–100, e.g. 55 or 55%")
+    if param.kind == "quarter":
+        return tr("a quarter, e.g. 2027Q1")
+    if param.kind == "list":
+        return tr("several values separated by 、")
+    return ""
+
+
+def param_rows(params: Sequence[Param], model: type[BaseModel], notes: Mapping[str, str], *,
+               shown: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+    """The template's 方案 rows: every parameter of ``params`` with its default as the value
+    (``shown`` overrides a default that has no plain written form, e.g. ``None`` = 过半) and a
+    说明 giving its meaning and unit (``notes``: key -> English msgid marked with ``N_``, in
+    the current language here), its allowed values and its default. Yes/no and choice
+    parameters carry a drop-down on their value cell (``_choices``)."""
+    from assignments.core.i18n import catalogue
+
+    lang = current_lang()
+    table = catalogue(lang) if lang != "en" else {}
+    rows: list[dict[str, Any]] = []
+    for p in params:
+        if shown and p.key in shown:
+            value = shown[p.key]
+        elif p.example is not None:
+            value = p.example
+        else:
+            value = _shown(_default_of(model, p.key), p, lang)
+        meaning = table.get(notes.get(p.key, ""), notes.get(p.key, ""))
+        parts = [meaning, _allowed(p, model, lang)]
+        parts.append(tr("required") if p.required else tr("default: {value}", value=value))
+        row: dict[str, Any] = {"parameter": p.zh if lang == "zh" else p.en, "value": value,
+                               "note": "；".join(x for x in parts if x) if lang == "zh"
+                               else "; ".join(x for x in parts if x)}
+        if p.kind == "bool" or p.switch:
+            if p.kind == "bool":
+                row["_choices"] = {"value": _YES_NO if lang == "zh" else ("yes", "no")}
+        elif p.kind == "enum" and p.choices:
+            names = tuple(k for k in p.choices if _has_cjk(k) == (lang == "zh"))
+            row["_choices"] = {"value": names or tuple(p.choices)}
+        rows.append(row)
+    return rows

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Generic, TypeVar
 
@@ -380,3 +380,36 @@ def raise_if(issues: list[Issue]) -> None:
     """Raise :class:`InputError` with all issues, if any."""
     if issues:
         raise InputError(issues)
+
+
+def _name_key(text: Any) -> str:
+    """A person's name as compared: NFKC, no spaces (``张 伟`` = ``张伟``)."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text)))
+
+
+def check_names(index: RecordIndex[Any], pairs: Iterable[tuple[str, str]],
+                names: Mapping[str, str | None], issues: list[Issue], *,
+                sheet: str, rid_key: str | None = None) -> None:
+    """Every 姓名 of ``index`` against the name its 工号 has in the people sheet.
+
+    ``pairs``: (id field, name field) of the records (``("staff", "name")``; a pair sheet has
+    two). ``names``: id -> name of the people sheet (``sheet``, e.g. ``人员``). A 姓名 cell that
+    differs from that name (spaces and full-width forms aside) is an error at the name cell: a
+    plan built for the wrong person would be silently wrong. An empty 姓名, an unknown id
+    (reported elsewhere) or a person without a name in the people sheet is not checked.
+    """
+    pairs = tuple(pairs)
+    for i, rec in enumerate(index.records):
+        for id_field, name_field in pairs:
+            given = getattr(rec, name_field, None)
+            pid = getattr(rec, id_field, None)
+            expected = names.get(pid) if pid is not None else None
+            if given is None or not str(given).strip() or not expected:
+                continue
+            if _name_key(given) != _name_key(expected):
+                rid = getattr(rec, rid_key or id_field, None)
+                issues.append(Issue(
+                    index.loc(i, name_field, None if rid is None else str(rid)),
+                    tr("姓名 '{given}' does not match 工号 {id}: the {sheet} sheet names "
+                       "{id} '{expected}'; correct the 工号 or the 姓名", given=given, id=pid,
+                       sheet=sheet, expected=expected)))

@@ -162,15 +162,19 @@ def check_cmd(
 
 
 def _examples(records: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    from assignments.funding.data import policy_template_rows
+
+    project = records["projects"][0]
     return {
-        "policy": [
-            {"parameter": "起始季度", "value": "2027Q1", "note": tr("first quarter of the plan")},
-            {"parameter": "期数", "value": 4, "note": tr("number of quarters")},
-            {"parameter": "金额单位", "value": "元",
-             "note": tr("元 or 万元: unit of the money columns")},
-            {"parameter": "产业占比", "value": 55,
-             "note": tr("F2: % of central funds to industry")},
-            {"parameter": "支出进度节点", "value": "6月:50、9月:75、12月:95", "note": "F6"},
+        "policy": policy_template_rows(),
+        "projects": [
+            {**project, "min_funding": None},
+            {**project, "id": "P002", "name": "大坡村道路硬化", "category": "基础设施",
+             "cost": 1_500_000, "partial": "是", "min_funding": 500_000, "labour_share": 20,
+             "requires": "P001", "curve": "50、50"},
+            {**project, "id": "P003", "name": "大坡村便民桥", "category": "基础设施",
+             "cost": 800_000, "labour_share": 20, "min_funding": None, "excludes": "P002",
+             "curve": None},
         ],
         "sharing": [{"group": "G1", "categories": "教育", "source": "S2", "share": 6},
                     {"group": "G1", "categories": "教育", "source": "S3", "share": 4}],

@@ -30,9 +30,9 @@ from pydantic import (
 
 from assignments.core.calendar import Quarter
 from assignments.core.errors import InputError, Issue, Location
-from assignments.core.i18n import current_lang, tr
+from assignments.core.i18n import N_, current_lang, tr
 from assignments.core.io import ColumnSpec, SheetSpec, Table, read_tables
-from assignments.core.policy import Param, parse_percent, read_params
+from assignments.core.policy import Param, param_rows, parse_percent, read_params
 from assignments.core.schema import (
     CappedIssues,
     RecordIndex,
@@ -536,6 +536,10 @@ class Policy(BaseModel):
 # ------------------------------------------------------------------ sheets
 
 C = ColumnSpec
+YES_NO = ("是", "否")
+KIND_CHOICES = ("中央衔接", "省级", "市级", "县级", "东西部协作", "社会捐赠", "其他")
+CATEGORY_CHOICES = ("产业", "基础设施", "教育", "医疗", "住房", "就业", "人居环境")
+"""The common project categories: the template's 类别 drop-down (others may be typed)."""
 SHEETS: tuple[SheetSpec, ...] = (
     SheetSpec(
         "policy",
@@ -557,10 +561,11 @@ SHEETS: tuple[SheetSpec, ...] = (
         "sources",
         (
             C("id", "编号", "id", note="source id", example="S1"),
-            C("name", "名称", "name", required=False, example="中央财政衔接资金"),
+            C("name", "名称", "name", required=False, example="中央财政衔接资金",
+              note=N_("source name (reports show it)")),
             C("kind", "类型", "kind", required=False,
               note="中央衔接/省级/市级/县级/东西部协作/社会捐赠/其他 (rule F2 reads 中央衔接)",
-              example="中央衔接"),
+              example="中央衔接", choices=KIND_CHOICES),
             C("amount", "金额", "amount", note="money available for the plan (in 金额单位)",
               example=30_000_000),
             C("tranches", "分期到位", "tranches", required=False,
@@ -568,7 +573,7 @@ SHEETS: tuple[SheetSpec, ...] = (
               example="50、50"),
             C("categories", "可用类别", "categories", required=False,
               note="categories it may pay for, 、-separated (empty: any)",
-              example="产业、基础设施"),
+              example="产业、基础设施", choices=CATEGORY_CHOICES, open_choices=True),
         ),
         aliases=("资金", "funds", "funding sources"),
     ),
@@ -578,22 +583,31 @@ SHEETS: tuple[SheetSpec, ...] = (
         "projects",
         (
             C("id", "编号", "id", note="project id", example="P001"),
-            C("name", "名称", "name", required=False, example="滑皮金桔种植基地"),
+            C("name", "名称", "name", required=False, example="滑皮金桔种植基地",
+              note=N_("project name (reports show it)")),
             C("category", "类别", "category", note="产业/基础设施/教育/医疗/住房/就业/人居环境/…",
-              example="产业"),
+              example="产业", choices=CATEGORY_CHOICES, open_choices=True),
             C("villages", "村", "villages", required=False,
-              note="village ids or names, 、-separated", example="V01"),
-            C("township", "乡镇", "township", required=False, example="大将镇"),
+              note="village ids or names, 、-separated", example="V01",
+              choices="villages.id", open_choices=True),
+            C("township", "乡镇", "township", required=False, example="大将镇",
+              note=N_("township (for information and reports)")),
             C("cost", "总投资", "cost", note="full cost (in 金额单位)", example=2_000_000,
               aliases=("投资", "费用", "full cost")),
             C("min_funding", "最低资金", "min_funding", required=False,
-              note="minimum viable funding of a partial project (default: any amount)"),
+              note="minimum viable funding of a partial project (default: any amount)",
+              example=500_000),
             C("partial", "可部分资助", "partial", required=False,
-              note="是: may be funded partly (in 1% steps); 否: whole or nothing", example="否"),
-            C("households", "受益户数", "households", required=False, example=120),
-            C("people", "受益人口", "people", required=False, example=450),
-            C("poor_households", "受益贫困户", "poor_households", required=False, example=40),
-            C("poor_people", "受益贫困人口", "poor_people", required=False, example=150),
+              note="是: may be funded partly (in 1% steps); 否: whole or nothing", example="否",
+              choices=YES_NO),
+            C("households", "受益户数", "households", required=False, example=120,
+              note=N_("households that benefit, a whole number (default 0)")),
+            C("people", "受益人口", "people", required=False, example=450,
+              note=N_("people who benefit, a whole number (default 0)")),
+            C("poor_households", "受益贫困户", "poor_households", required=False, example=40,
+              note=N_("poor households that benefit, a whole number (default 0)")),
+            C("poor_people", "受益贫困人口", "poor_people", required=False, example=150,
+              note=N_("poor people who benefit, a whole number (default 0)")),
             C("labour_share", "劳务报酬比例", "labour_share", required=False,
               note="percent of the cost paid as local labour wages (以工代赈)", example=0),
             C("start", "开始季度", "start", required=False,
@@ -604,13 +618,16 @@ SHEETS: tuple[SheetSpec, ...] = (
             C("priority", "优先级", "priority", required=False,
               note="priority score (objective 优先级)", example=5),
             C("requires", "依赖项目", "requires", required=False,
-              note="projects that must be funded for this one to be funded"),
+              note="projects that must be funded for this one to be funded",
+              choices="projects.id", open_choices=True),
             C("excludes", "互斥项目", "excludes", required=False,
-              note="projects that cannot be funded together with this one"),
+              note="projects that cannot be funded together with this one",
+              choices="projects.id", open_choices=True),
             C("committed", "已承诺", "committed", required=False,
-              note="是: must be funded (whole, or at least its minimum)", example="否"),
+              note="是: must be funded (whole, or at least its minimum)", example="否",
+              choices=YES_NO),
             C("excluded", "不予安排", "excluded", required=False,
-              note="是: must not be funded", example="否"),
+              note="是: must not be funded", example="否", choices=YES_NO),
         ),
         aliases=("项目", "project library"),
     ),
@@ -620,15 +637,20 @@ SHEETS: tuple[SheetSpec, ...] = (
         "villages",
         (
             C("id", "编号", "id", note="village id", example="V01"),
-            C("name", "名称", "name", required=False, example="大坡村"),
+            C("name", "名称", "name", required=False, example="大坡村", note=N_("village name")),
             C("township", "乡镇", "township", required=False, example="大将镇"),
-            C("poor", "贫困村", "poor", required=False, note="是/否", example="是"),
+            C("poor", "贫困村", "poor", required=False, note="是/否", example="是",
+              choices=YES_NO),
             C("special_hardship", "特困村", "special_hardship", required=False, note="是/否",
-              example="否"),
-            C("households", "户数", "households", required=False, example=420),
-            C("poor_households", "贫困户数", "poor_households", required=False, example=95),
-            C("population", "人口", "population", required=False, example=1600),
-            C("poor_population", "贫困人口", "poor_population", required=False, example=350),
+              example="否", choices=YES_NO),
+            C("households", "户数", "households", required=False, example=420,
+              note=N_("households of the village, a whole number (default 0)")),
+            C("poor_households", "贫困户数", "poor_households", required=False, example=95,
+              note=N_("poor households of the village, a whole number (default 0)")),
+            C("population", "人口", "population", required=False, example=1600,
+              note=N_("people of the village, a whole number (default 0)")),
+            C("poor_population", "贫困人口", "poor_population", required=False, example=350,
+              note=N_("poor people of the village, a whole number (default 0)")),
         ),
         required=False,
         aliases=("villages", "村庄"),
@@ -641,7 +663,8 @@ SHEETS: tuple[SheetSpec, ...] = (
             C("group", "分担组", "group", note="group id (one row per source)", example="G1"),
             C("categories", "类别", "categories", required=False,
               note="categories paid by this group (on any row of the group)", example="教育"),
-            C("source", "资金来源", "source", note="source id", example="S2"),
+            C("source", "资金来源", "source", note="source id", example="S2",
+              choices="sources.id"),
             C("share", "比例", "share", note="the source's share, e.g. 6 (for 6:4)", example=6),
         ),
         required=False,
@@ -655,13 +678,16 @@ SHEETS: tuple[SheetSpec, ...] = (
             C("id", "编号", "id", note="target id", example="T1"),
             C("kind", "类型", "kind",
               note="村产业项目/村资金/贫困户受益比例/贫困人口受益/类别资金",
-              example="贫困户受益比例"),
+              example="贫困户受益比例",
+              choices=("村产业项目", "村资金", "贫困户受益比例", "贫困人口受益", "类别资金")),
             C("value", "目标值", "value",
               note="count, amount (金额单位), percent or people, by kind", example=60),
-            C("village", "村", "village", required=False, note="for village targets"),
+            C("village", "村", "village", required=False, note="for village targets",
+              choices="villages.id"),
             C("category", "类别", "category", required=False,
-              note="for 村产业项目 (default 产业) and 类别资金"),
-            C("note", "说明", "note", required=False),
+              note="for 村产业项目 (default 产业) and 类别资金", choices=CATEGORY_CHOICES,
+              open_choices=True),
+            C("note", "说明", "note", required=False, note=N_("free text")),
         ),
         required=False,
         aliases=("coverage targets", "目标"),
@@ -672,17 +698,20 @@ SHEETS: tuple[SheetSpec, ...] = (
         "applications",
         (
             C("id", "户编号", "id", note="household id", example="H0001", aliases=("编号",)),
-            C("name", "户主", "name", required=False, example="韦家福"),
-            C("village", "村", "village", required=False, example="V01"),
+            C("name", "户主", "name", required=False, example="韦家福",
+              note=N_("head of the household")),
+            C("village", "村", "village", required=False, example="V01",
+              choices="villages.id"),
             C("members", "家庭人口", "members", note="household members", example=4),
             C("poor", "建档立卡", "poor", required=False, note="是/否 (default 是)",
-              example="是"),
+              example="是", choices=YES_NO),
             C("area", "申报面积", "area", note="mu planted", example=3.5),
             C("contiguous", "连片面积", "contiguous", required=False,
               note="largest naturally contiguous plot, mu (default: the whole area)"),
             C("income", "人均纯收入", "income", required=False,
               note="yuan per person (rationing 贫困优先: lowest first)", example=3200),
-            C("verified", "验收合格", "verified", required=False, note="是/否 (default 是)"),
+            C("verified", "验收合格", "verified", required=False, note="是/否 (default 是)",
+              example="是", choices=YES_NO),
         ),
         required=False,
         aliases=("household applications", "奖补申请"),
@@ -871,6 +900,63 @@ POLICY_PARAMS: tuple[Param, ...] = (
 """The 方案 (plan) parameters and rule switches (defaults: :class:`Policy`). A name is
 claimed by the first parameter listing it: 产业占比 is the share (``关`` on its row still
 switches rule F2 off), 产业占比规则 the switch."""
+PARAM_NOTES: dict[str, str] = {
+    "first_period": N_("first quarter of the plan"),
+    "periods": N_("number of periods (quarters) of the plan"),
+    "carry_over": N_("是: money not spent in a period carries over to the next"),
+    "input_unit": N_("unit of every money column of the workbook: 元, 百元, 千元 or 万元"),
+    "model_unit": N_("unit the solver counts in: 元 … 万元, or 自动 (chosen from the amounts)"),
+    "industry_share": N_("F2: share of the central funds for industry projects, percent (关: "
+                         "rule off)"),
+    "industry_category": N_("F2: the category that counts as industry"),
+    "labour_share": N_("F3: share of the cost paid as local labour wages, percent (关: rule "
+                       "off)"),
+    "labour_category": N_("F3: the category the labour share applies to"),
+    "labour_scope": N_("F3: 项目 (every project) or 总体 (the portfolio as a whole)"),
+    "special_hardship_amount": N_("F4: money at least for each special-hardship village, in "
+                                  "金额单位 (关: rule off)"),
+    "milestones": N_("F6: share of the money spent by the end of each month, e.g. "
+                     "6月:50、9月:75、12月:95 (关: rule off)"),
+    "partial_step": N_("F0: a partial project's level in steps of this percent: 1, 2, 4, 5, 10, "
+                       "20, 25, 50 or 100"),
+    "assign_month": N_("F6: money assigned to projects by the end of this month, 1–12"),
+    "assign_share": N_("F6: share of the arrived central money assigned by then, percent"),
+    "objective": N_("what the plan maximises: 覆盖优先 (beneficiaries), 优先级 (priority "
+                    "scores) or 最小成本 (least cost)"),
+    "weight_people": N_("points per person who benefits (覆盖优先)"),
+    "weight_poor_people": N_("points per poor person who benefits (覆盖优先)"),
+    "weight_households": N_("points per household that benefits (覆盖优先)"),
+    "weight_poor_households": N_("points per poor household that benefits (覆盖优先)"),
+    "subsidy_rate": N_("planting subsidy per mu, yuan"),
+    "subsidy_min_area": N_("smallest contiguous area that earns the subsidy, mu"),
+    "subsidy_cap_per_member": N_("subsidy at most per household member, yuan"),
+    "subsidy_budget": N_("money for the planting subsidy, in 金额单位"),
+    "subsidy_registered_only": N_("是: registered poor households (建档立卡户) only"),
+    "rationing": N_("when the subsidy money is short: 贫困优先 (lowest income first), 按比例 "
+                    "(pro rata) or 受益最优 (most beneficiaries)"),
+}
+"""What each 方案 parameter means, with its unit (the template's 说明 column); the rule
+switches are described from the rule registry (:func:`policy_template_rows`)."""
+
+
+def policy_template_rows() -> list[dict[str, Any]]:
+    """The template's 方案 rows: every parameter and rule switch, its default, meaning, unit
+    and allowed values (in the current language)."""
+    zh = current_lang() == "zh"
+    notes = dict(PARAM_NOTES)
+    for rule in RULES:
+        notes[f"rules.{rule}"] = tr("是: rule {rule} applies (default); 否: switched off",
+                                    rule=RULEBOOK.label(rule, current_lang()))
+    return param_rows(POLICY_PARAMS, Policy, notes, shown={
+        "input_unit": "元" if zh else "yuan",
+        "model_unit": "自动" if zh else "auto",
+        "special_hardship_amount": int(Policy().special_hardship_amount),
+        "milestones": "、".join(f"{m}月:{p:g}" for m, p in Policy().milestones),
+        "objective": "覆盖优先" if zh else "coverage",
+        "rationing": "贫困优先" if zh else "poorest",
+    })
+
+
 # policy parameter -> names accepted in the 方案 sheet
 _POLICY_KEYS: dict[str, tuple[str, ...]] = {p.key: p.names for p in POLICY_PARAMS}
 

@@ -143,22 +143,38 @@ def mentoring_check(
 
 
 def _examples(records: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    from assignments.mentoring.data import policy_template_rows
+
     return {
+        "policy": policy_template_rows(),
         "teachers": [
             {"id": "T001", "name": "王丽", "school": "S01", "subjects": "语文",
-             "grade_band": "小学", "years": 18, "roles": "市级骨干教师", "capacity": 2},
+             "grade_band": "小学", "years": 18, "title": "高级教师", "roles": "市级骨干教师",
+             "can_mentor": "自动", "capacity": 2, "hours": 30},
+            {"id": "T002", "name": "赵敏", "school": "S02", "subjects": "语文",
+             "grade_band": "小学", "years": 15, "roles": "县级骨干教师"},
             {"id": "T010", "name": "陈晨", "school": "S01", "subjects": "语文",
-             "grade_band": "小学", "years": 1},
+             "grade_band": "小学", "years": 1, "new_transfer": "否", "needs_upgrade": "否",
+             "wants_mentor": "是"},
         ],
         "timetable": [
-            {"teacher": "T001", "weekday": "周一", "periods": "1、3"},
-            {"teacher": "T010", "weekday": "周一", "periods": "2、4"},
+            {"teacher": "T001", "name": "王丽", "weekday": "周一", "periods": "1、3"},
+            {"teacher": "T010", "name": "陈晨", "weekday": "周一", "periods": "2、4"},
+            {"teacher": "T002", "name": "赵敏", "weekday": "周二", "periods": "1、2"},
         ],
         "travel": [{"origin": "S01", "destination": "S02", "minutes": 25}],
         "schools": [*records["schools"],
                     {"id": "S02", "name": "青山村小", "area": "农村", "weak": "是"}],
-        "past": [], "forced": [], "forbidden": [], "demand": [],
-        "preferences": [{"teacher": "T010", "target": "T001", "rank": 1}],
+        "past": [{"mentor": "T001", "mentor_name": "王丽", "mentee": "T010",
+                  "mentee_name": "陈晨", "year": "2024-2025", "rating": "好"}],
+        "forced": [{"mentor": "T001", "mentor_name": "王丽", "mentee": "T010",
+                    "mentee_name": "陈晨", "reason": "延续上年结对"}],
+        "forbidden": [{"mentor": "T002", "mentor_name": "赵敏", "mentee": "T010",
+                       "mentee_name": "陈晨", "reason": "回避亲属"}],
+        "demand": [{"school": "S02", "subject": "英语", "number": 1, "term": "学年",
+                    "grade_band": "小学", "note": "英语教师缺编"}],
+        "preferences": [{"teacher": "T010", "name": "陈晨", "target": "T001",
+                         "target_name": "王丽", "rank": 1}],
     }
 
 

@@ -26,7 +26,7 @@ from pydantic import BaseModel, Field, field_validator
 from assignments.core.errors import InputError, Issue, Location
 from assignments.core.i18n import N_, current_lang, tr
 from assignments.core.io import ColumnSpec, SheetSpec, Table, read_tables
-from assignments.core.policy import Param, parse_int, read_params
+from assignments.core.policy import Param, param_rows, parse_int, read_params
 from assignments.core.schema import (
     CappedIssues,
     RecordIndex,
@@ -34,6 +34,7 @@ from assignments.core.schema import (
     Schema,
     TextList,
     YesNo,
+    check_names,
     id_text,
     parse_table,
     parse_yes_no,
@@ -418,6 +419,7 @@ class Lesson(Schema):
     weekday: int
     periods: list[int]
     klass: str | None = None
+    name: str | None = None  # 姓名 beside 工号: checked against the 教师 sheet
 
     _ids = field_validator("teacher", mode="before")(_id)
     _day = field_validator("weekday", mode="before")(lambda v: parse_weekday(v) if v else v)
@@ -450,6 +452,8 @@ class PairRow(Schema):
     mentor: str
     mentee: str
     reason: str | None = None
+    mentor_name: str | None = None  # 师傅姓名 / 徒弟姓名: checked against the 教师 sheet
+    mentee_name: str | None = None
 
     _ids = field_validator("mentor", "mentee", mode="before")(_id)
 
@@ -461,6 +465,8 @@ class PastPair(Schema):
     mentee: str
     year: str | None = None
     rating: Rating | None = None
+    mentor_name: str | None = None  # 师傅姓名 / 徒弟姓名: checked against the 教师 sheet
+    mentee_name: str | None = None
 
     _ids = field_validator("mentor", "mentee", mode="before")(_id)
 
@@ -482,6 +488,8 @@ class Preference(Schema):
     teacher: str
     target: str
     rank: int = Field(ge=1, le=100)
+    name: str | None = None  # 姓名 / 意向对象姓名: checked against the 教师 sheet
+    target_name: str | None = None
 
     _ids = field_validator("teacher", "target", mode="before")(_id)
 
@@ -708,18 +716,89 @@ POLICY_PARAMS: tuple[Param, ...] = (
 )
 """The 方案 (policy) parameters: Chinese and English names, kinds (defaults: :class:`Policy`)."""
 
+PARAM_NOTES: dict[str, str] = {
+    "semester_weeks": N_("teaching weeks of the semester, weeks"),
+    "mentor_observations": N_("lessons the mentor observes of the mentee per semester, lessons"),
+    "mentee_observations": N_("lessons the mentee observes of the mentor per semester, lessons"),
+    "novice_years": N_("teachers with fewer years of teaching must have a mentor, years"),
+    "experience_threshold": N_("teachers with at least this many years may mentor without a "
+                               "role, years"),
+    "min_gap": N_("a mentor has at least this many more years of teaching, years"),
+    "subject_rule": N_("同学科: the same subject only; 相关学科: a subject of the same 学科组 "
+                       "allowed at a cost"),
+    "max_travel": N_("longest one-way travel of a cross-school pair without a partner link, "
+                     "minutes"),
+    "speed": N_("travel speed used with coordinates, km/h"),
+    "road_factor": N_("road distance / straight-line distance, used with coordinates"),
+    "capacity_default": N_("mentees per mentor when 带徒上限 is empty (1 = one to one)"),
+    "hours_default": N_("guidance hours per semester when 指导时数上限 is empty, hours"),
+    "lesson_minutes": N_("length of one lesson, minutes"),
+    "review_minutes": N_("review talk after an observed lesson, minutes"),
+    "trips": N_("the mentor's round trips per semester for a cross-school pair"),
+    "continuity": N_("加分: keeping last year's pair scores points; 必须: it must be kept"),
+    "objective_mode": N_("字典序: mandatory mentees, then quality, then fairness; 加权: one "
+                         "weighted sum"),
+    "quality_tolerance": N_("share of the best quality the fairness stage may give up, percent"),
+    "drain_share": N_("share of a school's mentor capacity that may go to other schools "
+                      "before the fairness penalty, percent"),
+    "gap_low": N_("the sensible experience gap from, years"),
+    "gap_high": N_("the sensible experience gap up to, years"),
+    "break_minutes": N_("break between two periods, minutes"),
+    "mentee_trips": N_("the mentee's round trips per semester for a cross-school pair"),
+    "school_stage": N_("school pairing: 同学段 (the same stage) or 同类 (初中 with 高中 allowed)"),
+    "placement_direction": N_("placement: 城到乡 (urban to rural schools) or 不限 (any)"),
+    "periods_listed": N_("suggested observation periods listed per direction (0: every one)"),
+    "weights.pair": N_("points of any pair"),
+    "weights.grade": N_("points of the same grade band"),
+    "weights.level": N_("times the mentor's level points (province 40 … school 10)"),
+    "weights.gap": N_("points of an experience gap within the sensible range"),
+    "weights.rural": N_("points of a mentee at a rural school"),
+    "weights.weak": N_("points of a mentee at a weak school"),
+    "weights.room": N_("points per common free weekly period (up to 10)"),
+    "weights.continuity": N_("points of last year's pair kept"),
+    "weights.related": N_("points taken off a related-subject pair"),
+    "weights.preference": N_("points per preference point (rank 1 = 3, 2 = 2, 3 = 1)"),
+    "weights.same_school": N_("points of a mentor at the mentee's own school"),
+    "weights.near": N_("times (1 − travel / 最长路程): the nearer the better"),
+    "weights.balance": N_("fairness: n(n−1)/2 per mentor with n mentees"),
+    "weights.drain": N_("fairness: per pair beyond a school's outside share"),
+    "weights.mandatory": N_("weighted mode only: per mandatory mentee left unpaired"),
+}
+"""What each 方案 parameter means, with its unit (the template's 说明 column)."""
+
+
+def policy_template_rows() -> list[dict[str, Any]]:
+    """The template's 方案 rows: every parameter, its default, meaning, unit and allowed
+    values (in the current language)."""
+    return param_rows(POLICY_PARAMS, Policy, PARAM_NOTES)
+
 
 # ------------------------------------------------------------------ sheets
 
 C = ColumnSpec
+YES_NO = ("是", "否")
+SUBJECT_CHOICES = ("语文", "数学", "英语", "物理", "化学", "生物", "政治", "道德与法治", "历史",
+                   "地理", "科学", "信息技术", "音乐", "体育", "美术", "心理健康")
+"""Common subjects: the template's 学科 drop-down (other subjects may be typed)."""
+BAND_CHOICES = tuple(b.value for b in GradeBand)
+
+
+def _teacher_name(what: str) -> ColumnSpec:
+    zh = "师傅姓名" if what == "mentor" else "徒弟姓名"
+    return C(f"{what}_name", zh, f"{what} name", required=False,
+             note=N_("the teacher's name, checked against the 工号 (a mismatch is an error)"))
+
+
 SHEETS: tuple[SheetSpec, ...] = (
     SheetSpec(
         "policy", "方案", "policy",
         (
-            C("parameter", "参数", "parameter", note="parameter name (Chinese or English)",
+            C("parameter", "参数", "parameter", note=N_("parameter name (Chinese or English)"),
               example="学期教学周数"),
-            C("value", "值", "value", required=False, note="its value", example=18),
-            C("note", "说明", "note", required=False, note="free text, ignored"),
+            C("value", "值", "value", required=False,
+              note=N_("its value (empty: the default)"), example=18),
+            C("note", "说明", "note", required=False,
+              note=N_("meaning, unit, allowed values and default (free text, ignored)")),
         ),
         required=False, note="pairing parameters, one per row (all optional)",
         aliases=("parameters", "参数", "programme"),
@@ -727,153 +806,216 @@ SHEETS: tuple[SheetSpec, ...] = (
     SheetSpec(
         "schools", "学校", "schools",
         (
-            C("id", "编号", "id", note="school id", example="S01"),
-            C("name", "名称", "name", required=False, note="school name", example="城关一小"),
-            C("area", "城乡", "area", required=False, note="城区 (urban) or 农村 (rural)",
-              example="城区"),
-            C("weak", "薄弱学校", "weak", required=False, note="是/否: a weak school (薄弱学校)",
-              example="否"),
+            C("id", "编号", "id", note=N_("school id (unique)"), example="S01"),
+            C("name", "名称", "name", required=False, note=N_("school name"), example="城关一小"),
+            C("area", "城乡", "area", required=False,
+              note=N_("城区 (urban) or 农村 (rural) (default 城区)"), example="城区",
+              choices=("城区", "农村")),
+            C("weak", "薄弱学校", "weak", required=False,
+              note=N_("是/否: a weak school (default 否)"), example="否", choices=YES_NO),
             C("district", "区县", "district", required=False,
-              note="district or 学区 (plots group by it)",
-              example="城关区"),
-            C("lon", "经度", "longitude", required=False, note="for travel times",
+              note=N_("district or 学区 (plots group by it)"), example="城关区"),
+            C("lon", "经度", "longitude", required=False,
+              note=N_("longitude in degrees, for travel times (give both or neither)"),
               example=104.06),
-            C("lat", "纬度", "latitude", required=False, note="for travel times", example=30.67),
+            C("lat", "纬度", "latitude", required=False,
+              note=N_("latitude in degrees, for travel times (give both or neither)"),
+              example=30.67),
             C("partners", "结对学校", "partners", required=False,
-              note="ids of partner schools (existing links), 、-separated"),
+              note=N_("ids of partner schools (existing links), 、-separated (empty: none)")),
             C("category", "类别", "category", required=False,
-              note="school pairing: 幼儿园/小学/初中/高中/中职/示范中职/高职 …", example="小学"),
-            C("students", "学生数", "students", required=False, note="school pairing: size",
-              example=800),
+              note=N_("school pairing: 幼儿园/小学/初中/高中/中职/示范中职/高职 …"),
+              example="小学", choices=("幼儿园", "小学", "初中", "高中", "中学", "九年一贯制",
+                                        "中职", "示范中职", "高职"), open_choices=True),
+            C("students", "学生数", "students", required=False,
+              note=N_("school pairing: number of students"), example=800),
             C("strengths", "优势学科", "strengths", required=False,
-              note="school pairing: subjects it is strong in", example="数学、英语"),
+              note=N_("school pairing: subjects it is strong in, 、-separated"),
+              example="数学、英语"),
             C("needs", "薄弱学科", "needs", required=False,
-              note="school pairing: subjects it needs help in"),
+              note=N_("school pairing: subjects it needs help in, 、-separated"),
+              example="英语"),
             C("role", "结对角色", "role", required=False,
-              note="school pairing: 帮扶 (helper) / 受援 (helped); empty: from 城乡 and 薄弱"),
+              note=N_("school pairing: 帮扶 (helper) / 受援 (helped); empty: from 城乡 and 薄弱"),
+              choices=("帮扶", "受援")),
             C("pair_capacity", "可结对数", "pair_capacity", required=False,
-              note="school pairing: partners a helper school takes (default 1)"),
+              note=N_("school pairing: partners a helper school takes, a whole number "
+                      "(default 1)"), example=1),
         ),
         aliases=("school",),
     ),
     SheetSpec(
         "teachers", "教师", "teachers",
         (
-            C("id", "工号", "id", note="teacher id", example="T001", aliases=("编号",)),
-            C("name", "姓名", "name", required=False, note="teacher's name", example="王丽"),
-            C("school", "学校", "school", note="school id or name", example="S01"),
-            C("subjects", "学科", "subjects", note="subject(s), 、-separated", example="语文"),
+            C("id", "工号", "id", note=N_("teacher id (unique)"), example="T001",
+              aliases=("编号",)),
+            C("name", "姓名", "name", required=False,
+              note=N_("teacher's name (other sheets' 姓名 are checked against it)"),
+              example="王丽"),
+            C("school", "学校", "school", note=N_("school id or name of the 学校 sheet"),
+              example="S01", choices="schools.id", open_choices=True),
+            C("subjects", "学科", "subjects", note=N_("subject(s), 、-separated"), example="语文",
+              choices=SUBJECT_CHOICES, open_choices=True),
             C("grade_band", "学段", "grade_band", required=False,
-              note="幼儿园/小学/初中/高中/中职", example="小学"),
-            C("years", "教龄", "years", note="years of teaching", example=12),
-            C("title", "职称", "title", required=False, note="professional title (for information)",
-              example="一级教师"),
+              note=N_("幼儿园/小学/初中/高中/中职 (empty: unknown)"), example="小学",
+              choices=BAND_CHOICES),
+            C("years", "教龄", "years", note=N_("years of teaching, a whole number 0–60"),
+              example=12),
+            C("title", "职称", "title", required=False,
+              note=N_("professional title (for information)"), example="一级教师",
+              choices=("正高级教师", "高级教师", "一级教师", "二级教师", "三级教师"),
+              open_choices=True),
             C("roles", "荣誉", "roles", required=False,
-              note="学科带头人、教学能手、(省/市/县/校级)骨干教师", example="市级骨干教师",
-              aliases=("角色",)),
+              note=N_("学科带头人、教学能手、(省/市/县/校级)骨干教师, 、-separated (empty: none)"),
+              example="市级骨干教师", aliases=("角色",),
+              choices=("学科带头人", "教学能手", "省级骨干教师", "市级骨干教师", "县级骨干教师",
+                       "校级骨干教师"), open_choices=True),
             C("key_level", "骨干级别", "key_level", required=False,
-              note="校级/县级/市级/省级 (when 荣誉 says only 骨干教师)"),
-            C("new_transfer", "新调入", "new_transfer", required=False, note="是/否",
-              example="否"),
+              note=N_("校级/县级/市级/省级 (when 荣誉 says only 骨干教师)"),
+              choices=("校级", "县级", "市级", "省级")),
+            C("new_transfer", "新调入", "new_transfer", required=False,
+              note=N_("是/否: newly transferred, must have a mentor (default 否)"),
+              example="否", choices=YES_NO),
             C("needs_upgrade", "需提升", "needs_upgrade", required=False,
-              note="是/否: needs upgrading (需要专业再提升/升格)", example="否"),
+              note=N_("是/否: needs upgrading (需要专业再提升/升格), must have a mentor "
+                      "(default 否)"), example="否", choices=YES_NO),
             C("wants_mentor", "申请导师", "wants_mentor", required=False,
-              note="是/否: asks for a mentor without having to"),
+              note=N_("是/否: asks for a mentor without having to (default 否)"), example="否",
+              choices=YES_NO),
             C("can_mentor", "可任师傅", "can_mentor", required=False,
-              note="是: may mentor; 否: may not; empty: by role and years"),
+              note=N_("是: may mentor; 否: may not; empty or 自动: by role and years"),
+              example="自动", choices=("是", "否", "自动")),
             C("capacity", "带徒上限", "capacity", required=False,
-              note="mentees at most (default from 方案)"),
+              note=N_("mentees at most, a whole number 0–50 (default: the 方案's "
+                      "默认带徒人数, 2)"), example=2),
             C("hours", "指导时数上限", "hours", required=False,
-              note="guidance hours per semester at most (default from 方案)"),
+              note=N_("guidance hours per semester at most, hours 0–2000 (default: the "
+                      "方案's 默认指导时数, 30)"), example=30),
             C("placement", "支教意向", "placement", required=False,
-              note="placement mode: 是 = volunteers for 支教"),
+              note=N_("placement mode: 是 = volunteers for 支教 (default 否)"), example="否",
+              choices=YES_NO),
             C("placement_term", "支教期限", "placement_term", required=False,
-              note="placement mode: 学期 (semester) or 学年 (year)"),
+              note=N_("placement mode: 学期 (semester) or 学年 (year)"),
+              choices=("学期", "学年")),
         ),
         aliases=("teacher", "教师名单"),
     ),
     SheetSpec(
         "timetable", "课表", "timetable",
         (
-            C("teacher", "工号", "teacher", note="teacher id", example="T001",
-              aliases=("教师",)),
-            C("weekday", "星期", "weekday", note="周一 … 周五", example="周一"),
-            C("periods", "节次", "periods", note="period numbers, e.g. 2 or 1、3、5",
+            C("teacher", "工号", "teacher", note=N_("teacher id of the 教师 sheet"),
+              example="T001", aliases=("教师",), choices="teachers.id"),
+            C("name", "姓名", "name", required=False,
+              note=N_("the teacher's name, checked against the 工号 (a mismatch is an error)"),
+              example="王丽"),
+            C("weekday", "星期", "weekday", note=N_("周一 … 周五"), example="周一",
+              choices=("周一", "周二", "周三", "周四", "周五", "周六", "周日")),
+            C("periods", "节次", "periods", note=N_("period numbers 1–12, e.g. 2 or 1、3、5"),
               example="1、3"),
-            C("klass", "班级", "class", required=False, note="class taught (for information)",
-              example="三(2)班"),
+            C("klass", "班级", "class", required=False,
+              note=N_("class taught (for information)"), example="三(2)班"),
         ),
         required=False, aliases=("timetables", "课程表"),
     ),
     SheetSpec(
         "travel", "路程", "travel",
         (
-            C("origin", "起点", "from", note="school id", example="S01"),
-            C("destination", "终点", "to", note="school id", example="S02"),
-            C("minutes", "分钟", "minutes", note="travel time one way", example=25),
+            C("origin", "起点", "from", note=N_("school id"), example="S01",
+              choices="schools.id"),
+            C("destination", "终点", "to", note=N_("school id"), example="S02",
+              choices="schools.id"),
+            C("minutes", "分钟", "minutes",
+              note=N_("travel time one way, minutes 0–1440 (the other way: the same unless "
+                      "given)"), example=25),
         ),
         required=False, aliases=("travel times", "路程时间"),
     ),
     SheetSpec(
         "past", "历史结对", "past pairs",
         (
-            C("mentor", "师傅", "mentor", note="teacher id", example="T001"),
-            C("mentee", "徒弟", "mentee", note="teacher id", example="T010"),
-            C("year", "学年", "year", required=False, note="school year of the pair",
+            C("mentor", "师傅", "mentor", note=N_("teacher id"), example="T001",
+              choices="teachers.id"),
+            _teacher_name("mentor"),
+            C("mentee", "徒弟", "mentee", note=N_("teacher id"), example="T010",
+              choices="teachers.id"),
+            _teacher_name("mentee"),
+            C("year", "学年", "year", required=False, note=N_("school year of the pair"),
               example="2024-2025"),
-            C("rating", "评价", "rating", required=False, note="好/一般/差", example="好"),
+            C("rating", "评价", "rating", required=False, note=N_("好/一般/差 (empty: unknown)"),
+              example="好", choices=("好", "一般", "差")),
         ),
         required=False, aliases=("past", "history", "上年结对"),
     ),
     SheetSpec(
         "forced", "指定结对", "forced pairs",
         (
-            C("mentor", "师傅", "mentor", note="teacher id or unique name", example="T001"),
-            C("mentee", "徒弟", "mentee", note="teacher id or unique name", example="T010"),
-            C("reason", "原因", "reason", required=False, note="free text"),
+            C("mentor", "师傅", "mentor", note=N_("teacher id or unique name"), example="T001",
+              choices="teachers.id", open_choices=True),
+            _teacher_name("mentor"),
+            C("mentee", "徒弟", "mentee", note=N_("teacher id or unique name"), example="T010",
+              choices="teachers.id", open_choices=True),
+            _teacher_name("mentee"),
+            C("reason", "原因", "reason", required=False, note=N_("free text")),
         ),
         required=False, aliases=("forced",),
     ),
     SheetSpec(
         "forbidden", "禁止结对", "forbidden pairs",
         (
-            C("mentor", "师傅", "mentor", note="teacher id or unique name", example="T001"),
-            C("mentee", "徒弟", "mentee", note="teacher id or unique name", example="T011"),
-            C("reason", "原因", "reason", required=False, note="free text"),
+            C("mentor", "师傅", "mentor", note=N_("teacher id or unique name"), example="T001",
+              choices="teachers.id", open_choices=True),
+            _teacher_name("mentor"),
+            C("mentee", "徒弟", "mentee", note=N_("teacher id or unique name"), example="T011",
+              choices="teachers.id", open_choices=True),
+            _teacher_name("mentee"),
+            C("reason", "原因", "reason", required=False, note=N_("free text")),
         ),
         required=False, aliases=("forbidden",),
     ),
     SheetSpec(
         "preferences", "意愿", "preferences",
         (
-            C("teacher", "工号", "teacher", note="who states the wish", example="T010",
-              aliases=("教师",)),
-            C("target", "意向对象", "target", note="the teacher they would like",
-              example="T001"),
-            C("rank", "顺位", "rank", note="1 = first choice", example=1),
+            C("teacher", "工号", "teacher", note=N_("who states the wish (teacher id)"),
+              example="T010", aliases=("教师",), choices="teachers.id"),
+            C("name", "姓名", "name", required=False,
+              note=N_("the teacher's name, checked against the 工号 (a mismatch is an error)"),
+              example="陈晨"),
+            C("target", "意向对象", "target", note=N_("the teacher they would like (teacher id)"),
+              example="T001", choices="teachers.id"),
+            C("target_name", "意向对象姓名", "target name", required=False,
+              note=N_("the teacher's name, checked against the 工号 (a mismatch is an error)"),
+              example="王丽"),
+            C("rank", "顺位", "rank", note=N_("1 = first choice, a whole number 1–100"),
+              example=1),
         ),
         required=False, aliases=("wishes", "志愿"),
     ),
     SheetSpec(
         "subjects", "学科组", "subject groups",
         (
-            C("subject", "学科", "subject", note="a subject as written in 学科", example="物理"),
-            C("group", "组", "group", note="subjects of one group are related", example="理科"),
+            C("subject", "学科", "subject", note=N_("a subject as written in 学科"),
+              example="物理", choices=SUBJECT_CHOICES, open_choices=True),
+            C("group", "组", "group", note=N_("subjects of one group are related"),
+              example="理科"),
         ),
         required=False, aliases=("subjects", "教研组"),
     ),
     SheetSpec(
         "demand", "支教需求", "placement demand",
         (
-            C("school", "学校", "school", note="school id", example="S05"),
-            C("subject", "学科", "subject", note="the subject wanted", example="英语"),
-            C("number", "人数", "number", required=False, note="teachers wanted (default 1)",
-              example=1),
-            C("term", "期限", "term", required=False, note="学期 (semester) or 学年 (year)",
-              example="学年"),
+            C("school", "学校", "school", note=N_("school id"), example="S05",
+              choices="schools.id"),
+            C("subject", "学科", "subject", note=N_("the subject wanted"), example="英语",
+              choices=SUBJECT_CHOICES, open_choices=True),
+            C("number", "人数", "number", required=False,
+              note=N_("teachers wanted, a whole number 1–200 (default 1)"), example=1),
+            C("term", "期限", "term", required=False,
+              note=N_("学期 (semester) or 学年 (year) (default 学期)"), example="学年",
+              choices=("学期", "学年")),
             C("grade_band", "学段", "grade_band", required=False,
-              note="teachers of this band only (when they give one)", example="小学"),
-            C("note", "说明", "note", required=False, note="free text"),
+              note=N_("teachers of this band only (when they give one)"), example="小学",
+              choices=BAND_CHOICES),
+            C("note", "说明", "note", required=False, note=N_("free text")),
         ),
         required=False, aliases=("demand",),
     ),
@@ -1258,6 +1400,14 @@ def read_mentoring(
             issues.append(Issue(forbidden.loc(i, "mentee", r.mentor),
                                 tr("the pair {mentor} – {mentee} is both forced (指定结对) and "
                                    "forbidden (禁止结对)", mentor=r.mentor, mentee=r.mentee)))
+    names = {t.id: t.name for t in teachers}
+    teachers_sheet = SHEET["teachers"].zh
+    check_names(lessons, (("teacher", "name"),), names, issues, sheet=teachers_sheet)
+    for index in (past, forced, forbidden):
+        check_names(index, (("mentor", "mentor_name"), ("mentee", "mentee_name")), names,
+                    issues, sheet=teachers_sheet, rid_key="mentor")
+    check_names(prefs, (("teacher", "name"), ("target", "target_name")), names, issues,
+                sheet=teachers_sheet, rid_key="teacher")
     seen_rank: dict[tuple[str, int], int] = {}
     seen_target: set[tuple[str, str]] = set()
     for i, p in enumerate(prefs.records):

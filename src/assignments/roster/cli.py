@@ -80,18 +80,21 @@ def roster_validate(
 
 
 def _roster_examples(records: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    from assignments.roster.data import policy_template_rows
+
     return {
         "departments": [
             {"id": "D01", "name": "心内科", "order": 1, "turn_size": 3, "specialty": "心血管"},
-            {"id": "D02", "name": "普外科", "order": 2, "turn_size": 3},
+            {"id": "D02", "name": "普外科", "order": 2, "turn_size": 3, "specialty": "普外"},
         ],
-        "deferrals": [
-            {"department": "D01", "quarter": "2027Q1", "decision": "next", "reason": "两人进修"}
+        "staff": [
+            {**records["staff"][0]},
+            {"id": "S002", "name": "李娜", "department": "普外科", "title": "住院医师",
+             "promotion_candidate": "否", "times_served": 0},
         ],
-        "policy": [
-            {"parameter": "起始季度", "value": "2027Q1", "note": "first quarter (e.g. 2027Q1)"},
-            {"parameter": "季度数", "value": 12, "note": "number of quarters (default 12)"},
-        ],
+        "deferrals": [{"department": "心内科", "quarter": "2027Q1", "decision": "自动后延",
+                       "reason": "两人进修"}],
+        "policy": policy_template_rows(),
     }
 
 

@@ -18,9 +18,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from assignments.core.calendar import HolidayOverride, Quarter, WorkCalendar
 from assignments.core.errors import InputError, Issue, Location
-from assignments.core.i18n import tr
+from assignments.core.i18n import N_, tr
 from assignments.core.io import ColumnSpec, SheetSpec, read_tables
-from assignments.core.policy import Param, parse_int, read_params
+from assignments.core.policy import Param, param_rows, parse_int, read_params
 from assignments.core.schema import (
     CappedIssues,
     Day,
@@ -29,6 +29,7 @@ from assignments.core.schema import (
     Schema,
     TextList,
     YesNo,
+    check_names,
     id_text,
     parse_table,
     split_list,
@@ -106,6 +107,9 @@ titles of the 卫生专业技术资格 series (医/中医/护/药/中药/技/检
 副主任 → 副高, 主任 → 正高) and English names. A workbook adds or overrides entries in its
 optional 职称对照 sheet (职称, 级别). Keys are compared after NFKC, lower case, no spaces or
 dashes."""
+TITLE_CHOICES: tuple[str, ...] = tuple(k for k in TITLE_TABLE if not k.isascii())
+"""The Chinese titles of :data:`TITLE_TABLE`: the template's 职称 drop-down."""
+YES_NO = ("是", "否")
 
 
 def _title_key(v: Any) -> str:
@@ -267,6 +271,7 @@ class Unavailability(Schema):
     start: Day
     end: Day
     reason: str | None = None
+    name: str | None = None  # 姓名 beside 工号: checked against the 人员 sheet
 
     _id = field_validator("staff", mode="before")(lambda v: id_text(v) if v is not None else v)
 
@@ -426,11 +431,13 @@ SHEETS: tuple[SheetSpec, ...] = (
                 "parameter",
                 "参数",
                 "parameter",
-                note="parameter name (Chinese or English)",
+                note=N_("parameter name (Chinese or English)"),
                 example="起始季度",
             ),
-            C("value", "值", "value", required=False, note="its value", example="2027Q1"),
-            C("note", "说明", "note", required=False, note="free text, ignored"),
+            C("value", "值", "value", required=False,
+              note=N_("its value (empty: the default)"), example="2027Q1"),
+            C("note", "说明", "note", required=False,
+              note=N_("meaning, unit, allowed values and default (free text, ignored)")),
         ),
         note="programme parameters, one per row",
     ),
@@ -439,14 +446,15 @@ SHEETS: tuple[SheetSpec, ...] = (
         "卫生院",
         "centers",
         (
-            C("id", "编号", "id", note="center id", example="WSY1"),
-            C("name", "名称", "name", required=False, example="石桥镇卫生院"),
+            C("id", "编号", "id", note=N_("center id (unique)"), example="WSY1"),
+            C("name", "名称", "name", required=False, note=N_("center name (reports show it)"),
+              example="石桥镇卫生院"),
             C(
                 "seats",
                 "名额",
                 "seats",
                 required=False,
-                note="seats per quarter (default 3)",
+                note=N_("people per quarter, a whole number 1–100 (default 3)"),
                 example=3,
             ),
             C(
@@ -454,7 +462,8 @@ SHEETS: tuple[SheetSpec, ...] = (
                 "特色",
                 "specialties",
                 required=False,
-                note="requested specialties, 、-separated, optional weight after ':'",
+                note=N_("requested specialties, 、-separated, optional whole weight after ':' "
+                        "(default weight 1; empty: none)"),
                 example="儿科:2、中医",
             ),
             C(
@@ -462,7 +471,9 @@ SHEETS: tuple[SheetSpec, ...] = (
                 "中级最少",
                 "min_intermediate",
                 required=False,
-                note="override: at least this many intermediate-title seats",
+                note=N_("people of the 方案's 职称要求 titles needed per quarter at this center, "
+                        "a whole number ≤ 名额 (default: the 方案's 中级最少, a majority)"),
+                example=2,
             ),
         ),
         aliases=("center", "health centers", "受援卫生院"),
@@ -472,13 +483,15 @@ SHEETS: tuple[SheetSpec, ...] = (
         "科室",
         "departments",
         (
-            C("id", "编号", "id", note="department id (or its name)", example="D01"),
-            C("name", "名称", "name", required=False, example="心内科"),
+            C("id", "编号", "id", note=N_("department id (unique)"), example="D01"),
+            C("name", "名称", "name", required=False,
+              note=N_("department name (the 科室 drop-downs of other sheets list it)"),
+              example="心内科"),
             C(
                 "order",
                 "顺序",
                 "order",
-                note="position in the published order (1 = first)",
+                note=N_("position in the published dispatch order, a whole number (1 = first)"),
                 example=1,
                 aliases=("下乡排序", "排序"),
             ),
@@ -487,7 +500,8 @@ SHEETS: tuple[SheetSpec, ...] = (
                 "每批人数",
                 "turn_size",
                 required=False,
-                note="people sent when its turn comes (default: all seats of one quarter)",
+                note=N_("people sent when its turn comes, a whole number ≥ 1 (default: all "
+                        "seats of one quarter)"),
                 example=3,
             ),
             C(
@@ -495,7 +509,7 @@ SHEETS: tuple[SheetSpec, ...] = (
                 "专业",
                 "specialty",
                 required=False,
-                note="default specialty of its staff",
+                note=N_("default specialty of its staff (default: the department's name)"),
                 example="心血管",
             ),
         ),
@@ -506,39 +520,48 @@ SHEETS: tuple[SheetSpec, ...] = (
         "人员",
         "staff",
         (
-            C("id", "工号", "id", note="staff id", example="S001", aliases=("编号",)),
-            C("name", "姓名", "name", required=False, example="张伟"),
-            C("department", "科室", "department", note="department id or name", example="D01"),
-            C("title", "职称", "title", note="初级/中级/副高/正高, or a title of the title table "
-              "(主治医师, 主管护师 …) or of the 职称对照 sheet", example="主治医师"),
+            C("id", "工号", "id", note=N_("staff id (unique)"), example="S001",
+              aliases=("编号",)),
+            C("name", "姓名", "name", required=False,
+              note=N_("name (other sheets' 姓名 are checked against it)"), example="张伟"),
+            C("department", "科室", "department",
+              note=N_("department name or id of the 科室 sheet"), example="心内科",
+              choices="departments.name", open_choices=True),
+            C("title", "职称", "title", note=N_("初级/中级/副高/正高, or a title of the title "
+              "table (主治医师, 主管护师 …) or of the 职称对照 sheet"), example="主治医师",
+              choices=TITLE_CHOICES, open_choices=True),
             C(
                 "specialty",
                 "专业",
                 "specialty",
                 required=False,
-                note="overrides the department's specialty",
+                note=N_("the person's specialty (default: the department's 专业)"),
+                example="心血管",
             ),
             C(
                 "promotion_candidate",
                 "晋升候选",
                 "promotion_candidate",
                 required=False,
-                note="是/否: needs rural service for promotion",
-                example="否",
+                note=N_("是/否: needs rural service for promotion (default 否)"),
+                example="是",
+                choices=YES_NO,
             ),
             C(
                 "promotion_deadline",
                 "晋升期限",
                 "promotion_deadline",
                 required=False,
-                note="quarter by which a candidate must have served (e.g. 2028Q2)",
+                note=N_("quarter by which a candidate must have served, e.g. 2028Q2 (empty: "
+                        "by the end of the programme)"),
+                example="2028Q4",
             ),
             C(
                 "times_served",
                 "下乡次数",
                 "times_served",
                 required=False,
-                note="rotations served before this programme",
+                note=N_("rotations served before this programme, a whole number (default 0)"),
                 example=0,
             ),
             C(
@@ -546,7 +569,9 @@ SHEETS: tuple[SheetSpec, ...] = (
                 "上次下乡",
                 "last_served",
                 required=False,
-                note="quarter of the last rotation before this programme",
+                note=N_("quarter of the last rotation before this programme, e.g. 2025Q3 "
+                        "(empty: never)"),
+                example="2025Q3",
             ),
         ),
         aliases=("people", "人员名单"),
@@ -556,12 +581,16 @@ SHEETS: tuple[SheetSpec, ...] = (
         "不可用",
         "unavailability",
         (
-            C("staff", "工号", "staff", note="staff id", example="S001", aliases=("staff_id",)),
+            C("staff", "工号", "staff", note=N_("staff id of the 人员 sheet"), example="S001",
+              aliases=("staff_id",), choices="staff.id"),
+            C("name", "姓名", "name", required=False,
+              note=N_("the person's name, checked against the 工号 (a mismatch is an error)"),
+              example="张伟"),
             C(
                 "start",
                 "开始",
                 "start",
-                note="first day unavailable",
+                note=N_("first day unavailable, a date"),
                 example="2027-03-01",
                 aliases=("开始日期",),
             ),
@@ -569,11 +598,12 @@ SHEETS: tuple[SheetSpec, ...] = (
                 "end",
                 "结束",
                 "end",
-                note="last day unavailable",
+                note=N_("last day unavailable, a date"),
                 example="2027-08-31",
                 aliases=("结束日期",),
             ),
-            C("reason", "原因", "reason", required=False, example="进修"),
+            C("reason", "原因", "reason", required=False,
+              note=N_("free text (reports show it)"), example="进修"),
         ),
         required=False,
         aliases=("leave", "leaves", "请假"),
@@ -583,12 +613,14 @@ SHEETS: tuple[SheetSpec, ...] = (
         "后延申请",
         "deferrals",
         (
-            C("department", "科室", "department", note="department id or name", example="D01"),
+            C("department", "科室", "department",
+              note=N_("department name or id of the 科室 sheet"), example="心内科",
+              choices="departments.name", open_choices=True),
             C(
                 "quarter",
                 "季度",
                 "quarter",
-                note="the quarter of the turn to defer",
+                note=N_("the quarter of the turn to defer, e.g. 2027Q3"),
                 example="2027Q3",
             ),
             C(
@@ -596,10 +628,13 @@ SHEETS: tuple[SheetSpec, ...] = (
                 "决定",
                 "decision",
                 required=False,
-                note="next (自动后延) / last (调至最后一批) / auto (自动)",
-                example="next",
+                note=N_("自动后延 (swap with the next department) / 调至最后一批 (to the end of "
+                        "the cycle) / 自动 (the solver proposes; default)"),
+                example="自动后延",
+                choices=("自动后延", "调至最后一批", "自动"),
             ),
-            C("reason", "原因", "reason", required=False, example="两人进修"),
+            C("reason", "原因", "reason", required=False,
+              note=N_("free text (reports show it)"), example="两人进修"),
         ),
         required=False,
         aliases=("deferral requests", "后延"),
@@ -609,9 +644,10 @@ SHEETS: tuple[SheetSpec, ...] = (
         "职称对照",
         "title map",
         (
-            C("title", "职称", "title", note="a title as written in the 人员 sheet",
+            C("title", "职称", "title", note=N_("a title as written in the 人员 sheet"),
               example="副主任康复治疗师"),
-            C("level", "级别", "level", note="初级/中级/副高/正高", example="副高"),
+            C("level", "级别", "level", note=N_("the level it counts as: 初级/中级/副高/正高"),
+              example="副高", choices=("初级", "中级", "副高", "正高")),
         ),
         required=False,
         note="titles the built-in title table does not know (or counts differently)",
@@ -622,9 +658,10 @@ SHEETS: tuple[SheetSpec, ...] = (
         "节假日",
         "holidays",
         (
-            C("day", "日期", "date", note="a date", example="2027-10-01"),
-            C("kind", "类型", "kind", note="休 (holiday) or 班 (make-up workday)", example="休"),
-            C("name", "名称", "name", required=False, example="国庆节"),
+            C("day", "日期", "date", note=N_("a date"), example="2027-10-01"),
+            C("kind", "类型", "kind", note=N_("休 (holiday) or 班 (make-up workday)"),
+              example="休", choices=("休", "班")),
+            C("name", "名称", "name", required=False, note=N_("free text"), example="国庆节"),
         ),
         required=False,
         aliases=("holiday",),
@@ -714,6 +751,64 @@ POLICY_PARAMS: tuple[Param, ...] = (
     P("announce_quarters", "公布季度数", "announce quarters", kind="int"),
 )
 """The 方案 (programme) parameters: Chinese and English names, kinds (defaults: :class:`Policy`)."""
+
+PARAM_NOTES: dict[str, str] = {
+    "first_quarter": N_("first quarter of the programme (the handover early in its first month)"),
+    "quarters": N_("length of the programme, in quarters"),
+    "subsidy_days_per_month": N_("working days paid per month of the rural subsidy, days"),
+    "subsidy_per_day": N_("rural subsidy per working day, yuan"),
+    "subsidy_months": N_("months paid per rotation (a quarter), months"),
+    "reward_per_person": N_("reward to the department per person sent, yuan"),
+    "refusal_fine": N_("fine of a department that refuses to send, yuan"),
+    "recall_fine_per_day": N_("fine per day of a person recalled early without leave, yuan"),
+    "title_rule.minimum": N_("people of the 职称要求 titles needed per center and quarter (R4): "
+                             "a whole number, or 过半 (a majority of its seats)"),
+    "title_rule.titles": N_("titles that count for 中级最少 (R4), 、-separated levels"),
+    "title_mix_hard": N_("是: the title rule R4 is hard; 否: a soft goal weighed by 职称权重"),
+    "title_weight": N_("points per missing title seat when the title rule is soft"),
+    "objective_mode": N_("字典序: the goals in 目标顺序 one after the other; 加权: one weighted "
+                         "sum"),
+    "objective_order": N_(
+        "order of the goals: 晋升、顺序、搭配、公平、变更 (promotion, departures, mix, fairness, "
+        "changes)"),
+    "strict_calendar": N_("是: a year the holiday calendar does not know is refused (add a 节假日 "
+                          "sheet); 否: estimated, with a warning"),
+    "weights.promotion": N_("weight of promotion deadlines met (加权 mode), points"),
+    "weights.departures": N_("weight of the published dispatch order kept (加权 mode), points"),
+    "weights.mix": N_("weight of the title and specialty mix (加权 mode), points"),
+    "weights.fairness": N_("weight of fair turns among the staff (加权 mode), points"),
+    "weights.changes": N_("weight of changes to a published roster (re-planning), points"),
+    "teaching_interval_days": N_("duties: one teaching session due every this many days"),
+    "teaching_min_sessions": N_("duties: teaching sessions needed per rotation"),
+    "teaching_min_gap_days": N_("duties: days at least between two teaching sessions"),
+    "rounds_interval_days": N_("duties: one ward round due every this many days"),
+    "rounds_min": N_("duties: ward rounds needed per rotation"),
+    "attendance_min_percent": N_("assessment: attendance needed, percent of the working days"),
+    "deduction_months": N_("assessment: subsidy months deducted for 1, 2 and 3 failed items"),
+    "redispatch_fine": N_("fine when a person must serve again (all items failed), yuan"),
+    "leave_written_days": N_("leave of more than this many days needs a written request, days"),
+    "announce_quarters": N_("re-planning: quarters announced after the running one (kept as "
+                            "published)"),
+}
+"""What each 方案 parameter means, with its unit (the template's 说明 column)."""
+
+
+def policy_template_rows() -> list[dict[str, Any]]:
+    """The template's 方案 rows: every parameter, its default, meaning, unit and allowed
+    values (in the current language)."""
+    from assignments.core.i18n import current_lang
+
+    zh = current_lang() == "zh"
+    objectives: dict[str, str] = {}
+    for k, v in _OBJECTIVE_ALIASES.items():
+        if (not k.isascii()) == zh:
+            objectives.setdefault(v, k)
+    return param_rows(POLICY_PARAMS, Policy, PARAM_NOTES, shown={
+        "title_rule.minimum": "过半" if zh else "majority",
+        "title_rule.titles": "、".join(t.value if zh else t.en for t in TitleRule().titles),
+        "objective_order": "、".join(objectives[k] for k in DEFAULT_ORDER),
+        "deduction_months": "、".join(map(str, Policy.model_fields["deduction_months"].default)),
+    })
 
 
 # ------------------------------------------------------------------ re-planning terms
@@ -996,6 +1091,8 @@ def read_roster(path: str | Path, *, strict_calendar: bool | None = None) -> Ros
             )
             s.promotion_candidate = True
     staff_ids = {s.id for s in staff}
+    check_names(unav, (("staff", "name"),), {s.id: s.name for s in staff}, issues,
+                sheet=SHEET["staff"].zh)
     for i, u in enumerate(unav.records):
         if u.staff not in staff_ids and u.staff not in staff.rejected:
             issues.append(Issue(unav.loc(i, "staff", u.staff),

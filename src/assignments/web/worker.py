@@ -18,7 +18,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from assignments.core.errors import InputError, SolutionCheckError, UserError
-from assignments.core.i18n import tr, use_lang
+from assignments.core.i18n import current_lang, tr, use_lang
 
 __all__ = ["MODELS", "WHATIF_KINDS", "apply_whatif", "check_upload", "choices", "issue_rows",
            "plan_diff", "scenario_job", "scenario_spec", "solve_job", "unpack_upload",
@@ -103,9 +103,9 @@ def check_upload(model: str, path: Path, lang: str) -> dict[str, Any]:
         return {"ok": True, "warnings": warnings}
 
 
-def write_template(model: str, out: Path) -> Path:
+def write_template(model: str, out: Path, lang: str | None = None) -> Path:
     """Write the model's empty input workbook, as ``assignments <model> template OUT`` does
-    (the same command function is called)."""
+    (the same command function is called), in ``lang`` (default: the current language)."""
     from assignments.funding.cli import app as funding_app
     from assignments.mentoring.cli import app as mentoring_app
     from assignments.roster.cli import app as roster_app
@@ -113,7 +113,7 @@ def write_template(model: str, out: Path) -> Path:
     group = {"roster": roster_app, "mentoring": mentoring_app, "funding": funding_app}[model]
     for command in group.registered_commands:
         if command.name == "template" and command.callback is not None:
-            command.callback(out=out)
+            command.callback(out=out, lang=lang or current_lang())
             return out
     raise UserError(f"no template command for {model}")
 
