@@ -1,6 +1,7 @@
 """Tables in and out, chosen by file suffix.
 
-Inputs: an Excel workbook (``.xlsx``), a folder of ``.csv`` files (one per sheet), a ``.json``
+Inputs: a workbook (``.xlsx``; old Excel ``.xls``, OpenDocument ``.ods`` and WPS ``.et``
+through :mod:`assignments.core.workbooks`), a folder of ``.csv`` files (one per sheet), a ``.json``
 or ``.yaml`` file holding ``{sheet: [ {column: value}, ... ]}``. Sheet and column names are
 accepted in Chinese or English (see each model's ``SheetSpec`` list). Every cell keeps its
 location so that validation messages can name file, sheet, row and column.
@@ -29,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from assignments.core import xlsx
+from assignments.core import workbooks, xlsx
 from assignments.core.encoding import open_csv
 from assignments.core.errors import InputError, Issue, Location, os_reason
 from assignments.core.i18n import tr
@@ -61,7 +62,7 @@ __all__ = [
     "write_json",
 ]
 
-SUPPORTED = (".xlsx", ".xlsm", ".json", ".yaml", ".yml", "folder of .csv")
+SUPPORTED = (".xlsx", ".xlsm", ".xls", ".et", ".ods", ".json", ".yaml", ".yml", "folder of .csv")
 
 
 @dataclass(frozen=True)
@@ -271,8 +272,8 @@ def _raw_sheets(path: Path) -> dict[str, _Raw]:
         if not files:
             raise InputError(Issue(Location(str(path)), tr("the folder holds no .csv files")))
         return {f.stem: _Raw(_csv_rows(f)) for f in files}
-    if suffix in (".xlsx", ".xlsm"):
-        book = xlsx.read_workbook(path)
+    if suffix in workbooks.WORKBOOK_SUFFIXES:
+        book = workbooks.read_any(path)
         return {name: _Raw(rows, book.formulas.get(name, {})) for name, rows in book.sheets.items()}
     if suffix in (".json", ".yaml", ".yml"):
         return {name: _Raw(rows) for name, rows in _raw_records(path).items()}
