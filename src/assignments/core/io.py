@@ -150,6 +150,7 @@ class Table:
     rows: list[Row] | LazyRows = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
     header_row: int = 1  # the row of the header (rows above it were empty)
+    units: dict[str, str] = field(default_factory=dict)  # key -> money unit in its header
 
     def loc(self, row: Row | int | None = None, key: str | None = None, record: str | None = None):
         """Location of a row (and column) of this table."""
@@ -224,6 +225,20 @@ def _header_candidates(header: str) -> list[str]:
     parts = re.split(r"[()（）\[\]/|]", text)
     out += [normalize_header(p) for p in parts if p.strip()]
     return out
+
+
+_MONEY_UNIT = re.compile(r"^(元|百元|千元|万元|十万元|百万元|亿元|yuan)$")
+
+
+def header_unit(header: str) -> str | None:
+    """The money unit a header names in brackets: ``金额(万元)``, ``总投资（元）`` -> ``万元``,
+    ``元``; ``None`` when it names none."""
+    text = unicodedata.normalize("NFKC", header)
+    for part in re.findall(r"[(\[]([^()\[\]]*)[)\]]", text):
+        unit = re.sub(r"\s+", "", part).lower()
+        if _MONEY_UNIT.match(unit):
+            return unit
+    return None
 
 
 def _column_letter(index: int) -> str:
@@ -522,6 +537,8 @@ def _to_table(path: Path, name: str, raw: _Raw, spec: SheetSpec) -> tuple[Table,
             continue
         col_of[j] = match.key
         table.columns[match.key] = f"{_column_letter(j)} ({h})"
+        if (unit := header_unit(str(h))) is not None:
+            table.units[match.key] = unit
     hint = None
     for c in spec.columns:
         if c.required and c.key not in table.columns:
