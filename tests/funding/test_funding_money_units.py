@@ -42,7 +42,8 @@ def test_header_in_wan_yuan(tmp_path: Path) -> None:
     """金额(万元) and 总投资（万元） with the amounts in 万元 (100 for 1,000,000): the same
     money as the shipped workbook in 元."""
     base = read_funding(TINY)
-    path = _edit(tmp_path, headers={"金额 (amount)": "金额(万元)", "总投资 (cost)": "总投资（万元）"},
+    path = _edit(tmp_path,
+                 headers={"金额 (amount)": "金额(万元)", "总投资 (cost)": "总投资（万元）"},
                  scale={"金额 (amount)": 10_000, "总投资 (cost)": 10_000})
     data = read_funding(path)
     assert [s.amount for s in data.sources] == [s.amount for s in base.sources]
