@@ -1,8 +1,8 @@
 """``assignments batch FOLDER --out OUT``: solve a folder of workbooks of any model.
 
-Every workbook (``.xlsx``/``.xlsm``/``.xls``/``.et``/``.ods``, ``.json``, ``.yaml``/``.yml``,
-or a sub-folder of ``.csv`` files) is read here — its model found from its sheets, or given by
-``--model`` — then solved on the executor (``--executor local|dask-local|dask://HOST:PORT``, :mod:`assignments.core.executor`)
+Every workbook (``.xlsx``/``.xls``/``.ods``/``.et``, ``.json``, ``.yaml``, or a folder of ``.csv``
+files) is read here — its model found from its sheets, or given by ``--model`` — then solved on
+the executor (``--executor local|dask-local|dask://HOST:PORT``, :mod:`assignments.core.executor`)
 with the model's ``solve()`` in the one signature, and written into ``OUT/<name>/`` by the same
 writer as the model's ``solve`` command (:data:`assignments.core.cli.SPECS`). Only plain data
 travels to the workers (the model's data in, its result out): models and solvers are built
