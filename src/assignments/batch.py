@@ -1,6 +1,6 @@
 """``assignments batch FOLDER --out OUT``: solve a folder of workbooks of any model.
 
-Every workbook (``.xlsx``/``.xlsm``, ``.json``, ``.yaml``/``.yml``, or a sub-folder of ``.csv``
+Every workbook (``.xlsx``/``.xls``/``.ods``/``.et``, ``.json``, ``.yaml``, or a folder of ``.csv``
 files) is read here — its model found from its sheets, or given by ``--model`` — then solved on
 the executor (``--executor local|dask-local|dask://HOST:PORT``, :mod:`assignments.core.executor`)
 with the model's ``solve()`` in the one signature, and written into ``OUT/<name>/`` by the same
@@ -38,7 +38,7 @@ from assignments.core.i18n import tr, use_lang
 __all__ = ["BatchItem", "detect_model", "register", "solve_job", "workbooks"]
 
 MODELS = ("roster", "mentoring", "funding")
-_FILES = (".xlsx", ".xlsm", ".json", ".yaml", ".yml")
+_FILES = (".xlsx", ".xlsm", ".xls", ".et", ".ods", ".json", ".yaml", ".yml")
 
 
 def workbooks(folder: Path) -> list[Path]:

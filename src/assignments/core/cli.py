@@ -81,7 +81,8 @@ localize_click()
 # ------------------------------------------------------------------ common options
 
 InputPath = Annotated[
-    Path, typer.Argument(help=tr("Input workbook (.xlsx), CSV folder, .json or .yaml."))
+    Path,
+    typer.Argument(help=tr("Input workbook (.xlsx, .xls, .ods, .et), CSV folder, .json or .yaml.")),
 ]
 def _writable_out(value: Path | None) -> Path | None:
     """``--out`` is checked when the command line is read, before any input is read or solved:

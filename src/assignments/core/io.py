@@ -1,6 +1,7 @@
 """Tables in and out, chosen by file suffix.
 
-Inputs: an Excel workbook (``.xlsx``), a folder of ``.csv`` files (one per sheet), a ``.json``
+Inputs: a workbook (``.xlsx``; old Excel ``.xls``, OpenDocument ``.ods`` and WPS ``.et``
+through :mod:`assignments.core.workbooks`), a folder of ``.csv`` files (one per sheet), a ``.json``
 or ``.yaml`` file holding ``{sheet: [ {column: value}, ... ]}``. Sheet and column names are
 accepted in Chinese or English (see each model's ``SheetSpec`` list). Every cell keeps its
 location so that validation messages can name file, sheet, row and column.
@@ -29,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from assignments.core import xlsx
+from assignments.core import workbooks, xlsx
 from assignments.core.encoding import open_csv
 from assignments.core.errors import InputError, Issue, Location, os_reason
 from assignments.core.i18n import tr
@@ -61,7 +62,7 @@ __all__ = [
     "write_json",
 ]
 
-SUPPORTED = (".xlsx", ".xlsm", ".json", ".yaml", ".yml", "folder of .csv")
+SUPPORTED = (".xlsx", ".xlsm", ".xls", ".et", ".ods", ".json", ".yaml", ".yml", "folder of .csv")
 
 
 @dataclass(frozen=True)
@@ -158,6 +159,7 @@ class Table:
     rows: list[Row] | LazyRows = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
     header_row: int = 1  # the row of the header (rows above it were empty)
+    units: dict[str, str] = field(default_factory=dict)  # key -> money unit in its header
 
     def loc(self, row: Row | int | None = None, key: str | None = None, record: str | None = None):
         """Location of a row (and column) of this table."""
@@ -234,6 +236,20 @@ def _header_candidates(header: str) -> list[str]:
     return out
 
 
+_MONEY_UNIT = re.compile(r"^(元|百元|千元|万元|十万元|百万元|亿元|yuan)$")
+
+
+def header_unit(header: str) -> str | None:
+    """The money unit a header names in brackets: ``金额(万元)``, ``总投资（元）`` -> ``万元``,
+    ``元``; ``None`` when it names none."""
+    text = unicodedata.normalize("NFKC", header)
+    for part in re.findall(r"[(\[]([^()\[\]]*)[)\]]", text):
+        unit = re.sub(r"\s+", "", part).lower()
+        if _MONEY_UNIT.match(unit):
+            return unit
+    return None
+
+
 def _column_letter(index: int) -> str:
     letters = ""
     index += 1
@@ -280,8 +296,8 @@ def _raw_sheets(path: Path) -> dict[str, _Raw]:
         if not files:
             raise InputError(Issue(Location(str(path)), tr("the folder holds no .csv files")))
         return {f.stem: _Raw(_csv_rows(f)) for f in files}
-    if suffix in (".xlsx", ".xlsm"):
-        book = xlsx.read_workbook(path)
+    if suffix in workbooks.WORKBOOK_SUFFIXES:
+        book = workbooks.read_any(path)
         return {name: _Raw(rows, book.formulas.get(name, {})) for name, rows in book.sheets.items()}
     if suffix in (".json", ".yaml", ".yml"):
         return {name: _Raw(rows) for name, rows in _raw_records(path).items()}
@@ -530,6 +546,8 @@ def _to_table(path: Path, name: str, raw: _Raw, spec: SheetSpec) -> tuple[Table,
             continue
         col_of[j] = match.key
         table.columns[match.key] = f"{_column_letter(j)} ({h})"
+        if (unit := header_unit(str(h))) is not None:
+            table.units[match.key] = unit
     hint = None
     for c in spec.columns:
         if c.required and c.key not in table.columns:

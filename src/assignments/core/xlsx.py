@@ -461,6 +461,18 @@ def _inspect(path: Path) -> tuple[dict[str, str], dict[str, _SheetScan]]:
     return parts, scans
 
 
+def open_calamine(path: Path, suffixes: tuple[str, ...]) -> Any:
+    """calamine's workbook: opened by name when the suffix is one of ``suffixes``, else by
+    content (a workbook saved under another kind's name: the file is held in memory once,
+    within the limits already checked)."""
+    from python_calamine import CalamineWorkbook
+
+    if path.suffix.lower() in suffixes:
+        return CalamineWorkbook.from_path(str(path))
+    with path.open("rb") as fh:
+        return CalamineWorkbook.from_filelike(fh)
+
+
 def read_workbook(path: Path) -> Workbook:
     """Every worksheet's cells (cached values of formulas), from A1, by rows.
 
@@ -475,7 +487,7 @@ def read_workbook(path: Path) -> Workbook:
     InputError
         The file is empty, not a workbook, encrypted, or larger than the limits (located).
     """
-    from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum
+    from python_calamine import CalamineError, SheetTypeEnum
 
     try:
         size = path.stat().st_size
@@ -486,7 +498,7 @@ def read_workbook(path: Path) -> Workbook:
     parts, scans = _inspect(path)
     book = Workbook()
     try:
-        wb = CalamineWorkbook.from_path(str(path))
+        wb = open_calamine(path, (".xlsx", ".xlsm"))
     except (CalamineError, OSError, ValueError) as exc:
         raise _unreadable(path, exc) from None
     try:

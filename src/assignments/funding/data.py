@@ -148,33 +148,44 @@ def unit_word(unit_text: str) -> str:
 # ------------------------------------------------------------------ cell parsers
 
 _WAN = re.compile(r"^([+-]?[\d.,]+)\s*(万元|万|w)$", re.I)
+_YUAN = re.compile(r"^([+-]?[\d.,\s]+)元$")
 _INPUT_UNIT: ContextVar[int] = ContextVar("funding_input_unit", default=1)
+_COLUMN_UNITS: ContextVar[dict[str, int] | None] = ContextVar("funding_column_units",
+                                                               default=None)
 
 
-def parse_money(v: Any) -> Any:
-    """A money cell in yuan: ``1200000``, ``1,200,000`` or ``120万`` (= 1,200,000).
+def parse_money(v: Any, unit: int | None = None) -> Any:
+    """A money cell in yuan: ``1200000``, ``1,200,000``, ``120万`` / ``120万元`` (= 1,200,000),
+    ``5000元`` (= 5,000).
 
-    Plain numbers are multiplied by the file's 金额单位 (money unit) while a file is read; an
-    amount written with 万 is always ten-thousands of yuan.
+    Plain numbers are multiplied by ``unit`` (the unit the column's header names, e.g.
+    ``金额(万元)``) or else by the file's 金额单位 (money unit) while a file is read; an amount
+    written with 万 is always ten-thousands of yuan, one written with 元 always yuan.
     """
     if v is None:
         return v
+    scale = unit if unit is not None else _INPUT_UNIT.get()
     if isinstance(v, int | float) and not isinstance(v, bool):
-        return float(v) * _INPUT_UNIT.get()
-    text = unicodedata.normalize("NFKC", str(v)).strip().replace("元", "").strip()
+        return float(v) * scale
+    text = unicodedata.normalize("NFKC", str(v)).strip()
     m = _WAN.match(text)
-    if m:
-        try:
-            return float(m.group(1).replace(",", "")) * 10_000
-        except ValueError:
-            raise ValueError(tr("expected an amount of money, got '{value}'", value=v)) from None
+    y = _YUAN.match(text)
+    if y:
+        text, scale = y.group(1), 1
+    elif m:
+        text, scale = m.group(1), 10_000
     text = text.replace(",", "").replace(" ", "")
     try:
-        return float(text) * _INPUT_UNIT.get()
+        return float(text) * scale
     except ValueError:
         raise ValueError(tr("expected an amount of money, got '{value}'", value=v)) from None
 
 
+def _money_column(v: Any, info: ValidationInfo) -> Any:
+    """A money column's cell: in the unit its header names (``总投资（万元）``), else in the
+    file's 金额单位 (:func:`parse_money`)."""
+    units = _COLUMN_UNITS.get() or {}
+    return parse_money(v, units.get(info.field_name or ""))
 
 
 def _numbers(v: list[float]) -> str:
@@ -281,7 +292,7 @@ class Source(Record):
     per_period: list[float] | None = None  # MKP: the amount of every period, given directly
 
     _id = field_validator("id", mode="before")(_opt_id)
-    _money = field_validator("amount", mode="before")(parse_money)
+    _money = field_validator("amount", mode="before")(_money_column)
     _kind = field_validator("kind", mode="before")(_kind)
     _tr = field_validator("tranches", mode="before")(_number_list)
 
@@ -329,7 +340,7 @@ class Project(Record):
     period_costs: list[float] | None = None  # MKP: spending per period given directly
 
     _id = field_validator("id", mode="before")(_opt_id)
-    _money = field_validator("cost", "min_funding", mode="before")(parse_money)
+    _money = field_validator("cost", "min_funding", mode="before")(_money_column)
     _pct = field_validator("labour_share", mode="before")(_percent)
     _curve = field_validator("curve", mode="before")(_number_list)
     _zero = field_validator(
@@ -972,6 +983,14 @@ def _parse_policy(issues: list[Issue], table: Table | None) -> Policy | None:
     return policy
 
 
+def _header_units(table: Table | None) -> dict[str, int]:
+    """Yuan per unit of the money columns whose header names a unit (``金额(万元)``)."""
+    if table is None:
+        return {}
+    known = {**_UNITS, "亿元": 100_000_000}
+    return {key: known[_norm(unit)] for key, unit in table.units.items() if _norm(unit) in known}
+
+
 def _input_unit(table: Table | None) -> int:
     """The file's 金额单位 (money unit), looked up before anything else is parsed."""
     if table is None:
@@ -1055,10 +1074,14 @@ def read_funding(path: str | Path) -> FundingData:
     token = _INPUT_UNIT.set(_input_unit(tables.get("policy")))
     try:
         policy = _parse_policy(issues, tables.get("policy"))
+        units = _COLUMN_UNITS.set(_header_units(tables.get("sources")))
         src = parse_table(tables.get("sources"), Source, label=tr("source"), id_key="id",
                           issues=issues, warnings=notices)
+        _COLUMN_UNITS.reset(units)
+        units = _COLUMN_UNITS.set(_header_units(tables.get("projects")))
         prj = parse_table(tables.get("projects"), Project, label=tr("project"), id_key="id",
                           issues=issues, warnings=notices)
+        _COLUMN_UNITS.reset(units)
         vil = parse_table(tables.get("villages"), Village, label=tr("village"), id_key="id",
                           issues=issues, warnings=notices)
         shr = parse_table(tables.get("sharing"), ShareRow, label=tr("group"), record_key="group",

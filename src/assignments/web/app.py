@@ -256,12 +256,12 @@ class ModelPage:
                                   on_click=self.example).mark("example")
             with ui.card().classes("w-full"):
                 ui.label(tr("2. Upload", lang=lang)).classes("text-lg font-bold")
-                ui.label(tr("An Excel workbook (.xlsx, .xls), a .zip of CSV files, or .json / "
-                            ".yaml; at most {mb} MB.", lang=lang, mb=MAX_UPLOAD_MB))
+                ui.label(tr("A workbook (.xlsx, .xls, .ods, .et), a .zip of CSV files, or .json "
+                            "/ .yaml; at most {mb} MB.", lang=lang, mb=MAX_UPLOAD_MB))
                 ui.upload(on_upload=self.upload, on_rejected=self.rejected, auto_upload=True,
                           max_file_size=MAX_UPLOAD_MB * 1024 * 1024,
                           label=tr("Choose or drop a file", lang=lang)
-                          ).props('accept=".xlsx,.xls,.zip,.json,.yaml,.yml"').classes(
+                          ).props('accept=".xlsx,.xlsm,.xls,.ods,.et,.zip,.json,.yaml,.yml"').classes(
                     "w-96").mark("upload")
                 self.file_label = ui.label("").mark("file-status")
                 self.warnings = ui.column()
@@ -333,8 +333,8 @@ class ModelPage:
         await self.accept(e.file.name, await e.file.read())
 
     def rejected(self) -> None:
-        ui.notify(tr("The file was refused: at most {mb} MB, and one of .xlsx .xls .zip .json "
-                     ".yaml.", lang=self.lang, mb=MAX_UPLOAD_MB), type="warning")
+        ui.notify(tr("The file was refused: at most {mb} MB, and one of .xlsx .xls .ods .et .zip "
+                     ".json .yaml.", lang=self.lang, mb=MAX_UPLOAD_MB), type="warning")
 
     async def accept(self, name: str, content: bytes) -> None:
         lang = self.lang
