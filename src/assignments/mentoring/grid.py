@@ -27,7 +27,8 @@ weekday hold the period labels (第1节, 1, 第一节, 上午第1节; 上午/下
 their own column too). When a group (下午) restarts its numbering at 1, its periods continue
 after the last one before it (上午 1–4, 下午 1–3 = periods 5–7). A merged cell counts for
 every row and column it covers (a double period merged over two rows is two periods); a row
-merged across every weekday without a period label (午休, a note) is skipped, as are empty rows
+merged across every weekday without a period label (午休, a note) is skipped, as is one with
+the same break written in every weekday cell (午休 … 午休), as are empty rows
 and columns, rows without lessons (breaks, notes in the label column) and rows below the last
 period whose label cells are empty. A row with lessons whose period label cannot be read is
 refused with its location. Cells holding only ``-``, ``—``, ``/``, ``无`` or ``空`` are empty.
@@ -287,34 +288,39 @@ def _cells(sheet: _Sheet, issues: list[Issue], *, required: bool
         return []
     label_cols = range(first)
     out: list[tuple[int, int, int, str, str]] = []
-    parsed: list[tuple[int, str | None, int | None, str | None, dict[int, str]]] = []
+    parsed: list[tuple[int, str | None, int | None, str | None, int, dict[int, str]]] = []
     for i in range(header + 1, len(rows)):
         r = rows[i]
         labels = [_text(r[j]) if j < len(r) else None for j in label_cols]
         lessons = {j: t for j in days if j < len(r) and (t := _text(r[j])) is not None}
         if not lessons and not any(labels):
             continue
-        group, period, label = None, None, None
-        for text in labels:
+        group, period, label, at = None, None, None, first - 1
+        for j, text in enumerate(labels):
             if text is None:
                 continue
             g, p = _label(text)
             group = group or g
             if p is not None and period is None:
-                period, label = p, text
+                period, label, at = p, text, j
             elif label is None and g is None:
-                label = text
+                label, at = text, j
         if period is None and lessons:
             cover = {sheet.merged.get((i, j)) for j in days}
             if len(cover) == 1 and None not in cover:  # one cell merged across the week
                 continue
-        parsed.append((i, group, period, label, lessons))
+            texts = set(lessons.values())
+            if len(lessons) == len(days) and (texts == {label} or all(map(_activity, texts))):
+                continue  # 午休 written across the week
+        parsed.append((i, group, period, label, at, lessons))
     last = max((k for k, p in enumerate(parsed) if p[2] is not None), default=-1)
     seen: dict[int, int] = {}
     current: str | None = None
     offset = top = 0
     new_group = False
-    for k, (i, group, period, label, lessons) in enumerate(parsed):
+    for k, (i, group, period, label, at, lessons) in enumerate(parsed):
+        head = _text(rows[header][at]) if at < len(rows[header]) else None
+        column = f"{_letter(at)} ({head})" if head else _letter(at)
         if group is not None and group != current:
             current, new_group = group, True
         if period is None:
@@ -322,7 +328,6 @@ def _cells(sheet: _Sheet, issues: list[Issue], *, required: bool
                 continue  # a break, a note, a group label on its own row
             if k > last and label is None:
                 continue  # a note below the grid (e.g. 制表人), not in the label column
-            column = f"{_letter(first - 1)}"
             if label is None:
                 issues.append(Issue(sheet.loc(i + 1, column), tr(
                     "the row has lessons but no period label: write 第1节 … 第8节 or 1 … 8")))
@@ -338,11 +343,11 @@ def _cells(sheet: _Sheet, issues: list[Issue], *, required: bool
         p = period + offset
         top = max(top, p)
         if not 1 <= p <= 12:
-            issues.append(Issue(sheet.loc(i + 1, _letter(first - 1)),
+            issues.append(Issue(sheet.loc(i + 1, column),
                                 tr("period {period} is outside 1–12", period=p)))
             continue
         if p in seen:
-            issues.append(Issue(sheet.loc(i + 1, _letter(first - 1)), tr(
+            issues.append(Issue(sheet.loc(i + 1, column), tr(
                 "period {period} is already the label of row {row}", period=p, row=seen[p])))
             continue
         seen[p] = i + 1
@@ -418,6 +423,8 @@ def read_grids(
                         "the 教师 sheet nor a class (a class name contains 班)", ref=qualifier))))
                 continue
             cells = _cells(sheet, issues, required=form == "prefixed")
+            if cells is None and form == "prefixed":
+                continue  # refused: no weekday header (the issue says so)
             if cells is None:
                 notices.append(Issue(sheet.loc(1), tr(
                     "the sheet is named like teacher '{ref}' but has no row of weekdays: not "
