@@ -7,6 +7,8 @@ naming file, sheet, row, column and record.
 Sheets (Chinese or English names): 方案 (policy), 学校 (schools), 教师 (teachers), 课表
 (timetable), 路程 (travel), 历史结对 (past pairs), 指定结对 (forced pairs), 禁止结对
 (forbidden pairs), 意愿 (preferences), 学科组 (subject groups), 支教需求 (placement demand).
+The timetable may also come as grid sheets (``课表-T001``, ``课表-七年级2班``: periods down,
+weekdays across), merged with the 课表 rows: see :mod:`assignments.mentoring.grid`.
 """
 
 from __future__ import annotations
