@@ -117,16 +117,18 @@ class _Teachers:
             elif tok in self.rejected:
                 rejected = True
         if not found and not ambiguous and substrings:
-            hits = [n for n in self.named if len(n) >= 2 and n in text]
-            hits = [n for n in hits if not any(n != m and n in m for m in hits)]
+            # a name written without a separator (语文张敏): every substring of 2–8 characters
+            # looked up (cost by the cell's length, not by the number of teachers)
+            subs = {text[a:b] for a in range(len(text))
+                    for b in range(a + 2, min(len(text), a + 8) + 1)}
+            hits = [n for n in subs if n in self.named]
+            hits = sorted(n for n in hits if not any(n != m and n in m for m in hits))
             for n in hits:
                 if len(self.named[n]) == 1:
                     found.append(self.named[n][0].id)
                 else:
                     ambiguous.append(n)
-            for tid in self.ids:
-                if re.search(rf"(?<![0-9A-Za-z]){re.escape(tid)}(?![0-9A-Za-z])", text):
-                    found.append(tid)
+            found += [w for w in re.findall(r"[0-9A-Za-z]+", text) if w in self.ids]
         found = list(dict.fromkeys(found))
         if ambiguous:
             # a name of several teachers is fine when the 工号 of one of them is also given
