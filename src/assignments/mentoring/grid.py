@@ -174,20 +174,24 @@ def _letter(index: int) -> str:
     return letters
 
 
-def _weekday(v: Any) -> int | None:
-    """A weekday header cell (text only: numbers are period labels, not weekdays)."""
-    from assignments.mentoring.data import parse_weekday
+_DAY_WORDS = {
+    "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "日": 7, "天": 7,
+    "mon": 1, "monday": 1, "tue": 2, "tuesday": 2, "wed": 3, "wednesday": 3,
+    "thu": 4, "thursday": 4, "fri": 5, "friday": 5, "sat": 6, "saturday": 6,
+    "sun": 7, "sunday": 7,
+}
 
+
+def _weekday(v: Any) -> int | None:
+    """A weekday header cell: 星期一/礼拜一/周一/一/Mon/Monday (text only: numbers are period
+    labels, not weekdays; the words of the 课表 rows' 星期 column, data.parse_weekday)."""
     if not isinstance(v, str):
         return None
-    text = unicodedata.normalize("NFKC", v).strip()
-    text = re.sub(r"[(（].*?[)）]", "", text).strip()  # 周一 (Mon)
-    if not text or text.isdigit():
-        return None
-    try:
-        return parse_weekday(text)
-    except ValueError:
-        return None
+    text = unicodedata.normalize("NFKC", v).strip().lower().replace(" ", "")
+    text = re.sub(r"[(（].*?[)）]", "", text)  # 周一 (Mon)
+    for prefix in ("星期", "礼拜", "周"):
+        text = text.removeprefix(prefix)
+    return _DAY_WORDS.get(text.rstrip("."))
 
 
 def _zh_number(text: str) -> int:
