@@ -1,6 +1,7 @@
 """Mentoring instances: the hand-checkable ``tiny`` workbook and a seeded generator.
 
     python scripts/generate_mentoring.py tiny --out instances/mentoring/tiny.xlsx
+    python scripts/generate_mentoring.py tiny-grid --out instances/mentoring/tiny_grid.xlsx
     python scripts/generate_mentoring.py district --out instances/mentoring/district.xlsx
     python scripts/generate_mentoring.py city --out /tmp/city.xlsx          # not committed
     python scripts/generate_mentoring.py custom --schools 60 --teachers 2000 --seed 3 --out x.xlsx
@@ -358,15 +359,148 @@ def write(path: Path, records: Records) -> Path:
     return write_input_workbook(path, SHEETS, records, with_notes=True)
 
 
+# ------------------------------------------------------------------ timetables as grids
+
+_DAYS_ZH = ("星期一", "星期二", "星期三", "星期四", "星期五")
+_DAYS_SHORT = ("周一", "周二", "周三", "周四", "周五")
+
+
+def _busy(records: Records) -> dict[str, dict[tuple[int, int], str]]:
+    """Teacher id -> (weekday, period) -> class text, from the row-form timetable."""
+    out: dict[str, dict[tuple[int, int], str]] = {}
+    for row in records["timetable"]:
+        day = _DAYS_SHORT.index(row["weekday"]) + 1
+        for p in str(row["periods"]).split("、"):
+            out.setdefault(row["teacher"], {})[(day, int(p))] = row.get("klass") or ""
+    return out
+
+
+def _merge_runs(ws: Any, col: int, rows_of: dict[int, int], texts: dict[int, str]) -> None:
+    """Merge a column's equal consecutive cells (a double period) over their rows."""
+    periods = sorted(texts)
+    k = 0
+    while k < len(periods):
+        end = k
+        while (end + 1 < len(periods) and periods[end + 1] == periods[end] + 1
+               and texts[periods[end + 1]] == texts[periods[k]]
+               and rows_of[periods[end + 1]] == rows_of[periods[end]] + 1):
+            end += 1
+        if end > k:
+            ws.merge_cells(start_row=rows_of[periods[k]], start_column=col,
+                           end_row=rows_of[periods[end]], end_column=col)
+        k = end + 1
+
+
+def _teacher_sheet(wb: Any, title: str, heading: str, slots: dict[tuple[int, int], str],
+                   periods: int) -> None:
+    """A teacher's grid as schools keep it: a title row, 上午/下午 in column A (merged), 第n节
+    in column B (下午 numbered again from 1), a 午休 row merged across, a note below."""
+    ws = wb.create_sheet(title)
+    ws.cell(1, 1, heading)
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=7)
+    for j, d in enumerate(("", "节次", *_DAYS_ZH), start=1):
+        ws.cell(2, j, d or None)
+    morning = min(4, periods)
+    rows_of: dict[int, int] = {}
+    row = 3
+    for p in range(1, periods + 1):
+        if p == morning + 1:
+            ws.cell(row, 1, "午休")
+            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=7)
+            row += 1
+        rows_of[p] = row
+        ws.cell(row, 2, f"第{p if p <= morning else p - morning}节")
+        row += 1
+    ws.cell(rows_of[1], 1, "上午")
+    ws.merge_cells(start_row=rows_of[1], start_column=1, end_row=rows_of[morning],
+                   end_column=1)
+    if periods > morning:
+        ws.cell(rows_of[morning + 1], 1, "下午")
+        ws.merge_cells(start_row=rows_of[morning + 1], start_column=1,
+                       end_row=rows_of[periods], end_column=1)
+    for d in range(1, 6):
+        texts = {p: text for (day, p), text in slots.items() if day == d}
+        for p, text in texts.items():
+            ws.cell(rows_of[p], 2 + d, text)
+        _merge_runs(ws, 2 + d, rows_of, texts)
+    ws.cell(row + 1, 1, "注：以教务处最终安排为准")
+
+
+def _class_sheet(wb: Any, title: str, cells: dict[tuple[int, int], str], periods: int) -> None:
+    """A class's grid: the header 节次 / 周一 … 周五, periods 1 … n as numbers, each cell
+    naming the teacher (语文 王丽, 数学 T02)."""
+    ws = wb.create_sheet(title)
+    for j, d in enumerate(("节次", *_DAYS_SHORT), start=1):
+        ws.cell(1, j, d)
+    rows_of = {p: p + 1 for p in range(1, periods + 1)}
+    for p, r in rows_of.items():
+        ws.cell(r, 1, p)
+    for d in range(1, 6):
+        texts = {p: text for (day, p), text in cells.items() if day == d}
+        for p, text in texts.items():
+            ws.cell(rows_of[p], 1 + d, text)
+        _merge_runs(ws, 1 + d, rows_of, texts)
+
+
+def write_grids(path: Path, records: Records, form: str = "mixed") -> Path:
+    """Write ``records`` with their timetable as grid sheets instead of the 课表 rows:
+    ``teacher`` (one sheet a teacher: ``课表-T01`` or ``课表 王丽``), ``class`` (one sheet a
+    class: ``课表-城关一小1班``, the cells naming the teacher), or ``mixed`` (the first school's
+    teachers by class, the others by teacher). The busy periods are the row form's exactly."""
+    from openpyxl import load_workbook
+
+    busy = _busy(records)
+    write(path, {k: v for k, v in records.items() if k != "timetable"})
+    wb = load_workbook(path)
+    teachers = {t["id"]: t for t in records["teachers"]}
+    periods = max(p for slots in busy.values() for _, p in slots)
+    first_school = records["schools"][0]["id"]
+    by_class = {tid for tid, t in teachers.items()
+                if form == "class" or (form == "mixed" and t["school"] == first_school)}
+    for k, (tid, slots) in enumerate(sorted(busy.items())):
+        if tid in by_class:
+            continue
+        t = teachers[tid]
+        title = f"课表-{tid}" if k % 2 == 0 else f"课表 {t['name']}"
+        texts = {s: f"{t['subjects']}" for s in slots}
+        _teacher_sheet(wb, title, f"{t['name']}（{tid}）课表", texts, periods)
+    schools = {s["id"]: s.get("name") or s["id"] for s in records["schools"]}
+    classes: dict[str, list[dict[tuple[int, int], str]]] = {}
+    for k, (tid, slots) in enumerate(sorted(busy.items())):
+        if tid not in by_class:
+            continue
+        t = teachers[tid]
+        who = t["name"] if k % 2 == 0 else tid
+        own = classes.setdefault(t["school"], [])
+        for slot in sorted(slots):
+            free = next((c for c in own if slot not in c), None)
+            if free is None:
+                free = {}
+                own.append(free)
+            free[slot] = f"{t['subjects']} {who}" if k % 3 else f"{t['subjects']}\n{who}"
+    for sid, own in classes.items():
+        for n, cells in enumerate(own, start=1):
+            if (5, periods) not in cells:
+                cells[(5, periods)] = "班会"  # a class activity: nobody's lesson
+            _class_sheet(wb, f"课表-{schools[sid]}{n}班", cells, periods)
+    wb.save(path)
+    return path
+
+
 def main(argv: list[str] | None = None) -> None:
     """Command line: ``tiny``, ``district``, ``city`` or ``custom``."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("kind", choices=["tiny", "schools", "district", "city", "custom"])
+    ap.add_argument("kind", choices=["tiny", "tiny-grid", "schools", "district", "city",
+                                     "custom"])
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--seed", type=int, default=None)
     ap.add_argument("--schools", type=int, default=40)
     ap.add_argument("--teachers", type=int, default=1200)
     args = ap.parse_args(argv)
+    if args.kind == "tiny-grid":
+        write_grids(args.out, TINY, "mixed")
+        print(f"Written: {args.out} (the tiny example, its timetable as grid sheets)")
+        return
     if args.kind == "tiny":
         records = TINY
     elif args.kind == "schools":

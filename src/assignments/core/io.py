@@ -410,7 +410,8 @@ def _raw_records(path: Path) -> dict[str, list[list[Any]]]:
 
 
 def read_tables(path: str | os.PathLike[str], specs: Sequence[SheetSpec], *,
-                nonempty: Iterable[str] = ()) -> dict[str, Table]:
+                nonempty: Iterable[str] = (),
+                others: dict[str, Iterable[list[Any]]] | None = None) -> dict[str, Table]:
     """Read the sheets described by ``specs`` from a workbook, CSV folder, JSON or YAML file.
 
     Parameters
@@ -424,6 +425,9 @@ def read_tables(path: str | os.PathLike[str], specs: Sequence[SheetSpec], *,
         Keys of the sheets that need at least one data row (a model's main sheets, e.g. the
         staff): a header without rows is refused here, naming the sheet, before any record of
         another sheet is checked against it (``unknown staff 'S05'`` would say less).
+    others
+        When given, filled with the rows (from A1) of every sheet no spec claimed, by sheet name
+        (CSV: file stem), for a model reading free-form sheets (mentoring's timetable grids).
 
     Returns
     -------
@@ -443,8 +447,11 @@ def read_tables(path: str | os.PathLike[str], specs: Sequence[SheetSpec], *,
     by_norm = {normalize_header(name): name for name in raw}
     issues: list[Issue] = []
     tables: dict[str, Table] = {}
+    claimed: set[str] = set()
     for spec in specs:
         found = next((by_norm[n] for n in spec.accepts() if n in by_norm), None)
+        if found is not None:
+            claimed.add(found)
         if found is None:
             if spec.required:
                 issues.append(
@@ -465,6 +472,8 @@ def read_tables(path: str | os.PathLike[str], specs: Sequence[SheetSpec], *,
                    sheet=spec.label())))
     if issues:
         raise InputError(issues)
+    if others is not None:
+        others.update((name, r.rows) for name, r in raw.items() if name not in claimed)
     return tables
 
 

@@ -7,6 +7,8 @@ naming file, sheet, row, column and record.
 Sheets (Chinese or English names): 方案 (policy), 学校 (schools), 教师 (teachers), 课表
 (timetable), 路程 (travel), 历史结对 (past pairs), 指定结对 (forced pairs), 禁止结对
 (forbidden pairs), 意愿 (preferences), 学科组 (subject groups), 支教需求 (placement demand).
+The timetable may also come as grid sheets (``课表-T001``, ``课表-七年级2班``: periods down,
+weekdays across), merged with the 课表 rows: see :mod:`assignments.mentoring.grid`.
 """
 
 from __future__ import annotations
@@ -1240,7 +1242,8 @@ def read_mentoring(
         With every problem of the file, each naming file, sheet, row, column and record.
     """
     specs = [dc_replace(s, required=s.key in required) for s in SHEETS]
-    tables = read_tables(path, specs, nonempty=("schools", "teachers"))
+    others: dict[str, Any] = {}  # sheets of no spec: timetable grids among them (grid.py)
+    tables = read_tables(path, specs, nonempty=("schools", "teachers"), others=others)
     issues: list[Issue] = []
     notices: list[Issue] = CappedIssues()  # at most 100 of one kind, the rest counted
     policy = _policy(issues, tables.get("policy"))
@@ -1375,6 +1378,28 @@ def read_mentoring(
         s = next((x for x in schools if x.id == sid), None)
         return s.label if s is not None else sid
 
+    # ---- timetable grids (课表-工号/姓名, 课表-班级): merged with the row form
+    grid_sheets = 0
+    if others and "teachers" in tables:
+        from assignments.mentoring.grid import read_grids
+
+        grid_lessons, grid_sheets = read_grids(Path(path), others, teachers.records,
+                                               teachers.rejected, school_label, issues, notices)
+        row_sheet = lessons.table.sheet if lessons.table is not None else None
+        grid_at: dict[tuple[str, tuple[int, int]], Location] = {}
+        for g in grid_lessons:
+            slot = (g.weekday, g.period)
+            if slot in slots[g.teacher]:
+                first = grid_at.get((g.teacher, slot)) or Location(
+                    sheet=row_sheet, row=slots[g.teacher][slot])
+                issues.append(Issue(g.where, tr(
+                    "{weekday} period {period} of this teacher is already given ({where}): one "
+                    "teacher cannot teach two lessons at once", weekday=weekday_label(g.weekday),
+                    period=g.period, where=str(dc_replace(first, file=None, record=None)))))
+                continue
+            slots[g.teacher][slot] = 0
+            grid_at[(g.teacher, slot)] = g.where
+
     for index in (past, forced, forbidden):
         ref_of = teacher_ref if index is past else named_ref
         for i, r in enumerate(index.records):
@@ -1442,7 +1467,7 @@ def read_mentoring(
 
     # ---- notices (the data is valid; the office may want to know)
     lesson_map: dict[str, frozenset[tuple[int, int]]] | None = None
-    if "timetable" in tables:
+    if "timetable" in tables or grid_sheets:
         lesson_map = {tid: frozenset(s) for tid, s in slots.items()}
     elif "teachers" in required and "demand" not in required:
         notices.append(Issue(Location(str(path)),
