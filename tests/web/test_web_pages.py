@@ -207,28 +207,3 @@ async def test_whatif_keep_a_person_out_of_their_quarter(user: Any) -> None:
     row = next(r for r in rows if r["what"] == staff)
     assert quarter in row["before"] and quarter not in row["after"], row
     assert "每条硬性规则都成立" in _text(user, "verdict")
-
-
-async def test_funding_scenarios_run_in_parallel_with_progress_and_a_comparison(
-        user: Any) -> None:
-    await user.open("/funding")
-    user.find(marker="example").click()
-    await wait_until(lambda: _one(user, "solve").enabled, timeout=120)
-    names = _marked(user, "sc-name")
-    assert [n.value for n in names] == ["预算减少10%", "预算增加10%"]
-    _one(user, "sc-time-limit").value = 5
-    user.find(marker="sc-run").click()
-    progress = _one(user, "sc-progress")
-    await wait_until(lambda: _marked(user, "sc-table"), timeout=240)
-    states = {r["name"]: r["state"] for r in progress.rows}
-    assert set(states) == {"基准", "预算减少10%", "预算增加10%"}, states
-    assert all("最优" in s or "可行" in s for s in states.values()), states
-    tables = _marked(user, "sc-table")
-    first = tables[0]
-    labels = [c["label"] for c in first.columns]  # 情景对比: one column per scenario
-    assert {"基准", "预算减少10%", "预算增加10%"} <= set(labels), labels
-    assert _marked(user, "sc-plot")
-    user.find(marker="sc-zip").click()
-    response = await user.download.next(timeout=30)
-    names_in_zip = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
-    assert "scenarios.xlsx" in names_in_zip and "input/tiny.xlsx" in names_in_zip

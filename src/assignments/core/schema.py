@@ -154,7 +154,7 @@ class RecordIndex(Generic[M]):
 
     def loc(self, i: int, key: str | None = None, rid: str | None = None) -> Location:
         """Location of record ``i`` (and column ``key``)."""
-        record = f"{self.label} '{rid}'" if rid is not None else None
+        record = _rec(self.label, rid)  # "人员 'S01'" in Chinese, as parse_table's records
         if self.table is None:
             return Location(record=record)
         return self.table.loc(self.rows[i], key, record)

@@ -54,6 +54,7 @@ from assignments.core.errors import InputError, Issue, Location
 from assignments.core.executor import local_pool
 from assignments.core.i18n import current_lang, tr, use_lang
 from assignments.core.policy import SWITCH_WORDS, Param, normalize_name, parse_bool
+from assignments.core.schema import explain_error
 from assignments.core.solver import Result, SolveStatus
 from assignments.funding.data import (
     _INPUT_UNIT,
@@ -258,7 +259,11 @@ def _factor(x: str | float) -> float:
     if isinstance(x, int | float):
         return float(x)
     text = str(x).strip()
-    return float(text[:-1]) / 100 if text.endswith("%") else float(text)
+    try:
+        return float(text[:-1]) / 100 if text.endswith("%") else float(text)
+    except ValueError:
+        raise ValueError(tr("frontier budget '{value}': expected a share of the base budget "
+                            "such as 60% or 0.6", value=x)) from None
 
 
 class ScenarioFile(BaseModel):
@@ -320,7 +325,7 @@ def read_scenarios(path: str | Path, base: FundingData | None = None) -> Scenari
                                                   key=key,
                                                   known=", ".join(Scenario.model_fields))))
                     continue
-                msg = str(err["msg"]).removeprefix("Value error, ")
+                msg = explain_error(dict(err))
                 issues.append(Issue(where, f"{key}: {msg}" if key else msg))
             continue
         except ValueError as exc:
@@ -398,7 +403,7 @@ def _read_sheet(p: Path, base: FundingData | None) -> ScenarioFile:
         try:
             sc = Scenario.model_validate(item)
         except (ValidationError, ValueError) as exc:
-            msgs = ([str(e["msg"]).removeprefix("Value error, ") for e in exc.errors()]
+            msgs = ([explain_error(dict(e)) for e in exc.errors()]
                     if isinstance(exc, ValidationError) else [str(exc)])
             issues += [Issue(where_, m) for m in msgs]
             continue
@@ -472,8 +477,10 @@ def derive(base: FundingData, sc: Scenario) -> FundingData:
             Policy.model_validate({**base.policy.model_dump(), **update})
         except ValidationError as exc:
             err = exc.errors()[0]
-            raise ValueError(f"{'.'.join(map(str, err['loc']))}: "
-                             f"{str(err['msg']).removeprefix('Value error, ')}") from None
+            key = ".".join(map(str, err["loc"]))
+            param = _PARAMS.get(normalize_name(key))
+            name = key if param is None else (param.zh if current_lang() == "zh" else param.en)
+            raise ValueError(f"{name}: {explain_error(dict(err))}") from None
     policy = base.policy.model_copy(update=update) if update else base.policy
     return base.model_copy(update={"sources": sources, "projects": projects, "policy": policy,
                                    "name": sc.name})

@@ -35,7 +35,6 @@ from assignments.web.worker import (
     choices,
     plan_diff,
     scenario_job,
-    scenario_spec,
     solve_job,
     unpack_upload,
     write_template,
@@ -96,6 +95,23 @@ def _status_text(status: str, lang: str) -> str:
             "unknown": tr("no plan found within the time limit", lang=lang),
             "invalid": tr("invalid model (a bug: please report it)", lang=lang)}.get(status,
                                                                                     status)
+
+
+def _level_text(model: str, level: str, lang: str) -> str:
+    """The objective level a progress report names, as the model's reports name it (the
+    engines report their level's key: ``idle``, ``order``, ``check``)."""
+    if level in ("done", "check"):
+        return tr("checking the plan", lang=lang)
+    with contextlib.suppress(Exception):
+        if model == "funding":
+            from assignments.funding.rules import level_label as funding_label
+
+            return funding_label(level, lang)  # a KeyError for a name it does not know
+        elif model == "roster":
+            from assignments.roster.rules import level_label as roster_label
+
+            return roster_label(level, lang)
+    return level
 
 
 def _fmt(x: Any) -> str:
@@ -327,7 +343,7 @@ class ModelPage:
         if folder is None:
             return
         src = folder / self.model / "tiny.xlsx"
-        await self.accept(src.name, src.read_bytes())
+        await self.accept(src.name, src.read_bytes(), example=True)
 
     async def upload(self, e: events.UploadEventArguments) -> None:
         await self.accept(e.file.name, await e.file.read())
@@ -336,7 +352,7 @@ class ModelPage:
         ui.notify(tr("The file was refused: at most {mb} MB, and one of .xlsx .xls .ods .et .zip "
                      ".json .yaml.", lang=self.lang, mb=MAX_UPLOAD_MB), type="warning")
 
-    async def accept(self, name: str, content: bytes) -> None:
+    async def accept(self, name: str, content: bytes, example: bool = False) -> None:
         lang = self.lang
         self.s.clean = False
         self.solve_btn.disable()
@@ -369,7 +385,9 @@ class ModelPage:
             if _running() is None:
                 self.solve_btn.enable()
             self.solve_note.text = ""
-            self.scen_card.visible = self.model == "funding"
+            if self.model == "funding":
+                await self._scenarios_for(path, example)
+                self.scen_card.visible = True
         else:
             n = len(checked["issues"])
             self.file_label.text = tr("{name}: {n} problem(s) to fix (click a row to see it in "
@@ -485,7 +503,8 @@ class ModelPage:
             elapsed = format(p["elapsed"], ".1f")
             self.progress_label.text = tr(
                 "level {level} · best {incumbent} · bound {bound} · gap {gap} · {elapsed} s",
-                lang=self.lang, level=p["level"], incumbent=_fmt(p["incumbent"]),
+                lang=self.lang, level=_level_text(self.model, p["level"], self.lang),
+                incumbent=_fmt(p["incumbent"]),
                 bound=_fmt(p["bound"]), gap=gap, elapsed=elapsed)
             limit = float(self.time_limit.value or 30)
             self.bar.value = min(1.0, p["elapsed"] / max(limit, 0.1))
@@ -748,47 +767,175 @@ class ModelPage:
         lang = self.lang
         ui.label(tr("6. Compare scenarios", lang=lang)).classes("text-lg font-bold")
         ui.label(tr("Each row is a variation of the uploaded workbook, solved side by side with "
-                    "the base case (as assignments funding scenarios does). Budget: -10%, "
-                    "+500万, =3000000 (every source); sources: S1:+10%, S2:=300万; industry "
-                    "share: a percentage, or 关 to switch rule F2 off; projects: ids separated "
-                    "by commas.", lang=lang)).classes("text-sm")
+                    "the base case (as assignments funding scenarios does); an empty cell keeps "
+                    "the workbook's value. Money changes: -10%, +500万, =3000000, ×1.2 (budget: "
+                    "every source; or one source in its own column). Shares: a percentage "
+                    "(60 or 60%). A figure's cell set to 关 switches its rule off. Projects: "
+                    "ids separated by commas.", lang=lang)).classes("text-sm")
         self.scen_rows: list[dict[str, Any]] = []
-        self.scen_box = ui.column().classes("w-full")
-        self.add_scenario(tr("Budget -10%", lang=lang), "-10%")
-        self.add_scenario(tr("Budget +10%", lang=lang), "+10%")
+        self.scen_cols: dict[str, list[list[str]]] = {}
+        self.scen_out: Path | None = None
+        self.scen_started = 0.0
+        self.scen_left_out = ui.column().classes("w-full").mark("sc-left-out")
+        self.scen_box = ui.column().classes("w-full gap-1")
         with ui.row().classes("items-end gap-2"):
             ui.button(tr("Add a scenario", lang=lang), icon="add",
-                      on_click=lambda: self.add_scenario("", "")).props("flat")
+                      on_click=lambda: self.add_scenario({})).props("flat").mark("sc-add")
+        with ui.row().classes("items-end gap-2"):
+            self.front_on = ui.checkbox(tr("Also the budget frontier: every source scaled "
+                                           "from", lang=lang)).mark("sc-frontier")
+            self.front_lo = ui.input(tr("lowest budget", lang=lang), value="60%"
+                                     ).classes("w-28").mark("sc-frontier-lo")
+            self.front_hi = ui.input(tr("highest budget", lang=lang), value="140%"
+                                     ).classes("w-28").mark("sc-frontier-hi")
+            self.front_steps = ui.number(tr("points", lang=lang), value=5, min=2, max=30,
+                                         step=1).classes("w-24").mark("sc-frontier-steps")
+        self.front_note = ui.label("").classes("text-red-800 text-sm").mark("sc-frontier-msg")
+        with ui.row().classes("items-end gap-2"):
             self.scen_limit = ui.number(tr("Time limit per scenario (seconds)", lang=lang),
                                         value=10, min=1, max=600).classes("w-56").mark(
                 "sc-time-limit")
-            ui.button(tr("Run the scenarios", lang=lang), icon="compare_arrows",
-                      on_click=self.run_scenarios).mark("sc-run")
+            self.scen_run_btn = ui.button(tr("Run the scenarios", lang=lang),
+                                          icon="compare_arrows",
+                                          on_click=self.run_scenarios).mark("sc-run")
+            self.scen_cancel_btn = ui.button(tr("Cancel", lang=lang), icon="stop", color="red",
+                                             on_click=self.cancel_scenarios).mark("sc-cancel")
+            self.scen_cancel_btn.disable()
         self.scen_note = ui.label("").mark("sc-note")
         self.scen_progress = ui.table(
-            columns=[{"name": "name", "label": tr("Scenario", lang=lang), "field": "name",
-                      "align": "left"},
-                     {"name": "state", "label": tr("State", lang=lang), "field": "state",
-                      "align": "left"}], rows=[], row_key="i").classes("w-full").mark(
-            "sc-progress")
+            columns=[{"name": k, "label": label, "field": k, "align": "left"}
+                     for k, label in (("name", tr("Scenario", lang=lang)),
+                                      ("state", tr("State", lang=lang)),
+                                      ("objective", tr("Objective", lang=lang)),
+                                      ("weighted", tr("Weighted beneficiaries", lang=lang)),
+                                      ("seconds", tr("Time (s)", lang=lang)))],
+            rows=[], row_key="i").classes("w-full").mark("sc-progress")
         self.scen_progress.visible = False
         self.scen_result = ui.column().classes("w-full").mark("sc-result")
 
-    def add_scenario(self, name: str, budget: str) -> None:
+    async def _scenarios_for(self, workbook: Path, example: bool) -> None:
+        """The scenario rows for a clean funding workbook: one column per source of it; the
+        shipped scenarios.yaml's scenarios with the example, else the rows typed so far (or
+        two budget changes)."""
+        from assignments.web.worker import example_scenarios, scenario_columns
+
         lang = self.lang
-        with self.scen_box, ui.row().classes("items-end gap-2 w-full"):
-            row = {"name": ui.input(tr("Name", lang=lang), value=name).classes("w-40"),
-                   "budget": ui.input(tr("Budget change", lang=lang), value=budget
-                                      ).classes("w-28"),
-                   "sources": ui.input(tr("Sources", lang=lang)).classes("w-48"),
-                   "share": ui.input(tr("Industry share %", lang=lang)).classes("w-32"),
-                   "force_in": ui.input(tr("Fund projects", lang=lang)).classes("w-36"),
-                   "force_out": ui.input(tr("Drop projects", lang=lang)).classes("w-36")}
-            for k, el in row.items():
-                el.mark(f"sc-{k}")
+        kept = [self._scenario_values(r) for r in self.scen_rows]
+        self.scen_cols = await run.io_bound(scenario_columns, workbook, lang) or {}
+        self.scen_left_out.clear()
+        folder = examples_dir()
+        yaml_path = None if folder is None else folder / "funding" / "scenarios.yaml"
+        if example and yaml_path is not None and yaml_path.exists():
+            got = await run.io_bound(example_scenarios, yaml_path, workbook,
+                                     self.s.folder / "scenario-check", lang) or {}
+            kept = list(got.get("rows", []))
+            fr = got.get("frontier")
+            if fr:
+                self.front_on.value = True
+                self.front_lo.value, self.front_hi.value = fr["budget"]
+                self.front_steps.value = fr["steps"]
+            if got.get("left_out"):
+                with self.scen_left_out:
+                    ui.label(tr("Scenarios of {file} left out (they name what this workbook "
+                                "does not have):", lang=lang, file=yaml_path.name)
+                             ).classes("text-sm text-gray-700")
+                    for line in got["left_out"]:
+                        ui.label("• " + line).classes("text-sm text-gray-700")
+        elif not kept or not any(r.get("name") for r in kept):
+            kept = [{"name": tr("Budget -10%", lang=lang), "budget": "-10%"},
+                    {"name": tr("Budget +10%", lang=lang), "budget": "+10%"}]
+        self.scen_box.clear()
+        self.scen_rows = []
+        for r in kept:
+            self.add_scenario(r)
+
+    def add_scenario(self, values: dict[str, Any]) -> None:
+        """One editable scenario row (values: a page row, see worker.scenario_spec)."""
+        lang = self.lang
+        cols = self.scen_cols
+        row: dict[str, Any] = {}
+        with self.scen_box, ui.column().classes("w-full gap-0 border-b pb-1") as box:
+            with ui.row().classes("items-end gap-2 w-full"):
+                row["name"] = ui.input(tr("Name", lang=lang), value=values.get("name", "")
+                                       ).classes("w-40").mark("sc-name")
+                row["budget"] = ui.input(tr("Budget change", lang=lang),
+                                         value=values.get("budget", "")).classes("w-28").mark(
+                    "sc-budget")
+                src = values.get("sources") or {}
+                row["sources"] = {
+                    sid: ui.input(tr("{source} change", lang=lang, source=sid),
+                                  value=src.get(sid, "")).classes("w-28").tooltip(label
+                                                                                  ).mark(
+                        "sc-source", f"sc-source-{sid}")
+                    for sid, label in cols.get("sources", [])}
+                figs = values.get("figures") or {}
+                row["figures"] = {
+                    key: ui.input(label, value=figs.get(key, "")).classes("w-32").mark(
+                        "sc-figure", f"sc-fig-{key}")
+                    for key, label in cols.get("figures", [])}
+                row["rules_off"] = ui.select(dict(cols.get("switches", [])), multiple=True,
+                                             value=list(values.get("rules_off") or []),
+                                             label=tr("Rules switched off", lang=lang)
+                                             ).classes("w-56").props("use-chips").mark(
+                    "sc-rules-off")
+                row["objective"] = ui.select({"": tr("as the workbook", lang=lang),
+                                              **dict(cols.get("objectives", []))},
+                                             value=values.get("objective") or "",
+                                             label=tr("Objective", lang=lang)
+                                             ).classes("w-32").mark("sc-objective")
+                row["force_in"] = ui.input(tr("Fund projects", lang=lang),
+                                           value=values.get("force_in", "")).classes(
+                    "w-32").mark("sc-force-in")
+                row["force_out"] = ui.input(tr("Drop projects", lang=lang),
+                                            value=values.get("force_out", "")).classes(
+                    "w-32").mark("sc-force-out")
+                ui.button(icon="delete", on_click=lambda: self.remove_scenario(row)).props(
+                    "flat round dense").tooltip(tr("Remove this scenario", lang=lang)).mark(
+                    "sc-remove")
+            row["msg"] = ui.label("").classes("text-red-800 text-sm").mark("sc-row-msg")
+            row["msg"].visible = False
+        row["box"] = box
         self.scen_rows.append(row)
 
-    def run_scenarios(self) -> None:
+    def remove_scenario(self, row: dict[str, Any]) -> None:
+        if row in self.scen_rows:
+            self.scen_rows.remove(row)
+            self.scen_box.remove(row["box"])
+
+    @staticmethod
+    def _row_cells(row: dict[str, Any]) -> dict[str, Any]:
+        """The input elements of a scenario row by cell name (worker.check_scenarios')."""
+        cells = {k: row[k] for k in ("name", "budget", "rules_off", "objective", "force_in",
+                                     "force_out")}
+        cells.update({f"sources.{k}": el for k, el in row["sources"].items()})
+        cells.update({f"figures.{k}": el for k, el in row["figures"].items()})
+        return cells
+
+    @staticmethod
+    def _scenario_values(row: dict[str, Any]) -> dict[str, Any]:
+        """The values of a page scenario row (what worker.scenario_spec takes)."""
+        def val(el: Any) -> Any:
+            return el.value if el.value is not None else ""
+
+        return {"name": val(row["name"]), "budget": val(row["budget"]),
+                "sources": {k: val(el) for k, el in row["sources"].items()},
+                "figures": {k: val(el) for k, el in row["figures"].items()},
+                "rules_off": list(row["rules_off"].value or []),
+                "objective": row["objective"].value or "",
+                "force_in": val(row["force_in"]), "force_out": val(row["force_out"])}
+
+    def _frontier(self) -> dict[str, Any] | None:
+        if not self.front_on.value:
+            return None
+        return {"budget": [str(self.front_lo.value or "").strip(),
+                           str(self.front_hi.value or "").strip()],
+                "steps": int(self.front_steps.value or 2)}
+
+    async def run_scenarios(self) -> None:
+        import time
+
+        from assignments.web.worker import check_scenarios
+
         lang = self.lang
         if not self.s.clean or self.s.workbook is None:
             self.scen_note.text = tr("Upload a file without problems first.", lang=lang)
@@ -797,10 +944,30 @@ class ModelPage:
             self.scen_note.text = tr("Another solve is running on this computer; wait for it "
                                      "to end or cancel it, then solve again.", lang=lang)
             return
-        spec = scenario_spec([{k: el.value for k, el in r.items()} for r in self.scen_rows])
-        if not spec["scenarios"]:
-            self.scen_note.text = tr("Name at least one scenario.", lang=lang)
+        rows = [self._scenario_values(r) for r in self.scen_rows]
+        checked = await run.io_bound(check_scenarios, self.s.workbook, rows, self._frontier(),
+                                     self.s.folder / "scenario-check", lang) or {}
+        for i, r in enumerate(self.scen_rows):
+            msgs = checked.get("rows", {}).get(i, [])
+            r["msg"].text = "；".join(msgs) if lang == "zh" else "; ".join(msgs)
+            r["msg"].visible = bool(msgs)
+            bad = checked.get("cells", {}).get(i, {})
+            for cell, el in self._row_cells(r).items():
+                # the refused figure's cell is marked, its message under it
+                el.props["error"] = cell in bad
+                el.props["error-message"] = bad.get(cell, "")
+                el.update()
+        self.front_note.text = "；".join(checked.get("general", [])) if lang == "zh" else \
+            "; ".join(checked.get("general", []))
+        if not checked.get("ok"):
+            self.scen_note.text = tr("Nothing was solved: correct the figures marked in red "
+                                     "first.", lang=lang)
             return
+        if _running() is not None:  # another page started a solve meanwhile
+            self.scen_note.text = tr("Another solve is running on this computer; wait for it "
+                                     "to end or cancel it, then solve again.", lang=lang)
+            return
+        spec = checked["spec"]
         self.s.runs += 1
         out = self.s.folder / f"scenarios-{self.s.runs}"
         job = {"workbook": str(self.s.workbook), "out": str(out), "lang": lang,
@@ -813,13 +980,29 @@ class ModelPage:
         proc.start()
         _RUNNING.append(_Job(self.s, proc, queue, stop, kind="scenarios"))
         self.scen_out = out
-        self.scen_note.text = tr("Solving {n} scenarios and the base case ...", lang=lang,
-                                 n=len(spec["scenarios"]))
+        self.scen_started = time.monotonic()
+        n_front = int(spec["frontier"]["steps"]) if spec.get("frontier") else 0
+        self.scen_note.text = tr("Solving {n} scenarios, the base case and {m} frontier points "
+                                 "(2 at a time) ...", lang=lang, n=len(spec["scenarios"]),
+                                 m=n_front)
         self.scen_progress.rows = []
         self.scen_progress.visible = True
         self.scen_result.clear()
+        self.scen_run_btn.disable()
+        self.scen_cancel_btn.enable()
+
+    def cancel_scenarios(self) -> None:
+        job = _job_of(self.s)
+        if job is None or job.kind != "scenarios":
+            return
+        job.stop.set()
+        self.scen_cancel_btn.disable()
+        self.scen_note.text = tr("Cancelling: the scenarios finished so far are compared ...",
+                                 lang=self.lang)
 
     def _poll_scenarios(self, job: _Job) -> None:
+        import time
+
         lang = self.lang
         final: dict[str, Any] | None = None
         while True:
@@ -828,17 +1011,27 @@ class ModelPage:
             except Exception:
                 break
             if msg["kind"] == "scenarios":
-                self.scen_progress.rows = [{"i": i, "name": n, "state": tr("solving ...",
-                                                                           lang=lang)}
-                                           for i, n in enumerate(msg["names"])]
+                self.scen_progress.rows = [
+                    {"i": i, "name": n, "state": tr("solving or waiting ...", lang=lang),
+                     "objective": "", "weighted": "", "seconds": "", "done": False,
+                     "frontier": f}
+                    for i, (n, f) in enumerate(zip(msg["names"], msg["frontier"],
+                                                   strict=True))]
             elif msg["kind"] == "scenario":
-                state = (tr("failed: {error}", lang=lang, error=msg["error"]) if msg["error"]
-                         else f"{_status_text(msg['status'], lang)} · {msg['seconds']:.1f} s")
+                state = (tr("cancelled", lang=lang) if msg.get("cancelled") else
+                         tr("failed: {error}", lang=lang, error=msg["error"]) if msg["error"]
+                         else _status_text(msg["status"], lang))
                 for r in self.scen_progress.rows:
                     if r["i"] == msg["i"]:
-                        r["state"] = state
+                        r.update({"state": state, "objective": _fmt(msg.get("objective")),
+                                  "weighted": _fmt(msg.get("weighted")),
+                                  "seconds": f"{msg['seconds']:.1f}", "done": True})
             else:
                 final = msg
+        elapsed = f"{time.monotonic() - self.scen_started:.0f}"
+        for r in self.scen_progress.rows:
+            if not r["done"]:
+                r["seconds"] = tr("{s} s so far", lang=lang, s=elapsed)
         self.scen_progress.update()
         if final is None and not job.proc.is_alive():
             final = {"kind": "error", "message": tr(
@@ -849,12 +1042,24 @@ class ModelPage:
         job.done = True
         with contextlib.suppress(Exception):
             job.proc.join(2)
+        self.scen_run_btn.enable()
+        self.scen_cancel_btn.disable()
         if final["kind"] == "error":
             self.scen_note.text = tr("The solve failed: {message}", lang=lang,
                                      message=final["message"])
             return
-        self.scen_note.text = tr("Done.", lang=lang)
-        self._show_scenarios(self.scen_out)
+        for r in self.scen_progress.rows:
+            if not r["done"]:
+                r.update({"state": tr("cancelled", lang=lang), "seconds": "", "done": True})
+        self.scen_progress.update()
+        if final["kind"] == "stopped":
+            self.scen_note.text = tr("Cancelled: the scenarios finished before it are compared "
+                                     "below.", lang=lang) if final.get("written") else tr(
+                "Cancelled before the base case was solved: nothing to compare.", lang=lang)
+        else:
+            self.scen_note.text = tr("Done.", lang=lang)
+        if final.get("written") and self.scen_out is not None:
+            self._show_scenarios(self.scen_out)
 
     def _show_scenarios(self, out: Path) -> None:
         import pandas as pd
@@ -876,9 +1081,9 @@ class ModelPage:
                 rows = [{f"c{i}": v for i, v in enumerate(rec)} | {"_k": k}
                         for k, rec in enumerate(df.itertuples(index=False))]
                 ui.table(columns=cols, rows=rows, row_key="_k", pagination=25).classes(
-                    "w-full result-table").mark("sc-table")
+                    "w-full result-table").mark("sc-table", f"sc-table-{name}")
             for png in sorted(out.glob("*.png")):
-                ui.image(png).classes("w-full max-w-4xl").mark("sc-plot")
+                ui.image(png).classes("w-full max-w-4xl").mark("sc-plot", f"sc-plot-{png.stem}")
 
     @staticmethod
     def _tables(out: Path) -> list[tuple[str, Path]]:

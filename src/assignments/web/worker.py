@@ -13,15 +13,16 @@ from __future__ import annotations
 
 import traceback
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from assignments.core.errors import InputError, SolutionCheckError, UserError
 from assignments.core.i18n import current_lang, tr, use_lang
 
-__all__ = ["MODELS", "WHATIF_KINDS", "apply_whatif", "check_upload", "choices", "issue_rows",
-           "plan_diff", "scenario_job", "scenario_spec", "solve_job", "unpack_upload",
+__all__ = ["MODELS", "SCENARIO_FIGURES", "WHATIF_KINDS", "apply_whatif", "check_scenarios",
+           "check_upload", "choices", "example_scenarios", "issue_rows", "plan_diff",
+           "scenario_columns", "scenario_job", "scenario_spec", "solve_job", "unpack_upload",
            "write_template", "zip_folder"]
 
 MODELS = ("roster", "mentoring", "funding")
@@ -335,74 +336,314 @@ def plan_diff(model: str, before: Mapping[str, Any], after: Mapping[str, Any]
 
 # ------------------------------------------------------------------ funding scenarios
 
+SCENARIO_FIGURES: tuple[str, ...] = ("industry_share", "labour_share", "special_hardship_amount",
+                                     "milestones", "assign_share", "weight_people",
+                                     "weight_poor_people")
+"""The 方案 figures a page scenario row can change (keys of
+:data:`assignments.funding.data.POLICY_PARAMS`): the shares (产业占比, 劳务报酬比例), the
+特困村 floor (特困村最低资金), the milestones and the assignment share, two weights. Each is
+read by the scenario file's reader (:func:`assignments.funding.scenarios.read_scenarios`), a
+switch word (关, off) on a figure's cell switching its rule off, as in a 情景 sheet."""
 
-def scenario_spec(rows: list[Mapping[str, Any]]) -> dict[str, Any]:
-    """The scenario file (as ``funding scenarios --scenarios`` reads it) from the page's table:
-    each row ``name``, ``budget`` (``-10%``, ``+500万``), ``sources`` (``S1:+10%, S2:=300万``),
-    ``share`` (the F2 industry share in %, or ``关`` to switch the rule off), ``force_in``,
-    ``force_out`` (project ids, comma separated). Empty rows are left out."""
+_OBJECTIVES = ("coverage", "priority", "cost")
+
+
+def scenario_columns(workbook: Path | None, lang: str) -> dict[str, list[list[str]]]:
+    """What a page scenario row offers: ``sources`` (id, label) of the workbook, ``figures``
+    (key, name), ``switches`` (switchable rules: name, label) and ``objectives``."""
+    from assignments.funding.data import POLICY_PARAMS
+    from assignments.funding.rules import RULES as BOOK
+    from assignments.funding.rules import SWITCHABLE
+
+    with use_lang(lang):
+        params = {p.key: p for p in POLICY_PARAMS}
+        sources: list[list[str]] = []
+        if workbook is not None:
+            with_names = choices("funding", workbook).get("sources", [])
+            sources = [[sid, label] for sid, label in with_names]
+        return {"sources": sources,
+                "figures": [[k, params[k].zh if lang == "zh" else params[k].en]
+                            for k in SCENARIO_FIGURES],
+                "switches": [[n, BOOK.label(n, lang)] for n in SWITCHABLE],
+                "objectives": [[o, {"coverage": tr("coverage first"),
+                                    "priority": tr("priority"),
+                                    "cost": tr("least cost")}[o]] for o in _OBJECTIVES]}
+
+
+def _blank(x: Any) -> bool:
+    return x is None or str(x).strip() == ""
+
+
+def scenario_spec(rows: Sequence[Mapping[str, Any]], frontier: Mapping[str, Any] | None = None
+                  ) -> dict[str, Any]:
+    """The scenario file (what ``funding scenarios --scenarios`` reads) of the page's table.
+
+    Each row: ``name``, ``budget`` (every source: ``-10%``, ``+500万``, ``=3000000``, ``×1.2``),
+    ``sources`` ({source id: change}), ``figures`` ({key of :data:`SCENARIO_FIGURES`: value,
+    or 关 to switch its rule off}), ``rules_off`` (switchable rule names), ``objective``,
+    ``force_in`` / ``force_out`` (project ids, comma separated). Nothing is parsed here: the
+    values go as written to the scenario reader. Blank rows are left out. ``frontier``:
+    ``{"budget": [low, high], "steps": n}`` or ``None``."""
     out = []
     for r in rows:
-        name = str(r.get("name") or "").strip()
-        if not name:
+        sc = _scenario_item(r, current_lang())
+        if sc is not None:
+            out.append(sc)
+    spec: dict[str, Any] = {"scenarios": out}
+    if frontier:
+        spec["frontier"] = dict(frontier)
+    return spec
+
+
+def _scenario_item(r: Mapping[str, Any], lang: str = "zh") -> dict[str, Any] | None:
+    """One row as a scenario-file entry; ``None`` for a blank row (a row with figures but no
+    name keeps its empty name: the reader refuses it). Figures are named in ``lang`` (the
+    reader's messages name them so)."""
+    from assignments.funding.data import POLICY_PARAMS
+
+    names = {p.key: (p.zh if lang == "zh" else p.en) for p in POLICY_PARAMS}
+    sc: dict[str, Any] = {"name": str(r.get("name") or "").strip()}
+    if not _blank(r.get("budget")):
+        sc["budget"] = str(r["budget"]).strip()
+    src = {str(k): str(v).strip() for k, v in (r.get("sources") or {}).items() if not _blank(v)}
+    if src:
+        sc["sources"] = src
+    figs = {names.get(str(k), str(k)): str(v).strip()
+            for k, v in (r.get("figures") or {}).items() if not _blank(v)}
+    if figs:
+        sc["policy"] = figs
+    off = [str(x) for x in (r.get("rules_off") or [])]
+    if off:
+        sc["rules"] = dict.fromkeys(off, False)
+    if not _blank(r.get("objective")):
+        sc["objective"] = str(r["objective"])
+    for key in ("force_in", "force_out"):
+        if not _blank(r.get(key)):
+            sc[key] = str(r[key]).strip()
+    if len(sc) == 1 and not sc["name"]:
+        return None
+    return sc
+
+
+def check_scenarios(workbook: Path, rows: Sequence[Mapping[str, Any]],
+                    frontier: Mapping[str, Any] | None, folder: Path, lang: str
+                    ) -> dict[str, Any]:
+    """Read the page's scenarios with the scenario reader of ``funding scenarios`` (every
+    figure parsed, every id checked against ``workbook``) and say what is refused, by row and
+    by cell.
+
+    Returns ``{"ok", "spec", "rows": {row index: [messages]}, "cells": {row index: {cell:
+    message}}, "general": [messages]}``; a cell is ``name``, ``budget``, ``sources.S1``,
+    ``figures.industry_share``, ``rules_off``, ``objective``, ``force_in`` or ``force_out``.
+    ``spec`` is the scenario file (also written to ``folder/scenarios.json``)."""
+    from assignments.funding.data import read_funding
+
+    with use_lang(lang):
+        base = read_funding(workbook)
+        index: list[int] = []
+        items: list[dict[str, Any]] = []
+        for i, r in enumerate(rows):
+            sc = _scenario_item(r, lang)
+            if sc is not None:
+                index.append(i)
+                items.append(sc)
+        spec: dict[str, Any] = {"scenarios": items}
+        if frontier:
+            spec["frontier"] = dict(frontier)
+        by_row: dict[int, list[str]] = {}
+        cells: dict[int, dict[str, str]] = {}
+        general: list[str] = []
+        for i, sc in zip(index, items, strict=True):
+            if not sc["name"]:
+                by_row.setdefault(i, []).append(tr("give the scenario a name"))
+                cells.setdefault(i, {})["name"] = tr("give the scenario a name")
+        if not items and not frontier:
+            general.append(tr("Name at least one scenario."))
+        folder.mkdir(parents=True, exist_ok=True)
+        issues = _read_spec(spec, base, folder / "scenarios.json")
+        # the reader locates a scenario's problems by its position and name
+        where = {tr("scenario {i} '{name}'", i=n, name=sc["name"]): i
+                 for n, (i, sc) in enumerate(zip(index, items, strict=True), start=1)}
+        failed: set[int] = set()
+        for issue in issues:
+            row = where.get(issue.location.record or "")
+            if row is None:
+                general.append(issue.message)
+                continue
+            failed.add(row)
+            if issue.message not in by_row.get(row, []):
+                by_row.setdefault(row, []).append(issue.message)
+        for i in sorted(failed):
+            # which cells: each one read alone (the reader stops at a scenario's first
+            # refused figure; alone, every refused figure is found and named)
+            row_cells = _cells(rows[i], lang)
+            for cell, item in row_cells.items():
+                got = _read_spec({"scenarios": [item]}, base, folder / "cell.json")
+                msgs = [x.message for x in got]
+                if msgs:
+                    cells.setdefault(i, {})[cell] = "; ".join(msgs)
+                    for m in msgs:
+                        if m not in by_row.setdefault(i, []):
+                            by_row[i].append(m)
+        return {"ok": not by_row and not general, "spec": spec, "rows": by_row,
+                "cells": cells, "general": general}
+
+
+def _read_spec(spec: Mapping[str, Any], base: Any, path: Path) -> list[Any]:
+    """The problems :func:`~assignments.funding.scenarios.read_scenarios` finds in ``spec``
+    (written to ``path``) against ``base``."""
+    import json
+
+    from assignments.funding.scenarios import read_scenarios
+
+    path.write_text(json.dumps(spec, ensure_ascii=False, indent=1), encoding="utf-8")
+    try:
+        read_scenarios(path, base)
+    except InputError as exc:
+        return list(exc.issues)
+    return []
+
+
+def _cells(row: Mapping[str, Any], lang: str) -> dict[str, dict[str, Any]]:
+    """Each filled cell of a row as a scenario of its own (the row's name and that cell)."""
+    name = str(row.get("name") or "").strip() or "?"
+    out: dict[str, dict[str, Any]] = {}
+    for key in ("budget", "objective", "force_in", "force_out"):
+        if not _blank(row.get(key)):
+            out[key] = {"name": name, key: row[key]}
+    for group in ("sources", "figures"):
+        for k, v in (row.get(group) or {}).items():
+            if not _blank(v):
+                out[f"{group}.{k}"] = {"name": name, group: {k: v}}
+    if row.get("rules_off"):
+        out["rules_off"] = {"name": name, "rules_off": row["rules_off"]}
+    return {k: item for k, v in out.items() if (item := _scenario_item(v, lang)) is not None}
+
+
+def example_scenarios(path: Path, workbook: Path, folder: Path, lang: str) -> dict[str, Any]:
+    """The scenarios of a scenario file (the shipped ``instances/funding/scenarios.yaml``) as
+    page rows, for ``workbook``: ``{"rows", "frontier", "left_out"}`` — ``left_out`` names
+    the scenarios that do not apply to the workbook (a source or project it does not have),
+    each with the reason."""
+    from assignments.funding.scenarios import read_scenarios
+
+    with use_lang(lang):
+        sf = read_scenarios(path)
+        rows = [_row_of_scenario(sc) for sc in sf.scenarios]
+        frontier = None if sf.frontier is None else {
+            "budget": [str(x) for x in sf.frontier.budget], "steps": sf.frontier.steps}
+        kept: list[dict[str, Any]] = []
+        left_out: list[str] = []
+        for r in rows:
+            checked = check_scenarios(workbook, [r], None, folder, lang)
+            if checked["ok"]:
+                kept.append(r)
+            else:
+                why = "; ".join(checked["rows"].get(0, []) + checked["general"])
+                left_out.append(tr("{name}: {reason}", name=r["name"], reason=why))
+        return {"rows": kept, "frontier": frontier, "left_out": left_out}
+
+
+def _row_of_scenario(sc: Any) -> dict[str, Any]:
+    """A parsed :class:`~assignments.funding.scenarios.Scenario` as a page row."""
+    from assignments.funding.data import POLICY_PARAMS
+
+    switch_of = {p.switch[len("rules."):]: p.key for p in POLICY_PARAMS
+                 if p.switch and p.key in SCENARIO_FIGURES}
+    figures = {k: str(v) for k, v in sc.policy.items() if k in SCENARIO_FIGURES}
+    figures.update({k: str(v) for k, v in sc.weights.items() if k in SCENARIO_FIGURES})
+    off: list[str] = []
+    for rule, on in sc.rules.items():
+        if on:
             continue
-        sc: dict[str, Any] = {"name": name}
-        if str(r.get("budget") or "").strip():
-            sc["budget"] = str(r["budget"]).strip()
-        src = {}
-        for part in str(r.get("sources") or "").replace("，", ",").split(","):
-            if ":" in part or "：" in part:
-                k, _, v = part.replace("：", ":").partition(":")
-                src[k.strip()] = v.strip()
-        if src:
-            sc["sources"] = src
-        if str(r.get("share") or "").strip():
-            sc["rules"] = {"产业占比": str(r["share"]).strip()}
-        for key in ("force_in", "force_out"):
-            ids = [x.strip() for x in str(r.get(key) or "").replace("，", ",").split(",")
-                   if x.strip()]
-            if ids:
-                sc[key] = ids
-        out.append(sc)
-    return {"scenarios": out}
+        key = switch_of.get(rule)
+        if key is not None and key not in figures:
+            figures[key] = "关"
+        else:
+            off.append(rule)
+    objective = {"覆盖优先": "coverage", "优先级": "priority", "最小成本": "cost"}.get(
+        sc.objective or "", sc.objective)
+    return {"name": sc.name, "budget": "" if sc.budget is None else str(sc.budget),
+            "sources": {k: str(v) for k, v in sc.sources.items()}, "figures": figures,
+            "rules_off": off, "objective": objective,
+            "force_in": ", ".join(sc.force_in), "force_out": ", ".join(sc.force_out)}
 
 
 def scenario_job(job: Mapping[str, Any], queue: Any, stop: Any) -> None:
-    """``assignments funding scenarios`` for the page (in a worker process): the base case and
-    every scenario solved in parallel by the same functions the command uses, one progress
-    message per scenario as it ends, the comparison written to ``job["out"]``."""
+    """``assignments funding scenarios`` for the page (in a worker process): the base case,
+    every scenario and the frontier points solved in parallel by the functions the command
+    uses (its executor, ``run_scenarios``, ``write_scenario_outputs``); one progress message
+    per scenario as it ends (status, objective, seconds), the comparison written to
+    ``job["out"]``. When ``stop`` is set the pool's solves are ended: the scenarios finished
+    so far are compared (when the base case is among them)."""
     from assignments.core.i18n import set_lang
 
     lang = job["lang"]
     set_lang(lang)
     try:
-        import yaml
+        import json
+        import threading
 
         from assignments.core.executor import open_executor
         from assignments.funding.data import read_funding
         from assignments.funding.report import write_scenario_outputs
-        from assignments.funding.scenarios import Scenario, derive, read_scenarios, run_scenarios
+        from assignments.funding.scenarios import (
+            Scenario,
+            derive,
+            frontier_scenarios,
+            read_scenarios,
+            run_scenarios,
+        )
 
         base = read_funding(Path(job["workbook"]))
-        path = Path(job["out"]).with_suffix(".yaml")
-        path.write_text(yaml.safe_dump(job["spec"], allow_unicode=True), encoding="utf-8")
+        path = Path(job["out"]).with_suffix(".json")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(job["spec"], ensure_ascii=False), encoding="utf-8")
         sf = read_scenarios(path, base)
-        scen = [Scenario(name=tr("base case")), *sf.scenarios]
-        datas = [derive(base, s) for s in scen]
-        queue.put({"kind": "scenarios", "names": [s.name for s in scen]})
+        scen = [Scenario(name=tr("base")), *sf.scenarios]
+        front = frontier_scenarios(sf.frontier) if sf.frontier else []
+        datas = [derive(base, s) for s in [*scen, *front]]
+        queue.put({"kind": "scenarios", "names": [s.name for s in [*scen, *front]],
+                   "frontier": [False] * len(scen) + [True] * len(front)})
 
         def on_result(i: int, o: Any) -> None:
-            queue.put({"kind": "scenario", "i": i, "name": o.name,
-                       "status": str(o.metrics.get("status", "")), "error": o.error,
+            cancelled = bool(o.error) and stop.is_set()
+            queue.put({"kind": "scenario", "i": i, "name": o.name, "cancelled": cancelled,
+                       "status": str(o.metrics.get("status", "")),
+                       "error": None if cancelled else o.error,
+                       "objective": o.result.objective,
+                       "weighted": o.metrics.get("weighted_beneficiaries"),
                        "seconds": float(getattr(o, "seconds", 0.0) or 0.0)})
 
         cores = int(job.get("cores", 2))
         with open_executor("local", jobs=len(datas), cores=cores) as ex:
-            outs = run_scenarios(datas, time_limit=float(job["time_limit"]), seed=0,
-                                 cores=cores, lang=lang, executor=ex.executor,
-                                 workers_per_solve=ex.solve_workers, on_result=on_result)
-        written = write_scenario_outputs(base, outs, Path(job["out"]), lang=lang)
-        queue.put({"kind": "done", "written": [str(p) for p in written],
+            done = threading.Event()
+
+            def watch() -> None:  # cancel: end the pool's solves (the queued ones too)
+                while not done.is_set():
+                    if stop.wait(0.2):
+                        for proc in list(getattr(ex.executor, "_processes", {}).values()):
+                            proc.terminate()
+                        return
+
+            threading.Thread(target=watch, daemon=True).start()
+            try:
+                outs = run_scenarios(datas, time_limit=float(job["time_limit"]), seed=0,
+                                     cores=cores, lang=lang, executor=ex.executor,
+                                     workers_per_solve=ex.solve_workers, on_result=on_result)
+            finally:
+                done.set()
+        main, frontier = outs[: len(scen)], outs[len(scen):]
+        if stop.is_set():
+            main = [o for o in main if not o.error]
+            frontier = [o for o in frontier if not o.error]
+            if not main or main[0].name != scen[0].name:
+                queue.put({"kind": "stopped", "written": []})
+                return
+        written = write_scenario_outputs(base, main, Path(job["out"]),
+                                         frontier=frontier or None, lang=lang)
+        queue.put({"kind": "stopped" if stop.is_set() else "done",
+                   "written": [str(p) for p in written],
                    "failed": [o.name for o in outs if o.error]})
     except InputError as exc:
         queue.put({"kind": "error", "message": str(exc), "issues": issue_rows(exc)})
