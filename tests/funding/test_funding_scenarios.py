@@ -146,3 +146,19 @@ def test_frontier_never_gets_worse_with_more_money(base) -> None:
     assert keys == sorted(keys, reverse=True)
     budgets = [o.metrics["budget_yuan"] for o in outs]
     assert budgets == [800_000, 1_200_000, 1_600_000, 2_000_000, 2_400_000]
+
+
+def test_comparison_says_why_a_scenario_has_no_plan(base) -> None:
+    """A budget the library cannot absorb (+40 % on tiny: F2 wants 55 % of the whole central
+    amount in industry) has no plan; the comparison table's last row says why, naming the
+    conflicting rule, and a scenario with a plan has an empty cell there."""
+    from assignments.funding.scenarios import no_plan_reason
+
+    scen = [Scenario(name="base"), Scenario(name="+40%", budget="+40%")]
+    outs = run_scenarios([derive(base, s) for s in scen], time_limit=10,
+                         executor=ThreadPoolExecutor(max_workers=1))
+    assert outs[0].result.solution is not None and outs[1].result.solution is None
+    table = comparison_table(outs).set_index("指标")
+    why = table.loc["无方案原因"]
+    assert why["base"] == "" and "F2" in why["+40%"] and "产业" in why["+40%"]
+    assert no_plan_reason(outs[1]) == why["+40%"]

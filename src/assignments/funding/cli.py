@@ -216,6 +216,7 @@ def scenarios_cmd(
         Scenario,
         derive,
         frontier_scenarios,
+        no_plan_reason,
         read_scenarios,
         run_scenarios,
     )
@@ -252,6 +253,10 @@ def scenarios_cmd(
                    f"{m.get('weighted_beneficiaries', 0) or 0:>10,} "
                    f"{m.get('idle_yuan', 0) or 0:>14,} {o.result.runtime:>6.1f}s")
     failed = [o for o in [*main, *front] if o.error]
+    for o in [*main, *front]:
+        if o.result.solution is None and not o.error:
+            typer.echo(tr("scenario '{name}' has no plan: {reason}", name=o.name,
+                          reason=no_plan_reason(o)))
     for o in failed:
         typer.echo(tr("scenario '{name}' failed: {error}", name=o.name, error=o.error), err=True)
     typer.echo(tr("Written: {files}", files=", ".join(map(str, written))))

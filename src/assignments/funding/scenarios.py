@@ -753,7 +753,26 @@ def comparison_table(outcomes: Sequence[ScenarioOutcome], *,
     for s in srcs:
         rows.append({figure: tr("source {source} (yuan)", source=s),
                      **{o.name: o.metrics.get("by_source", {}).get(s, 0) for o in outcomes}})
+    if any(o.result.solution is None for o in outcomes):
+        rows.append({figure: tr("why no plan"),
+                     **{o.name: no_plan_reason(o) for o in outcomes}})
     return pd.DataFrame(rows)
+
+
+def no_plan_reason(o: ScenarioOutcome) -> str:
+    """Why scenario ``o`` has no plan — the conflicting rules its solve named, or the error —
+    in one line; empty when it has a plan."""
+    if o.result.solution is not None:
+        return ""
+    if o.error:
+        return o.error
+    sep = "；" if current_lang() == "zh" else "; "
+    text = ""
+    for x in o.result.explanation:
+        line = str(x).strip().lstrip("-").strip()
+        if line:
+            text += (" " if text.endswith((":", "：")) else sep if text else "") + line
+    return text
 
 
 @speaks
