@@ -354,9 +354,14 @@ def _notes(data: FundingData, result: Result[FundingSolution], prob: Problem,
     if not prob.exact:
         rows.append({t: unit,
                      x: tr("some amounts were rounded to the unit (costs up, budgets down)")})
-    f6 = RULES.label("F6", lang)
     for line in result.explanation:
-        rows.append({t: f6 if line.startswith(f6) else tr("coverage"), x: line})
+        if not line.startswith("F6 "):  # F6's lines: below, in this language
+            rows.append({t: tr("coverage"), x: line})
+    if result.solution is not None:
+        from assignments.funding.explain import milestone_lines
+
+        for line in milestone_lines(data, result.solution, prob, lang=lang):
+            rows.append({t: RULES.label("F6", lang), x: line})
     if result.solution is not None:
         for line in default_lines(data, result.solution, prob, lang, only_binding=False):
             rows.append({t: tr("default used"), x: line})

@@ -89,12 +89,14 @@ def _all_stages(fm: FundingModel, order: list[str]) -> list[tuple[str, Any]]:
     """Every stage, constants included: coverage (unmet and ‰ short folded exactly), then each
     level."""
     out: list[tuple[str, Any]] = []
-    if "unmet" in order:
-        k = len(fm.prob.targets)
-        if k:
-            out.append(("coverage", (1000 * k + 1) * fm.levels["unmet"] + fm.levels["shortfall"]))
     for name in order:
-        if name in ("unmet", "shortfall"):
+        if name == "unmet":  # where the order puts it (after the soft F6 levels, if any)
+            k = len(fm.prob.targets)
+            if k:
+                out.append(("coverage",
+                            (1000 * k + 1) * fm.levels["unmet"] + fm.levels["shortfall"]))
+            continue
+        if name == "shortfall":
             continue
         out.append((name, fm.levels[name]))
     return out
