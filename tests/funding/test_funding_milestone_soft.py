@@ -231,27 +231,45 @@ def test_declared_poor_people_above_the_villages_warned() -> None:
     assert any("89,222" in w and "10,560" in w for w in d.warnings)
 
 
+def _two_in_one_village(b_villages: list[str]) -> FundingData:
+    vs = [Village(id="V1", population=120, poor_population=20),
+          Village(id="V2", population=100, poor_population=20)]
+    ps = [Project(id="A", category="产业", villages=["V1"], cost=100_000, people=120,
+                  poor_people=20, start="2027Q1"),
+          Project(id="B", category="产业", villages=b_villages, cost=100_000, people=100,
+                  poor_people=20, start="2027Q1")]
+    return FundingData(policy=Policy(periods=1, milestones=[], rules={"industry_share": False}),
+                       sources=[Source(id="S1", kind="county", amount=100_000)],
+                       projects=ps, villages=vs, name="cap")
+
+
 def test_reason_ratio_counts_capped_people() -> None:
-    """Two projects in one village of 100 people (20 poor) each declare all of them; the budget
-    funds one. The unfunded one adds nobody: its reason states 0.0 weighted beneficiaries per
-    10,000 yuan (the declared figure would say 14.0), and the checker rejects the declared
-    figure."""
-    vs = [Village(id="V1", population=100, poor_population=20)]
-    ps = [Project(id=p, category="产业", villages=["V1"], cost=100_000, people=100,
-                  poor_people=20, start="2027Q1") for p in ("A", "B")]
-    d = FundingData(policy=Policy(periods=1, milestones=[], rules={"industry_share": False}),
-                    sources=[Source(id="S1", kind="county", amount=100_000)],
-                    projects=ps, villages=vs, name="cap")
+    """A (V1: its 120 people, 20 poor: 160 weighted) is funded; the budget funds one project.
+    B in V1 and V2 declares 140 weighted (14.0 per 10,000 yuan) but half of them live in V1,
+    already counted: it adds 70, 7.0 per 10,000 yuan, and its reason says 7.0 against A's 16.0
+    (the declared figure said 14.0). B only in V1 adds nobody, and its reason
+    says so. The checker recomputes both and rejects the declared figures."""
+    d = _two_in_one_village(["V1", "V2"])
     r = solve(d, time_limit=5)
-    assert r.solution is not None and sorted(r.solution.level) == [0, 100]
-    j = r.solution.level.index(0)
+    assert r.solution is not None and r.solution.level == [100, 0]
     reasons = project_reasons(d, r.solution)
-    rs = reasons[j]
-    assert rs.figures["ratio"] == 0.0 and rs.figures["rival_ratio"] == 14.0
+    rs = reasons[1]
+    assert rs.figures["ratio"] == 7.0 and rs.figures["rival_ratio"] == 16.0
+    assert "7.0" in rs.text and "16.0" in rs.text
     assert check_reasons(d, r.solution, reasons) == []
-    declared = type(rs)(rs.project, rs.code, rs.text.replace("0.0 weighted", "14.0 weighted"),
+    declared = type(rs)(rs.project, rs.code, rs.text.replace("7.0", "14.0"),
                         {**rs.figures, "ratio": 14.0})
-    assert check_reasons(d, r.solution, {j: declared})
+    assert check_reasons(d, r.solution, {1: declared})
+
+    d = _two_in_one_village(["V1"])
+    r = solve(d, time_limit=5)
+    assert r.solution is not None and r.solution.level == [100, 0]
+    reasons = project_reasons(d, r.solution)
+    rs = reasons[1]
+    assert rs.figures["adds"] == 0 and "add nobody" in rs.text and "ratio" not in rs.figures
+    assert check_reasons(d, r.solution, reasons) == []
+    wrong = type(rs)(rs.project, rs.code, rs.text, {**rs.figures, "adds": 140})
+    assert check_reasons(d, r.solution, {1: wrong})
 
 
 def test_soft_crosscheck_random() -> None:

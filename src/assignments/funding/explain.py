@@ -217,7 +217,13 @@ def project_reasons(data: FundingData, sol: FundingSolution, prob: Problem | Non
             rivals = [k for k in competitors(j) if sol.level[k] > 0]
             worst = min(rivals, key=lambda k: (ratio[k], k)) if rivals else None
             base = budget_text(f)
-            if worst is not None and ratio[j] <= ratio[worst]:
+            if prob.value[j] > 0 and reach.gain(j, 100) == 0 and pol.objective in (
+                    "coverage", "benefit"):  # its villages are full: it adds nobody
+                f["adds"] = 0
+                out[j] = Reason(j, "no_benefit", base + tr(
+                    "; it would add nobody: the people of its villages are already counted "
+                    "(at most the village totals)"), f)
+            elif worst is not None and ratio[j] < ratio[worst]:
                 f.update(ratio=round(ratio[j], 1), rival=data.projects[worst].id,
                          rival_ratio=round(ratio[worst], 1))
                 out[j] = Reason(j, "value", base + tr(

@@ -622,6 +622,9 @@ def check_reasons(data: FundingData, sol: FundingSolution, reasons: Mapping[int,
             else:
                 mine["rival_ratio"] = round(-gains.change(k, 0) * 10_000
                                             / max(1, fund[k] * u), 1)
+        if "adds" in f:  # the weighted people it would add at 100 %, counted capped
+            gains = gains if gains is not None else _Gains(data, sol)
+            mine["adds"] = gains.change(j, 100)
         if "ms_after" in f:  # F6 soft: the spending shortfall with the project at next_level
             lv = int(f.get("next_level", 100))
             trial = FundingSolution(list(sol.level), dict(sol.alloc), sol.unit)
@@ -710,6 +713,7 @@ def _figure_name(name: str) -> str:
              "rival_ratio": tr("the rival's beneficiaries per 10,000 yuan"),
              "level": tr("the funding level"), "people": tr("people reached"),
              "ms_before": tr("the spending shortfall"),
+             "adds": tr("the people it would add"),
              "ms_after": tr("the spending shortfall with it"),
              "poor_people": tr("poor people reached"), "households": tr("households reached"),
              "poor_households": tr("poor households reached")}
