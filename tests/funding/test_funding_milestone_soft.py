@@ -92,7 +92,7 @@ def test_hard_milestones_infeasible_explained() -> None:
     r = solve(q4(), time_limit=5)
     assert r.status.value == "infeasible" and r.solution is None
     text = "\n".join(r.explanation)
-    assert "F6" in text and "2027Q2" in text or "2027Q3" in text
+    assert "F6" in text and ("2027Q2" in text or "2027Q3" in text)
 
 
 @pytest.mark.parametrize("engine", ["auto", "cpsat"])

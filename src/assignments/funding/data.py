@@ -1073,7 +1073,7 @@ def _cross_checks(
             if c not in categories:
                 notices.append(Issue(src.loc(i, "categories", s.id),
                                      tr("no project has category '{category}'", category=c)))
-    over: list[Issue] = []  # projects declaring more poor people than their villages hold
+    over: list[tuple[int, Issue]] = []  # projects declaring more than their villages hold
     for i, p in enumerate(prj.records):
         fixed = []
         for v in p.villages:
@@ -1093,12 +1093,12 @@ def _cross_checks(
                                ("poor_households", "poor_households")):
             have = [getattr(v, total_key) for v in named]
             if named and all(h > 0 for h in have) and getattr(p, key) > sum(have):
-                over.append(Issue(prj.loc(i, key, p.id), tr(
+                over.append((i, Issue(prj.loc(i, key, p.id), tr(
                     "declares {n} {what}, more than the {total} its villages ({villages}) "
                     "hold; people reached are counted per village, at most the village totals",
                     n=f"{getattr(p, key):,}", what=tr("poor people") if key == "poor_people"
                     else tr("poor households"), total=f"{sum(have):,}",
-                    villages=tr(", ").join(v.id for v in named))))
+                    villages=tr(", ").join(v.id for v in named)))))
         for key in ("requires", "excludes"):
             for ref in getattr(p, key):
                 if ref not in project_ids:
@@ -1131,13 +1131,14 @@ def _cross_checks(
                                     tr("{n} quarters of spending from {start} run past the "
                                        "plan's last period {last}", n=len(p.curve),
                                        start=periods[first], last=periods[-1])))
-    notices.extend(over[:_OVER_SHOWN])
-    if len(over) > _OVER_SHOWN:
+    notices.extend(issue for _i, issue in over[:_OVER_SHOWN])
+    rest = {i for i, _x in over[_OVER_SHOWN:]} - {i for i, _x in over[:_OVER_SHOWN]}
+    if rest:
         notices.append(Issue(prj.table.loc(None) if prj.table is not None else Location(), tr(
             "… {n} more project rows declare more poor people or poor households than their "
             "villages hold (all projects: {people} poor people and {households} poor "
             "households declared, the villages hold {v_people} and {v_households})",
-            n=len(over) - _OVER_SHOWN, people=f"{sum(p.poor_people for p in prj):,}",
+            n=len(rest), people=f"{sum(p.poor_people for p in prj):,}",
             households=f"{sum(p.poor_households for p in prj):,}",
             v_people=f"{sum(v.poor_population for v in vil):,}",
             v_households=f"{sum(v.poor_households for v in vil):,}")))
