@@ -305,7 +305,7 @@ def _rules_sheet(data: FundingData, sol: FundingSolution, prob: Problem,
                 ok = no if key in broken else yes
         kind = row["kind"]
         if key == "F6" and data.policy.milestone_mode == "soft":
-            kind = tr("soft (支出进度执行方式 = 软性)")
+            kind = tr("soft (milestone mode soft)")
         rows.append({h("rule"): f"{key} {row['label']}", h("hard"): kind, h("on"): on,
                      h("doc"): rule_doc(row["key"], fig), h("ok"): ok,
                      h("domain"): domain_text(row["domain"])})

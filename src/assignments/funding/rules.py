@@ -64,12 +64,12 @@ RULES = RuleBook("F", [
          "{subsidy_min_area} mu contiguous, at most {subsidy_cap_per_member} 元 per member; "
          "the programme's {subsidy_budget} 元 are rationed {rationing}"),
     Rule("F.assign_short", _O, "资金安排缺口(单位)", "money not assigned (units)", False,
-         "with 支出进度执行方式 = 软性 (F6 soft): the central money short of the "
+         "with F6 soft (milestone mode soft): the central money short of the "
          "{assign_share}% to be assigned by the end of month {assign_month}, summed over the "
          "sources (minimised first, before every other level)"),
     Rule("F.milestone_short", _O, "支出进度缺口(单位)", "spending milestone shortfall (units)",
          False,
-         "with 支出进度执行方式 = 软性 (F6 soft): the money short of each spending milestone "
+         "with F6 soft (milestone mode soft): the money short of each spending milestone "
          "({milestones}), summed over the milestones (minimised second)"),
     Rule("F.unmet", _O, "未达标覆盖目标", "coverage targets not met", False,
          "the number of coverage targets not met (minimised first)"),
@@ -252,10 +252,10 @@ def _docs() -> None:
     tr('{subsidy_scope} get {subsidy_rate} 元 per mu, nothing below {subsidy_min_area} mu'
        " contiguous, at most {subsidy_cap_per_member} 元 per member; the programme's "
        '{subsidy_budget} 元 are rationed {rationing}')
-    tr('with 支出进度执行方式 = 软性 (F6 soft): the central money short of the '
+    tr('with F6 soft (milestone mode soft): the central money short of the '
        '{assign_share}% to be assigned by the end of month {assign_month}, summed over the '
        'sources (minimised first, before every other level)')
-    tr('with 支出进度执行方式 = 软性 (F6 soft): the money short of each spending milestone '
+    tr('with F6 soft (milestone mode soft): the money short of each spending milestone '
        '({milestones}), summed over the milestones (minimised second)')
     tr('the number of coverage targets not met (minimised first)')
     tr('the sum over the targets of the share short, in ‰ (minimised next)')
