@@ -513,6 +513,7 @@ class Policy(BaseModel):
     partial_step: int = 5  # F0: a partial project's level in steps of this percent (1: any)
     assign_month: int = Field(default=3, ge=1, le=12)  # F6: money assigned by this month's end
     assign_share: float = Field(default=100.0, ge=0, le=100)  # of the central money arrived
+    milestone_mode: Literal["hard", "soft"] = "hard"  # F6: a constraint, or least shortfall
     objective: ObjectiveName = "coverage"
     weight_people: int = Field(default=1, ge=0, le=1000)
     weight_poor_people: int = Field(default=2, ge=0, le=1000)
@@ -889,6 +890,10 @@ POLICY_PARAMS: tuple[Param, ...] = (
     P("assign_month", "安排期限", "assignment month", ("资金安排期限",), kind="int"),
     P("assign_share", "资金安排率", "assignment share", ("安排率",), kind="percent",
       switch="rules.milestones"),
+    P("milestone_mode", "支出进度执行方式", "milestone mode",
+      ("支出进度方式", "资金安排执行方式", "milestone enforcement"), kind="enum",
+      choices={"硬性": "hard", "硬": "hard", "hard": "hard", "软性": "soft", "软": "soft",
+               "soft": "soft"}, expected="硬性 or 软性 (hard, soft)"),
     P("objective", "目标", "objective", parse=lambda v: _choice(v, _OBJECTIVES, tr(
         "unknown objective '{value}'; expected 覆盖优先, 优先级 or 最小成本 "
         "(coverage, priority, cost)", value=v))),
@@ -1152,6 +1157,11 @@ def default_warnings(data: FundingData) -> list[str]:
                need=money_text(need, u), budget=money_text(budget, u))]
 
 
+_OVER_SHOWN = 10
+"""Project rows declaring more poor people than their villages hold, listed one by one (the
+rest counted in one notice)."""
+
+
 def _cross_checks(
     issues: list[Issue], notices: list[Issue], policy: Policy,
     src: RecordIndex[Source], prj: RecordIndex[Project], vil: RecordIndex[Village],
@@ -1172,6 +1182,7 @@ def _cross_checks(
             if c not in categories:
                 notices.append(Issue(src.loc(i, "categories", s.id),
                                      tr("no project has category '{category}'", category=c)))
+    over: list[tuple[int, Issue]] = []  # projects declaring more than their villages hold
     for i, p in enumerate(prj.records):
         fixed = []
         for v in p.villages:
@@ -1184,6 +1195,19 @@ def _cross_checks(
                                     tr("unknown village '{village}'", village=v)))
         if vil.table is not None:
             p.villages = fixed
+        # declared beneficiaries above what the villages named hold (counted capped: warn)
+        by_id = {v.id: v for v in vil}
+        named = [by_id[v] for v in p.villages if v in by_id]
+        for key, total_key in (("poor_people", "poor_population"),
+                               ("poor_households", "poor_households")):
+            have = [getattr(v, total_key) for v in named]
+            if named and all(h > 0 for h in have) and getattr(p, key) > sum(have):
+                over.append((i, Issue(prj.loc(i, key, p.id), tr(
+                    "declares {n} {what}, more than the {total} its villages ({villages}) "
+                    "hold; people reached are counted per village, at most the village totals",
+                    n=f"{getattr(p, key):,}", what=tr("poor people") if key == "poor_people"
+                    else tr("poor households"), total=f"{sum(have):,}",
+                    villages=tr(", ").join(v.id for v in named)))))
         for key in ("requires", "excludes"):
             for ref in getattr(p, key):
                 if ref not in project_ids:
@@ -1216,6 +1240,17 @@ def _cross_checks(
                                     tr("{n} quarters of spending from {start} run past the "
                                        "plan's last period {last}", n=len(p.curve),
                                        start=periods[first], last=periods[-1])))
+    notices.extend(issue for _i, issue in over[:_OVER_SHOWN])
+    rest = {i for i, _x in over[_OVER_SHOWN:]} - {i for i, _x in over[:_OVER_SHOWN]}
+    if rest:
+        notices.append(Issue(prj.table.loc(None) if prj.table is not None else Location(), tr(
+            "… {n} more project rows declare more poor people or poor households than their "
+            "villages hold (all projects: {people} poor people and {households} poor "
+            "households declared, the villages hold {v_people} and {v_households})",
+            n=len(rest), people=f"{sum(p.poor_people for p in prj):,}",
+            households=f"{sum(p.poor_households for p in prj):,}",
+            v_people=f"{sum(v.poor_population for v in vil):,}",
+            v_households=f"{sum(v.poor_households for v in vil):,}")))
     # cost sharing
     group_cats: dict[str, set[str]] = {}
     group_rows: dict[str, list[int]] = {}
@@ -1459,6 +1494,10 @@ class Problem:
     """The groups of the objective: over the projects without a given value."""
     value_given: list[int] = field(default_factory=list)
     """Projects whose benefit is given (MKP / Pabulib ``value_override``): counted as it is."""
+    milestone_soft: bool = False
+    """Rule F6 (``milestones`` and ``assignment``) is soft (the 方案's 支出进度执行方式 = 软性):
+    its shortfalls are objective levels (``assign_short``, ``milestone_short``), not
+    constraints."""
 
     @property
     def n(self) -> int:
@@ -1749,4 +1788,5 @@ def problem(data: FundingData) -> Problem:
         warnings=warnings, assignment=assignment, step=pol.partial_step,
         reach=reach, benefit_weights={f: w for f, w in weights.items() if w > 0},
         benefit_reach=benefit_reach, value_given=given,
+        milestone_soft=pol.milestone_mode == "soft" and bool(milestones or assignment),
     )

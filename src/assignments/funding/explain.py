@@ -23,15 +23,16 @@ from assignments.core.conflict import Conflict, find_conflict
 from assignments.core.i18n import current_lang, tr
 from assignments.core.solver import SolveParams, solve_params
 from assignments.funding.data import FundingData, Problem, money_text, problem
-from assignments.funding.greedy import Ledger
+from assignments.funding.greedy import Ledger, _Reach
 from assignments.funding.rules import RULES, figures, rule_doc
-from assignments.funding.solution import FundingSolution, check
+from assignments.funding.solution import FundingSolution, check, milestone_shortfalls
 from assignments.funding.speak import speaks
 
 __all__ = [
     "Reason",
     "conflict",
     "explain_infeasible",
+    "milestone_lines",
     "project_reasons",
 ]
 
@@ -88,7 +89,13 @@ def project_reasons(data: FundingData, sol: FundingSolution, prob: Problem | Non
     led = Ledger.of(prob, sol)
     T = len(prob.periods)
     u = prob.unit
-    ratio = [prob.value[j] * 10_000 / max(1, prob.cost[j] * u) for j in range(prob.n)]
+    # weighted beneficiaries per 10,000 yuan as the plan counts them (per village, capped by
+    # the village totals): what an unfunded project would add at 100 %, what a funded one adds
+    # at its level (what the plan would lose without it), per yuan it costs / gets
+    reach = _Reach(prob, sol.level)
+    got = sol.funding()
+    ratio = [(-reach.gain(j, 0) * 10_000 / max(1, got[j] * u)) if sol.level[j] > 0
+             else reach.gain(j, 100) * 10_000 / max(1, prob.cost[j] * u) for j in range(prob.n)]
     out: dict[int, Reason] = {}
 
     def money(yuan_: float) -> str:
@@ -210,7 +217,13 @@ def project_reasons(data: FundingData, sol: FundingSolution, prob: Problem | Non
             rivals = [k for k in competitors(j) if sol.level[k] > 0]
             worst = min(rivals, key=lambda k: (ratio[k], k)) if rivals else None
             base = budget_text(f)
-            if worst is not None and ratio[j] <= ratio[worst]:
+            if prob.value[j] > 0 and reach.gain(j, 100) == 0 and pol.objective in (
+                    "coverage", "benefit"):  # its villages are full: it adds nobody
+                f["adds"] = 0
+                out[j] = Reason(j, "no_benefit", base + tr(
+                    "; it would add nobody: the people of its villages are already counted "
+                    "(at most the village totals)"), f)
+            elif worst is not None and ratio[j] < ratio[worst]:
                 f.update(ratio=round(ratio[j], 1), rival=data.projects[worst].id,
                          rival_ratio=round(ratio[worst], 1))
                 out[j] = Reason(j, "value", base + tr(
@@ -236,10 +249,21 @@ def project_reasons(data: FundingData, sol: FundingSolution, prob: Problem | Non
         trial.level[j] = lowest
         broken = [v for v in check(data, trial, prob)
                   if v.rule in ("industry_share", "labour", "milestones")]
+        widen = None
+        if not broken and prob.milestone_soft:  # F6 soft: the shortfall it would add
+            before, after = (sum(f.short for f in milestone_shortfalls(data, x, prob)
+                                 if f.kind == "milestone") for x in (sol, trial))
+            if after > before:
+                widen = {"next_level": lowest, "ms_before": before * u, "ms_after": after * u}
         if broken:
             rule = RULES.label(broken[0].rule, lang)
             out[j] = Reason(j, "rule", tr("funding it would break {rule}: {message}",
                                           rule=rule, message=broken[0].message))
+        elif widen is not None:
+            out[j] = Reason(j, "rule", tr(
+                "funding it would widen the shortfall of {rule} (soft) from {before} to {after}",
+                rule=RULES.label("milestones", lang), before=money(widen["ms_before"]),
+                after=money(widen["ms_after"])), widen)
         elif prob.value[j] == 0 and pol.objective in ("coverage", "benefit"):
             out[j] = Reason(j, "no_benefit", tr("it declares no beneficiaries"))
         elif pol.objective == "cost":
@@ -251,6 +275,87 @@ def project_reasons(data: FundingData, sol: FundingSolution, prob: Problem | Non
             out[j] = Reason(j, "time_limit", tr(
                 "the money is there: the solve stopped at its time limit before this project "
                 "was added"))
+    return out
+
+
+def _projects_text(data: FundingData, prob: Problem, items: list[tuple[int, int]],
+                   most: int = 3) -> str:
+    """``P1 名称 1,200,000 元、P2 …`` for (project, units), the largest first, at most
+    ``most`` (``… n more``)."""
+    iu = data.policy.input_unit
+    items = sorted(items, key=lambda x: (-x[1], x[0]))
+    words = [f"{_label(data, j)} {yuan(v, prob, iu)}" for j, v in items[:most]]
+    if len(items) > most:
+        words.append(tr("{n} more", n=len(items) - most))
+    return tr(", ").join(words)
+
+
+@speaks
+def milestone_lines(data: FundingData, sol: FundingSolution, prob: Problem | None = None,
+                    *, lang: str | None = None) -> list[str]:
+    """With rule F6 soft (支出进度执行方式 = 软性): one line per F6 requirement the plan does not
+    meet — the source short of the money to assign by the assignment month, the spending
+    milestone short — with its shortfall (amount and %) and what prevented it (the unfunded
+    projects the source may pay, or the funded projects spending after the milestone and the
+    unfunded ones spending before it); "every requirement met" when none is short. Hard (the
+    default) the plan meets them all: nothing to say. Figures from
+    :func:`assignments.funding.solution.milestone_shortfalls` (the checker's)."""
+    lang = lang or current_lang()  # set by @speaks; for the type checker
+    prob = prob if prob is not None else problem(data)
+    pol = data.policy
+    if pol.milestone_mode != "soft":
+        return []
+    found = milestone_shortfalls(data, sol, prob)
+    if not found:
+        return []
+    iu = pol.input_unit
+    sidx = {s.id: i for i, s in enumerate(data.sources)}
+    out = []
+    for f in found:
+        if f.short <= 0:
+            continue
+        if f.kind == "assignment":
+            s = sidx[f.source]
+            head = tr("{rule} (soft): source {source} assigns {got} to projects, {share}% of "
+                      "the {have} it has by the end of {period} is {need}: short by {short} "
+                      "({pct}%)", rule=RULES.label("assignment", lang), source=f.source,
+                      got=yuan(f.got, prob, iu), share=f"{f.share:g}",
+                      have=yuan(f.base, prob, iu), period=f.period, need=yuan(f.need, prob, iu),
+                      short=yuan(f.short, prob, iu), pct=f"{f.pct_short:.1f}")
+            open_ = [(j, prob.cost[j]) for j in range(prob.n) if sol.level[j] < 100
+                     and s in prob.eligible[j] and not prob.excluded[j]]
+            if open_:
+                why = tr("; projects it may pay, not (fully) funded: {projects} (their reasons "
+                         "below)", projects=_projects_text(data, prob, open_))
+            else:
+                why = tr("; every project it may pay is funded in full")
+            out.append(head + why)
+            continue
+        k = prob.periods.index(f.period)
+        head = tr("{rule} (soft): by the end of {period} {got} of the {total} allocated are "
+                  "spent ({got_pct}% < {share}%): short by {short} ({pct}% of the money "
+                  "allocated)", rule=RULES.label("milestones", lang), period=f.period,
+                  got=yuan(f.got, prob, iu), total=yuan(f.base, prob, iu),
+                  got_pct=f"{100 * f.got / max(1, f.base):.1f}", share=f"{f.share:g}",
+                  short=yuan(f.short, prob, iu), pct=f"{f.pct_short:.1f}")
+        late: dict[int, int] = {}
+        for (j, _s, t), v in sol.alloc.items():
+            if t > k:
+                late[j] = late.get(j, 0) + v
+        why = tr("; spent after {period} by {projects}", period=f.period,
+                 projects=_projects_text(data, prob, list(late.items())))
+        early = [(j, sum(prob.period_cost[j][: k + 1]) - sum(
+            a * sol.level[j] // 100 for a in prob.period_cost[j][: k + 1]))
+            for j in range(prob.n) if sol.level[j] < 100 and not prob.excluded[j]]
+        early = [(j, v) for j, v in early if v > 0]
+        if early:
+            why += tr("; projects spending by then, not (fully) funded: {projects} (their "
+                      "reasons below)", projects=_projects_text(data, prob, early))
+        else:
+            why += tr("; no project left in the library spends by then")
+        out.append(head + why)
+    if not out:
+        out.append(tr("{rule} (soft): every requirement met", rule=RULES.label("F6", lang)))
     return out
 
 

@@ -225,11 +225,21 @@ class _Totals:
             if scope == "portfolio" and self.wages + w < thr * (self.wage_base + wb):
                 return False
         total = sum(self.by_period) + sum(per)
+        if p.milestone_soft:  # F6 soft: a project may not widen the spending shortfall
+            before = self.milestone_short(self.by_period)
+            return self.milestone_short([a + b for a, b in zip(self.by_period, per,
+                                                                strict=True)]) <= before
         for k, num, den in p.milestones:
             cum = sum(self.by_period[: k + 1]) + sum(per[: k + 1])
             if den * cum < num * total:
                 return False
         return True
+
+    def milestone_short(self, per: list[int]) -> int:
+        """Units short of the spending milestones (F6) with this spending per period."""
+        total = sum(per)
+        return sum(max(0, -(-(num * total - den * sum(per[: k + 1])) // den))
+                   for k, num, den in self.prob.milestones)
 
     def add(self, alloc: dict[tuple[int, int, int], int]) -> None:
         ct, ci, w, wb, per = self.delta(alloc)

@@ -178,15 +178,30 @@ def solve_mip(data: FundingData, *, time_limit: float = 60.0) -> MipResult[Fundi
                                                              if (j, t) in g]))
         cum.append(c)
         acc = c
+    # F6 written from the 方案 (soft, 支出进度执行方式 = 软性: a shortfall variable per
+    # requirement, minimised in its own levels; hard: the requirement itself)
+    soft = pol.milestone_mode == "soft"
+    m_short: list[Any] = []
+    a_short: list[Any] = []
     for k, num, den in prob.milestones:
-        m.add_linear_constraint(den * cum[k] >= num * total)
+        if soft:
+            sh = m.add_integer_variable(lb=0, name=f"mshort{k}")
+            m.add_linear_constraint(den * (cum[k] + sh) >= num * total)
+            m_short.append(sh)
+        else:
+            m.add_linear_constraint(den * cum[k] >= num * total)
     # F6 assignment: central money had by the assignment month assigned to projects
     if pol.on("milestones") and prob.assignment is not None:
         k, num, den, srcs_a = prob.assignment
         for s in srcs_a:
             have = sum(prob.budget[s][: k + 1]) if prob.carry_over else prob.budget[s][k]
-            m.add_linear_constraint(den * mathopt.fast_sum(
-                [v for (j, s2, _t), v in x.items() if s2 == s]) >= num * have)
+            paid = mathopt.fast_sum([v for (j, s2, _t), v in x.items() if s2 == s])
+            if soft:
+                sh = m.add_integer_variable(lb=0, name=f"ashort{s}")
+                m.add_linear_constraint(den * (paid + sh) >= num * have)
+                a_short.append(sh)
+            else:
+                m.add_linear_constraint(den * paid >= num * have)
     def scaled_sum(coefs: list[int], name: str) -> Any:
         """Σ floor(coef × pct / 100): a variable per partial project, ``coef × z`` otherwise."""
         terms = []
@@ -277,6 +292,8 @@ def solve_mip(data: FundingData, *, time_limit: float = 60.0) -> MipResult[Fundi
                           for j in range(n)], "ben") + mathopt.fast_sum(
         [w * reached_sum(f, own, f"b{f}_") for f, w in weights.items() if w > 0])
     exprs = {
+        "assign_short": mathopt.fast_sum(a_short),
+        "milestone_short": mathopt.fast_sum(m_short),
         "unmet": mathopt.fast_sum(unmet),
         "shortfall": mathopt.fast_sum(pm),
         "benefit": benefit,

@@ -142,6 +142,7 @@ class FundingModel:
         p = self.prob
         out = [0] * len(self.model.proto.variables)
         by_js, by_cst, by_cs = self._sums(sol)
+        f6 = self._f6_shorts(sol)
         for kind, var, *key in self.defs:
             if kind == "lv":
                 val = sol.level[key[0]]
@@ -167,9 +168,33 @@ class FundingModel:
                 val = shortfalls[key[0]][0]
             elif kind == "unmet":
                 val = int(shortfalls[key[0]][0] > 0)
+            elif kind in ("mshort", "ashort"):
+                val = f6[kind][key[0]]
             else:  # pm
                 val = shortfalls[key[0]][1]
             out[var.index] = val
+        return out
+
+    def _f6_shorts(self, sol: FundingSolution) -> dict[str, dict[int, int]]:
+        """The soft F6 shortfalls of an allocation, keyed as the model's variables: milestone
+        index -> units short, central source -> units short."""
+        p = self.prob
+        out: dict[str, dict[int, int]] = {"mshort": {}, "ashort": {}}
+        if not p.milestone_soft:
+            return out
+        per_t = [0] * len(p.periods)
+        paid = [0] * len(p.source_ids)
+        for (_j, s, t), v in sol.alloc.items():
+            per_t[t] += v
+            paid[s] += v
+        total = sum(per_t)
+        for i, (k, num, den) in enumerate(p.milestones):
+            out["mshort"][i] = max(0, -(-(num * total - den * sum(per_t[: k + 1])) // den))
+        if p.assignment is not None:
+            k, num, den, srcs = p.assignment
+            for s in srcs:
+                have = sum(p.budget[s][: k + 1]) if p.carry_over else p.budget[s][k]
+                out["ashort"][s] = max(0, -((-num * have) // den) - paid[s])
         return out
 
     def _sums(self, sol: FundingSolution) -> tuple[dict[tuple[int, int], int],
@@ -631,21 +656,36 @@ def _cost_sharing(b: _Builder) -> None:
 
 
 def _milestones(b: _Builder) -> None:
-    """F6 milestones: cumulative spending by a period's end vs the money allocated."""
-    for k, num, den in b.p.milestones:
+    """F6 milestones: cumulative spending by a period's end vs the money allocated. Soft
+    (:attr:`Problem.milestone_soft`): a shortfall ``short[k] ≥ 0`` per milestone with
+    ``den × short ≥ num × allocated − den × spent by then``, summed in the level
+    ``milestone_short``."""
+    soft: list[LinearExpr] = []
+    for i, (k, num, den) in enumerate(b.p.milestones):
         early = [v for (_j, t), v in b.g.items() if t <= k]
         late = [v for (_j, t), v in b.g.items() if t > k]
         if not late:
             continue
+        if b.p.milestone_soft:
+            top = sum(b.p.cost)
+            short = b.m.new_int_var(0, top, f"mshort[{k}]")
+            b.m.add(den * short >= num * sum(late) - (den - num) * sum(early))
+            b.defs.append(("mshort", short, i))
+            soft.append(short)
+            continue
         b.enforce(b.m.add((den - num) * sum(early) - num * sum(late) >= 0), "milestones", (k,))
+    if b.p.milestone_soft:
+        b.levels["milestone_short"] = sum(soft)
 
 
 def _assignment(b: _Builder) -> None:
     """F6 assignment: each central source assigns to projects at least the share (100 %) of the
     money it has by the end of the assignment month (March), whatever the period it is spent
-    in."""
+    in. Soft: ``short[s] ≥ need − paid``, summed in the level ``assign_short``."""
     p = b.p
     if p.assignment is None:
+        if p.milestone_soft:
+            b.levels["assign_short"] = 0
         return
     k, num, den, srcs = p.assignment
     paid: dict[int, list[LinearExpr]] = defaultdict(list)
@@ -653,15 +693,27 @@ def _assignment(b: _Builder) -> None:
         paid[s].append(v)
     for (_j, s), v in [*b.X.items(), *b.cX.items()]:
         paid[s].append(v)
+    soft: list[LinearExpr] = []
     for s in srcs:
         have = sum(p.budget[s][: k + 1]) if p.carry_over else p.budget[s][k]
         need = -((-num * have) // den)
         if need <= 0:
             continue
+        if p.milestone_soft:
+            if not paid[s]:
+                soft.append(need)  # nothing can pay it: a constant shortfall
+                continue
+            short = b.m.new_int_var(0, need, f"ashort[{s}]")
+            b.m.add(short >= need - sum(paid[s]))
+            b.defs.append(("ashort", short, s, need))
+            soft.append(short)
+            continue
         if not paid[s]:
             b.enforce(b.m.add_bool_or([]), "assignment", (s,))
             continue
         b.enforce(b.m.add(sum(paid[s]) >= need), "assignment", (s,))
+    if p.milestone_soft:
+        b.levels["assign_short"] = sum(soft)
 
 
 def _coverage(b: _Builder) -> None:

@@ -43,6 +43,7 @@ from assignments.funding.solution import (
     coverage,
     defaults_used,
     level_order,
+    milestone_shortfalls,
     reached,
 )
 from assignments.funding.speak import speaks, status_text
@@ -298,12 +299,32 @@ def _rules_sheet(data: FundingData, sol: FundingSolution, prob: Problem,
             elif key == "F4":
                 ok = yes if all(c.met for c in cov) else tr(
                     "{no} ({n} not met)", no=no, n=sum(not c.met for c in cov))
+            elif key == "F6" and data.policy.milestone_mode == "soft":
+                ok = _soft_f6(data, sol, prob, yes, no)
             else:
                 ok = no if key in broken else yes
-        rows.append({h("rule"): f"{key} {row['label']}", h("hard"): row["kind"], h("on"): on,
+        kind = row["kind"]
+        if key == "F6" and data.policy.milestone_mode == "soft":
+            kind = tr("soft (milestone mode soft)")
+        rows.append({h("rule"): f"{key} {row['label']}", h("hard"): kind, h("on"): on,
                      h("doc"): rule_doc(row["key"], fig), h("ok"): ok,
                      h("domain"): domain_text(row["domain"])})
     return pd.DataFrame(rows)
+
+
+def _soft_f6(data: FundingData, sol: FundingSolution, prob: Problem, yes: str,
+             no: str) -> str:
+    """The 规则 sheet's 检查通过 of a soft F6: yes, or no with each shortfall (amount, %)."""
+    iu = data.policy.input_unit
+    short = [f for f in milestone_shortfalls(data, sol, prob) if f.short > 0]
+    if not short:
+        return yes
+    items = tr(", ").join(
+        tr("{what} short by {amount} ({pct}%)",
+           what=(f"{f.source} {f.period}" if f.kind == "assignment" else f.period),
+           amount=money_text(f.short * prob.unit, iu), pct=f"{f.pct_short:.1f}")
+        for f in short)
+    return tr("{no} (soft: {items})", no=no, items=items)
 
 
 def _amount(prob: Problem, value: float, tg: Any, iu: int = 1) -> Any:
@@ -334,7 +355,13 @@ def _notes(data: FundingData, result: Result[FundingSolution], prob: Problem,
         rows.append({t: unit,
                      x: tr("some amounts were rounded to the unit (costs up, budgets down)")})
     for line in result.explanation:
-        rows.append({t: tr("coverage"), x: line})
+        if not line.startswith("F6 "):  # F6's lines: below, in this language
+            rows.append({t: tr("coverage"), x: line})
+    if result.solution is not None:
+        from assignments.funding.explain import milestone_lines
+
+        for line in milestone_lines(data, result.solution, prob, lang=lang):
+            rows.append({t: RULES.label("F6", lang), x: line})
     if result.solution is not None:
         for line in default_lines(data, result.solution, prob, lang, only_binding=False):
             rows.append({t: tr("default used"), x: line})
@@ -519,6 +546,10 @@ def summary_lines(data: FundingData, result: Result[FundingSolution], *,
                          else f"{c.shortfall:,} {unit_word(c.target.unit_text)}")
                 lines.append("  " + tr("{target}: short by {amount}", target=c.target.label,
                                        amount=short))
+        from assignments.funding.explain import milestone_lines
+
+        for line in milestone_lines(data, sol, prob, lang=lang):
+            lines.append("  " + line)
         for d in default_lines(data, sol, prob, lang):
             lines.append("  " + tr("default used: {what}", what=d))
         reasons = project_reasons(data, sol, prob, lang=lang)

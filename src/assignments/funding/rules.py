@@ -63,6 +63,14 @@ RULES = RuleBook("F", [
          "{subsidy_scope} get {subsidy_rate} 元 per mu, nothing below "
          "{subsidy_min_area} mu contiguous, at most {subsidy_cap_per_member} 元 per member; "
          "the programme's {subsidy_budget} 元 are rationed {rationing}"),
+    Rule("F.assign_short", _O, "资金安排缺口(单位)", "money not assigned (units)", False,
+         "with F6 soft (milestone mode soft): the central money short of the "
+         "{assign_share}% to be assigned by the end of month {assign_month}, summed over the "
+         "sources (minimised first, before every other level)"),
+    Rule("F.milestone_short", _O, "支出进度缺口(单位)", "spending milestone shortfall (units)",
+         False,
+         "with F6 soft (milestone mode soft): the money short of each spending milestone "
+         "({milestones}), summed over the milestones (minimised second)"),
     Rule("F.unmet", _O, "未达标覆盖目标", "coverage targets not met", False,
          "the number of coverage targets not met (minimised first)"),
     Rule("F.shortfall", _O, "覆盖缺口(‰合计)", "coverage shortfall (sum of ‰)", False,
@@ -142,7 +150,8 @@ SWITCHABLE: tuple[str, ...] = ("eligibility", "industry_share", "labour", "poor_
                                "special_hardship", "cost_sharing", "milestones")
 """The families a policy sheet (规则:…) or a scenario can switch off; the others always hold."""
 
-LEVELS: tuple[str, ...] = ("unmet", "shortfall", "benefit", "priority", "spent", "idle")
+LEVELS: tuple[str, ...] = ("assign_short", "milestone_short", "unmet", "shortfall", "benefit",
+                           "priority", "spent", "idle")
 """The objective levels (rule ``F.<level>``); :func:`assignments.funding.solution.level_order`
 picks and orders them for the policy's objective."""
 
@@ -243,6 +252,11 @@ def _docs() -> None:
     tr('{subsidy_scope} get {subsidy_rate} 元 per mu, nothing below {subsidy_min_area} mu'
        " contiguous, at most {subsidy_cap_per_member} 元 per member; the programme's "
        '{subsidy_budget} 元 are rationed {rationing}')
+    tr('with F6 soft (milestone mode soft): the central money short of the '
+       '{assign_share}% to be assigned by the end of month {assign_month}, summed over the '
+       'sources (minimised first, before every other level)')
+    tr('with F6 soft (milestone mode soft): the money short of each spending milestone '
+       '({milestones}), summed over the milestones (minimised second)')
     tr('the number of coverage targets not met (minimised first)')
     tr('the sum over the targets of the share short, in ‰ (minimised next)')
     tr('beneficiaries weighted {weights} (maximised)')

@@ -32,6 +32,7 @@ __all__ = [
     "LEVELS",
     "DefaultUse",
     "FundingSolution",
+    "MilestoneShort",
     "Reached",
     "TargetStatus",
     "Violation",
@@ -43,6 +44,7 @@ __all__ = [
     "coverage",
     "defaults_used",
     "level_order",
+    "milestone_shortfalls",
     "objective_levels",
     "reached",
 ]
@@ -57,16 +59,26 @@ they are minimised or maximised."""
 
 
 def level_order(data: FundingData) -> list[str]:
-    """The lexicographic order of the objective levels for the policy's objective."""
+    """The lexicographic order of the objective levels for the policy's objective.
+
+    With rule F6 soft (支出进度执行方式 = 软性) its two shortfalls come first, the money not
+    assigned by the assignment month before the spending milestones: F6 keeps the rank it has
+    as a hard rule (above every objective level), so a soft F6 changes the plan only where the
+    hard rule has no plan at all, and then breaks it as little as possible; the money is
+    assigned before its spending is measured (spending milestones first would leave the money
+    unassigned, since an empty plan meets every ratio)."""
     pol = data.policy
     idle = ["idle"] if pol.idle_level else []
+    soft = (["assign_short", "milestone_short"]
+            if pol.milestone_mode == "soft" and pol.on("milestones")
+            and pol.period_labels is None else [])
     if pol.objective == "priority":
-        return ["unmet", "shortfall", "priority", *idle]
+        return [*soft, "unmet", "shortfall", "priority", *idle]
     if pol.objective == "cost":
-        return ["unmet", "shortfall", "spent", "benefit"]
+        return [*soft, "unmet", "shortfall", "spent", "benefit"]
     if pol.objective == "benefit":
-        return ["benefit", *idle]
-    return ["unmet", "shortfall", "benefit", *idle]
+        return [*soft, "benefit", *idle]
+    return [*soft, "unmet", "shortfall", "benefit", *idle]
 
 
 @dataclass
@@ -325,38 +337,27 @@ def check(data: FundingData, sol: FundingSolution, prob: Problem | None = None) 
                                                 amount=m(paid), total=m(per_period[j][t]),
                                                 share=f"{r}/{R}")))
 
-    # ---- F6 money assigned by the assignment month (the central linkage sources)
-    if pol.on("milestones") and pol.period_labels is None and pol.assign_share > 0:
-        from assignments.core.calendar import Quarter
-
-        q0 = Quarter.parse(pol.first_period)
-        k = Quarter(q0.year, (pol.assign_month - 1) // 3 + 1) - q0
-        if 0 <= k < T:
-            srcs = [i for i, s in enumerate(data.sources) if s.kind == "central"]
-            num, den = _fraction(pol.assign_share)
-            for s in srcs:
-                have = (sum(prob.budget[s][: k + 1]) if prob.carry_over else prob.budget[s][k])
-                paid = sum(spent[s])
-                if den * paid < num * have:
-                    out.append(Violation("assignment",
-                                         tr("source '{source}' assigns {amount} to projects, "
-                                            "{share}% of the {have} it has by the end of "
-                                            "{period} is {need}", source=sname[s],
-                                            amount=m(paid), share=f"{pol.assign_share:g}",
-                                            have=m(have), period=prob.periods[k],
-                                            need=m(-(-num * have // den)))))
-
-    # ---- F6 spending milestones
-    total = sum(fund)
-    for k, num, den in prob.milestones:
-        cum = sum(per_period[j][t] for j in range(n) for t in range(k + 1))
-        if den * cum < num * total:
-            out.append(Violation("milestones",
-                                 tr("by the end of {period} {amount} of {total} are spent "
-                                    "({pct}% < {share}%)", period=prob.periods[k],
-                                    amount=m(cum), total=m(total),
-                                    pct=f"{100 * cum / max(1, total):.1f}",
-                                    share=f"{100 * num / den:g}")))
+    # ---- F6 money assigned by the assignment month, spending milestones: violations when the
+    # rule is hard (the default); soft (支出进度执行方式 = 软性), the shortfalls are objective
+    # levels (objective_levels) and findings (milestone_shortfalls), not violations
+    if pol.milestone_mode != "soft":
+        for f in milestone_shortfalls(data, sol, prob):
+            if f.short <= 0:
+                continue
+            if f.kind == "assignment":
+                out.append(Violation("assignment",
+                                     tr("source '{source}' assigns {amount} to projects, "
+                                        "{share}% of the {have} it has by the end of "
+                                        "{period} is {need}", source=f.source,
+                                        amount=m(f.got), share=f"{pol.assign_share:g}",
+                                        have=m(f.base), period=f.period, need=m(f.need))))
+            else:
+                out.append(Violation("milestones",
+                                     tr("by the end of {period} {amount} of {total} are spent "
+                                        "({pct}% < {share}%)", period=f.period,
+                                        amount=m(f.got), total=m(f.base),
+                                        pct=f"{100 * f.got / max(1, f.base):.1f}",
+                                        share=f"{f.share:g}")))
     return out
 
 
@@ -411,6 +412,78 @@ def _fraction(pct: float) -> tuple[int, int]:
     return f.numerator, f.denominator
 
 
+@dataclass
+class MilestoneShort:
+    """One requirement of rule F6 measured on a plan (:func:`milestone_shortfalls`).
+
+    ``kind`` is ``"assignment"`` (a central source assigns ``share`` % of the ``base`` it has by
+    the end of ``period``: ``got`` is the money it pays to projects) or ``"milestone"`` (the
+    cumulative spending ``got`` by the end of ``period`` is at least ``share`` % of the money
+    allocated, ``base``); ``need`` is the least whole amount meeting it, ``short`` = max(0,
+    need − got); money in model units. ``source`` names the source (assignment only)."""
+
+    kind: str
+    period: str
+    share: float
+    base: int
+    need: int
+    got: int
+    short: int
+    source: str = ""
+
+    @property
+    def pct_short(self) -> float:
+        """The shortfall in % of the amount the requirement is measured on."""
+        return 100 * self.short / self.base if self.base else 0.0
+
+
+def milestone_shortfalls(data: FundingData, sol: FundingSolution,
+                         prob: Problem | None = None) -> list[MilestoneShort]:
+    """Every requirement of rule F6 on the plan, with its shortfall, from the records: the
+    central linkage sources (kind ``central``) and the quarters the 方案 names (assignment
+    month, milestone months; a month inside a quarter is checked at the quarter's end), the
+    money arriving per period and each project's money per period. Empty when F6 is off or the
+    periods are not quarters. Hard (the default) a positive shortfall is a violation
+    (:func:`check`); soft (支出进度执行方式 = 软性) it is a finding, summed in the objective
+    levels ``assign_short`` and ``milestone_short``."""
+    from assignments.core.calendar import Quarter
+
+    prob = prob if prob is not None else problem(data)
+    pol = data.policy
+    if not pol.on("milestones") or pol.period_labels is not None:
+        return []
+    T = len(prob.periods)
+    q0 = Quarter.parse(pol.first_period)
+    S = len(data.sources)
+    spent = sol.by_source_period(S, T)
+    out: list[MilestoneShort] = []
+    if pol.assign_share > 0:
+        k = Quarter(q0.year, (pol.assign_month - 1) // 3 + 1) - q0
+        if 0 <= k < T:
+            num, den = _fraction(pol.assign_share)
+            for s, src in enumerate(data.sources):
+                if src.kind != "central":
+                    continue
+                have = sum(prob.budget[s][: k + 1]) if prob.carry_over else prob.budget[s][k]
+                need = -(-num * have // den)
+                got = sum(spent[s])
+                if need > 0:
+                    out.append(MilestoneShort("assignment", prob.periods[k], pol.assign_share,
+                                              have, need, got, max(0, need - got), src.id))
+    per_t = [sum(spent[s][t] for s in range(S)) for t in range(T)]
+    total = sum(per_t)
+    for month, pct in pol.milestones:
+        k = Quarter(q0.year, (month - 1) // 3 + 1) - q0
+        if not 0 <= k < T:
+            continue
+        num, den = _fraction(pct)
+        need = -(-num * total // den)
+        got = sum(per_t[: k + 1])
+        out.append(MilestoneShort("milestone", prob.periods[k], pct, total, need, got,
+                                  max(0, need - got)))
+    return out
+
+
 def coverage(data: FundingData, sol: FundingSolution,
              prob: Problem | None = None) -> list[TargetStatus]:
     """Every coverage target with what the allocation achieves and its shortfall."""
@@ -445,7 +518,10 @@ def objective_levels(data: FundingData, sol: FundingSolution,
     prob = prob if prob is not None else problem(data)
     cov = coverage(data, sol, prob)
     spent = sum(sol.alloc.values())
+    f6 = milestone_shortfalls(data, sol, prob)
     return {
+        "assign_short": sum(f.short for f in f6 if f.kind == "assignment"),
+        "milestone_short": sum(f.short for f in f6 if f.kind == "milestone"),
         "unmet": sum(1 for c in cov if not c.met),
         "shortfall": sum(c.permille for c in cov),
         "benefit": benefit(data, sol),
@@ -507,6 +583,8 @@ def check_reasons(data: FundingData, sol: FundingSolution, reasons: Mapping[int,
     spent = sol.by_source_period(S, T)
     slack = [_slack(prob, spent, s) for s in range(S)]
     pidx = {p.id: j for j, p in enumerate(data.projects)}
+    fund = sol.funding()
+    gains: _Gains | None = None
     out: list[Violation] = []
     for j, rs in sorted(reasons.items()):
         f: dict[str, Any] = dict(getattr(rs, "figures", {}) or {})
@@ -535,13 +613,28 @@ def check_reasons(data: FundingData, sol: FundingSolution, reasons: Mapping[int,
                     "short": sum(need[k] - free[k] for k in short_at) * u}
         if "minimum" in f:
             mine["minimum"] = prob.min_funding[j] * u
-        if "ratio" in f:
-            mine["ratio"] = round(prob.value[j] * 10_000 / max(1, prob.cost[j] * u), 1)
+        if "ratio" in f:  # counted per village, capped: what it adds / what the rival adds
+            gains = gains if gains is not None else _Gains(data, sol)
+            mine["ratio"] = round(gains.change(j, 100) * 10_000 / max(1, prob.cost[j] * u), 1)
             k = pidx.get(str(f.get("rival")))
             if k is None or sol.level[k] == 0:
                 bad(tr("a funded rival"), f.get("rival"), tr("not funded"))
             else:
-                mine["rival_ratio"] = round(prob.value[k] * 10_000 / max(1, prob.cost[k] * u), 1)
+                mine["rival_ratio"] = round(-gains.change(k, 0) * 10_000
+                                            / max(1, fund[k] * u), 1)
+        if "adds" in f:  # the weighted people it would add at 100 %, counted capped
+            gains = gains if gains is not None else _Gains(data, sol)
+            mine["adds"] = gains.change(j, 100)
+        if "ms_after" in f:  # F6 soft: the spending shortfall with the project at next_level
+            lv = int(f.get("next_level", 100))
+            trial = FundingSolution(list(sol.level), dict(sol.alloc), sol.unit)
+            trial.level[j] = lv
+            for t, a in enumerate(prob.period_cost[j]):
+                if a * lv // 100:  # its spending (the source does not matter to F6 milestones)
+                    trial.alloc[(j, 0, t)] = trial.alloc.get((j, 0, t), 0) + a * lv // 100
+            mine["ms_before"], mine["ms_after"] = (
+                sum(x.short for x in milestone_shortfalls(data, plan, prob)
+                    if x.kind == "milestone") * u for plan in (sol, trial))
         if "level" in f:
             mine["level"] = sol.level[j]
         for name, value in mine.items():
@@ -551,7 +644,7 @@ def check_reasons(data: FundingData, sol: FundingSolution, reasons: Mapping[int,
                     bad(name, said, value)
             elif said != value:
                 bad(name, said, value)
-        for name in ("need", "left", "free", "short", "minimum"):
+        for name in ("need", "left", "free", "short", "minimum", "ms_before", "ms_after"):
             if name in f and money_text(f[name], iu) not in text:
                 bad(tr("{name} (in the text)", name=_figure_name(name)), text,
                     money_text(f[name], iu))
@@ -562,6 +655,55 @@ def check_reasons(data: FundingData, sol: FundingSolution, reasons: Mapping[int,
     return out
 
 
+class _Gains:
+    """Weighted beneficiaries a project adds to a plan (or takes away), counted as
+    :func:`benefit` counts them — per village, capped by the village totals — with only the
+    villages of that project recomputed (each village's declared amount indexed once)."""
+
+    def __init__(self, data: FundingData, sol: FundingSolution) -> None:
+        pol = data.policy
+        self.data, self.sol = data, sol
+        self.weights = {"people": pol.weight_people, "poor_people": pol.weight_poor_people,
+                        "households": pol.weight_households,
+                        "poor_households": pol.weight_poor_households}
+        self.vil = {v.id: v for v in data.villages}
+        self.amount: dict[tuple[str, str], Fraction] = defaultdict(Fraction)
+        for j, p in enumerate(data.projects):
+            if p.value_override is not None or sol.level[j] == 0:
+                continue
+            vs = [v for v in p.villages if v in self.vil]
+            for pf in REACHED_FIELDS:
+                n = getattr(p, pf) * sol.level[j] // 100
+                for v in vs:
+                    self.amount[(pf, v)] += Fraction(n, len(vs))
+
+    def _count(self, pf: str, v: str, amount: Fraction) -> int:
+        cap = getattr(self.vil[v], REACHED_FIELDS[pf])
+        return math.floor(amount) if cap <= 0 else min(cap, math.floor(amount))
+
+    def change(self, j: int, level: int) -> int:
+        """The weighted beneficiaries gained when project ``j`` moves from its level to
+        ``level`` (negative: lost), the other projects as they are."""
+        p = self.data.projects[j]
+        old = self.sol.level[j]
+        if p.value_override is not None:
+            return p.value_override * level // 100 - p.value_override * old // 100
+        vs = [v for v in p.villages if v in self.vil]
+        out = 0
+        for pf, w in self.weights.items():
+            if not w:
+                continue
+            d = getattr(p, pf) * level // 100 - getattr(p, pf) * old // 100
+            if not vs:
+                out += w * d
+                continue
+            for v in vs:
+                a = self.amount[(pf, v)]
+                out += w * (self._count(pf, v, a + Fraction(d, len(vs)))
+                            - self._count(pf, v, a))
+        return out
+
+
 def _figure_name(name: str) -> str:
     """A figure a reason or report states (``need``, ``poor_people`` …), for people."""
     words = {"period": tr("the quarter short"), "need": tr("the money needed"),
@@ -570,6 +712,9 @@ def _figure_name(name: str) -> str:
              "ratio": tr("beneficiaries per 10,000 yuan"),
              "rival_ratio": tr("the rival's beneficiaries per 10,000 yuan"),
              "level": tr("the funding level"), "people": tr("people reached"),
+             "ms_before": tr("the spending shortfall"),
+             "adds": tr("the people it would add"),
+             "ms_after": tr("the spending shortfall with it"),
              "poor_people": tr("poor people reached"), "households": tr("households reached"),
              "poor_households": tr("poor households reached")}
     return words.get(name, name)

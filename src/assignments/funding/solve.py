@@ -75,23 +75,28 @@ ENGINES = ("auto", "cpsat", "highs")
 STRATEGIES = ("auto", "plain", "core", "rens", "ladder")
 
 _MAIN = ("benefit", "priority", "spent")
+_FIRST = ("assign_short", "milestone_short", "unmet", "shortfall")
+"""The levels before the main one: the soft F6 shortfalls and coverage."""
 
 
 def main_level(order: list[str]) -> str:
-    """The level reported as the objective: the first one after the coverage levels."""
-    return next(n for n in order if n not in ("unmet", "shortfall"))
+    """The level reported as the objective: the first one after the coverage levels (and the
+    soft F6 shortfalls)."""
+    return next(n for n in order if n not in _FIRST)
 
 
 def _all_stages(fm: FundingModel, order: list[str]) -> list[tuple[str, Any]]:
     """Every stage, constants included: coverage (unmet and ‰ short folded exactly), then each
     level."""
     out: list[tuple[str, Any]] = []
-    if "unmet" in order:
-        k = len(fm.prob.targets)
-        if k:
-            out.append(("coverage", (1000 * k + 1) * fm.levels["unmet"] + fm.levels["shortfall"]))
     for name in order:
-        if name in ("unmet", "shortfall"):
+        if name == "unmet":  # where the order puts it (after the soft F6 levels, if any)
+            k = len(fm.prob.targets)
+            if k:
+                out.append(("coverage",
+                            (1000 * k + 1) * fm.levels["unmet"] + fm.levels["shortfall"]))
+            continue
+        if name == "shortfall":
             continue
         out.append((name, fm.levels[name]))
     return out
@@ -259,7 +264,7 @@ def _shares(names: list[str], ladder: bool, deterministic: bool) -> list[float]:
     # the ladder proves the coverage and idle levels by their LP as a rule: the main level
     # gets most of the time
     return [1.0 if i == len(names) - 1 else
-            (0.3 if n == "coverage" else (0.85 if ladder else 0.7))
+            (0.3 if n in ("coverage", *_FIRST) else (0.85 if ladder else 0.7))
             for i, n in enumerate(names)]
 
 
@@ -552,6 +557,9 @@ def _result(data: FundingData, prob: Problem, order: list[str], sol: FundingSolu
     cov = coverage(data, sol, prob)
     explanation = [tr("{target}: short by {amount}", target=c.target.label,
                       amount=_short_text(prob, c)) for c in cov if not c.met]
+    from assignments.funding.explain import milestone_lines
+
+    explanation += milestone_lines(data, sol, prob)
     explanation += _idle_reasons(data, prob, sol)
     return Result(
         status=status,
