@@ -66,7 +66,7 @@ _C = {
     "villages": ("村", "villages"), "cost": ("总投资(元)", "full cost (yuan)"),
     "level": ("安排比例(%)", "level (%)"), "funded": ("安排资金(元)", "funded (yuan)"),
     "status": ("状态", "status"), "reason": ("原因", "reason"),
-    "per10k": ("每万元加权受益", "weighted beneficiaries per 10,000 yuan"),
+    "per10k": ("每万元申报加权受益", "declared weighted beneficiaries per 10,000 yuan"),
     "benefit": ("项目申报加权受益", "weighted beneficiaries declared (before village caps)"),
     "budget": ("到位资金(元)", "arriving (yuan)"), "spent": ("支出(元)", "spent (yuan)"),
     "available": ("累计可用(元)", "available so far (yuan)"),
