@@ -61,7 +61,7 @@ class EntryKind(str, Enum):
         with use_lang(lang):
             return {
                 EntryKind.SUBSIDY: tr("rural subsidy (yuan)"),
-                EntryKind.DEDUCTION: tr("subsidy deducted (yuan)"),
+                EntryKind.DEDUCTION: trc("ledger", "subsidy deducted (yuan)"),
                 EntryKind.REWARD: tr("department reward (yuan)"),
                 EntryKind.REFUSAL_FINE: tr("refusal fine (yuan)"),
                 EntryKind.REDISPATCH_FINE: tr("re-dispatch fine (yuan)"),
@@ -188,7 +188,7 @@ class Ledger:
         dept = self._pivot(frame, ["department"], kinds, lang)
         sent = pd.Series([staff[a.staff].department for a in self.rotations
                           if a.kind != "redo"]).value_counts()
-        dept.insert(1, tr("people sent"),
+        dept.insert(1, trc("ledger", "people sent"),
                     [int(sent.get(d, 0)) for d in dept["department"]])
         dept[tr("department total (yuan)")] = dept[
             [k.label(lang) for k in _DEPT_KINDS]].sum(axis=1)
