@@ -32,7 +32,7 @@ from assignments.core.calendar import Quarter
 from assignments.core.errors import InputError, Issue, Location
 from assignments.core.i18n import current_lang, tr
 from assignments.core.io import ColumnSpec, SheetSpec, Table, read_tables
-from assignments.core.policy import Param, parse_percent, read_params
+from assignments.core.policy import ORGANISATION, Param, parse_percent, read_params
 from assignments.core.schema import (
     CappedIssues,
     RecordIndex,
@@ -484,6 +484,7 @@ class Policy(BaseModel):
     model_config = ConfigDict(frozen=False)
 
     first_period: str = "2027Q1"
+    organisation: str | None = None  # 单位名称: page headers and notices
     periods: int = Field(default=4, ge=1, le=40)
     period_labels: list[str] | None = None  # MKP / Pabulib: periods that are not quarters
     carry_over: bool = True
@@ -826,6 +827,7 @@ def _rule_param(rule: str) -> Param:
 
 P = Param
 POLICY_PARAMS: tuple[Param, ...] = (
+    ORGANISATION,
     P("first_period", "起始季度", "first quarter", ("开始季度", "first period"), kind="quarter"),
     P("periods", "期数", "periods", ("季度数", "number of quarters"), kind="int"),
     P("carry_over", "结转", "carry over", ("资金结转",), kind="bool"),

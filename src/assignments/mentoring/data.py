@@ -26,7 +26,7 @@ from pydantic import BaseModel, Field, field_validator
 from assignments.core.errors import InputError, Issue, Location
 from assignments.core.i18n import N_, current_lang, tr
 from assignments.core.io import ColumnSpec, SheetSpec, Table, read_tables
-from assignments.core.policy import Param, parse_int, read_params
+from assignments.core.policy import ORGANISATION, Param, parse_int, read_params
 from assignments.core.schema import (
     CappedIssues,
     RecordIndex,
@@ -577,8 +577,12 @@ class Policy(BaseModel):
         Points of the score and fairness terms (see :data:`DEFAULT_WEIGHTS`).
     periods_listed
         Suggested observation periods listed per direction (0: every one).
+    organisation
+        The education bureau or school publishing the pairs (单位名称): page headers and the
+        notice; ``None`` prints nothing in its place.
     """
 
+    organisation: str | None = None
     semester_weeks: int = Field(default=18, ge=1, le=30)
     mentor_observations: int = Field(default=5, ge=0, le=200)
     mentee_observations: int = Field(default=15, ge=0, le=200)
@@ -660,6 +664,7 @@ _DIRECTION = {"城到乡": "urban_to_rural", "城区到农村": "urban_to_rural"
               "不限": "any", "any": "any"}
 P = Param
 POLICY_PARAMS: tuple[Param, ...] = (
+    ORGANISATION,
     P("semester_weeks", "学期教学周数", "semester weeks", ("教学周数", "teaching weeks")),
     P("mentor_observations", "师傅听课节数", "mentor observations", ("师傅听课",)),
     P("mentee_observations", "徒弟听课节数", "mentee observations", ("徒弟听课",)),

@@ -20,7 +20,7 @@ from assignments.core.calendar import HolidayOverride, Quarter, WorkCalendar
 from assignments.core.errors import InputError, Issue, Location
 from assignments.core.i18n import tr
 from assignments.core.io import ColumnSpec, SheetSpec, read_tables
-from assignments.core.policy import Param, parse_int, read_params
+from assignments.core.policy import ORGANISATION, Param, parse_int, read_params
 from assignments.core.schema import (
     CappedIssues,
     Day,
@@ -366,6 +366,7 @@ class Policy(BaseModel):
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
     first_quarter: Quarter
+    organisation: str | None = None  # 单位名称: page headers and notices
     quarters: int = Field(12, ge=1, le=80)
     subsidy_days_per_month: int = Field(22, ge=0)
     subsidy_per_day: int = Field(20, ge=0)
@@ -675,6 +676,7 @@ def _deduction_months(value: Any) -> tuple[int, ...]:
 
 P = Param
 POLICY_PARAMS: tuple[Param, ...] = (
+    ORGANISATION,
     P("first_quarter", "起始季度", "first quarter", ("开始季度", "start quarter"),
       kind="quarter", required=True, example="2027Q1"),
     P("quarters", "季度数", "number of quarters", ("quarters",), kind="int"),
