@@ -36,7 +36,7 @@ __all__ = ["CONTEXT_SEP", "ENV_VAR", "LANGS", "LOCALE_DIR", "MISSING", "N_", "cu
 
 LANGS = ("zh", "en")
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
-DOMAINS = ("core", "roster", "mentoring", "funding", "pairing", "plots", "web")
+DOMAINS = ("core", "roster", "mentoring", "funding", "pairing", "plots", "web", "knapsack")
 MISSING: set[str] = set()
 CONTEXT_SEP = "\x04"
 """Between a message's context and its msgid in the tables (gettext's own ``.mo`` convention)."""
