@@ -117,34 +117,3 @@ def read_mkp(path: str | Path) -> list[MkpInstance]:
         capacities = ints(take(m, tr("{where} capacities", where=where)), where)
         out.append(MkpInstance(f"{p.name}#{k}", profits, weights, capacities, optimum, scale))
     return out
-
-    def ints(xs: list[str], where: str) -> list[int]:
-        vals = []
-        for x in xs:
-            try:
-                vals.append(float(x))
-            except ValueError:
-                raise InputError(Issue(Location(str(p), record=where),
-                                       tr("'{value}' is not a number", value=x))) from None
-        if any(v != int(v) for v in vals):
-            raise InputError(Issue(Location(str(p), record=where),
-                                   tr("weights and capacities must be whole numbers")))
-        return [int(v) for v in vals]
-
-    header = tr("header")
-    count = ints(take(1, header), header)[0]
-    out = []
-    for k in range(count):
-        where = tr("instance {k}", k=k)
-        n, m = ints(take(2, where), where)
-        optimum = float(take(1, where)[0])
-        raw_profits = take(n, tr("{where} profits", where=where))
-        decimals = max((len(x.split(".")[1].rstrip("0")) for x in raw_profits if "." in x),
-                       default=0)
-        scale = 10 ** decimals
-        profits = [round(float(x) * scale) for x in raw_profits]
-        weights = [ints(take(n, tr("{where} constraint {i}", where=where, i=i + 1)), where)
-                   for i in range(m)]
-        capacities = ints(take(m, tr("{where} capacities", where=where)), where)
-        out.append(MkpInstance(f"{p.name}#{k}", profits, weights, capacities, optimum, scale))
-    return out
