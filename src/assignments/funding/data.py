@@ -827,7 +827,6 @@ def _rule_param(rule: str) -> Param:
 
 P = Param
 POLICY_PARAMS: tuple[Param, ...] = (
-    ORGANISATION,
     P("first_period", "起始季度", "first quarter", ("开始季度", "first period"), kind="quarter"),
     P("periods", "期数", "periods", ("季度数", "number of quarters"), kind="int"),
     P("carry_over", "结转", "carry over", ("资金结转",), kind="bool"),
@@ -869,6 +868,7 @@ POLICY_PARAMS: tuple[Param, ...] = (
         "unknown rationing rule '{value}'; expected 贫困优先, 按比例 or 受益最优 "
         "(poorest, pro_rata, optimal)", value=v))),
     *(_rule_param(r) for r in RULES),
+    ORGANISATION,  # 单位名称: page headers and notices (last: the lists of names stay)
 )
 """The 方案 (plan) parameters and rule switches (defaults: :class:`Policy`). A name is
 claimed by the first parameter listing it: 产业占比 is the share (``关`` on its row still

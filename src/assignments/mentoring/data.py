@@ -664,7 +664,6 @@ _DIRECTION = {"城到乡": "urban_to_rural", "城区到农村": "urban_to_rural"
               "不限": "any", "any": "any"}
 P = Param
 POLICY_PARAMS: tuple[Param, ...] = (
-    ORGANISATION,
     P("semester_weeks", "学期教学周数", "semester weeks", ("教学周数", "teaching weeks")),
     P("mentor_observations", "师傅听课节数", "mentor observations", ("师傅听课",)),
     P("mentee_observations", "徒弟听课节数", "mentee observations", ("徒弟听课",)),
@@ -710,6 +709,7 @@ POLICY_PARAMS: tuple[Param, ...] = (
     _weight("balance", "均衡权重", "weight balance"),
     _weight("drain", "外派权重", "weight drain"),
     _weight("mandatory", "必须结对权重", "weight mandatory"),
+    ORGANISATION,  # 单位名称: page headers and notices (last: the lists of names stay)
 )
 """The 方案 (policy) parameters: Chinese and English names, kinds (defaults: :class:`Policy`)."""
 

@@ -676,7 +676,6 @@ def _deduction_months(value: Any) -> tuple[int, ...]:
 
 P = Param
 POLICY_PARAMS: tuple[Param, ...] = (
-    ORGANISATION,
     P("first_quarter", "起始季度", "first quarter", ("开始季度", "start quarter"),
       kind="quarter", required=True, example="2027Q1"),
     P("quarters", "季度数", "number of quarters", ("quarters",), kind="int"),
@@ -714,6 +713,7 @@ POLICY_PARAMS: tuple[Param, ...] = (
     P("redispatch_fine", "重新下乡罚款", "re-dispatch fine", kind="int"),
     P("leave_written_days", "书面请假天数", "written leave days", kind="int"),
     P("announce_quarters", "公布季度数", "announce quarters", kind="int"),
+    ORGANISATION,  # 单位名称: page headers and notices (last: the lists of names stay)
 )
 """The 方案 (programme) parameters: Chinese and English names, kinds (defaults: :class:`Policy`)."""
 
