@@ -34,6 +34,8 @@ TINY: Records = {
          "note": "F4: per special-hardship village"},
         {"parameter": "奖补预算", "value": 20_000, "note": "household subsidy budget (tiny)"},
         {"parameter": "配给规则", "value": "贫困优先", "note": "poorest first"},
+        {"parameter": "单位名称", "value": "青山县乡村振兴局",
+         "note": "organisation: page headers and notices"},
     ],
     "sources": [
         {"id": "S1", "name": "中央财政衔接资金", "kind": "中央衔接", "amount": 1_000_000,

@@ -47,6 +47,8 @@ TINY: Records = {
         {"parameter": "最长路程", "value": 40, "note": "minutes, cross-school pairs"},
         {"parameter": "默认带徒人数", "value": 2},
         {"parameter": "默认指导时数", "value": 30, "note": "hours per semester"},
+        {"parameter": "单位名称", "value": "青山县教育局",
+         "note": "organisation: page headers and notices"},
     ],
     "schools": [
         {"id": "S1", "name": "城关一小", "area": "城区", "weak": "否", "district": "城关区"},

@@ -3,7 +3,8 @@
     python scripts/i18n.py update [DOMAIN ...]   # add new tr() msgids to locale/zh/*.po
     python scripts/i18n.py check  [DOMAIN ...]   # list msgids without Chinese; exit 1 if any
 
-Every ``tr("...")`` call of ``src/assignments`` is extracted with Babel (keyword ``tr``); a file
+Every ``tr("...")`` call of ``src/assignments`` is extracted with Babel (keyword ``tr``; and
+``trc("context", "...")``: a msgid with a ``msgctxt``); a file
 belongs to the domain of its model folder (``core`` otherwise). ``update`` keeps every
 translation already made, adds the new msgids with an empty translation (to fill in), and marks
 msgids no longer in the code as obsolete (``#~``) so nothing made is lost.
@@ -25,10 +26,12 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from assignments.core.i18n import DOMAINS, LOCALE_DIR, domain_of  # noqa: E402
 
+Key = tuple[str, str | None]  # (msgid, context)
 
-def extract() -> dict[str, dict[str, list[tuple[str, int]]]]:
-    """domain → msgid → [(file, line)]."""
-    out: dict[str, dict[str, list[tuple[str, int]]]] = defaultdict(lambda: defaultdict(list))
+
+def extract() -> dict[str, dict[Key, list[tuple[str, int]]]]:
+    """domain → (msgid, context) → [(file, line)]."""
+    out: dict[str, dict[Key, list[tuple[str, int]]]] = defaultdict(lambda: defaultdict(list))
     # Babel warns of every f-string among a call's arguments; the fields passed to tr() are
     # often f-strings (figures formatted), which is right. A msgid that is not a literal is
     # caught by tests/core/test_i18n.py instead.
@@ -37,10 +40,10 @@ def extract() -> dict[str, dict[str, list[tuple[str, int]]]]:
     bx._warn_skipped_fstring = lambda *_a, **_k: None  # type: ignore[attr-defined]
     for path in sorted(SRC.rglob("*.py")):
         rel = path.relative_to(SRC)
-        for lineno, msg, _comments, _ctx in extract_from_file(
-                "python", str(path), keywords={"tr": None, "N_": None}):
+        for lineno, msg, _comments, ctx in extract_from_file(
+                "python", str(path), keywords={"tr": None, "N_": None, "trc": ((1, "c"), 2)}):
             if isinstance(msg, str) and msg:
-                out[domain_of(rel)][msg].append((str(rel), lineno))
+                out[domain_of(rel)][(msg, ctx or None)].append((str(rel), lineno))
     return out
 
 
@@ -56,15 +59,15 @@ def load(domain: str) -> Catalog:
     return Catalog(locale="zh", domain=domain, project="assignments")
 
 
-def _made_anywhere() -> dict[str, str]:
+def _made_anywhere() -> dict[Key, str]:
     """Every translation made in any domain, obsolete ones included (a message that moved to
     another domain's file keeps its Chinese)."""
-    made: dict[str, str] = {}
+    made: dict[Key, str] = {}
     for d in DOMAINS:
         cat = load(d)
         for msg in [*cat, *cat.obsolete.values()]:
             if isinstance(msg.id, str) and msg.id and isinstance(msg.string, str) and msg.string:
-                made.setdefault(msg.id, msg.string)
+                made.setdefault((msg.id, msg.context or None), msg.string)
     return made
 
 
@@ -74,12 +77,13 @@ def update(domains: list[str]) -> None:
     for d in domains:
         cat = load(d)
         new = Catalog(locale="zh", domain=d, project="assignments")
-        for msgid, where in sorted(found.get(d, {}).items()):
-            old = cat.get(msgid)
-            text = old.string if old is not None and old.string else made.get(msgid, "")
-            new.add(msgid, text, locations=where)
+        for (msgid, ctx), where in sorted(found.get(d, {}).items(),
+                                          key=lambda kv: (kv[0][0], kv[0][1] or "")):
+            old = cat.get(msgid, context=ctx)
+            text = old.string if old is not None and old.string else made.get((msgid, ctx), "")
+            new.add(msgid, text, locations=where, context=ctx)
         for msg in cat:
-            if msg.id and msg.id not in found.get(d, {}) and msg.string:
+            if msg.id and (msg.id, msg.context or None) not in found.get(d, {}) and msg.string:
                 new.obsolete[msg.id] = msg
         po_path(d).parent.mkdir(parents=True, exist_ok=True)
         with po_path(d).open("wb") as fh:
@@ -93,11 +97,13 @@ def check(domains: list[str]) -> int:
     bad = 0
     for d in domains:
         cat = load(d)
-        for msgid, where in sorted(found.get(d, {}).items()):
-            m = cat.get(msgid)
+        for (msgid, ctx), where in sorted(found.get(d, {}).items(),
+                                          key=lambda kv: (kv[0][0], kv[0][1] or "")):
+            m = cat.get(msgid, context=ctx)
             if m is None or not m.string:
                 bad += 1
-                print(f"{d}: no Chinese for {msgid!r} ({where[0][0]}:{where[0][1]})")
+                what = f"{msgid!r} (context {ctx!r})" if ctx else repr(msgid)
+                print(f"{d}: no Chinese for {what} ({where[0][0]}:{where[0][1]})")
     return 1 if bad else 0
 
 

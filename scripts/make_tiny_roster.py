@@ -12,6 +12,8 @@ TINY = {
     "policy": [
         {"parameter": "起始季度", "value": "2027Q1", "note": "first quarter"},
         {"parameter": "季度数", "value": 4, "note": "number of quarters"},
+        {"parameter": "单位名称", "value": "青山县人民医院",
+         "note": "organisation: page headers and notices"},
     ],
     "centers": [{"id": "WSY1", "name": "石桥镇卫生院", "seats": 3}],
     "departments": [

@@ -137,11 +137,11 @@ CASES: list[tuple[str, Build, list[str]]] = [
     # the plan parameters are known ones
     ("unknown-parameter", edited(lambda r: r["policy"].append(
         {"parameter": "年度预算", "value": 1})),
-     ["sheet 方案", "row 7", "参数", "unknown parameter '年度预算'"]),
+     ["sheet 方案", "row 8", "参数", "unknown parameter '年度预算'"]),
     # milestones are written month:percent
     ("bad-milestone", edited(lambda r: r["policy"].append(
         {"parameter": "支出进度节点", "value": "六月一半"})),
-     ["sheet 方案", "row 7", "值", "not understood"]),
+     ["sheet 方案", "row 8", "值", "not understood"]),
     # a coverage target kind is known
     ("target-kind", edited(_set("targets", "T1", kind="全部脱贫")),
      ["sheet 覆盖目标", "row 2", "类型", "unknown target kind '全部脱贫'"]),

@@ -306,7 +306,8 @@ def test_assessment_parameters_from_the_programme_sheet(tmp_path: Path) -> None:
     with pytest.raises(InputError) as err:
         read_roster(write_records(tmp_path, rec, "bad.xlsx"))
     text = str(err.value)
-    assert "bad.xlsx" in text and "sheet 方案" in text and "row 4" in text
+    row = len(rec["policy"]) + 1  # the last row of 方案 (the header is row 1)
+    assert "bad.xlsx" in text and "sheet 方案" in text and f"row {row}" in text
     assert "扣除补助月数" in text and "three whole months" in text
 
 

@@ -330,7 +330,7 @@ CASES: list[tuple[str, Build, list[str]]] = [
     (
         "unknown-parameter",
         edited(lambda r: r["policy"].append({"parameter": "颜色", "value": "红"})),
-        ["bad.xlsx", "sheet 方案", "row 4", "column A", "unknown parameter '颜色'"],
+        ["bad.xlsx", "sheet 方案", "row 5", "column A", "unknown parameter '颜色'"],
     ),
     # the same column twice in one sheet
     (

@@ -31,13 +31,15 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-__all__ = ["ENV_VAR", "LANGS", "LOCALE_DIR", "MISSING", "N_", "current_lang", "domain_of",
-           "lang_from_argv", "set_lang", "tr", "use_lang"]
+__all__ = ["CONTEXT_SEP", "ENV_VAR", "LANGS", "LOCALE_DIR", "MISSING", "N_", "current_lang",
+           "domain_of", "lang_from_argv", "set_lang", "tr", "trc", "use_lang"]
 
 LANGS = ("zh", "en")
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
-DOMAINS = ("core", "roster", "mentoring", "funding", "pairing", "plots", "web")
+DOMAINS = ("core", "roster", "mentoring", "funding", "pairing", "plots", "web", "knapsack")
 MISSING: set[str] = set()
+CONTEXT_SEP = "\x04"
+"""Between a message's context and its msgid in the tables (gettext's own ``.mo`` convention)."""
 ENV_VAR = "ASSIGNMENTS_LANG"
 """The environment variable giving the command line's language when ``--lang`` is not given."""
 
@@ -125,7 +127,8 @@ def domain_tables(lang: str) -> dict[str, dict[str, str]]:
             continue
         with po.open("rb") as fh:
             cat = read_po(fh, locale=lang)
-        tables[d] = {msg.id: msg.string for msg in cat
+        tables[d] = {(f"{msg.context}{CONTEXT_SEP}{msg.id}" if msg.context else msg.id):
+                     msg.string for msg in cat
                      if msg.id and isinstance(msg.id, str) and isinstance(msg.string, str)
                      and msg.string}
     return tables
@@ -161,6 +164,29 @@ def tr(msgid: str, /, *, lang: str | None = None, **fields: Any) -> str:
             found = catalogue(lang).get(msgid)
         if found is None:
             MISSING.add(msgid)
+        else:
+            text = found
+    return text.format(**fields) if fields else text
+
+
+def trc(context: str, msgid: str, /, *, lang: str | None = None, **fields: Any) -> str:
+    """:func:`tr` with a context (gettext's ``msgctxt``, written ``msgctxt`` in the ``.po``):
+    for the same English word read two ways in Chinese within one domain — the column header
+    ``event`` is 事件内容 in the changes sheet and 内容 in the events sheet::
+
+        trc("changes sheet", "event")   # 事件内容; "event" in English
+
+    English shows ``msgid``; the context is never shown."""
+    lang = lang or current_lang()
+    text = msgid
+    if lang != "en":
+        caller = sys._getframe(1).f_globals.get("__name__", "")
+        key = f"{context}{CONTEXT_SEP}{msgid}"
+        found = domain_tables(lang).get(_module_domain(caller), {}).get(key)
+        if found is None:
+            found = catalogue(lang).get(key)
+        if found is None:
+            MISSING.add(key)
         else:
             text = found
     return text.format(**fields) if fields else text

@@ -46,8 +46,8 @@ class Notice:
     intro, closing
         Paragraphs before and after the table.
     organisation
-        The issuing hospital, bureau or county (under the title and signed at the end);
-        omitted when ``None``.
+        The issuing hospital, bureau or county (before the title: ``青山县人民医院下乡轮转安排
+        通知``, and signed at the end); omitted when ``None`` (nothing in its place).
     made
         The date made (today when ``None``).
     widths
@@ -163,7 +163,10 @@ def write_notice_pdf(path: Path, notice: Notice) -> Path:
         return out
 
     made = notice.made or dt.date.today()
-    story: list[Any] = [para(notice.title, title)]
+    heading = (tr("{organisation}: {title}", lang="zh" if zh else "en",
+                  organisation=notice.organisation, title=notice.title)
+               if notice.organisation else notice.title)
+    story: list[Any] = [para(heading, title)]
     for s in notice.subtitle:
         story.append(para(s, sub))
     story.append(Spacer(1, 4 * mm))

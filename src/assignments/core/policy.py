@@ -47,6 +47,7 @@ from assignments.core.i18n import current_lang, tr
 from assignments.core.schema import explain_error, parse_yes_no, split_list
 
 __all__ = [
+    "ORGANISATION",
     "SWITCH_WORDS",
     "Param",
     "ParamSheet",
@@ -501,3 +502,13 @@ def param_rows(params: Sequence[Param], model: type[BaseModel], notes: Mapping[s
             row["_choices"] = {"value": names or tuple(p.choices)}
         rows.append(row)
     return rows
+
+
+ORGANISATION = Param(
+    "organisation", "单位名称", "organisation",
+    ("organization", "机构名称", "医院名称", "教育局名称", "县名称", "hospital", "bureau",
+     "county"),
+)
+"""The office that publishes the outputs (hospital, education bureau, county), accepted in the
+方案 sheet of every model under any of its names: printed in the page header of every Excel
+output and on the notices (PDF); nothing is printed in its place when it is not given."""

@@ -18,15 +18,15 @@ from assignments.core.cli import (
     fail,
 )
 from assignments.core.errors import InputError, UserError
-from assignments.core.i18n import tr
+from assignments.core.i18n import tr, trc
 from assignments.funding.speak import speaks
 
 __all__ = ["register", "subsidy_tables"]
 
-_STATUS = {"zh": {"paid": "足额", "reduced": "核减", "refused": "未发放",
-                  "ineligible": "不符合条件"},
-           "en": {"paid": "paid", "reduced": "reduced", "refused": "refused",
-                  "ineligible": "not eligible"}}
+def _status(status: str) -> str:
+    """A household's award status in the current language (足额 / paid)."""
+    return {"paid": trc("subsidy status", "paid"), "reduced": tr("reduced"),
+            "refused": tr("refused"), "ineligible": tr("not eligible")}[status]
 
 
 @speaks
@@ -34,24 +34,24 @@ def subsidy_tables(data: Any, plan: Any, *, lang: str | None = None) -> dict[str
     """The households sheet, the by-village summary and the notes of a subsidy plan."""
     import pandas as pd
 
-    zh = lang == "zh"
+    zh = lang == "zh"  # 是/否 in Chinese, True/False in English
     apps = {a.id: a for a in data.applications}
     rows = []
     for aw in plan.awards:
         a = apps[aw.household]
         rows.append({
-            ("户编号" if zh else "household"): a.id, ("户主" if zh else "name"): a.name or "",
-            ("村" if zh else "village"): a.village or "",
-            ("家庭人口" if zh else "members"): a.members,
-            ("建档立卡" if zh else "registered poor"): ("是" if a.poor else "否") if zh
+            trc("households", "household"): a.id, trc("households", "name"): a.name or "",
+            tr("village"): a.village or "",
+            tr("members"): a.members,
+            tr("registered poor"): ("是" if a.poor else "否") if zh
             else a.poor,
-            ("申报面积(亩)" if zh else "area (mu)"): a.area,
-            ("连片面积(亩)" if zh else "contiguous (mu)"): a.area if a.contiguous is None
+            tr("area (mu)"): a.area,
+            tr("contiguous (mu)"): a.area if a.contiguous is None
             else a.contiguous,
-            ("应补(元)" if zh else "entitled (yuan)"): aw.entitled,
-            ("实发(元)" if zh else "paid (yuan)"): aw.paid,
-            ("状态" if zh else "status"): _STATUS[lang or "zh"][aw.status],
-            ("原因" if zh else "reason"): aw.reason,
+            tr("entitled (yuan)"): aw.entitled,
+            tr("paid (yuan)"): aw.paid,
+            tr("status"): _status(aw.status),
+            tr("reason"): aw.reason,
         })
     households = pd.DataFrame(rows)
     by_v: dict[str, list[int]] = {}
@@ -62,19 +62,19 @@ def subsidy_tables(data: Any, plan: Any, *, lang: str | None = None) -> dict[str
         acc[1] += aw.paid > 0
         acc[2] += aw.entitled
         acc[3] += aw.paid
-    villages = pd.DataFrame([{("村" if zh else "village"): v,
-                              ("申请户数" if zh else "applied"): x[0],
-                              ("获补户数" if zh else "paid"): x[1],
-                              ("应补(元)" if zh else "entitled (yuan)"): x[2],
-                              ("实发(元)" if zh else "paid (yuan)"): x[3]}
+    villages = pd.DataFrame([{tr("village"): v,
+                              tr("applied"): x[0],
+                              tr("paid"): x[1],
+                              tr("entitled (yuan)"): x[2],
+                              tr("paid (yuan)"): x[3]}
                              for v, x in sorted(by_v.items())])
-    notes = pd.DataFrame({("内容" if zh else "text"): [
+    notes = pd.DataFrame({tr("text"): [
         *plan.notes,
         tr("budget {budget} 元, entitled {entitled} 元, paid {paid} 元, left {left} 元",
            budget=f"{plan.budget:,}", entitled=f"{plan.entitled:,}", paid=f"{plan.paid:,}",
            left=f"{plan.unallocated:,}")]})
-    return {("到户奖补" if zh else "households"): households,
-            ("分村汇总" if zh else "by_village"): villages, ("说明" if zh else "notes"): notes}
+    return {tr("households"): households,
+            tr("by_village"): villages, tr("notes"): notes}
 
 
 def register(app: typer.Typer) -> None:
@@ -138,9 +138,10 @@ def register(app: typer.Typer) -> None:
         typer.echo(tr("Rule: {rule}   budget: {budget} 元   paid: {paid} 元   left: {left} 元",
                       rule=rationing_text(plan.rule), budget=f"{plan.budget:,}",
                       paid=f"{plan.paid:,}", left=f"{plan.unallocated:,}"))
-        counts = {k: sum(aw.status == k for aw in plan.awards) for k in _STATUS["en"]}
+        counts = {k: sum(aw.status == k for aw in plan.awards)
+                  for k in ("paid", "reduced", "refused", "ineligible")}
         typer.echo(tr("Households: {n}   {counts}   people: {people}", n=len(plan.awards),
-                      counts="   ".join(f"{_STATUS[lang][k]} {v}" for k, v in counts.items()),
+                      counts="   ".join(f"{_status(k)} {v}" for k, v in counts.items()),
                       people=f"{people:,}"))
         typer.echo(tr("Written: {files}", files=f"{out / 'subsidies.xlsx'}, {out / 'csv'}, "
                                                 f"{out / 'result.json'}"))

@@ -32,7 +32,7 @@ from assignments.core.calendar import Quarter
 from assignments.core.errors import InputError, Issue, Location
 from assignments.core.i18n import N_, current_lang, tr
 from assignments.core.io import ColumnSpec, SheetSpec, Table, read_tables
-from assignments.core.policy import Param, param_rows, parse_percent, read_params
+from assignments.core.policy import ORGANISATION, Param, param_rows, parse_percent, read_params
 from assignments.core.schema import (
     CappedIssues,
     RecordIndex,
@@ -495,6 +495,7 @@ class Policy(BaseModel):
     model_config = ConfigDict(frozen=False)
 
     first_period: str = "2027Q1"
+    organisation: str | None = None  # 单位名称: page headers and notices
     periods: int = Field(default=4, ge=1, le=40)
     period_labels: list[str] | None = None  # MKP / Pabulib: periods that are not quarters
     carry_over: bool = True
@@ -912,6 +913,7 @@ POLICY_PARAMS: tuple[Param, ...] = (
         "unknown rationing rule '{value}'; expected 贫困优先, 按比例 or 受益最优 "
         "(poorest, pro_rata, optimal)", value=v))),
     *(_rule_param(r) for r in RULES),
+    ORGANISATION,  # 单位名称: page headers and notices (last: the lists of names stay)
 )
 """The 方案 (plan) parameters and rule switches (defaults: :class:`Policy`). A name is
 claimed by the first parameter listing it: 产业占比 is the share (``关`` on its row still

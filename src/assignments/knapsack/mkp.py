@@ -8,11 +8,11 @@ stream of numbers. Fractional profits (mknap1 problem 2) are scaled by a power o
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from assignments.core.errors import InputError, Issue, Location
+from assignments.core.i18n import tr
 
 __all__ = ["MkpInstance", "read_mkp"]
 
@@ -59,45 +59,61 @@ def read_mkp(path: str | Path) -> list[MkpInstance]:
     Raises
     ------
     InputError
-        When the file does not hold the numbers its header announces (located by instance).
+        When the file does not hold the numbers its header announces (located by line and
+        instance; in the current language).
     """
     p = Path(path)
     if not p.exists():
-        raise InputError(Issue(Location(str(p)), "file not found"))
-    tokens = re.findall(r"\S+", p.read_text(encoding="utf-8", errors="replace"))
+        raise InputError(Issue(Location(str(p)), tr("file not found")))
+    text = p.read_text(encoding="utf-8", errors="replace")
+    tokens = [(t, line) for line, row in enumerate(text.splitlines(), start=1)
+              for t in row.split()]
     pos = 0
 
-    def take(k: int, where: str) -> list[str]:
+    def take(k: int, where: str) -> list[tuple[str, int]]:
         nonlocal pos
         if pos + k > len(tokens):
-            raise InputError(Issue(Location(str(p), record=where),
-                                   f"the file ends early: {k} numbers expected"))
+            last = tokens[-1][1] if tokens else None
+            raise InputError(Issue(Location(str(p), row=last, record=where),
+                                   tr("the file ends early: {k} numbers expected", k=k)))
         out = tokens[pos: pos + k]
         pos += k
         return out
 
-    def ints(xs: list[str], where: str) -> list[int]:
-        try:
-            vals = [float(x) for x in xs]
-        except ValueError as exc:
-            raise InputError(Issue(Location(str(p), record=where), str(exc))) from None
-        if any(v != int(v) for v in vals):
-            raise InputError(Issue(Location(str(p), record=where),
-                                   "weights and capacities must be whole numbers"))
+    def nums(xs: list[tuple[str, int]], where: str) -> list[float]:
+        vals = []
+        for x, line in xs:
+            try:
+                vals.append(float(x))
+            except ValueError:
+                raise InputError(Issue(Location(str(p), row=line, record=where),
+                                       tr("'{value}' is not a number", value=x))) from None
+        return vals
+
+    def ints(xs: list[tuple[str, int]], where: str) -> list[int]:
+        vals = nums(xs, where)
+        for v, (_x, line) in zip(vals, xs, strict=True):
+            if v != int(v):
+                raise InputError(Issue(Location(str(p), row=line, record=where),
+                                       tr("weights and capacities must be whole numbers")))
         return [int(v) for v in vals]
 
-    count = ints(take(1, "header"), "header")[0]
+    header = tr("header")
+    count = ints(take(1, header), header)[0]
     out = []
     for k in range(count):
-        where = f"instance {k}"
+        where = tr("instance {k}", k=k)
         n, m = ints(take(2, where), where)
-        optimum = float(take(1, where)[0])
-        raw_profits = take(n, where + " profits")
+        optimum = nums(take(1, where), where)[0]
+        raw = take(n, tr("{where} profits", where=where))
+        nums(raw, where)
+        raw_profits = [x for x, _line in raw]
         decimals = max((len(x.split(".")[1].rstrip("0")) for x in raw_profits if "." in x),
                        default=0)
         scale = 10 ** decimals
         profits = [round(float(x) * scale) for x in raw_profits]
-        weights = [ints(take(n, f"{where} constraint {i + 1}"), where) for i in range(m)]
-        capacities = ints(take(m, where + " capacities"), where)
+        weights = [ints(take(n, tr("{where} constraint {i}", where=where, i=i + 1)), where)
+                   for i in range(m)]
+        capacities = ints(take(m, tr("{where} capacities", where=where)), where)
         out.append(MkpInstance(f"{p.name}#{k}", profits, weights, capacities, optimum, scale))
     return out

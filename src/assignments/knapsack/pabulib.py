@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from assignments.core.errors import InputError, Issue, Location
+from assignments.core.i18n import tr
 
 __all__ = ["PbInstance", "greedy_by_votes", "read_pb"]
 
@@ -66,7 +67,7 @@ def read_pb(path: str | Path) -> PbInstance:
     """
     p = Path(path)
     if not p.exists():
-        raise InputError(Issue(Location(str(p)), "file not found"))
+        raise InputError(Issue(Location(str(p)), tr("file not found")))
     text = p.read_text(encoding="utf-8-sig")
     sections: dict[str, list[tuple[int, list[str]]]] = {}
     current = None
@@ -81,11 +82,12 @@ def read_pb(path: str | Path) -> PbInstance:
             sections[current] = []
             continue
         if current is None:
-            raise InputError(Issue(Location(str(p), row=line), "expected a META section first"))
+            raise InputError(Issue(Location(str(p), row=line), tr("expected a META section first")))
         sections[current].append((line, [c.strip() for c in row]))
     for name in ("META", "PROJECTS"):
         if name not in sections or not sections[name]:
-            raise InputError(Issue(Location(str(p), name), f"missing section {name}"))
+            raise InputError(Issue(Location(str(p), name),
+                                   tr("missing section {name}", name=name)))
     meta = {r[0]: (r[1] if len(r) > 1 else "") for _ln, r in sections["META"][1:]}
     header = sections["PROJECTS"][0][1]
     projects = []
@@ -94,21 +96,22 @@ def read_pb(path: str | Path) -> PbInstance:
         for key in ("project_id", "cost"):
             if not rec.get(key):
                 raise InputError(Issue(Location(str(p), "PROJECTS", line, key),
-                                       f"missing {key}"))
+                                       tr("missing {key}", key=key)))
         try:
             float(rec["cost"])
             float(rec.get("votes") or 0)
         except ValueError:
             raise InputError(Issue(Location(str(p), "PROJECTS", line, "cost/votes"),
-                                   "expected numbers")) from None
+                                   tr("expected numbers"))) from None
         projects.append(rec)
     if "budget" not in meta:
-        raise InputError(Issue(Location(str(p), "META"), "missing budget"))
+        raise InputError(Issue(Location(str(p), "META"), tr("missing budget")))
     try:
         float(meta["budget"])
     except ValueError:
         raise InputError(Issue(Location(str(p), "META", column="budget"),
-                               f"budget '{meta['budget']}' is not a number")) from None
+                               tr("budget '{value}' is not a number",
+                                  value=meta["budget"]))) from None
     votes = max(0, len(sections.get("VOTES", [])) - 1)
     return PbInstance(str(p), meta, projects, votes)
 

@@ -28,7 +28,7 @@ from pydantic import BaseModel, Field, field_validator
 from assignments.core.errors import InputError, Issue, Location
 from assignments.core.i18n import N_, current_lang, tr
 from assignments.core.io import ColumnSpec, SheetSpec, Table, read_tables
-from assignments.core.policy import Param, param_rows, parse_int, read_params
+from assignments.core.policy import ORGANISATION, Param, param_rows, parse_int, read_params
 from assignments.core.schema import (
     CappedIssues,
     RecordIndex,
@@ -587,8 +587,12 @@ class Policy(BaseModel):
         Points of the score and fairness terms (see :data:`DEFAULT_WEIGHTS`).
     periods_listed
         Suggested observation periods listed per direction (0: every one).
+    organisation
+        The education bureau or school publishing the pairs (单位名称): page headers and the
+        notice; ``None`` prints nothing in its place.
     """
 
+    organisation: str | None = None
     semester_weeks: int = Field(default=18, ge=1, le=30)
     mentor_observations: int = Field(default=5, ge=0, le=200)
     mentee_observations: int = Field(default=15, ge=0, le=200)
@@ -715,6 +719,7 @@ POLICY_PARAMS: tuple[Param, ...] = (
     _weight("balance", "均衡权重", "weight balance"),
     _weight("drain", "外派权重", "weight drain"),
     _weight("mandatory", "必须结对权重", "weight mandatory"),
+    ORGANISATION,  # 单位名称: page headers and notices (last: the lists of names stay)
 )
 """The 方案 (policy) parameters: Chinese and English names, kinds (defaults: :class:`Policy`)."""
 

@@ -42,7 +42,7 @@ import pandas as pd
 from pydantic import field_validator
 
 from assignments.core.errors import InputError, Issue, Location
-from assignments.core.i18n import tr
+from assignments.core.i18n import tr, trc
 from assignments.core.io import ColumnSpec, SheetSpec, read_tables
 from assignments.core.schema import Day, RecordIndex, Schema, YesNo, id_text, parse_table
 from assignments.roster._i18n import speaks_lang
@@ -516,7 +516,11 @@ def redispatch_events(data: RosterData, assessment: Assessment) -> list[Event]:
     return out
 
 
-_ITEM_ZH = {"teaching": "授课", "rounds": "查房", "attendance": "考勤"}
+def _item_column(key: str) -> str:
+    """An assessment item's column name in the current language (授课 / teaching, 查房 /
+    rounds)."""
+    return {"teaching": tr("teaching"), "rounds": tr("rounds"),
+            "attendance": tr("attendance")}[key]
 
 
 def _item_name(key: str) -> str:
@@ -536,61 +540,59 @@ def assessment_tables(
     data: RosterData, assessment: Assessment, *, lang: str = "zh"
 ) -> dict[str, pd.DataFrame]:
     """Sheets 考核结果 (one row per rotation), 请假检查 (leave records), 说明 (notes)."""
-    zh = lang == "zh"
     staff = {s.id: s for s in data.staff}
     depts = {d.id: d for d in data.departments}
     centers = {c.id: c for c in data.centers}
     first = data.policy.first_quarter
-    yes, no = ("是", "否") if zh else ("yes", "no")
+    yes, no = tr("yes"), tr("no")
     rows = []
     for ra in assessment.rotations:
         a = ra.rotation
         s = staff[a.staff]
         row: dict[str, Any] = {
-            "季度" if zh else "quarter": str(first + a.quarter),
-            "卫生院" if zh else "health center": centers[a.center].label
+            tr("quarter"): str(first + a.quarter),
+            tr("health center"): centers[a.center].label
             if a.center in centers else "",
-            "工号" if zh else "staff id": a.staff,
-            "姓名" if zh else "name": s.label,
-            "科室" if zh else "department": depts[s.department].label,
+            tr("staff id"): a.staff,
+            tr("name"): s.label,
+            tr("department"): depts[s.department].label,
         }
-        pending = ("待确认" if zh else "pending") if ra.pending else None
+        pending = tr("pending") if ra.pending else None
         for key, res in ra.items.items():
-            name = _ITEM_ZH[key] if zh else key
-            row[name] = pending or (("合格" if res.passed else "不合格") if zh else (
-                "pass" if res.passed else "fail"))
-            row[f"{name}{'依据' if zh else ' reason'}"] = res.reason
+            name = _item_column(key)
+            row[name] = pending or (tr("pass") if res.passed else tr("fail"))
+            row[tr("{item} reason", item=name)] = res.reason
         row.update({
-            "不合格项数" if zh else "items failed": len(ra.failed),
-            "扣除月数" if zh else "months deducted": ra.deduction_months,
-            "扣除补助(元)" if zh else "subsidy deducted (yuan)": ra.deduction,
-            "鉴定表" if zh else "appraisal form": pending
+            tr("items failed"): len(ra.failed),
+            tr("months deducted"): ra.deduction_months,
+            tr("subsidy deducted (yuan)"): ra.deduction,
+            tr("appraisal form"): pending
             or (yes if ra.appraisal_form else no),
-            "重新下乡" if zh else "re-dispatched": pending or (yes if ra.redispatch else no),
-            "科室罚款(元)" if zh else "department fine (yuan)": ra.department_fine,
-            "备注" if zh else "flags": "；".join(ra.flags),
+            tr("re-dispatched"): pending or (yes if ra.redispatch else no),
+            tr("department fine (yuan)"): ra.department_fine,
+            tr("flags"): "；".join(ra.flags),
         })
         rows.append(row)
     leave_rows = []
     for lc in assessment.leaves:
         leave_rows.append({
-            "工号" if zh else "staff id": lc.staff,
-            "姓名" if zh else "name": staff[lc.staff].label,
-            "季度" if zh else "quarter": "" if lc.quarter is None else str(first + lc.quarter),
-            "开始" if zh else "start": lc.start.isoformat(),
-            "结束" if zh else "end": lc.end.isoformat(),
-            "工作日数" if zh else "working days": lc.working_days,
-            "需要" if zh else "needs": tr(", ").join(_leave_need(n) for n in lc.needs),
-            "缺少" if zh else "missing": tr(", ").join(_leave_need(n) for n in lc.missing),
-            "手续" if zh else "documentation": ("齐全" if zh else "complete") if lc.documented
-            else ("不全" if zh else "MISSING"),
-            "位置" if zh else "where": str(lc.location),
+            tr("staff id"): lc.staff,
+            tr("name"): staff[lc.staff].label,
+            tr("quarter"): "" if lc.quarter is None else str(first + lc.quarter),
+            tr("start"): lc.start.isoformat(),
+            tr("end"): lc.end.isoformat(),
+            tr("working days"): lc.working_days,
+            tr("needs"): tr(", ").join(_leave_need(n) for n in lc.needs),
+            tr("missing"): tr(", ").join(_leave_need(n) for n in lc.missing),
+            tr("documentation"): tr("complete") if lc.documented
+            else tr("MISSING"),
+            tr("where"): str(lc.location),
         })
-    notes = [{"内容" if zh else "text": w} for w in assessment.warnings]
+    notes = [{tr("text"): w} for w in assessment.warnings]
     return {
-        ("考核结果" if zh else "assessment"): pd.DataFrame(rows),
-        ("请假检查" if zh else "leave"): pd.DataFrame(leave_rows),
-        ("说明" if zh else "notes"): pd.DataFrame(notes),
+        trc("sheet", "assessment"): pd.DataFrame(rows),
+        tr("leave"): pd.DataFrame(leave_rows),
+        tr("notes"): pd.DataFrame(notes),
     }
 
 
@@ -612,39 +614,34 @@ def write_assessment(
 @speaks_lang
 def summary_lines(data: RosterData, assessment: Assessment, *, lang: str = "zh") -> list[str]:
     """A printed summary: one line per rotation, then the totals."""
-    zh = lang == "zh"
     staff = {s.id: s for s in data.staff}
     first = data.policy.first_quarter
     lines = []
     for ra in assessment.rotations:
         a = ra.rotation
         marks = " ".join(
-            f"{_ITEM_ZH[k] if zh else k}{'✓' if r.passed else '✗'}" for k, r in ra.items.items()
+            f"{_item_column(k)}{'✓' if r.passed else '✗'}" for k, r in ra.items.items()
         )
         tail = ""
         if ra.pending:
-            marks = "无任何记录" if zh else "no records"
-            tail = ("  待确认：未扣补助、未罚款、未重新下乡" if zh
-                    else "  pending: no deduction, fine or re-dispatch until confirmed")
+            marks = tr("no records")
+            tail = tr("  pending: no deduction, fine or re-dispatch until confirmed")
         elif ra.failed:
-            tail = (f"  扣{ra.deduction_months}个月 {ra.deduction}元" if zh
-                    else f"  deduct {ra.deduction_months} month(s), {ra.deduction} yuan")
+            tail = tr("  deduct {months} month(s), {amount} yuan",
+                      months=ra.deduction_months, amount=ra.deduction)
             if not ra.appraisal_form:
-                tail += "，不予填写鉴定表" if zh else ", no appraisal form"
+                tail += tr(", no appraisal form")
             if ra.redispatch:
-                tail += (f"，重新下乡，科室罚款{ra.department_fine}元" if zh
-                         else f", re-dispatched, department fined {ra.department_fine} yuan")
+                tail += tr(", re-dispatched, department fined {fine} yuan",
+                           fine=ra.department_fine)
         lines.append(f"  {first + a.quarter} {staff[a.staff].label}: {marks}{tail}")
     n_fail = sum(1 for ra in assessment.rotations if ra.failed and not ra.pending)
     n_pending = sum(1 for ra in assessment.rotations if ra.pending)
     lines.append(
-        (f"考核 {len(assessment.rotations)} 人次，不合格 {n_fail} 人次，"
-         f"请假手续不全 {sum(1 for x in assessment.leaves if not x.documented)} 条"
-         + (f"，无记录待确认 {n_pending} 人次" if n_pending else ""))
-        if zh else
-        (f"{len(assessment.rotations)} rotations assessed, {n_fail} with failed items, "
-         f"{sum(1 for x in assessment.leaves if not x.documented)} leave records undocumented"
-         + (f", {n_pending} without any record (pending)" if n_pending else ""))
+        tr("{n} rotations assessed, {failed} with failed items, {undocumented} leave records "
+           "undocumented", n=len(assessment.rotations), failed=n_fail,
+           undocumented=sum(1 for x in assessment.leaves if not x.documented))
+        + (tr(", {n} without any record (pending)", n=n_pending) if n_pending else "")
     )
     lines += [tr("Warning: {text}", text=w) for w in assessment.warnings]
     return lines

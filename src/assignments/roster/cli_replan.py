@@ -117,8 +117,8 @@ def register(app: typer.Typer) -> None:
                 progress=progress and time_limit >= 10,
             )
             sheets = {
-                ("变更" if lang == "zh" else "changes"): changes_table(outcome, lang=lang),
-                ("事件" if lang == "zh" else "events"): events_table(outcome, lang=lang),
+                tr("changes", lang=lang): changes_table(outcome, lang=lang),
+                tr("events", lang=lang): events_table(outcome, lang=lang),
             }
             extra = {
                 "replan": {

@@ -20,7 +20,7 @@ from assignments.core.calendar import HolidayOverride, Quarter, WorkCalendar
 from assignments.core.errors import InputError, Issue, Location
 from assignments.core.i18n import N_, tr
 from assignments.core.io import ColumnSpec, SheetSpec, read_tables
-from assignments.core.policy import Param, param_rows, parse_int, read_params
+from assignments.core.policy import ORGANISATION, Param, param_rows, parse_int, read_params
 from assignments.core.schema import (
     CappedIssues,
     Day,
@@ -371,6 +371,7 @@ class Policy(BaseModel):
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
     first_quarter: Quarter
+    organisation: str | None = None  # 单位名称: page headers and notices
     quarters: int = Field(12, ge=1, le=80)
     subsidy_days_per_month: int = Field(22, ge=0)
     subsidy_per_day: int = Field(20, ge=0)
@@ -749,6 +750,7 @@ POLICY_PARAMS: tuple[Param, ...] = (
     P("redispatch_fine", "重新下乡罚款", "re-dispatch fine", kind="int"),
     P("leave_written_days", "书面请假天数", "written leave days", kind="int"),
     P("announce_quarters", "公布季度数", "announce quarters", kind="int"),
+    ORGANISATION,  # 单位名称: page headers and notices (last: the lists of names stay)
 )
 """The 方案 (programme) parameters: Chinese and English names, kinds (defaults: :class:`Policy`)."""
 

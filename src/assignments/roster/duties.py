@@ -36,7 +36,7 @@ from pathlib import Path
 import pandas as pd
 
 from assignments.core.calendar import WorkCalendar
-from assignments.core.i18n import tr
+from assignments.core.i18n import tr, trc, use_lang
 from assignments.core.rules import Violation
 from assignments.roster.data import RosterData
 from assignments.roster.solution import Assignment
@@ -318,8 +318,9 @@ def duty_plan(
     return plan
 
 
-_KIND = {"zh": {"teaching": "授课", "rounds": "查房"}, "en": {"teaching": "teaching",
-                                                           "rounds": "ward round"}}
+def _kind_label(kind: str) -> str:
+    """A duty's kind in the current language (授课 / teaching, 查房 / ward round)."""
+    return {"teaching": tr("teaching"), "rounds": tr("ward round")}[kind]
 
 
 def _sheet_name(label: str, quarter: str, used: set[str]) -> str:
@@ -336,7 +337,12 @@ def _sheet_name(label: str, quarter: str, used: set[str]) -> str:
 
 def duty_tables(data: RosterData, plan: DutyPlan, *, lang: str = "zh") -> dict[str, pd.DataFrame]:
     """An overview sheet and one sheet per center and quarter (date order)."""
-    zh = lang == "zh"
+    with use_lang(lang):
+        return _duty_tables(data, plan, lang)
+
+
+def _duty_tables(data: RosterData, plan: DutyPlan, lang: str) -> dict[str, pd.DataFrame]:
+    zh = lang == "zh"  # the weekday's name
     staff = {s.id: s for s in data.staff}
     depts = {d.id: d for d in data.departments}
     centers = {c.id: c for c in data.centers}
@@ -348,20 +354,20 @@ def duty_tables(data: RosterData, plan: DutyPlan, *, lang: str = "zh") -> dict[s
         gaps = [(b.day - x.day).days for x, b in itertools.pairwise(teach)]
         start, end = periods[a.quarter]
         overview.append({
-            "季度" if zh else "quarter": str(first + a.quarter),
-            "卫生院" if zh else "health center": centers[a.center].label,
-            "工号" if zh else "staff id": a.staff,
-            "姓名" if zh else "name": staff[a.staff].label,
-            "科室" if zh else "department": depts[staff[a.staff].department].label,
-            "交接日" if zh else "handover day": start.isoformat(),
-            "结束日" if zh else "last day": end.isoformat(),
-            "授课次数" if zh else "teaching sessions": len(teach),
-            "授课最小间隔(天)" if zh else "smallest teaching gap (days)": min(gaps, default=""),
-            "查房次数" if zh else "ward rounds": len(plan.of(a.staff, a.quarter, "rounds")),
-            "调整次数" if zh else "moved for holidays": sum(
+            tr("quarter"): str(first + a.quarter),
+            tr("health center"): centers[a.center].label,
+            tr("staff id"): a.staff,
+            tr("name"): staff[a.staff].label,
+            tr("department"): depts[staff[a.staff].department].label,
+            tr("handover day"): start.isoformat(),
+            tr("last day"): end.isoformat(),
+            tr("teaching sessions"): len(teach),
+            tr("smallest teaching gap (days)"): min(gaps, default=""),
+            trc("count", "ward rounds"): len(plan.of(a.staff, a.quarter, "rounds")),
+            tr("moved for holidays"): sum(
                 d.moved for d in plan.of(a.staff, a.quarter)),
         })
-    sheets: dict[str, pd.DataFrame] = {("概览" if zh else "overview"): pd.DataFrame(overview)}
+    sheets: dict[str, pd.DataFrame] = {tr("overview"): pd.DataFrame(overview)}
     cells: dict[tuple[int, str], list[Duty]] = defaultdict(list)
     for d in plan.duties:
         cells[(d.quarter, d.center)].append(d)
@@ -372,15 +378,15 @@ def duty_tables(data: RosterData, plan: DutyPlan, *, lang: str = "zh") -> dict[s
             s = staff[d.staff]
             note = d.move_note(lang)
             rows.append({
-                "日期" if zh else "date": d.day.isoformat(),
-                "星期" if zh else "weekday": ("周" + _WEEKDAY_ZH[d.day.weekday()]) if zh
+                tr("date"): d.day.isoformat(),
+                tr("weekday"): ("周" + _WEEKDAY_ZH[d.day.weekday()]) if zh
                 else d.day.strftime("%a"),
-                "活动" if zh else "activity": _KIND[lang][d.kind],
-                "次序" if zh else "number": d.number,
-                "工号" if zh else "staff id": d.staff,
-                "姓名" if zh else "name": s.label,
-                "科室" if zh else "department": depts[s.department].label,
-                "备注" if zh else "note": note,
+                tr("activity"): _kind_label(d.kind),
+                tr("number"): d.number,
+                tr("staff id"): d.staff,
+                tr("name"): s.label,
+                tr("department"): depts[s.department].label,
+                tr("note"): note,
             })
         sheets[_sheet_name(centers[cid].label, str(first + q), used)] = pd.DataFrame(rows)
     return sheets
@@ -388,9 +394,13 @@ def duty_tables(data: RosterData, plan: DutyPlan, *, lang: str = "zh") -> dict[s
 
 def person_calendar(data: RosterData, plan: DutyPlan, staff_id: str, *, lang: str = "zh"):
     """An ``icalendar.Calendar`` with one person's rotations and duties (all-day events)."""
+    with use_lang(lang):
+        return _person_calendar(data, plan, staff_id, lang)
+
+
+def _person_calendar(data: RosterData, plan: DutyPlan, staff_id: str, lang: str):
     from icalendar import Calendar, Event
 
-    zh = lang == "zh"
     s = next(x for x in data.staff if x.id == staff_id)
     centers = {c.id: c for c in data.centers}
     first = data.policy.first_quarter
@@ -399,7 +409,7 @@ def person_calendar(data: RosterData, plan: DutyPlan, staff_id: str, *, lang: st
     cal.add("prodid", "-//assignments//roster duties//ZH")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", f"{'下乡任务' if zh else 'Rural rotation'} {s.label}")
+    cal.add("x-wr-calname", tr("Rural rotation {name}", name=s.label))
     for a in plan.rotations:
         if a.staff != staff_id:
             continue
@@ -412,7 +422,7 @@ def person_calendar(data: RosterData, plan: DutyPlan, staff_id: str, *, lang: st
         ev.add("dtstamp", stamp)
         ev.add("dtstart", start)
         ev.add("dtend", end + dt.timedelta(days=1))
-        ev.add("summary", f"{'下乡轮转' if zh else 'Rural rotation'} · {center}")
+        ev.add("summary", tr("Rural rotation · {center}", center=center))
         ev.add("description", f"{q}: {start} – {end}")
         ev.add("transp", "TRANSPARENT")
         cal.add_component(ev)
@@ -422,9 +432,8 @@ def person_calendar(data: RosterData, plan: DutyPlan, staff_id: str, *, lang: st
             ev.add("dtstamp", stamp)
             ev.add("dtstart", d.day)
             ev.add("dtend", d.day + dt.timedelta(days=1))
-            label = _KIND[lang][d.kind]
-            ev.add("summary", f"{label}（第{d.number}次）· {center}" if zh
-                   else f"{label} #{d.number} · {center}")
+            ev.add("summary", tr("{kind} #{number} · {center}", kind=_kind_label(d.kind),
+                                 number=d.number, center=center))
             if d.moved:
                 ev.add("description", d.move_note(lang))
             cal.add_component(ev)

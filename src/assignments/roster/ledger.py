@@ -30,7 +30,7 @@ import pandas as pd
 
 from assignments.core.calendar import Quarter
 from assignments.core.errors import InputError, Issue, Location
-from assignments.core.i18n import tr
+from assignments.core.i18n import tr, trc, use_lang
 from assignments.roster.assess import _item_name
 from assignments.roster.data import RosterData
 from assignments.roster.events import Event, EventKind, EventLog
@@ -55,32 +55,22 @@ class EntryKind(str, Enum):
         """``"person"`` or ``"department"``."""
         return "person" if self in _PERSON else "department"
 
-    def label(self, lang: str = "zh") -> str:
-        """Column name of the kind in the views (with the unit)."""
-        return _LABEL[lang][self]
+    def label(self, lang: str | None = None) -> str:
+        """Column name of the kind in the views (with the unit), in ``lang`` (default: the
+        current language)."""
+        with use_lang(lang):
+            return {
+                EntryKind.SUBSIDY: tr("rural subsidy (yuan)"),
+                EntryKind.DEDUCTION: trc("ledger", "subsidy deducted (yuan)"),
+                EntryKind.REWARD: tr("department reward (yuan)"),
+                EntryKind.REFUSAL_FINE: tr("refusal fine (yuan)"),
+                EntryKind.REDISPATCH_FINE: tr("re-dispatch fine (yuan)"),
+                EntryKind.RECALL_PERSON: tr("recall penalty, person (yuan)"),
+                EntryKind.RECALL_DEPARTMENT: tr("recall penalty, department (yuan)"),
+            }[self]
 
 
 _PERSON = {EntryKind.SUBSIDY, EntryKind.DEDUCTION, EntryKind.RECALL_PERSON}
-_LABEL = {
-    "zh": {
-        EntryKind.SUBSIDY: "下乡补助(元)",
-        EntryKind.DEDUCTION: "补助扣除(元)",
-        EntryKind.REWARD: "科室奖励(元)",
-        EntryKind.REFUSAL_FINE: "拒派罚款(元)",
-        EntryKind.REDISPATCH_FINE: "重新下乡罚款(元)",
-        EntryKind.RECALL_PERSON: "调回罚款-个人(元)",
-        EntryKind.RECALL_DEPARTMENT: "调回罚款-科室(元)",
-    },
-    "en": {
-        EntryKind.SUBSIDY: "rural subsidy (yuan)",
-        EntryKind.DEDUCTION: "subsidy deducted (yuan)",
-        EntryKind.REWARD: "department reward (yuan)",
-        EntryKind.REFUSAL_FINE: "refusal fine (yuan)",
-        EntryKind.REDISPATCH_FINE: "re-dispatch fine (yuan)",
-        EntryKind.RECALL_PERSON: "recall penalty, person (yuan)",
-        EntryKind.RECALL_DEPARTMENT: "recall penalty, department (yuan)",
-    },
-}
 _PERSON_KINDS = [EntryKind.SUBSIDY, EntryKind.DEDUCTION, EntryKind.RECALL_PERSON]
 _DEPT_KINDS = [EntryKind.REWARD, EntryKind.REFUSAL_FINE, EntryKind.REDISPATCH_FINE,
                EntryKind.RECALL_DEPARTMENT]
@@ -155,26 +145,29 @@ class Ledger:
 
     def views(self, *, lang: str = "zh") -> dict[str, pd.DataFrame]:
         """明细 (entries), 按人员, 按科室, 按季度, 按年度 and 核对 (reconciliation)."""
-        zh = lang == "zh"
+        with use_lang(lang):
+            return self._views(lang)
+
+    def _views(self, lang: str) -> dict[str, pd.DataFrame]:
         staff = {s.id: s for s in self.data.staff}
         depts = {d.id: d for d in self.data.departments}
-        total = "合计(元)" if zh else "total (yuan)"
+        total = tr("total (yuan)")
         frame = self._frame()
         kinds = list(EntryKind)
 
         entries = pd.DataFrame([
             {
-                "年度" if zh else "year": e.quarter.year,
-                "季度" if zh else "quarter": str(e.quarter),
-                "类别" if zh else "kind": e.kind.label(lang).split("(")[0],
-                "对象" if zh else "payee": ("个人" if zh else "person") if e.kind.payee == "person"
-                else ("科室" if zh else "department"),
-                "工号" if zh else "staff id": e.staff or "",
-                "姓名" if zh else "name": staff[e.staff].label if e.staff in staff else "",
-                "科室" if zh else "department": depts[e.department].label,
-                "金额(元)" if zh else "amount (yuan)": e.amount,
-                "来源" if zh else "source": e.source,
-                "说明" if zh else "note": e.note,
+                tr("year"): e.quarter.year,
+                tr("quarter"): str(e.quarter),
+                trc("ledger", "kind"): e.kind.label(lang).split("(")[0],
+                tr("payee"): tr("person") if e.kind.payee == "person"
+                else tr("department"),
+                tr("staff id"): e.staff or "",
+                tr("name"): staff[e.staff].label if e.staff in staff else "",
+                tr("department"): depts[e.department].label,
+                tr("amount (yuan)"): e.amount,
+                tr("source"): e.source,
+                trc("ledger", "note"): e.note,
             }
             for e in self.entries
         ])
@@ -183,53 +176,56 @@ class Ledger:
         person_frame = frame[frame["kind"].isin(_PERSON_KINDS)]
         person = self._pivot(person_frame, ["staff"], _PERSON_KINDS, lang)
         rot_count = pd.Series([a.staff for a in self.rotations]).value_counts()
-        person.insert(1, "姓名" if zh else "name", [staff[s].label for s in person["staff"]])
-        person.insert(2, "科室" if zh else "department",
+        person.insert(1, tr("name"), [staff[s].label for s in person["staff"]])
+        person.insert(2, tr("department"),
                       [depts[staff[s].department].label for s in person["staff"]])
-        person.insert(3, "下乡人次" if zh else "rotations",
+        person.insert(3, trc("ledger", "rotations"),
                       [int(rot_count.get(s, 0)) for s in person["staff"]])
         person[total] = person[[k.label(lang) for k in _PERSON_KINDS]].sum(axis=1)
-        person = person.rename(columns={"staff": "工号" if zh else "staff id"})
+        person = person.rename(columns={"staff": tr("staff id")})
 
         # per department: its own money and its people's, side by side
         dept = self._pivot(frame, ["department"], kinds, lang)
         sent = pd.Series([staff[a.staff].department for a in self.rotations
                           if a.kind != "redo"]).value_counts()
-        dept.insert(1, "派出人次" if zh else "people sent",
+        dept.insert(1, trc("ledger", "people sent"),
                     [int(sent.get(d, 0)) for d in dept["department"]])
-        dept["科室合计(元)" if zh else "department total (yuan)"] = dept[
+        dept[tr("department total (yuan)")] = dept[
             [k.label(lang) for k in _DEPT_KINDS]].sum(axis=1)
-        dept["人员合计(元)" if zh else "people total (yuan)"] = dept[
+        dept[tr("people total (yuan)")] = dept[
             [k.label(lang) for k in _PERSON_KINDS]].sum(axis=1)
         dept[total] = dept[[k.label(lang) for k in kinds]].sum(axis=1)
         dept["department"] = [depts[d].label for d in dept["department"]]
-        dept = dept.rename(columns={"department": "科室" if zh else "department"})
+        dept = dept.rename(columns={"department": tr("department")})
 
         by_q = self._pivot(frame, ["year", "quarter"], kinds, lang)
         by_q[total] = by_q[[k.label(lang) for k in kinds]].sum(axis=1)
-        by_q = by_q.rename(columns={"year": "年度" if zh else "year",
-                                    "quarter": "季度" if zh else "quarter"})
+        by_q = by_q.rename(columns={"year": tr("year"),
+                                    "quarter": tr("quarter")})
         by_y = self._pivot(frame, ["year"], kinds, lang)
         by_y[total] = by_y[[k.label(lang) for k in kinds]].sum(axis=1)
-        by_y = by_y.rename(columns={"year": "年度" if zh else "year"})
+        by_y = by_y.rename(columns={"year": tr("year")})
 
         views = {
-            ("明细" if zh else "entries"): entries,
-            ("按人员" if zh else "by person"): _with_total(person, zh),
-            ("按科室" if zh else "by department"): _with_total(dept, zh),
-            ("按季度" if zh else "by quarter"): _with_total(by_q, zh),
-            ("按年度" if zh else "by year"): _with_total(by_y, zh),
+            tr("entries"): entries,
+            tr("by person"): _with_total(person),
+            tr("by department"): _with_total(dept),
+            tr("by quarter"): _with_total(by_q),
+            tr("by year"): _with_total(by_y),
         }
-        views[("核对" if zh else "reconciliation")] = self._reconciliation(views, lang)
+        views[tr("reconciliation")] = self._reconciliation(views, lang)
         return views
 
     def _reconciliation(self, views: dict[str, pd.DataFrame], lang: str) -> pd.DataFrame:
         """Per kind and in total: the sum in every view, and whether they all agree."""
-        zh = lang == "zh"
+        with use_lang(lang):
+            return self._reconciliation_rows(views, lang)
+
+    def _reconciliation_rows(self, views: dict[str, pd.DataFrame], lang: str) -> pd.DataFrame:
         names = list(views)
         entries, person, dept, by_q, by_y = (views[n] for n in names[:5])
-        amount = "金额(元)" if zh else "amount (yuan)"
-        kind_col = "类别" if zh else "kind"
+        amount = tr("amount (yuan)")
+        kind_col = trc("ledger", "kind")
 
         def body(df: pd.DataFrame) -> pd.DataFrame:
             return df.iloc[:-1]  # without the totals row
@@ -237,11 +233,11 @@ class Ledger:
         rows = []
         for k in [*EntryKind, None]:
             if k is None:
-                label = "合计" if zh else "total"
+                label = tr("total")
                 from_entries = int(entries[amount].sum()) if not entries.empty else 0
-                col = "合计(元)" if zh else "total (yuan)"
+                col = tr("total (yuan)")
                 person_part = int(body(person)[col].sum())
-                dept_own = int(body(dept)["科室合计(元)" if zh else "department total (yuan)"]
+                dept_own = int(body(dept)[tr("department total (yuan)")]
                                .sum())
                 from_people = person_part + dept_own
                 from_dept = int(body(dept)[col].sum())
@@ -263,15 +259,15 @@ class Ledger:
                 totals_row = int(by_y.iloc[-1][col])
             values = [from_entries, from_people, from_dept, from_q, from_y, totals_row]
             rows.append({
-                "项目" if zh else "item": label,
-                "明细" if zh else "entries": from_entries,
-                "按人员+科室" if zh else "by person + department": from_people,
-                "按科室" if zh else "by department": from_dept,
-                "按季度" if zh else "by quarter": from_q,
-                "按年度" if zh else "by year": from_y,
-                "合计行" if zh else "totals row": totals_row,
-                "一致" if zh else "agree": ("是" if zh else "yes") if len(set(values)) == 1
-                else ("否" if zh else "NO"),
+                tr("item"): label,
+                tr("entries"): from_entries,
+                tr("by person + department"): from_people,
+                tr("by department"): from_dept,
+                tr("by quarter"): from_q,
+                tr("by year"): from_y,
+                tr("totals row"): totals_row,
+                tr("agree"): tr("yes") if len(set(values)) == 1
+                else tr("NO"),
             })
         return pd.DataFrame(rows)
 
@@ -287,15 +283,16 @@ class Ledger:
         ]
 
 
-def _with_total(df: pd.DataFrame, zh: bool) -> pd.DataFrame:
-    """Append a totals row (numbers summed, the first column says 合计)."""
+def _with_total(df: pd.DataFrame) -> pd.DataFrame:
+    """Append a totals row (numbers summed, the first column says 合计), in the current
+    language."""
     if df.empty:
         return df
     row: dict[str, object] = {}
     for i, c in enumerate(df.columns):
         if i == 0:
-            row[c] = "合计" if zh else "total"
-        elif pd.api.types.is_numeric_dtype(df[c]) and c not in ("年度", "year"):
+            row[c] = tr("total")
+        elif pd.api.types.is_numeric_dtype(df[c]) and c != tr("year"):
             row[c] = int(df[c].sum())
         else:
             row[c] = ""
@@ -454,10 +451,14 @@ def rotation_money(
 ) -> pd.DataFrame:
     """Planned money per rotation (subsidy and reward), from the ledger: the 费用 sheet of
     ``roster solve``."""
+    with use_lang(lang):
+        return _rotation_money(data, rotations, lang)
+
+
+def _rotation_money(data: RosterData, rotations: Iterable[Assignment], lang: str) -> pd.DataFrame:
     ledger = build_ledger(data, rotations)
     staff = {s.id: s for s in data.staff}
     depts = {d.id: d for d in data.departments}
-    zh = lang == "zh"
     by_source: dict[str, dict[EntryKind, int]] = {}
     for e in ledger.entries:
         by_source.setdefault(e.source, {}).setdefault(e.kind, 0)
@@ -470,13 +471,13 @@ def rotation_money(
         subsidy = money.get(EntryKind.SUBSIDY, 0)
         reward = money.get(EntryKind.REWARD, 0)
         rows.append({
-            "年度" if zh else "year": q.year,
-            "季度" if zh else "quarter": str(q),
-            "工号" if zh else "staff id": a.staff,
-            "姓名" if zh else "name": s.label,
-            "科室" if zh else "department": depts[s.department].label,
+            tr("year"): q.year,
+            tr("quarter"): str(q),
+            tr("staff id"): a.staff,
+            tr("name"): s.label,
+            tr("department"): depts[s.department].label,
             EntryKind.SUBSIDY.label(lang): subsidy,
             EntryKind.REWARD.label(lang): reward,
-            "合计(元)" if zh else "total (yuan)": subsidy + reward,
+            tr("total (yuan)"): subsidy + reward,
         })
     return pd.DataFrame(rows)

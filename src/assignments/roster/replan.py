@@ -32,7 +32,7 @@ from pydantic import ConfigDict, field_validator
 
 from assignments.core.calendar import Quarter
 from assignments.core.errors import InputError, Issue, Location
-from assignments.core.i18n import tr, use_lang
+from assignments.core.i18n import tr, trc, use_lang
 from assignments.core.io import ColumnSpec, SheetSpec, read_tables
 from assignments.core.schema import Schema, id_text, parse_table
 from assignments.core.solver import Result
@@ -784,42 +784,37 @@ def changes_table(outcome: ReplanOutcome, *, lang: str = "zh") -> pd.DataFrame:
     depts = {d.id: d for d in data.departments}
     centers = {c.id: c for c in data.centers}
     by_id = {e.event.id: e.event for e in outcome.effects}
-    zh = lang == "zh"
+    columns = [tr("quarter"), tr("staff id"), tr("name"), tr("department"),
+               tr("published center"), tr("new center"), tr("change"), tr("cause (events)"),
+               trc("changes", "event"), tr("how")]
     rows = []
     for ch in outcome.changes:
         s = staff[ch.staff]
         rows.append(
             {
-                "季度" if zh else "quarter": _q(data, ch.quarter),
-                "工号" if zh else "staff id": ch.staff,
-                "姓名" if zh else "name": s.label,
-                "科室" if zh else "department": depts[s.department].label,
-                "原卫生院" if zh else "published center": centers[ch.before].label
+                tr("quarter"): _q(data, ch.quarter),
+                tr("staff id"): ch.staff,
+                tr("name"): s.label,
+                tr("department"): depts[s.department].label,
+                tr("published center"): centers[ch.before].label
                 if ch.before
                 else "",
-                "新卫生院" if zh else "new center": centers[ch.after].label if ch.after else "",
-                "变更" if zh else "change": _kind_label(ch.kind),
-                "原因事件" if zh else "cause (events)": "、".join(ch.causes),
-                "事件内容" if zh else "event": "；".join(
+                tr("new center"): centers[ch.after].label if ch.after else "",
+                tr("change"): _kind_label(ch.kind),
+                tr("cause (events)"): "、".join(ch.causes),
+                trc("changes", "event"): "；".join(
                     by_id[e].describe(data) for e in ch.causes if e in by_id
                 ),
-                "说明" if zh else "how": ch.why(data, lang),
+                tr("how"): ch.why(data, lang),
             }
         )
-    columns = (
-        ["季度", "工号", "姓名", "科室", "原卫生院", "新卫生院", "变更", "原因事件", "事件内容",
-         "说明"]
-        if zh
-        else ["quarter", "staff id", "name", "department", "published center", "new center",
-              "change", "cause (events)", "event", "how"]
-    )
     return pd.DataFrame(rows, columns=columns)
 
 
 @speaks_lang
 def events_table(outcome: ReplanOutcome, *, lang: str = "zh") -> pd.DataFrame:
     """The 事件 (events) sheet: every event and what the re-planner did with it."""
-    zh = lang == "zh"
+    zh = lang == "zh"  # the event kind's name
     caused: dict[str, int] = defaultdict(int)
     for ch in outcome.changes:
         for e in ch.causes:
@@ -829,12 +824,12 @@ def events_table(outcome: ReplanOutcome, *, lang: str = "zh") -> pd.DataFrame:
         e = eff.event
         rows.append(
             {
-                "编号" if zh else "id": e.id,
-                "类型" if zh else "kind": e.kind.zh if zh else e.kind.value,
-                "内容" if zh else "event": e.describe(outcome.data),
-                "处理" if zh else "effect": eff.text,
-                "变更数" if zh else "changes caused": caused[e.id],
-                "警告" if zh else "warnings": "；".join(eff.warnings),
+                tr("id"): e.id,
+                tr("kind"): e.kind.zh if zh else e.kind.value,
+                tr("event"): e.describe(outcome.data),
+                tr("effect"): eff.text,
+                tr("changes caused"): caused[e.id],
+                tr("warnings"): "；".join(eff.warnings),
             }
         )
     return pd.DataFrame(rows)
@@ -843,21 +838,18 @@ def events_table(outcome: ReplanOutcome, *, lang: str = "zh") -> pd.DataFrame:
 @speaks_lang
 def summary_lines(outcome: ReplanOutcome, *, lang: str = "zh") -> list[str]:
     """The re-planning part of the printed summary."""
-    zh = lang == "zh"
     data = outcome.data
     fz = (
         f"{_q(data, 0)}–{_q(data, outcome.frozen - 1)}"
         if outcome.frozen
-        else ("无" if zh else "none")
+        else tr("none")
     )
     lines = [
-        ("重排日期" if zh else "Re-planning date") + f": {outcome.as_of}   "
-        + ("冻结季度" if zh else "frozen quarters") + f": {fz} ("
-        + ("已开始或已公布，公布期" if zh else "started or announced, announce horizon")
-        + f" {outcome.announce})",
-        ("事件" if zh else "Events") + f": {len(outcome.effects)}   "
-        + ("变更" if zh else "changes") + ": "
-        + (str(len(outcome.changes)) if outcome.result.solution is not None else "—"),
+        tr("Re-planning date: {date}   frozen quarters: {frozen} (started or announced, "
+           "announce horizon {announce})", date=outcome.as_of, frozen=fz,
+           announce=outcome.announce),
+        tr("Events: {events}   changes: {changes}", events=len(outcome.effects),
+           changes=str(len(outcome.changes)) if outcome.result.solution is not None else "—"),
     ]
     centers = {c.id: c.label for c in data.centers}
     staff = {x.id: x for x in data.staff}

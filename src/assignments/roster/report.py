@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from assignments.core.i18n import tr, use_lang
+from assignments.core.i18n import tr, trc, use_lang
 from assignments.core.io import staged_output, write_csv_folder, write_excel, write_json
 from assignments.core.solver import Result
 from assignments.roster.data import DeferralDecision, RosterData
@@ -26,74 +26,63 @@ __all__ = [
     "write_outputs",
 ]
 
-_KIND = {
-    "zh": {"turn": "本科室轮次", "pulled": "晋升提前", "swap": "换位补席", "redo": "重新下乡"},
-    "en": {
-        "turn": "own turn",
-        "pulled": "promotion, pulled forward",
-        "swap": "seat swap",
-        "redo": "re-dispatch",
-    },
-}
-_SHEETS = {
-    "zh": {
-        "roster": "排班",
-        "departments": "科室汇总",
-        "money": "费用",
-        "money_summary": "费用汇总",
-        "money_quarter": "费用-季度",
-        "notes": "说明",
-        "rules": "规则",
-        "people_stats": "人员统计",
-    },
-    "en": {
-        "roster": "roster",
-        "departments": "departments",
-        "money": "money",
-        "money_summary": "money_summary",
-        "money_quarter": "money_by_quarter",
-        "notes": "notes",
-        "rules": "rules",
-        "people_stats": "people",
-    },
-}
-_COLS = {
-    "quarter": ("季度", "quarter"),
-    "start": ("交接日", "handover day"),
-    "end": ("结束日", "last day"),
-    "center": ("卫生院", "health center"),
-    "staff": ("工号", "staff id"),
-    "name": ("姓名", "name"),
-    "department": ("科室", "department"),
-    "title": ("职称", "title"),
-    "specialty": ("专业", "specialty"),
-    "kind": ("类型", "kind"),
-    "note": ("备注", "note"),
-    "order": ("顺序", "order"),
-    "turns": ("轮次", "turns"),
-    "sent": ("派出人数", "people sent"),
-    "deferrals": ("后延", "deferrals"),
-    "pulled": ("提前晋升人员", "candidates pulled forward"),
-    "swaps": ("席位调换", "seat swaps"),
-    "reward": ("科室奖励(元)", "department reward (yuan)"),
-    "year": ("年度", "year"),
-    "subsidy": ("下乡补助(元)", "rural subsidy (yuan)"),
-    "total": ("合计(元)", "total (yuan)"),
-    "people": ("人次", "rotations"),
-    "type": ("类别", "type"),
-    "text": ("内容", "text"),
-    "past": ("往期下乡次数", "past rotations"),
-    "planned": ("本期下乡次数", "planned rotations"),
-    "quarters": ("下乡季度", "quarters"),
-    "total_rotations": ("合计次数", "total rotations"),
-    "planned_min": ("本期每人最少", "planned per person, min"),
-    "planned_max": ("本期每人最多", "planned per person, max"),
-}
+def _kind(kind: str, lang: str) -> str:
+    """A rotation's kind (本科室轮次 / own turn)."""
+    with use_lang(lang):
+        return {"turn": tr("own turn"), "pulled": tr("promotion, pulled forward"),
+                "swap": tr("seat swap"), "redo": tr("re-dispatch")}[kind]
+
+
+def _sheet(key: str, lang: str) -> str:
+    """A sheet's name (排班 / roster)."""
+    with use_lang(lang):
+        return {
+            "roster": tr("roster"),
+            "departments": tr("departments"),
+            "money": tr("money"),
+            "money_summary": tr("money_summary"),
+            "money_quarter": tr("money_by_quarter"),
+            "notes": tr("notes"),
+            "rules": tr("rules"),
+            "people_stats": tr("people"),
+        }[key]
 
 
 def _h(key: str, lang: str) -> str:
-    zh, en = _COLS[key]
-    return zh if lang == "zh" else en
+    """A column header (季度 / quarter)."""
+    with use_lang(lang):
+        return {
+            "quarter": tr("quarter"),
+            "start": tr("handover day"),
+            "end": tr("last day"),
+            "center": tr("health center"),
+            "staff": tr("staff id"),
+            "name": tr("name"),
+            "department": tr("department"),
+            "title": tr("title"),
+            "specialty": tr("specialty"),
+            "kind": tr("kind"),
+            "note": tr("note"),
+            "order": tr("order"),
+            "turns": tr("turns"),
+            "sent": tr("people sent"),
+            "deferrals": tr("deferrals"),
+            "pulled": tr("candidates pulled forward"),
+            "swaps": tr("seat swaps"),
+            "reward": tr("department reward (yuan)"),
+            "year": tr("year"),
+            "subsidy": tr("rural subsidy (yuan)"),
+            "total": tr("total (yuan)"),
+            "people": tr("rotations"),
+            "type": tr("type"),
+            "text": tr("text"),
+            "past": tr("past rotations"),
+            "planned": tr("planned rotations"),
+            "quarters": tr("quarters"),
+            "total_rotations": tr("total rotations"),
+            "planned_min": tr("planned per person, min"),
+            "planned_max": tr("planned per person, max"),
+        }[key]
 
 
 def _turns_text(data: RosterData, sched: Schedule, dept: str) -> str:
@@ -159,7 +148,6 @@ def roster_tables(
     depts = {d.id: d for d in data.departments}
     centers = {c.id: c for c in data.centers}
     first = data.policy.first_quarter
-    kinds = _KIND[lang]
     sched = schedule_of(data, sol.deferrals)
     rows = []
     for a in sorted(sol.assignments, key=lambda a: (a.quarter, a.center, a.staff)):
@@ -201,7 +189,7 @@ def roster_tables(
                 _h("department", lang): depts[s.department].label,
                 _h("title", lang): _title_text(s, lang),
                 _h("specialty", lang): data.specialty(s) or "",
-                _h("kind", lang): kinds[a.kind],
+                _h("kind", lang): _kind(a.kind, lang),
                 _h("note", lang): note,
             }
         )
@@ -220,9 +208,9 @@ def roster_tables(
             )
     deferred: dict[str, list[str]] = defaultdict(list)
     labels = {
-        "next": "自动后延" if lang == "zh" else "next",
-        "last": "调至最后一批" if lang == "zh" else "last",
-        "auto": "由系统决定" if lang == "zh" else "auto",
+        "next": tr("next", lang=lang),
+        "last": tr("last", lang=lang),
+        "auto": tr("auto", lang=lang),
     }
     asked_auto = {(r.department, r.quarter - first) for r in data.deferrals
                   if r.decision is DeferralDecision.AUTO}
@@ -277,7 +265,7 @@ def roster_tables(
             .reset_index()
         )
         total_row: dict[str, object] = {c: "" for c in summary.columns}
-        total_row[_h("department", lang)] = "合计" if lang == "zh" else "total"
+        total_row[_h("department", lang)] = tr("total", lang=lang)
         for c in (_h("people", lang), _h("subsidy", lang), _h("reward", lang), _h("total", lang)):
             total_row[c] = int(summary[c].sum())
         summary = pd.concat([summary, pd.DataFrame([total_row])], ignore_index=True)
@@ -298,28 +286,27 @@ def roster_tables(
     if result is not None:
         for w in result.warnings:
             notes.append(
-                {_h("type", lang): "警告" if lang == "zh" else "warning", _h("text", lang): w}
+                {_h("type", lang): tr("warning", lang=lang), _h("text", lang): w}
             )
         for e in result.explanation:
             notes.append(
-                {_h("type", lang): "说明" if lang == "zh" else "explanation", _h("text", lang): e}
+                {_h("type", lang): tr("explanation", lang=lang), _h("text", lang): e}
             )
     notes.append(
         {
-            _h("type", lang): "日历" if lang == "zh" else "calendar",
+            _h("type", lang): tr("calendar", lang=lang),
             _h("text", lang): data.calendar.source(),
         }
     )
-    sheets = _SHEETS[lang]
     return {
-        sheets["roster"]: roster,
-        sheets["departments"]: departments,
-        sheets["people_stats"]: people_stats,
-        sheets["money"]: money,
-        sheets["money_summary"]: summary,
-        sheets["money_quarter"]: by_quarter,
-        sheets["notes"]: pd.DataFrame(notes),
-        sheets["rules"]: rules_table(data, lang),
+        _sheet("roster", lang): roster,
+        _sheet("departments", lang): departments,
+        _sheet("people_stats", lang): people_stats,
+        _sheet("money", lang): money,
+        _sheet("money_summary", lang): summary,
+        _sheet("money_quarter", lang): by_quarter,
+        _sheet("notes", lang): pd.DataFrame(notes),
+        _sheet("rules", lang): rules_table(data, lang),
     }
 
 
@@ -368,9 +355,8 @@ def people_table(data: RosterData, sol: RosterSolution, *, lang: str = "zh") -> 
 
 def rules_table(data: RosterData, lang: str = "zh") -> pd.DataFrame:
     """The rules of DOMAIN §R from the registry, with this instance's figures: the 规则 sheet."""
-    head = {"zh": ("规则", "名称", "类型", "出处", "说明"),
-            "en": ("rule", "label", "kind", "source", "doc")}[lang if lang == "zh" else "en"]
     with use_lang(lang):
+        head = (tr("rule"), tr("label"), tr("kind"), trc("rules", "source"), tr("doc"))
         rows = RULES.table(lang)
         return pd.DataFrame([dict(zip(head, (r["key"], r["label"], r["kind"], source(r["key"]),
                                              describe(r["key"], data)), strict=True))
@@ -453,13 +439,12 @@ def write_outputs(
         else:
             notes = pd.DataFrame(
                 {
-                    _h("type", lang): ["说明" if lang == "zh" else "explanation"]
-                    * len(result.explanation)
-                    + ["警告" if lang == "zh" else "warning"] * len(result.warnings),
+                    _h("type", lang): [tr("explanation", lang=lang)] * len(result.explanation)
+                    + [tr("warning", lang=lang)] * len(result.warnings),
                     _h("text", lang): [*result.explanation, *result.warnings],
                 }
             )
-            write_excel(stage / "roster.xlsx", {_SHEETS[lang]["notes"]: notes})
+            write_excel(stage / "roster.xlsx", {_sheet("notes", lang): notes})
             written.append(Path(out_dir) / "roster.xlsx")
     return written
 
