@@ -43,7 +43,7 @@ from typing import Any, Literal, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from assignments.core.errors import Issue, Location
-from assignments.core.i18n import current_lang, tr
+from assignments.core.i18n import N_, current_lang, tr
 from assignments.core.schema import explain_error, parse_yes_no, split_list
 
 __all__ = [
@@ -512,3 +512,8 @@ ORGANISATION = Param(
 """The office that publishes the outputs (hospital, education bureau, county), accepted in the
 方案 sheet of every model under any of its names: printed in the page header of every Excel
 output and on the notices (PDF); nothing is printed in its place when it is not given."""
+
+ORGANISATION_NOTE = N_("the office that publishes the plan (hospital, education bureau, county "
+                       "office): printed in the page header of every Excel output and on the "
+                       "notice; leave it empty to print no name")
+"""The template's 说明 of :data:`ORGANISATION` (each model's ``PARAM_NOTES`` lists it)."""

@@ -32,7 +32,14 @@ from assignments.core.calendar import Quarter
 from assignments.core.errors import InputError, Issue, Location
 from assignments.core.i18n import N_, current_lang, tr
 from assignments.core.io import ColumnSpec, SheetSpec, Table, read_tables
-from assignments.core.policy import ORGANISATION, Param, param_rows, parse_percent, read_params
+from assignments.core.policy import (
+    ORGANISATION,
+    ORGANISATION_NOTE,
+    Param,
+    param_rows,
+    parse_percent,
+    read_params,
+)
 from assignments.core.schema import (
     CappedIssues,
     RecordIndex,
@@ -919,6 +926,10 @@ POLICY_PARAMS: tuple[Param, ...] = (
 claimed by the first parameter listing it: 产业占比 is the share (``关`` on its row still
 switches rule F2 off), 产业占比规则 the switch."""
 PARAM_NOTES: dict[str, str] = {
+    "organisation": ORGANISATION_NOTE,
+    "milestone_mode": N_("how rule F6 (money assigned by March, spending milestones) applies: "
+                         "hard, a plan must meet it; soft, the shortfall is made as small as "
+                         "possible first and reported"),
     "first_period": N_("first quarter of the plan"),
     "periods": N_("number of periods (quarters) of the plan"),
     "carry_over": N_("是: money not spent in a period carries over to the next"),
@@ -966,6 +977,7 @@ def policy_template_rows() -> list[dict[str, Any]]:
         notes[f"rules.{rule}"] = tr("是: rule {rule} applies (default); 否: switched off",
                                     rule=RULEBOOK.label(rule, current_lang()))
     return param_rows(POLICY_PARAMS, Policy, notes, shown={
+        "organisation": "青山县乡村振兴局" if zh else "Qingshan County Rural Revitalisation Office",
         "input_unit": "元" if zh else "yuan",
         "model_unit": "自动" if zh else "auto",
         "special_hardship_amount": int(Policy().special_hardship_amount),

@@ -28,7 +28,14 @@ from pydantic import BaseModel, Field, field_validator
 from assignments.core.errors import InputError, Issue, Location
 from assignments.core.i18n import N_, current_lang, tr
 from assignments.core.io import ColumnSpec, SheetSpec, Table, read_tables
-from assignments.core.policy import ORGANISATION, Param, param_rows, parse_int, read_params
+from assignments.core.policy import (
+    ORGANISATION,
+    ORGANISATION_NOTE,
+    Param,
+    param_rows,
+    parse_int,
+    read_params,
+)
 from assignments.core.schema import (
     CappedIssues,
     RecordIndex,
@@ -724,6 +731,7 @@ POLICY_PARAMS: tuple[Param, ...] = (
 """The 方案 (policy) parameters: Chinese and English names, kinds (defaults: :class:`Policy`)."""
 
 PARAM_NOTES: dict[str, str] = {
+    "organisation": ORGANISATION_NOTE,
     "semester_weeks": N_("teaching weeks of the semester, weeks"),
     "mentor_observations": N_("lessons the mentor observes of the mentee per semester, lessons"),
     "mentee_observations": N_("lessons the mentee observes of the mentor per semester, lessons"),
@@ -777,7 +785,8 @@ PARAM_NOTES: dict[str, str] = {
 def policy_template_rows() -> list[dict[str, Any]]:
     """The template's 方案 rows: every parameter, its default, meaning, unit and allowed
     values (in the current language)."""
-    return param_rows(POLICY_PARAMS, Policy, PARAM_NOTES)
+    example = "青山县教育局" if current_lang() == "zh" else "Qingshan County Education Bureau"
+    return param_rows(POLICY_PARAMS, Policy, PARAM_NOTES, shown={"organisation": example})
 
 
 # ------------------------------------------------------------------ sheets

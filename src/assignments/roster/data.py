@@ -20,7 +20,14 @@ from assignments.core.calendar import HolidayOverride, Quarter, WorkCalendar
 from assignments.core.errors import InputError, Issue, Location
 from assignments.core.i18n import N_, tr
 from assignments.core.io import ColumnSpec, SheetSpec, read_tables
-from assignments.core.policy import ORGANISATION, Param, param_rows, parse_int, read_params
+from assignments.core.policy import (
+    ORGANISATION,
+    ORGANISATION_NOTE,
+    Param,
+    param_rows,
+    parse_int,
+    read_params,
+)
 from assignments.core.schema import (
     CappedIssues,
     Day,
@@ -755,6 +762,7 @@ POLICY_PARAMS: tuple[Param, ...] = (
 """The 方案 (programme) parameters: Chinese and English names, kinds (defaults: :class:`Policy`)."""
 
 PARAM_NOTES: dict[str, str] = {
+    "organisation": ORGANISATION_NOTE,
     "first_quarter": N_("first quarter of the programme (the handover early in its first month)"),
     "quarters": N_("length of the programme, in quarters"),
     "subsidy_days_per_month": N_("working days paid per month of the rural subsidy, days"),
@@ -806,6 +814,7 @@ def policy_template_rows() -> list[dict[str, Any]]:
         if (not k.isascii()) == zh:
             objectives.setdefault(v, k)
     return param_rows(POLICY_PARAMS, Policy, PARAM_NOTES, shown={
+        "organisation": "青山县人民医院" if zh else "Qingshan County People's Hospital",
         "title_rule.minimum": "过半" if zh else "majority",
         "title_rule.titles": "、".join(t.value if zh else t.en for t in TitleRule().titles),
         "objective_order": "、".join(objectives[k] for k in DEFAULT_ORDER),
