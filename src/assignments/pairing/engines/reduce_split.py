@@ -172,14 +172,17 @@ def _milp(
     n_aux = 0 if aux_cost is None else len(aux_cost)
     if k == 0 and n_aux == 0:
         return _Mip("optimal", cols, 0.0, 0.0)
-    seconds = _grant(d, seconds, "split-mip")
-    if seconds <= 0.0:
+    t_rows = time.perf_counter()
+    if _grant(d, seconds, "split-mip") <= 0.0:
         return _Mip("unknown", None, None, None)
     a, lo, hi = _rows(d, cols, n_aux, must_pair, extra)
     lb = np.concatenate([d.forced[cols].astype(float), np.zeros(n_aux)])
     ub = np.concatenate([np.ones(k), np.full(n_aux, np.inf) if aux_ub is None else aux_ub])
     c = np.concatenate([cost, np.zeros(0) if aux_cost is None else aux_cost])
     integrality = np.concatenate([np.ones(k), np.zeros(n_aux)])
+    seconds = _grant(d, seconds - (time.perf_counter() - t_rows), "split-mip")
+    if seconds <= 0.0:  # building the rows took the time left
+        return _Mip("unknown", None, None, None)
     res = milp(c, integrality=integrality, bounds=Bounds(lb, ub),
                constraints=LinearConstraint(a, lo, hi),
                options={"time_limit": seconds, "mip_rel_gap": gap,
@@ -207,8 +210,8 @@ def _lp(
     solution, or ``None`` when it does not finish in ``seconds``; also the
     multipliers of the mentee rows (one per mentee of ``cols``, sorted; ≥ 0 for "≤ 1") and of
     the ``extra`` rows (≥ 0 for "≥ need"), in the sign of a Lagrangian lower bound."""
-    seconds = _grant(d, seconds, "split-lp")
-    if seconds <= 0.0:
+    t_rows = time.perf_counter()
+    if _grant(d, seconds, "split-lp") <= 0.0:
         return None
     a, lo, hi = _rows(d, cols, 0, must_pair, extra)
     eq = lo == hi
@@ -216,6 +219,9 @@ def _lp(
     down = ~eq & (lo > 0)
     a_ub = vstack([a[np.flatnonzero(up)], -a[np.flatnonzero(down)]]).tocsr()
     b_ub = np.concatenate([hi[up], -lo[down]])
+    seconds = _grant(d, seconds - (time.perf_counter() - t_rows), "split-lp")
+    if seconds <= 0.0:
+        return None
     res = linprog(cost, A_ub=a_ub, b_ub=b_ub,
                   A_eq=a[np.flatnonzero(eq)] if eq.any() else None,
                   b_eq=lo[eq] if eq.any() else None,
@@ -247,10 +253,9 @@ def _cpsat(
     (it runs in a lane's thread), hinted with the pairs ``hint``."""
     from ortools.sat.python import cp_model
 
-    seconds = _grant(d, seconds, "split-cpsat")
-    if seconds <= 0.0:
-        return _Mip("unknown", None, None, None)
     t_model = time.perf_counter()
+    if _grant(d, seconds, "split-cpsat") <= 0.0:
+        return _Mip("unknown", None, None, None)
     model = cp_model.CpModel()
     x = [model.new_bool_var(f"x{k}") for k in cols]
     es, e_row = np.unique(d.ei[cols], return_inverse=True)
@@ -390,7 +395,10 @@ def _lag_start(
     target = first + max(1.0, d.ep.split_lag_target * abs(first))
     steps = min(d.ep.split_lag_steps_seconds,
                 d.ep.split_lag_steps_share * (t_end - time.perf_counter()))
-    dual = pl.subgradient(b, lam, mu, target, _grant(d, steps, "split-lagrange"))
+    steps = _grant(d, steps, "split-lagrange")
+    if steps <= 0.0:  # no time for steps: the LP's multipliers
+        return _Lag(b, lam, mu, first, d.ep.split_lag_kernel_delta)
+    dual = pl.subgradient(b, lam, mu, target, steps)
     return _Lag(b, dual.lam, dual.mu, dual.value, d.ep.split_lag_kernel_delta)
 
 
@@ -596,10 +604,12 @@ def _set_mip(d: PairArrays, lag: _Lag, ceiling: int, seconds: float) -> tuple[_M
                            shape=(len(b.need), n))]).tocsr()
     lo = np.concatenate([b.equal.astype(float), np.ones(nm), b.need])
     hi = np.concatenate([np.ones(ne), np.ones(nm), np.full(len(b.need), np.inf)])
+    seconds = _grant(d, t_end - time.perf_counter(), "split-sets")
+    if seconds <= 0.0:
+        return None
     res = milp(cost, integrality=np.ones(n), bounds=Bounds(0, 1),
                constraints=LinearConstraint(a, lo, hi),
-               options={"time_limit": max(1e-3, _grant(d, t_end - time.perf_counter(),
-                                                       "split-sets")),
+               options={"time_limit": seconds,
                         "mip_rel_gap": 0.0, "presolve": False})
     if res.x is None:
         if res.status == 2:  # infeasible: no pairing of cost ≤ ceiling
