@@ -112,6 +112,8 @@ class Budget:
         self.stop = stop
         self.cut = False  # a deterministic work budget was cut by the wall clock (see below)
         self.det_left = self.time_limit  # deterministic time not yet given to a stage
+        self.cut_phases: list[str] = []  # phases cut short or skipped for lack of time
+        self.grants: list[tuple[str, float, float]] = []  # (phase, seconds given, left then)
         self._lock = threading.Lock()
 
     # ------------------------------------------------------------------ time
@@ -127,6 +129,24 @@ class Budget:
         """``share`` of the time left, at least ``floor`` but never more than what is left."""
         left = self.remaining()
         return min(left, max(floor, left * share))
+
+    def grant(self, seconds: float, phase: str = "") -> float:
+        """The time limit of one sub-solve (a MIP, an LP, a CP-SAT run, a search): ``seconds``
+        but never more than what is left of the one deadline (``0.0`` when nothing is: the
+        caller then skips the sub-solve, see :meth:`cut_short`). Every grant is recorded in
+        ``grants`` as ``(phase, seconds given, seconds left then)``."""
+        left = self.remaining()
+        given = max(0.0, min(float(seconds), left))
+        with self._lock:
+            self.grants.append((phase, given, left))
+        return given
+
+    def cut_short(self, phase: str) -> None:
+        """Record that ``phase`` was cut short or skipped because the time was up: the result
+        says so (``stats["cut_short"]``) and is then not proven."""
+        with self._lock:
+            if phase not in self.cut_phases:
+                self.cut_phases.append(phase)
 
     def expired(self) -> bool:
         """The time limit has passed."""
@@ -160,11 +180,12 @@ class Budget:
         return max(SLACK_SECONDS, SLACK_SHARE * self.time_limit)
 
     @contextmanager
-    def holding_back(self, seconds: float) -> Iterator[None]:
-        """Inside the block the deadline is ``seconds`` earlier (at most 80 % of the time left):
-        the time a model's work after the engines (its checker, reasons, reports) is known to
-        take on this size, so that the whole solve keeps the limit."""
-        back = max(0.0, min(seconds, 0.8 * self.remaining()))
+    def holding_back(self, seconds: float, *, most: float = 0.8) -> Iterator[None]:
+        """Inside the block the deadline is ``seconds`` earlier (at most ``most`` of the time
+        left): the time a model's work after the engines (its checker, reasons, reports) is
+        known to take on this size, so that the whole solve keeps the limit. With ``most=1``
+        nothing is left inside when that work needs all of it (the engines are then skipped)."""
+        back = max(0.0, min(seconds, most * self.remaining()))
         self.deadline -= back
         try:
             yield

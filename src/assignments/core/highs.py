@@ -229,7 +229,7 @@ class HighsLinear:
         lc.lower_bounds.extend(self.row_lb)
         lc.upper_bounds.extend(self.row_ub)
         if params.budget is not None:  # never past the solve's budget
-            time_limit = min(time_limit, params.budget.remaining() + 0.25 * params.budget.slack())
+            time_limit = params.budget.grant(time_limit, "highs")
         sp = mathopt.SolveParameters(
             time_limit=timedelta(seconds=max(0.05, time_limit)),
             random_seed=params.seed,

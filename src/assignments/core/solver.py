@@ -103,13 +103,15 @@ class SolveParams:
 
     def wall_cap(self) -> float:
         """Seconds a run with these parameters may take on the wall clock: its own limit, and
-        never past the budget's deadline (plus half the allowed overrun, for the solver's own
-        stopping latency)."""
+        never past the budget's deadline (:meth:`Budget.grant`: what is left); deterministic
+        mode, whose own limit counts work, gets a net of a quarter of the allowed overrun more."""
         cap = float(self.time_limit)
         if self.deterministic:
             cap = cap * 20 + 60  # the deterministic limit decides; the wall clock is a net
-        if self.budget is not None:
-            cap = min(cap, self.budget.remaining() + 0.25 * self.budget.slack())
+            if self.budget is not None:
+                cap = min(cap, self.budget.remaining() + 0.25 * self.budget.slack())
+        elif self.budget is not None:
+            cap = self.budget.grant(cap, "cp-sat")  # never past what is left
         return max(0.01, cap)
 
 

@@ -85,6 +85,34 @@ def solve(
 
 
 POST_SECONDS_PER_TEACHER = 0.0007
+"""The checker, the reasons and the stability check after the engines, per teacher, on an idle
+machine (the 7,600-teacher city: about 5 s)."""
+POST_SHARE_OF_BUILD = 1.5
+"""... and as a share of the time building the candidate pairs took in this very solve (a
+measure of this machine's speed now: on the 2-core machine at load 10, the 11,000-teacher city
+built its pairs in 29–34 s and needed 19–23 s after the engines, the district 0.8–1.3 s and
+1.0–1.9 s)."""
+
+
+def post_seconds(teachers: int, build_seconds: float) -> float:
+    """The time reserved up front for the work after the engines: the larger of the idle
+    machine's per-teacher figure and a share of the measured build time."""
+    return max(POST_SECONDS_PER_TEACHER * teachers, POST_SHARE_OF_BUILD * build_seconds)
+
+
+def cut_short_note(stats: dict[str, Any], time_limit: float) -> list[str]:
+    """Say which phases the time limit cut short or skipped (``stats["cut_short"]``), and
+    when the greedy start was returned because the engines did not beat it in time."""
+    cut = stats.get("cut_short") or []
+    if not cut:
+        return []
+    lines = [tr("the {seconds:g} s time limit cut short: {phases}; the plan is the best found "
+                "in time (checked), not proven; give a longer --time-limit for a better one",
+                seconds=time_limit, phases=", ".join(cut))]
+    if stats.get("engine") == "greedy" or stats.get("greedy_floor"):
+        lines.append(tr("the greedy pairing (the baseline) is returned: no engine improved on "
+                        "it within the time limit"))
+    return lines
 
 
 def _solve(
@@ -113,15 +141,18 @@ def _solve(
                       stats={"mentors": len(p.mentors), "mentees": len(p.mentees),
                              "candidates": len(p.candidates)})
     # the checker, the reasons and the stability check after the engines take time that grows
-    # with the teachers (measured on the 7,600-teacher city: about 5 s, 0.7 ms a teacher):
-    # the engines end that much earlier so that the whole solve keeps its limit
-    post = POST_SECONDS_PER_TEACHER * len(data.teachers)
+    # with the teachers and with the machine's load (post_seconds): the engines end that much
+    # earlier — or are skipped, the greedy start returned — so that the whole solve keeps
+    # its limit
+    post = post_seconds(len(data.teachers), build_time)
     if params.budget is not None:
-        with params.budget.holding_back(post):
+        with params.budget.holding_back(post, most=1.0):
             res = run_pairing(p, params, engine=engine, engine_params=engine_params)
     else:
         res = run_pairing(p, params, engine=engine, engine_params=engine_params)
+    t_post = time.perf_counter()
     res.stats["build_time"] = round(build_time, 3)
+    res.stats["post_reserved"] = round(post, 3)
     warnings += res.warnings
     if res.solution is None:
         return Result(res.status, runtime=time.perf_counter() - t0,
@@ -170,6 +201,8 @@ def _solve(
                               "(unpaired) sheet", n=len(unpaired_mandatory)))
     if res.stopped:
         explanation.append(tr("stopped on request: the best pairing found so far (checked)"))
+    res.stats["post_seconds"] = round(time.perf_counter() - t_post, 3)
+    warnings += cut_short_note(res.stats, params.budget.time_limit if params.budget else 0.0)
     return Result(
         status=res.status,
         objective=res.objective,

@@ -8,10 +8,15 @@ so that every engine function that receives the view also has its thresholds.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from assignments.pairing.params import EngineParams
 from assignments.pairing.problem import PairingProblem
+
+if TYPE_CHECKING:
+    from assignments.core.budget import Budget
 
 __all__ = ["PairArrays", "pair_arrays"]
 
@@ -49,6 +54,7 @@ class PairArrays:
     def __init__(self, p: PairingProblem, ep: EngineParams | None = None) -> None:
         self.p = p
         self.ep = ep if ep is not None else EngineParams()
+        self.clock: Budget | None = None  # the solve's budget, when an engine runs with one
         self.n = len(p.candidates)
         self.ne, self.nm = len(p.mentees), len(p.mentors)
         self.mi, self.ei, self.score, self.load = pair_arrays(p)

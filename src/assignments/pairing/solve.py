@@ -127,7 +127,7 @@ def _run_reduce(p: PairingProblem, params: SolveParams, ep: EngineParams, start:
     out: Any = None
     if engine == "split":
         out = solve_split(p, params, start, ep)
-    if out is None:
+    if out is None and not (params.budget is not None and params.budget.should_end()):
         out = solve_colgen(p, params, start, ep)
     if out is None:
         return EngineRun(SolveStatus.UNKNOWN, None)
@@ -214,19 +214,12 @@ def run_pairing(
     t0 = budget.start if budget is not None else time.perf_counter()
     p = problem
     runs = choose_engine(p, engine, ep)
-    compiled = compile_first(runs, improve)  # numba, first use only: not counted in the limit
-    if compiled and budget is not None:
-        budget.start += compiled
-        budget.deadline += compiled
-        t0 = budget.start
     stats: dict[str, Any] = {
         "seed": params.seed, "workers": params.workers, "deterministic": params.deterministic,
         "time_limit": params.time_limit, "engine": runs, "engine_asked": engine,
         "mentors": len(p.mentors), "mentees": len(p.mentees), "candidates": len(p.candidates),
         "objective_mode": p.objective_mode, "sense": p.sense,
     }
-    if compiled:
-        stats["compiled_seconds"] = round(compiled, 1)
     conflicts = forced_conflicts(p)
     if conflicts:
         return _none(p, SolveStatus.INFEASIBLE, t0, conflicts, stats)
@@ -238,6 +231,22 @@ def run_pairing(
     start = initial_solution if initial_solution is not None else greedy(p)
     start_ok = not check_pairing(p, start)
     hint = start.chosen if start_ok or p.assign_all else None
+    if start_ok and budget is not None and budget.should_end():
+        # no time left for any engine (building and the greedy start took it, or the checks
+        # after the engines need it): the greedy start, checked, is the answer — not proven
+        budget.cut_short("engine")
+        stats["engine"] = "greedy"
+        return _finish(p, _greedy_run(p, start, EngineRun(SolveStatus.UNKNOWN, None)), params,
+                       t0, stats)
+    # numba, first use only: not counted in the limit (after the greedy start, so that a solve
+    # with no time left for the engines does not even load them)
+    compiled = compile_first(runs, improve)
+    if compiled and budget is not None:
+        budget.start += compiled
+        budget.deadline += compiled
+        t0 = budget.start
+    if compiled:
+        stats["compiled_seconds"] = round(compiled, 1)
     if runs in ("split", "colgen"):
         run = _run_reduce(p, params, ep, set(start.chosen) if start_ok else set(), runs)
         stats["reduce"] = run.stats
@@ -249,9 +258,52 @@ def run_pairing(
     else:
         run = run_levels(p, params, ep, hint, highs=runs == "highs")
         stats["stages"] = run.stats.get("stages", [])
+    if start_ok and (run.x is None or _worse(p, _levels_of(p, run.x), _levels_of(p, start))):
+        # the greedy baseline is the floor: an engine cut short by the time limit (or one that
+        # found nothing in time) never returns less than it
+        stats["greedy_floor"] = True
+        if budget is not None:
+            budget.cut_short("engine")
+        run = _greedy_run(p, start, run)
     if run.x is None:
         return _no_solution(p, run.status, t0, params, stats)
     return _finish(p, run, params, t0, stats)
+
+
+def _levels_of(p: PairingProblem, x: list[int] | Pairing) -> dict[str, int]:
+    """The levels of a 0/1 vector or a :class:`Pairing`, minimised form."""
+    pairing = x if isinstance(x, Pairing) else Pairing([k for k, v in enumerate(x) if v])
+    lv = pairing_levels(p, pairing)
+    if p.sense == "max":
+        lv["quality"] = -lv["quality"]
+    return lv
+
+
+def _worse(p: PairingProblem, a: dict[str, int], b: dict[str, int]) -> bool:
+    """Levels ``a`` are worse than ``b`` (minimised forms): the weighted sum in weighted mode;
+    else lexicographically, a quality within 质量容差 of ``b``'s counting as good as it."""
+    names = p.levels()
+    if p.objective_mode == "weighted":
+        def total(v: dict[str, int]) -> float:
+            return float(sum(p.weights.get(n, 1) * v[n] for n in names))
+        return total(a) > total(b)
+    for n in names:
+        if a[n] == b[n]:
+            continue
+        if n == "quality" and "fairness" in names and p.quality_tolerance > 0:
+            return a[n] > b[n] + math.floor(p.quality_tolerance * abs(b[n]))
+        return a[n] > b[n]
+    return False
+
+
+def _greedy_run(p: PairingProblem, start: Pairing, run: EngineRun) -> EngineRun:
+    """The greedy start as an engine's answer (not proven), with the bounds ``run`` proved."""
+    x = [0] * len(p.candidates)
+    for k in start.chosen:
+        x[k] = 1
+    bounds = {n: b for n, b in run.bounds.items() if n != "weighted"}
+    return EngineRun(SolveStatus.FEASIBLE, x, _levels_of(p, start), bounds,
+                     stats=dict(run.stats))
 
 
 def _finish(p: PairingProblem, run: EngineRun, params: SolveParams, t0: float,
@@ -311,6 +363,8 @@ def _finish(p: PairingProblem, run: EngineRun, params: SolveParams, t0: float,
             for lv in levels.values()) and not weighted:
         status = SolveStatus.FEASIBLE
     gap = 0.0 if status is SolveStatus.OPTIMAL else relative_gap(objective, bound)
+    if params.budget is not None and params.budget.cut_phases:
+        stats["cut_short"] = list(params.budget.cut_phases)
     stats["levels"] = {n: recomputed[n] for n in names}
     stats["level_bounds"] = {
         n: (_user_quality(p, b) if n == "quality" else b) for n, b in bounds.items()

@@ -172,14 +172,20 @@ def _milp(
     n_aux = 0 if aux_cost is None else len(aux_cost)
     if k == 0 and n_aux == 0:
         return _Mip("optimal", cols, 0.0, 0.0)
+    t_rows = time.perf_counter()
+    if _grant(d, seconds, "split-mip") <= 0.0:
+        return _Mip("unknown", None, None, None)
     a, lo, hi = _rows(d, cols, n_aux, must_pair, extra)
     lb = np.concatenate([d.forced[cols].astype(float), np.zeros(n_aux)])
     ub = np.concatenate([np.ones(k), np.full(n_aux, np.inf) if aux_ub is None else aux_ub])
     c = np.concatenate([cost, np.zeros(0) if aux_cost is None else aux_cost])
     integrality = np.concatenate([np.ones(k), np.zeros(n_aux)])
+    seconds = _grant(d, seconds - (time.perf_counter() - t_rows), "split-mip")
+    if seconds <= 0.0:  # building the rows took the time left
+        return _Mip("unknown", None, None, None)
     res = milp(c, integrality=integrality, bounds=Bounds(lb, ub),
                constraints=LinearConstraint(a, lo, hi),
-               options={"time_limit": max(0.05, seconds), "mip_rel_gap": gap,
+               options={"time_limit": seconds, "mip_rel_gap": gap,
                         "presolve": True})
     if res.x is None:
         status = "infeasible" if res.status == 2 else "unknown"
@@ -204,17 +210,23 @@ def _lp(
     solution, or ``None`` when it does not finish in ``seconds``; also the
     multipliers of the mentee rows (one per mentee of ``cols``, sorted; ≥ 0 for "≤ 1") and of
     the ``extra`` rows (≥ 0 for "≥ need"), in the sign of a Lagrangian lower bound."""
+    t_rows = time.perf_counter()
+    if _grant(d, seconds, "split-lp") <= 0.0:
+        return None
     a, lo, hi = _rows(d, cols, 0, must_pair, extra)
     eq = lo == hi
     up = ~eq & np.isfinite(hi)
     down = ~eq & (lo > 0)
     a_ub = vstack([a[np.flatnonzero(up)], -a[np.flatnonzero(down)]]).tocsr()
     b_ub = np.concatenate([hi[up], -lo[down]])
+    seconds = _grant(d, seconds - (time.perf_counter() - t_rows), "split-lp")
+    if seconds <= 0.0:
+        return None
     res = linprog(cost, A_ub=a_ub, b_ub=b_ub,
                   A_eq=a[np.flatnonzero(eq)] if eq.any() else None,
                   b_eq=lo[eq] if eq.any() else None,
                   bounds=np.column_stack([d.forced[cols].astype(float), np.ones(len(cols))]),
-                  method="highs-ds", options={"time_limit": max(0.05, seconds)})
+                  method="highs-ds", options={"time_limit": seconds})
     if res.status != 0:
         return None
     dual = np.zeros(len(lo))
@@ -241,6 +253,9 @@ def _cpsat(
     (it runs in a lane's thread), hinted with the pairs ``hint``."""
     from ortools.sat.python import cp_model
 
+    t_model = time.perf_counter()
+    if _grant(d, seconds, "split-cpsat") <= 0.0:
+        return _Mip("unknown", None, None, None)
     model = cp_model.CpModel()
     x = [model.new_bool_var(f"x{k}") for k in cols]
     es, e_row = np.unique(d.ei[cols], return_inverse=True)
@@ -272,7 +287,10 @@ def _cpsat(
         model.add_hint(v, bool(h))
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = max(0.05, seconds)
+    solver.parameters.max_time_in_seconds = _grant(d, seconds - (time.perf_counter() - t_model),
+                                                   "split-cpsat")
+    if solver.parameters.max_time_in_seconds <= 0.0:
+        return _Mip("unknown", None, None, None)
     code = solver.solve(model)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return _Mip("infeasible" if code == cp_model.INFEASIBLE else "unknown", None, None, None)
@@ -377,14 +395,21 @@ def _lag_start(
     target = first + max(1.0, d.ep.split_lag_target * abs(first))
     steps = min(d.ep.split_lag_steps_seconds,
                 d.ep.split_lag_steps_share * (t_end - time.perf_counter()))
+    steps = _grant(d, steps, "split-lagrange")
+    if steps <= 0.0:  # no time for steps: the LP's multipliers
+        return _Lag(b, lam, mu, first, d.ep.split_lag_kernel_delta)
     dual = pl.subgradient(b, lam, mu, target, steps)
     return _Lag(b, dual.lam, dual.mu, dual.value, d.ep.split_lag_kernel_delta)
 
 
-def _lag_improve(lag: _Lag, target: float, seconds: float) -> None:
+def _lag_improve(lag: _Lag, target: float, seconds: float, d: PairArrays | None = None) -> None:
     """More subgradient steps towards ``target`` (an incumbent's cost); forcing bounds again."""
     from assignments.pairing.engines import pair_lagrange as pl
 
+    if d is not None:
+        seconds = _grant(d, seconds, "split-lagrange")
+    if seconds <= 0.0:
+        return
     dual = pl.subgradient(lag.block, lag.lam, lag.mu, target, seconds)
     if dual.value > lag.value:
         lag.lam, lag.mu, lag.value = dual.lam, dual.mu, dual.value
@@ -422,7 +447,7 @@ def _lag_solve(
         # an incumbent already: steps aimed at it, then the sets that could beat it
         ub = round(old.value)
         if low < ub:
-            _lag_improve(lag, ub, min(d.ep.split_lag_steps_seconds, 0.2 * seconds))
+            _lag_improve(lag, ub, min(d.ep.split_lag_steps_seconds, 0.2 * seconds), d)
             low = max(low, math.ceil(lag.value - 1e-6))
         # first at the least cost the bound allows (few sets: it proves an optimum there at
         # once, else raises the bound by one), then just below the incumbent
@@ -475,7 +500,7 @@ def _lag_solve(
     kernel_proven = r.status == "optimal" and which == 0 and gap == 0.0
     if math.ceil(lag.value - 1e-6) < ub and survivors_mip:  # steps aimed at the incumbent
         _lag_improve(lag, ub, min(d.ep.split_lag_steps_seconds,
-                                  0.3 * (t_end - time.perf_counter())))
+                                  0.3 * (t_end - time.perf_counter())), d)
         if lag.forcing is None:
             lag.forcing = pl.forcing_bounds(b, lag.lam, lag.mu)
     bound = float(max(low, math.ceil(lag.value - 1e-6)))
@@ -561,7 +586,7 @@ def _set_mip(d: PairArrays, lag: _Lag, ceiling: int, seconds: float) -> tuple[_M
 
     t_end = time.perf_counter() + seconds
     b = lag.block
-    if seconds < 0.05:
+    if _grant(d, seconds, "split-sets") < 0.05:
         return None
     cs = pl.columns(b, lag.lam, lag.mu, float(ceiling), d.ep.split_set_columns)
     if cs is None:
@@ -579,9 +604,12 @@ def _set_mip(d: PairArrays, lag: _Lag, ceiling: int, seconds: float) -> tuple[_M
                            shape=(len(b.need), n))]).tocsr()
     lo = np.concatenate([b.equal.astype(float), np.ones(nm), b.need])
     hi = np.concatenate([np.ones(ne), np.ones(nm), np.full(len(b.need), np.inf)])
+    seconds = _grant(d, t_end - time.perf_counter(), "split-sets")
+    if seconds <= 0.0:
+        return None
     res = milp(cost, integrality=np.ones(n), bounds=Bounds(0, 1),
                constraints=LinearConstraint(a, lo, hi),
-               options={"time_limit": max(0.05, t_end - time.perf_counter()),
+               options={"time_limit": seconds,
                         "mip_rel_gap": 0.0, "presolve": False})
     if res.x is None:
         if res.status == 2:  # infeasible: no pairing of cost ≤ ceiling
@@ -659,6 +687,19 @@ def _say(params: SolveParams, text: str) -> None:
         print(text, file=sys.stderr, flush=True)
 
 
+def _grant(d: PairArrays, seconds: float, phase: str) -> float:
+    """A sub-solve's time limit: ``seconds``, never more than the solve's budget has left
+    (:meth:`~assignments.core.budget.Budget.grant`); ``0.0`` (skip it) when below 0.02 s —
+    the phase is then recorded as cut short."""
+    clock = d.clock
+    given = max(0.0, seconds) if clock is None else clock.grant(seconds, phase)
+    if given < 0.02:
+        if clock is not None:
+            clock.cut_short(phase)
+        return 0.0
+    return given
+
+
 def solve_split(
     problem: PairingProblem,
     params: SolveParams,
@@ -687,6 +728,7 @@ def solve_split(
     t0 = time.perf_counter()
     deadline = deadline_of(params)
     d = PairArrays(problem, ep)
+    d.clock = params.budget
     p = problem
     names = p.levels()
     # the caller checks the result against the rules and recomputes its levels after this
@@ -962,7 +1004,7 @@ def _quality_lane(
             if r.status != "optimal" and r.x is not None and left > d.ep.split_steps_after_min:
                 # steps aimed at the pairing found: a bound closer to it (cheap)
                 _lag_improve(lag, round(r.value or 0),
-                             min(d.ep.split_lag_steps_seconds, 0.3 * left))
+                             min(d.ep.split_lag_steps_seconds, 0.3 * left), d)
                 r.bound = max(r.bound or -math.inf, float(math.ceil(lag.value - 1e-6)))
                 if r.bound >= (r.value or 0):
                     r.status = "optimal"
