@@ -162,6 +162,10 @@ async def test_whole_operations_flow_on_the_tiny_example(user: Any, tmp_path: Pa
             "ops/ledger/ledger.xlsx", "ops/input/events/tiny_events.xlsx",
             "ops/input/logs/tiny_logs.xlsx", "previous/result-1/roster.xlsx"} <= names, names
     assert "ops/duties/ics/S01_张伟.ics" in names
+    # every sentence of the section is in Chinese
+    from untranslated import english_runs
+
+    assert not english_runs(_text(user, "ops")), english_runs(_text(user, "ops"))
 
 
 async def test_uploaded_published_roster_in_english_and_a_replan_refused_while_a_solve_runs(
@@ -202,7 +206,8 @@ async def test_uploaded_published_roster_in_english_and_a_replan_refused_while_a
     web_app._RUNNING.append(job)
     try:
         user.find(marker="ops-replan").click()
-        await wait_until(lambda: "Another solve is running" in _text(user, "ops-replan-note"))
+        await wait_until(lambda: "Another solve is running" in _text(user, "ops-replan-note"),
+                         timeout=30)
         assert not _marked(user, "ops-replan-frozen")
     finally:
         other.terminate()

@@ -17,21 +17,14 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing as mp
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from nicegui import events, run, ui
 
 from assignments.core.i18n import tr
-from assignments.web.app import (
-    _RUNNING,
-    MAX_UPLOAD_MB,
-    _issue_columns,
-    _Job,
-    _row_of,
-    _running,
-    _status_text,
-)
+from assignments.web.app import MAX_UPLOAD_MB, _issue_columns, _row_of, _status_text
 from assignments.web.ops_worker import (
     add_to_zip,
     assess_run,
@@ -78,6 +71,9 @@ class RosterOps:
 
     def __init__(self, page: ModelPage) -> None:
         self.page = page
+        # the page's own module, for the one running job (``_RUNNING``): a test harness that
+        # re-imports the app module gets the same list as the page
+        self.app: Any = sys.modules[type(page).__module__]
         self.s = page.s
         self.lang = page.lang
         self.folder = self.s.folder / "ops"
@@ -183,8 +179,8 @@ class RosterOps:
 
         ui.upload(on_upload=handler, auto_upload=True, max_file_size=MAX_UPLOAD_MB * 1024 * 1024,
                   on_rejected=self.page.rejected, label=tr("Choose or drop a file", lang=lang)
-                  ).props('accept=".xlsx,.xls,.zip,.json,.yaml,.yml"').classes("w-72").mark(
-            f"ops-upload-{kind}")
+                  ).props('accept=".xlsx,.xls,.zip,.json,.yaml,.yml"').classes(
+            f"w-72 ops-upload-{kind}").mark(f"ops-upload-{kind}")
         self.statuses[kind] = ui.label("").classes("text-sm").mark(f"ops-status-{kind}")
         table = ui.table(columns=_issue_columns(lang), rows=[], row_key="n",
                          pagination=10).classes("w-full issues").mark(f"ops-issues-{kind}")
@@ -388,6 +384,11 @@ class RosterOps:
         v = self.horizon.value
         return None if v in (None, "") else int(v)
 
+    def _join(self, quarters: list[str]) -> str:
+        if not quarters:
+            return tr("none", lang=self.lang)
+        return ("、" if self.lang == "zh" else ", ").join(quarters)
+
     async def preview(self) -> None:
         """Which quarters a re-plan now would freeze (shown before it runs)."""
         lang = self.lang
@@ -399,7 +400,7 @@ class RosterOps:
             self.frozen_label.text = p["error"]
             self.frozen_label.classes(replace="text-sm text-red-800")
             return
-        frozen = "、".join(p["frozen"]) if p["frozen"] else tr("none", lang=lang)
+        frozen = self._join(p["frozen"])
         self.frozen_label.text = tr(
             "Re-planning date {date} ({source}): frozen quarters {frozen} (started, and "
             "{announce} announced); open from {open}.", lang=lang, date=p["as_of"],
@@ -414,7 +415,7 @@ class RosterOps:
         self.replan_box.clear()
         if not self._need_roster(note):
             return
-        if _running() is not None:
+        if self.app._running() is not None:
             note.text = tr("Another solve is running on this computer; wait for it to end or "
                            "cancel it, then solve again.", lang=lang)
             note.classes(replace="text-red-800")
@@ -426,7 +427,7 @@ class RosterOps:
         except Exception as exc:
             note.text = tr("Not done: {message}", lang=lang, message=str(exc))
             return
-        if _running() is not None:  # started meanwhile
+        if self.app._running() is not None:  # started meanwhile
             return
         s.runs += 1
         out = s.folder / f"replan-{s.runs}"
@@ -443,7 +444,7 @@ class RosterOps:
         proc.start()
         # the page's poll follows it as a solve: progress, cancel, then the result with the
         # diff against ``previous``; :meth:`finish_replan` takes it up afterwards
-        _RUNNING.append(_Job(s, proc, queue, stop, kind="replan"))
+        self.app._RUNNING.append(self.app._Job(s, proc, queue, stop, kind="replan"))
         self.pending = {"out": s.out, "result": s.result, "previous": s.previous,
                         "solved_input": s.solved_input, "roster": self.roster,
                         "from": self.roster_from}
@@ -487,7 +488,7 @@ class RosterOps:
             with box:
                 ui.label(tr("Re-planning date {date}: frozen quarters {frozen} (kept as "
                             "published).", lang=lang, date=info["as_of"],
-                            frozen="、".join(info["frozen_quarters"]) or tr("none", lang=lang))
+                            frozen=self._join(info["frozen_quarters"]))
                          ).classes("font-bold").mark("ops-replan-frozen")
                 ui.label(tr("{n} change(s), each with the event that caused it:", lang=lang,
                             n=len(info["changes"]))).mark("ops-n-changes")
