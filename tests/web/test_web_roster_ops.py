@@ -101,6 +101,14 @@ async def test_whole_operations_flow_on_the_tiny_example(user: Any, tmp_path: Pa
     await _upload(user, "ops-upload-logs", LOGS)
     await wait_until(lambda: "未发现问题" in _text(user, "ops-status-logs"))
 
+    # the events alone leave 2027Q3 without its 中级 (刘洋 on study leave): no roster, the
+    # reasons shown, the solved plan stays the current one (and shown above)
+    user.find(marker="ops-replan").click()
+    await wait_until(lambda: "没有得到重排的排班" in _text(user, "ops-replan-note"), timeout=240)
+    assert "R8" in _text(user, "ops-replan-out") or "职称" in _text(user, "ops-replan-out")
+    assert "上面求解的方案" in _text(user, "ops-roster")
+    assert "每条硬性规则都成立" in _text(user, "verdict")
+
     # assessment: 张伟 fails all three items and is re-dispatched (docs/roster_operations.md)
     user.find(marker="ops-assess").click()
     await wait_until(lambda: _marked(user, "ops-assess-table"), timeout=60)
