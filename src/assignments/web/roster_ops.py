@@ -368,7 +368,7 @@ class RosterOps:
         with ui.row():
             self.replan_btn = ui.button(tr("Re-plan", lang=lang), icon="event_repeat",
                                         on_click=self.replan).mark("ops-replan")
-            ui.button(tr("Cancel", lang=lang), icon="stop", color="red",
+            ui.button(tr("Stop the re-plan", lang=lang), icon="stop", color="red",
                       on_click=self.page.cancel).props("flat").mark("ops-cancel")
         self.ops_progress = ui.label("").classes("font-mono text-sm").mark("ops-progress")
         self.replan_note = ui.label("").mark("ops-replan-note")
