@@ -191,3 +191,32 @@ def test_cancel_a_long_solve(server: str, page: Any) -> None:
     page.get_by_role("button", name="取消").click()
     page.get_by_text("已由您停止").wait_for()
     assert page.get_by_text("独立检查器：每条硬性规则都成立").is_visible()
+
+
+def test_roster_operations_assess_and_replan(server: str, page: Any) -> None:
+    """Section 6 in the browser: solve the tiny roster, upload its events and logs, assess
+    (张伟 re-dispatched), re-plan with the frozen quarters (two changes, each with its event)."""
+    page.goto(server + "/roster")
+    page.locator("input[type=file]").first.set_input_files(str(TINY["roster"]))
+    page.get_by_text("未发现问题，可以求解").wait_for()
+    page.get_by_label("时间上限（秒）", exact=True).fill("5")
+    page.get_by_role("button", name="求解").click()
+    page.get_by_text("当前排班：上面求解的方案").wait_for(timeout=240_000)
+    folder = TINY["roster"].parent
+    page.locator(".ops-upload-events input[type=file]").set_input_files(
+        str(folder / "tiny_events.xlsx"))
+    page.get_by_text("tiny_events.xlsx：未发现问题").wait_for()
+    page.locator(".ops-upload-logs input[type=file]").set_input_files(
+        str(folder / "tiny_logs.xlsx"))
+    page.get_by_text("tiny_logs.xlsx：未发现问题").wait_for()
+    page.get_by_role("button", name="考核", exact=True).click()
+    page.get_by_text("1 人需重新下乡").wait_for()
+    row = page.locator(".ops-table tbody tr", has_text="张伟").first
+    assert "不合格" in row.inner_text() and "880" in row.inner_text()
+    page.get_by_text(re.compile(r"冻结季度 2027Q1、2027Q2（已开始")).wait_for()
+    page.get_by_role("button", name="重排", exact=True).click()
+    page.get_by_text("重排日期 2027-03-29：冻结季度 2027Q1、2027Q2").wait_for(timeout=240_000)
+    changes = page.locator(".ops-table tbody tr", has_text="KH-S01-2027Q1")
+    assert changes.count() >= 1 and "张伟" in changes.first.inner_text()
+    assert page.get_by_text("2 项变更").is_visible()
+    _shot(page, "web_roster_operations")

@@ -664,6 +664,8 @@ def replan(
     explain: bool = True,
     progress: bool = False,
     lang: str = "zh",
+    on_progress: Any = None,
+    stop: Any = None,
 ) -> ReplanOutcome:
     """Re-plan ``published`` after ``events``: frozen quarters kept, as few changes as possible.
 
@@ -687,6 +689,9 @@ def replan(
         frozen quarters kept: the comparison of ``scripts/bench_replan.py``).
     time_limit, seed, num_workers, deterministic, engine, explain, progress, lang
         As for :func:`assignments.roster.solve`.
+    on_progress, stop
+        As for :func:`assignments.roster.solve` (a web page's progress and cancel button):
+        a stopped re-plan returns the best roster found so far, checked.
 
     Raises
     ------
@@ -726,6 +731,8 @@ def replan(
         explain=explain,
         progress=progress,
         lang=lang,
+        on_progress=on_progress,
+        stop=stop,
     )
     result.warnings = [*warnings, *result.warnings]
     changes: list[Change] = []

@@ -327,6 +327,11 @@ class ModelPage:
             if self.model == "funding":
                 with self.scen_card:
                     self._scenario_form()
+            self.ops: Any = None  # the roster's operations (section 6)
+            if self.model == "roster":
+                from assignments.web.roster_ops import RosterOps
+
+                self.ops = RosterOps(self)
         ui.timer(0.3, self.poll)
         with contextlib.suppress(Exception):
             ui.context.client.on_delete(self.closed)
@@ -1107,6 +1112,8 @@ class ModelPage:
             return
         target = self.s.folder / f"{self.model}-result-{self.s.runs}.zip"
         await run.io_bound(zip_folder, out, target, self.s.solved_input)
+        if self.ops is not None:  # the roster's operations: ops/, previous/
+            await run.io_bound(self.ops.add_to_zip, target)
         ui.download.content(target.read_bytes(), target.name)
 
 
