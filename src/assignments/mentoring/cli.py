@@ -184,7 +184,7 @@ def _grid_example() -> list[Any]:
     from assignments.core.output import ExtraSheet
 
     lesson = "语文 四(1)班"
-    rows = [
+    rows: list[list[Any]] = [
         [tr("period"), "星期一", "星期二", "星期三", "星期四", "星期五"],
         ["第1节", None, lesson, None, lesson, None],
         ["第2节", lesson, lesson, None, None, lesson],
