@@ -87,6 +87,8 @@ def random_events(
             out.append(Event(id=eid, kind=EventKind.PROMOTION, staff=s.id, deadline=dl))
         elif kind == "redispatch" and served and frozen < H:
             a = rng.choice(served)
+            if any(e.kind is EventKind.REDISPATCH and e.staff == a.staff for e in out):
+                continue  # a person is re-dispatched once in a re-plan (a second is refused)
             out.append(Event(id=eid, kind=EventKind.REDISPATCH, staff=a.staff,
                              quarter=first + a.quarter))
         elif kind == "seats" and frozen < H:

@@ -46,7 +46,10 @@ CJK = re.compile(r"[\u3400-\u9fff]+")
 # Chinese kept on purpose in English output: the `节假日 (holidays)`-style pairs naming a sheet or
 # column of the input, the terms a duty calendar writes (顺延自/提前自), the event kind 重新下乡
 # of redispatch_events.xlsx (an input workbook in the 事件 format) and the template's example row
-KEPT = {"节假日", "授课间隔天数", "顺延自", "提前自", "重新下乡", "内容", "高血压规范用药"}
+KEPT = {"节假日", "授课间隔天数", "顺延自", "提前自", "重新下乡", "内容", "高血压规范用药",
+        # the ops templates' hidden drop-down sheet and the 决定 values it lists (input codes
+        # the events reader accepts, as 不可用 or 重新下乡)
+        "选项", "自动后延", "调至最后一批", "自动"}
 EXAMPLES = (("tiny", "tiny", "5", "2"), ("county", "county_hospital", "8", "0"))
 
 

@@ -31,7 +31,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -527,10 +527,13 @@ def solve_command(app: typer.Typer, spec: SolveSpec, name: str = "solve") -> Cal
 def template_command(app: typer.Typer, model: str, sheets: str,
                      examples: Callable[[dict[str, list[dict[str, Any]]]],
                                         Mapping[str, list[dict[str, Any]]]],
-                     doc: str) -> Callable[..., None]:
+                     doc: str, extra: Callable[[], Sequence[Any]] | None = None,
+                     ) -> Callable[..., None]:
     """Add ``template OUT.xlsx`` to ``app``: an empty input workbook of ``sheets`` (a dotted
     path to the model's ``SHEETS``), every sheet with headers, notes and its columns' example
-    row, or the rows ``examples(records)`` gives for it (``records``: the example rows)."""
+    row, or the rows ``examples(records)`` gives for it (``records``: the example rows);
+    ``extra()``: free-form example sheets (:class:`assignments.core.output.ExtraSheet`, made in
+    the template's language)."""
 
     def template(
         out: Annotated[Path, typer.Argument(help=tr("Where to write the empty workbook (.xlsx)."))],
@@ -550,7 +553,8 @@ def template_command(app: typer.Typer, model: str, sheets: str,
                        for s in specs}  # type: ignore[attr-defined]
             records.update(examples(records))
             try:
-                write_input_workbook(out, specs, records, template=True)  # type: ignore[arg-type]
+                write_input_workbook(out, specs, records, template=True,  # type: ignore[arg-type]
+                                     extra_sheets=extra() if extra is not None else ())
             except OSError as exc:
                 fail(tr("{path}: cannot write ({reason})", path=out, reason=os_reason(exc)))
             typer.echo(tr("Written: {files}", files=out))

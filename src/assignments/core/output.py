@@ -41,6 +41,7 @@ import threading
 import unicodedata
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +53,7 @@ from assignments.core.printsetup import PrintOptions
 
 __all__ = [
     "MANIFEST",
+    "ExtraSheet",
     "PrintOptions",
     "check_output_dir",
     "interrupt_sets",
@@ -471,6 +473,18 @@ OPTIONS_SHEET = "选项"
 sheet of that name)."""
 
 
+@dataclass(frozen=True)
+class ExtraSheet:
+    """A free-form sheet of a template (a model's example of an alternative layout, such as a
+    timetable grid): its rows of cells as given, a note on its first cell, placed right after
+    the sheet of spec key ``after`` (at the end when absent)."""
+
+    title: str
+    rows: Sequence[Sequence[Any]]
+    note: str = ""
+    after: str | None = None
+
+
 def write_input_workbook(
     path: Path,
     specs: Sequence[Any],
@@ -478,6 +492,7 @@ def write_input_workbook(
     *,
     with_notes: bool = True,
     template: bool = False,
+    extra_sheets: Sequence[ExtraSheet] = (),
 ) -> Path:
     """Write an input workbook in the documented format (templates, generated instances).
 
@@ -492,6 +507,8 @@ def write_input_workbook(
     lists come from the hidden :data:`OPTIONS_SHEET` sheet, ``"sheet.column"`` lists from that
     sheet's column, both through defined names. A record may carry ``"_choices": {column key:
     (values, ...)}``: a drop-down on that one cell (the 方案 sheet's yes/no values).
+
+    ``extra_sheets``: free-form sheets (:class:`ExtraSheet`) written as given.
     """
     from openpyxl import Workbook
     from openpyxl.comments import Comment
@@ -536,6 +553,21 @@ def write_input_workbook(
                 if value is not None:
                     ws.cell(row=i, column=j, value=_cell(value))
         ws.freeze_panes = "A2"
+    for extra in extra_sheets:
+        after = written.get(extra.after or "")
+        index = wb.sheetnames.index(after[0]) + 1 if after else len(wb.sheetnames)
+        ws = wb.create_sheet(extra.title, index)
+        for i, row in enumerate(extra.rows, start=1):
+            for j, value in enumerate(row, start=1):
+                if value is not None and value != "":
+                    ws.cell(row=i, column=j, value=_cell(value))
+        for j in range(1, max((len(r) for r in extra.rows), default=0) + 1):
+            width = max(_display_width(str(r[j - 1])) for r in extra.rows if len(r) >= j) + 2
+            ws.column_dimensions[get_column_letter(j)].width = min(max(width, 8), 40)
+        if extra.note:
+            comment = Comment(extra.note, "assignments")
+            comment.width, comment.height = 360, 40 + 16 * (len(extra.note) // 22 + 1)
+            ws.cell(row=1, column=1).comment = comment
     if template:
         _add_dropdowns(wb, specs, records, written)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -160,8 +160,7 @@ def _examples(records: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
         "timetable": [
             {"teacher": "T001", "name": "王丽", "weekday": "周一", "periods": "1、3"},
             {"teacher": "T010", "name": "陈晨", "weekday": "周一", "periods": "2、4"},
-            {"teacher": "T002", "name": "赵敏", "weekday": "周二", "periods": "1、2"},
-        ],
+        ],  # 赵敏 (T002): the 课表-T002 grid sheet (_grid_example)
         "travel": [{"origin": "S01", "destination": "S02", "minutes": 25}],
         "schools": [*records["schools"],
                     {"id": "S02", "name": "青山村小", "area": "农村", "weak": "是"}],
@@ -178,9 +177,33 @@ def _examples(records: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
     }
 
 
+def _grid_example() -> list[Any]:
+    """The template's 课表-T002 sheet: the timetable of 赵敏 as a grid (periods down, weekdays
+    across), the form schools keep; her periods are given only here (none in the 课表 rows: a
+    period given twice is an error)."""
+    from assignments.core.output import ExtraSheet
+
+    lesson = "语文 四(1)班"
+    rows: list[list[Any]] = [
+        [tr("period"), "星期一", "星期二", "星期三", "星期四", "星期五"],
+        ["第1节", None, lesson, None, lesson, None],
+        ["第2节", lesson, lesson, None, None, lesson],
+        ["第3节", None, None, lesson, None, None],
+        ["第4节", None, None, None, lesson, None],
+        ["第5节", lesson, None, None, None, None],
+    ]
+    note = tr("The timetable may also be given as grids, the form schools keep: periods down "
+              "(第1节, 第2节 …), weekdays across (星期一 … 星期五), one sheet per teacher named "
+              "课表-<工号 or 姓名> (every non-empty cell is a lesson of that teacher) or per class "
+              "named 课表-<班级> (each cell names the teacher, e.g. 语文 张敏). Grids are merged "
+              "with the rows of the 课表 sheet; a period given twice for one teacher is an error. "
+              "This sheet is 赵敏's (T002) timetable; delete it if you do not use grids.")
+    return [ExtraSheet("课表-T002", rows, note, after="timetable")]
+
+
 template_command(app, "mentoring", "assignments.mentoring.data:SHEETS", _examples,
                  tr("Write an empty mentoring workbook: every sheet with headers, notes and an "
-                    "example."))
+                    "example."), extra=_grid_example)
 
 
 register_modes(app)

@@ -256,7 +256,8 @@ def _periods(v: Any) -> Any:
         return []
     if isinstance(v, int | float) and not isinstance(v, bool):
         if not float(v).is_integer():
-            raise ValueError(f"expected period numbers like 3 or 1、3、5, got '{v}'")
+            raise ValueError(tr("expected period numbers like 3 or 1、3、5, got '{value}'",
+                                value=v))
         return [int(v)]
     out: list[int] = []
     text = unicodedata.normalize("NFKC", str(v))
@@ -274,7 +275,8 @@ def _periods(v: Any) -> Any:
             else:
                 out.append(int(float(part)))
         except ValueError:
-            raise ValueError(f"expected period numbers like 3 or 1、3、5, got '{v}'") from None
+            raise ValueError(tr("expected period numbers like 3 or 1、3、5, got '{value}'",
+                                value=v)) from None
     return out
 
 
@@ -919,7 +921,10 @@ SHEETS: tuple[SheetSpec, ...] = (
     SheetSpec(
         "timetable", "课表", "timetable",
         (
-            C("teacher", "工号", "teacher", note=N_("teacher id of the 教师 sheet"),
+            C("teacher", "工号", "teacher",
+              note=N_("teacher id of the 教师 sheet. The timetable may also be given as grids "
+                      "(periods down, weekdays across), one sheet per teacher or class named "
+                      "课表-<工号, 姓名 or 班级>: see the 课表-T002 sheet"),
               example="T001", aliases=("教师",), choices="teachers.id"),
             C("name", "姓名", "name", required=False,
               note=N_("the teacher's name, checked against the 工号 (a mismatch is an error)"),
@@ -1513,7 +1518,7 @@ def read_mentoring(
         for i, t in enumerate(teachers.records):
             if t.id not in lesson_map and (data.is_mentee(t) or data.is_mentor(t)):
                 notices.append(Issue(teachers.loc(i, "id", t.id),
-                                     "the teacher has no lessons in the 课表 (timetable) sheet: "
-                                     "nobody can observe them"))
+                                     tr("the teacher has no lessons in the 课表 (timetable) "
+                                        "sheet or a timetable grid: nobody can observe them")))
     data.warnings = [str(n) for n in notices]
     return data

@@ -42,11 +42,19 @@ import pandas as pd
 from pydantic import field_validator
 
 from assignments.core.errors import InputError, Issue, Location
-from assignments.core.i18n import tr, trc
+from assignments.core.i18n import N_, tr, trc
 from assignments.core.io import ColumnSpec, SheetSpec, read_tables
-from assignments.core.schema import Day, RecordIndex, Schema, YesNo, id_text, parse_table
+from assignments.core.schema import (
+    Day,
+    RecordIndex,
+    Schema,
+    YesNo,
+    check_names,
+    id_text,
+    parse_table,
+)
 from assignments.roster._i18n import speaks_lang
-from assignments.roster.data import RosterData
+from assignments.roster.data import SHEET, RosterData
 from assignments.roster.events import Event, EventKind
 from assignments.roster.solution import Assignment
 
@@ -68,32 +76,42 @@ __all__ = [
 ]
 
 C = ColumnSpec
-_STAFF = C("staff", "工号", "staff", note="staff id", example="S01", aliases=("staff id",))
-_CENTER = C("center", "卫生院", "center", required=False, note="center id or name")
+_STAFF = C("staff", "工号", "staff", note=N_("staff id (or a unique name)"), example="S01",
+           aliases=("staff id",))
+_NAME = C("name", "姓名", "name", required=False,
+          note=N_("the person's name, checked against the 工号 (a mismatch is an error)"),
+          example="张伟")
+_CENTER = C("center", "卫生院", "center", required=False, note=N_("center id or name"))
+_YES_NO = ("是", "否")
 LOG_SHEETS: tuple[SheetSpec, ...] = (
     SheetSpec("teaching", "授课", "teaching",
-              (_STAFF, C("day", "日期", "date", note="date of the session", example="2027-01-11"),
+              (_STAFF, _NAME, C("day", "日期", "date", note=N_("date of the session"),
+                                example="2027-01-11"),
                _CENTER, C("topic", "内容", "topic", required=False)),
               aliases=("授课记录", "教学")),
     SheetSpec("rounds", "查房", "rounds",
-              (_STAFF, C("day", "日期", "date", note="date of the ward round",
-                         example="2027-01-06"), _CENTER),
+              (_STAFF, _NAME, C("day", "日期", "date", note=N_("date of the ward round"),
+                                example="2027-01-06"), _CENTER),
               aliases=("查房记录", "ward rounds")),
     SheetSpec("attendance", "考勤", "attendance",
-              (_STAFF, C("day", "日期", "date", note="a day of the rotation", example="2027-01-04"),
+              (_STAFF, _NAME, C("day", "日期", "date", note=N_("a day of the rotation"),
+                                example="2027-01-04"),
                C("status", "状态", "status", required=False,
-                 note="出勤 (present, default) / 缺勤 (absent) / 请假 (leave)", example="出勤"),
+                 note=N_("出勤 (present, default) / 缺勤 (absent) / 请假 (leave)"), example="出勤",
+                 choices=("出勤", "缺勤", "请假"), open_choices=True),
                _CENTER),
               aliases=("考勤表", "考勤记录")),
     SheetSpec("leave", "请假", "leave",
-              (_STAFF, C("start", "开始", "start", note="first day of leave"),
-               C("end", "结束", "end", note="last day of leave"),
+              (_STAFF, _NAME, C("start", "开始", "start", note=N_("first day of leave")),
+               C("end", "结束", "end", note=N_("last day of leave")),
                C("approved", "卫生院批准", "center approved", required=False,
-                 note="是/否: the center's head approved"),
+                 note=N_("是/否: the center's head approved"), choices=_YES_NO),
                C("phone", "电话报备", "phone note", required=False,
-                 note="是/否: phoned to the medical affairs office (under 3 days)"),
+                 note=N_("是/否: phoned to the medical affairs office (under 3 days)"),
+                 choices=_YES_NO),
                C("written", "书面说明", "written note", required=False,
-                 note="是/否: written note to the office (3 days or more)"),
+                 note=N_("是/否: written note to the office (3 days or more)"),
+                 choices=_YES_NO),
                C("reason", "原因", "reason", required=False)),
               required=False, aliases=("请假记录",)),
 )
@@ -107,6 +125,7 @@ class LogRow(Schema):
     """A dated activity (teaching, ward round)."""
 
     staff: str
+    name: str | None = None
     day: Day
     center: str | None = None
 
@@ -140,6 +159,7 @@ class LeaveRow(Schema):
     """A leave record."""
 
     staff: str
+    name: str | None = None
     start: Day
     end: Day
     approved: YesNo = False
@@ -212,6 +232,10 @@ def read_logs(path: str | Path, data: RosterData) -> Logs:
                 else:
                     issues.append(Issue(index.loc(i, "center", r.staff),
                                         tr("unknown center '{value}'", value=center)))
+    # a 姓名 beside the 工号 (the id or unique name resolved above) must be that person's name
+    for index in indexes:
+        check_names(index, (("staff", "name"),), {s.id: s.name for s in data.staff}, issues,
+                    sheet=SHEET["staff"].zh)
     for i, r in enumerate(logs.leave.records):
         if r.end < r.start:
             issues.append(Issue(logs.leave.loc(i, "end", r.staff),
@@ -503,6 +527,7 @@ def assess(
 def redispatch_events(data: RosterData, assessment: Assessment) -> list[Event]:
     """The 重新下乡 events of rotations that failed every item (``roster replan`` reads them)."""
     first = data.policy.first_quarter
+    names = {s.id: s.name for s in data.staff}
     out = []
     for ra in assessment.rotations:
         if not ra.redispatch:
@@ -511,6 +536,7 @@ def redispatch_events(data: RosterData, assessment: Assessment) -> list[Event]:
         q = first + a.quarter
         reasons = tr("; ").join(f"{_item_name(k)}: {r.reason}" for k, r in ra.items.items())
         out.append(Event(id=f"KH-{a.staff}-{q}", kind=EventKind.REDISPATCH, staff=a.staff,
+                         name=names.get(a.staff),
                          quarter=q, reason=tr("all three assessment items failed ({reasons})",
                                               reasons=reasons), reported=a.end))
     return out

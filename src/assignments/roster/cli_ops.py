@@ -110,29 +110,35 @@ def register(app: typer.Typer) -> None:
         if out.suffix.lower() != ".xlsx":
             fail(tr("{path}: the template is an Excel workbook; use a name ending in .xlsx",
                     path=out))
+        # every column with its note, drop-downs for the fixed choices (the hidden 选项 sheet);
+        # the example rows read against the README's example (instances/roster/tiny.xlsx)
         if kind in ("events", "事件"):
             write_input_workbook(out, EVENT_SHEETS, {
                 "events": [
-                    {"id": "E1", "kind": "进修", "staff": "S04", "start": "2027-07-01",
-                     "end": "2027-09-30", "reason": "省人民医院进修", "reported": "2027-03-20"},
-                    {"id": "E2", "kind": "后延申请", "department": "D02", "quarter": "2027Q4",
-                     "decision": "next", "reason": "两人同期进修"},
-                    {"id": "E3", "kind": "名额变更", "center": "WSY1", "quarter": "2028Q1",
+                    {"id": "E1", "kind": "进修", "staff": "S04", "name": "刘洋",
+                     "start": "2027-07-01", "end": "2027-09-30", "reason": "省人民医院进修",
+                     "reported": "2027-03-20"},
+                    {"id": "E2", "kind": "后延申请", "department": "D2", "quarter": "2027Q4",
+                     "decision": "自动后延", "reason": "两人同期进修"},
+                    {"id": "E3", "kind": "名额变更", "center": "WSY1", "quarter": "2027Q4",
                      "seats": 2},
                 ],
                 "settings": [{"parameter": "重排日期", "value": "2027-03-29",
                               "note": tr("re-planning date (as of)")},
                              {"parameter": "公布季度数", "value": 1,
                               "note": tr("quarters announced after the running one")}],
-            })
+            }, template=True)
         elif kind in ("logs", "活动记录"):
             write_input_workbook(out, LOG_SHEETS, {
-                "teaching": [{"staff": "S01", "day": "2027-01-11", "topic": "高血压规范用药"}],
-                "rounds": [{"staff": "S01", "day": "2027-01-06"}],
-                "attendance": [{"staff": "S01", "day": "2027-01-04", "status": "出勤"}],
-                "leave": [{"staff": "S01", "start": "2027-02-08", "end": "2027-02-09",
-                           "approved": "是", "phone": "是", "reason": "家事"}],
-            })
+                "teaching": [{"staff": "S01", "name": "张伟", "day": "2027-01-11",
+                              "topic": "高血压规范用药"}],
+                "rounds": [{"staff": "S01", "name": "张伟", "day": "2027-01-06"}],
+                "attendance": [{"staff": "S01", "name": "张伟", "day": "2027-01-04",
+                                "status": "出勤"}],
+                "leave": [{"staff": "S01", "name": "张伟", "start": "2027-02-08",
+                           "end": "2027-02-09", "approved": "是", "phone": "是",
+                           "reason": "家事"}],
+            }, template=True)
         else:
             fail(tr("unknown template '{kind}'; use events or logs", kind=kind))
         typer.echo(tr("Written: {paths}", paths=out))

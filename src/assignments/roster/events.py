@@ -40,10 +40,10 @@ from pydantic import ConfigDict, Field, TypeAdapter, field_validator
 
 from assignments.core.calendar import Quarter
 from assignments.core.errors import InputError, Issue, Location
-from assignments.core.i18n import current_lang, tr
+from assignments.core.i18n import N_, current_lang, tr
 from assignments.core.io import ColumnSpec, Row, SheetSpec, read_tables
-from assignments.core.schema import Day, Schema, id_text, parse_table
-from assignments.roster.data import DeferralDecision, DeferralRequest, RosterData
+from assignments.core.schema import Day, Schema, check_names, id_text, parse_table
+from assignments.roster.data import SHEET, DeferralDecision, DeferralRequest, RosterData
 
 __all__ = [
     "EVENT_SHEETS",
@@ -128,37 +128,46 @@ _NEEDS: dict[EventKind, tuple[str, ...]] = {
 }
 
 C = ColumnSpec
+# the 决定 drop-down: the Chinese decisions (English next/last/auto are accepted too)
+_DECISION_CHOICES = ("自动后延", "调至最后一批", "自动")
 EVENT_SHEETS: tuple[SheetSpec, ...] = (
     SheetSpec(
         "events",
         "事件",
         "events",
         (
-            C("id", "编号", "id", required=False, note="event id, quoted in 变更 (default E<row>)",
-              example="E1"),
+            C("id", "编号", "id", required=False,
+              note=N_("event id, quoted in 变更 (default E<row>)"), example="E1"),
             C("kind", "类型", "kind",
-              note="不可用/离职/后延申请/晋升申请/重新下乡/名额变更/擅自调回/拒派",
-              example="不可用"),
-            C("staff", "工号", "staff", required=False, note="staff id (or a unique name)",
+              note=N_("what happened: 不可用/离职/后延申请/晋升申请/重新下乡/名额变更/"
+                      "擅自调回/拒派 (or 病假, 进修, 休假, 产假, 调离, 后延, 晋升, 名额, 调回, "
+                      "拒不派遣)"),
+              example="不可用", choices=tuple(_KIND_ZH.values()), open_choices=True),
+            C("staff", "工号", "staff", required=False, note=N_("staff id (or a unique name)"),
               example="S04"),
-            C("department", "科室", "department", required=False, note="department id or name"),
-            C("center", "卫生院", "center", required=False, note="center id or name"),
+            C("name", "姓名", "name", required=False,
+              note=N_("the person's name, checked against the 工号 (a mismatch is an error)"),
+              example="刘洋"),
+            C("department", "科室", "department", required=False,
+              note=N_("department id or name")),
+            C("center", "卫生院", "center", required=False, note=N_("center id or name")),
             C("start", "开始", "start", required=False,
-              note="first day (unavailable, left, recall)", example="2027-07-01"),
+              note=N_("first day (unavailable, left, recall)"), example="2027-07-01"),
             C("end", "结束", "end", required=False,
-              note="last day (unavailable; recall: the day before returning)",
+              note=N_("last day (unavailable; recall: the day before returning)"),
               example="2027-09-30"),
             C("quarter", "季度", "quarter", required=False,
-              note="deferral/refusal: the turn's quarter; seats: from this quarter; "
-                   "re-dispatch: the failed rotation"),
+              note=N_("deferral/refusal: the turn's quarter; seats: from this quarter; "
+                      "re-dispatch: the failed rotation")),
             C("decision", "决定", "decision", required=False,
-              note="deferral: next (自动后延) / last (调至最后一批) / auto"),
-            C("seats", "名额", "seats", required=False, note="seats change: the new seats"),
+              note=N_("deferral: next (自动后延) / last (调至最后一批) / auto (自动)"),
+              choices=_DECISION_CHOICES, open_choices=True),
+            C("seats", "名额", "seats", required=False, note=N_("seats change: the new seats")),
             C("deadline", "期限", "deadline", required=False,
-              note="promotion / re-dispatch: last quarter to serve in"),
+              note=N_("promotion / re-dispatch: last quarter to serve in")),
             C("reason", "原因", "reason", required=False, example="进修"),
             C("reported", "报告日期", "reported", required=False,
-              note="when the office heard of it"),
+              note=N_("when the office heard of it")),
         ),
         aliases=("event", "事件记录", "变动"),
     ),
@@ -167,7 +176,9 @@ EVENT_SHEETS: tuple[SheetSpec, ...] = (
         "参数",
         "settings",
         (
-            C("parameter", "参数", "parameter", note="重排日期 (as of) or 公布季度数 (announce)"),
+            C("parameter", "参数", "parameter",
+              note=N_("重排日期 (as of) or 公布季度数 (announce)"),
+              choices=("重排日期", "公布季度数")),
             C("value", "值", "value", required=False),
             C("note", "说明", "note", required=False),
         ),
@@ -206,6 +217,7 @@ class Event(Schema):
     id: str = ""
     kind: EventKind
     staff: str | None = None
+    name: str | None = None
     department: str | None = None
     center: str | None = None
     start: dt.date | None = None
@@ -444,6 +456,9 @@ def _read_one(path: Path, data: RosterData, log: EventLog, issues: list[Issue]) 
             continue
         log.locations[e.id] = table.loc(src, None, tr("event '{id}'", id=e.id))
         log.events.append(e)
+    # a 姓名 beside the 工号 (the id or name resolved above) must be that person's name
+    check_names(index, (("staff", "name"),), {s.id: s.name for s in data.staff}, issues,
+                sheet=SHEET["staff"].zh, rid_key="id")
 
 
 def event_records(events: Sequence[Event]) -> list[dict[str, Any]]:
@@ -451,7 +466,7 @@ def event_records(events: Sequence[Event]) -> list[dict[str, Any]]:
     out = []
     for e in events:
         rec: dict[str, Any] = {"id": e.id, "kind": e.kind.zh}
-        for key in ("staff", "department", "center", "start", "end", "seats", "reason",
+        for key in ("staff", "name", "department", "center", "start", "end", "seats", "reason",
                     "reported"):
             v = getattr(e, key)
             if v is not None:

@@ -353,6 +353,7 @@ def apply_events(
     deferrals = list(data.deferrals)
     seat_changes = list(data.seat_changes)
     redispatch: list[RedispatchTerm] = []
+    redispatched: dict[str, Event] = {}  # staff -> the event re-dispatching them (R10: once)
     pub_q: dict[str, list[int]] = defaultdict(list)
     for a in published.assignments:
         pub_q[a.staff].append(a.quarter)
@@ -480,6 +481,24 @@ def apply_events(
             assert e.staff is not None
             s = staff[e.staff]
             dl = H - 1 if e.deadline is None else e.deadline - first
+            prior = redispatched.get(s.id)
+            if prior is not None:
+                # seed 篇1 四(三): a failed rotation is re-dispatched once (安排其重新下乡);
+                # a second term would be met by the same extra rotation: silently void
+                where = str(dataclasses.replace(loc(prior), column=None))
+                issues.append(Issue(loc(e, "staff"), (
+                    tr("{name} is already re-dispatched for the failed rotation of {quarter} "
+                       "by event {first} ({where}): a failed rotation is re-dispatched once; "
+                       "remove one of the two events", name=s.label, quarter=e.quarter,
+                       first=prior.id, where=where)
+                    if e.quarter is not None and e.quarter == prior.quarter else
+                    tr("{name} is already re-dispatched by event {first} ({where}): a person "
+                       "is re-dispatched once in a re-plan (one extra rotation would answer "
+                       "both events); give the latest failed rotation only, and re-plan again "
+                       "after it if it fails too", name=s.label, first=prior.id,
+                       where=where))))
+                continue
+            redispatched[s.id] = e
             if e.quarter is not None and (e.quarter - first) not in pub_q[s.id]:
                 eff.warnings.append(tr(
                     "{event}: {name} does not serve in {quarter} in the published roster",

@@ -76,7 +76,8 @@ RULES = RuleBook(
              True,
              tr("a person re-dispatched after the assessment serves once more, in a seat given "
              "by the department whose turn it is when their own department has no turn; the "
-             "seat is paid back at their own department's next turn", lang="en")),
+             "seat is paid back at their own department's next turn; a person is re-dispatched "
+             "once in a re-plan (a second 重新下乡 event is refused)", lang="en")),
         Rule("R11", tr("DOMAIN §R objective 4", lang="en"), "公平派遣", "fair turns", False,
              tr("nobody is sent two or more times more (past and planned rotations) than an "
              "equally available colleague of the same department, title and specialty "

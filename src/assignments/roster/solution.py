@@ -673,7 +673,16 @@ def check(data: RosterData, sol: RosterSolution) -> list[Violation]:
                 )
             )
 
-    # R10: every re-dispatched person serves once more inside their window
+    # R10: every re-dispatched person serves once more inside their window; once per re-plan
+    # (two terms of one person would both be met by one extra rotation)
+    by_staff: dict[str, list[str]] = defaultdict(list)
+    for t in terms:
+        by_staff[t.staff].append(t.source or "?")
+    for sid, sources in by_staff.items():
+        if len(sources) > 1:
+            v.append(Violation("R10", tr(
+                "{staff} is re-dispatched {n} times ({sources}); a person is re-dispatched once "
+                "in a re-plan", staff=sid, n=len(sources), sources=tr(", ").join(sources))))
     for t in terms:
         if not any(
             a.staff == t.staff and t.earliest <= a.quarter <= t.deadline for a in sol.assignments
