@@ -105,7 +105,7 @@ class _Repeat:
 def write_zip(path: Path, members: dict[str, bytes | _Repeat],
               modes: dict[str, int] | None = None) -> Path:
     """A zip archive written byte by byte (deflated members; ``modes``: Unix modes of members,
-    e.g. a symbolic link's ``0o120777``)."""
+    e.g. a symbolic link's ``0o120777``; names in UTF-8)."""
     out, cd = bytearray(), bytearray()
     for name, data in members.items():
         if isinstance(data, _Repeat):
@@ -115,10 +115,10 @@ def write_zip(path: Path, members: dict[str, bytes | _Repeat],
             comp, size, crc = co.compress(data) + co.flush(), len(data), zlib.crc32(data)
         nb = name.encode()
         off = len(out)
-        out += struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, 0, 0, crc, len(comp), size,
+        out += struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0x800, 8, 0, 0, crc, len(comp), size,
                            len(nb), 0) + nb + comp
         attr = (modes or {}).get(name, 0o100644) << 16
-        cd += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 0x0314, 20, 0, 8, 0, 0, crc,
+        cd += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 0x0314, 20, 0x800, 8, 0, 0, crc,
                           len(comp), size, len(nb), 0, 0, 0, 0, attr, off) + nb
     n = len(members)
     out += cd + struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, n, n, len(cd), len(out), 0)
