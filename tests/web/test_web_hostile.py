@@ -19,7 +19,7 @@ from assignments.web.app import _row_of
 from assignments.web.worker import unpack_upload
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "core"))
-from test_hostile_paths import _Repeat, write_zip  # noqa: E402
+from test_hostile_paths import _Repeat, write_zip
 
 LANG = "zh"
 CSV = "编号,姓名\nS1,张三\n".encode()
@@ -49,7 +49,7 @@ def test_zip_link_and_clashing_names_are_refused(tmp_path: Path) -> None:
         unpack_upload("a.zip", z.read_bytes(), tmp_path / "u1")
     assert _files(tmp_path / "u1") == ["a.zip"]
     z = write_zip(tmp_path / "b.zip", {"一/人员.csv": CSV, "二/人员.csv": CSV})
-    with pytest.raises(InputError, match="两个名为 人员.csv"):
+    with pytest.raises(InputError, match=r"两个名为 人员\.csv"):
         unpack_upload("b.zip", z.read_bytes(), tmp_path / "u2")
 
 
