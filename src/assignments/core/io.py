@@ -52,9 +52,12 @@ __all__ = [
     "SheetSpec",
     "Table",
     "check_output_dir",
+    "load_data",
     "normalize_header",
     "output_lock",
+    "read_frames",
     "read_tables",
+    "read_text",
     "staged_output",
     "write_csv_folder",
     "write_excel",
@@ -344,30 +347,44 @@ def _count_nodes(data: Any, limit: int) -> None:
             stack.extend(item)
 
 
-def _raw_records(path: Path) -> dict[str, list[list[Any]]]:
-    loc = Location(str(path))
+def read_text(path: str | os.PathLike[str], *, max_mb: float | None = None) -> str:
+    """A text file given by the user, whole: refused with a located message when it is larger
+    than ``max_mb`` megabytes (default :data:`assignments.core.xlsx.MAX_UNCOMPRESSED_MB`),
+    cannot be read, or is neither UTF-8 nor GB18030/GBK (what Chinese Windows writes)."""
+    p = Path(path)
+    loc = Location(str(p))
+    limit = xlsx.MAX_UNCOMPRESSED_MB if max_mb is None else max_mb
     try:
-        size = path.stat().st_size
-        if size > xlsx.MAX_UNCOMPRESSED_MB * 2**20:
-            raise xlsx.too_large(path, tr("more than {mb} MB", mb=xlsx.MAX_UNCOMPRESSED_MB))
-        raw = path.read_bytes()
+        size = p.stat().st_size
+        if size > limit * 2**20:
+            raise xlsx.too_large(p, tr("more than {mb} MB", mb=f"{limit:g}"))
+        raw = p.read_bytes()
     except OSError as exc:
         raise InputError(Issue(loc, tr("cannot be read: {reason}",
                                        reason=os_reason(exc)))) from None
     for enc in ("utf-8-sig", "gb18030"):
         try:
-            text = raw.decode(enc)
-            break
+            return raw.decode(enc)
         except UnicodeDecodeError:
             continue
-    else:
-        raise InputError(Issue(loc, tr("cannot be decoded as UTF-8 or GB18030/GBK text: save "
-                                       "it as UTF-8")))
-    del raw
+    raise InputError(Issue(loc, tr("cannot be decoded as UTF-8 or GB18030/GBK text: save "
+                                   "it as UTF-8")))
+
+
+def load_data(path: str | os.PathLike[str], *, max_mb: float | None = None,
+              max_values: int | None = None) -> Any:
+    """A JSON or YAML file given by the user, parsed (by the suffix: ``.json`` is JSON, else
+    YAML with the safe loader): the file within :func:`read_text`'s limits, and at most
+    ``max_values`` values once YAML aliases are expanded (default
+    :data:`assignments.core.xlsx.MAX_CELLS`; a "billion laughs" alias bomb is refused before
+    any consumer walks it). Every refusal is located."""
+    p = Path(path)
+    loc = Location(str(p))
+    text = read_text(p, max_mb=max_mb)
     if not text.strip():
         raise InputError(Issue(loc, tr("the file is empty")))
     try:
-        if path.suffix.lower() == ".json":
+        if p.suffix.lower() == ".json":
             data = json.loads(text)
         else:
             import yaml
@@ -377,11 +394,19 @@ def _raw_records(path: Path) -> dict[str, list[list[Any]]]:
         raise InputError(Issue(loc, tr("cannot be parsed: nested too deeply"))) from None
     except Exception as exc:  # json.JSONDecodeError, yaml.YAMLError
         raise InputError(Issue(loc, tr("cannot be parsed: {reason}", reason=exc))) from None
+    del text
+    limit = xlsx.MAX_CELLS if max_values is None else max_values
     try:
-        _count_nodes(data, xlsx.MAX_CELLS)
+        _count_nodes(data, limit)
     except ValueError:
-        raise xlsx.too_large(path, tr("more than {n:,} values (e.g. YAML aliases)",
-                                      n=xlsx.MAX_CELLS)) from None
+        raise xlsx.too_large(p, tr("more than {n:,} values (e.g. YAML aliases)",
+                                   n=limit)) from None
+    return data
+
+
+def _raw_records(path: Path) -> dict[str, list[list[Any]]]:
+    loc = Location(str(path))
+    data = load_data(path)
     if not isinstance(data, Mapping):
         raise InputError(Issue(loc, tr("expected a mapping of sheet name -> list of records")))
     out: dict[str, list[list[Any]]] = {}
@@ -404,6 +429,73 @@ def _raw_records(path: Path) -> dict[str, list[list[Any]]]:
         rows += [[r.get(h) for h in headers] for r in records]
         out[str(sheet)] = rows
     return out
+
+
+def read_frames(path: str | os.PathLike[str], pick: Callable[[str], bool]
+                ) -> tuple[dict[str, Any], list[str]]:
+    """The sheets ``pick`` accepts (by name) as ``pandas.read_excel(path, sheet_name=None,
+    dtype=object)`` gives them, read by the shared reader instead: the size limits of
+    :mod:`assignments.core.xlsx` (zip bombs refused before expanding), ``.xls``/``.ods``/``.et``
+    and CSV folders too, percent-formatted numbers as :class:`Percent` (``"25%"``).
+
+    As pandas: the first row is the header (an empty header cell is ``Unnamed: j``, a repeated
+    one ``name.1``), empty cells are NaN, the empty rows at the end are left out, and row
+    ``i`` of the frame is row ``i + 2`` of the sheet (empty rows inside are kept).
+
+    Returns
+    -------
+    tuple
+        The frames by sheet name, and the names of all the file's sheets (for messages).
+
+    Raises
+    ------
+    InputError
+        Located: the file cannot be read or is too large; a picked sheet holds a formula
+        without a computed value (sheet, row, column).
+    """
+    import pandas as pd
+
+    p = Path(path)
+    if not p.exists():
+        raise InputError(Issue(Location(str(p)), tr("file not found")))
+    raw = _raw_sheets(p)
+    frames: dict[str, Any] = {}
+    issues: list[Issue] = []
+    for name, sheet in raw.items():
+        if not pick(name):
+            continue
+        rows = [list(r) for r in sheet.rows]
+        while rows and all(_clean(v) is None for v in rows[-1]):
+            rows.pop()
+        if not rows:
+            frames[name] = pd.DataFrame()
+            continue
+        width = max(len(r) for r in rows)
+        header: list[Any] = []
+        seen: dict[Any, int] = {}
+        for j in range(width):
+            h = rows[0][j] if j < len(rows[0]) else None
+            h = f"Unnamed: {j}" if h is None or (isinstance(h, float) and h != h) else h
+            if h in seen:
+                seen[h] += 1
+                h = f"{h}.{seen[h]}"
+            seen.setdefault(h, 0)
+            header.append(h)
+        nan = float("nan")
+        body = [[nan if v is None else v for v in r] + [nan] * (width - len(r))
+                for r in rows[1:]]
+        frames[name] = pd.DataFrame(body, columns=header, dtype=object)
+        label = f"{name}.csv" if p.is_dir() else name
+        for (i, j), formula in sorted(sheet.formulas.items()):
+            if i > 0 and j < width:
+                issues.append(Issue(
+                    Location(str(p), label, i + 1, f"{_column_letter(j)} ({header[j]})"),
+                    tr("formula {formula} has no computed value (the file was written by a "
+                       "program, not saved by Excel): open and save the file in Excel or WPS, "
+                       "or type the value", formula=formula)))
+    if issues:
+        raise InputError(issues)
+    return frames, list(raw)
 
 
 # ---------------------------------------------------------------- mapping to specs

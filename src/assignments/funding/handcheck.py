@@ -15,10 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from assignments.core.errors import InputError, Issue, Location
 from assignments.core.i18n import current_lang, tr
+from assignments.core.io import read_frames
 from assignments.funding.data import FundingData, Problem, problem
 from assignments.funding.rules import RULES
 from assignments.funding.solution import FundingSolution, check
@@ -52,15 +51,12 @@ def read_plan(path: str | Path, data: FundingData, prob: Problem | None = None
     p = Path(path)
     if not p.exists():
         raise InputError(Issue(Location(str(p)), tr("file not found")))
-    try:
-        book = pd.read_excel(p, sheet_name=None, dtype=object, engine="openpyxl")
-    except Exception as exc:  # not a workbook
-        raise InputError(Issue(Location(str(p)), tr("cannot be read: {error}", error=exc))
-                         ) from None
-    sheet = next((n for n in book if n in ("分配明细", "allocation")), None)
+    # the shared reader: size limits (zip bombs refused before expanding), .xls/.ods/.et
+    book, sheets = read_frames(p, lambda n: n in ("分配明细", "allocation"))
+    sheet = next(iter(book), None)
     if sheet is None:
         raise InputError(Issue(Location(str(p)), tr("no sheet 分配明细 (allocation); sheets: "
-                                                    "{sheets}", sheets=tr(", ").join(book))))
+                                                    "{sheets}", sheets=tr(", ").join(sheets))))
     df = book[sheet]
     cols: dict[str, str] = {}
     for key, names in _COLS.items():

@@ -275,6 +275,13 @@ class ScenarioFile(BaseModel):
     frontier: Frontier | None = None
 
 
+#: Largest scenario file read (YAML or JSON), in megabytes: a scenario file holds a few
+#: dozen lines; a larger one is refused with its size before it is parsed.
+MAX_SCENARIO_MB = 8
+#: Largest number of values of a scenario file once YAML aliases are expanded.
+MAX_SCENARIO_VALUES = 1_000_000
+
+
 def read_scenarios(path: str | Path, base: FundingData | None = None) -> ScenarioFile:
     """Read a scenario file (YAML or JSON); with ``base``, check every id it names.
 
@@ -283,20 +290,17 @@ def read_scenarios(path: str | Path, base: FundingData | None = None) -> Scenari
     InputError
         Located: file, scenario (by position and name), key.
     """
-    import json
-
-    import yaml
+    from assignments.core.io import load_data
+    from assignments.core.workbooks import WORKBOOK_SUFFIXES
 
     p = Path(path)
     if not p.exists():
-        raise InputError(Issue(Location(str(p)), "file not found"))
-    if p.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+        raise InputError(Issue(Location(str(p)), tr("file not found")))
+    if p.suffix.lower() in WORKBOOK_SUFFIXES:
         return _read_sheet(p, base)
-    text = p.read_text(encoding="utf-8-sig")
-    try:
-        raw = json.loads(text) if p.suffix.lower() == ".json" else yaml.safe_load(text)
-    except Exception as exc:  # yaml.YAMLError, json.JSONDecodeError
-        raise InputError(Issue(Location(str(p)), f"cannot be parsed: {exc}")) from None
+    # the shared reader's limits: the file's size, its encoding (UTF-8 or GBK) and the values
+    # once YAML aliases are expanded (an alias bomb is refused before pydantic walks it)
+    raw = load_data(p, max_mb=MAX_SCENARIO_MB, max_values=MAX_SCENARIO_VALUES)
     raw = _keys(raw)
     if isinstance(raw, list):
         raw = {"scenarios": raw}
@@ -360,15 +364,15 @@ def _read_sheet(p: Path, base: FundingData | None) -> ScenarioFile:
     changed figure — 名称, 说明, 预算, 目标, 强制安排, 不予安排, a source id (or ``资金来源:S1``)
     for that source's change, and any 方案 parameter or rule switch (产业占比, 特困村最低资金,
     支出进度节点, 特困村规则, 人口权重, …); an empty cell leaves the base's value."""
-    try:
-        book = pd.read_excel(p, sheet_name=None, dtype=object, engine="openpyxl")
-    except Exception as exc:  # a broken or locked workbook
-        raise InputError(Issue(Location(str(p)), f"cannot be read: {exc}")) from None
-    name = next((n for n in book if normalize_name(n) in ("情景", "scenarios", "scenario")),
-                None)
+    from assignments.core.io import read_frames
+
+    # the shared reader (size limits, zip bombs refused before expanding, .xls/.ods/.et)
+    book, sheets = read_frames(
+        p, lambda n: normalize_name(n) in ("情景", "scenarios", "scenario"))
+    name = next(iter(book), None)
     if name is None:
         raise InputError(Issue(Location(str(p)), "no sheet 情景 (scenarios); sheets: "
-                               + ", ".join(book)))
+                               + ", ".join(sheets)))
     df = book[name]
     sids = {s.id for s in base.sources} if base is not None else set()
     issues: list[Issue] = []

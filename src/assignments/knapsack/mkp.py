@@ -13,8 +13,13 @@ from pathlib import Path
 
 from assignments.core.errors import InputError, Issue, Location
 from assignments.core.i18n import tr
+from assignments.core.io import read_text
 
-__all__ = ["MkpInstance", "read_mkp"]
+__all__ = ["MAX_MKP_MB", "MkpInstance", "read_mkp"]
+
+#: Largest OR-Library multidimensional knapsack file read, in megabytes (mknapcb files are
+#: under 1 MB).
+MAX_MKP_MB = 16
 
 
 @dataclass
@@ -65,7 +70,8 @@ def read_mkp(path: str | Path) -> list[MkpInstance]:
     p = Path(path)
     if not p.exists():
         raise InputError(Issue(Location(str(p)), tr("file not found")))
-    text = p.read_text(encoding="utf-8", errors="replace")
+    # located refusal past the size (the tokens of a larger file would take gigabytes)
+    text = read_text(p, max_mb=MAX_MKP_MB)
     tokens = [(t, line) for line, row in enumerate(text.splitlines(), start=1)
               for t in row.split()]
     pos = 0

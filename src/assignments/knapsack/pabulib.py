@@ -18,8 +18,13 @@ from typing import Any
 
 from assignments.core.errors import InputError, Issue, Location
 from assignments.core.i18n import tr
+from assignments.core.io import read_text
 
-__all__ = ["PbInstance", "greedy_by_votes", "read_pb"]
+__all__ = ["MAX_PB_MB", "PbInstance", "greedy_by_votes", "read_pb"]
+
+#: Largest Pabulib file read, in megabytes (the largest city files with their votes are a
+#: few megabytes).
+MAX_PB_MB = 32
 
 
 @dataclass
@@ -68,7 +73,7 @@ def read_pb(path: str | Path) -> PbInstance:
     p = Path(path)
     if not p.exists():
         raise InputError(Issue(Location(str(p)), tr("file not found")))
-    text = p.read_text(encoding="utf-8-sig")
+    text = read_text(p, max_mb=MAX_PB_MB)  # located refusal past the size, UTF-8 or GBK
     sections: dict[str, list[tuple[int, list[str]]]] = {}
     current = None
     reader = csv.reader(io.StringIO(text), delimiter=";", quotechar='"')

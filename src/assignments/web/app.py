@@ -27,12 +27,14 @@ from typing import Any
 from nicegui import app as ng_app
 from nicegui import events, run, ui
 
+from assignments.core.errors import InputError
 from assignments.core.i18n import tr
 from assignments.web.worker import (
     MODELS,
     apply_whatif,
     check_upload,
     choices,
+    issue_rows,
     plan_diff,
     scenario_job,
     solve_job,
@@ -225,22 +227,35 @@ def _issue_columns(lang: str) -> list[dict[str, Any]]:
 
 
 def _row_of(workbook: Path, sheet: str, row: int) -> list[tuple[str, str]]:
-    """The cells of one row of an uploaded workbook (header → value), for the issue dialog."""
-    import openpyxl
+    """The cells of one row of an uploaded workbook or CSV folder (header → value), for the
+    issue dialog: read by the shared reader (its size limits; every row and column there is,
+    whatever the sheet's ``<dimension>`` claims), the header being the sheet's first non-empty
+    row as the models read it.
 
-    wb = openpyxl.load_workbook(workbook, read_only=True, data_only=True)
-    try:
-        name = next((n for n in wb.sheetnames if n == sheet or sheet.startswith(n)
-                     or n.startswith(sheet.split(" ")[0])), None)
-        if name is None:
-            return []
-        ws = wb[name]
-        header = next(ws.iter_rows(min_row=1, max_row=1, values_only=True), ())
-        values = next(ws.iter_rows(min_row=row, max_row=row, values_only=True), ())
-        return [(str(h) if h is not None else "", "" if v is None else str(v))
-                for h, v in zip(header, values, strict=False)]
-    finally:
-        wb.close()
+    Raises
+    ------
+    InputError
+        The file is too large or unreadable (located).
+    """
+    from assignments.core.io import _clean, _raw_sheets
+
+    raw = _raw_sheets(workbook)
+    name = next((n for n in raw if n == sheet or sheet.startswith(n)
+                 or n.startswith(sheet.split(" ")[0])), None)
+    if name is None or row < 1:
+        return []
+    header: list[Any] | None = None
+    for i, cells in enumerate(raw[name].rows, start=1):
+        if header is None and any(_clean(v) is not None for v in cells):
+            header = list(cells)
+        if i == row:
+            values = list(cells)
+            break
+    else:
+        return []
+    header = header or []
+    return [(str(h) if h is not None else "", "" if v is None else str(v))
+            for h, v in zip(header, values, strict=False)]
 
 
 class ModelPage:
@@ -367,10 +382,13 @@ class ModelPage:
         try:
             path = unpack_upload(name, content, folder)
             checked = await run.io_bound(check_upload, self.model, path, lang) or {}
+        except InputError as exc:  # a zip refused (a bomb, a member leaving the folder)
+            checked = {"ok": False, "issues": issue_rows(exc)}
+            path = folder / Path(name).name
         except Exception as exc:  # an unreadable zip, say
             checked = {"ok": False, "issues": [{"n": 1, "sheet": "", "row": "", "column": "",
                                                 "record": "", "message": str(exc)}]}
-            path = folder / name
+            path = folder / Path(name).name
         self.s.workbook = path
         self.s.edits = []
         self.s.previous = None
@@ -408,8 +426,7 @@ class ModelPage:
         row = e.args[1] if isinstance(e.args, list) and len(e.args) > 1 else {}
         wb = self.s.workbook
         cells: list[tuple[str, str]] = []
-        if wb is not None and wb.suffix.lower() == ".xlsx" and row.get("sheet") and \
-                isinstance(row.get("row"), int):
+        if wb is not None and row.get("sheet") and isinstance(row.get("row"), int):
             with contextlib.suppress(Exception):
                 cells = await run.io_bound(_row_of, wb, row["sheet"], row["row"]) or []
         with ui.dialog() as dialog, ui.card():

@@ -11,13 +11,16 @@ so a page run writes exactly what ``assignments <model> solve`` writes.
 
 from __future__ import annotations
 
+import shutil
+import stat
 import traceback
 import zipfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from assignments.core.errors import InputError, SolutionCheckError, UserError
+from assignments.core import xlsx
+from assignments.core.errors import InputError, Issue, Location, SolutionCheckError, UserError
 from assignments.core.i18n import current_lang, tr, use_lang
 
 __all__ = ["MODELS", "SCENARIO_FIGURES", "WHATIF_KINDS", "apply_whatif", "check_scenarios",
@@ -55,25 +58,89 @@ def issue_rows(exc: InputError) -> list[dict[str, Any]]:
     return rows
 
 
+#: Largest number of ``.csv`` files taken from an uploaded zip.
+MAX_ZIP_CSV = 200
+
+
 def unpack_upload(name: str, content: bytes, folder: Path) -> Path:
     """Save an uploaded file into ``folder``; a ``.zip`` of CSV files is unpacked into a folder
-    (the readers take a folder of CSV files). Returns the path to read."""
+    (the readers take a folder of CSV files). Returns the path to read.
+
+    The zip is checked as a workbook is (:mod:`assignments.core.xlsx`: number of members, total
+    expanded size, expansion ratios, every member decompressed in bounded chunks and refused as
+    soon as it yields more than it declares) and refused whole, with nothing unpacked, when a
+    member's name leaves the folder (``../``, an absolute path), a member is a link, or two
+    ``.csv`` files have the same name; other files (and hidden ones) are skipped.
+
+    Raises
+    ------
+    InputError
+        Located (the upload, the member) when the zip is refused.
+    """
     folder.mkdir(parents=True, exist_ok=True)
-    safe = Path(name).name or "upload.xlsx"
+    safe = Path(name).name
+    if safe in ("", ".", ".."):
+        safe = "upload.xlsx"
     target = folder / safe
     target.write_bytes(content)
     if target.suffix.lower() != ".zip":
         return target
     out = folder / target.stem
+    members = _csv_members(target)
     out.mkdir(exist_ok=True)
-    with zipfile.ZipFile(target) as zf:
-        for info in zf.infolist():
-            parts = PurePosixPath(info.filename).parts
-            if info.is_dir() or not parts or ".." in parts or parts[0] in ("/", ""):
-                continue
-            if not parts[-1].lower().endswith(".csv") or parts[-1].startswith("."):
-                continue
-            (out / parts[-1]).write_bytes(zf.read(info))
+    try:
+        with zipfile.ZipFile(target) as zf:
+            fp = zf.fp
+            assert fp is not None
+            for info, base in members:
+                with (out / base).open("xb") as fh:
+                    for chunk in xlsx._member_chunks(fp, zf, info, target):
+                        fh.write(chunk)
+    except BaseException:  # a member lying about its size: nothing half unpacked is kept
+        shutil.rmtree(out, ignore_errors=True)
+        raise
+    return out
+
+
+def _csv_members(target: Path) -> list[tuple[zipfile.ZipInfo, str]]:
+    """The ``.csv`` members of an uploaded zip and the names they are unpacked under, after the
+    archive's checks (see :func:`unpack_upload`)."""
+    def refuse(member: str, why: str) -> InputError:
+        return InputError(Issue(Location(str(target), record=member), why))
+
+    try:
+        zf = zipfile.ZipFile(target)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise InputError(Issue(Location(str(target)), tr(
+            "not a readable zip archive ({reason})", reason=exc))) from None
+    with zf:
+        infos = zf.infolist()
+    xlsx._check_directory(target, infos)
+    out: list[tuple[zipfile.ZipInfo, str]] = []
+    seen: dict[str, str] = {}
+    for info in infos:
+        raw = info.filename
+        parts = PurePosixPath(raw.replace("\\", "/")).parts
+        if raw.startswith(("/", "\\")) or ".." in parts or (parts and ":" in parts[0]):
+            raise refuse(raw, tr("the member's name leaves the folder (absolute or '..'): "
+                                 "the zip is refused, nothing is unpacked"))
+        if stat.S_ISLNK(info.external_attr >> 16):
+            raise refuse(raw, tr("the member is a link: the zip is refused, nothing is "
+                                 "unpacked"))
+        if info.is_dir() or not parts:
+            continue
+        base = parts[-1]
+        if not base.lower().endswith(".csv") or base.startswith("."):
+            continue
+        if base.lower() in seen:
+            raise refuse(raw, tr("two CSV files named {name} ({first} and {second}): the zip "
+                                 "is refused, nothing is unpacked", name=base,
+                                 first=seen[base.lower()], second=raw))
+        seen[base.lower()] = raw
+        out.append((info, base))
+    if len(out) > MAX_ZIP_CSV:
+        raise xlsx.too_large(target, tr("{n:,} members in the archive, more than {limit:,}",
+                                        n=len(out), limit=MAX_ZIP_CSV))
     return out
 
 

@@ -23,9 +23,14 @@ from typing import Literal
 
 from assignments.core.errors import InputError, Issue, Location
 from assignments.core.i18n import tr
+from assignments.core.io import read_text
 from assignments.pairing.problem import Candidate, PairingProblem
 
-__all__ = ["parse_gap", "read_gap"]
+__all__ = ["MAX_GAP_MB", "parse_gap", "read_gap"]
+
+#: Largest GAP file read, in megabytes (the largest OR-Library and Yagiura files are about
+#: 1 MB).
+MAX_GAP_MB = 16
 
 
 def _fail(path: str, message: str) -> InputError:
@@ -117,9 +122,7 @@ def read_gap(path: str | Path, *, sense: Literal["min", "max"] = "min") -> list[
         raise _fail(str(p), tr("file not found"))
     if p.is_dir():
         raise _fail(str(p), tr("is a folder, expected a GAP text file"))
-    try:
-        text = p.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise _fail(str(p), tr("not a text file (GAP files hold whitespace-separated numbers)")) \
-            from None
+    # the shared text reader: a located refusal past the size (the tokens of a larger file
+    # would take gigabytes), UTF-8 or GBK
+    text = read_text(p, max_mb=MAX_GAP_MB)
     return parse_gap(text, sense=sense, name=p.stem, path=str(p))
