@@ -110,6 +110,20 @@ def _dilations(a: np.ndarray) -> np.ndarray:
     return np.stack([_dilate(a, k) for k in range(_DAY)])
 
 
+def _slots(lo: int, hi: int) -> list[tuple[int, int]]:
+    """The (weekday, period) of the set bits of a week's masks, in order (days 1–5 in ``lo``,
+    6–7 in ``hi``)."""
+    out = []
+    week, weekend = (1 << (5 * _DAY)) - 1, (1 << (2 * _DAY)) - 1
+    for base, bits in ((1, lo & week), (6, hi & weekend)):
+        while bits:
+            low = bits & -bits
+            bit = low.bit_length() - 1
+            out.append((bit // _DAY + base, bit % _DAY + 1))
+            bits ^= low
+    return out
+
+
 def _popcount(a: np.ndarray) -> np.ndarray:
     if hasattr(np, "bitwise_count"):
         return np.bitwise_count(a).astype(np.int64)
@@ -316,21 +330,19 @@ class Pool:
                                                          list[tuple[int, int]]]:
         """The weekly periods (weekday, period) suggested for mentor ``i`` and mentee ``j``:
         (mentee's lessons the mentor observes, mentor's lessons the mentee observes)."""
-        idx = np.array([i], dtype=np.int64)
-        a_lo, a_hi, b_lo, b_hi = self.reachable_masks(j, idx, self.travel(
-            self.sidx[self.mentees[j].school], idx))
+        return self.suggested_many([(i, j)])[0]
 
-        def slots(lo: int, hi: int) -> list[tuple[int, int]]:
-            out = []
-            for bit in range(5 * _DAY):
-                if lo >> bit & 1:
-                    out.append((bit // _DAY + 1, bit % _DAY + 1))
-            for bit in range(2 * _DAY):
-                if hi >> bit & 1:
-                    out.append((bit // _DAY + 6, bit % _DAY + 1))
-            return out
-
-        return slots(int(a_lo[0]), int(a_hi[0])), slots(int(b_lo[0]), int(b_hi[0]))
+    def suggested_many(self, pairs: list[tuple[int, int]]
+                       ) -> list[tuple[list[tuple[int, int]], list[tuple[int, int]]]]:
+        """:meth:`suggested_periods` of many (mentor, mentee) pairs at once, in their order."""
+        if not pairs:
+            return []
+        idx = np.array([i for i, _j in pairs], dtype=np.int64)
+        jj = np.array([j for _i, j in pairs], dtype=np.int64)
+        masks = [m.tolist() for m in self.reachable_masks(jj, idx, self.travel(
+            self.e_school[jj], idx))]
+        return [(_slots(a_lo, a_hi), _slots(b_lo, b_hi))
+                for a_lo, a_hi, b_lo, b_hi in zip(*masks, strict=True)]
 
     def travel(self, se: Any, idx: np.ndarray) -> np.ndarray:
         """One-way minutes from each mentor of ``idx`` to school ``se`` (one school, or one

@@ -17,11 +17,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 
+import numpy as np
+
 from assignments.core.i18n import tr, use_lang
 from assignments.mentoring.candidates import MentorProblem, exclusions
 from assignments.mentoring.data import MentoringData
 from assignments.mentoring.rules import figures, label, rule_doc
 from assignments.mentoring.solution import pair_violations
+from assignments.pairing.arrays import pair_arrays
 from assignments.pairing.explain import forced_conflicts, gap_infeasible
 from assignments.pairing.problem import Pairing, PairingProblem
 
@@ -186,11 +189,15 @@ def capacity_reasons(
         n = forced[i]
         return tr(", {n} held by a forced pair (指定结对)", n=n) if n == 1 else (
             tr(", {n} held by forced pairs (指定结对)", n=n) if n else "")
-    by_mentee = p.by_mentee()
+    # each mentee's candidate indices in order (problem.by_mentee(), read for the unpaired)
+    _mi, ei, _score, _load = pair_arrays(p)
+    order = np.argsort(ei, kind="stable")
+    ends = np.cumsum(np.bincount(ei, minlength=len(p.mentees))).tolist()
     out: dict[int, str] = {}
-    for e, ks in enumerate(by_mentee):
+    for e in range(len(p.mentees)):
         if e in chosen:
             continue
+        ks = order[(ends[e - 1] if e else 0):ends[e]].tolist()
         if not ks:
             out[e] = no_candidate(e) if no_candidate else tr("no candidate pair")
             continue

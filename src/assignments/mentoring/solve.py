@@ -162,8 +162,9 @@ def _solve(
     forced = {(p.mentors[i], p.mentees[e]) for i, e in p.forced}
     pool = mp.filters()
     pairs = []
-    for i, e in pairing.pairs(p):
-        a, b = pool.suggested_periods(e, i) if pool.timetable else (None, None)
+    chosen = pairing.pairs(p)
+    periods = pool.suggested_many(chosen) if pool.timetable else [(None, None)] * len(chosen)
+    for (i, e), (a, b) in zip(chosen, periods, strict=True):
         pairs.append(MentorPair(p.mentors[i], p.mentees[e], (p.mentors[i], p.mentees[e]) in forced,
                                 None if a is None else tuple(a), None if b is None else tuple(b)))
     sol = MentorSolution(pairs=sorted(pairs, key=lambda x: (x.mentor, x.mentee)),
