@@ -87,7 +87,7 @@ def solve(
 POST_SECONDS_PER_TEACHER = 0.0002
 """The checker, the reasons and the stability check after the engines, per teacher, on an idle
 machine (the 11,000-teacher city: 1.6 s of CPU since these were made array-based; 5 s before)."""
-POST_SHARE_OF_BUILD = 2.0
+POST_SHARE_OF_BUILD = 2.5
 """... and as a multiple of the time building the candidate pairs took in this very solve (a
 measure of this machine's speed now: the 11,000-teacher city builds its pairs in 0.9 s of CPU
 and needs 1.6–1.8 s after the engines; on the 2-core machine at load 8 both take 4–6 times
