@@ -26,8 +26,12 @@ nothing from here; the tests compare the two.
 
 from __future__ import annotations
 
+import functools
+import gc
+import itertools
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -71,6 +75,7 @@ def _masks(data: MentoringData, teachers: list[Teacher]) -> tuple[np.ndarray, np
 _DAY = 12  # periods per day in the bit masks (days 1–5 in ``lo``, 6–7 in ``hi``)
 
 
+@functools.lru_cache(maxsize=64)
 def _within_day(shift: int, low: bool) -> np.uint64:
     """The bits of a 60-bit (5-day) mask whose period within the day is ≥ ``shift`` (``low``
     False) or < 12 − ``shift`` (``low`` True)."""
@@ -99,6 +104,39 @@ def periods_blocked(minutes: float, lesson: int, brk: int) -> int:
     while k < _DAY - 1 and minutes > 0 and k * lesson + (k + 1) * brk < minutes:
         k += 1
     return k
+
+
+def _dilations(a: np.ndarray) -> np.ndarray:
+    """``_dilate(a, k)`` for every ``k`` = 0 … 11, as rows of one table (``[k, i]``): the
+    observation masks read it instead of dilating the same masks mentee after mentee."""
+    return np.stack([_dilate(a, k) for k in range(_DAY)])
+
+
+def _slots(lo: int, hi: int) -> list[tuple[int, int]]:
+    """The (weekday, period) of the set bits of a week's masks, in order (days 1–5 in ``lo``,
+    6–7 in ``hi``)."""
+    out = []
+    week, weekend = (1 << (5 * _DAY)) - 1, (1 << (2 * _DAY)) - 1
+    for base, bits in ((1, lo & week), (6, hi & weekend)):
+        while bits:
+            low = bits & -bits
+            bit = low.bit_length() - 1
+            out.append((bit // _DAY + base, bit % _DAY + 1))
+            bits ^= low
+    return out
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off inside the block (and back on after, when it was
+    on): making hundreds of thousands of small tuples then costs a third of the time."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def _popcount(a: np.ndarray) -> np.ndarray:
@@ -155,6 +193,13 @@ class Pool:
     related_rows: dict[str, np.ndarray]
     forbidden: set[tuple[str, str]]
     base_load: int
+    e_years: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    e_school: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    combo: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    combo_ok: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=bool))
+    combo_related: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=bool))
+    forbidden_codes: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    _dilated: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
 
     @classmethod
     def build(cls, data: MentoringData) -> Pool:
@@ -191,7 +236,7 @@ class Pool:
                 related_rows[s] = row
         m_lo, m_hi = _masks(data, mentors)
         e_lo, e_hi = _masks(data, mentees)
-        return cls(
+        pool = cls(
             data=data, mentors=mentors, mentees=mentees, sidx=sidx,
             years=np.array([t.years for t in mentors], dtype=np.int64),
             school=np.array([sidx[t.school] for t in mentors], dtype=np.int64),
@@ -202,7 +247,31 @@ class Pool:
             forbidden={(f.mentor, f.mentee) for f in data.forbidden},
             base_load=p.mentor_observations * p.lesson_minutes + (
                 p.mentor_observations + p.mentee_observations) * p.review_minutes,
+            e_years=np.array([t.years for t in mentees], dtype=np.int64),
+            e_school=np.array([sidx[t.school] for t in mentees], dtype=np.int64),
         )
+        # the subject rule depends on a mentee's set of subjects only: one row of mentors per
+        # distinct set (``combo``), read by the subject filter for any number of mentees
+        combos: dict[frozenset[str], int] = {}
+        ok_rows: list[np.ndarray] = []
+        rel_rows: list[np.ndarray] = []
+        combo = np.zeros(len(mentees), dtype=np.int64)
+        for j, e in enumerate(mentees):
+            key = frozenset(e.subjects)
+            if key not in combos:
+                combos[key] = len(combos)
+                rel_rows.append(pool.related_subject(e))
+                ok_rows.append(pool.same_subject(e) | rel_rows[-1])
+            combo[j] = combos[key]
+        pool.combo = combo
+        pool.combo_ok = np.array(ok_rows, dtype=bool).reshape(len(ok_rows), n_m)
+        pool.combo_related = np.array(rel_rows, dtype=bool).reshape(len(rel_rows), n_m)
+        m_pos = {t.id: i for i, t in enumerate(mentors)}
+        e_pos = {t.id: j for j, t in enumerate(mentees)}
+        pool.forbidden_codes = np.array(sorted(
+            e_pos[b] * n_m + m_pos[a] for a, b in pool.forbidden if a in m_pos and b in e_pos),
+            dtype=np.int64)
+        return pool
 
     def same_subject(self, e: Teacher) -> np.ndarray:
         """Mask over the mentors: teaches one of ``e``'s subjects."""
@@ -228,38 +297,47 @@ class Pool:
     def blocked(self, travel: np.ndarray) -> np.ndarray:
         """Periods each side an observer travelling ``travel`` minutes must have free."""
         p = self.data.policy
-        return np.array([periods_blocked(float(t), p.lesson_minutes, p.break_minutes)
-                         for t in travel.tolist()], dtype=np.int64)
+        t = np.asarray(travel, dtype=float)
+        # periods_blocked for every entry at once: k counts the leading d = 0, 1, … (at most
+        # 11) whose gap d × lesson + (d + 1) × break is shorter than a positive trip
+        gaps = np.array([d * p.lesson_minutes + (d + 1) * p.break_minutes
+                         for d in range(_DAY - 1)], dtype=float)
+        short = (t[:, None] > 0) & (gaps[None, :] < t[:, None])
+        return np.cumprod(short, axis=1).sum(axis=1).astype(np.int64)
 
     def reachable_masks(
-        self, j: int, idx: np.ndarray, travel: np.ndarray
+        self, j: Any, idx: np.ndarray, travel: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Per mentor of ``idx``, bit masks (lo, hi) of (mentee ``j``'s lessons the mentor can
         observe, the mentor's lessons the mentee can observe): the observer teaches neither
         the observed period nor any period too close to it for the one-way ``travel`` there
         and back (:func:`periods_blocked`)."""
-        e_lo, e_hi = self.e_lo[j], self.e_hi[j]
-        m_lo, m_hi = self.m_lo[idx], self.m_hi[idx]
-        a_lo, a_hi = e_lo & ~m_lo, e_hi & ~m_hi
-        b_lo, b_hi = m_lo & ~e_lo, m_hi & ~e_hi
         ks = self.blocked(travel)
-        for k in set(ks.tolist()) - {0}:
-            rows = ks == k
-            one = np.array([e_lo], dtype=np.uint64)
-            one_hi = np.array([e_hi], dtype=np.uint64)
-            a_lo[rows] &= ~_dilate(m_lo[rows], k)
-            a_hi[rows] &= ~_dilate(m_hi[rows], k)
-            b_lo[rows] &= ~_dilate(one, k)[0]
-            b_hi[rows] &= ~_dilate(one_hi, k)[0]
+        # the observer's lessons widened by k periods (k = 0: the lessons themselves) from the
+        # tables made once per pool; a lesson is inside its own widening, so one mask each
+        dm_lo, dm_hi, de_lo, de_hi = self.dilated()
+        a_lo = self.e_lo[j] & ~dm_lo[ks, idx]
+        a_hi = self.e_hi[j] & ~dm_hi[ks, idx]
+        b_lo = self.m_lo[idx] & ~de_lo[ks, j]
+        b_hi = self.m_hi[idx] & ~de_hi[ks, j]
         return a_lo, a_hi, b_lo, b_hi
 
-    def free_periods(self, j: int, idx: np.ndarray, travel: np.ndarray | None = None
+    def dilated(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The mentors' and the mentees' lesson masks widened by 0 … 11 periods
+        (:func:`_dilations`: ``[k, teacher]``), made on first use."""
+        if self._dilated is None:
+            self._dilated = (_dilations(self.m_lo), _dilations(self.m_hi),
+                             _dilations(self.e_lo), _dilations(self.e_hi))
+        return self._dilated
+
+    def free_periods(self, j: Any, idx: np.ndarray, travel: np.ndarray | None = None
                      ) -> tuple[np.ndarray, np.ndarray]:
         """Weekly periods, per mentor of ``idx``: (mentee ``j``'s lessons the mentor can
         observe, the mentor's lessons the mentee can observe), leaving the one-way travel
-        time free before and after the observed lesson for a cross-school pair."""
+        time free before and after the observed lesson for a cross-school pair. ``j`` is one
+        mentee, or one per entry of ``idx``."""
         if travel is None:
-            travel = self.travel(self.sidx[self.mentees[j].school], idx)
+            travel = self.travel(self.e_school[j], idx)
         a_lo, a_hi, b_lo, b_hi = self.reachable_masks(j, idx, travel)
         return _popcount(a_lo) + _popcount(a_hi), _popcount(b_lo) + _popcount(b_hi)
 
@@ -267,28 +345,26 @@ class Pool:
                                                          list[tuple[int, int]]]:
         """The weekly periods (weekday, period) suggested for mentor ``i`` and mentee ``j``:
         (mentee's lessons the mentor observes, mentor's lessons the mentee observes)."""
-        idx = np.array([i], dtype=np.int64)
-        a_lo, a_hi, b_lo, b_hi = self.reachable_masks(j, idx, self.travel(
-            self.sidx[self.mentees[j].school], idx))
+        return self.suggested_many([(i, j)])[0]
 
-        def slots(lo: int, hi: int) -> list[tuple[int, int]]:
-            out = []
-            for bit in range(5 * _DAY):
-                if lo >> bit & 1:
-                    out.append((bit // _DAY + 1, bit % _DAY + 1))
-            for bit in range(2 * _DAY):
-                if hi >> bit & 1:
-                    out.append((bit // _DAY + 6, bit % _DAY + 1))
-            return out
+    def suggested_many(self, pairs: list[tuple[int, int]]
+                       ) -> list[tuple[list[tuple[int, int]], list[tuple[int, int]]]]:
+        """:meth:`suggested_periods` of many (mentor, mentee) pairs at once, in their order."""
+        if not pairs:
+            return []
+        idx = np.array([i for i, _j in pairs], dtype=np.int64)
+        jj = np.array([j for _i, j in pairs], dtype=np.int64)
+        masks = [m.tolist() for m in self.reachable_masks(jj, idx, self.travel(
+            self.e_school[jj], idx))]
+        return [(_slots(a_lo, a_hi), _slots(b_lo, b_hi))
+                for a_lo, a_hi, b_lo, b_hi in zip(*masks, strict=True)]
 
-        return slots(int(a_lo[0]), int(a_hi[0])), slots(int(b_lo[0]), int(b_hi[0]))
-
-    def travel(self, se: int, idx: np.ndarray) -> np.ndarray:
-        """One-way minutes from each mentor of ``idx`` to school ``se`` (0 within a school;
-        unknown travel counts as 最长路程)."""
+    def travel(self, se: Any, idx: np.ndarray) -> np.ndarray:
+        """One-way minutes from each mentor of ``idx`` to school ``se`` (one school, or one
+        per entry of ``idx``; 0 within a school; unknown travel counts as 最长路程)."""
         return np.where(self.school[idx] == se, 0.0, self.travel_load[self.school[idx], se])
 
-    def load(self, se: int, idx: np.ndarray) -> np.ndarray:
+    def load(self, se: Any, idx: np.ndarray) -> np.ndarray:
         """Minutes of each mentor's semester the pair takes (observations, reviews, the
         mentor's and the mentee's round trips)."""
         p = self.data.policy
@@ -298,12 +374,21 @@ class Pool:
 
 @dataclass
 class Slate:
-    """The mentors still allowed for mentee ``j`` (``e``, at school index ``se``)."""
+    """The mentors ``idx`` still allowed for mentee ``j`` (at school index ``se``) — or, when
+    ``j`` and ``se`` are arrays (one entry per entry of ``idx``), the pairs (``j[r]``,
+    ``idx[r]``) still allowed: the filters read both the same way (:func:`build_problem`
+    filters every pair of a city at once)."""
 
-    j: int
-    e: Teacher
-    se: int
+    j: Any
+    se: Any
     idx: np.ndarray
+
+    def keep(self, mask: np.ndarray) -> None:
+        """Keep the entries ``mask`` selects."""
+        self.idx = self.idx[mask]
+        if isinstance(self.j, np.ndarray):
+            self.j = self.j[mask]
+            self.se = self.se[mask]
 
 
 # ------------------------------------------------------------------ the pair filters
@@ -312,12 +397,12 @@ class Slate:
 def _same_subject(pool: Pool, s: Slate) -> np.ndarray:
     """M3 (family ``subject``): the mentor teaches one of the mentee's subjects, or, under
     学科要求 = 相关学科, a subject of the same 学科组 (scored −相关学科扣分)."""
-    return (pool.same_subject(s.e) | pool.related_subject(s.e))[s.idx]
+    return pool.combo_ok[pool.combo[s.j], s.idx]
 
 
 def _more_experienced(pool: Pool, s: Slate) -> np.ndarray:
     """M2 (family ``experience``): the mentor has at least 师徒教龄差 more years of teaching."""
-    return pool.years[s.idx] >= s.e.years + pool.data.policy.min_gap
+    return pool.years[s.idx] >= pool.e_years[s.j] + pool.data.policy.min_gap
 
 
 def _within_reach(pool: Pool, s: Slate) -> np.ndarray:
@@ -347,8 +432,7 @@ def _not_forbidden(pool: Pool, s: Slate) -> np.ndarray:
     """M6 (family ``forbidden``): not a 禁止结对 pair."""
     if not pool.forbidden:
         return np.ones(len(s.idx), dtype=bool)
-    return np.array([(pool.mentors[i].id, s.e.id) not in pool.forbidden for i in s.idx.tolist()],
-                    dtype=bool)
+    return ~np.isin(s.j * len(pool.mentors) + s.idx, pool.forbidden_codes)
 
 
 PairFilter = Callable[[Pool, Slate], np.ndarray]
@@ -367,18 +451,52 @@ decides which filter an explanation names for a mentor several would exclude."""
 
 
 def _slate(pool: Pool, j: int) -> Slate:
-    e = pool.mentees[j]
-    return Slate(j, e, pool.sidx[e.school], np.arange(len(pool.mentors), dtype=np.int64))
+    return Slate(j, int(pool.e_school[j]), np.arange(len(pool.mentors), dtype=np.int64))
+
+
+def _filter(pool: Pool, s: Slate) -> Slate:
+    """``s`` with only the entries every pair filter keeps."""
+    for _family, keep in PAIR_FILTERS:
+        s.keep(keep(pool, s))
+        if not len(s.idx):
+            break
+    return s
 
 
 def allowed_mentors(pool: Pool, j: int) -> np.ndarray:
     """Indices (sorted) of the mentors every pair filter keeps for mentee ``j``."""
-    s = _slate(pool, j)
-    for _family, keep in PAIR_FILTERS:
-        s.idx = s.idx[keep(pool, s)]
-        if not len(s.idx):
-            break
-    return s.idx
+    return _filter(pool, _slate(pool, j)).idx
+
+
+PAIRS_AT_ONCE = 1_000_000
+"""Pairs the filters read in one go in :func:`allowed_pairs` (bounds the memory)."""
+
+
+def allowed_pairs(pool: Pool) -> tuple[np.ndarray, np.ndarray]:
+    """Every (mentee, mentor) pair every pair filter keeps, as two index arrays sorted by
+    mentee, then mentor — for each mentee exactly :func:`allowed_mentors`, the same filters
+    read for many mentees at once: the mentees of one set of subjects (``Pool.combo``), in
+    blocks of at most :data:`PAIRS_AT_ONCE` pairs, against the mentors of their subjects."""
+    n_m = len(pool.mentors)
+    parts_j: list[np.ndarray] = []
+    parts_i: list[np.ndarray] = []
+    for c in range(len(pool.combo_ok)):
+        who = np.flatnonzero(pool.combo == c)
+        mentors = np.flatnonzero(pool.combo_ok[c])
+        if not len(who) or not len(mentors):
+            continue
+        rows = max(1, PAIRS_AT_ONCE // len(mentors))
+        for start in range(0, len(who), rows):
+            block = who[start:start + rows]
+            jj = np.repeat(block, len(mentors))
+            s = _filter(pool, Slate(jj, pool.e_school[jj], np.tile(mentors, len(block))))
+            parts_j.append(s.j)
+            parts_i.append(s.idx)
+    if not parts_j:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    jj, ii = np.concatenate(parts_j), np.concatenate(parts_i)
+    order = np.argsort(jj * n_m + ii, kind="stable")
+    return jj[order], ii[order]
 
 
 def exclusions(pool: Pool, j: int) -> dict[str, list[int]]:
@@ -392,7 +510,7 @@ def exclusions(pool: Pool, j: int) -> dict[str, list[int]]:
         mask = keep(pool, s)
         if not mask.all():
             out[family] = s.idx[~mask].tolist()
-        s.idx = s.idx[mask]
+        s.keep(mask)
     return out
 
 
@@ -465,7 +583,6 @@ def build_problem(data: MentoringData) -> MentorProblem:
                       dtype=np.int64)
 
     good_past = {(q.mentor, q.mentee) for q in data.past if q.rating is not Rating.POOR}
-    past_mentees = {e_id for _m, e_id in good_past}
     points: dict[tuple[str, str], int] = {}
     for pref in data.preferences:
         points[(pref.teacher, pref.target)] = max(0, 4 - pref.rank)
@@ -476,63 +593,63 @@ def build_problem(data: MentoringData) -> MentorProblem:
             wish_by_mentee.setdefault(b, {})[a] = wish_by_mentee.get(b, {}).get(a, 0) + v
     mentor_pos = {t.id: i for i, t in enumerate(mentors)}
 
-    cols: dict[str, list[np.ndarray]] = {name: [] for name in COMPONENTS}
-    cand_m: list[np.ndarray] = []
-    cand_e: list[np.ndarray] = []
-    cand_load: list[np.ndarray] = []
-    cand_travel: list[np.ndarray] = []
-    for j, e in enumerate(mentees):
-        idx = allowed_mentors(pool, j)
-        if not len(idx):
-            continue
-        se = sidx[e.school]
-        is_rel = pool.related_subject(e)[idx]
-        room = np.zeros(len(idx), dtype=np.int64)
-        trav = pool.travel(se, idx)
-        if pool.timetable:
-            a, b = pool.free_periods(j, idx, trav)
-            room = np.minimum(np.minimum(a, b), 10)
-        load = pool.load(se, idx)
-        n = len(idx)
-        gap = pool.years[idx] - e.years
-        school = data.school[e.school]
-        e_band = bands.get(e.grade_band, -2) if e.grade_band else -2
-        cols["pair"].append(np.full(n, w("pair"), dtype=np.int64))
-        cols["grade"].append(np.where(m_band[idx] == e_band, w("grade"), 0))
-        cols["level"].append(w("level") * m_level[idx])
-        cols["gap"].append(np.where((gap >= p.gap_low) & (gap <= p.gap_high), w("gap"), 0))
-        cols["rural"].append(np.full(n, w("rural") if school.rural else 0, dtype=np.int64))
-        cols["weak"].append(np.full(n, w("weak") if school.weak else 0, dtype=np.int64))
-        cols["room"].append(w("room") * room)
-        cols["related"].append(np.where(is_rel, -w("related"), 0))
-        cols["same_school"].append(np.where(pool.school[idx] == se, w("same_school"), 0))
-        close = 1 - trav / p.max_travel if p.max_travel > 0 else (trav == 0).astype(float)
-        cols["near"].append(np.floor(w("near") * np.clip(close, 0, 1) + 0.5).astype(np.int64))
-        cont = np.zeros(n, dtype=np.int64)
-        pref = np.zeros(n, dtype=np.int64)
-        wishes = wish_by_mentee.get(e.id)
-        if e.id in past_mentees or wishes:  # only then a mentor can score these terms
-            for r, i in enumerate(idx.tolist()):
-                mid = mentors[i].id
-                if (mid, e.id) in good_past:
-                    cont[r] = w("continuity")
-                if wishes and mid in wishes:
-                    pref[r] = w("preference") * wishes[mid]
-        cols["continuity"].append(cont)
-        cols["preference"].append(pref)
-        cand_m.append(idx)
-        cand_e.append(np.full(n, j, dtype=np.int64))
-        cand_load.append(load)
-        cand_travel.append(trav)
-
-    def cat(parts: list[np.ndarray]) -> np.ndarray:
-        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
-
-    components = {name: cat(cols[name]).astype(np.int64) for name in COMPONENTS}
-    cm, ce, cl = cat(cand_m), cat(cand_e), cat(cand_load).astype(np.int64)
-    total = sum(components.values(), np.zeros(len(cm), dtype=np.int64))
-    candidates = list(map(Candidate._make, zip(cm.tolist(), ce.tolist(), total.tolist(),
-                                               cl.tolist(), strict=True)))
+    # every allowed pair at once (mentee by mentee, mentors in index order), then each score
+    # term as one array over the pairs
+    ce, cm = allowed_pairs(pool)
+    n = len(cm)
+    se = pool.e_school[ce]
+    trav = pool.travel(se, cm)
+    room = np.zeros(n, dtype=np.int64)
+    if pool.timetable:
+        a, b = pool.free_periods(ce, cm, trav)
+        room = np.minimum(np.minimum(a, b), 10)
+    e_band = np.array([bands.get(e.grade_band, -2) if e.grade_band else -2 for e in mentees],
+                      dtype=np.int64)
+    e_rural = np.array([data.school[e.school].rural for e in mentees], dtype=bool)
+    e_weak = np.array([data.school[e.school].weak for e in mentees], dtype=bool)
+    gap = pool.years[cm] - pool.e_years[ce]
+    close = 1 - trav / p.max_travel if p.max_travel > 0 else (trav == 0).astype(float)
+    # last year's good pairs and the wishes, as (mentee × mentors + mentor) codes
+    n_m = len(mentors)
+    mentee_pos = {t.id: j for j, t in enumerate(mentees)}
+    code = ce * n_m + cm
+    past_codes = np.array(sorted({mentee_pos[e_id] * n_m + mentor_pos[m_id]
+                                  for m_id, e_id in good_past
+                                  if m_id in mentor_pos and e_id in mentee_pos}), dtype=np.int64)
+    wish_points = sorted((mentee_pos[e_id] * n_m + mentor_pos[m_id], v)
+                         for e_id, wishes in wish_by_mentee.items() if e_id in mentee_pos
+                         for m_id, v in wishes.items() if m_id in mentor_pos)
+    wish_codes = np.array([c for c, _v in wish_points], dtype=np.int64)
+    wish_values = np.array([v for _c, v in wish_points])
+    pref = np.zeros(n, dtype=np.int64)
+    if len(wish_codes):
+        at = np.minimum(np.searchsorted(wish_codes, code), len(wish_codes) - 1)
+        hit = wish_codes[at] == code
+        pref[hit] = w("preference") * wish_values[at[hit]]
+    cont = np.zeros(n, dtype=np.int64)
+    cont[np.isin(code, past_codes)] = w("continuity")
+    cols = {
+        "pair": np.full(n, w("pair"), dtype=np.int64),
+        "grade": np.where(m_band[cm] == e_band[ce], w("grade"), 0),
+        "level": w("level") * m_level[cm],
+        "gap": np.where((gap >= p.gap_low) & (gap <= p.gap_high), w("gap"), 0),
+        "rural": np.where(e_rural[ce], w("rural"), 0),
+        "weak": np.where(e_weak[ce], w("weak"), 0),
+        "room": w("room") * room,
+        "continuity": cont,
+        "related": np.where(pool.combo_related[pool.combo[ce], cm], -w("related"), 0),
+        "preference": pref,
+        "same_school": np.where(pool.school[cm] == se, w("same_school"), 0),
+        "near": np.floor(w("near") * np.clip(close, 0, 1) + 0.5).astype(np.int64),
+    }
+    components = {name: np.asarray(cols[name]).astype(np.int64) for name in COMPONENTS}
+    cl = pool.load(se, cm).astype(np.int64)
+    total = sum(components.values(), np.zeros(n, dtype=np.int64))
+    # tuple.__new__ straight from C (Candidate._make per pair costs seconds on a city), with
+    # the garbage collector paused: its passes over the new tuples took two thirds of it
+    with _gc_paused():
+        candidates: list[Candidate] = list(map(tuple.__new__, itertools.repeat(Candidate), zip(
+            cm.tolist(), ce.tolist(), total.tolist(), cl.tolist(), strict=True)))
     problem = PairingProblem(
         mentors=[t.id for t in mentors],
         mentees=[t.id for t in mentees],
@@ -556,14 +673,13 @@ def build_problem(data: MentoringData) -> MentorProblem:
     problem.drain_limit = [math.floor(p.drain_share / 100 * int(c)) for c in caps]
 
     # forced pairs, and last year's pairs when continuity is required
-    index = problem.index()
-    mentee_pos = {t.id: j for j, t in enumerate(mentees)}
     missing: list[tuple[str, str, str]] = []
     wanted: list[tuple[str, str, str]] = [(f.mentor, f.mentee, "forced") for f in data.forced]
     if p.continuity == "required":
         forced_mentees = {f.mentee for f in data.forced}
         wanted += [(q.mentor, q.mentee, "continuity") for q in data.past
                    if q.rating is not Rating.POOR and q.mentee not in forced_mentees]
+    index = problem.index() if wanted else {}
     for m_id, e_id, why in wanted:
         key: Any = (mentor_pos.get(m_id), mentee_pos.get(e_id))
         if key in index:
@@ -572,5 +688,4 @@ def build_problem(data: MentoringData) -> MentorProblem:
             problem.forced.add(key)
         else:
             missing.append((m_id, e_id, why))
-    return MentorProblem(data, problem, components, cat(cand_travel).astype(float), missing,
-                         pool)
+    return MentorProblem(data, problem, components, trav.astype(float), missing, pool)

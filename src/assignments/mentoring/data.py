@@ -1120,8 +1120,10 @@ class MentoringData:
         return out
 
     def is_mandatory(self, t: Teacher) -> bool:
-        """Rule M1: fewer than ``novice_years`` years, newly transferred, or needs upgrading."""
-        return bool(self.mandatory_reasons(t))
+        """Rule M1: fewer than ``novice_years`` years, newly transferred, or needs upgrading
+        (the conditions of :meth:`mandatory_reasons`, without making its texts)."""
+        return t.years < self.policy.novice_years or bool(t.new_transfer) or bool(
+            t.needs_upgrade)
 
     def is_mentee(self, t: Teacher) -> bool:
         """Mandatory mentees and teachers who ask for a mentor, or are a forced pair's mentee."""

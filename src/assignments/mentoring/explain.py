@@ -17,11 +17,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 
+import numpy as np
+
 from assignments.core.i18n import tr, use_lang
 from assignments.mentoring.candidates import MentorProblem, exclusions
 from assignments.mentoring.data import MentoringData
 from assignments.mentoring.rules import figures, label, rule_doc
 from assignments.mentoring.solution import pair_violations
+from assignments.pairing.arrays import pair_arrays
 from assignments.pairing.explain import forced_conflicts, gap_infeasible
 from assignments.pairing.problem import Pairing, PairingProblem
 
@@ -186,29 +189,45 @@ def capacity_reasons(
         n = forced[i]
         return tr(", {n} held by a forced pair (指定结对)", n=n) if n == 1 else (
             tr(", {n} held by forced pairs (指定结对)", n=n) if n else "")
-    by_mentee = p.by_mentee()
+    def taken(k: int, full: bool) -> str:
+        """Why pair ``k``'s mentor cannot take it: head count full, or the hours short."""
+        c = p.candidates[k]
+        if full:
+            return (f"{name(c.mentor)} ({heads[c.mentor]}/{p.capacity[c.mentor]} {unit}"
+                    f"{by_forced(c.mentor)})")
+        return name(c.mentor) + " (" + tr(
+            "{used}/{budget} used, the pair needs {need}", used=load_text(used[c.mentor]),
+            budget=load_text(p.budget[c.mentor] or 0), need=load_text(c.load)
+        ) + f"{by_forced(c.mentor)})"
+
+    # each mentee's candidate indices in order (problem.by_mentee(), read for the unpaired)
+    _mi, ei, _score, _load = pair_arrays(p)
+    order = np.argsort(ei, kind="stable")
+    ends = np.cumsum(np.bincount(ei, minlength=len(p.mentees))).tolist()
     out: dict[int, str] = {}
-    for e, ks in enumerate(by_mentee):
+    for e in range(len(p.mentees)):
         if e in chosen:
             continue
+        ks = order[(ends[e - 1] if e else 0):ends[e]].tolist()
         if not ks:
             out[e] = no_candidate(e) if no_candidate else tr("no candidate pair")
             continue
-        full, short, free = [], [], []
+        # the pairs sorted by why the mentor cannot take them; texts are made only for the
+        # few a reason lists (4 full or short, 3 with room)
+        full: list[int] = []
+        short: list[int] = []
+        free: list[int] = []
         for k in ks:
             c = p.candidates[k]
             cap, budget = p.capacity[c.mentor], p.budget[c.mentor]
             if cap is not None and heads[c.mentor] >= cap:
-                full.append(f"{name(c.mentor)} ({heads[c.mentor]}/{cap} {unit}"
-                            f"{by_forced(c.mentor)})")
+                full.append(k)
             elif budget is not None and used[c.mentor] + c.load > budget:
-                short.append(name(c.mentor) + " (" + tr(
-                    "{used}/{budget} used, the pair needs {need}", used=load_text(used[c.mentor]),
-                    budget=load_text(budget), need=load_text(c.load)) + f"{by_forced(c.mentor)})")
+                short.append(k)
             else:
-                free.append(name(c.mentor))
+                free.append(k)
         if not free:
-            listed = (full + short)[:4]
+            listed = [taken(k, k in full) for k in (full + short)[:4]]
             more = len(full) + len(short) - len(listed)
             out[e] = ((tr("all capacity used: the {n} possible mentors are taken: ", n=len(ks))
                        if len(ks) > 1 else
@@ -217,7 +236,7 @@ def capacity_reasons(
         else:
             out[e] = tr("not chosen: {mentors} had room, but pairing would not improve the "
                         "objective (or the time limit stopped the search)",
-                        mentors=tr(", ").join(free[:3]))
+                        mentors=tr(", ").join(name(p.candidates[k].mentor) for k in free[:3]))
     return out
 
 

@@ -144,11 +144,50 @@ def slot_conflict(data: MentoringData, observer: Teacher, slot: tuple[int, int],
                   travel: float) -> tuple[int, int] | None:
     """The observer's own lesson that keeps them from observing ``slot`` (the same period, or
     one whose gap to it is shorter than the one-way ``travel``), or ``None``."""
-    day, period = slot
-    for d, q in sorted(data.lessons_of(observer.id)):
-        if d == day and (q == period or gap_minutes(data, q, period) < travel):
-            return (d, q)
-    return None
+    return _Day(data, observer, travel).conflict(slot)
+
+
+class _Day:
+    """An observer's lessons by weekday (each day's periods sorted), and which of them keep
+    the observer from a slot for a one-way ``travel``: the tests of :func:`slot_conflict`
+    with the lessons indexed once and :func:`gap_minutes` read once per distance in periods
+    (the gap between two periods of a day depends on how far apart they are only)."""
+
+    def __init__(self, data: MentoringData, observer: Teacher, travel: float) -> None:
+        self.data = data
+        self.travel = travel
+        self.by_day: dict[int, list[int]] = {}
+        for d, q in sorted(data.lessons_of(observer.id)):
+            self.by_day.setdefault(d, []).append(q)
+        pol = data.policy
+        key = (pol.lesson_minutes, pol.break_minutes, travel)
+        self.close = _CLOSE.setdefault(key, [True])  # [distance] -> too close (0: same period)
+
+    def _too_close(self, dist: int) -> bool:
+        """Lessons ``dist`` periods apart leave less than the travel time between them."""
+        close = self.close
+        while len(close) <= dist:
+            close.append(gap_minutes(self.data, 1, 1 + len(close)) < self.travel)
+        return close[dist]
+
+    def conflict(self, slot: tuple[int, int]) -> tuple[int, int] | None:
+        """The first lesson (by weekday, then period) keeping the observer from ``slot``."""
+        day, period = slot
+        lessons = self.by_day.get(day)
+        if not lessons:
+            return None
+        close = self.close
+        n = len(close)
+        for q in lessons:
+            dist = q - period if q >= period else period - q
+            if close[dist] if dist < n else self._too_close(dist):
+                return (day, q)
+        return None
+
+
+_CLOSE: dict[tuple[float, float, float], list[bool]] = {}
+"""(每节课分钟, 课间分钟, one-way travel) -> per distance in periods whether two lessons that
+far apart leave less than the travel time between them (:func:`gap_minutes`), filled as read."""
 
 
 def pair_travel(data: MentoringData, mentor: Teacher, mentee: Teacher) -> float:
@@ -179,12 +218,8 @@ def _free_slots(data: MentoringData, observer: Teacher, slots: Iterable[tuple[in
                 travel: float) -> Slots:
     """The ``slots`` for which :func:`slot_conflict` finds no lesson of the observer (the same
     test, with the observer's lessons indexed by day once instead of scanned per slot)."""
-    by_day: dict[int, list[int]] = {}
-    for d, q in data.lessons_of(observer.id):
-        by_day.setdefault(d, []).append(q)
-    return sorted((d, p) for d, p in slots
-                  if not any(q == p or gap_minutes(data, q, p) < travel
-                             for q in by_day.get(d, ())))
+    day = _Day(data, observer, travel)
+    return sorted(slot for slot in slots if day.conflict(slot) is None)
 
 
 def pair_load(data: MentoringData, mentor: Teacher, mentee: Teacher) -> int:
@@ -389,7 +424,10 @@ def period_violations(
     travel = pair_travel(data, mentor, mentee)
     for observer, observed, slots in ((mentor, mentee, mentor_periods),
                                       (mentee, mentor, mentee_periods)):
+        day = _Day(data, observer, travel)
         for slot in slots:
+            if slot in data.lessons_of(observed.id) and day.conflict(slot) is None:
+                continue  # a usable period: nothing to say (the texts are made for faults)
             text = tr("{weekday} P{period}", weekday=weekday_label(slot[0], current_lang()),
                       period=slot[1])
             if slot not in data.lessons_of(observed.id):
@@ -397,7 +435,7 @@ def period_violations(
                     "{observed} does not teach {period}, the period suggested to {observer}",
                     observed=observed.label, period=text, observer=observer.label)))
                 continue
-            hit = slot_conflict(data, observer, slot, travel)
+            hit = day.conflict(slot)
             if hit is None:
                 continue
             if hit == slot:
@@ -427,13 +465,18 @@ def idle_same_school(data: MentoringData, sol: MentorSolution) -> list[Violation
         if t.id not in busy:
             idle_at.setdefault(t.school, []).append(t)
     out: list[Violation] = []
+    gap = data.policy.min_gap
     for pr in sol.pairs:
         m, e = data.teacher.get(pr.mentor), data.teacher.get(pr.mentee)
         if m is None or e is None or m.school == e.school or pr.forced:
             continue
+        # the quick tests first: a teacher who fails one of them breaks a rule of
+        # pair_violations (M2 years and qualification, M1 not a mentee, 带徒上限 > 0)
         idle = [t for t in idle_at.get(e.school, ())
-                if t.id != e.id
-                and set(t.subjects) & set(e.subjects) and not pair_violations(data, t, e)]
+                if t.id != e.id and t.years >= e.years + gap
+                and set(t.subjects) & set(e.subjects)
+                and _qualified(data, t) and _capacity(data, t) != 0
+                and not _is_mentee(data, t) and not pair_violations(data, t, e)]
         if idle:
             names = "、".join(tr("{name} ({id}, {years} years)", name=t.label, id=t.id,
                                  years=t.years) for t in idle[:5])

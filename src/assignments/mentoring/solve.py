@@ -84,14 +84,14 @@ def solve(
                       mentor_problem=mentor_problem, engine_params=engine_params, **extra)
 
 
-POST_SECONDS_PER_TEACHER = 0.0007
+POST_SECONDS_PER_TEACHER = 0.0002
 """The checker, the reasons and the stability check after the engines, per teacher, on an idle
-machine (the 7,600-teacher city: about 5 s)."""
-POST_SHARE_OF_BUILD = 1.5
-"""... and as a share of the time building the candidate pairs took in this very solve (a
-measure of this machine's speed now: on the 2-core machine at load 10, the 11,000-teacher city
-built its pairs in 29–34 s and needed 19–23 s after the engines, the district 0.8–1.3 s and
-1.0–1.9 s)."""
+machine (the 11,000-teacher city: 1.6 s of CPU since these were made array-based; 5 s before)."""
+POST_SHARE_OF_BUILD = 2.5
+"""... and as a multiple of the time building the candidate pairs took in this very solve (a
+measure of this machine's speed now: the 11,000-teacher city builds its pairs in 0.9 s of CPU
+and needs 1.6–1.8 s after the engines; on the 2-core machine at load 8 both take 4–6 times
+longer in wall-clock time)."""
 
 
 def post_seconds(teachers: int, build_seconds: float) -> float:
@@ -162,8 +162,9 @@ def _solve(
     forced = {(p.mentors[i], p.mentees[e]) for i, e in p.forced}
     pool = mp.filters()
     pairs = []
-    for i, e in pairing.pairs(p):
-        a, b = pool.suggested_periods(e, i) if pool.timetable else (None, None)
+    chosen = pairing.pairs(p)
+    periods = pool.suggested_many(chosen) if pool.timetable else [(None, None)] * len(chosen)
+    for (i, e), (a, b) in zip(chosen, periods, strict=True):
         pairs.append(MentorPair(p.mentors[i], p.mentees[e], (p.mentors[i], p.mentees[e]) in forced,
                                 None if a is None else tuple(a), None if b is None else tuple(b)))
     sol = MentorSolution(pairs=sorted(pairs, key=lambda x: (x.mentor, x.mentee)),

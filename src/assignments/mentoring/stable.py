@@ -16,8 +16,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from assignments.core.i18n import tr
 from assignments.mentoring.candidates import MentorProblem
+from assignments.pairing.arrays import pair_arrays
 from assignments.pairing.problem import Pairing, PairingProblem
 
 __all__ = [
@@ -69,22 +72,35 @@ def score_preferences(
     sign = 1 if p.sense == "max" else -1
     mentee_first = mentee_first or {}
     mentor_first = mentor_first or {}
-    by_e: list[list[int]] = [[] for _ in p.mentees]
-    by_m: list[list[int]] = [[] for _ in p.mentors]
-    for k, c in enumerate(p.candidates):
-        by_e[c.mentee].append(k)
-        by_m[c.mentor].append(k)
+    mi, ei, score, load = pair_arrays(p)
+    cost = -sign * score
 
-    def order(ks: list[int], first: list[int], key_of: str) -> list[int]:
-        allowed = {getattr(p.candidates[k], key_of): k for k in ks}
-        head = [x for x in first if x in allowed]
-        rest = sorted((k for k in ks if getattr(p.candidates[k], key_of) not in set(head)),
-                      key=lambda k: (-sign * p.candidates[k].score, p.candidates[k].load,
-                                     getattr(p.candidates[k], key_of)))
-        return head + [getattr(p.candidates[k], key_of) for k in rest]
+    def lists(side: np.ndarray, other: np.ndarray, n: int, first: dict[int, list[int]],
+              key_of: str) -> list[list[int]]:
+        """Per index of ``side``: the ``other`` ends of its pairs by (cost, load, other end),
+        after the stated prefix ``first`` (the stable sort keeps the candidates' order for
+        equal keys, as ``sorted`` does)."""
+        order = np.lexsort((other, load, cost, side))
+        ranked = other[order].tolist()
+        side_sorted = side[order]
+        count = np.bincount(side, minlength=n).tolist()
+        out: list[list[int]] = []
+        at = 0
+        for x in range(n):
+            out.append(ranked[at:at + count[x]])
+            at += count[x]
+        for x, wanted in first.items():
+            if not 0 <= x < n:
+                continue
+            ks = order[np.searchsorted(side_sorted, x, "left"):
+                       np.searchsorted(side_sorted, x, "right")].tolist()
+            allowed = {getattr(p.candidates[k], key_of) for k in ks}
+            head = [y for y in wanted if y in allowed]
+            out[x] = head + [y for y in out[x] if y not in set(head)]
+        return out
 
-    mentee = [order(ks, mentee_first.get(e, []), "mentor") for e, ks in enumerate(by_e)]
-    mentor = [order(ks, mentor_first.get(i, []), "mentee") for i, ks in enumerate(by_m)]
+    mentee = lists(ei, mi, len(p.mentees), mentee_first, "mentor")
+    mentor = lists(mi, ei, len(p.mentors), mentor_first, "mentee")
     stated = {(i, e) for e, lst in mentee_first.items() for i in lst}
     stated |= {(i, e) for i, lst in mentor_first.items() for e in lst}
     return Preferences(mentee, mentor, stated)
@@ -160,9 +176,6 @@ def blocking_pairs(
     them named in a wish are reported.
     """
     p = problem
-    index = p.index()
-    r_e = prefs.rank_of_mentor()
-    r_m = prefs.rank_of_mentee()
     mentor_of = pairing.mentor_of(p)
     mine: list[list[int]] = [[] for _ in p.mentors]
     used = [0] * len(p.mentors)
@@ -170,20 +183,50 @@ def blocking_pairs(
         c = p.candidates[k]
         mine[c.mentor].append(c.mentee)
         used[c.mentor] += c.load
+    # problem.index() of the chosen pairs only (a pair listed twice: its last index)
+    mi, ei, _score, _load = pair_arrays(p)
+    ne = max(len(p.mentees), 1)
+    code = mi * ne + ei
+    own = np.array(sorted({i * ne + e for i, lst in enumerate(mine) for e in lst}),
+                   dtype=np.int64)
+    chosen_k = {(int(mi[k]), int(ei[k])): int(k) for k in np.flatnonzero(np.isin(code, own))}
+    # the ranks (Preferences.rank_of_mentor / rank_of_mentee), made for the teachers asked
+    r_e: dict[int, dict[int, int]] = {}
+    r_m: dict[int, dict[int, int]] = {}
+
+    def rank_e(e: int) -> dict[int, int]:
+        if e not in r_e:
+            r_e[e] = {m: r for r, m in enumerate(prefs.mentee[e])}
+        return r_e[e]
+
+    def rank_m(i: int) -> dict[int, int]:
+        if i not in r_m:
+            r_m[i] = {x: r for r, x in enumerate(prefs.mentor[i])}
+        return r_m[i]
+
+    if stated_only:
+        # only the stated pairs can be reported: their candidates, in the candidates' order
+        codes = np.array(sorted(i * ne + e for i, e in prefs.stated), dtype=np.int64)
+        ks = np.flatnonzero(np.isin(code, codes)).tolist()
+    else:
+        ks = range(len(p.candidates))
     out = []
-    for c in p.candidates:
+    for k in ks:
+        c = p.candidates[k]
         i, e = c.mentor, c.mentee
         if mentor_of.get(e) == i or (stated_only and (i, e) not in prefs.stated):
             continue
         current = mentor_of.get(e)
-        if current is not None and ((current, e) in p.forced or r_e[e][i] >= r_e[e][current]):
+        if current is not None and ((current, e) in p.forced
+                                    or rank_e(e)[i] >= rank_e(e)[current]):
             continue
         cap, budget = p.capacity[i], p.budget[i]
         room = (cap is None or len(mine[i]) < cap) and (budget is None
                                                          or used[i] + c.load <= budget)
         swap = any(
-            r_m[i][e] < r_m[i][x] and (i, x) not in p.forced
-            and (budget is None or used[i] - p.candidates[index[(i, x)]].load + c.load <= budget)
+            rank_m(i)[e] < rank_m(i)[x] and (i, x) not in p.forced
+            and (budget is None
+                 or used[i] - p.candidates[chosen_k[(i, x)]].load + c.load <= budget)
             for x in mine[i]
         )
         if room or swap:
@@ -195,7 +238,14 @@ def pairing_of(problem: PairingProblem, pairs: list[tuple[str, str]]) -> Pairing
     """The :class:`Pairing` of (mentor id, mentee id) pairs."""
     mi = {t: i for i, t in enumerate(problem.mentors)}
     ei = {t: e for e, t in enumerate(problem.mentees)}
-    index = problem.index()
+    wanted = {(mi[m], ei[e]) for m, e in pairs}
+    m_arr, e_arr, _score, _load = pair_arrays(problem)
+    # the candidates of the wanted pairs (problem.index() for them, without a dict of all);
+    # a pair listed twice keeps its last index, as the dict does
+    ne = max(len(problem.mentees), 1)
+    codes = np.array(sorted(i * ne + e for i, e in wanted), dtype=np.int64)
+    index = {(int(m_arr[k]), int(e_arr[k])): int(k)
+             for k in np.flatnonzero(np.isin(m_arr * ne + e_arr, codes))}
     return Pairing(sorted(index[(mi[m], ei[e])] for m, e in pairs))
 
 

@@ -8,6 +8,7 @@ so that every engine function that receives the view also has its thresholds.
 
 from __future__ import annotations
 
+import itertools
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -23,7 +24,9 @@ __all__ = ["PairArrays", "pair_arrays"]
 
 def pair_arrays(p: PairingProblem) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Mentor, mentee, score and load of every candidate pair, as four int64 arrays."""
-    table = np.array(p.candidates, dtype=np.int64).reshape(-1, 4)
+    # straight from the tuples' items (np.array over a list of tuples is ten times slower)
+    table = np.fromiter(itertools.chain.from_iterable(p.candidates), dtype=np.int64,
+                        count=4 * len(p.candidates)).reshape(-1, 4)
     return table[:, 0], table[:, 1], table[:, 2], table[:, 3]
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from assignments.pairing.arrays import pair_arrays
 from assignments.pairing.problem import Pairing, PairingProblem
 
 __all__ = ["dense", "greedy", "regret_greedy"]
@@ -26,34 +27,41 @@ def greedy(problem: PairingProblem) -> Pairing:
     used = [0] * len(p.mentors)
     chosen: list[int] = []
     done: set[int] = set()
-    by_mentee = p.by_mentee()
+    mi, ei, score, load = pair_arrays(p)
+    mentor_of, score_of, load_of = mi.tolist(), score.tolist(), load.tolist()
 
     def fits(k: int) -> bool:
-        c = p.candidates[k]
-        cap, budget = p.capacity[c.mentor], p.budget[c.mentor]
-        return (cap is None or heads[c.mentor] < cap) and (
-            budget is None or used[c.mentor] + c.load <= budget)
+        i = mentor_of[k]
+        cap, budget = p.capacity[i], p.budget[i]
+        return (cap is None or heads[i] < cap) and (
+            budget is None or used[i] + load_of[k] <= budget)
 
     def take(k: int) -> None:
-        c = p.candidates[k]
-        heads[c.mentor] += 1
-        used[c.mentor] += c.load
+        i = mentor_of[k]
+        heads[i] += 1
+        used[i] += load_of[k]
         chosen.append(k)
-        done.add(c.mentee)
+        done.add(int(ei[k]))
 
-    index = p.index()
+    index = p.index() if p.forced else {}
     for pair in sorted(p.forced):
         if pair in index and pair[1] not in done:
             take(index[pair])
-    order = sorted(range(len(p.mentees)),
-                   key=lambda e: (not p.is_mandatory(e), len(by_mentee[e]), e))
+    # each mentee's pairs, best score first, then lower load, then index (lexsort is stable:
+    # the index breaks the remaining ties), one block per mentee
+    ne = len(p.mentees)
+    by_option = np.lexsort((load, -sign * score, ei)).tolist()
+    count = np.bincount(ei, minlength=ne)
+    first = np.concatenate(([0], np.cumsum(count)[:-1])).tolist() if ne else []
+    mandatory = np.array([p.is_mandatory(e) for e in range(ne)], dtype=bool)
+    order = np.lexsort((np.arange(ne), count, ~mandatory)).tolist()
+    count_l = count.tolist()
     for e in order:
         if e in done:
             continue
-        options = sorted(by_mentee[e], key=lambda k: (-sign * p.candidates[k].score,
-                                                      p.candidates[k].load, k))
-        for k in options:
-            if sign * p.candidates[k].score <= 0 and not p.is_mandatory(e):
+        must = bool(mandatory[e])
+        for k in by_option[first[e]:first[e] + count_l[e]]:
+            if sign * score_of[k] <= 0 and not must:
                 break
             if fits(k):
                 take(k)
