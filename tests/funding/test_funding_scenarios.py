@@ -162,3 +162,16 @@ def test_comparison_says_why_a_scenario_has_no_plan(base) -> None:
     why = table.loc["无方案原因"]
     assert why["base"] == "" and "F2" in why["+40%"] and "产业" in why["+40%"]
     assert no_plan_reason(outs[1]) == why["+40%"]
+
+
+def test_frontier_sheet_says_why_a_point_has_no_plan(base) -> None:
+    """A frontier point without a plan carries the reason in its own column."""
+    from assignments.funding.scenarios import frontier_points, frontier_sheet
+
+    fr = Frontier(budget=("100%", "140%"), steps=2)
+    outs = run_scenarios([derive(base, s) for s in frontier_scenarios(fr)], time_limit=10,
+                         executor=ThreadPoolExecutor(max_workers=1))
+    sheet = frontier_sheet(frontier_points(outs))
+    why = dict(zip(sheet["情景"], sheet["无方案原因"], strict=True))
+    assert [o.result.solution is None for o in outs] == [False, True]
+    assert why[outs[0].name] == "" and "F2" in why[outs[1].name]

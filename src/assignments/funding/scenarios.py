@@ -813,7 +813,7 @@ def frontier_sheet(points: pd.DataFrame) -> pd.DataFrame:
     return sheet.rename(columns={
         "scenario": tr("scenario"), "budget_yuan": tr("budget (yuan)"),
         "weighted_beneficiaries": tr("weighted beneficiaries"), "people": tr("people"),
-        "poor_people": tr("poor people"), "status": tr("status")})
+        "poor_people": tr("poor people"), "status": tr("status"), "why": tr("why no plan")})
 
 
 def frontier_points(outcomes: Sequence[ScenarioOutcome]) -> pd.DataFrame:
@@ -823,5 +823,6 @@ def frontier_points(outcomes: Sequence[ScenarioOutcome]) -> pd.DataFrame:
         "weighted_beneficiaries": o.metrics.get("weighted_beneficiaries"),
         "people": o.metrics.get("people"), "poor_people": o.metrics.get("poor_people"),
         "status": o.metrics.get("status"),
+        "why": no_plan_reason(o),
     } for o in outcomes])
 
