@@ -421,7 +421,7 @@ def _shown(value: Any, param: Param, lang: str) -> Any:
         preferred = [k for k in keys if _has_cjk(k) == (lang == "zh")]
         return (preferred or keys or [value])[0]
     if isinstance(value, bool):
-        return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
+        return tr("yes", lang=lang) if value else tr("no", lang=lang)
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, float) and value.is_integer():

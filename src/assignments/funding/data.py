@@ -30,7 +30,7 @@ from pydantic import (
 
 from assignments.core.calendar import Quarter
 from assignments.core.errors import InputError, Issue, Location
-from assignments.core.i18n import N_, current_lang, tr
+from assignments.core.i18n import N_, current_lang, tr, trc
 from assignments.core.io import ColumnSpec, SheetSpec, Table, read_tables
 from assignments.core.policy import (
     ORGANISATION,
@@ -147,9 +147,8 @@ def money_text(yuan: float, input_unit: int = 1) -> str:
 def unit_word(unit_text: str) -> str:
     """The unit of a coverage target (:attr:`Target.unit_text`: 个, 元, 户, 人) in the current
     language."""
-    if current_lang() == "zh":
-        return unit_text
-    return {"个": "projects", "户": "households", "人": "people"}.get(unit_text, unit_text)
+    return {"个": trc("target unit", "projects"), "户": trc("target unit", "households"),
+            "人": trc("target unit", "people")}.get(unit_text, unit_text)
 
 
 # ------------------------------------------------------------------ cell parsers
@@ -971,19 +970,18 @@ switches are described from the rule registry (:func:`policy_template_rows`)."""
 def policy_template_rows() -> list[dict[str, Any]]:
     """The template's 方案 rows: every parameter and rule switch, its default, meaning, unit
     and allowed values (in the current language)."""
-    zh = current_lang() == "zh"
     notes = dict(PARAM_NOTES)
     for rule in RULES:
         notes[f"rules.{rule}"] = tr("是: rule {rule} applies (default); 否: switched off",
                                     rule=RULEBOOK.label(rule, current_lang()))
     return param_rows(POLICY_PARAMS, Policy, notes, shown={
-        "organisation": "青山县乡村振兴局" if zh else "Qingshan County Rural Revitalisation Office",
-        "input_unit": "元" if zh else "yuan",
-        "model_unit": "自动" if zh else "auto",
+        "organisation": trc("template example", "Qingshan County Rural Revitalisation Office"),
+        "input_unit": trc("template example", "yuan"),
+        "model_unit": trc("template example", "auto"),
         "special_hardship_amount": int(Policy().special_hardship_amount),
         "milestones": "、".join(f"{m}月:{p:g}" for m, p in Policy().milestones),
-        "objective": "覆盖优先" if zh else "coverage",
-        "rationing": "贫困优先" if zh else "poorest",
+        "objective": trc("template example", "coverage"),
+        "rationing": trc("template example", "poorest"),
     })
 
 

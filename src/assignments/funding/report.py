@@ -9,12 +9,13 @@ budget − allocated = idle money.
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from assignments.core.i18n import current_lang, tr, use_lang
+from assignments.core.i18n import current_lang, tr, trc, use_lang
 from assignments.core.io import staged_output, write_csv_folder, write_excel, write_json
 from assignments.core.solver import Result
 from assignments.funding.data import (
@@ -50,46 +51,89 @@ from assignments.funding.speak import speaks, status_text
 
 __all__ = ["allocation_tables", "result_json", "summary_lines", "write_outputs"]
 
-_SHEETS = {
-    "zh": {"allocation": "分配明细", "matrix": "项目×来源", "projects": "项目",
-           "sources": "资金来源", "villages": "村覆盖", "targets": "覆盖目标",
-           "milestones": "支出进度", "rules": "规则",
-           "marginal": "边际价值", "notes": "说明"},
-    "en": {"allocation": "allocation", "matrix": "project_x_source", "projects": "projects",
-           "sources": "sources", "villages": "village_coverage", "targets": "targets",
-           "milestones": "milestones", "rules": "rules", "marginal": "marginal_value",
-           "notes": "notes"},
-}
-_C = {
-    "project": ("项目编号", "project"), "name": ("名称", "name"), "category": ("类别", "category"),
-    "source": ("资金来源", "source"), "period": ("季度", "period"), "yuan": ("金额(元)", "yuan"),
-    "villages": ("村", "villages"), "cost": ("总投资(元)", "full cost (yuan)"),
-    "level": ("安排比例(%)", "level (%)"), "funded": ("安排资金(元)", "funded (yuan)"),
-    "status": ("状态", "status"), "reason": ("原因", "reason"),
-    "per10k": ("每万元申报加权受益", "declared weighted beneficiaries per 10,000 yuan"),
-    "benefit": ("项目申报加权受益", "weighted beneficiaries declared (before village caps)"),
-    "budget": ("到位资金(元)", "arriving (yuan)"), "spent": ("支出(元)", "spent (yuan)"),
-    "available": ("累计可用(元)", "available so far (yuan)"),
-    "cum_spent": ("累计支出(元)", "spent so far (yuan)"),
-    "idle": ("结余(元)", "left (yuan)"), "kind": ("类型", "kind"),
-    "poor": ("贫困村", "poor"), "hardship": ("特困村", "special hardship"),
-    "n_projects": ("安排项目数", "projects funded"),
-    "n_industry": ("产业项目数", "industry projects"),
-    "money": ("获得资金(元)", "money received (yuan)"),
-    "target": ("目标", "target"), "requirement": ("要求", "requirement"),
-    "achieved": ("达到", "achieved"), "shortfall": ("缺口", "shortfall"), "met": ("达标", "met"),
-    "cum_pct": ("累计支出比例(%)", "cumulative spending (%)"),
-    "threshold": ("进度要求(%)", "milestone (%)"), "rule": ("规则", "rule"),
-    "on": ("开启", "on"), "ok": ("检查通过", "checked"), "doc": ("内容", "meaning"),
-    "hard": ("性质", "hard/soft"), "domain": ("依据", "DOMAIN reference"),
-    "step": ("增加(元)", "added (yuan)"), "d_benefit": ("加权受益增加", "beneficiaries gained"),
-    "d_targets": ("达标目标增加", "targets newly met"),
-    "entering": ("新进入项目", "projects entering"), "leaving": ("退出项目", "projects leaving"),
-    "type": ("类别", "type"), "text": ("内容", "text"), "unit": ("单位", "unit"),
-    "per_village": ("按村封顶后达到", "achieved, capped per village"),
-}
-_STATUS = {"zh": {"full": "安排", "partial": "部分安排", "none": "未安排"},
-           "en": {"full": "funded", "partial": "partly funded", "none": "not funded"}}
+
+@cache
+def _sheets(lang: str) -> dict[str, str]:
+    """The sheet names (Chinese by default, English with ``lang="en"``)."""
+    with use_lang(lang):
+        return {
+            "allocation": trc("sheet", "allocation"),
+            "matrix": trc("sheet", "project_x_source"),
+            "projects": trc("sheet", "projects"),
+            "sources": trc("sheet", "sources"),
+            "villages": trc("sheet", "village_coverage"),
+            "targets": trc("sheet", "targets"),
+            "milestones": trc("sheet", "milestones"),
+            "rules": trc("sheet", "rules"),
+            "marginal": trc("sheet", "marginal_value"),
+            "notes": trc("sheet", "notes"),
+        }
+
+
+@cache
+def _columns(lang: str) -> dict[str, str]:
+    """The column headers (money headers in yuan: :func:`_h` names the workbook's unit)."""
+    with use_lang(lang):
+        return {
+            "project": trc("column", "project"),
+            "name": trc("column", "name"),
+            "category": trc("column", "category"),
+            "source": trc("column", "source"),
+            "period": trc("column", "period"),
+            "yuan": trc("column", "yuan"),
+            "villages": trc("column", "villages"),
+            "cost": trc("column", "full cost (yuan)"),
+            "level": trc("column", "level (%)"),
+            "funded": trc("column", "funded (yuan)"),
+            "status": trc("column", "status"),
+            "reason": trc("column", "reason"),
+            "per10k": trc("column", "declared weighted beneficiaries per 10,000 yuan"),
+            "benefit": trc("column", "weighted beneficiaries declared (before village caps)"),
+            "budget": trc("column", "arriving (yuan)"),
+            "spent": trc("column", "spent (yuan)"),
+            "available": trc("column", "available so far (yuan)"),
+            "cum_spent": trc("column", "spent so far (yuan)"),
+            "idle": trc("column", "left (yuan)"),
+            "kind": trc("column", "kind"),
+            "poor": trc("column", "poor"),
+            "hardship": trc("column", "special hardship"),
+            "n_projects": trc("column", "projects funded"),
+            "n_industry": trc("column", "industry projects"),
+            "money": trc("column", "money received (yuan)"),
+            "target": trc("column", "target"),
+            "requirement": trc("column", "requirement"),
+            "achieved": trc("column", "achieved"),
+            "shortfall": trc("column", "shortfall"),
+            "met": trc("column", "met"),
+            "cum_pct": trc("column", "cumulative spending (%)"),
+            "threshold": trc("column", "milestone (%)"),
+            "rule": trc("column", "rule"),
+            "on": trc("column", "on"),
+            "ok": trc("column", "checked"),
+            "doc": trc("column", "meaning"),
+            "hard": trc("column", "hard/soft"),
+            "domain": trc("column", "DOMAIN reference"),
+            "step": trc("column", "added (yuan)"),
+            "d_benefit": trc("column", "beneficiaries gained"),
+            "d_targets": trc("column", "targets newly met"),
+            "entering": trc("column", "projects entering"),
+            "leaving": trc("column", "projects leaving"),
+            "type": trc("column", "type"),
+            "text": trc("column", "text"),
+            "unit": trc("column", "unit"),
+            "per_village": trc("column", "achieved, capped per village"),
+        }
+
+
+@cache
+def _status(lang: str) -> dict[str, str]:
+    """A project's status word: funded, partly funded, not funded."""
+    with use_lang(lang):
+        return {
+            "full": trc("project status", "funded"),
+            "partial": trc("project status", "partly funded"),
+            "none": trc("project status", "not funded"),
+        }
 
 
 _UNIT_EN = {1: "yuan", 100: "100 yuan", 1000: "1,000 yuan", 10_000: "10,000 yuan",
@@ -98,11 +142,11 @@ _UNIT_EN = {1: "yuan", 100: "100 yuan", 1000: "1,000 yuan", 10_000: "10,000 yuan
 
 def _h(key: str, lang: str, iu: int = 1) -> str:
     """A column header; money headers name the workbook's unit (``金额(万元)``)."""
-    zh, en = _C[key]
+    text = _columns(lang)[key]
     if iu != 1:
-        zh = zh.replace("(元)", f"({unit_name(iu)})")
-        en = en.replace("(yuan)", f"({_UNIT_EN.get(iu, f'{iu:,} yuan')})")
-    return zh if lang == "zh" else en
+        text = (text.replace("(元)", f"({unit_name(iu)})") if lang == "zh"
+                else text.replace("(yuan)", f"({_UNIT_EN.get(iu, f'{iu:,} yuan')})"))
+    return text
 
 
 def _tidy(df: pd.DataFrame) -> pd.DataFrame:
@@ -128,7 +172,7 @@ def allocation_tables(
     h = lambda k: _h(k, lang, iu)  # noqa: E731
     assert lang is not None
     money_unit = unit_name(iu) if lang == "zh" else _UNIT_EN.get(iu, f"{iu:,} yuan")
-    sheets = _SHEETS[lang]
+    sheets = _sheets(lang)
     reasons = reasons if reasons is not None else project_reasons(data, sol, prob, lang=lang)
     P, S, T = data.projects, data.sources, prob.periods
 
@@ -163,7 +207,7 @@ def allocation_tables(
             h("project"): p.id, h("name"): p.name or "", h("category"): p.category,
             h("villages"): "、".join(vname.get(v, v) for v in p.villages),
             h("cost"): prob.cost[j] * u,
-            h("level"): lv, h("funded"): fund[j] * u, h("status"): _STATUS[lang][st],
+            h("level"): lv, h("funded"): fund[j] * u, h("status"): _status(lang)[st],
             h("reason"): reasons[j].text if j in reasons else "",
             h("per10k"): round(prob.value[j] * 10_000 / max(1, prob.cost[j] * prob.unit), 2),
             h("benefit"): prob.value[j] * lv // 100,
@@ -488,7 +532,7 @@ def write_outputs(data: FundingData, result: Result[FundingSolution], out_dir: s
             notes = pd.DataFrame({_h("type", lang): [tr("explanation")]
                                   * len(result.explanation),
                                   _h("text", lang): result.explanation})
-            write_excel(stage / "funding.xlsx", {_SHEETS[lang]["notes"]: notes})
+            write_excel(stage / "funding.xlsx", {_sheets(lang)["notes"]: notes})
             written.append(out / "funding.xlsx")
             return written
         tables = allocation_tables(data, result, lang=lang, marginal=marginal, reasons=reasons)

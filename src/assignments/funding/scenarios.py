@@ -52,7 +52,7 @@ from pydantic import (
 
 from assignments.core.errors import InputError, Issue, Location
 from assignments.core.executor import local_pool
-from assignments.core.i18n import current_lang, tr, use_lang
+from assignments.core.i18n import current_lang, tr, trc, use_lang
 from assignments.core.policy import SWITCH_WORDS, Param, normalize_name, parse_bool
 from assignments.core.schema import explain_error
 from assignments.core.solver import Result, SolveStatus
@@ -717,23 +717,25 @@ def marginal_values(data: FundingData, result: Result[FundingSolution], *,
 # ------------------------------------------------------------------ comparison
 
 
-_ROWS = [
-    ("status", "状态", "status"),
-    ("budget_yuan", "预算(元)", "budget (yuan)"),
-    ("projects_funded", "安排项目数", "projects funded"),
-    ("projects_partial", "其中部分安排", "of which partly"),
-    ("money_allocated_yuan", "安排资金(元)", "money allocated (yuan)"),
-    ("idle_yuan", "闲置资金(元)", "idle money (yuan)"),
-    ("targets_met", "达标覆盖目标", "coverage targets met"),
-    ("targets", "覆盖目标数", "coverage targets"),
-    ("shortfall_permille", "覆盖缺口(‰合计)", "coverage shortfall (‰)"),
-    ("people", "受益人口", "people benefiting"),
-    ("poor_people", "受益贫困人口", "poor people benefiting"),
-    ("weighted_beneficiaries", "加权受益人数", "weighted beneficiaries"),
-    ("yuan_per_person", "人均成本(元/人)", "cost per beneficiary (yuan)"),
-    ("gap", "最优性差距", "optimality gap"),
-    ("runtime", "用时(秒)", "time (s)"),
-]
+def _rows() -> list[tuple[str, str]]:
+    """The comparison's figures: (metric key, its name in the current language)."""
+    return [
+        ("status", trc("comparison", "status")),
+        ("budget_yuan", trc("comparison", "budget (yuan)")),
+        ("projects_funded", trc("comparison", "projects funded")),
+        ("projects_partial", trc("comparison", "of which partly")),
+        ("money_allocated_yuan", trc("comparison", "money allocated (yuan)")),
+        ("idle_yuan", trc("comparison", "idle money (yuan)")),
+        ("targets_met", trc("comparison", "coverage targets met")),
+        ("targets", trc("comparison", "coverage targets")),
+        ("shortfall_permille", trc("comparison", "coverage shortfall (‰)")),
+        ("people", trc("comparison", "people benefiting")),
+        ("poor_people", trc("comparison", "poor people benefiting")),
+        ("weighted_beneficiaries", trc("comparison", "weighted beneficiaries")),
+        ("yuan_per_person", trc("comparison", "cost per beneficiary (yuan)")),
+        ("gap", trc("comparison", "optimality gap")),
+        ("runtime", trc("comparison", "time (s)")),
+    ]
 
 
 @speaks
@@ -741,13 +743,12 @@ def comparison_table(outcomes: Sequence[ScenarioOutcome], *,
                      lang: str | None = None) -> pd.DataFrame:
     """Scenarios side by side: one column per scenario, one row per figure (money by category
     and by source included)."""
-    zh = lang == "zh"
     cats = sorted({c for o in outcomes for c in o.metrics.get("by_category", {})})
     srcs = sorted({s for o in outcomes for s in o.metrics.get("by_source", {})})
     rows = []
     figure = tr("figure")
-    for key, z, e in _ROWS:
-        rows.append({figure: z if zh else e,
+    for key, name in _rows():
+        rows.append({figure: name,
                      **{o.name: (status_text(o.metrics.get(key)) if key == "status"
                                  and o.metrics.get(key) is not None else o.metrics.get(key))
                         for o in outcomes}})

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from assignments.core.i18n import tr
+from assignments.core.i18n import N_, tr, trc
 from assignments.core.rules import Violation
 from assignments.funding.data import FundingData, Problem, Target, money_text, problem
 from assignments.funding.rules import LEVELS as LEVEL_NAMES
@@ -809,6 +809,15 @@ class DefaultUse:
     note_en: str
 
 
+def _both(msgid: str, **fields: Any) -> tuple[str, str]:
+    """A catalogued message (marked with ``N_``) in Chinese and in English (``result.json``
+    keeps both): a field given as a function of the language is called with each language."""
+    zh, en = (tr(msgid, lang=lang, **{k: v(lang) if callable(v) else v
+                                       for k, v in fields.items()})
+              for lang in ("zh", "en"))
+    return zh, en
+
+
 def defaults_used(data: FundingData, sol: FundingSolution | None,
                   prob: Problem | None = None) -> list[DefaultUse]:
     """The policy figures left at their default that apply to this instance, and whether each
@@ -832,13 +841,15 @@ def defaults_used(data: FundingData, sol: FundingSolution | None,
                 if got < pol.special_hardship_amount * Fraction(101, 100):
                     binds = True
                     short = max(0, pol.special_hardship_amount - got)
-                    notes_zh.append(f"{v.label} 获得 {money_text(float(got), iu)}"
-                                    + (f"，缺 {money_text(float(short), iu)}" if short else ""))
-                    notes_en.append(f"{v.label} receives {money_text(float(got), iu)}"
-                                    + (f", short by {money_text(float(short), iu)}"
-                                       if short else ""))
-            out.append(DefaultUse("special_hardship_amount", "特困村最低资金",
-                                  "special hardship amount",
+                    zh, en = (_both(N_("{village} receives {amount}, short by {short}"),
+                                    village=v.label, amount=money_text(float(got), iu),
+                                    short=money_text(float(short), iu)) if short
+                              else _both(N_("{village} receives {amount}"), village=v.label,
+                                         amount=money_text(float(got), iu)))
+                    notes_zh.append(zh)
+                    notes_en.append(en)
+            out.append(DefaultUse("special_hardship_amount",
+                                  *_both(N_("special hardship amount")),
                                   money_text(pol.special_hardship_amount, iu), binds,
                                   "；".join(notes_zh), "; ".join(notes_en)))
     if sol is not None and pol.on("industry_share") and "industry_share" not in given:
@@ -848,19 +859,20 @@ def defaults_used(data: FundingData, sol: FundingSolution | None,
             ind = sum(v for (j, s, _t), v in sol.alloc.items()
                       if s in central and data.projects[j].category == pol.industry_category)
             pct = 100 * ind / tot
-            out.append(DefaultUse("industry_share", "产业占比", "industry share",
+            out.append(DefaultUse("industry_share", *_both(N_("industry share")),
                                   f"{pol.industry_share:g}%", pct < pol.industry_share + 1,
-                                  f"中央衔接资金用于产业 {pct:.1f}%",
-                                  f"{pct:.1f}% of the central linkage funds go to industry"))
+                                  *_both(N_("{pct}% of the central linkage funds go to "
+                                            "industry"), pct=f"{pct:.1f}")))
     if pol.on("labour") and "labour_share" not in given:
         infra = [j for j, p in enumerate(data.projects) if p.category == pol.labour_category]
         low = [data.projects[j].id for j in infra
                if data.projects[j].labour_share < pol.labour_share]
         if infra:
-            out.append(DefaultUse("labour_share", "劳务报酬比例", "labour share",
+            out.append(DefaultUse("labour_share", *_both(N_("labour share")),
                                   f"{pol.labour_share:g}%", bool(low),
-                                  f"不能安排：{'、'.join(low)}" if low else "",
-                                  f"keeps out: {', '.join(low)}" if low else ""))
+                                  *(_both(N_("keeps out: {projects}"),
+                                          projects=lambda lang: trc("list", ", ", lang=lang)
+                                          .join(low)) if low else ("", ""))))
     if sol is not None and prob.milestones and "milestones" not in given:
         per_t = [0] * len(prob.periods)
         for (_j, _s, t), v in sol.alloc.items():
@@ -871,17 +883,17 @@ def defaults_used(data: FundingData, sol: FundingSolution | None,
             pct = 100 * sum(per_t[: k + 1]) / total if total else 100.0
             if pct < 100 * num / den + 1:
                 tight.append(f"{prob.periods[k]} {pct:.1f}%")
-        out.append(DefaultUse("milestones", "支出进度节点", "milestones",
+        out.append(DefaultUse("milestones", *_both(N_("milestones")),
                               "、".join(f"{m}月:{pct:g}" for m, pct in pol.milestones),
                               bool(tight), "；".join(tight), "; ".join(tight)))
     weights = ("weight_people", "weight_poor_people", "weight_households",
                "weight_poor_households")
     if pol.objective in ("coverage", "benefit") and not any(w in given for w in weights) \
             and not any(p.value_override is not None for p in data.projects):
-        out.append(DefaultUse("weights", "受益权重", "beneficiary weights",
+        out.append(DefaultUse("weights", *_both(N_("beneficiary weights")),
                               f"人口 {pol.weight_people}、贫困人口 +{pol.weight_poor_people}",
-                              True, f"加权受益 = {pol.weight_people} × 受益人口 + "
-                                    f"{pol.weight_poor_people} × 受益贫困人口（按村计数封顶）",
-                              f"weighted = {pol.weight_people} × people + "
-                              f"{pol.weight_poor_people} × poor people (per village, capped)"))
+                              True, *_both(N_("weighted = {people} × people + {poor} × poor "
+                                              "people (per village, capped)"),
+                                           people=pol.weight_people,
+                                           poor=pol.weight_poor_people)))
     return out

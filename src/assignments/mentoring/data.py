@@ -26,7 +26,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, field_validator
 
 from assignments.core.errors import InputError, Issue, Location
-from assignments.core.i18n import N_, current_lang, tr
+from assignments.core.i18n import N_, current_lang, tr, trc
 from assignments.core.io import ColumnSpec, SheetSpec, Table, read_tables
 from assignments.core.policy import (
     ORGANISATION,
@@ -787,7 +787,7 @@ PARAM_NOTES: dict[str, str] = {
 def policy_template_rows() -> list[dict[str, Any]]:
     """The template's 方案 rows: every parameter, its default, meaning, unit and allowed
     values (in the current language)."""
-    example = "青山县教育局" if current_lang() == "zh" else "Qingshan County Education Bureau"
+    example = trc("template example", "Qingshan County Education Bureau")
     return param_rows(POLICY_PARAMS, Policy, PARAM_NOTES, shown={"organisation": example})
 
 
@@ -1172,16 +1172,16 @@ class MentoringData:
         for role, level in t.parsed_roles:
             if role is Role.KEY:
                 lv = level or t.key_level or KeyLevel.SCHOOL
-                text = f"{lv.zh}骨干教师" if lang == "zh" else f"{lv.en} key teacher"
+                text = tr("{level} key teacher", lang=lang, level=lv.zh if lang == "zh" else lv.en)
                 best = max(best, (LEVEL_POINTS[lv], text))
             else:
                 best = max(best, (LEVEL_POINTS[role], role.value if lang == "zh" else role.en))
         if t.key_level is not None and LEVEL_POINTS[t.key_level] > best[0]:
             lv = t.key_level
-            text = f"{lv.zh}骨干教师" if lang == "zh" else f"{lv.en} key teacher"
+            text = tr("{level} key teacher", lang=lang, level=lv.zh if lang == "zh" else lv.en)
             best = (LEVEL_POINTS[lv], text)
         if best[0] == 0 and t.years >= self.policy.experience_threshold:
-            return f"教龄{t.years}年" if lang == "zh" else f"{t.years} years"
+            return tr("{years} years", lang=lang, years=t.years)
         return best[1]
 
     # ---- places

@@ -12,12 +12,13 @@ score terms and hours are recomputed here from the data (:func:`solution.pair_sc
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from assignments.core.i18n import current_lang, tr, use_lang
+from assignments.core.i18n import current_lang, tr, trc, use_lang
 from assignments.core.io import staged_output, write_csv_folder, write_excel, write_json
 from assignments.core.solver import Result
 from assignments.mentoring.candidates import COMPONENTS
@@ -46,46 +47,97 @@ __all__ = [
     "write_tables",
 ]
 
-_SHEETS = {
-    "zh": {"pairs": "结对", "loads": "师傅负荷", "unpaired": "未结对", "schools": "学校汇总",
-           "notes": "说明"},
-    "en": {"pairs": "pairs", "loads": "mentor_loads", "unpaired": "unpaired",
-           "schools": "schools", "notes": "notes"},
-}
-_COLS: dict[str, tuple[str, str]] = {
-    "mentor": ("师傅工号", "mentor id"), "mentor_name": ("师傅", "mentor name"),
-    "mentor_school": ("师傅学校", "mentor's school"), "subject": ("学科", "subject"),
-    "level": ("师傅级别", "mentor level"), "mentor_years": ("师傅教龄", "mentor years"),
-    "mentee": ("徒弟工号", "mentee id"), "mentee_name": ("徒弟", "mentee name"),
-    "mentee_school": ("徒弟学校", "mentee's school"), "mentee_years": ("徒弟教龄", "mentee years"),
-    "why": ("必须结对原因", "why a mentor is required"), "cross": ("跨校", "cross-school"),
-    "travel": ("路程(分钟)", "travel (min)"), "score": ("总分", "score"),
-    "hours": ("指导时数", "guidance hours"),
-    "mentor_obs": ("师傅听徒弟课(建议节次)", "mentor observes mentee (suggested periods)"),
-    "mentee_obs": ("徒弟听师傅课(建议节次)", "mentee observes mentor (suggested periods)"),
-    "forced": ("指定", "forced"), "id": ("工号", "id"), "name": ("姓名", "name"),
-    "school": ("学校", "school"), "mentees": ("徒弟数", "mentees"),
-    "capacity": ("带徒上限", "capacity"), "budget": ("时数上限", "hour budget"),
-    "mentee_list": ("徒弟名单", "mentee list"), "years": ("教龄", "years"),
-    "mandatory": ("必须结对", "mandatory"), "reason": ("未结对原因", "reason"),
-    "area": ("城乡", "area"), "weak": ("薄弱学校", "weak"), "teachers": ("教师数", "teachers"),
-    "to_pair": ("需结对", "mentees"), "paired": ("已结对", "paired"),
-    "left": ("未结对", "unpaired"), "mentors": ("可任师傅", "mentors"),
-    "busy": ("带徒师傅", "mentors with mentees"), "given": ("外派结对", "pairs given out"),
-    "received": ("外来结对", "pairs received"), "type": ("类别", "type"),
-    "text": ("内容", "text"), "district": ("区县", "district"),
-}
-_TERMS = {
-    "zh": {"pair": "基础分", "grade": "学段", "level": "级别", "gap": "教龄差", "rural": "农村",
-           "weak": "薄弱", "room": "课表余量", "continuity": "延续", "related": "相关学科",
-           "preference": "意愿", "same_school": "同校", "near": "就近"},
-    "en": {"pair": "base", "grade": "grade band", "level": "level", "gap": "experience gap",
-           "rural": "rural", "weak": "weak school", "room": "timetable room",
-           "continuity": "continuity", "related": "related subject", "preference": "wishes",
-           "same_school": "same school", "near": "nearness"},
-}
-_LEVEL = {"zh": {"mandatory": "必须结对未满足", "quality": "质量分", "fairness": "公平罚分"},
-          "en": {"mandatory": "mandatory unpaired", "quality": "quality", "fairness": "fairness"}}
+@cache
+def _sheets(lang: str) -> dict[str, str]:
+    """The sheet names (Chinese by default, English with ``lang="en"``)."""
+    with use_lang(lang):
+        return {
+            "pairs": trc("sheet", "pairs"),
+            "loads": trc("sheet", "mentor_loads"),
+            "unpaired": trc("sheet", "unpaired"),
+            "schools": trc("sheet", "schools"),
+            "notes": trc("sheet", "notes"),
+        }
+
+
+@cache
+def _columns(lang: str) -> dict[str, str]:
+    """The column headers of the pairs, loads, unpaired, schools and notes sheets."""
+    with use_lang(lang):
+        return {
+            "mentor": trc("column", "mentor id"),
+            "mentor_name": trc("column", "mentor name"),
+            "mentor_school": trc("column", "mentor's school"),
+            "subject": trc("column", "subject"),
+            "level": trc("column", "mentor level"),
+            "mentor_years": trc("column", "mentor years"),
+            "mentee": trc("column", "mentee id"),
+            "mentee_name": trc("column", "mentee name"),
+            "mentee_school": trc("column", "mentee's school"),
+            "mentee_years": trc("column", "mentee years"),
+            "why": trc("column", "why a mentor is required"),
+            "cross": trc("column", "cross-school"),
+            "travel": trc("column", "travel (min)"),
+            "score": trc("column", "score"),
+            "hours": trc("column", "guidance hours"),
+            "mentor_obs": trc("column", "mentor observes mentee (suggested periods)"),
+            "mentee_obs": trc("column", "mentee observes mentor (suggested periods)"),
+            "forced": trc("column", "forced"),
+            "id": trc("column", "id"),
+            "name": trc("column", "name"),
+            "school": trc("column", "school"),
+            "mentees": trc("column", "mentees"),
+            "capacity": trc("column", "capacity"),
+            "budget": trc("column", "hour budget"),
+            "mentee_list": trc("column", "mentee list"),
+            "years": trc("column", "years"),
+            "mandatory": trc("column", "mandatory"),
+            "reason": trc("column", "reason"),
+            "area": trc("column", "area"),
+            "weak": trc("column", "weak"),
+            "teachers": trc("column", "teachers"),
+            "to_pair": trc("schools sheet", "mentees"),
+            "paired": trc("column", "paired"),
+            "left": trc("column", "unpaired"),
+            "mentors": trc("column", "mentors"),
+            "busy": trc("column", "mentors with mentees"),
+            "given": trc("column", "pairs given out"),
+            "received": trc("column", "pairs received"),
+            "type": trc("column", "type"),
+            "text": trc("column", "text"),
+            "district": trc("column", "district"),
+        }
+
+
+@cache
+def _terms(lang: str) -> dict[str, str]:
+    """The score parts, as the pairs sheet names their columns."""
+    with use_lang(lang):
+        return {
+            "pair": trc("score part", "base"),
+            "grade": trc("score part", "grade band"),
+            "level": trc("score part", "level"),
+            "gap": trc("score part", "experience gap"),
+            "rural": trc("score part", "rural"),
+            "weak": trc("score part", "weak school"),
+            "room": trc("score part", "timetable room"),
+            "continuity": trc("score part", "continuity"),
+            "related": trc("score part", "related subject"),
+            "preference": trc("score part", "wishes"),
+            "same_school": trc("score part", "same school"),
+            "near": trc("score part", "nearness"),
+        }
+
+
+@cache
+def _levels(lang: str) -> dict[str, str]:
+    """The objective levels' names."""
+    with use_lang(lang):
+        return {
+            "mandatory": trc("objective level", "mandatory unpaired"),
+            "quality": trc("objective level", "quality"),
+            "fairness": trc("objective level", "fairness"),
+        }
 
 
 def status_text(status: Any) -> str:
@@ -98,17 +150,16 @@ def status_text(status: Any) -> str:
 
 def _level_label(name: str, lang: str) -> str:
     """``MO1 必须结对未满足``: an objective level with its rule key (:data:`RULES`)."""
-    text = _LEVEL[lang].get(name, name)
+    text = _levels(lang).get(name, name)
     return f"{RULES.rule(name).key} {text}" if name in RULES else text
 
 
 def _h(key: str, lang: str) -> str:
-    zh, en = _COLS[key]
-    return zh if lang == "zh" else en
+    return _columns(lang)[key]
 
 
 def _yes(v: bool, lang: str) -> str:
-    return ("是" if v else "否") if lang == "zh" else ("yes" if v else "no")
+    return tr("yes", lang=lang) if v else tr("no", lang=lang)
 
 
 def _slots(data: MentoringData, pr: Any) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
@@ -123,7 +174,7 @@ def periods_text(slots: list[tuple[int, int]], limit: int = 0, lang: str = "zh")
     is set above 0, and how many more)."""
     limit = limit or len(slots)
     shown = [
-        f"{weekday_label(d, lang)}第{p}节" if lang == "zh" else f"{weekday_label(d, lang)} P{p}"
+        tr("{day} P{period}", lang=lang, day=weekday_label(d, lang), period=p)
         for d, p in slots[:limit]
     ]
     more = len(slots) - len(shown)
@@ -147,7 +198,7 @@ def mentoring_tables(
 
 def _mentoring_tables(data: MentoringData, sol: MentorSolution, result: Result[Any] | None,
                       lang: str) -> dict[str, pd.DataFrame]:
-    terms = _TERMS[lang]
+    terms = _terms(lang)
     pol = data.policy
     rows = []
     lookups = score_lookups(data)
@@ -166,8 +217,8 @@ def _mentoring_tables(data: MentoringData, sol: MentorSolution, result: Result[A
             _h("mentee_name", lang): e.label,
             _h("mentee_school", lang): data.school[e.school].label,
             _h("mentee_years", lang): e.years,
-            _h("why", lang): "、".join(data.mandatory_reasons(e)) or (
-                "申请" if lang == "zh" else "asked"),
+            _h("why", lang): "、".join(data.mandatory_reasons(e)) or trc("why a mentor",
+                                                                          "asked"),
             _h("cross", lang): _yes(cross, lang),
             _h("travel", lang): "" if travel is None else travel,
             _h("score", lang): sum(score.values()),
@@ -234,7 +285,7 @@ def _mentoring_tables(data: MentoringData, sol: MentorSolution, result: Result[A
         mentees = [t for t in staff if data.is_mentee(t)]
         school_rows.append({
             _h("school", lang): s.label, _h("district", lang): s.district or "",
-            _h("area", lang): ("农村" if s.rural else "城区") if lang == "zh" else s.area,
+            _h("area", lang): tr("rural") if s.rural else tr("urban"),
             _h("weak", lang): _yes(s.weak, lang), _h("teachers", lang): len(staff),
             _h("to_pair", lang): len(mentees),
             _h("mandatory", lang): sum(1 for t in mentees if data.is_mandatory(t)),
@@ -261,7 +312,7 @@ def _mentoring_tables(data: MentoringData, sol: MentorSolution, result: Result[A
         notes.append({_h("type", lang): tr("rules"),
                       _h("text", lang): f"{RULES.label(rule.key, lang)} ({kind}): "
                                         f"{rule_doc(rule.key, figs)}"})
-    sheets = _SHEETS[lang]
+    sheets = _sheets(lang)
     return {
         sheets["pairs"]: pairs,
         sheets["loads"]: loads,
@@ -344,7 +395,7 @@ def _write_outputs(data: MentoringData, result: Result[MentorSolution], out_dir:
                 + [tr("warning")] * len(result.warnings),
                 _h("text", lang): [*result.explanation, *result.warnings],
             })
-            write_excel(stage / "pairs.xlsx", {_SHEETS[lang]["notes"]: notes})
+            write_excel(stage / "pairs.xlsx", {_sheets(lang)["notes"]: notes})
             written.append(out / "pairs.xlsx")
     return written
 
@@ -428,15 +479,16 @@ def _pairing_tables(problem: PairingProblem, result: Result[Pairing], *,
     from assignments.mentoring.explain import capacity_reasons
 
     names = names or {}
-    zh = lang == "zh"
     p = problem
     pairing = result.solution
-    head = {"mentor": "师傅" if zh else "mentor", "mentee": "徒弟" if zh else "mentee",
-            "name": "姓名" if zh else "name", "score": "分数" if zh else "score",
-            "load": "负荷" if zh else "load", "forced": "指定" if zh else "forced",
-            "count": "人数" if zh else "mentees", "cap": "人数上限" if zh else "capacity",
-            "budget": "负荷上限" if zh else "budget", "mandatory": "必须结对" if zh
-            else "mandatory", "reason": "未结对原因" if zh else "reason"}
+    head = {"mentor": trc("pairing column", "mentor"), "mentee": trc("pairing column", "mentee"),
+            "mentee_name": trc("pairing column", "mentee name"),
+            "name": trc("pairing column", "name"), "score": trc("pairing column", "score"),
+            "load": trc("pairing column", "load"), "forced": trc("pairing column", "forced"),
+            "count": trc("pairing column", "mentees"), "cap": trc("pairing column", "capacity"),
+            "budget": trc("pairing column", "budget"),
+            "mandatory": trc("pairing column", "mandatory"),
+            "reason": trc("pairing column", "reason")}
 
     def num(v: int, scale: int) -> float | int:
         return v if scale == 1 else v / scale
@@ -451,7 +503,7 @@ def _pairing_tables(problem: PairingProblem, result: Result[Pairing], *,
             used[c.mentor] += c.load
             m, e = p.mentors[c.mentor], p.mentees[c.mentee]
             rows.append({head["mentor"]: m, head["name"]: names.get(m, ""), head["mentee"]: e,
-                         f"{head['mentee']}{head['name']}" if zh else "mentee name":
+                         head["mentee_name"]:
                          names.get(e, ""),
                          head["score"]: num(c.score, score_scale),
                          head["load"]: num(c.load, load_scale),
@@ -475,7 +527,7 @@ def _pairing_tables(problem: PairingProblem, result: Result[Pairing], *,
         notes.append({"type": tr("units"),
                       "text": tr("solver units: score × {score}, load × {load}",
                                  score=score_scale, load=load_scale)})
-    sheets = _SHEETS[lang]
+    sheets = _sheets(lang)
     return {sheets["pairs"]: pd.DataFrame(rows), sheets["loads"]: pd.DataFrame(load_rows),
             sheets["unpaired"]: pd.DataFrame(un_rows),
             sheets["notes"]: pd.DataFrame(notes).rename(
@@ -485,7 +537,7 @@ def _pairing_tables(problem: PairingProblem, result: Result[Pairing], *,
 def _objective_label(name: str) -> str:
     """A generic pairing's objective level (``mandatory``, ``quality``, ``fairness``, or the
     engine's own name) in the current language."""
-    return _LEVEL[current_lang()].get(name, name)
+    return _levels(current_lang()).get(name, name)
 
 
 def pairing_json(problem: PairingProblem, result: Result[Pairing], *, score_scale: int = 1,

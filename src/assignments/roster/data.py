@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from assignments.core.calendar import HolidayOverride, Quarter, WorkCalendar
 from assignments.core.errors import InputError, Issue, Location
-from assignments.core.i18n import N_, tr
+from assignments.core.i18n import N_, tr, trc
 from assignments.core.io import ColumnSpec, SheetSpec, read_tables
 from assignments.core.policy import (
     ORGANISATION,
@@ -814,8 +814,8 @@ def policy_template_rows() -> list[dict[str, Any]]:
         if (not k.isascii()) == zh:
             objectives.setdefault(v, k)
     return param_rows(POLICY_PARAMS, Policy, PARAM_NOTES, shown={
-        "organisation": "青山县人民医院" if zh else "Qingshan County People's Hospital",
-        "title_rule.minimum": "过半" if zh else "majority",
+        "organisation": trc("template example", "Qingshan County People's Hospital"),
+        "title_rule.minimum": trc("template example", "majority"),
         "title_rule.titles": "、".join(t.value if zh else t.en for t in TitleRule().titles),
         "objective_order": "、".join(objectives[k] for k in DEFAULT_ORDER),
         "deduction_months": "、".join(map(str, Policy.model_fields["deduction_months"].default)),

@@ -21,7 +21,7 @@ from typing import Any
 from assignments.core.budget import Budget
 from assignments.core.conflict import Conflict
 from assignments.core.conflict import find_conflict as core_find_conflict
-from assignments.core.i18n import current_lang, tr, use_lang
+from assignments.core.i18n import N_, current_lang, tr, use_lang
 from assignments.core.solver import SolveParams
 from assignments.roster.data import DeferralDecision, DeferralRequest, RosterData, Title
 from assignments.roster.rules import RULES
@@ -85,6 +85,16 @@ def find_conflict(
 
 def _t(lang: str, zh: str, en: str) -> str:
     return zh if lang == "zh" else en
+
+
+def _suggestion(msgid: str, deferrals: list[DeferralRequest], **fields: Any) -> Suggestion:
+    """A suggestion in both languages (``result.json`` keeps both): ``msgid`` is a catalogued
+    message (marked with ``N_``); a field given as a function of the language is called with
+    each language."""
+    zh, en = (tr(msgid, lang=lang, **{k: v(lang) if callable(v) else v
+                                       for k, v in fields.items()})
+              for lang in ("zh", "en"))
+    return Suggestion(zh, en, deferrals)
 
 
 def _decision(dec: DeferralDecision, lang: str) -> str:
@@ -430,12 +440,12 @@ def suggestion_candidates(
             q = min(set(t.seats) & quarters) if set(t.seats) & quarters else t.first
             assert q is not None
             for dec in (DeferralDecision.NEXT, DeferralDecision.LAST):
-                out.append(Suggestion(
-                    f"{d.label} 为 {_q(data, q)} 的轮次提出后延申请，决定为 "
-                    f"{_decision(dec, 'zh')}",
-                    f"{d.label} requests a deferral of its turn in {_q(data, q)}, decided "
-                    f"{_decision(dec, 'en')}",
+                out.append(_suggestion(
+                    N_("{department} requests a deferral of its turn in {quarter}, decided "
+                       "{decision}"),
                     [*data.deferrals, _request(data, d.id, q, dec)],
+                    department=d.label, quarter=_q(data, q),
+                    decision=lambda lang, dec=dec: _decision(dec, lang),
                 ))
     mine = sorted(range(len(data.deferrals)),
                   key=lambda k: data.deferrals[k].department not in in_conflict)
@@ -447,16 +457,16 @@ def suggestion_candidates(
             if dec is r.decision or r.decision is DeferralDecision.AUTO:
                 continue
             changed = r.model_copy(update={"decision": dec})
-            out.append(Suggestion(
-                f"{name} 的后延申请（{r.quarter}）改为 {_decision(dec, 'zh')}",
-                f"{name}'s deferral request ({r.quarter}) decided {_decision(dec, 'en')} "
-                "instead",
+            out.append(_suggestion(
+                N_("{department}'s deferral request ({quarter}) decided {decision} instead"),
                 [*data.deferrals[:k], changed, *data.deferrals[k + 1:]],
+                department=name, quarter=r.quarter,
+                decision=lambda lang, dec=dec: _decision(dec, lang),
             ))
-        out.append(Suggestion(
-            f"撤回 {name} 的后延申请（{r.quarter}，{_decision(r.decision, 'zh')}）",
-            f"withdraw {name}'s deferral request ({r.quarter}, {_decision(r.decision, 'en')})",
-            rest,
+        out.append(_suggestion(
+            N_("withdraw {department}'s deferral request ({quarter}, {decision})"), rest,
+            department=name, quarter=r.quarter,
+            decision=lambda lang, r=r: _decision(r.decision, lang),
         ))
     seen = {layouts(data)}
     kept = []
@@ -497,25 +507,19 @@ def suggestion_lines(
     """The verified changes, marked as verified; or an honest line when none was."""
     good = [s for s in candidates if s.verified]
     if good:
-        return [_t(lang, "以下改动可使轮转表存在（均已重新求解验证，排出的轮转表通过独立检查）：",
-                   "Changes that make a roster exist (each verified: the changed instance was "
-                   "re-solved and its roster passed the independent checker):")] + [
-            _t(lang, f"- [已验证] {s.zh}", f"- [verified] {s.en}") for s in good]
+        return [tr("Changes that make a roster exist (each verified: the changed instance was "
+                   "re-solved and its roster passed the independent checker):", lang=lang)] + [
+            tr("- [verified] {change}", lang=lang, change=s.text(lang)) for s in good]
     if not candidates:
-        return [_t(lang, "没有可建议的改动：冲突中的科室都不能再申请或更改后延（本轮已后延，"
-                         "或 next 与 last 都无法应用，例如已是本轮最后一个科室）。",
-                   "No change to suggest: no department of the conflict can request or change "
+        return [tr("No change to suggest: no department of the conflict can request or change "
                    "a deferral (it has deferred in this cycle, or neither next nor last can be "
-                   "applied, e.g. it is the last department of its cycle).")]
+                   "applied, e.g. it is the last department of its cycle).", lang=lang)]
     if tried < len(candidates) or any(s.verified is None for s in candidates[:tried]):
-        return [_t(lang, f"在时限内未能验证任何改动能使轮转表存在（已试 {tried} / "
-                         f"{len(candidates)} 个后延改动）；可延长 --time-limit 再试。",
-                   f"No change was verified to make a roster exist within the time limit "
-                   f"({tried} of {len(candidates)} deferral changes tried); try a longer "
-                   "--time-limit.")]
-    return [_t(lang, f"已试 {tried} 个后延改动（新增、更改或撤回后延申请），均不能使轮转表存在。",
-               f"None of the {tried} deferral changes tried (adding, changing or withdrawing "
-               "a deferral request) makes a roster exist.")]
+        return [tr("No change was verified to make a roster exist within the time limit "
+                   "({tried} of {n} deferral changes tried); try a longer --time-limit.",
+                   lang=lang, tried=tried, n=len(candidates))]
+    return [tr("None of the {tried} deferral changes tried (adding, changing or withdrawing "
+               "a deferral request) makes a roster exist.", lang=lang, tried=tried)]
 
 
 def explain_infeasible(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
+from assignments.core.i18n import tr, trc, use_lang
 from assignments.core.notice import Notice, write_notice_pdf
 from assignments.core.printsetup import PrintOptions
 from assignments.roster.data import RosterData
@@ -16,10 +17,11 @@ __all__ = ["NOTICE", "print_options", "roster_notice", "write_notice"]
 #: The notice's file name in the output folder.
 NOTICE = "notice.pdf"
 
-_KIND = {
-    "zh": {"pulled": "晋升提前", "swap": "换位补席", "redo": "重新下乡"},
-    "en": {"pulled": "promotion, pulled forward", "swap": "seat swap", "redo": "re-dispatch"},
-}
+
+def _kinds() -> dict[str, str]:
+    """The note on a rotation that is not its department's own turn."""
+    return {"pulled": tr("promotion, pulled forward"), "swap": tr("seat swap"),
+            "redo": tr("re-dispatch")}
 
 
 def _organisation(data: RosterData) -> str | None:
@@ -35,7 +37,7 @@ def _period(data: RosterData) -> str:
 
 def print_options(data: RosterData, *, lang: str = "zh") -> PrintOptions:
     """Page header of ``roster.xlsx``: the hospital, 下乡轮转排班表, the programme's quarters."""
-    return PrintOptions(title="下乡轮转排班表" if lang == "zh" else "Rural rotation roster",
+    return PrintOptions(title=tr("Rural rotation roster", lang=lang),
                         organisation=_organisation(data), period=_period(data), lang=lang)
 
 
@@ -43,6 +45,11 @@ def roster_notice(data: RosterData, sol: RosterSolution, *, lang: str = "zh") ->
     """下乡轮转安排通知: one row per quarter and health center, with the handover day, the last
     day and the people sent (name, department, title; a note when not their department's own
     turn)."""
+    with use_lang(lang):
+        return _roster_notice(data, sol, lang)
+
+
+def _roster_notice(data: RosterData, sol: RosterSolution, lang: str) -> Notice:
     zh = lang != "en"
     staff = {s.id: s for s in data.staff}
     depts = {d.id: d for d in data.departments}
@@ -54,42 +61,34 @@ def roster_notice(data: RosterData, sol: RosterSolution, *, lang: str = "zh") ->
         s = staff[a.staff]
         what = [depts[s.department].label if s.department in depts else s.department,
                 s.title.value if zh else s.title.en]
-        kinds = _KIND["zh" if zh else "en"]
+        kinds = _kinds()
         if a.kind in kinds:
             what.append(kinds[a.kind])
         cells[(a.quarter, a.center)].append(
             f"{s.label}（{'，'.join(what)}）" if zh else f"{s.label} ({', '.join(what)})")
         days[(a.quarter, a.center)].append((a.start.isoformat(), a.end.isoformat()))
     first = data.policy.first_quarter
-    rows = [[str(first + q), f"{min(days[(q, c)])[0]}\n{'至' if zh else 'to'} "
+    rows = [[str(first + q), f"{min(days[(q, c)])[0]}\n{tr('to')} "
              f"{max(e for _, e in days[(q, c)])}",
              centers[c].label if c in centers else c, "\n".join(names)]
             for (q, c), names in cells.items()]
     period = _period(data)
     people = len({a.staff for a in sol.assignments})
-    if zh:
-        intro = [f"根据城乡医院对口支援工作安排，现将 {period} 下乡轮转人员安排通知如下"
-                 f"（共 {len(rows)} 个批次，{people} 人）。",
-                 "下乡人员应于交接日到卫生院报到，服务至结束日；派出科室请提前安排好工作交接。"]
-        closing = ["如有特殊情况需调整，请尽早向主管部门提出，不得自行调换。", "特此通知。"]
-        if data.calendar.estimated_years:
-            years = "、".join(map(str, data.calendar.estimated_years))
-            closing.insert(0, f"注意：{years} 年节假日为估算（日历库未收录），"
-                              "交接日请核对后再发布。")
-        columns = ["季度", "下乡时间", "卫生院", "下乡人员（科室，职称）"]
-    else:
-        intro = [f"The rural rotation of {period} is as follows ({len(rows)} groups, "
-                 f"{people} people).",
-                 "Each person reports to the health center on the handover day and serves until "
-                 "the last day; departments arrange the handover of their work in advance."]
-        closing = ["Changes must be requested from the programme office in good time; do not "
-                   "swap places on your own."]
-        if data.calendar.estimated_years:
-            years = ", ".join(map(str, data.calendar.estimated_years))
-            closing.insert(0, f"Note: the holidays of {years} are estimated (not in the calendar "
-                              "library); check the handover days before publishing.")
-        columns = ["Quarter", "Dates", "Health center", "People (department, title)"]
-    return Notice(title="下乡轮转安排通知" if zh else "Rural rotation notice",
+    intro = [tr("The rural rotation of {period} is as follows ({groups} groups, {people} people).",
+                period=period, groups=len(rows), people=people),
+             tr("Each person reports to the health center on the handover day and serves until "
+                "the last day; departments arrange the handover of their work in advance.")]
+    closing = [tr("Changes must be requested from the programme office in good time; do not "
+                  "swap places on your own.")]
+    if zh:  # the closing formula of a Chinese notice; an English one has none
+        closing.append("特此通知。")
+    if data.calendar.estimated_years:
+        years = trc("list", ", ").join(map(str, data.calendar.estimated_years))
+        closing.insert(0, tr("Note: the holidays of {years} are estimated (not in the calendar "
+                             "library); check the handover days before publishing.", years=years))
+    columns = [trc("notice", "Quarter"), trc("notice", "Dates"), trc("notice", "Health center"),
+               trc("notice", "People (department, title)")]
+    return Notice(title=tr("Rural rotation notice"),
                   subtitle=[period], columns=columns, rows=rows, intro=intro, closing=closing,
                   organisation=_organisation(data), widths=[1.0, 1.7, 1.8, 4.5], lang=lang)
 

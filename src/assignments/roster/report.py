@@ -120,20 +120,24 @@ def seat_swaps(data: RosterData, sol: RosterSolution, lang: str = "zh") -> dict[
         g, d = a.seat_from, s.department
         k = a.credit_quarter
         who = fillers[(g, k)].pop(0) if k is not None and fillers[(g, k)] else ""
-        if lang == "en":
-            back = (f"{depts[g]} gets it back in {first + k}: {depts[d]} sends one fewer"
-                    + (f", {who} of {depts[g]} fills it" if who else "")
-                    if k is not None else
-                    f"{depts[g]} gets it back after the programme, at {depts[d]}'s next turn")
-            why = " (re-dispatched)" if a.kind == "redo" else ""
-            text = (f"{depts[g]} gave its {first + a.quarter} seat to {s.label}{why} "
-                    f"({depts[d]}); {back}")
+        if k is None:
+            back = tr("{giver} gets it back after the programme, at {dept}'s next turn",
+                      lang=lang, giver=depts[g], dept=depts[d])
+        elif who:
+            back = tr("{giver} gets it back in {quarter}: {dept} sends one fewer, {who} of "
+                      "{giver} fills it", lang=lang, giver=depts[g], quarter=first + k,
+                      dept=depts[d], who=who)
         else:
-            back = (f"{first + k}{depts[d]}少派1人，由{depts[g]}"
-                    + (who if who else "") + "补回"
-                    if k is not None else f"方案期后{depts[d]}轮次时由{depts[g]}补回")
-            why = "重新下乡的" if a.kind == "redo" else ""
-            text = f"{depts[g]}让出{first + a.quarter}席位给{why}{depts[d]}{s.label}；{back}"
+            back = tr("{giver} gets it back in {quarter}: {dept} sends one fewer", lang=lang,
+                      giver=depts[g], quarter=first + k, dept=depts[d])
+        if a.kind == "redo":
+            text = tr("{giver} gave its {quarter} seat to {name} (re-dispatched) ({dept}); "
+                      "{back}", lang=lang, giver=depts[g], quarter=first + a.quarter,
+                      name=s.label, dept=depts[d], back=back)
+        else:
+            text = tr("{giver} gave its {quarter} seat to {name} ({dept}); {back}", lang=lang,
+                      giver=depts[g], quarter=first + a.quarter, name=s.label, dept=depts[d],
+                      back=back)
         out[g].append(text)
         if d != g:
             out[d].append(text)
@@ -157,27 +161,17 @@ def roster_tables(
             credit = (
                 str(first + a.credit_quarter)
                 if a.credit_quarter is not None
-                else ("programme end" if lang == "en" else "方案期后")
+                else tr("programme end", lang=lang)
             )
             seat = depts[a.seat_from].label if a.seat_from else "?"
-            note = (
-                f"seat from {seat}; counts for {depts[s.department].label} in {credit}"
-                if lang == "en"
-                else f"占用{seat}席位；计入{depts[s.department].label} {credit} 轮次"
-            )
+            note = tr("seat from {seat}; counts for {department} in {credit}", lang=lang,
+                      seat=seat, department=depts[s.department].label, credit=credit)
         elif a.kind == "redo":
             seat = depts[a.seat_from].label if a.seat_from else "?"
-            note = (
-                f"re-dispatched after the assessment; seat from {seat}"
-                if lang == "en"
-                else f"考核不合格重新下乡；占用{seat}席位"
-            )
+            note = tr("re-dispatched after the assessment; seat from {seat}", lang=lang,
+                      seat=seat)
         elif a.kind == "swap":
-            note = (
-                "fills the seat its department gave to a promotion candidate"
-                if lang == "en"
-                else "补回本科室让给晋升人员的席位"
-            )
+            note = tr("fills the seat its department gave to a promotion candidate", lang=lang)
         rows.append(
             {
                 _h("quarter", lang): str(first + a.quarter),
@@ -217,16 +211,12 @@ def roster_tables(
     cycles_of = {d: sorted(c for (dd, c) in sched.choices if dd == d) for d, _, _ in sol.deferrals}
     for d, q, dec in sorted(sol.deferrals, key=lambda r: r[1]):
         c = cycles_of[d].pop(0) if cycles_of[d] else 0
-        auto = ((" (solver)" if lang == "en" else "（系统选择）")
-                if (d, q) in asked_auto else "")
+        auto = tr(" (solver)", lang=lang) if (d, q) in asked_auto else ""
         deferred[d].append(f"C{c + 1}: {labels[dec.value]}{auto} ({first + q})")
     for d, q, dec in sol.not_needed:  # R5: a request that would move nothing
-        deferred[d].append(
-            f"{first + q} {labels[dec.value]}: not needed (changes nobody's seats; deferral "
-            "not used)" if lang == "en"
-            else f"{first + q} {labels[dec.value]}：无需后延（不改变任何科室的席位，"
-            "不占用后延次数）"
-        )
+        deferred[d].append(tr("{quarter} {decision}: not needed (changes nobody's seats; "
+                              "deferral not used)", lang=lang, quarter=first + q,
+                              decision=labels[dec.value]))
     swapped = seat_swaps(data, sol, lang)
     people_stats = people_table(data, sol, lang=lang)
     planned = Counter(a.staff for a in sol.assignments)

@@ -301,8 +301,7 @@ def replan_job(job: Mapping[str, Any], queue: Any, stop: Any) -> None:
         has_solution = bool(result.status.has_solution)
         written: list[str] = []
         if has_solution:
-            sheets = {("变更" if lang == "zh" else "changes"): changes_df,
-                      ("事件" if lang == "zh" else "events"): events_df}
+            sheets = {tr("changes", lang=lang): changes_df, tr("events", lang=lang): events_df}
             written = [str(p) for p in write_outputs(
                 outcome.data, result, Path(job["out"]), lang=lang, extra_sheets=sheets,
                 extra_json={"replan": info})]
