@@ -430,9 +430,10 @@ def solve(
                               or budget.stopped()):
         # no time for the engines (their set-up alone takes about as long as the build): the
         # checked start plan, the phase named as cut short
-        budget.cut_short("engine")
+        if not budget.stopped():
+            budget.cut_short("engine")
         return _floor(data, prob, order, start, levels, initial_solution, warnings, stats,
-                      budget)
+                      budget, budget.stopped())
     backend: LadderBackend | FundingStages
     hint: Any = None
     if ladder_on:
