@@ -74,15 +74,19 @@ on the city hospital, where the first level's MIP takes 7–8 s and, cut by a 5�
 had found none. That roster is the MIP start of the levels and, when no level finishes in
 time, the roster returned (checked, its levels not reached, the result not proven)."""
 
+HIGHS_OVERRUN = 0.5
+"""HiGHS' runs of a deferral alternative end this multiple of a model build before the
+deadline (HiGHS passes its own time limit by up to about that much)."""
+
 FIRST_ROSTER_BELOW = 10.0
 """... when the time left is less than this multiple of the model's build time (with more, the
 levels' own MIPs find rosters in time, and the extra run would only slow them: on the city
 hospital at 30 s the levels are proven without it)."""
 
-POST_SECONDS_PER_STAFF_QUARTER = 2e-5
+POST_SECONDS_PER_STAFF_QUARTER = 3e-5
 """The work after the levels (reading the roster back, the independent checker, its levels,
 the reasons) grows with staff × quarters: 25 ms for the county's 300 × 12 on the idle 2-core
-machine, about three times that under load; this much per staff-quarter is reserved up
+machine, 0.67 s for the city's 2,000 × 12 at load 8; this much per staff-quarter is reserved up
 front (the levels end that much earlier)."""
 
 FIRST_ALTERNATIVE_SHARE = 0.75
@@ -173,6 +177,12 @@ def _solve_schedule(
         budget.cut_short("levels")
         return rm, LevelsRun(SolveStatus.UNKNOWN, None, _levels_of(levels, None),
                              stats={"stages": [], "build_seconds": t_build, "no_time": True})
+    if not cpsat and budget is not None and not params.deterministic:
+        # HiGHS ends up to about half a build's time past its own limit (presolve, set-up, its
+        # coarse clock checks; measured on the city hospital under load: 0.8–1 s): its runs
+        # end that much before the deadline
+        params = _sub(params, budget.remaining() - HIGHS_OVERRUN * setup)
+        budget = params.budget
     backend = CpSatBackend(rm.model) if cpsat else HighsBackend(rm.model)
 
     def extract(solver: Any) -> dict[str, Any]:
@@ -197,6 +207,13 @@ def _solve_schedule(
         if first_stage["status"] == SolveStatus.INFEASIBLE.value:  # no roster at all
             return rm, LevelsRun(SolveStatus.INFEASIBLE, None, _levels_of(levels, None),
                                  stats={"stages": [first_stage], "build_seconds": t_build})
+        if first is not None and budget is not None \
+                and budget.remaining() < NEXT_ALTERNATIVE_SHARE * setup:
+            # no time for a level's MIP (its set-up and presolve would pass the deadline)
+            budget.cut_short("levels")
+            return rm, LevelsRun(SolveStatus.FEASIBLE, first[0], _levels_of(levels, first[1]),
+                                 stats={"stages": [first_stage], "build_seconds": t_build,
+                                        "first_roster": True})
 
     def finish(run: LevelsRun[dict[str, Any]]) -> LevelsRun[dict[str, Any]]:
         """The first roster when no level finished in time (not pruned, not proven
@@ -608,6 +625,7 @@ def solve(
         budget.cut_short("levels")  # a level not reached in time
     if best is not None and best[1].stats.get("first_roster"):
         stats["first_roster"] = True
+    stats["build_seconds"] = round(build_seconds, 3)
     if best is None:
         return _no_roster(data, alts, params, statuses, stopped, explain, warnings, stats,
                           lang)
@@ -774,6 +792,12 @@ def _no_roster(
         candidates: list[Suggestion] = []
         seen: set[tuple[tuple[str, str, str], ...]] = set()
         for k, alt in enumerate(alts):
+            if k == 0 and budget.remaining() < NEXT_ALTERNATIVE_SHARE * stats.get(
+                    "build_seconds", 0.0):  # the conflict search builds a model first
+                budget.cut_short("explain")
+                lines.append(tr("no time was left to explain why no roster exists (the time "
+                                "limit was reached); give a longer --time-limit", lang=lang))
+                break
             if k > 0 and budget.should_end():  # the first gets a small floor, no others
                 budget.cut_short("explain")
                 lines.append(tr("({n} other deferral alternative(s) not explained: the time "
