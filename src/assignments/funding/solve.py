@@ -133,6 +133,22 @@ def _stage_value(data: FundingData, prob: Problem, sol: FundingSolution, name: s
     return -lv[name] if name in MAXIMISED else lv[name]
 
 
+def _stage_values(data: FundingData, prob: Problem, sol: FundingSolution,
+                  names: list[str]) -> list[int]:
+    """Every stage's value of an allocation (minimisation form), the checker's levels computed
+    once (:func:`_stage_value` computes them for one stage; on 2,000 projects they take about
+    0.4 s)."""
+    lv = objective_levels(data, sol, prob)
+    return [(1000 * len(prob.targets) + 1) * lv["unmet"] + lv["shortfall"] if n == "coverage"
+            else (-lv[n] if n in MAXIMISED else lv[n]) for n in names]
+
+
+POST_FACTOR = 1.5
+"""The work after the levels (checking the plan, its levels once or twice, the floor's
+comparison, the reasons) is reserved up front as this multiple of what the same work took on
+the starting plan in this very solve (a measure of the size and of the machine's speed now)."""
+
+
 def _full_values(fm: FundingModel, data: FundingData, prob: Problem,
                  sol: FundingSolution) -> list[int]:
     """Every variable's value for an allocation (a complete start for HiGHS and the ladder)."""
@@ -391,13 +407,33 @@ def solve(
     if initial_solution is None and hints:
         initial_solution = greedy(data, prob)
     t_greedy = time.perf_counter() - t_greedy
+    names = [n for n, _e in all_stages]
+    t_check = time.perf_counter()
     start = initial_solution if initial_solution is not None and not check(
         data, initial_solution, prob) else None
+    t_check = time.perf_counter() - t_check
+    t_levels = 0.0
+    base: list[int] | None = None  # the start plan's stage values
     if start is not None and all_stages:
-        first = all_stages[0][0]
-        budget.report(first, _stage_value(data, prob, start, first), None, "start plan")
+        t_levels = time.perf_counter()
+        base = _stage_values(data, prob, start, names)
+        t_levels = time.perf_counter() - t_levels
+        budget.report(names[0], base[0], None, "start plan")
+    # the work after the levels, measured on the start plan (the checker, the levels of the
+    # engine's plan and of the start, the reasons): reserved up front, so the levels end early
+    # enough for it; without a start plan the idle machine's per-project figure
+    post = max(0.1, POST_FACTOR * (2 * t_check + 3 * t_levels), 0.0005 * prob.n)
+    stats["post_reserved"] = round(post, 3)
 
     extract = _extract(fm)
+    if start is not None and (budget.remaining() - post < ENGINE_FLOOR * stats["build_seconds"]
+                              or budget.stopped()):
+        # no time for the engines (their set-up alone takes about as long as the build): the
+        # checked start plan, the phase named as cut short
+        if not budget.stopped():
+            budget.cut_short("engine")
+        return _floor(data, prob, order, start, levels, initial_solution, warnings, stats,
+                      budget, budget.stopped())
     backend: LadderBackend | FundingStages
     hint: Any = None
     if ladder_on:
@@ -431,13 +467,12 @@ def solve(
         return _full_values(fm, data, prob, plan)
 
     # the levels end early enough to leave time for the checker and the greedy floor
-    reserve = min(0.1 * time_limit, 0.2 + 0.0005 * prob.n)
-    budget.deadline -= reserve
-    try:
+    with budget.holding_back(post, most=1.0):
         run = solve_levels(backend, levels, params, extract, hint=hint, hint_of=hint_of,
                            label="funding")
-    finally:
-        budget.deadline += reserve
+    if any(r.state is LevelState.NOT_REACHED for r in run.levels.values()) \
+            and not run.stopped:
+        budget.cut_short("levels")
     stats["stages"] = _stage_log(run, backend)
     for key in ("core_search", "rens"):
         for entry in backend.log.values():
@@ -449,10 +484,10 @@ def solve(
         stopped = stopped or budget.stopped()
         if start is not None and run.status is not SolveStatus.INFEASIBLE:
             # no level finished in time (or a stop came first): the checked start plan
-            stats["floor"] = "start"
-            warnings.append(_FLOOR_NOTE[0] if initial_solution is start else _FLOOR_NOTE[1])
-            return _result(data, prob, order, start, SolveStatus.FEASIBLE, _not_reached(
-                levels, data, prob, start), None, warnings, stats, budget.elapsed(), stopped)
+            if not stopped:
+                budget.cut_short("levels")
+            return _floor(data, prob, order, start, levels, initial_solution, warnings, stats,
+                          budget, stopped)
         lines: list[str] = []
         if run.status is SolveStatus.INFEASIBLE and explain:
             from assignments.funding.explain import explain_infeasible
@@ -470,35 +505,70 @@ def solve(
 
     sol = _solution(prob, run.values)
     warnings += budget.deterministic_note(params.deterministic)
-    names = [n for n, _e in all_stages]
-    if run.status is not SolveStatus.OPTIMAL and hints and "spent" not in order:
+    mine: list[int] | None = None  # the engine's plan's stage values
+    if run.status is not SolveStatus.OPTIMAL and hints and "spent" not in order \
+            and budget.remaining() < POST_FACTOR * t_greedy + post:
+        budget.cut_short("completion")  # no time left to complete the plan greedily
+    elif run.status is not SolveStatus.OPTIMAL and hints and "spent" not in order:
         # an unproven plan completed greedily (more projects: coverage no worse, more
         # beneficiaries, less idle money) when that is better and keeps every rule
         done_plan = greedy(data, prob, start=sol, coverage=False)
-        new = [_stage_value(data, prob, done_plan, n) for n in names]
-        old = [_stage_value(data, prob, sol, n) for n in names]
+        new = _stage_values(data, prob, done_plan, names)
+        old = mine = _stage_values(data, prob, sol, names)
         if not check(data, done_plan, prob) and new < old:
+            mine = new
             sol = done_plan
             stats["completed_greedily"] = True
             run.status = SolveStatus.FEASIBLE
             # a level's bound holds while every level before it kept its value
             same = {n for i, n in enumerate(names) if new[:i] == old[:i]}
-            run.levels = _not_reached(levels, data, prob, sol) | {
-                n: LevelResult(n, LevelState.FEASIBLE, _stage_value(data, prob, sol, n),
-                               r.bound if n in same else None)
+            value = dict(zip(names, new, strict=True))
+            run.levels = {
+                lv.name: LevelResult(lv.name, LevelState.CONSTANT if lv.constant
+                                     else LevelState.NOT_REACHED, value[lv.name], None)
+                for lv in levels} | {
+                n: LevelResult(n, LevelState.FEASIBLE, value[n], r.bound if n in same else None)
                 for n, r in run.levels.items()}
     if start is not None and run.status is not SolveStatus.OPTIMAL:
         # the floor: an unproven plan lexicographically worse than the checked start plan (the
         # greedy baseline by default) gives way to it, and the result says so
-        mine = [_stage_value(data, prob, sol, n) for n in names]
-        base = [_stage_value(data, prob, start, n) for n in names]
+        if mine is None:
+            mine = _stage_values(data, prob, sol, names)
+        assert base is not None
         stats["floor"] = {"engine": mine, "start": base}
         if base < mine:
-            warnings.append(_FLOOR_NOTE[0] if initial_solution is start else _FLOOR_NOTE[1])
-            return _result(data, prob, order, start, SolveStatus.FEASIBLE, _not_reached(
-                levels, data, prob, start), None, warnings, stats, budget.elapsed(), stopped)
+            return _floor(data, prob, order, start, levels, initial_solution, warnings, stats,
+                          budget, stopped)
     return _result(data, prob, order, sol, run.status, run.levels, run, warnings, stats,
-                   budget.elapsed(), stopped)
+                   budget, stopped)
+
+
+ENGINE_FLOOR = 1.0
+"""The engines start only when the time left (after the reserve for the work after them) is
+at least this multiple of the model's build time: setting them up (the ladder's HiGHS copy of
+the model) takes about as long as the build, measured on 2,000 projects (1.6 s against 1.7 s)."""
+
+
+def _floor(data: FundingData, prob: Problem, order: list[str], start: FundingSolution,
+           levels: list[Level], initial: FundingSolution | None, warnings: list[str],
+           stats: dict[str, Any], budget: Any, stopped: bool = False) -> Result[FundingSolution]:
+    """The checked start plan (the greedy baseline by default) as the result, not proven, with
+    the note saying so."""
+    stats.setdefault("floor", "start")
+    warnings.append(_FLOOR_NOTE[0] if initial is start else _FLOOR_NOTE[1])
+    return _result(data, prob, order, start, SolveStatus.FEASIBLE,
+                   _not_reached(levels, data, prob, start), None, warnings, stats, budget,
+                   stopped)
+
+
+def cut_short_note(stats: dict[str, Any], time_limit: float) -> list[str]:
+    """The phases the time limit cut short or skipped (``stats["cut_short"]``), in words."""
+    cut = stats.get("cut_short") or []
+    if not cut:
+        return []
+    return [tr("the {seconds:g} s time limit cut short: {phases}; the plan is the best found "
+               "in time (checked), not proven; give a longer --time-limit for a better one",
+               seconds=time_limit, phases=", ".join(cut))]
 
 
 _FLOOR_NOTE = (
@@ -513,10 +583,10 @@ _FLOOR_NOTE = (
 def _not_reached(levels: list[Level], data: FundingData, prob: Problem,
                  sol: FundingSolution) -> dict[str, LevelResult]:
     """Every level of a plan no level run improved: its value, state "not reached"."""
+    values = _stage_values(data, prob, sol, [lv.name for lv in levels])
     return {lv.name: LevelResult(lv.name, LevelState.CONSTANT if lv.constant
-                                 else LevelState.NOT_REACHED,
-                                 _stage_value(data, prob, sol, lv.name), None)
-            for lv in levels}
+                                 else LevelState.NOT_REACHED, v, None)
+            for lv, v in zip(levels, values, strict=True)}
 
 
 def _stage_log(run: LevelsRun[Any], backend: LadderBackend | FundingStages
@@ -535,9 +605,10 @@ def _stage_log(run: LevelsRun[Any], backend: LadderBackend | FundingStages
 
 def _result(data: FundingData, prob: Problem, order: list[str], sol: FundingSolution,
             status: SolveStatus, levels: dict[str, LevelResult], run: LevelsRun[Any] | None,
-            warnings: list[str], stats: dict[str, Any], runtime: float,
+            warnings: list[str], stats: dict[str, Any], budget: Any,
             stopped: bool) -> Result[FundingSolution]:
-    """Check the plan independently and make the :class:`Result`."""
+    """Check the plan independently and make the :class:`Result` (its runtime and the phases
+    cut short from ``budget``)."""
     violations = check(data, sol, prob)
     if violations:
         raise SolutionCheckError("the checker rejected the solver's allocation:\n"
@@ -545,7 +616,7 @@ def _result(data: FundingData, prob: Problem, order: list[str], sol: FundingSolu
                                              for v in violations[:20]))
     mine = objective_levels(data, sol, prob)
     if run is not None:
-        _compare(data, prob, sol, run)
+        _compare(data, prob, sol, run, mine)
     main = main_level(order)
     objective = float(mine[main])
     main_run = levels.get(main)
@@ -561,12 +632,15 @@ def _result(data: FundingData, prob: Problem, order: list[str], sol: FundingSolu
 
     explanation += milestone_lines(data, sol, prob)
     explanation += _idle_reasons(data, prob, sol)
+    if budget.cut_phases:
+        stats["cut_short"] = list(budget.cut_phases)
+        warnings = warnings + cut_short_note(stats, budget.time_limit)
     return Result(
         status=status,
         objective=objective,
         bound=bound,
         gap=relative_gap(objective, bound),
-        runtime=runtime,
+        runtime=budget.elapsed(),
         solution=sol,
         objectives={n: float(mine[n]) for n in order},
         explanation=explanation,
@@ -608,7 +682,7 @@ def _short_text(prob: Problem, c: Any) -> str:
 
 
 def _compare(data: FundingData, prob: Problem, sol: FundingSolution,
-             run: LevelsRun[Any]) -> None:
+             run: LevelsRun[Any], levels: dict[str, int] | None = None) -> None:
     """The checker's levels must be at least as good as the solver's claims (equal for the
     last level when every level is proven).
 
@@ -616,11 +690,13 @@ def _compare(data: FundingData, prob: Problem, sol: FundingSolution,
     while their own level is optimised, so the recomputed value may be better, never worse.
     """
     staged = [n for n, r in run.levels.items() if r.state is not LevelState.CONSTANT]
+    lv = levels if levels is not None else objective_levels(data, sol, prob)
     for i, name in enumerate(staged):
         said = run.levels[name].value
         if said is None:
             continue
-        mine = _stage_value(data, prob, sol, name)
+        mine = ((1000 * len(prob.targets) + 1) * lv["unmet"] + lv["shortfall"]
+                if name == "coverage" else (-lv[name] if name in MAXIMISED else lv[name]))
         last = i == len(staged) - 1
         if mine > said or (last and run.status is SolveStatus.OPTIMAL and mine != said):
             raise SolutionCheckError(f"objective level '{name}': solver {said}, checker {mine}")

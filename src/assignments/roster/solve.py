@@ -13,7 +13,9 @@ from __future__ import annotations
 import dataclasses
 import math
 import threading
+import time
 from collections import defaultdict
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -24,7 +26,9 @@ from assignments.core.levels import (
     CpSatBackend,
     HighsBackend,
     Level,
+    LevelResult,
     LevelsRun,
+    LevelState,
     lexicographic_weights,
     solve_levels,
     solve_weighted,
@@ -62,6 +66,42 @@ def _stages(data: RosterData, rm: RosterModel) -> list[str]:
 
 AUTO_HIGHS_VARIABLES = 1000
 """``engine="auto"`` hands models with more decision variables than this to HiGHS."""
+
+FIRST_ROSTER_SHARE = 1.0
+"""On HiGHS, any roster (the model without an objective) is sought first, for at most this
+share of the time left (it ends at the first roster found): HiGHS finds one in about 2.4 s
+on the city hospital, where the first level's MIP takes 7–8 s and, cut by a 5–10 s limit,
+had found none. That roster is the MIP start of the levels and, when no level finishes in
+time, the roster returned (checked, its levels not reached, the result not proven)."""
+
+HIGHS_OVERRUN = 0.5
+"""HiGHS' runs of a deferral alternative end this multiple of a model build before the
+deadline (HiGHS passes its own time limit by up to about that much)."""
+
+FIRST_ROSTER_BELOW = 10.0
+"""... when the time left is less than this multiple of the model's build time (with more, the
+levels' own MIPs find rosters in time, and the extra run would only slow them: on the city
+hospital at 30 s the levels are proven without it)."""
+
+POST_SECONDS_PER_STAFF_QUARTER = 3e-5
+"""The work after the levels (reading the roster back, the independent checker, its levels,
+the reasons) grows with staff × quarters: 25 ms for the county's 300 × 12 on the idle 2-core
+machine, 0.67 s for the city's 2,000 × 12 at load 8; this much per staff-quarter is reserved up
+front (the levels end that much earlier)."""
+
+FIRST_ALTERNATIVE_SHARE = 0.75
+"""Share of the time left for the first deferral alternative solved in turn (the others share
+the rest and are pruned as soon as they cannot beat it)."""
+
+POST_MOST = 1 / 3
+"""... but never more than this share of the time left (the roster has no checked baseline to
+fall back on: the levels keep most of the time)."""
+
+NEXT_ALTERNATIVE_SHARE = 2.0
+"""A further deferral alternative is started only when the time left is at least this
+multiple of the time building one model took (about what HiGHS needs to set up and presolve
+it, which its time limit does not interrupt: given 1.3 s on the city hospital it took 1.8 s);
+else it is skipped and named in ``cut_short``."""
 
 
 class _Race:
@@ -109,6 +149,7 @@ def _solve_schedule(
     incumbent: tuple[int, ...] | None = None,
     race: tuple[_Race, int] | None = None,
     rm: RosterModel | None = None,
+    setup: float = 0.0,
 ) -> tuple[RosterModel, LevelsRun[dict[str, Any]]]:
     """Solve one schedule alternative through :func:`core.levels.solve_levels` (or
     :func:`solve_weighted`); the run returned always holds every level.
@@ -118,14 +159,31 @@ def _solve_schedule(
     ``race`` does the same against alternatives solved in other threads: the run then has no
     values and ``stats["pruned"]``.
     """
+    t_build = time.perf_counter()
     rm = rm if rm is not None else build_model(data, schedule)
+    t_build = time.perf_counter() - t_build
+    setup = max(setup, t_build)
     if engine == "auto":
         engine = "highs" if len(rm.variables) > AUTO_HIGHS_VARIABLES else "cpsat"
     rm.engine = engine
     cpsat = engine != "highs"
-    backend = CpSatBackend(rm.model) if cpsat else HighsBackend(rm.model)
     stages = _stages(data, rm)
     levels = [Level(n, rm.levels[n], rm.level_ub[n]) for n in _order(data)]
+    budget = params.budget
+    if not cpsat and stages and budget is not None and not params.deterministic \
+            and budget.remaining() < NEXT_ALTERNATIVE_SHARE * setup:
+        # HiGHS' set-up and presolve (about a build's time) are not cut by its time limit:
+        # not started when they alone would run past the deadline
+        budget.cut_short("levels")
+        return rm, LevelsRun(SolveStatus.UNKNOWN, None, _levels_of(levels, None),
+                             stats={"stages": [], "build_seconds": t_build, "no_time": True})
+    if not cpsat and budget is not None and not params.deterministic:
+        # HiGHS ends up to about half a build's time past its own limit (presolve, set-up, its
+        # coarse clock checks; measured on the city hospital under load: 0.8–1 s): its runs
+        # end that much before the deadline
+        params = _sub(params, budget.remaining() - HIGHS_OVERRUN * setup)
+        budget = params.budget
+    backend = CpSatBackend(rm.model) if cpsat else HighsBackend(rm.model)
 
     def extract(solver: Any) -> dict[str, Any]:
         return {
@@ -141,9 +199,38 @@ def _solve_schedule(
             "hint": {v: solver.value(v) for v in rm.variables} if cpsat else None,
         }
 
+    first: tuple[dict[str, Any], dict[str, int]] | None = None
+    first_stage: dict[str, Any] | None = None
+    if isinstance(backend, HighsBackend) and stages and (
+            budget is None or budget.remaining() < FIRST_ROSTER_BELOW * setup):
+        first, first_stage = _first_roster(rm, backend, params, extract)
+        if first_stage["status"] == SolveStatus.INFEASIBLE.value:  # no roster at all
+            return rm, LevelsRun(SolveStatus.INFEASIBLE, None, _levels_of(levels, None),
+                                 stats={"stages": [first_stage], "build_seconds": t_build})
+        if first is not None and budget is not None \
+                and budget.remaining() < NEXT_ALTERNATIVE_SHARE * setup:
+            # no time for a level's MIP (its set-up and presolve would pass the deadline)
+            budget.cut_short("levels")
+            return rm, LevelsRun(SolveStatus.FEASIBLE, first[0], _levels_of(levels, first[1]),
+                                 stats={"stages": [first_stage], "build_seconds": t_build,
+                                        "first_roster": True})
+
+    def finish(run: LevelsRun[dict[str, Any]]) -> LevelsRun[dict[str, Any]]:
+        """The first roster when no level finished in time (not pruned, not proven
+        impossible): checked like any other, every level "not reached"."""
+        if first_stage is not None:
+            run.stats["stages"] = [first_stage, *run.stats.get("stages", [])]
+        run.stats["build_seconds"] = t_build
+        if (run.values is None and first is not None and not run.stats.get("pruned")
+                and run.status is not SolveStatus.INFEASIBLE):
+            run = LevelsRun(SolveStatus.FEASIBLE, first[0], _levels_of(levels, first[1]),
+                            stopped=run.stopped, stats={**run.stats, "first_roster": True})
+        return run
+
     if data.policy.objective_mode == "weighted" and stages:
         weights = {n: data.policy.weights.get(n, 1) for n in stages}
-        return rm, solve_weighted(backend, levels, weights, params, extract, label="roster")
+        return rm, finish(solve_weighted(backend, levels, weights, params, extract,
+                                         label="roster"))
 
     proven: list[int] = []
     tied = [True]
@@ -171,8 +258,47 @@ def _solve_schedule(
         on_level=on_level if (incumbent is not None or race is not None) else None,
         label="roster",
     )
+    run = finish(run)
     rm.stages = list(run.stats.get("stages", []))
     return rm, run
+
+
+def _first_roster(
+    rm: RosterModel, backend: HighsBackend, params: SolveParams,
+    extract: Callable[[Any], dict[str, Any]],
+) -> tuple[tuple[dict[str, Any], dict[str, int]] | None, dict[str, Any]]:
+    """Any roster of the model (no objective) by HiGHS, for at most
+    :data:`FIRST_ROSTER_SHARE` of the time left: the MIP start of the levels (HiGHS keeps it,
+    :attr:`HighsLinear.last`) and the fallback when no level finishes in time. Returns the
+    roster (``extract``'s values and every level's value) or ``None``, and the stage entry."""
+    budget = params.budget
+    left = budget.remaining() if budget is not None else params.time_limit
+    t0 = time.perf_counter()
+    seconds = (budget.grant(FIRST_ROSTER_SHARE * left, "first-roster") if budget is not None
+               else FIRST_ROSTER_SHARE * left)
+    if seconds <= 0.05:
+        if budget is not None:
+            budget.cut_short("first-roster")
+        return None, {"levels": ["first roster"], "method": "skipped", "seconds": 0.0,
+                      "status": SolveStatus.UNKNOWN.value}
+
+    def read(solver: Any) -> tuple[dict[str, Any], dict[str, int]]:
+        return extract(solver), {n: e if isinstance(e, int) else round(solver.value(e))
+                                 for n, e in rm.levels.items()}
+
+    run = backend.linear.solve(0, params.with_time(seconds), read)
+    stage = {"levels": ["first roster"], "method": "feasibility", "status": run.status.value,
+             "seconds": round(time.perf_counter() - t0, 3)}
+    return run.values, stage
+
+
+def _levels_of(levels: list[Level], values: dict[str, int] | None) -> dict[str, LevelResult]:
+    """Every level "not reached" (constant levels constant), with its value at a roster."""
+    return {lv.name: LevelResult(lv.name, LevelState.CONSTANT, int(lv.expr), float(lv.expr))
+            if lv.constant else
+            LevelResult(lv.name, LevelState.NOT_REACHED,
+                        None if values is None else values[lv.name], None)
+            for lv in levels}
 
 
 def _roster(rm: RosterModel, values: dict[str, Any]) -> RosterSolution:
@@ -283,27 +409,44 @@ def _kind(rm: RosterModel, values: dict[str, Any], sid: str, q: int) -> str:
     return rm.service[(sid, q)].kind
 
 
+RACE_MIN_BUILDS = 10.0
+"""Deferral alternatives race in threads only when the time left after building their models
+is at least this multiple of one model's build time; with less, two HiGHS runs sharing the
+cores found no roster at all (city hospital at 5–10 s), so the alternatives run in turn and the
+first one gets the time to find a roster."""
+
+
 def _parallel(
     data: RosterData, alts: list[Schedule], params: SolveParams, engine: str
-) -> list[tuple[RosterModel, LevelsRun[dict[str, Any]]]] | None:
+) -> tuple[list[tuple[RosterModel, LevelsRun[dict[str, Any]]]] | None,
+           list[RosterModel | None] | None, float]:
     """Solve deferral alternatives in threads when they all go to HiGHS (it releases the GIL and
-    runs one thread a solve); ``None`` when they should run one after the other (CP-SAT uses
-    every worker itself, or a single worker was asked for)."""
+    runs one thread a solve) and there is time for it (:data:`RACE_MIN_BUILDS`); ``None`` when
+    they should run one after the other (CP-SAT uses every worker itself, or a single worker
+    was asked for), with the models built so far and the seconds one took to build."""
     if params.workers < 2 or engine == "cpsat":
-        return None
-    models = [build_model(data, alt) for alt in alts]
-    if engine == "auto" and any(len(m.variables) <= AUTO_HIGHS_VARIABLES for m in models):
-        return None
+        return None, None, 0.0
+    budget = params.budget
+    models: list[RosterModel | None] = [None] * len(alts)
+    t0 = time.perf_counter()
+    for k, alt in enumerate(alts):
+        models[k] = build_model(data, alt)
+        per_model = (time.perf_counter() - t0) / (k + 1)
+        left = budget.remaining() if budget is not None else params.time_limit
+        if left < per_model * (RACE_MIN_BUILDS + len(alts) - k - 1):  # no time for a race
+            return None, models, per_model
+    built = [m for m in models if m is not None]
+    if engine == "auto" and any(len(m.variables) <= AUTO_HIGHS_VARIABLES for m in built):
+        return None, models, per_model
     threads = min(params.workers, len(alts))
-    left = params.budget.remaining() if params.budget is not None else params.time_limit
     share = _sub(params, left * threads / len(alts), len(alts) // threads)
     race = _Race()
     with ThreadPoolExecutor(max_workers=threads) as pool:
         futures = [
-            pool.submit(_solve_schedule, data, alt, share, "highs", None, (race, k), models[k])
+            pool.submit(_solve_schedule, data, alt, share, "highs", None, (race, k), built[k])
             for k, alt in enumerate(alts)
         ]
-        return [f.result() for f in futures]
+        return [f.result() for f in futures], models, per_model
 
 
 def _better(a: tuple[int, ...], b: tuple[int, ...] | None) -> bool:
@@ -411,17 +554,34 @@ def solve(
     stopped = False
     unproven = False  # an alternative whose optimum is not known could still be better
     lexi = data.policy.objective_mode != "weighted"
-    outcomes = _parallel(data, alts, params, engine) if lexi and len(alts) > 1 else None
+    # the work after the levels (read back, checker, levels, reasons), reserved up front
+    post = max(0.05, POST_SECONDS_PER_STAFF_QUARTER * len(data.staff) * data.policy.quarters)
+    outcomes = models = None
+    build_seconds = 0.0  # one model's build: about what setting up a HiGHS run takes too
+    if lexi and len(alts) > 1:
+        with budget.holding_back(post, most=POST_MOST):
+            outcomes, models, build_seconds = _parallel(data, alts, params, engine)
     for k, alt in enumerate(alts):
         if outcomes is not None:
             rm, run = outcomes[k]
         else:
-            if best is not None and budget.should_end():
+            no_time = k > 0 and budget.remaining() - post < NEXT_ALTERNATIVE_SHARE * build_seconds
+            if (best is not None and budget.should_end()) or no_time:
                 skipped = len(alts) - k  # time is up or a stop came: keep the best so far
                 unproven = True
+                if not budget.stopped():
+                    budget.cut_short("alternatives")
                 break
-            part = _sub(params, budget.remaining() / (len(alts) - k), len(alts))
-            rm, run = _solve_schedule(data, alt, part, engine, best_key if lexi else None)
+            with budget.holding_back(post, most=POST_MOST):
+                # while no roster is known, the first alternative may use most of the time
+                # (finding any roster comes first); the others share what is left
+                share = (FIRST_ALTERNATIVE_SHARE if best is None and k == 0 and len(alts) > 1
+                         else 1 / (len(alts) - k))
+                part = _sub(params, budget.remaining() * share, len(alts))
+                rm, run = _solve_schedule(data, alt, part, engine, best_key if lexi else None,
+                                          rm=models[k] if models is not None else None,
+                                          setup=build_seconds)
+            build_seconds = max(build_seconds, float(run.stats.get("build_seconds", 0.0)))
         engines_used.add(rm.engine)
         statuses.append(run.status)
         stopped = stopped or run.stopped
@@ -457,7 +617,15 @@ def solve(
         "engine": ",".join(sorted(engines_used)),
         "alternatives_pruned": pruned,
         "alternatives_skipped": skipped,
+        "post_reserved": round(post, 3),
     }
+    if best is not None and not stopped and (
+            best[1].stats.get("first_roster")
+            or any(r.state is LevelState.NOT_REACHED for r in best[1].levels.values())):
+        budget.cut_short("levels")  # a level not reached in time
+    if best is not None and best[1].stats.get("first_roster"):
+        stats["first_roster"] = True
+    stats["build_seconds"] = round(build_seconds, 3)
     if best is None:
         return _no_roster(data, alts, params, statuses, stopped, explain, warnings, stats,
                           lang)
@@ -465,6 +633,16 @@ def solve(
     assert params.budget is not None
     warnings += params.budget.deterministic_note(params.deterministic)
     return _checked(data, rm, run, unproven, stopped, warnings, stats, params, lang)
+
+
+def cut_short_note(stats: dict[str, Any], time_limit: float, lang: str) -> list[str]:
+    """The phases the time limit cut short or skipped (``stats["cut_short"]``), in words."""
+    cut = stats.get("cut_short") or []
+    if not cut:
+        return []
+    return [tr("the {seconds:g} s time limit cut short: {phases}; the plan is the best found "
+               "in time (checked), not proven; give a longer --time-limit for a better one",
+               lang=lang, seconds=time_limit, phases=", ".join(cut))]
 
 
 def _dept_label(data: RosterData, dept: str) -> str:
@@ -614,7 +792,14 @@ def _no_roster(
         candidates: list[Suggestion] = []
         seen: set[tuple[tuple[str, str, str], ...]] = set()
         for k, alt in enumerate(alts):
+            if k == 0 and budget.remaining() < NEXT_ALTERNATIVE_SHARE * stats.get(
+                    "build_seconds", 0.0):  # the conflict search builds a model first
+                budget.cut_short("explain")
+                lines.append(tr("no time was left to explain why no roster exists (the time "
+                                "limit was reached); give a longer --time-limit", lang=lang))
+                break
             if k > 0 and budget.should_end():  # the first gets a small floor, no others
+                budget.cut_short("explain")
                 lines.append(tr("({n} other deferral alternative(s) not explained: the time "
                                 "limit was reached)", lang=lang, n=len(alts) - k))
                 break
@@ -645,9 +830,12 @@ def _no_roster(
                         "(none was proven impossible).", lang=lang,
                         seconds=f"{budget.elapsed():.1f}"))
     elif status is SolveStatus.UNKNOWN:
+        budget.cut_short("levels")
         lines.append(tr("No roster was found within the time limit of {seconds} s, and none "
                         "was proven impossible; try a longer --time-limit.", lang=lang,
                         seconds=f"{params.time_limit:g}"))
+    if budget.cut_phases:
+        stats["cut_short"] = list(budget.cut_phases)
     return Result(
         status,
         runtime=budget.elapsed(),
@@ -781,6 +969,9 @@ def _checked(
             lang=lang, dept=names.get(d, d), quarter=data.policy.first_quarter + q,
             decision=dec.value))
     budget.report("check", objective, bound, "roster checked")
+    if budget.cut_phases:
+        stats["cut_short"] = list(budget.cut_phases)
+        warnings = warnings + cut_short_note(stats, budget.time_limit, lang)
     result: Result[RosterSolution] = Result(
         status=status,
         objective=objective,
