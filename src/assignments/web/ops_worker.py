@@ -11,15 +11,14 @@ solver) and run in a thread.
 from __future__ import annotations
 
 import datetime as dt
-import traceback
 import zipfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from assignments.core.errors import InputError, SolutionCheckError, UserError
+from assignments.core.errors import InputError, UserError
 from assignments.core.i18n import tr, use_lang
-from assignments.web.worker import issue_rows
+from assignments.web.worker import issue_rows, job_error
 
 __all__ = ["OPS_FILES", "add_to_zip", "assess_run", "check_ops_file", "duties_run",
            "frozen_preview", "ledger_run", "parse_day", "plan_json", "replan_job",
@@ -319,16 +318,8 @@ def replan_job(job: Mapping[str, Any], queue: Any, stop: Any) -> None:
                    "violations": [],
                    "replan": {**info, "tables": [_table(n, df) for n, df in (
                        (tr("Changes"), changes_df), (tr("Events"), events_df))]}})
-    except SolutionCheckError as exc:
-        queue.put({"kind": "error", "message": str(exc),
-                   "violations": [x for x in str(exc).splitlines()[1:] if x.strip()]})
-    except InputError as exc:
-        queue.put({"kind": "error", "message": str(exc), "issues": issue_rows(exc)})
-    except (UserError, ValueError) as exc:
-        queue.put({"kind": "error", "message": str(exc)})
-    except Exception as exc:  # a bug: said on the page, never a silent hang
-        queue.put({"kind": "error", "message": f"{type(exc).__name__}: {exc}",
-                   "trace": traceback.format_exc()})
+    except Exception as exc:  # every failure is said on the page, never a silent hang
+        queue.put(job_error(exc))
 
 
 def duties_run(job: Mapping[str, Any]) -> dict[str, Any]:

@@ -201,6 +201,20 @@ def zip_folder(folder: Path, target: Path, source: Path | None = None) -> Path:
     return target
 
 
+
+def job_error(exc: BaseException) -> dict[str, Any]:
+    """The page's message for a job that failed: the checker's rejected rules, the located
+    input problems, a user mistake's message, or (a bug) the exception with its trace."""
+    if isinstance(exc, SolutionCheckError):
+        return {"kind": "error", "message": str(exc),
+                "violations": [x for x in str(exc).splitlines()[1:] if x.strip()]}
+    if isinstance(exc, InputError):
+        return {"kind": "error", "message": str(exc), "issues": issue_rows(exc)}
+    if isinstance(exc, UserError | ValueError):
+        return {"kind": "error", "message": str(exc)}
+    return {"kind": "error", "message": f"{type(exc).__name__}: {exc}",
+            "trace": "".join(traceback.format_exception(exc))}
+
 def solve_job(job: Mapping[str, Any], queue: Any, stop: Any) -> None:
     """Read, solve, check and write one workbook (in a worker process); report on ``queue``.
 
@@ -253,16 +267,8 @@ def solve_job(job: Mapping[str, Any], queue: Any, stop: Any) -> None:
                    # the model's solve runs its independent checker on every plan it returns
                    # (a stopped one too) and raises SolutionCheckError when it rejects it
                    "violations": []})
-    except SolutionCheckError as exc:
-        queue.put({"kind": "error", "message": str(exc),
-                   "violations": [x for x in str(exc).splitlines()[1:] if x.strip()]})
-    except InputError as exc:
-        queue.put({"kind": "error", "message": str(exc), "issues": issue_rows(exc)})
-    except (UserError, ValueError) as exc:
-        queue.put({"kind": "error", "message": str(exc)})
-    except Exception as exc:  # a bug: said on the page, never a silent hang
-        queue.put({"kind": "error", "message": f"{type(exc).__name__}: {exc}",
-                   "trace": traceback.format_exc()})
+    except Exception as exc:  # every failure is said on the page, never a silent hang
+        queue.put(job_error(exc))
 
 
 # ------------------------------------------------------------------ what-if
