@@ -19,12 +19,12 @@ import contextlib
 import multiprocessing as mp
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from nicegui import events, run, ui
 
 from assignments.core.i18n import tr
-from assignments.web.app import MAX_UPLOAD_MB, _issue_columns, _row_of, _status_text
+from assignments.web.common import MAX_UPLOAD_MB, _issue_columns, _row_of, _status_text
 from assignments.web.ops_worker import (
     add_to_zip,
     assess_run,
@@ -38,9 +38,6 @@ from assignments.web.ops_worker import (
     zip_ics,
 )
 from assignments.web.worker import unpack_upload, zip_folder
-
-if TYPE_CHECKING:
-    from assignments.web.app import ModelPage
 
 __all__ = ["RosterOps"]
 
@@ -69,7 +66,7 @@ def _tabbed(tables: list[dict[str, Any]], marker: str) -> None:
 class RosterOps:
     """Section 6 of one roster page visit."""
 
-    def __init__(self, page: ModelPage) -> None:
+    def __init__(self, page: Any) -> None:  # a web.app.ModelPage (not imported: no cycle)
         self.page = page
         # the page's own module, for the one running job (``_RUNNING``): a test harness that
         # re-imports the app module gets the same list as the page
