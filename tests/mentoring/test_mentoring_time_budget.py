@@ -101,11 +101,14 @@ def test_tiny_limit_returns_a_checked_plan_at_least_greedy(
     if p.sense == "max":
         mine["quality"] = -mine["quality"]
     assert not _worse(p, mine, _levels_of(p, greedy(p)))
-    # the limit cut something short (building the pairs and the checks leave nothing to the
-    # engines at 0.5 s on 1,200 teachers) and the result says which phase and that it is the
-    # best found in time
-    assert res.stats["cut_short"]
-    assert any("cut short" in w and res.stats["cut_short"][0] in w for w in res.warnings)
+    # a phase the limit cut short (on a slow or loaded machine: the engines; since the pair
+    # building got faster they may also finish in 0.5 s) is named, with a warning saying the
+    # result is the best found in time
+    cut = res.stats.get("cut_short") or []
+    if cut:
+        assert any("cut short" in w and cut[0] in w for w in res.warnings)
+    else:
+        assert not any("cut short" in w for w in res.warnings)
     assert res.status.value != "optimal" or all(
         lv["state"] in ("optimal", "constant") for lv in res.levels.values())
     spy.check_grants()
